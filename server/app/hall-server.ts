@@ -1,0 +1,92 @@
+/**
+ * Builds the hall in one place: config → store → hall (domain) → bus → features (HTTP, live stream, jobs), and
+ * stops them in reverse order.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Env } from '../config/env.js';
+import type { HallFile } from '../config/hall-schema.js';
+import { loadHallFile } from '../config/load-hall.js';
+import { projectRoot } from '../config/project-root.js';
+import { EventBus } from '../core/event-bus.js';
+import { HallService } from '../core/hall-service.js';
+import { SYSTEM_ACTOR } from '../domain/decide/context.js';
+import { createApp } from '../http/app.js';
+import type { ApiDeps } from '../http/deps.js';
+import { HallDayJobs } from '../jobs/hall-day.js';
+import { log } from '../log.js';
+import { HallSecret } from '../security/hall-secret.js';
+import { Accounts } from '../store/accounts.js';
+import { openDb, type Db } from '../store/db.js';
+import { LiveStream } from '../ws/live-stream.js';
+import { ensureManager } from './first-start.js';
+
+export interface RunningHall {
+  url: string;
+  port: number;
+  hall: HallService;
+  accounts: Accounts;
+  stream: LiveStream;
+  db: Db;
+  stop(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export async function startHallServer(env: Env, overrides: { hallFile?: HallFile; clock?: () => number } = {}): Promise<RunningHall> {
+  const hallFile = overrides.hallFile ?? loadHallFile(env.HALL_CONFIG);
+  const db = openDb(env.dataDir);
+  const secret = HallSecret.loadOrCreate(env.dataDir);
+  const bus = new EventBus();
+  const hall = new HallService({ hall: hallFile, db, secret, bus, alwaysOpen: env.HALLQ_HOURS === 'always', clock: overrides.clock });
+  const rebuilt = hall.rebuild();
+  log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
+  hall.startDayIfNeeded();
+  const accounts = new Accounts(db);
+  const version = packageVersion();
+  hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: hallFile.hall.id } });
+
+  const deps: ApiDeps = { hall, accounts, publicUrl: env.HALLQ_PUBLIC_URL ?? '', version };
+  const app = createApp(deps, db);
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  const url = `http://${host}:${port}`;
+  deps.publicUrl = env.HALLQ_PUBLIC_URL ?? url;
+
+  const stream = new LiveStream(hall, accounts);
+  stream.start(server as Server);
+  const jobs = new HallDayJobs(hall, accounts);
+  jobs.start();
+  ensureManager(accounts, hall, env.HALLQ_BOOTSTRAP_MANAGER, env.dataDir, url);
+  log.info('hall open', { url, hall: hallFile.hall.id, dataDir: env.dataDir });
+
+  let stopped = false;
+  return {
+    url,
+    port,
+    hall,
+    accounts,
+    stream,
+    db,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      jobs.stop();
+      stream.stop(server as Server);
+      await new Promise<void>((resolve) => {
+        (server as Server).closeAllConnections?.();
+        server.close(() => resolve());
+      });
+      hall.snapshot();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** Reads the process environment of the contract (PORT, HOST, DATA_DIR, HALL_CONFIG, MQTT_URL, …) once, validated. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  HALL_CONFIG: z.string().optional(),
+  MQTT_URL: z.string().url().optional(),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  HALLQ_BOOTSTRAP_MANAGER: z
+    .string()
+    .regex(/^[^:]+:.{8,}$/, 'must be user:password with a password of at least 8 characters')
+    .optional(),
+  /** `always` keeps the hall open around the clock: for demos and tests outside office hours. */
+  HALLQ_HOURS: z.enum(['file', 'always']).default('file'),
+  /** Public base URL printed in ticket QR codes; defaults to http://<host>:<port>. */
+  HALLQ_PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string };
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`environment is invalid:\n${lines.join('\n')}`);
+  }
+  return { ...result.data, dataDir: resolve(result.data.DATA_DIR) };
+}

@@ -1,0 +1,131 @@
+/** The hall file's shape: services, counters, hours, calendar, policy and playbooks, validated with zod. */
+import { z } from 'zod';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (00:00–24:00)');
+const interval = z.tuple([clock, clock]).refine(([a, b]) => a < b, 'an opening interval must end after it starts');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'only letters, digits, dot, dash and underscore');
+
+export const serviceSchema = z.object({
+  id,
+  prefix: z.string().regex(/^[A-Z]{1,2}$/, 'one or two capital letters'),
+  name: z.string().min(1),
+  nameEn: z.string().optional(),
+  avgServiceMinutes: z.number().positive().max(480),
+  deadlineWorkdays: z.number().int().positive().optional(),
+  materials: z.array(z.string().min(1)).default([]),
+});
+
+export const counterSchema = z.object({
+  id,
+  name: z.string().min(1),
+  /** Groups of service ids in order of preference: the first non-empty group is served. */
+  services: z.array(z.array(id).min(1)).min(1),
+  tags: z.array(z.string()).default([]),
+  greenLane: z.boolean().default(false),
+  standby: z.boolean().default(false),
+});
+
+const trigger = z.union([
+  z.object({ manual: z.literal(true) }),
+  z.object({ device: z.string().min(1), event: z.string().min(1), when: z.record(z.string(), z.unknown()).optional() }),
+  z.object({ metric: z.enum(['waiting']), above: z.number() }),
+]);
+
+const action = z.union([
+  z.object({ banner: z.string().min(1) }),
+  z.object({ announce: z.string().min(1), repeatEverySeconds: z.number().positive().optional() }),
+  z.object({ issuing: z.enum(['normal', 'appointments-only', 'paused']) }),
+  z.object({ openStandbyCounters: z.boolean() }),
+  z.object({ notify: z.array(z.string().min(1)) }),
+]);
+
+export const playbookSchema = z.object({
+  id,
+  name: z.string().min(1),
+  triggers: z.array(trigger).default([]),
+  actions: z.array(action).default([]),
+});
+
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const hallFileSchema = z
+  .object({
+    hall: z.object({
+      id,
+      name: z.string().min(1),
+      nameEn: z.string().optional(),
+      timezone: z.string().refine(isTimeZone, 'not an IANA time zone this machine knows'),
+      languages: z.array(z.string()).default(['zh-CN']),
+    }),
+    hours: z.object({
+      weekly: z.object(Object.fromEntries(weekdays.map((d) => [d, z.array(interval).default([])])) as Record<
+        (typeof weekdays)[number],
+        z.ZodDefault<z.ZodArray<typeof interval>>
+      >),
+      issueUntilMinutesBeforeClose: z.number().int().min(0).default(0),
+      extendedServiceMinutes: z.number().int().min(0).default(0),
+    }),
+    calendar: z
+      .object({
+        note: z.string().optional(),
+        holidays: z.array(isoDate).default([]),
+        workdays: z.array(isoDate).default([]),
+      })
+      .default({ holidays: [], workdays: [] }),
+    policy: z.object({
+      priorityCreditMinutes: z.number().min(0).max(24 * 60),
+      appointmentEarlyMinutes: z.number().int().min(0),
+      appointmentLateMinutes: z.number().int().min(0),
+      elderlyAge: z.number().int().min(0).max(150),
+      maxTicketsPerIdentityPerDay: z.number().int().positive(),
+      noShowGraceMinutes: z.number().int().min(0),
+      reinstatePenaltyPlaces: z.number().int().min(0),
+      recallLimit: z.number().int().min(0),
+    }),
+    services: z.array(serviceSchema).min(1),
+    counters: z.array(counterSchema).min(1),
+    playbooks: z.array(playbookSchema).default([]),
+  })
+  .superRefine((hall, ctx) => {
+    const serviceIds = new Set<string>();
+    const prefixes = new Set<string>();
+    hall.services.forEach((s, i) => {
+      if (serviceIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `duplicate service id "${s.id}"` });
+      if (prefixes.has(s.prefix)) ctx.addIssue({ code: 'custom', path: ['services', i, 'prefix'], message: `duplicate prefix "${s.prefix}"` });
+      serviceIds.add(s.id);
+      prefixes.add(s.prefix);
+    });
+    const counterIds = new Set<string>();
+    hall.counters.forEach((c, i) => {
+      if (counterIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['counters', i, 'id'], message: `duplicate counter id "${c.id}"` });
+      counterIds.add(c.id);
+      c.services.forEach((group, g) =>
+        group.forEach((sid, k) => {
+          if (!serviceIds.has(sid))
+            ctx.addIssue({ code: 'custom', path: ['counters', i, 'services', g, k], message: `unknown service "${sid}"` });
+        }),
+      );
+    });
+    const playbookIds = new Set<string>();
+    hall.playbooks.forEach((p, i) => {
+      if (playbookIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['playbooks', i, 'id'], message: `duplicate playbook id "${p.id}"` });
+      playbookIds.add(p.id);
+    });
+  });
+
+export type HallFile = z.infer<typeof hallFileSchema>;
+export type ServiceDef = z.infer<typeof serviceSchema>;
+export type CounterDef = z.infer<typeof counterSchema>;
+export type PlaybookDef = z.infer<typeof playbookSchema>;
+export type Weekday = (typeof weekdays)[number];
+export const WEEKDAYS = weekdays;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The one write path: command → decide (pure) → one SQLite transaction that appends to the log and updates the read
+ * model → apply to the live state → fan out on the bus. Also rebuilds the live state from the log at start.
+ */
+import type { HallFile } from '../config/hall-schema.js';
+import { hallDay } from '../domain/clock.js';
+import { actorLabel, SYSTEM_ACTOR, type Actor, type DecideContext, type Decision } from '../domain/decide/context.js';
+import { startDayIfNeeded } from '../domain/decide/day.js';
+import { STATE_EVENT_TYPES, type AuditOnlyEntry, type HallEvent } from '../domain/events.js';
+import { apply, initialState } from '../domain/state.js';
+import type { Counter, HallState } from '../domain/types.js';
+import { log } from '../log.js';
+import type { HallSecret } from '../security/hall-secret.js';
+import { digits, randomId } from '../security/random-ids.js';
+import type { Db } from '../store/db.js';
+import { EventLog, type LogEntry } from '../store/event-log.js';
+import { Snapshots } from '../store/snapshots.js';
+import { TicketProjection } from '../store/ticket-projection.js';
+import type { CommittedEvent, EventBus } from './event-bus.js';
+
+export interface HallServiceOptions {
+  hall: HallFile;
+  db: Db;
+  secret: HallSecret;
+  bus: EventBus;
+  alwaysOpen?: boolean;
+  clock?: () => number;
+  /** Write a checkpoint of the live state after this many events. */
+  snapshotEvery?: number;
+}
+
+const ID_PREFIX = { ticket: 't', appointment: 'ap', followup: 'fu' } as const;
+
+export class HallService {
+  readonly hall: HallFile;
+  readonly log: EventLog;
+  readonly bus: EventBus;
+  readonly alwaysOpen: boolean;
+  readonly clock: () => number;
+  state: HallState;
+  private readonly db: Db;
+  private readonly secret: HallSecret;
+  private readonly snapshots: Snapshots;
+  private readonly projection: TicketProjection;
+  private readonly snapshotEvery: number;
+  private sinceSnapshot = 0;
+
+  constructor(opts: HallServiceOptions) {
+    this.hall = opts.hall;
+    this.db = opts.db;
+    this.secret = opts.secret;
+    this.bus = opts.bus;
+    this.alwaysOpen = opts.alwaysOpen ?? false;
+    this.clock = opts.clock ?? Date.now;
+    this.snapshotEvery = opts.snapshotEvery ?? 500;
+    this.log = new EventLog(this.db);
+    this.snapshots = new Snapshots(this.db);
+    this.projection = new TicketProjection(this.db);
+    this.state = initialState(this.hall, hallDay(this.clock(), this.hall.hall.timezone));
+  }
+
+  /** Rebuilds the live state: newest checkpoint, then every state event after it. Returns what it replayed. */
+  rebuild(): { fromSeq: number; replayed: number; ms: number } {
+    const started = performance.now();
+    const snap = this.snapshots.latest(this.log.seq);
+    const firstDay = this.firstDay() ?? hallDay(this.clock(), this.hall.hall.timezone);
+    this.state = snap?.state ?? initialState(this.hall, firstDay);
+    // Counters added to the hall file since the checkpoint start closed.
+    for (const c of this.hall.counters) if (!this.state.counters.has(c.id)) this.state.counters.set(c.id, { id: c.id, status: 'closed' } satisfies Counter);
+    let replayed = 0;
+    for (const entry of this.log.after(snap?.seq ?? 0)) {
+      if (!STATE_EVENT_TYPES.has(entry.type)) continue;
+      apply(this.hall, this.state, { type: entry.type, data: entry.data } as HallEvent);
+      replayed++;
+    }
+    this.sinceSnapshot = replayed;
+    return { fromSeq: snap?.seq ?? 0, replayed, ms: Math.round(performance.now() - started) };
+  }
+
+  private firstDay(): string | undefined {
+    const first = this.db.prepare('SELECT at FROM events ORDER BY seq LIMIT 1').pluck().get() as number | undefined;
+    return first === undefined ? undefined : hallDay(first, this.hall.hall.timezone);
+  }
+
+  context(actor: Actor, now = this.clock()): DecideContext {
+    return {
+      hall: this.hall,
+      now,
+      actor,
+      alwaysOpen: this.alwaysOpen,
+      newId: (kind) => randomId(ID_PREFIX[kind]),
+      newVerifyCode: () => digits(4),
+      newAppointmentCode: () => digits(6),
+      identityHash: (id) => this.secret.identityHash(id),
+      seal: (text) => this.secret.seal(text),
+    };
+  }
+
+  /** Runs one command through the write path. Throws DomainError on a refusal, having changed nothing. */
+  execute(actor: Actor, decide: (ctx: DecideContext, state: HallState) => Decision): Decision {
+    const now = this.clock();
+    this.startDayIfNeeded(now);
+    const decision = decide(this.context(actor, now), this.state);
+    if (decision.events.length > 0) this.commit(actor, now, decision.events);
+    return decision;
+  }
+
+  /** Starts a new hall day when the clock has passed midnight in the hall's zone (also run by the day job). */
+  startDayIfNeeded(now = this.clock()): void {
+    const d = startDayIfNeeded(this.context(SYSTEM_ACTOR, now), this.state);
+    if (d.events.length === 0) return;
+    this.commit(SYSTEM_ACTOR, now, d.events);
+    this.snapshot();
+    log.info('hall day started', { day: this.state.day });
+  }
+
+  private commit(actor: Actor, at: number, events: HallEvent[]): void {
+    const label = actorLabel(actor);
+    let entries: LogEntry[];
+    try {
+      entries = this.db.transaction(() => {
+        const appended = this.log.append(events.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: true })));
+        for (const e of events) this.projection.apply(e);
+        return appended;
+      })();
+    } catch (err) {
+      this.log.reloadHead();
+      throw err;
+    }
+    for (const e of events) apply(this.hall, this.state, e);
+    this.sinceSnapshot += events.length;
+    if (this.sinceSnapshot >= this.snapshotEvery) this.snapshot();
+    const committed: CommittedEvent[] = entries.map((entry, i) => ({
+      seq: entry.seq,
+      streamSeq: entry.streamSeq!,
+      at,
+      actor: label,
+      event: events[i],
+    }));
+    this.bus.emit('committed', committed);
+  }
+
+  /** Writes an audit-only entry (login, staff or device change, audit query) to the chain. */
+  audit(actor: Actor | { kind: 'user' | 'device' | 'system'; id: string }, entry: AuditOnlyEntry): void {
+    const at = this.clock();
+    try {
+      this.db.transaction(() => {
+        this.log.append([{ type: entry.type, actor: `${actor.kind}:${actor.id}`, at, data: entry.data, streamed: false }]);
+      })();
+    } catch (err) {
+      this.log.reloadHead();
+      throw err;
+    }
+  }
+
+  snapshot(): void {
+    try {
+      this.snapshots.save(this.log.seq, this.state, this.clock());
+      this.sinceSnapshot = 0;
+    } catch (err) {
+      log.warn('checkpoint failed; the log still has everything', { error: (err as Error).message });
+    }
+  }
+
+  unseal(sealed: string): string {
+    return this.secret.unseal(sealed);
+  }
+}

@@ -1,0 +1,219 @@
+/** What the outside sees of the hall: tickets, counters, the hall board, and stream events, per audience. */
+import type { HallFile } from '../config/hall-schema.js';
+import { issuingWindow } from '../domain/calendar.js';
+import { positionOf, queueSummary } from '../domain/eta.js';
+import type { HallEvent } from '../domain/events.js';
+import type { Appointment, Call, EmergencyState, HallState, Ticket } from '../domain/types.js';
+import type { CommittedEvent } from './event-bus.js';
+
+/** Who is looking: anyone in the hall, a hall device (kiosk, display, pad), or staff (counter, manager). */
+export type Audience = 'public' | 'device' | 'staff';
+
+const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export interface TicketView {
+  id: string;
+  number: string;
+  serviceId: string;
+  serviceName: string;
+  status: Ticket['status'];
+  priority: Ticket['priority'];
+  priorityReason?: string;
+  channel: string;
+  issuedAt: string;
+  /** 1 = next in its service's queue; null once it is no longer waiting. */
+  position: number | null;
+  ahead: number | null;
+  etaMinutes: number | null;
+  verifyCode?: string;
+  counterId?: string;
+  counterName?: string;
+  calledAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  recalls: number;
+  late?: boolean;
+  appointmentId?: string;
+  outOfTurn?: { category: string };
+  phone?: string;
+  rated?: boolean;
+}
+
+export function ticketView(hall: HallFile, state: HallState, t: Ticket, opts: { verifyCode: boolean }): TicketView {
+  const pos = positionOf(hall, state, t);
+  return {
+    id: t.id,
+    number: t.number,
+    serviceId: t.serviceId,
+    serviceName: hall.services.find((s) => s.id === t.serviceId)?.name ?? t.serviceId,
+    status: t.status,
+    priority: t.priority,
+    priorityReason: t.priorityReason,
+    channel: t.channel,
+    issuedAt: iso(t.issuedAt)!,
+    position: pos?.position ?? null,
+    ahead: pos?.ahead ?? null,
+    etaMinutes: pos?.etaMinutes ?? null,
+    verifyCode: opts.verifyCode ? t.verifyCode : undefined,
+    counterId: t.counterId,
+    counterName: t.counterId ? hall.counters.find((c) => c.id === t.counterId)?.name : undefined,
+    calledAt: iso(t.calledAt),
+    startedAt: iso(t.startedAt),
+    finishedAt: iso(t.finishedAt),
+    recalls: t.recalls,
+    late: t.late,
+    appointmentId: t.appointmentId,
+    outOfTurn: t.outOfTurn,
+    phone: t.phoneMasked,
+    rated: t.status === 'done' ? t.rating !== undefined : undefined,
+  };
+}
+
+export function appointmentView(a: Appointment) {
+  return {
+    id: a.id,
+    code: a.code,
+    serviceId: a.serviceId,
+    slotStart: iso(a.slotStart),
+    slotEnd: iso(a.slotEnd),
+    status: a.status,
+    name: a.nameMasked,
+    phone: a.phoneMasked,
+    ticketId: a.ticketId,
+    createdAt: iso(a.createdAt),
+  };
+}
+
+export function emergencyView(e: EmergencyState | null) {
+  if (!e) return null;
+  return { playbookId: e.playbookId, name: e.name, banner: e.banner ?? null, issuing: e.issuing, activatedAt: iso(e.activatedAt), note: e.note };
+}
+
+export function callView(hall: HallFile, c: Call) {
+  return {
+    number: c.number,
+    serviceId: c.serviceId,
+    counterId: c.counterId,
+    counterName: hall.counters.find((x) => x.id === c.counterId)?.name ?? c.counterId,
+    at: iso(c.at),
+    recall: c.recall,
+    outOfTurn: c.outOfTurn ?? null,
+  };
+}
+
+export function counterViews(hall: HallFile, state: HallState) {
+  return hall.counters.map((def) => {
+    const c = state.counters.get(def.id)!;
+    const t = c.currentTicketId ? state.tickets.get(c.currentTicketId) : undefined;
+    return {
+      id: def.id,
+      name: def.name,
+      status: c.status,
+      pauseReason: c.pauseReason ?? null,
+      current: t?.number ?? null,
+      currentStatus: t?.status ?? null,
+      serviceId: t?.serviceId ?? null,
+      calledAt: iso(t?.calledAt) ?? null,
+      staffName: c.staffName ?? null,
+      tags: def.tags,
+      greenLane: def.greenLane,
+      services: def.services,
+    };
+  });
+}
+
+/** GET /hall and the stream's snapshot: never personal data. */
+export function hallView(hall: HallFile, state: HallState, now: number, alwaysOpen: boolean) {
+  const queues = queueSummary(hall, state);
+  const window = issuingWindow({ hall, alwaysOpen }, now);
+  return {
+    id: hall.hall.id,
+    name: hall.hall.name,
+    nameEn: hall.hall.nameEn,
+    timezone: hall.hall.timezone,
+    languages: hall.hall.languages,
+    day: state.day,
+    issuing: {
+      open: window.open && state.emergency?.issuing !== 'paused',
+      withinHours: window.open,
+      mode: state.emergency?.issuing ?? 'normal',
+      nextOpenAt: !window.open && window.nextOpenAt ? iso(window.nextOpenAt) : null,
+    },
+    services: hall.services.map((s) => ({
+      id: s.id,
+      prefix: s.prefix,
+      name: s.name,
+      nameEn: s.nameEn,
+      waiting: queues[s.id].waiting,
+      etaMinutes: queues[s.id].etaMinutes,
+      materials: s.materials,
+      deadlineWorkdays: s.deadlineWorkdays ?? null,
+    })),
+    counters: counterViews(hall, state),
+    emergency: emergencyView(state.emergency),
+    recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hall, c)),
+  };
+}
+
+/** A committed event as one audience may see it. Personal data never appears; ids only for hall devices and staff. */
+export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent, audience: Audience): Record<string, unknown> {
+  const e = c.event;
+  const base = { type: e.type, at: iso(c.at) };
+  const withIds = audience !== 'public';
+  const ticketOf = (id: string) => {
+    const t = state.tickets.get(id);
+    if (!t) return undefined;
+    return {
+      id: withIds ? t.id : undefined,
+      number: t.number,
+      serviceId: t.serviceId,
+      status: t.status,
+      priority: t.priority,
+      counterId: t.counterId,
+      outOfTurn: t.outOfTurn,
+      recalls: t.recalls,
+      verifyCode: audience === 'staff' ? t.verifyCode : undefined,
+    };
+  };
+  switch (e.type) {
+    case 'ticket.issued':
+      return { ...base, ticket: ticketOf(e.data.ticket.id) };
+    case 'ticket.called':
+      return { ...base, counterId: e.data.counterId, outOfTurn: e.data.outOfTurn ? { category: e.data.outOfTurn.category } : null, ticket: ticketOf(e.data.ticketId) };
+    case 'ticket.recalled':
+    case 'ticket.started':
+    case 'ticket.finished':
+    case 'ticket.no_show':
+      return { ...base, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
+    case 'ticket.reinstated':
+    case 'ticket.cancelled':
+      return { ...base, ticket: ticketOf(e.data.ticketId) };
+    case 'ticket.transferred':
+      return { ...base, fromServiceId: e.data.fromServiceId, toServiceId: e.data.toServiceId, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
+    case 'counter.status': {
+      const { pauseReason, status, counterId, change, staffName } = e.data;
+      return { ...base, counterId, status, pauseReason: pauseReason ?? null, change, staffName: staffName ?? null };
+    }
+    case 'emergency.changed':
+      return { ...base, active: emergencyView(e.data.active), previous: e.data.previous ?? null };
+    case 'hall.day_started':
+      return { ...base, day: e.data.day };
+    case 'appointment.created':
+      return { ...base, serviceId: e.data.appointment.serviceId, appointmentId: withIds ? e.data.appointment.id : undefined };
+    case 'appointment.checked_in':
+    case 'appointment.cancelled':
+      return { ...base, appointmentId: withIds ? e.data.appointmentId : undefined };
+    case 'evaluation.recorded':
+      return { ...base, counterId: e.data.counterId, score: e.data.score, ticketId: withIds ? e.data.ticketId : undefined };
+    case 'followup.opened':
+      return { ...base, followUpId: withIds ? e.data.followUp.id : undefined, counterId: e.data.followUp.counterId, score: e.data.followUp.score };
+    case 'followup.answered':
+      return { ...base, followUpId: withIds ? e.data.id : undefined };
+    case 'device.status':
+      return { ...base, deviceId: e.data.deviceId, kind: e.data.kind, online: e.data.online, status: e.data.status ?? null };
+    default:
+      return base;
+  }
+}
+
+export type { HallEvent };

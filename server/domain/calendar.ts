@@ -1,0 +1,56 @@
+/** Opening hours and working days: when the hall issues numbers, and when it next will. */
+import type { HallFile } from '../config/hall-schema.js';
+import { addDays, localTime, parseClock, weekdayOf, zonedInstant } from './clock.js';
+
+export interface HoursPolicy {
+  hall: HallFile;
+  /** Keep the hall open around the clock (demo and test halls). */
+  alwaysOpen?: boolean;
+}
+
+/** Whether `date` is a working day: weekly hours, minus official holidays, plus make-up working days. */
+export function isWorkday(hall: HallFile, date: string): boolean {
+  if (hall.calendar.holidays.includes(date)) return false;
+  if (hall.calendar.workdays.includes(date)) return true;
+  return hall.hours.weekly[weekdayOf(date)].length > 0;
+}
+
+/** Opening intervals of `date` as [startMinute, endMinute] pairs. A make-up working day uses Monday's hours. */
+export function openingMinutes(hall: HallFile, date: string): Array<[number, number]> {
+  if (hall.calendar.holidays.includes(date)) return [];
+  let intervals = hall.hours.weekly[weekdayOf(date)];
+  if (intervals.length === 0 && hall.calendar.workdays.includes(date)) intervals = hall.hours.weekly.mon;
+  return intervals.map(([a, b]) => [parseClock(a), parseClock(b)]);
+}
+
+export type IssuingWindow = { open: true; closesAt: number } | { open: false; nextOpenAt?: number };
+
+/** Whether numbers may be issued at `now`, and if not, when they next may. */
+export function issuingWindow(p: HoursPolicy, now: number): IssuingWindow {
+  if (p.alwaysOpen) return { open: true, closesAt: Number.POSITIVE_INFINITY };
+  const tz = p.hall.hall.timezone;
+  const stopBefore = p.hall.hours.issueUntilMinutesBeforeClose;
+  const today = localTime(now, tz).date;
+  for (let offset = 0; offset <= 60; offset++) {
+    const date = addDays(today, offset);
+    for (const [start, end] of openingMinutes(p.hall, date)) {
+      const startAt = zonedInstant(date, start, tz);
+      const stopAt = zonedInstant(date, end - stopBefore, tz);
+      if (stopAt <= startAt) continue;
+      if (now < startAt) return { open: false, nextOpenAt: startAt };
+      if (now < stopAt) return { open: true, closesAt: stopAt };
+    }
+  }
+  return { open: false };
+}
+
+/** The date `n` working days after `date` (R9: deadlines count working days of the official calendar). */
+export function addWorkdays(hall: HallFile, date: string, n: number): string {
+  let d = date;
+  let left = n;
+  for (let guard = 0; left > 0 && guard < 3660; guard++) {
+    d = addDays(d, 1);
+    if (isWorkday(hall, d)) left--;
+  }
+  return d;
+}

@@ -1,0 +1,193 @@
+/** Decisions at a counter: call next, call out of turn, recall, start, finish, no-show, transfer, and its status. */
+import { refuse } from '../errors.js';
+import type { HallEvent } from '../events.js';
+import { nextForGroups } from '../queue-order.js';
+import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js';
+import { assertActsFor, currentTicket, getCounter, getTicket, type DecideContext, type Decision } from './context.js';
+
+function counterDef(ctx: DecideContext, counterId: string) {
+  return ctx.hall.counters.find((c) => c.id === counterId)!;
+}
+
+function assertCanCall(counter: Counter): void {
+  if (counter.status === 'paused')
+    throw refuse.conflict('COUNTER_PAUSED', `counter ${counter.id} is paused; resume it before calling`);
+  if (counter.status !== 'open') throw refuse.conflict('COUNTER_CLOSED', `counter ${counter.id} is closed; open it first`);
+}
+
+/**
+ * Clears the way for a new call: a ticket being served is finished (the usual "next" button); one only called and
+ * not yet here must be marked no-show or started first, so nobody is dropped silently.
+ */
+function finishCurrentIfServing(ctx: DecideContext, state: HallState, counter: Counter): HallEvent[] {
+  const t = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+  if (!t) return [];
+  if (t.status === 'called')
+    throw refuse.conflict('TICKET_IN_PROGRESS', `ticket ${t.number} is called and waiting to start: start it or mark it no-show`);
+  if (t.status !== 'serving') return [];
+  return [finishEvent(ctx, counter, t)];
+}
+
+function finishEvent(ctx: DecideContext, counter: Counter, t: Ticket): HallEvent {
+  const serviceMs = Math.max(0, ctx.now - (t.startedAt ?? t.calledAt ?? ctx.now));
+  return { type: 'ticket.finished', data: { ticketId: t.id, counterId: counter.id, at: ctx.now, serviceMs } };
+}
+
+export function callNext(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  assertCanCall(counter);
+  const events = finishCurrentIfServing(ctx, state, counter);
+  const next = nextForGroups(state, counterDef(ctx, counterId).services);
+  if (!next) {
+    if (events.length) return { events };
+    throw refuse.notFound('QUEUE_EMPTY', `nobody is waiting for counter ${counterId}`);
+  }
+  events.push({ type: 'ticket.called', data: { ticketId: next.id, counterId, staffId: counter.staffId, at: ctx.now } });
+  return { events, ticketId: next.id };
+}
+
+export interface CallOutOfTurnCommand {
+  counterId: string;
+  ticketId: string;
+  reason: string;
+  category?: OutOfTurnCategory;
+}
+
+export function callOutOfTurn(ctx: DecideContext, state: HallState, cmd: CallOutOfTurnCommand): Decision {
+  const counter = getCounter(ctx, state, cmd.counterId);
+  assertActsFor(ctx, counter);
+  assertCanCall(counter);
+  const reason = cmd.reason.trim();
+  if (!reason) throw refuse.badInput('REASON_REQUIRED', 'an out-of-order call needs a reason');
+  const t = getTicket(state, cmd.ticketId);
+  if (t.status !== 'waiting') throw refuse.conflict('TICKET_NOT_WAITING', `ticket ${t.number} is ${t.status}, not waiting`);
+  const served = counterDef(ctx, cmd.counterId).services.flat();
+  if (!served.includes(t.serviceId) && ctx.actor.role !== 'manager')
+    throw refuse.conflict('SERVICE_NOT_SERVED', `counter ${cmd.counterId} does not serve ${t.serviceId}`);
+  const events = finishCurrentIfServing(ctx, state, counter);
+  events.push({
+    type: 'ticket.called',
+    data: {
+      ticketId: t.id,
+      counterId: cmd.counterId,
+      staffId: counter.staffId,
+      at: ctx.now,
+      outOfTurn: { category: cmd.category ?? 'other', reason },
+    },
+  });
+  return { events, ticketId: t.id };
+}
+
+export function recall(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  const t = currentTicket(state, counter);
+  if (t.status !== 'called') throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}; only a called ticket is recalled`);
+  const limit = ctx.hall.policy.recallLimit;
+  if (t.recalls >= limit) throw refuse.conflict('RECALL_LIMIT', `ticket ${t.number} was recalled ${limit} times, the hall's limit`);
+  return { events: [{ type: 'ticket.recalled', data: { ticketId: t.id, counterId, at: ctx.now, recalls: t.recalls + 1 } }], ticketId: t.id };
+}
+
+export function start(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  const t = currentTicket(state, counter);
+  if (t.status !== 'called') throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}, not called`);
+  return { events: [{ type: 'ticket.started', data: { ticketId: t.id, counterId, at: ctx.now } }], ticketId: t.id };
+}
+
+export function finish(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  const t = currentTicket(state, counter);
+  return { events: [finishEvent(ctx, counter, t)], ticketId: t.id };
+}
+
+export function noShow(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  const t = currentTicket(state, counter);
+  if (t.status !== 'called') throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}; only a called ticket can be a no-show`);
+  return { events: [{ type: 'ticket.no_show', data: { ticketId: t.id, counterId, at: ctx.now } }], ticketId: t.id };
+}
+
+export function transfer(ctx: DecideContext, state: HallState, counterId: string, serviceId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  const t = currentTicket(state, counter);
+  if (!ctx.hall.services.some((s) => s.id === serviceId)) throw refuse.notFound('UNKNOWN_SERVICE', `no service "${serviceId}" in this hall`);
+  if (serviceId === t.serviceId) throw refuse.conflict('SAME_SERVICE', `ticket ${t.number} is already in ${serviceId}`);
+  return {
+    events: [{ type: 'ticket.transferred', data: { ticketId: t.id, fromServiceId: t.serviceId, toServiceId: serviceId, counterId, at: ctx.now } }],
+    ticketId: t.id,
+  };
+}
+
+function statusEvent(counter: Counter, change: Extract<HallEvent, { type: 'counter.status' }>['data']['change'], patch: Partial<Counter>): HallEvent {
+  const next = { ...counter, ...patch };
+  return {
+    type: 'counter.status',
+    data: {
+      counterId: counter.id,
+      status: next.status,
+      pauseReason: next.status === 'paused' ? next.pauseReason : undefined,
+      staffId: next.staffId,
+      staffName: next.staffName,
+      change,
+    },
+  };
+}
+
+function assertNoTicketInHand(state: HallState, counter: Counter): void {
+  const t = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+  if (t && (t.status === 'called' || t.status === 'serving'))
+    throw refuse.conflict('TICKET_IN_PROGRESS', `finish, transfer or no-show ticket ${t.number} first`);
+}
+
+/** Binds the staff member to the counter (A/B post: a backup may take over a counter someone else held). */
+export function signIn(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  if (ctx.actor.kind !== 'user' || (ctx.actor.role !== 'counter' && ctx.actor.role !== 'manager'))
+    throw refuse.forbidden('FORBIDDEN', 'only staff sign in to a counter');
+  const status = counter.status === 'closed' ? 'open' : counter.status;
+  return { events: [statusEvent(counter, 'sign-in', { status, staffId: ctx.actor.id, staffName: ctx.actor.name })] };
+}
+
+export function signOut(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  assertNoTicketInHand(state, counter);
+  return { events: [statusEvent(counter, 'sign-out', { status: 'closed', staffId: undefined, staffName: undefined })] };
+}
+
+export function pause(ctx: DecideContext, state: HallState, counterId: string, reason: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  if (counter.status === 'closed') throw refuse.conflict('COUNTER_CLOSED', `counter ${counterId} is closed`);
+  if (!reason.trim()) throw refuse.badInput('REASON_REQUIRED', 'a pause needs a reason for the counter sign');
+  assertNoTicketInHand(state, counter);
+  return { events: [statusEvent(counter, 'pause', { status: 'paused', pauseReason: reason.trim() })] };
+}
+
+export function resume(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  if (counter.status !== 'paused') throw refuse.conflict('COUNTER_NOT_PAUSED', `counter ${counterId} is ${counter.status}, not paused`);
+  return { events: [statusEvent(counter, 'resume', { status: 'open' })] };
+}
+
+export function open(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  if (counter.status !== 'closed') throw refuse.conflict('COUNTER_ALREADY_OPEN', `counter ${counterId} is already ${counter.status}`);
+  return { events: [statusEvent(counter, 'open', { status: 'open' })] };
+}
+
+export function close(ctx: DecideContext, state: HallState, counterId: string): Decision {
+  const counter = getCounter(ctx, state, counterId);
+  assertActsFor(ctx, counter);
+  if (counter.status === 'closed') throw refuse.conflict('COUNTER_CLOSED', `counter ${counterId} is already closed`);
+  assertNoTicketInHand(state, counter);
+  return { events: [statusEvent(counter, 'close', { status: 'closed' })] };
+}

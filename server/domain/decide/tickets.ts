@@ -1,0 +1,228 @@
+/** Decisions about taking numbers: issue, appointment check-in, reinstate a no-show, cancel. */
+import { issuingWindow } from '../calendar.js';
+import { hallDay } from '../clock.js';
+import { refuse } from '../errors.js';
+import type { HallEvent } from '../events.js';
+import { ageOn, checkIdNumber, maskPhone } from '../identity.js';
+import { penaltyKey, queueKeyFor } from '../queue-order.js';
+import type { Appointment, HallState, Priority, Ticket } from '../types.js';
+import { getTicket, type DecideContext, type Decision } from './context.js';
+
+export interface IssueTicketCommand {
+  serviceId: string;
+  idNumber?: string;
+  phone?: string;
+  priority?: 'normal' | 'priority' | 'green';
+  priorityReason?: string;
+  channel?: string;
+}
+
+const STAFF = new Set(['manager', 'counter']);
+
+/** Formats a daily number: prefix and at least three digits (A001 … A999, then A1000: numbers are never capped). */
+export function formatNumber(prefix: string, seq: number): string {
+  return `${prefix}${String(seq).padStart(3, '0')}`;
+}
+
+/** Normalizes and checks an ID number, or refuses with INVALID_ID_NUMBER. */
+export function validIdNumber(ctx: DecideContext, idNumber: string): { normalized: string; birthDate: string } {
+  const check = checkIdNumber(idNumber, hallDay(ctx.now, ctx.hall.hall.timezone));
+  if (!check.ok) throw refuse.badInput('INVALID_ID_NUMBER', `idNumber is not a valid resident ID number: ${check.reason}`);
+  return check;
+}
+
+/** Refuses when numbers can't be issued now: outside hours (kiosks) or while a playbook holds issuing. */
+function assertIssuing(ctx: DecideContext, state: HallState, kind: 'walk-in' | 'appointment'): void {
+  const mode = state.emergency?.issuing ?? 'normal';
+  const staff = STAFF.has(ctx.actor.role);
+  if (mode === 'paused' && ctx.actor.role !== 'manager')
+    throw refuse.conflict('HALL_CLOSED', `issuing is paused: ${state.emergency?.name ?? 'emergency'}`, {
+      playbookId: state.emergency?.playbookId,
+    });
+  if (mode === 'appointments-only' && kind === 'walk-in' && !staff)
+    throw refuse.conflict('HALL_CLOSED', `only appointments are checked in now: ${state.emergency?.name ?? 'emergency'}`, {
+      playbookId: state.emergency?.playbookId,
+      appointmentsOnly: true,
+    });
+  // Staff may still issue after hours: extended service for urgent and late cases (R6).
+  if (staff) return;
+  const window = issuingWindow({ hall: ctx.hall, alwaysOpen: ctx.alwaysOpen }, ctx.now);
+  if (!window.open) {
+    const suggested = window.nextOpenAt ? new Date(window.nextOpenAt).toISOString() : undefined;
+    throw refuse.conflict(
+      'HALL_CLOSED',
+      suggested ? `the hall issues numbers again from ${suggested}` : 'the hall is closed',
+      suggested ? { suggestedTime: suggested } : undefined,
+    );
+  }
+}
+
+function assertIdentityMayTake(ctx: DecideContext, state: HallState, identity: string, serviceId: string): void {
+  for (const t of state.tickets.values()) {
+    if (t.identity === identity && t.serviceId === serviceId && (t.status === 'waiting' || t.status === 'called'))
+      throw refuse.conflict('ACTIVE_TICKET_EXISTS', `this ID already holds ticket ${t.number} for this service`, {
+        number: t.number,
+      });
+  }
+  const max = ctx.hall.policy.maxTicketsPerIdentityPerDay;
+  if ((state.issuedPerIdentity[identity] ?? 0) >= max)
+    throw refuse.limit('DAILY_LIMIT', `this ID has taken ${max} numbers today, the hall's daily limit`);
+}
+
+interface NewTicket {
+  serviceId: string;
+  priority: Priority;
+  priorityReason?: string;
+  channel: string;
+  identity?: string;
+  phone?: string;
+  appointment?: Appointment;
+  late?: boolean;
+}
+
+function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket {
+  const service = ctx.hall.services.find((s) => s.id === n.serviceId)!;
+  const ordinal = state.ordinal + 1;
+  return {
+    id: ctx.newId('ticket'),
+    number: formatNumber(service.prefix, (state.sequences[service.prefix] ?? 0) + 1),
+    serviceId: service.id,
+    day: state.day,
+    status: 'waiting',
+    priority: n.priority,
+    priorityReason: n.priorityReason,
+    channel: n.channel,
+    issuedAt: ctx.now,
+    key: queueKeyFor(n.priority, ctx.now, ordinal, ctx.hall.policy, n.appointment?.slotStart),
+    verifyCode: ctx.newVerifyCode(),
+    identity: n.identity,
+    phoneMasked: n.phone ? maskPhone(n.phone) : undefined,
+    phoneSealed: n.phone ? ctx.seal(n.phone) : undefined,
+    appointmentId: n.appointment?.id,
+    late: n.late || undefined,
+    recalls: 0,
+    reinstated: false,
+    transfers: 0,
+  };
+}
+
+export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTicketCommand): Decision {
+  if (!ctx.hall.services.some((s) => s.id === cmd.serviceId))
+    throw refuse.notFound('UNKNOWN_SERVICE', `no service "${cmd.serviceId}" in this hall`);
+  let priority: Priority = cmd.priority ?? 'normal';
+  let priorityReason = cmd.priorityReason?.trim() || undefined;
+  if (priority === 'green' && !STAFF.has(ctx.actor.role))
+    throw refuse.forbidden('GREEN_LANE_STAFF_ONLY', 'only counter staff or a manager can issue a green-lane ticket');
+  if (priority === 'priority' && !priorityReason)
+    throw refuse.badInput('PRIORITY_REASON_REQUIRED', 'a priority ticket needs a priorityReason (elderly, disabled, pregnant, …)');
+  assertIssuing(ctx, state, 'walk-in');
+
+  let identity: string | undefined;
+  if (cmd.idNumber) {
+    const id = validIdNumber(ctx, cmd.idNumber);
+    identity = ctx.identityHash(id.normalized);
+    assertIdentityMayTake(ctx, state, identity, cmd.serviceId);
+    if (priority === 'normal' && ageOn(id.birthDate, state.day) >= ctx.hall.policy.elderlyAge) {
+      priority = 'priority';
+      priorityReason = 'elderly';
+    }
+  }
+  const ticket = buildTicket(ctx, state, {
+    serviceId: cmd.serviceId,
+    priority,
+    priorityReason: priority === 'normal' ? undefined : priorityReason,
+    channel: cmd.channel ?? ctx.actor.role,
+    identity,
+    phone: cmd.phone,
+  });
+  return { events: [{ type: 'ticket.issued', data: { ticket } }], ticketId: ticket.id };
+}
+
+export interface CheckInCommand {
+  code?: string;
+  idNumber?: string;
+  channel?: string;
+}
+
+/** Finds the appointment to check in: by code, or the holder's booking today closest to now. */
+function findAppointment(ctx: DecideContext, state: HallState, cmd: CheckInCommand): Appointment {
+  const today = state.day;
+  const tz = ctx.hall.hall.timezone;
+  if (cmd.code) {
+    const a = [...state.appointments.values()].find((x) => x.code === cmd.code && x.status !== 'cancelled');
+    if (!a) throw refuse.notFound('UNKNOWN_APPOINTMENT', `no appointment with code ${cmd.code}`);
+    return a;
+  }
+  const identity = ctx.identityHash(validIdNumber(ctx, cmd.idNumber!).normalized);
+  const mine = [...state.appointments.values()].filter(
+    (x) => x.identity === identity && x.status !== 'cancelled' && hallDay(x.slotStart, tz) === today,
+  );
+  if (mine.length === 0) throw refuse.notFound('UNKNOWN_APPOINTMENT', 'no appointment today for this ID number');
+  const booked = mine.filter((x) => x.status === 'booked');
+  if (booked.length === 0) return mine[0];
+  return booked.sort((a, b) => Math.abs(a.slotStart - ctx.now) - Math.abs(b.slotStart - ctx.now))[0];
+}
+
+export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInCommand): Decision {
+  const a = findAppointment(ctx, state, cmd);
+  if (a.status === 'checked_in') throw refuse.conflict('ALREADY_CHECKED_IN', 'this appointment has already been checked in');
+  const tz = ctx.hall.hall.timezone;
+  const slotDay = hallDay(a.slotStart, tz);
+  if (slotDay < state.day) throw refuse.conflict('APPOINTMENT_EXPIRED', `this appointment was for ${slotDay}`);
+  const { appointmentEarlyMinutes: early, appointmentLateMinutes: lateMin } = ctx.hall.policy;
+  const opensAt = a.slotStart - early * 60_000;
+  if (ctx.now < opensAt)
+    throw refuse.conflict('TOO_EARLY', `check-in opens at ${new Date(opensAt).toISOString()}`, {
+      checkInFrom: new Date(opensAt).toISOString(),
+    });
+  assertIssuing(ctx, state, 'appointment');
+  const late = ctx.now > a.slotStart + lateMin * 60_000;
+  assertIdentityMayTake(ctx, state, a.identity, a.serviceId);
+  const ticket = buildTicket(ctx, state, {
+    serviceId: a.serviceId,
+    priority: late ? 'normal' : 'appointment',
+    channel: cmd.channel ?? ctx.actor.role,
+    identity: a.identity,
+    appointment: late ? undefined : a,
+    late,
+  });
+  ticket.appointmentId = a.id;
+  if (a.phoneSealed) {
+    ticket.phoneSealed = a.phoneSealed;
+    ticket.phoneMasked = a.phoneMasked;
+  }
+  const events: HallEvent[] = [
+    { type: 'ticket.issued', data: { ticket } },
+    { type: 'appointment.checked_in', data: { appointmentId: a.id, ticketId: ticket.id, at: ctx.now, late } },
+  ];
+  return { events, ticketId: ticket.id, appointmentId: a.id };
+}
+
+export function reinstate(ctx: DecideContext, state: HallState, ticketId: string): Decision {
+  const t = getTicket(state, ticketId);
+  if (t.status !== 'no_show') throw refuse.conflict('TICKET_NOT_NO_SHOW', `ticket ${t.number} is ${t.status}, not a no-show`);
+  if (t.reinstated) throw refuse.conflict('ALREADY_REINSTATED', `ticket ${t.number} was reinstated once already`);
+  const graceMs = ctx.hall.policy.noShowGraceMinutes * 60_000;
+  if (ctx.now - (t.noShowAt ?? 0) > graceMs)
+    throw refuse.conflict('GRACE_EXPIRED', `a no-show can be reinstated within ${ctx.hall.policy.noShowGraceMinutes} minutes`);
+  const key = penaltyKey(state, t, ctx.hall.policy.reinstatePenaltyPlaces);
+  return { events: [{ type: 'ticket.reinstated', data: { ticketId: t.id, at: ctx.now, key } }], ticketId: t.id };
+}
+
+export function cancel(ctx: DecideContext, state: HallState, ticketId: string, idNumber?: string): Decision {
+  const t = getTicket(state, ticketId);
+  if (t.status !== 'waiting' && t.status !== 'called')
+    throw refuse.conflict('TICKET_NOT_ACTIVE', `ticket ${t.number} is ${t.status} and cannot be cancelled`);
+  const role = ctx.actor.role;
+  if (role !== 'manager') {
+    if (role !== 'kiosk') throw refuse.forbidden('FORBIDDEN', 'only a manager or the holder at a kiosk can cancel a ticket');
+    if (!idNumber) throw refuse.badInput('ID_NUMBER_REQUIRED', "the holder's idNumber is needed to cancel at a kiosk");
+    const identity = ctx.identityHash(validIdNumber(ctx, idNumber).normalized);
+    if (!t.identity || t.identity !== identity) throw refuse.forbidden('NOT_HOLDER', 'this ID number does not hold that ticket');
+  }
+  return {
+    events: [{ type: 'ticket.cancelled', data: { ticketId: t.id, at: ctx.now, reason: role === 'manager' ? 'manager' : 'holder' } }],
+    ticketId: t.id,
+  };
+}
+

@@ -1,0 +1,81 @@
+/** Every fact the hall records: one map from event type to payload. The log stores these; apply() replays them. */
+import type { Appointment, CounterStatus, EmergencyState, FollowUp, OutOfTurnCategory, QueueKey, Ticket } from './types.js';
+
+export interface HallEventMap {
+  'hall.day_started': { day: string; at: number; expiredTicketIds: string[] };
+  'ticket.issued': { ticket: Ticket };
+  'ticket.called': {
+    ticketId: string;
+    counterId: string;
+    staffId?: string;
+    at: number;
+    /** Present only for an out-of-order call. The free-text reason stays in the audit log. */
+    outOfTurn?: { category: OutOfTurnCategory; reason: string };
+  };
+  'ticket.recalled': { ticketId: string; counterId: string; at: number; recalls: number };
+  'ticket.started': { ticketId: string; counterId: string; at: number };
+  'ticket.finished': { ticketId: string; counterId: string; at: number; serviceMs: number };
+  'ticket.no_show': { ticketId: string; counterId: string; at: number };
+  'ticket.reinstated': { ticketId: string; at: number; key: QueueKey };
+  'ticket.transferred': { ticketId: string; fromServiceId: string; toServiceId: string; counterId?: string; at: number };
+  'ticket.cancelled': { ticketId: string; at: number; reason: 'holder' | 'manager' | 'day-end' };
+  'counter.status': {
+    counterId: string;
+    status: CounterStatus;
+    pauseReason?: string;
+    staffId?: string;
+    staffName?: string;
+    change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume' | 'day-start';
+  };
+  'appointment.created': { appointment: Appointment };
+  'appointment.checked_in': { appointmentId: string; ticketId: string; at: number; late: boolean };
+  'appointment.cancelled': { appointmentId: string; at: number };
+  'emergency.changed': { active: EmergencyState | null; previous?: string };
+  'evaluation.recorded': { ticketId: string; score: number; comment?: string; counterId?: string; staffId?: string; at: number };
+  'followup.opened': { followUp: FollowUp };
+  'followup.answered': { id: string; answer: string; by: string; at: number };
+  'device.status': { deviceId: string; kind: string; online: boolean; status?: Record<string, unknown>; at: number };
+}
+
+export type HallEventType = keyof HallEventMap;
+export type HallEvent = { [K in HallEventType]: { type: K; data: HallEventMap[K] } }[HallEventType];
+export type EventOf<K extends HallEventType> = { type: K; data: HallEventMap[K] };
+
+/**
+ * Entries written to the audit chain that do not change the hall's state (logins, staff and device changes,
+ * audit queries). They are not replayed and not streamed.
+ */
+export interface AuditOnlyMap {
+  'hall.started': { version: string; hallId: string };
+  'auth.login': { username: string; role: string; ok: boolean; reason?: string };
+  'auth.logout': { userId: string };
+  'staff.created': { userId: string; username: string; role: string };
+  'device.registered': { deviceId: string; kind: string; counterId?: string; kioskId?: string };
+  'device.removed': { deviceId: string };
+  'audit.queried': { from?: number; to?: number; verify?: boolean };
+  'export.created': { what: string };
+}
+export type AuditOnlyType = keyof AuditOnlyMap;
+export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];
+
+export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set<HallEventType>([
+  'hall.day_started',
+  'ticket.issued',
+  'ticket.called',
+  'ticket.recalled',
+  'ticket.started',
+  'ticket.finished',
+  'ticket.no_show',
+  'ticket.reinstated',
+  'ticket.transferred',
+  'ticket.cancelled',
+  'counter.status',
+  'appointment.created',
+  'appointment.checked_in',
+  'appointment.cancelled',
+  'emergency.changed',
+  'evaluation.recorded',
+  'followup.opened',
+  'followup.answered',
+  'device.status',
+]);

@@ -1,0 +1,64 @@
+/**
+ * The published queue rule. Green first; then earliest queue time (issue time, minus the priority credit, or the
+ * appointment's slot); ties by issue order; a counter serves the first non-empty group of its services.
+ */
+import type { HallFile } from '../config/hall-schema.js';
+import type { HallState, Priority, QueueKey, Ticket } from './types.js';
+
+/** Negative when `a` is served before `b`. */
+export function compareKeys(a: QueueKey, b: QueueKey): number {
+  return a.rank - b.rank || a.time - b.time || a.ordinal - b.ordinal || a.bump - b.bump;
+}
+
+export function compareTickets(a: Ticket, b: Ticket): number {
+  return compareKeys(a.key, b.key) || a.key.ordinal - b.key.ordinal;
+}
+
+/** The queue key of a new ticket under the published rule. */
+export function queueKeyFor(
+  priority: Priority,
+  issuedAt: number,
+  ordinal: number,
+  policy: HallFile['policy'],
+  appointmentSlotStart?: number,
+): QueueKey {
+  switch (priority) {
+    case 'green':
+      return { rank: 0, time: issuedAt, ordinal, bump: 0 };
+    case 'priority':
+      return { rank: 1, time: issuedAt - policy.priorityCreditMinutes * 60_000, ordinal, bump: 0 };
+    case 'appointment':
+      return { rank: 1, time: Math.min(appointmentSlotStart ?? issuedAt, issuedAt), ordinal, bump: 0 };
+    default:
+      return { rank: 1, time: issuedAt, ordinal, bump: 0 };
+  }
+}
+
+/** Waiting tickets of the given services, in the order they will be served. */
+export function waitingInOrder(state: HallState, serviceIds: Iterable<string>): Ticket[] {
+  const wanted = new Set(serviceIds);
+  const list: Ticket[] = [];
+  for (const t of state.tickets.values()) if (t.status === 'waiting' && wanted.has(t.serviceId)) list.push(t);
+  return list.sort(compareTickets);
+}
+
+/** The ticket a counter serving these groups calls next, or undefined when all its queues are empty. */
+export function nextForGroups(state: HallState, groups: string[][]): Ticket | undefined {
+  for (const group of groups) {
+    const first = waitingInOrder(state, group)[0];
+    if (first) return first;
+  }
+  return undefined;
+}
+
+/**
+ * The key that puts a reinstated no-show behind the first `places` tickets now waiting in its service (behind all
+ * of them when fewer wait). A penalty never moves a ticket forward of where it already stood.
+ */
+export function penaltyKey(state: HallState, ticket: Ticket, places: number): QueueKey {
+  const ahead = waitingInOrder(state, [ticket.serviceId]).filter((t) => t.id !== ticket.id);
+  if (places <= 0 || ahead.length === 0) return ticket.key;
+  const behind = ahead[Math.min(places, ahead.length) - 1];
+  const pushed: QueueKey = { rank: behind.key.rank, time: behind.key.time, ordinal: behind.key.ordinal, bump: behind.key.bump + 1 };
+  return compareKeys(pushed, ticket.key) > 0 ? pushed : ticket.key;
+}

@@ -1,0 +1,209 @@
+/** The hall's state and how each recorded event changes it. apply() is the only writer of HallState. */
+import type { HallFile } from '../config/hall-schema.js';
+import { avgServiceMs, nextAverage } from './eta.js';
+import type { HallEvent } from './events.js';
+import { RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
+
+export function initialState(hall: HallFile, day: string): HallState {
+  return {
+    day,
+    tickets: new Map(),
+    sequences: {},
+    ordinal: 0,
+    issuedPerIdentity: {},
+    counters: new Map(hall.counters.map((c) => [c.id, { id: c.id, status: 'closed' } satisfies Counter])),
+    appointments: new Map(),
+    emergency: null,
+    avgServiceMs: {},
+    recentCalls: [],
+    followUps: new Map(),
+  };
+}
+
+function ticket(state: HallState, id: string): Ticket {
+  const t = state.tickets.get(id);
+  if (!t) throw new Error(`event refers to unknown ticket ${id}`);
+  return t;
+}
+
+function counter(state: HallState, id: string): Counter {
+  let c = state.counters.get(id);
+  if (!c) {
+    // A counter removed from the hall file still has history in the log.
+    c = { id, status: 'closed' };
+    state.counters.set(id, c);
+  }
+  return c;
+}
+
+function releaseCounter(state: HallState, ticketId: string, counterId?: string): void {
+  if (!counterId) return;
+  const c = counter(state, counterId);
+  if (c.currentTicketId === ticketId) {
+    c.currentTicketId = undefined;
+    c.lastTicketId = ticketId;
+  }
+}
+
+function pushCall(state: HallState, call: Call): void {
+  state.recentCalls.unshift(call);
+  if (state.recentCalls.length > RECENT_CALLS_KEPT) state.recentCalls.length = RECENT_CALLS_KEPT;
+}
+
+/** Applies one committed event. Deterministic: replaying the log gives the same state. */
+export function apply(hall: HallFile, state: HallState, event: HallEvent): void {
+  switch (event.type) {
+    case 'hall.day_started': {
+      const { day, at } = event.data;
+      state.day = day;
+      // Yesterday's leftovers are recorded as expired in the same event; only today's tickets stay in memory.
+      state.tickets.clear();
+      state.sequences = {};
+      state.issuedPerIdentity = {};
+      state.recentCalls = [];
+      for (const c of state.counters.values()) {
+        c.currentTicketId = undefined;
+        c.lastTicketId = undefined;
+      }
+      for (const [id, a] of state.appointments) if (a.status !== 'booked' || a.slotEnd < at) state.appointments.delete(id);
+      for (const [id, f] of state.followUps) if (f.answeredAt) state.followUps.delete(id);
+      return;
+    }
+    case 'ticket.issued': {
+      const t = { ...event.data.ticket };
+      state.tickets.set(t.id, t);
+      const prefix = t.number.replace(/\d+$/, '');
+      state.sequences[prefix] = Math.max(state.sequences[prefix] ?? 0, Number(t.number.slice(prefix.length)));
+      state.ordinal = Math.max(state.ordinal, t.key.ordinal);
+      if (t.identity) state.issuedPerIdentity[t.identity] = (state.issuedPerIdentity[t.identity] ?? 0) + 1;
+      return;
+    }
+    case 'ticket.called': {
+      const { ticketId, counterId, staffId, at, outOfTurn } = event.data;
+      const t = ticket(state, ticketId);
+      t.status = 'called';
+      t.counterId = counterId;
+      t.staffId = staffId;
+      t.calledAt = at;
+      t.recalls = 0;
+      t.outOfTurn = outOfTurn ? { category: outOfTurn.category } : undefined;
+      counter(state, counterId).currentTicketId = ticketId;
+      pushCall(state, { ticketId, number: t.number, serviceId: t.serviceId, counterId, at, recall: false, outOfTurn: t.outOfTurn });
+      return;
+    }
+    case 'ticket.recalled': {
+      const { ticketId, counterId, at, recalls } = event.data;
+      const t = ticket(state, ticketId);
+      t.recalls = recalls;
+      pushCall(state, { ticketId, number: t.number, serviceId: t.serviceId, counterId, at, recall: true, outOfTurn: t.outOfTurn });
+      return;
+    }
+    case 'ticket.started': {
+      const t = ticket(state, event.data.ticketId);
+      t.status = 'serving';
+      t.startedAt = event.data.at;
+      return;
+    }
+    case 'ticket.finished': {
+      const { ticketId, counterId, at, serviceMs } = event.data;
+      const t = ticket(state, ticketId);
+      t.status = 'done';
+      t.finishedAt = at;
+      state.avgServiceMs[t.serviceId] = nextAverage(avgServiceMs(hall, state, t.serviceId), serviceMs);
+      releaseCounter(state, ticketId, counterId);
+      return;
+    }
+    case 'ticket.no_show': {
+      const { ticketId, counterId, at } = event.data;
+      const t = ticket(state, ticketId);
+      t.status = 'no_show';
+      t.noShowAt = at;
+      releaseCounter(state, ticketId, counterId);
+      return;
+    }
+    case 'ticket.reinstated': {
+      const t = ticket(state, event.data.ticketId);
+      t.status = 'waiting';
+      t.reinstated = true;
+      t.key = { ...event.data.key };
+      t.counterId = undefined;
+      t.staffId = undefined;
+      t.outOfTurn = undefined;
+      return;
+    }
+    case 'ticket.transferred': {
+      const { ticketId, toServiceId, counterId } = event.data;
+      const t = ticket(state, ticketId);
+      releaseCounter(state, ticketId, counterId ?? t.counterId);
+      t.status = 'waiting';
+      t.serviceId = toServiceId;
+      t.transfers += 1;
+      t.counterId = undefined;
+      t.staffId = undefined;
+      t.outOfTurn = undefined;
+      return;
+    }
+    case 'ticket.cancelled': {
+      const t = ticket(state, event.data.ticketId);
+      releaseCounter(state, t.id, t.counterId);
+      t.status = 'cancelled';
+      return;
+    }
+    case 'counter.status': {
+      const { counterId, status, pauseReason, staffId, staffName } = event.data;
+      const c = counter(state, counterId);
+      c.status = status;
+      c.pauseReason = status === 'paused' ? pauseReason : undefined;
+      c.staffId = staffId;
+      c.staffName = staffName;
+      if (staffId) {
+        // One staff member holds one counter: signing in here signs them out elsewhere.
+        for (const other of state.counters.values()) {
+          if (other.id !== counterId && other.staffId === staffId) {
+            other.staffId = undefined;
+            other.staffName = undefined;
+          }
+        }
+      }
+      return;
+    }
+    case 'appointment.created':
+      state.appointments.set(event.data.appointment.id, { ...event.data.appointment });
+      return;
+    case 'appointment.checked_in': {
+      const a = state.appointments.get(event.data.appointmentId);
+      if (a) {
+        a.status = 'checked_in';
+        a.ticketId = event.data.ticketId;
+      }
+      return;
+    }
+    case 'appointment.cancelled': {
+      const a = state.appointments.get(event.data.appointmentId);
+      if (a) a.status = 'cancelled';
+      return;
+    }
+    case 'emergency.changed':
+      state.emergency = event.data.active ? { ...event.data.active } : null;
+      return;
+    case 'evaluation.recorded': {
+      const t = state.tickets.get(event.data.ticketId);
+      if (t) t.rating = event.data.score;
+      return;
+    }
+    case 'followup.opened':
+      state.followUps.set(event.data.followUp.id, { ...event.data.followUp });
+      return;
+    case 'followup.answered': {
+      const f = state.followUps.get(event.data.id);
+      if (f) {
+        f.answer = event.data.answer;
+        f.answeredBy = event.data.by;
+        f.answeredAt = event.data.at;
+      }
+      return;
+    }
+    case 'device.status':
+      return;
+  }
+}

@@ -1,0 +1,136 @@
+/** The hall's live state and its parts, as the domain sees them: plain data, no I/O. */
+
+export type Priority = 'normal' | 'priority' | 'appointment' | 'green';
+export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'cancelled';
+export type CounterStatus = 'closed' | 'open' | 'paused';
+export type IssuingMode = 'normal' | 'appointments-only' | 'paused';
+export type OutOfTurnCategory = 'urgent' | 'special-group' | 'system-redo' | 'manager' | 'other';
+export const OUT_OF_TURN_CATEGORIES: readonly OutOfTurnCategory[] = ['urgent', 'special-group', 'system-redo', 'manager', 'other'];
+
+/** Where a waiting ticket stands: compared field by field, smallest first (see queue-order.ts). */
+export interface QueueKey {
+  /** 0 for the green lane, 1 for everyone else. */
+  rank: 0 | 1;
+  /** Queue time in ms since the epoch (the published rule). */
+  time: number;
+  /** Hall-wide issue order, the rule's tie-breaker. */
+  ordinal: number;
+  /** Places pushed back behind the ticket it copies `time`/`ordinal` from (a reinstated no-show). */
+  bump: number;
+}
+
+export interface Ticket {
+  id: string;
+  number: string;
+  serviceId: string;
+  /** Hall day (YYYY-MM-DD in the hall's time zone) the number belongs to. */
+  day: string;
+  status: TicketStatus;
+  priority: Priority;
+  priorityReason?: string;
+  channel: string;
+  issuedAt: number;
+  key: QueueKey;
+  verifyCode: string;
+  /** Keyed hash of the holder's ID number, never the number itself. */
+  identity?: string;
+  phoneMasked?: string;
+  /** Phone sealed with the hall's secret (for the SMS gateway), never shown. */
+  phoneSealed?: string;
+  appointmentId?: string;
+  late?: boolean;
+  counterId?: string;
+  staffId?: string;
+  calledAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  noShowAt?: number;
+  recalls: number;
+  reinstated: boolean;
+  transfers: number;
+  outOfTurn?: { category: OutOfTurnCategory };
+  rating?: number;
+}
+
+export interface Counter {
+  id: string;
+  status: CounterStatus;
+  pauseReason?: string;
+  staffId?: string;
+  staffName?: string;
+  currentTicketId?: string;
+  /** Ticket that was last current here, kept after it is finished so the pad can rate it. */
+  lastTicketId?: string;
+}
+
+export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled';
+
+export interface Appointment {
+  id: string;
+  code: string;
+  serviceId: string;
+  slotStart: number;
+  slotEnd: number;
+  identity: string;
+  nameMasked?: string;
+  nameSealed?: string;
+  phoneMasked?: string;
+  phoneSealed?: string;
+  status: AppointmentStatus;
+  ticketId?: string;
+  createdAt: number;
+}
+
+export interface EmergencyState {
+  playbookId: string;
+  name: string;
+  banner?: string;
+  issuing: IssuingMode;
+  activatedAt: number;
+  note?: string;
+  by: string;
+}
+
+export interface Call {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  counterId: string;
+  at: number;
+  recall: boolean;
+  outOfTurn?: { category: OutOfTurnCategory };
+}
+
+export interface FollowUp {
+  id: string;
+  ticketId: string;
+  number: string;
+  counterId?: string;
+  staffId?: string;
+  score: number;
+  comment?: string;
+  openedAt: number;
+  answer?: string;
+  answeredBy?: string;
+  answeredAt?: number;
+}
+
+export interface HallState {
+  day: string;
+  tickets: Map<string, Ticket>;
+  /** Last number issued per service prefix today. */
+  sequences: Record<string, number>;
+  /** Hall-wide issue counter: the tie-breaker of the queue rule. Never resets. */
+  ordinal: number;
+  /** Tickets issued today per identity hash. */
+  issuedPerIdentity: Record<string, number>;
+  counters: Map<string, Counter>;
+  appointments: Map<string, Appointment>;
+  emergency: EmergencyState | null;
+  /** Running average of real service time per service, in ms. */
+  avgServiceMs: Record<string, number>;
+  recentCalls: Call[];
+  followUps: Map<string, FollowUp>;
+}
+
+export const RECENT_CALLS_KEPT = 20;

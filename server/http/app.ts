@@ -1,0 +1,55 @@
+/** The HTTP API of the contract under /api/v1, plus /healthz; every error in the contract's shape. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { hallView } from '../core/views.js';
+import type { Db } from '../store/db.js';
+import type { ApiDeps } from './deps.js';
+import { onError, sendError } from './errors.js';
+import { authenticate, type AppEnv } from './middleware/auth.js';
+import { requestLog } from './middleware/request-log.js';
+import { appointmentRoutes } from './routes/appointments.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { counterRoutes } from './routes/counters.js';
+import { deviceRoutes } from './routes/devices.js';
+import { emergencyRoutes } from './routes/emergency.js';
+import { evaluationRoutes } from './routes/evaluations.js';
+import { ticketRoutes } from './routes/tickets.js';
+
+/** Largest JSON body the API accepts; nothing it needs comes close. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => void): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound((c) => sendError(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  app.use('*', requestLog());
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => sendError(c, 413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
+  api.use('*', authenticate(deps.accounts, deps.hall.clock));
+  api.get('/hall', (c) => c.json(hallView(deps.hall.hall, deps.hall.state, deps.hall.clock(), deps.hall.alwaysOpen)));
+  api.get('/version', (c) => c.json({ version: deps.version }));
+  for (const routes of [
+    authRoutes(deps),
+    ticketRoutes(deps),
+    counterRoutes(deps),
+    appointmentRoutes(deps),
+    evaluationRoutes(deps),
+    emergencyRoutes(deps),
+    auditRoutes(deps, db),
+    deviceRoutes(deps),
+  ])
+    api.route('/', routes);
+  app.route('/api/v1', api);
+  extra?.(app);
+  return app;
+}

@@ -1,0 +1,25 @@
+/** Error bodies of the contract: `{"error":{"code":"UPPER_SNAKE","message":"…"}}`, with a fitting status. */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError } from '../domain/errors.js';
+import { log } from '../log.js';
+
+export class ApiError extends DomainError {}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...(details ?? {}) } };
+}
+
+export function sendError(c: Context, status: number, code: string, message: string, details?: Record<string, unknown>) {
+  return c.json(errorBody(code, message, details), status as ContentfulStatusCode);
+}
+
+/** Maps anything thrown by a route to the contract's shape. Only a real bug becomes a 500. */
+export function onError(err: Error, c: Context) {
+  if (err instanceof DomainError) return sendError(c, err.status, err.code, err.message, err.details);
+  log.error('unhandled error', { path: c.req.path, error: err.message, stack: err.stack?.split('\n').slice(0, 4).join(' | ') });
+  return sendError(c, 500, 'INTERNAL', 'something went wrong inside the server; nothing was changed');
+}
+
+export const unauthorized = (message = 'log in first: send Authorization: Bearer <token>') => new ApiError(401, 'UNAUTHORIZED', message);
+export const forbidden = (message: string) => new ApiError(403, 'FORBIDDEN', message);

@@ -1,0 +1,23 @@
+/** One log line per request: method, route, status, time, role. Never the query string (it may hold a token). */
+import type { MiddlewareHandler } from 'hono';
+import { randomBytes } from 'node:crypto';
+import { log } from '../../log.js';
+import type { AppEnv } from './auth.js';
+
+export function requestLog(): MiddlewareHandler<AppEnv> {
+  return async function logRequest(c, next) {
+    const started = performance.now();
+    c.set('requestId', randomBytes(6).toString('hex'));
+    await next();
+    const path = c.req.path;
+    if (path === '/healthz' || path.startsWith('/ui/') || path.startsWith('/assets/')) return;
+    log.info('request', {
+      rid: c.get('requestId'),
+      method: c.req.method,
+      path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      role: c.get('principal')?.role ?? 'public',
+    });
+  };
+}

@@ -1,0 +1,61 @@
+/** Appointments: booked by a manager or the online platform, checked in at the kiosk. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { cancelAppointment, createAppointment } from '../../domain/decide/appointments.js';
+import { checkIn } from '../../domain/decide/tickets.js';
+import { appointmentView, ticketView } from '../../core/views.js';
+import type { ApiDeps } from '../deps.js';
+import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
+import { idParam, readBody, readParam, text } from '../validation.js';
+import { idNumberField, phoneField } from './tickets.js';
+
+const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T09:00:00+08:00' });
+
+const createBody = z.object({
+  serviceId: idParam,
+  slotStart: instant,
+  slotEnd: instant,
+  idNumber: idNumberField,
+  name: text(64).optional(),
+  phone: phoneField.optional(),
+});
+
+const checkInBody = z
+  .object({ code: z.string().trim().regex(/^\d{6}$/, 'a six-digit code').optional(), idNumber: idNumberField.optional(), channel: z.string().max(24).optional() })
+  .refine((b) => !!b.code !== !!b.idNumber, 'give either code or idNumber');
+
+export function appointmentRoutes(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  const { hall } = deps;
+
+  app.post('/appointments', async (c) => {
+    const p = requireRole(c, 'manager', 'integration');
+    const b = await readBody(c, createBody);
+    const d = hall.execute(actorOf(p), (ctx, s) =>
+      createAppointment(ctx, s, { ...b, slotStart: Date.parse(b.slotStart), slotEnd: Date.parse(b.slotEnd) }),
+    );
+    return c.json({ appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!) }, 201);
+  });
+
+  app.get('/appointments', (c) => {
+    requireRole(c, 'manager', 'counter');
+    return c.json({ appointments: [...hall.state.appointments.values()].sort((a, b) => a.slotStart - b.slotStart).map(appointmentView) });
+  });
+
+  app.post('/appointments/check-in', async (c) => {
+    const p = requireRole(c, 'kiosk', 'counter', 'manager');
+    const b = await readBody(c, checkInBody);
+    const d = hall.execute(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel ?? p.role }));
+    const ticket = ticketView(hall.hall, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
+    return c.json({ ticket, late: ticket.late ?? false, appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!) }, 201);
+  });
+
+  app.post('/appointments/:id/cancel', async (c) => {
+    const p = requireRole(c, 'manager', 'integration');
+    const id = readParam(c, 'id');
+    hall.execute(actorOf(p), (ctx, s) => cancelAppointment(ctx, s, id));
+    return c.json({ appointment: appointmentView(hall.state.appointments.get(id)!) });
+  });
+
+  return app;
+}

@@ -1,0 +1,70 @@
+/** Login, logout, who-am-I; staff accounts (manager only). */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { STAFF_TOKEN_TTL_MS } from '../../store/accounts.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
+import { readBody, text } from '../validation.js';
+import { LoginThrottle } from './login-throttle.js';
+
+const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+const staffBody = z.object({
+  username: z.string().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+  password: z.string().min(8, 'at least 8 characters').max(256),
+  name: text(64).pipe(z.string().min(1, 'required')),
+  role: z.enum(['manager', 'counter']),
+});
+
+export function authRoutes(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  const throttle = new LoginThrottle();
+
+  app.post('/auth/login', async (c) => {
+    const body = await readBody(c, loginBody);
+    const now = deps.hall.clock();
+    if (throttle.blocked(body.username, now))
+      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', 'too many failed logins for this user; wait a minute and try again');
+    const user = deps.accounts.checkPassword(body.username, body.password);
+    const who = { kind: 'user' as const, id: user?.id ?? `?${body.username}` };
+    if (!user) {
+      throttle.failed(body.username, now);
+      deps.hall.audit(who, { type: 'auth.login', data: { username: body.username, role: '?', ok: false, reason: 'bad credentials' } });
+      throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
+    }
+    throttle.succeeded(body.username);
+    const { token, expiresAt } = deps.accounts.issueToken({ kind: 'user', id: user.id, role: user.role }, now, STAFF_TOKEN_TTL_MS);
+    deps.hall.audit(who, { type: 'auth.login', data: { username: user.username, role: user.role, ok: true } });
+    return c.json({ token, role: user.role, user, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null });
+  });
+
+  app.post('/auth/logout', (c) => {
+    const p = requireRole(c, 'manager', 'counter', 'kiosk', 'display', 'pad', 'integration', 'device');
+    const token = bearerToken(c.req.header('authorization'));
+    if (token && p.kind === 'user') deps.accounts.revokeToken(token);
+    if (p.kind === 'user') deps.hall.audit(p, { type: 'auth.logout', data: { userId: p.id } });
+    return c.json({ ok: true });
+  });
+
+  app.get('/auth/me', (c) => {
+    const p = requireRole(c, 'manager', 'counter', 'kiosk', 'display', 'pad', 'integration', 'device');
+    const counter = p.kind === 'user' ? [...deps.hall.state.counters.values()].find((x) => x.staffId === p.id)?.id : p.counterId;
+    return c.json({ id: p.id, kind: p.kind, role: p.role, name: p.name ?? null, counterId: counter ?? null, kioskId: p.kioskId ?? null });
+  });
+
+  app.post('/staff', async (c) => {
+    const p = requireRole(c, 'manager');
+    const body = await readBody(c, staffBody);
+    if (deps.accounts.usernameTaken(body.username)) throw new ApiError(409, 'USERNAME_TAKEN', `username ${body.username} is taken`);
+    const user = deps.accounts.createUser(body, deps.hall.clock());
+    deps.hall.audit(p, { type: 'staff.created', data: { userId: user.id, username: user.username, role: user.role } });
+    return c.json({ user }, 201);
+  });
+
+  app.get('/staff', (c) => {
+    requireRole(c, 'manager');
+    return c.json({ staff: deps.accounts.listUsers() });
+  });
+
+  return app;
+}

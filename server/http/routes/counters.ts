@@ -1,0 +1,80 @@
+/** Counter actions: sign in, call next, recall, start, finish, no-show, transfer, out-of-order call, pause/resume/open/close. */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import * as decide from '../../domain/decide/counters.js';
+import type { DecideContext, Decision } from '../../domain/decide/context.js';
+import type { HallState } from '../../domain/types.js';
+import { OUT_OF_TURN_CATEGORIES } from '../../domain/types.js';
+import { waitingInOrder } from '../../domain/queue-order.js';
+import { counterViews, ticketView } from '../../core/views.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
+import { idParam, readBody, readParam, text } from '../validation.js';
+
+const empty = z.object({}).passthrough();
+const transferBody = z.object({ serviceId: idParam });
+const callBody = z.object({
+  ticketId: idParam,
+  reason: text(200).pipe(z.string().min(1, 'an out-of-order call needs a reason')),
+  category: z.enum(OUT_OF_TURN_CATEGORIES as [string, ...string[]]).optional(),
+});
+const pauseBody = z.object({ reason: text(60).pipe(z.string().min(1, 'a pause needs a reason for the counter sign')) });
+
+export function counterRoutes(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  const { hall } = deps;
+
+  const counterBody = (id: string) => counterViews(hall.hall, hall.state).find((c) => c.id === id);
+
+  /** Runs a counter action and answers with the ticket it touched and the counter's new state. */
+  function action<B>(path: string, schema: z.ZodType<B>, run: (ctx: DecideContext, s: HallState, counterId: string, body: B) => Decision) {
+    app.post(`/counters/:id/${path}`, async (c: Context<AppEnv>) => {
+      const p = requireRole(c, 'counter', 'manager');
+      const counterId = readParam(c, 'id');
+      const body = await readBody(c, schema);
+      const d = hall.execute(actorOf(p), (ctx, s) => run(ctx, s, counterId, body));
+      const t = d.ticketId ? hall.state.tickets.get(d.ticketId) : undefined;
+      return c.json({ ticket: t ? ticketView(hall.hall, hall.state, t, { verifyCode: true }) : null, counter: counterBody(counterId) });
+    });
+  }
+
+  action('sign-in', empty, (ctx, s, id) => decide.signIn(ctx, s, id));
+  action('sign-out', empty, (ctx, s, id) => decide.signOut(ctx, s, id));
+  action('call-next', empty, (ctx, s, id) => decide.callNext(ctx, s, id));
+  action('recall', empty, (ctx, s, id) => decide.recall(ctx, s, id));
+  action('start', empty, (ctx, s, id) => decide.start(ctx, s, id));
+  action('finish', empty, (ctx, s, id) => decide.finish(ctx, s, id));
+  action('no-show', empty, (ctx, s, id) => decide.noShow(ctx, s, id));
+  action('transfer', transferBody, (ctx, s, id, b) => decide.transfer(ctx, s, id, b.serviceId));
+  action('call', callBody, (ctx, s, id, b) =>
+    decide.callOutOfTurn(ctx, s, { counterId: id, ticketId: b.ticketId, reason: b.reason, category: b.category as never }),
+  );
+  action('pause', pauseBody, (ctx, s, id, b) => decide.pause(ctx, s, id, b.reason));
+  action('resume', empty, (ctx, s, id) => decide.resume(ctx, s, id));
+  action('open', empty, (ctx, s, id) => decide.open(ctx, s, id));
+  action('close', empty, (ctx, s, id) => decide.close(ctx, s, id));
+
+  app.get('/counters', (c) => c.json({ counters: counterViews(hall.hall, hall.state) }));
+
+  /** The counter's current ticket and the waiting list it would serve, in the order it would serve it. */
+  app.get('/counters/:id/queue', (c) => {
+    requireRole(c, 'counter', 'manager');
+    const id = readParam(c, 'id');
+    const def = hall.hall.counters.find((x) => x.id === id);
+    if (!def) throw new ApiError(404, 'UNKNOWN_COUNTER', `no counter "${id}" in this hall`);
+    const counter = hall.state.counters.get(id)!;
+    const current = counter.currentTicketId ? hall.state.tickets.get(counter.currentTicketId) : undefined;
+    const groups = def.services.map((group) => ({
+      services: group,
+      waiting: waitingInOrder(hall.state, group).map((t) => ticketView(hall.hall, hall.state, t, { verifyCode: false })),
+    }));
+    return c.json({
+      counter: counterBody(id),
+      current: current ? ticketView(hall.hall, hall.state, current, { verifyCode: true }) : null,
+      groups,
+    });
+  });
+
+  return app;
+}

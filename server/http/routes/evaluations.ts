@@ -1,0 +1,45 @@
+/** Ratings after service (five levels) and the follow-ups that poor ratings open for the manager. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { answerFollowUp, rate } from '../../domain/decide/evaluations.js';
+import type { ApiDeps } from '../deps.js';
+import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
+import { idParam, readBody, readParam, text } from '../validation.js';
+
+const rateBody = z.object({ ticketId: idParam, score: z.number().int().min(1).max(5), comment: text(500).optional() });
+const answerBody = z.object({ answer: text(1000).pipe(z.string().min(1, 'write what was done about the rating')) });
+
+export function evaluationRoutes(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  const { hall } = deps;
+
+  app.post('/evaluations', async (c) => {
+    const p = requireRole(c, 'pad', 'kiosk');
+    const b = await readBody(c, rateBody);
+    const d = hall.execute(actorOf(p), (ctx, s) => rate(ctx, s, b.ticketId, b.score, b.comment));
+    return c.json({ evaluation: { ticketId: b.ticketId, score: b.score }, followUpId: d.followUpId ?? null }, 201);
+  });
+
+  app.get('/followups', (c) => {
+    requireRole(c, 'manager');
+    const list = [...hall.state.followUps.values()].sort((a, b) => b.openedAt - a.openedAt);
+    return c.json({
+      followUps: list.map((f) => ({
+        ...f,
+        openedAt: new Date(f.openedAt).toISOString(),
+        answeredAt: f.answeredAt ? new Date(f.answeredAt).toISOString() : null,
+        open: !f.answeredAt,
+      })),
+    });
+  });
+
+  app.post('/followups/:id/answer', async (c) => {
+    const p = requireRole(c, 'manager');
+    const id = readParam(c, 'id');
+    const b = await readBody(c, answerBody);
+    hall.execute(actorOf(p), (ctx, s) => answerFollowUp(ctx, s, id, b.answer));
+    return c.json({ ok: true });
+  });
+
+  return app;
+}

@@ -1,0 +1,76 @@
+/** Taking numbers and following them: issue, status, reinstate, cancel; today's list for staff. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { cancel, issueTicket, reinstate } from '../../domain/decide/tickets.js';
+import { ticketView } from '../../core/views.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
+import { idParam, readBody, readParam, readQuery, text } from '../validation.js';
+
+export const idNumberField = z.string().trim().min(1).max(32);
+export const phoneField = z.string().trim().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'not a phone number');
+
+const issueBody = z.object({
+  serviceId: idParam,
+  idNumber: idNumberField.optional(),
+  phone: phoneField.optional(),
+  priority: z.enum(['normal', 'priority', 'green']).optional(),
+  priorityReason: text(64).optional(),
+  channel: z.string().regex(/^[a-z-]{1,24}$/, 'lower-case letters and dashes').optional(),
+});
+
+const cancelBody = z.object({ idNumber: idNumberField.optional() });
+
+const listQuery = z.object({
+  status: z.enum(['waiting', 'called', 'serving', 'done', 'no_show', 'cancelled']).optional(),
+  serviceId: idParam.optional(),
+});
+
+export function ticketRoutes(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  const { hall } = deps;
+  const view = (id: string, verifyCode: boolean) => ticketView(hall.hall, hall.state, hall.state.tickets.get(id)!, { verifyCode });
+
+  app.post('/tickets', async (c) => {
+    const p = requireRole(c, 'kiosk', 'counter', 'manager');
+    const body = await readBody(c, issueBody);
+    const d = hall.execute(actorOf(p), (ctx, s) => issueTicket(ctx, s, { ...body, channel: body.channel ?? p.role }));
+    return c.json({ ticket: view(d.ticketId!, true) }, 201);
+  });
+
+  app.get('/tickets', (c) => {
+    requireRole(c, 'counter', 'manager');
+    const q = readQuery(c, listQuery);
+    const list = [...hall.state.tickets.values()]
+      .filter((t) => (!q.status || t.status === q.status) && (!q.serviceId || t.serviceId === q.serviceId))
+      .map((t) => ticketView(hall.hall, hall.state, t, { verifyCode: false }));
+    return c.json({ day: hall.state.day, tickets: list });
+  });
+
+  // No auth: the id is unguessable and printed only on the holder's ticket (the QR code).
+  app.get('/tickets/:id', (c) => {
+    const id = readParam(c, 'id');
+    const t = hall.state.tickets.get(id);
+    if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
+    return c.json({ ticket: view(id, false), hall: { name: hall.hall.hall.name, emergency: hall.state.emergency?.banner ?? null } });
+  });
+
+  app.post('/tickets/:id/reinstate', async (c) => {
+    const p = requireRole(c, 'kiosk', 'counter', 'manager');
+    const id = readParam(c, 'id');
+    await readBody(c, z.object({}).passthrough());
+    hall.execute(actorOf(p), (ctx, s) => reinstate(ctx, s, id));
+    return c.json({ ticket: view(id, false) });
+  });
+
+  app.post('/tickets/:id/cancel', async (c) => {
+    const p = requireRole(c, 'kiosk', 'manager');
+    const id = readParam(c, 'id');
+    const body = await readBody(c, cancelBody);
+    hall.execute(actorOf(p), (ctx, s) => cancel(ctx, s, id, body.idNumber));
+    return c.json({ ticket: view(id, false) });
+  });
+
+  return app;
+}

@@ -1,0 +1,46 @@
+/** The hall's secret, made at first start and kept in DATA_DIR: keys the identity hash and seals personal data. */
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SECRET_FILE = 'hall-secret.key';
+
+export class HallSecret {
+  private readonly sealKey: Buffer;
+
+  constructor(private readonly key: Buffer) {
+    // Separate keys for hashing and sealing, derived from the one secret.
+    this.sealKey = createHash('sha256').update(Buffer.concat([key, Buffer.from('seal')])).digest();
+  }
+
+  /** Loads the secret from `dataDir`, creating it (mode 0600) on first start. */
+  static loadOrCreate(dataDir: string): HallSecret {
+    mkdirSync(dataDir, { recursive: true });
+    const path = join(dataDir, SECRET_FILE);
+    if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    const hex = readFileSync(path, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path} is not a valid hall secret (64 hex characters)`);
+    return new HallSecret(Buffer.from(hex, 'hex'));
+  }
+
+  /** Keyed hash of an identity: equal IDs give equal hashes; without the secret it can't be reversed by brute force. */
+  identityHash(normalizedIdNumber: string): string {
+    return createHmac('sha256', this.key).update(`id:${normalizedIdNumber}`).digest('base64url');
+  }
+
+  /** Seals text with AES-256-GCM: `v1.<iv>.<tag>.<ciphertext>`. */
+  seal(text: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.sealKey, iv);
+    const body = Buffer.concat([c.update(text, 'utf8'), c.final()]);
+    return `v1.${iv.toString('base64url')}.${c.getAuthTag().toString('base64url')}.${body.toString('base64url')}`;
+  }
+
+  unseal(sealed: string): string {
+    const [v, iv, tag, body] = sealed.split('.');
+    if (v !== 'v1') throw new Error('unknown sealed format');
+    const d = createDecipheriv('aes-256-gcm', this.sealKey, Buffer.from(iv, 'base64url'));
+    d.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+  }
+}

@@ -1,0 +1,186 @@
+/** Staff accounts, bearer tokens (stored only as hashes, with expiry) and registered devices. */
+import { hashPassword, verifyPassword } from '../security/passwords.js';
+import { newToken, randomId, tokenHash } from '../security/random-ids.js';
+import type { Db } from './db.js';
+
+export type StaffRole = 'manager' | 'counter';
+export type DeviceKind = 'kiosk' | 'printer' | 'led' | 'speaker' | 'pad' | 'display' | 'button' | 'sensor' | 'integration';
+export type TokenRole = StaffRole | 'kiosk' | 'display' | 'pad' | 'integration' | 'device';
+
+export interface User {
+  id: string;
+  username: string;
+  name: string;
+  role: StaffRole;
+}
+
+export interface Device {
+  id: string;
+  kind: DeviceKind;
+  counterId?: string;
+  kioskId?: string;
+  mqttUsername: string;
+  online: boolean;
+  lastSeen?: number;
+  lastStatus?: Record<string, unknown>;
+}
+
+export interface Principal {
+  kind: 'user' | 'device';
+  id: string;
+  role: TokenRole;
+  name?: string;
+  counterId?: string;
+  kioskId?: string;
+}
+
+/** Staff sessions last a long shift; device tokens until the device is removed. */
+export const STAFF_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** The role a device kind's token carries on the HTTP API. */
+export function deviceTokenRole(kind: DeviceKind): TokenRole {
+  return kind === 'kiosk' || kind === 'display' || kind === 'pad' || kind === 'integration' ? kind : 'device';
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  name: string;
+  role: StaffRole;
+  password_hash: string;
+  disabled: number;
+}
+
+interface DeviceRow {
+  id: string;
+  kind: DeviceKind;
+  counter_id: string | null;
+  kiosk_id: string | null;
+  mqtt_username: string;
+  mqtt_password_hash: string;
+  online: number;
+  last_seen: number | null;
+  last_status: string | null;
+}
+
+export class Accounts {
+  constructor(private readonly db: Db) {}
+
+  hasManager(): boolean {
+    return this.db.prepare("SELECT 1 FROM users WHERE role = 'manager' AND disabled = 0 LIMIT 1").get() !== undefined;
+  }
+
+  createUser(input: { username: string; password: string; name: string; role: StaffRole }, now: number): User {
+    const id = randomId('u');
+    this.db
+      .prepare('INSERT INTO users (id, username, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, input.username, input.name, input.role, hashPassword(input.password), now);
+    return { id, username: input.username, name: input.name, role: input.role };
+  }
+
+  usernameTaken(username: string): boolean {
+    return this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+  }
+
+  listUsers(): User[] {
+    return (this.db.prepare('SELECT id, username, name, role FROM users WHERE disabled = 0 ORDER BY username').all() as User[]).map((u) => ({ ...u }));
+  }
+
+  getUser(id: string): User | undefined {
+    const row = this.db.prepare('SELECT id, username, name, role FROM users WHERE id = ? AND disabled = 0').get(id) as User | undefined;
+    return row;
+  }
+
+  /** The user whose password matches, or undefined. Always runs scrypt, so a wrong username takes as long. */
+  checkPassword(username: string, password: string): User | undefined {
+    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const ok = verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !ok || row.disabled) return undefined;
+    return { id: row.id, username: row.username, name: row.name, role: row.role };
+  }
+
+  issueToken(subject: { kind: 'user' | 'device'; id: string; role: TokenRole }, now: number, ttlMs?: number): { token: string; expiresAt?: number } {
+    const token = newToken();
+    const expiresAt = ttlMs ? now + ttlMs : undefined;
+    this.db
+      .prepare('INSERT INTO tokens (hash, subject_kind, subject_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(tokenHash(token), subject.kind, subject.id, subject.role, now, expiresAt ?? null);
+    return { token, expiresAt };
+  }
+
+  revokeToken(token: string): void {
+    this.db.prepare('DELETE FROM tokens WHERE hash = ?').run(tokenHash(token));
+  }
+
+  /** Who a bearer token belongs to, or undefined when unknown or expired. */
+  principal(token: string, now: number): Principal | undefined {
+    const row = this.db.prepare('SELECT subject_kind, subject_id, role, expires_at FROM tokens WHERE hash = ?').get(tokenHash(token)) as
+      | { subject_kind: 'user' | 'device'; subject_id: string; role: TokenRole; expires_at: number | null }
+      | undefined;
+    if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
+    if (row.subject_kind === 'user') {
+      const u = this.getUser(row.subject_id);
+      return u ? { kind: 'user', id: u.id, role: u.role, name: u.name } : undefined;
+    }
+    const d = this.getDevice(row.subject_id);
+    return d ? { kind: 'device', id: d.id, role: row.role, counterId: d.counterId, kioskId: d.kioskId } : undefined;
+  }
+
+  pruneExpiredTokens(now: number): number {
+    return this.db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now).changes;
+  }
+
+  createDevice(input: { id: string; kind: DeviceKind; counterId?: string; kioskId?: string }, now: number): { device: Device; mqttPassword: string } {
+    const mqttPassword = newToken();
+    this.db
+      .prepare('INSERT INTO devices (id, kind, counter_id, kiosk_id, mqtt_username, mqtt_password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(input.id, input.kind, input.counterId ?? null, input.kioskId ?? null, input.id, hashPassword(mqttPassword), now);
+    return { device: this.getDevice(input.id)!, mqttPassword };
+  }
+
+  getDevice(id: string): Device | undefined {
+    const row = this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+    return row ? toDevice(row) : undefined;
+  }
+
+  listDevices(): Device[] {
+    return (this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceRow[]).map(toDevice);
+  }
+
+  /** The device whose MQTT credentials these are, or undefined. */
+  checkDeviceCredentials(username: string, password: string): Device | undefined {
+    const row = this.db.prepare('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
+    const ok = verifyPassword(password, row?.mqtt_password_hash ?? DUMMY_HASH);
+    return row && ok ? toDevice(row) : undefined;
+  }
+
+  setDeviceOnline(id: string, online: boolean, now: number): void {
+    this.db.prepare('UPDATE devices SET online = ?, last_seen = ? WHERE id = ?').run(online ? 1 : 0, now, id);
+  }
+
+  setDeviceStatus(id: string, status: Record<string, unknown>, now: number): void {
+    this.db.prepare('UPDATE devices SET last_status = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(status), now, id);
+  }
+
+  removeDevice(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM tokens WHERE subject_kind = 'device' AND subject_id = ?").run(id);
+      this.db.prepare('DELETE FROM devices WHERE id = ?').run(id);
+    })();
+  }
+}
+
+const DUMMY_HASH = hashPassword('not-a-real-password');
+
+function toDevice(row: DeviceRow): Device {
+  return {
+    id: row.id,
+    kind: row.kind,
+    counterId: row.counter_id ?? undefined,
+    kioskId: row.kiosk_id ?? undefined,
+    mqttUsername: row.mqtt_username,
+    online: row.online === 1,
+    lastSeen: row.last_seen ?? undefined,
+    lastStatus: row.last_status ? JSON.parse(row.last_status) : undefined,
+  };
+}

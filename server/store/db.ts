@@ -1,0 +1,35 @@
+/** Opens the hall's SQLite database: WAL, durable commits (synchronous=FULL), schema migrations. */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+export const DB_FILE = 'hallq.sqlite';
+
+/** Opens (creating if needed) the database in `dataDir` and brings its schema up to date. */
+export function openDb(dataDir: string, options: { readonly?: boolean } = {}): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, DB_FILE), { readonly: !!options.readonly, fileMustExist: !!options.readonly });
+  if (options.readonly) return db;
+  db.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before we acknowledge it, so SIGKILL or a power cut loses nothing acknowledged.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+    })();
+  }
+}

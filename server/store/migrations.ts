@@ -1,0 +1,91 @@
+/** Schema migrations, applied in order once each. Never edit a released one: add the next. */
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      -- The append-only, hash-chained event log: source of truth and audit trail.
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        stream_seq INTEGER UNIQUE,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        data TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX events_at ON events (at);
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+      -- Checkpoints of the live state, so a start replays only the tail of the log.
+      CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, state TEXT NOT NULL);
+
+      -- Read model for history and statistics; rebuilt from events, never written directly.
+      CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        number TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        first_service_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        channel TEXT,
+        issued_at INTEGER NOT NULL,
+        called_at INTEGER,
+        started_at INTEGER,
+        finished_at INTEGER,
+        counter_id TEXT,
+        staff_id TEXT,
+        rating INTEGER,
+        out_of_turn TEXT,
+        UNIQUE (day, number)
+      );
+      CREATE INDEX tickets_day ON tickets (day);
+
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        subject_kind TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER
+      );
+      CREATE INDEX tokens_subject ON tokens (subject_kind, subject_id);
+
+      CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        counter_id TEXT,
+        kiosk_id TEXT,
+        mqtt_username TEXT NOT NULL UNIQUE,
+        mqtt_password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        online INTEGER NOT NULL DEFAULT 0,
+        last_seen INTEGER,
+        last_status TEXT
+      );
+
+      -- Device events already handled, so a resent event is dropped (devices store and resend while offline).
+      CREATE TABLE device_events_seen (device_id TEXT NOT NULL, event_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (device_id, event_id));
+    `,
+  },
+];

@@ -1,0 +1,156 @@
+/**
+ * GET /ws: a snapshot, then every committed event in order. `?since=N` resumes from a ring of recent events or
+ * falls back to a fresh snapshot. Each audience gets its own rendering; a slow client is dropped, never buffered.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { CommittedEvent } from '../core/event-bus.js';
+import type { HallService } from '../core/hall-service.js';
+import { hallView, streamEvent, ticketView, type Audience } from '../core/views.js';
+import { log } from '../log.js';
+import type { Accounts } from '../store/accounts.js';
+import { bearerToken } from '../http/middleware/auth.js';
+import type { EventMessage, SnapshotMessage } from './messages.js';
+
+export interface LiveStreamOptions {
+  /** Recent events kept for resuming clients. */
+  ringSize?: number;
+  /** A client whose unsent data passes this many bytes is dropped. */
+  maxBufferedBytes?: number;
+  heartbeatMs?: number;
+}
+
+interface Client {
+  ws: WebSocket;
+  audience: Audience;
+  alive: boolean;
+}
+
+type Rendered = { seq: number } & Record<Audience, string>;
+
+export class LiveStream {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly clients = new Set<Client>();
+  private readonly ring: Rendered[] = [];
+  private readonly ringSize: number;
+  private readonly maxBuffered: number;
+  private heartbeat?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+  constructor(
+    private readonly hall: HallService,
+    private readonly accounts: Accounts,
+    private readonly opts: LiveStreamOptions = {},
+  ) {
+    this.ringSize = opts.ringSize ?? 5000;
+    this.maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  start(server: Server): void {
+    this.unsubscribe = this.hall.bus.on('committed', (events) => this.broadcast(events));
+    this.onUpgrade = (req, socket, head) => this.upgrade(req, socket, head);
+    server.on('upgrade', this.onUpgrade);
+    this.heartbeat = setInterval(() => this.checkAlive(), this.opts.heartbeatMs ?? 30_000);
+    this.heartbeat.unref();
+  }
+
+  stop(server?: Server): void {
+    this.unsubscribe?.();
+    if (server && this.onUpgrade) server.off('upgrade', this.onUpgrade);
+    clearInterval(this.heartbeat);
+    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
+    this.clients.clear();
+    this.wss.close();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://hall');
+    if (url.pathname !== '/ws') return; // another upgrade handler (or none) owns this path
+    const token = url.searchParams.get('token') ?? bearerToken(req.headers.authorization);
+    let audience: Audience = 'public';
+    if (token) {
+      const p = this.accounts.principal(token, this.hall.clock());
+      if (!p) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n' +
+          JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'the token is unknown or has expired' } }));
+        return;
+      }
+      audience = p.role === 'manager' || p.role === 'counter' ? 'staff' : 'device';
+    }
+    const sinceRaw = url.searchParams.get('since');
+    const since = sinceRaw !== null && /^\d{1,15}$/.test(sinceRaw) ? Number(sinceRaw) : undefined;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, audience, since));
+  }
+
+  private connected(ws: WebSocket, audience: Audience, since?: number): void {
+    const client: Client = { ws, audience, alive: true };
+    this.clients.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('close', () => this.clients.delete(client));
+    ws.on('error', () => this.clients.delete(client));
+    ws.on('message', () => {
+      /* clients only listen; anything they send is ignored */
+    });
+    const head = this.hall.log.streamSeq;
+    const oldest = this.ring[0]?.seq;
+    const canResume = since !== undefined && since <= head && (since === head || (oldest !== undefined && since >= oldest - 1));
+    if (canResume) {
+      for (const r of this.ring) if (r.seq > since!) this.send(client, r[audience]);
+      return;
+    }
+    this.send(client, JSON.stringify(this.snapshot(audience)));
+  }
+
+  snapshot(audience: Audience): SnapshotMessage {
+    const { hall } = this.hall;
+    const state: Record<string, unknown> = hallView(hall, this.hall.state, this.hall.clock(), this.hall.alwaysOpen);
+    if (audience === 'staff') {
+      state.tickets = [...this.hall.state.tickets.values()]
+        .filter((t) => t.status === 'waiting' || t.status === 'called' || t.status === 'serving')
+        .map((t) => ticketView(hall, this.hall.state, t, { verifyCode: false }));
+    }
+    return { type: 'snapshot', seq: this.hall.log.streamSeq, state };
+  }
+
+  private broadcast(events: CommittedEvent[]): void {
+    for (const c of events) {
+      const render = (a: Audience) => {
+        const msg: EventMessage = { type: 'event', seq: c.streamSeq, event: streamEvent(this.hall.hall, this.hall.state, c, a) as EventMessage['event'] };
+        return JSON.stringify(msg);
+      };
+      const r: Rendered = { seq: c.streamSeq, public: render('public'), device: render('device'), staff: render('staff') };
+      this.ring.push(r);
+      if (this.ring.length > this.ringSize) this.ring.shift();
+      for (const client of this.clients) this.send(client, r[client.audience]);
+    }
+  }
+
+  private send(client: Client, data: string): void {
+    if (client.ws.readyState !== client.ws.OPEN) return;
+    if (client.ws.bufferedAmount > this.maxBuffered) {
+      log.warn('dropping a slow stream client', { audience: client.audience, buffered: client.ws.bufferedAmount });
+      this.clients.delete(client);
+      client.ws.terminate();
+      return;
+    }
+    client.ws.send(data);
+  }
+
+  private checkAlive(): void {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        this.clients.delete(c);
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+}

@@ -15,6 +15,7 @@ import { EventBus } from '../core/event-bus.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { createApp } from '../http/app.js';
+import { mountUi } from '../http/ui-routes.js';
 import type { ApiDeps } from '../http/deps.js';
 import { HallDayJobs } from '../jobs/hall-day.js';
 import { log } from '../log.js';
@@ -23,6 +24,12 @@ import { Accounts } from '../store/accounts.js';
 import { openDb, type Db } from '../store/db.js';
 import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
+import { HallLink } from '../mqtt/hall-link.js';
+import { writeMosquittoFiles } from '../mqtt/mosquitto-files.js';
+import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/server-credentials.js';
+import { mosquittoHash } from '../security/mosquitto-hash.js';
+import { HallDevices } from '../hall-devices/hall-devices.js';
 
 export interface RunningHall {
   url: string;
@@ -31,6 +38,9 @@ export interface RunningHall {
   accounts: Accounts;
   stream: LiveStream;
   db: Db;
+  devices: HallDevices;
+  mqttUrl: string;
+  broker?: EmbeddedBroker;
   stop(): Promise<void>;
 }
 
@@ -51,8 +61,27 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   const version = packageVersion();
   hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: hallFile.hall.id } });
 
+  // MQTT: the embedded broker unless MQTT_URL names an external one (then Mosquitto files are kept up to date).
+  const mqttPassword = serverMqttPassword(env.dataDir);
+  let broker: EmbeddedBroker | undefined;
+  let mqttUrl = env.MQTT_URL;
+  if (!mqttUrl) {
+    broker = await startEmbeddedBroker({ port: env.MQTT_PORT, host: env.HOST, hallId: hallFile.hall.id, accounts, serverPassword: mqttPassword });
+    mqttUrl = broker.url;
+    log.info('embedded MQTT broker listening', { port: broker.port });
+  }
+  const mosquittoDir = join(env.dataDir, 'mosquitto');
+  const serverMosquittoUser = { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(mqttPassword) };
+  const writeBrokerFiles = () => writeMosquittoFiles(mosquittoDir, hallFile.hall.id, serverMosquittoUser, accounts.mosquittoUsers());
+  writeBrokerFiles();
+  const link = new HallLink(mqttUrl, mqttPassword, `hallq-server-${hallFile.hall.id}`);
+
   const deps: ApiDeps = { hall, accounts, publicUrl: env.HALLQ_PUBLIC_URL ?? '', version };
-  const app = createApp(deps, db);
+  const devices = new HallDevices({ hall, accounts, db, link, publicUrl: () => deps.publicUrl, onDevicesChanged: writeBrokerFiles });
+  deps.devices = devices;
+  devices.start();
+  await link.start();
+  const app = createApp(deps, db, (a) => mountUi(a, deps));
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
   });
@@ -76,10 +105,16 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
     accounts,
     stream,
     db,
+    devices,
+    mqttUrl,
+    broker,
     async stop() {
       if (stopped) return;
       stopped = true;
       jobs.stop();
+      devices.stop();
+      await link.stop();
+      await broker?.close();
       stream.stop(server as Server);
       await new Promise<void>((resolve) => {
         (server as Server).closeAllConnections?.();

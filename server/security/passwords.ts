@@ -1,5 +1,5 @@
 /** Password hashing with scrypt: `scrypt$N$r$p$salt$hash`, compared in constant time. */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 const N = 16384;
 const R = 8;
@@ -18,4 +18,16 @@ export function verifyPassword(password: string, stored: string): boolean {
   const expected = Buffer.from(hash, 'base64url');
   const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
   return timingSafeEqual(expected, actual);
+}
+
+/** The same check off the main thread (libuv's pool), for logins that must not stall the hall, e.g. MQTT devices. */
+export function verifyPasswordAsync(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return Promise.resolve(false);
+  const expected = Buffer.from(hash, 'base64url');
+  return new Promise((resolve) => {
+    scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) }, (err, actual) => {
+      resolve(!err && timingSafeEqual(expected, actual));
+    });
+  });
 }

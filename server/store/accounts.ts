@@ -1,5 +1,6 @@
 /** Staff accounts, bearer tokens (stored only as hashes, with expiry) and registered devices. */
-import { hashPassword, verifyPassword } from '../security/passwords.js';
+import { mosquittoHash } from '../security/mosquitto-hash.js';
+import { hashPassword, verifyPassword, verifyPasswordAsync } from '../security/passwords.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
 import type { Db } from './db.js';
 
@@ -23,6 +24,8 @@ export interface Device {
   online: boolean;
   lastSeen?: number;
   lastStatus?: Record<string, unknown>;
+  /** Commands went unacknowledged after every retry. */
+  faulty: boolean;
 }
 
 export interface Principal {
@@ -61,6 +64,7 @@ interface DeviceRow {
   online: number;
   last_seen: number | null;
   last_status: string | null;
+  faulty: number;
 }
 
 export class Accounts {
@@ -133,8 +137,10 @@ export class Accounts {
   createDevice(input: { id: string; kind: DeviceKind; counterId?: string; kioskId?: string }, now: number): { device: Device; mqttPassword: string } {
     const mqttPassword = newToken();
     this.db
-      .prepare('INSERT INTO devices (id, kind, counter_id, kiosk_id, mqtt_username, mqtt_password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(input.id, input.kind, input.counterId ?? null, input.kioskId ?? null, input.id, hashPassword(mqttPassword), now);
+      .prepare(
+        'INSERT INTO devices (id, kind, counter_id, kiosk_id, mqtt_username, mqtt_password_hash, mqtt_mosquitto_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(input.id, input.kind, input.counterId ?? null, input.kioskId ?? null, input.id, hashPassword(mqttPassword), mosquittoHash(mqttPassword), now);
     return { device: this.getDevice(input.id)!, mqttPassword };
   }
 
@@ -154,6 +160,13 @@ export class Accounts {
     return row && ok ? toDevice(row) : undefined;
   }
 
+  /** Like checkDeviceCredentials, without blocking the event loop (many devices reconnect at once after a restart). */
+  async checkDeviceCredentialsAsync(username: string, password: string): Promise<Device | undefined> {
+    const row = this.db.prepare('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
+    const ok = await verifyPasswordAsync(password, row?.mqtt_password_hash ?? DUMMY_HASH);
+    return row && ok ? this.getDevice(row.id) : undefined;
+  }
+
   setDeviceOnline(id: string, online: boolean, now: number): void {
     this.db.prepare('UPDATE devices SET online = ?, last_seen = ? WHERE id = ?').run(online ? 1 : 0, now, id);
   }
@@ -162,9 +175,19 @@ export class Accounts {
     this.db.prepare('UPDATE devices SET last_status = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(status), now, id);
   }
 
+  /** Mosquitto password-file entries of every device. */
+  mosquittoUsers(): Array<{ username: string; hash: string }> {
+    return this.db.prepare('SELECT mqtt_username AS username, mqtt_mosquitto_hash AS hash FROM devices WHERE mqtt_mosquitto_hash IS NOT NULL').all() as Array<{ username: string; hash: string }>;
+  }
+
+  setDeviceFaulty(id: string, faulty: boolean): void {
+    this.db.prepare('UPDATE devices SET faulty = ? WHERE id = ?').run(faulty ? 1 : 0, id);
+  }
+
   removeDevice(id: string): void {
     this.db.transaction(() => {
       this.db.prepare("DELETE FROM tokens WHERE subject_kind = 'device' AND subject_id = ?").run(id);
+      this.db.prepare('DELETE FROM device_commands WHERE device_id = ?').run(id);
       this.db.prepare('DELETE FROM devices WHERE id = ?').run(id);
     })();
   }
@@ -182,5 +205,6 @@ function toDevice(row: DeviceRow): Device {
     online: row.online === 1,
     lastSeen: row.last_seen ?? undefined,
     lastStatus: row.last_status ? JSON.parse(row.last_status) : undefined,
+    faulty: row.faulty === 1,
   };
 }

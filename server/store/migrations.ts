@@ -88,4 +88,27 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE device_events_seen (device_id TEXT NOT NULL, event_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (device_id, event_id));
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Mosquitto-format hash of each device's MQTT password, so the external broker's password file can be rebuilt.
+      ALTER TABLE devices ADD COLUMN mqtt_mosquitto_hash TEXT;
+      ALTER TABLE devices ADD COLUMN faulty INTEGER NOT NULL DEFAULT 0;
+
+      -- Commands sent to devices: kept until acked (or given up), so neither a broker nor a server restart loses one.
+      CREATE TABLE device_commands (
+        id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_sent_at INTEGER,
+        acked_at INTEGER,
+        result TEXT
+      );
+      CREATE INDEX device_commands_open ON device_commands (acked_at, device_id);
+    `,
+  },
 ];

@@ -36,7 +36,8 @@ export function ticketRoutes(deps: ApiDeps) {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
     const body = await readBody(c, issueBody);
     const d = hall.execute(actorOf(p), (ctx, s) => issueTicket(ctx, s, { ...body, channel: body.channel ?? p.role }));
-    return c.json({ ticket: view(d.ticketId!, true) }, 201);
+    const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(d.ticketId!) ?? null) : undefined;
+    return c.json({ ticket: view(d.ticketId!, true), print }, 201);
   });
 
   app.get('/tickets', (c) => {

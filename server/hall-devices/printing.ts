@@ -1,0 +1,67 @@
+/**
+ * Tickets on paper: a ticket issued at a kiosk goes to that kiosk's printer, or, when it can't print (offline, paper
+ * out, cover open), to another working printer; with none, the kiosk shows the number on screen.
+ */
+import { renderTicketEscPos } from '../../devices/ticket/index.js';
+import type { CommittedEvent } from '../core/event-bus.js';
+import type { HallService } from '../core/hall-service.js';
+import type { CommandOutbox } from '../mqtt/command-outbox.js';
+import { ticketPrintInput } from '../printing/ticket-print-input.js';
+import type { DeviceDirectory } from './device-directory.js';
+import { printerProblem } from './printer-health.js';
+
+export interface PrintDecision {
+  printerId: string | null;
+  fallback: boolean;
+  reason?: string;
+}
+
+const PRINT_TTL_MS = 3 * 60_000;
+
+export class TicketPrinting {
+  private readonly decisions = new Map<string, PrintDecision>();
+
+  constructor(
+    private readonly hall: HallService,
+    private readonly directory: DeviceDirectory,
+    private readonly outbox: CommandOutbox,
+    private readonly publicUrl: () => string,
+  ) {}
+
+  /** Picks the printer for a kiosk: its own when healthy, else any healthy one. */
+  choosePrinter(kioskId: string): PrintDecision {
+    const printers = this.directory.ofKind('printer');
+    const own = printers.filter((p) => p.kioskId === kioskId);
+    const healthyOwn = own.find((p) => !printerProblem(p));
+    if (healthyOwn) return { printerId: healthyOwn.id, fallback: false };
+    const other = printers.find((p) => !printerProblem(p));
+    const reason = own.length ? `${own[0].id}: ${printerProblem(own[0])}` : 'this kiosk has no printer';
+    if (other) return { printerId: other.id, fallback: true, reason };
+    return { printerId: null, fallback: true, reason };
+  }
+
+  onCommitted(events: CommittedEvent[]): void {
+    for (const c of events) {
+      if (c.event.type !== 'ticket.issued' || !c.actor.startsWith('device:')) continue;
+      const kioskId = c.actor.slice('device:'.length);
+      if (this.directory.get(kioskId)?.kind !== 'kiosk') continue;
+      const ticket = this.hall.state.tickets.get(c.event.data.ticket.id);
+      if (!ticket) continue;
+      const decision = this.choosePrinter(kioskId);
+      this.remember(ticket.id, decision);
+      if (!decision.printerId) continue;
+      const escpos = renderTicketEscPos(ticketPrintInput(this.hall.hall, this.hall.state, ticket, this.publicUrl()));
+      this.outbox.send(decision.printerId, 'print', { ticketId: ticket.id, escpos: escpos.toString('base64') }, PRINT_TTL_MS);
+    }
+  }
+
+  /** What happened to a ticket's print job, for the kiosk's answer. */
+  decisionFor(ticketId: string): PrintDecision | undefined {
+    return this.decisions.get(ticketId);
+  }
+
+  private remember(ticketId: string, d: PrintDecision): void {
+    this.decisions.set(ticketId, d);
+    if (this.decisions.size > 500) this.decisions.delete(this.decisions.keys().next().value!);
+  }
+}

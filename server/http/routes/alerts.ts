@@ -1,0 +1,35 @@
+/** What needs the manager's attention now, derived from devices and follow-ups (nothing stored twice). */
+import { Hono } from 'hono';
+import { printerProblem } from '../../hall-devices/printer-health.js';
+import type { ApiDeps } from '../deps.js';
+import { requireRole, type AppEnv } from '../middleware/auth.js';
+
+export function alertRoutes(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/alerts', (c) => {
+    requireRole(c, 'manager');
+    const alerts: Array<{ kind: string; severity: 'warning' | 'critical'; deviceId?: string; message: string; since?: string }> = [];
+    for (const d of deps.accounts.listDevices()) {
+      if (d.kind === 'integration') continue;
+      const since = d.lastSeen ? new Date(d.lastSeen).toISOString() : undefined;
+      if (!d.online) {
+        alerts.push({ kind: 'device.offline', severity: d.kind === 'printer' || d.kind === 'speaker' ? 'critical' : 'warning', deviceId: d.id, message: `${d.kind} ${d.id} is offline`, since });
+        continue;
+      }
+      if (d.faulty) alerts.push({ kind: 'device.faulty', severity: 'critical', deviceId: d.id, message: `${d.kind} ${d.id} does not acknowledge commands`, since });
+      if (d.kind === 'printer') {
+        const paper = (d.lastStatus as { paper?: string } | undefined)?.paper;
+        const problem = printerProblem(d);
+        if (problem && problem !== 'not answering') alerts.push({ kind: 'printer.problem', severity: 'critical', deviceId: d.id, message: `printer ${d.id}: ${problem}`, since });
+        else if (paper === 'low') alerts.push({ kind: 'printer.paper_low', severity: 'warning', deviceId: d.id, message: `printer ${d.id}: paper low`, since });
+      }
+    }
+    const open = [...deps.hall.state.followUps.values()].filter((f) => !f.answeredAt);
+    for (const f of open)
+      alerts.push({ kind: 'followup.open', severity: 'warning', message: `rating ${f.score} for ${f.number} at counter ${f.counterId ?? '?'} needs an answer`, since: new Date(f.openedAt).toISOString() });
+    return c.json({ alerts });
+  });
+
+  return app;
+}

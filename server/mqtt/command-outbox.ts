@@ -1,0 +1,129 @@
+/**
+ * Commands to devices, with ids and acks: stored before they are sent, resent until acked, dropped when they are
+ * too old to matter (a call announced an hour late helps nobody), and a device that never answers is marked faulty.
+ */
+import type { CommandName, HallTopics } from '../../devices/protocol/mqtt-topics.js';
+import { log } from '../log.js';
+import { randomId } from '../security/random-ids.js';
+import type { Db } from '../store/db.js';
+import type { HallLink } from './hall-link.js';
+
+export interface OutboxOptions {
+  retryMs?: number;
+  maxAttempts?: number;
+  clock?: () => number;
+}
+
+interface Row {
+  id: string;
+  device_id: string;
+  name: CommandName;
+  payload: string;
+  attempts: number;
+  expires_at: number;
+}
+
+export class CommandOutbox {
+  private timer?: NodeJS.Timeout;
+  private readonly retryMs: number;
+  private readonly maxAttempts: number;
+  private readonly clock: () => number;
+  private readonly stmts;
+  /** Called when a device failed to ack a command after every retry. */
+  onFaulty?: (deviceId: string) => void;
+  onAcked?: (deviceId: string) => void;
+  /** Devices known to be offline keep their commands until they return (or the commands expire). */
+  isOnline: (deviceId: string) => boolean = () => true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly link: HallLink,
+    private readonly t: HallTopics,
+    opts: OutboxOptions = {},
+  ) {
+    this.retryMs = opts.retryMs ?? 3000;
+    this.maxAttempts = opts.maxAttempts ?? 5;
+    this.clock = opts.clock ?? Date.now;
+    this.stmts = {
+      insert: db.prepare('INSERT INTO device_commands (id, device_id, name, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      sent: db.prepare('UPDATE device_commands SET attempts = attempts + 1, last_sent_at = ? WHERE id = ?'),
+      ack: db.prepare('UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ? AND device_id = ? AND acked_at IS NULL'),
+      due: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND (last_sent_at IS NULL OR last_sent_at <= ?)'),
+      pendingFor: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND device_id = ?'),
+      close: db.prepare("UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ?"),
+      prune: db.prepare('DELETE FROM device_commands WHERE acked_at IS NOT NULL AND acked_at < ?'),
+    };
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), Math.max(250, Math.floor(this.retryMs / 2)));
+    this.timer.unref();
+    // After a (re)connect, everything still open goes out again at once.
+    this.link.onConnect(() => this.resendAll());
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Stores and sends a command; returns its id. */
+  send(deviceId: string, name: CommandName, body: Record<string, unknown>, ttlMs: number): string {
+    const id = randomId('c');
+    const payload = JSON.stringify({ id, ...body });
+    const now = this.clock();
+    this.stmts.insert.run(id, deviceId, name, payload, now, now + ttlMs);
+    this.transmit({ id, device_id: deviceId, name, payload, attempts: 0, expires_at: now + ttlMs });
+    return id;
+  }
+
+  ack(deviceId: string, id: string, ok: boolean, error?: string): void {
+    const changed = this.stmts.ack.run(this.clock(), ok ? 'ok' : `error: ${error ?? 'unknown'}`, id, deviceId).changes;
+    if (changed) this.onAcked?.(deviceId);
+    if (changed && !ok) log.warn('device reported a failed command', { deviceId, id, error });
+  }
+
+  /** Sends again every open command of one device (it just came online). */
+  flush(deviceId: string): void {
+    for (const row of this.stmts.pendingFor.all(deviceId) as Row[]) this.retryOrClose(row);
+  }
+
+  pending(deviceId?: string): number {
+    const sql = deviceId
+      ? this.db.prepare('SELECT COUNT(*) FROM device_commands WHERE acked_at IS NULL AND device_id = ?').pluck().get(deviceId)
+      : this.db.prepare('SELECT COUNT(*) FROM device_commands WHERE acked_at IS NULL').pluck().get();
+    return sql as number;
+  }
+
+  private resendAll(): void {
+    for (const row of this.stmts.due.all(Number.MAX_SAFE_INTEGER) as Row[]) this.retryOrClose(row);
+  }
+
+  private tick(): void {
+    // While the broker is away nothing can be acked: retrying then would only mark healthy devices faulty.
+    if (!this.link.connected) return;
+    const now = this.clock();
+    for (const row of this.stmts.due.all(now - this.retryMs) as Row[]) this.retryOrClose(row);
+    this.stmts.prune.run(now - 24 * 60 * 60 * 1000);
+  }
+
+  private retryOrClose(row: Row): void {
+    const now = this.clock();
+    if (row.expires_at <= now) {
+      this.stmts.close.run(now, 'expired', row.id);
+      return;
+    }
+    if (!this.isOnline(row.device_id)) return;
+    if (row.attempts >= this.maxAttempts) {
+      this.stmts.close.run(now, 'no ack', row.id);
+      log.warn('device did not acknowledge a command', { deviceId: row.device_id, command: row.name, attempts: row.attempts });
+      this.onFaulty?.(row.device_id);
+      return;
+    }
+    this.transmit(row);
+  }
+
+  private transmit(row: Row): void {
+    this.stmts.sent.run(this.clock(), row.id);
+    this.link.publish(this.t.deviceCmd(row.device_id, row.name), row.payload, { qos: 1, retain: false });
+  }
+}

@@ -1,0 +1,81 @@
+/** The server's own MQTT connection (embedded or external broker): reconnects and resubscribes by itself. */
+import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { log } from '../log.js';
+import { SERVER_MQTT_USERNAME } from './server-credentials.js';
+
+export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void;
+
+export class HallLink {
+  private client?: MqttClient;
+  private readonly handlers = new Set<MessageHandler>();
+  private readonly connectHandlers = new Set<() => void>();
+  private readonly subscriptions = new Set<string>();
+
+  constructor(
+    private readonly url: string,
+    private readonly password: string,
+    private readonly clientId: string,
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    this.client = mqtt.connect(this.url, {
+      username: SERVER_MQTT_USERNAME,
+      password: this.password,
+      clientId: this.clientId,
+      clean: true,
+      reconnectPeriod: 1000,
+      connectTimeout: 5000,
+      resubscribe: true,
+    });
+    for (const filter of this.subscriptions) this.client.subscribe(filter, { qos: 1 });
+    this.client.on('message', (topic, payload, packet) => {
+      for (const h of this.handlers) {
+        try {
+          h(topic, payload, packet.retain);
+        } catch (err) {
+          log.error('mqtt handler failed', { topic, error: (err as Error).message });
+        }
+      }
+    });
+    this.client.on('connect', () => {
+      log.info('mqtt connected', { url: this.url });
+      for (const fn of this.connectHandlers) fn();
+    });
+    this.client.on('offline', () => log.warn('mqtt offline; reconnecting', { url: this.url }));
+    this.client.on('error', (err) => log.warn('mqtt error', { error: err.message }));
+    await new Promise<void>((resolve) => {
+      const done = () => resolve();
+      this.client!.once('connect', done);
+      // Start anyway after a while: the hall serves people without its broker, and catches up on reconnect.
+      setTimeout(done, 5000).unref();
+    });
+  }
+
+  onMessage(handler: MessageHandler): void {
+    this.handlers.add(handler);
+  }
+
+  /** Runs on every (re)connect: a place to republish retained state after a broker restart. */
+  onConnect(handler: () => void): void {
+    this.connectHandlers.add(handler);
+    if (this.connected) handler();
+  }
+
+  subscribe(filter: string): void {
+    if (this.subscriptions.has(filter)) return;
+    this.subscriptions.add(filter);
+    this.client?.subscribe(filter, { qos: 1 });
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions = { qos: 1 }): void {
+    this.client?.publish(topic, payload, opts);
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.endAsync();
+  }
+}

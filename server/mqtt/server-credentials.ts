@@ -1,0 +1,13 @@
+/** The server's own MQTT login (username `hallq-server`), its password made at first start and kept in DATA_DIR. */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SERVER_MQTT_USERNAME = 'hallq-server';
+const FILE = 'mqtt-server.secret';
+
+export function serverMqttPassword(dataDir: string): string {
+  const path = join(dataDir, FILE);
+  if (!existsSync(path)) writeFileSync(path, randomBytes(24).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+  return readFileSync(path, 'utf8').trim();
+}

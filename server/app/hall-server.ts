@@ -3,6 +3,7 @@
  * stops them in reverse order.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,6 +45,13 @@ export interface RunningHall {
   stop(): Promise<void>;
 }
 
+/** Tells an external broker to reread its password and ACL files (e.g. `systemctl reload mosquitto`). */
+function reloadBroker(command: string): void {
+  execFile('sh', ['-c', command], (err) => {
+    if (err) log.warn('broker reload command failed', { error: err.message });
+  });
+}
+
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -72,7 +80,10 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   }
   const mosquittoDir = join(env.dataDir, 'mosquitto');
   const serverMosquittoUser = { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(mqttPassword) };
-  const writeBrokerFiles = () => writeMosquittoFiles(mosquittoDir, hallFile.hall.id, serverMosquittoUser, accounts.mosquittoUsers());
+  const writeBrokerFiles = () => {
+    writeMosquittoFiles(mosquittoDir, hallFile.hall.id, serverMosquittoUser, accounts.mosquittoUsers());
+    if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND) reloadBroker(env.MQTT_RELOAD_COMMAND);
+  };
   writeBrokerFiles();
   const link = new HallLink(mqttUrl, mqttPassword, `hallq-server-${hallFile.hall.id}`);
 

@@ -17,6 +17,8 @@ const envSchema = z.object({
   HALLQ_HOURS: z.enum(['file', 'always']).default('file'),
   /** Public base URL printed in ticket QR codes; defaults to http://<host>:<port>. */
   HALLQ_PUBLIC_URL: z.string().url().optional(),
+  /** With an external broker: a shell command run after HallQ rewrites its Mosquitto passwd/ACL files. */
+  MQTT_RELOAD_COMMAND: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -1,0 +1,204 @@
+/**
+ * The hall's devices over MQTT, against the embedded broker and against a real Mosquitto with the password and ACL
+ * files HallQ generates: the same server code, the same rights.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { speakNumber } from '../../devices/announce/index.js';
+import { topics } from '../../devices/protocol/mqtt-topics.js';
+import { writeMosquittoFiles } from '../../server/mqtt/mosquitto-files.js';
+import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../../server/mqtt/server-credentials.js';
+import { mosquittoHash } from '../../server/security/mosquitto-hash.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { freePort, Mosquitto } from './mosquitto.js';
+
+const HALL = 'yunfu-realestate';
+const t = topics(HALL);
+
+interface FakeDevice {
+  id: string;
+  client: MqttClient;
+  messages: Array<{ topic: string; payload: string }>;
+  /** Acks every command it receives (like the bridge). */
+  autoAck: boolean;
+}
+
+async function connectDevice(url: string, id: string, creds: { username: string; password: string }, subscribe: string[], autoAck = true): Promise<FakeDevice> {
+  const client = mqtt.connect(url, {
+    username: creds.username,
+    password: creds.password,
+    clientId: `test-${id}`,
+    reconnectPeriod: 200,
+    will: { topic: t.deviceStatus(id), payload: Buffer.from('offline'), retain: true, qos: 1 },
+  });
+  const dev: FakeDevice = { id, client, messages: [], autoAck };
+  client.on('message', (topic, payload) => {
+    dev.messages.push({ topic, payload: payload.toString() });
+    if (dev.autoAck && topic.includes('/cmd/')) {
+      const { id: cmdId } = JSON.parse(payload.toString());
+      client.publish(t.deviceAck(id), JSON.stringify({ id: cmdId, ok: true }), { qos: 1 });
+    }
+  });
+  client.on('connect', () => {
+    client.publish(t.deviceStatus(id), 'online', { retain: true, qos: 1 });
+    for (const s of subscribe) client.subscribe(s, { qos: 1 });
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  return dev;
+}
+
+async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+type BrokerKind = 'embedded' | 'mosquitto';
+
+describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s broker)', (kind) => {
+  let hall: TestHall;
+  let dir: string;
+  let mosquitto: Mosquitto | undefined;
+  let url: string;
+  const devices: FakeDevice[] = [];
+  let manager: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), `hallq-mqtt-${kind}-`));
+    const env: Record<string, string> = {};
+    if (kind === 'mosquitto') {
+      const port = await freePort();
+      const password = serverMqttPassword(dir);
+      writeMosquittoFiles(join(dir, 'mosquitto'), HALL, { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(password) }, []);
+      mosquitto = new Mosquitto(join(dir, 'mosquitto'), port);
+      await mosquitto.start();
+      env.MQTT_URL = `mqtt://127.0.0.1:${port}`;
+      env.MQTT_RELOAD_COMMAND = mosquitto.reloadCommand();
+    }
+    hall = await startTestHall({ dataDir: dir, env });
+    manager = hall.managerToken;
+    url = hall.running.mqttUrl;
+  });
+
+  afterAll(async () => {
+    for (const d of devices) d.client.end(true);
+    await hall?.stop();
+    await mosquitto?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function register(id: string, deviceKind: string, extra: Record<string, string>, subscribe: string[], autoAck = true) {
+    const reg = await hall.device(id, deviceKind, extra);
+    // Mosquitto rereads its password file on SIGHUP, which the server triggers after writing it.
+    const dev = await until(`${id} to log in`, async () => {
+      try {
+        return await connectDevice(url, id, reg.mqtt, subscribe, autoAck);
+      } catch {
+        return undefined;
+      }
+    });
+    devices.push(dev);
+    await until(`${id} online`, async () => (await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === id)?.online);
+    return dev;
+  }
+
+  it('a call reaches the counter retained state topic, its LED and the hall speaker', async () => {
+    const speaker = await register('spk-hall', 'speaker', {}, [t.deviceCmdAll('spk-hall')]);
+    const led = await register('led-3', 'led', { counterId: '3' }, [t.deviceCmdAll('led-3'), t.deviceDesired('led-3'), t.counterState('3')]);
+    await hall.staffAt('3');
+    const issued = await hall.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager);
+    const called = await hall.api('POST', '/api/v1/counters/3/call-next', {}, manager);
+    expect(called.body.ticket.id).toBe(issued.body.ticket.id);
+    const number = called.body.ticket.number;
+    const state = await until('retained counter state', () =>
+      led.messages.filter((m) => m.topic === t.counterState('3')).map((m) => JSON.parse(m.payload)).find((p) => p.number === number),
+    );
+    expect(state).toMatchObject({ number, status: 'open', serviceId: 'one-window', ticketStatus: 'called' });
+    const announce = await until('announcement', () => speaker.messages.find((m) => m.topic === t.deviceCmd('spk-hall', 'announce')));
+    expect(JSON.parse(announce.payload)).toMatchObject({ text: `请${number[0]}零零一号到3号窗口办理`, lang: 'zh-CN', repeat: 2 });
+    const desired = await until('LED desired', () => led.messages.filter((m) => m.topic === t.deviceDesired('led-3')).map((m) => JSON.parse(m.payload)).find((p) => p.lines?.some((l: string) => l.includes(number))));
+    expect(desired.blink).toBe(true);
+    // A late subscriber (a rebooted board) gets the retained state at once.
+    const late = mqtt.connect(url);
+    const seen = await new Promise<string>((resolve) => {
+      late.on('message', (_topic, p) => resolve(p.toString()));
+      late.subscribe(t.counterState('3'));
+    });
+    late.end(true);
+    expect(JSON.parse(seen).number).toBe(number);
+  });
+
+  it('refuses a device publishing outside its own subtree, and anonymous clients everywhere but state/', async () => {
+    const rogue = devices.find((d) => d.id === 'spk-hall')!;
+    const before = (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '3').current;
+    // Pretend to be the LED's button: a call-next press on counter 3.
+    rogue.client.publish(t.deviceEvt('led-3', 'press'), JSON.stringify({ id: 'fake-1', button: 'call' }), { qos: 1 });
+    // And a forged retained state.
+    const anon = mqtt.connect(url);
+    await new Promise((r) => anon.once('connect', r));
+    anon.publish(t.counterState('3'), JSON.stringify({ number: 'Z999' }), { qos: 1, retain: true });
+    await new Promise((r) => setTimeout(r, 500));
+    anon.end(true);
+    const after = (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '3').current;
+    expect(after).toBe(before);
+    const check = mqtt.connect(url);
+    const retained = await new Promise<string>((resolve) => {
+      check.on('message', (_t, p) => resolve(p.toString()));
+      check.subscribe(t.counterState('3'));
+    });
+    check.end(true);
+    expect(JSON.parse(retained).number).not.toBe('Z999');
+  });
+
+  it("shows a device's dropped connection as offline, with an alert for the manager", async () => {
+    const pad = await register('pad-9', 'pad', { counterId: '9' }, [t.deviceCmdAll('pad-9')]);
+    // Kill the socket without a clean disconnect: the broker sends the last will.
+    (pad.client as any).stream.destroy();
+    pad.client.options.reconnectPeriod = 0;
+    await until('offline', async () => (await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === 'pad-9')?.online === false);
+    const alerts = (await hall.api('GET', '/api/v1/alerts', undefined, manager)).body.alerts;
+    expect(alerts).toContainEqual(expect.objectContaining({ kind: 'device.offline', deviceId: 'pad-9' }));
+  });
+
+  it('drops a resent device event with the same id', async () => {
+    const button = await register('btn-9', 'button', { counterId: '9' }, []);
+    await hall.staffAt('9');
+    await hall.api('POST', '/api/v1/tickets', { serviceId: 'certificate' }, manager);
+    await hall.api('POST', '/api/v1/tickets', { serviceId: 'certificate' }, manager);
+    const press = JSON.stringify({ id: 'press-1', button: 'call' });
+    button.client.publish(t.deviceEvt('btn-9', 'press'), press, { qos: 1 });
+    await until('first press handled', async () => (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '9').current === 'F001');
+    hall.api('POST', '/api/v1/counters/9/start', {}, manager);
+    button.client.publish(t.deviceEvt('btn-9', 'press'), press, { qos: 1 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '9').current).toBe('F001');
+  });
+
+  it.runIf(kind === 'mosquitto')('loses no command across a broker restart', async () => {
+    const speaker = devices.find((d) => d.id === 'spk-hall')!;
+    await mosquitto!.stop();
+    // Called while the broker is down: the command waits in the outbox.
+    await hall.api('POST', '/api/v1/tickets', { serviceId: 'mortgage' }, manager);
+    await hall.api('POST', '/api/v1/counters/3/start', {}, manager);
+    const called = await hall.api('POST', '/api/v1/counters/3/call-next', {}, manager);
+    expect(called.status).toBe(200);
+    const number = called.body.ticket.number;
+    await mosquitto!.start();
+    const announce = await until(
+      'announcement after restart',
+      () => speaker.messages.find((m) => m.topic === t.deviceCmd('spk-hall', 'announce') && JSON.parse(m.payload).text === `请${speakNumber(number, 'cmn')}号到3号窗口办理`),
+      15_000,
+    );
+    expect(JSON.parse(announce.payload).lang).toBe('zh-CN');
+  });
+});

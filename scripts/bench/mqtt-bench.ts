@@ -1,0 +1,135 @@
+/**
+ * Call → MQTT message at subscribed devices, with 200 connected devices, beside a raw publish → receive through the
+ * same broker in the same run. Target: p99 within 2× the raw baseline. Prints figures; never fails on timing.
+ *
+ *   node dist/scripts/bench/mqtt-bench.js [--devices 200] [--calls 60]
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { topics } from '../../devices/protocol/mqtt-topics.js';
+import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../../server/mqtt/server-credentials.js';
+import { apiClient, BOOTSTRAP_MANAGER, freePort, login, sleep, startHallProcess } from '../lib/hall-process.js';
+import { ms, summarize, table, times, verdict } from './stats.js';
+
+const HALL = 'yunfu-realestate';
+const t = topics(HALL);
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+export interface MqttBenchResult {
+  devices: number;
+  call: ReturnType<typeof summarize>;
+  raw: ReturnType<typeof summarize>;
+}
+
+export async function runMqttBench(devices = arg('devices', 200), calls = arg('calls', 60)): Promise<MqttBenchResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hallq-mqtt-bench-'));
+  const mqttPort = await freePort();
+  const server = await startHallProcess(dataDir, { env: { MQTT_PORT: String(mqttPort) } });
+  const api = apiClient(server.url);
+  const clients: MqttClient[] = [];
+  try {
+    const manager = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
+    const url = `mqtt://127.0.0.1:${mqttPort}`;
+    // Devices: LED boards of the hall (no counter), each subscribed to counter 1's retained state.
+    const creds: Array<{ id: string; username: string; password: string }> = [];
+    for (let i = 0; i < devices; i++) {
+      const id = `bench-led-${i}`;
+      const r = await api('POST', '/api/v1/devices', { id, kind: 'display' }, manager);
+      creds.push({ id, ...r.body.mqtt });
+    }
+    let onMessage: (i: number, topic: string, payload: Buffer) => void = () => {};
+    await Promise.all(
+      creds.map(
+        (c, i) =>
+          new Promise<void>((resolve, reject) => {
+            const client = mqtt.connect(url, { username: c.username, password: c.password, clientId: c.id, reconnectPeriod: 0 });
+            clients.push(client);
+            client.on('message', (topic, payload) => onMessage(i, topic, payload));
+            client.once('error', reject);
+            client.once('connect', () => {
+              client.subscribe([t.counterState('1'), `${t.root}/state/bench`], { qos: 1 }, () => resolve());
+            });
+          }),
+      ),
+    );
+
+    // Hall: counter 1 open, enough tickets waiting.
+    await api('POST', '/api/v1/counters/1/sign-in', {}, manager);
+    for (let i = 0; i < calls + 5; i++) await api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager);
+    await sleep(500);
+
+    // The server's call: request sent → every device has the new number.
+    const callSamples: number[] = [];
+    for (let k = 0; k < calls; k++) {
+      if (k > 0) await api('POST', '/api/v1/counters/1/start', {}, manager);
+      let expected = '';
+      const got = new Set<number>();
+      const started = performance.now();
+      const done = new Promise<void>((resolve) => {
+        onMessage = (i, topic, payload) => {
+          if (topic !== t.counterState('1') || got.has(i)) return;
+          const p = JSON.parse(payload.toString());
+          if (p.ticketStatus !== 'called' || (expected && p.number !== expected)) return;
+          got.add(i);
+          callSamples.push(performance.now() - started);
+          if (got.size === devices) resolve();
+        };
+      });
+      const r = await api('POST', '/api/v1/counters/1/call-next', {}, manager);
+      expected = r.body.ticket.number;
+      await Promise.race([done, sleep(5000)]);
+    }
+
+    // Baseline: a bare publish through the same broker to the same subscribers.
+    const raw = mqtt.connect(url, { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(dataDir), clientId: 'bench-raw' });
+    clients.push(raw);
+    await new Promise((r) => raw.once('connect', r));
+    const rawSamples: number[] = [];
+    for (let k = 0; k < calls; k++) {
+      const got = new Set<number>();
+      const started = performance.now();
+      await new Promise<void>((resolve) => {
+        onMessage = (i, topic) => {
+          if (topic !== `${t.root}/state/bench` || got.has(i)) return;
+          got.add(i);
+          rawSamples.push(performance.now() - started);
+          if (got.size === devices) resolve();
+        };
+        raw.publish(`${t.root}/state/bench`, JSON.stringify({ k }), { qos: 1 });
+        setTimeout(resolve, 5000);
+      });
+      await sleep(20);
+    }
+    return { devices, call: summarize(callSamples), raw: summarize(rawSamples) };
+  } finally {
+    for (const c of clients) c.end(true);
+    api.close();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function printMqttBench(r: MqttBenchResult): void {
+  console.log(`\nMQTT: call → message at each of ${r.devices} subscribed devices (embedded broker)`);
+  console.log(
+    table([
+      ['measure', 'p50', 'p99', 'max', 'samples'],
+      ['call-next → device gets counter state', ms(r.call.p50), ms(r.call.p99), ms(r.call.max), String(r.call.n)],
+      ['raw publish → receive (baseline)', ms(r.raw.p50), ms(r.raw.p99), ms(r.raw.max), String(r.raw.n)],
+    ]),
+  );
+  console.log(`p99 ratio to baseline: ${times(r.call.p99, r.raw.p99)} (target ≤ 2×: ${verdict(r.call.p99, 2 * r.raw.p99)})`);
+}
+
+if (process.argv[1]?.endsWith('mqtt-bench.js') || process.argv[1]?.endsWith('mqtt-bench.ts')) {
+  runMqttBench().then(printMqttBench, (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

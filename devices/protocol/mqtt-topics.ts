@@ -38,6 +38,12 @@ export interface CounterStatePayload {
   serviceId: string | null;
   /** ISO 8601 time of the (last) call of `number`, or null. */
   calledAt: string | null;
+  /** Optional display extras. */
+  name?: string;
+  ticketStatus?: string | null;
+  pauseReason?: string | null;
+  staffName?: string | null;
+  outOfTurn?: OutOfTurnCategory | null;
 }
 
 /** Category of an out-of-turn call, shown publicly instead of the free-text reason. */
@@ -47,6 +53,7 @@ export type OutOfTurnCategory = 'urgent' | 'special-group' | 'system-redo' | 'ma
 export interface CallEntry {
   number: string;
   counterId: string;
+  counterName?: string;
   serviceId: string;
   /** ISO 8601. */
   calledAt: string;
@@ -73,6 +80,8 @@ export interface ActivePlaybook {
   activatedAt: string;
   /** Public banner text, if the playbook has one. */
   banner?: string | null;
+  /** Ticket issuing while it is active (`normal`, `paused`, `appointments-only`). */
+  issuing?: string;
 }
 
 /** `state/emergency` — the active playbook or `null`. */

@@ -1,0 +1,90 @@
+// A device's GPIO lines: debounced inputs become `evt/press|power|alarm|count`, `cmd/gpio` drives named outputs.
+import type { GpioCommand } from '../../devices/protocol/mqtt-topics.js';
+import type { DeviceGpioConfig, GpioInputConfig, GpioOutputConfig } from '../config.js';
+import type { GpioBackend, GpioOutput, Level, Watch } from '../gpio/backend.js';
+import { createDebouncer, type Debouncer } from '../gpio/debounce.js';
+import type { CommandHandlers, DeviceDriver, DriverContext } from './driver.js';
+
+const invert = (v: Level): Level => (v ? 0 : 1);
+
+export class GpioDriver implements DeviceDriver {
+  readonly name = 'gpio';
+  readonly commands: CommandHandlers = { gpio: (cmd) => this.setOutput(cmd) };
+  private readonly watches: Watch[] = [];
+  private readonly debouncers: Debouncer[] = [];
+  private readonly outputs = new Map<string, { config: GpioOutputConfig; line: GpioOutput; pulse?: NodeJS.Timeout }>();
+  private inside = 0;
+  private ctx: DriverContext | undefined;
+
+  constructor(
+    private readonly backend: GpioBackend,
+    private readonly config: DeviceGpioConfig,
+    private readonly defaultDebounceMs: number,
+  ) {}
+
+  async start(ctx: DriverContext): Promise<void> {
+    this.ctx = ctx;
+    for (const output of this.config.outputs) {
+      const physical = output.activeLow ? invert(output.initial) : output.initial;
+      this.outputs.set(output.name, { config: output, line: this.backend.output(output.pin, physical) });
+    }
+    for (const input of this.config.inputs) {
+      // Momentary contacts start "released", so a press is only a press after a release; level inputs report their
+      // first settled level too.
+      const momentary = input.event === 'press' || input.event === 'count';
+      const debouncer = createDebouncer({
+        ms: input.debounceMs ?? this.defaultDebounceMs,
+        initial: momentary ? 0 : undefined,
+        onStable: (value, previous) => this.onInput(input, value, previous),
+      });
+      this.debouncers.push(debouncer);
+      const watch = this.backend.input(input.pin, 'both', (raw) => debouncer.push(input.activeLow ? invert(raw) : raw), {
+        bias: input.bias,
+      });
+      this.watches.push(watch);
+    }
+    ctx.log.info(`gpio (${this.backend.name}): ${this.config.inputs.length} input(s), ${this.config.outputs.length} output(s)`);
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.watches.splice(0)) w.close();
+    for (const d of this.debouncers.splice(0)) d.dispose();
+    for (const o of this.outputs.values()) clearTimeout(o.pulse);
+  }
+
+  /** `active` is the logical level (after active-low). */
+  private onInput(input: GpioInputConfig, active: Level, previous: Level | undefined): void {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    switch (input.event) {
+      case 'press':
+        if (active === 1 && previous === 0) ctx.emit('press', { button: input.button });
+        break;
+      case 'power':
+        ctx.emit('power', { onBattery: active === 1 });
+        break;
+      case 'alarm':
+        ctx.emit('alarm', { active: active === 1 });
+        break;
+      case 'count':
+        if (active === 1 && previous === 0) {
+          this.inside = Math.max(0, this.inside + input.delta);
+          ctx.emit('count', { inside: this.inside });
+        }
+        break;
+    }
+  }
+
+  private async setOutput(cmd: GpioCommand): Promise<void> {
+    const output = this.outputs.get(cmd.output);
+    if (!output) throw new Error(`unknown-output: ${cmd.output}`);
+    const physical = (v: Level) => (output.config.activeLow ? invert(v) : v);
+    clearTimeout(output.pulse);
+    await output.line.write(physical(cmd.value));
+    if (cmd.pulseMs) {
+      output.pulse = setTimeout(() => {
+        output.line.write(physical(invert(cmd.value))).catch((err: Error) => this.ctx?.log.warn(err.message));
+      }, cmd.pulseMs);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Call speaker: `cmd/announce` goes into this speaker's one queue, so announcements never talk over each other.
+import type { AnnounceCommand } from '../../devices/protocol/mqtt-topics.js';
+import type { SpeechOutput } from '../speaker/speech.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import { sleep } from '../util/spawn.js';
+import type { CommandHandlers, DeviceDriver, DriverContext } from './driver.js';
+
+export interface SpeakerDriverOptions {
+  /** Silence between repeats. */
+  pauseMs: number;
+  /** Announcements queued or playing beyond this are refused with `queue-full`. */
+  maxQueue: number;
+  /** An announcement that waited longer than this in the queue is dropped unspoken (a late call misleads). */
+  staleAfterMs: number;
+}
+
+/**
+ * The ack of `cmd/announce` means "queued": it is sent at once, not after speaking, because a busy hall queues
+ * several announcements and the server resends unacked commands within seconds. Failures to speak are logged.
+ */
+export class SpeakerDriver implements DeviceDriver {
+  readonly name = 'speaker';
+  readonly commands: CommandHandlers = { announce: (cmd) => this.announce(cmd) };
+  private readonly queue = new SerialQueue();
+  private stopped = false;
+  private ctx: DriverContext | undefined;
+
+  constructor(
+    private readonly speech: SpeechOutput,
+    private readonly opts: SpeakerDriverOptions,
+  ) {}
+
+  async start(ctx: DriverContext): Promise<void> {
+    this.ctx = ctx;
+    const problem = this.speech.problem?.();
+    if (problem) ctx.log.error(`speaker cannot speak: ${problem}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.speech.cancel();
+    await this.queue.idle();
+  }
+
+  /** Resolves when everything queued so far has been spoken (or dropped). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async announce(cmd: AnnounceCommand): Promise<void> {
+    if (this.stopped) throw new Error('stopped');
+    if (this.queue.size >= this.opts.maxQueue) throw new Error('queue-full');
+    const queuedAt = Date.now();
+    void this.queue
+      .run(async () => {
+        if (Date.now() - queuedAt > this.opts.staleAfterMs) throw new Error('dropped: waited too long in the queue');
+        for (let i = 0; i < cmd.repeat && !this.stopped; i++) {
+          if (i > 0) await sleep(this.opts.pauseMs);
+          await this.speech.speak(cmd.text, cmd.lang);
+        }
+      })
+      .then(
+        () => this.ctx?.log.info(`announced "${cmd.text}" ×${cmd.repeat}`),
+        (err: Error) => this.ctx?.log.warn(`announcement ${cmd.id} not spoken: ${err.message}`),
+      );
+  }
+}

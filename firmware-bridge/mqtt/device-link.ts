@@ -1,0 +1,187 @@
+// One device's MQTT connection: its own login, last will, online/offline, command and desired subscriptions, event outbox.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import {
+  parseDeviceTopic,
+  topics,
+  type AckPayload,
+  type DeviceEvents,
+  type EventBody,
+  type EventName,
+  type HallTopics,
+} from '../../devices/protocol/mqtt-topics.js';
+import type { Logger } from '../util/log.js';
+import { Outbox } from './outbox.js';
+
+export interface DeviceLinkOptions {
+  mqttUrl: string;
+  hallId: string;
+  deviceId: string;
+  username: string;
+  password: string;
+  /** The outbox file is `<stateDir>/<deviceId>.outbox.json`. */
+  stateDir: string;
+  reconnect: { minMs: number; maxMs: number };
+  log: Logger;
+}
+
+export interface DeviceLinkHandlers {
+  /** A message on `cmd/<name>`. */
+  command(name: string, payload: Buffer): void;
+  /** A message on `desired` (an empty payload = cleared). */
+  desired(payload: Buffer): void;
+}
+
+/** Connection for one hosted device; `start()` returns at once, connecting (and reconnecting) in the background. */
+export class DeviceLink {
+  private client: MqttClient | undefined;
+  private readonly t: HallTopics;
+  private readonly outbox: Outbox;
+  private readonly inflight = new Set<string>();
+  private stopping = false;
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
+
+  constructor(
+    private readonly opts: DeviceLinkOptions,
+    private readonly handlers: DeviceLinkHandlers,
+  ) {
+    this.t = topics(opts.hallId);
+    this.outbox = new Outbox(path.join(opts.stateDir, `${opts.deviceId}.outbox.json`), opts.log);
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  /** True while the broker connection is up. */
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  /** The underlying client (diagnostics and tests). */
+  get mqttClient(): MqttClient | undefined {
+    return this.client;
+  }
+
+  /** Events waiting for a broker PUBACK. */
+  get pendingEvents(): number {
+    return this.outbox.list().length;
+  }
+
+  /** Resolves once the first connection is up and its command subscriptions are granted. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  start(): void {
+    const { opts, t } = this;
+    const { minMs, maxMs } = opts.reconnect;
+    let delay = minMs;
+    const status = t.deviceStatus(opts.deviceId);
+    const client = mqtt.connect(opts.mqttUrl, {
+      // Stable per device: a reconnect takes over a half-dead old session, whose last will then comes out before
+      // the new `online`, never after it.
+      clientId: `hallq-${opts.hallId}-${opts.deviceId}`,
+      username: opts.username,
+      password: opts.password,
+      clean: true,
+      resubscribe: false, // subscriptions are renewed on every connect below
+      reconnectPeriod: minMs,
+      reconnectOnConnackError: true,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      will: { topic: status, payload: Buffer.from('offline'), qos: 1, retain: true },
+    });
+    this.client = client;
+
+    client.on('connect', () => {
+      delay = minMs;
+      client.options.reconnectPeriod = minMs;
+      opts.log.info(`connected to ${opts.mqttUrl}`);
+      client.publish(status, 'online', { qos: 1, retain: true });
+      client.subscribe({ [t.deviceCmdAll(opts.deviceId)]: { qos: 1 }, [t.deviceDesired(opts.deviceId)]: { qos: 1 } }, (err, granted) => {
+        if (err) {
+          if (!this.stopping) opts.log.warn(`subscribe failed: ${err.message}`);
+          return;
+        }
+        if (granted?.some((g) => g.qos === 128)) opts.log.error('broker refused a subscription (check the device ACL)');
+        this.markReady();
+      });
+      this.flush();
+    });
+    // Backoff: `offline` fires once when the link drops, `reconnect` before each attempt; mqtt.js reads
+    // options.reconnectPeriod when it schedules the next attempt.
+    client.on('offline', () => {
+      if (!this.stopping) opts.log.warn('disconnected from broker; reconnecting');
+      client.options.reconnectPeriod = delay;
+    });
+    client.on('reconnect', () => {
+      delay = Math.min(maxMs, delay * 2);
+      client.options.reconnectPeriod = Math.round(delay * (0.8 + Math.random() * 0.4));
+    });
+    client.on('error', (err) => {
+      if (!this.stopping) opts.log.warn(`mqtt: ${err.message}`);
+    });
+    client.on('message', (topic, payload, packet) => {
+      const parsed = parseDeviceTopic(opts.hallId, topic);
+      if (!parsed || parsed.deviceId !== opts.deviceId) return;
+      if (parsed.kind === 'desired') return this.handlers.desired(payload);
+      if (parsed.kind !== 'cmd' || !parsed.name) return;
+      if (packet.retain) {
+        opts.log.warn(`ignored retained command on ${topic} (commands are never retained)`);
+        return;
+      }
+      this.handlers.command(parsed.name, payload);
+    });
+  }
+
+  /** Publishes an ack for a command (QoS 1, not retained). */
+  ack(ack: AckPayload): void {
+    this.client?.publish(this.t.deviceAck(this.opts.deviceId), JSON.stringify(ack), { qos: 1 });
+  }
+
+  /**
+   * Queues an event: it gets a unique `id` and `at`, is saved to the outbox file, and is published (QoS 1) now or
+   * after the next reconnect; it leaves the outbox when the broker acknowledges it.
+   * @example link.emit('press', { button: 'call' })
+   */
+  emit<N extends EventName>(name: N, body: EventBody<N>): DeviceEvents[N] {
+    const event = { id: randomUUID(), at: new Date().toISOString(), ...body } as DeviceEvents[N];
+    this.outbox.add({ id: event.id, topic: this.t.deviceEvt(this.opts.deviceId, name), payload: JSON.stringify(event) });
+    this.flush();
+    return event;
+  }
+
+  /**
+   * Publishes `offline` (retained) and disconnects cleanly (so the broker drops the last will) when connected;
+   * otherwise just stops reconnecting. Unsent events stay in the outbox file.
+   */
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client || this.stopping) return;
+    this.stopping = true;
+    const within = <T>(p: Promise<T>, ms: number) =>
+      Promise.race([p.then(() => true, () => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+    if (client.connected) {
+      await within(client.publishAsync(this.t.deviceStatus(this.opts.deviceId), 'offline', { qos: 1, retain: true }), 2_000);
+      if (await within(client.endAsync(), 2_000)) return;
+      client.stream?.destroy(); // the broker did not answer: drop the socket
+      return;
+    }
+    await client.endAsync(true).catch(() => undefined);
+  }
+
+  /** Publishes every outbox entry not already on its way; mqtt.js itself resends in-flight ones after a reconnect. */
+  private flush(): void {
+    const client = this.client;
+    if (!client?.connected || this.stopping) return;
+    for (const entry of this.outbox.list()) {
+      if (this.inflight.has(entry.id)) continue;
+      this.inflight.add(entry.id);
+      client.publish(entry.topic, entry.payload, { qos: 1 }, (err) => {
+        this.inflight.delete(entry.id);
+        if (!err) this.outbox.remove(entry.id);
+        else if (!this.stopping) this.opts.log.debug(`event ${entry.id} not delivered yet: ${err.message}`);
+      });
+    }
+  }
+}

@@ -1,0 +1,122 @@
+// Drivers on their own: a printer on a device file, a speaker running a real program, the text LED frame.
+import fs from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { EventBody, EventName } from '../../devices/protocol/mqtt-topics.js';
+import type { DriverContext } from '../../firmware-bridge/drivers/driver.js';
+import { PrinterDriver } from '../../firmware-bridge/drivers/printer-driver.js';
+import { SpeakerDriver } from '../../firmware-bridge/drivers/speaker-driver.js';
+import { TextLedAdapter, textFrame } from '../../firmware-bridge/led/led-adapter.js';
+import { FilePrinterTransport } from '../../firmware-bridge/printer/file-transport.js';
+import { CommandSpeech, espeakCommand, espeakVoice, fillCommand, templateCommand } from '../../firmware-bridge/speaker/speech.js';
+import { silentLogger } from '../../firmware-bridge/util/log.js';
+import { tempDir } from './helpers.js';
+
+function recordingContext() {
+  const events: Array<{ name: EventName; body: unknown }> = [];
+  const ctx: DriverContext = {
+    emit: <N extends EventName>(name: N, body: EventBody<N>) => void events.push({ name, body }),
+    log: silentLogger,
+  };
+  return { ctx, events };
+}
+
+const speakerOpts = { pauseMs: 0, maxQueue: 5, staleAfterMs: 60_000 };
+
+describe('drivers', () => {
+  const tmp = tempDir();
+  afterEach(() => {
+    fs.rmSync(tmp.dir, { recursive: true, force: true });
+    fs.mkdirSync(tmp.dir, { recursive: true });
+  });
+  afterAll(() => tmp.remove());
+
+  it('printer on a device file: writes the bytes, and a device that never answers is offline', async () => {
+    const file = path.join(tmp.dir, 'lp0');
+    fs.writeFileSync(file, '');
+    const driver = new PrinterDriver(new FilePrinterTransport(file), { statusIntervalMs: 0, statusTimeoutMs: 100 });
+    const { ctx, events } = recordingContext();
+    await driver.start(ctx);
+    const bytes = Buffer.from([0x1b, 0x40, 0x41, 0x0a, 0x1d, 0x56, 0x00]);
+    await driver.commands.print!({ id: 'c1', ticketId: 'T1', escpos: bytes.toString('base64') });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    const status = await driver.pollStatus();
+    expect(status).toEqual({ paper: 'ok', cover: 'closed', error: 'offline' });
+    expect(events).toEqual([{ name: 'status', body: status }]);
+    await driver.pollStatus();
+    expect(events).toHaveLength(1); // unchanged: not published again
+    await driver.stop();
+  });
+
+  it('printer on a missing device fails the print with offline', async () => {
+    const driver = new PrinterDriver(new FilePrinterTransport(path.join(tmp.dir, 'nope')), { statusIntervalMs: 0, statusTimeoutMs: 50 });
+    await driver.start(recordingContext().ctx);
+    await expect(driver.commands.print!({ id: 'c1', ticketId: 'T1', escpos: 'G0A=' })).rejects.toThrow(/^offline: .*ENOENT/);
+    await driver.stop();
+  });
+
+  it('speaker runs the configured program without a shell, once per repeat, and acks when queued', async () => {
+    const out = path.join(tmp.dir, 'said.txt');
+    const script = 'require("fs").appendFileSync(process.argv[1], process.argv[2] + "\\n")';
+    const speech = new CommandSpeech(templateCommand([process.execPath, '-e', script, out, '{voice}|{lang}|{text}']));
+    expect(speech.problem()).toBeNull();
+    const driver = new SpeakerDriver(speech, { ...speakerOpts, pauseMs: 0 });
+    await driver.start(recordingContext().ctx);
+    const text = '请A012号到3号窗口办理 $(touch pwned) `x`';
+    await driver.commands.announce!({ id: 'a1', text, lang: 'zh-CN', repeat: 2 });
+    expect(fs.existsSync(out)).toBe(false); // acked on queueing, before speaking
+    await driver.idle();
+    expect(fs.readFileSync(out, 'utf8')).toBe(`cmn|zh-CN|${text}\n`.repeat(2));
+    expect(fs.existsSync(path.join(process.cwd(), 'pwned'))).toBe(false);
+    await driver.stop();
+  });
+
+  it('speaker logs a program that fails, and names a missing one at start', async () => {
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m) };
+    const driver = new SpeakerDriver(new CommandSpeech(templateCommand([process.execPath, '-e', 'process.exit(3)'])), speakerOpts);
+    await driver.start({ ...recordingContext().ctx, log });
+    await driver.commands.announce!({ id: 'a1', text: 'x', lang: 'en', repeat: 1 });
+    await driver.idle();
+    expect(warnings).toEqual([expect.stringMatching(/announcement a1 not spoken: .*exited with 3/)]);
+    await driver.stop();
+
+    const missing = new SpeakerDriver(new CommandSpeech(templateCommand(['no-such-speech-program', '{text}'])), speakerOpts);
+    await missing.start({ ...recordingContext().ctx, log });
+    expect(warnings.at(-1)).toMatch(/no-such-speech-program not found/);
+    await missing.stop();
+  });
+
+  it('speaker refuses beyond its queue limit', async () => {
+    const slow = { speak: () => new Promise<void>((resolve) => setTimeout(resolve, 50)), cancel: () => undefined };
+    const driver = new SpeakerDriver(slow, { ...speakerOpts, maxQueue: 2 });
+    await driver.start(recordingContext().ctx);
+    const say = (id: string) => driver.commands.announce!({ id, text: id, lang: 'en', repeat: 1 });
+    await say('a1');
+    await say('a2');
+    await expect(say('a3')).rejects.toThrow('queue-full');
+    await driver.idle();
+    await driver.stop();
+  });
+
+  it('maps languages to espeak-ng voices and builds the espeak-ng command line', () => {
+    expect(espeakVoice('zh-CN')).toBe('cmn');
+    expect(espeakVoice('yue')).toBe('yue');
+    expect(espeakVoice('en')).toBe('en');
+    expect(espeakCommand(140)('-A012', 'yue')).toEqual(['espeak-ng', '-v', 'yue', '-s', '140', '-b', '1', '--', '-A012']);
+    expect(fillCommand(['aplay-tts', '--voice', '{voice}', '{lang}', '{text}'], 'A012', 'zh-CN')).toEqual(['aplay-tts', '--voice', 'cmn', 'zh-CN', 'A012']);
+  });
+
+  it('text LED adapter writes GB18030 lines joined by CR LF after a form feed', async () => {
+    expect(textFrame(['A1'], 'utf8', 'after').toString('latin1')).toBe('A1\f');
+    const file = path.join(tmp.dir, 'ttyUSB0');
+    fs.writeFileSync(file, '');
+    const led = new TextLedAdapter({ path: file, encoding: 'gb18030', formFeed: 'before' }, silentLogger);
+    await led.show(['A012', '3号窗口']);
+    await led.show(['暂停']);
+    await led.close();
+    const expected = Buffer.concat([iconv.encode('\fA012\r\n3号窗口', 'gb18030'), iconv.encode('\f暂停', 'gb18030')]);
+    expect(fs.readFileSync(file).equals(expected)).toBe(true);
+  });
+});

@@ -137,6 +137,7 @@ export class HallService {
       actor: label,
       event: events[i],
     }));
+    log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
     this.bus.emit('committed', committed);
   }
 

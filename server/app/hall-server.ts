@@ -88,7 +88,15 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   const link = new HallLink(mqttUrl, mqttPassword, `hallq-server-${hallFile.hall.id}`);
 
   const deps: ApiDeps = { hall, accounts, publicUrl: env.HALLQ_PUBLIC_URL ?? '', version };
-  const devices = new HallDevices({ hall, accounts, db, link, publicUrl: () => deps.publicUrl, onDevicesChanged: writeBrokerFiles });
+  const devices = new HallDevices({
+    hall,
+    accounts,
+    db,
+    link,
+    publicUrl: () => deps.publicUrl,
+    onDevicesChanged: writeBrokerFiles,
+    retryMs: env.HALLQ_COMMAND_RETRY_MS,
+  });
   deps.devices = devices;
   devices.start();
   await link.start();

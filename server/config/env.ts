@@ -19,6 +19,8 @@ const envSchema = z.object({
   HALLQ_PUBLIC_URL: z.string().url().optional(),
   /** With an external broker: a shell command run after HallQ rewrites its Mosquitto passwd/ACL files. */
   MQTT_RELOAD_COMMAND: z.string().optional(),
+  /** How long the server waits for a device's ack before resending a command (5 tries, then the device is faulty). */
+  HALLQ_COMMAND_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

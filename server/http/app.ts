@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps.js';
 import { onError, sendError } from './errors.js';
 import { authenticate, type AppEnv } from './middleware/auth.js';
 import { requestLog } from './middleware/request-log.js';
+import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -14,6 +15,8 @@ import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
 import { emergencyRoutes } from './routes/emergency.js';
 import { evaluationRoutes } from './routes/evaluations.js';
+import { statsRoutes } from './routes/stats.js';
+import { ticketPreviewRoutes } from './routes/ticket-preview.js';
 import { ticketRoutes } from './routes/tickets.js';
 
 /** Largest JSON body the API accepts; nothing it needs comes close. */
@@ -47,6 +50,9 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     emergencyRoutes(deps),
     auditRoutes(deps, db),
     deviceRoutes(deps),
+    statsRoutes(deps),
+    ticketPreviewRoutes(deps),
+    alertRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

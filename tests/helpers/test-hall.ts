@@ -81,7 +81,7 @@ export async function startTestHall(
     async device(id, kind, extra) {
       const r = await api('POST', '/api/v1/devices', { id, kind, ...extra }, managerToken);
       if (r.status !== 201) throw new Error(`register device failed: ${JSON.stringify(r.body)}`);
-      return r.body;
+      return r.body as { token: string; mqtt: { username: string; password: string } };
     },
     async stop() {
       await running.stop();

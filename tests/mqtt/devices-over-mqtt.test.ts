@@ -75,7 +75,7 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), `hallq-mqtt-${kind}-`));
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { HALLQ_COMMAND_RETRY_MS: '150' };
     if (kind === 'mosquitto') {
       const port = await freePort();
       const password = serverMqttPassword(dir);
@@ -168,6 +168,21 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     await until('offline', async () => (await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === 'pad-9')?.online === false);
     const alerts = (await hall.api('GET', '/api/v1/alerts', undefined, manager)).body.alerts;
     expect(alerts).toContainEqual(expect.objectContaining({ kind: 'device.offline', deviceId: 'pad-9' }));
+  });
+
+  it('resends a command until acked, and marks a device that never acks as faulty', async () => {
+    const mute = await register('spk-7', 'speaker', { counterId: '7' }, [t.deviceCmdAll('spk-7')], false);
+    await hall.staffAt('7');
+    await hall.api('POST', '/api/v1/tickets', { serviceId: 'query' }, manager);
+    await hall.api('POST', '/api/v1/counters/7/call-next', {}, manager);
+    const alert = await until('faulty alert', async () =>
+      (await hall.api('GET', '/api/v1/alerts', undefined, manager)).body.alerts.find((a: any) => a.deviceId === 'spk-7' && a.kind === 'device.faulty'),
+    );
+    expect(alert.severity).toBe('critical');
+    const announces = mute.messages.filter((m) => m.topic === t.deviceCmd('spk-7', 'announce'));
+    const ids = announces.map((m) => JSON.parse(m.payload).id);
+    // The same command ids came again (retries), five sends each.
+    expect(ids.filter((id) => id === ids[0]).length).toBe(5);
   });
 
   it('drops a resent device event with the same id', async () => {

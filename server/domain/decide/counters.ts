@@ -39,10 +39,8 @@ export function callNext(ctx: DecideContext, state: HallState, counterId: string
   assertCanCall(counter);
   const events = finishCurrentIfServing(ctx, state, counter);
   const next = nextForGroups(state, counterDef(ctx, counterId).services);
-  if (!next) {
-    if (events.length) return { events };
-    throw refuse.notFound('QUEUE_EMPTY', `nobody is waiting for counter ${counterId}`);
-  }
+  // Nobody waiting: refuse without finishing the ticket in hand, so the refusal changes nothing.
+  if (!next) throw refuse.notFound('QUEUE_EMPTY', `nobody is waiting for counter ${counterId}`);
   events.push({ type: 'ticket.called', data: { ticketId: next.id, counterId, staffId: counter.staffId, at: ctx.now } });
   return { events, ticketId: next.id };
 }

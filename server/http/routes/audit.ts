@@ -1,6 +1,7 @@
 /** The audit trail: read the log by time (manager), verify its chain. Reading it is itself audited. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { addDays, zonedInstant } from '../../domain/clock.js';
 import { verifyChain } from '../../store/event-log.js';
 import type { Db } from '../../store/db.js';
 import type { ApiDeps } from '../deps.js';
@@ -8,7 +9,8 @@ import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { readQuery } from '../validation.js';
 import { redactForAudit } from './audit-redaction.js';
 
-const when = z.union([z.string().datetime({ offset: true }), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional();
+// An instant with its zone, or a hall day (YYYY-MM-DD, a real date) meaning that day in the hall's time zone.
+const when = z.union([z.string().datetime({ offset: true }), z.iso.date()]).optional();
 const auditQuery = z.object({
   from: when,
   to: when,
@@ -24,13 +26,16 @@ export function auditRoutes(deps: ApiDeps, db: Db) {
   app.get('/audit', (c) => {
     const p = requireRole(c, 'manager');
     const q = readQuery(c, auditQuery);
-    const from = q.from ? Date.parse(q.from) : 0;
-    const to = q.to ? (q.to.length === 10 ? Date.parse(q.to) + 86_400_000 - 1 : Date.parse(q.to)) : Number.MAX_SAFE_INTEGER;
+    const tz = hall.hall.hall.timezone;
+    const from = q.from ? (q.from.length === 10 ? zonedInstant(q.from, 0, tz) : Date.parse(q.from)) : 0;
+    const to = q.to ? (q.to.length === 10 ? zonedInstant(addDays(q.to, 1), 0, tz) - 1 : Date.parse(q.to)) : Number.MAX_SAFE_INTEGER;
     hall.audit(actorOf(p), { type: 'audit.queried', data: { from: from || undefined, to: to === Number.MAX_SAFE_INTEGER ? undefined : to } });
-    const entries = hall.log.between(from, to, q.limit, q.after ?? 0).filter((e) => !q.type || e.type.startsWith(q.type));
+    // Page over the log, then filter by type: `next` follows the page, so a type filter never hides later entries.
+    const page = hall.log.between(from, to, q.limit, q.after ?? 0);
+    const entries = page.filter((e) => !q.type || e.type.startsWith(q.type));
     return c.json({
       entries: entries.map((e) => ({ seq: e.seq, at: new Date(e.at).toISOString(), type: e.type, actor: e.actor, data: redactForAudit(e.data) })),
-      next: entries.length === q.limit ? entries[entries.length - 1].seq : null,
+      next: page.length === q.limit ? page[page.length - 1].seq : null,
     });
   });
 

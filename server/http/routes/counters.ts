@@ -14,12 +14,13 @@ import { idParam, readBody, readParam, text } from '../validation.js';
 
 const empty = z.object({}).passthrough();
 const transferBody = z.object({ serviceId: idParam });
+// A missing or blank reason is the domain's refusal (400 REASON_REQUIRED), not a shape error.
 const callBody = z.object({
   ticketId: idParam,
-  reason: text(200).pipe(z.string().min(1, 'an out-of-order call needs a reason')),
+  reason: text(200).default(''),
   category: z.enum(OUT_OF_TURN_CATEGORIES as [string, ...string[]]).optional(),
 });
-const pauseBody = z.object({ reason: text(60).pipe(z.string().min(1, 'a pause needs a reason for the counter sign')) });
+const pauseBody = z.object({ reason: text(60).default('') });
 
 export function counterRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();

@@ -1,0 +1,33 @@
+/** GET /tickets/:id/ticket.svg: the paper ticket as SVG (the kiosk's preview). No auth, like GET /tickets/:id. */
+import { Hono } from 'hono';
+import { renderTicketSvg } from '../../../devices/ticket/index.js';
+import { ticketPrintInput } from '../../printing/ticket-print-input.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import type { AppEnv } from '../middleware/auth.js';
+import { readParam } from '../validation.js';
+
+/** Who may see the verify code on the preview: the issuing side, as POST /tickets answers it. Anyone else gets a mask. */
+const SEES_VERIFY_CODE = new Set(['kiosk', 'counter', 'manager']);
+
+export function ticketPreviewRoutes(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  const { hall } = deps;
+
+  app.get('/tickets/:id/ticket.svg', (c) => {
+    const id = readParam(c, 'id');
+    const t = hall.state.tickets.get(id);
+    if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
+    const input = ticketPrintInput(hall.hall, hall.state, t, deps.publicUrl);
+    const role = c.get('principal')?.role;
+    if (!role || !SEES_VERIFY_CODE.has(role)) input.verifyCode = '----';
+    return c.body(renderTicketSvg(input), 200, {
+      'content-type': 'image/svg+xml; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'x-content-type-options': 'nosniff',
+    });
+  });
+
+  return app;
+}

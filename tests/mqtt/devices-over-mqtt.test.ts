@@ -13,6 +13,7 @@ import { writeMosquittoFiles } from '../../server/mqtt/mosquitto-files.js';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../../server/mqtt/server-credentials.js';
 import { mosquittoHash } from '../../server/security/mosquitto-hash.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
 import { freePort, Mosquitto } from './mosquitto.js';
 
 const HALL = 'yunfu-realestate';
@@ -53,15 +54,6 @@ async function connectDevice(url: string, id: string, creds: { username: string;
   return dev;
 }
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 type BrokerKind = 'embedded' | 'mosquitto';
 

@@ -12,16 +12,8 @@ import { parseBridgeConfig } from '../../firmware-bridge/config.js';
 import { FakePrinter } from '../../firmware-bridge/sim/fake-printer.js';
 import { silentLogger } from '../../firmware-bridge/util/log.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** The bytes of a GS ( k QR "store data" block: the encoded text. */
 function qrPayload(bytes: Buffer): string | undefined {

@@ -1,8 +1,9 @@
 /** Runs the built server (`node dist/server/main.js`) as a child process on a free 127.0.0.1 port, with a small API client. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../server/config/project-root.js';
 
@@ -46,7 +47,6 @@ export interface SpawnedServer {
   exited: Promise<ChildExit>;
   /** Last few KB of the child's stdout and stderr, for failure messages. */
   output(): string;
-  alive(): boolean;
   /** Sends `signal` (default SIGKILL) and waits for the exit. */
   kill(signal?: NodeJS.Signals): Promise<ChildExit>;
   /** SIGTERM (a clean shutdown), SIGKILL after `graceMs`. */
@@ -66,17 +66,44 @@ export interface SpawnOptions {
 
 const OUTPUT_TAIL = 8192;
 
-/** Children still running: killed when this process exits, so a failed run leaves no server behind. */
+/** Children still running and temp folders not yet removed: cleaned up when this process exits, however it exits. */
 const running = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const c of running) c.kill('SIGKILL');
+    for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
   });
+}
+function track(child: ChildProcess): void {
+  installExitHook();
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+/** A fresh folder under the OS temp dir, removed by `removeTempDir` or at exit at the latest. */
+export function makeTempDir(prefix: string): string {
+  installExitHook();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+/** Ends this process (children and temp folders cleaned up by the exit hook) if it is still running after `ms`. */
+export function watchdog(ms: number, what: string): void {
+  installExitHook();
+  setTimeout(() => {
+    process.stderr.write(`${what} did not finish within ${Math.round(ms / 1000)} s: stopping\n`);
+    process.exit(2);
+  }, ms).unref();
 }
 
 /** Spawns a Node process that listens on `PORT` (given to it) and waits until `readyPath` answers 200. */
@@ -128,7 +155,6 @@ async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServe
     url,
     exited,
     output: () => tail,
-    alive: () => exitInfo === undefined,
     async kill(signal = 'SIGKILL') {
       if (exitInfo) return exitInfo;
       child.kill(signal);

@@ -1,0 +1,222 @@
+/**
+ * HTTP API benchmark against the real server in a child process: 50 clients issuing tickets, then every counter calling
+ * next; baseline: a bare durable better-sqlite3 insert (WAL, synchronous=FULL, one row per transaction) on the same disk.
+ * Prints figures; never fails on timing.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { checkChar } from '../../server/domain/identity.js';
+import {
+  apiClient,
+  BOOTSTRAP_MANAGER,
+  deviceToken,
+  login,
+  makeTempDir,
+  removeTempDir,
+  rssBytes,
+  staffAt,
+  startHallProcess,
+  watchdog,
+  type Api,
+} from '../lib/hall-process.js';
+import { mb, ms, summarize, table, times, verdict, type Summary } from './stats.js';
+
+export const ISSUE_P99_TARGET_MS = 15;
+
+export interface ApiBenchOptions {
+  /** Length of the issue phase and of the call phase. */
+  seconds: number;
+  /** Concurrent issuing clients. */
+  clients: number;
+}
+
+export interface Throughput extends Summary {
+  perSecond: number;
+}
+
+export interface ApiBenchResult {
+  options: ApiBenchOptions;
+  issue: Throughput;
+  /** One client at a time: the latency without queueing behind other requests. */
+  issueAlone: Throughput;
+  callNext: Throughput;
+  baseline: Throughput;
+  /** Tickets waiting when the call phase began, over all services. */
+  waitingAtCallStart: number;
+  counters: number;
+  errors: string[];
+  serverRss?: number;
+}
+
+/** A valid resident ID number, different for every n (born from 1980 on: adults, not yet "elderly"). */
+function idNumber(n: number): string {
+  const birth = new Date(Date.UTC(1980, 0, 1) + Math.floor(n / 1000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const first17 = `440100${birth}${String(n % 1000).padStart(3, '0')}`;
+  return first17 + checkChar(first17);
+}
+
+/** One durable row per transaction into a temp file, the floor under every acknowledged write. */
+export function durableInsertBaseline(seconds: number, maxRows = 20_000): Throughput {
+  const dir = makeTempDir('hallq-bench-sqlite-');
+  try {
+    const db = new Database(join(dir, 'baseline.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO events (at, type, data) VALUES (?, ?, ?)');
+    // About the size of a ticket.issued event.
+    const data = JSON.stringify({ ticket: { id: 't_xxxxxxxxxxxxxxxx', pad: 'x'.repeat(520) } });
+    const samples: number[] = [];
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    while (samples.length < maxRows && performance.now() < deadline) {
+      const t0 = performance.now();
+      insert.run(Date.now(), 'ticket.issued', data);
+      samples.push(performance.now() - t0);
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    db.close();
+    return { ...summarize(samples), perSecond: samples.length / elapsed };
+  } finally {
+    removeTempDir(dir);
+  }
+}
+
+/** Runs `clients` loops until `deadline`; each loop times one request and says whether to go on. */
+async function timedLoops(clients: number, seconds: number, step: (client: number, samples: number[]) => Promise<boolean>): Promise<Throughput> {
+  const samples: number[] = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (performance.now() < deadline && (await step(client, samples)));
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return { ...summarize(samples), perSecond: samples.length / elapsed };
+}
+
+export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchResult> {
+  const baseline = durableInsertBaseline(Math.min(5, Math.max(2, options.seconds / 2)));
+  const dataDir = makeTempDir('hallq-bench-api-');
+  const server = await startHallProcess(dataDir);
+  const api: Api & { close(): void } = apiClient(server.url, 30_000);
+  const errors: string[] = [];
+  const fail = (what: string, r: { status: number; body: unknown }) => {
+    if (errors.length < 10) errors.push(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+  };
+  try {
+    const manager = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
+    const kiosk = await deviceToken(api, manager, 'bench-kiosk', 'kiosk');
+    const hall = (await api<{ services: Array<{ id: string }>; counters: Array<{ id: string }> }>('GET', '/api/v1/hall')).body;
+    const services = hall.services.map((s) => s.id);
+
+    // Issue: every ticket carries a resident ID number, as a kiosk with an ID-card reader sends.
+    let serial = 0;
+    const issuePhase = (clients: number, seconds: number) =>
+      timedLoops(clients, seconds, async (_client, samples) => {
+        const n = serial++;
+        const t0 = performance.now();
+        const r = await api('POST', '/api/v1/tickets', { serviceId: services[n % services.length], idNumber: idNumber(n) }, kiosk);
+        if (r.status === 201) samples.push(performance.now() - t0);
+        else fail('issue', r);
+        return true;
+      });
+    // Warm-up, not counted: a freshly started process (JIT, 50 new connections) answers its first burst slowly.
+    await issuePhase(options.clients, 1);
+    const issueAlone = await issuePhase(1, Math.min(3, options.seconds));
+    const issue = await issuePhase(options.clients, options.seconds);
+
+    // Call next: each counter staffed and signed in; call-next, then start (so the next call finishes it).
+    const counterTokens: string[] = [];
+    for (const c of hall.counters) counterTokens.push(await staffAt(api, manager, c.id, `bench-staff-${c.id}`));
+    const waitingAtCallStart = (await api<{ services: Array<{ waiting: number }> }>('GET', '/api/v1/hall')).body.services.reduce((s, x) => s + x.waiting, 0);
+    const callNext = await timedLoops(hall.counters.length, options.seconds, async (client, samples) => {
+      const id = hall.counters[client].id;
+      const t0 = performance.now();
+      const r = await api('POST', `/api/v1/counters/${id}/call-next`, {}, counterTokens[client]);
+      if (r.status === 404) return false; // this counter's queues are empty
+      if (r.status !== 200) {
+        fail(`call-next ${id}`, r);
+        return false;
+      }
+      samples.push(performance.now() - t0);
+      const started = await api('POST', `/api/v1/counters/${id}/start`, {}, counterTokens[client]);
+      if (started.status !== 200) fail(`start ${id}`, started);
+      return true;
+    });
+    return { options, issue, issueAlone, callNext, baseline, waitingAtCallStart, counters: hall.counters.length, errors, serverRss: rssBytes(server.pid) };
+  } finally {
+    api.close();
+    await server.stop();
+    removeTempDir(dataDir);
+  }
+}
+
+export function formatApiBench(r: ApiBenchResult): string {
+  const { issue, issueAlone, callNext, baseline } = r;
+  const rows = [
+    ['', 'n', 'p50', 'p99', 'max', 'per second', 'p50 vs baseline', 'p99 vs baseline', 'target'],
+    [
+      `issue (${r.options.clients} clients)`,
+      String(issue.n),
+      ms(issue.p50),
+      ms(issue.p99),
+      ms(issue.max),
+      issue.perSecond.toFixed(0),
+      times(issue.p50, baseline.p50),
+      times(issue.p99, baseline.p99),
+      `p99 < ${ISSUE_P99_TARGET_MS} ms: ${verdict(issue.p99, ISSUE_P99_TARGET_MS)}`,
+    ],
+    [
+      'issue (1 client)',
+      String(issueAlone.n),
+      ms(issueAlone.p50),
+      ms(issueAlone.p99),
+      ms(issueAlone.max),
+      issueAlone.perSecond.toFixed(0),
+      times(issueAlone.p50, baseline.p50),
+      times(issueAlone.p99, baseline.p99),
+      '',
+    ],
+    [
+      `call-next (${r.counters} counters)`,
+      String(callNext.n),
+      ms(callNext.p50),
+      ms(callNext.p99),
+      ms(callNext.max),
+      callNext.perSecond.toFixed(0),
+      times(callNext.p50, baseline.p50),
+      times(callNext.p99, baseline.p99),
+      '',
+    ],
+    ['baseline: durable insert', String(baseline.n), ms(baseline.p50), ms(baseline.p99), ms(baseline.max), baseline.perSecond.toFixed(0), '1.0×', '1.0×', ''],
+  ];
+  return [
+    `API benchmark (server: child process, ${r.options.seconds} s per phase; ${r.waitingAtCallStart} tickets waiting when calling began; server RSS at end ${mb(r.serverRss)})`,
+    table(rows),
+    ...(r.errors.length ? ['unexpected answers:', ...r.errors.map((e) => '  ' + e)] : []),
+  ].join('\n');
+}
+
+/** Generous upper bound on a run: the phases, start-up, and room for a slow, shared machine. */
+export const apiBenchLimitMs = (o: ApiBenchOptions) => (4 * o.seconds + 90) * 1000;
+
+export function apiBenchArgs(argv: string[]): ApiBenchOptions {
+  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, clients: { type: 'string' } }, allowPositionals: false, strict: false });
+  return { seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50) };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const options = apiBenchArgs(process.argv.slice(2));
+  watchdog(apiBenchLimitMs(options), 'api-bench');
+  runApiBench(options).then(
+    (r) => console.log(formatApiBench(r)),
+    (err) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

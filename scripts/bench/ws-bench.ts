@@ -1,0 +1,266 @@
+/**
+ * WebSocket fan-out benchmark: 500 public /ws clients on the real server (child process), time from sending call-next
+ * to each client receiving ticket.called, and the server's RSS; baseline: a bare `ws` server (child process) doing
+ * one broadcast per request, measured the same way. Prints figures; never fails on timing.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import {
+  apiClient,
+  BOOTSTRAP_MANAGER,
+  login,
+  makeTempDir,
+  removeTempDir,
+  rssBytes,
+  sleep,
+  spawnServer,
+  startHallProcess,
+  watchdog,
+  type Api,
+  type SpawnedServer,
+} from '../lib/hall-process.js';
+import { mb, ms, summarize, table, times, verdict, type Summary } from './stats.js';
+
+export const CALL_TO_EVENT_P99_TARGET_MS = 10;
+export const RSS_TARGET_BYTES = 100 * 1024 * 1024;
+const CALLED = '"type":"ticket.called"';
+const STARTED = '"type":"ticket.started"';
+
+export interface WsBenchOptions {
+  clients: number;
+  rounds: number;
+}
+
+export interface FanoutResult {
+  /** Request sent → each client's message, over all clients and rounds. */
+  delivery: Summary;
+  /** Request sent → HTTP answer. */
+  request: Summary;
+  /** Deliveries that did not arrive within the round's timeout. */
+  missed: number;
+  rssIdle?: number;
+  rssConnected?: number;
+  rssEnd?: number;
+}
+
+export interface WsBenchResult {
+  options: WsBenchOptions;
+  hall: FanoutResult;
+  baseline: FanoutResult;
+}
+
+/** Many WebSocket clients, armed to time the next message that contains a marker. */
+class Listeners {
+  private marker: string | undefined;
+  private arrivals = new Float64Array(0);
+  private remaining = 0;
+  private allArrived: (() => void) | undefined;
+
+  private constructor(readonly sockets: WebSocket[]) {}
+
+  /** Opens `n` clients, `concurrency` at a time, each ready once its first message (the snapshot) has arrived. */
+  static async connect(url: string, n: number, concurrency = 50): Promise<Listeners> {
+    const l = new Listeners([]);
+    for (let i = 0; i < n; i += concurrency) {
+      const batch = Array.from({ length: Math.min(concurrency, n - i) }, (_, j) => l.open(url, i + j));
+      l.sockets.push(...(await Promise.all(batch)));
+    }
+    return l;
+  }
+
+  private open(url: string, index: number): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      const timer = setTimeout(() => reject(new Error(`client ${index}: no snapshot within 10 s`)), 10_000);
+      ws.once('error', reject);
+      ws.once('message', () => {
+        clearTimeout(timer);
+        resolve(ws);
+      });
+      ws.on('message', (data) => this.received(index, data as Buffer));
+    });
+  }
+
+  private received(index: number, data: Buffer): void {
+    if (this.marker === undefined || this.arrivals[index] >= 0) return;
+    const at = performance.now();
+    if (!data.toString('utf8').includes(this.marker)) return;
+    this.arrivals[index] = at;
+    if (--this.remaining === 0) this.allArrived?.();
+  }
+
+  /** Arms for `marker`, runs `trigger`, waits for every client (at most `timeoutMs`); arrival times, -1 when missed. */
+  async expect(marker: string, trigger: () => Promise<void>, timeoutMs = 5000): Promise<Float64Array> {
+    this.marker = marker;
+    this.arrivals = new Float64Array(this.sockets.length).fill(-1);
+    this.remaining = this.sockets.length;
+    const all = new Promise<void>((resolve) => (this.allArrived = resolve));
+    await trigger();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    this.marker = undefined;
+    return this.arrivals;
+  }
+
+  close(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+}
+
+/** Connects the clients to `server`, then times `rounds` triggers of `marker`; `between` runs untimed after each. */
+async function measureFanout(
+  server: SpawnedServer,
+  options: WsBenchOptions,
+  trigger: () => Promise<void>,
+  between?: (listeners: Listeners) => Promise<void>,
+): Promise<FanoutResult> {
+  const rssIdle = rssBytes(server.pid);
+  const listeners = await Listeners.connect(server.url.replace(/^http/, 'ws') + '/ws', options.clients);
+  try {
+    await sleep(500);
+    const rssConnected = rssBytes(server.pid);
+    const delivery: number[] = [];
+    const request: number[] = [];
+    let missed = 0;
+    for (let round = 0; round < options.rounds; round++) {
+      const t0 = performance.now();
+      const arrivals = await listeners.expect(CALLED, async () => {
+        await trigger();
+        request.push(performance.now() - t0);
+      });
+      for (const at of arrivals) {
+        if (at < 0) missed++;
+        else delivery.push(at - t0);
+      }
+      await between?.(listeners);
+    }
+    return { delivery: summarize(delivery), request: summarize(request), missed, rssIdle, rssConnected, rssEnd: rssBytes(server.pid) };
+  } finally {
+    listeners.close();
+  }
+}
+
+async function hallFanout(options: WsBenchOptions): Promise<FanoutResult> {
+  const dataDir = makeTempDir('hallq-bench-ws-');
+  const server = await startHallProcess(dataDir);
+  const api: Api & { close(): void } = apiClient(server.url, 30_000);
+  const expectOk = async (what: string, p: Promise<{ status: number; body: any }>) => {
+    const r = await p;
+    if (r.status < 200 || r.status > 299) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
+  try {
+    const manager = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
+    await expectOk('sign-in', api('POST', '/api/v1/counters/1/sign-in', {}, manager));
+    // Enough waiting tickets for every round, issued before anyone listens.
+    let issued = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (issued++ < options.rounds + 1) await expectOk('issue', api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager));
+      }),
+    );
+    return await measureFanout(
+      server,
+      options,
+      async () => {
+        const r = await expectOk('call-next', api('POST', '/api/v1/counters/1/call-next', {}, manager));
+        if (!r.body.ticket) throw new Error('call-next called no one');
+      },
+      // Start the called ticket (the next call-next finishes it); wait until every client has seen it, untimed.
+      async (listeners) => {
+        await listeners.expect(STARTED, async () => void (await expectOk('start', api('POST', '/api/v1/counters/1/start', {}, manager))));
+      },
+    );
+  } finally {
+    api.close();
+    await server.stop();
+    removeTempDir(dataDir);
+  }
+}
+
+async function bareFanout(options: WsBenchOptions): Promise<FanoutResult> {
+  // Run beside this file: .js from dist/, or .ts through the loader (tsx) this process was started with.
+  const here = fileURLToPath(import.meta.url);
+  const fromSource = here.endsWith('.ts');
+  const server = await spawnServer({
+    entry: join(dirname(here), `bare-ws-server.${fromSource ? 'ts' : 'js'}`),
+    nodeArgs: fromSource ? process.execArgv : [],
+  });
+  const api = apiClient(server.url, 30_000);
+  try {
+    return await measureFanout(server, options, async () => {
+      const r = await api('POST', '/broadcast', {});
+      if (r.status !== 200) throw new Error(`broadcast: ${r.status}`);
+    });
+  } finally {
+    api.close();
+    await server.stop();
+  }
+}
+
+export async function runWsBench(options: WsBenchOptions): Promise<WsBenchResult> {
+  const baseline = await bareFanout(options);
+  const hall = await hallFanout(options);
+  return { options, hall, baseline };
+}
+
+export function formatWsBench(r: WsBenchResult): string {
+  const { hall, baseline } = r;
+  const row = (name: string, f: FanoutResult, vs?: FanoutResult) => [
+    name,
+    String(f.delivery.n),
+    String(f.missed),
+    ms(f.delivery.p50),
+    ms(f.delivery.p99),
+    ms(f.delivery.max),
+    ms(f.request.p50),
+    vs ? times(f.delivery.p50, vs.delivery.p50) : '1.0×',
+    vs ? times(f.delivery.p99, vs.delivery.p99) : '1.0×',
+    vs ? `p99 < ${CALL_TO_EVENT_P99_TARGET_MS} ms: ${verdict(f.delivery.p99, CALL_TO_EVENT_P99_TARGET_MS)}` : '',
+  ];
+  const rss = (name: string, f: FanoutResult, target: boolean) => [
+    name,
+    mb(f.rssIdle),
+    mb(f.rssConnected),
+    f.rssIdle !== undefined && f.rssConnected !== undefined ? mb(f.rssConnected - f.rssIdle) : 'n/a',
+    mb(f.rssEnd),
+    target ? `< ${mb(RSS_TARGET_BYTES)} with clients: ${verdict(f.rssConnected, RSS_TARGET_BYTES)}` : '',
+  ];
+  return [
+    `WebSocket benchmark (${r.options.clients} public clients, ${r.options.rounds} calls; servers: child processes)`,
+    table([
+      ['call → event', 'deliveries', 'missed', 'p50', 'p99', 'max', 'request p50', 'p50 vs baseline', 'p99 vs baseline', 'target'],
+      row('hall: call-next → ticket.called', hall, baseline),
+      row('baseline: bare ws broadcast', baseline),
+    ]),
+    '',
+    table([
+      ['server RSS (VmRSS)', 'idle', `${r.options.clients} clients`, 'clients cost', 'end', 'target'],
+      rss('hall', hall, true),
+      rss('baseline: bare ws', baseline, false),
+    ]),
+  ].join('\n');
+}
+
+/** Generous upper bound on a run: two servers, the connections, and the rounds (about 50 ms each when healthy). */
+export const wsBenchLimitMs = (o: WsBenchOptions) => (90 + o.rounds * 0.5 + o.clients * 0.02) * 1000;
+
+export function wsBenchArgs(argv: string[]): WsBenchOptions {
+  const { values } = parseArgs({ args: argv, options: { clients: { type: 'string' }, rounds: { type: 'string' } }, strict: false });
+  return { clients: Number(values.clients ?? 500), rounds: Number(values.rounds ?? 100) };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const options = wsBenchArgs(process.argv.slice(2));
+  watchdog(wsBenchLimitMs(options), 'ws-bench');
+  runWsBench(options).then(
+    (r) => console.log(formatWsBench(r)),
+    (err) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

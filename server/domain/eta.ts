@@ -3,7 +3,7 @@
  * times the running average of real service times (seeded from the hall file's avgServiceMinutes).
  */
 import type { HallFile } from '../config/hall-schema.js';
-import { waitingInOrder } from './queue-order.js';
+import { indexOfWaiting } from './queue-index.js';
 import type { HallState, Ticket } from './types.js';
 
 /** Weight of the newest real service time in the running average. */
@@ -46,15 +46,14 @@ export interface QueuePosition {
 /** Where a waiting ticket stands in its own service's queue; null once it is no longer waiting. */
 export function positionOf(hall: HallFile, state: HallState, ticket: Ticket): QueuePosition | null {
   if (ticket.status !== 'waiting') return null;
-  const ahead = waitingInOrder(state, [ticket.serviceId]).findIndex((t) => t.id === ticket.id);
+  const ahead = indexOfWaiting(state.queues, ticket);
   return { position: ahead + 1, ahead, etaMinutes: etaMinutes(hall, state, ticket.serviceId, ahead) };
 }
 
 /** Waiting count and the wait a new ticket would face, per service. */
 export function queueSummary(hall: HallFile, state: HallState): Record<string, { waiting: number; etaMinutes: number }> {
   const waiting: Record<string, number> = {};
-  for (const s of hall.services) waiting[s.id] = 0;
-  for (const t of state.tickets.values()) if (t.status === 'waiting') waiting[t.serviceId] = (waiting[t.serviceId] ?? 0) + 1;
+  for (const s of hall.services) waiting[s.id] = state.queues.get(s.id)?.length ?? 0;
   const out: Record<string, { waiting: number; etaMinutes: number }> = {};
   for (const s of hall.services) out[s.id] = { waiting: waiting[s.id], etaMinutes: etaMinutes(hall, state, s.id, waiting[s.id]) };
   return out;

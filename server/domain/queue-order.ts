@@ -36,17 +36,20 @@ export function queueKeyFor(
 
 /** Waiting tickets of the given services, in the order they will be served. */
 export function waitingInOrder(state: HallState, serviceIds: Iterable<string>): Ticket[] {
-  const wanted = new Set(serviceIds);
-  const list: Ticket[] = [];
-  for (const t of state.tickets.values()) if (t.status === 'waiting' && wanted.has(t.serviceId)) list.push(t);
-  return list.sort(compareTickets);
+  const lists = [...new Set(serviceIds)].map((id) => state.queues.get(id) ?? []);
+  if (lists.length === 1) return [...lists[0]];
+  return lists.flat().sort(compareTickets);
 }
 
 /** The ticket a counter serving these groups calls next, or undefined when all its queues are empty. */
 export function nextForGroups(state: HallState, groups: string[][]): Ticket | undefined {
   for (const group of groups) {
-    const first = waitingInOrder(state, group)[0];
-    if (first) return first;
+    let best: Ticket | undefined;
+    for (const serviceId of group) {
+      const first = state.queues.get(serviceId)?.[0];
+      if (first && (!best || compareTickets(first, best) < 0)) best = first;
+    }
+    if (best) return best;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 /** The hall's state and how each recorded event changes it. apply() is the only writer of HallState. */
 import type { HallFile } from '../config/hall-schema.js';
 import { avgServiceMs, nextAverage } from './eta.js';
+import { addWaiting, removeWaiting } from './queue-index.js';
 import type { HallEvent } from './events.js';
 import { RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
 
@@ -17,6 +18,7 @@ export function initialState(hall: HallFile, day: string): HallState {
     avgServiceMs: {},
     recentCalls: [],
     followUps: new Map(),
+    queues: new Map(),
   };
 }
 
@@ -58,6 +60,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       state.day = day;
       // Yesterday's leftovers are recorded as expired in the same event; only today's tickets stay in memory.
       state.tickets.clear();
+      state.queues.clear();
       state.sequences = {};
       state.issuedPerIdentity = {};
       state.recentCalls = [];
@@ -72,6 +75,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     case 'ticket.issued': {
       const t = { ...event.data.ticket };
       state.tickets.set(t.id, t);
+      if (t.status === 'waiting') addWaiting(state.queues, t);
       const prefix = t.number.replace(/\d+$/, '');
       state.sequences[prefix] = Math.max(state.sequences[prefix] ?? 0, Number(t.number.slice(prefix.length)));
       state.ordinal = Math.max(state.ordinal, t.key.ordinal);
@@ -81,6 +85,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     case 'ticket.called': {
       const { ticketId, counterId, staffId, at, outOfTurn } = event.data;
       const t = ticket(state, ticketId);
+      if (t.status === 'waiting') removeWaiting(state.queues, t);
       t.status = 'called';
       t.counterId = counterId;
       t.staffId = staffId;
@@ -126,6 +131,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       t.status = 'waiting';
       t.reinstated = true;
       t.key = { ...event.data.key };
+      addWaiting(state.queues, t);
       t.counterId = undefined;
       t.staffId = undefined;
       t.outOfTurn = undefined;
@@ -135,9 +141,11 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       const { ticketId, toServiceId, counterId } = event.data;
       const t = ticket(state, ticketId);
       releaseCounter(state, ticketId, counterId ?? t.counterId);
+      if (t.status === 'waiting') removeWaiting(state.queues, t);
       t.status = 'waiting';
       t.serviceId = toServiceId;
       t.transfers += 1;
+      addWaiting(state.queues, t);
       t.counterId = undefined;
       t.staffId = undefined;
       t.outOfTurn = undefined;
@@ -146,6 +154,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     case 'ticket.cancelled': {
       const t = ticket(state, event.data.ticketId);
       releaseCounter(state, t.id, t.counterId);
+      if (t.status === 'waiting') removeWaiting(state.queues, t);
       t.status = 'cancelled';
       return;
     }

@@ -131,6 +131,8 @@ export interface HallState {
   avgServiceMs: Record<string, number>;
   recentCalls: Call[];
   followUps: Map<string, FollowUp>;
+  /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
+  queues: Map<string, Ticket[]>;
 }
 
 export const RECENT_CALLS_KEPT = 20;

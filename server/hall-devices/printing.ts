@@ -2,10 +2,10 @@
  * Tickets on paper: a ticket issued at a kiosk goes to that kiosk's printer, or, when it can't print (offline, paper
  * out, cover open), to another working printer; with none, the kiosk shows the number on screen.
  */
-import { renderTicketEscPos } from '../../devices/ticket/index.js';
 import type { CommittedEvent } from '../core/event-bus.js';
 import type { HallService } from '../core/hall-service.js';
 import type { CommandOutbox } from '../mqtt/command-outbox.js';
+import type { TicketPrintInput } from '../../devices/ticket/index.js';
 import { ticketPrintInput } from '../printing/ticket-print-input.js';
 import type { DeviceDirectory } from './device-directory.js';
 import { printerProblem } from './printer-health.js';
@@ -50,9 +50,15 @@ export class TicketPrinting {
       const decision = this.choosePrinter(kioskId);
       this.remember(ticket.id, decision);
       if (!decision.printerId) continue;
-      const escpos = renderTicketEscPos(ticketPrintInput(this.hall.hall, this.hall.state, ticket, this.publicUrl()));
-      this.outbox.send(decision.printerId, 'print', { ticketId: ticket.id, escpos: escpos.toString('base64') }, PRINT_TTL_MS);
+      void this.print(decision.printerId, ticketPrintInput(this.hall.hall, this.hall.state, ticket, this.publicUrl()), ticket.id);
     }
+  }
+
+  private async print(printerId: string, input: TicketPrintInput, ticketId: string): Promise<void> {
+    // Loaded on first use: the ticket renderer is large and a hall without printers never needs it.
+    const { renderTicketEscPos } = await import('../../devices/ticket/index.js');
+    const escpos = renderTicketEscPos(input);
+    this.outbox.send(printerId, 'print', { ticketId, escpos: escpos.toString('base64') }, PRINT_TTL_MS);
   }
 
   /** What happened to a ticket's print job, for the kiosk's answer. */

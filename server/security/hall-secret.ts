@@ -1,6 +1,6 @@
 /** The hall's secret, made at first start and kept in DATA_DIR: keys the identity hash and seals personal data. */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SECRET_FILE = 'hall-secret.key';
@@ -17,7 +17,7 @@ export class HallSecret {
   static loadOrCreate(dataDir: string): HallSecret {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, SECRET_FILE);
-    if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    if (!existsSync(path)) writeDurably(dataDir, SECRET_FILE, randomBytes(32).toString('hex') + '\n');
     const hex = readFileSync(path, 'utf8').trim();
     if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path} is not a valid hall secret (64 hex characters)`);
     return new HallSecret(Buffer.from(hex, 'hex'));
@@ -42,5 +42,24 @@ export class HallSecret {
     const d = createDecipheriv('aes-256-gcm', this.sealKey, Buffer.from(iv, 'base64url'));
     d.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+  }
+}
+
+/** Writes a file so that a power cut leaves either nothing or the whole file: temp file, fsync, rename, fsync dir. */
+export function writeDurably(dir: string, name: string, content: string): void {
+  const tmp = join(dir, `.${name}.tmp`);
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, name));
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
   }
 }

@@ -2,6 +2,7 @@
 import { mosquittoHash } from '../security/mosquitto-hash.js';
 import { hashPassword, verifyPassword, verifyPasswordAsync } from '../security/passwords.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
+import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
 export type StaffRole = 'manager' | 'counter';
@@ -68,36 +69,45 @@ interface DeviceRow {
 }
 
 export class Accounts {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Db) {}
 
+  /** Prepared once, reused: token checks run on every request. */
+  private sql(text: string): Database.Statement {
+    let s = this.statements.get(text);
+    if (!s) this.statements.set(text, (s = this.db.prepare(text)));
+    return s;
+  }
+
   hasManager(): boolean {
-    return this.db.prepare("SELECT 1 FROM users WHERE role = 'manager' AND disabled = 0 LIMIT 1").get() !== undefined;
+    return this.sql("SELECT 1 FROM users WHERE role = 'manager' AND disabled = 0 LIMIT 1").get() !== undefined;
   }
 
   createUser(input: { username: string; password: string; name: string; role: StaffRole }, now: number): User {
     const id = randomId('u');
-    this.db
-      .prepare('INSERT INTO users (id, username, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    this
+      .sql('INSERT INTO users (id, username, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, input.username, input.name, input.role, hashPassword(input.password), now);
     return { id, username: input.username, name: input.name, role: input.role };
   }
 
   usernameTaken(username: string): boolean {
-    return this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+    return this.sql('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
   }
 
   listUsers(): User[] {
-    return (this.db.prepare('SELECT id, username, name, role FROM users WHERE disabled = 0 ORDER BY username').all() as User[]).map((u) => ({ ...u }));
+    return (this.sql('SELECT id, username, name, role FROM users WHERE disabled = 0 ORDER BY username').all() as User[]).map((u) => ({ ...u }));
   }
 
   getUser(id: string): User | undefined {
-    const row = this.db.prepare('SELECT id, username, name, role FROM users WHERE id = ? AND disabled = 0').get(id) as User | undefined;
+    const row = this.sql('SELECT id, username, name, role FROM users WHERE id = ? AND disabled = 0').get(id) as User | undefined;
     return row;
   }
 
   /** The user whose password matches, or undefined. Always runs scrypt, so a wrong username takes as long. */
   checkPassword(username: string, password: string): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     const ok = verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok || row.disabled) return undefined;
     return { id: row.id, username: row.username, name: row.name, role: row.role };
@@ -106,19 +116,19 @@ export class Accounts {
   issueToken(subject: { kind: 'user' | 'device'; id: string; role: TokenRole }, now: number, ttlMs?: number): { token: string; expiresAt?: number } {
     const token = newToken();
     const expiresAt = ttlMs ? now + ttlMs : undefined;
-    this.db
-      .prepare('INSERT INTO tokens (hash, subject_kind, subject_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+    this
+      .sql('INSERT INTO tokens (hash, subject_kind, subject_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(tokenHash(token), subject.kind, subject.id, subject.role, now, expiresAt ?? null);
     return { token, expiresAt };
   }
 
   revokeToken(token: string): void {
-    this.db.prepare('DELETE FROM tokens WHERE hash = ?').run(tokenHash(token));
+    this.sql('DELETE FROM tokens WHERE hash = ?').run(tokenHash(token));
   }
 
   /** Who a bearer token belongs to, or undefined when unknown or expired. */
   principal(token: string, now: number): Principal | undefined {
-    const row = this.db.prepare('SELECT subject_kind, subject_id, role, expires_at FROM tokens WHERE hash = ?').get(tokenHash(token)) as
+    const row = this.sql('SELECT subject_kind, subject_id, role, expires_at FROM tokens WHERE hash = ?').get(tokenHash(token)) as
       | { subject_kind: 'user' | 'device'; subject_id: string; role: TokenRole; expires_at: number | null }
       | undefined;
     if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
@@ -131,13 +141,13 @@ export class Accounts {
   }
 
   pruneExpiredTokens(now: number): number {
-    return this.db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now).changes;
+    return this.sql('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now).changes;
   }
 
   createDevice(input: { id: string; kind: DeviceKind; counterId?: string; kioskId?: string }, now: number): { device: Device; mqttPassword: string } {
     const mqttPassword = newToken();
-    this.db
-      .prepare(
+    this
+      .sql(
         'INSERT INTO devices (id, kind, counter_id, kiosk_id, mqtt_username, mqtt_password_hash, mqtt_mosquitto_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(input.id, input.kind, input.counterId ?? null, input.kioskId ?? null, input.id, hashPassword(mqttPassword), mosquittoHash(mqttPassword), now);
@@ -145,50 +155,50 @@ export class Accounts {
   }
 
   getDevice(id: string): Device | undefined {
-    const row = this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+    const row = this.sql('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
     return row ? toDevice(row) : undefined;
   }
 
   listDevices(): Device[] {
-    return (this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceRow[]).map(toDevice);
+    return (this.sql('SELECT * FROM devices ORDER BY id').all() as DeviceRow[]).map(toDevice);
   }
 
   /** The device whose MQTT credentials these are, or undefined. */
   checkDeviceCredentials(username: string, password: string): Device | undefined {
-    const row = this.db.prepare('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
+    const row = this.sql('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
     const ok = verifyPassword(password, row?.mqtt_password_hash ?? DUMMY_HASH);
     return row && ok ? toDevice(row) : undefined;
   }
 
   /** Like checkDeviceCredentials, without blocking the event loop (many devices reconnect at once after a restart). */
   async checkDeviceCredentialsAsync(username: string, password: string): Promise<Device | undefined> {
-    const row = this.db.prepare('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
+    const row = this.sql('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
     const ok = await verifyPasswordAsync(password, row?.mqtt_password_hash ?? DUMMY_HASH);
     return row && ok ? this.getDevice(row.id) : undefined;
   }
 
   setDeviceOnline(id: string, online: boolean, now: number): void {
-    this.db.prepare('UPDATE devices SET online = ?, last_seen = ? WHERE id = ?').run(online ? 1 : 0, now, id);
+    this.sql('UPDATE devices SET online = ?, last_seen = ? WHERE id = ?').run(online ? 1 : 0, now, id);
   }
 
   setDeviceStatus(id: string, status: Record<string, unknown>, now: number): void {
-    this.db.prepare('UPDATE devices SET last_status = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(status), now, id);
+    this.sql('UPDATE devices SET last_status = ?, last_seen = ? WHERE id = ?').run(JSON.stringify(status), now, id);
   }
 
   /** Mosquitto password-file entries of every device. */
   mosquittoUsers(): Array<{ username: string; hash: string }> {
-    return this.db.prepare('SELECT mqtt_username AS username, mqtt_mosquitto_hash AS hash FROM devices WHERE mqtt_mosquitto_hash IS NOT NULL').all() as Array<{ username: string; hash: string }>;
+    return this.sql('SELECT mqtt_username AS username, mqtt_mosquitto_hash AS hash FROM devices WHERE mqtt_mosquitto_hash IS NOT NULL').all() as Array<{ username: string; hash: string }>;
   }
 
   setDeviceFaulty(id: string, faulty: boolean): void {
-    this.db.prepare('UPDATE devices SET faulty = ? WHERE id = ?').run(faulty ? 1 : 0, id);
+    this.sql('UPDATE devices SET faulty = ? WHERE id = ?').run(faulty ? 1 : 0, id);
   }
 
   removeDevice(id: string): void {
     this.db.transaction(() => {
-      this.db.prepare("DELETE FROM tokens WHERE subject_kind = 'device' AND subject_id = ?").run(id);
-      this.db.prepare('DELETE FROM device_commands WHERE device_id = ?').run(id);
-      this.db.prepare('DELETE FROM devices WHERE id = ?').run(id);
+      this.sql("DELETE FROM tokens WHERE subject_kind = 'device' AND subject_id = ?").run(id);
+      this.sql('DELETE FROM device_commands WHERE device_id = ?').run(id);
+      this.sql('DELETE FROM devices WHERE id = ?').run(id);
     })();
   }
 }

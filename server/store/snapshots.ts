@@ -1,8 +1,9 @@
 /** Checkpoints of the live state: a start loads the newest one and replays only the log after it. */
+import { buildIndex } from '../domain/queue-index.js';
 import type { HallState } from '../domain/types.js';
 import type { Db } from './db.js';
 
-interface SerializedState extends Omit<HallState, 'tickets' | 'counters' | 'appointments' | 'followUps'> {
+interface SerializedState extends Omit<HallState, 'tickets' | 'counters' | 'appointments' | 'followUps' | 'queues'> {
   tickets: HallState['tickets'] extends Map<string, infer T> ? T[] : never;
   counters: HallState['counters'] extends Map<string, infer T> ? T[] : never;
   appointments: HallState['appointments'] extends Map<string, infer T> ? T[] : never;
@@ -10,8 +11,9 @@ interface SerializedState extends Omit<HallState, 'tickets' | 'counters' | 'appo
 }
 
 export function serializeState(s: HallState): string {
+  const { queues: _derived, ...rest } = s;
   const plain: SerializedState = {
-    ...s,
+    ...rest,
     tickets: [...s.tickets.values()],
     counters: [...s.counters.values()],
     appointments: [...s.appointments.values()],
@@ -24,6 +26,7 @@ export function deserializeState(json: string): HallState {
   const p = JSON.parse(json) as SerializedState;
   return {
     ...p,
+    queues: buildIndex(p.tickets),
     tickets: new Map(p.tickets.map((t) => [t.id, t])),
     counters: new Map(p.counters.map((c) => [c.id, c])),
     appointments: new Map(p.appointments.map((a) => [a.id, a])),

@@ -119,15 +119,23 @@ export class LiveStream {
   }
 
   private broadcast(events: CommittedEvent[]): void {
-    for (const c of events) {
+    const rendered: Rendered[] = events.map((c) => {
       const render = (a: Audience) => {
         const msg: EventMessage = { type: 'event', seq: c.streamSeq, event: streamEvent(this.hall.hall, this.hall.state, c, a) as EventMessage['event'] };
         return JSON.stringify(msg);
       };
-      const r: Rendered = { seq: c.streamSeq, public: render('public'), device: render('device'), staff: render('staff') };
+      return { seq: c.streamSeq, public: render('public'), device: render('device'), staff: render('staff') };
+    });
+    for (const r of rendered) {
       this.ring.push(r);
       if (this.ring.length > this.ringSize) this.ring.shift();
-      for (const client of this.clients) this.send(client, r[client.audience]);
+    }
+    for (const client of this.clients) {
+      // One write per client per command, however many events it made (a call after a finish is two).
+      const socket = (client.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      socket?.cork();
+      for (const r of rendered) this.send(client, r[client.audience]);
+      if (socket) process.nextTick(() => socket.uncork());
     }
   }
 

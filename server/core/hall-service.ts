@@ -3,7 +3,7 @@
  * model → apply to the live state → fan out on the bus. Also rebuilds the live state from the log at start.
  */
 import type { HallFile } from '../config/hall-schema.js';
-import { hallDay } from '../domain/clock.js';
+import { addDays, hallDay, zonedInstant } from '../domain/clock.js';
 import { actorLabel, SYSTEM_ACTOR, type Actor, type DecideContext, type Decision } from '../domain/decide/context.js';
 import { startDayIfNeeded } from '../domain/decide/day.js';
 import { STATE_EVENT_TYPES, type AuditOnlyEntry, type HallEvent } from '../domain/events.js';
@@ -44,6 +44,8 @@ export class HallService {
   private readonly projection: TicketProjection;
   private readonly snapshotEvery: number;
   private sinceSnapshot = 0;
+  private nextDayAt = 0;
+  private nextDayFor = '';
 
   constructor(opts: HallServiceOptions) {
     this.hall = opts.hall;
@@ -107,6 +109,10 @@ export class HallService {
 
   /** Starts a new hall day when the clock has passed midnight in the hall's zone (also run by the day job). */
   startDayIfNeeded(now = this.clock()): void {
+    // Cheap check first: the hall clock is read only once the next hall day may have begun.
+    if (now < this.nextDayAt && this.nextDayFor === this.state.day) return;
+    this.nextDayFor = this.state.day;
+    this.nextDayAt = zonedInstant(addDays(this.state.day, 1), 0, this.hall.hall.timezone);
     const d = startDayIfNeeded(this.context(SYSTEM_ACTOR, now), this.state);
     if (d.events.length === 0) return;
     this.commit(SYSTEM_ACTOR, now, d.events);

@@ -196,7 +196,8 @@ export class HallDevices implements DeviceRegistry {
   }
 
   private checkMetricTriggers(): void {
-    const waiting = [...this.o.hall.state.tickets.values()].filter((t) => t.status === 'waiting').length;
+    let waiting = 0;
+    for (const list of this.o.hall.state.queues.values()) waiting += list.length;
     const verdicts = metricTriggerVerdicts(this.o.hall.hall.playbooks, { waiting });
     if (verdicts.length === 0) return;
     // Run after the current command has finished fanning out.

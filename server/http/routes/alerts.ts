@@ -25,6 +25,17 @@ export function alertRoutes(deps: ApiDeps) {
         else if (paper === 'low') alerts.push({ kind: 'printer.paper_low', severity: 'warning', deviceId: d.id, message: `printer ${d.id}: paper low`, since });
       }
     }
+    const active = deps.hall.state.emergency;
+    if (active) {
+      const playbook = deps.hall.hall.playbooks.find((p) => p.id === active.playbookId);
+      const notify = playbook?.actions.flatMap((a) => ('notify' in a ? a.notify : [])) ?? [];
+      alerts.push({
+        kind: 'emergency.active',
+        severity: 'critical',
+        message: `playbook ${active.name} is active${notify.length ? `; notify: ${notify.join(', ')}` : ''}`,
+        since: new Date(active.activatedAt).toISOString(),
+      });
+    }
     const open = [...deps.hall.state.followUps.values()].filter((f) => !f.answeredAt);
     for (const f of open)
       alerts.push({ kind: 'followup.open', severity: 'warning', message: `rating ${f.score} for ${f.number} at counter ${f.counterId ?? '?'} needs an answer`, since: new Date(f.openedAt).toISOString() });

@@ -127,4 +127,13 @@ describe('emergency playbooks', () => {
     expect(changes[0].data.active.note).toBe('3楼烟感报警');
     expect(await auditVerify(h)).toMatchObject({ ok: true });
   });
+
+  it('shows an active playbook and whom it says to notify among the manager\'s alerts', async () => {
+    expectOk(await activate({ playbookId: 'fight' }));
+    const alerts = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
+    expect(alerts).toContainEqual(expect.objectContaining({ kind: 'emergency.active', severity: 'critical', message: expect.stringContaining('notify: manager, security') }));
+    expectOk(await deactivate());
+    const after = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
+    expect(after.some((a: any) => a.kind === 'emergency.active')).toBe(false);
+  });
 });

@@ -1,6 +1,5 @@
 /** GET /tickets/:id/ticket.svg: the paper ticket as SVG (the kiosk's preview). No auth, like GET /tickets/:id. */
 import { Hono } from 'hono';
-import { renderTicketSvg } from '../../../devices/ticket/index.js';
 import { ticketPrintInput } from '../../printing/ticket-print-input.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -14,13 +13,15 @@ export function ticketPreviewRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
 
-  app.get('/tickets/:id/ticket.svg', (c) => {
+  app.get('/tickets/:id/ticket.svg', async (c) => {
     const id = readParam(c, 'id');
     const t = hall.state.tickets.get(id);
     if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
     const input = ticketPrintInput(hall.hall, hall.state, t, deps.publicUrl);
     const role = c.get('principal')?.role;
     if (!role || !SEES_VERIFY_CODE.has(role)) input.verifyCode = '----';
+    // Loaded on first use, like the printer path: the renderer is large.
+    const { renderTicketSvg } = await import('../../../devices/ticket/index.js');
     return c.body(renderTicketSvg(input), 200, {
       'content-type': 'image/svg+xml; charset=utf-8',
       'cache-control': 'no-store',

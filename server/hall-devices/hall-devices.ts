@@ -22,7 +22,7 @@ import type { Db } from '../store/db.js';
 import { Announcer } from './announcer.js';
 import { DeviceDirectory } from './device-directory.js';
 import { DisplayBoards } from './display-boards.js';
-import { deviceTriggerVerdicts, metricTriggerVerdicts, type TriggerVerdict } from './playbook-triggers.js';
+import { deviceTriggerVerdicts, issuingStrictness, metricTriggerVerdicts, playbookIssuing, type TriggerVerdict } from './playbook-triggers.js';
 import { TicketPrinting } from './printing.js';
 
 export interface HallDevicesOptions {
@@ -163,13 +163,13 @@ export class HallDevices implements DeviceRegistry {
           this.directory.refresh();
           this.record(device, true, status);
         }
-      } else if (name === 'press' && device.counterId) {
+      } else if (name === 'press' && device.kind === 'button' && device.counterId) {
         const counterId = device.counterId;
         const button = body.button;
         if (button === 'call') this.o.hall.execute(actor, (ctx, s) => counters.callNext(ctx, s, counterId));
         else if (button === 'recall') this.o.hall.execute(actor, (ctx, s) => counters.recall(ctx, s, counterId));
         else if (button === 'no-show') this.o.hall.execute(actor, (ctx, s) => counters.noShow(ctx, s, counterId));
-      } else if (name === 'rating') {
+      } else if (name === 'rating' && device.kind === 'pad') {
         this.o.hall.execute({ ...actor, role: 'pad' }, (ctx, s) => rate(ctx, s, String(body.ticketId), Number(body.score)));
       }
       this.applyTriggers(actor, deviceTriggerVerdicts(this.o.hall.hall.playbooks, device.id, name, body));
@@ -185,9 +185,9 @@ export class HallDevices implements DeviceRegistry {
     for (const v of verdicts) {
       const active = hall.state.emergency;
       if (v.holds && active?.playbookId !== v.playbookId) {
-        const pausesIssuing = hall.hall.playbooks.find((p) => p.id === v.playbookId)?.actions.some((a) => 'issuing' in a && a.issuing === 'paused');
-        // A trigger never overrides a manager's playbook, except one that stops issuing (fire).
-        if (active && active.by.startsWith('user:') && !pausesIssuing) continue;
+        // A trigger replaces an active playbook (whoever started it) only with one that restricts issuing more:
+        // a surge never reopens issuing during a fire evacuation.
+        if (active && issuingStrictness(playbookIssuing(hall.hall, v.playbookId)) <= issuingStrictness(active.issuing)) continue;
         hall.execute(actor, (ctx, s) => activateEmergency(ctx, s, v.playbookId, 'automatic trigger'));
       } else if (!v.holds && active?.playbookId === v.playbookId && !active.by.startsWith('user:')) {
         hall.execute(actor, (ctx, s) => deactivateEmergency(ctx, s));

@@ -3,7 +3,9 @@
  * (`{metric: 'waiting', above}`). A playbook a trigger started ends when its condition clears; one a manager
  * started is never ended by a device.
  */
-import type { PlaybookDef } from '../config/hall-schema.js';
+import type { HallFile, PlaybookDef } from '../config/hall-schema.js';
+import { playbookEffects } from '../domain/decide/emergency.js';
+import type { IssuingMode } from '../domain/types.js';
 
 type Condition = Record<string, unknown> | undefined;
 
@@ -47,4 +49,15 @@ export function metricTriggerVerdicts(playbooks: PlaybookDef[], metrics: { waiti
   for (const p of playbooks)
     for (const t of p.triggers) if ('metric' in t) out.push({ playbookId: p.id, holds: metrics[t.metric] > t.above });
   return out;
+}
+
+/** How much a mode restricts issuing: paused > appointments-only > normal. */
+export function issuingStrictness(mode: IssuingMode): number {
+  return mode === 'paused' ? 2 : mode === 'appointments-only' ? 1 : 0;
+}
+
+/** The issuing mode a playbook sets. */
+export function playbookIssuing(hall: HallFile, playbookId: string): IssuingMode {
+  const playbook = hall.playbooks.find((p) => p.id === playbookId);
+  return playbook ? playbookEffects(playbook).issuing : 'normal';
 }

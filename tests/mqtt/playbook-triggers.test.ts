@@ -71,5 +71,26 @@ describe('automatic playbooks', () => {
   it('more than 80 people waiting starts the surge playbook', async () => {
     for (let i = 0; i < 81; i++) await h.api('POST', '/api/v1/tickets', { serviceId: 'consult' }, h.managerToken);
     await until('surge', async () => (await active())?.playbookId === 'surge');
+    // A fire alarm takes over from the surge; the surge trigger, still holding, never reopens issuing.
+    send(clients[1], 'fire-panel', 'alarm', { active: true });
+    await until('fire over surge', async () => (await active())?.playbookId === 'fire');
+    await h.api('POST', '/api/v1/tickets', { serviceId: 'consult' }, h.managerToken);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await active()).playbookId).toBe('fire');
+  });
+
+  it('acts on presses only from buttons and ratings only from pads', async () => {
+    const reg = await h.device('led-10', 'led', { counterId: '10' });
+    const led = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: 'led-10', reconnectPeriod: 0 });
+    clients.push(led);
+    await new Promise((r) => led.once('connect', r));
+    await h.staffAt('10');
+    await h.api('POST', '/api/v1/counters/10/call-next', {}, h.managerToken);
+    const before = (await h.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '10').current;
+    // The counter's LED board pretending to be its button.
+    led.publish(t.deviceEvt('led-10', 'press'), JSON.stringify({ id: `e${++n}`, button: 'no-show' }), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    const after = (await h.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '10').current;
+    expect(after).toBe(before);
   });
 });

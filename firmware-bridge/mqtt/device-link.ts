@@ -80,7 +80,9 @@ export class DeviceLink {
     const client = mqtt.connect(opts.mqttUrl, {
       // Stable per device: a reconnect takes over a half-dead old session, whose last will then comes out before
       // the new `online`, never after it.
-      clientId: `hallq-${opts.hallId}-${opts.deviceId}`,
+      // The hall's broker ties a client id to its login so no one can take over another device's session: the id is
+      // the device id, which is also the MQTT username POST /devices gives out.
+      clientId: opts.deviceId,
       username: opts.username,
       password: opts.password,
       clean: true,

@@ -85,7 +85,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
     if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND) reloadBroker(env.MQTT_RELOAD_COMMAND);
   };
   writeBrokerFiles();
-  const link = new HallLink(mqttUrl, mqttPassword, `hallq-server-${hallFile.hall.id}`);
+  const link = new HallLink(mqttUrl, mqttPassword, SERVER_MQTT_USERNAME);
 
   const deps: ApiDeps = { hall, accounts, publicUrl: env.HALLQ_PUBLIC_URL ?? '', version };
   const devices = new HallDevices({

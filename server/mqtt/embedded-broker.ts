@@ -21,7 +21,7 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-function refusal(code: 4 | 5, message: string) {
+function refusal(code: 2 | 4 | 5, message: string) {
   return Object.assign(new Error(message), { returnCode: code });
 }
 
@@ -34,11 +34,16 @@ export async function startEmbeddedBroker(opts: {
 }): Promise<EmbeddedBroker> {
   const t = topics(opts.hallId);
   const broker = await Aedes.createBroker({
+    // A client id is tied to its login (as Mosquitto's use_username_as_clientid does): MQTT drops the older session
+    // of a reused id, so otherwise anyone could knock the server or a device off the broker.
     authenticate(client, username, password, done) {
       if (!username) {
+        if (client.id.startsWith('hallq') || opts.accounts.getDevice(client.id))
+          return done(refusal(2, 'this client id is reserved'), false);
         identities.set(client, { role: 'anonymous' });
         return done(null, true);
       }
+      if (client.id !== username) return done(refusal(2, 'the client id must be the username'), false);
       const pw = password?.toString('utf8') ?? '';
       if (username === SERVER_MQTT_USERNAME) {
         if (pw === opts.serverPassword) {

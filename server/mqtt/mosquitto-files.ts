@@ -31,7 +31,7 @@ export function aclFile(hallId: string, serverUsername: string): string {
     `pattern write ${hall}/devices/%u/status`,
     `pattern write ${hall}/devices/%u/ack`,
     `pattern write ${hall}/devices/%u/evt/+`,
-    `pattern read ${hall}/devices/%u/cmd/+`,
+    `pattern read ${hall}/devices/%u/cmd/#`,
     `pattern read ${hall}/devices/%u/desired`,
     '',
   ].join('\n');
@@ -41,7 +41,10 @@ export function aclFile(hallId: string, serverUsername: string): string {
 export function configFragment(dir: string, port: number): string {
   return [
     `listener ${port}`,
-    'allow_anonymous true',
+    // A client id is its username, so no one can take over the server's or a device's session. Mosquitto then
+    // refuses clients without a username: anonymous readers of state/ need the embedded broker.
+    'use_username_as_clientid true',
+    'allow_anonymous false',
     `password_file ${join(dir, 'passwd')}`,
     `acl_file ${join(dir, 'acl')}`,
     'persistence false',

@@ -31,7 +31,7 @@ async function connectDevice(url: string, id: string, creds: { username: string;
   const client = mqtt.connect(url, {
     username: creds.username,
     password: creds.password,
-    clientId: `test-${id}`,
+    clientId: creds.username,
     reconnectPeriod: 200,
     will: { topic: t.deviceStatus(id), payload: Buffer.from('offline'), retain: true, qos: 1 },
   });
@@ -89,6 +89,19 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A display device that only reads the public state (anonymous clients are refused by Mosquitto). */
+  async function reader(id: string): Promise<MqttClient> {
+    const reg = await hall.device(id, 'display');
+    const c = mqtt.connect(url, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: reg.mqtt.username, reconnectPeriod: 0 });
+    const ok = await until(`${id} connected`, async () => {
+      if (c.connected) return true;
+      if (!c.reconnecting && c.disconnected) c.reconnect();
+      return false;
+    });
+    expect(ok).toBe(true);
+    return c;
+  }
+
   async function register(id: string, deviceKind: string, extra: Record<string, string>, subscribe: string[], autoAck = true) {
     const reg = await hall.device(id, deviceKind, extra);
     // Mosquitto rereads its password file on SIGHUP, which the server triggers after writing it.
@@ -121,7 +134,7 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     const desired = await until('LED desired', () => led.messages.filter((m) => m.topic === t.deviceDesired('led-3')).map((m) => JSON.parse(m.payload)).find((p) => p.lines?.some((l: string) => l.includes(number))));
     expect(desired.blink).toBe(true);
     // A late subscriber (a rebooted board) gets the retained state at once.
-    const late = mqtt.connect(url);
+    const late = await reader('late-board');
     const seen = await new Promise<string>((resolve) => {
       late.on('message', (_topic, p) => resolve(p.toString()));
       late.subscribe(t.counterState('3'));
@@ -135,21 +148,65 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     const before = (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '3').current;
     // Pretend to be the LED's button: a call-next press on counter 3.
     rogue.client.publish(t.deviceEvt('led-3', 'press'), JSON.stringify({ id: 'fake-1', button: 'call' }), { qos: 1 });
-    // And a forged retained state.
-    const anon = mqtt.connect(url);
-    await new Promise((r) => anon.once('connect', r));
-    anon.publish(t.counterState('3'), JSON.stringify({ number: 'Z999' }), { qos: 1, retain: true });
+    // And a forged retained state, by a device and (embedded broker) by an anonymous client.
+    const forger = await reader('forger');
+    forger.publish(t.counterState('3'), JSON.stringify({ number: 'Z999' }), { qos: 1, retain: true });
+    if (kind === 'embedded') {
+      const anon = mqtt.connect(url, { reconnectPeriod: 0 });
+      await new Promise((r) => anon.once('connect', r));
+      anon.publish(t.counterState('3'), JSON.stringify({ number: 'Z998' }), { qos: 1, retain: true });
+      await new Promise((r) => setTimeout(r, 300));
+      anon.end(true);
+    }
     await new Promise((r) => setTimeout(r, 500));
-    anon.end(true);
+    forger.end(true);
     const after = (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '3').current;
     expect(after).toBe(before);
-    const check = mqtt.connect(url);
+    const check = await reader('checker');
     const retained = await new Promise<string>((resolve) => {
       check.on('message', (_t, p) => resolve(p.toString()));
       check.subscribe(t.counterState('3'));
     });
     check.end(true);
-    expect(JSON.parse(retained).number).not.toBe('Z999');
+    expect(JSON.parse(retained).number).toBe(before);
+  });
+
+  it("refuses a login under someone else's client id, so nobody can knock the server or a device off", async () => {
+    const reg = await hall.device('intruder', 'display');
+    const victim = devices.find((d) => d.id === 'led-3')!;
+    let drops = 0;
+    victim.client.on('close', () => drops++);
+    const tries = [
+      { username: reg.mqtt.username, password: reg.mqtt.password, clientId: 'led-3' },
+      { username: reg.mqtt.username, password: reg.mqtt.password, clientId: 'hallq-server' },
+      ...(kind === 'embedded' ? [{ clientId: 'led-3' }, { clientId: 'hallq-server' }] : []),
+    ];
+    for (const opts of tries) {
+      const c = mqtt.connect(url, { ...opts, reconnectPeriod: 0 });
+      const outcome = await new Promise<string>((resolve) => {
+        c.once('connect', () => resolve('connected'));
+        c.once('error', (e) => resolve(`refused: ${e.message}`));
+        c.once('close', () => resolve('closed'));
+      });
+      c.end(true);
+      // The embedded broker refuses the borrowed id; Mosquitto replaces it with the username.
+      if (kind === 'embedded') expect(outcome).toContain('Identifier rejected');
+    }
+    // Mosquitto refuses anonymous clients outright (use_username_as_clientid); the embedded broker lets them read state/.
+    if (kind === 'mosquitto') {
+      const anon = mqtt.connect(url, { reconnectPeriod: 0 });
+      const outcome = await new Promise<string>((resolve) => {
+        anon.once('connect', () => resolve('connected'));
+        anon.once('error', () => resolve('refused'));
+        anon.once('close', () => resolve('closed'));
+      });
+      anon.end(true);
+      expect(outcome).not.toBe('connected');
+    }
+    // The LED board was never knocked off and is still online.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(drops).toBe(0);
+    expect((await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === 'led-3').online).toBe(true);
   });
 
   it("shows a device's dropped connection as offline, with an alert for the manager", async () => {

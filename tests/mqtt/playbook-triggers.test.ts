@@ -26,7 +26,7 @@ describe('automatic playbooks', () => {
 
   async function sensor(id: string): Promise<MqttClient> {
     const reg = await h.device(id, 'sensor');
-    const c = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, reconnectPeriod: 0 });
+    const c = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: reg.mqtt.username, reconnectPeriod: 0 });
     clients.push(c);
     await new Promise((r) => c.once('connect', r));
     return c;

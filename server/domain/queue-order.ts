@@ -10,8 +10,9 @@ export function compareKeys(a: QueueKey, b: QueueKey): number {
   return a.rank - b.rank || a.time - b.time || a.ordinal - b.ordinal || a.bump - b.bump;
 }
 
+/** The serving order; tickets with equal keys (two no-shows reinstated behind the same ticket) go by issue order. */
 export function compareTickets(a: Ticket, b: Ticket): number {
-  return compareKeys(a.key, b.key) || a.key.ordinal - b.key.ordinal;
+  return compareKeys(a.key, b.key) || a.seq - b.seq;
 }
 
 /** The queue key of a new ticket under the published rule. */

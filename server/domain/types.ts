@@ -30,6 +30,8 @@ export interface Ticket {
   priorityReason?: string;
   channel: string;
   issuedAt: number;
+  /** Hall-wide issue order of this ticket; never changes (the key may, for a reinstated no-show). */
+  seq: number;
   key: QueueKey;
   verifyCode: string;
   /** Keyed hash of the holder's ID number, never the number itself. */

@@ -259,3 +259,24 @@ describe('evaluations', () => {
     expect(refusal(() => h.run((ctx, s) => answerFollowUp(ctx, s, f.id, 'again')))).toEqual({ status: 409, code: 'ALREADY_ANSWERED' });
   });
 });
+
+describe('queue order survives a restart', () => {
+  it('two no-shows reinstated behind the same ticket keep their order after the state is rebuilt', async () => {
+    const { serializeState, deserializeState } = await import('../../server/store/snapshots.js');
+    const { waitingInOrder } = await import('../../server/domain/queue-order.js');
+    const a = issue();
+    const b = issue();
+    for (let i = 0; i < 5; i++) issue();
+    open('1');
+    for (const _ of [a, b]) {
+      next('1');
+      h.run((ctx, s) => counters.noShow(ctx, s, '1'));
+    }
+    h.run((ctx, s) => reinstate(ctx, s, a));
+    h.run((ctx, s) => reinstate(ctx, s, b));
+    const live = waitingInOrder(h.state, ['one-window']).map((t) => t.number);
+    const rebuilt = waitingInOrder(deserializeState(serializeState(h.state)), ['one-window']).map((t) => t.number);
+    expect(live).toEqual(rebuilt);
+    expect(live.indexOf('A001')).toBeLessThan(live.indexOf('A002'));
+  });
+});

@@ -93,6 +93,7 @@ function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket
     priorityReason: n.priorityReason,
     channel: n.channel,
     issuedAt: ctx.now,
+    seq: ordinal,
     key: queueKeyFor(n.priority, ctx.now, ordinal, ctx.hall.policy, n.appointment?.slotStart),
     verifyCode: ctx.newVerifyCode(),
     identity: n.identity,

@@ -1,6 +1,6 @@
 /** Staff accounts, bearer tokens (stored only as hashes, with expiry) and registered devices. */
 import { mosquittoHash } from '../security/mosquitto-hash.js';
-import { hashPassword, verifyPassword, verifyPasswordAsync } from '../security/passwords.js';
+import { hashPassword, verifyPasswordAsync } from '../security/passwords.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -105,10 +105,13 @@ export class Accounts {
     return row;
   }
 
-  /** The user whose password matches, or undefined. Always runs scrypt, so a wrong username takes as long. */
-  checkPassword(username: string, password: string): User | undefined {
+  /**
+   * The user whose password matches, or undefined. Always runs scrypt, so a wrong username takes as long; runs it off
+   * the main thread, so a flood of logins cannot stall the hall.
+   */
+  async checkPassword(username: string, password: string): Promise<User | undefined> {
     const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
-    const ok = verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    const ok = await verifyPasswordAsync(password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok || row.disabled) return undefined;
     return { id: row.id, username: row.username, name: row.name, role: row.role };
   }
@@ -163,14 +166,7 @@ export class Accounts {
     return (this.sql('SELECT * FROM devices ORDER BY id').all() as DeviceRow[]).map(toDevice);
   }
 
-  /** The device whose MQTT credentials these are, or undefined. */
-  checkDeviceCredentials(username: string, password: string): Device | undefined {
-    const row = this.sql('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
-    const ok = verifyPassword(password, row?.mqtt_password_hash ?? DUMMY_HASH);
-    return row && ok ? toDevice(row) : undefined;
-  }
-
-  /** Like checkDeviceCredentials, without blocking the event loop (many devices reconnect at once after a restart). */
+  /** The device whose MQTT credentials these are, checked off the main thread (many devices reconnect at once). */
   async checkDeviceCredentialsAsync(username: string, password: string): Promise<Device | undefined> {
     const row = this.sql('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
     const ok = await verifyPasswordAsync(password, row?.mqtt_password_hash ?? DUMMY_HASH);

@@ -146,6 +146,14 @@ describe('login', () => {
     expect((await h.api('POST', `${V1}/auth/login`, { username: 'guessme', password: 'right-password' })).status).toBe(200);
   });
 
+  it('also limits failures per address: 20 wrong logins for any usernames block that address for a minute', async () => {
+    for (let i = 0; i < 20; i++)
+      expectError(await h.api('POST', `${V1}/auth/login`, { username: `nobody-${i}`, password: 'wrong-password' }), 401, 'INVALID_CREDENTIALS');
+    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }), 429, 'TOO_MANY_ATTEMPTS');
+    clock.advance(1.1);
+    expect((await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' })).status).toBe(200);
+  });
+
   it('logout revokes the token', async () => {
     const login = await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' });
     const token = login.body.token;

@@ -7,6 +7,7 @@ import { ApiError } from '../errors.js';
 import { bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
 import { readBody, text } from '../validation.js';
 import { LoginThrottle } from './login-throttle.js';
+import { clientAddress } from '../client-address.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const staffBody = z.object({
@@ -23,12 +24,13 @@ export function authRoutes(deps: ApiDeps) {
   app.post('/auth/login', async (c) => {
     const body = await readBody(c, loginBody);
     const now = deps.hall.clock();
-    if (throttle.blocked(body.username, now))
-      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', 'too many failed logins for this user; wait a minute and try again');
-    const user = deps.accounts.checkPassword(body.username, body.password);
+    const address = clientAddress(c);
+    if (throttle.blocked(body.username, address, now))
+      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', 'too many failed logins; wait a minute and try again');
+    const user = await deps.accounts.checkPassword(body.username, body.password);
     const who = { kind: 'user' as const, id: user?.id ?? `?${body.username}` };
     if (!user) {
-      throttle.failed(body.username, now);
+      throttle.failed(body.username, address, now);
       deps.hall.audit(who, { type: 'auth.login', data: { username: body.username, role: '?', ok: false, reason: 'bad credentials' } });
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }

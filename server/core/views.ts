@@ -9,6 +9,12 @@ import type { CommittedEvent } from './event-bus.js';
 /** Who is looking: anyone in the hall, a hall device (kiosk, display, pad), or staff (counter, manager). */
 export type Audience = 'public' | 'device' | 'staff';
 
+/** The audience of a token's role (no token: public). */
+export function audienceOf(role: string | undefined): Audience {
+  if (!role) return 'public';
+  return role === 'manager' || role === 'counter' ? 'staff' : 'device';
+}
+
 const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export interface TicketView {
@@ -39,7 +45,11 @@ export interface TicketView {
   rated?: boolean;
 }
 
-export function ticketView(hall: HallFile, state: HallState, t: Ticket, opts: { verifyCode: boolean }): TicketView {
+/**
+ * A ticket. `verifyCode` only for whoever issued or serves it; `holderView` is the page behind the QR code, which
+ * anyone holding the paper may open: no free-text priority reason, no phone.
+ */
+export function ticketView(hall: HallFile, state: HallState, t: Ticket, opts: { verifyCode: boolean; holderView?: boolean }): TicketView {
   const pos = positionOf(hall, state, t);
   return {
     id: t.id,
@@ -48,7 +58,7 @@ export function ticketView(hall: HallFile, state: HallState, t: Ticket, opts: { 
     serviceName: hall.services.find((s) => s.id === t.serviceId)?.name ?? t.serviceId,
     status: t.status,
     priority: t.priority,
-    priorityReason: t.priorityReason,
+    priorityReason: opts.holderView ? undefined : t.priorityReason,
     channel: t.channel,
     issuedAt: iso(t.issuedAt)!,
     position: pos?.position ?? null,
@@ -64,7 +74,7 @@ export function ticketView(hall: HallFile, state: HallState, t: Ticket, opts: { 
     late: t.late,
     appointmentId: t.appointmentId,
     outOfTurn: t.outOfTurn,
-    phone: t.phoneMasked,
+    phone: opts.holderView ? undefined : t.phoneMasked,
     rated: t.status === 'done' ? t.rating !== undefined : undefined,
   };
 }
@@ -101,7 +111,8 @@ export function callView(hall: HallFile, c: Call) {
   };
 }
 
-export function counterViews(hall: HallFile, state: HallState) {
+/** Counters as the hall sees them; staff names only for hall devices and staff (the public board shows none). */
+export function counterViews(hall: HallFile, state: HallState, audience: Audience = 'staff') {
   return hall.counters.map((def) => {
     const c = state.counters.get(def.id)!;
     const t = c.currentTicketId ? state.tickets.get(c.currentTicketId) : undefined;
@@ -114,7 +125,7 @@ export function counterViews(hall: HallFile, state: HallState) {
       currentStatus: t?.status ?? null,
       serviceId: t?.serviceId ?? null,
       calledAt: iso(t?.calledAt) ?? null,
-      staffName: c.staffName ?? null,
+      staffName: audience === 'public' ? null : (c.staffName ?? null),
       tags: def.tags,
       greenLane: def.greenLane,
       services: def.services,
@@ -123,7 +134,7 @@ export function counterViews(hall: HallFile, state: HallState) {
 }
 
 /** GET /hall and the stream's snapshot: never personal data. */
-export function hallView(hall: HallFile, state: HallState, now: number, alwaysOpen: boolean) {
+export function hallView(hall: HallFile, state: HallState, now: number, alwaysOpen: boolean, audience: Audience = 'public') {
   const queues = queueSummary(hall, state);
   const window = issuingWindow({ hall, alwaysOpen }, now);
   return {
@@ -149,7 +160,7 @@ export function hallView(hall: HallFile, state: HallState, now: number, alwaysOp
       materials: s.materials,
       deadlineWorkdays: s.deadlineWorkdays ?? null,
     })),
-    counters: counterViews(hall, state),
+    counters: counterViews(hall, state, audience),
     emergency: emergencyView(state.emergency),
     recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hall, c)),
   };
@@ -192,7 +203,7 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       return { ...base, fromServiceId: e.data.fromServiceId, toServiceId: e.data.toServiceId, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
     case 'counter.status': {
       const { pauseReason, status, counterId, change, staffName } = e.data;
-      return { ...base, counterId, status, pauseReason: pauseReason ?? null, change, staffName: staffName ?? null };
+      return { ...base, counterId, status, pauseReason: pauseReason ?? null, change, staffName: withIds ? (staffName ?? null) : null };
     }
     case 'emergency.changed':
       return { ...base, active: emergencyView(e.data.active), previous: e.data.previous ?? null };

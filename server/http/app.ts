@@ -1,7 +1,7 @@
 /** The HTTP API of the contract under /api/v1, plus /healthz; every error in the contract's shape. */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { hallView } from '../core/views.js';
+import { audienceOf, hallView } from '../core/views.js';
 import type { Db } from '../store/db.js';
 import type { ApiDeps } from './deps.js';
 import { onError, sendError } from './errors.js';
@@ -39,7 +39,9 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     }),
   );
   api.use('*', authenticate(deps.accounts, deps.hall.clock));
-  api.get('/hall', (c) => c.json(hallView(deps.hall.hall, deps.hall.state, deps.hall.clock(), deps.hall.alwaysOpen)));
+  api.get('/hall', (c) =>
+    c.json(hallView(deps.hall.hall, deps.hall.state, deps.hall.clock(), deps.hall.alwaysOpen, audienceOf(c.get('principal')?.role))),
+  );
   api.get('/version', (c) => c.json({ version: deps.version }));
   for (const routes of [
     authRoutes(deps),

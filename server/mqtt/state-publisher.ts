@@ -21,7 +21,6 @@ export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, u
       ticketStatus: ticket?.status ?? null,
       pauseReason: c.pauseReason ?? null,
       name: def.name,
-      staffName: c.staffName ?? null,
       outOfTurn: ticket?.outOfTurn?.category ?? null,
     });
   }

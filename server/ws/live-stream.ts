@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CommittedEvent } from '../core/event-bus.js';
 import type { HallService } from '../core/hall-service.js';
-import { hallView, streamEvent, ticketView, type Audience } from '../core/views.js';
+import { audienceOf, hallView, streamEvent, ticketView, type Audience } from '../core/views.js';
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
 import { bearerToken } from '../http/middleware/auth.js';
@@ -81,7 +81,7 @@ export class LiveStream {
           JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'the token is unknown or has expired' } }));
         return;
       }
-      audience = p.role === 'manager' || p.role === 'counter' ? 'staff' : 'device';
+      audience = audienceOf(p.role);
     }
     const sinceRaw = url.searchParams.get('since');
     const since = sinceRaw !== null && /^\d{1,15}$/.test(sinceRaw) ? Number(sinceRaw) : undefined;
@@ -109,7 +109,7 @@ export class LiveStream {
 
   snapshot(audience: Audience): SnapshotMessage {
     const { hall } = this.hall;
-    const state: Record<string, unknown> = hallView(hall, this.hall.state, this.hall.clock(), this.hall.alwaysOpen);
+    const state: Record<string, unknown> = hallView(hall, this.hall.state, this.hall.clock(), this.hall.alwaysOpen, audience);
     if (audience === 'staff') {
       state.tickets = [...this.hall.state.tickets.values()]
         .filter((t) => t.status === 'waiting' || t.status === 'called' || t.status === 'serving')

@@ -21,9 +21,12 @@ describe('counter actions', () => {
   });
 
   it('sign-in opens the counter', async () => {
-    const hall = await h.api('GET', `${V1}/hall`);
+    const hall = await h.api('GET', `${V1}/hall`, undefined, kiosk);
     expect(hall.body.counters.find((c: any) => c.id === '7')).toMatchObject({ status: 'open', current: null, staffName: '员工7' });
     expect(hall.body.counters.find((c: any) => c.id === '8')).toMatchObject({ status: 'closed', current: null });
+    // The public board (no token) shows no staff names.
+    const open = await h.api('GET', `${V1}/hall`);
+    expect(open.body.counters.find((c: any) => c.id === '7')).toMatchObject({ status: 'open', staffName: null });
   });
 
   it('call-next on an empty queue is 404 QUEUE_EMPTY', async () => {

@@ -133,6 +133,10 @@ describe('issuing tickets (hall open around the clock)', () => {
   it('priority needs a reason and keeps it; green is for staff', async () => {
     const p = await issue(h, kiosk, { serviceId: 'payment', priority: 'priority', priorityReason: 'pregnant' });
     expect(p).toMatchObject({ number: 'E001', priority: 'priority', priorityReason: 'pregnant' });
+    // The page behind the QR code (no login) shows the class but not the free-text reason.
+    const page = (await h.api('GET', `${V1}/tickets/${p.id}`)).body.ticket;
+    expect(page.priority).toBe('priority');
+    expect(page.priorityReason).toBeUndefined();
     const g = await issue(h, staff1, { serviceId: 'payment', priority: 'green' });
     expect(g).toMatchObject({ number: 'E002', priority: 'green', channel: 'counter' });
     const m = await issue(h, h.managerToken, { serviceId: 'payment', priority: 'green' });

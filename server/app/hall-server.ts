@@ -14,6 +14,7 @@ import { loadHallFile } from '../config/load-hall.js';
 import { projectRoot } from '../config/project-root.js';
 import { EventBus } from '../core/event-bus.js';
 import { HallService } from '../core/hall-service.js';
+import { PlaybookActions } from '../core/playbook-actions.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { createApp } from '../http/app.js';
 import { mountUi } from '../http/ui-routes.js';
@@ -66,6 +67,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
   hall.startDayIfNeeded();
   const accounts = new Accounts(db);
+  accounts.markAllDevicesOffline();
   const version = packageVersion();
   hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: hallFile.hall.id } });
 
@@ -113,6 +115,8 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   stream.start(server as Server);
   const jobs = new HallDayJobs(hall, accounts);
   jobs.start();
+  const playbookActions = new PlaybookActions(hall);
+  playbookActions.start();
   ensureManager(accounts, hall, env.HALLQ_BOOTSTRAP_MANAGER, env.dataDir, url);
   log.info('hall open', { url, hall: hallFile.hall.id, dataDir: env.dataDir });
 
@@ -131,6 +135,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
       if (stopped) return;
       stopped = true;
       jobs.stop();
+      playbookActions.stop();
       devices.stop();
       await link.stop();
       await broker?.close();

@@ -42,10 +42,6 @@ export function indexOfWaiting(index: QueueIndex, t: Ticket): number {
   return i < list.length ? i : -1;
 }
 
-export function waitingOf(index: QueueIndex, serviceId: string): readonly Ticket[] {
-  return index.get(serviceId) ?? [];
-}
-
 export function buildIndex(tickets: Iterable<Ticket>): QueueIndex {
   const index: QueueIndex = new Map();
   for (const t of tickets) if (t.status === 'waiting') (index.get(t.serviceId) ?? index.set(t.serviceId, []).get(t.serviceId)!).push(t);

@@ -41,10 +41,7 @@ function counter(state: HallState, id: string): Counter {
 function releaseCounter(state: HallState, ticketId: string, counterId?: string): void {
   if (!counterId) return;
   const c = counter(state, counterId);
-  if (c.currentTicketId === ticketId) {
-    c.currentTicketId = undefined;
-    c.lastTicketId = ticketId;
-  }
+  if (c.currentTicketId === ticketId) c.currentTicketId = undefined;
 }
 
 function pushCall(state: HallState, call: Call): void {
@@ -64,9 +61,13 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       state.sequences = {};
       state.issuedPerIdentity = {};
       state.recentCalls = [];
+      // A new day starts with every counter closed and nobody signed in: staff sign in again.
       for (const c of state.counters.values()) {
         c.currentTicketId = undefined;
-        c.lastTicketId = undefined;
+        c.status = 'closed';
+        c.pauseReason = undefined;
+        c.staffId = undefined;
+        c.staffName = undefined;
       }
       for (const [id, a] of state.appointments) if (a.status !== 'booked' || a.slotEnd < at) state.appointments.delete(id);
       for (const [id, f] of state.followUps) if (f.answeredAt) state.followUps.delete(id);
@@ -166,11 +167,16 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       c.staffId = staffId;
       c.staffName = staffName;
       if (staffId) {
-        // One staff member holds one counter: signing in here signs them out elsewhere.
+        // One staff member holds one counter: signing in here signs them out elsewhere, and a counter left with
+        // nobody and no ticket in hand closes.
         for (const other of state.counters.values()) {
           if (other.id !== counterId && other.staffId === staffId) {
             other.staffId = undefined;
             other.staffName = undefined;
+            if (!other.currentTicketId) {
+              other.status = 'closed';
+              other.pauseReason = undefined;
+            }
           }
         }
       }

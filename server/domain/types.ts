@@ -61,8 +61,6 @@ export interface Counter {
   staffId?: string;
   staffName?: string;
   currentTicketId?: string;
-  /** Ticket that was last current here, kept after it is finished so the pad can rate it. */
-  lastTicketId?: string;
 }
 
 export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled';

@@ -16,7 +16,17 @@ export class HallDayJobs {
     const timezone = this.hall.hall.hall.timezone;
     // Every minute, not only at 00:00: a mini-PC that slept or lost power through midnight catches up at once.
     this.tasks.push(cron.schedule('* * * * *', () => this.safely('day start', () => this.hall.startDayIfNeeded()), { timezone }));
-    this.tasks.push(cron.schedule('17 * * * *', () => this.safely('token prune', () => this.accounts.pruneExpiredTokens(Date.now())), { timezone }));
+    this.tasks.push(
+      cron.schedule(
+        '17 * * * *',
+        () =>
+          this.safely('prune', () => {
+            this.accounts.pruneExpiredTokens(Date.now());
+            this.accounts.pruneSeenDeviceEvents(Date.now() - 7 * 24 * 60 * 60 * 1000);
+          }),
+        { timezone },
+      ),
+    );
   }
 
   stop(): void {

@@ -186,6 +186,16 @@ export class Accounts {
     return this.sql('SELECT mqtt_username AS username, mqtt_mosquitto_hash AS hash FROM devices WHERE mqtt_mosquitto_hash IS NOT NULL').all() as Array<{ username: string; hash: string }>;
   }
 
+  /** At start nobody is known to be online: devices say so again (retained status, or on reconnect). */
+  markAllDevicesOffline(): void {
+    this.sql('UPDATE devices SET online = 0').run();
+  }
+
+  /** Forgets device event ids older than `before`; resends come within minutes, not weeks. */
+  pruneSeenDeviceEvents(before: number): number {
+    return this.sql('DELETE FROM device_events_seen WHERE at < ?').run(before).changes;
+  }
+
   setDeviceFaulty(id: string, faulty: boolean): void {
     this.sql('UPDATE devices SET faulty = ? WHERE id = ?').run(faulty ? 1 : 0, id);
   }

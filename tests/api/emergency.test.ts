@@ -137,3 +137,20 @@ describe('emergency playbooks', () => {
     expect(after.some((a: any) => a.kind === 'emergency.active')).toBe(false);
   });
 });
+
+describe('playbook actions on the hall', () => {
+  it('a playbook with openStandbyCounters opens the standby counters', async () => {
+    const { loadHallFile } = await import('../../server/config/load-hall.js');
+    const file = loadHallFile();
+    file.counters = file.counters.map((c) => (c.id === '11' ? { ...c, standby: true } : c));
+    const h = await startTestHall({ hallFile: file });
+    try {
+      expect((await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === '11').status).toBe('closed');
+      expect((await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'surge' }, h.managerToken)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === '11').status).toBe('open');
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -48,7 +48,7 @@ describe('the published queue rule (property)', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), (steps) => {
         const h = new PureHall();
-        for (const c of COUNTERS) h.run((ctx, s) => counters.signIn(ctx, s, c));
+        for (const c of COUNTERS) h.run((ctx, s) => counters.open(ctx, s, c));
         const calledOrder: Ticket[] = [];
         for (const st of steps) {
           h.advance(st.waitMin);

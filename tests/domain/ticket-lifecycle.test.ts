@@ -280,3 +280,16 @@ describe('queue order survives a restart', () => {
     expect(live.indexOf('A001')).toBeLessThan(live.indexOf('A002'));
   });
 });
+
+describe('counters over the day', () => {
+  it('signing in elsewhere closes the counter left behind; a new day closes every counter', () => {
+    const staff = { kind: 'user' as const, id: 'u_1', role: 'counter' as const, name: '张' };
+    h.run((ctx, s) => counters.signIn(ctx, s, '1'), staff);
+    h.run((ctx, s) => counters.signIn(ctx, s, '2'), staff);
+    expect(h.state.counters.get('1')).toMatchObject({ status: 'closed', staffId: undefined });
+    expect(h.state.counters.get('2')).toMatchObject({ status: 'open', staffId: 'u_1' });
+    h.advance(24 * 60);
+    h.run((ctx, s) => startDayIfNeeded(ctx, s));
+    expect(h.state.counters.get('2')).toMatchObject({ status: 'closed', staffId: undefined });
+  });
+});

@@ -67,6 +67,7 @@ describe('devices', () => {
 
   it('refuses duplicates, unknown counters and kiosks, and bad input', async () => {
     expectError(await register({ id: 'kiosk-1', kind: 'kiosk' }), 409, 'DEVICE_EXISTS');
+    expectError(await register({ id: 'hallq-server', kind: 'display' }), 400, 'RESERVED_ID');
     expectError(await register({ id: 'led-99', kind: 'led', counterId: '99' }), 404, 'UNKNOWN_COUNTER');
     expectError(await register({ id: 'printer-9', kind: 'printer', kioskId: 'kiosk-9' }), 404, 'UNKNOWN_KIOSK');
     expectError(await register({ id: 'printer-9', kind: 'printer', kioskId: 'board-1' }), 404, 'UNKNOWN_KIOSK'); // not a kiosk

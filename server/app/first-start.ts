@@ -6,7 +6,7 @@ import type { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import type { Accounts } from '../store/accounts.js';
 
-export function ensureManager(accounts: Accounts, hall: HallService, bootstrap: string | undefined, dataDir: string, url: string): void {
+export function ensureManager(accounts: Accounts, hall: HallService, bootstrap: string | undefined, dataDir: string, url: string, quiet = false): void {
   if (accounts.hasManager()) return;
   let username: string;
   let password: string;
@@ -31,5 +31,5 @@ export function ensureManager(accounts: Accounts, hall: HallService, bootstrap: 
     '',
   ];
   if (generated) writeFileSync(join(dataDir, 'first-login.txt'), `username: ${username}\npassword: ${password}\n`, { mode: 0o600 });
-  process.stdout.write(lines.join('\n') + '\n');
+  if (!quiet || generated) process.stdout.write(lines.join('\n') + '\n');
 }

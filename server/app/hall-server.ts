@@ -117,7 +117,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   jobs.start();
   const playbookActions = new PlaybookActions(hall);
   playbookActions.start();
-  ensureManager(accounts, hall, env.HALLQ_BOOTSTRAP_MANAGER, env.dataDir, url);
+  ensureManager(accounts, hall, env.HALLQ_BOOTSTRAP_MANAGER, env.dataDir, url, env.LOG_LEVEL === 'silent');
   log.info('hall open', { url, hall: hallFile.hall.id, dataDir: env.dataDir });
 
   let stopped = false;

@@ -37,6 +37,7 @@ export async function startTestHall(
     MQTT_PORT: '0',
     HALLQ_HOURS: opts.hours ?? 'always',
     HALLQ_BOOTSTRAP_MANAGER: 'boss:boss-password',
+    LOG_LEVEL: 'silent',
     ...opts.env,
   });
   const running = await startHallServer(env, { hallFile: opts.hallFile, clock: opts.clock });

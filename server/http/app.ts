@@ -52,7 +52,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     emergencyRoutes(deps),
     auditRoutes(deps, db),
     deviceRoutes(deps),
-    statsRoutes(deps),
+    statsRoutes(deps, db),
     ticketPreviewRoutes(deps),
     alertRoutes(deps),
   ])

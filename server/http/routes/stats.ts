@@ -1,17 +1,27 @@
-/** Today's figures: waits, served per hour, per counter, per service and staff, ratings. A manager sees the hall, staff their own. */
+/** Today's figures (from memory; a manager sees the hall, staff their own) and past days' history (manager, from SQLite). */
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { HallFile } from '../../config/hall-schema.js';
+import { addDays, hallDay } from '../../domain/clock.js';
 import type { HallState, Ticket } from '../../domain/types.js';
+import type { Db } from '../../store/db.js';
+import { TicketHistory, type ServedByRow } from '../../store/ticket-history.js';
 import type { ApiDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
+import { readQuery } from '../validation.js';
 
 /** Edges of the waiting-time histogram, in minutes; the last bin is open-ended. */
 export const WAIT_BINS = [0, 5, 10, 15, 20, 30, 45, 60];
 const MIN = 60_000;
+/** Longest history range, in days (a leap year). */
+export const MAX_HISTORY_DAYS = 366;
+const historyQuery = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() });
 
-export function statsRoutes(deps: ApiDeps) {
+export function statsRoutes(deps: ApiDeps, db: Db) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
+  const history = new TicketHistory(db);
 
   app.get('/stats/today', (c) => {
     const p = requireRole(c, 'manager', 'counter');
@@ -22,7 +32,80 @@ export function statsRoutes(deps: ApiDeps) {
     return c.json({ scope: staffOnly ? 'staff' : 'hall', ...todayStats(hall.hall, hall.state, tickets, hall.clock(), names) });
   });
 
+  app.get('/stats/history', (c) => {
+    requireRole(c, 'manager');
+    const q = readQuery(c, historyQuery);
+    const now = hall.clock();
+    // Today by the clock, not state.day, which only moves on the next command.
+    const to = q.to ?? hallDay(now, hall.hall.hall.timezone);
+    const from = q.from ?? addDays(to, -29);
+    if (from > to) throw new ApiError(400, 'VALIDATION_FAILED', `from: ${from} is after to ${to}`);
+    if (addDays(from, MAX_HISTORY_DAYS) <= to)
+      throw new ApiError(400, 'VALIDATION_FAILED', `from: ranges are limited to ${MAX_HISTORY_DAYS} days`);
+    return c.json({ from, to, generatedAt: new Date(now).toISOString(), ...historyStats(hall.hall, history, from, to) });
+  });
+
   return app;
+}
+
+const minutes = (ms: number | null) => (ms === null ? null : Math.round((ms / MIN) * 10) / 10);
+const score = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+const servedBy = (r: ServedByRow) => ({
+  served: r.served,
+  avgServiceMinutes: minutes(r.avgServiceMs),
+  ratings: { count: r.ratingCount, average: score(r.avgRating), poor: r.poorRatings },
+});
+const nothingServed: ServedByRow = { served: 0, avgServiceMs: null, ratingCount: 0, avgRating: null, poorRatings: 0 };
+
+/** Every day of [from, to] (zeros where the hall issued nothing), and per counter, staff and service over the range. */
+export function historyStats(hall: HallFile, history: TicketHistory, from: string, to: string) {
+  const byDay = new Map(history.days(from, to).map((d) => [d.day, d]));
+  const p90 = history.p90WaitMs(from, to);
+  const days = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const d = byDay.get(day);
+    days.push({
+      day,
+      issued: d?.issued ?? 0,
+      served: d?.served ?? 0,
+      noShow: d?.noShow ?? 0,
+      cancelledOrExpired: d?.cancelledOrExpired ?? 0,
+      avgWaitMinutes: minutes(d?.avgWaitMs ?? null),
+      p90WaitMinutes: minutes(p90.get(day) ?? null),
+      avgServiceMinutes: minutes(d?.avgServiceMs ?? null),
+      outOfTurnCalls: d?.outOfTurnCalls ?? 0,
+      ratings: { count: d?.ratingCount ?? 0, average: score(d?.avgRating ?? null) },
+    });
+  }
+
+  // The hall's counters and services in its order, each listed even when idle; ids since removed from the hall file follow.
+  const counterRows = new Map(history.counters(from, to).map((r) => [r.counterId, r]));
+  const counterIds = [...new Set([...hall.counters.map((x) => x.id), ...counterRows.keys()])];
+  const perCounter = counterIds.map((id) => ({
+    counterId: id,
+    name: hall.counters.find((x) => x.id === id)?.name ?? null,
+    ...servedBy(counterRows.get(id) ?? nothingServed),
+  }));
+
+  const perStaff = history.staff(from, to).map((r) => ({ staffId: r.staffId, name: r.name, ...servedBy(r) }));
+
+  const serviceRows = new Map(history.services(from, to).map((r) => [r.serviceId, r]));
+  const serviceIds = [...new Set([...hall.services.map((x) => x.id), ...serviceRows.keys()])];
+  const perService = serviceIds.map((id) => {
+    const r = serviceRows.get(id);
+    const def = hall.services.find((x) => x.id === id);
+    return {
+      serviceId: id,
+      prefix: def?.prefix ?? null,
+      name: def?.name ?? null,
+      nameEn: def?.nameEn ?? null,
+      issued: r?.issued ?? 0,
+      served: r?.served ?? 0,
+      avgWaitMinutes: minutes(r?.avgWaitMs ?? null),
+    };
+  });
+
+  return { days, perCounter, perStaff, perService };
 }
 
 const avg = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length / MIN) * 10) / 10 : null);

@@ -15,7 +15,7 @@ export class TicketProjection {
       status: db.prepare(`UPDATE tickets SET status=? WHERE id=?`),
       started: db.prepare(`UPDATE tickets SET status='serving', started_at=? WHERE id=?`),
       finished: db.prepare(`UPDATE tickets SET status='done', finished_at=? WHERE id=?`),
-      transferred: db.prepare(`UPDATE tickets SET status='waiting', service_id=?, counter_id=NULL WHERE id=?`),
+      transferred: db.prepare(`UPDATE tickets SET status='waiting', service_id=?, counter_id=NULL, out_of_turn=NULL WHERE id=?`),
       rated: db.prepare(`UPDATE tickets SET rating=? WHERE id=?`),
     };
   }

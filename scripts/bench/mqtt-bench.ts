@@ -67,7 +67,21 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
     // The server's call: request sent → every device has the new number.
     const callSamples: number[] = [];
     for (let k = 0; k < calls; k++) {
-      if (k > 0) await api('POST', '/api/v1/counters/1/start', {}, manager);
+      if (k > 0) {
+        // Untimed: start the called ticket and let its state reach every device, so no earlier fan-out is still in
+        // flight when the call is timed (the baseline's publishes don't overlap either).
+        const seenServing = new Set<number>();
+        const served = new Promise<void>((resolve) => {
+          onMessage = (i, topic, payload) => {
+            if (topic !== t.counterState('1') || JSON.parse(payload.toString()).ticketStatus !== 'serving') return;
+            seenServing.add(i);
+            if (seenServing.size === devices) resolve();
+          };
+        });
+        await api('POST', '/api/v1/counters/1/start', {}, manager);
+        await Promise.race([served, sleep(5000)]);
+        await sleep(20);
+      }
       let expected = '';
       const got = new Set<number>();
       const started = performance.now();
@@ -87,9 +101,12 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
     }
 
     // Baseline: a bare publish through the same broker to the same subscribers.
-    const raw = mqtt.connect(url, { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(dataDir), clientId: 'bench-raw' });
+    const raw = mqtt.connect(url, { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(dataDir), clientId: `${SERVER_MQTT_USERNAME}-bench` });
     clients.push(raw);
-    await new Promise((r) => raw.once('connect', r));
+    await new Promise((resolve, reject) => {
+      raw.once('connect', resolve);
+      raw.once('error', reject);
+    });
     const rawSamples: number[] = [];
     for (let k = 0; k < calls; k++) {
       const got = new Set<number>();

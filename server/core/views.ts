@@ -94,9 +94,17 @@ export function appointmentView(a: Appointment) {
   };
 }
 
-export function emergencyView(e: EmergencyState | null) {
+/** The active playbook; the manager's free-text note only for staff (the public board shows the banner). */
+export function emergencyView(e: EmergencyState | null, audience: Audience = 'public') {
   if (!e) return null;
-  return { playbookId: e.playbookId, name: e.name, banner: e.banner ?? null, issuing: e.issuing, activatedAt: iso(e.activatedAt), note: e.note };
+  return {
+    playbookId: e.playbookId,
+    name: e.name,
+    banner: e.banner ?? null,
+    issuing: e.issuing,
+    activatedAt: iso(e.activatedAt),
+    note: audience === 'staff' ? e.note : undefined,
+  };
 }
 
 export function callView(hall: HallFile, c: Call) {
@@ -161,7 +169,7 @@ export function hallView(hall: HallFile, state: HallState, now: number, alwaysOp
       deadlineWorkdays: s.deadlineWorkdays ?? null,
     })),
     counters: counterViews(hall, state, audience),
-    emergency: emergencyView(state.emergency),
+    emergency: emergencyView(state.emergency, audience),
     recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hall, c)),
   };
 }
@@ -206,7 +214,7 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       return { ...base, counterId, status, pauseReason: pauseReason ?? null, change, staffName: withIds ? (staffName ?? null) : null };
     }
     case 'emergency.changed':
-      return { ...base, active: emergencyView(e.data.active), previous: e.data.previous ?? null };
+      return { ...base, active: emergencyView(e.data.active, audience), previous: e.data.previous ?? null };
     case 'hall.day_started':
       return { ...base, day: e.data.day };
     case 'appointment.created':

@@ -56,6 +56,9 @@ export class HallDevices implements DeviceRegistry {
     this.outbox = new CommandOutbox(o.db, o.link, this.t, { retryMs: o.retryMs });
     this.outbox.isOnline = (id) => this.directory.get(id)?.online ?? false;
     this.outbox.onFaulty = (id) => this.markFaulty(id, true);
+    this.outbox.onRefused = (deviceId, name, payload, error) => {
+      if (name === 'print') this.printing.onPrintRefused(deviceId, payload, error);
+    };
     this.outbox.onAcked = (id) => {
       if (this.directory.get(id)?.faulty) this.markFaulty(id, false);
     };

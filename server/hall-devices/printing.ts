@@ -20,6 +20,7 @@ const PRINT_TTL_MS = 3 * 60_000;
 
 export class TicketPrinting {
   private readonly decisions = new Map<string, PrintDecision>();
+  private readonly refusedBy = new Map<string, string[]>();
 
   constructor(
     private readonly hall: HallService,
@@ -28,9 +29,9 @@ export class TicketPrinting {
     private readonly publicUrl: () => string,
   ) {}
 
-  /** Picks the printer for a kiosk: its own when healthy, else any healthy one. */
-  choosePrinter(kioskId: string): PrintDecision {
-    const printers = this.directory.ofKind('printer');
+  /** Picks the printer for a kiosk: its own when healthy, else any healthy one (never one in `exclude`). */
+  choosePrinter(kioskId: string, exclude: string[] = []): PrintDecision {
+    const printers = this.directory.ofKind('printer').filter((p) => !exclude.includes(p.id));
     const own = printers.filter((p) => p.kioskId === kioskId);
     const healthyOwn = own.find((p) => !printerProblem(p));
     if (healthyOwn) return { printerId: healthyOwn.id, fallback: false };
@@ -61,6 +62,19 @@ export class TicketPrinting {
     this.outbox.send(printerId, 'print', { ticketId, escpos: escpos.toString('base64') }, PRINT_TTL_MS);
   }
 
+  /** A printer refused a job (paper out, cover open): print it on another healthy printer, if there is one. */
+  onPrintRefused(printerId: string, payload: Record<string, unknown>, error: string): void {
+    const ticketId = String(payload.ticketId ?? '');
+    const ticket = this.hall.state.tickets.get(ticketId);
+    const kioskId = this.directory.get(printerId)?.kioskId ?? '';
+    if (!ticket) return;
+    const tried = [...(this.refusedBy.get(ticketId) ?? []), printerId];
+    this.refusedBy.set(ticketId, tried);
+    const decision = this.choosePrinter(kioskId, tried);
+    this.remember(ticketId, { ...decision, fallback: true, reason: `${printerId}: ${error}` });
+    if (decision.printerId) this.outbox.send(decision.printerId, 'print', { ticketId, escpos: payload.escpos }, PRINT_TTL_MS);
+  }
+
   /** What happened to a ticket's print job, for the kiosk's answer. */
   decisionFor(ticketId: string): PrintDecision | undefined {
     return this.decisions.get(ticketId);
@@ -69,5 +83,6 @@ export class TicketPrinting {
   private remember(ticketId: string, d: PrintDecision): void {
     this.decisions.set(ticketId, d);
     if (this.decisions.size > 500) this.decisions.delete(this.decisions.keys().next().value!);
+    if (this.refusedBy.size > 500) this.refusedBy.delete(this.refusedBy.keys().next().value!);
   }
 }

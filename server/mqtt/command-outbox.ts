@@ -32,6 +32,8 @@ export class CommandOutbox {
   /** Called when a device failed to ack a command after every retry. */
   onFaulty?: (deviceId: string) => void;
   onAcked?: (deviceId: string) => void;
+  /** Called when a device refused a command for good (e.g. a printer out of paper): the work may go elsewhere. */
+  onRefused?: (deviceId: string, name: CommandName, payload: Record<string, unknown>, error: string) => void;
   /** Devices known to be offline keep their commands until they return (or the commands expire). */
   isOnline: (deviceId: string) => boolean = () => true;
 
@@ -47,6 +49,7 @@ export class CommandOutbox {
     this.stmts = {
       insert: db.prepare('INSERT INTO device_commands (id, device_id, name, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       sent: db.prepare('UPDATE device_commands SET attempts = attempts + 1, last_sent_at = ? WHERE id = ?'),
+      get: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE id = ? AND device_id = ?'),
       ack: db.prepare('UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ? AND device_id = ? AND acked_at IS NULL'),
       due: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND (last_sent_at IS NULL OR last_sent_at <= ?)'),
       pendingFor: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND device_id = ?'),
@@ -76,10 +79,23 @@ export class CommandOutbox {
     return id;
   }
 
+  /**
+   * A device's answer. A failure that may pass (printer unreachable, speaker queue full, device restarting) keeps the
+   * command open, so it is sent again; any other ends it, and `onRefused` may send the work elsewhere.
+   */
   ack(deviceId: string, id: string, ok: boolean, error?: string): void {
+    if (!ok && isRetryable(error)) {
+      log.info('device will be asked again', { deviceId, id, error });
+      return;
+    }
+    const row = ok ? undefined : (this.stmts.get.get(id, deviceId) as Row | undefined);
     const changed = this.stmts.ack.run(this.clock(), ok ? 'ok' : `error: ${error ?? 'unknown'}`, id, deviceId).changes;
-    if (changed) this.onAcked?.(deviceId);
-    if (changed && !ok) log.warn('device reported a failed command', { deviceId, id, error });
+    if (!changed) return;
+    this.onAcked?.(deviceId);
+    if (!ok) {
+      log.warn('device refused a command', { deviceId, id, error });
+      if (row) this.onRefused?.(deviceId, row.name, JSON.parse(row.payload), error ?? 'unknown');
+    }
   }
 
   /** Sends again every open command of one device (it just came online). */
@@ -126,4 +142,9 @@ export class CommandOutbox {
     this.stmts.sent.run(this.clock(), row.id);
     this.link.publish(this.t.deviceCmd(row.device_id, row.name), row.payload, { qos: 1, retain: false });
   }
+}
+
+/** Failures a later try may not meet (the bridge's error words, see docs/devices.md). */
+export function isRetryable(error: string | undefined): boolean {
+  return /^(offline|queue-full|stopped|transport closed)/.test(error ?? '');
 }

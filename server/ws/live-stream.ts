@@ -11,7 +11,7 @@ import { audienceOf, hallView, streamEvent, ticketView, type Audience } from '..
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
 import { bearerToken } from '../http/middleware/auth.js';
-import type { EventMessage, SnapshotMessage } from './messages.js';
+import type { EventMessage, HeartbeatMessage, SnapshotMessage } from './messages.js';
 
 export interface LiveStreamOptions {
   /** Recent events kept for resuming clients. */
@@ -19,6 +19,8 @@ export interface LiveStreamOptions {
   /** A client whose unsent data passes this many bytes is dropped. */
   maxBufferedBytes?: number;
   heartbeatMs?: number;
+  /** How often every client gets `{type:'heartbeat', seq}`, so a screen notices a silently dead connection. */
+  liveSignalMs?: number;
 }
 
 interface Client {
@@ -36,6 +38,7 @@ export class LiveStream {
   private readonly ringSize: number;
   private readonly maxBuffered: number;
   private heartbeat?: NodeJS.Timeout;
+  private liveSignal?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -58,12 +61,18 @@ export class LiveStream {
     server.on('upgrade', this.onUpgrade);
     this.heartbeat = setInterval(() => this.checkAlive(), this.opts.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
+    this.liveSignal = setInterval(() => {
+      const msg = JSON.stringify({ type: 'heartbeat', seq: this.hall.log.streamSeq } satisfies HeartbeatMessage);
+      for (const c of this.clients) this.send(c, msg);
+    }, this.opts.liveSignalMs ?? 20_000);
+    this.liveSignal.unref();
   }
 
   stop(server?: Server): void {
     this.unsubscribe?.();
     if (server && this.onUpgrade) server.off('upgrade', this.onUpgrade);
     clearInterval(this.heartbeat);
+    clearInterval(this.liveSignal);
     for (const c of this.clients) c.ws.close(1001, 'server shutting down');
     this.clients.clear();
     this.wss.close();

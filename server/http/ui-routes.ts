@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import { projectRoot } from '../config/project-root.js';
 import type { ApiDeps } from './deps.js';
 import type { AppEnv } from './middleware/auth.js';
-import { StaticFiles, type StaticFile } from './static-files.js';
+import { safeSegments, StaticFiles, type StaticFile } from './static-files.js';
 
 /** Each screen's route and its page in ui/static/. */
 const SCREENS: ReadonlyArray<[route: string, page: string]> = [
@@ -59,7 +59,10 @@ export function mountUi(app: Hono<AppEnv>, deps: ApiDeps, files = new StaticFile
   app.get('/ui/*', (c) => {
     const rest = c.req.path.slice('/ui/'.length);
     const versioned = /^v\/[0-9a-f]{12}\/(.+)$/.exec(rest);
-    const file = files.asset(versioned ? versioned[1] : rest);
+    const rel = versioned ? versioned[1] : rest;
+    // Pages only at their screen routes, with the page headers (CSP, no framing): never as plain files here.
+    if (isPage(rel)) return c.text('Not found', 404);
+    const file = files.asset(rel);
     if (!file) return c.text('Not found', 404);
     return send(c, file, versioned ? YEAR : 'no-cache', { 'x-content-type-options': 'nosniff' });
   });
@@ -75,6 +78,12 @@ function send(c: Context<AppEnv>, file: StaticFile, cacheControl: string, extra:
   const body = gzip ? file.gzip! : file.body;
   headers['content-length'] = String(body.byteLength);
   return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
+}
+
+/** Whether a /ui/ path names an HTML page, judged on the name as the file lookup decodes it (any case). */
+function isPage(relPath: string): boolean {
+  const segments = safeSegments(relPath);
+  return segments !== undefined && /\.html?$/i.test(segments[segments.length - 1]);
 }
 
 function acceptsGzip(header: string | undefined): boolean {

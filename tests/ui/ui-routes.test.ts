@@ -25,6 +25,18 @@ function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ s
   });
 }
 
+function rawHead(path: string): Promise<number> {
+  const url = new URL(hall.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: 'HEAD' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 beforeAll(async () => {
   ensureUiBuilt();
   hall = await startTestHall();
@@ -103,6 +115,21 @@ describe('screen routes', () => {
     expect(r.status).toBe(404);
     expect(r.body.toString()).not.toContain('"name": "hallq"');
   });
+
+  it.each(['manager.html', 'kiosk.html', 'ticket.html', 'manager.HTML', 'manager%2ehtml', 'manager%2EHTML'])(
+    'serves the page %s only at its screen route (with CSP and no framing), never under /ui/',
+    async (name) => {
+      const screen = await rawGet('/manager');
+      const build = /src="\/ui\/v\/([0-9a-f]{12})\//.exec(screen.body.toString())![1];
+      for (const path of [`/ui/${name}`, `/ui/v/${build}/${name}`, `/ui/v/000000000000/${name}`]) {
+        const r = await rawGet(path);
+        expect(r.status, path).toBe(404);
+        expect(r.body.toString(), path).not.toContain('<html');
+        const head = await rawHead(path);
+        expect(head, path).toBe(404);
+      }
+    },
+  );
 
   it('tells the hall board which speakers announce calls (ids and state only)', async () => {
     await hall.device('speaker-1', 'speaker', { counterId: '3' });

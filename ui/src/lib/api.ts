@@ -36,16 +36,18 @@ export class Api {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let res: Response;
+    let text: string;
     const sentAt = Date.now();
+    // The timeout covers the whole exchange, body included: a response whose body stalls fails like one that never came.
     try {
       res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: ctrl.signal, cache: 'no-store' });
+      noteServerDate(res.headers.get('date'), sentAt);
+      text = await res.text();
     } catch {
       throw new ApiFailure(0, 'NETWORK', 'the server cannot be reached');
     } finally {
       clearTimeout(timer);
     }
-    noteServerDate(res.headers.get('date'), sentAt);
-    const text = await res.text();
     let data: any = null;
     try {
       data = text ? JSON.parse(text) : null;

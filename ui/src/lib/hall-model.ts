@@ -89,6 +89,8 @@ export class HallModel {
   private refreshTimer?: number;
   private refreshing = false;
   private refreshAgain = false;
+  /** A refresh must replace the whole view (a new hall day): kept until a refresh that does so succeeds. */
+  private refreshEverything = false;
 
   constructor(
     private readonly api: Api,
@@ -203,16 +205,20 @@ export class HallModel {
 
   /** Refetches GET /hall soon; takes services and issuing from it (or everything after a new hall day). */
   scheduleRefresh(delay = 250, everything = false): void {
+    // A later, plainer request never cancels a wanted full refresh: the flag stays until one runs.
+    if (everything) this.refreshEverything = true;
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh(everything), delay) as unknown as number;
+    this.refreshTimer = setTimeout(() => void this.refresh(), delay) as unknown as number;
   }
 
-  private async refresh(everything: boolean): Promise<void> {
+  private async refresh(): Promise<void> {
     if (this.refreshing) {
       this.refreshAgain = true;
       return;
     }
     this.refreshing = true;
+    const everything = this.refreshEverything;
+    this.refreshEverything = false;
     try {
       const fresh = await this.api.get<HallView>('/hall');
       if (!this.view || everything) this.view = fresh;
@@ -223,7 +229,8 @@ export class HallModel {
       }
       this.emit({ kind: 'refresh' });
     } catch {
-      /* the next event or the minute timer tries again */
+      // The next event or the minute timer tries again, still replacing everything if that was wanted.
+      if (everything) this.refreshEverything = true;
     } finally {
       this.refreshing = false;
       if (this.refreshAgain) {

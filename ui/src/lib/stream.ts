@@ -1,7 +1,10 @@
 /**
  * The live stream (GET /ws): a snapshot, then events in seq order. A gap or a dropped connection reconnects with
  * `?since=<last seq>`, so the server replays what was missed (or sends a fresh snapshot when that is too old).
+ * The server sends `{type:'heartbeat'}` every 20 s: a connection silent for longer than SILENCE_MS is taken for dead
+ * (a cable pulled, a NAT that forgot us) and replaced, with the offline banner up until the new one opens.
  */
+import { now } from './format.js';
 
 export type StreamStatus = 'connecting' | 'live' | 'offline';
 
@@ -18,12 +21,26 @@ export interface StreamHandlers {
 }
 
 const MAX_BACKOFF_MS = 8000;
+/** Two missed heartbeats and then some: no message for this long means the connection is dead. */
+const SILENCE_MS = 45_000;
+/** An event older than this when it arrives is history (replayed after a reconnect), not news. */
+export const LIVE_EVENT_MAX_AGE_MS = 30_000;
+
+/**
+ * Whether an event is news: true unless its time (`at`) is more than 30 s behind now by the server's clock, as for
+ * events replayed after a reconnect. Screens apply every event, but only news is announced, asked about or toasted.
+ */
+export function isLiveEvent(event: StreamEvent, at = now()): boolean {
+  const t = event.at ? Date.parse(event.at) : NaN;
+  return !Number.isFinite(t) || at - t <= LIVE_EVENT_MAX_AGE_MS;
+}
 
 export class LiveStream {
   private ws?: WebSocket;
   private seq: number | null = null;
   private backoff = 400;
   private timer?: number;
+  private silenceTimer?: number;
   private closed = false;
   private status: StreamStatus = 'connecting';
 
@@ -51,6 +68,7 @@ export class LiveStream {
   stop(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.silenceTimer);
     this.ws?.close();
   }
 
@@ -79,6 +97,7 @@ export class LiveStream {
       return;
     }
     this.ws = ws;
+    this.heard(ws); // also bounds a connection attempt that never opens
     ws.onopen = () => {
       this.backoff = 400;
       // A resume that has nothing to replay sends nothing: we are live as soon as the socket opens.
@@ -88,6 +107,7 @@ export class LiveStream {
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = undefined;
+      clearTimeout(this.silenceTimer);
       if (!this.closed) {
         this.setStatus('offline');
         this.reconnectSoon();
@@ -96,14 +116,36 @@ export class LiveStream {
     ws.onerror = () => ws.close();
   }
 
+  /** A sign of life on `ws` (any message, or the attempt to connect): restarts the silence watchdog. */
+  private heard(ws: WebSocket): void {
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => {
+      if (ws !== this.ws || this.closed) return;
+      // Silent too long: drop it without waiting for a close handshake that may never come, and resume from our seq.
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try {
+        ws.close();
+      } catch {
+        /* already closing */
+      }
+      this.ws = undefined;
+      this.setStatus('offline');
+      this.reconnectSoon(0);
+    }, SILENCE_MS) as unknown as number;
+  }
+
   private receive(ws: WebSocket, data: unknown): void {
-    if (ws !== this.ws || typeof data !== 'string') return;
+    if (ws !== this.ws) return;
+    this.heard(ws);
+    if (typeof data !== 'string') return;
     let msg: any;
     try {
       msg = JSON.parse(data);
     } catch {
       return;
     }
+    // A heartbeat only says the connection is alive; its seq (the stream's head) is never a gap to fill.
+    if (msg.type === 'heartbeat') return;
     if (msg.type === 'snapshot') {
       this.seq = msg.seq;
       this.setStatus('live');

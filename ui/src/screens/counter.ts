@@ -9,7 +9,7 @@ import { elapsed, minutesSince, num, setTimeZone, time } from '../lib/format.js'
 import type { HallView, ServiceView } from '../lib/hall-model.js';
 import { addStrings, counterName, errorText, onLangChange, serviceName, t } from '../lib/i18n.js';
 import { staffLogin, staffLogout } from '../lib/login.js';
-import { LiveStream } from '../lib/stream.js';
+import { isLiveEvent, LiveStream } from '../lib/stream.js';
 import { clock, connectionBanner, langButton, openDialog, toast } from '../lib/ui.js';
 import { CONSOLE_EN, CONSOLE_ZH } from './counter-strings.js';
 
@@ -593,7 +593,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
       onEvent: (e) => {
         if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'appointment.checked_in') refreshSoon();
         if ((e.type === 'ticket.finished' || e.type === 'ticket.no_show' || e.type === 'evaluation.recorded') && (!e.counterId || e.counterId === counterId)) figuresSoon();
-        if (e.type === 'evaluation.recorded' && e.counterId === counterId) toast(t('c.rated', { score: e.score }), 'ok');
+        if (e.type === 'evaluation.recorded' && e.counterId === counterId && isLiveEvent(e)) toast(t('c.rated', { score: e.score }), 'ok');
       },
       onStatus: (s) => conn.set(s),
     },

@@ -9,6 +9,7 @@ import { setTimeZone, time } from '../lib/format.js';
 import { HallModel, type CallView, type CounterView, type HallView } from '../lib/hall-model.js';
 import { addStrings, t } from '../lib/i18n.js';
 import { Announcer, callText, speechLanguages } from '../lib/speech.js';
+import { isLiveEvent } from '../lib/stream.js';
 import { brand, clock, connectionBanner } from '../lib/ui.js';
 
 addStrings(
@@ -283,8 +284,11 @@ model.onChange((change) => {
       const key = call ? `${call.number}|${call.at}` : '';
       if (call && key !== lastCallKey) {
         lastCallKey = key;
-        highlight();
-        announce(call, view.languages);
+        // A call replayed after a reconnect is shown, but not flashed or spoken: those people have long been called.
+        if (isLiveEvent(ev)) {
+          highlight();
+          announce(call, view.languages);
+        }
       }
     } else if (ev.type === 'device.status' && ev.kind === 'speaker') {
       const s = speakers.find((x) => x.id === ev.deviceId);

@@ -14,6 +14,8 @@ import { KIOSK_EN, KIOSK_ZH } from './kiosk-strings.js';
 addStrings(KIOSK_ZH, KIOSK_EN);
 
 const IDLE_MS = 45_000;
+/** The ticket preview is a nicety: without it in this time, the number is shown on its own. */
+const PREVIEW_TIMEOUT_MS = 5000;
 const DONE_SECONDS = 20;
 const ELDERLY_AGE = 70;
 const PRIORITY_REASONS = ['elderly', 'disabled', 'pregnant', 'infant', 'military', 'other'] as const;
@@ -50,6 +52,11 @@ const state = {
 let dialog: DialogHandle | null = null;
 let doneTimer: number | undefined;
 let ticketBlobUrl: string | null = null;
+/**
+ * Which visitor's turn it is: bumped whenever the kiosk goes back to the start. A request begun for one visitor (take a
+ * number, check in) is dropped if its answer comes after that, so the next visitor never sees someone else's ticket.
+ */
+let visit = 0;
 
 if (!token) setupNeeded(app, t('kiosk.device'));
 else start(token);
@@ -160,6 +167,8 @@ function start(token: string): void {
   }
 
   function goHome(resetPrefs = false): void {
+    visit++;
+    state.busy = false; // whatever was in flight belongs to the last visitor: the next one can take a number at once
     dialog?.close();
     dialog = null;
     state.service = null;
@@ -332,6 +341,7 @@ function start(token: string): void {
   async function issue(): Promise<void> {
     const s = state.service;
     if (!s || state.busy) return;
+    const mine = visit;
     state.busy = true;
     setBusy(true);
     try {
@@ -342,12 +352,14 @@ function start(token: string): void {
         body.priorityReason = KIOSK_ZH[`reason.${state.reason}`];
       }
       const r = await api.post<{ ticket: IssuedTicket }>('/tickets', body);
-      await showTicket(r.ticket);
+      await showTicket(r.ticket, mine);
     } catch (err) {
-      refusal(err);
+      if (mine === visit) refusal(err);
     } finally {
-      state.busy = false;
-      setBusy(false);
+      if (mine === visit) {
+        state.busy = false;
+        setBusy(false);
+      }
     }
   }
 
@@ -515,30 +527,43 @@ function start(token: string): void {
 
   async function checkin(body: { code?: string; idNumber?: string }): Promise<void> {
     if (state.busy) return;
+    const mine = visit;
     state.busy = true;
     setBusy(true);
     try {
       const r = await api.post<{ ticket: IssuedTicket; late: boolean }>('/appointments/check-in', body);
-      await showTicket({ ...r.ticket, late: r.late });
+      await showTicket({ ...r.ticket, late: r.late }, mine);
     } catch (err) {
-      refusal(err);
+      if (mine === visit) refusal(err);
     } finally {
-      state.busy = false;
-      setBusy(false);
+      if (mine === visit) {
+        state.busy = false;
+        setBusy(false);
+      }
     }
   }
 
   // ---- done: the number and the ticket preview -----------------------------------------------------------------
 
-  async function showTicket(ticket: IssuedTicket): Promise<void> {
-    state.ticket = ticket;
+  /** Shows the visitor's number, unless the kiosk has gone back to the start (a new visit) since `forVisit` began. */
+  async function showTicket(ticket: IssuedTicket, forVisit: number): Promise<void> {
+    if (forVisit !== visit) return;
     // The same SVG as the paper ticket, fetched with the kiosk's token so it carries the verify code as printed.
+    let blob: Blob | null = null;
     try {
-      const res = await fetch(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/ticket.svg`, { headers: { authorization: `Bearer ${token}` } });
-      if (res.ok) ticketBlobUrl = URL.createObjectURL(await res.blob());
+      const res = await fetch(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/ticket.svg`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
+        cache: 'no-store',
+      });
+      if (res.ok) blob = await res.blob();
     } catch {
-      ticketBlobUrl = null;
+      blob = null; // slow or unreachable: show the number without the preview
     }
+    if (forVisit !== visit) return; // too late: another visitor is at the kiosk now
+    state.ticket = ticket;
+    if (ticketBlobUrl) URL.revokeObjectURL(ticketBlobUrl);
+    ticketBlobUrl = blob ? URL.createObjectURL(blob) : null;
     go('done');
     let left = DONE_SECONDS;
     doneTimer = setInterval(() => {

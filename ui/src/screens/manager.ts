@@ -10,6 +10,7 @@ import { aboutMinutes, num, setTimeZone, time } from '../lib/format.js';
 import { HallModel, type HallView } from '../lib/hall-model.js';
 import { addStrings, counterName, onLangChange, serviceName, t } from '../lib/i18n.js';
 import { staffLogin, staffLogout } from '../lib/login.js';
+import { isLiveEvent } from '../lib/stream.js';
 import { clock, connectionBanner, langButton, toast } from '../lib/ui.js';
 import { auditPanel, devicesPanel, emergencyPanel, followupsPanel, staffPanel, type Device, type FollowUp, type ManagerContext } from './manager-admin.js';
 import { MANAGER_EN, MANAGER_ZH } from './manager-strings.js';
@@ -223,7 +224,8 @@ function start(session: StaffSession): void {
         feed.unshift({ counterId: e.counterId, score: e.score, at: e.at ?? new Date().toISOString() });
         feed.splice(12);
         const label = t(`level.${e.score}`);
-        toast(`${counterName(model.counter(e.counterId), e.counterId)} · ${label}`, e.score <= 2 ? 'error' : 'ok');
+        // The feed lists ratings replayed after a reconnect too; only new ones pop up.
+        if (isLiveEvent(e)) toast(`${counterName(model.counter(e.counterId), e.counterId)} · ${label}`, e.score <= 2 ? 'error' : 'ok');
       }
       if (e.type === 'followup.opened' || e.type === 'followup.answered') void loadFollowUps();
       if (e.type === 'device.status') void loadDevices();

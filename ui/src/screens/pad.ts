@@ -6,6 +6,7 @@ import { Api, ApiFailure, deviceToken } from '../lib/api.js';
 import { $, fill, h, pathParam, setText, svg } from '../lib/dom.js';
 import { setTimeZone } from '../lib/format.js';
 import { HallModel } from '../lib/hall-model.js';
+import { isLiveEvent } from '../lib/stream.js';
 import { addStrings, counterName, errorText, serviceName, t } from '../lib/i18n.js';
 import { brand, clock, connectionBanner, setupNeeded, toast } from '../lib/ui.js';
 
@@ -192,7 +193,8 @@ function start(token: string): void {
   }
 
   model.onChange((c) => {
-    if (c.kind === 'event' && c.event.type === 'ticket.finished' && c.event.counterId === counterId && c.event.ticket?.id) {
+    // Only a ticket finished just now: one replayed after a reconnect belongs to a visitor who has left.
+    if (c.kind === 'event' && c.event.type === 'ticket.finished' && c.event.counterId === counterId && c.event.ticket?.id && isLiveEvent(c.event)) {
       ask({ id: c.event.ticket.id, number: c.event.ticket.number, serviceId: c.event.ticket.serviceId });
       return;
     }

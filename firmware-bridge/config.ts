@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { PRESS_BUTTONS } from '../devices/protocol/mqtt-topics.js';
 import { describeZodError } from '../devices/protocol/mqtt-schemas.js';
+import { playCommandProblem } from './speaker/speech.js';
 
 const pin = z.number().int().min(0).max(4095);
 const level = z.union([z.literal(0), z.literal(1)]);
@@ -46,15 +47,19 @@ export const deviceGpioSchema = z.object({
 });
 export type DeviceGpioConfig = z.infer<typeof deviceGpioSchema>;
 
+/** A print fails (`offline: write timeout`) once the printer took no byte for this long; the connection is dropped. */
+const writeTimeoutMs = z.number().int().min(100).default(10_000);
+
 export const printerTransportSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('tcp'),
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).default(9100),
     connectTimeoutMs: z.number().int().min(100).default(3_000),
+    writeTimeoutMs,
   }),
   /** A device path such as /dev/usb/lp0 or /dev/ttyUSB0 (configure a tty's speed with stty first). */
-  z.object({ type: z.literal('file'), path: z.string().min(1) }),
+  z.object({ type: z.literal('file'), path: z.string().min(1), writeTimeoutMs }),
 ]);
 export type PrinterTransportConfig = z.infer<typeof printerTransportSchema>;
 
@@ -66,8 +71,10 @@ export const ledAdapterSchema = z.discriminatedUnion('type', [
     encoding: z.enum(['gb18030', 'utf8']).default('gb18030'),
     /** Form feed (clear) before the text (default) or after it, as the board expects. */
     formFeed: z.enum(['before', 'after']).default('before'),
-    /** If set, `stty -F <path> <baudRate> raw -echo` runs before the port is opened. */
+    /** If set, `stty -F <path> <baudRate> raw -echo clocal` runs before the port is opened. */
     baudRate: z.number().int().positive().optional(),
+    /** A frame fails (`offline: write timeout`) once the board took no byte for this long; the port is closed. */
+    writeTimeoutMs: z.number().int().min(100).default(5_000),
   }),
   z.object({ type: z.literal('console') }),
   /** Records frames in memory (demos, tests). */
@@ -94,8 +101,18 @@ export const deviceSchema = z.discriminatedUnion('kind', [
   z.object({
     ...deviceCommon,
     kind: z.literal('speaker'),
-    /** Program and arguments (no shell); `{text}`, `{lang}`, `{voice}` are replaced. Default: espeak-ng. */
-    playCommand: z.array(z.string()).min(1).optional(),
+    /**
+     * Program and arguments (no shell); `{text}`, `{lang}`, `{voice}` are replaced. Default: espeak-ng. The text comes
+     * from hall data, so `{text}` must be a whole argument and never reach a shell or an interpreter's `-c`/`-e`.
+     */
+    playCommand: z
+      .array(z.string())
+      .min(1)
+      .superRefine((template, ctx) => {
+        const problem = playCommandProblem(template);
+        if (problem) ctx.addIssue({ code: 'custom', path: problem.index === undefined ? [] : [problem.index], message: problem.message });
+      })
+      .optional(),
     /** Record announcements instead of speaking (demos). */
     simulate: z.boolean().default(false),
     /** espeak-ng speed, words per minute. */

@@ -11,6 +11,8 @@ export class DeviceHost {
   readonly link: DeviceLink;
   private readonly commandLog: CommandLog;
   private readonly started: DeviceDriver[] = [];
+  /** Set first thing in stop(): commands arriving from then on are neither run nor acked (the server resends them). */
+  private stopping = false;
 
   constructor(
     readonly id: string,
@@ -39,8 +41,13 @@ export class DeviceHost {
     this.link.start();
   }
 
-  /** Stops the drivers in reverse order, then says `offline` and disconnects. */
+  /**
+   * Stops the drivers in reverse order, then says `offline` and disconnects. The link stays subscribed until the end,
+   * so commands may still arrive: they are left unacked (not refused with `unsupported-command`), and the server
+   * resends them to the next bridge process. Commands already running finish and are acked as usual.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const driver of this.started.splice(0).reverse()) {
       await driver.stop().catch((err: Error) => this.log.warn(`${driver.name} stop: ${err.message}`));
     }
@@ -48,6 +55,10 @@ export class DeviceHost {
   }
 
   private async handleCommand(name: string, payload: Buffer): Promise<void> {
+    if (this.stopping) {
+      this.log.debug(`cmd/${name} while stopping: not run, not acked (the server resends it)`);
+      return;
+    }
     const id = commandId(payload);
     if (!id) {
       this.log.warn(`cmd/${name} without an id: dropped`);
@@ -76,7 +87,7 @@ export class DeviceHost {
   }
 
   private async handleDesired(payload: Buffer): Promise<void> {
-    if (payload.length === 0) return;
+    if (payload.length === 0 || this.stopping) return;
     let value: unknown;
     try {
       value = JSON.parse(payload.toString('utf8'));

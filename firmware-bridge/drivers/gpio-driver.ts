@@ -15,6 +15,7 @@ export class GpioDriver implements DeviceDriver {
   private readonly outputs = new Map<string, { config: GpioOutputConfig; line: GpioOutput; pulse?: NodeJS.Timeout }>();
   private inside = 0;
   private ctx: DriverContext | undefined;
+  private stopped = false;
 
   constructor(
     private readonly backend: GpioBackend,
@@ -24,35 +25,49 @@ export class GpioDriver implements DeviceDriver {
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
+    this.stopped = false;
     for (const output of this.config.outputs) {
       const physical = output.activeLow ? invert(output.initial) : output.initial;
       this.outputs.set(output.name, { config: output, line: this.backend.output(output.pin, physical) });
     }
     for (const input of this.config.inputs) {
-      // Momentary contacts start "released", so a press is only a press after a release; level inputs report their
-      // first settled level too.
+      // Every input starts unknown: its first settled level is only the baseline for momentary contacts (a button held,
+      // or an emergency button latched, while the bridge starts is no press: a press needs released → pressed), and
+      // is reported for level inputs (UPS, fire panel). If the backend could not read the level at start, its first
+      // report is an edge, so the level before it (the other one) is the baseline.
       const momentary = input.event === 'press' || input.event === 'count';
-      const debouncer = createDebouncer({
-        ms: input.debounceMs ?? this.defaultDebounceMs,
-        initial: momentary ? 0 : undefined,
-        onStable: (value, previous) => this.onInput(input, value, previous),
-      });
-      this.debouncers.push(debouncer);
-      const watch = this.backend.input(input.pin, 'both', (raw) => debouncer.push(input.activeLow ? invert(raw) : raw), {
-        bias: input.bias,
-      });
+      let debouncer: Debouncer | undefined;
+      const watch = this.backend.input(
+        input.pin,
+        'both',
+        (raw, fromEdge) => {
+          if (this.stopped) return; // a level still on its way from a closed watch
+          const value = input.activeLow ? invert(raw) : raw;
+          if (!debouncer) {
+            debouncer = createDebouncer({
+              ms: input.debounceMs ?? this.defaultDebounceMs,
+              initial: momentary && fromEdge ? invert(value) : undefined,
+              onStable: (level, previous) => this.onInput(input, level, previous),
+            });
+            this.debouncers.push(debouncer);
+          }
+          debouncer.push(value);
+        },
+        { bias: input.bias },
+      );
       this.watches.push(watch);
     }
     ctx.log.info(`gpio (${this.backend.name}): ${this.config.inputs.length} input(s), ${this.config.outputs.length} output(s)`);
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const w of this.watches.splice(0)) w.close();
     for (const d of this.debouncers.splice(0)) d.dispose();
     for (const o of this.outputs.values()) clearTimeout(o.pulse);
   }
 
-  /** `active` is the logical level (after active-low). */
+  /** `active` is the logical level (after active-low); `previous` undefined = the first level (a baseline). */
   private onInput(input: GpioInputConfig, active: Level, previous: Level | undefined): void {
     const ctx = this.ctx;
     if (!ctx) return;

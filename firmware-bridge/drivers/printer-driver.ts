@@ -19,6 +19,8 @@ export class PrinterDriver implements DeviceDriver {
   private timer: NodeJS.Timeout | undefined;
   private published: PrinterStatus | undefined;
   private stopped = false;
+  /** The last write failed (cleared by the next one that succeeds). */
+  private writeFailed = false;
 
   constructor(
     private readonly transport: PrinterTransport,
@@ -45,7 +47,8 @@ export class PrinterDriver implements DeviceDriver {
 
   /** Reads the status now and publishes it if it changed. */
   async pollStatus(): Promise<PrinterStatus> {
-    const status = await this.queue.run(() => this.readStatus());
+    // Ahead of queued tickets: behind a stuck write it waits for that write's timeout, never for the whole backlog.
+    const status = await this.queue.run(() => this.readStatus(), { first: true });
     if (!sameStatus(this.published, status) && !this.stopped) {
       this.published = status;
       this.ctx?.emit('status', status);
@@ -56,17 +59,28 @@ export class PrinterDriver implements DeviceDriver {
 
   /**
    * Writes the ticket. A printer last seen with no paper or an open cover is checked again first; if it still is,
-   * the command fails (`paper-out` / `cover-open`) and nothing is written.
+   * the command fails (`paper-out` / `cover-open`) and nothing is written. A write that fails gives
+   * `offline: <reason>` (`offline: write timeout` for a printer that stopped taking bytes). Once the driver is stopping
+   * and a write has failed, the tickets still queued fail at once with `stopped` instead of each waiting out the
+   * write timeout. These error strings are what the server sorts acks by (docs/devices.md): keep their first words.
    */
   private async print(cmd: PrintCommand): Promise<void> {
+    if (this.stopped) throw new Error('stopped');
     const bytes = Buffer.from(cmd.escpos, 'base64');
     if (this.opts.statusIntervalMs > 0 && this.blocked(this.published)) {
       const fresh = await this.pollStatus();
       const reason = this.blocked(fresh);
       if (reason) throw new Error(reason);
     }
-    await this.queue.run(() => this.transport.write(bytes)).catch((err: Error) => {
-      throw new Error(`offline: ${err.message}`);
+    await this.queue.run(async () => {
+      if (this.stopped && this.writeFailed) throw new Error('stopped');
+      try {
+        await this.transport.write(bytes);
+        this.writeFailed = false;
+      } catch (err) {
+        this.writeFailed = true;
+        throw new Error(`offline: ${(err as Error).message}`);
+      }
     });
     this.ctx?.log.info(`printed ticket ${cmd.ticketId} (${bytes.length} bytes)`);
   }

@@ -39,7 +39,7 @@ export class GpiodBackend implements GpioBackend {
     private readonly log: Logger,
   ) {}
 
-  input(pin: number, edge: Edge, onChange: (value: Level) => void, options: { bias?: Bias } = {}): Watch {
+  input(pin: number, edge: Edge, onChange: (value: Level, fromEdge?: boolean) => void, options: { bias?: Bias } = {}): Watch {
     let closed = false;
     let child: ChildProcess | undefined;
     let retry: NodeJS.Timeout | undefined;
@@ -49,7 +49,7 @@ export class GpiodBackend implements GpioBackend {
       const got = await runProgram('gpioget', gpiogetArgs(this.version, this.chip, pin, options.bias), 3_000).catch(() => undefined);
       const initial = got ? parseGpiogetOutput(got.stdout) : null;
       if (closed) return;
-      if (initial !== null) onChange(initial);
+      if (initial !== null) onChange(initial, false);
       else this.log.warn(`gpioget ${this.chip} ${pin}: no level (${got?.stderr.trim() || 'failed'})`);
 
       child = this.spawn('gpiomon', gpiomonArgs(this.version, this.chip, pin, options.bias));
@@ -57,7 +57,7 @@ export class GpiodBackend implements GpioBackend {
         const event = parseGpiomonLine(line);
         if (!event) return;
         const value = levelAfter(event.edge);
-        if (edgeMatches(edge, value)) onChange(value);
+        if (edgeMatches(edge, value)) onChange(value, true);
       });
       child.on('close', (code) => {
         if (closed) return;

@@ -42,15 +42,15 @@ export class OnoffBackend implements GpioBackend {
     private readonly log: Logger,
   ) {}
 
-  input(pin: number, edge: Edge, onChange: (value: Level) => void, options: { bias?: Bias } = {}): Watch {
+  input(pin: number, edge: Edge, onChange: (value: Level, fromEdge?: boolean) => void, options: { bias?: Bias } = {}): Watch {
     if (options.bias) this.log.warn(`gpio ${pin}: sysfs cannot set bias ${options.bias}; use a device-tree overlay or external resistor`);
     const gpio = new this.Gpio(pin, 'in', edge);
     this.claimed.add(gpio);
     const initial = gpio.readSync();
-    queueMicrotask(() => onChange(initial));
+    queueMicrotask(() => onChange(initial, false));
     gpio.watch((err, value) => {
       if (err) this.log.warn(`gpio ${pin}: ${err.message}`);
-      else onChange(value);
+      else onChange(value, true);
     });
     return {
       close: () => {

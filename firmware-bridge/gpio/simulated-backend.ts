@@ -3,7 +3,7 @@ import { edgeMatches, type Edge, type GpioBackend, type GpioOutput, type Level, 
 
 interface Listener {
   edge: Edge;
-  onChange(value: Level): void;
+  onChange(value: Level, fromEdge?: boolean): void;
 }
 
 export class SimulatedGpio implements GpioBackend {
@@ -15,7 +15,7 @@ export class SimulatedGpio implements GpioBackend {
   setInput(pin: number, value: Level): void {
     if (this.levels.get(pin) === value) return;
     this.levels.set(pin, value);
-    for (const l of this.listeners.get(pin) ?? []) if (edgeMatches(l.edge, value)) l.onChange(value);
+    for (const l of this.listeners.get(pin) ?? []) if (edgeMatches(l.edge, value)) l.onChange(value, true);
   }
 
   /** The current level of a pin (input or output); inputs start at 0. */
@@ -23,13 +23,13 @@ export class SimulatedGpio implements GpioBackend {
     return this.levels.get(pin) ?? 0;
   }
 
-  input(pin: number, edge: Edge, onChange: (value: Level) => void): Watch {
+  input(pin: number, edge: Edge, onChange: (value: Level, fromEdge?: boolean) => void): Watch {
     const listener: Listener = { edge, onChange };
     const set = this.listeners.get(pin) ?? new Set<Listener>();
     set.add(listener);
     this.listeners.set(pin, set);
     const initial = this.level(pin);
-    queueMicrotask(() => set.has(listener) && onChange(initial));
+    queueMicrotask(() => set.has(listener) && onChange(initial, false));
     return { close: () => set.delete(listener) };
   }
 

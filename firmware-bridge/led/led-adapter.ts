@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
+import { WRITE_TIMEOUT, writeToDevice } from '../util/device-write.js';
 import type { Logger } from '../util/log.js';
 import { runProgram } from '../util/spawn.js';
 
@@ -27,9 +28,24 @@ export interface TextLedOptions {
   encoding: 'gb18030' | 'utf8';
   formFeed: 'before' | 'after';
   baudRate?: number;
+  /** A frame fails (`offline: write timeout`, the port is closed) once the board took no byte for this long. */
+  writeTimeoutMs?: number;
 }
 
-/** Plain text on a serial port or device file. Blink is not part of plain text: it is ignored. */
+/**
+ * `stty` arguments for a serial LED port: speed, raw bytes, no echo, and `clocal` (ignore modem control lines), so
+ * a board that wires no carrier line never leaves an open or a write waiting for one.
+ * @example sttyArgs('/dev/ttyUSB0', 9600) // ['-F', '/dev/ttyUSB0', '9600', 'raw', '-echo', 'clocal']
+ */
+export function sttyArgs(path: string, baudRate: number): string[] {
+  return ['-F', path, String(baudRate), 'raw', '-echo', 'clocal'];
+}
+
+/**
+ * Plain text on a serial port or device file. Blink is not part of plain text: it is ignored. The port is opened
+ * non-blocking (no libuv thread ever waits on the tty), and a board that stops taking bytes fails the frame after
+ * `writeTimeoutMs`.
+ */
 export class TextLedAdapter implements LedAdapter {
   private handle: FileHandle | undefined;
 
@@ -42,11 +58,11 @@ export class TextLedAdapter implements LedAdapter {
     const frame = textFrame(lines, this.opts.encoding, this.opts.formFeed);
     const handle = await this.open();
     try {
-      await handle.write(frame);
+      await writeToDevice(handle, frame, { stallMs: this.opts.writeTimeoutMs ?? 5_000 });
     } catch (err) {
       this.handle = undefined;
       await handle.close().catch(() => undefined);
-      throw err;
+      throw (err as Error).message === WRITE_TIMEOUT ? new Error(`offline: ${WRITE_TIMEOUT}`) : err;
     }
   }
 
@@ -58,11 +74,11 @@ export class TextLedAdapter implements LedAdapter {
   private async open(): Promise<FileHandle> {
     if (this.handle) return this.handle;
     if (this.opts.baudRate) {
-      const r = await runProgram('stty', ['-F', this.opts.path, String(this.opts.baudRate), 'raw', '-echo']).catch((e: Error) => ({ code: -1, stderr: e.message }));
+      const r = await runProgram('stty', sttyArgs(this.opts.path, this.opts.baudRate)).catch((e: Error) => ({ code: -1, stderr: e.message }));
       if (r.code !== 0) this.log.warn(`stty ${this.opts.path}: ${r.stderr.trim()}`);
     }
-    const { O_WRONLY, O_APPEND, O_NOCTTY } = fs.constants;
-    this.handle = await fs.promises.open(this.opts.path, O_WRONLY | O_APPEND | O_NOCTTY);
+    const { O_WRONLY, O_APPEND, O_NOCTTY, O_NONBLOCK } = fs.constants;
+    this.handle = await fs.promises.open(this.opts.path, O_WRONLY | O_APPEND | O_NOCTTY | O_NONBLOCK);
     return this.handle;
   }
 }

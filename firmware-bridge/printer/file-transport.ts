@@ -3,52 +3,41 @@ import fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { ByteInbox } from './byte-inbox.js';
 import type { PrinterTransport } from './transport.js';
+import { isAgain, writeToDevice } from '../util/device-write.js';
 import { sleep } from '../util/spawn.js';
 
 const { O_RDWR, O_NONBLOCK, O_NOCTTY } = fs.constants;
 const READ_POLL_MS = 20;
-
-const isAgain = (err: unknown) => ['EAGAIN', 'EWOULDBLOCK'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 export class FilePrinterTransport implements PrinterTransport {
   readonly description: string;
   private handle: FileHandle | undefined;
   private readonly inbox = new ByteInbox();
 
-  constructor(private readonly path: string) {
+  /** `writeTimeoutMs`: a write fails (`write timeout`, the file is closed) once the device took no byte for this long. */
+  constructor(
+    private readonly path: string,
+    private readonly writeTimeoutMs = 10_000,
+  ) {
     this.description = `file ${path}`;
   }
 
   async write(data: Uint8Array): Promise<void> {
-    const handle = await this.open();
-    let offset = 0;
-    try {
-      while (offset < data.length) {
-        try {
-          const { bytesWritten } = await handle.write(data, offset, data.length - offset);
-          offset += bytesWritten;
-        } catch (err) {
-          if (!isAgain(err)) throw err;
-          await sleep(READ_POLL_MS);
-        }
-      }
-    } catch (err) {
-      await this.drop();
-      throw err;
-    }
+    await this.writeAll(data);
   }
 
   async query(request: Uint8Array, timeoutMs: number): Promise<number | null> {
+    // The reply deadline covers the request's write too: a device that takes no bytes is as silent as one that never answers.
+    const deadline = Date.now() + timeoutMs;
     try {
       await this.readAvailable();
       this.inbox.clear();
-      await this.write(request);
-      const deadline = Date.now() + timeoutMs;
+      await this.writeAll(request, deadline);
       while (Date.now() < deadline) {
         await this.readAvailable();
         const b = await this.inbox.next(0);
         if (b !== null) return b;
-        await sleep(READ_POLL_MS);
+        await sleep(Math.min(READ_POLL_MS, Math.max(0, deadline - Date.now())));
       }
       return null;
     } catch {
@@ -58,6 +47,17 @@ export class FilePrinterTransport implements PrinterTransport {
 
   async close(): Promise<void> {
     await this.drop();
+  }
+
+  /** Writes all of `data` (EAGAIN retried); any failure closes the file, so the next use reopens it. */
+  private async writeAll(data: Uint8Array, deadline?: number): Promise<void> {
+    const handle = await this.open();
+    try {
+      await writeToDevice(handle, data, { stallMs: this.writeTimeoutMs, deadline });
+    } catch (err) {
+      await this.drop();
+      throw err;
+    }
   }
 
   private async open(): Promise<FileHandle> {

@@ -2,6 +2,10 @@
 import net from 'node:net';
 import { ByteInbox } from './byte-inbox.js';
 import type { PrinterTransport } from './transport.js';
+import { WRITE_TIMEOUT } from '../util/device-write.js';
+
+/** Bytes handed to the socket at a time; each piece must go through within the write timeout. */
+const WRITE_CHUNK = 16 * 1024;
 
 export class TcpPrinterTransport implements PrinterTransport {
   readonly description: string;
@@ -10,19 +14,24 @@ export class TcpPrinterTransport implements PrinterTransport {
   private readonly inbox = new ByteInbox();
   private closed = false;
 
+  /**
+   * `writeTimeoutMs`: a write fails (`write timeout`) and the connection is dropped once a 16 KiB piece of it could not
+   * be handed to the kernel for this long (a printer that stopped reading, its buffers full).
+   */
   constructor(
     private readonly host: string,
     private readonly port: number,
     private readonly connectTimeoutMs = 3_000,
+    private readonly writeTimeoutMs = 10_000,
   ) {
     this.description = `tcp ${host}:${port}`;
   }
 
   async write(data: Uint8Array): Promise<void> {
     const socket = await this.open();
-    await new Promise<void>((resolve, reject) => {
-      socket.write(data, (err) => (err ? reject(err) : resolve()));
-    });
+    for (let offset = 0; offset < data.length; offset += WRITE_CHUNK) {
+      await this.writeChunk(socket, data.subarray(offset, offset + WRITE_CHUNK));
+    }
   }
 
   async query(request: Uint8Array, timeoutMs: number): Promise<number | null> {
@@ -46,6 +55,21 @@ export class TcpPrinterTransport implements PrinterTransport {
       socket.once('close', () => resolve());
       socket.end();
       setTimeout(() => socket.destroy(), 500).unref();
+    });
+  }
+
+  /** The socket's write callback only fires once the kernel took the bytes: without a deadline it may never fire. */
+  private writeChunk(socket: net.Socket, chunk: Uint8Array): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.destroy(); // the next use reconnects
+        reject(new Error(WRITE_TIMEOUT));
+      }, this.writeTimeoutMs);
+      socket.write(chunk, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
     });
   }
 

@@ -6,7 +6,7 @@ import { TcpPrinterTransport } from './tcp-transport.js';
 export interface PrinterTransport {
   /** For logs: `tcp 192.168.1.50:9100`, `file /dev/usb/lp0`. */
   readonly description: string;
-  /** Writes all of `data`; rejects if the printer cannot be reached. */
+  /** Writes all of `data`; rejects if the printer cannot be reached or stops taking bytes (`write timeout`). */
   write(data: Uint8Array): Promise<void>;
   /** Sends `request` and resolves with the first byte received after it, or null after `timeoutMs`. */
   query(request: Uint8Array, timeoutMs: number): Promise<number | null>;
@@ -15,6 +15,6 @@ export interface PrinterTransport {
 
 export function createPrinterTransport(config: PrinterTransportConfig): PrinterTransport {
   return config.type === 'tcp'
-    ? new TcpPrinterTransport(config.host, config.port, config.connectTimeoutMs)
-    : new FilePrinterTransport(config.path);
+    ? new TcpPrinterTransport(config.host, config.port, config.connectTimeoutMs, config.writeTimeoutMs)
+    : new FilePrinterTransport(config.path, config.writeTimeoutMs);
 }

@@ -34,6 +34,51 @@ export function fillCommand(template: string[], text: string, lang: string): str
   return template.map((arg) => arg.replace(/\{(text|lang|voice)\}/g, (_, key: string) => values[key] ?? ''));
 }
 
+/** Programs that run a command string: `{text}` (hall data) must never reach one of them. */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox', 'toybox', 'cmd', 'powershell', 'pwsh']);
+/** Programs that run the program named in their arguments (so `env bash -c …` is a shell too). */
+const WRAPPERS = new Set(['env', 'nice', 'nohup', 'setsid', 'stdbuf', 'timeout', 'sudo', 'doas', 'su', 'runuser', 'ionice', 'chrt', 'taskset', 'xargs', 'flock', 'chroot', 'unshare', 'nsenter', 'systemd-run', 'exec']);
+/** Options after which an interpreter runs the next argument as code (`python3 -c`, `node -e`, `perl -e`, `php -r`). */
+const CODE_OPTIONS = new Set(['-c', '-e', '-p', '-r', '--eval', '--print', '--command', '-command', '-encodedcommand', '/c', '/k']);
+
+const programName = (arg: string) => (arg.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
+
+/**
+ * Why a `playCommand` template is unsafe, or null when it is fine. The text of an announcement comes from hall data
+ * (ticket numbers, counter and service names an administrator typed), so it is only ever passed as one argv element:
+ * `{text}` must appear, only as a whole argument, never as (or after) a shell, and never right after an interpreter's
+ * code option (`-c`, `-e`, …). `index` is the offending element.
+ * @example playCommandProblem(['sh', '-c', 'say {text}']) // { index: 0, message: 'sh is a shell: …' }
+ */
+export function playCommandProblem(template: string[]): { index?: number; message: string } | null {
+  const [program] = template;
+  if (program === undefined) return { message: 'empty play command' };
+  if (/\{(text|lang|voice)\}/.test(program)) return { index: 0, message: 'the program must be a fixed name or path, not a placeholder' };
+  // After a wrapper (`env`, `timeout`, `sudo` …) any shell-named argument counts, unless it is the value of a long
+  // option (`--voice ash`).
+  const valueOfLongOption = (i: number) => /^--[^=]+$/.test(template[i - 1] ?? '');
+  const shellAt = SHELLS.has(programName(program))
+    ? 0
+    : WRAPPERS.has(programName(program))
+      ? template.findIndex((arg, i) => i > 0 && SHELLS.has(programName(arg)) && !valueOfLongOption(i))
+      : -1;
+  if (shellAt >= 0) {
+    return {
+      index: shellAt,
+      message: `${programName(template[shellAt]!)} is a shell: name the speech program itself (the text must not reach a shell)`,
+    };
+  }
+  let hasText = false;
+  for (const [i, arg] of template.entries()) {
+    if (!arg.includes('{text}')) continue;
+    if (arg !== '{text}') return { index: i, message: '{text} must be a whole argument (the text is passed as one argv element)' };
+    const before = template[i - 1]?.toLowerCase();
+    if (before && CODE_OPTIONS.has(before)) return { index: i, message: `{text} right after ${template[i - 1]} would run the text as code` };
+    hasText = true;
+  }
+  return hasText ? null : { message: 'must pass {text} (as a whole argument)' };
+}
+
 /** argv of one utterance. */
 export type SpeechCommand = (text: string, lang: string) => string[];
 

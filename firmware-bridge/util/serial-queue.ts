@@ -1,30 +1,47 @@
-// Runs async jobs one at a time in arrival order (one printer, one speaker, one LED board = one queue).
+// Runs async jobs one at a time in arrival order (one printer, one speaker, one LED board = one queue); a job may ask
+// to go ahead of those still waiting (a printer's status poll must not wait behind a backlog of tickets).
 
 export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  private waiting = 0;
+  private readonly urgent: Array<() => void> = [];
+  private readonly normal: Array<() => void> = [];
+  private readonly pending = new Set<Promise<unknown>>();
+  private busy = false;
 
   /** Jobs queued or running. */
   get size(): number {
-    return this.waiting;
+    return this.pending.size;
   }
 
   /**
-   * Queues `job`; its result (or error) is returned, and never affects the next job.
+   * Queues `job`; its result (or error) is returned, and never affects the next job. With `first`, the job runs as
+   * soon as the running one settles, before every job still waiting (first jobs among themselves in arrival order).
    * @example await queue.run(() => transport.write(bytes))
    */
-  run<T>(job: () => Promise<T>): Promise<T> {
-    this.waiting++;
-    const result = this.tail.then(job);
-    this.tail = result.then(
-      () => this.waiting--,
-      () => this.waiting--,
-    );
+  run<T>(job: () => Promise<T>, opts: { first?: boolean } = {}): Promise<T> {
+    let start!: () => void;
+    const result = new Promise<void>((resolve) => (start = resolve)).then(job);
+    (opts.first ? this.urgent : this.normal).push(start);
+    this.pending.add(result);
+    const settled = () => {
+      this.pending.delete(result);
+      this.busy = false;
+      this.next();
+    };
+    result.then(settled, settled);
+    this.next();
     return result;
   }
 
   /** Resolves once every job queued so far has settled. */
   idle(): Promise<void> {
-    return this.tail.then(() => undefined);
+    return Promise.allSettled([...this.pending]).then(() => undefined);
+  }
+
+  private next(): void {
+    if (this.busy) return;
+    const start = this.urgent.shift() ?? this.normal.shift();
+    if (!start) return;
+    this.busy = true;
+    start();
   }
 }

@@ -31,6 +31,33 @@ describe('bridge config', () => {
     expect(() => parseBridgeConfig({ ...base, devices: [b('a', 1), b('b', 1)] })).toThrow(/devices\[1\]\.gpio\.inputs\[0\]\.pin: pin 1 is already used by a/);
   });
 
+  it('refuses a playCommand that could hand the announcement text to a shell or an interpreter', () => {
+    const speaker = (playCommand: string[]) => () =>
+      parseBridgeConfig({ ...base, devices: [{ id: 's1', kind: 'speaker', mqtt: creds, playCommand }] }, 'bridge.json');
+    const refused: Array<[string[], RegExp]> = [
+      [['sh', '-c', 'say {text}'], /^bridge\.json: devices\[0\]\.playCommand\[0\]: sh is a shell/],
+      [['/bin/bash', '/opt/say.sh', '{text}'], /playCommand\[0\]: bash is a shell/],
+      [['/usr/bin/env', 'LANG=C', 'dash', '-c', 'say "$1"', '_', '{text}'], /playCommand\[2\]: dash is a shell/],
+      [['timeout', '10', 'busybox', 'sh', '-c', 'x'], /playCommand\[2\]: busybox is a shell/],
+      [['say', 'Number {text}'], /playCommand\[1\]: \{text\} must be a whole argument/],
+      [['say', '--text={text}'], /playCommand\[1\]: \{text\} must be a whole argument/],
+      [['python3', '-c', '{text}'], /playCommand\[2\]: \{text\} right after -c would run the text as code/],
+      [['node', '-e', '{text}'], /playCommand\[2\]: \{text\} right after -e/],
+      [['perl', '--eval', '{text}'], /playCommand\[2\]: \{text\} right after --eval/],
+      [['{text}'], /playCommand\[0\]: the program must be a fixed name or path/],
+      [['say', '--lang', '{lang}'], /playCommand: must pass \{text\}/],
+    ];
+    for (const [command, message] of refused) expect(speaker(command), JSON.stringify(command)).toThrow(message);
+
+    const accepted = [
+      ['/usr/local/bin/say-ticket', '--lang', '{lang}', '{text}'],
+      ['espeak-ng', '-v', '{voice}', '--', '{text}'],
+      ['python3', '-c', 'import sys, tts; tts.say(sys.argv[1])', '{text}'],
+      ['env', 'LANG=C.UTF-8', 'say', '--voice', 'ash', '{text}'],
+    ];
+    for (const command of accepted) expect(speaker(command), JSON.stringify(command)).not.toThrow();
+  });
+
   it('reports unreadable and non-JSON files as ConfigError', () => {
     const tmp = tempDir();
     try {

@@ -49,6 +49,7 @@ export class CommandOutbox {
     this.stmts = {
       insert: db.prepare('INSERT INTO device_commands (id, device_id, name, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       sent: db.prepare('UPDATE device_commands SET attempts = attempts + 1, last_sent_at = ? WHERE id = ?'),
+      supersede: db.prepare("UPDATE device_commands SET acked_at = ?, result = 'superseded' WHERE device_id = ? AND name = ? AND acked_at IS NULL"),
       get: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE id = ? AND device_id = ?'),
       ack: db.prepare('UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ? AND device_id = ? AND acked_at IS NULL'),
       due: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND (last_sent_at IS NULL OR last_sent_at <= ?)'),
@@ -69,8 +70,12 @@ export class CommandOutbox {
     clearInterval(this.timer);
   }
 
-  /** Stores and sends a command; returns its id. */
-  send(deviceId: string, name: CommandName, body: Record<string, unknown>, ttlMs: number): string {
+  /**
+   * Stores and sends a command; returns its id. `supersede` closes the device's open commands of the same name first
+   * (a newer LED frame: an older one resent later must never come back on the board).
+   */
+  send(deviceId: string, name: CommandName, body: Record<string, unknown>, ttlMs: number, opts: { supersede?: boolean } = {}): string {
+    if (opts.supersede) this.stmts.supersede.run(this.clock(), deviceId, name);
     const id = randomId('c');
     const payload = JSON.stringify({ id, ...body });
     const now = this.clock();

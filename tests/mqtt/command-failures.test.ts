@@ -73,3 +73,32 @@ describe('failed acks', () => {
     expect((await h.api('GET', `/api/v1/tickets/${r.body.ticket.id}`)).status).toBe(200);
   });
 });
+
+describe('LED frames', () => {
+  it('a newer frame supersedes an older one still waiting for its ack', async () => {
+    const h = await startTestHall({ env: { HALLQ_COMMAND_RETRY_MS: '150' } });
+    try {
+      const reg = await h.device('led-2', 'led', { counterId: '2' });
+      const client = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: 'led-2', reconnectPeriod: 0 });
+      const shows: Array<{ id: string; lines: string[] }> = [];
+      // A board that never acks: every frame stays open until superseded.
+      client.on('message', (_t, p) => shows.push(JSON.parse(p.toString())));
+      await new Promise((r) => client.once('connect', r));
+      client.subscribe(t.deviceCmdAll('led-2'), { qos: 1 });
+      client.publish(t.deviceStatus('led-2'), 'online', { qos: 1, retain: true });
+      await until('online', async () => (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find((d: any) => d.id === 'led-2')?.online);
+      await h.staffAt('2');
+      await h.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, h.managerToken);
+      await h.api('POST', '/api/v1/counters/2/call-next', {}, h.managerToken);
+      await new Promise((r) => setTimeout(r, 600));
+      const last = shows[shows.length - 1];
+      expect(last.lines.join(' ')).toContain('A001');
+      // Only the newest frame is still being resent.
+      const recent = shows.slice(-3).map((s) => s.id);
+      expect(new Set(recent)).toEqual(new Set([last.id]));
+      client.end(true);
+    } finally {
+      await h.stop();
+    }
+  });
+});

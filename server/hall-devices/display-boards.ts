@@ -119,6 +119,6 @@ export class DisplayBoards {
     if (this.lastDesired.get(deviceId) === json) return;
     this.lastDesired.set(deviceId, json);
     this.link.publish(this.t.deviceDesired(deviceId), json, { qos: 1, retain: true });
-    if (withShow) this.outbox.send(deviceId, 'show', desired as Record<string, unknown>, SHOW_TTL_MS);
+    if (withShow) this.outbox.send(deviceId, 'show', desired as Record<string, unknown>, SHOW_TTL_MS, { supersede: true });
   }
 }

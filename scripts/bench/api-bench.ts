@@ -191,53 +191,25 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
 
 export function formatApiBench(r: ApiBenchResult): string {
   const { issue, issueAlone, callNext, baseline } = r;
+  const issueTarget = (t: Throughput) => `p99 < ${ISSUE_P99_TARGET_MS} ms: ${verdict(t.p99, ISSUE_P99_TARGET_MS)}`;
+  const row = (label: string, t: Throughput, target = '') => [
+    label,
+    String(t.n),
+    ms(t.p50),
+    ms(t.p99),
+    ms(t.max),
+    t.perSecond.toFixed(0),
+    times(t.p50, baseline.p50),
+    times(t.p99, baseline.p99),
+    target,
+  ];
   const rows = [
     ['', 'n', 'p50', 'p99', 'max', 'per second', 'p50 vs baseline', 'p99 vs baseline', 'target'],
-    [
-      `issue (${r.options.clients} clients)`,
-      String(issue.n),
-      ms(issue.p50),
-      ms(issue.p99),
-      ms(issue.max),
-      issue.perSecond.toFixed(0),
-      times(issue.p50, baseline.p50),
-      times(issue.p99, baseline.p99),
-      `p99 < ${ISSUE_P99_TARGET_MS} ms: ${verdict(issue.p99, ISSUE_P99_TARGET_MS)}`,
-    ],
-    [
-      `issue (${r.options.clients} clients × 10/s)`,
-      String(r.issuePaced.n),
-      ms(r.issuePaced.p50),
-      ms(r.issuePaced.p99),
-      ms(r.issuePaced.max),
-      r.issuePaced.perSecond.toFixed(0),
-      times(r.issuePaced.p50, baseline.p50),
-      times(r.issuePaced.p99, baseline.p99),
-      `p99 < ${ISSUE_P99_TARGET_MS} ms: ${verdict(r.issuePaced.p99, ISSUE_P99_TARGET_MS)}`,
-    ],
-    [
-      'issue (1 client)',
-      String(issueAlone.n),
-      ms(issueAlone.p50),
-      ms(issueAlone.p99),
-      ms(issueAlone.max),
-      issueAlone.perSecond.toFixed(0),
-      times(issueAlone.p50, baseline.p50),
-      times(issueAlone.p99, baseline.p99),
-      '',
-    ],
-    [
-      `call-next (${r.counters} counters)`,
-      String(callNext.n),
-      ms(callNext.p50),
-      ms(callNext.p99),
-      ms(callNext.max),
-      callNext.perSecond.toFixed(0),
-      times(callNext.p50, baseline.p50),
-      times(callNext.p99, baseline.p99),
-      '',
-    ],
-    ['baseline: durable insert', String(baseline.n), ms(baseline.p50), ms(baseline.p99), ms(baseline.max), baseline.perSecond.toFixed(0), '1.0×', '1.0×', ''],
+    row(`issue (${r.options.clients} clients)`, issue, issueTarget(issue)),
+    row(`issue (${r.options.clients} clients × 10/s)`, r.issuePaced, issueTarget(r.issuePaced)),
+    row('issue (1 client)', issueAlone),
+    row(`call-next (${r.counters} counters)`, callNext),
+    row('baseline: durable insert', baseline),
   ];
   return [
     `API benchmark (server: child process, ${r.options.seconds} s per phase; ${r.waitingAtCallStart} tickets waiting when calling began; server RSS at end ${mb(r.serverRss)})`,

@@ -13,7 +13,7 @@ import { log } from '../log.js';
 import type { HallSecret } from '../security/hall-secret.js';
 import { digits, randomId } from '../security/random-ids.js';
 import type { Db } from '../store/db.js';
-import { EventLog, type LogEntry } from '../store/event-log.js';
+import { EventLog } from '../store/event-log.js';
 import { Snapshots } from '../store/snapshots.js';
 import { TicketProjection } from '../store/ticket-projection.js';
 import type { CommittedEvent, EventBus } from './event-bus.js';
@@ -123,17 +123,11 @@ export class HallService {
 
   private commit(actor: Actor, at: number, events: HallEvent[]): void {
     const label = actorLabel(actor);
-    let entries: LogEntry[];
-    try {
-      entries = this.db.transaction(() => {
-        const appended = this.log.append(events.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: true })));
-        for (const e of events) this.projection.apply(e);
-        return appended;
-      })();
-    } catch (err) {
-      this.log.reloadHead();
-      throw err;
-    }
+    const entries = this.inTransaction(() => {
+      const appended = this.log.append(events.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: true })));
+      for (const e of events) this.projection.apply(e);
+      return appended;
+    });
     for (const e of events) apply(this.hall, this.state, e);
     this.sinceSnapshot += events.length;
     if (this.sinceSnapshot >= this.snapshotEvery) this.snapshot();
@@ -151,10 +145,13 @@ export class HallService {
   /** Writes an audit-only entry (login, staff or device change, audit query) to the chain. */
   audit(actor: Actor | { kind: 'user' | 'device' | 'system'; id: string }, entry: AuditOnlyEntry): void {
     const at = this.clock();
+    this.inTransaction(() => this.log.append([{ type: entry.type, actor: `${actor.kind}:${actor.id}`, at, data: entry.data, streamed: false }]));
+  }
+
+  /** One durable transaction; if it rolls back, the chain's head in memory is read again from the file. */
+  private inTransaction<T>(fn: () => T): T {
     try {
-      this.db.transaction(() => {
-        this.log.append([{ type: entry.type, actor: `${actor.kind}:${actor.id}`, at, data: entry.data, streamed: false }]);
-      })();
+      return this.db.transaction(fn)();
     } catch (err) {
       this.log.reloadHead();
       throw err;

@@ -2,7 +2,6 @@
 import type { HallFile } from '../config/hall-schema.js';
 import { issuingWindow } from '../domain/calendar.js';
 import { positionOf, queueSummary } from '../domain/eta.js';
-import type { HallEvent } from '../domain/events.js';
 import type { Appointment, Call, EmergencyState, HallState, Ticket } from '../domain/types.js';
 import type { CommittedEvent } from './event-bus.js';
 
@@ -235,4 +234,3 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
   }
 }
 
-export type { HallEvent };

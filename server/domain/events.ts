@@ -25,7 +25,7 @@ export interface HallEventMap {
     pauseReason?: string;
     staffId?: string;
     staffName?: string;
-    change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume' | 'day-start';
+    change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume';
   };
   'appointment.created': { appointment: Appointment };
   'appointment.checked_in': { appointmentId: string; ticketId: string; at: number; late: boolean };
@@ -53,7 +53,6 @@ export interface AuditOnlyMap {
   'device.registered': { deviceId: string; kind: string; counterId?: string; kioskId?: string };
   'device.removed': { deviceId: string };
   'audit.queried': { from?: number; to?: number; verify?: boolean };
-  'export.created': { what: string };
 }
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];

@@ -111,7 +111,7 @@ export class Accounts {
    */
   async checkPassword(username: string, password: string): Promise<User | undefined> {
     const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
-    const ok = await verifyPasswordAsync(password, row?.password_hash ?? DUMMY_HASH);
+    const ok = await verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash());
     if (!row || !ok || row.disabled) return undefined;
     return { id: row.id, username: row.username, name: row.name, role: row.role };
   }
@@ -169,7 +169,7 @@ export class Accounts {
   /** The device whose MQTT credentials these are, checked off the main thread (many devices reconnect at once). */
   async checkDeviceCredentialsAsync(username: string, password: string): Promise<Device | undefined> {
     const row = this.sql('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
-    const ok = await verifyPasswordAsync(password, row?.mqtt_password_hash ?? DUMMY_HASH);
+    const ok = await verifyPasswordAsync(password, row?.mqtt_password_hash ?? dummyPasswordHash());
     return row && ok ? this.getDevice(row.id) : undefined;
   }
 
@@ -209,7 +209,11 @@ export class Accounts {
   }
 }
 
-const DUMMY_HASH = hashPassword('not-a-real-password');
+/** Compared against when a username is unknown, so that takes as long as a wrong password. Made on first use. */
+let dummyHash: string | undefined;
+function dummyPasswordHash(): string {
+  return (dummyHash ??= hashPassword('not-a-real-password'));
+}
 
 function toDevice(row: DeviceRow): Device {
   return {

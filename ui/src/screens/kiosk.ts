@@ -338,21 +338,17 @@ function start(token: string): void {
     render();
   }
 
-  async function issue(): Promise<void> {
-    const s = state.service;
-    if (!s || state.busy) return;
+  /**
+   * Takes a number for the visitor now at the kiosk: one request at a time, and an answer that comes after the kiosk
+   * went back to its start screen (a new visitor) is dropped.
+   */
+  async function takeTicket(request: () => Promise<IssuedTicket>): Promise<void> {
+    if (state.busy) return;
     const mine = visit;
     state.busy = true;
     setBusy(true);
     try {
-      const body: Record<string, string> = { serviceId: s.id };
-      if (state.idNumber) body.idNumber = state.idNumber;
-      if (state.reason) {
-        body.priority = 'priority';
-        body.priorityReason = KIOSK_ZH[`reason.${state.reason}`];
-      }
-      const r = await api.post<{ ticket: IssuedTicket }>('/tickets', body);
-      await showTicket(r.ticket, mine);
+      await showTicket(await request(), mine);
     } catch (err) {
       if (mine === visit) refusal(err);
     } finally {
@@ -362,6 +358,19 @@ function start(token: string): void {
       }
     }
   }
+
+  async function issue(): Promise<void> {
+    const s = state.service;
+    if (!s) return;
+    const body: Record<string, string> = { serviceId: s.id };
+    if (state.idNumber) body.idNumber = state.idNumber;
+    if (state.reason) {
+      body.priority = 'priority';
+      body.priorityReason = KIOSK_ZH[`reason.${state.reason}`];
+    }
+    await takeTicket(async () => (await api.post<{ ticket: IssuedTicket }>('/tickets', body)).ticket);
+  }
+
 
   function setBusy(on: boolean): void {
     const b = footer.querySelector<HTMLButtonElement>('.btn-primary');
@@ -526,22 +535,12 @@ function start(token: string): void {
   }
 
   async function checkin(body: { code?: string; idNumber?: string }): Promise<void> {
-    if (state.busy) return;
-    const mine = visit;
-    state.busy = true;
-    setBusy(true);
-    try {
+    await takeTicket(async () => {
       const r = await api.post<{ ticket: IssuedTicket; late: boolean }>('/appointments/check-in', body);
-      await showTicket({ ...r.ticket, late: r.late }, mine);
-    } catch (err) {
-      if (mine === visit) refusal(err);
-    } finally {
-      if (mine === visit) {
-        state.busy = false;
-        setBusy(false);
-      }
-    }
+      return { ...r.ticket, late: r.late };
+    });
   }
+
 
   // ---- done: the number and the ticket preview -----------------------------------------------------------------
 

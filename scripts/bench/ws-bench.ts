@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { LeanWsClient } from './lean-ws-client.js';
 import {
   apiClient,
   BOOTSTRAP_MANAGER,
@@ -25,12 +26,18 @@ import { mb, ms, summarize, table, times, verdict, type Summary } from './stats.
 
 export const CALL_TO_EVENT_P99_TARGET_MS = 10;
 export const RSS_TARGET_BYTES = 100 * 1024 * 1024;
+/** Untimed calls before the timed ones. */
+export const WARM_UP_ROUNDS = 5;
 const CALLED = '"type":"ticket.called"';
 const STARTED = '"type":"ticket.started"';
+
+/** `lean`: a minimal hand-parsed client (the default, see lean-ws-client.ts); `ws`: the `ws` library's client. */
+export type ClientKind = 'lean' | 'ws';
 
 export interface WsBenchOptions {
   clients: number;
   rounds: number;
+  client: ClientKind;
 }
 
 export interface FanoutResult {
@@ -53,49 +60,67 @@ export interface WsBenchResult {
 
 /** Many WebSocket clients, armed to time the next message that contains a marker. */
 class Listeners {
-  private marker: string | undefined;
+  private marker: Buffer | undefined;
   private arrivals = new Float64Array(0);
   private remaining = 0;
   private allArrived: (() => void) | undefined;
 
-  private constructor(readonly sockets: WebSocket[]) {}
+  private constructor(private readonly closers: (() => void)[]) {}
+
+  get count(): number {
+    return this.closers.length;
+  }
 
   /** Opens `n` clients, `concurrency` at a time, each ready once its first message (the snapshot) has arrived. */
-  static async connect(url: string, n: number, concurrency = 50): Promise<Listeners> {
+  static async connect(url: string, n: number, kind: ClientKind, concurrency = 50): Promise<Listeners> {
     const l = new Listeners([]);
     for (let i = 0; i < n; i += concurrency) {
-      const batch = Array.from({ length: Math.min(concurrency, n - i) }, (_, j) => l.open(url, i + j));
-      l.sockets.push(...(await Promise.all(batch)));
+      const batch = Array.from({ length: Math.min(concurrency, n - i) }, (_, j) => l.open(url, i + j, kind));
+      l.closers.push(...(await Promise.all(batch)));
     }
     return l;
   }
 
-  private open(url: string, index: number): Promise<WebSocket> {
+  /** One client; resolves to its closer once the snapshot arrived. */
+  private open(url: string, index: number, kind: ClientKind): Promise<() => void> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      let ready: (() => void) | undefined;
       const timer = setTimeout(() => reject(new Error(`client ${index}: no snapshot within 10 s`)), 10_000);
-      ws.once('error', reject);
-      ws.once('message', () => {
-        clearTimeout(timer);
-        resolve(ws);
-      });
-      ws.on('message', (data) => this.received(index, data as Buffer));
+      const onMessage = (data: Buffer) => {
+        if (ready) {
+          clearTimeout(timer);
+          const r = ready;
+          ready = undefined;
+          return r();
+        }
+        this.received(index, data);
+      };
+      if (kind === 'ws') {
+        const ws = new WebSocket(url);
+        ready = () => resolve(() => ws.terminate());
+        ws.once('error', reject);
+        ws.on('message', (data) => onMessage(data as Buffer));
+      } else {
+        let client: LeanWsClient | undefined;
+        ready = () => resolve(() => client?.close());
+        LeanWsClient.open(url, onMessage).then((c) => (client = c), reject);
+      }
     });
   }
 
   private received(index: number, data: Buffer): void {
     if (this.marker === undefined || this.arrivals[index] >= 0) return;
     const at = performance.now();
-    if (!data.toString('utf8').includes(this.marker)) return;
+    if (!data.includes(this.marker)) return;
     this.arrivals[index] = at;
     if (--this.remaining === 0) this.allArrived?.();
   }
 
   /** Arms for `marker`, runs `trigger`, waits for every client (at most `timeoutMs`); arrival times, -1 when missed. */
   async expect(marker: string, trigger: () => Promise<void>, timeoutMs = 5000): Promise<Float64Array> {
-    this.marker = marker;
-    this.arrivals = new Float64Array(this.sockets.length).fill(-1);
-    this.remaining = this.sockets.length;
+    this.marker = Buffer.from(marker);
+    this.arrivals = new Float64Array(this.count).fill(-1);
+    this.remaining = this.count;
     const all = new Promise<void>((resolve) => (this.allArrived = resolve));
     await trigger();
     let timer: NodeJS.Timeout | undefined;
@@ -106,7 +131,7 @@ class Listeners {
   }
 
   close(): void {
-    for (const ws of this.sockets) ws.terminate();
+    for (const close of this.closers) close();
   }
 }
 
@@ -118,24 +143,29 @@ async function measureFanout(
   between?: (listeners: Listeners) => Promise<void>,
 ): Promise<FanoutResult> {
   const rssIdle = rssBytes(server.pid);
-  const listeners = await Listeners.connect(server.url.replace(/^http/, 'ws') + '/ws', options.clients);
+  const listeners = await Listeners.connect(server.url.replace(/^http/, 'ws') + '/ws', options.clients, options.client);
   try {
     await sleep(500);
     const rssConnected = rssBytes(server.pid);
     const delivery: number[] = [];
     const request: number[] = [];
     let missed = 0;
-    for (let round = 0; round < options.rounds; round++) {
+    // The first rounds run before both processes' JIT has compiled the paths (20+ ms each): not counted, as with
+    // api-bench's warm-up.
+    for (let round = -WARM_UP_ROUNDS; round < options.rounds; round++) {
       const t0 = performance.now();
+      let requestMs = 0;
       const arrivals = await listeners.expect(CALLED, async () => {
         await trigger();
-        request.push(performance.now() - t0);
+        requestMs = performance.now() - t0;
       });
+      await between?.(listeners);
+      if (round < 0) continue;
+      request.push(requestMs);
       for (const at of arrivals) {
         if (at < 0) missed++;
         else delivery.push(at - t0);
       }
-      await between?.(listeners);
     }
     return { delivery: summarize(delivery), request: summarize(request), missed, rssIdle, rssConnected, rssEnd: rssBytes(server.pid) };
   } finally {
@@ -159,7 +189,7 @@ async function hallFanout(options: WsBenchOptions): Promise<FanoutResult> {
     let issued = 0;
     await Promise.all(
       Array.from({ length: 10 }, async () => {
-        while (issued++ < options.rounds + 1) await expectOk('issue', api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager));
+        while (issued++ < options.rounds + WARM_UP_ROUNDS + 1) await expectOk('issue', api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager));
       }),
     );
     return await measureFanout(
@@ -230,7 +260,7 @@ export function formatWsBench(r: WsBenchResult): string {
     target ? `< ${mb(RSS_TARGET_BYTES)} with clients: ${verdict(f.rssConnected, RSS_TARGET_BYTES)}` : '',
   ];
   return [
-    `WebSocket benchmark (${r.options.clients} public clients, ${r.options.rounds} calls; servers: child processes)`,
+    `WebSocket benchmark (${r.options.clients} public ${r.options.client} clients, ${r.options.rounds} timed calls after ${WARM_UP_ROUNDS} untimed; servers: child processes)`,
     table([
       ['call → event', 'deliveries', 'missed', 'p50', 'p99', 'max', 'request p50', 'p50 vs baseline', 'p99 vs baseline', 'target'],
       row('hall: call-next → ticket.called', hall, baseline),
@@ -249,8 +279,18 @@ export function formatWsBench(r: WsBenchResult): string {
 export const wsBenchLimitMs = (o: WsBenchOptions) => (90 + o.rounds * 0.5 + o.clients * 0.02) * 1000;
 
 export function wsBenchArgs(argv: string[]): WsBenchOptions {
-  const { values } = parseArgs({ args: argv, options: { clients: { type: 'string' }, rounds: { type: 'string' } }, strict: false });
-  return { clients: Number(values.clients ?? 500), rounds: Number(values.rounds ?? 100) };
+  const { values } = parseArgs({
+    args: argv,
+    options: { clients: { type: 'string' }, rounds: { type: 'string' }, client: { type: 'string' } },
+    strict: false,
+  });
+  return { clients: Number(values.clients ?? 500), rounds: Number(values.rounds ?? 100), client: clientKind(values.client) };
+}
+
+export function clientKind(value: unknown): ClientKind {
+  if (value === undefined || value === 'lean') return 'lean';
+  if (value === 'ws') return 'ws';
+  throw new Error(`--client must be lean or ws, not ${String(value)}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -11,11 +11,27 @@ import { projectRoot } from '../../server/config/project-root.js';
 export const SERVER_ENTRY = join('dist', 'server', 'main.js');
 
 /**
- * How `npm start` runs the server (package.json "start"): a small young generation and few malloc arenas keep a
- * mini-PC's memory low. The benchmarks measure the server as started that way.
+ * How `npm start` runs the server, read from package.json's "start" (`NAME=value … node <flags> dist/server/main.js`),
+ * so the benchmarks and crash tests measure the server exactly as a hall starts it.
  */
-export const START_NODE_ARGS = ['--max-semi-space-size=1'];
-export const START_ENV = { MALLOC_ARENA_MAX: '2' };
+export function startCommand(script = readStartScript()): { env: Record<string, string>; nodeArgs: string[] } {
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[i]); i++) {
+    const eq = words[i].indexOf('=');
+    env[words[i].slice(0, eq)] = words[i].slice(eq + 1);
+  }
+  if (words[i] !== 'node' || words[words.length - 1] !== SERVER_ENTRY.split('\\').join('/')) {
+    throw new Error(`package.json "start" is not "[NAME=value …] node [flags] ${SERVER_ENTRY}": ${script}`);
+  }
+  return { env, nodeArgs: words.slice(i + 1, -1) };
+}
+
+function readStartScript(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start;
+}
 
 export const BOOTSTRAP_MANAGER = { username: 'boss', password: 'boss-password' };
 
@@ -205,7 +221,7 @@ export function startHallProcess(dataDir: string, opts: { env?: Record<string, s
   for (const k of ['HALL_CONFIG', 'MQTT_URL', 'HALLQ_PUBLIC_URL']) delete inherited[k];
   return spawnServer({
     entry: SERVER_ENTRY,
-    nodeArgs: opts.nodeArgs ?? START_NODE_ARGS,
+    nodeArgs: opts.nodeArgs ?? startCommand().nodeArgs,
     env: {
       ...(inherited as Record<string, string>),
       DATA_DIR: dataDir,
@@ -213,7 +229,7 @@ export function startHallProcess(dataDir: string, opts: { env?: Record<string, s
       HALLQ_BOOTSTRAP_MANAGER: `${BOOTSTRAP_MANAGER.username}:${BOOTSTRAP_MANAGER.password}`,
       MQTT_PORT: '0',
       LOG_LEVEL: 'warn',
-      ...START_ENV,
+      ...startCommand().env,
       ...opts.env,
     },
   });

@@ -18,18 +18,26 @@ export interface BusEvents {
 type Listener<T> = (payload: T) => void;
 
 export class EventBus {
-  private readonly listeners: { [K in keyof BusEvents]?: Set<Listener<BusEvents[K]>> } = {};
+  private readonly listeners: { [K in keyof BusEvents]?: Listener<BusEvents[K]>[] } = {};
 
-  on<K extends keyof BusEvents>(name: K, fn: Listener<BusEvents[K]>): () => void {
-    const set = (this.listeners[name] ??= new Set()) as Set<Listener<BusEvents[K]>>;
-    set.add(fn);
-    return () => set.delete(fn);
+  /**
+   * Listeners run in the order they were added; `first` puts one ahead of all the others (the live stream: the
+   * hall's screens should not wait behind device commands written in the same tick).
+   */
+  on<K extends keyof BusEvents>(name: K, fn: Listener<BusEvents[K]>, opts: { first?: boolean } = {}): () => void {
+    const list = (this.listeners[name] ??= []) as Listener<BusEvents[K]>[];
+    if (opts.first) list.unshift(fn);
+    else list.push(fn);
+    return () => {
+      const i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+    };
   }
 
   emit<K extends keyof BusEvents>(name: K, payload: BusEvents[K]): void {
-    const set = this.listeners[name] as Set<Listener<BusEvents[K]>> | undefined;
-    if (!set) return;
-    for (const fn of set) {
+    const list = this.listeners[name] as Listener<BusEvents[K]>[] | undefined;
+    if (!list) return;
+    for (const fn of [...list]) {
       try {
         fn(payload);
       } catch (err) {

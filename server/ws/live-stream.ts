@@ -29,7 +29,8 @@ interface Client {
   alive: boolean;
 }
 
-type Rendered = { seq: number } & Record<Audience, string>;
+/** One event as each audience sees it, encoded once: every client of an audience gets the same bytes. */
+type Rendered = { seq: number } & Record<Audience, Buffer>;
 
 export class LiveStream {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -56,7 +57,7 @@ export class LiveStream {
   }
 
   start(server: Server): void {
-    this.unsubscribe = this.hall.bus.on('committed', (events) => this.broadcast(events));
+    this.unsubscribe = this.hall.bus.on('committed', (events) => this.broadcast(events), { first: true });
     this.onUpgrade = (req, socket, head) => this.upgrade(req, socket, head);
     server.on('upgrade', this.onUpgrade);
     this.heartbeat = setInterval(() => this.checkAlive(), this.opts.heartbeatMs ?? 30_000);
@@ -131,7 +132,7 @@ export class LiveStream {
     const rendered: Rendered[] = events.map((c) => {
       const render = (a: Audience) => {
         const msg: EventMessage = { type: 'event', seq: c.streamSeq, event: streamEvent(this.hall.hall, this.hall.state, c, a) as EventMessage['event'] };
-        return JSON.stringify(msg);
+        return Buffer.from(JSON.stringify(msg));
       };
       return { seq: c.streamSeq, public: render('public'), device: render('device'), staff: render('staff') };
     });
@@ -139,16 +140,21 @@ export class LiveStream {
       this.ring.push(r);
       if (this.ring.length > this.ringSize) this.ring.shift();
     }
+    if (rendered.length === 1) {
+      const [r] = rendered;
+      for (const client of this.clients) this.send(client, r[client.audience]);
+      return;
+    }
     for (const client of this.clients) {
       // One write per client per command, however many events it made (a call after a finish is two).
       const socket = (client.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
       socket?.cork();
       for (const r of rendered) this.send(client, r[client.audience]);
-      if (socket) process.nextTick(() => socket.uncork());
+      socket?.uncork();
     }
   }
 
-  private send(client: Client, data: string): void {
+  private send(client: Client, data: string | Buffer): void {
     if (client.ws.readyState !== client.ws.OPEN) return;
     if (client.ws.bufferedAmount > this.maxBuffered) {
       log.warn('dropping a slow stream client', { audience: client.audience, buffered: client.ws.bufferedAmount });
@@ -156,7 +162,7 @@ export class LiveStream {
       client.ws.terminate();
       return;
     }
-    client.ws.send(data);
+    client.ws.send(data, { binary: false });
   }
 
   private checkAlive(): void {

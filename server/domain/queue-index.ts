@@ -42,6 +42,20 @@ export function indexOfWaiting(index: QueueIndex, t: Ticket): number {
   return i < list.length ? i : -1;
 }
 
+/** Today's tickets grouped by identity hash (tickets without one are left out). */
+export function buildIdentityIndex(tickets: Iterable<Ticket>): Map<string, Ticket[]> {
+  const index = new Map<string, Ticket[]>();
+  for (const t of tickets) if (t.identity) addByIdentity(index, t);
+  return index;
+}
+
+export function addByIdentity(index: Map<string, Ticket[]>, t: Ticket): void {
+  if (!t.identity) return;
+  const list = index.get(t.identity);
+  if (list) list.push(t);
+  else index.set(t.identity, [t]);
+}
+
 export function buildIndex(tickets: Iterable<Ticket>): QueueIndex {
   const index: QueueIndex = new Map();
   for (const t of tickets) if (t.status === 'waiting') (index.get(t.serviceId) ?? index.set(t.serviceId, []).get(t.serviceId)!).push(t);

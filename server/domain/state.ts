@@ -1,7 +1,7 @@
 /** The hall's state and how each recorded event changes it. apply() is the only writer of HallState. */
 import type { HallFile } from '../config/hall-schema.js';
 import { avgServiceMs, nextAverage } from './eta.js';
-import { addWaiting, removeWaiting } from './queue-index.js';
+import { addByIdentity, addWaiting, removeWaiting } from './queue-index.js';
 import type { HallEvent } from './events.js';
 import { RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
 
@@ -19,6 +19,7 @@ export function initialState(hall: HallFile, day: string): HallState {
     recentCalls: [],
     followUps: new Map(),
     queues: new Map(),
+    byIdentity: new Map(),
   };
 }
 
@@ -58,6 +59,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       // Yesterday's leftovers are recorded as expired in the same event; only today's tickets stay in memory.
       state.tickets.clear();
       state.queues.clear();
+      state.byIdentity.clear();
       state.sequences = {};
       state.issuedPerIdentity = {};
       state.recentCalls = [];
@@ -77,6 +79,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       const t = { ...event.data.ticket };
       state.tickets.set(t.id, t);
       if (t.status === 'waiting') addWaiting(state.queues, t);
+      addByIdentity(state.byIdentity, t);
       const prefix = t.number.replace(/\d+$/, '');
       state.sequences[prefix] = Math.max(state.sequences[prefix] ?? 0, Number(t.number.slice(prefix.length)));
       state.ordinal = Math.max(state.ordinal, t.key.ordinal);

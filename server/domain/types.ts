@@ -133,6 +133,8 @@ export interface HallState {
   followUps: Map<string, FollowUp>;
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
+  /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */
+  byIdentity: Map<string, Ticket[]>;
 }
 
 export const RECENT_CALLS_KEPT = 20;

@@ -1,9 +1,9 @@
 /** Checkpoints of the live state: a start loads the newest one and replays only the log after it. */
-import { buildIndex } from '../domain/queue-index.js';
+import { buildIdentityIndex, buildIndex } from '../domain/queue-index.js';
 import type { HallState } from '../domain/types.js';
 import type { Db } from './db.js';
 
-interface SerializedState extends Omit<HallState, 'tickets' | 'counters' | 'appointments' | 'followUps' | 'queues'> {
+interface SerializedState extends Omit<HallState, 'tickets' | 'counters' | 'appointments' | 'followUps' | 'queues' | 'byIdentity'> {
   tickets: HallState['tickets'] extends Map<string, infer T> ? T[] : never;
   counters: HallState['counters'] extends Map<string, infer T> ? T[] : never;
   appointments: HallState['appointments'] extends Map<string, infer T> ? T[] : never;
@@ -11,7 +11,7 @@ interface SerializedState extends Omit<HallState, 'tickets' | 'counters' | 'appo
 }
 
 export function serializeState(s: HallState): string {
-  const { queues: _derived, ...rest } = s;
+  const { queues: _queues, byIdentity: _byIdentity, ...rest } = s;
   const plain: SerializedState = {
     ...rest,
     tickets: [...s.tickets.values()],
@@ -27,6 +27,7 @@ export function deserializeState(json: string): HallState {
   return {
     ...p,
     queues: buildIndex(p.tickets),
+    byIdentity: buildIdentityIndex(p.tickets),
     tickets: new Map(p.tickets.map((t) => [t.id, t])),
     counters: new Map(p.counters.map((c) => [c.id, c])),
     appointments: new Map(p.appointments.map((a) => [a.id, a])),

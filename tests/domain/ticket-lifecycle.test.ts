@@ -150,6 +150,26 @@ describe('identity and no-cutting', () => {
     expect(refusal(() => issue('payment', { idNumber: id }))).toEqual({ status: 429, code: 'DAILY_LIMIT' });
   });
 
+  it('frees the identity for a service once its ticket there is cancelled or transferred away, also after a restart', async () => {
+    const { serializeState, deserializeState } = await import('../../server/store/snapshots.js');
+    const id = makeIdNumber('19800101', 7);
+    const first = issue('one-window', { idNumber: id });
+    open('1');
+    expect(next('1')).toBe(first);
+    // Called: still active.
+    expect(refusal(() => issue('one-window', { idNumber: id }))).toEqual({ status: 409, code: 'ACTIVE_TICKET_EXISTS' });
+    h.run((ctx, s) => counters.start(ctx, s, '1'));
+    h.run((ctx, s) => counters.transfer(ctx, s, '1', 'mortgage'));
+    // The ticket now waits for mortgage: one-window is free, mortgage is not — and the same after a checkpoint restore.
+    h.state = deserializeState(serializeState(h.state));
+    expect(refusal(() => issue('mortgage', { idNumber: id }))).toEqual({ status: 409, code: 'ACTIVE_TICKET_EXISTS' });
+    const second = issue('one-window', { idNumber: id });
+    h.run((ctx, s) => cancel(ctx, s, second, id), KIOSK);
+    // Cancelled: free again, and the third number of the day is the hall's limit.
+    issue('one-window', { idNumber: id });
+    expect(refusal(() => issue('payment', { idNumber: id }))).toEqual({ status: 429, code: 'DAILY_LIMIT' });
+  });
+
   it('gives the elderly priority automatically from the birth date', () => {
     const t = ticket(issue('one-window', { idNumber: makeIdNumber('19501010', 3) }));
     expect(t).toMatchObject({ priority: 'priority', priorityReason: 'elderly' });

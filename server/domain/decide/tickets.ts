@@ -58,8 +58,8 @@ function assertIssuing(ctx: DecideContext, state: HallState, kind: 'walk-in' | '
 }
 
 function assertIdentityMayTake(ctx: DecideContext, state: HallState, identity: string, serviceId: string): void {
-  for (const t of state.tickets.values()) {
-    if (t.identity === identity && t.serviceId === serviceId && (t.status === 'waiting' || t.status === 'called'))
+  for (const t of state.byIdentity.get(identity) ?? []) {
+    if (t.serviceId === serviceId && (t.status === 'waiting' || t.status === 'called'))
       throw refuse.conflict('ACTIVE_TICKET_EXISTS', `this ID already holds ticket ${t.number} for this service`, {
         number: t.number,
       });

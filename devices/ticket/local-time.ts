@@ -1,4 +1,5 @@
 // Prints an instant as the hall's wall-clock time.
+import { localTime } from '../../server/domain/clock.js';
 
 /** 'YYYY-MM-DD HH:mm' of the instant in the given IANA zone. Throws on a bad instant or zone. */
 export function formatLocalTime(isoInstant: string, timezone: string): string {
@@ -6,16 +7,6 @@ export function formatLocalTime(isoInstant: string, timezone: string): string {
   if (Number.isNaN(instant.getTime())) {
     throw new RangeError(`not an ISO instant: ${isoInstant}`);
   }
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23', // never '24:05' at midnight
-  }).formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  const { date, hh, mm } = localTime(instant.getTime(), timezone);
+  return `${date} ${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
 }

@@ -1,5 +1,6 @@
 /** The hall file's shape: services, counters, hours, calendar, policy and playbooks, validated with zod. */
 import { z } from 'zod';
+import { isKnownTimeZone } from '../domain/zone-offsets.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (00:00–24:00)');
 const interval = z.tuple([clock, clock]).refine(([a, b]) => a < b, 'an opening interval must end after it starts');
@@ -122,10 +123,5 @@ export type Weekday = (typeof weekdays)[number];
 export const WEEKDAYS = weekdays;
 
 function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
+  return isKnownTimeZone(tz);
 }

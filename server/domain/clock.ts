@@ -1,26 +1,8 @@
 /** Hall-local time without a time-zone library: dates, weekdays and wall-clock minutes in the hall's zone. */
 import type { Weekday } from '../config/hall-schema.js';
+import { zoneOffsetAt } from './zone-offsets.js';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
+const WEEKDAY_OF_UTC_DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 export interface LocalTime {
   /** YYYY-MM-DD */
@@ -32,18 +14,23 @@ export interface LocalTime {
   mm: number;
 }
 
+/** Wall-clock date, weekday and time in zone `tz` at instant `ms`. Throws a RangeError for a bad instant or zone. */
 export function localTime(ms: number, tz: string): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(tz).formatToParts(new Date(ms))) parts[p.type] = p.value;
-  const hh = Number(parts.hour);
-  const mm = Number(parts.minute);
+  // Shifted by the zone's offset, the UTC getters read the hall's wall clock.
+  const wall = new Date(ms + zoneOffsetAt(ms, tz));
+  const hh = wall.getUTCHours();
+  const mm = wall.getUTCMinutes();
   return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    weekday: parts.weekday.toLowerCase().slice(0, 3) as Weekday,
+    date: `${wall.getUTCFullYear()}-${twoDigits(wall.getUTCMonth() + 1)}-${twoDigits(wall.getUTCDate())}`,
+    weekday: WEEKDAY_OF_UTC_DAY[wall.getUTCDay()],
     minutes: hh * 60 + mm,
     hh,
     mm,
   };
+}
+
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }
 
 /** The hall day (YYYY-MM-DD) that instant `ms` falls on. */
@@ -51,20 +38,12 @@ export function hallDay(ms: number, tz: string): string {
   return localTime(ms, tz).date;
 }
 
-/** Offset of the zone from UTC at instant `ms`, in ms. */
-function offsetAt(ms: number, tz: string): number {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(tz).formatToParts(new Date(ms))) parts[p.type] = p.value;
-  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
 /** The instant at which the hall's clock shows `date` `minutes` after midnight (24:00 = next midnight). */
 export function zonedInstant(date: string, minutes: number, tz: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const naive = Date.UTC(y, m - 1, d) + minutes * 60_000;
-  let guess = naive - offsetAt(naive, tz);
-  guess = naive - offsetAt(guess, tz);
+  let guess = naive - zoneOffsetAt(naive, tz);
+  guess = naive - zoneOffsetAt(guess, tz);
   return guess;
 }
 
@@ -76,7 +55,7 @@ export function addDays(date: string, days: number): string {
 
 export function weekdayOf(date: string): Weekday {
   const [y, m, d] = date.split('-').map(Number);
-  return (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  return WEEKDAY_OF_UTC_DAY[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
 }
 
 export function parseClock(hhmm: string): number {

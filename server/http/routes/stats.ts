@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HallFile } from '../../config/hall-schema.js';
-import { addDays, hallDay } from '../../domain/clock.js';
+import { addDays, hallDay, localTime } from '../../domain/clock.js';
 import type { HallState, Ticket } from '../../domain/types.js';
 import type { Db } from '../../store/db.js';
 import { TicketHistory, type ServedByRow } from '../../store/ticket-history.js';
@@ -204,8 +204,7 @@ export function todayStats(hall: HallFile, state: HallState, tickets: Ticket[], 
 
 /** Hour of day (0–23) in the hall's zone. */
 function hourInZone(timeZone: string): (ms: number) => number {
-  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
-  return (ms) => Number(fmt.format(ms)) % 24;
+  return (ms) => localTime(ms, timeZone).hh;
 }
 
 /** First and last whole hour of the hall's weekly hours (8 to 17 when the file gives none). */

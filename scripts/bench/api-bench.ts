@@ -17,6 +17,7 @@ import {
   removeTempDir,
   rssBytes,
   staffAt,
+  startCommand,
   startHallProcess,
   watchdog,
   type Api,
@@ -30,6 +31,8 @@ export interface ApiBenchOptions {
   seconds: number;
   /** Concurrent issuing clients. */
   clients: number;
+  /** Write a V8 CPU profile of the server to this folder (node --cpu-prof), to see where a request's time goes. */
+  cpuProfileDir?: string;
 }
 
 export interface Throughput extends Summary {
@@ -127,7 +130,8 @@ async function timedLoops(clients: number, seconds: number, step: (client: numbe
 export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchResult> {
   const baseline = durableInsertBaseline(Math.min(5, Math.max(2, options.seconds / 2)));
   const dataDir = makeTempDir('hallq-bench-api-');
-  const server = await startHallProcess(dataDir);
+  const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const server = await startHallProcess(dataDir, { nodeArgs: [...startCommand().nodeArgs, ...profiling] });
   const api: Api & { close(): void } = apiClient(server.url, 30_000);
   const errors: string[] = [];
   const fail = (what: string, r: { status: number; body: unknown }) => {
@@ -222,8 +226,14 @@ export function formatApiBench(r: ApiBenchResult): string {
 export const apiBenchLimitMs = (o: ApiBenchOptions) => (4 * o.seconds + 90) * 1000;
 
 export function apiBenchArgs(argv: string[]): ApiBenchOptions {
-  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, clients: { type: 'string' } }, allowPositionals: false, strict: false });
-  return { seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50) };
+  const { values } = parseArgs({
+    args: argv,
+    options: { seconds: { type: 'string' }, clients: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } },
+    allowPositionals: false,
+    strict: false,
+  });
+  const cpuProfileDir = typeof values['cpu-prof-dir'] === 'string' ? values['cpu-prof-dir'] : undefined;
+  return { seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50), cpuProfileDir };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

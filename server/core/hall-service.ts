@@ -1,6 +1,10 @@
 /**
  * The one write path: command → decide (pure) → one SQLite transaction that appends to the log and updates the read
  * model → apply to the live state → fan out on the bus. Also rebuilds the live state from the log at start.
+ *
+ * Commands from the API are group-committed (`submit`): those that arrive in the same turn of the event loop are
+ * decided one by one in arrival order, each against the state the ones before it left, and written in one durable
+ * transaction — one fsync for all of them instead of one each. None is answered or fanned out before that commit.
  */
 import type { HallFile } from '../config/hall-schema.js';
 import { addDays, hallDay, zonedInstant } from '../domain/clock.js';
@@ -31,6 +35,17 @@ export interface HallServiceOptions {
 
 const ID_PREFIX = { ticket: 't', appointment: 'ap', followup: 'fu' } as const;
 
+type Decide = (ctx: DecideContext, state: HallState) => Decision;
+
+interface Submitted {
+  actor: Actor;
+  decide: Decide;
+  resolve(d: Decision): void;
+  reject(err: unknown): void;
+}
+
+type Outcome = { ok: true; decision: Decision } | { ok: false; error: unknown };
+
 export class HallService {
   readonly hall: HallFile;
   readonly log: EventLog;
@@ -46,6 +61,8 @@ export class HallService {
   private sinceSnapshot = 0;
   private nextDayAt = 0;
   private nextDayFor = '';
+  private submitted: Submitted[] = [];
+  private flushScheduled = false;
 
   constructor(opts: HallServiceOptions) {
     this.hall = opts.hall;
@@ -99,13 +116,62 @@ export class HallService {
     };
   }
 
-  /** Runs one command through the write path. Throws DomainError on a refusal, having changed nothing. */
-  execute(actor: Actor, decide: (ctx: DecideContext, state: HallState) => Decision): Decision {
+  /** Runs one command through the write path now, in its own transaction. Throws DomainError on a refusal, having changed nothing. */
+  execute(actor: Actor, decide: Decide): Decision {
     const now = this.clock();
     this.startDayIfNeeded(now);
     const decision = decide(this.context(actor, now), this.state);
-    if (decision.events.length > 0) this.commit(actor, now, decision.events);
+    if (decision.events.length > 0) this.publish(this.commit(actor, now, decision.events));
     return decision;
+  }
+
+  /**
+   * Queues a command for the group commit at the end of this turn of the event loop; resolves once it is on disk
+   * and fanned out, or rejects with its refusal (DomainError), having changed nothing.
+   */
+  submit(actor: Actor, decide: Decide): Promise<Decision> {
+    return new Promise((resolve, reject) => {
+      this.submitted.push({ actor, decide, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.submitted;
+    this.submitted = [];
+    const now = this.clock();
+    const outcomes: Outcome[] = [];
+    const committed: CommittedEvent[] = [];
+    try {
+      this.startDayIfNeeded(now);
+      this.inTransaction(() => {
+        for (const item of batch) {
+          try {
+            const decision = item.decide(this.context(item.actor, now), this.state);
+            // commit() nests a transaction, which is a savepoint: a command whose write fails takes only itself back.
+            if (decision.events.length > 0) committed.push(...this.commit(item.actor, now, decision.events));
+            outcomes.push({ ok: true, decision });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The commit itself failed: the state in memory has changes the file does not. Read it back from the file.
+      log.error('group commit failed; rebuilding the live state from the log', { error: (error as Error).message, commands: batch.length });
+      this.rebuild();
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    this.publish(committed);
+    batch.forEach((item, i) => {
+      const o = outcomes[i];
+      if (o.ok) item.resolve(o.decision);
+      else item.reject(o.error);
+    });
   }
 
   /** Starts a new hall day when the clock has passed midnight in the hall's zone (also run by the day job). */
@@ -116,12 +182,16 @@ export class HallService {
     this.nextDayAt = zonedInstant(addDays(this.state.day, 1), 0, this.hall.hall.timezone);
     const d = startDayIfNeeded(this.context(SYSTEM_ACTOR, now), this.state);
     if (d.events.length === 0) return;
-    this.commit(SYSTEM_ACTOR, now, d.events);
+    this.publish(this.commit(SYSTEM_ACTOR, now, d.events));
     this.snapshot();
     log.info('hall day started', { day: this.state.day });
   }
 
-  private commit(actor: Actor, at: number, events: HallEvent[]): void {
+  /**
+   * Writes one command's events (in a transaction of its own, or the group commit's) and applies them to the live
+   * state once written. The caller publishes them after the outermost commit.
+   */
+  private commit(actor: Actor, at: number, events: HallEvent[]): CommittedEvent[] {
     const label = actorLabel(actor);
     const entries = this.inTransaction(() => {
       const appended = this.log.append(events.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: true })));
@@ -130,15 +200,14 @@ export class HallService {
     });
     for (const e of events) apply(this.hall, this.state, e);
     this.sinceSnapshot += events.length;
-    if (this.sinceSnapshot >= this.snapshotEvery) this.snapshot();
-    const committed: CommittedEvent[] = entries.map((entry, i) => ({
-      seq: entry.seq,
-      streamSeq: entry.streamSeq!,
-      at,
-      actor: label,
-      event: events[i],
-    }));
     log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
+    return entries.map((entry, i) => ({ seq: entry.seq, streamSeq: entry.streamSeq!, at, actor: label, event: events[i] }));
+  }
+
+  /** After the commit: a checkpoint when one is due, then the fan-out. */
+  private publish(committed: CommittedEvent[]): void {
+    if (committed.length === 0) return;
+    if (this.sinceSnapshot >= this.snapshotEvery) this.snapshot();
     this.bus.emit('committed', committed);
   }
 

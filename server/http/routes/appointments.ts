@@ -31,7 +31,7 @@ export function appointmentRoutes(deps: ApiDeps) {
   app.post('/appointments', async (c) => {
     const p = requireRole(c, 'manager', 'integration');
     const b = await readBody(c, createBody);
-    const d = hall.execute(actorOf(p), (ctx, s) =>
+    const d = await hall.submit(actorOf(p), (ctx, s) =>
       createAppointment(ctx, s, { ...b, slotStart: Date.parse(b.slotStart), slotEnd: Date.parse(b.slotEnd) }),
     );
     return c.json({ appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!) }, 201);
@@ -45,7 +45,7 @@ export function appointmentRoutes(deps: ApiDeps) {
   app.post('/appointments/check-in', async (c) => {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
     const b = await readBody(c, checkInBody);
-    const d = hall.execute(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel ?? p.role }));
+    const d = await hall.submit(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel ?? p.role }));
     const ticket = ticketView(hall.hall, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
     return c.json({ ticket, late: ticket.late ?? false, appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!) }, 201);
   });
@@ -53,7 +53,7 @@ export function appointmentRoutes(deps: ApiDeps) {
   app.post('/appointments/:id/cancel', async (c) => {
     const p = requireRole(c, 'manager', 'integration');
     const id = readParam(c, 'id');
-    hall.execute(actorOf(p), (ctx, s) => cancelAppointment(ctx, s, id));
+    await hall.submit(actorOf(p), (ctx, s) => cancelAppointment(ctx, s, id));
     return c.json({ appointment: appointmentView(hall.state.appointments.get(id)!) });
   });
 

@@ -34,7 +34,7 @@ export function counterRoutes(deps: ApiDeps) {
       const p = requireRole(c, 'counter', 'manager');
       const counterId = readParam(c, 'id');
       const body = await readBody(c, schema);
-      const d = hall.execute(actorOf(p), (ctx, s) => run(ctx, s, counterId, body));
+      const d = await hall.submit(actorOf(p), (ctx, s) => run(ctx, s, counterId, body));
       const t = d.ticketId ? hall.state.tickets.get(d.ticketId) : undefined;
       return c.json({ ticket: t ? ticketView(hall.hall, hall.state, t, { verifyCode: true }) : null, counter: counterBody(counterId) });
     });

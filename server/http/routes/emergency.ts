@@ -22,14 +22,14 @@ export function emergencyRoutes(deps: ApiDeps) {
   app.post('/emergency/activate', async (c) => {
     const p = requireRole(c, 'manager');
     const b = await readBody(c, activateBody);
-    hall.execute(actorOf(p), (ctx, s) => activateEmergency(ctx, s, b.playbookId, b.note));
+    await hall.submit(actorOf(p), (ctx, s) => activateEmergency(ctx, s, b.playbookId, b.note));
     return c.json(body(p.role));
   });
 
   app.post('/emergency/deactivate', async (c) => {
     const p = requireRole(c, 'manager');
     await readBody(c, z.object({}).passthrough());
-    hall.execute(actorOf(p), (ctx, s) => deactivateEmergency(ctx, s));
+    await hall.submit(actorOf(p), (ctx, s) => deactivateEmergency(ctx, s));
     return c.json(body(p.role));
   });
 

@@ -16,7 +16,7 @@ export function evaluationRoutes(deps: ApiDeps) {
   app.post('/evaluations', async (c) => {
     const p = requireRole(c, 'pad', 'kiosk');
     const b = await readBody(c, rateBody);
-    const d = hall.execute(actorOf(p), (ctx, s) => rate(ctx, s, b.ticketId, b.score, b.comment));
+    const d = await hall.submit(actorOf(p), (ctx, s) => rate(ctx, s, b.ticketId, b.score, b.comment));
     return c.json({ evaluation: { ticketId: b.ticketId, score: b.score }, followUpId: d.followUpId ?? null }, 201);
   });
 
@@ -37,7 +37,7 @@ export function evaluationRoutes(deps: ApiDeps) {
     const p = requireRole(c, 'manager');
     const id = readParam(c, 'id');
     const b = await readBody(c, answerBody);
-    hall.execute(actorOf(p), (ctx, s) => answerFollowUp(ctx, s, id, b.answer));
+    await hall.submit(actorOf(p), (ctx, s) => answerFollowUp(ctx, s, id, b.answer));
     return c.json({ ok: true });
   });
 

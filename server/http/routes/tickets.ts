@@ -35,7 +35,7 @@ export function ticketRoutes(deps: ApiDeps) {
   app.post('/tickets', async (c) => {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
     const body = await readBody(c, issueBody);
-    const d = hall.execute(actorOf(p), (ctx, s) => issueTicket(ctx, s, { ...body, channel: body.channel ?? p.role }));
+    const d = await hall.submit(actorOf(p), (ctx, s) => issueTicket(ctx, s, { ...body, channel: body.channel ?? p.role }));
     const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(d.ticketId!) ?? null) : undefined;
     return c.json({ ticket: view(d.ticketId!, true), print }, 201);
   });
@@ -61,7 +61,7 @@ export function ticketRoutes(deps: ApiDeps) {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
     const id = readParam(c, 'id');
     await readBody(c, z.object({}).passthrough());
-    hall.execute(actorOf(p), (ctx, s) => reinstate(ctx, s, id));
+    await hall.submit(actorOf(p), (ctx, s) => reinstate(ctx, s, id));
     return c.json({ ticket: view(id, false) });
   });
 
@@ -69,7 +69,7 @@ export function ticketRoutes(deps: ApiDeps) {
     const p = requireRole(c, 'kiosk', 'manager');
     const id = readParam(c, 'id');
     const body = await readBody(c, cancelBody);
-    hall.execute(actorOf(p), (ctx, s) => cancel(ctx, s, id, body.idNumber));
+    await hall.submit(actorOf(p), (ctx, s) => cancel(ctx, s, id, body.idNumber));
     return c.json({ ticket: view(id, false) });
   });
 

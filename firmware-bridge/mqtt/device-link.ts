@@ -87,6 +87,7 @@ export class DeviceLink {
       password: opts.password,
       clean: true,
       resubscribe: false, // subscriptions are renewed on every connect below
+      writeCache: false, // see devices/protocol/mqtt-packet-ids.ts
       reconnectPeriod: minMs,
       reconnectOnConnackError: true,
       connectTimeout: 10_000,

@@ -19,6 +19,7 @@ import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { createApp } from '../http/app.js';
 import { mountUi } from '../http/ui-routes.js';
 import type { ApiDeps } from '../http/deps.js';
+import { QuietCheckpoints } from '../jobs/checkpoints.js';
 import { HallDayJobs } from '../jobs/hall-day.js';
 import { log } from '../log.js';
 import { HallSecret } from '../security/hall-secret.js';
@@ -115,6 +116,8 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   stream.start(server as Server);
   const jobs = new HallDayJobs(hall, accounts);
   jobs.start();
+  const checkpoints = new QuietCheckpoints(hall);
+  checkpoints.start();
   const playbookActions = new PlaybookActions(hall);
   playbookActions.start();
   ensureManager(accounts, hall, env.HALLQ_BOOTSTRAP_MANAGER, env.dataDir, url, env.LOG_LEVEL === 'silent');
@@ -135,6 +138,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
       if (stopped) return;
       stopped = true;
       jobs.stop();
+      checkpoints.stop();
       playbookActions.stop();
       devices.stop();
       await link.stop();

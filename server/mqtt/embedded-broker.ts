@@ -6,6 +6,7 @@
 import { Aedes, type Client } from 'aedes';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { skipPacketIdCache } from '../../devices/protocol/mqtt-packet-ids.js';
 import { deviceMayPublish, deviceMaySubscribe, topics } from '../../devices/protocol/mqtt-topics.js';
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
@@ -33,6 +34,7 @@ export async function startEmbeddedBroker(opts: {
   serverPassword: string;
 }): Promise<EmbeddedBroker> {
   const t = topics(opts.hallId);
+  skipPacketIdCache();
   const broker = await Aedes.createBroker({
     // A client id is tied to its login (as Mosquitto's use_username_as_clientid does): MQTT drops the older session
     // of a reused id, so otherwise anyone could knock the server or a device off the broker.

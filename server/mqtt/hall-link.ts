@@ -30,6 +30,7 @@ export class HallLink {
       reconnectPeriod: 1000,
       connectTimeout: 5000,
       resubscribe: true,
+      writeCache: false, // see devices/protocol/mqtt-packet-ids.ts
     });
     for (const filter of this.subscriptions) this.client.subscribe(filter, { qos: 1 });
     this.client.on('message', (topic, payload, packet) => {

@@ -25,6 +25,8 @@ function write(level: Level, msg: string, fields?: Record<string, unknown>): voi
 }
 
 export const log = {
+  /** Whether `level` is written: lets a hot path skip building fields that would be dropped. */
+  enabled: (level: Level) => ORDER[level] >= threshold,
   debug: (msg: string, fields?: Record<string, unknown>) => write('debug', msg, fields),
   info: (msg: string, fields?: Record<string, unknown>) => write('info', msg, fields),
   warn: (msg: string, fields?: Record<string, unknown>) => write('warn', msg, fields),

@@ -1,12 +1,12 @@
 /** The HTTP API of the contract under /api/v1, plus /healthz; every error in the contract's shape. */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { audienceOf, hallView } from '../core/views.js';
 import type { Db } from '../store/db.js';
 import type { ApiDeps } from './deps.js';
 import { onError, sendError } from './errors.js';
 import { authenticate, type AppEnv } from './middleware/auth.js';
 import { requestLog } from './middleware/request-log.js';
+import { limitBody } from './request-body.js';
 import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { auditRoutes } from './routes/audit.js';
@@ -19,9 +19,6 @@ import { statsRoutes } from './routes/stats.js';
 import { ticketPreviewRoutes } from './routes/ticket-preview.js';
 import { ticketRoutes } from './routes/tickets.js';
 
-/** Largest JSON body the API accepts; nothing it needs comes close. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
 export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => void): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(onError);
@@ -31,13 +28,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   const api = new Hono<AppEnv>();
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => sendError(c, 413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`),
-    }),
-  );
+  api.use('*', limitBody());
   api.use('*', authenticate(deps.accounts, deps.hall.clock));
   api.get('/hall', (c) =>
     c.json(hallView(deps.hall.hall, deps.hall.state, deps.hall.clock(), deps.hall.alwaysOpen, audienceOf(c.get('principal')?.role))),

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { ApiError } from './errors.js';
+import { bodyText } from './request-body.js';
 
 function describe(error: z.ZodError): string {
   return error.issues
@@ -12,7 +13,7 @@ function describe(error: z.ZodError): string {
 
 /** Parses the JSON body against `schema`. Malformed JSON → 400 INVALID_JSON; wrong shape → 400 VALIDATION_FAILED. */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const text = await c.req.text();
+  const text = await bodyText(c);
   let raw: unknown = {};
   if (text.trim() !== '') {
     try {

@@ -68,6 +68,18 @@ interface DeviceRow {
   faulty: number;
 }
 
+interface PrincipalRow {
+  subject_kind: 'user' | 'device';
+  subject_id: string;
+  role: TokenRole;
+  expires_at: number | null;
+  user_name: string | null;
+  user_role: StaffRole | null;
+  device_id: string | null;
+  counter_id: string | null;
+  kiosk_id: string | null;
+}
+
 export class Accounts {
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -131,16 +143,22 @@ export class Accounts {
 
   /** Who a bearer token belongs to, or undefined when unknown or expired. */
   principal(token: string, now: number): Principal | undefined {
-    const row = this.sql('SELECT subject_kind, subject_id, role, expires_at FROM tokens WHERE hash = ?').get(tokenHash(token)) as
-      | { subject_kind: 'user' | 'device'; subject_id: string; role: TokenRole; expires_at: number | null }
-      | undefined;
+    // One query on every request: the token with its (enabled) user or its device.
+    const row = this.sql(
+      `SELECT t.subject_kind, t.subject_id, t.role, t.expires_at, u.name AS user_name, u.role AS user_role,
+              d.id AS device_id, d.counter_id, d.kiosk_id
+         FROM tokens t
+         LEFT JOIN users u ON t.subject_kind = 'user' AND u.id = t.subject_id AND u.disabled = 0
+         LEFT JOIN devices d ON t.subject_kind = 'device' AND d.id = t.subject_id
+        WHERE t.hash = ?`,
+    ).get(tokenHash(token)) as PrincipalRow | undefined;
     if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
     if (row.subject_kind === 'user') {
-      const u = this.getUser(row.subject_id);
-      return u ? { kind: 'user', id: u.id, role: u.role, name: u.name } : undefined;
+      return row.user_role ? { kind: 'user', id: row.subject_id, role: row.user_role, name: row.user_name! } : undefined;
     }
-    const d = this.getDevice(row.subject_id);
-    return d ? { kind: 'device', id: d.id, role: row.role, counterId: d.counterId, kioskId: d.kioskId } : undefined;
+    return row.device_id
+      ? { kind: 'device', id: row.device_id, role: row.role, counterId: row.counter_id ?? undefined, kioskId: row.kiosk_id ?? undefined }
+      : undefined;
   }
 
   pruneExpiredTokens(now: number): number {

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Actor } from '../../domain/decide/context.js';
 import type { Accounts, Principal, TokenRole } from '../../store/accounts.js';
 import { forbidden, unauthorized } from '../errors.js';
+import { requestHeader } from '../request-body.js';
 
 export type AppEnv = { Variables: { principal?: Principal; requestId: string } };
 
@@ -14,7 +15,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 /** Resolves the token (if any) to a principal. A token that is present but unknown or expired is a 401. */
 export function authenticate(accounts: Accounts, clock: () => number): MiddlewareHandler<AppEnv> {
   return async function authenticateRequest(c, next) {
-    const header = c.req.header('authorization');
+    const header = requestHeader(c, 'authorization');
     if (header) {
       const token = bearerToken(header);
       const principal = token ? accounts.principal(token, clock()) : undefined;

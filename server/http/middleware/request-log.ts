@@ -1,14 +1,15 @@
 /** One log line per request: method, route, status, time, role. Never the query string (it may hold a token). */
 import type { MiddlewareHandler } from 'hono';
-import { randomBytes } from 'node:crypto';
 import { log } from '../../log.js';
+import { randomHex } from '../../security/random-ids.js';
 import type { AppEnv } from './auth.js';
 
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async function logRequest(c, next) {
     const started = performance.now();
-    c.set('requestId', randomBytes(6).toString('hex'));
+    c.set('requestId', randomHex(6));
     await next();
+    if (!log.enabled('info')) return;
     const path = c.req.path;
     if (path === '/healthz' || path.startsWith('/ui/') || path.startsWith('/assets/')) return;
     log.info('request', {

@@ -23,6 +23,8 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const MANAGER: Actor = { kind: 'user', id: 'u_bench', role: 'manager', name: 'bench' };
+/** One clerk per counter: signing in at a second counter would close the first. */
+const clerk = (counterId: string): Actor => ({ kind: 'user', id: `u_clerk_${counterId}`, role: 'counter', name: `clerk ${counterId}` });
 
 export interface RebuildBenchResult {
   days: number;
@@ -49,14 +51,14 @@ export function runRebuildBench(days = arg('days', 250), ticketsPerDay = arg('ti
   const open = ['1', '4', '7', '8', '9'];
   for (let d = 0; d < days; d++) {
     db.transaction(() => {
-      for (const c of open) svc.execute(MANAGER, (ctx, s) => counters.signIn(ctx, s, c));
+      for (const c of open) svc.execute(clerk(c), (ctx, s) => counters.signIn(ctx, s, c));
       for (let i = 0; i < ticketsPerDay; i++) {
         now += 60_000;
         svc.execute(MANAGER, (ctx, s) => issueTicket(ctx, s, { serviceId: services[i % services.length] }));
         const c = open[i % open.length];
         try {
-          svc.execute(MANAGER, (ctx, s) => counters.callNext(ctx, s, c));
-          svc.execute(MANAGER, (ctx, s) => counters.start(ctx, s, c));
+          svc.execute(clerk(c), (ctx, s) => counters.callNext(ctx, s, c));
+          svc.execute(clerk(c), (ctx, s) => counters.start(ctx, s, c));
         } catch {
           /* empty queue or a ticket still being served: fine */
         }

@@ -76,8 +76,9 @@ export class HallService {
     this.bus = opts.bus;
     this.alwaysOpen = opts.alwaysOpen ?? false;
     this.clock = opts.clock ?? Date.now;
-    // Replaying 50,000 events at start takes about a quarter of a second.
-    this.snapshotEvery = opts.snapshotEvery ?? 50_000;
+    // A start replays at most this many events: about a second for 200,000 on a mini-PC (see rebuild-bench). Sooner
+    // is the quiet-checkpoint job's: a checkpoint serializes the whole day (~250 ms at 50,000 tickets), so it waits.
+    this.snapshotEvery = opts.snapshotEvery ?? 200_000;
     this.log = new EventLog(this.db);
     this.snapshots = new Snapshots(this.db);
     this.projection = new TicketProjection(this.db);
@@ -206,7 +207,7 @@ export class HallService {
     for (const e of events) apply(this.hall, this.state, e);
     this.sinceSnapshot += events.length;
     this.lastWriteAt = performance.now();
-    log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
+    if (log.enabled('info')) log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
     return entries.map((entry, i) => ({ seq: entry.seq, streamSeq: entry.streamSeq!, at, actor: label, event: events[i] }));
   }
 

@@ -1,5 +1,6 @@
 /** A typed in-process bus: features listen here for committed events; one failing listener cannot break the others. */
 import type { HallEvent } from '../domain/events.js';
+import type { Ticket } from '../domain/types.js';
 import { log } from '../log.js';
 
 /** A committed state event with its place in the log and in the live stream. */
@@ -9,6 +10,8 @@ export interface CommittedEvent {
   at: number;
   actor: string;
   event: HallEvent;
+  /** The ticket the event is about, as the event left it (a copy): the fan-out runs after later commands. */
+  ticket?: Ticket;
 }
 
 export interface BusEvents {

@@ -12,7 +12,7 @@ import { actorLabel, SYSTEM_ACTOR, type Actor, type DecideContext, type Decision
 import { startDayIfNeeded } from '../domain/decide/day.js';
 import { STATE_EVENT_TYPES, type AuditOnlyEntry, type HallEvent } from '../domain/events.js';
 import { apply, initialState } from '../domain/state.js';
-import type { Counter, HallState } from '../domain/types.js';
+import type { Counter, HallState, Ticket } from '../domain/types.js';
 import { log } from '../log.js';
 import type { HallSecret } from '../security/hall-secret.js';
 import { digits, randomId } from '../security/random-ids.js';
@@ -49,6 +49,22 @@ interface Submitted {
 
 type Outcome = { ok: true; decision: Decision } | { ok: false; error: unknown };
 
+/**
+ * Events were written but applying them to the live state failed (a bug): memory and file disagree, so the state
+ * must be read back from the file — and in a group commit, the whole batch taken back first.
+ */
+class StateApplyFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`applying committed events failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+/** The ticket an event is about, if any. */
+function ticketIdOf(e: HallEvent): string | undefined {
+  if (e.type === 'ticket.issued') return e.data.ticket.id;
+  return 'ticketId' in e.data ? e.data.ticketId : undefined;
+}
+
 export class HallService {
   readonly hall: HallFile;
   readonly log: EventLog;
@@ -68,6 +84,8 @@ export class HallService {
   private nextDayFor = '';
   private submitted: Submitted[] = [];
   private flushScheduled = false;
+  /** True while a group commit's transaction is open: commit() must then write inside it, never on its own. */
+  private batchOpen = false;
 
   constructor(opts: HallServiceOptions) {
     this.hall = opts.hall;
@@ -127,7 +145,15 @@ export class HallService {
     const now = this.clock();
     this.startDayIfNeeded(now);
     const decision = decide(this.context(actor, now), this.state);
-    if (decision.events.length > 0) this.publish(this.commit(actor, now, decision.events));
+    if (decision.events.length > 0) {
+      try {
+        this.publish(this.commit(actor, now, decision.events));
+      } catch (error) {
+        // Written but not applied: read the state back from the file, which has the command.
+        if (error instanceof StateApplyFailed) this.recoverState(error);
+        throw error;
+      }
+    }
     return decision;
   }
 
@@ -154,6 +180,7 @@ export class HallService {
     try {
       this.startDayIfNeeded(now);
       this.inTransaction(() => {
+        this.batchOpen = true;
         for (const item of batch) {
           try {
             const decision = item.decide(this.context(item.actor, now), this.state);
@@ -161,16 +188,20 @@ export class HallService {
             if (decision.events.length > 0) committed.push(...this.commit(item.actor, now, decision.events));
             outcomes.push({ ok: true, decision });
           } catch (error) {
+            // SQLite itself may have rolled back the whole transaction (disk full, I/O error): then nothing of the
+            // batch is on disk, and what was applied must go too. Likewise when events could not be applied.
+            if (error instanceof StateApplyFailed || !this.db.inTransaction) throw error;
             outcomes.push({ ok: false, error });
           }
         }
       });
     } catch (error) {
-      // The commit itself failed: the state in memory has changes the file does not. Read it back from the file.
-      log.error('group commit failed; rebuilding the live state from the log', { error: (error as Error).message, commands: batch.length });
-      this.rebuild();
+      // Nothing of the batch is on disk, but the state in memory has some of it: refuse all, read the file back.
       for (const item of batch) item.reject(error);
+      this.recoverState(error);
       return;
+    } finally {
+      this.batchOpen = false;
     }
     this.publish(committed);
     batch.forEach((item, i) => {
@@ -198,17 +229,43 @@ export class HallService {
    * state once written. The caller publishes them after the outermost commit.
    */
   private commit(actor: Actor, at: number, events: HallEvent[]): CommittedEvent[] {
+    // Inside a group commit a missing transaction means SQLite dropped it: writing now would commit on its own.
+    if (this.batchOpen && !this.db.inTransaction) throw new Error('the group commit’s transaction was rolled back');
     const label = actorLabel(actor);
     const entries = this.inTransaction(() => {
       const appended = this.log.append(events.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: true })));
       for (const e of events) this.projection.apply(e);
       return appended;
     });
-    for (const e of events) apply(this.hall, this.state, e);
+    // The ticket as each event left it: later commands of the same batch change it before the fan-out.
+    let tickets: Array<Ticket | undefined>;
+    try {
+      tickets = events.map((e) => {
+        apply(this.hall, this.state, e);
+        const id = ticketIdOf(e);
+        const t = id ? this.state.tickets.get(id) : undefined;
+        return t ? { ...t } : undefined;
+      });
+    } catch (error) {
+      throw new StateApplyFailed(error);
+    }
     this.sinceSnapshot += events.length;
     this.lastWriteAt = performance.now();
     if (log.enabled('info')) log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
-    return entries.map((entry, i) => ({ seq: entry.seq, streamSeq: entry.streamSeq!, at, actor: label, event: events[i] }));
+    return entries.map((entry, i) => ({ seq: entry.seq, streamSeq: entry.streamSeq!, at, actor: label, event: events[i], ticket: tickets[i] }));
+  }
+
+  /** Reads the live state back from the file after memory and file parted; a hall that cannot do that stops. */
+  private recoverState(cause: unknown): void {
+    log.error('rebuilding the live state from the log', { error: (cause as Error)?.message ?? String(cause) });
+    try {
+      this.rebuild();
+    } catch (error) {
+      // Serving from a state that disagrees with the log would hand out wrong numbers: stop, and let the service
+      // manager start us again from the file.
+      log.error('cannot rebuild the live state; stopping', { error: (error as Error).message });
+      process.exit(70);
+    }
   }
 
   /** After the commit: a checkpoint when one is due, then the fan-out. */
@@ -239,12 +296,15 @@ export class HallService {
     return { events: this.sinceSnapshot, quietMs: performance.now() - this.lastWriteAt };
   }
 
-  snapshot(): void {
+  /** Writes a checkpoint of the live state; false when that failed (the log still has everything). */
+  snapshot(): boolean {
     try {
       this.snapshots.save(this.log.seq, this.state, this.clock());
       this.sinceSnapshot = 0;
+      return true;
     } catch (err) {
       log.warn('checkpoint failed; the log still has everything', { error: (err as Error).message });
+      return false;
     }
   }
 

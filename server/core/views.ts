@@ -179,7 +179,7 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
   const base = { type: e.type, at: iso(c.at) };
   const withIds = audience !== 'public';
   const ticketOf = (id: string) => {
-    const t = state.tickets.get(id);
+    const t = c.ticket?.id === id ? c.ticket : state.tickets.get(id);
     if (!t) return undefined;
     return {
       id: withIds ? t.id : undefined,

@@ -141,6 +141,10 @@ export function zoneOffsetAt(ms: number, tz: string): number {
 /** True when `tz` names a zone: its TZif file parses, or else Intl accepts it. */
 export function isKnownTimeZone(tz: string): boolean {
   if (!ZONE_NAME.test(tz)) return false;
+  // The zone folder also holds files that are not zones (localtime, posixrules, Factory, posix/…, right/…): the
+  // database's own list, when it ships one, says which names are zones.
+  const listed = zoneNames();
+  if (listed) return listed.has(tz);
   if (zone(tz).fromFile) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -213,4 +217,23 @@ function intlOffsets(tz: string): OffsetAt {
     const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
     return asUtc - Math.floor(ms / 1000) * 1000;
   };
+}
+
+let names: Set<string> | null | undefined;
+
+/** Zone and link names from tzdata.zi (`Z name …`, `L target name`), or null when the system has no such file. */
+function zoneNames(): Set<string> | null {
+  if (names !== undefined) return names;
+  try {
+    const text = readFileSync(join(process.env.TZDIR ?? '/usr/share/zoneinfo', 'tzdata.zi'), 'utf8');
+    names = new Set();
+    for (const line of text.split('\n')) {
+      const f = line.split(' ');
+      if (f[0] === 'Z' && f[1]) names.add(f[1]);
+      else if (f[0] === 'L' && f[2]) names.add(f[2]);
+    }
+  } catch {
+    names = null;
+  }
+  return names;
 }

@@ -11,6 +11,7 @@ import { ApiError } from './errors.js';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const tooLarge = () => new ApiError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+const aborted = () => new ApiError(400, 'REQUEST_ABORTED', 'the request body ended before it was complete');
 
 export function incomingOf(c: Context): IncomingMessage | undefined {
   const env = c.env as { incoming?: IncomingMessage } | undefined;
@@ -46,7 +47,9 @@ export async function bodyText(c: Context): Promise<string> {
     if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
     return text;
   }
-  if (incoming.readableEnded) return '';
+  // Only readBody reads a body, once: an ended stream here is a bug, a destroyed one a client that went away.
+  if (incoming.readableEnded) throw new Error('the request body was already read');
+  if (incoming.destroyed) throw aborted();
   const chunks: Buffer[] = [];
   let size = 0;
   await new Promise<void>((resolve, reject) => {
@@ -66,15 +69,22 @@ export async function bodyText(c: Context): Promise<string> {
       done();
       reject(err);
     };
+    // 'close' without 'end': the client went away mid-body.
+    const onClose = () => {
+      done();
+      reject(aborted());
+    };
     const done = () => {
       incoming.off('data', onData);
       incoming.off('end', onEnd);
       incoming.off('error', onError);
+      incoming.off('close', onClose);
       incoming.pause();
     };
     incoming.on('data', onData);
     incoming.once('end', onEnd);
     incoming.once('error', onError);
+    incoming.once('close', onClose);
   });
   return chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }

@@ -14,8 +14,14 @@ export interface QuietCheckpointOptions {
   everyMs?: number;
 }
 
+/** After a failed checkpoint (a full disk), wait this long before serializing the day again; doubled each time. */
+const FIRST_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 30 * 60_000;
+
 export class QuietCheckpoints {
   private timer?: NodeJS.Timeout;
+  private backoffMs = 0;
+  private notBefore = 0;
 
   constructor(
     private readonly hall: HallService,
@@ -26,7 +32,13 @@ export class QuietCheckpoints {
     const { minEvents = 1000, quietMs = 2000, everyMs = 1000 } = this.opts;
     this.timer = setInterval(() => {
       const due = this.hall.checkpointDue();
-      if (due.events >= minEvents && due.quietMs >= quietMs) this.hall.snapshot();
+      if (due.events < minEvents || due.quietMs < quietMs || performance.now() < this.notBefore) return;
+      if (this.hall.snapshot()) {
+        this.backoffMs = 0;
+        return;
+      }
+      this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : FIRST_BACKOFF_MS);
+      this.notBefore = performance.now() + this.backoffMs;
     }, everyMs);
     this.timer.unref();
   }

@@ -8,6 +8,7 @@ let pool = Buffer.alloc(0);
 let used = 0;
 
 function take(n: number): Buffer {
+  if (n > POOL_BYTES) return randomBytes(n);
   if (used + n > pool.length) {
     pool = randomBytes(POOL_BYTES);
     used = 0;

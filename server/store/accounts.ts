@@ -80,8 +80,14 @@ interface PrincipalRow {
   kiosk_id: string | null;
 }
 
+/** How long a token check is remembered; revoking a token or removing a device forgets at once. */
+const PRINCIPAL_CACHE_MS = 60_000;
+const PRINCIPAL_CACHE_MAX = 2000;
+
 export class Accounts {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Token → principal, so a kiosk issuing all day is not a SHA-256 and a query per request. Known tokens only. */
+  private readonly principals = new Map<string, { principal: Principal; expiresAt: number; until: number }>();
 
   constructor(private readonly db: Db) {}
 
@@ -138,11 +144,23 @@ export class Accounts {
   }
 
   revokeToken(token: string): void {
+    this.principals.delete(token);
     this.sql('DELETE FROM tokens WHERE hash = ?').run(tokenHash(token));
   }
 
   /** Who a bearer token belongs to, or undefined when unknown or expired. */
   principal(token: string, now: number): Principal | undefined {
+    const cached = this.principals.get(token);
+    if (cached && now < cached.expiresAt && now < cached.until) return cached.principal;
+    const found = this.lookUpPrincipal(token, now);
+    if (found) {
+      if (this.principals.size >= PRINCIPAL_CACHE_MAX) this.principals.clear();
+      this.principals.set(token, { principal: Object.freeze(found.principal), expiresAt: found.expiresAt, until: now + PRINCIPAL_CACHE_MS });
+    } else this.principals.delete(token);
+    return found?.principal;
+  }
+
+  private lookUpPrincipal(token: string, now: number): { principal: Principal; expiresAt: number } | undefined {
     // One query on every request: the token with its (enabled) user or its device.
     const row = this.sql(
       `SELECT t.subject_kind, t.subject_id, t.role, t.expires_at, u.name AS user_name, u.role AS user_role,
@@ -153,11 +171,15 @@ export class Accounts {
         WHERE t.hash = ?`,
     ).get(tokenHash(token)) as PrincipalRow | undefined;
     if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
+    const expiresAt = row.expires_at ?? Infinity;
     if (row.subject_kind === 'user') {
-      return row.user_role ? { kind: 'user', id: row.subject_id, role: row.user_role, name: row.user_name! } : undefined;
+      return row.user_role ? { principal: { kind: 'user', id: row.subject_id, role: row.user_role, name: row.user_name! }, expiresAt } : undefined;
     }
     return row.device_id
-      ? { kind: 'device', id: row.device_id, role: row.role, counterId: row.counter_id ?? undefined, kioskId: row.kiosk_id ?? undefined }
+      ? {
+          principal: { kind: 'device', id: row.device_id, role: row.role, counterId: row.counter_id ?? undefined, kioskId: row.kiosk_id ?? undefined },
+          expiresAt,
+        }
       : undefined;
   }
 
@@ -219,6 +241,7 @@ export class Accounts {
   }
 
   removeDevice(id: string): void {
+    this.principals.clear();
     this.db.transaction(() => {
       this.sql("DELETE FROM tokens WHERE subject_kind = 'device' AND subject_id = ?").run(id);
       this.sql('DELETE FROM device_commands WHERE device_id = ?').run(id);

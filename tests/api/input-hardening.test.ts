@@ -60,6 +60,27 @@ describe('input hardening', () => {
     expect(await auditVerify(h)).toEqual({ ok: true, entries: before.entries + 2 });
   });
 
+  it('a client that goes away halfway through a body leaves nothing behind and the next request is served', async () => {
+    const counts = await waitingCounts(h);
+    const { connect } = await import('node:net');
+    const url = new URL(h.url);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect({ host: url.hostname, port: Number(url.port) }, () => {
+        socket.write(
+          `POST ${V1}/tickets HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${kiosk}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"serviceId":"one-',
+        );
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+      socket.on('error', reject);
+    });
+    expect((await h.api('GET', '/healthz')).status).toBe(200);
+    expect(await waitingCounts(h)).toEqual(counts);
+  });
+
   it('answers malformed JSON with 400 INVALID_JSON on every route that reads a body', async () => {
     const cases: Array<[string, string | undefined]> = [
       [`${V1}/auth/login`, undefined],

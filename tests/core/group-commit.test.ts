@@ -10,7 +10,8 @@ import { loadHallFile } from '../../server/config/load-hall.js';
 import { EventBus, type CommittedEvent } from '../../server/core/event-bus.js';
 import { HallService } from '../../server/core/hall-service.js';
 import type { Decision } from '../../server/domain/decide/context.js';
-import { issueTicket } from '../../server/domain/decide/tickets.js';
+import { cancel, issueTicket } from '../../server/domain/decide/tickets.js';
+import { streamEvent } from '../../server/core/views.js';
 import { DomainError } from '../../server/domain/errors.js';
 import { log } from '../../server/log.js';
 import { HallSecret } from '../../server/security/hall-secret.js';
@@ -115,5 +116,42 @@ describe('group commit', () => {
     const next = await issue(s);
     expect(s.state.tickets.get(next.ticketId!)!.number).toBe('A002');
     expect(verifyChain(db).ok).toBe(true);
+  });
+
+  it('when SQLite drops the whole transaction mid-batch, no command of the batch reaches the file or the screens', async () => {
+    const s = service();
+    await issue(s);
+    const before = serializeState(s.state);
+    // RAISE(ROLLBACK) ends the transaction itself, as a full disk or an I/O error does.
+    db.exec(`CREATE TEMP TRIGGER drop_all BEFORE INSERT ON events WHEN NEW.data LIKE '%drop-everything%'
+             BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END`);
+    const dropping = s.submit(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', priority: 'priority', priorityReason: 'drop-everything' }));
+    const results = await Promise.allSettled([issue(s), dropping, issue(s), issue(s)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(eventCount()).toBe(1);
+    expect(serializeState(s.state)).toBe(before);
+    expect(published).toHaveLength(1);
+    db.exec('DROP TRIGGER drop_all');
+    const next = await issue(s);
+    expect(s.state.tickets.get(next.ticketId!)!.number).toBe('A002');
+    expect(verifyChain(db).ok).toBe(true);
+  });
+
+  it('fans out each event with its ticket as that event left it, not as the rest of the batch did', async () => {
+    const s = service();
+    const id = makeIdNumber('19800101', 3);
+    let issued = '';
+    const a = s.submit(MANAGER, (ctx, st) => {
+      const d = issueTicket(ctx, st, { serviceId: 'one-window', idNumber: id });
+      issued = d.ticketId!;
+      return d;
+    });
+    const b = s.submit(MANAGER, (ctx, st) => cancel(ctx, st, issued, id));
+    await Promise.all([a, b]);
+    const [issuedEvent, cancelledEvent] = published[0];
+    expect(issuedEvent.ticket?.status).toBe('waiting');
+    expect(cancelledEvent.ticket?.status).toBe('cancelled');
+    expect(streamEvent(hall, s.state, issuedEvent, 'public')).toMatchObject({ type: 'ticket.issued', ticket: { number: 'A001', status: 'waiting' } });
+    expect(streamEvent(hall, s.state, cancelledEvent, 'public')).toMatchObject({ type: 'ticket.cancelled', ticket: { status: 'cancelled' } });
   });
 });

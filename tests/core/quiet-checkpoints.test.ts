@@ -12,6 +12,7 @@ import { log } from '../../server/log.js';
 import { HallSecret } from '../../server/security/hall-secret.js';
 import { openDb, type Db } from '../../server/store/db.js';
 import { MANAGER } from '../domain/harness.js';
+import { until } from '../helpers/until.js';
 
 const hall = loadHallFile();
 let dir: string;
@@ -42,7 +43,8 @@ describe('quiet checkpoints', () => {
   it('writes none while commands keep coming, one soon after they stop, and none for too few events', async () => {
     const s = service();
     const before = checkpoints(); // the day start's
-    const job = new QuietCheckpoints(s, { minEvents: 5, quietMs: 80, everyMs: 10 });
+    // Commands every 20 ms against a 400 ms quiet period: a slow machine has room before it looks quiet.
+    const job = new QuietCheckpoints(s, { minEvents: 5, quietMs: 400, everyMs: 10 });
     job.start();
     try {
       for (let i = 0; i < 20; i++) {
@@ -50,12 +52,27 @@ describe('quiet checkpoints', () => {
         await sleep(20);
       }
       expect(checkpoints()).toEqual(before);
-      await sleep(250);
+      await until('a quiet checkpoint', () => checkpoints().length > before.length, 5000);
       expect(checkpoints()).toEqual([...before, s.log.seq]);
       // Three more events: fewer than minEvents, however quiet it is.
       for (let i = 0; i < 3; i++) issue(s);
-      await sleep(250);
+      await sleep(800);
       expect(checkpoints().at(-1)).toBe(s.log.seq - 3);
+    } finally {
+      job.stop();
+    }
+  });
+
+  it('backs off after a failed checkpoint instead of serializing the day every second', async () => {
+    const s = service();
+    let attempts = 0;
+    s.snapshot = () => (attempts++, false);
+    const job = new QuietCheckpoints(s, { minEvents: 1, quietMs: 0, everyMs: 10 });
+    issue(s);
+    job.start();
+    try {
+      await sleep(300);
+      expect(attempts).toBe(1);
     } finally {
       job.stop();
     }

@@ -9,6 +9,7 @@ describe('random ids', () => {
     expect(ids.size).toBe(50_000);
     for (const id of [...ids].slice(0, 100)) expect(id).toMatch(/^t_[A-Za-z0-9_-]{16}$/);
     expect(randomHex(6)).toMatch(/^[0-9a-f]{12}$/);
+    expect(randomHex(5000)).toHaveLength(10_000); // more than the pool holds
   });
 
   it('draws each decimal digit evenly (chi-square over 200,000 digits)', () => {

@@ -170,6 +170,17 @@ describe('identity and no-cutting', () => {
     expect(refusal(() => issue('payment', { idNumber: id }))).toEqual({ status: 429, code: 'DAILY_LIMIT' });
   });
 
+  it('starts each hall day with the identity free again: yesterday’s waiting ticket does not hold it', () => {
+    const id = makeIdNumber('19800101', 8);
+    issue('one-window', { idNumber: id });
+    issue('mortgage', { idNumber: id });
+    issue('query', { idNumber: id });
+    expect(refusal(() => issue('one-window', { idNumber: id }))).toEqual({ status: 409, code: 'ACTIVE_TICKET_EXISTS' });
+    h.advance(24 * 60);
+    h.run((ctx, s) => startDayIfNeeded(ctx, s));
+    expect(ticket(issue('one-window', { idNumber: id })).number).toBe('A001');
+  });
+
   it('gives the elderly priority automatically from the birth date', () => {
     const t = ticket(issue('one-window', { idNumber: makeIdNumber('19501010', 3) }));
     expect(t).toMatchObject({ priority: 'priority', priorityReason: 'elderly' });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -269,6 +269,11 @@ describe('zone names', () => {
 
   it('knows the zones the hall may use', () => {
     for (const tz of ZONES) expect(isKnownTimeZone(tz)).toBe(true);
+  });
+
+  it.runIf(existsSync('/usr/share/zoneinfo/tzdata.zi'))('refuses files of the zone folder that are not zones (tzdata.zi lists the zones)', () => {
+    for (const name of ['localtime', 'posixrules', 'posix/Asia/Shanghai', 'right/Asia/Shanghai', 'zone1970.tab']) expect(isKnownTimeZone(name)).toBe(false);
+    for (const name of ['UTC', 'PRC', 'Asia/Chongqing', 'Asia/Urumqi']) expect(isKnownTimeZone(name)).toBe(true);
   });
 });
 

@@ -22,6 +22,7 @@ import {
   watchdog,
   type Api,
 } from '../lib/hall-process.js';
+import { LeanHttpConnection } from './lean-http-client.js';
 import { mb, ms, summarize, table, times, verdict, type Summary } from './stats.js';
 
 export const ISSUE_P99_TARGET_MS = 15;
@@ -33,6 +34,29 @@ export interface ApiBenchOptions {
   clients: number;
   /** Write a V8 CPU profile of the server to this folder (node --cpu-prof), to see where a request's time goes. */
   cpuProfileDir?: string;
+  /** The timed phases' HTTP client: `lean` (lean-http-client.ts, the default) or `node` (node:http with keep-alive). */
+  client: 'lean' | 'node';
+}
+
+type Answer = { status: number; body: unknown };
+/** A timed request from simulated client number `client`. */
+type TimedRequest = (client: number, method: string, path: string, body: unknown, token: string) => Promise<Answer>;
+
+/** Lean: one keep-alive connection per simulated client, opened on first use. Node: the shared keep-alive agent. */
+function timedRequests(kind: 'lean' | 'node', url: string, api: Api): { send: TimedRequest; close(): void } {
+  if (kind === 'node') return { send: (_c, method, path, body, token) => api(method, path, body, token), close() {} };
+  const connections: Array<Promise<LeanHttpConnection>> = [];
+  return {
+    async send(client, method, path, body, token) {
+      const conn = await (connections[client] ??= LeanHttpConnection.open(url));
+      const r = await conn.request(method, path, body, token);
+      if (r.status < 400) return { status: r.status, body: r.body };
+      return { status: r.status, body: JSON.parse(r.body.toString('utf8') || 'null') };
+    },
+    close() {
+      for (const c of connections) void c.then((conn) => conn.close(), () => {});
+    },
+  };
 }
 
 export interface Throughput extends Summary {
@@ -133,6 +157,7 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
   const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const server = await startHallProcess(dataDir, { nodeArgs: [...startCommand().nodeArgs, ...profiling] });
   const api: Api & { close(): void } = apiClient(server.url, 30_000);
+  const timed = timedRequests(options.client, server.url, api);
   const errors: string[] = [];
   const fail = (what: string, r: { status: number; body: unknown }) => {
     if (errors.length < 10) errors.push(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
@@ -145,26 +170,19 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
 
     // Issue: every ticket carries a resident ID number, as a kiosk with an ID-card reader sends.
     let serial = 0;
-    const issuePhase = (clients: number, seconds: number) =>
-      timedLoops(clients, seconds, async (_client, samples) => {
-        const n = serial++;
-        const t0 = performance.now();
-        const r = await api('POST', '/api/v1/tickets', { serviceId: services[n % services.length], idNumber: idNumber(n) }, kiosk);
-        if (r.status === 201) samples.push(performance.now() - t0);
-        else fail('issue', r);
-        return true;
-      });
-    // Warm-up, not counted: a freshly started process (JIT, 50 new connections) answers its first burst slowly.
-    await issuePhase(options.clients, 1);
-    const issueAlone = await issuePhase(1, Math.min(3, options.seconds));
-    const issuePaced = await pacedLoops(options.clients, options.seconds, 100, async (_client, samples) => {
+    const issueOne = async (client: number, samples: number[]) => {
       const n = serial++;
       const t0 = performance.now();
-      const r = await api('POST', '/api/v1/tickets', { serviceId: services[n % services.length], idNumber: idNumber(n) }, kiosk);
+      const r = await timed.send(client, 'POST', '/api/v1/tickets', { serviceId: services[n % services.length], idNumber: idNumber(n) }, kiosk);
       if (r.status === 201) samples.push(performance.now() - t0);
       else fail('issue', r);
       return true;
-    });
+    };
+    const issuePhase = (clients: number, seconds: number) => timedLoops(clients, seconds, issueOne);
+    // Warm-up, not counted: a freshly started process (JIT, 50 new connections) answers its first burst slowly.
+    await issuePhase(options.clients, 1);
+    const issueAlone = await issuePhase(1, Math.min(3, options.seconds));
+    const issuePaced = await pacedLoops(options.clients, options.seconds, 100, issueOne);
     const issue = await issuePhase(options.clients, options.seconds);
 
     // Call next: each counter staffed and signed in; call-next, then start (so the next call finishes it).
@@ -174,19 +192,20 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
     const callNext = await timedLoops(hall.counters.length, options.seconds, async (client, samples) => {
       const id = hall.counters[client].id;
       const t0 = performance.now();
-      const r = await api('POST', `/api/v1/counters/${id}/call-next`, {}, counterTokens[client]);
+      const r = await timed.send(client, 'POST', `/api/v1/counters/${id}/call-next`, {}, counterTokens[client]);
       if (r.status === 404) return false; // this counter's queues are empty
       if (r.status !== 200) {
         fail(`call-next ${id}`, r);
         return false;
       }
       samples.push(performance.now() - t0);
-      const started = await api('POST', `/api/v1/counters/${id}/start`, {}, counterTokens[client]);
+      const started = await timed.send(client, 'POST', `/api/v1/counters/${id}/start`, {}, counterTokens[client]);
       if (started.status !== 200) fail(`start ${id}`, started);
       return true;
     });
     return { options, issue, issueAlone, issuePaced, callNext, baseline, waitingAtCallStart, counters: hall.counters.length, errors, serverRss: rssBytes(server.pid) };
   } finally {
+    timed.close();
     api.close();
     await server.stop();
     removeTempDir(dataDir);
@@ -216,7 +235,7 @@ export function formatApiBench(r: ApiBenchResult): string {
     row('baseline: durable insert', baseline),
   ];
   return [
-    `API benchmark (server: child process, ${r.options.seconds} s per phase; ${r.waitingAtCallStart} tickets waiting when calling began; server RSS at end ${mb(r.serverRss)})`,
+    `API benchmark (server: child process, ${r.options.client} HTTP clients, ${r.options.seconds} s per phase; ${r.waitingAtCallStart} tickets waiting when calling began; server RSS at end ${mb(r.serverRss)})`,
     table(rows),
     ...(r.errors.length ? ['unexpected answers:', ...r.errors.map((e) => '  ' + e)] : []),
   ].join('\n');
@@ -228,12 +247,14 @@ export const apiBenchLimitMs = (o: ApiBenchOptions) => (4 * o.seconds + 90) * 10
 export function apiBenchArgs(argv: string[]): ApiBenchOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { seconds: { type: 'string' }, clients: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } },
+    options: { seconds: { type: 'string' }, clients: { type: 'string' }, 'cpu-prof-dir': { type: 'string' }, client: { type: 'string' } },
     allowPositionals: false,
     strict: false,
   });
   const cpuProfileDir = typeof values['cpu-prof-dir'] === 'string' ? values['cpu-prof-dir'] : undefined;
-  return { seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50), cpuProfileDir };
+  const client = values.client ?? 'lean';
+  if (client !== 'lean' && client !== 'node') throw new Error(`--client must be lean or node, not ${String(client)}`);
+  return { seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50), cpuProfileDir, client };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

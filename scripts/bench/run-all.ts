@@ -2,17 +2,18 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { watchdog } from '../lib/hall-process.js';
-import { apiBenchLimitMs, formatApiBench, ISSUE_P99_TARGET_MS, runApiBench, type ApiBenchOptions } from './api-bench.js';
+import { apiBenchArgs, apiBenchLimitMs, formatApiBench, ISSUE_P99_TARGET_MS, runApiBench, type ApiBenchOptions } from './api-bench.js';
 import { mb, ms, table, times, verdict } from './stats.js';
 import { CALL_TO_EVENT_P99_TARGET_MS, clientKind, formatWsBench, RSS_TARGET_BYTES, runWsBench, wsBenchLimitMs, type WsBenchOptions } from './ws-bench.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { seconds: { type: 'string' }, clients: { type: 'string' }, 'ws-clients': { type: 'string' }, rounds: { type: 'string' }, 'ws-client': { type: 'string' } },
+    options: { seconds: { type: 'string' }, clients: { type: 'string' }, 'ws-clients': { type: 'string' }, rounds: { type: 'string' }, 'ws-client': { type: 'string' }, 'api-client': { type: 'string' } },
     strict: false,
   });
-  const apiOptions: ApiBenchOptions = { seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50) };
+  const apiOptions: ApiBenchOptions = { ...apiBenchArgs([]), seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50) };
+  if (values['api-client'] !== undefined) apiOptions.client = values['api-client'] === 'node' ? 'node' : 'lean';
   const wsOptions: WsBenchOptions = { clients: Number(values['ws-clients'] ?? 500), rounds: Number(values.rounds ?? 100), client: clientKind(values['ws-client']) };
   watchdog(apiBenchLimitMs(apiOptions) + wsBenchLimitMs(wsOptions), 'run-all');
 

@@ -137,6 +137,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
     async stop() {
       if (stopped) return;
       stopped = true;
+      hall.settle(); // answer what is waiting for the disk before anything closes
       jobs.stop();
       checkpoints.stop();
       playbookActions.stop();
@@ -148,7 +149,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
         (server as Server).closeAllConnections?.();
         server.close(() => resolve());
       });
-      hall.snapshot();
+      hall.close();
       db.close();
     },
   };

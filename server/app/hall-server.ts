@@ -137,7 +137,6 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
     async stop() {
       if (stopped) return;
       stopped = true;
-      hall.settle(); // answer what is waiting for the disk before anything closes
       jobs.stop();
       checkpoints.stop();
       playbookActions.stop();
@@ -149,7 +148,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
         (server as Server).closeAllConnections?.();
         server.close(() => resolve());
       });
-      hall.close();
+      hall.snapshot();
       db.close();
     },
   };

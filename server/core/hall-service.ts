@@ -3,9 +3,8 @@
  * model → apply to the live state → fan out on the bus. Also rebuilds the live state from the log at start.
  *
  * Commands from the API are group-committed (`submit`): those that arrive in the same turn of the event loop are
- * decided one by one in arrival order, each against the state the ones before it left, and written in one
- * transaction. None is answered or fanned out before that transaction is on disk; the fsync that puts it there runs
- * beside the event loop and covers every batch committed before it began (store/wal-sync.ts).
+ * decided one by one in arrival order, each against the state the ones before it left, and written in one durable
+ * transaction — one fsync for all of them instead of one each. None is answered or fanned out before that commit.
  */
 import type { HallFile } from '../config/hall-schema.js';
 import { addDays, hallDay, zonedInstant } from '../domain/clock.js';
@@ -21,7 +20,6 @@ import type { Db } from '../store/db.js';
 import { EventLog } from '../store/event-log.js';
 import { Snapshots } from '../store/snapshots.js';
 import { TicketProjection } from '../store/ticket-projection.js';
-import { WalSync, type WalSyncOptions } from '../store/wal-sync.js';
 import type { CommittedEvent, EventBus } from './event-bus.js';
 
 export interface HallServiceOptions {
@@ -31,8 +29,6 @@ export interface HallServiceOptions {
   bus: EventBus;
   alwaysOpen?: boolean;
   clock?: () => number;
-  /** How group commits reach the disk (tests hold the fsync back). */
-  walSync?: WalSyncOptions;
   /**
    * Write a checkpoint of the live state, at the latest, after this many events. Sooner is the checkpoint job's
    * business: it writes one when the hall is quiet, because serializing a busy day's state stalls every request.
@@ -80,7 +76,6 @@ export class HallService {
   private readonly secret: HallSecret;
   private readonly snapshots: Snapshots;
   private readonly projection: TicketProjection;
-  private readonly disk: WalSync;
   private readonly snapshotEvery: number;
   private sinceSnapshot = 0;
   /** performance.now() of the last write: the checkpoint job waits for a quiet moment. */
@@ -105,7 +100,6 @@ export class HallService {
     this.log = new EventLog(this.db);
     this.snapshots = new Snapshots(this.db);
     this.projection = new TicketProjection(this.db);
-    this.disk = new WalSync(this.db, opts.walSync);
     this.state = initialState(this.hall, hallDay(this.clock(), this.hall.hall.timezone));
   }
 
@@ -153,9 +147,7 @@ export class HallService {
     const decision = decide(this.context(actor, now), this.state);
     if (decision.events.length > 0) {
       try {
-        const committed = this.commit(actor, now, decision.events);
-        this.disk.synced(); // a durable commit: group commits before it are on disk too, and go out first
-        this.publish(committed);
+        this.publish(this.commit(actor, now, decision.events));
       } catch (error) {
         // Written but not applied: read the state back from the file, which has the command.
         if (error instanceof StateApplyFailed) this.recoverState(error);
@@ -183,62 +175,40 @@ export class HallService {
     const batch = this.submitted;
     this.submitted = [];
     const now = this.clock();
-    let written: { outcomes: Outcome[]; committed: CommittedEvent[] };
+    const outcomes: Outcome[] = [];
+    const committed: CommittedEvent[] = [];
     try {
       this.startDayIfNeeded(now);
-      written = this.disk.unsynced(() => this.inTransaction(() => this.writeBatch(batch, now)));
+      this.inTransaction(() => {
+        this.batchOpen = true;
+        for (const item of batch) {
+          try {
+            const decision = item.decide(this.context(item.actor, now), this.state);
+            // commit() nests a transaction, which is a savepoint: a command whose write fails takes only itself back.
+            if (decision.events.length > 0) committed.push(...this.commit(item.actor, now, decision.events));
+            outcomes.push({ ok: true, decision });
+          } catch (error) {
+            // SQLite itself may have rolled back the whole transaction (disk full, I/O error): then nothing of the
+            // batch is on disk, and what was applied must go too. Likewise when events could not be applied.
+            if (error instanceof StateApplyFailed || !this.db.inTransaction) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
     } catch (error) {
       // Nothing of the batch is on disk, but the state in memory has some of it: refuse all, read the file back.
       for (const item of batch) item.reject(error);
       this.recoverState(error);
       return;
-    }
-    // Refusals wait too: they were decided against state that is only final once it is on disk.
-    this.disk.afterSync(() => {
-      this.publish(written.committed);
-      batch.forEach((item, i) => {
-        const o = written.outcomes[i];
-        if (o.ok) item.resolve(o.decision);
-        else item.reject(o.error);
-      });
-    });
-  }
-
-  /** Decides and writes each command of a batch inside the batch's transaction. */
-  private writeBatch(batch: Submitted[], now: number): { outcomes: Outcome[]; committed: CommittedEvent[] } {
-    const outcomes: Outcome[] = [];
-    const committed: CommittedEvent[] = [];
-    this.batchOpen = true;
-    try {
-      for (const item of batch) {
-        try {
-          const decision = item.decide(this.context(item.actor, now), this.state);
-          // commit() nests a transaction, which is a savepoint: a command whose write fails takes only itself back.
-          if (decision.events.length > 0) committed.push(...this.commit(item.actor, now, decision.events));
-          outcomes.push({ ok: true, decision });
-        } catch (error) {
-          // SQLite itself may have rolled back the whole transaction (disk full, I/O error): then nothing of the
-          // batch is on disk, and what was applied must go too. Likewise when events could not be applied.
-          if (error instanceof StateApplyFailed || !this.db.inTransaction) throw error;
-          outcomes.push({ ok: false, error });
-        }
-      }
-      return { outcomes, committed };
     } finally {
       this.batchOpen = false;
     }
-  }
-
-  /** Puts every group commit on disk now and answers them (at shutdown). */
-  settle(): void {
-    this.disk.settle();
-  }
-
-  /** Answers what is waiting for the disk, writes a checkpoint and lets go of the WAL file; the caller closes the db. */
-  close(): void {
-    this.settle();
-    this.snapshot();
-    this.disk.close();
+    this.publish(committed);
+    batch.forEach((item, i) => {
+      const o = outcomes[i];
+      if (o.ok) item.resolve(o.decision);
+      else item.reject(o.error);
+    });
   }
 
   /** Starts a new hall day when the clock has passed midnight in the hall's zone (also run by the day job). */
@@ -249,9 +219,7 @@ export class HallService {
     this.nextDayAt = zonedInstant(addDays(this.state.day, 1), 0, this.hall.hall.timezone);
     const d = startDayIfNeeded(this.context(SYSTEM_ACTOR, now), this.state);
     if (d.events.length === 0) return;
-    const committed = this.commit(SYSTEM_ACTOR, now, d.events);
-    this.disk.synced();
-    this.publish(committed);
+    this.publish(this.commit(SYSTEM_ACTOR, now, d.events));
     this.snapshot();
     log.info('hall day started', { day: this.state.day });
   }

@@ -14,7 +14,7 @@ import { bearerToken } from '../http/middleware/auth.js';
 import type { EventMessage, HeartbeatMessage, SnapshotMessage } from './messages.js';
 
 export interface LiveStreamOptions {
-  /** Recent events kept for resuming clients. */
+  /** Recent events kept for resuming clients (at least this many; up to a tenth more between trims). */
   ringSize?: number;
   /** A client whose unsent data passes this many bytes is dropped. */
   maxBufferedBytes?: number;
@@ -29,8 +29,16 @@ interface Client {
   alive: boolean;
 }
 
-/** One event as each audience sees it, encoded once: every client of an audience gets the same bytes. */
-type Rendered = { seq: number } & Record<Audience, Buffer>;
+/**
+ * One event and its encodings, made the first time an audience needs one and then shared by every client of that
+ * audience. Rendering needs only the committed event (it carries its ticket as the event left it), so a resuming
+ * staff screen gets the same bytes later as it would have then.
+ */
+interface Rendered {
+  seq: number;
+  event: CommittedEvent;
+  bytes: Partial<Record<Audience, Buffer>>;
+}
 
 export class LiveStream {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -111,7 +119,7 @@ export class LiveStream {
     const oldest = this.ring[0]?.seq;
     const canResume = since !== undefined && since <= head && (since === head || (oldest !== undefined && since >= oldest - 1));
     if (canResume) {
-      for (const r of this.ring) if (r.seq > since!) this.send(client, r[audience]);
+      for (const r of this.ring) if (r.seq > since!) this.send(client, this.encoded(r, audience));
       return;
     }
     this.send(client, JSON.stringify(this.snapshot(audience)));
@@ -129,29 +137,31 @@ export class LiveStream {
   }
 
   private broadcast(events: CommittedEvent[]): void {
-    const rendered: Rendered[] = events.map((c) => {
-      const render = (a: Audience) => {
-        const msg: EventMessage = { type: 'event', seq: c.streamSeq, event: streamEvent(this.hall.hall, this.hall.state, c, a) as EventMessage['event'] };
-        return Buffer.from(JSON.stringify(msg));
-      };
-      return { seq: c.streamSeq, public: render('public'), device: render('device'), staff: render('staff') };
-    });
-    for (const r of rendered) {
-      this.ring.push(r);
-      if (this.ring.length > this.ringSize) this.ring.shift();
-    }
+    const rendered: Rendered[] = events.map((event) => ({ seq: event.streamSeq, event, bytes: {} }));
+    this.ring.push(...rendered);
+    // Trimmed a tenth at a time: shift() per event moves the whole ring each time.
+    if (this.ring.length > this.ringSize * 1.1) this.ring.splice(0, this.ring.length - this.ringSize);
     if (rendered.length === 1) {
       const [r] = rendered;
-      for (const client of this.clients) this.send(client, r[client.audience]);
+      for (const client of this.clients) this.send(client, this.encoded(r, client.audience));
       return;
     }
     for (const client of this.clients) {
       // One write per client per command, however many events it made (a call after a finish is two).
       const socket = (client.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
       socket?.cork();
-      for (const r of rendered) this.send(client, r[client.audience]);
+      for (const r of rendered) this.send(client, this.encoded(r, client.audience));
       socket?.uncork();
     }
+  }
+
+  private encoded(r: Rendered, audience: Audience): Buffer {
+    let bytes = r.bytes[audience];
+    if (!bytes) {
+      const msg: EventMessage = { type: 'event', seq: r.seq, event: streamEvent(this.hall.hall, this.hall.state, r.event, audience) as EventMessage['event'] };
+      bytes = r.bytes[audience] = Buffer.from(JSON.stringify(msg));
+    }
+    return bytes;
   }
 
   private send(client: Client, data: string | Buffer): void {

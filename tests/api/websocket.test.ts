@@ -126,6 +126,16 @@ describe('WebSocket stream', () => {
     expect((await junk.waitFor(1))[0].type).toBe('snapshot');
   });
 
+  it('replays to a resuming staff screen each event as it was, though no staff screen was connected then', async () => {
+    const head = publicClient.messages.at(-1).seq;
+    const t = await issue(h, kiosk, { serviceId: 'payment' });
+    expectOk(await h.api('POST', `${V1}/tickets/${t.id}/cancel`, {}, h.managerToken));
+    const staffScreen = await connect(`?since=${head}&token=${staff}`);
+    const [issued, cancelled] = await staffScreen.waitFor(2);
+    expect(issued).toMatchObject({ seq: head + 1, event: { type: 'ticket.issued', ticket: { id: t.id, number: t.number, status: 'waiting', verifyCode: t.verifyCode } } });
+    expect(cancelled).toMatchObject({ seq: head + 2, event: { type: 'ticket.cancelled', ticket: { id: t.id, status: 'cancelled' } } });
+  });
+
   it('refuses an unknown or revoked token', async () => {
     await expect(openWs(h, '?token=' + 'A'.repeat(43))).rejects.toMatchObject({ statusCode: 401 });
     await expect(openWs(h, '', { authorization: `Bearer ${'B'.repeat(43)}` })).rejects.toMatchObject({ statusCode: 401 });

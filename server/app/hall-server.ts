@@ -28,7 +28,8 @@ import { openDb, type Db } from '../store/db.js';
 import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
-import { HallLink } from '../mqtt/hall-link.js';
+import { BrokerLink } from '../mqtt/broker-link.js';
+import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { writeMosquittoFiles } from '../mqtt/mosquitto-files.js';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/server-credentials.js';
 import { mosquittoHash } from '../security/mosquitto-hash.js';
@@ -88,7 +89,10 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
     if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND) reloadBroker(env.MQTT_RELOAD_COMMAND);
   };
   writeBrokerFiles();
-  const link = new HallLink(mqttUrl, mqttPassword, SERVER_MQTT_USERNAME);
+  // Embedded broker: the server talks to it in-process. External broker: a TCP client (mqtt.js loads only then).
+  const link: MqttLink = broker
+    ? new BrokerLink(broker.aedes)
+    : new (await import('../mqtt/hall-link.js')).HallLink(mqttUrl, mqttPassword, SERVER_MQTT_USERNAME);
 
   const deps: ApiDeps = { hall, accounts, publicUrl: env.HALLQ_PUBLIC_URL ?? '', version };
   const devices = new HallDevices({

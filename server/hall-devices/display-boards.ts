@@ -9,7 +9,7 @@ import type { CommittedEvent } from '../core/event-bus.js';
 import type { HallService } from '../core/hall-service.js';
 import { queueSummary } from '../domain/eta.js';
 import type { CommandOutbox } from '../mqtt/command-outbox.js';
-import type { HallLink } from '../mqtt/hall-link.js';
+import type { MqttLink } from '../mqtt/mqtt-link.js';
 import type { DeviceDirectory } from './device-directory.js';
 
 const SHOW_TTL_MS = 30_000;
@@ -23,7 +23,7 @@ export class DisplayBoards {
     private readonly hall: HallService,
     private readonly directory: DeviceDirectory,
     private readonly outbox: CommandOutbox,
-    private readonly link: HallLink,
+    private readonly link: MqttLink,
     private readonly t: HallTopics,
   ) {}
 

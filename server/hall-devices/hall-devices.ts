@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.js';
 import type { DeviceRegistry } from '../http/device-registry.js';
 import { log } from '../log.js';
 import { CommandOutbox } from '../mqtt/command-outbox.js';
-import type { HallLink } from '../mqtt/hall-link.js';
+import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { StatePublisher } from '../mqtt/state-publisher.js';
 import type { Accounts, Device } from '../store/accounts.js';
 import type { Db } from '../store/db.js';
@@ -29,7 +29,7 @@ export interface HallDevicesOptions {
   hall: HallService;
   accounts: Accounts;
   db: Db;
-  link: HallLink;
+  link: MqttLink;
   publicUrl: () => string;
   /** Called after devices change, e.g. to rewrite an external Mosquitto's password and ACL files. */
   onDevicesChanged?: () => void;

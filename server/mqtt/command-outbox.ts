@@ -6,7 +6,7 @@ import type { CommandName, HallTopics } from '../../devices/protocol/mqtt-topics
 import { log } from '../log.js';
 import { randomId } from '../security/random-ids.js';
 import type { Db } from '../store/db.js';
-import type { HallLink } from './hall-link.js';
+import type { MqttLink } from './mqtt-link.js';
 
 export interface OutboxOptions {
   retryMs?: number;
@@ -39,7 +39,7 @@ export class CommandOutbox {
 
   constructor(
     private readonly db: Db,
-    private readonly link: HallLink,
+    private readonly link: MqttLink,
     private readonly t: HallTopics,
     opts: OutboxOptions = {},
   ) {

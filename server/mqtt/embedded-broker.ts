@@ -17,6 +17,8 @@ type Identity = { role: 'server' } | { role: 'device'; deviceId: string } | { ro
 const identities = new WeakMap<Client, Identity>();
 
 export interface EmbeddedBroker {
+  /** The broker itself, for the server's in-process link. */
+  aedes: Aedes;
   port: number;
   url: string;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export async function startEmbeddedBroker(opts: {
   });
   const port = (server.address() as AddressInfo).port;
   return {
+    aedes: broker,
     port,
     url: `mqtt://127.0.0.1:${port}`,
     async close() {

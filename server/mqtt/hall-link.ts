@@ -1,11 +1,10 @@
-/** The server's own MQTT connection (embedded or external broker): reconnects and resubscribes by itself. */
-import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
+/** The server's MQTT connection to an external broker (Mosquitto): reconnects and resubscribes by itself. */
+import mqtt, { type MqttClient } from 'mqtt';
 import { log } from '../log.js';
+import type { MessageHandler, MqttLink } from './mqtt-link.js';
 import { SERVER_MQTT_USERNAME } from './server-credentials.js';
 
-export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void;
-
-export class HallLink {
+export class HallLink implements MqttLink {
   private client?: MqttClient;
   private readonly handlers = new Set<MessageHandler>();
   private readonly connectHandlers = new Set<() => void>();
@@ -33,10 +32,10 @@ export class HallLink {
       writeCache: false, // see devices/protocol/mqtt-packet-ids.ts
     });
     for (const filter of this.subscriptions) this.client.subscribe(filter, { qos: 1 });
-    this.client.on('message', (topic, payload, packet) => {
+    this.client.on('message', (topic, payload) => {
       for (const h of this.handlers) {
         try {
-          h(topic, payload, packet.retain);
+          h(topic, payload);
         } catch (err) {
           log.error('mqtt handler failed', { topic, error: (err as Error).message });
         }
@@ -60,7 +59,6 @@ export class HallLink {
     this.handlers.add(handler);
   }
 
-  /** Runs on every (re)connect: a place to republish retained state after a broker restart. */
   onConnect(handler: () => void): void {
     this.connectHandlers.add(handler);
     if (this.connected) handler();
@@ -72,8 +70,8 @@ export class HallLink {
     this.client?.subscribe(filter, { qos: 1 });
   }
 
-  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions = { qos: 1 }): void {
-    this.client?.publish(topic, payload, opts);
+  publish(topic: string, payload: string | Buffer, opts: { qos?: 0 | 1; retain?: boolean } = {}): void {
+    this.client?.publish(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false });
   }
 
   async stop(): Promise<void> {

@@ -5,7 +5,7 @@
 import type { HallTopics } from '../../devices/protocol/mqtt-topics.js';
 import type { HallService } from '../core/hall-service.js';
 import { queueSummary } from '../domain/eta.js';
-import type { HallLink } from './hall-link.js';
+import type { MqttLink } from './mqtt-link.js';
 
 export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, unknown> {
   const { hall: file, state } = hall;
@@ -52,7 +52,7 @@ export class StatePublisher {
 
   constructor(
     private readonly hall: HallService,
-    private readonly link: HallLink,
+    private readonly link: MqttLink,
     private readonly t: HallTopics,
   ) {}
 

@@ -13,7 +13,7 @@ describe('startCommand', () => {
     const { env, nodeArgs } = startCommand();
     expect(env.MALLOC_ARENA_MAX).toBe('2');
     expect(env.MALLOC_MMAP_THRESHOLD_).toBe('131072');
-    expect(nodeArgs).toContain('--max-semi-space-size=2');
+    expect(nodeArgs).toContain('--max-semi-space-size=4');
     expect(nodeArgs).toContain('--v8-pool-size=1');
   });
 

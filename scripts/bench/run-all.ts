@@ -12,8 +12,8 @@ async function main(): Promise<void> {
     options: { seconds: { type: 'string' }, clients: { type: 'string' }, 'ws-clients': { type: 'string' }, rounds: { type: 'string' }, 'ws-client': { type: 'string' }, 'api-client': { type: 'string' } },
     strict: false,
   });
-  const apiOptions: ApiBenchOptions = { ...apiBenchArgs([]), seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50) };
-  if (values['api-client'] !== undefined) apiOptions.client = values['api-client'] === 'node' ? 'node' : 'lean';
+  const apiClientArg = values['api-client'] === undefined ? [] : ['--client', String(values['api-client'])];
+  const apiOptions: ApiBenchOptions = { ...apiBenchArgs(apiClientArg), seconds: Number(values.seconds ?? 10), clients: Number(values.clients ?? 50) };
   const wsOptions: WsBenchOptions = { clients: Number(values['ws-clients'] ?? 500), rounds: Number(values.rounds ?? 100), client: clientKind(values['ws-client']) };
   watchdog(apiBenchLimitMs(apiOptions) + wsBenchLimitMs(wsOptions), 'run-all');
 

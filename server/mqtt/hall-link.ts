@@ -74,7 +74,22 @@ export class HallLink implements MqttLink {
     this.client?.publish(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false });
   }
 
+  /**
+   * Ends gracefully, but for at most 2 s: a graceful end waits for in-flight QoS 1 messages, which a broker that has
+   * gone quiet never acknowledges. Nothing is lost by cutting it short: commands wait in the outbox (SQLite) and the
+   * retained state is published again on the next connect.
+   */
   async stop(): Promise<void> {
-    await this.client?.endAsync();
+    const client = this.client;
+    if (!client) return;
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = client.endAsync().then(() => true);
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2000)));
+    const ended = await Promise.race([graceful, late]);
+    clearTimeout(timer);
+    if (!ended) {
+      log.warn('mqtt link did not end within 2 s; closing it');
+      await client.endAsync(true);
+    }
   }
 }

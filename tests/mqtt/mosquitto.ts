@@ -58,9 +58,15 @@ export class Mosquitto {
 
   async stop(): Promise<void> {
     const c = this.child;
-    if (!c || c.exitCode !== null) return;
+    // Gone already (an exit code, or killed by a signal): 'exit' will not come again.
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve());
+      // A broker that ignores SIGTERM for 5 s is killed: a test's clean-up must not hang on it.
+      const hard = setTimeout(() => c.kill('SIGKILL'), 5000);
+      c.once('exit', () => {
+        clearTimeout(hard);
+        resolve();
+      });
       c.kill('SIGTERM');
     });
     this.child = undefined;

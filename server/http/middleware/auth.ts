@@ -5,7 +5,7 @@ import type { Accounts, Principal, TokenRole } from '../../store/accounts.js';
 import { forbidden, unauthorized } from '../errors.js';
 import { requestHeader } from '../request-body.js';
 
-export type AppEnv = { Variables: { principal?: Principal; requestId: string } };
+export type AppEnv = { Variables: { principal?: Principal } };
 
 export function bearerToken(header: string | undefined): string | undefined {
   const m = header?.match(/^Bearer\s+([A-Za-z0-9_-]{16,128})\s*$/i);

@@ -7,13 +7,12 @@ import type { AppEnv } from './auth.js';
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async function logRequest(c, next) {
     const started = performance.now();
-    c.set('requestId', randomHex(6));
     await next();
     if (!log.enabled('info')) return;
     const path = c.req.path;
     if (path === '/healthz' || path.startsWith('/ui/') || path.startsWith('/assets/')) return;
     log.info('request', {
-      rid: c.get('requestId'),
+      rid: randomHex(6), // tells apart the lines of requests that look alike
       method: c.req.method,
       path,
       status: c.res.status,

@@ -58,10 +58,15 @@ describe('gpiod backend', () => {
       await waitFor('initial level and two edges', () => levels.length === 3);
       expect(levels).toEqual([0, 1, 0]);
 
+      // The stand-in gpioset is a node script: on a busy machine it can take longer to start than the backend waits
+      // before it takes a still-running gpioset as holding the line, so each step waits for the log line.
+      const logged = () => (fs.existsSync(setLog) ? fs.readFileSync(setLog, 'utf8').trim().split('\n') : []);
       const out = backend.output(5, 0);
+      await waitFor('the initial level set', () => logged().length === 1);
       await out.write(1);
+      await waitFor('the second level set', () => logged().length === 2);
       const expected = version === 1 ? ['--mode=signal gpiochip0 5=0', '--mode=signal gpiochip0 5=1'] : ['-c gpiochip0 5=0', '-c gpiochip0 5=1'];
-      expect(fs.readFileSync(setLog, 'utf8').trim().split('\n')).toEqual(expected);
+      expect(logged()).toEqual(expected);
       await backend.close();
     });
   }

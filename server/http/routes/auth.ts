@@ -25,8 +25,11 @@ export function authRoutes(deps: ApiDeps) {
     const body = await readBody(c, loginBody);
     const now = deps.hall.clock();
     const address = clientAddress(c);
-    if (throttle.blocked(body.username, address, now))
-      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', 'too many failed logins; wait a minute and try again');
+    const waitMs = throttle.retryAfterMs(body.username, address, now);
+    if (waitMs > 0)
+      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many failed logins from here; try again in ${Math.ceil(waitMs / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(waitMs / 1000),
+      });
     const user = await deps.accounts.checkPassword(body.username, body.password);
     const who = { kind: 'user' as const, id: user?.id ?? `?${body.username}` };
     if (!user) {
@@ -34,7 +37,7 @@ export function authRoutes(deps: ApiDeps) {
       deps.hall.audit(who, { type: 'auth.login', data: { username: body.username, role: '?', ok: false, reason: 'bad credentials' } });
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
-    throttle.succeeded(body.username);
+    throttle.succeeded(body.username, address);
     const { token, expiresAt } = deps.accounts.issueToken({ kind: 'user', id: user.id, role: user.role }, now, STAFF_TOKEN_TTL_MS);
     deps.hall.audit(who, { type: 'auth.login', data: { username: user.username, role: user.role, ok: true } });
     return c.json({ token, role: user.role, user, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null });

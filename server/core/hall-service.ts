@@ -134,7 +134,8 @@ export class HallService {
       alwaysOpen: this.alwaysOpen,
       newId: (kind) => randomId(ID_PREFIX[kind]),
       newVerifyCode: () => digits(4),
-      newAppointmentCode: () => digits(6),
+      // Ten digits: guessing a code at a kiosk does not pay (see check-in-throttle.ts).
+      newAppointmentCode: () => digits(10),
       identityHash: (id) => this.secret.identityHash(id),
       seal: (text) => this.secret.seal(text),
     };

@@ -29,6 +29,8 @@ export interface Ticket {
   priority: Priority;
   priorityReason?: string;
   channel: string;
+  /** The device (kiosk) that issued it: only that kiosk may see its verify code again (the preview). */
+  issuerDeviceId?: string;
   issuedAt: number;
   /** Hall-wide issue order of this ticket; never changes (the key may, for a reinstated no-show). */
   seq: number;

@@ -19,6 +19,15 @@ export interface IssueTicketCommand {
 
 const STAFF = new Set(['manager', 'counter']);
 
+/**
+ * The channel a ticket is labelled with follows from who issues it: a device (kiosk) is always its own kind, so a
+ * kiosk cannot pass its tickets off as issued at a counter; staff may name the channel they issue for (e.g. phone).
+ */
+export function issuingChannel(actor: DecideContext['actor'], requested: string | undefined): string {
+  if (actor.kind !== 'user') return actor.role;
+  return requested ?? actor.role;
+}
+
 /** Formats a daily number: prefix and at least three digits (A001 … A999, then A1000: numbers are never capped). */
 export function formatNumber(prefix: string, seq: number): string {
   return `${prefix}${String(seq).padStart(3, '0')}`;
@@ -92,6 +101,7 @@ function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket
     priority: n.priority,
     priorityReason: n.priorityReason,
     channel: n.channel,
+    issuerDeviceId: ctx.actor.kind === 'device' ? ctx.actor.id : undefined,
     issuedAt: ctx.now,
     seq: ordinal,
     key: queueKeyFor(n.priority, ctx.now, ordinal, ctx.hall.policy, n.appointment?.slotStart),
@@ -132,7 +142,7 @@ export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTick
     serviceId: cmd.serviceId,
     priority,
     priorityReason: priority === 'normal' ? undefined : priorityReason,
-    channel: cmd.channel ?? ctx.actor.role,
+    channel: issuingChannel(ctx.actor, cmd.channel),
     identity,
     phone: cmd.phone,
   });
@@ -182,7 +192,7 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
   const ticket = buildTicket(ctx, state, {
     serviceId: a.serviceId,
     priority: late ? 'normal' : 'appointment',
-    channel: cmd.channel ?? ctx.actor.role,
+    channel: issuingChannel(ctx.actor, cmd.channel),
     identity: a.identity,
     appointment: late ? undefined : a,
     late,

@@ -6,7 +6,8 @@ import { ticketView } from '../../core/views.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
-import { idParam, readBody, readParam, readQuery, text } from '../validation.js';
+import { reasonText } from '../free-text.js';
+import { idParam, readBody, readParam, readQuery } from '../validation.js';
 
 export const idNumberField = z.string().trim().min(1).max(32);
 /** What the issuing side names as the channel (staff only; a kiosk's tickets are always `kiosk`). */
@@ -18,7 +19,7 @@ const issueBody = z.object({
   idNumber: idNumberField.optional(),
   phone: phoneField.optional(),
   priority: z.enum(['normal', 'priority', 'green']).optional(),
-  priorityReason: text(64).optional(),
+  priorityReason: reasonText(64).optional(),
   channel: channelField.optional(),
 });
 

@@ -8,11 +8,12 @@ import { bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
 import { readBody, text } from '../validation.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
+import { newPassword, staffAdminRoutes } from './staff-admin.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const staffBody = z.object({
   username: z.string().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  password: z.string().min(8, 'at least 8 characters').max(256),
+  password: newPassword,
   name: text(64).pipe(z.string().min(1, 'required')),
   role: z.enum(['manager', 'counter']),
 });
@@ -70,6 +71,8 @@ export function authRoutes(deps: ApiDeps) {
     requireRole(c, 'manager');
     return c.json({ staff: deps.accounts.listUsers() });
   });
+
+  app.route('/', staffAdminRoutes(deps));
 
   return app;
 }

@@ -4,7 +4,7 @@ import { hallDay } from '../clock.js';
 import { refuse } from '../errors.js';
 import type { HallEvent } from '../events.js';
 import { ageOn, checkIdNumber, maskPhone } from '../identity.js';
-import { penaltyKey, queueKeyFor } from '../queue-order.js';
+import { penaltyKey, queueInstant, queueKeyFor } from '../queue-order.js';
 import type { Appointment, HallState, Priority, Ticket } from '../types.js';
 import { getTicket, type DecideContext, type Decision } from './context.js';
 
@@ -92,6 +92,7 @@ interface NewTicket {
 function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket {
   const service = ctx.hall.services.find((s) => s.id === n.serviceId)!;
   const ordinal = state.ordinal + 1;
+  const queuedAt = queueInstant(state, ctx.now);
   return {
     id: ctx.newId('ticket'),
     number: formatNumber(service.prefix, (state.sequences[service.prefix] ?? 0) + 1),
@@ -103,8 +104,9 @@ function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket
     channel: n.channel,
     issuerDeviceId: ctx.actor.kind === 'device' ? ctx.actor.id : undefined,
     issuedAt: ctx.now,
+    queuedAt,
     seq: ordinal,
-    key: queueKeyFor(n.priority, ctx.now, ordinal, ctx.hall.policy, n.appointment?.slotStart),
+    key: queueKeyFor(n.priority, queuedAt, ordinal, ctx.hall.policy, n.appointment?.slotStart),
     verifyCode: ctx.newVerifyCode(),
     identity: n.identity,
     phoneMasked: n.phone ? maskPhone(n.phone) : undefined,

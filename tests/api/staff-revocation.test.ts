@@ -92,6 +92,14 @@ describe('passwords', () => {
     expectError(await h.api('POST', `${V1}/auth/password`, { oldPassword: 'x', newPassword: 'yyyyyyyy' }, kiosk), 403, 'FORBIDDEN');
   });
 
+  it('slows guessing the old password with a stolen session like guessing a login', async () => {
+    await newStaff('stolen');
+    const token = await tokenOf('stolen');
+    const change = (oldPassword: string) => h.api('POST', `${V1}/auth/password`, { oldPassword, newPassword: 'new-password-1' }, token);
+    for (let i = 0; i < 5; i++) expectError(await change(`guess-${i}`), 403, 'WRONG_PASSWORD');
+    expectError(await change('first-password'), 429, 'TOO_MANY_ATTEMPTS');
+  });
+
   it('every change is audited, without the passwords', async () => {
     const entries = await auditAll(h);
     for (const type of ['staff.disabled', 'staff.enabled', 'staff.password_reset', 'auth.password_changed'])

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
+import { clientAddress } from '../client-address.js';
 import { readBody, readParam } from '../validation.js';
+import { LoginThrottle } from './login-throttle.js';
 
 export const newPassword = z.string().min(8, 'at least 8 characters').max(256);
 const resetBody = z.object({ password: newPassword });
@@ -16,6 +18,8 @@ const changeBody = z.object({ oldPassword: z.string().min(1).max(256), newPasswo
 export function staffAdminRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { accounts, hall } = deps;
+  // A stolen session must not make guessing the password cheap: wrong old passwords count like failed logins.
+  const oldPasswordGuesses = new LoginThrottle();
 
   function staffAccount(id: string) {
     const user = accounts.staffAccount(id);
@@ -53,7 +57,17 @@ export function staffAdminRoutes(deps: ApiDeps) {
   app.post('/auth/password', async (c) => {
     const p = requireRole(c, 'manager', 'counter');
     const body = await readBody(c, changeBody);
-    if (!(await accounts.passwordMatches(p.id, body.oldPassword))) throw new ApiError(403, 'WRONG_PASSWORD', 'the old password is not right');
+    const address = clientAddress(c);
+    const waitMs = oldPasswordGuesses.retryAfterMs(p.id, address, hall.clock());
+    if (waitMs > 0)
+      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many wrong passwords; try again in ${Math.ceil(waitMs / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(waitMs / 1000),
+      });
+    if (!(await accounts.passwordMatches(p.id, body.oldPassword))) {
+      oldPasswordGuesses.failed(p.id, address, hall.clock());
+      throw new ApiError(403, 'WRONG_PASSWORD', 'the old password is not right');
+    }
+    oldPasswordGuesses.succeeded(p.id, address);
     accounts.setPassword(p.id, body.newPassword, bearerToken(c.req.header('authorization')));
     hall.audit(p, { type: 'auth.password_changed', data: { userId: p.id } });
     return c.json({ ok: true });

@@ -1,10 +1,12 @@
 /** Makes sure someone can log in: the bootstrap manager from the environment, or a generated one on first start. */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
+import { writeDurably } from '../security/hall-secret.js';
 import type { Accounts } from '../store/accounts.js';
+
+export const FIRST_LOGIN_FILE = 'first-login.txt';
 
 export function ensureManager(accounts: Accounts, hall: HallService, bootstrap: string | undefined, dataDir: string, url: string, quiet = false): void {
   if (accounts.hasManager()) return;
@@ -27,9 +29,12 @@ export function ensureManager(accounts: Accounts, hall: HallService, bootstrap: 
     '  HallQ is ready for its first login.',
     `  Manager dashboard: ${url}/manager`,
     `  Username: ${username}`,
-    generated ? `  Password: ${password}   (also saved in ${join(dataDir, 'first-login.txt')}; change it)` : '  Password: the one given in HALLQ_BOOTSTRAP_MANAGER',
+    // Never the password itself: logs are read by others. The file is readable by this user only.
+    generated
+      ? `  Password: in ${join(dataDir, FIRST_LOGIN_FILE)} (readable by this user only); change it after the first login`
+      : '  Password: the one given in HALLQ_BOOTSTRAP_MANAGER',
     '',
   ];
-  if (generated) writeFileSync(join(dataDir, 'first-login.txt'), `username: ${username}\npassword: ${password}\n`, { mode: 0o600 });
+  if (generated) writeDurably(dataDir, FIRST_LOGIN_FILE, `username: ${username}\npassword: ${password}\n`);
   if (!quiet || generated) process.stdout.write(lines.join('\n') + '\n');
 }

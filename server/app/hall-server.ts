@@ -24,6 +24,7 @@ import { HallDayJobs } from '../jobs/hall-day.js';
 import { log } from '../log.js';
 import { HallSecret } from '../security/hall-secret.js';
 import { Accounts } from '../store/accounts.js';
+import { BROKER_PASSABLE_DIR, OWNER_ONLY_DIR, secureDataDir } from '../store/data-dir.js';
 import { openDb, type Db } from '../store/db.js';
 import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
@@ -61,6 +62,8 @@ export function packageVersion(): string {
 
 export async function startHallServer(env: Env, overrides: { hallFile?: HallFile; clock?: () => number } = {}): Promise<RunningHall> {
   const hallFile = overrides.hallFile ?? loadHallFile(env.HALL_CONFIG);
+  // Owner-only; an external Mosquitto's group may pass through to its files under mosquitto/.
+  secureDataDir(env.dataDir, env.MQTT_URL ? BROKER_PASSABLE_DIR : OWNER_ONLY_DIR);
   const db = openDb(env.dataDir);
   const secret = HallSecret.loadOrCreate(env.dataDir);
   const bus = new EventBus();

@@ -134,7 +134,8 @@ export class HallService {
       alwaysOpen: this.alwaysOpen,
       newId: (kind) => randomId(ID_PREFIX[kind]),
       newVerifyCode: () => digits(4),
-      newAppointmentCode: () => digits(6),
+      // Ten digits: guessing a code at a kiosk does not pay (see check-in-throttle.ts).
+      newAppointmentCode: () => digits(10),
       identityHash: (id) => this.secret.identityHash(id),
       seal: (text) => this.secret.seal(text),
     };
@@ -196,9 +197,11 @@ export class HallService {
         }
       });
     } catch (error) {
-      // Nothing of the batch is on disk, but the state in memory has some of it: refuse all, read the file back.
+      // Nothing of the batch is on disk, but the state in memory may have some of it: refuse all, read the file back
+      // (unless nothing was applied yet, e.g. the disk was full at the first write: then a rebuild per retry would
+      // stall the hall for nothing).
       for (const item of batch) item.reject(error);
-      this.recoverState(error);
+      if (committed.length > 0 || error instanceof StateApplyFailed) this.recoverState(error);
       return;
     } finally {
       this.batchOpen = false;

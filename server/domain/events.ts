@@ -50,6 +50,10 @@ export interface AuditOnlyMap {
   'auth.login': { username: string; role: string; ok: boolean; reason?: string };
   'auth.logout': { userId: string };
   'staff.created': { userId: string; username: string; role: string };
+  'staff.disabled': { userId: string };
+  'staff.enabled': { userId: string };
+  'staff.password_reset': { userId: string };
+  'auth.password_changed': { userId: string };
   'device.registered': { deviceId: string; kind: string; counterId?: string; kioskId?: string };
   'device.removed': { deviceId: string };
   'audit.queried': { from?: number; to?: number; verify?: boolean };

@@ -5,6 +5,14 @@
 import type { HallFile } from '../config/hall-schema.js';
 import type { HallState, Priority, QueueKey, Ticket } from './types.js';
 
+/**
+ * The issue instant the queue rule uses for a ticket issued at wall-clock `now`: never before the last one issued, so
+ * the order survives the clock being stepped back (then tickets share that instant and go by issue order).
+ */
+export function queueInstant(state: HallState, now: number): number {
+  return Math.max(now, state.issueClock ?? 0);
+}
+
 /** Negative when `a` is served before `b`. */
 export function compareKeys(a: QueueKey, b: QueueKey): number {
   return a.rank - b.rank || a.time - b.time || a.ordinal - b.ordinal || a.bump - b.bump;

@@ -83,6 +83,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       const prefix = t.number.replace(/\d+$/, '');
       state.sequences[prefix] = Math.max(state.sequences[prefix] ?? 0, Number(t.number.slice(prefix.length)));
       state.ordinal = Math.max(state.ordinal, t.key.ordinal);
+      state.issueClock = Math.max(state.issueClock ?? 0, t.queuedAt ?? t.issuedAt);
       if (t.identity) state.issuedPerIdentity[t.identity] = (state.issuedPerIdentity[t.identity] ?? 0) + 1;
       return;
     }

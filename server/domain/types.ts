@@ -29,7 +29,15 @@ export interface Ticket {
   priority: Priority;
   priorityReason?: string;
   channel: string;
+  /** The device (kiosk) that issued it: only that kiosk may see its verify code again (the preview). */
+  issuerDeviceId?: string;
   issuedAt: number;
+  /**
+   * The instant the queue rule reads as its issue time: the wall clock, but never earlier than the ticket issued
+   * before it, so a clock stepped back cannot put a later ticket ahead of an earlier one. `issuedAt` is for display.
+   * Missing on tickets issued before it existed (then `issuedAt`).
+   */
+  queuedAt?: number;
   /** Hall-wide issue order of this ticket; never changes (the key may, for a reinstated no-show). */
   seq: number;
   key: QueueKey;
@@ -122,6 +130,8 @@ export interface HallState {
   sequences: Record<string, number>;
   /** Hall-wide issue counter: the tie-breaker of the queue rule. Never resets. */
   ordinal: number;
+  /** The latest `queuedAt` issued: the queue's clock, which never goes back (missing in older checkpoints). */
+  issueClock?: number;
   /** Tickets issued today per identity hash. */
   issuedPerIdentity: Record<string, number>;
   counters: Map<string, Counter>;

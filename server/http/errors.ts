@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.js';
 import { log } from '../log.js';
+import { isStorageFull } from '../store/storage-full.js';
 
 export class ApiError extends DomainError {}
 
@@ -17,6 +18,11 @@ export function sendError(c: Context, status: number, code: string, message: str
 /** Maps anything thrown by a route to the contract's shape. Only a real bug becomes a 500. */
 export function onError(err: Error, c: Context) {
   if (err instanceof DomainError) return sendError(c, err.status, err.code, err.message, err.details);
+  // SQLite took the whole write back: nothing changed, and the hall writes again once there is space.
+  if (isStorageFull(err)) {
+    log.error('the disk is full; commands are refused until there is space', { path: c.req.path });
+    return sendError(c, 503, 'STORAGE_FULL', 'the hall server’s disk is full; nothing was changed. Try again once staff have freed space');
+  }
   log.error('unhandled error', { path: c.req.path, error: err.message, stack: err.stack?.split('\n').slice(0, 4).join(' | ') });
   return sendError(c, 500, 'INTERNAL', 'something went wrong inside the server; nothing was changed');
 }

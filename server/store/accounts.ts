@@ -3,6 +3,7 @@ import { mosquittoHash } from '../security/mosquitto-hash.js';
 import { hashPassword, verifyPasswordAsync } from '../security/passwords.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
 import type Database from 'better-sqlite3';
+import { log } from '../log.js';
 import type { Db } from './db.js';
 
 export type StaffRole = 'manager' | 'counter';
@@ -15,6 +16,17 @@ export interface User {
   name: string;
   role: StaffRole;
 }
+
+/** A staff account as the manager's list shows it. */
+export interface StaffAccount extends User {
+  disabled: boolean;
+}
+
+/**
+ * Tokens that stopped being valid before their time: one token (logout), every token of a user (disabled, password
+ * reset or changed), or a device's (removed). Live connections authenticated with them should close.
+ */
+export type Revocation = { token: string } | { userId: string; exceptToken?: string } | { deviceId: string };
 
 export interface Device {
   id: string;
@@ -89,7 +101,25 @@ export class Accounts {
   /** Token → principal, so a kiosk issuing all day is not a SHA-256 and a query per request. Known tokens only. */
   private readonly principals = new Map<string, { principal: Principal; expiresAt: number; until: number }>();
 
+  private readonly revocationListeners = new Set<(r: Revocation) => void>();
+
   constructor(private readonly db: Db) {}
+
+  /** Calls `listener` after each revocation; returns a function that stops it. */
+  onRevoked(listener: (r: Revocation) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  private announce(r: Revocation): void {
+    for (const listener of this.revocationListeners) {
+      try {
+        listener(r);
+      } catch (err) {
+        log.warn('a revocation listener failed', { error: (err as Error).message });
+      }
+    }
+  }
 
   /** Prepared once, reused: token checks run on every request. */
   private sql(text: string): Database.Statement {
@@ -114,8 +144,47 @@ export class Accounts {
     return this.sql('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
   }
 
-  listUsers(): User[] {
-    return (this.sql('SELECT id, username, name, role FROM users WHERE disabled = 0 ORDER BY username').all() as User[]).map((u) => ({ ...u }));
+  /** Every staff account, disabled ones too (the manager enables them again from this list). */
+  listUsers(): StaffAccount[] {
+    return (this.sql('SELECT id, username, name, role, disabled FROM users ORDER BY username').all() as UserRow[]).map((u) => ({
+      id: u.id,
+      username: u.username,
+      name: u.name,
+      role: u.role,
+      disabled: u.disabled === 1,
+    }));
+  }
+
+  /** The account with this id, disabled or not. */
+  staffAccount(id: string): StaffAccount | undefined {
+    return this.listUsers().find((u) => u.id === id);
+  }
+
+  /** Disables or enables an account; disabling revokes every token of it at once. */
+  setDisabled(userId: string, disabled: boolean): void {
+    this.sql('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, userId);
+    if (disabled) this.revokeUserTokens(userId);
+  }
+
+  /** Sets a new password and revokes every token of the user but `exceptToken` (the session that changed it). */
+  setPassword(userId: string, password: string, exceptToken?: string): void {
+    this.sql('UPDATE users SET password_hash = ? WHERE id = ?').run(hashPassword(password), userId);
+    this.revokeUserTokens(userId, exceptToken);
+  }
+
+  /** Whether `password` is this user's (off the main thread, like a login). */
+  async passwordMatches(userId: string, password: string): Promise<boolean> {
+    const row = this.sql('SELECT password_hash FROM users WHERE id = ?').get(userId) as { password_hash: string } | undefined;
+    const ok = await verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash());
+    return !!row && ok;
+  }
+
+  private revokeUserTokens(userId: string, exceptToken?: string): void {
+    const keep = exceptToken ? tokenHash(exceptToken) : '';
+    this.sql("DELETE FROM tokens WHERE subject_kind = 'user' AND subject_id = ? AND hash != ?").run(userId, keep);
+    for (const [token, cached] of this.principals)
+      if (cached.principal.kind === 'user' && cached.principal.id === userId && token !== exceptToken) this.principals.delete(token);
+    this.announce(exceptToken ? { userId, exceptToken } : { userId });
   }
 
   getUser(id: string): User | undefined {
@@ -146,6 +215,7 @@ export class Accounts {
   revokeToken(token: string): void {
     this.principals.delete(token);
     this.sql('DELETE FROM tokens WHERE hash = ?').run(tokenHash(token));
+    this.announce({ token });
   }
 
   /** Who a bearer token belongs to, or undefined when unknown or expired. */
@@ -247,6 +317,7 @@ export class Accounts {
       this.sql('DELETE FROM device_commands WHERE device_id = ?').run(id);
       this.sql('DELETE FROM devices WHERE id = ?').run(id);
     })();
+    this.announce({ deviceId: id });
   }
 }
 

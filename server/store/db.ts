@@ -1,7 +1,8 @@
 /** Opens the hall's SQLite database: WAL, durable commits (synchronous=FULL), schema migrations. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -10,8 +11,11 @@ export const DB_FILE = 'hallq.sqlite';
 
 /** Opens (creating if needed) the database in `dataDir` and brings its schema up to date. */
 export function openDb(dataDir: string, options: { readonly?: boolean } = {}): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DB_FILE), { readonly: !!options.readonly, fileMustExist: !!options.readonly });
+  ensureDataDir(dataDir);
+  const file = join(dataDir, DB_FILE);
+  // SQLite gives the -wal and -shm files the database file's mode: made 0600 first, they are owner-only too.
+  if (!options.readonly && !existsSync(file)) createOwnerOnly(file);
+  const db = new Database(file, { readonly: !!options.readonly, fileMustExist: !!options.readonly });
   if (options.readonly) return db;
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before we acknowledge it, so SIGKILL or a power cut loses nothing acknowledged.

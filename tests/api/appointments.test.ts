@@ -52,7 +52,7 @@ describe('appointments', () => {
       phone: '139****4321',
     });
     expect(r.body.appointment.id).toMatch(/^ap/);
-    expect(r.body.appointment.code).toMatch(/^\d{6}$/);
+    expect(r.body.appointment.code).toMatch(/^\d{10}$/);
     expectNoneOf(r.body, [ID_A, PHONE, NAME]);
     appts.a = r.body.appointment;
     appts.b = await book(integration, ID_B, '10:40', '11:10');

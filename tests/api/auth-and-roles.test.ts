@@ -30,6 +30,10 @@ afterAll(async () => {
 const ROUTES: Array<{ method: string; path: string; allowed: Role[]; body?: unknown }> = [
   { method: 'POST', path: '/staff', allowed: ['manager'], body: {} },
   { method: 'GET', path: '/staff', allowed: ['manager'] },
+  { method: 'POST', path: '/staff/u_nobody/disable', allowed: ['manager'], body: {} },
+  { method: 'POST', path: '/staff/u_nobody/enable', allowed: ['manager'], body: {} },
+  { method: 'POST', path: '/staff/u_nobody/password', allowed: ['manager'], body: {} },
+  { method: 'POST', path: '/auth/password', allowed: ['manager', 'counter'], body: {} },
   { method: 'POST', path: '/devices', allowed: ['manager'], body: {} },
   { method: 'GET', path: '/devices', allowed: ['manager'] },
   { method: 'DELETE', path: '/devices/nope', allowed: ['manager'] },

@@ -4,7 +4,7 @@ import { hallDay } from '../clock.js';
 import { refuse } from '../errors.js';
 import type { HallEvent } from '../events.js';
 import { ageOn, checkIdNumber, maskPhone } from '../identity.js';
-import { penaltyKey, queueKeyFor } from '../queue-order.js';
+import { penaltyKey, queueInstant, queueKeyFor } from '../queue-order.js';
 import type { Appointment, HallState, Priority, Ticket } from '../types.js';
 import { getTicket, type DecideContext, type Decision } from './context.js';
 
@@ -18,6 +18,15 @@ export interface IssueTicketCommand {
 }
 
 const STAFF = new Set(['manager', 'counter']);
+
+/**
+ * The channel a ticket is labelled with follows from who issues it: a device (kiosk) is always its own kind, so a
+ * kiosk cannot pass its tickets off as issued at a counter; staff may name the channel they issue for (e.g. phone).
+ */
+export function issuingChannel(actor: DecideContext['actor'], requested: string | undefined): string {
+  if (actor.kind !== 'user') return actor.role;
+  return requested ?? actor.role;
+}
 
 /** Formats a daily number: prefix and at least three digits (A001 … A999, then A1000: numbers are never capped). */
 export function formatNumber(prefix: string, seq: number): string {
@@ -83,6 +92,7 @@ interface NewTicket {
 function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket {
   const service = ctx.hall.services.find((s) => s.id === n.serviceId)!;
   const ordinal = state.ordinal + 1;
+  const queuedAt = queueInstant(state, ctx.now);
   return {
     id: ctx.newId('ticket'),
     number: formatNumber(service.prefix, (state.sequences[service.prefix] ?? 0) + 1),
@@ -92,9 +102,11 @@ function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket
     priority: n.priority,
     priorityReason: n.priorityReason,
     channel: n.channel,
+    issuerDeviceId: ctx.actor.kind === 'device' ? ctx.actor.id : undefined,
     issuedAt: ctx.now,
+    queuedAt,
     seq: ordinal,
-    key: queueKeyFor(n.priority, ctx.now, ordinal, ctx.hall.policy, n.appointment?.slotStart),
+    key: queueKeyFor(n.priority, queuedAt, ordinal, ctx.hall.policy, n.appointment?.slotStart),
     verifyCode: ctx.newVerifyCode(),
     identity: n.identity,
     phoneMasked: n.phone ? maskPhone(n.phone) : undefined,
@@ -132,7 +144,7 @@ export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTick
     serviceId: cmd.serviceId,
     priority,
     priorityReason: priority === 'normal' ? undefined : priorityReason,
-    channel: cmd.channel ?? ctx.actor.role,
+    channel: issuingChannel(ctx.actor, cmd.channel),
     identity,
     phone: cmd.phone,
   });
@@ -182,7 +194,7 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
   const ticket = buildTicket(ctx, state, {
     serviceId: a.serviceId,
     priority: late ? 'normal' : 'appointment',
-    channel: cmd.channel ?? ctx.actor.role,
+    channel: issuingChannel(ctx.actor, cmd.channel),
     identity: a.identity,
     appointment: late ? undefined : a,
     late,

@@ -4,10 +4,13 @@ import { z } from 'zod';
 import { cancelAppointment, createAppointment } from '../../domain/decide/appointments.js';
 import { checkIn } from '../../domain/decide/tickets.js';
 import { appointmentView, ticketView } from '../../core/views.js';
+import { DomainError } from '../../domain/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { CheckInThrottle } from './check-in-throttle.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { idParam, readBody, readParam, text } from '../validation.js';
-import { idNumberField, phoneField } from './tickets.js';
+import { channelField, idNumberField, phoneField } from './tickets.js';
 
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T09:00:00+08:00' });
 
@@ -21,12 +24,14 @@ const createBody = z.object({
 });
 
 const checkInBody = z
-  .object({ code: z.string().trim().regex(/^\d{6}$/, 'a six-digit code').optional(), idNumber: idNumberField.optional(), channel: z.string().max(24).optional() })
+  // New codes have ten digits; six-digit codes booked before stay valid.
+  .object({ code: z.string().trim().regex(/^\d{6,12}$/, 'a code of 6 to 12 digits').optional(), idNumber: idNumberField.optional(), channel: channelField.optional() })
   .refine((b) => !!b.code !== !!b.idNumber, 'give either code or idNumber');
 
 export function appointmentRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
+  const codeGuesses = new CheckInThrottle();
 
   app.post('/appointments', async (c) => {
     const p = requireRole(c, 'manager', 'integration');
@@ -45,7 +50,20 @@ export function appointmentRoutes(deps: ApiDeps) {
   app.post('/appointments/check-in', async (c) => {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
     const b = await readBody(c, checkInBody);
-    const d = await hall.submit(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel ?? p.role }));
+    const isDevice = p.kind === 'device';
+    if (b.code) {
+      const waitMs = codeGuesses.retryAfterMs(p.id, isDevice, hall.clock());
+      if (waitMs > 0)
+        throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many unknown appointment codes; try again in ${Math.ceil(waitMs / 1000)} s, or check in with the ID number`, {
+          retryAfterSeconds: Math.ceil(waitMs / 1000),
+        });
+    }
+    const d = await hall
+      .submit(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel }))
+      .catch((err: unknown) => {
+        if (b.code && err instanceof DomainError && err.code === 'UNKNOWN_APPOINTMENT') codeGuesses.failed(p.id, isDevice, hall.clock());
+        throw err;
+      });
     const ticket = ticketView(hall.hall, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
     return c.json({ ticket, late: ticket.late ?? false, appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!) }, 201);
   });

@@ -8,11 +8,12 @@ import { bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
 import { readBody, text } from '../validation.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
+import { newPassword, staffAdminRoutes } from './staff-admin.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const staffBody = z.object({
   username: z.string().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  password: z.string().min(8, 'at least 8 characters').max(256),
+  password: newPassword,
   name: text(64).pipe(z.string().min(1, 'required')),
   role: z.enum(['manager', 'counter']),
 });
@@ -25,8 +26,11 @@ export function authRoutes(deps: ApiDeps) {
     const body = await readBody(c, loginBody);
     const now = deps.hall.clock();
     const address = clientAddress(c);
-    if (throttle.blocked(body.username, address, now))
-      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', 'too many failed logins; wait a minute and try again');
+    const waitMs = throttle.retryAfterMs(body.username, address, now);
+    if (waitMs > 0)
+      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many failed logins from here; try again in ${Math.ceil(waitMs / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(waitMs / 1000),
+      });
     const user = await deps.accounts.checkPassword(body.username, body.password);
     const who = { kind: 'user' as const, id: user?.id ?? `?${body.username}` };
     if (!user) {
@@ -34,7 +38,7 @@ export function authRoutes(deps: ApiDeps) {
       deps.hall.audit(who, { type: 'auth.login', data: { username: body.username, role: '?', ok: false, reason: 'bad credentials' } });
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
-    throttle.succeeded(body.username);
+    throttle.succeeded(body.username, address);
     const { token, expiresAt } = deps.accounts.issueToken({ kind: 'user', id: user.id, role: user.role }, now, STAFF_TOKEN_TTL_MS);
     deps.hall.audit(who, { type: 'auth.login', data: { username: user.username, role: user.role, ok: true } });
     return c.json({ token, role: user.role, user, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null });
@@ -67,6 +71,8 @@ export function authRoutes(deps: ApiDeps) {
     requireRole(c, 'manager');
     return c.json({ staff: deps.accounts.listUsers() });
   });
+
+  app.route('/', staffAdminRoutes(deps));
 
   return app;
 }

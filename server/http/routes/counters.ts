@@ -6,21 +6,22 @@ import type { DecideContext, Decision } from '../../domain/decide/context.js';
 import type { HallState } from '../../domain/types.js';
 import { OUT_OF_TURN_CATEGORIES } from '../../domain/types.js';
 import { waitingInOrder } from '../../domain/queue-order.js';
-import { counterViews, ticketView } from '../../core/views.js';
+import { audienceOf, counterViews, ticketView } from '../../core/views.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
-import { idParam, readBody, readParam, text } from '../validation.js';
+import { reasonText } from '../free-text.js';
+import { idParam, readBody, readParam } from '../validation.js';
 
 const empty = z.object({}).passthrough();
 const transferBody = z.object({ serviceId: idParam });
 // A missing or blank reason is the domain's refusal (400 REASON_REQUIRED), not a shape error.
 const callBody = z.object({
   ticketId: idParam,
-  reason: text(200).default(''),
+  reason: reasonText(200).default(''),
   category: z.enum(OUT_OF_TURN_CATEGORIES as [string, ...string[]]).optional(),
 });
-const pauseBody = z.object({ reason: text(60).default('') });
+const pauseBody = z.object({ reason: reasonText(60).default('') });
 
 export function counterRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
@@ -56,7 +57,8 @@ export function counterRoutes(deps: ApiDeps) {
   action('open', empty, (ctx, s, id) => decide.open(ctx, s, id));
   action('close', empty, (ctx, s, id) => decide.close(ctx, s, id));
 
-  app.get('/counters', (c) => c.json({ counters: counterViews(hall.hall, hall.state) }));
+  // Like GET /hall: without a token no staff names.
+  app.get('/counters', (c) => c.json({ counters: counterViews(hall.hall, hall.state, audienceOf(c.get('principal')?.role)) }));
 
   /** The counter's current ticket and the waiting list it would serve, in the order it would serve it. */
   app.get('/counters/:id/queue', (c) => {

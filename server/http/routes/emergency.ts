@@ -5,9 +5,10 @@ import { activateEmergency, deactivateEmergency } from '../../domain/decide/emer
 import { audienceOf, emergencyView } from '../../core/views.js';
 import type { ApiDeps } from '../deps.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
-import { idParam, readBody, text } from '../validation.js';
+import { freeText } from '../free-text.js';
+import { idParam, readBody } from '../validation.js';
 
-const activateBody = z.object({ playbookId: idParam, note: text(300).optional() });
+const activateBody = z.object({ playbookId: idParam, note: freeText(300).optional() });
 
 export function emergencyRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { answerFollowUp, rate } from '../../domain/decide/evaluations.js';
 import type { ApiDeps } from '../deps.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
-import { idParam, readBody, readParam, text } from '../validation.js';
+import { freeText } from '../free-text.js';
+import { idParam, readBody, readParam } from '../validation.js';
 
-const rateBody = z.object({ ticketId: idParam, score: z.number().int().min(1).max(5), comment: text(500).optional() });
-const answerBody = z.object({ answer: text(1000).default('') });
+const rateBody = z.object({ ticketId: idParam, score: z.number().int().min(1).max(5), comment: freeText(500).optional() });
+const answerBody = z.object({ answer: freeText(1000).default('') });
 
 export function evaluationRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();

@@ -1,13 +1,22 @@
 /** GET /tickets/:id/ticket.svg: the paper ticket as SVG (the kiosk's preview). No auth, like GET /tickets/:id. */
 import { Hono } from 'hono';
 import { ticketPrintInput } from '../../printing/ticket-print-input.js';
+import type { Ticket } from '../../domain/types.js';
+import type { Principal } from '../../store/accounts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { readParam } from '../validation.js';
 
-/** Who may see the verify code on the preview: the issuing side, as POST /tickets answers it. Anyone else gets a mask. */
-const SEES_VERIFY_CODE = new Set(['kiosk', 'counter', 'manager']);
+/**
+ * Who may see the verify code on the preview: staff, and the kiosk that issued the ticket (as POST /tickets answered
+ * it). Anyone else, other kiosks included, gets the image with the code masked.
+ */
+function seesVerifyCode(p: Principal | undefined, t: Ticket): boolean {
+  if (!p) return false;
+  if (p.role === 'counter' || p.role === 'manager') return true;
+  return p.role === 'kiosk' && t.issuerDeviceId === p.id;
+}
 
 export function ticketPreviewRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
@@ -18,8 +27,7 @@ export function ticketPreviewRoutes(deps: ApiDeps) {
     const t = hall.state.tickets.get(id);
     if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
     const input = ticketPrintInput(hall.hall, hall.state, t, deps.publicUrl);
-    const role = c.get('principal')?.role;
-    if (!role || !SEES_VERIFY_CODE.has(role)) input.verifyCode = '----';
+    if (!seesVerifyCode(c.get('principal'), t)) input.verifyCode = '----';
     // Loaded on first use, like the printer path: the renderer is large.
     const { renderTicketSvg } = await import('../../../devices/ticket/index.js');
     return c.body(renderTicketSvg(input), 200, {

@@ -6,9 +6,12 @@ import { ticketView } from '../../core/views.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
-import { idParam, readBody, readParam, readQuery, text } from '../validation.js';
+import { reasonText } from '../free-text.js';
+import { idParam, readBody, readParam, readQuery } from '../validation.js';
 
 export const idNumberField = z.string().trim().min(1).max(32);
+/** What the issuing side names as the channel (staff only; a kiosk's tickets are always `kiosk`). */
+export const channelField = z.string().regex(/^[a-z-]{1,24}$/, 'lower-case letters and dashes');
 export const phoneField = z.string().trim().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'not a phone number');
 
 const issueBody = z.object({
@@ -16,8 +19,8 @@ const issueBody = z.object({
   idNumber: idNumberField.optional(),
   phone: phoneField.optional(),
   priority: z.enum(['normal', 'priority', 'green']).optional(),
-  priorityReason: text(64).optional(),
-  channel: z.string().regex(/^[a-z-]{1,24}$/, 'lower-case letters and dashes').optional(),
+  priorityReason: reasonText(64).optional(),
+  channel: channelField.optional(),
 });
 
 const cancelBody = z.object({ idNumber: idNumberField.optional() });
@@ -35,7 +38,7 @@ export function ticketRoutes(deps: ApiDeps) {
   app.post('/tickets', async (c) => {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
     const body = await readBody(c, issueBody);
-    const d = await hall.submit(actorOf(p), (ctx, s) => issueTicket(ctx, s, { ...body, channel: body.channel ?? p.role }));
+    const d = await hall.submit(actorOf(p), (ctx, s) => issueTicket(ctx, s, body));
     const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(d.ticketId!) ?? null) : undefined;
     return c.json({ ticket: view(d.ticketId!, true), print }, 201);
   });

@@ -15,6 +15,7 @@ if (!existsSync(join(dataDir, DB_FILE))) {
 const db = openDb(dataDir, { readonly: true });
 try {
   const result = verifyChain(db);
+  for (const n of result.notes ?? []) process.stdout.write(`entry ${n.seq}: ${n.note}\n`);
   if (result.ok) {
     process.stdout.write(`audit chain intact: ${result.entries} entries in ${dataDir}\n`);
     process.exitCode = 0;

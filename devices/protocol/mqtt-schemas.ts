@@ -1,5 +1,6 @@
 // Zod schemas for the MQTT payloads of mqtt-topics.ts: device → server (validated by the server), server → device (by the bridge).
 import { z } from 'zod';
+import { cleanJson } from './clean-text.js';
 import {
   DEVICE_AVAILABILITY,
   PRESS_BUTTONS,
@@ -138,7 +139,7 @@ export function describeZodError(error: z.ZodError): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
-/** JSON-decodes an MQTT payload and validates it. */
+/** JSON-decodes an MQTT payload, makes its text clean (clean-text.ts) and validates it. */
 export function parseJsonPayload<T>(schema: z.ZodType<T, unknown>, payload: Uint8Array | string): ParseResult<T> {
   let data: unknown;
   try {
@@ -146,7 +147,9 @@ export function parseJsonPayload<T>(schema: z.ZodType<T, unknown>, payload: Uint
   } catch {
     return { ok: false, error: 'not JSON' };
   }
-  const result = schema.safeParse(data);
+  const clean = cleanJson(data);
+  if (!clean.ok) return clean;
+  const result = schema.safeParse(clean.value);
   return result.success ? { ok: true, value: result.data } : { ok: false, error: describeZodError(result.error) };
 }
 

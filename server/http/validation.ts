@@ -1,6 +1,7 @@
 /** Reads and validates request input with zod; bad input is a 400 naming the field, and never reaches the domain. */
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { cleanJson } from '../../devices/protocol/clean-text.js';
 import { ApiError } from './errors.js';
 import { bodyText } from './request-body.js';
 
@@ -22,15 +23,20 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
       throw new ApiError(400, 'INVALID_JSON', 'the request body is not valid JSON');
     }
   }
-  const result = schema.safeParse(raw);
+  return parseClean(raw, schema);
+}
+
+/** Input made well-formed text without control characters (clean-text.ts), then validated by `schema`. */
+function parseClean<S extends z.ZodType>(raw: unknown, schema: S): z.infer<S> {
+  const clean = cleanJson(raw);
+  if (!clean.ok) throw new ApiError(400, 'VALIDATION_FAILED', clean.error);
+  const result = schema.safeParse(clean.value);
   if (!result.success) throw new ApiError(400, 'VALIDATION_FAILED', describe(result.error));
   return result.data;
 }
 
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  const result = schema.safeParse(c.req.query());
-  if (!result.success) throw new ApiError(400, 'VALIDATION_FAILED', describe(result.error));
-  return result.data;
+  return parseClean(c.req.query(), schema);
 }
 
 export const idParam = z.string().min(1).max(80).regex(/^[A-Za-z0-9._-]+$/, 'not a valid id');
@@ -42,9 +48,15 @@ export function readParam(c: Context, name: string): string {
   return r.data;
 }
 
-/** Free text from people: trimmed, bounded, no control characters. */
+// Line breaks and tabs (the only controls clean-text lets through) and line/paragraph separators become spaces.
+const BREAKS = /[\t\n\r\u2028\u2029]/g;
+// Invisible format characters (zero-width space and joiners, bidi marks, soft hyphen, BOM): a reason made only of
+// them is no reason, and bidi overrides would make a log line read differently from what it holds.
+const FORMAT_CHARS = /\p{Cf}/gu;
+
+/** Free text from people: one line, no invisible characters, trimmed, bounded. */
 export const text = (max: number) =>
   z
     .string()
     .max(max)
-    .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, ' ').trim());
+    .transform((s) => s.replace(BREAKS, ' ').replace(FORMAT_CHARS, '').trim());

@@ -1,5 +1,6 @@
 /** The append-only, hash-chained event log: each entry carries the hash of the one before it. */
 import { createHash } from 'node:crypto';
+import { canonicalEntry, cleanLabel, legacyEntryHash } from './chain-encoding.js';
 import type { Db } from './db.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -26,10 +27,22 @@ interface Row {
 }
 
 export function entryHash(prevHash: string, seq: number, at: number, type: string, actor: string, data: string): string {
-  return createHash('sha256').update(`${prevHash}\n${seq}\n${at}\n${type}\n${actor}\n${data}`).digest('hex');
+  return createHash('sha256').update(canonicalEntry(prevHash, seq, at, type, actor, data)).digest('hex');
 }
 
-export type VerifyResult = { ok: true; entries: number } | { ok: false; entries: number; firstBroken: { seq: number; reason: string } };
+/** An entry that verifies only as the pre-fix writer encoded it: a false alarm of the old code, not an alteration. */
+export interface VerifyNote {
+  seq: number;
+  note: string;
+}
+
+export type VerifyResult =
+  | { ok: true; entries: number; notes?: VerifyNote[] }
+  | { ok: false; entries: number; firstBroken: { seq: number; reason: string }; notes?: VerifyNote[] };
+
+const PRE_FIX_NOTE = 'written by the pre-fix encoder (a lone surrogate in its text), not altered';
+/** Notes listed in a verify result; the rest are only counted in `entries`. */
+const MAX_NOTES = 50;
 
 export class EventLog {
   private headSeq = 0;
@@ -66,13 +79,17 @@ export class EventLog {
     for (const e of entries) {
       const seq = this.headSeq + 1;
       const streamSeq = e.streamed ? this.headStreamSeq + 1 : null;
+      // JSON.stringify escapes lone surrogates and controls; labels are cleaned here. So all is well-formed text,
+      // which SQLite stores and gives back byte for byte: what is hashed is what is stored.
+      const type = cleanLabel(e.type);
+      const actor = cleanLabel(e.actor);
       const data = JSON.stringify(e.data);
-      const hash = entryHash(this.headHash, seq, e.at, e.type, e.actor, data);
-      this.insert.run(seq, streamSeq, e.at, e.type, e.actor, data, this.headHash, hash);
+      const hash = entryHash(this.headHash, seq, e.at, type, actor, data);
+      this.insert.run(seq, streamSeq, e.at, type, actor, data, this.headHash, hash);
       this.headSeq = seq;
       this.headHash = hash;
       if (streamSeq !== null) this.headStreamSeq = streamSeq;
-      out.push({ seq, streamSeq, at: e.at, type: e.type, actor: e.actor, data: e.data });
+      out.push({ seq, streamSeq, at: e.at, type, actor, data: e.data });
     }
     return out;
   }
@@ -116,15 +133,24 @@ export function verifyChain(db: Db): VerifyResult {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let entries = 0;
+  const notes: VerifyNote[] = [];
+  const withNotes = <T extends object>(r: T) => (notes.length ? { ...r, notes } : r);
   const stmt = db.prepare('SELECT seq, at, type, actor, data, prev_hash, hash FROM events ORDER BY seq');
+  const rawOf = db.prepare('SELECT CAST(actor AS BLOB) AS actor, CAST(data AS BLOB) AS data FROM events WHERE seq = ?');
   for (const row of stmt.iterate() as Iterable<Row>) {
-    if (row.seq !== expectedSeq) return { ok: false, entries, firstBroken: { seq: row.seq, reason: `expected entry ${expectedSeq}: entries are missing` } };
-    if (row.prev_hash !== prev) return { ok: false, entries, firstBroken: { seq: row.seq, reason: 'does not link to the entry before it' } };
-    if (entryHash(prev, row.seq, row.at, row.type, row.actor, row.data) !== row.hash)
-      return { ok: false, entries, firstBroken: { seq: row.seq, reason: 'content does not match its hash (altered)' } };
+    const broken = (reason: string) => withNotes({ ok: false as const, entries, firstBroken: { seq: row.seq, reason } });
+    if (row.seq !== expectedSeq) return broken(`expected entry ${expectedSeq}: entries are missing`);
+    if (row.prev_hash !== prev) return broken('does not link to the entry before it');
+    if (entryHash(prev, row.seq, row.at, row.type, row.actor, row.data) !== row.hash) {
+      // SQLite gives a stored lone surrogate back as U+FFFD: only then can the old encoding explain the mismatch.
+      const raw = row.actor.includes('\ufffd') || row.data.includes('\ufffd') ? (rawOf.get(row.seq) as { actor: Buffer; data: Buffer }) : undefined;
+      if (!raw || legacyEntryHash(prev, row.seq, row.at, row.type, raw.actor, raw.data) !== row.hash)
+        return broken('content does not match its hash (altered)');
+      if (notes.length < MAX_NOTES) notes.push({ seq: row.seq, note: PRE_FIX_NOTE });
+    }
     prev = row.hash;
     expectedSeq++;
     entries++;
   }
-  return { ok: true, entries };
+  return withNotes({ ok: true as const, entries });
 }

@@ -128,11 +128,19 @@ describe('input hardening', () => {
     expect(({} as any).x).toBeUndefined();
   });
 
-  it('cleans free text: control characters are replaced, text is trimmed', async () => {
-    const r = await h.api('POST', `${V1}/counters/1/pause`, { reason: '  午休\u0000\u001b[31m 稍候 \n' }, staff);
+  it('cleans free text: line breaks and tabs become spaces, invisible characters go, text is trimmed', async () => {
+    const r = await h.api('POST', `${V1}/counters/1/pause`, { reason: '  午休\t\u200b\u202e稍候\r\n' }, staff);
     expect(r.status).toBe(200);
-    expect(r.body.counter.pauseReason).toBe('午休  [31m 稍候');
+    expect(r.body.counter.pauseReason).toBe('午休 稍候');
     expectOk(await h.api('POST', `${V1}/counters/1/resume`, {}, staff));
+  });
+
+  it('refuses NUL and other control characters in any field, and changes nothing', async () => {
+    const before = await waitingCounts(h);
+    expectError(await h.api('POST', `${V1}/counters/1/pause`, { reason: '午休\u0000' }, staff), 400, 'VALIDATION_FAILED');
+    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'consult', priorityReason: '\u001b[31m' }, kiosk), 400, 'VALIDATION_FAILED');
+    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'a\u0000b', password: 'x' }), 400, 'VALIDATION_FAILED');
+    expect(await waitingCounts(h)).toEqual(before);
   });
 
   it('answers odd paths, ids and methods without crashing', async () => {

@@ -4,6 +4,7 @@ import { hashPassword, verifyPasswordAsync } from '../security/passwords.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
+import { Revocations } from './revocations.js';
 
 export type StaffRole = 'manager' | 'counter';
 export type DeviceKind = 'kiosk' | 'printer' | 'led' | 'speaker' | 'pad' | 'display' | 'button' | 'sensor' | 'integration';
@@ -88,6 +89,8 @@ export class Accounts {
   private readonly statements = new Map<string, Database.Statement>();
   /** Token → principal, so a kiosk issuing all day is not a SHA-256 and a query per request. Known tokens only. */
   private readonly principals = new Map<string, { principal: Principal; expiresAt: number; until: number }>();
+  /** Announces every revoked token, removed device and disabled user to the features holding live connections. */
+  readonly revocations = new Revocations();
 
   constructor(private readonly db: Db) {}
 
@@ -145,7 +148,9 @@ export class Accounts {
 
   revokeToken(token: string): void {
     this.principals.delete(token);
-    this.sql('DELETE FROM tokens WHERE hash = ?').run(tokenHash(token));
+    const hash = tokenHash(token);
+    this.sql('DELETE FROM tokens WHERE hash = ?').run(hash);
+    this.revocations.emit({ tokenHash: hash });
   }
 
   /** Who a bearer token belongs to, or undefined when unknown or expired. */
@@ -247,6 +252,7 @@ export class Accounts {
       this.sql('DELETE FROM device_commands WHERE device_id = ?').run(id);
       this.sql('DELETE FROM devices WHERE id = ?').run(id);
     })();
+    this.revocations.emit({ deviceId: id });
   }
 }
 

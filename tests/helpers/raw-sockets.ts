@@ -11,10 +11,11 @@ export function rawConnect(port: number, from = '127.0.0.2'): Promise<Socket> {
   });
 }
 
-/** Resolves true once the server has closed `socket`, false if it is still open after `ms`. */
+/** Resolves true once the server has closed `socket`, false if it is still open after `ms`. Reads (and drops) data. */
 export function closedWithin(socket: Socket, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     if (socket.destroyed || socket.readableEnded) return resolve(true);
+    socket.resume(); // the end of the stream is seen only by reading up to it
     const timer = setTimeout(() => resolve(false), ms);
     const done = () => {
       clearTimeout(timer);

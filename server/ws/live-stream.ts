@@ -175,10 +175,31 @@ export class LiveStream {
     const head = this.hall.log.streamSeq;
     const oldest = this.ring[0]?.seq;
     const canResume = since !== undefined && since <= head && (since === head || (oldest !== undefined && since >= oldest - 1));
-    if (canResume) {
-      for (const r of this.ring) if (r.seq > since!) this.send(client, this.encoded(r, audience));
-    } else this.send(client, JSON.stringify(this.snapshot(audience)));
+    const missed = canResume ? this.replayable(since!, audience) : undefined;
+    if (missed) for (const bytes of missed) this.send(client, bytes);
+    else this.send(client, JSON.stringify(this.snapshot(audience)));
     this.shedIfOverBudget();
+  }
+
+  /**
+   * The events after `since` for `audience`, or undefined when they come to more than half the client's buffer: sent
+   * at once on a slow network they would get it dropped, and it would resume, and be dropped again. A snapshot then.
+   */
+  private replayable(since: number, audience: Audience): Buffer[] | undefined {
+    const budget = this.bufferCap(audience) / 2;
+    const out: Buffer[] = [];
+    let bytes = 0;
+    for (const r of this.ring) {
+      if (r.seq <= since) continue;
+      const encoded = this.encoded(r, audience);
+      if ((bytes += encoded.length) > budget) return undefined;
+      out.push(encoded);
+    }
+    return out;
+  }
+
+  private bufferCap(audience: Audience): number {
+    return audience === 'public' ? this.limits.maxPublicBufferedBytes : this.limits.maxBufferedBytes;
   }
 
   snapshot(audience: Audience): SnapshotMessage {
@@ -229,8 +250,7 @@ export class LiveStream {
   private send(client: Client, data: string | Buffer): void {
     if (client.ws.readyState !== client.ws.OPEN) return;
     const buffered = client.ws.bufferedAmount;
-    const cap = client.audience === 'public' ? this.limits.maxPublicBufferedBytes : this.limits.maxBufferedBytes;
-    if (buffered > cap) {
+    if (buffered > this.bufferCap(client.audience)) {
       log.warn('dropping a slow stream client', { audience: client.audience, buffered });
       this.drop(client);
       return;

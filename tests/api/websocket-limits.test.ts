@@ -35,6 +35,7 @@ describe('WebSocket upgrades and revocation', () => {
 
   it('answers an upgrade of any path but /ws with 404 and closes it: 200 of them leave no socket behind', async () => {
     const port = Number(new URL(h.url).port);
+    const before = h.running.connections.total;
     const paths = ['/', '/api/v1/hall', '/mqtt', '/ws/', '/wsx', '/healthz'];
     const sockets = await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
@@ -47,6 +48,9 @@ describe('WebSocket upgrades and revocation', () => {
     );
     // Closed by the server, not by us: each client sees the end of its connection.
     for (const s of sockets) expect(await closedWithin(s, 3000)).toBe(true);
+    const deadline = Date.now() + 3000;
+    while (h.running.connections.total > before && Date.now() < deadline) await sleep(20);
+    expect(h.running.connections.total).toBeLessThanOrEqual(before);
     expect((await h.api('GET', '/healthz')).status).toBe(200);
   });
 

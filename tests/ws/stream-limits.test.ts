@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LiveStream, type LiveStreamOptions } from '../../server/ws/live-stream.js';
-import { manualClock, MONDAY_10 } from '../api/support.js';
+import { issue, manualClock, MONDAY_10 } from '../api/support.js';
 import { clientFrame, rawUpgrade } from '../helpers/raw-sockets.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 
@@ -50,9 +50,10 @@ describe('stream limits', () => {
     return { stream, port, url: `ws://127.0.0.1:${port}/ws` };
   }
 
-  function openClient(url: string, headers?: Record<string, string>): Promise<WebSocket> {
+  function openClient(url: string, headers?: Record<string, string>, onMessage?: (m: any) => void): Promise<WebSocket> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers });
+      if (onMessage) ws.on('message', (m) => onMessage(JSON.parse(m.toString())));
       cleanups.push(() => ws.terminate());
       ws.once('open', () => resolve(ws));
       ws.once('unexpected-response', (_req, res) => {
@@ -104,10 +105,9 @@ describe('stream limits', () => {
     // Per client 1 MB: ten stalled clients could hold 10 MB between them without the budget.
     const { stream, port, url } = await startStream({ maxTotalBufferedBytes: budget, maxPublicBufferedBytes: 1024 * 1024 });
     await Promise.all(Array.from({ length: 10 }, () => stalledClient(port)));
-    const reader = await openClient(url);
     let received = 0;
-    reader.on('message', (m) => {
-      if (JSON.parse(m.toString()).type === 'event') received++;
+    const reader = await openClient(url, undefined, (m) => {
+      if (m.type === 'event') received++;
     });
     await waitUntil('all clients are in', () => stream.clientCount === 11);
 
@@ -128,6 +128,28 @@ describe('stream limits', () => {
     expect(stream.clientCount).toBeLessThan(11); // stalled clients were dropped
     expect(reader.readyState).toBe(WebSocket.OPEN);
   }, 60_000);
+
+  it('sends a resuming client a snapshot when the missed events are more than half its buffer', async () => {
+    const { url } = await startStream({ maxPublicBufferedBytes: 4 * 1024 });
+    const kiosk = (await h.device('kiosk-replay', 'kiosk')).token;
+    const from = h.running.hall.log.streamSeq;
+    for (let i = 0; i < 30; i++) await issue(h, kiosk, { serviceId: 'query' }); // ~200 bytes each, public
+    const head = h.running.hall.log.streamSeq;
+    const messagesOf = async (query: string, count: number) => {
+      const got: any[] = [];
+      // Listening before the handshake ends: the first message can come in the same packet as the 101.
+      await openClient(url + query, undefined, (m) => got.push(m));
+      await waitUntil(`${count} message(s) after ${query}`, () => got.length >= count);
+      return got;
+    };
+    const [first] = await messagesOf(`?since=${from}`, 1);
+    expect(first).toMatchObject({ type: 'snapshot', seq: head });
+    const recent = await messagesOf(`?since=${head - 2}`, 2);
+    expect(recent.map((m) => [m.type, m.seq])).toEqual([
+      ['event', head - 1],
+      ['event', head],
+    ]);
+  });
 
   it('closes a stream whose token expired with 4401 at the next ping', async () => {
     const { url } = await startStream({ heartbeatMs: 200 });

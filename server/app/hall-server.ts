@@ -17,6 +17,7 @@ import { HallService } from '../core/hall-service.js';
 import { PlaybookActions } from '../core/playbook-actions.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { createApp } from '../http/app.js';
+import { closeServer, ConnectionGuard, HTTP_TIMEOUTS } from '../http/connection-guard.js';
 import { mountUi } from '../http/ui-routes.js';
 import type { ApiDeps } from '../http/deps.js';
 import { QuietCheckpoints } from '../jobs/checkpoints.js';
@@ -42,6 +43,7 @@ export interface RunningHall {
   hall: HallService;
   accounts: Accounts;
   stream: LiveStream;
+  connections: ConnectionGuard;
   db: Db;
   devices: HallDevices;
   mqttUrl: string;
@@ -111,15 +113,17 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   devices.start();
   await link.start();
   const app = createApp(deps, db, (a) => mountUi(a, deps));
+  const guard = new ConnectionGuard();
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, serverOptions: HTTP_TIMEOUTS }, () => resolve(s));
+    guard.attach(s as Server);
   });
   const port = (server.address() as AddressInfo).port;
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
   const url = `http://${host}:${port}`;
   deps.publicUrl = env.HALLQ_PUBLIC_URL ?? url;
 
-  const stream = new LiveStream(hall, accounts);
+  const stream = new LiveStream(hall, accounts, { onAuthenticated: (address) => guard.trust(address) });
   stream.start(server as Server);
   const jobs = new HallDayJobs(hall, accounts);
   jobs.start();
@@ -137,6 +141,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
     hall,
     accounts,
     stream,
+    connections: guard,
     db,
     devices,
     mqttUrl,
@@ -151,10 +156,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
       await link.stop();
       await broker?.close();
       stream.stop(server as Server);
-      await new Promise<void>((resolve) => {
-        (server as Server).closeAllConnections?.();
-        server.close(() => resolve());
-      });
+      await closeServer(server as Server, guard);
       hall.snapshot();
       db.close();
     },

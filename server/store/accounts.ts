@@ -3,8 +3,8 @@ import { mosquittoHash } from '../security/mosquitto-hash.js';
 import { hashPassword, verifyPasswordAsync } from '../security/passwords.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
 import type Database from 'better-sqlite3';
-import { log } from '../log.js';
 import type { Db } from './db.js';
+import { Revocations } from './revocations.js';
 
 export type StaffRole = 'manager' | 'counter';
 export type DeviceKind = 'kiosk' | 'printer' | 'led' | 'speaker' | 'pad' | 'display' | 'button' | 'sensor' | 'integration';
@@ -21,12 +21,6 @@ export interface User {
 export interface StaffAccount extends User {
   disabled: boolean;
 }
-
-/**
- * Tokens that stopped being valid before their time: one token (logout), every token of a user (disabled, password
- * reset or changed), or a device's (removed). Live connections authenticated with them should close.
- */
-export type Revocation = { token: string } | { userId: string; exceptToken?: string } | { deviceId: string };
 
 export interface Device {
   id: string;
@@ -100,26 +94,10 @@ export class Accounts {
   private readonly statements = new Map<string, Database.Statement>();
   /** Token → principal, so a kiosk issuing all day is not a SHA-256 and a query per request. Known tokens only. */
   private readonly principals = new Map<string, { principal: Principal; expiresAt: number; until: number }>();
-
-  private readonly revocationListeners = new Set<(r: Revocation) => void>();
+  /** Announces every revoked token, removed device and disabled user to the features holding live connections. */
+  readonly revocations = new Revocations();
 
   constructor(private readonly db: Db) {}
-
-  /** Calls `listener` after each revocation; returns a function that stops it. */
-  onRevoked(listener: (r: Revocation) => void): () => void {
-    this.revocationListeners.add(listener);
-    return () => this.revocationListeners.delete(listener);
-  }
-
-  private announce(r: Revocation): void {
-    for (const listener of this.revocationListeners) {
-      try {
-        listener(r);
-      } catch (err) {
-        log.warn('a revocation listener failed', { error: (err as Error).message });
-      }
-    }
-  }
 
   /** Prepared once, reused: token checks run on every request. */
   private sql(text: string): Database.Statement {
@@ -184,7 +162,7 @@ export class Accounts {
     this.sql("DELETE FROM tokens WHERE subject_kind = 'user' AND subject_id = ? AND hash != ?").run(userId, keep);
     for (const [token, cached] of this.principals)
       if (cached.principal.kind === 'user' && cached.principal.id === userId && token !== exceptToken) this.principals.delete(token);
-    this.announce(exceptToken ? { userId, exceptToken } : { userId });
+    this.revocations.emit(exceptToken ? { userId, exceptTokenHash: keep } : { userId });
   }
 
   getUser(id: string): User | undefined {
@@ -214,8 +192,9 @@ export class Accounts {
 
   revokeToken(token: string): void {
     this.principals.delete(token);
-    this.sql('DELETE FROM tokens WHERE hash = ?').run(tokenHash(token));
-    this.announce({ token });
+    const hash = tokenHash(token);
+    this.sql('DELETE FROM tokens WHERE hash = ?').run(hash);
+    this.revocations.emit({ tokenHash: hash });
   }
 
   /** Who a bearer token belongs to, or undefined when unknown or expired. */
@@ -317,7 +296,7 @@ export class Accounts {
       this.sql('DELETE FROM device_commands WHERE device_id = ?').run(id);
       this.sql('DELETE FROM devices WHERE id = ?').run(id);
     })();
-    this.announce({ deviceId: id });
+    this.revocations.emit({ deviceId: id });
   }
 }
 

@@ -1,33 +1,67 @@
 /**
  * GET /ws: a snapshot, then every committed event in order. `?since=N` resumes from a ring of recent events or
  * falls back to a fresh snapshot. Each audience gets its own rendering; a slow client is dropped, never buffered.
+ * Bounded: public clients by number, every client's unsent bytes, and the unsent bytes of all clients together.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { CommittedEvent } from '../core/event-bus.js';
 import type { HallService } from '../core/hall-service.js';
 import { audienceOf, hallView, streamEvent, ticketView, type Audience } from '../core/views.js';
 import { log } from '../log.js';
-import type { Accounts } from '../store/accounts.js';
+import type { Accounts, Principal } from '../store/accounts.js';
+import type { Revocation } from '../store/revocations.js';
 import { bearerToken } from '../http/middleware/auth.js';
-import type { EventMessage, HeartbeatMessage, SnapshotMessage } from './messages.js';
+import { tokenHash } from '../security/random-ids.js';
+import { CLOSE_REVOKED, CLOSE_SHUTTING_DOWN, type EventMessage, type HeartbeatMessage, type SnapshotMessage } from './messages.js';
+import { refuseUpgrade } from './refuse-upgrade.js';
 
 export interface LiveStreamOptions {
   /** Recent events kept for resuming clients (at least this many; up to a tenth more between trims). */
   ringSize?: number;
-  /** A client whose unsent data passes this many bytes is dropped. */
+  /** A client with a token whose unsent data passes this many bytes is dropped. */
   maxBufferedBytes?: number;
+  /** The same for a public (tokenless) client: a hall board's snapshot is a few KB, its events a few hundred bytes. */
+  maxPublicBufferedBytes?: number;
+  /** Unsent data of all clients together; over it the clients with the most are dropped until it is under. */
+  maxTotalBufferedBytes?: number;
+  /** Public clients at once; more are refused with 503 (screens with a device token are not counted). */
+  maxPublicClients?: number;
+  /** How often every client is pinged; one that has not answered the previous ping with its payload is dropped. */
   heartbeatMs?: number;
   /** How often every client gets `{type:'heartbeat', seq}`, so a screen notices a silently dead connection. */
   liveSignalMs?: number;
+  /** Called with the address of every client that opened the stream with a valid token. */
+  onAuthenticated?(address: string | undefined): void;
 }
+
+export const STREAM_LIMITS = {
+  maxBufferedBytes: 1024 * 1024,
+  maxPublicBufferedBytes: 256 * 1024,
+  maxTotalBufferedBytes: 32 * 1024 * 1024,
+  maxPublicClients: 1000,
+  /** Largest message a client may send (they only listen); more closes the stream with 1009. */
+  maxPayload: 4096,
+  /** How long a close handshake may take before the socket is destroyed. */
+  closeTimeoutMs: 5000,
+};
 
 interface Client {
   ws: WebSocket;
   audience: Audience;
-  alive: boolean;
+  /** The token it opened the stream with (checked again at every ping) and whose it is; none for public clients. */
+  token?: string;
+  tokenHash?: string;
+  principal?: Principal;
+  /** The payload of our last ping while no pong has carried it back; a pong with anything else proves nothing. */
+  awaitedPong?: Buffer;
+  /** `ws.bufferedAmount` when last looked at: an upper bound, since it only shrinks until we write again. */
+  buffered: number;
 }
+
+const PING_PAYLOAD_BYTES = 8;
 
 /**
  * One event and its encodings, made the first time an audience needs one and then shared by every client of that
@@ -41,14 +75,19 @@ interface Rendered {
 }
 
 export class LiveStream {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  // closeTimeout (ws 8.23) is not in @types/ws yet.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: STREAM_LIMITS.maxPayload, closeTimeout: STREAM_LIMITS.closeTimeoutMs } as ServerOptions);
   private readonly clients = new Set<Client>();
   private readonly ring: Rendered[] = [];
   private readonly ringSize: number;
-  private readonly maxBuffered: number;
+  private readonly limits: typeof STREAM_LIMITS;
+  private publicClients = 0;
+  /** Σ client.buffered: at least what all clients have unsent, since each `buffered` is an upper bound. */
+  private bufferedTotal = 0;
   private heartbeat?: NodeJS.Timeout;
   private liveSignal?: NodeJS.Timeout;
   private unsubscribe?: () => void;
+  private unsubscribeRevocations?: () => void;
   private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
   constructor(
@@ -57,72 +96,110 @@ export class LiveStream {
     private readonly opts: LiveStreamOptions = {},
   ) {
     this.ringSize = opts.ringSize ?? 5000;
-    this.maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+    this.limits = {
+      ...STREAM_LIMITS,
+      maxBufferedBytes: opts.maxBufferedBytes ?? STREAM_LIMITS.maxBufferedBytes,
+      maxPublicBufferedBytes: opts.maxPublicBufferedBytes ?? STREAM_LIMITS.maxPublicBufferedBytes,
+      maxTotalBufferedBytes: opts.maxTotalBufferedBytes ?? STREAM_LIMITS.maxTotalBufferedBytes,
+      maxPublicClients: opts.maxPublicClients ?? STREAM_LIMITS.maxPublicClients,
+    };
   }
 
   get clientCount(): number {
     return this.clients.size;
   }
 
+  /** Bytes the stream's clients have queued and not yet handed to the kernel (at most; exact after a broadcast). */
+  get bufferedBytes(): number {
+    return this.bufferedTotal;
+  }
+
   start(server: Server): void {
     this.unsubscribe = this.hall.bus.on('committed', (events) => this.broadcast(events), { first: true });
+    this.unsubscribeRevocations = this.accounts.revocations.on((r) => this.revoke(r));
     this.onUpgrade = (req, socket, head) => this.upgrade(req, socket, head);
     server.on('upgrade', this.onUpgrade);
     this.heartbeat = setInterval(() => this.checkAlive(), this.opts.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
     this.liveSignal = setInterval(() => {
-      const msg = JSON.stringify({ type: 'heartbeat', seq: this.hall.log.streamSeq } satisfies HeartbeatMessage);
+      const msg = Buffer.from(JSON.stringify({ type: 'heartbeat', seq: this.hall.log.streamSeq } satisfies HeartbeatMessage));
       for (const c of this.clients) this.send(c, msg);
+      this.shedIfOverBudget();
     }, this.opts.liveSignalMs ?? 20_000);
     this.liveSignal.unref();
   }
 
   stop(server?: Server): void {
     this.unsubscribe?.();
+    this.unsubscribeRevocations?.();
     if (server && this.onUpgrade) server.off('upgrade', this.onUpgrade);
     clearInterval(this.heartbeat);
     clearInterval(this.liveSignal);
-    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
-    this.clients.clear();
+    for (const c of [...this.clients]) this.close(c, CLOSE_SHUTTING_DOWN, 'server shutting down');
     this.wss.close();
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://hall');
-    if (url.pathname !== '/ws') return; // another upgrade handler (or none) owns this path
+    // The stream is the server's only upgrade: anything else is answered and closed, never left holding a socket.
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'NOT_FOUND', `no WebSocket at ${url.pathname}`);
     const token = url.searchParams.get('token') ?? bearerToken(req.headers.authorization);
-    let audience: Audience = 'public';
+    let principal: Principal | undefined;
     if (token) {
-      const p = this.accounts.principal(token, this.hall.clock());
-      if (!p) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n' +
-          JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'the token is unknown or has expired' } }));
-        return;
-      }
-      audience = audienceOf(p.role);
+      principal = this.accounts.principal(token, this.hall.clock());
+      if (!principal) return refuseUpgrade(socket, 401, 'UNAUTHORIZED', 'the token is unknown or has expired');
+      this.opts.onAuthenticated?.(req.socket.remoteAddress);
+    } else if (this.publicClients >= this.limits.maxPublicClients) {
+      return refuseUpgrade(socket, 503, 'STREAM_FULL', 'too many public screens; a hall display should use its device token', {
+        'Retry-After': '30',
+      });
     }
     const sinceRaw = url.searchParams.get('since');
     const since = sinceRaw !== null && /^\d{1,15}$/.test(sinceRaw) ? Number(sinceRaw) : undefined;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, audience, since));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, token, principal, since));
   }
 
-  private connected(ws: WebSocket, audience: Audience, since?: number): void {
-    const client: Client = { ws, audience, alive: true };
+  private connected(ws: WebSocket, token: string | undefined, principal: Principal | undefined, since?: number): void {
+    const audience: Audience = principal ? audienceOf(principal.role) : 'public';
+    const client: Client = { ws, audience, token, tokenHash: token && tokenHash(token), principal, buffered: 0 };
     this.clients.add(client);
-    ws.on('pong', () => (client.alive = true));
-    ws.on('close', () => this.clients.delete(client));
-    ws.on('error', () => this.clients.delete(client));
+    if (!principal) this.publicClients++;
+    ws.on('pong', (data) => {
+      if (client.awaitedPong?.equals(data)) client.awaitedPong = undefined;
+    });
+    ws.on('close', () => this.forget(client));
+    ws.on('error', () => this.forget(client));
     ws.on('message', () => {
       /* clients only listen; anything they send is ignored */
     });
     const head = this.hall.log.streamSeq;
     const oldest = this.ring[0]?.seq;
     const canResume = since !== undefined && since <= head && (since === head || (oldest !== undefined && since >= oldest - 1));
-    if (canResume) {
-      for (const r of this.ring) if (r.seq > since!) this.send(client, this.encoded(r, audience));
-      return;
+    const missed = canResume ? this.replayable(since!, audience) : undefined;
+    if (missed) for (const bytes of missed) this.send(client, bytes);
+    else this.send(client, JSON.stringify(this.snapshot(audience)));
+    this.shedIfOverBudget();
+  }
+
+  /**
+   * The events after `since` for `audience`, or undefined when they come to more than half the client's buffer: sent
+   * at once on a slow network they would get it dropped, and it would resume, and be dropped again. A snapshot then.
+   */
+  private replayable(since: number, audience: Audience): Buffer[] | undefined {
+    const budget = this.bufferCap(audience) / 2;
+    const out: Buffer[] = [];
+    let bytes = 0;
+    for (const r of this.ring) {
+      if (r.seq <= since) continue;
+      const encoded = this.encoded(r, audience);
+      if ((bytes += encoded.length) > budget) return undefined;
+      out.push(encoded);
     }
-    this.send(client, JSON.stringify(this.snapshot(audience)));
+    return out;
+  }
+
+  private bufferCap(audience: Audience): number {
+    return audience === 'public' ? this.limits.maxPublicBufferedBytes : this.limits.maxBufferedBytes;
   }
 
   snapshot(audience: Audience): SnapshotMessage {
@@ -144,15 +221,17 @@ export class LiveStream {
     if (rendered.length === 1) {
       const [r] = rendered;
       for (const client of this.clients) this.send(client, this.encoded(r, client.audience));
-      return;
+    } else {
+      for (const client of this.clients) {
+        // One write per client per command, however many events it made (a call after a finish is two).
+        const socket = (client.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+        socket?.cork();
+        for (const r of rendered) this.send(client, this.encoded(r, client.audience));
+        socket?.uncork();
+        this.recount(client);
+      }
     }
-    for (const client of this.clients) {
-      // One write per client per command, however many events it made (a call after a finish is two).
-      const socket = (client.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-      socket?.cork();
-      for (const r of rendered) this.send(client, this.encoded(r, client.audience));
-      socket?.uncork();
-    }
+    this.shedIfOverBudget();
   }
 
   private encoded(r: Rendered, audience: Audience): Buffer {
@@ -164,26 +243,103 @@ export class LiveStream {
     return bytes;
   }
 
+  /**
+   * Sends unless the client already holds more unsent data than its audience may. ws's `bufferedAmount` counts what
+   * sits in the socket's writable buffer too (everything this process holds for the client; not the kernel's part).
+   */
   private send(client: Client, data: string | Buffer): void {
     if (client.ws.readyState !== client.ws.OPEN) return;
-    if (client.ws.bufferedAmount > this.maxBuffered) {
-      log.warn('dropping a slow stream client', { audience: client.audience, buffered: client.ws.bufferedAmount });
-      this.clients.delete(client);
-      client.ws.terminate();
+    const buffered = client.ws.bufferedAmount;
+    if (buffered > this.bufferCap(client.audience)) {
+      log.warn('dropping a slow stream client', { audience: client.audience, buffered });
+      this.drop(client);
       return;
     }
     client.ws.send(data, { binary: false });
+    this.recount(client);
   }
 
+  /** Takes the client's current unsent bytes into the total. */
+  private recount(client: Client): void {
+    if (!this.clients.has(client)) return;
+    const now = client.ws.bufferedAmount;
+    this.bufferedTotal += now - client.buffered;
+    client.buffered = now;
+  }
+
+  /**
+   * Over the budget for all clients together: looks at every client again (the total is an upper bound) and drops
+   * those with the most unsent data until it is under. Each is one that stopped reading while others kept up.
+   */
+  private shedIfOverBudget(): void {
+    if (this.bufferedTotal <= this.limits.maxTotalBufferedBytes) return;
+    for (const c of this.clients) this.recount(c);
+    if (this.bufferedTotal <= this.limits.maxTotalBufferedBytes) return;
+    const slowestFirst = [...this.clients].sort((a, b) => b.buffered - a.buffered);
+    let dropped = 0;
+    for (const c of slowestFirst) {
+      if (this.bufferedTotal <= this.limits.maxTotalBufferedBytes || c.buffered === 0) break;
+      this.drop(c);
+      dropped++;
+    }
+    log.warn('stream over its memory budget: dropped the slowest clients', { dropped, buffered: this.bufferedTotal });
+  }
+
+  /** Closes the streams opened with a revoked token, or by a removed device or a disabled user, at once. */
+  private revoke(r: Revocation): void {
+    for (const c of [...this.clients]) {
+      const p = c.principal;
+      const hit =
+        'tokenHash' in r
+          ? c.tokenHash === r.tokenHash
+          : 'deviceId' in r
+            ? p?.kind === 'device' && p.id === r.deviceId
+            : p?.kind === 'user' && p.id === r.userId && c.tokenHash !== r.exceptTokenHash;
+      if (hit) this.close(c, CLOSE_REVOKED, 'token revoked');
+    }
+  }
+
+  /**
+   * Every `heartbeatMs`: drops a client that did not send back the payload of the previous ping (an unasked-for pong
+   * does not count, so a client that never reads cannot pass), closes one whose token has since expired or gone, and
+   * pings the rest with a fresh random payload each.
+   */
   private checkAlive(): void {
-    for (const c of this.clients) {
-      if (!c.alive) {
-        this.clients.delete(c);
-        c.ws.terminate();
+    const now = this.hall.clock();
+    const payloads = randomBytes(PING_PAYLOAD_BYTES * this.clients.size);
+    let i = 0;
+    for (const c of [...this.clients]) {
+      if (c.awaitedPong) {
+        this.drop(c);
         continue;
       }
-      c.alive = false;
-      c.ws.ping();
+      if (c.token && !this.accounts.principal(c.token, now)) {
+        this.close(c, CLOSE_REVOKED, 'token expired or revoked');
+        continue;
+      }
+      c.awaitedPong = payloads.subarray(i, (i += PING_PAYLOAD_BYTES));
+      c.ws.ping(c.awaitedPong);
+      this.recount(c);
     }
+    this.shedIfOverBudget();
+  }
+
+  /** Stops sending to the client and counting it (once, whatever ends it). */
+  private forget(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    this.bufferedTotal -= client.buffered;
+    client.buffered = 0;
+    if (!client.principal) this.publicClients--;
+  }
+
+  /** Ends a client that is not reading: no close handshake it would never see. */
+  private drop(client: Client): void {
+    this.forget(client);
+    client.ws.terminate();
+  }
+
+  private close(client: Client, code: number, reason: string): void {
+    this.forget(client);
+    client.ws.close(code, reason);
   }
 }

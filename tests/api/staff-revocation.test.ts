@@ -1,6 +1,6 @@
 /** Taking access away: disable/enable staff, reset and change passwords; every token of the user stops at once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Revocation } from '../../server/store/accounts.js';
+import type { Revocation } from '../../server/store/revocations.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { auditAll, expectError, expectOk, manualClock, MONDAY_10, V1 } from './support.js';
 
@@ -10,7 +10,7 @@ const revoked: Revocation[] = [];
 
 beforeAll(async () => {
   h = await startTestHall({ clock: clock.clock });
-  h.running.accounts.onRevoked((r) => revoked.push(r));
+  h.running.accounts.revocations.on((r) => revoked.push(r));
 });
 afterAll(async () => {
   await h?.stop();

@@ -1,0 +1,180 @@
+/**
+ * Bounds the TCP connections an outsider can make the HTTP server hold: per address, in total, with the last part of
+ * the total kept for the hall's own devices; tight header and idle timeouts; and every socket closed at shutdown.
+ */
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { log } from '../log.js';
+
+export interface ConnectionLimits {
+  /** Sockets of every kind at once (HTTP, WebSocket, half-open), kept well below the process's descriptor limit. */
+  maxTotal: number;
+  /** The last `reserved` of `maxTotal` only trusted addresses may use. */
+  reserved: number;
+  /** Sockets one untrusted address may hold (a browser opens about 6, plus its stream). */
+  maxPerAddress: number;
+  /** Sockets one trusted address may hold, loopback excepted (the bridge and local tools: `maxTotal` alone). */
+  maxPerTrustedAddress: number;
+  /** How long an address stays trusted after its last request with a valid token. */
+  trustMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxTotal: 4000,
+  reserved: 1000,
+  maxPerAddress: 32,
+  maxPerTrustedAddress: 256,
+  trustMs: 24 * 60 * 60 * 1000,
+};
+
+/**
+ * Node's HTTP timeouts for `createServer`: a client must finish its request headers within 10 s and its whole request
+ * within 30 s (bodies are at most a few KB), and an idle keep-alive connection is closed after 5 s. Checked every
+ * second, so a half-open connection is gone within 11 s (Node's defaults: 60 s, 300 s, checked every 30 s).
+ */
+export const HTTP_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+} satisfies ServerOptions;
+
+/** Where the local bridge and tools connect from; trusted without a token. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** Trusted addresses remembered at most; a full table forgets the oldest. */
+const MAX_TRUSTED = 4096;
+/** A refusal is logged at most this often (with the count since the last line), so a flood cannot flood the log. */
+const REFUSAL_LOG_MS = 10_000;
+
+export class ConnectionGuard {
+  private readonly sockets = new Set<Socket>();
+  private readonly perAddress = new Map<string, number>();
+  /** Address → until when it is trusted. Only a valid token puts an address here. */
+  private readonly trusted = new Map<string, number>();
+  private readonly limits: ConnectionLimits;
+  private refusedSinceLog = 0;
+  private lastRefusalLog = 0;
+
+  constructor(
+    limits: Partial<ConnectionLimits> = {},
+    private readonly clock: () => number = Date.now,
+  ) {
+    const merged = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
+    // Never more sockets than the process may open, with room for the database, the broker and log files.
+    const fdLimit = openFileLimit();
+    if (fdLimit !== undefined) merged.maxTotal = Math.min(merged.maxTotal, Math.max(64, fdLimit - 256));
+    merged.reserved = Math.min(merged.reserved, Math.floor(merged.maxTotal / 2));
+    this.limits = merged;
+  }
+
+  get total(): number {
+    return this.sockets.size;
+  }
+
+  get settings(): Readonly<ConnectionLimits> {
+    return this.limits;
+  }
+
+  /** Watches `server`'s connections (and its authenticated requests, to learn the hall's own addresses). */
+  attach(server: Server): void {
+    server.on('connection', (socket: Socket) => this.admit(socket));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.watchForToken(req, res));
+  }
+
+  /** Marks `address` as one of the hall's own for `trustMs`: it showed a valid token (HTTP or stream). */
+  trust(address: string | undefined): void {
+    if (!address || LOOPBACK.has(address)) return;
+    this.trusted.delete(address); // re-inserted last: the table forgets the longest-unused first
+    if (this.trusted.size >= MAX_TRUSTED) this.trusted.delete(this.trusted.keys().next().value!);
+    this.trusted.set(address, this.clock() + this.limits.trustMs);
+  }
+
+  isTrusted(address: string): boolean {
+    if (LOOPBACK.has(address)) return true;
+    const until = this.trusted.get(address);
+    if (until === undefined) return false;
+    if (until > this.clock()) return true;
+    this.trusted.delete(address);
+    return false;
+  }
+
+  /** Destroys every socket still open (shutdown: upgraded, half-open and never-answered ones included). */
+  destroyAll(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  private admit(socket: Socket): void {
+    const address = socket.remoteAddress;
+    if (!address) {
+      socket.destroy();
+      return;
+    }
+    const held = this.perAddress.get(address) ?? 0;
+    const trusted = this.isTrusted(address);
+    const { maxTotal, reserved, maxPerAddress, maxPerTrustedAddress } = this.limits;
+    const perAddressCap = LOOPBACK.has(address) ? maxTotal : trusted ? maxPerTrustedAddress : maxPerAddress;
+    const totalCap = trusted ? maxTotal : maxTotal - reserved;
+    if (held >= perAddressCap || this.sockets.size >= totalCap) {
+      this.refused(address, held);
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    this.perAddress.set(address, held + 1);
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+    });
+  }
+
+  /**
+   * A 2xx answer under /api/ to a request with an Authorization header means the token was valid: the API refuses
+   * every request whose header does not name a live token with 401 before any route runs.
+   */
+  private watchForToken(req: IncomingMessage, res: ServerResponse): void {
+    if (!req.headers.authorization || !req.url?.startsWith('/api/')) return;
+    res.once('finish', () => {
+      if (res.statusCode >= 200 && res.statusCode < 300) this.trust(req.socket.remoteAddress);
+    });
+  }
+
+  private refused(address: string, held: number): void {
+    this.refusedSinceLog++;
+    const now = Date.now();
+    if (now - this.lastRefusalLog < REFUSAL_LOG_MS) return;
+    log.warn('connections refused: limit reached', { address, held, total: this.sockets.size, refused: this.refusedSinceLog });
+    this.refusedSinceLog = 0;
+    this.lastRefusalLog = now;
+  }
+}
+
+/**
+ * Closes `server`: idle connections at once, requests in flight get `graceMs` to finish, then every socket left
+ * (streams that do not answer the close, half-open or leaked ones) is destroyed, so shutdown never waits on a client.
+ */
+export function closeServer(server: Server, guard: ConnectionGuard, graceMs = 1000): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+      guard.destroyAll();
+    }, graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** The soft limit on open files (Linux), or undefined where it cannot be read. */
+function openFileLimit(): number | undefined {
+  try {
+    const m = readFileSync('/proc/self/limits', 'utf8').match(/^Max open files\s+(\d+)/m);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -14,6 +14,7 @@ import { skipPacketIdCache } from '../../devices/protocol/mqtt-packet-ids.js';
 import { deviceMayPublish, deviceMaySubscribe, topics } from '../../devices/protocol/mqtt-topics.js';
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
+import { ConnectionLimits } from './connection-limits.js';
 import { MqttLoginGate } from './login-gate.js';
 import { guardSocket, PacketGuard } from './packet-guard.js';
 import { SERVER_MQTT_USERNAME } from './server-credentials.js';
@@ -59,6 +60,7 @@ export async function startEmbeddedBroker(opts: {
 }): Promise<EmbeddedBroker> {
   const t = topics(opts.hallId);
   const logins = new MqttLoginGate();
+  const connections = new ConnectionLimits();
   const deviceClients = new Map<string, Set<Client>>();
   skipPacketIdCache();
   const broker = await Aedes.createBroker({
@@ -91,7 +93,7 @@ export async function startEmbeddedBroker(opts: {
       logins.check(address, username, verify).then(
         (outcome) => {
           if (outcome.ok) return accepted(outcome.value);
-          if (outcome.why !== 'bad') log.warn('mqtt login refused', { address, username, why: outcome.why });
+          if (outcome.why !== 'bad') connections.warn('mqtt login refused', { address, username, why: outcome.why });
           if (outcome.why === 'throttled') return done(refusal(5, 'too many failed logins; wait a minute'), false);
           if (outcome.why === 'busy') return done(refusal(3, 'too many logins at once; try again'), false);
           done(refusal(4, 'bad username or password'), false);
@@ -135,9 +137,10 @@ export async function startEmbeddedBroker(opts: {
   });
 
   const server: Server = createServer((socket) => {
+    if (!connections.admit(socket)) return;
     const guard = new PacketGuard((topic) => publishLimitKind(opts.hallId, topic));
     guards.set(socket, guard);
-    guardSocket(socket, guard, (r) => log.warn('mqtt connection cut', { address: socket.remoteAddress, ...r }));
+    guardSocket(socket, guard, (r) => connections.warn('mqtt connection cut', { address: socket.remoteAddress, ...r }));
     broker.handle(socket);
   });
   server.maxConnections = MQTT_MAX_CONNECTIONS;

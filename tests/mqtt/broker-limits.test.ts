@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MQTT_PACKET_LIMITS } from '../../devices/protocol/mqtt-limits.js';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/embedded-broker.js';
+import { MQTT_MAX_CONNECTIONS_PER_ADDRESS } from '../../server/mqtt/connection-limits.js';
 import { SERVER_MQTT_USERNAME } from '../../server/mqtt/server-credentials.js';
 import { log } from '../../server/log.js';
 import { Accounts } from '../../server/store/accounts.js';
@@ -57,8 +58,8 @@ function remainingLength(n: number): Buffer {
   return Buffer.from(out);
 }
 
-async function rawClient(): Promise<{ sock: Socket; closed: () => boolean; received: () => Buffer }> {
-  const sock = connect(broker.port, '127.0.0.1');
+async function rawClient(localAddress?: string): Promise<{ sock: Socket; closed: () => boolean; received: () => Buffer }> {
+  const sock = connect({ port: broker.port, host: '127.0.0.1', localAddress });
   await once(sock, 'connect');
   let closed = false;
   const data: Buffer[] = [];
@@ -137,5 +138,24 @@ describe('embedded broker limits', () => {
     device.end(true);
     expect(warn).toHaveBeenCalledWith('mqtt connection cut', expect.objectContaining({ reason: 'packet too large for evt', topic: t.deviceEvt('printer-1', 'status') }));
     warn.mockRestore();
+  });
+
+  it('holds at most 100 connections from one address', async () => {
+    // 127.0.0.2: another machine as far as the broker knows (local processes are not counted per address).
+    const anonymous = (i: number) => mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: `reader-${i}`, keepalive: 0 });
+    const held = await Promise.all(
+      Array.from({ length: MQTT_MAX_CONNECTIONS_PER_ADDRESS }, async (_, i) => {
+        const c = await rawClient('127.0.0.2');
+        c.sock.write(anonymous(i));
+        await until(`reader ${i} logged in`, () => c.received().length > 0);
+        return c;
+      }),
+    );
+    const extra = await rawClient('127.0.0.2');
+    extra.sock.write(anonymous(999));
+    await until('the extra connection to be closed', extra.closed, 3000);
+    expect(extra.received().length).toBe(0);
+    expect(held.filter((c) => c.closed())).toEqual([]);
+    for (const c of held) c.sock.destroy();
   });
 });

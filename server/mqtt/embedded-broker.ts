@@ -65,8 +65,6 @@ export async function startEmbeddedBroker(opts: {
   skipPacketIdCache();
   const broker = await Aedes.createBroker({
     connectTimeout: opts.connectTimeoutMs ?? MQTT_CONNECT_TIMEOUT_MS,
-    // The client id is the device id (up to 80 characters), not MQTT 3.1's 23.
-    maxClientsIdLength: 128,
     // A client id is tied to its login (as Mosquitto's use_username_as_clientid does): MQTT drops the older session
     // of a reused id, so otherwise anyone could knock the server or a device off the broker.
     authenticate(client, username, password, done) {

@@ -90,6 +90,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   const mosquittoDir = join(env.dataDir, 'mosquitto');
   const serverMosquittoUser = { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(mqttPassword) };
   const writeBrokerFiles = () => {
+    broker?.disconnectRemovedDevices();
     writeMosquittoFiles(mosquittoDir, hallFile.hall.id, serverMosquittoUser, accounts.mosquittoUsers());
     if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND) reloadBroker(env.MQTT_RELOAD_COMMAND);
   };

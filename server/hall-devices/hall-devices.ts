@@ -20,7 +20,9 @@ import { StatePublisher } from '../mqtt/state-publisher.js';
 import type { Accounts, Device } from '../store/accounts.js';
 import type { Db } from '../store/db.js';
 import { Announcer } from './announcer.js';
+import { isStatusFact } from './device-facts.js';
 import { DeviceDirectory } from './device-directory.js';
+import { DeviceIntakeLimiter } from './device-intake-limiter.js';
 import { DisplayBoards } from './display-boards.js';
 import { deviceTriggerVerdicts, issuingStrictness, metricTriggerVerdicts, playbookIssuing, type TriggerVerdict } from './playbook-triggers.js';
 import { TicketPrinting } from './printing.js';
@@ -47,6 +49,7 @@ export class HallDevices implements DeviceRegistry {
   readonly boards: DisplayBoards;
   private readonly state: StatePublisher;
   private readonly seen;
+  private readonly intake = new DeviceIntakeLimiter((topic, payload) => this.onMessage(topic, payload));
   private unsubscribe?: () => void;
   private noticeTimer?: NodeJS.Timeout;
 
@@ -87,6 +90,7 @@ export class HallDevices implements DeviceRegistry {
     this.state.stop();
     this.outbox.stop();
     this.boards.stop();
+    this.intake.stop();
     clearInterval(this.noticeTimer);
   }
 
@@ -123,6 +127,7 @@ export class HallDevices implements DeviceRegistry {
     if (!parsed) return;
     const device = this.directory.get(parsed.deviceId);
     if (!device) return; // unknown or removed device: ignore (the broker already refused its login)
+    if (parsed.kind !== 'ack' && !this.intake.admit(parsed, topic, payload)) return; // over its rate
     if (parsed.kind === 'status') return this.onAvailability(device, payload);
     if (parsed.kind === 'ack') {
       const ack = parseJsonPayload(ackSchema, payload);
@@ -164,7 +169,7 @@ export class HallDevices implements DeviceRegistry {
         if (JSON.stringify(status) !== JSON.stringify(device.lastStatus ?? null)) {
           this.o.accounts.setDeviceStatus(device.id, status, Date.now());
           this.directory.refresh();
-          this.record(device, true, status);
+          if (isStatusFact(device, status)) this.record(device, true, status);
         }
       } else if (name === 'press' && device.kind === 'button' && device.counterId) {
         const counterId = device.counterId;

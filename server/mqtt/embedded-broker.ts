@@ -2,30 +2,52 @@
  * The embedded MQTT broker (aedes) that `npm start` runs unless MQTT_URL names an external one. Rights live in its
  * hooks: the server may do anything in its hall; a device publishes only under its own devices/<id>/ (status, ack,
  * evt) and reads its commands, desired state and the public state; anonymous clients read the public state only.
+ * Limits (docs/devices.md § Limits): packet sizes per topic kind (cut before buffering), CONNECT within 5 s, MQTT
+ * logins throttled and their password checks bounded, a removed device's connection dropped at once.
  */
 import { Aedes, type Client } from 'aedes';
-import { createServer, type Server } from 'node:net';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { publishLimitKind } from '../../devices/protocol/mqtt-limits.js';
 import { skipPacketIdCache } from '../../devices/protocol/mqtt-packet-ids.js';
 import { deviceMayPublish, deviceMaySubscribe, topics } from '../../devices/protocol/mqtt-topics.js';
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
+import { ConnectionLimits } from './connection-limits.js';
+import { MqttLoginGate } from './login-gate.js';
+import { guardSocket, PacketGuard } from './packet-guard.js';
 import { SERVER_MQTT_USERNAME } from './server-credentials.js';
+
+/** A client must have sent CONNECT this soon after opening its connection. */
+export const MQTT_CONNECT_TIMEOUT_MS = 5000;
+/** Open connections at most (devices, tools, anonymous readers); further ones are closed at once. */
+export const MQTT_MAX_CONNECTIONS = 1000;
 
 type Identity = { role: 'server' } | { role: 'device'; deviceId: string } | { role: 'anonymous' };
 
 const identities = new WeakMap<Client, Identity>();
+const guards = new WeakMap<object, PacketGuard>();
 
 export interface EmbeddedBroker {
   /** The broker itself, for the server's in-process link. */
   aedes: Aedes;
   port: number;
   url: string;
+  /** Login throttle and password-check counters. */
+  logins: MqttLoginGate;
+  /** Drops at once the connections of devices that are no longer registered (call after removing one). */
+  disconnectRemovedDevices(): void;
   close(): Promise<void>;
 }
 
-function refusal(code: 2 | 4 | 5, message: string) {
+function refusal(code: 2 | 3 | 4 | 5, message: string) {
   return Object.assign(new Error(message), { returnCode: code });
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 export async function startEmbeddedBroker(opts: {
@@ -34,35 +56,45 @@ export async function startEmbeddedBroker(opts: {
   hallId: string;
   accounts: Accounts;
   serverPassword: string;
+  connectTimeoutMs?: number;
 }): Promise<EmbeddedBroker> {
   const t = topics(opts.hallId);
+  const logins = new MqttLoginGate();
+  const connections = new ConnectionLimits();
+  const deviceClients = new Map<string, Set<Client>>();
   skipPacketIdCache();
   const broker = await Aedes.createBroker({
+    connectTimeout: opts.connectTimeoutMs ?? MQTT_CONNECT_TIMEOUT_MS,
     // A client id is tied to its login (as Mosquitto's use_username_as_clientid does): MQTT drops the older session
     // of a reused id, so otherwise anyone could knock the server or a device off the broker.
     authenticate(client, username, password, done) {
+      const accepted = (identity: Identity) => {
+        identities.set(client, identity);
+        guards.get(client.conn)?.loginAccepted();
+        done(null, true);
+      };
       if (!username) {
         if (client.id.startsWith('hallq') || opts.accounts.getDevice(client.id))
           return done(refusal(2, 'this client id is reserved'), false);
-        identities.set(client, { role: 'anonymous' });
-        return done(null, true);
+        return accepted({ role: 'anonymous' });
       }
       // The server's login may open more than one connection (tools, benchmarks): hallq-server, hallq-server-*.
       const idMatches = username === SERVER_MQTT_USERNAME ? client.id === username || client.id.startsWith(`${username}-`) : client.id === username;
       if (!idMatches) return done(refusal(2, 'the client id must be the username'), false);
       const pw = password?.toString('utf8') ?? '';
-      if (username === SERVER_MQTT_USERNAME) {
-        if (pw === opts.serverPassword) {
-          identities.set(client, { role: 'server' });
-          return done(null, true);
-        }
-        return done(refusal(4, 'bad username or password'), false);
-      }
-      opts.accounts.checkDeviceCredentialsAsync(username, pw).then(
-        (device) => {
-          if (!device) return done(refusal(4, 'bad username or password'), false);
-          identities.set(client, { role: 'device', deviceId: device.id });
-          done(null, true);
+      const address = (client.conn as Socket).remoteAddress ?? 'unknown';
+      const verify = async (): Promise<Identity | undefined> => {
+        if (username === SERVER_MQTT_USERNAME) return sameSecret(pw, opts.serverPassword) ? { role: 'server' } : undefined;
+        const device = await opts.accounts.checkDeviceCredentialsAsync(username, pw);
+        return device ? { role: 'device', deviceId: device.id } : undefined;
+      };
+      logins.check(address, username, verify).then(
+        (outcome) => {
+          if (outcome.ok) return accepted(outcome.value);
+          if (outcome.why !== 'bad') connections.warn('mqtt login refused', { address, username, why: outcome.why });
+          if (outcome.why === 'throttled') return done(refusal(5, 'too many failed logins; wait a minute'), false);
+          if (outcome.why === 'busy') return done(refusal(3, 'too many logins at once; try again'), false);
+          done(refusal(4, 'bad username or password'), false);
         },
         () => done(refusal(4, 'bad username or password'), false),
       );
@@ -71,7 +103,9 @@ export async function startEmbeddedBroker(opts: {
       if (packet.topic.startsWith('$SYS/')) return callback(new Error('$SYS is reserved'));
       const id = client ? identities.get(client) : undefined;
       if (id?.role === 'server') return callback(null);
-      if (id?.role === 'device' && deviceMayPublish(opts.hallId, id.deviceId, packet.topic)) return callback(null);
+      // A removed device's publishes (a retained `online`, its last will) are refused even before it is dropped.
+      if (id?.role === 'device' && deviceMayPublish(opts.hallId, id.deviceId, packet.topic) && opts.accounts.getDevice(id.deviceId))
+        return callback(null);
       log.warn('mqtt publish refused', { client: client?.id, role: id?.role ?? 'unknown', topic: packet.topic });
       callback(new Error('not allowed to publish here'));
     },
@@ -86,7 +120,28 @@ export async function startEmbeddedBroker(opts: {
       callback(null, null);
     },
   });
-  const server: Server = createServer(broker.handle as (socket: import('node:net').Socket) => void);
+  broker.on('client', (client) => {
+    const id = identities.get(client);
+    if (id?.role !== 'device') return;
+    const set = deviceClients.get(id.deviceId) ?? new Set();
+    deviceClients.set(id.deviceId, set.add(client));
+  });
+  broker.on('clientDisconnect', (client) => {
+    const id = identities.get(client);
+    if (id?.role !== 'device') return;
+    const set = deviceClients.get(id.deviceId);
+    set?.delete(client);
+    if (set?.size === 0) deviceClients.delete(id.deviceId);
+  });
+
+  const server: Server = createServer((socket) => {
+    if (!connections.admit(socket)) return;
+    const guard = new PacketGuard((topic) => publishLimitKind(opts.hallId, topic));
+    guards.set(socket, guard);
+    guardSocket(socket, guard, (r) => connections.warn('mqtt connection cut', { address: socket.remoteAddress, ...r }));
+    broker.handle(socket);
+  });
+  server.maxConnections = MQTT_MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
@@ -96,6 +151,15 @@ export async function startEmbeddedBroker(opts: {
     aedes: broker,
     port,
     url: `mqtt://127.0.0.1:${port}`,
+    logins,
+    disconnectRemovedDevices() {
+      for (const [deviceId, clients] of deviceClients) {
+        if (opts.accounts.getDevice(deviceId)) continue;
+        deviceClients.delete(deviceId);
+        for (const client of clients) client.close();
+        log.info('mqtt connection of a removed device dropped', { deviceId });
+      }
+    },
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

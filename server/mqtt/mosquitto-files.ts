@@ -5,6 +5,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MQTT_MAX_PACKET } from '../../devices/protocol/mqtt-limits.js';
 import { TOPIC_ROOT } from '../../devices/protocol/mqtt-topics.js';
 
 export interface MosquittoUser {
@@ -37,10 +38,19 @@ export function aclFile(hallId: string, serverUsername: string): string {
   ].join('\n');
 }
 
-/** A mosquitto.conf fragment that uses the two files. */
+/** Whole packets (fixed header included) above this are cut by Mosquitto: the largest of the hall's limits. */
+export const MOSQUITTO_MAX_PACKET_SIZE = MQTT_MAX_PACKET + 5;
+
+/**
+ * A mosquitto.conf fragment that uses the two files. Mosquitto has one packet limit for all topics (the embedded
+ * broker's are per topic kind) and no deadline for CONNECT: see docs/devices.md § Limits.
+ */
 export function configFragment(dir: string, port: number): string {
   return [
     `listener ${port}`,
+    // Per listener: a flood of idle sockets cannot take every file descriptor.
+    'max_connections 1000',
+    `max_packet_size ${MOSQUITTO_MAX_PACKET_SIZE}`,
     // A client id is its username, so no one can take over the server's or a device's session. Mosquitto then
     // refuses clients without a username: anonymous readers of state/ need the embedded broker.
     'use_username_as_clientid true',

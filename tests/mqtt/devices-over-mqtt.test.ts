@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { speakNumber } from '../../devices/announce/index.js';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
-import { writeMosquittoFiles } from '../../server/mqtt/mosquitto-files.js';
+import { MQTT_PACKET_LIMITS } from '../../devices/protocol/mqtt-limits.js';
+import { MOSQUITTO_MAX_PACKET_SIZE, writeMosquittoFiles } from '../../server/mqtt/mosquitto-files.js';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../../server/mqtt/server-credentials.js';
 import { mosquittoHash } from '../../server/security/mosquitto-hash.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
@@ -246,6 +247,45 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     button.client.publish(t.deviceEvt('btn-9', 'press'), press, { qos: 1 });
     await new Promise((r) => setTimeout(r, 400));
     expect((await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '9').current).toBe('F001');
+  });
+
+  it("cuts a device's oversized publish on its own event topic", async () => {
+    const big = await register('btn-big', 'button', { counterId: '9' }, []);
+    big.client.options.reconnectPeriod = 0;
+    const closed = new Promise((r) => big.client.once('close', r));
+    // The embedded broker's limit for events; Mosquitto's single limit for every packet.
+    const size = kind === 'embedded' ? MQTT_PACKET_LIMITS.evt + 1 : MOSQUITTO_MAX_PACKET_SIZE;
+    big.client.publish(t.deviceEvt('btn-big', 'press'), Buffer.alloc(size, 0x20), { qos: 1 });
+    await closed;
+  });
+
+  it('drops a removed device at once and keeps no retained online of it', async () => {
+    const gone = await register('btn-gone', 'button', { counterId: '9' }, []);
+    gone.client.options.reconnectPeriod = 0;
+    let closed = false;
+    gone.client.on('close', () => (closed = true));
+    // Published as it is removed: the broker must not keep it.
+    gone.client.publish(t.deviceStatus('btn-gone'), 'online', { qos: 1, retain: true });
+    expect((await hall.api('DELETE', '/api/v1/devices/btn-gone', undefined, manager)).status).toBe(200);
+    // The embedded broker drops it at once; Mosquitto when the server's reload command has made it reread passwd.
+    await until('the removed device to be dropped', () => closed, 5000);
+    const server = mqtt.connect(url, { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(dir), clientId: `${SERVER_MQTT_USERNAME}-check`, reconnectPeriod: 0 });
+    await new Promise((r) => server.once('connect', r));
+    const retained: string[] = [];
+    server.on('message', (topic, p) => topic === t.deviceStatus('btn-gone') && retained.push(p.toString()));
+    await server.subscribeAsync(t.deviceStatus('btn-gone'), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    server.end(true);
+    expect(retained.filter((p) => p.length > 0)).toEqual([]);
+    // A new login with its old credentials is refused.
+    const again = mqtt.connect(url, { ...gone.client.options, reconnectPeriod: 0 } as any);
+    const outcome = await new Promise<string>((resolve) => {
+      again.once('connect', () => resolve('connected'));
+      again.once('error', (e) => resolve(e.message));
+      again.once('close', () => resolve('closed'));
+    });
+    again.end(true);
+    expect(outcome).not.toBe('connected');
   });
 
   it.runIf(kind === 'mosquitto')('loses no command across a broker restart', async () => {

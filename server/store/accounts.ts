@@ -124,30 +124,33 @@ export class Accounts {
 
   /** Every staff account, disabled ones too (the manager enables them again from this list). */
   listUsers(): StaffAccount[] {
-    return (this.sql('SELECT id, username, name, role, disabled FROM users ORDER BY username').all() as UserRow[]).map((u) => ({
-      id: u.id,
-      username: u.username,
-      name: u.name,
-      role: u.role,
-      disabled: u.disabled === 1,
-    }));
+    return (this.sql('SELECT id, username, name, role, disabled FROM users ORDER BY username').all() as UserRow[]).map(toStaffAccount);
   }
 
   /** The account with this id, disabled or not. */
   staffAccount(id: string): StaffAccount | undefined {
-    return this.listUsers().find((u) => u.id === id);
+    const row = this.sql('SELECT id, username, name, role, disabled FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return row ? toStaffAccount(row) : undefined;
   }
 
   /** Disables or enables an account; disabling revokes every token of it at once. */
   setDisabled(userId: string, disabled: boolean): void {
-    this.sql('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, userId);
-    if (disabled) this.revokeUserTokens(userId);
+    this.db.transaction(() => {
+      this.sql('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, userId);
+      if (disabled) this.deleteUserTokens(userId);
+    })();
+    if (disabled) this.forgetUserTokens(userId);
   }
 
   /** Sets a new password and revokes every token of the user but `exceptToken` (the session that changed it). */
   setPassword(userId: string, password: string, exceptToken?: string): void {
-    this.sql('UPDATE users SET password_hash = ? WHERE id = ?').run(hashPassword(password), userId);
-    this.revokeUserTokens(userId, exceptToken);
+    const hash = hashPassword(password);
+    // One transaction: a crash cannot leave the new password with the old sessions still valid.
+    this.db.transaction(() => {
+      this.sql('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, userId);
+      this.deleteUserTokens(userId, exceptToken);
+    })();
+    this.forgetUserTokens(userId, exceptToken);
   }
 
   /** Whether `password` is this user's (off the main thread, like a login). */
@@ -157,9 +160,13 @@ export class Accounts {
     return !!row && ok;
   }
 
-  private revokeUserTokens(userId: string, exceptToken?: string): void {
+  private deleteUserTokens(userId: string, exceptToken?: string): void {
     const keep = exceptToken ? tokenHash(exceptToken) : '';
     this.sql("DELETE FROM tokens WHERE subject_kind = 'user' AND subject_id = ? AND hash != ?").run(userId, keep);
+  }
+
+  /** Drops the user's remembered token checks and tells the listeners. */
+  private forgetUserTokens(userId: string, exceptToken?: string): void {
     for (const [token, cached] of this.principals)
       if (cached.principal.kind === 'user' && cached.principal.id === userId && token !== exceptToken) this.principals.delete(token);
     this.revocations.emit(exceptToken ? { userId, exceptTokenHash: keep } : { userId });
@@ -304,6 +311,10 @@ export class Accounts {
 let dummyHash: string | undefined;
 function dummyPasswordHash(): string {
   return (dummyHash ??= hashPassword('not-a-real-password'));
+}
+
+function toStaffAccount(row: Pick<UserRow, 'id' | 'username' | 'name' | 'role' | 'disabled'>): StaffAccount {
+  return { id: row.id, username: row.username, name: row.name, role: row.role, disabled: row.disabled === 1 };
 }
 
 function toDevice(row: DeviceRow): Device {

@@ -7,9 +7,9 @@ import { appointmentView, ticketView } from '../../core/views.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { CheckInThrottle } from './check-in-throttle.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { idParam, readBody, readParam, text } from '../validation.js';
+import { CheckInThrottle } from './check-in-throttle.js';
 import { channelField, idNumberField, phoneField } from './tickets.js';
 
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T09:00:00+08:00' });

@@ -169,7 +169,7 @@ export class Accounts {
   private forgetUserTokens(userId: string, exceptToken?: string): void {
     for (const [token, cached] of this.principals)
       if (cached.principal.kind === 'user' && cached.principal.id === userId && token !== exceptToken) this.principals.delete(token);
-    this.revocations.emit(exceptToken ? { userId, exceptTokenHash: keep } : { userId });
+    this.revocations.emit(exceptToken ? { userId, exceptTokenHash: tokenHash(exceptToken) } : { userId });
   }
 
   getUser(id: string): User | undefined {

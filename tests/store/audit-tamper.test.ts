@@ -144,6 +144,9 @@ describe('a tampered audit chain', () => {
     // Entries counted as known intact: everything up to the mark was not read again.
     expect(h.running.hall.chainAtStart).toMatchObject({ ok: true, head: { seq: expect.any(Number) } });
     expect(h.running.hall.log.anchor!.verifiedSeq).toBeGreaterThan(mark);
+    // The daily report carries the anchor, to keep off the box.
+    const today = await h.api('GET', `${V1}/stats/today`, undefined, h.managerToken);
+    expect(today.body.auditAnchor).toEqual({ seq: h.running.hall.log.anchor!.seq, hash: h.running.hall.log.anchor!.hash, at: expect.any(String) });
     expectOk(await h.api('GET', `${V1}/audit/verify`, undefined, h.managerToken));
   });
 

@@ -93,7 +93,12 @@ export function verifyChain(db: Db, key: Buffer | undefined = chainKeyBeside(db)
         return broken(row.seq, rowKey ? 'content does not match its keyed hash (altered, or rehashed without the hall’s key)' : 'content does not match its hash (altered)');
       if (notes.length < MAX_NOTES) notes.push({ seq: row.seq, note: PRE_FIX_NOTE });
     }
-    if (row.type === 'audit.anchor' && !anchor) return broken(row.seq, 'the chain was anchored, but its anchor record is gone');
+    if (row.type === 'audit.anchor') {
+      if (!anchor) return broken(row.seq, 'the chain was anchored, but its anchor record is gone');
+      // Where keyed hashing starts never changes in a log's life: a different one means the anchor was remade.
+      if ((JSON.parse(row.data) as { keyedFrom?: number }).keyedFrom !== anchor.keyedFrom)
+        return broken(row.seq, 'records another start of the keyed chain than the anchor (the anchor was remade)');
+    }
     if (anchor && row.seq === anchor.seq && row.hash !== anchor.hash) return broken(row.seq, 'differs from the hash the anchor recorded (altered)');
     // The verified mark stays put after a start on a broken chain: the break stays visible however the head moves.
     if (anchor && row.seq === anchor.verifiedSeq && row.hash !== anchor.verifiedHash)

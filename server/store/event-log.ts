@@ -39,6 +39,8 @@ export class EventLog {
   /** First entry hashed with the key (Infinity without a key: a log opened by tests or tools without the secret). */
   readonly keyedFrom: number;
   private anchored: ChainAnchor | undefined;
+  /** The anchor row's seal did not hold: it is left as found, as evidence, and never sealed again. */
+  private readonly anchorAltered: boolean;
 
   /**
    * Opens the log. With the chain key, a log that has no anchor yet (new, or written by a version without a keyed
@@ -54,6 +56,7 @@ export class EventLog {
     this.reloadHead();
     const read = readAnchor(db, key);
     this.anchored = read.anchor;
+    this.anchorAltered = read.anchor !== undefined && read.sealed === false;
     if (!key) {
       if (read.anchor) throw new Error('this log is keyed: open it with the hall’s chain key');
       this.keyedFrom = Infinity;
@@ -118,7 +121,7 @@ export class EventLog {
    * stays where it was, so every start reports a break again until the data folder is restored.
    */
   writeAnchor(at: number, verified: boolean): void {
-    if (!this.key || !this.anchored) return;
+    if (!this.key || !this.anchored || this.anchorAltered) return;
     const a = this.anchored;
     const next: ChainAnchor = {
       keyedFrom: this.keyedFrom,

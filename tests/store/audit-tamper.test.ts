@@ -51,7 +51,8 @@ function verifyCli(env: Record<string, string> = {}) {
 }
 
 /** Starts the hall on the tampered folder; the start must report the break everywhere it promises to. */
-async function startAndExpectReported(seq: number, reason: RegExp): Promise<void> {
+async function startAndExpectReported(at: number | undefined, reason: RegExp): Promise<void> {
+  const seq = at ?? expect.any(Number);
   h = await startTestHall({ dataDir: dir });
   const health = await h.api('GET', '/healthz');
   expect(health.status).toBe(200);
@@ -108,6 +109,12 @@ describe('a tampered audit chain', () => {
       db.prepare("UPDATE meta SET value = ? WHERE key = 'audit_anchor'").run(JSON.stringify({ ...anchor, seq: anchor.seq - 3 }));
     });
     expect(verifyCli().stdout).toMatch(/anchor was altered/);
+    // A start reports it and leaves the altered anchor as it found it: the next start reports it again.
+    await startAndExpectReported(undefined, /anchor was altered/);
+    await h!.stop();
+    await startAndExpectReported(undefined, /anchor was altered/);
+    await h!.stop();
+    h = undefined;
     tamper((db) => db.prepare("DELETE FROM meta WHERE key = 'audit_anchor'").run());
     expect(verifyCli().stdout).toMatch(/anchor record is gone/);
   });

@@ -29,6 +29,7 @@ import { BROKER_PASSABLE_DIR, OWNER_ONLY_DIR, secureDataDir } from '../store/dat
 import { openDb, type Db } from '../store/db.js';
 import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
+import { checkChainAtStart, recordChainFindings } from './chain-at-start.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { BrokerLink } from '../mqtt/broker-link.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
@@ -70,6 +71,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   const secret = HallSecret.loadOrCreate(env.dataDir);
   const bus = new EventBus();
   const hall = new HallService({ hall: hallFile, db, secret, bus, alwaysOpen: env.HALLQ_HOURS === 'always', clock: overrides.clock });
+  checkChainAtStart(hall);
   const rebuilt = hall.rebuild();
   log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
   hall.startDayIfNeeded();
@@ -77,6 +79,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   accounts.markAllDevicesOffline();
   const version = packageVersion();
   hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: hallFile.hall.id } });
+  recordChainFindings(hall);
 
   // MQTT: the embedded broker unless MQTT_URL names an external one (then Mosquitto files are kept up to date).
   const mqttPassword = serverMqttPassword(env.dataDir);

@@ -17,7 +17,7 @@ import { log } from '../log.js';
 import type { HallSecret } from '../security/hall-secret.js';
 import { digits, randomId } from '../security/random-ids.js';
 import type { Db } from '../store/db.js';
-import { EventLog } from '../store/event-log.js';
+import { EventLog, verifyChain, type VerifyResult } from '../store/event-log.js';
 import { Snapshots } from '../store/snapshots.js';
 import { TicketProjection } from '../store/ticket-projection.js';
 import type { CommittedEvent, EventBus } from './event-bus.js';
@@ -83,6 +83,12 @@ export class HallService {
   private nextDayAt = 0;
   private nextDayFor = '';
   private submitted: Submitted[] = [];
+  /** The chain verified intact at start: then what this hall writes is known intact too (the anchor's verified mark). */
+  private chainIntact = false;
+  /** What checkChain() found (at start): /healthz and the manager's alerts show a break. */
+  chainAtStart: VerifyResult | undefined;
+  /** Checkpoints the last rebuild passed over because the chain does not vouch for them. */
+  rejectedCheckpoints: Array<{ seq: number; reason: string }> = [];
   private flushScheduled = false;
   /** True while a group commit's transaction is open: commit() must then write inside it, never on its own. */
   private batchOpen = false;
@@ -97,16 +103,36 @@ export class HallService {
     // A start replays at most this many events: about a second for 200,000 on a mini-PC (see rebuild-bench). Sooner
     // is the quiet-checkpoint job's: a checkpoint serializes the whole day (~250 ms at 50,000 tickets), so it waits.
     this.snapshotEvery = opts.snapshotEvery ?? 200_000;
-    this.log = new EventLog(this.db);
+    this.log = new EventLog(this.db, this.secret.chainKey);
     this.snapshots = new Snapshots(this.db);
     this.projection = new TicketProjection(this.db);
     this.state = initialState(this.hall, hallDay(this.clock(), this.hall.hall.timezone));
   }
 
-  /** Rebuilds the live state: newest checkpoint, then every state event after it. Returns what it replayed. */
+  /**
+   * Verifies the chain from the anchor's verified mark to the head (a start's check: fast however long the history).
+   * An intact chain lets the anchor's verified mark follow what this hall writes; a broken one keeps it before the
+   * break, so every start reports it again.
+   */
+  checkChain(): VerifyResult {
+    let result = verifyChain(this.db, this.secret.chainKey, { incremental: true });
+    // Broken since the mark: the whole walk names the first broken entry (only ever on this rare path).
+    if (!result.ok) result = this.verifyChain();
+    this.chainIntact = result.ok;
+    this.chainAtStart = result;
+    return result;
+  }
+
+  /** Verifies the whole chain and its anchor (GET /audit/verify). */
+  verifyChain(): VerifyResult {
+    return verifyChain(this.db, this.secret.chainKey);
+  }
+
+  /** Rebuilds the live state: newest checkpoint the chain vouches for, then every state event after it. */
   rebuild(): { fromSeq: number; replayed: number; ms: number } {
     const started = performance.now();
-    const snap = this.snapshots.latest(this.log.seq);
+    const { found: snap, rejected } = this.snapshots.latestTrusted(this.log.seq, (seq, sha256) => this.log.checkpointProblem(seq, sha256));
+    this.rejectedCheckpoints = rejected;
     const firstDay = this.firstDay() ?? hallDay(this.clock(), this.hall.hall.timezone);
     this.state = snap?.state ?? initialState(this.hall, firstDay);
     // Counters added to the hall file since the checkpoint start closed.
@@ -223,6 +249,7 @@ export class HallService {
     const d = startDayIfNeeded(this.context(SYSTEM_ACTOR, now), this.state);
     if (d.events.length === 0) return;
     this.publish(this.commit(SYSTEM_ACTOR, now, d.events));
+    this.recordAnchor(now);
     this.snapshot();
     log.info('hall day started', { day: this.state.day });
   }
@@ -299,10 +326,37 @@ export class HallService {
     return { events: this.sinceSnapshot, quietMs: performance.now() - this.lastWriteAt };
   }
 
-  /** Writes a checkpoint of the live state; false when that failed (the log still has everything). */
+  /**
+   * Writes the chain's head into the chain itself (`audit.anchor`, with where keyed hashing starts): each day's is the
+   * one to keep off the box. Then the anchor row beside the log follows.
+   */
+  recordAnchor(now = this.clock()): void {
+    const { seq, hash } = this.log.head;
+    this.inTransaction(() => {
+      this.log.append([{ type: 'audit.anchor', actor: actorLabel(SYSTEM_ACTOR), at: now, data: { seq, hash, keyedFrom: this.log.keyedFrom }, streamed: false }]);
+      this.log.writeAnchor(now, this.chainIntact);
+    });
+  }
+
+  /** Moves the anchor row to the head when it has moved (the checkpoint job, at quiet moments): no log entry. */
+  anchorIfMoved(): void {
+    if (this.log.anchor?.seq === this.log.seq) return;
+    this.inTransaction(() => this.log.writeAnchor(this.clock(), this.chainIntact));
+  }
+
+  /**
+   * Writes a checkpoint of the live state, its SHA-256 into the chain right after it, and the anchor; false when
+   * that failed (the log still has everything).
+   */
   snapshot(): boolean {
     try {
-      this.snapshots.save(this.log.seq, this.state, this.clock());
+      const at = this.clock();
+      const seq = this.log.seq;
+      this.inTransaction(() => {
+        const sha256 = this.snapshots.save(seq, this.state, at);
+        this.log.append([{ type: 'checkpoint.saved', actor: actorLabel(SYSTEM_ACTOR), at, data: { seq, sha256 }, streamed: false }]);
+        this.log.writeAnchor(at, this.chainIntact);
+      });
       this.sinceSnapshot = 0;
       return true;
     } catch (err) {

@@ -57,6 +57,14 @@ export interface AuditOnlyMap {
   'device.registered': { deviceId: string; kind: string; counterId?: string; kioskId?: string };
   'device.removed': { deviceId: string };
   'audit.queried': { from?: number; to?: number; verify?: boolean };
+  /** The chain's head (before this entry) and where keyed hashing starts: at each start and each hall day. */
+  'audit.anchor': { seq: number; hash: string; keyedFrom: number };
+  /** A checkpoint of the live state as of entry `seq`, and its SHA-256: a start trusts no checkpoint without it. */
+  'checkpoint.saved': { seq: number; sha256: string };
+  /** Found at start: the chain does not verify from the last verified mark on. */
+  'audit.chain_broken': { seq: number; reason: string };
+  /** Found at start: a checkpoint the chain does not vouch for was passed over. */
+  'audit.checkpoint_rejected': { seq: number; reason: string };
 }
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];

@@ -1,9 +1,11 @@
 /**
  * Checkpoints of the live state at quiet moments. Writing one serializes the whole day's tickets (tens of ms on a busy
  * day), so it waits until no command has been written for a while; the hall service still writes one itself after
- * its hard limit of events, so a hall that is never quiet replays a bounded log at start.
+ * its hard limit of events, so a hall that is never quiet replays a bounded log at start. At a quiet moment with too
+ * little for a checkpoint, it moves the audit chain's anchor to the head instead (one small write, no log entry).
  */
 import type { HallService } from '../core/hall-service.js';
+import { log } from '../log.js';
 
 export interface QuietCheckpointOptions {
   /** Do not bother with fewer events than this since the last checkpoint. */
@@ -32,7 +34,8 @@ export class QuietCheckpoints {
     const { minEvents = 1000, quietMs = 2000, everyMs = 1000 } = this.opts;
     this.timer = setInterval(() => {
       const due = this.hall.checkpointDue();
-      if (due.events < minEvents || due.quietMs < quietMs || performance.now() < this.notBefore) return;
+      if (due.quietMs < quietMs || performance.now() < this.notBefore) return;
+      if (due.events < minEvents) return this.anchor();
       if (this.hall.snapshot()) {
         this.backoffMs = 0;
         return;
@@ -41,6 +44,15 @@ export class QuietCheckpoints {
       this.notBefore = performance.now() + this.backoffMs;
     }, everyMs);
     this.timer.unref();
+  }
+
+  /** Quiet, with too little for a checkpoint: the anchor still follows the head, so a lost tail shows. */
+  private anchor(): void {
+    try {
+      this.hall.anchorIfMoved();
+    } catch (err) {
+      log.warn('anchoring the audit chain failed', { error: (err as Error).message });
+    }
   }
 
   stop(): void {

@@ -1,4 +1,7 @@
-/** The hall's secret, made at first start and kept in DATA_DIR: keys the identity hash and seals personal data. */
+/**
+ * The hall's secret, made at first start and kept in DATA_DIR: keys the identity hash, seals personal data and keys
+ * the audit chain.
+ */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,10 +10,13 @@ export const SECRET_FILE = 'hall-secret.key';
 
 export class HallSecret {
   private readonly sealKey: Buffer;
+  /** HMAC key of the audit chain: without it nobody can rewrite an entry and recompute the chain after it. */
+  readonly chainKey: Buffer;
 
   constructor(private readonly key: Buffer) {
-    // Separate keys for hashing and sealing, derived from the one secret.
+    // Separate keys for hashing, sealing and the chain, derived from the one secret.
     this.sealKey = createHash('sha256').update(Buffer.concat([key, Buffer.from('seal')])).digest();
+    this.chainKey = createHmac('sha256', key).update('audit-chain').digest();
   }
 
   /** Loads the secret from `dataDir`, creating it (mode 0600) on first start. */
@@ -18,6 +24,13 @@ export class HallSecret {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, SECRET_FILE);
     if (!existsSync(path)) writeDurably(dataDir, SECRET_FILE, randomBytes(32).toString('hex') + '\n');
+    return HallSecret.load(dataDir)!;
+  }
+
+  /** Loads the secret from `dataDir` without creating it (offline tools); undefined when there is none. */
+  static load(dataDir: string, file = SECRET_FILE): HallSecret | undefined {
+    const path = join(dataDir, file);
+    if (!existsSync(path)) return undefined;
     const hex = readFileSync(path, 'utf8').trim();
     if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path} is not a valid hall secret (64 hex characters)`);
     return new HallSecret(Buffer.from(hex, 'hex'));

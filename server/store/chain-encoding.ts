@@ -3,12 +3,23 @@
  * its fields, and since every field is well-formed Unicode, SQLite keeps them byte for byte and gives back the same
  * text. Also: the encoding the pre-fix writer actually hashed, so entries it wrote still verify.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { wellFormed } from '../../devices/protocol/clean-text.js';
 
 /** The text an entry's hash covers. `type` and `actor` hold no line break (cleanLabel), and `data` comes last. */
 export function canonicalEntry(prevHash: string, seq: number, at: number, type: string, actor: string, data: string): string {
   return `${prevHash}\n${seq}\n${at}\n${type}\n${actor}\n${data}`;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * An entry's hash: HMAC-SHA256 under the chain key from `keyedFrom` on, plain SHA-256 before (entries written by
+ * versions without a keyed chain). Without the key nobody can rewrite an entry and recompute the chain after it.
+ */
+export function entryHash(key: Buffer | undefined, prevHash: string, seq: number, at: number, type: string, actor: string, data: string): string {
+  const text = canonicalEntry(prevHash, seq, at, type, actor, data);
+  return (key ? createHmac('sha256', key) : createHash('sha256')).update(text).digest('hex');
 }
 
 // Controls (line breaks among them, which separate the fields of the canonical text) and lone surrogates.

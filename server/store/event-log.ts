@@ -1,9 +1,13 @@
-/** The append-only, hash-chained event log: each entry carries the hash of the one before it. */
-import { createHash } from 'node:crypto';
-import { canonicalEntry, cleanLabel, legacyEntryHash } from './chain-encoding.js';
+/**
+ * The append-only, hash-chained event log: each entry carries the hash of the one before it, keyed with the hall's
+ * chain key (chain-encoding.ts), and the chain's anchor (chain-anchor.ts) records its head now and then.
+ */
+import { cleanLabel, entryHash, GENESIS_HASH } from './chain-encoding.js';
+import { readAnchor, writeAnchor, type ChainAnchor } from './chain-anchor.js';
 import type { Db } from './db.js';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH } from './chain-encoding.js';
+export { verifyChain, type VerifyNote, type VerifyResult } from './chain-verify.js';
 
 export interface LogEntry {
   seq: number;
@@ -15,7 +19,8 @@ export interface LogEntry {
   data: unknown;
 }
 
-interface Row {
+/** A row of the events table. */
+export interface EventRow {
   seq: number;
   stream_seq: number | null;
   at: number;
@@ -26,40 +31,42 @@ interface Row {
   hash: string;
 }
 
-export function entryHash(prevHash: string, seq: number, at: number, type: string, actor: string, data: string): string {
-  return createHash('sha256').update(canonicalEntry(prevHash, seq, at, type, actor, data)).digest('hex');
-}
-
-/** An entry that verifies only as the pre-fix writer encoded it: a false alarm of the old code, not an alteration. */
-export interface VerifyNote {
-  seq: number;
-  note: string;
-}
-
-export type VerifyResult =
-  | { ok: true; entries: number; notes?: VerifyNote[] }
-  | { ok: false; entries: number; firstBroken: { seq: number; reason: string }; notes?: VerifyNote[] };
-
-const PRE_FIX_NOTE = 'written by the pre-fix encoder (a lone surrogate in its text), not altered';
-/** Notes listed in a verify result; the rest are only counted in `entries`. */
-const MAX_NOTES = 50;
-
 export class EventLog {
   private headSeq = 0;
   private headHash = GENESIS_HASH;
   private headStreamSeq = 0;
   private readonly insert;
+  /** First entry hashed with the key (Infinity without a key: a log opened by tests or tools without the secret). */
+  readonly keyedFrom: number;
+  private anchored: ChainAnchor | undefined;
+  /** The anchor row's seal did not hold: it is left as found, as evidence, and never sealed again. */
+  private readonly anchorAltered: boolean;
 
-  constructor(private readonly db: Db) {
-    const last = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-    if (last) {
-      this.headSeq = last.seq;
-      this.headHash = last.hash;
-    }
-    this.headStreamSeq = (db.prepare('SELECT MAX(stream_seq) FROM events').pluck().get() as number | null) ?? 0;
+  /**
+   * Opens the log. With the chain key, a log that has no anchor yet (new, or written by a version without a keyed
+   * chain) gets one now, so that the entries to come are keyed and the seq where that starts is on record.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly key?: Buffer,
+  ) {
     this.insert = db.prepare(
       'INSERT INTO events (seq, stream_seq, at, type, actor, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.reloadHead();
+    const read = readAnchor(db, key);
+    this.anchored = read.anchor;
+    this.anchorAltered = read.anchor !== undefined && read.sealed === false;
+    if (!key) {
+      if (read.anchor) throw new Error('this log is keyed: open it with the hall’s chain key');
+      this.keyedFrom = Infinity;
+    } else if (read.anchor) {
+      this.keyedFrom = read.anchor.keyedFrom;
+    } else {
+      this.keyedFrom = this.headSeq + 1;
+      this.anchored = { keyedFrom: this.keyedFrom, seq: this.headSeq, hash: this.headHash, verifiedSeq: 0, verifiedHash: GENESIS_HASH, at: 0 };
+      writeAnchor(db, key, this.anchored);
+    }
   }
 
   get seq(): number {
@@ -68,6 +75,20 @@ export class EventLog {
 
   get streamSeq(): number {
     return this.headStreamSeq;
+  }
+
+  get head(): { seq: number; hash: string } {
+    return { seq: this.headSeq, hash: this.headHash };
+  }
+
+  /** The anchor as last written or read. */
+  get anchor(): ChainAnchor | undefined {
+    return this.anchored;
+  }
+
+  /** The key an entry's hash is made with. */
+  keyFor(seq: number): Buffer | undefined {
+    return seq >= this.keyedFrom ? this.key : undefined;
   }
 
   /**
@@ -84,7 +105,7 @@ export class EventLog {
       const type = cleanLabel(e.type);
       const actor = cleanLabel(e.actor);
       const data = JSON.stringify(e.data);
-      const hash = entryHash(this.headHash, seq, e.at, type, actor, data);
+      const hash = entryHash(this.keyFor(seq), this.headHash, seq, e.at, type, actor, data);
       this.insert.run(seq, streamSeq, e.at, type, actor, data, this.headHash, hash);
       this.headSeq = seq;
       this.headHash = hash;
@@ -92,6 +113,41 @@ export class EventLog {
       out.push({ seq, streamSeq, at: e.at, type, actor, data: e.data });
     }
     return out;
+  }
+
+  /**
+   * Records the head as the chain's anchor (one row beside the log, no entry). `verified`: the chain up to the head
+   * is known intact (the hall started on an intact chain and wrote the rest itself); otherwise the verified mark
+   * stays where it was, so every start reports a break again until the data folder is restored.
+   */
+  writeAnchor(at: number, verified: boolean): void {
+    if (!this.key || !this.anchored || this.anchorAltered) return;
+    const a = this.anchored;
+    const next: ChainAnchor = {
+      keyedFrom: this.keyedFrom,
+      seq: this.headSeq,
+      hash: this.headHash,
+      verifiedSeq: verified ? this.headSeq : a.verifiedSeq,
+      verifiedHash: verified ? this.headHash : a.verifiedHash,
+      at,
+    };
+    writeAnchor(this.db, this.key, next);
+    this.anchored = next;
+  }
+
+  /**
+   * Whether the entry right after a checkpoint at `seq` is its `checkpoint.saved` record, naming `sha256`, with an
+   * intact hash: an edited checkpoint, or one the chain does not cover, is not to be trusted. Returns the problem.
+   */
+  checkpointProblem(seq: number, sha256: string): string | undefined {
+    const row = this.db.prepare('SELECT seq, at, type, actor, data, prev_hash, hash FROM events WHERE seq = ?').get(seq + 1) as EventRow | undefined;
+    if (!row || row.type !== 'checkpoint.saved') return 'not covered by the chain (no checkpoint.saved entry after it)';
+    const key = this.keyFor(row.seq);
+    if (!key) return 'not covered by the keyed chain';
+    if (entryHash(key, row.prev_hash, row.seq, row.at, row.type, row.actor, row.data) !== row.hash) return 'its checkpoint.saved entry was altered';
+    const data = JSON.parse(row.data) as { seq?: number; sha256?: string };
+    if (data.seq !== seq || data.sha256 !== sha256) return 'its content does not match the hash the chain recorded (altered)';
+    return undefined;
   }
 
   reloadHead(): void {
@@ -104,14 +160,14 @@ export class EventLog {
   /** Entries after `seq`, oldest first, for replay at start. */
   *after(seq: number): Generator<LogEntry> {
     const stmt = this.db.prepare('SELECT seq, stream_seq, at, type, actor, data FROM events WHERE seq > ? ORDER BY seq');
-    for (const row of stmt.iterate(seq) as Iterable<Row>) yield toEntry(row);
+    for (const row of stmt.iterate(seq) as Iterable<EventRow>) yield toEntry(row);
   }
 
   /** Streamed entries after stream position `since`, oldest first, at most `limit`. */
   streamAfter(since: number, limit: number): LogEntry[] {
     const rows = this.db
       .prepare('SELECT seq, stream_seq, at, type, actor, data FROM events WHERE stream_seq > ? ORDER BY stream_seq LIMIT ?')
-      .all(since, limit) as Row[];
+      .all(since, limit) as EventRow[];
     return rows.map(toEntry);
   }
 
@@ -119,38 +175,11 @@ export class EventLog {
   between(from: number, to: number, limit: number, afterSeq = 0): LogEntry[] {
     const rows = this.db
       .prepare('SELECT seq, stream_seq, at, type, actor, data FROM events WHERE at >= ? AND at <= ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(from, to, afterSeq, limit) as Row[];
+      .all(from, to, afterSeq, limit) as EventRow[];
     return rows.map(toEntry);
   }
 }
 
-function toEntry(row: Row): LogEntry {
+function toEntry(row: EventRow): LogEntry {
   return { seq: row.seq, streamSeq: row.stream_seq, at: row.at, type: row.type, actor: row.actor, data: JSON.parse(row.data) };
-}
-
-/** Recomputes the whole chain; names the first entry whose hash, link or numbering is wrong. */
-export function verifyChain(db: Db): VerifyResult {
-  let prev = GENESIS_HASH;
-  let expectedSeq = 1;
-  let entries = 0;
-  const notes: VerifyNote[] = [];
-  const withNotes = <T extends object>(r: T) => (notes.length ? { ...r, notes } : r);
-  const stmt = db.prepare('SELECT seq, at, type, actor, data, prev_hash, hash FROM events ORDER BY seq');
-  const rawOf = db.prepare('SELECT CAST(actor AS BLOB) AS actor, CAST(data AS BLOB) AS data FROM events WHERE seq = ?');
-  for (const row of stmt.iterate() as Iterable<Row>) {
-    const broken = (reason: string) => withNotes({ ok: false as const, entries, firstBroken: { seq: row.seq, reason } });
-    if (row.seq !== expectedSeq) return broken(`expected entry ${expectedSeq}: entries are missing`);
-    if (row.prev_hash !== prev) return broken('does not link to the entry before it');
-    if (entryHash(prev, row.seq, row.at, row.type, row.actor, row.data) !== row.hash) {
-      // SQLite gives a stored lone surrogate back as U+FFFD: only then can the old encoding explain the mismatch.
-      const raw = row.actor.includes('\ufffd') || row.data.includes('\ufffd') ? (rawOf.get(row.seq) as { actor: Buffer; data: Buffer }) : undefined;
-      if (!raw || legacyEntryHash(prev, row.seq, row.at, row.type, raw.actor, raw.data) !== row.hash)
-        return broken('content does not match its hash (altered)');
-      if (notes.length < MAX_NOTES) notes.push({ seq: row.seq, note: PRE_FIX_NOTE });
-    }
-    prev = row.hash;
-    expectedSeq++;
-    entries++;
-  }
-  return withNotes({ ok: true as const, entries });
 }

@@ -1,4 +1,9 @@
-/** Checkpoints of the live state: a start loads the newest one and replays only the log after it. */
+/**
+ * Checkpoints of the live state: a start loads the newest one the chain vouches for and replays only the log after
+ * it. Each checkpoint's SHA-256 is written to the chain (a `checkpoint.saved` entry right after it), so an edited one
+ * is known and passed over.
+ */
+import { createHash } from 'node:crypto';
 import { buildIdentityIndex, buildIndex } from '../domain/queue-index.js';
 import type { HallState } from '../domain/types.js';
 import type { Db } from './db.js';
@@ -35,21 +40,38 @@ export function deserializeState(json: string): HallState {
   };
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Why the chain does not vouch for the checkpoint at `seq` with this SHA-256, or undefined when it does. */
+export type CheckpointJudge = (seq: number, sha256: string) => string | undefined;
+
 export class Snapshots {
   constructor(private readonly db: Db) {}
 
-  latest(maxSeq: number): { seq: number; state: HallState } | undefined {
-    const row = this.db.prepare('SELECT seq, state FROM snapshots WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(maxSeq) as
-      | { seq: number; state: string }
-      | undefined;
-    return row ? { seq: row.seq, state: deserializeState(row.state) } : undefined;
+  /**
+   * The newest checkpoint up to `maxSeq` that `judge` accepts; the ones passed over, newest first, with the reason.
+   */
+  latestTrusted(maxSeq: number, judge: CheckpointJudge): { found?: { seq: number; state: HallState }; rejected: Array<{ seq: number; reason: string }> } {
+    const seqs = this.db.prepare('SELECT seq FROM snapshots WHERE seq <= ? ORDER BY seq DESC').pluck().all(maxSeq) as number[];
+    const stateOf = this.db.prepare('SELECT state FROM snapshots WHERE seq = ?').pluck();
+    const rejected: Array<{ seq: number; reason: string }> = [];
+    for (const seq of seqs) {
+      const state = stateOf.get(seq) as string;
+      const reason = judge(seq, sha256(state));
+      if (!reason) return { found: { seq, state: deserializeState(state) }, rejected };
+      rejected.push({ seq, reason });
+    }
+    return { rejected };
   }
 
-  save(seq: number, state: HallState, at: number): void {
+  /** Saves a checkpoint of `state` as of entry `seq`; returns its SHA-256, for the chain to record. */
+  save(seq: number, state: HallState, at: number): string {
+    const text = serializeState(state);
     this.db.transaction(() => {
-      this.db.prepare('INSERT OR REPLACE INTO snapshots (seq, at, state) VALUES (?, ?, ?)').run(seq, at, serializeState(state));
+      this.db.prepare('INSERT OR REPLACE INTO snapshots (seq, at, state) VALUES (?, ?, ?)').run(seq, at, text);
       // Keep a few recent checkpoints; older ones only cost space.
       this.db.prepare('DELETE FROM snapshots WHERE seq < (SELECT MIN(seq) FROM (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 3))').run();
     })();
+    return sha256(text);
   }
 }

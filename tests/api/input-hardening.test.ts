@@ -57,7 +57,7 @@ describe('input hardening', () => {
     expect(ok.status).toBe(201);
     expect(ok.body.ticket.number).toBe('A002');
     expect(await waitingCounts(h)).toEqual({ ...counts, 'one-window': counts['one-window'] + 1 });
-    expect(await auditVerify(h)).toEqual({ ok: true, entries: before.entries + 2 });
+    expect(await auditVerify(h)).toMatchObject({ ok: true, entries: before.entries + 2 });
   });
 
   it('a client that goes away halfway through a body leaves nothing behind and the next request is served', async () => {

@@ -126,7 +126,7 @@ describe('issuing tickets (hall open around the clock)', () => {
     expect(await waitingCounts(h)).toEqual(afterIssue);
     expect(afterIssue.mortgage).toBe(before.mortgage + 1);
     const verifyAfter = await auditVerify(h);
-    expect(verifyAfter).toEqual({ ok: true, entries: verifyAfterIssue.entries + 1 }); // only the verify's own entry
+    expect(verifyAfter).toMatchObject({ ok: true, entries: verifyAfterIssue.entries + 1 }); // only the verify's own entry
     expect((await issue(h, kiosk, { serviceId: 'mortgage' })).number).toBe('B003');
   });
 

@@ -36,6 +36,10 @@ export function alertRoutes(deps: ApiDeps) {
         since: new Date(active.activatedAt).toISOString(),
       });
     }
+    const broken = deps.hall.chainAtStart?.firstBroken;
+    if (broken) alerts.push({ kind: 'audit.chain_broken', severity: 'critical', message: `the audit log does not verify at entry ${broken.seq}: ${broken.reason}` });
+    for (const c of deps.hall.rejectedCheckpoints.filter((x) => x.seq >= deps.hall.log.keyedFrom))
+      alerts.push({ kind: 'audit.checkpoint_rejected', severity: 'critical', message: `checkpoint at entry ${c.seq} not trusted: ${c.reason}` });
     const open = [...deps.hall.state.followUps.values()].filter((f) => !f.answeredAt);
     for (const f of open)
       alerts.push({ kind: 'followup.open', severity: 'warning', message: `rating ${f.score} for ${f.number} at counter ${f.counterId ?? '?'} needs an answer`, since: new Date(f.openedAt).toISOString() });

@@ -2,8 +2,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { addDays, zonedInstant } from '../../domain/clock.js';
-import { verifyChain } from '../../store/event-log.js';
-import type { Db } from '../../store/db.js';
 import type { ApiDeps } from '../deps.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { readQuery } from '../validation.js';
@@ -19,7 +17,7 @@ const auditQuery = z.object({
   type: z.string().max(40).optional(),
 });
 
-export function auditRoutes(deps: ApiDeps, db: Db) {
+export function auditRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
 
@@ -41,7 +39,7 @@ export function auditRoutes(deps: ApiDeps, db: Db) {
 
   app.get('/audit/verify', (c) => {
     const p = requireRole(c, 'manager');
-    const result = verifyChain(db);
+    const result = hall.verifyChain();
     hall.audit(actorOf(p), { type: 'audit.queried', data: { verify: true } });
     return c.json(result);
   });

@@ -29,7 +29,10 @@ export function statsRoutes(deps: ApiDeps, db: Db) {
     const names = new Map(deps.accounts.listUsers().map((u) => [u.id, u.name]));
     const staffOnly = p.role === 'counter';
     const tickets = staffOnly ? today.filter((t) => t.staffId === p.id) : today;
-    return c.json({ scope: staffOnly ? 'staff' : 'hall', ...todayStats(hall.hall, hall.state, tickets, hall.clock(), names) });
+    // The manager's daily report carries the audit chain's anchor, to be kept off the box (docs/operations.md, Audit).
+    const anchor = staffOnly ? undefined : hall.log.anchor;
+    const auditAnchor = anchor ? { seq: anchor.seq, hash: anchor.hash, at: anchor.at ? new Date(anchor.at).toISOString() : null } : undefined;
+    return c.json({ scope: staffOnly ? 'staff' : 'hall', ...todayStats(hall.hall, hall.state, tickets, hall.clock(), names), auditAnchor });
   });
 
   app.get('/stats/history', (c) => {

@@ -21,6 +21,8 @@ import { SERVER_MQTT_USERNAME } from './server-credentials.js';
 
 /** A client must have sent CONNECT this soon after opening its connection. */
 export const MQTT_CONNECT_TIMEOUT_MS = 5000;
+/** Topic filters one client (other than the server's login) may hold: every distinct one costs the broker memory. */
+export const MQTT_MAX_SUBSCRIPTIONS = 64;
 /** Open connections at most (devices, tools, anonymous readers); further ones are closed at once. */
 export const MQTT_MAX_CONNECTIONS = 1000;
 
@@ -28,6 +30,7 @@ type Identity = { role: 'server' } | { role: 'device'; deviceId: string } | { ro
 
 const identities = new WeakMap<Client, Identity>();
 const guards = new WeakMap<object, PacketGuard>();
+const filters = new WeakMap<Client, Set<string>>();
 
 export interface EmbeddedBroker {
   /** The broker itself, for the server's in-process link. */
@@ -43,6 +46,10 @@ export interface EmbeddedBroker {
 
 function refusal(code: 2 | 3 | 4 | 5, message: string) {
   return Object.assign(new Error(message), { returnCode: code });
+}
+
+function addressOf(client: Client): string {
+  return (client.conn as Socket).remoteAddress ?? 'unknown';
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -82,7 +89,7 @@ export async function startEmbeddedBroker(opts: {
       const idMatches = username === SERVER_MQTT_USERNAME ? client.id === username || client.id.startsWith(`${username}-`) : client.id === username;
       if (!idMatches) return done(refusal(2, 'the client id must be the username'), false);
       const pw = password?.toString('utf8') ?? '';
-      const address = (client.conn as Socket).remoteAddress ?? 'unknown';
+      const address = addressOf(client);
       const verify = async (): Promise<Identity | undefined> => {
         if (username === SERVER_MQTT_USERNAME) return sameSecret(pw, opts.serverPassword) ? { role: 'server' } : undefined;
         const device = await opts.accounts.checkDeviceCredentialsAsync(username, pw);
@@ -106,7 +113,8 @@ export async function startEmbeddedBroker(opts: {
       // A removed device's publishes (a retained `online`, its last will) are refused even before it is dropped.
       if (id?.role === 'device' && deviceMayPublish(opts.hallId, id.deviceId, packet.topic) && opts.accounts.getDevice(id.deviceId))
         return callback(null);
-      log.warn('mqtt publish refused', { client: client?.id, role: id?.role ?? 'unknown', topic: packet.topic });
+      const fields = { client: client?.id, role: id?.role ?? 'unknown', topic: packet.topic, reason: 'not allowed' };
+      connections.warn('mqtt publish refused', { address: client ? addressOf(client) : undefined, ...fields });
       callback(new Error('not allowed to publish here'));
     },
     authorizeSubscribe(client, sub, callback) {
@@ -115,10 +123,19 @@ export async function startEmbeddedBroker(opts: {
         id?.role === 'server' ||
         (id?.role === 'device' && deviceMaySubscribe(opts.hallId, id.deviceId, sub.topic)) ||
         (id?.role === 'anonymous' && sub.topic.startsWith(`${t.root}/state/`));
-      if (allowed) return callback(null, sub);
-      log.warn('mqtt subscribe refused', { client: client.id, role: id?.role ?? 'unknown', topic: sub.topic });
+      const held = filters.get(client) ?? new Set<string>();
+      const tooMany = id?.role !== 'server' && held.size >= MQTT_MAX_SUBSCRIPTIONS && !held.has(sub.topic);
+      if (allowed && !tooMany) {
+        filters.set(client, held.add(sub.topic));
+        return callback(null, sub);
+      }
+      const reason = tooMany ? `more than ${MQTT_MAX_SUBSCRIPTIONS} subscriptions` : 'not allowed';
+      connections.warn('mqtt subscribe refused', { address: addressOf(client), reason, client: client.id, role: id?.role ?? 'unknown', topic: sub.topic });
       callback(null, null);
     },
+  });
+  broker.on('unsubscribe', (unsubscriptions, client) => {
+    for (const filter of unsubscriptions) filters.get(client)?.delete(filter);
   });
   broker.on('client', (client) => {
     const id = identities.get(client);

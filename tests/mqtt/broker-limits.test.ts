@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MQTT_PACKET_LIMITS } from '../../devices/protocol/mqtt-limits.js';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/embedded-broker.js';
+import { MQTT_MAX_SUBSCRIPTIONS, startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/embedded-broker.js';
 import { MQTT_MAX_CONNECTIONS_PER_ADDRESS } from '../../server/mqtt/connection-limits.js';
 import { SERVER_MQTT_USERNAME } from '../../server/mqtt/server-credentials.js';
 import { log } from '../../server/log.js';
@@ -157,5 +157,18 @@ describe('embedded broker limits', () => {
     expect(extra.received().length).toBe(0);
     expect(held.filter((c) => c.closed())).toEqual([]);
     for (const c of held) c.sock.destroy();
+  });
+
+  it('holds at most 64 topic filters for one client', async () => {
+    const reader = mqtt.connect(broker.url, { clientId: 'many-filters', reconnectPeriod: 0 });
+    await once(reader, 'connect');
+    const filters = Array.from({ length: MQTT_MAX_SUBSCRIPTIONS + 6 }, (_, i) => `${t.root}/state/x${i}`);
+    // mqtt.js rejects a SUBACK with refusals in it, and keeps the packet on the error.
+    const suback = await reader.subscribeAsync(filters, { qos: 0 }).then(
+      () => ({ granted: [] as number[] }),
+      (err: { packet: { granted: number[] } }) => err.packet,
+    );
+    reader.end(true);
+    expect(suback.granted).toEqual(filters.map((_, i) => (i < MQTT_MAX_SUBSCRIPTIONS ? 0 : 128)));
   });
 });

@@ -47,7 +47,7 @@ export function authRoutes(deps: ApiDeps) {
   app.post('/auth/logout', (c) => {
     const p = requireRole(c, 'manager', 'counter', 'kiosk', 'display', 'pad', 'integration', 'device');
     const token = bearerToken(c.req.header('authorization'));
-    if (token) deps.accounts.revokeToken(token); // a device's token too: it must log in again (re-register)
+    if (token) deps.accounts.revokeToken(token); // a device's too: it then needs a new one (POST /devices again)
     if (p.kind === 'user') deps.hall.audit(p, { type: 'auth.logout', data: { userId: p.id } });
     return c.json({ ok: true });
   });

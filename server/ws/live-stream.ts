@@ -11,6 +11,7 @@ import { audienceOf, hallView, streamEvent, ticketView, type Audience } from '..
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
 import { bearerToken } from '../http/middleware/auth.js';
+import type { HallView } from '../../protocol/hall.js';
 import type { EventMessage, HeartbeatMessage, SnapshotMessage } from './messages.js';
 
 export interface LiveStreamOptions {
@@ -127,7 +128,7 @@ export class LiveStream {
 
   snapshot(audience: Audience): SnapshotMessage {
     const { hall } = this.hall;
-    const state: Record<string, unknown> = hallView(hall, this.hall.state, this.hall.clock(), this.hall.alwaysOpen, audience);
+    const state: HallView = hallView(hall, this.hall.state, this.hall.clock(), this.hall.alwaysOpen, audience);
     if (audience === 'staff') {
       state.tickets = [...this.hall.state.tickets.values()]
         .filter((t) => t.status === 'waiting' || t.status === 'called' || t.status === 'serving')
@@ -158,7 +159,7 @@ export class LiveStream {
   private encoded(r: Rendered, audience: Audience): Buffer {
     let bytes = r.bytes[audience];
     if (!bytes) {
-      const msg: EventMessage = { type: 'event', seq: r.seq, event: streamEvent(this.hall.hall, this.hall.state, r.event, audience) as EventMessage['event'] };
+      const msg: EventMessage = { type: 'event', seq: r.seq, event: streamEvent(this.hall.hall, this.hall.state, r.event, audience) };
       bytes = r.bytes[audience] = Buffer.from(JSON.stringify(msg));
     }
     return bytes;

@@ -18,7 +18,7 @@ const transferBody = z.object({ serviceId: idParam });
 const callBody = z.object({
   ticketId: idParam,
   reason: text(200).default(''),
-  category: z.enum(OUT_OF_TURN_CATEGORIES as [string, ...string[]]).optional(),
+  category: z.enum(OUT_OF_TURN_CATEGORIES).optional(),
 });
 const pauseBody = z.object({ reason: text(60).default('') });
 

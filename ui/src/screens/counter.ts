@@ -7,7 +7,7 @@ import { Api, ApiFailure, type StaffSession } from '../lib/api.js';
 import { $, debounce, fill, h, setText, toggleClass } from '../lib/dom.js';
 import { elapsed, minutesSince, num, setTimeZone, time } from '../lib/format.js';
 import type { HallView, ServiceView } from '../lib/hall-model.js';
-import { addStrings, counterName, errorText, onLangChange, serviceName, t } from '../lib/i18n.js';
+import { addStrings, counterName, errorText, onLangChange, reasonText, serviceName, t } from '../lib/i18n.js';
 import { staffLogin, staffLogout } from '../lib/login.js';
 import { isLiveEvent, LiveStream } from '../lib/stream.js';
 import { clock, connectionBanner, langButton, openDialog, toast } from '../lib/ui.js';
@@ -428,7 +428,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
           h(
             'div',
             { class: 'c-badges' },
-            cur.priority !== 'normal' ? h('span', { class: `badge badge-${cur.priority === 'appointment' ? 'appointment' : cur.priority === 'green' ? 'green' : 'priority'}` }, t(`priority.${cur.priority}`), cur.priorityReason ? ` · ${cur.priorityReason}` : '') : null,
+            cur.priority !== 'normal' ? h('span', { class: `badge badge-${cur.priority === 'appointment' ? 'appointment' : cur.priority === 'green' ? 'green' : 'priority'}` }, t(`priority.${cur.priority}`), cur.priorityReason ? ` · ${reasonText(cur.priorityReason)}` : '') : null,
             cur.outOfTurn ? h('span', { class: 'badge badge-oot' }, `${t('outOfTurn')} · ${t(`oot.${cur.outOfTurn.category}`)}`) : null,
             cur.late ? h('span', { class: 'badge badge-muted' }, t('c.late')) : null,
           ),

@@ -1,4 +1,6 @@
 /** Dashboard panels with forms: emergency playbooks, follow-ups, devices (credentials shown once), staff, audit log. */
+import type { DeviceKind } from '../protocol/codes.js';
+import type { FollowUpView } from '../protocol/tickets.js';
 import { ApiFailure, type Api, type StaffSession } from '../lib/api.js';
 import { fill, h, setText, type Child } from '../lib/dom.js';
 import { dateTime, time } from '../lib/format.js';
@@ -8,7 +10,7 @@ import { openDialog, toast } from '../lib/ui.js';
 
 export interface Device {
   id: string;
-  kind: string;
+  kind: DeviceKind;
   counterId?: string;
   kioskId?: string;
   online: boolean;
@@ -18,19 +20,7 @@ export interface Device {
   faulty?: boolean;
 }
 
-export interface FollowUp {
-  id: string;
-  ticketId: string;
-  number: string;
-  counterId?: string;
-  staffId?: string;
-  score: number;
-  comment?: string;
-  openedAt: string;
-  answer?: string;
-  answeredAt: string | null;
-  open: boolean;
-}
+export type FollowUp = FollowUpView;
 
 export interface ManagerContext {
   api: Api;

@@ -76,7 +76,7 @@ function start(session: StaffSession): void {
   let stats: Stats | null = null;
   let devices: Device[] = [];
   let followUps: FollowUp[] = [];
-  const feed: Array<{ counterId: string; score: number; at: string }> = [];
+  const feed: Array<{ counterId?: string; score: number; at: string }> = [];
 
   const ctx: ManagerContext = {
     api,
@@ -221,7 +221,7 @@ function start(session: StaffSession): void {
     if (c.kind === 'event') {
       const e = c.event;
       if (e.type === 'evaluation.recorded') {
-        feed.unshift({ counterId: e.counterId, score: e.score, at: e.at ?? new Date().toISOString() });
+        feed.unshift({ counterId: e.counterId, score: e.score, at: e.at });
         feed.splice(12);
         const label = t(`level.${e.score}`);
         // The feed lists ratings replayed after a reconnect too; only new ones pop up.

@@ -1,4 +1,4 @@
-/** The kiosk's words, Chinese and English. Priority reasons are sent to the server in Chinese (what staff read). */
+/** The kiosk's words, Chinese and English (the priority reasons' labels are in lib/i18n.ts: staff screens show them too). */
 
 export const KIOSK_ZH: Record<string, string> = {
   'kiosk.device': '取号机',
@@ -38,12 +38,6 @@ export const KIOSK_ZH: Record<string, string> = {
   'kiosk.priorityTitle': '优先办理',
   'kiosk.priorityHint': '老年人、残疾人、孕妇等群众可申请优先办理，请选择原因：',
   'kiosk.priorityElderlyHint': '您已年满 {age} 周岁，已为您选择“老年人”优先办理。',
-  'reason.elderly': '老年人',
-  'reason.disabled': '残疾人',
-  'reason.pregnant': '孕妇',
-  'reason.infant': '携带婴幼儿',
-  'reason.military': '军人 / 消防救援人员',
-  'reason.other': '其他特殊困难',
   'kiosk.takeNumber': '确认取号',
   'kiosk.noWait': '无需等候',
   'kiosk.soon': '即将叫号',
@@ -131,12 +125,6 @@ export const KIOSK_EN: Record<string, string> = {
   'kiosk.priorityTitle': 'Priority service',
   'kiosk.priorityHint': 'Elderly, disabled and pregnant visitors may ask for priority. Choose a reason:',
   'kiosk.priorityElderlyHint': 'You are {age}: priority for elderly visitors has been selected.',
-  'reason.elderly': 'Elderly',
-  'reason.disabled': 'Disabled',
-  'reason.pregnant': 'Pregnant',
-  'reason.infant': 'With a baby',
-  'reason.military': 'Military / fire & rescue',
-  'reason.other': 'Other hardship',
   'kiosk.takeNumber': 'Take a number',
   'kiosk.noWait': 'No wait',
   'kiosk.soon': 'Very soon',

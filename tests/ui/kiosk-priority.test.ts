@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHallFile } from '../../server/config/load-hall.js';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { ensureUiBuilt, launchChromium, openPage } from './browser.js';
+import { ensureUiBuilt, launchChromium, login, openPage } from './browser.js';
 
 const ELDERLY_AGE = 60; // the reference hall says 70: a kiosk with its own number would not see a 65-year-old
 let hall: TestHall;
@@ -55,6 +55,16 @@ describe('kiosk priority', () => {
     expect(sent).toMatchObject({ priority: 'priority', priorityReason: 'elderly' });
     await kiosk.waitForSelector('.k-number');
     await kiosk.click('#done');
+  });
+
+  it('the counter console shows the code in its words', async () => {
+    await hall.staffAt('1', 'li1');
+    const console1 = await openPage(browser, `${hall.url}/counter`, { width: 1366, height: 900 }, errors);
+    await login(console1, 'li1', 'staff-password');
+    await console1.click('#act-call-next');
+    await console1.waitForSelector('#current-number');
+    expect(await console1.textContent('.c-badges')).toContain('优先 · 老年人');
+    await console1.close();
   });
 
   it('sends a chosen reason as its code', async () => {

@@ -1,8 +1,8 @@
 /**
  * The manager dashboard: live queues and counters, alerts (follow-ups, device faults, long waits), today's figures
  * with charts, emergency playbooks, devices, staff and the audit log. Live over the stream; each panel refetches
- * only what an event changed. This file holds the state, the data and the tabs; the views are in manager/ and
- * manager-admin.ts (the panels with forms).
+ * only what an event changed. This file holds the state, the data and the tabs; the views and the panels with
+ * forms are in manager/.
  */
 import { Api, type StaffSession } from '../lib/api.js';
 import { $, debounce, fill, h, setText } from '../lib/dom.js';
@@ -12,9 +12,13 @@ import { addStrings, counterName, onLangChange, t } from '../lib/i18n.js';
 import { staffLogin, staffLogout } from '../lib/login.js';
 import { isLiveEvent } from '../lib/stream.js';
 import { clock, connectionBanner, langButton, toast } from '../lib/ui.js';
-import { auditPanel, devicesPanel, emergencyPanel, followupsPanel, staffPanel, type Device, type FollowUp, type ManagerContext } from './manager-admin.js';
+import { auditPanel } from './manager/audit.js';
+import { devicesPanel } from './manager/devices.js';
+import { emergencyPanel } from './manager/emergency.js';
+import { followupsPanel } from './manager/followups.js';
 import { overview } from './manager/overview.js';
-import { TABS, type ManagerState, type Stats, type Tab } from './manager/state.js';
+import { staffPanel } from './manager/staff.js';
+import { TABS, type Device, type FollowUp, type ManagerContext, type ManagerState, type Stats, type Tab } from './manager/state.js';
 import { statsView } from './manager/stats.js';
 import { MANAGER_EN, MANAGER_ZH } from './manager/strings.js';
 

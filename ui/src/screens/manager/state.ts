@@ -1,5 +1,8 @@
 /** The dashboard's state: today's figures, devices, follow-ups and the rating feed, beside the live hall view. */
-import type { Device, FollowUp } from '../manager-admin.js';
+import type { DeviceKind } from '../../protocol/codes.js';
+import type { FollowUpView } from '../../protocol/tickets.js';
+import type { Api, StaffSession } from '../../lib/api.js';
+import type { HallModel } from '../../lib/hall-model.js';
 
 export interface Stats {
   day: string;
@@ -45,4 +48,28 @@ export interface ManagerState {
   followUps: FollowUp[];
   /** The latest ratings, newest first. */
   feed: FeedItem[];
+}
+
+export interface Device {
+  id: string;
+  kind: DeviceKind;
+  counterId?: string;
+  kioskId?: string;
+  online: boolean;
+  lastSeen?: number;
+  lastStatus?: Record<string, unknown>;
+  /** Stopped acknowledging commands. */
+  faulty?: boolean;
+}
+
+export type FollowUp = FollowUpView;
+
+export interface ManagerContext {
+  api: Api;
+  session: StaffSession;
+  model: HallModel;
+  readonly devices: Device[];
+  readonly followUps: FollowUp[];
+  reloadDevices(): Promise<void>;
+  reloadFollowUps(): Promise<void>;
 }

@@ -1,23 +1,17 @@
 /**
- * Page weight of each screen: its HTML, stylesheets, icon and every script module it loads (the static import graph
- * from dist/ui), raw and gzip-compressed as the server sends them. `npx tsx scripts/ui-weight.ts` prints a table.
+ * Page weight of each screen: its page (the template filled as the server fills it), stylesheets, icon and every
+ * script module it loads (the static import graph from dist/ui), raw and gzip-compressed as the server sends them.
+ * `npx tsx scripts/ui-weight.ts` prints a table.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { screenPage, SCREENS, type ScreenPage } from '../server/http/ui-pages.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-export const SCREEN_PAGES: Record<string, string> = {
-  kiosk: 'kiosk.html',
-  counter: 'counter.html',
-  display: 'display.html',
-  'display/counter': 'counter-display.html',
-  pad: 'pad.html',
-  manager: 'manager.html',
-  't (phone)': 'ticket.html',
-};
+/** Long enough for any hall's name: the weight does not depend on which hall is measured. */
+const HALL_NAME = '云浮市不动产登记中心';
 
 export interface PageWeight {
   screen: string;
@@ -26,49 +20,34 @@ export interface PageWeight {
   gzipBytes: number;
 }
 
-function resolveUi(urlPath: string): string | undefined {
-  const rel = urlPath.replace(/^\/ui\//, '');
-  for (const base of [join(ROOT, 'ui', 'static'), join(ROOT, 'dist', 'ui')]) {
-    const p = join(base, rel);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
+/** A file under /ui/ as the server finds it: ui/static first, then the build. */
+function resolveUi(rel: string): string | undefined {
+  return [join(ROOT, 'ui', 'static', rel), join(ROOT, 'dist', 'ui', rel)].find((p) => existsSync(p));
 }
 
-/** Every /ui/ file a page loads, following the scripts' relative imports. */
-export function pageFiles(page: string): string[] {
-  const html = readFileSync(join(ROOT, 'ui', 'static', page), 'utf8');
-  const seen = new Set<string>([`/ui/${page}`]);
-  const queue = [...html.matchAll(/(?:src|href)="(\/ui\/[^"]+)"/g)].map((m) => m[1]);
-  while (queue.length) {
-    const url = queue.shift()!;
-    if (seen.has(url)) continue;
-    seen.add(url);
-    if (!url.endsWith('.js')) continue;
-    const file = resolveUi(url);
-    if (!file) continue;
-    const src = readFileSync(file, 'utf8');
-    for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const spec = m[1] ?? m[2];
-      queue.push(posix.normalize(posix.join(posix.dirname(url), spec)));
-    }
-  }
-  return [...seen];
+const read = (rel: string) => {
+  const file = resolveUi(rel);
+  return file === undefined ? undefined : readFileSync(file, 'utf8');
+};
+
+/** The page and every /ui/ file it loads (its links, and the modules it preloads: all its script imports). */
+export function pageFiles(screen: ScreenPage): { html: string; urls: string[] } {
+  const html = screenPage(screen, HALL_NAME, read);
+  if (html === undefined) throw new Error(`${screen.route}: the UI is not built`);
+  return { html, urls: [...new Set([...html.matchAll(/(?:src|href)="(\/ui\/[^"]+)"/g)].map((m) => m[1]))] };
 }
 
 export function pageWeights(): PageWeight[] {
-  return Object.entries(SCREEN_PAGES).map(([screen, page]) => {
-    let raw = 0;
-    let gz = 0;
-    const files = pageFiles(page);
-    for (const url of files) {
-      const file = url === `/ui/${page}` ? join(ROOT, 'ui', 'static', page) : resolveUi(url);
-      if (!file) throw new Error(`${page} loads ${url}, which is not built`);
-      const body = readFileSync(file);
-      raw += body.length;
-      gz += Math.min(body.length, gzipSync(body, { level: 9 }).length);
-    }
-    return { screen, files: files.length, rawBytes: raw, gzipBytes: gz };
+  return SCREENS.map((screen) => {
+    const { html, urls } = pageFiles(screen);
+    const bodies = [Buffer.from(html), ...urls.map((url) => {
+      const file = resolveUi(url.slice('/ui/'.length));
+      if (!file) throw new Error(`${screen.route} loads ${url}, which is not built`);
+      return readFileSync(file);
+    })];
+    const raw = bodies.reduce((a, b) => a + b.length, 0);
+    const gz = bodies.reduce((a, b) => a + Math.min(b.length, gzipSync(b, { level: 9 }).length), 0);
+    return { screen: screen.route.replace(/^\//, ''), files: bodies.length, rawBytes: raw, gzipBytes: gz };
   });
 }
 

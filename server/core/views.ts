@@ -3,7 +3,13 @@ import type { HallFile } from '../config/hall-schema.js';
 import { issuingWindow } from '../domain/calendar.js';
 import { positionOf, queueSummary } from '../domain/eta.js';
 import type { Appointment, Call, EmergencyState, HallState, Ticket } from '../domain/types.js';
+import type { DeviceKind } from '../../protocol/codes.js';
+import type { CallView, CounterView, EmergencyView, HallView } from '../../protocol/hall.js';
+import type { StreamEvent } from '../../protocol/stream.js';
+import type { TicketView } from '../../protocol/tickets.js';
 import type { CommittedEvent } from './event-bus.js';
+
+export type { TicketView };
 
 /** Who is looking: anyone in the hall, a hall device (kiosk, display, pad), or staff (counter, manager). */
 export type Audience = 'public' | 'device' | 'staff';
@@ -15,34 +21,6 @@ export function audienceOf(role: string | undefined): Audience {
 }
 
 const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
-
-export interface TicketView {
-  id: string;
-  number: string;
-  serviceId: string;
-  serviceName: string;
-  status: Ticket['status'];
-  priority: Ticket['priority'];
-  priorityReason?: string;
-  channel: string;
-  issuedAt: string;
-  /** 1 = next in its service's queue; null once it is no longer waiting. */
-  position: number | null;
-  ahead: number | null;
-  etaMinutes: number | null;
-  verifyCode?: string;
-  counterId?: string;
-  counterName?: string;
-  calledAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  recalls: number;
-  late?: boolean;
-  appointmentId?: string;
-  outOfTurn?: { category: string };
-  phone?: string;
-  rated?: boolean;
-}
 
 /**
  * A ticket. `verifyCode` only for whoever issued or serves it; `holderView` is the page behind the QR code, which
@@ -101,9 +79,9 @@ export function emergencyView(e: EmergencyState | null, audience: Audience = 'pu
     name: e.name,
     banner: e.banner ?? null,
     issuing: e.issuing,
-    activatedAt: iso(e.activatedAt),
+    activatedAt: iso(e.activatedAt)!,
     note: audience === 'staff' ? e.note : undefined,
-  };
+  } satisfies EmergencyView;
 }
 
 export function callView(hall: HallFile, c: Call) {
@@ -112,10 +90,10 @@ export function callView(hall: HallFile, c: Call) {
     serviceId: c.serviceId,
     counterId: c.counterId,
     counterName: hall.counters.find((x) => x.id === c.counterId)?.name ?? c.counterId,
-    at: iso(c.at),
+    at: iso(c.at)!,
     recall: c.recall,
     outOfTurn: c.outOfTurn ?? null,
-  };
+  } satisfies CallView;
 }
 
 /** Counters as the hall sees them; staff names only for hall devices and staff (the public board shows none). */
@@ -136,7 +114,7 @@ export function counterViews(hall: HallFile, state: HallState, audience: Audienc
       tags: def.tags,
       greenLane: def.greenLane,
       services: def.services,
-    };
+    } satisfies CounterView;
   });
 }
 
@@ -151,11 +129,12 @@ export function hallView(hall: HallFile, state: HallState, now: number, alwaysOp
     timezone: hall.hall.timezone,
     languages: hall.hall.languages,
     day: state.day,
+    policy: { elderlyAge: hall.policy.elderlyAge },
     issuing: {
       open: window.open && state.emergency?.issuing !== 'paused',
       withinHours: window.open,
       mode: state.emergency?.issuing ?? 'normal',
-      nextOpenAt: !window.open && window.nextOpenAt ? iso(window.nextOpenAt) : null,
+      nextOpenAt: !window.open && window.nextOpenAt ? iso(window.nextOpenAt)! : null,
     },
     services: hall.services.map((s) => ({
       id: s.id,
@@ -170,13 +149,13 @@ export function hallView(hall: HallFile, state: HallState, now: number, alwaysOp
     counters: counterViews(hall, state, audience),
     emergency: emergencyView(state.emergency, audience),
     recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hall, c)),
-  };
+  } satisfies HallView;
 }
 
 /** A committed event as one audience may see it. Personal data never appears; ids only for hall devices and staff. */
-export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent, audience: Audience): Record<string, unknown> {
+export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent, audience: Audience): StreamEvent {
   const e = c.event;
-  const base = { type: e.type, at: iso(c.at) };
+  const at = iso(c.at)!;
   const withIds = audience !== 'public';
   const ticketOf = (id: string) => {
     const t = c.ticket?.id === id ? c.ticket : state.tickets.get(id);
@@ -195,42 +174,44 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
   };
   switch (e.type) {
     case 'ticket.issued':
-      return { ...base, ticket: ticketOf(e.data.ticket.id) };
+      return { type: e.type, at, ticket: ticketOf(e.data.ticket.id) };
     case 'ticket.called':
-      return { ...base, counterId: e.data.counterId, outOfTurn: e.data.outOfTurn ? { category: e.data.outOfTurn.category } : null, ticket: ticketOf(e.data.ticketId) };
+      return { type: e.type, at, counterId: e.data.counterId, outOfTurn: e.data.outOfTurn ? { category: e.data.outOfTurn.category } : null, ticket: ticketOf(e.data.ticketId) };
     case 'ticket.recalled':
     case 'ticket.started':
     case 'ticket.finished':
     case 'ticket.no_show':
-      return { ...base, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
+      return { type: e.type, at, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
     case 'ticket.reinstated':
     case 'ticket.cancelled':
-      return { ...base, ticket: ticketOf(e.data.ticketId) };
+      return { type: e.type, at, ticket: ticketOf(e.data.ticketId) };
     case 'ticket.transferred':
-      return { ...base, fromServiceId: e.data.fromServiceId, toServiceId: e.data.toServiceId, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
+      return { type: e.type, at, fromServiceId: e.data.fromServiceId, toServiceId: e.data.toServiceId, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
     case 'counter.status': {
       const { pauseReason, status, counterId, change, staffName } = e.data;
-      return { ...base, counterId, status, pauseReason: pauseReason ?? null, change, staffName: withIds ? (staffName ?? null) : null };
+      return { type: e.type, at, counterId, status, pauseReason: pauseReason ?? null, change, staffName: withIds ? (staffName ?? null) : null };
     }
     case 'emergency.changed':
-      return { ...base, active: emergencyView(e.data.active, audience), previous: e.data.previous ?? null };
+      return { type: e.type, at, active: emergencyView(e.data.active, audience), previous: e.data.previous ?? null };
     case 'hall.day_started':
-      return { ...base, day: e.data.day };
+      return { type: e.type, at, day: e.data.day };
     case 'appointment.created':
-      return { ...base, serviceId: e.data.appointment.serviceId, appointmentId: withIds ? e.data.appointment.id : undefined };
+      return { type: e.type, at, serviceId: e.data.appointment.serviceId, appointmentId: withIds ? e.data.appointment.id : undefined };
     case 'appointment.checked_in':
     case 'appointment.cancelled':
-      return { ...base, appointmentId: withIds ? e.data.appointmentId : undefined };
+      return { type: e.type, at, appointmentId: withIds ? e.data.appointmentId : undefined };
     case 'evaluation.recorded':
-      return { ...base, counterId: e.data.counterId, score: e.data.score, ticketId: withIds ? e.data.ticketId : undefined };
+      return { type: e.type, at, counterId: e.data.counterId, score: e.data.score, ticketId: withIds ? e.data.ticketId : undefined };
     case 'followup.opened':
-      return { ...base, followUpId: withIds ? e.data.followUp.id : undefined, counterId: e.data.followUp.counterId, score: e.data.followUp.score };
+      return { type: e.type, at, followUpId: withIds ? e.data.followUp.id : undefined, counterId: e.data.followUp.counterId, score: e.data.followUp.score };
     case 'followup.answered':
-      return { ...base, followUpId: withIds ? e.data.id : undefined };
+      return { type: e.type, at, followUpId: withIds ? e.data.id : undefined };
     case 'device.status':
-      return { ...base, deviceId: e.data.deviceId, kind: e.data.kind, online: e.data.online, status: e.data.status ?? null };
-    default:
-      return base;
+      return { type: e.type, at, deviceId: e.data.deviceId, kind: e.data.kind as DeviceKind, online: e.data.online, status: e.data.status ?? null };
+    default: {
+      const unhandled: never = e; // a new event type needs its view here before it may be streamed
+      return unhandled;
+    }
   }
 }
 

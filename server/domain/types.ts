@@ -1,11 +1,10 @@
 /** The hall's live state and its parts, as the domain sees them: plain data, no I/O. */
 
-export type Priority = 'normal' | 'priority' | 'appointment' | 'green';
-export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'cancelled';
-export type CounterStatus = 'closed' | 'open' | 'paused';
-export type IssuingMode = 'normal' | 'appointments-only' | 'paused';
-export type OutOfTurnCategory = 'urgent' | 'special-group' | 'system-redo' | 'manager' | 'other';
-export const OUT_OF_TURN_CATEGORIES: readonly OutOfTurnCategory[] = ['urgent', 'special-group', 'system-redo', 'manager', 'other'];
+import type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketStatus } from '../../protocol/codes.js';
+
+// The codes screens share with the server (one set, in protocol/).
+export { OUT_OF_TURN_CATEGORIES } from '../../protocol/codes.js';
+export type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketStatus };
 
 /** Where a waiting ticket stands: compared field by field, smallest first (see queue-order.ts). */
 export interface QueueKey {

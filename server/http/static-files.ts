@@ -39,6 +39,7 @@ interface Cached extends StaticFile {
 export class StaticFiles {
   private readonly roots: string[];
   private readonly cache = new Map<string, Cached>();
+  private readonly pages = new Map<string, { build: string; file: StaticFile }>();
   private build?: { id: string; at: number };
 
   constructor(roots: string[]) {
@@ -54,18 +55,41 @@ export class StaticFiles {
     for (const root of this.roots) {
       const full = resolve(root, ...segments);
       if (!full.startsWith(root + sep)) continue;
-      const file = this.load(full, ext, (b) => b);
+      const file = this.load(full, ext);
       if (file) return file;
     }
     return undefined;
   }
 
-  /** A screen's HTML page, with its /ui/ links pointed at the current build so they can be cached for good. */
-  page(name: string): StaticFile | undefined {
-    if (!SEGMENT.test(name) || !name.endsWith('.html')) return undefined;
+  /** A text file under the roots (the first root that has it), or undefined. */
+  text(relPath: string): string | undefined {
+    const segments = safeSegments(relPath);
+    if (!segments) return undefined;
+    for (const root of this.roots) {
+      const full = resolve(root, ...segments);
+      if (!full.startsWith(root + sep)) continue;
+      try {
+        return readFileSync(full, 'utf8');
+      } catch {
+        /* not in this root */
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A screen's HTML page as `make` writes it (undefined: not built), made once per build, with its /ui/ links pointed
+   * at that build so they can be cached for good.
+   */
+  page(key: string, make: () => string | undefined): StaticFile | undefined {
     const id = this.buildId();
-    const full = resolve(this.roots[0], name);
-    return this.load(full, '.html', (b) => Buffer.from(b.toString('utf8').replace(/(src|href)="\/ui\//g, `$1="/ui/v/${id}/`)), id);
+    const hit = this.pages.get(key);
+    if (hit?.build === id) return hit.file;
+    const html = make();
+    if (html === undefined) return undefined;
+    const file = entry(Buffer.from(html.replace(/(src|href)="\/ui\//g, `$1="/ui/v/${id}/`)), '.html');
+    this.pages.set(key, { build: id, file });
+    return file;
   }
 
   /** Changes whenever any file in the roots changes: a hash of every path, size and modification time. */
@@ -77,7 +101,7 @@ export class StaticFiles {
     return this.build.id;
   }
 
-  private load(full: string, ext: string, transform: (b: Buffer) => Buffer, variant = ''): StaticFile | undefined {
+  private load(full: string, ext: string): StaticFile | undefined {
     let st;
     try {
       st = statSync(full);
@@ -85,20 +109,24 @@ export class StaticFiles {
       return undefined;
     }
     if (!st.isFile()) return undefined;
-    const key = `${st.size}:${st.mtimeMs}:${variant}`;
-    const hit = this.cache.get(full + '#' + variant);
+    const key = `${st.size}:${st.mtimeMs}`;
+    const hit = this.cache.get(full);
     if (hit && hit.key === key) return hit;
-    const body = transform(readFileSync(full));
-    const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
-    let gzip: Buffer | undefined;
-    if (COMPRESSIBLE.has(ext) && body.length > 256) {
-      const z = gzipSync(body, { level: 9 });
-      if (z.length < body.length) gzip = z;
-    }
-    const entry: Cached = { key, body, gzip, etag, type: TYPES[ext] };
-    this.cache.set(full + '#' + variant, entry);
-    return entry;
+    const cached: Cached = { key, ...entry(readFileSync(full), ext) };
+    this.cache.set(full, cached);
+    return cached;
   }
+}
+
+/** A body ready to send: its ETag, and its gzip form when the type compresses and that is smaller. */
+function entry(body: Buffer, ext: string): StaticFile {
+  const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
+  let gzip: Buffer | undefined;
+  if (COMPRESSIBLE.has(ext) && body.length > 256) {
+    const z = gzipSync(body, { level: 9 });
+    if (z.length < body.length) gzip = z;
+  }
+  return { body, gzip, etag, type: TYPES[ext] };
 }
 
 /** Splits a URL path into safe segments, or undefined if any part could leave the root or is not a plain name. */

@@ -1,20 +1,13 @@
-/** Serves the hall's screens (ui/) : /kiosk, /counter, /display, /display/counter/:id, /pad/:counterId, /manager, /t/:ticketId. */
+/**
+ * Serves the hall's screens (ui/): their pages at /kiosk, /counter, /display, /display/counter/:id, /pad/:counterId,
+ * /manager, /t/:ticketId (made from one template: ui-pages.ts), and /ui/* from ui/static then dist/ui.
+ */
 import type { Context, Hono } from 'hono';
 import { projectRoot } from '../config/project-root.js';
 import type { ApiDeps } from './deps.js';
 import type { AppEnv } from './middleware/auth.js';
 import { safeSegments, StaticFiles, type StaticFile } from './static-files.js';
-
-/** Each screen's route and its page in ui/static/. */
-const SCREENS: ReadonlyArray<[route: string, page: string]> = [
-  ['/kiosk', 'kiosk.html'],
-  ['/counter', 'counter.html'],
-  ['/display', 'display.html'],
-  ['/display/counter/:counterId', 'counter-display.html'],
-  ['/pad/:counterId', 'pad.html'],
-  ['/manager', 'manager.html'],
-  ['/t/:ticketId', 'ticket.html'],
-];
+import { screenPage, SCREENS } from './ui-pages.js';
 
 /** Pages: scripts, styles and connections only from this server; no framing; the ticket URL never leaks as a referrer. */
 const PAGE_HEADERS = {
@@ -33,13 +26,15 @@ export function mountUi(app: Hono<AppEnv>, deps: ApiDeps, files = new StaticFile
   app.get('/', (c) => c.redirect('/display'));
   app.get('/favicon.ico', (c) => c.redirect('/ui/icon.svg', 301));
 
-  for (const [route, page] of SCREENS) {
-    app.get(route, (c) => {
+  const hallName = deps.hall.hall.hall.name;
+  const read = (rel: string) => files.text(rel);
+  for (const screen of SCREENS) {
+    app.get(screen.route, (c) => {
       for (const key of ['counterId', 'ticketId']) {
         const v = c.req.param(key as never) as string | undefined;
         if (v !== undefined && !ID_PARAM.test(v)) return c.text('Not found', 404);
       }
-      const file = files.page(page);
+      const file = files.page(screen.script, () => screenPage(screen, hallName, read));
       if (!file) return c.text('This screen is not built yet: run `npx tsc -p ui/tsconfig.json`.', 503);
       return send(c, file, 'no-cache', PAGE_HEADERS);
     });

@@ -1,4 +1,5 @@
 /** Staff accounts, bearer tokens (stored only as hashes, with expiry) and registered devices. */
+import type { DeviceKind } from '../../protocol/codes.js';
 import { mosquittoHash } from '../security/mosquitto-hash.js';
 import { hashPassword, verifyPasswordAsync } from '../security/passwords.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
@@ -7,7 +8,7 @@ import type { Db } from './db.js';
 import { Revocations } from './revocations.js';
 
 export type StaffRole = 'manager' | 'counter';
-export type DeviceKind = 'kiosk' | 'printer' | 'led' | 'speaker' | 'pad' | 'display' | 'button' | 'sensor' | 'integration';
+export type { DeviceKind };
 export type TokenRole = StaffRole | 'kiosk' | 'display' | 'pad' | 'integration' | 'device';
 
 export interface User {

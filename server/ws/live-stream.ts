@@ -14,6 +14,7 @@ import { log } from '../log.js';
 import type { Accounts, Principal } from '../store/accounts.js';
 import type { Revocation } from '../store/revocations.js';
 import { bearerToken } from '../http/middleware/auth.js';
+import type { HallView } from '../../protocol/hall.js';
 import { tokenHash } from '../security/random-ids.js';
 import { CLOSE_REVOKED, CLOSE_SHUTTING_DOWN, type EventMessage, type HeartbeatMessage, type SnapshotMessage } from './messages.js';
 import { refuseUpgrade } from './refuse-upgrade.js';
@@ -204,7 +205,7 @@ export class LiveStream {
 
   snapshot(audience: Audience): SnapshotMessage {
     const { hall } = this.hall;
-    const state: Record<string, unknown> = hallView(hall, this.hall.state, this.hall.clock(), this.hall.alwaysOpen, audience);
+    const state: HallView = hallView(hall, this.hall.state, this.hall.clock(), this.hall.alwaysOpen, audience);
     if (audience === 'staff') {
       state.tickets = [...this.hall.state.tickets.values()]
         .filter((t) => t.status === 'waiting' || t.status === 'called' || t.status === 'serving')
@@ -237,7 +238,7 @@ export class LiveStream {
   private encoded(r: Rendered, audience: Audience): Buffer {
     let bytes = r.bytes[audience];
     if (!bytes) {
-      const msg: EventMessage = { type: 'event', seq: r.seq, event: streamEvent(this.hall.hall, this.hall.state, r.event, audience) as EventMessage['event'] };
+      const msg: EventMessage = { type: 'event', seq: r.seq, event: streamEvent(this.hall.hall, this.hall.state, r.event, audience) };
       bytes = r.bytes[audience] = Buffer.from(JSON.stringify(msg));
     }
     return bytes;

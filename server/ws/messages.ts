@@ -1,24 +1,5 @@
-/** The WebSocket messages of the contract: a snapshot, then events in order, each with its stream `seq`. */
-
-export interface SnapshotMessage {
-  type: 'snapshot';
-  seq: number;
-  state: Record<string, unknown>;
-}
-
-export interface EventMessage {
-  type: 'event';
-  seq: number;
-  event: Record<string, unknown> & { type: string };
-}
-
-/** Sent every 20 s: a sign of life. `seq` is the stream's head; it is not an event and never advances seq. */
-export interface HeartbeatMessage {
-  type: 'heartbeat';
-  seq: number;
-}
-
-export type ServerMessage = SnapshotMessage | EventMessage | HeartbeatMessage;
+/** The WebSocket messages of the contract (a snapshot, then events in order, each with its stream `seq`): in protocol/. */
+export type { EventMessage, HeartbeatMessage, ServerMessage, SnapshotMessage } from '../../protocol/stream.js';
 
 /** Close code when the server shuts down: reconnect (with `since`) when it is back. */
 export const CLOSE_SHUTTING_DOWN = 1001;

@@ -66,6 +66,8 @@ describe('screen routes', () => {
     const html = r.body.toString();
     const m = new RegExp(`src="(/ui/v/[0-9a-f]{12}/screens/${script.replace('.', '\\.')})"`).exec(html);
     expect(m).not.toBeNull();
+    expect(html).toMatch(/<title>[^<]+ · 云浮市不动产登记中心<\/title>/); // the hall file's name
+    expect(html).toMatch(/<link rel="modulepreload" href="\/ui\/v\/[0-9a-f]{12}\/lib\/i18n\.js">/);
     const js = await rawGet(m![1]);
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');

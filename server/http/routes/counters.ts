@@ -19,7 +19,7 @@ const transferBody = z.object({ serviceId: idParam });
 const callBody = z.object({
   ticketId: idParam,
   reason: reasonText(200).default(''),
-  category: z.enum(OUT_OF_TURN_CATEGORIES as [string, ...string[]]).optional(),
+  category: z.enum(OUT_OF_TURN_CATEGORIES).optional(),
 });
 const pauseBody = z.object({ reason: reasonText(60).default('') });
 

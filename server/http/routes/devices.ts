@@ -1,16 +1,16 @@
 /** Device registration (manager): returns the device's API token and MQTT credentials once. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { DEVICE_KINDS } from '../../../protocol/codes.js';
 import { deviceTokenRole, type DeviceKind } from '../../store/accounts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { idParam, readBody, readParam } from '../validation.js';
 
-const KINDS = ['kiosk', 'printer', 'led', 'speaker', 'pad', 'display', 'button', 'sensor', 'integration'] as const;
 const registerBody = z.object({
   id: idParam,
-  kind: z.enum(KINDS),
+  kind: z.enum(DEVICE_KINDS),
   counterId: idParam.optional(),
   kioskId: idParam.optional(),
 });

@@ -1,6 +1,7 @@
 /** Ratings after service (five levels) and the follow-ups that poor ratings open for the manager. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { FollowUpView } from '../../../protocol/tickets.js';
 import { answerFollowUp, rate } from '../../domain/decide/evaluations.js';
 import type { ApiDeps } from '../deps.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
@@ -30,7 +31,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         openedAt: new Date(f.openedAt).toISOString(),
         answeredAt: f.answeredAt ? new Date(f.answeredAt).toISOString() : null,
         open: !f.answeredAt,
-      })),
+      }) satisfies FollowUpView),
     });
   });
 

@@ -76,6 +76,12 @@ export function serviceName(s: { name: string; nameEn?: string | null } | undefi
   return lang === 'en' && s.nameEn ? s.nameEn : s.name;
 }
 
+/** A ticket's priority reason: a code's label (`elderly` → 老年人), or staff's own words as they wrote them. */
+export function reasonText(reason: string): string {
+  const key = `reason.${reason}`;
+  return key in tables.zh ? t(key) : reason;
+}
+
 /** A counter's name: '3号窗口' in Chinese, 'Counter 3' in English. */
 export function counterName(c: { id: string; name?: string | null } | undefined, fallbackId = ''): string {
   const name = c?.name ?? '';
@@ -107,6 +113,12 @@ addStrings(
     'oot.system-redo': '系统重办',
     'oot.manager': '负责人指定',
     'oot.other': '其他',
+    'reason.elderly': '老年人',
+    'reason.disabled': '残疾人',
+    'reason.pregnant': '孕妇',
+    'reason.infant': '携带婴幼儿',
+    'reason.military': '军人 / 消防救援人员',
+    'reason.other': '其他特殊困难',
     outOfTurn: '越号',
     recall: '再次呼叫',
     minutes: '{n} 分钟',
@@ -174,6 +186,12 @@ addStrings(
     'oot.system-redo': 'System redo',
     'oot.manager': 'Manager',
     'oot.other': 'Other',
+    'reason.elderly': 'Elderly',
+    'reason.disabled': 'Disabled',
+    'reason.pregnant': 'Pregnant',
+    'reason.infant': 'With a baby',
+    'reason.military': 'Military / fire & rescue',
+    'reason.other': 'Other hardship',
     outOfTurn: 'Out of turn',
     recall: 'Call again',
     minutes: '{n} min',

@@ -4,18 +4,16 @@
  * The server sends `{type:'heartbeat'}` every 20 s: a connection silent for longer than SILENCE_MS is taken for dead
  * (a cable pulled, a NAT that forgot us) and replaced, with the offline banner up until the new one opens.
  */
+import type { HallView } from '../protocol/hall.js';
+import type { ServerMessage, StreamEvent } from '../protocol/stream.js';
 import { now } from './format.js';
 
 export type StreamStatus = 'connecting' | 'live' | 'offline';
 
-export interface StreamEvent {
-  type: string;
-  at?: string;
-  [k: string]: any;
-}
+export type { StreamEvent } from '../protocol/stream.js';
 
 export interface StreamHandlers {
-  onSnapshot(state: any, seq: number): void;
+  onSnapshot(state: HallView, seq: number): void;
   onEvent(event: StreamEvent, seq: number): void;
   onStatus?(status: StreamStatus): void;
 }
@@ -30,7 +28,7 @@ export const LIVE_EVENT_MAX_AGE_MS = 30_000;
  * Whether an event is news: true unless its time (`at`) is more than 30 s behind now by the server's clock, as for
  * events replayed after a reconnect. Screens apply every event, but only news is announced, asked about or toasted.
  */
-export function isLiveEvent(event: StreamEvent, at = now()): boolean {
+export function isLiveEvent(event: { at?: string }, at = now()): boolean {
   const t = event.at ? Date.parse(event.at) : NaN;
   return !Number.isFinite(t) || at - t <= LIVE_EVENT_MAX_AGE_MS;
 }
@@ -138,7 +136,7 @@ export class LiveStream {
     if (ws !== this.ws) return;
     this.heard(ws);
     if (typeof data !== 'string') return;
-    let msg: any;
+    let msg: ServerMessage;
     try {
       msg = JSON.parse(data);
     } catch {

@@ -174,12 +174,13 @@ function paint(): void {
 
 new LiveStream({
   onSnapshot: (state) => {
-    hall = state as HallView;
+    hall = state;
     setTimeZone(hall.timezone);
     void load();
   },
   onEvent: (e) => {
-    const mine = ticket && e.ticket?.number === ticket.number && e.ticket?.serviceId === ticket.serviceId;
+    const other = 'ticket' in e ? e.ticket : undefined;
+    const mine = ticket && other?.number === ticket.number && other?.serviceId === ticket.serviceId;
     if (mine) void load(); // our own call: show it at once
     else if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'emergency.changed') loadSoon();
   },

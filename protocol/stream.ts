@@ -1,0 +1,70 @@
+/** The WebSocket stream (GET /ws): a snapshot, then events in order, each with its stream `seq`; heartbeats between. */
+import type { CounterStatus, DeviceKind, OutOfTurnCategory, Priority, TicketStatus } from './codes.js';
+import type { EmergencyView, HallView } from './hall.js';
+
+/** A ticket inside a stream event. `id` only for hall devices and staff, `verifyCode` only for staff. */
+export interface StreamTicket {
+  id?: string;
+  number: string;
+  serviceId: string;
+  status: TicketStatus;
+  priority: Priority;
+  counterId?: string;
+  outOfTurn?: { category: OutOfTurnCategory };
+  recalls: number;
+  verifyCode?: string;
+}
+
+/** One member per type (a union of types is spread out), so `e.type === …` narrows to exactly that event. */
+type Base<T extends string> = T extends string
+  ? {
+      type: T;
+      /** When it happened, by the server's clock. */
+      at: string;
+    }
+  : never;
+
+/** Every event the stream carries, told apart by `type`. Ids of people's things only for hall devices and staff. */
+export type StreamEvent =
+  | (Base<'ticket.issued'> & { ticket?: StreamTicket })
+  | (Base<'ticket.called'> & { counterId: string; outOfTurn: { category: OutOfTurnCategory } | null; ticket?: StreamTicket })
+  | (Base<'ticket.recalled' | 'ticket.started' | 'ticket.finished' | 'ticket.no_show'> & { counterId: string; ticket?: StreamTicket })
+  | (Base<'ticket.reinstated' | 'ticket.cancelled'> & { ticket?: StreamTicket })
+  | (Base<'ticket.transferred'> & { fromServiceId: string; toServiceId: string; counterId?: string; ticket?: StreamTicket })
+  | (Base<'counter.status'> & {
+      counterId: string;
+      status: CounterStatus;
+      pauseReason: string | null;
+      change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume';
+      staffName: string | null;
+    })
+  | (Base<'emergency.changed'> & { active: EmergencyView | null; previous: string | null })
+  | (Base<'hall.day_started'> & { day: string })
+  | (Base<'appointment.created'> & { serviceId: string; appointmentId?: string })
+  | (Base<'appointment.checked_in' | 'appointment.cancelled'> & { appointmentId?: string })
+  | (Base<'evaluation.recorded'> & { counterId?: string; score: number; ticketId?: string })
+  | (Base<'followup.opened'> & { followUpId?: string; counterId?: string; score: number })
+  | (Base<'followup.answered'> & { followUpId?: string })
+  | (Base<'device.status'> & { deviceId: string; kind: DeviceKind; online: boolean; status: Record<string, unknown> | null });
+
+export type StreamEventType = StreamEvent['type'];
+
+export interface SnapshotMessage {
+  type: 'snapshot';
+  seq: number;
+  state: HallView;
+}
+
+export interface EventMessage {
+  type: 'event';
+  seq: number;
+  event: StreamEvent;
+}
+
+/** Sent every 20 s: a sign of life. `seq` is the stream's head; it is not an event and never advances seq. */
+export interface HeartbeatMessage {
+  type: 'heartbeat';
+  seq: number;
+}
+
+export type ServerMessage = SnapshotMessage | EventMessage | HeartbeatMessage;

@@ -1,0 +1,67 @@
+/** The console's commands as buttons with a key each (N, R, S, F, X, T, O, P), enabled by the counter's state. */
+import { fill, h, setText } from '../../lib/dom.js';
+import { t } from '../../lib/i18n.js';
+import { confirmNoShow, outOfTurnDialog, pauseDialog, transferDialog } from './dialogs.js';
+import { serving, status, type Console } from './state.js';
+
+interface Command {
+  id: string;
+  key: string;
+  label: string;
+  kind: string;
+  enabled(c: Console): boolean;
+  run(c: Console): void | Promise<unknown>;
+}
+
+const calledNow = (c: Console) => c.state.queue?.current?.status === 'called';
+const idleAndOpen = (c: Console) => !serving(c.state) && status(c.state) === 'open';
+
+const COMMANDS: Command[] = [
+  { id: 'call-next', key: 'N', label: 'c.callNext', kind: 'primary', enabled: idleAndOpen, run: (c) => c.post('call-next', {}, 'c.ok.called') },
+  { id: 'recall', key: 'R', label: 'c.recall', kind: 'ghost', enabled: calledNow, run: (c) => c.post('recall', {}, 'c.ok.recalled') },
+  { id: 'start', key: 'S', label: 'c.start', kind: 'teal', enabled: calledNow, run: (c) => c.post('start', {}) },
+  { id: 'finish', key: 'F', label: 'c.finish', kind: 'teal', enabled: (c) => serving(c.state), run: (c) => c.post('finish', {}, 'c.ok.finished') },
+  { id: 'no-show', key: 'X', label: 'c.noShow', kind: 'warn', enabled: calledNow, run: confirmNoShow },
+  { id: 'transfer', key: 'T', label: 'c.transfer', kind: 'ghost', enabled: (c) => serving(c.state), run: transferDialog },
+  { id: 'call-oot', key: 'O', label: 'c.outOfTurn', kind: 'ghost', enabled: idleAndOpen, run: outOfTurnDialog },
+  {
+    id: 'pause',
+    key: 'P',
+    label: 'c.pause',
+    kind: 'ghost',
+    enabled: (c) => idleAndOpen(c) || status(c.state) === 'paused',
+    run: (c) => (status(c.state) === 'paused' ? c.post('resume', {}, 'c.ok.resumed') : pauseDialog(c)),
+  },
+];
+
+/** The toolbar and its repaint; the keys work whenever no dialog is open and no field has the focus. */
+export function toolbar(c: Console): { el: HTMLElement; paint(): void } {
+  const el = h('div', { class: 'c-actions', role: 'toolbar', 'aria-label': t('c.actions') });
+  const buttons = COMMANDS.map((a) => h('button', { type: 'button', id: `act-${a.id}`, class: `btn btn-${a.kind} c-act`, 'aria-keyshortcuts': a.key, onclick: () => void a.run(c) }));
+  const openBtn = h('button', { type: 'button', class: 'btn btn-primary c-act', id: 'act-open', onclick: () => void c.post('open', {}) });
+  el.append(...buttons, openBtn);
+
+  addEventListener('keydown', (ev) => {
+    if (c.state.dialogOpen || ev.ctrlKey || ev.altKey || ev.metaKey) return;
+    const tag = (ev.target as HTMLElement)?.tagName;
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
+    const a = COMMANDS.find((x) => x.key === ev.key.toUpperCase());
+    if (a && a.enabled(c) && !c.state.busy && status(c.state) !== 'closed') {
+      ev.preventDefault();
+      void a.run(c);
+    }
+  });
+
+  const paint = () => {
+    const st = status(c.state);
+    COMMANDS.forEach((a, i) => {
+      const b = buttons[i];
+      fill(b, h('span', null, a.id === 'pause' && st === 'paused' ? t('c.resume') : t(a.label)), h('kbd', null, a.key));
+      b.disabled = c.state.busy || !a.enabled(c);
+      b.hidden = st === 'closed';
+    });
+    openBtn.hidden = st !== 'closed';
+    setText(openBtn, t('c.openCounter'));
+  };
+  return { el, paint };
+}

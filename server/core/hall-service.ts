@@ -10,7 +10,7 @@ import type { HallFile } from '../config/hall-schema.js';
 import { addDays, hallDay, zonedInstant } from '../domain/clock.js';
 import { actorLabel, SYSTEM_ACTOR, type Actor, type DecideContext, type Decision } from '../domain/decide/context.js';
 import { startDayIfNeeded } from '../domain/decide/day.js';
-import { STATE_EVENT_TYPES, type AuditOnlyEntry, type HallEvent } from '../domain/events.js';
+import { isStateEvent, type AuditOnlyEntry, type HallEvent } from '../domain/events.js';
 import { apply, initialState } from '../domain/state.js';
 import type { Counter, HallState, Ticket } from '../domain/types.js';
 import { log } from '../log.js';
@@ -113,8 +113,8 @@ export class HallService {
     for (const c of this.hall.counters) if (!this.state.counters.has(c.id)) this.state.counters.set(c.id, { id: c.id, status: 'closed' } satisfies Counter);
     let replayed = 0;
     for (const entry of this.log.after(snap?.seq ?? 0)) {
-      if (!STATE_EVENT_TYPES.has(entry.type)) continue;
-      apply(this.hall, this.state, { type: entry.type, data: entry.data } as HallEvent);
+      if (!isStateEvent(entry)) continue; // audit-only entries (logins, staff, devices) change no state
+      apply(this.hall, this.state, entry);
       replayed++;
     }
     this.sinceSnapshot = replayed;

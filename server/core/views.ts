@@ -2,6 +2,7 @@
 import type { HallFile } from '../config/hall-schema.js';
 import { issuingWindow } from '../domain/calendar.js';
 import { positionOf, queueSummary } from '../domain/eta.js';
+import { unhandledEvent } from '../domain/events.js';
 import type { Appointment, Call, EmergencyState, HallState, Ticket } from '../domain/types.js';
 import type { CommittedEvent } from './event-bus.js';
 
@@ -230,7 +231,7 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
     case 'device.status':
       return { ...base, deviceId: e.data.deviceId, kind: e.data.kind, online: e.data.online, status: e.data.status ?? null };
     default:
-      return base;
+      return unhandledEvent(e);
   }
 }
 

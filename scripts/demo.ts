@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     ...process.env,
   });
   log.setLevel(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
-  const hall = await startHallServer(env);
+  const hall = await startHallServer(env, { onFatal: () => process.exit(70) });
   const base = `${hall.url}/api/v1`;
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const r = await fetch(base + path, {

@@ -34,6 +34,11 @@ export interface HallServiceOptions {
    * business: it writes one when the hall is quiet, because serializing a busy day's state stalls every request.
    */
   snapshotEvery?: number;
+  /**
+   * Memory and file parted and the state could not be read back: serving on would hand out wrong numbers. The
+   * process's owner decides what to do (main.ts exits so the service manager starts it again from the file).
+   */
+  onFatal?: (error: Error) => void;
 }
 
 const ID_PREFIX = { ticket: 't', appointment: 'ap', followup: 'fu' } as const;
@@ -77,6 +82,7 @@ export class HallService {
   private readonly snapshots: Snapshots;
   private readonly projection: TicketProjection;
   private readonly snapshotEvery: number;
+  private readonly onFatal: (error: Error) => void;
   private sinceSnapshot = 0;
   /** performance.now() of the last write: the checkpoint job waits for a quiet moment. */
   private lastWriteAt = 0;
@@ -97,6 +103,7 @@ export class HallService {
     // A start replays at most this many events: about a second for 200,000 on a mini-PC (see rebuild-bench). Sooner
     // is the quiet-checkpoint job's: a checkpoint serializes the whole day (~250 ms at 50,000 tickets), so it waits.
     this.snapshotEvery = opts.snapshotEvery ?? 200_000;
+    this.onFatal = opts.onFatal ?? ((error) => log.error('the hall cannot go on', { error: error.message }));
     this.log = new EventLog(this.db);
     this.snapshots = new Snapshots(this.db);
     this.projection = new TicketProjection(this.db);
@@ -255,16 +262,16 @@ export class HallService {
     return entries.map((entry, i) => ({ seq: entry.seq, streamSeq: entry.streamSeq!, at, actor: label, event: events[i], ticket: tickets[i] }));
   }
 
-  /** Reads the live state back from the file after memory and file parted; a hall that cannot do that stops. */
+  /** Reads the live state back from the file after memory and file parted; a hall that cannot do that reports it. */
   private recoverState(cause: unknown): void {
     log.error('rebuilding the live state from the log', { error: (cause as Error)?.message ?? String(cause) });
     try {
       this.rebuild();
     } catch (error) {
-      // Serving from a state that disagrees with the log would hand out wrong numbers: stop, and let the service
-      // manager start us again from the file.
+      // Serving from a state that disagrees with the log would hand out wrong numbers: the owner stops the process,
+      // and the service manager starts it again from the file.
       log.error('cannot rebuild the live state; stopping', { error: (error as Error).message });
-      process.exit(70);
+      this.onFatal(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

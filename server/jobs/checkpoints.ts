@@ -3,6 +3,7 @@
  * day), so it waits until no command has been written for a while; the hall service still writes one itself after
  * its hard limit of events, so a hall that is never quiet replays a bounded log at start.
  */
+import type { Feature } from '../core/feature.js';
 import type { HallService } from '../core/hall-service.js';
 
 export interface QuietCheckpointOptions {
@@ -18,7 +19,9 @@ export interface QuietCheckpointOptions {
 const FIRST_BACKOFF_MS = 60_000;
 const MAX_BACKOFF_MS = 30 * 60_000;
 
-export class QuietCheckpoints {
+export class QuietCheckpoints implements Feature {
+  readonly name = 'quiet-checkpoints';
+  readonly required = true;
   private timer?: NodeJS.Timeout;
   private backoffMs = 0;
   private notBefore = 0;

@@ -1,9 +1,12 @@
 /** The hall's clock jobs: start the new hall day at midnight (hall time zone) and prune expired tokens. */
+import type { Feature } from '../core/feature.js';
 import type { HallService } from '../core/hall-service.js';
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
 
-export class HallDayJobs {
+export class HallDayJobs implements Feature {
+  readonly name = 'hall-day-jobs';
+  readonly required = true;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(

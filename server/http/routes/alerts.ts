@@ -1,6 +1,6 @@
 /** What needs the manager's attention now, derived from devices and follow-ups (nothing stored twice). */
 import { Hono } from 'hono';
-import { printerProblem } from '../../hall-devices/printer-health.js';
+import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
 

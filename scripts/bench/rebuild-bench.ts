@@ -41,7 +41,7 @@ export function buildHistory(dir: string, days: number, ticketsPerDay: number): 
   let now = Date.parse('2025-11-24T08:30:00+08:00');
   const db = openDb(dir);
   db.pragma('synchronous = OFF'); // building the fixture only; the measured start uses the normal settings
-  const svc = new HallService({ hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, clock: () => now });
+  const svc = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, clock: () => now });
   svc.rebuild();
   const started = performance.now();
   const services = ['one-window', 'mortgage', 'query', 'payment', 'certificate'];
@@ -76,7 +76,7 @@ export function runRebuildBench(days = arg('days', 250), ticketsPerDay = arg('ti
   const { events, buildMs, now } = buildHistory(dir, days, ticketsPerDay);
   const db = openDb(dir);
   const secret = HallSecret.loadOrCreate(dir);
-  const make = () => new HallService({ hall, db, secret, bus: new EventBus(), alwaysOpen: true, clock: () => now });
+  const make = () => new HallService({ hallFile: hall, db, secret, bus: new EventBus(), alwaysOpen: true, clock: () => now });
 
   let t0 = performance.now();
   const fromCheckpoint = make().rebuild();

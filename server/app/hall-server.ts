@@ -79,11 +79,12 @@ export function packageVersion(): string {
 
 export async function startHallServer(env: Env, overrides: HallServerOptions = {}): Promise<RunningHall> {
   const hallFile = overrides.hallFile ?? loadHallFile(env.HALL_CONFIG);
+  const site = hallFile.hall;
   const db = openDb(env.dataDir);
   const secret = HallSecret.loadOrCreate(env.dataDir);
   const bus = new EventBus();
   const hall = new HallService({
-    hall: hallFile,
+    hallFile: hallFile,
     db,
     secret,
     bus,
@@ -97,21 +98,21 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const accounts = new Accounts(db);
   accounts.markAllDevicesOffline();
   const version = packageVersion();
-  hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: hallFile.hall.id } });
+  hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: site.id } });
 
   // MQTT: the embedded broker unless MQTT_URL names an external one (then Mosquitto files are kept up to date).
   const mqttPassword = serverMqttPassword(env.dataDir);
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = env.MQTT_URL;
   if (!mqttUrl) {
-    broker = await startEmbeddedBroker({ port: env.MQTT_PORT, host: env.HOST, hallId: hallFile.hall.id, accounts, serverPassword: mqttPassword });
+    broker = await startEmbeddedBroker({ port: env.MQTT_PORT, host: env.HOST, hallId: site.id, accounts, serverPassword: mqttPassword });
     mqttUrl = broker.url;
     log.info('embedded MQTT broker listening', { port: broker.port });
   }
   const mosquittoDir = join(env.dataDir, 'mosquitto');
   const serverMosquittoUser = { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(mqttPassword) };
   const writeBrokerFiles = () => {
-    writeMosquittoFiles(mosquittoDir, hallFile.hall.id, serverMosquittoUser, accounts.mosquittoUsers());
+    writeMosquittoFiles(mosquittoDir, site.id, serverMosquittoUser, accounts.mosquittoUsers());
     if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND) reloadBroker(env.MQTT_RELOAD_COMMAND);
   };
   writeBrokerFiles();
@@ -121,7 +122,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     : new (await import('../mqtt/hall-link.js')).HallLink(mqttUrl, mqttPassword, SERVER_MQTT_USERNAME);
 
   // What device features share: who is registered, and the commands to them (with acks and retries).
-  const t = topics(hallFile.hall.id);
+  const t = topics(site.id);
   const directory = new DeviceDirectory(accounts);
   const outbox = new CommandOutbox(db, link, t, {
     retryMs: env.HALLQ_COMMAND_RETRY_MS,
@@ -191,7 +192,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   }
   const port = (server!.address() as AddressInfo).port;
   ensureManager(accounts, hall, env.HALLQ_BOOTSTRAP_MANAGER, env.dataDir, url, env.LOG_LEVEL === 'silent');
-  log.info('hall open', { url, hall: hallFile.hall.id, dataDir: env.dataDir });
+  log.info('hall open', { url, hall: site.id, dataDir: env.dataDir });
 
   let stopped = false;
   return {

@@ -23,7 +23,7 @@ import { TicketProjection } from '../store/ticket-projection.js';
 import type { CommittedEvent, EventBus } from './event-bus.js';
 
 export interface HallServiceOptions {
-  hall: HallFile;
+  hallFile: HallFile;
   db: Db;
   secret: HallSecret;
   bus: EventBus;
@@ -71,7 +71,8 @@ function ticketIdOf(e: HallEvent): string | undefined {
 }
 
 export class HallService {
-  readonly hall: HallFile;
+  /** The hall file: services, counters, hours, calendar, policy, playbooks. */
+  readonly hallFile: HallFile;
   readonly log: EventLog;
   readonly bus: EventBus;
   readonly alwaysOpen: boolean;
@@ -94,7 +95,7 @@ export class HallService {
   private batchOpen = false;
 
   constructor(opts: HallServiceOptions) {
-    this.hall = opts.hall;
+    this.hallFile = opts.hallFile;
     this.db = opts.db;
     this.secret = opts.secret;
     this.bus = opts.bus;
@@ -107,21 +108,26 @@ export class HallService {
     this.log = new EventLog(this.db);
     this.snapshots = new Snapshots(this.db);
     this.projection = new TicketProjection(this.db);
-    this.state = initialState(this.hall, hallDay(this.clock(), this.hall.hall.timezone));
+    this.state = initialState(this.hallFile, hallDay(this.clock(), this.site.timezone));
+  }
+
+  /** The hall itself, as its file's `hall` section describes it: id, name, time zone, languages. */
+  get site(): HallFile['hall'] {
+    return this.hallFile.hall;
   }
 
   /** Rebuilds the live state: newest checkpoint, then every state event after it. Returns what it replayed. */
   rebuild(): { fromSeq: number; replayed: number; ms: number } {
     const started = performance.now();
     const snap = this.snapshots.latest(this.log.seq);
-    const firstDay = this.firstDay() ?? hallDay(this.clock(), this.hall.hall.timezone);
-    this.state = snap?.state ?? initialState(this.hall, firstDay);
+    const firstDay = this.firstDay() ?? hallDay(this.clock(), this.site.timezone);
+    this.state = snap?.state ?? initialState(this.hallFile, firstDay);
     // Counters added to the hall file since the checkpoint start closed.
-    for (const c of this.hall.counters) if (!this.state.counters.has(c.id)) this.state.counters.set(c.id, { id: c.id, status: 'closed' } satisfies Counter);
+    for (const c of this.hallFile.counters) if (!this.state.counters.has(c.id)) this.state.counters.set(c.id, { id: c.id, status: 'closed' } satisfies Counter);
     let replayed = 0;
     for (const entry of this.log.after(snap?.seq ?? 0)) {
       if (!isStateEvent(entry)) continue; // audit-only entries (logins, staff, devices) change no state
-      apply(this.hall, this.state, entry);
+      apply(this.hallFile, this.state, entry);
       replayed++;
     }
     this.sinceSnapshot = replayed;
@@ -130,12 +136,12 @@ export class HallService {
 
   private firstDay(): string | undefined {
     const first = this.db.prepare('SELECT at FROM events ORDER BY seq LIMIT 1').pluck().get() as number | undefined;
-    return first === undefined ? undefined : hallDay(first, this.hall.hall.timezone);
+    return first === undefined ? undefined : hallDay(first, this.site.timezone);
   }
 
   context(actor: Actor, now = this.clock()): DecideContext {
     return {
-      hall: this.hall,
+      hallFile: this.hallFile,
       now,
       actor,
       alwaysOpen: this.alwaysOpen,
@@ -223,7 +229,7 @@ export class HallService {
     // Cheap check first: the hall clock is read only once the next hall day may have begun.
     if (now < this.nextDayAt && this.nextDayFor === this.state.day) return;
     this.nextDayFor = this.state.day;
-    this.nextDayAt = zonedInstant(addDays(this.state.day, 1), 0, this.hall.hall.timezone);
+    this.nextDayAt = zonedInstant(addDays(this.state.day, 1), 0, this.site.timezone);
     const d = startDayIfNeeded(this.context(SYSTEM_ACTOR, now), this.state);
     if (d.events.length === 0) return;
     this.publish(this.commit(SYSTEM_ACTOR, now, d.events));
@@ -248,7 +254,7 @@ export class HallService {
     let tickets: Array<Ticket | undefined>;
     try {
       tickets = events.map((e) => {
-        apply(this.hall, this.state, e);
+        apply(this.hallFile, this.state, e);
         const id = ticketIdOf(e);
         const t = id ? this.state.tickets.get(id) : undefined;
         return t ? { ...t } : undefined;

@@ -142,15 +142,15 @@ export function counterViews(hall: HallFile, state: HallState, audience: Audienc
 }
 
 /** GET /hall and the stream's snapshot: never personal data. */
-export function hallView(hall: HallFile, state: HallState, now: number, alwaysOpen: boolean, audience: Audience = 'public') {
-  const queues = queueSummary(hall, state);
-  const window = issuingWindow({ hall, alwaysOpen }, now);
+export function hallView(hallFile: HallFile, state: HallState, now: number, alwaysOpen: boolean, audience: Audience = 'public') {
+  const queues = queueSummary(hallFile, state);
+  const window = issuingWindow({ hallFile, alwaysOpen }, now);
   return {
-    id: hall.hall.id,
-    name: hall.hall.name,
-    nameEn: hall.hall.nameEn,
-    timezone: hall.hall.timezone,
-    languages: hall.hall.languages,
+    id: hallFile.hall.id,
+    name: hallFile.hall.name,
+    nameEn: hallFile.hall.nameEn,
+    timezone: hallFile.hall.timezone,
+    languages: hallFile.hall.languages,
     day: state.day,
     issuing: {
       open: window.open && state.emergency?.issuing !== 'paused',
@@ -158,7 +158,7 @@ export function hallView(hall: HallFile, state: HallState, now: number, alwaysOp
       mode: state.emergency?.issuing ?? 'normal',
       nextOpenAt: !window.open && window.nextOpenAt ? iso(window.nextOpenAt) : null,
     },
-    services: hall.services.map((s) => ({
+    services: hallFile.services.map((s) => ({
       id: s.id,
       prefix: s.prefix,
       name: s.name,
@@ -168,9 +168,9 @@ export function hallView(hall: HallFile, state: HallState, now: number, alwaysOp
       materials: s.materials,
       deadlineWorkdays: s.deadlineWorkdays ?? null,
     })),
-    counters: counterViews(hall, state, audience),
+    counters: counterViews(hallFile, state, audience),
     emergency: emergencyView(state.emergency, audience),
-    recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hall, c)),
+    recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hallFile, c)),
   };
 }
 

@@ -55,7 +55,7 @@ describe('a fatal error of the hall service', () => {
     const db = openDb(dir);
     const fatal: Error[] = [];
     try {
-      const hall = new HallService({ hall: loadHallFile(), db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, onFatal: (e) => fatal.push(e) });
+      const hall = new HallService({ hallFile: loadHallFile(), db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, onFatal: (e) => fatal.push(e) });
       hall.rebuild();
       // An event the state cannot apply (no such ticket): written, then applying fails, and so does every replay.
       const broken = () => ({ events: [{ type: 'ticket.started' as const, data: { ticketId: 't_missing', counterId: '1', at: 0 } }] });

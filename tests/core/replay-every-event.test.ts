@@ -32,7 +32,7 @@ let db: Db;
 let now: number;
 
 function service(bus = new EventBus()): HallService {
-  return new HallService({ hall, db, secret: HallSecret.loadOrCreate(dir), bus, alwaysOpen: true, clock: () => now });
+  return new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus, alwaysOpen: true, clock: () => now });
 }
 
 beforeEach(() => {

@@ -40,12 +40,12 @@ export class Announcer implements Feature {
   private onCall(c: CommittedEvent<'ticket.called' | 'ticket.recalled'>): void {
     const e = c.event;
     const ticket = this.hall.state.tickets.get(e.data.ticketId);
-    const counter = this.hall.hall.counters.find((x) => x.id === e.data.counterId);
+    const counter = this.hall.hallFile.counters.find((x) => x.id === e.data.counterId);
     if (!ticket || !counter) return;
     const announcements = buildCallAnnouncements({
       number: ticket.number,
       counterName: counter.name,
-      languages: this.hall.hall.hall.languages,
+      languages: this.hall.site.languages,
       repeat: CALL_REPEAT,
       recall: e.type === 'ticket.recalled',
     });
@@ -55,7 +55,7 @@ export class Announcer implements Feature {
   /** A playbook's notice on every hall-wide speaker. */
   private notice(text: string): void {
     const speakers = this.directory.hallWide('speaker').map((d) => d.id);
-    this.say(speakers, buildNoticeAnnouncements(text, this.hall.hall.hall.languages, { repeat: 1 }));
+    this.say(speakers, buildNoticeAnnouncements(text, this.hall.site.languages, { repeat: 1 }));
   }
 
   private say(speakerIds: string[], announcements: Announcement[]): void {

@@ -84,7 +84,7 @@ export class DeviceIntake implements Feature {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    const parsed = parseDeviceTopic(this.o.hall.hall.hall.id, topic);
+    const parsed = parseDeviceTopic(this.o.hall.site.id, topic);
     if (!parsed) return;
     const device = this.directory.get(parsed.deviceId);
     if (!device) return; // unknown or removed device: ignore (the broker already refused its login)

@@ -21,7 +21,7 @@ export class LedBoards extends DesiredStateFeature {
   }
 
   counterFrame(counterId: string): LedFrame {
-    const def = this.hall.hall.counters.find((c) => c.id === counterId)!;
+    const def = this.hall.hallFile.counters.find((c) => c.id === counterId)!;
     const c = this.hall.state.counters.get(counterId)!;
     const t = c.currentTicketId ? this.hall.state.tickets.get(c.currentTicketId) : undefined;
     const active = t && (t.status === 'called' || t.status === 'serving') ? t : undefined;
@@ -36,7 +36,7 @@ export class LedBoards extends DesiredStateFeature {
   }
 
   hallFrame(): LedFrame {
-    const { hall: file, state } = this.hall;
+    const { hallFile: file, state } = this.hall;
     const queues = queueSummary(file, state);
     return hallBoardFrame({
       banner: state.emergency?.banner,

@@ -55,6 +55,6 @@ export class Pads extends DesiredStateFeature {
   }
 
   private counterName(counterId: string): string {
-    return this.hall.hall.counters.find((c) => c.id === counterId)?.name ?? counterId;
+    return this.hall.hallFile.counters.find((c) => c.id === counterId)?.name ?? counterId;
   }
 }

@@ -27,11 +27,11 @@ export class PlaybookActions implements Feature {
   }
 
   private activated(playbookId: string): void {
-    const playbook = this.hall.hall.playbooks.find((p) => p.id === playbookId);
+    const playbook = this.hall.hallFile.playbooks.find((p) => p.id === playbookId);
     if (!playbook?.actions.some((a) => 'openStandbyCounters' in a && a.openStandbyCounters)) return;
     // After the current command has finished fanning out.
     queueMicrotask(() => {
-      for (const def of this.hall.hall.counters.filter((c) => c.standby)) {
+      for (const def of this.hall.hallFile.counters.filter((c) => c.standby)) {
         if (this.hall.state.counters.get(def.id)?.status !== 'closed') continue;
         try {
           this.hall.execute(SYSTEM_ACTOR, (ctx, s) => open(ctx, s, def.id));

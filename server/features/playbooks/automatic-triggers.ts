@@ -27,7 +27,7 @@ export class AutomaticTriggers implements Feature {
       bus.on('device.event', ({ device, name, body }) => {
         const actor: Actor = { kind: 'device', id: device.id, role: 'device', counterId: device.counterId };
         try {
-          this.applyTriggers(actor, deviceTriggerVerdicts(this.hall.hall.playbooks, device.id, name, body));
+          this.applyTriggers(actor, deviceTriggerVerdicts(this.hall.hallFile.playbooks, device.id, name, body));
         } catch (err) {
           if (err instanceof DomainError) log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
           else throw err;
@@ -48,7 +48,7 @@ export class AutomaticTriggers implements Feature {
       if (v.holds && active?.playbookId !== v.playbookId) {
         // A trigger replaces an active playbook (whoever started it) only with one that restricts issuing more:
         // a surge never reopens issuing during a fire evacuation.
-        if (active && issuingStrictness(playbookIssuing(hall.hall, v.playbookId)) <= issuingStrictness(active.issuing)) continue;
+        if (active && issuingStrictness(playbookIssuing(hall.hallFile, v.playbookId)) <= issuingStrictness(active.issuing)) continue;
         hall.execute(actor, (ctx, s) => activateEmergency(ctx, s, v.playbookId, 'automatic trigger'));
       } else if (!v.holds && active?.playbookId === v.playbookId && !active.by.startsWith('user:')) {
         hall.execute(actor, (ctx, s) => deactivateEmergency(ctx, s));
@@ -59,7 +59,7 @@ export class AutomaticTriggers implements Feature {
   private checkMetricTriggers(): void {
     let waiting = 0;
     for (const list of this.hall.state.queues.values()) waiting += list.length;
-    const verdicts = metricTriggerVerdicts(this.hall.hall.playbooks, { waiting });
+    const verdicts = metricTriggerVerdicts(this.hall.hallFile.playbooks, { waiting });
     if (verdicts.length === 0) return;
     // Run after the current command has finished fanning out.
     queueMicrotask(() => {

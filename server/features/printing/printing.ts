@@ -66,7 +66,7 @@ export class TicketPrinting implements Feature {
     const decision = this.choosePrinter(kioskId);
     this.remember(ticket.id, decision);
     if (!decision.printerId) return;
-    void this.print(decision.printerId, ticketPrintInput(this.hall.hall, this.hall.state, ticket, this.publicUrl()), ticket.id);
+    void this.print(decision.printerId, ticketPrintInput(this.hall.hallFile, this.hall.state, ticket, this.publicUrl()), ticket.id);
   }
 
   private async print(printerId: string, input: TicketPrintInput, ticketId: string): Promise<void> {

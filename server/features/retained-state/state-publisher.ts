@@ -9,7 +9,7 @@ import { queueSummary } from '../../domain/eta.js';
 import type { MqttLink } from '../../mqtt/mqtt-link.js';
 
 export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, unknown> {
-  const { hall: file, state } = hall;
+  const { hallFile: file, state } = hall;
   const out = new Map<string, unknown>();
   for (const def of file.counters) {
     const c = state.counters.get(def.id)!;

@@ -27,7 +27,7 @@ export function alertRoutes(deps: ApiDeps) {
     }
     const active = deps.hall.state.emergency;
     if (active) {
-      const playbook = deps.hall.hall.playbooks.find((p) => p.id === active.playbookId);
+      const playbook = deps.hall.hallFile.playbooks.find((p) => p.id === active.playbookId);
       const notify = playbook?.actions.flatMap((a) => ('notify' in a ? a.notify : [])) ?? [];
       alerts.push({
         kind: 'emergency.active',

@@ -46,7 +46,7 @@ export function appointmentRoutes(deps: ApiDeps) {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
     const b = await readBody(c, checkInBody);
     const d = await hall.submit(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel ?? p.role }));
-    const ticket = ticketView(hall.hall, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
+    const ticket = ticketView(hall.hallFile, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
     return c.json({ ticket, late: ticket.late ?? false, appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!) }, 201);
   });
 

@@ -17,8 +17,8 @@ async function main(): Promise<void> {
     ...process.env,
   });
   log.setLevel(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
-  const hall = await startHallServer(env);
-  const base = `${hall.url}/api/v1`;
+  const running = await startHallServer(env, { onFatal: () => process.exit(70) });
+  const base = `${running.url}/api/v1`;
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const r = await fetch(base + path, {
       method,
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const login = await call('POST', '/auth/login', { username: user, password });
   const manager = login.body.token as string | undefined;
   if (!manager) {
-    process.stdout.write(`\n  The demo hall is running at ${hall.url} (its manager account predates the demo; no demo traffic).\n`);
+    process.stdout.write(`\n  The demo hall is running at ${running.url} (its manager account predates the demo; no demo traffic).\n`);
     return;
   }
   // Staff for the demo counters.
@@ -49,9 +49,9 @@ async function main(): Promise<void> {
   const sim = await startSimDevices({
     api: (m, p, b, t) => call(m, p.replace(/^\/api\/v1/, ''), b, t),
     managerToken: manager,
-    mqttUrl: hall.mqttUrl,
-    hallId: hall.hall.hall.hall.id,
-    counters: hall.hall.hall.counters.map((c) => c.id),
+    mqttUrl: running.mqttUrl,
+    hallId: running.hall.site.id,
+    counters: running.hall.hallFile.counters.map((c) => c.id),
   });
   const existingPad = (await call('GET', '/devices', undefined, manager)).body.devices?.some((d: { id: string }) => d.id === 'pad-3');
   if (existingPad) await call('DELETE', '/devices/pad-3', undefined, manager);
@@ -63,14 +63,14 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `  HallQ demo hall: ${hall.url}`,
-      `    kiosk          ${hall.url}/kiosk?token=${sim.kioskToken}`,
-      `    counter        ${hall.url}/counter      (staff<counter>, e.g. staff3 / hallq-demo)`,
-      `    hall display   ${hall.url}/display`,
-      `    counter LED    ${hall.url}/display/counter/3`,
-      `    pad            ${hall.url}/pad/3?token=${pad}`,
-      `    manager        ${hall.url}/manager      (${user} / ${password})`,
-      `    MQTT           ${hall.mqttUrl}`,
+      `  HallQ demo hall: ${running.url}`,
+      `    kiosk          ${running.url}/kiosk?token=${sim.kioskToken}`,
+      `    counter        ${running.url}/counter      (staff<counter>, e.g. staff3 / hallq-demo)`,
+      `    hall display   ${running.url}/display`,
+      `    counter LED    ${running.url}/display/counter/3`,
+      `    pad            ${running.url}/pad/3?token=${pad}`,
+      `    manager        ${running.url}/manager      (${user} / ${password})`,
+      `    MQTT           ${running.mqttUrl}`,
       '',
     ].join('\n') + '\n',
   );
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     clearInterval(timer);
     await sim.stop();
-    await hall.stop();
+    await running.stop();
     process.exit(0);
   };
   process.on('SIGINT', stop);

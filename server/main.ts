@@ -7,7 +7,8 @@ import { log } from './log.js';
 async function main(): Promise<void> {
   const env = readEnv();
   log.setLevel(env.LOG_LEVEL);
-  const running = await startHallServer(env);
+  // Exit 70: the service manager starts the hall again, from the file (deploy/hallq.service: Restart=on-failure).
+  const running = await startHallServer(env, { onFatal: () => process.exit(70) });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -3,7 +3,8 @@
 /** Cells per LED line: 16 Chinese characters or 32 ASCII. */
 export const LED_LINE_CELLS = 32;
 
-const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+/** Made on first need: loading ICU's break rules costs tens of ms at start, and most text fits. */
+let graphemes: Intl.Segmenter | undefined;
 
 /** Cells a piece of text takes: ASCII one, everything else two (boards draw it double-width). */
 export function cellWidth(text: string): number {
@@ -22,7 +23,7 @@ export function fitLine(text: string, cells: number = LED_LINE_CELLS): string {
   const ellipsis = '…';
   if (cells < cellWidth(ellipsis)) return '';
   let out = '';
-  for (const { segment } of graphemes.segment(flat)) {
+  for (const { segment } of (graphemes ??= new Intl.Segmenter('zh', { granularity: 'grapheme' })).segment(flat)) {
     if (cellWidth(out + segment) + cellWidth(ellipsis) > cells) break;
     out += segment;
   }

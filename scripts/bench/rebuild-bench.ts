@@ -38,16 +38,13 @@ export interface RebuildBenchResult {
   chainIncrementalMs: number;
 }
 
-export function runRebuildBench(days = arg('days', 250), ticketsPerDay = arg('tickets', 200)): RebuildBenchResult {
-  log.setLevel('silent');
-  const dir = mkdtempSync(join(tmpdir(), 'hallq-rebuild-'));
+/** Fills `dir` (a DATA_DIR) with `days` hall days of traffic, as the write path records it; returns the log's length. */
+export function buildHistory(dir: string, days: number, ticketsPerDay: number): { events: number; buildMs: number; now: number } {
   const hall = loadHallFile();
   let now = Date.parse('2025-11-24T08:30:00+08:00');
   const db = openDb(dir);
   db.pragma('synchronous = OFF'); // building the fixture only; the measured start uses the normal settings
-  const secret = HallSecret.loadOrCreate(dir);
-  const make = () => new HallService({ hall, db, secret, bus: new EventBus(), alwaysOpen: true, clock: () => now });
-  const svc = make();
+  const svc = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, clock: () => now });
   svc.rebuild();
   const started = performance.now();
   const services = ['one-window', 'mortgage', 'query', 'payment', 'certificate'];
@@ -70,9 +67,19 @@ export function runRebuildBench(days = arg('days', 250), ticketsPerDay = arg('ti
     now += 24 * 60 * 60_000 - ticketsPerDay * 60_000;
     svc.startDayIfNeeded(now);
   }
-  const buildMs = performance.now() - started;
   const events = svc.log.seq;
-  db.pragma('synchronous = FULL');
+  db.close();
+  return { events, buildMs: performance.now() - started, now };
+}
+
+export function runRebuildBench(days = arg('days', 250), ticketsPerDay = arg('tickets', 200)): RebuildBenchResult {
+  log.setLevel('silent');
+  const dir = mkdtempSync(join(tmpdir(), 'hallq-rebuild-'));
+  const hall = loadHallFile();
+  const { events, buildMs, now } = buildHistory(dir, days, ticketsPerDay);
+  const db = openDb(dir);
+  const secret = HallSecret.loadOrCreate(dir);
+  const make = () => new HallService({ hallFile: hall, db, secret, bus: new EventBus(), alwaysOpen: true, clock: () => now });
 
   let t0 = performance.now();
   const first = make();

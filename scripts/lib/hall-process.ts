@@ -85,6 +85,8 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
   /** Path answered with 200 once the process is ready. */
   readyPath?: string;
+  /** Working folder of the process (default: the project root), e.g. an installed copy. */
+  cwd?: string;
 }
 
 const OUTPUT_TAIL = 8192;
@@ -145,9 +147,8 @@ export async function spawnServer(opts: SpawnOptions): Promise<SpawnedServer> {
 }
 
 async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServer> {
-  const root = projectRoot();
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry], {
-    cwd: root,
+    cwd: opts.cwd ?? projectRoot(),
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

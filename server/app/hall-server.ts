@@ -1,6 +1,7 @@
 /**
- * Builds the hall in one place: config → store → hall (domain) → bus → features (HTTP, live stream, jobs), and
- * stops them in reverse order.
+ * Builds the hall in one place: config → store → hall (domain) → bus → MQTT → the features, started in the order of
+ * their list and stopped in reverse (server/core/feature.ts). A feature that fails to start is logged and the hall
+ * goes on without it, unless the hall cannot run without it (`required`).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { execFile } from 'node:child_process';
@@ -12,10 +13,18 @@ import type { Env } from '../config/env.js';
 import type { HallFile } from '../config/hall-schema.js';
 import { loadHallFile } from '../config/load-hall.js';
 import { projectRoot } from '../config/project-root.js';
+import { topics } from '../../devices/protocol/mqtt-topics.js';
 import { EventBus } from '../core/event-bus.js';
+import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
-import { PlaybookActions } from '../core/playbook-actions.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
+import { Announcer } from '../features/announcements/index.js';
+import { DeviceIntake } from '../features/device-intake/index.js';
+import { LedBoards } from '../features/led-boards/index.js';
+import { Pads } from '../features/pads/index.js';
+import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
+import { TicketPrinting } from '../features/printing/index.js';
+import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, HTTP_TIMEOUTS } from '../http/connection-guard.js';
 import { mountUi } from '../http/ui-routes.js';
@@ -35,8 +44,16 @@ import { BrokerLink } from '../mqtt/broker-link.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { writeMosquittoFiles } from '../mqtt/mosquitto-files.js';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/server-credentials.js';
+import { CommandOutbox } from '../mqtt/command-outbox.js';
+import { DeviceDirectory } from '../mqtt/device-directory.js';
 import { mosquittoHash } from '../security/mosquitto-hash.js';
-import { HallDevices } from '../hall-devices/hall-devices.js';
+
+export interface HallServerOptions {
+  hallFile?: HallFile;
+  clock?: () => number;
+  /** The hall cannot go on (its state could not be read back from the log): main.ts exits so it is started again. */
+  onFatal?: (error: Error) => void;
+}
 
 export interface RunningHall {
   url: string;
@@ -46,7 +63,8 @@ export interface RunningHall {
   stream: LiveStream;
   connections: ConnectionGuard;
   db: Db;
-  devices: HallDevices;
+  /** The features in the order they started (a failed optional one is missing). */
+  features: readonly Feature[];
   mqttUrl: string;
   broker?: EmbeddedBroker;
   stop(): Promise<void>;
@@ -63,14 +81,23 @@ export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export async function startHallServer(env: Env, overrides: { hallFile?: HallFile; clock?: () => number } = {}): Promise<RunningHall> {
+export async function startHallServer(env: Env, overrides: HallServerOptions = {}): Promise<RunningHall> {
   const hallFile = overrides.hallFile ?? loadHallFile(env.HALL_CONFIG);
+  const site = hallFile.hall;
   // Owner-only; an external Mosquitto's group may pass through to its files under mosquitto/.
   secureDataDir(env.dataDir, env.MQTT_URL ? BROKER_PASSABLE_DIR : OWNER_ONLY_DIR);
   const db = openDb(env.dataDir);
   const secret = HallSecret.loadOrCreate(env.dataDir);
   const bus = new EventBus();
-  const hall = new HallService({ hall: hallFile, db, secret, bus, alwaysOpen: env.HALLQ_HOURS === 'always', clock: overrides.clock });
+  const hall = new HallService({
+    hallFile: hallFile,
+    db,
+    secret,
+    bus,
+    alwaysOpen: env.HALLQ_HOURS === 'always',
+    clock: overrides.clock,
+    onFatal: overrides.onFatal,
+  });
   checkChainAtStart(hall);
   const rebuilt = hall.rebuild();
   log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
@@ -78,7 +105,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   const accounts = new Accounts(db);
   accounts.markAllDevicesOffline();
   const version = packageVersion();
-  hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: hallFile.hall.id } });
+  hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: site.id } });
   recordChainFindings(hall);
 
   // MQTT: the embedded broker unless MQTT_URL names an external one (then Mosquitto files are kept up to date).
@@ -86,7 +113,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = env.MQTT_URL;
   if (!mqttUrl) {
-    broker = await startEmbeddedBroker({ port: env.MQTT_PORT, host: env.HOST, hallId: hallFile.hall.id, accounts, serverPassword: mqttPassword });
+    broker = await startEmbeddedBroker({ port: env.MQTT_PORT, host: env.HOST, hallId: site.id, accounts, serverPassword: mqttPassword });
     mqttUrl = broker.url;
     log.info('embedded MQTT broker listening', { port: broker.port });
   }
@@ -94,7 +121,7 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
   const serverMosquittoUser = { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(mqttPassword) };
   const writeBrokerFiles = () => {
     broker?.disconnectRemovedDevices();
-    writeMosquittoFiles(mosquittoDir, hallFile.hall.id, serverMosquittoUser, accounts.mosquittoUsers());
+    writeMosquittoFiles(mosquittoDir, site.id, serverMosquittoUser, accounts.mosquittoUsers());
     if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND) reloadBroker(env.MQTT_RELOAD_COMMAND);
   };
   writeBrokerFiles();
@@ -103,40 +130,76 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
     ? new BrokerLink(broker.aedes)
     : new (await import('../mqtt/hall-link.js')).HallLink(mqttUrl, mqttPassword, SERVER_MQTT_USERNAME);
 
-  const deps: ApiDeps = { hall, accounts, publicUrl: env.HALLQ_PUBLIC_URL ?? '', version };
-  const devices = new HallDevices({
-    hall,
-    accounts,
-    db,
-    link,
-    publicUrl: () => deps.publicUrl,
-    onDevicesChanged: writeBrokerFiles,
+  // What device features share: who is registered, and the commands to them (with acks and retries).
+  const t = topics(site.id);
+  const directory = new DeviceDirectory(accounts);
+  const outbox = new CommandOutbox(db, link, t, {
     retryMs: env.HALLQ_COMMAND_RETRY_MS,
+    isOnline: (id) => directory.get(id)?.online ?? false,
+    onAcked: (deviceId) => bus.emit('command.acked', { deviceId }),
+    onFaulty: (deviceId) => bus.emit('command.unanswered', { deviceId }),
+    onRefused: (deviceId, name, payload, error) => bus.emit('command.refused', { deviceId, name, payload, error }),
   });
-  deps.devices = devices;
-  devices.start();
-  await link.start();
+  const deps: ApiDeps = { hall, accounts, publicUrl: env.HALLQ_PUBLIC_URL ?? '', version };
+  const intake = new DeviceIntake({ hall, accounts, db, link, topics: t, directory, outbox, onDevicesChanged: writeBrokerFiles });
+  const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
+  deps.devices = { added: (d) => intake.added(d), removed: (id) => intake.removed(id), printDecisionFor: (id) => printing.decisionFor(id) };
   const app = createApp(deps, db, (a) => mountUi(a, deps));
+  let server: ServerType | undefined;
   const guard = new ConnectionGuard();
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, serverOptions: HTTP_TIMEOUTS }, () => resolve(s));
-    guard.attach(s as Server);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
-  const url = `http://${host}:${port}`;
-  deps.publicUrl = env.HALLQ_PUBLIC_URL ?? url;
-
   const stream = new LiveStream(hall, accounts, { onAuthenticated: (address) => guard.trust(address) });
-  stream.start(server as Server);
-  const jobs = new HallDayJobs(hall, accounts);
-  jobs.start();
-  const checkpoints = new QuietCheckpoints(hall);
-  checkpoints.start();
-  const playbookActions = new PlaybookActions(hall);
-  playbookActions.start();
+  let url = '';
+
+  // In order: what listens to the MQTT link before it connects, the link, then HTTP and the rest. Stopped in reverse.
+  const features: Feature[] = [
+    intake,
+    new StatePublisher(hall, link, t),
+    outbox,
+    printing,
+    new Announcer(hall, directory, outbox),
+    new LedBoards(hall, directory, outbox, link, t),
+    new Pads(hall, directory, outbox, link, t),
+    new PlaybookNotices(hall),
+    new AutomaticTriggers(hall),
+    {
+      name: 'mqtt-link',
+      required: true,
+      start: async () => {
+        link.onMessage((topic, payload) => bus.emit('mqtt.message', { topic, payload }));
+        await link.start();
+      },
+      stop: () => link.stop(),
+    },
+    {
+      name: 'http',
+      required: true,
+      start: async () => {
+        server = await new Promise<ServerType>((resolve) => {
+          const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, serverOptions: HTTP_TIMEOUTS }, () => resolve(s));
+          guard.attach(s as Server);
+        });
+        const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+        url = `http://${host}:${(server.address() as AddressInfo).port}`;
+        deps.publicUrl = env.HALLQ_PUBLIC_URL ?? url;
+      },
+      stop: () => closeServer(server as Server, guard),
+    },
+    { name: 'live-stream', required: true, start: () => stream.start(server as Server), stop: () => stream.stop(server as Server) },
+    new HallDayJobs(hall, accounts),
+    new QuietCheckpoints(hall),
+    new PlaybookActions(hall),
+  ];
+  let started: Feature[];
+  try {
+    started = await startFeatures(features);
+  } catch (err) {
+    await broker?.close();
+    db.close();
+    throw err;
+  }
+  const port = (server!.address() as AddressInfo).port;
   ensureManager(accounts, hall, env.HALLQ_BOOTSTRAP_MANAGER, env.dataDir, url, env.LOG_LEVEL === 'silent');
-  log.info('hall open', { url, hall: hallFile.hall.id, dataDir: env.dataDir });
+  log.info('hall open', { url, hall: site.id, dataDir: env.dataDir });
 
   let stopped = false;
   return {
@@ -147,20 +210,14 @@ export async function startHallServer(env: Env, overrides: { hallFile?: HallFile
     stream,
     connections: guard,
     db,
-    devices,
+    features: started,
     mqttUrl,
     broker,
     async stop() {
       if (stopped) return;
       stopped = true;
-      jobs.stop();
-      checkpoints.stop();
-      playbookActions.stop();
-      devices.stop();
-      await link.stop();
+      await stopFeatures(started);
       await broker?.close();
-      stream.stop(server as Server);
-      await closeServer(server as Server, guard);
       hall.snapshot();
       db.close();
     },

@@ -10,7 +10,7 @@ import type { HallFile } from '../config/hall-schema.js';
 import { addDays, hallDay, zonedInstant } from '../domain/clock.js';
 import { actorLabel, SYSTEM_ACTOR, type Actor, type DecideContext, type Decision } from '../domain/decide/context.js';
 import { startDayIfNeeded } from '../domain/decide/day.js';
-import { STATE_EVENT_TYPES, type AuditOnlyEntry, type HallEvent } from '../domain/events.js';
+import { isStateEvent, type AuditOnlyEntry, type HallEvent } from '../domain/events.js';
 import { apply, initialState } from '../domain/state.js';
 import type { Counter, HallState, Ticket } from '../domain/types.js';
 import { log } from '../log.js';
@@ -23,7 +23,7 @@ import { TicketProjection } from '../store/ticket-projection.js';
 import type { CommittedEvent, EventBus } from './event-bus.js';
 
 export interface HallServiceOptions {
-  hall: HallFile;
+  hallFile: HallFile;
   db: Db;
   secret: HallSecret;
   bus: EventBus;
@@ -34,6 +34,11 @@ export interface HallServiceOptions {
    * business: it writes one when the hall is quiet, because serializing a busy day's state stalls every request.
    */
   snapshotEvery?: number;
+  /**
+   * Memory and file parted and the state could not be read back: serving on would hand out wrong numbers. The
+   * process's owner decides what to do (main.ts exits so the service manager starts it again from the file).
+   */
+  onFatal?: (error: Error) => void;
 }
 
 const ID_PREFIX = { ticket: 't', appointment: 'ap', followup: 'fu' } as const;
@@ -66,7 +71,8 @@ function ticketIdOf(e: HallEvent): string | undefined {
 }
 
 export class HallService {
-  readonly hall: HallFile;
+  /** The hall file: services, counters, hours, calendar, policy, playbooks. */
+  readonly hallFile: HallFile;
   readonly log: EventLog;
   readonly bus: EventBus;
   readonly alwaysOpen: boolean;
@@ -77,6 +83,7 @@ export class HallService {
   private readonly snapshots: Snapshots;
   private readonly projection: TicketProjection;
   private readonly snapshotEvery: number;
+  private readonly onFatal: (error: Error) => void;
   private sinceSnapshot = 0;
   /** performance.now() of the last write: the checkpoint job waits for a quiet moment. */
   private lastWriteAt = 0;
@@ -94,7 +101,7 @@ export class HallService {
   private batchOpen = false;
 
   constructor(opts: HallServiceOptions) {
-    this.hall = opts.hall;
+    this.hallFile = opts.hallFile;
     this.db = opts.db;
     this.secret = opts.secret;
     this.bus = opts.bus;
@@ -103,10 +110,16 @@ export class HallService {
     // A start replays at most this many events: about a second for 200,000 on a mini-PC (see rebuild-bench). Sooner
     // is the quiet-checkpoint job's: a checkpoint serializes the whole day (~250 ms at 50,000 tickets), so it waits.
     this.snapshotEvery = opts.snapshotEvery ?? 200_000;
+    this.onFatal = opts.onFatal ?? ((error) => log.error('the hall cannot go on', { error: error.message }));
     this.log = new EventLog(this.db, this.secret.chainKey);
     this.snapshots = new Snapshots(this.db);
     this.projection = new TicketProjection(this.db);
-    this.state = initialState(this.hall, hallDay(this.clock(), this.hall.hall.timezone));
+    this.state = initialState(this.hallFile, hallDay(this.clock(), this.site.timezone));
+  }
+
+  /** The hall itself, as its file's `hall` section describes it: id, name, time zone, languages. */
+  get site(): HallFile['hall'] {
+    return this.hallFile.hall;
   }
 
   /**
@@ -133,14 +146,14 @@ export class HallService {
     const started = performance.now();
     const { found: snap, rejected } = this.snapshots.latestTrusted(this.log.seq, (seq, sha256) => this.log.checkpointProblem(seq, sha256));
     this.rejectedCheckpoints = rejected;
-    const firstDay = this.firstDay() ?? hallDay(this.clock(), this.hall.hall.timezone);
-    this.state = snap?.state ?? initialState(this.hall, firstDay);
+    const firstDay = this.firstDay() ?? hallDay(this.clock(), this.site.timezone);
+    this.state = snap?.state ?? initialState(this.hallFile, firstDay);
     // Counters added to the hall file since the checkpoint start closed.
-    for (const c of this.hall.counters) if (!this.state.counters.has(c.id)) this.state.counters.set(c.id, { id: c.id, status: 'closed' } satisfies Counter);
+    for (const c of this.hallFile.counters) if (!this.state.counters.has(c.id)) this.state.counters.set(c.id, { id: c.id, status: 'closed' } satisfies Counter);
     let replayed = 0;
     for (const entry of this.log.after(snap?.seq ?? 0)) {
-      if (!STATE_EVENT_TYPES.has(entry.type)) continue;
-      apply(this.hall, this.state, { type: entry.type, data: entry.data } as HallEvent);
+      if (!isStateEvent(entry)) continue; // audit-only entries (logins, staff, devices) change no state
+      apply(this.hallFile, this.state, entry);
       replayed++;
     }
     this.sinceSnapshot = replayed;
@@ -149,12 +162,12 @@ export class HallService {
 
   private firstDay(): string | undefined {
     const first = this.db.prepare('SELECT at FROM events ORDER BY seq LIMIT 1').pluck().get() as number | undefined;
-    return first === undefined ? undefined : hallDay(first, this.hall.hall.timezone);
+    return first === undefined ? undefined : hallDay(first, this.site.timezone);
   }
 
   context(actor: Actor, now = this.clock()): DecideContext {
     return {
-      hall: this.hall,
+      hallFile: this.hallFile,
       now,
       actor,
       alwaysOpen: this.alwaysOpen,
@@ -245,7 +258,7 @@ export class HallService {
     // Cheap check first: the hall clock is read only once the next hall day may have begun.
     if (now < this.nextDayAt && this.nextDayFor === this.state.day) return;
     this.nextDayFor = this.state.day;
-    this.nextDayAt = zonedInstant(addDays(this.state.day, 1), 0, this.hall.hall.timezone);
+    this.nextDayAt = zonedInstant(addDays(this.state.day, 1), 0, this.site.timezone);
     const d = startDayIfNeeded(this.context(SYSTEM_ACTOR, now), this.state);
     if (d.events.length === 0) return;
     this.publish(this.commit(SYSTEM_ACTOR, now, d.events));
@@ -271,7 +284,7 @@ export class HallService {
     let tickets: Array<Ticket | undefined>;
     try {
       tickets = events.map((e) => {
-        apply(this.hall, this.state, e);
+        apply(this.hallFile, this.state, e);
         const id = ticketIdOf(e);
         const t = id ? this.state.tickets.get(id) : undefined;
         return t ? { ...t } : undefined;
@@ -285,16 +298,16 @@ export class HallService {
     return entries.map((entry, i) => ({ seq: entry.seq, streamSeq: entry.streamSeq!, at, actor: label, event: events[i], ticket: tickets[i] }));
   }
 
-  /** Reads the live state back from the file after memory and file parted; a hall that cannot do that stops. */
+  /** Reads the live state back from the file after memory and file parted; a hall that cannot do that reports it. */
   private recoverState(cause: unknown): void {
     log.error('rebuilding the live state from the log', { error: (cause as Error)?.message ?? String(cause) });
     try {
       this.rebuild();
     } catch (error) {
-      // Serving from a state that disagrees with the log would hand out wrong numbers: stop, and let the service
-      // manager start us again from the file.
+      // Serving from a state that disagrees with the log would hand out wrong numbers: the owner stops the process,
+      // and the service manager starts it again from the file.
       log.error('cannot rebuild the live state; stopping', { error: (error as Error).message });
-      process.exit(70);
+      this.onFatal(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

@@ -2,6 +2,7 @@
 import type { HallFile } from '../config/hall-schema.js';
 import { issuingWindow } from '../domain/calendar.js';
 import { positionOf, queueSummary } from '../domain/eta.js';
+import { unhandledEvent } from '../domain/events.js';
 import type { Appointment, Call, EmergencyState, HallState, Ticket } from '../domain/types.js';
 import type { DeviceKind } from '../../protocol/codes.js';
 import type { CallView, CounterView, EmergencyView, HallView } from '../../protocol/hall.js';
@@ -119,24 +120,24 @@ export function counterViews(hall: HallFile, state: HallState, audience: Audienc
 }
 
 /** GET /hall and the stream's snapshot: never personal data. */
-export function hallView(hall: HallFile, state: HallState, now: number, alwaysOpen: boolean, audience: Audience = 'public') {
-  const queues = queueSummary(hall, state);
-  const window = issuingWindow({ hall, alwaysOpen }, now);
+export function hallView(hallFile: HallFile, state: HallState, now: number, alwaysOpen: boolean, audience: Audience = 'public') {
+  const queues = queueSummary(hallFile, state);
+  const window = issuingWindow({ hallFile, alwaysOpen }, now);
   return {
-    id: hall.hall.id,
-    name: hall.hall.name,
-    nameEn: hall.hall.nameEn,
-    timezone: hall.hall.timezone,
-    languages: hall.hall.languages,
+    id: hallFile.hall.id,
+    name: hallFile.hall.name,
+    nameEn: hallFile.hall.nameEn,
+    timezone: hallFile.hall.timezone,
+    languages: hallFile.hall.languages,
     day: state.day,
-    policy: { elderlyAge: hall.policy.elderlyAge },
+    policy: { elderlyAge: hallFile.policy.elderlyAge },
     issuing: {
       open: window.open && state.emergency?.issuing !== 'paused',
       withinHours: window.open,
       mode: state.emergency?.issuing ?? 'normal',
       nextOpenAt: !window.open && window.nextOpenAt ? iso(window.nextOpenAt)! : null,
     },
-    services: hall.services.map((s) => ({
+    services: hallFile.services.map((s) => ({
       id: s.id,
       prefix: s.prefix,
       name: s.name,
@@ -146,9 +147,9 @@ export function hallView(hall: HallFile, state: HallState, now: number, alwaysOp
       materials: s.materials,
       deadlineWorkdays: s.deadlineWorkdays ?? null,
     })),
-    counters: counterViews(hall, state, audience),
+    counters: counterViews(hallFile, state, audience),
     emergency: emergencyView(state.emergency, audience),
-    recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hall, c)),
+    recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hallFile, c)),
   } satisfies HallView;
 }
 
@@ -208,10 +209,8 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       return { type: e.type, at, followUpId: withIds ? e.data.id : undefined };
     case 'device.status':
       return { type: e.type, at, deviceId: e.data.deviceId, kind: e.data.kind as DeviceKind, online: e.data.online, status: e.data.status ?? null };
-    default: {
-      const unhandled: never = e; // a new event type needs its view here before it may be streamed
-      return unhandled;
-    }
+    default:
+      return unhandledEvent(e); // a new event type needs its view here before it may be streamed
   }
 }
 

@@ -3,7 +3,7 @@ import type { HallFile } from '../config/hall-schema.js';
 import { addDays, localTime, parseClock, weekdayOf, zonedInstant } from './clock.js';
 
 export interface HoursPolicy {
-  hall: HallFile;
+  hallFile: HallFile;
   /** Keep the hall open around the clock (demo and test halls). */
   alwaysOpen?: boolean;
 }
@@ -28,12 +28,12 @@ export type IssuingWindow = { open: true; closesAt: number } | { open: false; ne
 /** Whether numbers may be issued at `now`, and if not, when they next may. */
 export function issuingWindow(p: HoursPolicy, now: number): IssuingWindow {
   if (p.alwaysOpen) return { open: true, closesAt: Number.POSITIVE_INFINITY };
-  const tz = p.hall.hall.timezone;
-  const stopBefore = p.hall.hours.issueUntilMinutesBeforeClose;
+  const tz = p.hallFile.hall.timezone;
+  const stopBefore = p.hallFile.hours.issueUntilMinutesBeforeClose;
   const today = localTime(now, tz).date;
   for (let offset = 0; offset <= 60; offset++) {
     const date = addDays(today, offset);
-    for (const [start, end] of openingMinutes(p.hall, date)) {
+    for (const [start, end] of openingMinutes(p.hallFile, date)) {
       const startAt = zonedInstant(date, start, tz);
       const stopAt = zonedInstant(date, end - stopBefore, tz);
       if (stopAt <= startAt) continue;

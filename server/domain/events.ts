@@ -69,24 +69,40 @@ export interface AuditOnlyMap {
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];
 
-export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set<HallEventType>([
-  'hall.day_started',
-  'ticket.issued',
-  'ticket.called',
-  'ticket.recalled',
-  'ticket.started',
-  'ticket.finished',
-  'ticket.no_show',
-  'ticket.reinstated',
-  'ticket.transferred',
-  'ticket.cancelled',
-  'counter.status',
-  'appointment.created',
-  'appointment.checked_in',
-  'appointment.cancelled',
-  'emergency.changed',
-  'evaluation.recorded',
-  'followup.opened',
-  'followup.answered',
-  'device.status',
-]);
+/**
+ * Every state event, held by the compiler: a type added to HallEventMap and missing here fails the build, so replay
+ * (which keeps only these) can never skip an event the live path applies.
+ */
+export const STATE_EVENTS = {
+  'hall.day_started': true,
+  'ticket.issued': true,
+  'ticket.called': true,
+  'ticket.recalled': true,
+  'ticket.started': true,
+  'ticket.finished': true,
+  'ticket.no_show': true,
+  'ticket.reinstated': true,
+  'ticket.transferred': true,
+  'ticket.cancelled': true,
+  'counter.status': true,
+  'appointment.created': true,
+  'appointment.checked_in': true,
+  'appointment.cancelled': true,
+  'emergency.changed': true,
+  'evaluation.recorded': true,
+  'followup.opened': true,
+  'followup.answered': true,
+  'device.status': true,
+} as const satisfies { [K in HallEventType]: true };
+
+export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(STATE_EVENTS));
+
+/** Whether a log entry is a state event (replayed), as opposed to an audit-only entry. */
+export function isStateEvent(entry: { type: string; data: unknown }): entry is HallEvent {
+  return STATE_EVENT_TYPES.has(entry.type);
+}
+
+/** For the `default` of a switch over event types: the compiler refuses the call while a type is unhandled. */
+export function unhandledEvent(e: never): never {
+  throw new Error(`unhandled hall event ${(e as { type?: string })?.type}`);
+}

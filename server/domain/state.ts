@@ -2,7 +2,7 @@
 import type { HallFile } from '../config/hall-schema.js';
 import { avgServiceMs, nextAverage } from './eta.js';
 import { addByIdentity, addWaiting, removeWaiting } from './queue-index.js';
-import type { HallEvent } from './events.js';
+import { unhandledEvent, type HallEvent } from './events.js';
 import { RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
 
 export function initialState(hall: HallFile, day: string): HallState {
@@ -224,5 +224,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     }
     case 'device.status':
       return;
+    default:
+      unhandledEvent(event);
   }
 }

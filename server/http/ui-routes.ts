@@ -26,7 +26,7 @@ export function mountUi(app: Hono<AppEnv>, deps: ApiDeps, files = new StaticFile
   app.get('/', (c) => c.redirect('/display'));
   app.get('/favicon.ico', (c) => c.redirect('/ui/icon.svg', 301));
 
-  const hallName = deps.hall.hall.hall.name;
+  const hallName = deps.hall.site.name;
   const read = (rel: string) => files.text(rel);
   for (const screen of SCREENS) {
     app.get(screen.route, (c) => {

@@ -4,6 +4,7 @@
  * its hard limit of events, so a hall that is never quiet replays a bounded log at start. At a quiet moment with too
  * little for a checkpoint, it moves the audit chain's anchor to the head instead (one small write, no log entry).
  */
+import type { Feature } from '../core/feature.js';
 import type { HallService } from '../core/hall-service.js';
 import { log } from '../log.js';
 
@@ -20,7 +21,9 @@ export interface QuietCheckpointOptions {
 const FIRST_BACKOFF_MS = 60_000;
 const MAX_BACKOFF_MS = 30 * 60_000;
 
-export class QuietCheckpoints {
+export class QuietCheckpoints implements Feature {
+  readonly name = 'quiet-checkpoints';
+  readonly required = true;
   private timer?: NodeJS.Timeout;
   private backoffMs = 0;
   private notBefore = 0;

@@ -3,6 +3,7 @@
  * too old to matter (a call announced an hour late helps nobody), and a device that never answers is marked faulty.
  */
 import type { CommandName, HallTopics } from '../../devices/protocol/mqtt-topics.js';
+import type { Feature } from '../core/feature.js';
 import { log } from '../log.js';
 import { randomId } from '../security/random-ids.js';
 import type { Db } from '../store/db.js';
@@ -12,6 +13,13 @@ export interface OutboxOptions {
   retryMs?: number;
   maxAttempts?: number;
   clock?: () => number;
+  /** Devices known to be offline keep their commands until they return (or the commands expire). Default: all online. */
+  isOnline?: (deviceId: string) => boolean;
+  /** Called when a device failed to ack a command after every retry. */
+  onFaulty?: (deviceId: string) => void;
+  onAcked?: (deviceId: string) => void;
+  /** Called when a device refused a command for good (e.g. a printer out of paper): the work may go elsewhere. */
+  onRefused?: (deviceId: string, name: CommandName, payload: Record<string, unknown>, error: string) => void;
 }
 
 interface Row {
@@ -23,19 +31,17 @@ interface Row {
   expires_at: number;
 }
 
-export class CommandOutbox {
+export class CommandOutbox implements Feature {
+  readonly name = 'command-outbox';
   private timer?: NodeJS.Timeout;
   private readonly retryMs: number;
   private readonly maxAttempts: number;
   private readonly clock: () => number;
   private readonly stmts;
-  /** Called when a device failed to ack a command after every retry. */
-  onFaulty?: (deviceId: string) => void;
-  onAcked?: (deviceId: string) => void;
-  /** Called when a device refused a command for good (e.g. a printer out of paper): the work may go elsewhere. */
-  onRefused?: (deviceId: string, name: CommandName, payload: Record<string, unknown>, error: string) => void;
-  /** Devices known to be offline keep their commands until they return (or the commands expire). */
-  isOnline: (deviceId: string) => boolean = () => true;
+  private readonly isOnline: (deviceId: string) => boolean;
+  private readonly onFaulty?: (deviceId: string) => void;
+  private readonly onAcked?: (deviceId: string) => void;
+  private readonly onRefused?: OutboxOptions['onRefused'];
 
   constructor(
     private readonly db: Db,
@@ -46,6 +52,10 @@ export class CommandOutbox {
     this.retryMs = opts.retryMs ?? 3000;
     this.maxAttempts = opts.maxAttempts ?? 5;
     this.clock = opts.clock ?? Date.now;
+    this.isOnline = opts.isOnline ?? (() => true);
+    this.onFaulty = opts.onFaulty;
+    this.onAcked = opts.onAcked;
+    this.onRefused = opts.onRefused;
     this.stmts = {
       insert: db.prepare('INSERT INTO device_commands (id, device_id, name, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       sent: db.prepare('UPDATE device_commands SET attempts = attempts + 1, last_sent_at = ? WHERE id = ?'),

@@ -11,19 +11,19 @@ export function ticketStatusUrl(publicUrl: string, ticketId: string): string {
   return `${publicUrl.replace(/\/$/, '')}/t/${ticketId}`;
 }
 
-export function ticketPrintInput(hall: HallFile, state: HallState, t: Ticket, publicUrl: string): TicketPrintInput {
-  const service = hall.services.find((s) => s.id === t.serviceId);
-  const pos = positionOf(hall, state, t);
+export function ticketPrintInput(hallFile: HallFile, state: HallState, t: Ticket, publicUrl: string): TicketPrintInput {
+  const service = hallFile.services.find((s) => s.id === t.serviceId);
+  const pos = positionOf(hallFile, state, t);
   return {
-    hallName: hall.hall.name,
-    hallNameEn: hall.hall.nameEn,
+    hallName: hallFile.hall.name,
+    hallNameEn: hallFile.hall.nameEn,
     number: t.number,
     serviceName: service?.name ?? t.serviceId,
     serviceNameEn: service?.nameEn,
     ahead: pos?.ahead ?? 0,
     etaMinutes: pos?.etaMinutes ?? 0,
     issuedAt: new Date(t.issuedAt).toISOString(),
-    timezone: hall.hall.timezone,
+    timezone: hallFile.hall.timezone,
     materials: service?.materials ?? [],
     deadlineWorkdays: service?.deadlineWorkdays,
     verifyCode: t.verifyCode,

@@ -1,5 +1,5 @@
 /** Keeps the `tickets` read model in step with the log, inside the same transaction as the append. */
-import type { HallEvent } from '../domain/events.js';
+import { unhandledEvent, type HallEvent } from '../domain/events.js';
 import type { Db } from './db.js';
 
 export class TicketProjection {
@@ -55,8 +55,19 @@ export class TicketProjection {
       case 'evaluation.recorded':
         s.rated.run(e.data.score, e.data.ticketId);
         return;
-      default:
+      // Not about a ticket's row: listed so that a new event type must be placed here or above.
+      case 'ticket.recalled':
+      case 'counter.status':
+      case 'appointment.created':
+      case 'appointment.checked_in':
+      case 'appointment.cancelled':
+      case 'emergency.changed':
+      case 'followup.opened':
+      case 'followup.answered':
+      case 'device.status':
         return;
+      default:
+        unhandledEvent(e);
     }
   }
 }

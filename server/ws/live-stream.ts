@@ -204,12 +204,12 @@ export class LiveStream {
   }
 
   snapshot(audience: Audience): SnapshotMessage {
-    const { hall } = this.hall;
-    const state: HallView = hallView(hall, this.hall.state, this.hall.clock(), this.hall.alwaysOpen, audience);
+    const { hallFile } = this.hall;
+    const state: HallView = hallView(hallFile, this.hall.state, this.hall.clock(), this.hall.alwaysOpen, audience);
     if (audience === 'staff') {
       state.tickets = [...this.hall.state.tickets.values()]
         .filter((t) => t.status === 'waiting' || t.status === 'called' || t.status === 'serving')
-        .map((t) => ticketView(hall, this.hall.state, t, { verifyCode: false }));
+        .map((t) => ticketView(hallFile, this.hall.state, t, { verifyCode: false }));
     }
     return { type: 'snapshot', seq: this.hall.log.streamSeq, state };
   }
@@ -238,7 +238,7 @@ export class LiveStream {
   private encoded(r: Rendered, audience: Audience): Buffer {
     let bytes = r.bytes[audience];
     if (!bytes) {
-      const msg: EventMessage = { type: 'event', seq: r.seq, event: streamEvent(this.hall.hall, this.hall.state, r.event, audience) };
+      const msg: EventMessage = { type: 'event', seq: r.seq, event: streamEvent(this.hall.hallFile, this.hall.state, r.event, audience) };
       bytes = r.bytes[audience] = Buffer.from(JSON.stringify(msg));
     }
     return bytes;

@@ -47,7 +47,7 @@ describe('clock steps', () => {
     await issue(h, kiosk, { serviceId: 'one-window' }); // A002 at 10:40
     clock.advance(-20); // back to 10:20: the queue's clock stays at 10:40
     await issue(h, kiosk, { serviceId: 'one-window', priority: 'priority', priorityReason: '孕妇' }); // A003: 10:40 − credit
-    const credit = h!.running.hall.hall.policy.priorityCreditMinutes;
+    const credit = h!.running.hall.hallFile.policy.priorityCreditMinutes;
     expect(credit).toBeGreaterThan(0);
     expect(credit).toBeLessThan(40);
     expect(await callOrder(h, staff, 3)).toEqual(['A001', 'A003', 'A002']);

@@ -36,3 +36,31 @@ describe('EventBus', () => {
     expect(order).toEqual(['once', 'next', 'next']);
   });
 });
+
+describe('EventBus, typed per event', () => {
+  const committed = (type: string, seq: number) => ({ seq, streamSeq: seq, at: 0, actor: 'system:test', event: { type, data: {} } }) as any;
+
+  it('gives a per-type listener each committed event of its type, in order with the batch listeners', () => {
+    const bus = new EventBus();
+    const seen: string[] = [];
+    bus.on('committed', (batch) => seen.push(`batch:${batch.length}`));
+    bus.on('ticket.called', (c) => seen.push(`called:${c.seq}`));
+    bus.on('committed', () => seen.push('after'));
+    bus.emit('committed', [committed('ticket.issued', 1), committed('ticket.called', 2), committed('ticket.called', 3)]);
+    expect(seen).toEqual(['batch:3', 'called:2', 'called:3', 'after']);
+  });
+
+  it('carries other features’ reports by name, and nothing to a listener of another name', () => {
+    log.setLevel('silent');
+    const bus = new EventBus();
+    const seen: string[] = [];
+    bus.on('mqtt.message', ({ topic }) => seen.push(topic));
+    bus.on('command.acked', ({ deviceId }) => seen.push(deviceId));
+    bus.on('mqtt.message', () => {
+      throw new Error('boom');
+    });
+    bus.on('mqtt.message', ({ payload }) => seen.push(payload.toString()));
+    bus.emit('mqtt.message', { topic: 'hallq/x/devices/led-1/status', payload: Buffer.from('online') });
+    expect(seen).toEqual(['hallq/x/devices/led-1/status', 'online']);
+  });
+});

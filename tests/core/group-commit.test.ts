@@ -28,7 +28,7 @@ let bus: EventBus;
 let published: CommittedEvent[][];
 
 function service(): HallService {
-  const s = new HallService({ hall, db, secret: HallSecret.loadOrCreate(dir), bus, alwaysOpen: true, clock: () => Date.parse('2026-11-23T10:00:00+08:00') });
+  const s = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus, alwaysOpen: true, clock: () => Date.parse('2026-11-23T10:00:00+08:00') });
   s.rebuild();
   s.startDayIfNeeded();
   return s;

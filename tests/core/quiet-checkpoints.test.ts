@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 function service(snapshotEvery?: number): HallService {
-  const s = new HallService({ hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, snapshotEvery });
+  const s = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, snapshotEvery });
   s.rebuild();
   s.startDayIfNeeded();
   return s;

@@ -31,7 +31,7 @@ export class PureHall {
 
   ctx(actor: Actor = MANAGER): DecideContext {
     return {
-      hall: this.hall,
+      hallFile: this.hall,
       now: this.now,
       actor,
       alwaysOpen: this.alwaysOpen,

@@ -90,12 +90,15 @@ describe('LED frames', () => {
       await h.staffAt('2');
       await h.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, h.managerToken);
       await h.api('POST', '/api/v1/counters/2/call-next', {}, h.managerToken);
-      await new Promise((r) => setTimeout(r, 600));
-      const last = shows[shows.length - 1];
-      expect(last.lines.join(' ')).toContain('A001');
+      // Waits for events, not for time: a loaded machine may take a while to send the frame and resend it.
+      const newest = await until('the called number on the board', () => {
+        const last = shows[shows.length - 1];
+        return last?.lines.join(' ').includes('A001') && last;
+      });
+      const seen = shows.length;
+      await until('three resends', () => shows.length >= seen + 3);
       // Only the newest frame is still being resent.
-      const recent = shows.slice(-3).map((s) => s.id);
-      expect(new Set(recent)).toEqual(new Set([last.id]));
+      expect(new Set(shows.slice(seen).map((s) => s.id))).toEqual(new Set([newest.id]));
       client.end(true);
     } finally {
       await h.stop();

@@ -6,7 +6,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
-import { DEVICE_REPORT_BURST, DEVICE_REPORT_REFILL_MS } from '../../server/hall-devices/device-intake-limiter.js';
+import { DEVICE_REPORT_BURST, DEVICE_REPORT_REFILL_MS } from '../../server/features/device-intake/device-intake-limiter.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 

@@ -2,7 +2,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
-import { conditionHolds } from '../../server/hall-devices/playbook-triggers.js';
+import { conditionHolds } from '../../server/features/playbooks/index.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 

@@ -20,7 +20,7 @@ let db: Db;
 let now = Date.parse('2026-11-23T10:00:00+08:00');
 
 function service(snapshotEvery = 500): HallService {
-  const s = new HallService({ hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, clock: () => now, snapshotEvery });
+  const s = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, clock: () => now, snapshotEvery });
   s.rebuild();
   return s;
 }

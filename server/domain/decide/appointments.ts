@@ -15,7 +15,7 @@ export interface CreateAppointmentCommand {
 }
 
 export function createAppointment(ctx: DecideContext, state: HallState, cmd: CreateAppointmentCommand): Decision {
-  if (!ctx.hall.services.some((s) => s.id === cmd.serviceId))
+  if (!ctx.hallFile.services.some((s) => s.id === cmd.serviceId))
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${cmd.serviceId}" in this hall`);
   if (!(cmd.slotEnd > cmd.slotStart)) throw refuse.badInput('INVALID_SLOT', 'slotEnd must be after slotStart');
   if (cmd.slotEnd < ctx.now) throw refuse.badInput('INVALID_SLOT', 'the slot is already over');

@@ -16,7 +16,7 @@ export interface Actor {
 }
 
 export interface DecideContext {
-  hall: HallFile;
+  hallFile: HallFile;
   now: number;
   actor: Actor;
   /** Keep the hall open around the clock (HALLQ_HOURS=always). */
@@ -47,7 +47,7 @@ export function getTicket(state: HallState, id: string): Ticket {
 }
 
 export function getCounter(ctx: DecideContext, state: HallState, counterId: string): Counter {
-  const def = ctx.hall.counters.find((c) => c.id === counterId);
+  const def = ctx.hallFile.counters.find((c) => c.id === counterId);
   const c = state.counters.get(counterId);
   if (!def || !c) throw refuse.notFound('UNKNOWN_COUNTER', `no counter "${counterId}" in this hall`);
   return c;

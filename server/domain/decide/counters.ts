@@ -6,7 +6,7 @@ import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js'
 import { assertActsFor, currentTicket, getCounter, getTicket, type DecideContext, type Decision } from './context.js';
 
 function counterDef(ctx: DecideContext, counterId: string) {
-  return ctx.hall.counters.find((c) => c.id === counterId)!;
+  return ctx.hallFile.counters.find((c) => c.id === counterId)!;
 }
 
 function assertCanCall(counter: Counter): void {
@@ -82,7 +82,7 @@ export function recall(ctx: DecideContext, state: HallState, counterId: string):
   assertActsFor(ctx, counter);
   const t = currentTicket(state, counter);
   if (t.status !== 'called') throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}; only a called ticket is recalled`);
-  const limit = ctx.hall.policy.recallLimit;
+  const limit = ctx.hallFile.policy.recallLimit;
   if (t.recalls >= limit) throw refuse.conflict('RECALL_LIMIT', `ticket ${t.number} was recalled ${limit} times, the hall's limit`);
   return { events: [{ type: 'ticket.recalled', data: { ticketId: t.id, counterId, at: ctx.now, recalls: t.recalls + 1 } }], ticketId: t.id };
 }
@@ -114,7 +114,7 @@ export function transfer(ctx: DecideContext, state: HallState, counterId: string
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   const t = currentTicket(state, counter);
-  if (!ctx.hall.services.some((s) => s.id === serviceId)) throw refuse.notFound('UNKNOWN_SERVICE', `no service "${serviceId}" in this hall`);
+  if (!ctx.hallFile.services.some((s) => s.id === serviceId)) throw refuse.notFound('UNKNOWN_SERVICE', `no service "${serviceId}" in this hall`);
   if (serviceId === t.serviceId) throw refuse.conflict('SAME_SERVICE', `ticket ${t.number} is already in ${serviceId}`);
   return {
     events: [{ type: 'ticket.transferred', data: { ticketId: t.id, fromServiceId: t.serviceId, toServiceId: serviceId, counterId, at: ctx.now } }],

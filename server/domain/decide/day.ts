@@ -5,7 +5,7 @@ import type { DecideContext, Decision } from './context.js';
 
 /** The day-start decision, or no events when the state is already on today's date. */
 export function startDayIfNeeded(ctx: DecideContext, state: HallState): Decision {
-  const today = hallDay(ctx.now, ctx.hall.hall.timezone);
+  const today = hallDay(ctx.now, ctx.hallFile.hall.timezone);
   if (today <= state.day) return { events: [] };
   const expiredTicketIds = [...state.tickets.values()]
     .filter((t) => t.status === 'waiting' || t.status === 'called' || t.status === 'serving')

@@ -35,7 +35,7 @@ export function formatNumber(prefix: string, seq: number): string {
 
 /** Normalizes and checks an ID number, or refuses with INVALID_ID_NUMBER. */
 export function validIdNumber(ctx: DecideContext, idNumber: string): { normalized: string; birthDate: string } {
-  const check = checkIdNumber(idNumber, hallDay(ctx.now, ctx.hall.hall.timezone));
+  const check = checkIdNumber(idNumber, hallDay(ctx.now, ctx.hallFile.hall.timezone));
   if (!check.ok) throw refuse.badInput('INVALID_ID_NUMBER', `idNumber is not a valid resident ID number: ${check.reason}`);
   return check;
 }
@@ -55,7 +55,7 @@ function assertIssuing(ctx: DecideContext, state: HallState, kind: 'walk-in' | '
     });
   // Staff may still issue after hours: extended service for urgent and late cases (R6).
   if (staff) return;
-  const window = issuingWindow({ hall: ctx.hall, alwaysOpen: ctx.alwaysOpen }, ctx.now);
+  const window = issuingWindow({ hallFile: ctx.hallFile, alwaysOpen: ctx.alwaysOpen }, ctx.now);
   if (!window.open) {
     const suggested = window.nextOpenAt ? new Date(window.nextOpenAt).toISOString() : undefined;
     throw refuse.conflict(
@@ -73,7 +73,7 @@ function assertIdentityMayTake(ctx: DecideContext, state: HallState, identity: s
         number: t.number,
       });
   }
-  const max = ctx.hall.policy.maxTicketsPerIdentityPerDay;
+  const max = ctx.hallFile.policy.maxTicketsPerIdentityPerDay;
   if ((state.issuedPerIdentity[identity] ?? 0) >= max)
     throw refuse.limit('DAILY_LIMIT', `this ID has taken ${max} numbers today, the hall's daily limit`);
 }
@@ -90,7 +90,7 @@ interface NewTicket {
 }
 
 function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket {
-  const service = ctx.hall.services.find((s) => s.id === n.serviceId)!;
+  const service = ctx.hallFile.services.find((s) => s.id === n.serviceId)!;
   const ordinal = state.ordinal + 1;
   const queuedAt = queueInstant(state, ctx.now);
   return {
@@ -106,7 +106,7 @@ function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket
     issuedAt: ctx.now,
     queuedAt,
     seq: ordinal,
-    key: queueKeyFor(n.priority, queuedAt, ordinal, ctx.hall.policy, n.appointment?.slotStart),
+    key: queueKeyFor(n.priority, queuedAt, ordinal, ctx.hallFile.policy, n.appointment?.slotStart),
     verifyCode: ctx.newVerifyCode(),
     identity: n.identity,
     phoneMasked: n.phone ? maskPhone(n.phone) : undefined,
@@ -120,7 +120,7 @@ function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket
 }
 
 export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTicketCommand): Decision {
-  if (!ctx.hall.services.some((s) => s.id === cmd.serviceId))
+  if (!ctx.hallFile.services.some((s) => s.id === cmd.serviceId))
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${cmd.serviceId}" in this hall`);
   let priority: Priority = cmd.priority ?? 'normal';
   let priorityReason = cmd.priorityReason?.trim() || undefined;
@@ -135,7 +135,7 @@ export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTick
     const id = validIdNumber(ctx, cmd.idNumber);
     identity = ctx.identityHash(id.normalized);
     assertIdentityMayTake(ctx, state, identity, cmd.serviceId);
-    if (priority === 'normal' && ageOn(id.birthDate, state.day) >= ctx.hall.policy.elderlyAge) {
+    if (priority === 'normal' && ageOn(id.birthDate, state.day) >= ctx.hallFile.policy.elderlyAge) {
       priority = 'priority';
       priorityReason = 'elderly';
     }
@@ -160,7 +160,7 @@ export interface CheckInCommand {
 /** Finds the appointment to check in: by code, or the holder's booking today closest to now. */
 function findAppointment(ctx: DecideContext, state: HallState, cmd: CheckInCommand): Appointment {
   const today = state.day;
-  const tz = ctx.hall.hall.timezone;
+  const tz = ctx.hallFile.hall.timezone;
   if (cmd.code) {
     const a = [...state.appointments.values()].find((x) => x.code === cmd.code && x.status !== 'cancelled');
     if (!a) throw refuse.notFound('UNKNOWN_APPOINTMENT', `no appointment with code ${cmd.code}`);
@@ -179,10 +179,10 @@ function findAppointment(ctx: DecideContext, state: HallState, cmd: CheckInComma
 export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInCommand): Decision {
   const a = findAppointment(ctx, state, cmd);
   if (a.status === 'checked_in') throw refuse.conflict('ALREADY_CHECKED_IN', 'this appointment has already been checked in');
-  const tz = ctx.hall.hall.timezone;
+  const tz = ctx.hallFile.hall.timezone;
   const slotDay = hallDay(a.slotStart, tz);
   if (slotDay < state.day) throw refuse.conflict('APPOINTMENT_EXPIRED', `this appointment was for ${slotDay}`);
-  const { appointmentEarlyMinutes: early, appointmentLateMinutes: lateMin } = ctx.hall.policy;
+  const { appointmentEarlyMinutes: early, appointmentLateMinutes: lateMin } = ctx.hallFile.policy;
   const opensAt = a.slotStart - early * 60_000;
   if (ctx.now < opensAt)
     throw refuse.conflict('TOO_EARLY', `check-in opens at ${new Date(opensAt).toISOString()}`, {
@@ -215,10 +215,10 @@ export function reinstate(ctx: DecideContext, state: HallState, ticketId: string
   const t = getTicket(state, ticketId);
   if (t.status !== 'no_show') throw refuse.conflict('TICKET_NOT_NO_SHOW', `ticket ${t.number} is ${t.status}, not a no-show`);
   if (t.reinstated) throw refuse.conflict('ALREADY_REINSTATED', `ticket ${t.number} was reinstated once already`);
-  const graceMs = ctx.hall.policy.noShowGraceMinutes * 60_000;
+  const graceMs = ctx.hallFile.policy.noShowGraceMinutes * 60_000;
   if (ctx.now - (t.noShowAt ?? 0) > graceMs)
-    throw refuse.conflict('GRACE_EXPIRED', `a no-show can be reinstated within ${ctx.hall.policy.noShowGraceMinutes} minutes`);
-  const key = penaltyKey(state, t, ctx.hall.policy.reinstatePenaltyPlaces);
+    throw refuse.conflict('GRACE_EXPIRED', `a no-show can be reinstated within ${ctx.hallFile.policy.noShowGraceMinutes} minutes`);
+  const key = penaltyKey(state, t, ctx.hallFile.policy.reinstatePenaltyPlaces);
   return { events: [{ type: 'ticket.reinstated', data: { ticketId: t.id, at: ctx.now, key } }], ticketId: t.id };
 }
 

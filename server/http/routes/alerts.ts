@@ -1,6 +1,6 @@
 /** What needs the manager's attention now, derived from devices and follow-ups (nothing stored twice). */
 import { Hono } from 'hono';
-import { printerProblem } from '../../hall-devices/printer-health.js';
+import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
 
@@ -27,7 +27,7 @@ export function alertRoutes(deps: ApiDeps) {
     }
     const active = deps.hall.state.emergency;
     if (active) {
-      const playbook = deps.hall.hall.playbooks.find((p) => p.id === active.playbookId);
+      const playbook = deps.hall.hallFile.playbooks.find((p) => p.id === active.playbookId);
       const notify = playbook?.actions.flatMap((a) => ('notify' in a ? a.notify : [])) ?? [];
       alerts.push({
         kind: 'emergency.active',

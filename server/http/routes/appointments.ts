@@ -59,12 +59,12 @@ export function appointmentRoutes(deps: ApiDeps) {
         });
     }
     const d = await hall
-      .submit(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel }))
+      .submit(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel ?? p.role }))
       .catch((err: unknown) => {
         if (b.code && err instanceof DomainError && err.code === 'UNKNOWN_APPOINTMENT') codeGuesses.failed(p.id, isDevice, hall.clock());
         throw err;
       });
-    const ticket = ticketView(hall.hall, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
+    const ticket = ticketView(hall.hallFile, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
     return c.json({ ticket, late: ticket.late ?? false, appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!) }, 201);
   });
 

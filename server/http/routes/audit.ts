@@ -24,7 +24,7 @@ export function auditRoutes(deps: ApiDeps) {
   app.get('/audit', (c) => {
     const p = requireRole(c, 'manager');
     const q = readQuery(c, auditQuery);
-    const tz = hall.hall.hall.timezone;
+    const tz = hall.site.timezone;
     const from = q.from ? (q.from.length === 10 ? zonedInstant(q.from, 0, tz) : Date.parse(q.from)) : 0;
     const to = q.to ? (q.to.length === 10 ? zonedInstant(addDays(q.to, 1), 0, tz) - 1 : Date.parse(q.to)) : Number.MAX_SAFE_INTEGER;
     hall.audit(actorOf(p), { type: 'audit.queried', data: { from: from || undefined, to: to === Number.MAX_SAFE_INTEGER ? undefined : to } });

@@ -27,7 +27,7 @@ export function counterRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
 
-  const counterBody = (id: string) => counterViews(hall.hall, hall.state).find((c) => c.id === id);
+  const counterBody = (id: string) => counterViews(hall.hallFile, hall.state).find((c) => c.id === id);
 
   /** Runs a counter action and answers with the ticket it touched and the counter's new state. */
   function action<B>(path: string, schema: z.ZodType<B>, run: (ctx: DecideContext, s: HallState, counterId: string, body: B) => Decision) {
@@ -37,7 +37,7 @@ export function counterRoutes(deps: ApiDeps) {
       const body = await readBody(c, schema);
       const d = await hall.submit(actorOf(p), (ctx, s) => run(ctx, s, counterId, body));
       const t = d.ticketId ? hall.state.tickets.get(d.ticketId) : undefined;
-      return c.json({ ticket: t ? ticketView(hall.hall, hall.state, t, { verifyCode: true }) : null, counter: counterBody(counterId) });
+      return c.json({ ticket: t ? ticketView(hall.hallFile, hall.state, t, { verifyCode: true }) : null, counter: counterBody(counterId) });
     });
   }
 
@@ -58,23 +58,23 @@ export function counterRoutes(deps: ApiDeps) {
   action('close', empty, (ctx, s, id) => decide.close(ctx, s, id));
 
   // Like GET /hall: without a token no staff names.
-  app.get('/counters', (c) => c.json({ counters: counterViews(hall.hall, hall.state, audienceOf(c.get('principal')?.role)) }));
+  app.get('/counters', (c) => c.json({ counters: counterViews(hall.hallFile, hall.state, audienceOf(c.get('principal')?.role)) }));
 
   /** The counter's current ticket and the waiting list it would serve, in the order it would serve it. */
   app.get('/counters/:id/queue', (c) => {
     requireRole(c, 'counter', 'manager');
     const id = readParam(c, 'id');
-    const def = hall.hall.counters.find((x) => x.id === id);
+    const def = hall.hallFile.counters.find((x) => x.id === id);
     if (!def) throw new ApiError(404, 'UNKNOWN_COUNTER', `no counter "${id}" in this hall`);
     const counter = hall.state.counters.get(id)!;
     const current = counter.currentTicketId ? hall.state.tickets.get(counter.currentTicketId) : undefined;
     const groups = def.services.map((group) => ({
       services: group,
-      waiting: waitingInOrder(hall.state, group).map((t) => ticketView(hall.hall, hall.state, t, { verifyCode: false })),
+      waiting: waitingInOrder(hall.state, group).map((t) => ticketView(hall.hallFile, hall.state, t, { verifyCode: false })),
     }));
     return c.json({
       counter: counterBody(id),
-      current: current ? ticketView(hall.hall, hall.state, current, { verifyCode: true }) : null,
+      current: current ? ticketView(hall.hallFile, hall.state, current, { verifyCode: true }) : null,
       groups,
     });
   });

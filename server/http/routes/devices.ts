@@ -22,7 +22,7 @@ export function deviceRoutes(deps: ApiDeps) {
   app.post('/devices', async (c) => {
     const p = requireRole(c, 'manager');
     const b = await readBody(c, registerBody);
-    if (b.counterId && !hall.hall.counters.some((x) => x.id === b.counterId))
+    if (b.counterId && !hall.hallFile.counters.some((x) => x.id === b.counterId))
       throw new ApiError(404, 'UNKNOWN_COUNTER', `no counter "${b.counterId}" in this hall`);
     if (b.kioskId && accounts.getDevice(b.kioskId)?.kind !== 'kiosk')
       throw new ApiError(404, 'UNKNOWN_KIOSK', `no kiosk "${b.kioskId}" is registered`);

@@ -32,7 +32,7 @@ export function statsRoutes(deps: ApiDeps, db: Db) {
     // The manager's daily report carries the audit chain's anchor, to be kept off the box (docs/operations.md, Audit).
     const anchor = staffOnly ? undefined : hall.log.anchor;
     const auditAnchor = anchor ? { seq: anchor.seq, hash: anchor.hash, at: anchor.at ? new Date(anchor.at).toISOString() : null } : undefined;
-    return c.json({ scope: staffOnly ? 'staff' : 'hall', ...todayStats(hall.hall, hall.state, tickets, hall.clock(), names), auditAnchor });
+    return c.json({ scope: staffOnly ? 'staff' : 'hall', ...todayStats(hall.hallFile, hall.state, tickets, hall.clock(), names), auditAnchor });
   });
 
   app.get('/stats/history', (c) => {
@@ -40,12 +40,12 @@ export function statsRoutes(deps: ApiDeps, db: Db) {
     const q = readQuery(c, historyQuery);
     const now = hall.clock();
     // Today by the clock, not state.day, which only moves on the next command.
-    const to = q.to ?? hallDay(now, hall.hall.hall.timezone);
+    const to = q.to ?? hallDay(now, hall.site.timezone);
     const from = q.from ?? addDays(to, -29);
     if (from > to) throw new ApiError(400, 'VALIDATION_FAILED', `from: ${from} is after to ${to}`);
     if (addDays(from, MAX_HISTORY_DAYS) <= to)
       throw new ApiError(400, 'VALIDATION_FAILED', `from: ranges are limited to ${MAX_HISTORY_DAYS} days`);
-    return c.json({ from, to, generatedAt: new Date(now).toISOString(), ...historyStats(hall.hall, history, from, to) });
+    return c.json({ from, to, generatedAt: new Date(now).toISOString(), ...historyStats(hall.hallFile, history, from, to) });
   });
 
   return app;
@@ -140,8 +140,8 @@ function figures(ts: Ticket[]) {
 }
 
 /** Pure: the figures for `tickets` (today's, or one staff member's) at `now`. */
-export function todayStats(hall: HallFile, state: HallState, tickets: Ticket[], now: number, staffNames: Map<string, string>) {
-  const hourOf = hourInZone(hall.hall.timezone);
+export function todayStats(hallFile: HallFile, state: HallState, tickets: Ticket[], now: number, staffNames: Map<string, string>) {
+  const hourOf = hourInZone(hallFile.hall.timezone);
   const waits = defined(tickets.map(waitMs));
   const waitingNow = tickets.filter((t) => t.status === 'waiting');
 
@@ -151,7 +151,7 @@ export function todayStats(hall: HallFile, state: HallState, tickets: Ticket[], 
     return { fromMinutes: from, toMinutes: to ?? null, count };
   });
 
-  const [openHour, closeHour] = openingHours(hall);
+  const [openHour, closeHour] = openingHours(hallFile);
   const hoursSeen = tickets.flatMap((t) => [t.issuedAt, t.finishedAt].filter((x): x is number => x !== undefined).map(hourOf));
   const firstHour = Math.min(openHour, ...hoursSeen);
   const lastHour = Math.max(closeHour, ...hoursSeen);
@@ -164,14 +164,14 @@ export function todayStats(hall: HallFile, state: HallState, tickets: Ticket[], 
     });
   }
 
-  const perCounter = hall.counters.map((def) => {
+  const perCounter = hallFile.counters.map((def) => {
     const mine = tickets.filter((t) => t.counterId === def.id);
     const live = state.counters.get(def.id);
     const { issued: _issued, ...f } = figures(mine);
     return { counterId: def.id, name: def.name, status: live?.status ?? 'closed', staffName: live?.staffName ?? null, ...f, ratings: ratings(mine) };
   });
 
-  const perService = hall.services.map((s) => {
+  const perService = hallFile.services.map((s) => {
     const mine = tickets.filter((t) => t.serviceId === s.id);
     return { serviceId: s.id, prefix: s.prefix, name: s.name, nameEn: s.nameEn, waiting: mine.filter((t) => t.status === 'waiting').length, ...figures(mine) };
   });

@@ -26,7 +26,7 @@ export function ticketPreviewRoutes(deps: ApiDeps) {
     const id = readParam(c, 'id');
     const t = hall.state.tickets.get(id);
     if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
-    const input = ticketPrintInput(hall.hall, hall.state, t, deps.publicUrl);
+    const input = ticketPrintInput(hall.hallFile, hall.state, t, deps.publicUrl);
     if (!seesVerifyCode(c.get('principal'), t)) input.verifyCode = '----';
     // Loaded on first use, like the printer path: the renderer is large.
     const { renderTicketSvg } = await import('../../../devices/ticket/index.js');

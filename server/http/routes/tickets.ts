@@ -33,7 +33,7 @@ const listQuery = z.object({
 export function ticketRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
-  const view = (id: string, verifyCode: boolean, holderView = false) => ticketView(hall.hall, hall.state, hall.state.tickets.get(id)!, { verifyCode, holderView });
+  const view = (id: string, verifyCode: boolean, holderView = false) => ticketView(hall.hallFile, hall.state, hall.state.tickets.get(id)!, { verifyCode, holderView });
 
   app.post('/tickets', async (c) => {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
@@ -48,7 +48,7 @@ export function ticketRoutes(deps: ApiDeps) {
     const q = readQuery(c, listQuery);
     const list = [...hall.state.tickets.values()]
       .filter((t) => (!q.status || t.status === q.status) && (!q.serviceId || t.serviceId === q.serviceId))
-      .map((t) => ticketView(hall.hall, hall.state, t, { verifyCode: false }));
+      .map((t) => ticketView(hall.hallFile, hall.state, t, { verifyCode: false }));
     return c.json({ day: hall.state.day, tickets: list });
   });
 
@@ -57,7 +57,7 @@ export function ticketRoutes(deps: ApiDeps) {
     const id = readParam(c, 'id');
     const t = hall.state.tickets.get(id);
     if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
-    return c.json({ ticket: view(id, false, true), hall: { name: hall.hall.hall.name, emergency: hall.state.emergency?.banner ?? null } });
+    return c.json({ ticket: view(id, false, true), hall: { name: hall.site.name, emergency: hall.state.emergency?.banner ?? null } });
   });
 
   app.post('/tickets/:id/reinstate', async (c) => {

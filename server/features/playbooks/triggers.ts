@@ -3,9 +3,9 @@
  * (`{metric: 'waiting', above}`). A playbook a trigger started ends when its condition clears; one a manager
  * started is never ended by a device.
  */
-import type { HallFile, PlaybookDef } from '../config/hall-schema.js';
-import { playbookEffects } from '../domain/decide/emergency.js';
-import type { IssuingMode } from '../domain/types.js';
+import type { HallFile, PlaybookDef } from '../../config/hall-schema.js';
+import { playbookEffects } from '../../domain/decide/emergency.js';
+import type { IssuingMode } from '../../domain/types.js';
 
 type Condition = Record<string, unknown> | undefined;
 

@@ -2,13 +2,14 @@
  * Keeps the retained hall state topics in step with the store: state/counters/*, state/calls, state/queues/*,
  * state/emergency. Publishes only what changed, and everything again after each (re)connect.
  */
-import type { HallTopics } from '../../devices/protocol/mqtt-topics.js';
-import type { HallService } from '../core/hall-service.js';
-import { queueSummary } from '../domain/eta.js';
-import type { MqttLink } from './mqtt-link.js';
+import type { HallTopics } from '../../../devices/protocol/mqtt-topics.js';
+import type { Feature } from '../../core/feature.js';
+import type { HallService } from '../../core/hall-service.js';
+import { queueSummary } from '../../domain/eta.js';
+import type { MqttLink } from '../../mqtt/mqtt-link.js';
 
 export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, unknown> {
-  const { hall: file, state } = hall;
+  const { hallFile: file, state } = hall;
   const out = new Map<string, unknown>();
   for (const def of file.counters) {
     const c = state.counters.get(def.id)!;
@@ -46,9 +47,11 @@ export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, u
   return out;
 }
 
-export class StatePublisher {
+export class StatePublisher implements Feature {
+  readonly name = 'retained-state';
   private readonly last = new Map<string, string>();
   private unsubscribe?: () => void;
+  private started = false;
 
   constructor(
     private readonly hall: HallService,
@@ -57,11 +60,13 @@ export class StatePublisher {
   ) {}
 
   start(): void {
+    this.started = true;
     this.unsubscribe = this.hall.bus.on('committed', () => this.publish(false));
-    this.link.onConnect(() => this.publish(true));
+    this.link.onConnect(() => this.started && this.publish(true));
   }
 
   stop(): void {
+    this.started = false;
     this.unsubscribe?.();
   }
 

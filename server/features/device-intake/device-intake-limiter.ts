@@ -4,8 +4,8 @@
  * dropped (a flood must not call 20,000 tickets); a state report (availability, printer status, power, alarm,
  * people count) is kept, newest only, and handled when the device's rate allows, so its last word always counts.
  */
-import type { ParsedDeviceTopic } from '../../devices/protocol/mqtt-topics.js';
-import { log } from '../log.js';
+import type { ParsedDeviceTopic } from '../../../devices/protocol/mqtt-topics.js';
+import { log } from '../../log.js';
 
 export const DEVICE_REPORT_BURST = 20;
 export const DEVICE_REPORT_REFILL_MS = 2000;

@@ -4,8 +4,8 @@
  * repeated or unchanged report, heartbeats, paper `low` ↔ `ok` — those only update the device's row, which
  * GET /devices and GET /alerts read.
  */
-import type { Device } from '../store/accounts.js';
-import { printerProblem } from './printer-health.js';
+import type { Device } from '../../store/accounts.js';
+import { printerProblem } from '../../store/printer-health.js';
 
 /** True when the printer's fault differs between its last status and `status`. */
 export function isStatusFact(device: Device, status: Record<string, unknown>): boolean {

@@ -2,13 +2,14 @@
  * Tickets on paper: a ticket issued at a kiosk goes to that kiosk's printer, or, when it can't print (offline, paper
  * out, cover open), to another working printer; with none, the kiosk shows the number on screen.
  */
-import type { CommittedEvent } from '../core/event-bus.js';
-import type { HallService } from '../core/hall-service.js';
-import type { CommandOutbox } from '../mqtt/command-outbox.js';
-import type { TicketPrintInput } from '../../devices/ticket/index.js';
-import { ticketPrintInput } from '../printing/ticket-print-input.js';
-import type { DeviceDirectory } from './device-directory.js';
-import { printerProblem } from './printer-health.js';
+import type { CommittedEvent } from '../../core/event-bus.js';
+import type { Feature } from '../../core/feature.js';
+import type { HallService } from '../../core/hall-service.js';
+import type { CommandOutbox } from '../../mqtt/command-outbox.js';
+import type { DeviceDirectory } from '../../mqtt/device-directory.js';
+import type { TicketPrintInput } from '../../../devices/ticket/index.js';
+import { ticketPrintInput } from '../../printing/ticket-print-input.js';
+import { printerProblem } from '../../store/printer-health.js';
 
 export interface PrintDecision {
   printerId: string | null;
@@ -18,9 +19,11 @@ export interface PrintDecision {
 
 const PRINT_TTL_MS = 3 * 60_000;
 
-export class TicketPrinting {
+export class TicketPrinting implements Feature {
+  readonly name = 'printing';
   private readonly decisions = new Map<string, PrintDecision>();
   private readonly refusedBy = new Map<string, string[]>();
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly hall: HallService,
@@ -28,6 +31,19 @@ export class TicketPrinting {
     private readonly outbox: CommandOutbox,
     private readonly publicUrl: () => string,
   ) {}
+
+  start(): void {
+    this.unsubscribe.push(
+      this.hall.bus.on('ticket.issued', (c) => this.onIssued(c)),
+      this.hall.bus.on('command.refused', ({ deviceId, name, payload, error }) => {
+        if (name === 'print') this.onPrintRefused(deviceId, payload, error);
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
 
   /** Picks the printer for a kiosk: its own when healthy, else any healthy one (never one in `exclude`). */
   choosePrinter(kioskId: string, exclude: string[] = []): PrintDecision {
@@ -41,29 +57,27 @@ export class TicketPrinting {
     return { printerId: null, fallback: true, reason };
   }
 
-  onCommitted(events: CommittedEvent[]): void {
-    for (const c of events) {
-      if (c.event.type !== 'ticket.issued' || !c.actor.startsWith('device:')) continue;
-      const kioskId = c.actor.slice('device:'.length);
-      if (this.directory.get(kioskId)?.kind !== 'kiosk') continue;
-      const ticket = this.hall.state.tickets.get(c.event.data.ticket.id);
-      if (!ticket) continue;
-      const decision = this.choosePrinter(kioskId);
-      this.remember(ticket.id, decision);
-      if (!decision.printerId) continue;
-      void this.print(decision.printerId, ticketPrintInput(this.hall.hall, this.hall.state, ticket, this.publicUrl()), ticket.id);
-    }
+  private onIssued(c: CommittedEvent<'ticket.issued'>): void {
+    if (!c.actor.startsWith('device:')) return;
+    const kioskId = c.actor.slice('device:'.length);
+    if (this.directory.get(kioskId)?.kind !== 'kiosk') return;
+    const ticket = this.hall.state.tickets.get(c.event.data.ticket.id);
+    if (!ticket) return;
+    const decision = this.choosePrinter(kioskId);
+    this.remember(ticket.id, decision);
+    if (!decision.printerId) return;
+    void this.print(decision.printerId, ticketPrintInput(this.hall.hallFile, this.hall.state, ticket, this.publicUrl()), ticket.id);
   }
 
   private async print(printerId: string, input: TicketPrintInput, ticketId: string): Promise<void> {
     // Loaded on first use: the ticket renderer is large and a hall without printers never needs it.
-    const { renderTicketEscPos } = await import('../../devices/ticket/index.js');
+    const { renderTicketEscPos } = await import('../../../devices/ticket/index.js');
     const escpos = renderTicketEscPos(input);
     this.outbox.send(printerId, 'print', { ticketId, escpos: escpos.toString('base64') }, PRINT_TTL_MS);
   }
 
   /** A printer refused a job (paper out, cover open): print it on another healthy printer, if there is one. */
-  onPrintRefused(printerId: string, payload: Record<string, unknown>, error: string): void {
+  private onPrintRefused(printerId: string, payload: Record<string, unknown>, error: string): void {
     const ticketId = String(payload.ticketId ?? '');
     const ticket = this.hall.state.tickets.get(ticketId);
     const kioskId = this.directory.get(printerId)?.kioskId ?? '';

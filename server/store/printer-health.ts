@@ -1,5 +1,5 @@
 /** Whether a printer can print now, from its last reported status and availability. */
-import type { Device } from '../store/accounts.js';
+import type { Device } from './accounts.js';
 
 export function printerProblem(p: Device): string | null {
   if (!p.online) return 'offline';

@@ -1,0 +1,76 @@
+/**
+ * The server's memory in a hall's busy state: after a day of N tickets (issued, called, started, finished), with
+ * M hall displays on the live stream and D devices connected over MQTT — the state a black-box run measured
+ * (97 MB with 500 displays, 104 MB with 200 devices more, after 2,000 tickets). Compare with ws-bench's bare `ws`.
+ *
+ *   node dist/scripts/bench/day-memory.js [--tickets 2000] [--displays 500] [--devices 200]
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { parseArgs } from 'node:util';
+import { apiClient, BOOTSTRAP_MANAGER, freePort, login, makeTempDir, removeTempDir, rssBytes, sleep, startHallProcess, watchdog } from '../lib/hall-process.js';
+import { LeanWsClient } from './lean-ws-client.js';
+import { mb, table } from './stats.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { tickets: { type: 'string', default: '2000' }, displays: { type: 'string', default: '500' }, devices: { type: 'string', default: '200' } } });
+  const tickets = Number(values.tickets);
+  const displays = Number(values.displays);
+  const devices = Number(values.devices);
+  watchdog(15 * 60_000, 'day-memory');
+  const dataDir = makeTempDir('hallq-day-memory-');
+  const mqttPort = await freePort();
+  const server = await startHallProcess(dataDir, { env: { MQTT_PORT: String(mqttPort) } });
+  const api = apiClient(server.url, 30_000);
+  const rows: string[][] = [['state', 'server RSS']];
+  const sample = async (what: string) => {
+    await sleep(1000);
+    rows.push([what, mb(rssBytes(server.pid))]);
+  };
+  const sockets: LeanWsClient[] = [];
+  const clients: MqttClient[] = [];
+  try {
+    const manager = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
+    await sample('started, idle');
+    // The day: counter 1 serves every ticket, ten kiosks issuing at a time.
+    await api('POST', '/api/v1/counters/1/sign-in', {}, manager);
+    let issued = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (issued++ < tickets) await api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager);
+      }),
+    );
+    for (let i = 0; i < tickets; i++) {
+      await api('POST', '/api/v1/counters/1/call-next', {}, manager);
+      await api('POST', '/api/v1/counters/1/start', {}, manager);
+    }
+    await api('POST', '/api/v1/counters/1/finish', {}, manager);
+    await sample(`after ${tickets} tickets`);
+    for (let i = 0; i < displays; i += 50)
+      sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, displays - i) }, () => LeanWsClient.open(server.url.replace(/^http/, 'ws') + '/ws', () => {})))));
+    await sample(`+ ${displays} displays on the stream`);
+    for (let i = 0; i < devices; i++) {
+      const id = `mem-led-${i}`;
+      const r = await api('POST', '/api/v1/devices', { id, kind: 'display' }, manager);
+      await new Promise<void>((resolve, reject) => {
+        const c = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, { ...r.body.mqtt, clientId: id, reconnectPeriod: 0 });
+        clients.push(c);
+        c.once('error', reject);
+        c.once('connect', () => resolve());
+      });
+    }
+    await sample(`+ ${devices} devices over MQTT`);
+    console.log(`Server memory in a day's state (${tickets} tickets, ${displays} displays, ${devices} devices)`);
+    console.log(table(rows));
+  } finally {
+    for (const s of sockets) s.close();
+    for (const c of clients) c.end(true);
+    api.close();
+    await server.stop();
+    removeTempDir(dataDir);
+  }
+}
+
+main().catch((err) => {
+  console.error((err as Error).message);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** Calls and playbook notices on the hall's speakers. */
+export { Announcer } from './announcer.js';

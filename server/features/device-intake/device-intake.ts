@@ -1,0 +1,168 @@
+/**
+ * Device intake: what the hall's hardware says over MQTT (put on the bus by the MQTT link) — availability from last
+ * wills, acks of commands, device events (deduplicated by id): printer status, counter buttons, pad ratings. Each
+ * accepted device event goes back on the bus for the playbook triggers. Also the HTTP API's word on added and removed
+ * devices, and a device's faulty mark from the command outbox.
+ */
+import { parseAvailability, parseEventPayload, parseJsonPayload, ackSchema } from '../../../devices/protocol/mqtt-schemas.js';
+import { isEventName, parseDeviceTopic, type HallTopics } from '../../../devices/protocol/mqtt-topics.js';
+import type { Feature } from '../../core/feature.js';
+import type { HallService } from '../../core/hall-service.js';
+import type { Actor } from '../../domain/decide/context.js';
+import * as counters from '../../domain/decide/counters.js';
+import { deviceStatus } from '../../domain/decide/devices.js';
+import { rate } from '../../domain/decide/evaluations.js';
+import { DomainError } from '../../domain/errors.js';
+import { log } from '../../log.js';
+import type { CommandOutbox } from '../../mqtt/command-outbox.js';
+import type { DeviceDirectory } from '../../mqtt/device-directory.js';
+import type { MqttLink } from '../../mqtt/mqtt-link.js';
+import type { Accounts, Device } from '../../store/accounts.js';
+import type { Db } from '../../store/db.js';
+import { isStatusFact } from './device-facts.js';
+import { DeviceIntakeLimiter } from './device-intake-limiter.js';
+
+export interface DeviceIntakeOptions {
+  hall: HallService;
+  accounts: Accounts;
+  db: Db;
+  link: MqttLink;
+  topics: HallTopics;
+  directory: DeviceDirectory;
+  outbox: CommandOutbox;
+  /** Called after devices change, e.g. to rewrite an external Mosquitto's password and ACL files. */
+  onDevicesChanged?: () => void;
+}
+
+export class DeviceIntake implements Feature {
+  readonly name = 'device-intake';
+  private readonly t: HallTopics;
+  private readonly directory: DeviceDirectory;
+  private readonly outbox: CommandOutbox;
+  private readonly seen;
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly limiter = new DeviceIntakeLimiter((topic, payload) => this.onMessage(topic, payload));
+
+  constructor(private readonly o: DeviceIntakeOptions) {
+    this.t = o.topics;
+    this.directory = o.directory;
+    this.outbox = o.outbox;
+    this.seen = o.db.prepare('INSERT OR IGNORE INTO device_events_seen (device_id, event_id, at) VALUES (?, ?, ?)');
+  }
+
+  start(): void {
+    const { link, hall } = this.o;
+    link.subscribe(this.t.allDeviceStatus());
+    link.subscribe(this.t.allDeviceAcks());
+    link.subscribe(this.t.allDeviceEvents());
+    this.unsubscribe.push(
+      hall.bus.on('mqtt.message', ({ topic, payload }) => this.onMessage(topic, payload)),
+      hall.bus.on('command.unanswered', ({ deviceId }) => this.markFaulty(deviceId, true)),
+      hall.bus.on('command.acked', ({ deviceId }) => {
+        if (this.directory.get(deviceId)?.faulty) this.markFaulty(deviceId, false);
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.limiter.stop();
+  }
+
+  /** The HTTP API registered a device. */
+  added(device: Device): void {
+    this.directory.refresh();
+    this.o.hall.bus.emit('devices.changed', { added: device });
+    this.o.onDevicesChanged?.();
+    log.info('device registered', { deviceId: device.id, kind: device.kind });
+  }
+
+  /** The HTTP API removed a device. */
+  removed(deviceId: string): void {
+    this.directory.refresh();
+    // Clear what the broker keeps for it.
+    this.o.link.publish(this.t.deviceDesired(deviceId), '', { qos: 1, retain: true });
+    this.o.link.publish(this.t.deviceStatus(deviceId), '', { qos: 1, retain: true });
+    this.o.hall.bus.emit('devices.changed', { removedId: deviceId });
+    this.o.onDevicesChanged?.();
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const parsed = parseDeviceTopic(this.o.hall.site.id, topic);
+    if (!parsed) return;
+    const device = this.directory.get(parsed.deviceId);
+    if (!device) return; // unknown or removed device: ignore (the broker already refused its login)
+    if (parsed.kind !== 'ack' && !this.limiter.admit(parsed, topic, payload)) return; // over its rate
+    if (parsed.kind === 'status') return this.onAvailability(device, payload);
+    if (parsed.kind === 'ack') {
+      const ack = parseJsonPayload(ackSchema, payload);
+      if (ack.ok) this.outbox.ack(device.id, ack.value.id, ack.value.ok, ack.value.error);
+      return;
+    }
+    if (parsed.kind === 'evt' && isEventName(parsed.name)) {
+      const evt = parseEventPayload(parsed.name, payload);
+      if (!evt.ok) {
+        log.warn('device event refused', { deviceId: device.id, event: parsed.name, error: evt.error });
+        return;
+      }
+      const body = evt.value as unknown as { id: string } & Record<string, unknown>;
+      if (this.seen.run(device.id, body.id, Date.now()).changes === 0) return; // a resend we already handled
+      this.onDeviceEvent(device, parsed.name, body);
+    }
+  }
+
+  private onAvailability(device: Device, payload: Buffer): void {
+    const availability = payload.length === 0 ? null : parseAvailability(payload);
+    if (!availability) return;
+    const online = availability === 'online';
+    if (device.online === online) return;
+    this.o.accounts.setDeviceOnline(device.id, online, Date.now());
+    this.directory.refresh();
+    this.record(device, online, device.lastStatus);
+    if (online) {
+      this.outbox.flush(device.id);
+    } else {
+      log.warn('device went offline', { deviceId: device.id, kind: device.kind });
+    }
+  }
+
+  private onDeviceEvent(device: Device, name: string, body: Record<string, unknown>): void {
+    const actor: Actor = { kind: 'device', id: device.id, role: 'device', counterId: device.counterId };
+    try {
+      if (name === 'status') {
+        const status = { paper: body.paper, cover: body.cover, error: body.error ?? null };
+        if (JSON.stringify(status) !== JSON.stringify(device.lastStatus ?? null)) {
+          this.o.accounts.setDeviceStatus(device.id, status, Date.now());
+          this.directory.refresh();
+          if (isStatusFact(device, status)) this.record(device, true, status);
+        }
+      } else if (name === 'press' && device.kind === 'button' && device.counterId) {
+        const counterId = device.counterId;
+        const button = body.button;
+        if (button === 'call') this.o.hall.execute(actor, (ctx, s) => counters.callNext(ctx, s, counterId));
+        else if (button === 'recall') this.o.hall.execute(actor, (ctx, s) => counters.recall(ctx, s, counterId));
+        else if (button === 'no-show') this.o.hall.execute(actor, (ctx, s) => counters.noShow(ctx, s, counterId));
+      } else if (name === 'rating' && device.kind === 'pad') {
+        this.o.hall.execute({ ...actor, role: 'pad' }, (ctx, s) => rate(ctx, s, String(body.ticketId), Number(body.score)));
+      }
+    } catch (err) {
+      if (err instanceof DomainError) log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
+      else throw err;
+      return;
+    }
+    this.o.hall.bus.emit('device.event', { device, name, body });
+  }
+
+  private markFaulty(deviceId: string, faulty: boolean): void {
+    this.o.accounts.setDeviceFaulty(deviceId, faulty);
+    this.directory.refresh();
+    const device = this.directory.get(deviceId);
+    if (device) this.record(device, device.online, { ...(device.lastStatus ?? {}), faulty });
+  }
+
+  private record(device: Device, online: boolean, status?: Record<string, unknown>): void {
+    this.o.hall.execute({ kind: 'device', id: device.id, role: 'device' }, (ctx, s) =>
+      deviceStatus(ctx, s, { deviceId: device.id, kind: device.kind, online, status }),
+    );
+  }
+}

@@ -1,0 +1,2 @@
+/** Evaluation pads: idle, rating prompt, thanks. */
+export { Pads } from './pads.js';

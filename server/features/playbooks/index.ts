@@ -1,0 +1,5 @@
+/** Emergency playbooks as features: started and ended by triggers, their notices said, their actions carried out. */
+export { PlaybookActions } from './actions.js';
+export { AutomaticTriggers } from './automatic-triggers.js';
+export { PlaybookNotices } from './notices.js';
+export { conditionHolds, deviceTriggerVerdicts, metricTriggerVerdicts } from './triggers.js';

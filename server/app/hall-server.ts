@@ -140,10 +140,16 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     onFaulty: (deviceId) => bus.emit('command.unanswered', { deviceId }),
     onRefused: (deviceId, name, payload, error) => bus.emit('command.refused', { deviceId, name, payload, error }),
   });
-  const deps: ApiDeps = { hall, accounts, publicUrl: env.HALLQ_PUBLIC_URL ?? '', version };
   const intake = new DeviceIntake({ hall, accounts, db, link, topics: t, directory, outbox, onDevicesChanged: writeBrokerFiles });
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
-  deps.devices = { added: (d) => intake.added(d), removed: (id) => intake.removed(id), printDecisionFor: (id) => printing.decisionFor(id) };
+  // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
+  const deps: ApiDeps = {
+    hall,
+    accounts,
+    publicUrl: env.HALLQ_PUBLIC_URL ?? '',
+    version,
+    devices: { added: (d) => intake.added(d), removed: (id) => intake.removed(id), printDecisionFor: (id) => printing.decisionFor(id) },
+  };
   const app = createApp(deps, db, (a) => mountUi(a, deps));
   let server: ServerType | undefined;
   const guard = new ConnectionGuard();

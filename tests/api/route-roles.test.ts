@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenRole } from '../../server/store/accounts.js';
-import { handlerRoutes, inMemoryApp, type InMemoryApp } from '../helpers/in-memory-app.js';
+import { handlerRoutes, inMemoryApp, tokensForEveryRole, type InMemoryApp } from '../helpers/in-memory-app.js';
 import { ALL_ROLES, examplePath, ROUTE_RULES } from './route-rules.js';
 
 let m: InMemoryApp;
@@ -13,15 +13,7 @@ let tokens: Record<TokenRole, string>;
 
 beforeAll(async () => {
   m = inMemoryApp();
-  tokens = {
-    manager: m.staff('boss', 'manager'),
-    counter: await m.staffAt('1', 'alice'),
-    kiosk: m.device('kiosk-1', 'kiosk'),
-    display: m.device('board-1', 'display'),
-    pad: m.device('pad-1', 'pad', { counterId: '1' }),
-    integration: m.device('booking-1', 'integration'),
-    device: m.device('printer-1', 'printer', { kioskId: 'kiosk-1' }),
-  };
+  tokens = await tokensForEveryRole(m);
 });
 afterAll(() => m?.close());
 

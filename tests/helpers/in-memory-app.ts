@@ -17,7 +17,7 @@ import type { AppEnv } from '../../server/http/middleware/auth.js';
 import { mountUi } from '../../server/http/ui-routes.js';
 import { log } from '../../server/log.js';
 import { HallSecret } from '../../server/security/hall-secret.js';
-import { Accounts, deviceTokenRole, STAFF_TOKEN_TTL_MS, type DeviceKind, type StaffRole } from '../../server/store/accounts.js';
+import { Accounts, deviceTokenRole, STAFF_TOKEN_TTL_MS, type DeviceKind, type StaffRole, type TokenRole } from '../../server/store/accounts.js';
 import { openDb, type Db } from '../../server/store/db.js';
 import { jsonRequest, readAnswer } from './json-request.js';
 import type { ApiResponse } from './test-hall.js';
@@ -113,4 +113,20 @@ export function handlerRoutes(app: Hono<AppEnv>): Array<{ method: string; path: 
   return inspectRoutes(app)
     .filter((r) => !r.isMiddleware)
     .map(({ method, path }) => ({ method, path }));
+}
+
+/**
+ * One token for each role: a manager, counter staff signed in at counter 1, and one device of each kind's role (the
+ * pad at counter 1, the printer for kiosk-1).
+ */
+export async function tokensForEveryRole(m: InMemoryApp): Promise<Record<TokenRole, string>> {
+  return {
+    manager: m.staff('boss', 'manager'),
+    counter: await m.staffAt('1', 'alice'),
+    kiosk: m.device('kiosk-1', 'kiosk'),
+    display: m.device('board-1', 'display'),
+    pad: m.device('pad-1', 'pad', { counterId: '1' }),
+    integration: m.device('booking-1', 'integration'),
+    device: m.device('printer-1', 'printer', { kioskId: 'kiosk-1' }),
+  };
 }

@@ -5,6 +5,7 @@ import type { LoadReport } from './run.js';
 export function formatLoadReport(r: LoadReport): string {
   const o = r.options;
   const MB = 1024 * 1024;
+  const serverErrors = Object.entries(r.byStatus).reduce((n, [status, count]) => n + (Number(status) >= 500 ? count : 0), 0);
   const lines = [
     `Load run: ${r.seconds.toFixed(0)} s of a hall day at ${o.speed}×, ${o.counters} counters, ${o.devices} devices, ${o.displays} displays; attacks: ${o.attacks.join(', ') || 'none'}${o.attacksRepeat ? ' (repeated)' : ''}`,
     '',
@@ -14,7 +15,7 @@ export function formatLoadReport(r: LoadReport): string {
       ['/healthz without an answer', String(r.healthz.failures), '0'],
       ['RSS first / max / growth', `${mb(r.rss.firstMb * MB)} / ${mb(r.rss.maxMb * MB)} / ${r.rss.growthMb.toFixed(1)} MB`, `growth ≤ ${o.maxRssGrowthMb} MB`],
       ['V8 heap first / max / growth', r.heap ? `${mb(r.heap.firstMb * MB)} / ${mb(r.heap.maxMb * MB)} / ${r.heap.growthMb.toFixed(1)} MB` : 'n/a (no heap probe in dist/)', ''],
-      ['requests / 5xx / no answer', `${r.requests} / ${r.serverErrors.length} / ${r.noAnswer.length}`, '5xx 0, no answer 0'],
+      ['requests / 5xx / no answer', `${r.requests} / ${serverErrors} / ${r.unanswered}`, '5xx 0, no answer 0'],
       ['tickets acknowledged / lost', `${r.acknowledgedTickets} / ${r.lostTickets.length}`, 'lost 0'],
       ['audit chain', r.auditChainOk ? 'verifies' : 'DOES NOT VERIFY', ''],
       ['displays connects / messages / failed', `${r.displays.connects} / ${r.displays.messages} / ${r.displays.failures}`, ''],

@@ -60,6 +60,8 @@ export interface LoadReport {
   requests: number;
   byStatus: Record<string, number>;
   serverErrors: string[];
+  /** Requests that got no answer at all, and a few of them. */
+  unanswered: number;
   noAnswer: string[];
   acknowledgedTickets: number;
   lostTickets: string[];
@@ -195,6 +197,7 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
       requests: tally.requests,
       byStatus: Object.fromEntries([...tally.byStatus.entries()].sort(([a], [b]) => a - b)),
       serverErrors: tally.serverErrors,
+      unanswered: tally.noAnswer,
       noAnswer: tally.noAnswerSamples,
       acknowledgedTickets: tally.tickets.length,
       lostTickets,

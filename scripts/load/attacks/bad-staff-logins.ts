@@ -7,6 +7,7 @@ export const badStaffLogins: Attack = async (target, budget) => {
   const started = Date.now();
   const api = apiClient(`http://${target.host}:${target.httpPort}`, budget.holdMs, { localAddress: target.from });
   let refused = 0;
+  let unanswered = 0;
   let next = 0;
   const worker = async () => {
     while (next < budget.count && Date.now() - started < budget.holdMs) {
@@ -16,7 +17,7 @@ export const badStaffLogins: Attack = async (target, budget) => {
         const r = await api('POST', '/api/v1/auth/login', { username, password: `wrong-password-${i}` });
         if (r.status === 401 || r.status === 429) refused++;
       } catch {
-        /* no answer: counted as not refused */
+        unanswered++; // no answer within the hold: the login path stalled
       }
     }
   };
@@ -25,5 +26,5 @@ export const badStaffLogins: Attack = async (target, budget) => {
   } finally {
     api.close();
   }
-  return { name: 'bad-staff-logins', attempts: next, endedByServer: refused, ms: Date.now() - started, note: 'bad logins answered 401 or 429' };
+  return { name: 'bad-staff-logins', attempts: next, endedByServer: refused, ms: Date.now() - started, note: `bad logins answered 401 or 429 (${unanswered} got no answer within ${budget.holdMs} ms)` };
 };

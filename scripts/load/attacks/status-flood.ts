@@ -8,7 +8,14 @@ export const statusFlood: Attack = async (target, budget) => {
   const started = Date.now();
   const t = topics(target.hallId);
   const { id, mqtt: creds } = target.flooder;
-  const client = await mqtt.connectAsync(`mqtt://${target.host}:${target.mqttPort}`, { username: creds.username, password: creds.password, clientId: creds.username, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(`mqtt://${target.host}:${target.mqttPort}`, {
+    username: creds.username,
+    password: creds.password,
+    clientId: creds.username,
+    reconnectPeriod: 0,
+    connectTimeout: budget.holdMs,
+  });
+  const connectMs = Date.now() - started;
   let sent = 0;
   let endedByServer = false;
   client.on('close', () => (endedByServer = sent < budget.count && Date.now() - started < budget.holdMs));
@@ -24,5 +31,6 @@ export const statusFlood: Attack = async (target, budget) => {
   } finally {
     await client.endAsync(true);
   }
-  return { name: 'status-flood', attempts: sent, endedByServer: endedByServer ? 1 : 0, ms: Date.now() - started, note: 'evt/status messages published by one printer (endedByServer 1: it was disconnected)' };
+  const note = `evt/status messages published by one printer after a ${connectMs} ms login (endedByServer 1: it was disconnected)`;
+  return { name: 'status-flood', attempts: sent, endedByServer: endedByServer ? 1 : 0, ms: Date.now() - started, note };
 };

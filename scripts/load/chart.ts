@@ -3,7 +3,7 @@ import type { Sample } from './sampler.js';
 
 const W = 720;
 const H = 260;
-const PAD = { left: 50, right: 20, top: 20, bottom: 36 };
+const PAD = { left: 50, right: 36, top: 20, bottom: 36 };
 
 /** An SVG with RSS (solid) and V8 heap used (dashed) in MB against minutes. */
 export function memoryChartSvg(samples: Sample[], title: string): string {

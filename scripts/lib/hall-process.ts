@@ -1,7 +1,7 @@
 /** Runs the built server (`node dist/server/main.js`) as a child process on a free 127.0.0.1 port, with a small API client. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest, type AgentOptions } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -258,8 +258,8 @@ export type Api = <T = any>(method: string, path: string, body?: unknown, token?
  * the load generator shares two cores with the server). Rejects only when there is no HTTP answer: refused, reset,
  * timed out.
  */
-export function apiClient(baseUrl: string, timeoutMs = 10_000): Api & { close(): void } {
-  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+export function apiClient(baseUrl: string, timeoutMs = 10_000, agentOptions: AgentOptions = {}): Api & { close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, ...agentOptions });
   const base = new URL(baseUrl);
   const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
     new Promise<ApiResponse<T>>((resolve, reject) => {

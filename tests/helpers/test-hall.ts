@@ -6,6 +6,7 @@ import { readEnv } from '../../server/config/env.js';
 import type { HallFile } from '../../server/config/hall-schema.js';
 import { startHallServer, type RunningHall } from '../../server/app/hall-server.js';
 import { log } from '../../server/log.js';
+import { jsonRequest, readAnswer } from './json-request.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -44,19 +45,7 @@ export async function startTestHall(
   const url = running.url;
 
   async function api<T>(method: string, path: string, body?: unknown, token?: string): Promise<ApiResponse<T>> {
-    const res = await fetch(url + path, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T };
+    return readAnswer<T>(await fetch(url + path, jsonRequest(method, body, token)));
   }
 
   const login = await api<{ token: string }>('POST', '/api/v1/auth/login', { username: 'boss', password: 'boss-password' });

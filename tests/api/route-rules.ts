@@ -1,0 +1,93 @@
+/**
+ * Who may call each route of the app: one row per method and path that `createApp(...)` registers. The role test
+ * reads the routes from the app itself, so a route added without a row here fails the suite.
+ */
+import type { TokenRole } from '../../server/store/accounts.js';
+
+export const ALL_ROLES: readonly TokenRole[] = ['manager', 'counter', 'kiosk', 'display', 'pad', 'integration', 'device'];
+
+export interface RouteRule {
+  /** The roles admitted, or 'public' when no token is needed. */
+  roles: readonly TokenRole[] | 'public';
+  /** A concrete path to call (default: the route's path with each `:param` as `x_unknown`). */
+  example?: string;
+}
+
+const PUBLIC = 'public' as const;
+const MANAGER: readonly TokenRole[] = ['manager'];
+const STAFF: readonly TokenRole[] = ['counter', 'manager'];
+const ISSUING: readonly TokenRole[] = ['kiosk', 'counter', 'manager'];
+
+const counterAction = (action: string): [string, RouteRule] => [`POST /api/v1/counters/:id/${action}`, { roles: STAFF, example: `/api/v1/counters/2/${action}` }];
+
+/** Keyed by `METHOD path` exactly as hono lists the route. */
+export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
+  'GET /healthz': { roles: PUBLIC },
+  'GET /api/v1/hall': { roles: PUBLIC },
+  'GET /api/v1/version': { roles: PUBLIC },
+
+  'POST /api/v1/auth/login': { roles: PUBLIC },
+  'POST /api/v1/auth/logout': { roles: ALL_ROLES },
+  'GET /api/v1/auth/me': { roles: ALL_ROLES },
+  'POST /api/v1/staff': { roles: MANAGER },
+  'GET /api/v1/staff': { roles: MANAGER },
+  'POST /api/v1/staff/:id/disable': { roles: MANAGER },
+  'POST /api/v1/staff/:id/enable': { roles: MANAGER },
+  'POST /api/v1/staff/:id/password': { roles: MANAGER },
+  'POST /api/v1/auth/password': { roles: STAFF },
+
+  'POST /api/v1/tickets': { roles: ISSUING },
+  'GET /api/v1/tickets': { roles: STAFF },
+  'GET /api/v1/tickets/:id': { roles: PUBLIC },
+  'GET /api/v1/tickets/:id/ticket.svg': { roles: PUBLIC },
+  'POST /api/v1/tickets/:id/reinstate': { roles: ISSUING },
+  'POST /api/v1/tickets/:id/cancel': { roles: ['kiosk', 'manager'] },
+
+  ...Object.fromEntries(
+    ['sign-in', 'sign-out', 'call-next', 'recall', 'start', 'finish', 'no-show', 'transfer', 'call', 'pause', 'resume', 'open', 'close'].map(counterAction),
+  ),
+  'GET /api/v1/counters': { roles: PUBLIC },
+  'GET /api/v1/counters/:id/queue': { roles: STAFF, example: '/api/v1/counters/2/queue' },
+
+  'POST /api/v1/appointments': { roles: ['manager', 'integration'] },
+  'GET /api/v1/appointments': { roles: ['manager', 'counter'] },
+  'POST /api/v1/appointments/check-in': { roles: ISSUING },
+  'POST /api/v1/appointments/:id/cancel': { roles: ['manager', 'integration'] },
+
+  'POST /api/v1/evaluations': { roles: ['pad', 'kiosk'] },
+  'GET /api/v1/followups': { roles: MANAGER },
+  'POST /api/v1/followups/:id/answer': { roles: MANAGER },
+
+  'GET /api/v1/emergency': { roles: PUBLIC },
+  'POST /api/v1/emergency/activate': { roles: MANAGER },
+  'POST /api/v1/emergency/deactivate': { roles: MANAGER },
+
+  'GET /api/v1/audit': { roles: MANAGER },
+  'GET /api/v1/audit/verify': { roles: MANAGER },
+
+  'POST /api/v1/devices': { roles: MANAGER },
+  'GET /api/v1/devices': { roles: MANAGER },
+  'DELETE /api/v1/devices/:id': { roles: MANAGER },
+
+  'GET /api/v1/stats/today': { roles: STAFF },
+  'GET /api/v1/stats/history': { roles: MANAGER },
+  'GET /api/v1/alerts': { roles: MANAGER },
+
+  // The screens: pages are public; device screens take their token in the page's own API calls.
+  'GET /': { roles: PUBLIC },
+  'GET /favicon.ico': { roles: PUBLIC },
+  'GET /kiosk': { roles: PUBLIC },
+  'GET /counter': { roles: PUBLIC },
+  'GET /display': { roles: PUBLIC },
+  'GET /display/counter/:counterId': { roles: PUBLIC, example: '/display/counter/2' },
+  'GET /pad/:counterId': { roles: PUBLIC, example: '/pad/2' },
+  'GET /manager': { roles: PUBLIC },
+  'GET /t/:ticketId': { roles: PUBLIC },
+  'GET /ui/announcers.json': { roles: PUBLIC },
+  'GET /ui/*': { roles: PUBLIC, example: '/ui/icon.svg' },
+};
+
+/** The path to call for a route: its example, or its path with every `:param` filled in. */
+export function examplePath(path: string, rule: RouteRule | undefined): string {
+  return rule?.example ?? path.replace(/:[A-Za-z]+/g, 'x_unknown');
+}

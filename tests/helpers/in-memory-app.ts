@@ -55,7 +55,7 @@ export function inMemoryApp(opts: InMemoryAppOptions = {}): InMemoryApp {
   const dataDir = mkdtempSync(join(tmpdir(), 'hallq-mem-'));
   const db = openDb(dataDir);
   const hall = new HallService({
-    hall: opts.hallFile ?? loadHallFile(),
+    hallFile: opts.hallFile ?? loadHallFile(),
     db,
     secret: HallSecret.loadOrCreate(dataDir),
     bus: new EventBus(),

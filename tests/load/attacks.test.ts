@@ -63,33 +63,32 @@ describe('attacks from the hall Wi-Fi', () => {
     await expectHealthy();
   }, 60_000);
 
-  // Fix: "fix(ws): bound the stream, verify pongs, close revoked streams" (wip/httpws): other upgrade paths get 404
-  // and are destroyed. Flip to `it` once merged.
-  it.concurrent.fails('closes held upgrade requests to unknown paths', async () => {
+  // Other upgrade paths get 404 and are destroyed (fix(ws): bound the stream, verify pongs, close revoked streams).
+  it.concurrent('closes held upgrade requests to unknown paths', async () => {
     const r = await ATTACKS['upgrade-unknown-path'].run(target('127.0.3.4'), { count: 20, holdMs: 3000 });
     expect(r.attempts).toBe(20);
     expect(r.endedByServer).toBe(r.attempts);
     await expectHealthy();
   }, 60_000);
 
-  // Fix: "fix(http): cap connections per address, keep room for the hall" (wip/httpws): headers within 10 s.
-  it.concurrent.fails('closes half-open HTTP requests once the headers timeout passes', async () => {
+  // Headers within 10 s (fix(http): cap connections per address, keep room for the hall).
+  it.concurrent('closes half-open HTTP requests once the headers timeout passes', async () => {
     const r = await ATTACKS['half-open-http'].run(target('127.0.3.5'), { count: 20, holdMs: 13_000 });
     expect(r.attempts).toBe(20);
     expect(r.endedByServer).toBe(r.attempts);
     await expectHealthy();
   }, 60_000);
 
-  // Fix: "fix(mqtt): cut oversized packets, require CONNECT, throttle logins" (wip/mqtt).
-  it.concurrent.fails('closes MQTT connections that send an oversized PUBLISH before CONNECT', async () => {
+  // The packet guard (fix(mqtt): cut oversized packets, require CONNECT, throttle logins).
+  it.concurrent('closes MQTT connections that send an oversized PUBLISH before CONNECT', async () => {
     const r = await ATTACKS['mqtt-publish-without-connect'].run(target('127.0.3.6'), { count: 5, holdMs: 3000 });
     expect(r.attempts).toBe(5);
     expect(r.endedByServer).toBe(r.attempts);
     await expectHealthy();
   }, 60_000);
 
-  // Fix: "fix(devices): rate-limit device reports, log only auditable facts" (wip/mqtt): paper jitter no longer
-  // becomes a logged and streamed event per message.
+  // Paper jitter no longer becomes a logged and streamed event per message (fix(devices): rate-limit device reports,
+  // log only auditable facts).
   it('does not stream a flooding device’s every status to the displays', async () => {
     const display = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`);
     let deviceEvents = 0;

@@ -82,7 +82,7 @@ describe('kiosk (touch)', () => {
       await page.waitForSelector('.k-checkin');
       await audit(page, `kiosk ${name} check-in`);
       await targets(page, `kiosk ${name} check-in`);
-      await page.keyboard.type('123456');
+      await page.keyboard.type('123456789');
       await page.click('.key:text("1")');
       await page.click('#checkin-submit');
       await page.waitForSelector('dialog.refusal');

@@ -6,7 +6,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/slow/**/*.test.ts', 'tests/crash/sigkill.test.ts', 'tests/api/route-fuzz.test.ts', 'tests/ws/stream-fuzz.test.ts', 'tests/mqtt/device-payload-fuzz.test.ts'],
+    include: [
+      'tests/slow/**/*.test.ts',
+      'tests/crash/sigkill.test.ts',
+      'tests/api/route-fuzz.test.ts',
+      'tests/ws/stream-fuzz.test.ts',
+      'tests/mqtt/device-payload-fuzz.test.ts',
+    ],
     testTimeout: 2 * 60 * 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -50,16 +50,21 @@ export class Bridge {
     }
     for (const device of config.devices) {
       const log = this.log.child(device.id);
-      const host = new DeviceHost(device.id, this.driversFor(device, log), {
-        mqttUrl: config.mqttUrl,
-        hallId: config.hallId,
-        deviceId: device.id,
-        username: device.mqtt.username,
-        password: device.mqtt.password,
-        stateDir: path.resolve(config.stateDir),
-        reconnect: config.reconnect,
+      const host = new DeviceHost(
+        device.id,
+        this.driversFor(device, log),
+        {
+          mqttUrl: config.mqttUrl,
+          hallId: config.hallId,
+          deviceId: device.id,
+          username: device.mqtt.username,
+          password: device.mqtt.password,
+          stateDir: path.resolve(config.stateDir),
+          reconnect: config.reconnect,
+          log,
+        },
         log,
-      }, log);
+      );
       this.hosts.set(device.id, host);
       await host.start();
     }

@@ -83,7 +83,9 @@ export const ledAdapterSchema = z.discriminatedUnion('type', [
 export type LedAdapterConfig = z.infer<typeof ledAdapterSchema>;
 
 const deviceCommon = {
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (max 64), as registered on the server'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (max 64), as registered on the server'),
   mqtt: z.object({ username: z.string().min(1), password: z.string() }),
   gpio: deviceGpioSchema.optional(),
 };
@@ -110,7 +112,12 @@ export const deviceSchema = z.discriminatedUnion('kind', [
       .min(1)
       .superRefine((template, ctx) => {
         const problem = playCommandProblem(template);
-        if (problem) ctx.addIssue({ code: 'custom', path: problem.index === undefined ? [] : [problem.index], message: problem.message });
+        if (problem)
+          ctx.addIssue({
+            code: 'custom',
+            path: problem.index === undefined ? [] : [problem.index],
+            message: problem.message,
+          });
       })
       .optional(),
     /** Record announcements instead of speaking (demos). */
@@ -162,18 +169,30 @@ export const bridgeConfigSchema = z
     const ids = new Set<string>();
     const pins = new Map<number, string>();
     config.devices.forEach((device, i) => {
-      if (ids.has(device.id)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id ${device.id}` });
+      if (ids.has(device.id))
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id ${device.id}` });
       ids.add(device.id);
       const gpio = device.gpio;
       if (!gpio) return;
       const names = new Set<string>();
       gpio.outputs.forEach((o, j) => {
-        if (names.has(o.name)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'gpio', 'outputs', j, 'name'], message: `duplicate output ${o.name}` });
+        if (names.has(o.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['devices', i, 'gpio', 'outputs', j, 'name'],
+            message: `duplicate output ${o.name}`,
+          });
         names.add(o.name);
       });
       const used: Array<[number, (string | number)[]]> = [
-        ...gpio.inputs.map((x, j): [number, (string | number)[]] => [x.pin, ['devices', i, 'gpio', 'inputs', j, 'pin']]),
-        ...gpio.outputs.map((x, j): [number, (string | number)[]] => [x.pin, ['devices', i, 'gpio', 'outputs', j, 'pin']]),
+        ...gpio.inputs.map((x, j): [number, (string | number)[]] => [
+          x.pin,
+          ['devices', i, 'gpio', 'inputs', j, 'pin'],
+        ]),
+        ...gpio.outputs.map((x, j): [number, (string | number)[]] => [
+          x.pin,
+          ['devices', i, 'gpio', 'outputs', j, 'pin'],
+        ]),
       ];
       for (const [p, path] of used) {
         const owner = pins.get(p);

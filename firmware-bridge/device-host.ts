@@ -1,7 +1,12 @@
 // One hosted device: its MQTT link plus its drivers; validates and dedupes commands, acks each, feeds `desired`.
 import path from 'node:path';
 import { parseCommandPayload } from '../devices/protocol/mqtt-schemas.js';
-import { isCommandName, type AckPayload, type CommandName, type DeviceCommands } from '../devices/protocol/mqtt-topics.js';
+import {
+  isCommandName,
+  type AckPayload,
+  type CommandName,
+  type DeviceCommands,
+} from '../devices/protocol/mqtt-topics.js';
 import type { DeviceDriver, DriverContext } from './drivers/driver.js';
 import { CommandLog } from './mqtt/command-log.js';
 import { DeviceLink, type DeviceLinkOptions } from './mqtt/device-link.js';

@@ -14,5 +14,15 @@ export const OUT_OF_TURN_CATEGORIES = ['urgent', 'special-group', 'system-redo',
 export type OutOfTurnCategory = (typeof OUT_OF_TURN_CATEGORIES)[number];
 
 /** Kinds of hall device (`POST /devices`); `integration` is an outside system's token, not a box in the hall. */
-export const DEVICE_KINDS = ['kiosk', 'printer', 'led', 'speaker', 'pad', 'display', 'button', 'sensor', 'integration'] as const;
+export const DEVICE_KINDS = [
+  'kiosk',
+  'printer',
+  'led',
+  'speaker',
+  'pad',
+  'display',
+  'button',
+  'sensor',
+  'integration',
+] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];

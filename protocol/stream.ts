@@ -27,10 +27,22 @@ type Base<T extends string> = T extends string
 /** Every event the stream carries, told apart by `type`. Ids of people's things only for hall devices and staff. */
 export type StreamEvent =
   | (Base<'ticket.issued'> & { ticket?: StreamTicket })
-  | (Base<'ticket.called'> & { counterId: string; outOfTurn: { category: OutOfTurnCategory } | null; ticket?: StreamTicket })
-  | (Base<'ticket.recalled' | 'ticket.started' | 'ticket.finished' | 'ticket.no_show'> & { counterId: string; ticket?: StreamTicket })
+  | (Base<'ticket.called'> & {
+      counterId: string;
+      outOfTurn: { category: OutOfTurnCategory } | null;
+      ticket?: StreamTicket;
+    })
+  | (Base<'ticket.recalled' | 'ticket.started' | 'ticket.finished' | 'ticket.no_show'> & {
+      counterId: string;
+      ticket?: StreamTicket;
+    })
   | (Base<'ticket.reinstated' | 'ticket.cancelled'> & { ticket?: StreamTicket })
-  | (Base<'ticket.transferred'> & { fromServiceId: string; toServiceId: string; counterId?: string; ticket?: StreamTicket })
+  | (Base<'ticket.transferred'> & {
+      fromServiceId: string;
+      toServiceId: string;
+      counterId?: string;
+      ticket?: StreamTicket;
+    })
   | (Base<'counter.status'> & {
       counterId: string;
       status: CounterStatus;
@@ -45,7 +57,12 @@ export type StreamEvent =
   | (Base<'evaluation.recorded'> & { counterId?: string; score: number; ticketId?: string })
   | (Base<'followup.opened'> & { followUpId?: string; counterId?: string; score: number })
   | (Base<'followup.answered'> & { followUpId?: string })
-  | (Base<'device.status'> & { deviceId: string; kind: DeviceKind; online: boolean; status: Record<string, unknown> | null });
+  | (Base<'device.status'> & {
+      deviceId: string;
+      kind: DeviceKind;
+      online: boolean;
+      status: Record<string, unknown> | null;
+    });
 
 export type StreamEventType = StreamEvent['type'];
 

@@ -31,14 +31,21 @@ async function main(): Promise<void> {
   const login = await call('POST', '/auth/login', { username: user, password });
   const manager = login.body.token as string | undefined;
   if (!manager) {
-    process.stdout.write(`\n  The demo hall is running at ${running.url} (its manager account predates the demo; no demo traffic).\n`);
+    process.stdout.write(
+      `\n  The demo hall is running at ${running.url} (its manager account predates the demo; no demo traffic).\n`,
+    );
     return;
   }
   // Staff for the demo counters.
   const staff: Record<string, string> = {};
   for (const counterId of STAFFED) {
     const username = `staff${counterId}`;
-    await call('POST', '/staff', { username, password: 'hallq-demo', name: `工作人员${counterId}`, role: 'counter' }, manager);
+    await call(
+      'POST',
+      '/staff',
+      { username, password: 'hallq-demo', name: `工作人员${counterId}`, role: 'counter' },
+      manager,
+    );
     const token = (await call('POST', '/auth/login', { username, password: 'hallq-demo' })).body.token;
     await call('POST', `/counters/${counterId}/sign-in`, {}, token);
     staff[counterId] = token;
@@ -53,12 +60,15 @@ async function main(): Promise<void> {
     hallId: running.hall.site.id,
     counters: running.hall.hallFile.counters.map((c) => c.id),
   });
-  const existingPad = (await call('GET', '/devices', undefined, manager)).body.devices?.some((d: { id: string }) => d.id === 'pad-3');
+  const existingPad = (await call('GET', '/devices', undefined, manager)).body.devices?.some(
+    (d: { id: string }) => d.id === 'pad-3',
+  );
   if (existingPad) await call('DELETE', '/devices/pad-3', undefined, manager);
   const pad = (await call('POST', '/devices', { id: 'pad-3', kind: 'pad', counterId: '3' }, manager)).body.token;
 
   const services = ['one-window', 'one-window', 'mortgage', 'enterprise', 'query', 'payment', 'certificate', 'consult'];
-  for (let i = 0; i < 14; i++) await call('POST', '/tickets', { serviceId: services[i % services.length], channel: 'kiosk' }, manager);
+  for (let i = 0; i < 14; i++)
+    await call('POST', '/tickets', { serviceId: services[i % services.length], channel: 'kiosk' }, manager);
 
   process.stdout.write(
     [
@@ -78,7 +88,13 @@ async function main(): Promise<void> {
   // A steady trickle: a citizen every few seconds, counters finishing and calling.
   const timer = setInterval(async () => {
     try {
-      if (Math.random() < 0.6) await call('POST', '/tickets', { serviceId: services[Math.floor(Math.random() * services.length)], channel: 'kiosk' }, manager);
+      if (Math.random() < 0.6)
+        await call(
+          'POST',
+          '/tickets',
+          { serviceId: services[Math.floor(Math.random() * services.length)], channel: 'kiosk' },
+          manager,
+        );
       const counterId = STAFFED[Math.floor(Math.random() * STAFFED.length)];
       const token = staff[counterId];
       const q = await call('GET', `/counters/${counterId}/queue`, undefined, token);

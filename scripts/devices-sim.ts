@@ -18,7 +18,8 @@ async function main(): Promise<void> {
     return { status: r.status, body: await r.json().catch(() => ({})) };
   };
   const login = await api('POST', '/api/v1/auth/login', { username, password });
-  if (login.status !== 200) throw new Error(`manager login failed (set HALLQ_MANAGER=user:password): ${JSON.stringify(login.body)}`);
+  if (login.status !== 200)
+    throw new Error(`manager login failed (set HALLQ_MANAGER=user:password): ${JSON.stringify(login.body)}`);
   const hall = (await api('GET', '/api/v1/hall')).body;
   const sim = await startSimDevices({
     api,
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
     counters: hall.counters.map((c: { id: string }) => c.id),
     say: (text, lang) => process.stdout.write(`🔊 [${lang}] ${text}\n`),
   });
-  process.stdout.write(`simulated devices online for ${hall.name}; kiosk token: ${sim.kioskToken}\n  kiosk: ${base}/kiosk?token=${sim.kioskToken}\n`);
+  process.stdout.write(
+    `simulated devices online for ${hall.name}; kiosk token: ${sim.kioskToken}\n  kiosk: ${base}/kiosk?token=${sim.kioskToken}\n`,
+  );
   const stop = async () => {
     await sim.stop();
     process.exit(0);

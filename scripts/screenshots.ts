@@ -13,10 +13,23 @@ import { DEMO_PASSWORD, startDemoHall, type DemoHall } from './ui-demo.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'docs', 'screenshots');
 const CHROMIUM = process.env.HALLQ_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--font-render-hinting=none'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--font-render-hinting=none',
+];
 
 async function main(): Promise<void> {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'ui', 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'ui', 'tsconfig.json')],
+    { stdio: 'inherit' },
+  );
   const serve = process.argv.includes('--serve');
   const portArg = process.argv[process.argv.indexOf('--serve') + 1];
   const demo = await startDemoHall({ port: serve && /^\d+$/.test(portArg ?? '') ? Number(portArg) : 0 });
@@ -46,8 +59,19 @@ function printUrls(d: DemoHall): void {
 }
 
 /** A page whose API answers carry the demo hall's clock in their Date header, so screens show the hall's time. */
-async function open(browser: Browser, demo: DemoHall, path: string, viewport: { width: number; height: number }, scale = 1): Promise<Page> {
-  const page = await browser.newPage({ viewport, deviceScaleFactor: scale, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+async function open(
+  browser: Browser,
+  demo: DemoHall,
+  path: string,
+  viewport: { width: number; height: number },
+  scale = 1,
+): Promise<Page> {
+  const page = await browser.newPage({
+    viewport,
+    deviceScaleFactor: scale,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => console.error(`page error on ${path}: ${e.message}`));
   await page.route(/\/api\/v1\//, async (route) => {
@@ -111,7 +135,9 @@ async function shootAll(browser: Browser, demo: DemoHall): Promise<void> {
   await p.close();
 
   // Counter console at counter 3 with a ticket in hand.
-  const staff3 = (await demo.api('POST', '/api/v1/auth/login', { username: demo.staffUsers['3'], password: DEMO_PASSWORD })).body.token;
+  const staff3 = (
+    await demo.api('POST', '/api/v1/auth/login', { username: demo.staffUsers['3'], password: DEMO_PASSWORD })
+  ).body.token;
   const q = (await demo.api('GET', '/api/v1/counters/3/queue', undefined, staff3)).body;
   if (!q.current) await demo.api('POST', '/api/v1/counters/3/call-next', {}, staff3);
   if (q.current?.status !== 'serving') await demo.api('POST', '/api/v1/counters/3/start', {}, staff3);
@@ -126,7 +152,12 @@ async function shootAll(browser: Browser, demo: DemoHall): Promise<void> {
   p = await open(browser, demo, `/display?token=${demo.displayToken}&speech=off`, landscape);
   await p.waitForSelector('.d-now-number');
   await shot(p, 'display');
-  await demo.api('POST', '/api/v1/emergency/activate', { playbookId: 'network-outage', note: '演示' }, demo.managerToken);
+  await demo.api(
+    'POST',
+    '/api/v1/emergency/activate',
+    { playbookId: 'network-outage', note: '演示' },
+    demo.managerToken,
+  );
   await p.waitForSelector('.d-banner:not([hidden])');
   await shot(p, 'display-emergency');
   await demo.api('POST', '/api/v1/emergency/deactivate', {}, demo.managerToken);

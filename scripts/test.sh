@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need (npm packages; Mosquitto, Chromium, espeak-ng and CJK fonts from Debian when
-# missing), builds, and runs every test. This is the README's test command, and all that .ci/run calls.
+# missing), checks the formatting, builds, and runs every test. This is the README's test command, and all that .ci/run calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "== npm ci"
   npm ci --no-audit --no-fund
 fi
+
+echo "== format (prettier --check)"
+npx prettier --check --log-level warn . || { echo "format with: npm run format" >&2; exit 1; }
 
 echo "== build"
 npm run build --silent

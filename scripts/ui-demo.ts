@@ -78,7 +78,12 @@ function idNumber(birth: string, serial: number): string {
 
 /** Today's date in Shanghai, YYYY-MM-DD. */
 function shanghaiDay(ms = Date.now()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(ms);
 }
 
 export async function startDemoHall(opts: { port?: number; dataDir?: string } = {}): Promise<DemoHall> {
@@ -116,7 +121,8 @@ export async function startDemoHall(opts: { port?: number; dataDir?: string } = 
     return r.body;
   };
 
-  const managerToken = (await must('POST', '/api/v1/auth/login', { username: 'boss', password: DEMO_PASSWORD })).token as string;
+  const managerToken = (await must('POST', '/api/v1/auth/login', { username: 'boss', password: DEMO_PASSWORD }))
+    .token as string;
   const device = async (id: string, kind: string, extra: Record<string, string> = {}) =>
     (await must('POST', '/api/v1/devices', { id, kind, ...extra }, managerToken)).token as string;
 
@@ -140,7 +146,12 @@ export async function startDemoHall(opts: { port?: number; dataDir?: string } = 
     staffUsers[counter] = username;
     await must('POST', `/api/v1/counters/${counter}/sign-in`, {}, staff[counter]);
   }
-  await must('POST', '/api/v1/staff', { username: 'zhaomin', password: DEMO_PASSWORD, name: '赵敏', role: 'manager' }, managerToken);
+  await must(
+    'POST',
+    '/api/v1/staff',
+    { username: 'zhaomin', password: DEMO_PASSWORD, name: '赵敏', role: 'manager' },
+    managerToken,
+  );
 
   // ---- the morning ------------------------------------------------------------------------------------------------
   const rnd = prng(20231126);
@@ -154,7 +165,16 @@ export async function startDemoHall(opts: { port?: number; dataDir?: string } = 
     const rate = m < 20 ? 0.9 : m < 95 ? 1.6 : 1.1;
     for (let n = Math.floor(rate + rnd()); n > 0; n--) arrivals.push(m);
   }
-  const avg: Record<string, number> = { 'one-window': 15, mortgage: 12, enterprise: 20, query: 5, payment: 3, certificate: 4, consult: 6, unresolved: 15 };
+  const avg: Record<string, number> = {
+    'one-window': 15,
+    mortgage: 12,
+    enterprise: 20,
+    query: 5,
+    payment: 3,
+    certificate: 4,
+    consult: 6,
+    unresolved: 15,
+  };
   type Phase = { phase: 'idle' | 'called' | 'serving'; until: number; serviceId?: string; ticketId?: string };
   const counters: Record<string, Phase> = Object.fromEntries(STAFF.map(([c]) => [c, { phase: 'idle', until: 0 }]));
   let serial = 0;
@@ -166,8 +186,13 @@ export async function startDemoHall(opts: { port?: number; dataDir?: string } = 
       void a;
       const serviceId = pick();
       const body: Record<string, string> = { serviceId };
-      if (rnd() < 0.45) body.idNumber = idNumber(`19${50 + Math.floor(rnd() * 50)}0${1 + Math.floor(rnd() * 9)}1${Math.floor(rnd() * 9)}`, ++serial);
-      if (rnd() < 0.08) Object.assign(body, { priority: 'priority', priorityReason: rnd() < 0.6 ? '老年人' : '残疾人' });
+      if (rnd() < 0.45)
+        body.idNumber = idNumber(
+          `19${50 + Math.floor(rnd() * 50)}0${1 + Math.floor(rnd() * 9)}1${Math.floor(rnd() * 9)}`,
+          ++serial,
+        );
+      if (rnd() < 0.08)
+        Object.assign(body, { priority: 'priority', priorityReason: rnd() < 0.6 ? '老年人' : '残疾人' });
       const r = await api('POST', '/api/v1/tickets', body, kioskToken);
       if (r.status === 201 && serviceId === 'one-window') lastWaiting = r.body.ticket.id;
     }
@@ -177,7 +202,13 @@ export async function startDemoHall(opts: { port?: number; dataDir?: string } = 
       if (m > 128 && (counter === '5' || counter === '2')) continue; // these two finish early for the set pieces below
       if (c.phase === 'idle') {
         const r = await api('POST', `/api/v1/counters/${counter}/call-next`, {}, token);
-        if (r.status === 200) Object.assign(c, { phase: 'called', until: m + 1, serviceId: r.body.ticket.serviceId, ticketId: r.body.ticket.id });
+        if (r.status === 200)
+          Object.assign(c, {
+            phase: 'called',
+            until: m + 1,
+            serviceId: r.body.ticket.serviceId,
+            ticketId: r.body.ticket.id,
+          });
       } else if (c.phase === 'called' && m >= c.until) {
         if (rnd() < 0.05) {
           await must('POST', `/api/v1/counters/${counter}/no-show`, {}, token);
@@ -215,27 +246,53 @@ export async function startDemoHall(opts: { port?: number; dataDir?: string } = 
     await must('POST', '/api/v1/counters/4/start', {}, staff['4']);
     at(start + 148 * MIN);
     await must('POST', '/api/v1/counters/4/finish', {}, staff['4']);
-    await api('POST', '/api/v1/evaluations', { ticketId: poor.body.ticket.id, score: 2, comment: '等候时间较长' }, padTokens['4']);
+    await api(
+      'POST',
+      '/api/v1/evaluations',
+      { ticketId: poor.body.ticket.id, score: 2, comment: '等候时间较长' },
+      padTokens['4'],
+    );
     await api('POST', '/api/v1/counters/4/call-next', {}, staff['4']);
     await api('POST', '/api/v1/counters/4/start', {}, staff['4']);
   }
-  const followUps = (await must('GET', '/api/v1/followups', undefined, managerToken)).followUps as Array<{ id: string; open: boolean }>;
+  const followUps = (await must('GET', '/api/v1/followups', undefined, managerToken)).followUps as Array<{
+    id: string;
+    open: boolean;
+  }>;
   const older = followUps.filter((f) => f.open).slice(1);
-  for (const f of older) await api('POST', `/api/v1/followups/${f.id}/answer`, { answer: '已电话回访，群众表示理解；已提醒窗口加快办理。' }, managerToken);
+  for (const f of older)
+    await api(
+      'POST',
+      `/api/v1/followups/${f.id}/answer`,
+      { answer: '已电话回访，群众表示理解；已提醒窗口加快办理。' },
+      managerToken,
+    );
 
   // Counter 2: an out-of-turn call, with its category, for an elderly visitor led in by the hall guide.
   at(start + 149 * MIN);
   await finishAt('2');
-  const queue = (await must('GET', '/api/v1/counters/2/queue', undefined, staff['2'])).groups[0].waiting as Array<{ id: string }>;
+  const queue = (await must('GET', '/api/v1/counters/2/queue', undefined, staff['2'])).groups[0].waiting as Array<{
+    id: string;
+  }>;
   if (queue.length > 2)
-    await must('POST', '/api/v1/counters/2/call', { ticketId: queue[queue.length - 1].id, reason: '行动不便老人，由导办人员引导至窗口', category: 'special-group' }, staff['2']);
+    await must(
+      'POST',
+      '/api/v1/counters/2/call',
+      { ticketId: queue[queue.length - 1].id, reason: '行动不便老人，由导办人员引导至窗口', category: 'special-group' },
+      staff['2'],
+    );
   // Counter 5 steps away; counter 1 calls again; the green lane takes an urgent case.
   await finishAt('5');
   await must('POST', '/api/v1/counters/5/pause', { reason: '暂时离开，10分钟后返回' }, staff['5']);
   at(start + 150 * MIN);
   if (counters['1'].phase === 'called') await api('POST', '/api/v1/counters/1/recall', {}, staff['1']);
   await finishAt('12');
-  await must('POST', '/api/v1/tickets', { serviceId: 'mortgage', priority: 'green', priorityReason: '异地来办，当日返程', channel: 'counter' }, staff['12']);
+  await must(
+    'POST',
+    '/api/v1/tickets',
+    { serviceId: 'mortgage', priority: 'green', priorityReason: '异地来办，当日返程', channel: 'counter' },
+    staff['12'],
+  );
   await must('POST', '/api/v1/counters/12/call-next', {}, staff['12']);
   // A fresh number for the phone page.
   at(start + 151 * MIN);
@@ -245,7 +302,8 @@ export async function startDemoHall(opts: { port?: number; dataDir?: string } = 
 
   // Devices report in as they would over MQTT.
   const now = clock();
-  for (const d of running.accounts.listDevices()) if (d.id !== 'led-9' && d.id !== 'kiosk-2') running.accounts.setDeviceOnline(d.id, true, now);
+  for (const d of running.accounts.listDevices())
+    if (d.id !== 'led-9' && d.id !== 'kiosk-2') running.accounts.setDeviceOnline(d.id, true, now);
   running.accounts.setDeviceStatus('printer-1', { paper: 'ok', cover: 'closed', error: null }, now);
   running.accounts.setDeviceStatus('printer-2', { paper: 'low', cover: 'closed', error: null }, now);
   running.accounts.setDeviceStatus('ups-1', { onBattery: false }, now);

@@ -40,11 +40,14 @@ export function pageFiles(screen: ScreenPage): { html: string; urls: string[] } 
 export function pageWeights(): PageWeight[] {
   return SCREENS.map((screen) => {
     const { html, urls } = pageFiles(screen);
-    const bodies = [Buffer.from(html), ...urls.map((url) => {
-      const file = resolveUi(url.slice('/ui/'.length));
-      if (!file) throw new Error(`${screen.route} loads ${url}, which is not built`);
-      return readFileSync(file);
-    })];
+    const bodies = [
+      Buffer.from(html),
+      ...urls.map((url) => {
+        const file = resolveUi(url.slice('/ui/'.length));
+        if (!file) throw new Error(`${screen.route} loads ${url}, which is not built`);
+        return readFileSync(file);
+      }),
+    ];
     const raw = bodies.reduce((a, b) => a + b.length, 0);
     const gz = bodies.reduce((a, b) => a + Math.min(b.length, gzipSync(b, { level: 9 }).length), 0);
     return { screen: screen.route.replace(/^\//, ''), files: bodies.length, rawBytes: raw, gzipBytes: gz };

@@ -20,7 +20,12 @@ function scrub(value: unknown, depth = 0): unknown {
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
-  const line = JSON.stringify({ t: new Date().toISOString(), level, msg: scrub(msg), ...(fields ? (scrub(fields) as object) : {}) });
+  const line = JSON.stringify({
+    t: new Date().toISOString(),
+    level,
+    msg: scrub(msg),
+    ...(fields ? (scrub(fields) as object) : {}),
+  });
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
 }
 

@@ -26,10 +26,9 @@ export function counterBoardFrame(input: CounterBoardInput): LedFrame {
     return frame([head, '暂停办理', '请到其他窗口办理']);
   }
   if (input.number) {
-    const serving = input.ticketStatus === 'serving' || (input.ticketStatus === undefined && input.status === 'serving');
-    return serving
-      ? frame([head, `${input.number} 办理中`])
-      : frame([head, `请 ${input.number} 号`], true);
+    const serving =
+      input.ticketStatus === 'serving' || (input.ticketStatus === undefined && input.status === 'serving');
+    return serving ? frame([head, `${input.number} 办理中`]) : frame([head, `请 ${input.number} 号`], true);
   }
   const tags = (input.tags ?? []).map((t) => t.trim()).filter((t) => t.length > 0);
   return frame([head, tags.length > 0 ? tags.join(' ') : '欢迎办理']);

@@ -70,5 +70,7 @@ export function thanksPad(input: PadCounter & { ticketNumber?: string; score?: n
 
 // Leave staffName out rather than null: the payload is retained JSON and stays minimal.
 function counter(input: PadCounter): PadCounter {
-  return input.staffName ? { counterName: input.counterName, staffName: input.staffName } : { counterName: input.counterName };
+  return input.staffName
+    ? { counterName: input.counterName, staffName: input.staffName }
+    : { counterName: input.counterName };
 }

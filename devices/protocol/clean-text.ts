@@ -48,7 +48,8 @@ export function cleanJson(value: unknown, path = '', depth = 0): CleanResult {
   for (const key of Object.keys(obj)) {
     const at = path ? `${path}.${key}` : key;
     // A key no schema names is dropped by the schema; one that is not clean text is refused outright.
-    if (wellFormed(key) !== key || refusal(key)) return { ok: false, error: `${wellFormed(at)}: not a valid field name` };
+    if (wellFormed(key) !== key || refusal(key))
+      return { ok: false, error: `${wellFormed(at)}: not a valid field name` };
     const r = cleanJson(obj[key], at, depth + 1);
     if (!r.ok) return r;
     if (r.value !== obj[key]) obj[key] = r.value;

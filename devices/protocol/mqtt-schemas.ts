@@ -26,7 +26,11 @@ import {
 } from './mqtt-topics.js';
 
 /** A command or event id: 1–128 printable characters. */
-export const messageIdSchema = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+export const messageIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 const eventBase = { id: messageIdSchema, at: z.iso.datetime({ offset: true }).optional() };
 
@@ -47,7 +51,10 @@ export const statusEventSchema = z.object({
   error: z.string().max(200).nullable().optional(),
 }) satisfies z.ZodType<StatusEvent>;
 
-export const pressEventSchema = z.object({ ...eventBase, button: z.enum(PRESS_BUTTONS) }) satisfies z.ZodType<PressEvent>;
+export const pressEventSchema = z.object({
+  ...eventBase,
+  button: z.enum(PRESS_BUTTONS),
+}) satisfies z.ZodType<PressEvent>;
 
 export const ratingEventSchema = z.object({
   ...eventBase,
@@ -125,7 +132,9 @@ export const showDesiredSchema = z.object({
   blink: z.boolean().optional(),
 }) satisfies z.ZodType<ShowDesired>;
 
-export const rateDesiredSchema = z.object({ ticketId: z.string().min(1).max(128).nullable() }) satisfies z.ZodType<RateDesired>;
+export const rateDesiredSchema = z.object({
+  ticketId: z.string().min(1).max(128).nullable(),
+}) satisfies z.ZodType<RateDesired>;
 
 // Helpers ----------------------------------------------------------------------------------------------------
 
@@ -135,7 +144,10 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string
 export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid';
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  const path = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
@@ -174,8 +186,9 @@ export function parseCommandPayload<N extends CommandName>(
 
 /** Reads `devices/<id>/status`: the bare text `online`/`offline` (a JSON string is tolerated); null otherwise. */
 export function parseAvailability(payload: Uint8Array | string): DeviceAvailability | null {
-  const text = (typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8')).trim().replace(/^"(.*)"$/, '$1');
+  const text = (typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'))
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
   const result = availabilitySchema.safeParse(text);
   return result.success ? result.data : null;
 }
-

@@ -237,7 +237,14 @@ export interface DeviceEvents {
   alarm: AlarmEvent;
 }
 export type EventName = keyof DeviceEvents;
-export const EVENT_NAMES = ['status', 'press', 'rating', 'power', 'count', 'alarm'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'status',
+  'press',
+  'rating',
+  'power',
+  'count',
+  'alarm',
+] as const satisfies readonly EventName[];
 
 /** An event body as a driver produces it; the transport adds `id` and `at`. */
 export type EventBody<N extends EventName> = Omit<DeviceEvents[N], keyof EventBase>;

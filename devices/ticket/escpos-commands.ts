@@ -19,11 +19,22 @@ function nativeQrCode(symbol: QRCode): string {
   if (data.length === 0) return '';
   const store = data.length + 3;
   return (
-    GS + '(k' + bytes(4, 0, 49, 65, 50, 0) + // model 2
-    GS + '(k' + bytes(3, 0, 49, 67, symbol.cell) + // module size in dots
-    GS + '(k' + bytes(3, 0, 49, 69, QR_LEVEL[symbol.level]) + // error correction
-    GS + '(k' + bytes(store & 0xff, store >> 8, 49, 80, 48) + data + // store the data
-    GS + '(k' + bytes(3, 0, 49, 81, 48) + // print it
+    GS +
+    '(k' +
+    bytes(4, 0, 49, 65, 50, 0) + // model 2
+    GS +
+    '(k' +
+    bytes(3, 0, 49, 67, symbol.cell) + // module size in dots
+    GS +
+    '(k' +
+    bytes(3, 0, 49, 69, QR_LEVEL[symbol.level]) + // error correction
+    GS +
+    '(k' +
+    bytes(store & 0xff, store >> 8, 49, 80, 48) +
+    data + // store the data
+    GS +
+    '(k' +
+    bytes(3, 0, 49, 81, 48) + // print it
     '\n' // some clones stay on the QR's line; with ESC 3 0 in force this feeds nothing extra
   );
 }

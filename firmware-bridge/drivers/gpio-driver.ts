@@ -57,7 +57,9 @@ export class GpioDriver implements DeviceDriver {
       );
       this.watches.push(watch);
     }
-    ctx.log.info(`gpio (${this.backend.name}): ${this.config.inputs.length} input(s), ${this.config.outputs.length} output(s)`);
+    ctx.log.info(
+      `gpio (${this.backend.name}): ${this.config.inputs.length} input(s), ${this.config.outputs.length} output(s)`,
+    );
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,12 @@
 // Ticket printer: `cmd/print` writes ESC/POS bytes; DLE EOT polling publishes `evt/status` when it changes.
 import type { PrintCommand } from '../../devices/protocol/mqtt-topics.js';
-import { dleEot, parsePrinterStatus, sameStatus, type PrinterStatus, type StatusReplies } from '../printer/escpos-status.js';
+import {
+  dleEot,
+  parsePrinterStatus,
+  sameStatus,
+  type PrinterStatus,
+  type StatusReplies,
+} from '../printer/escpos-status.js';
 import type { PrinterTransport } from '../printer/transport.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { CommandHandlers, DeviceDriver, DriverContext } from './driver.js';

@@ -19,7 +19,12 @@ export interface GpioBackend {
    * Watches a physical input level. `onChange` gets the level once at start when the backend can read it, then on
    * each edge (`fromEdge` true: the level before it was the other one); levels are raw (no debounce, no active-low).
    */
-  input(pin: number, edge: Edge, onChange: (value: Level, fromEdge?: boolean) => void, options?: { bias?: Bias }): Watch;
+  input(
+    pin: number,
+    edge: Edge,
+    onChange: (value: Level, fromEdge?: boolean) => void,
+    options?: { bias?: Bias },
+  ): Watch;
   /** Claims a pin as output, driven to `initial` at once. */
   output(pin: number, initial?: Level): GpioOutput;
   /** Releases every pin. */

@@ -4,7 +4,15 @@ import readline from 'node:readline';
 import type { Logger } from '../util/log.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { runProgram } from '../util/spawn.js';
-import { edgeMatches, type Bias, type Edge, type GpioBackend, type GpioOutput, type Level, type Watch } from './backend.js';
+import {
+  edgeMatches,
+  type Bias,
+  type Edge,
+  type GpioBackend,
+  type GpioOutput,
+  type Level,
+  type Watch,
+} from './backend.js';
 import {
   gpiogetArgs,
   gpiomonArgs,
@@ -39,14 +47,21 @@ export class GpiodBackend implements GpioBackend {
     private readonly log: Logger,
   ) {}
 
-  input(pin: number, edge: Edge, onChange: (value: Level, fromEdge?: boolean) => void, options: { bias?: Bias } = {}): Watch {
+  input(
+    pin: number,
+    edge: Edge,
+    onChange: (value: Level, fromEdge?: boolean) => void,
+    options: { bias?: Bias } = {},
+  ): Watch {
     let closed = false;
     let child: ChildProcess | undefined;
     let retry: NodeJS.Timeout | undefined;
 
     const run = async () => {
       // Read the level first: v2 refuses gpioget on a line gpiomon already holds.
-      const got = await runProgram('gpioget', gpiogetArgs(this.version, this.chip, pin, options.bias), 3_000).catch(() => undefined);
+      const got = await runProgram('gpioget', gpiogetArgs(this.version, this.chip, pin, options.bias), 3_000).catch(
+        () => undefined,
+      );
       const initial = got ? parseGpiogetOutput(got.stdout) : null;
       if (closed) return;
       if (initial !== null) onChange(initial, false);

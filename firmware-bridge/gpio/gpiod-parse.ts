@@ -26,7 +26,8 @@ const V2 = /^(\S+)\t(rising|falling)\t(.*)$/;
 export function parseGpiomonLine(line: string): GpiomonEvent | null {
   const text = line.replace(/\r?\n$/, '');
   const v1 = V1.exec(text.trim());
-  if (v1) return { edge: v1[1] === 'RISING' ? 'rising' : 'falling', offset: Number(v1[2]), timestamp: v1[3]!, format: 'v1' };
+  if (v1)
+    return { edge: v1[1] === 'RISING' ? 'rising' : 'falling', offset: Number(v1[2]), timestamp: v1[3]!, format: 'v1' };
   const v2 = V2.exec(text.trim());
   if (!v2) return null;
   const event: GpiomonEvent = { edge: v2[2] as 'rising' | 'falling', timestamp: v2[1]!, format: 'v2' };

@@ -42,8 +42,16 @@ export class OnoffBackend implements GpioBackend {
     private readonly log: Logger,
   ) {}
 
-  input(pin: number, edge: Edge, onChange: (value: Level, fromEdge?: boolean) => void, options: { bias?: Bias } = {}): Watch {
-    if (options.bias) this.log.warn(`gpio ${pin}: sysfs cannot set bias ${options.bias}; use a device-tree overlay or external resistor`);
+  input(
+    pin: number,
+    edge: Edge,
+    onChange: (value: Level, fromEdge?: boolean) => void,
+    options: { bias?: Bias } = {},
+  ): Watch {
+    if (options.bias)
+      this.log.warn(
+        `gpio ${pin}: sysfs cannot set bias ${options.bias}; use a device-tree overlay or external resistor`,
+      );
     const gpio = new this.Gpio(pin, 'in', edge);
     this.claimed.add(gpio);
     const initial = gpio.readSync();

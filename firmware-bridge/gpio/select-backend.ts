@@ -19,7 +19,11 @@ const realProbe: GpioProbe = {
   hasGpiomon: () => onPath('gpiomon'),
 };
 
-export async function selectGpioBackend(cfg: BridgeConfig['gpio'], log: Logger, probe: GpioProbe = realProbe): Promise<GpioBackend> {
+export async function selectGpioBackend(
+  cfg: BridgeConfig['gpio'],
+  log: Logger,
+  probe: GpioProbe = realProbe,
+): Promise<GpioBackend> {
   const want = cfg.backend;
   if (want === 'simulated') return new SimulatedGpio();
 
@@ -35,7 +39,8 @@ export async function selectGpioBackend(cfg: BridgeConfig['gpio'], log: Logger, 
       log.info(`gpio: gpiod tools v${version} on ${cfg.chip}`);
       return new GpiodBackend(cfg.chip, version, log);
     }
-    if (want === 'gpiod') throw new Error('gpio.backend is "gpiod" but `gpiomon --version` did not answer; set gpio.gpiodVersion');
+    if (want === 'gpiod')
+      throw new Error('gpio.backend is "gpiod" but `gpiomon --version` did not answer; set gpio.gpiodVersion');
   }
 
   log.warn('gpio: no sysfs GPIO or gpiod tools found; using the simulated backend (inputs never change)');

@@ -74,7 +74,10 @@ export class TextLedAdapter implements LedAdapter {
   private async open(): Promise<FileHandle> {
     if (this.handle) return this.handle;
     if (this.opts.baudRate) {
-      const r = await runProgram('stty', sttyArgs(this.opts.path, this.opts.baudRate)).catch((e: Error) => ({ code: -1, stderr: e.message }));
+      const r = await runProgram('stty', sttyArgs(this.opts.path, this.opts.baudRate)).catch((e: Error) => ({
+        code: -1,
+        stderr: e.message,
+      }));
       if (r.code !== 0) this.log.warn(`stty ${this.opts.path}: ${r.stderr.trim()}`);
     }
     const { O_WRONLY, O_APPEND, O_NOCTTY, O_NONBLOCK } = fs.constants;

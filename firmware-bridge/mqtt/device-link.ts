@@ -101,14 +101,18 @@ export class DeviceLink {
       client.options.reconnectPeriod = minMs;
       opts.log.info(`connected to ${opts.mqttUrl}`);
       client.publish(status, 'online', { qos: 1, retain: true });
-      client.subscribe({ [t.deviceCmdAll(opts.deviceId)]: { qos: 1 }, [t.deviceDesired(opts.deviceId)]: { qos: 1 } }, (err, granted) => {
-        if (err) {
-          if (!this.stopping) opts.log.warn(`subscribe failed: ${err.message}`);
-          return;
-        }
-        if (granted?.some((g) => g.qos === 128)) opts.log.error('broker refused a subscription (check the device ACL)');
-        this.markReady();
-      });
+      client.subscribe(
+        { [t.deviceCmdAll(opts.deviceId)]: { qos: 1 }, [t.deviceDesired(opts.deviceId)]: { qos: 1 } },
+        (err, granted) => {
+          if (err) {
+            if (!this.stopping) opts.log.warn(`subscribe failed: ${err.message}`);
+            return;
+          }
+          if (granted?.some((g) => g.qos === 128))
+            opts.log.error('broker refused a subscription (check the device ACL)');
+          this.markReady();
+        },
+      );
       this.flush();
     });
     // Backoff: `offline` fires once when the link drops, `reconnect` before each attempt; mqtt.js reads
@@ -149,7 +153,11 @@ export class DeviceLink {
    */
   emit<N extends EventName>(name: N, body: EventBody<N>): DeviceEvents[N] {
     const event = { id: randomUUID(), at: new Date().toISOString(), ...body } as DeviceEvents[N];
-    this.outbox.add({ id: event.id, topic: this.t.deviceEvt(this.opts.deviceId, name), payload: JSON.stringify(event) });
+    this.outbox.add({
+      id: event.id,
+      topic: this.t.deviceEvt(this.opts.deviceId, name),
+      payload: JSON.stringify(event),
+    });
     this.flush();
     return event;
   }
@@ -163,9 +171,18 @@ export class DeviceLink {
     if (!client || this.stopping) return;
     this.stopping = true;
     const within = <T>(p: Promise<T>, ms: number) =>
-      Promise.race([p.then(() => true, () => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+      Promise.race([
+        p.then(
+          () => true,
+          () => true,
+        ),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+      ]);
     if (client.connected) {
-      await within(client.publishAsync(this.t.deviceStatus(this.opts.deviceId), 'offline', { qos: 1, retain: true }), 2_000);
+      await within(
+        client.publishAsync(this.t.deviceStatus(this.opts.deviceId), 'offline', { qos: 1, retain: true }),
+        2_000,
+      );
       if (await within(client.endAsync(), 2_000)) return;
       client.stream?.destroy(); // the broker did not answer: drop the socket
       return;

@@ -25,7 +25,9 @@ export class Outbox {
     private readonly limit = 1_000,
   ) {
     const saved = readJsonFile<OutboxFile>(file, { version: 1, entries: [] });
-    this.entries = Array.isArray(saved.entries) ? saved.entries.filter((e) => e && e.id && e.topic && typeof e.payload === 'string') : [];
+    this.entries = Array.isArray(saved.entries)
+      ? saved.entries.filter((e) => e && e.id && e.topic && typeof e.payload === 'string')
+      : [];
     if (this.entries.length) log.info(`outbox: ${this.entries.length} event(s) from a previous run to resend`);
   }
 

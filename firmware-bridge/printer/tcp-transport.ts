@@ -78,7 +78,10 @@ export class TcpPrinterTransport implements PrinterTransport {
     if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket);
     this.opening ??= new Promise<net.Socket>((resolve, reject) => {
       const socket = net.connect({ host: this.host, port: this.port });
-      const timer = setTimeout(() => socket.destroy(new Error(`connect timeout (${this.description})`)), this.connectTimeoutMs);
+      const timer = setTimeout(
+        () => socket.destroy(new Error(`connect timeout (${this.description})`)),
+        this.connectTimeoutMs,
+      );
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.setNoDelay(true);

@@ -35,11 +35,60 @@ export function fillCommand(template: string[], text: string, lang: string): str
 }
 
 /** Programs that run a command string: `{text}` (hall data) must never reach one of them. */
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox', 'toybox', 'cmd', 'powershell', 'pwsh']);
+const SHELLS = new Set([
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'mksh',
+  'ash',
+  'csh',
+  'tcsh',
+  'fish',
+  'busybox',
+  'toybox',
+  'cmd',
+  'powershell',
+  'pwsh',
+]);
 /** Programs that run the program named in their arguments (so `env bash -c …` is a shell too). */
-const WRAPPERS = new Set(['env', 'nice', 'nohup', 'setsid', 'stdbuf', 'timeout', 'sudo', 'doas', 'su', 'runuser', 'ionice', 'chrt', 'taskset', 'xargs', 'flock', 'chroot', 'unshare', 'nsenter', 'systemd-run', 'exec']);
+const WRAPPERS = new Set([
+  'env',
+  'nice',
+  'nohup',
+  'setsid',
+  'stdbuf',
+  'timeout',
+  'sudo',
+  'doas',
+  'su',
+  'runuser',
+  'ionice',
+  'chrt',
+  'taskset',
+  'xargs',
+  'flock',
+  'chroot',
+  'unshare',
+  'nsenter',
+  'systemd-run',
+  'exec',
+]);
 /** Options after which an interpreter runs the next argument as code (`python3 -c`, `node -e`, `perl -e`, `php -r`). */
-const CODE_OPTIONS = new Set(['-c', '-e', '-p', '-r', '--eval', '--print', '--command', '-command', '-encodedcommand', '/c', '/k']);
+const CODE_OPTIONS = new Set([
+  '-c',
+  '-e',
+  '-p',
+  '-r',
+  '--eval',
+  '--print',
+  '--command',
+  '-command',
+  '-encodedcommand',
+  '/c',
+  '/k',
+]);
 
 const programName = (arg: string) => (arg.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
 
@@ -53,7 +102,8 @@ const programName = (arg: string) => (arg.split(/[\\/]/).pop() ?? '').toLowerCas
 export function playCommandProblem(template: string[]): { index?: number; message: string } | null {
   const [program] = template;
   if (program === undefined) return { message: 'empty play command' };
-  if (/\{(text|lang|voice)\}/.test(program)) return { index: 0, message: 'the program must be a fixed name or path, not a placeholder' };
+  if (/\{(text|lang|voice)\}/.test(program))
+    return { index: 0, message: 'the program must be a fixed name or path, not a placeholder' };
   // After a wrapper (`env`, `timeout`, `sudo` …) any shell-named argument counts, unless it is the value of a long
   // option (`--voice ash`).
   const valueOfLongOption = (i: number) => /^--[^=]+$/.test(template[i - 1] ?? '');
@@ -71,9 +121,11 @@ export function playCommandProblem(template: string[]): { index?: number; messag
   let hasText = false;
   for (const [i, arg] of template.entries()) {
     if (!arg.includes('{text}')) continue;
-    if (arg !== '{text}') return { index: i, message: '{text} must be a whole argument (the text is passed as one argv element)' };
+    if (arg !== '{text}')
+      return { index: i, message: '{text} must be a whole argument (the text is passed as one argv element)' };
     const before = template[i - 1]?.toLowerCase();
-    if (before && CODE_OPTIONS.has(before)) return { index: i, message: `{text} right after ${template[i - 1]} would run the text as code` };
+    if (before && CODE_OPTIONS.has(before))
+      return { index: i, message: `{text} right after ${template[i - 1]} would run the text as code` };
     hasText = true;
   }
   return hasText ? null : { message: 'must pass {text} (as a whole argument)' };
@@ -90,7 +142,8 @@ export const espeakCommand =
 /** A configured `playCommand` template. */
 export const templateCommand =
   (template: string[]): SpeechCommand =>
-  (text, lang) => fillCommand(template, text, lang);
+  (text, lang) =>
+    fillCommand(template, text, lang);
 
 /** Speaks by running a program once per utterance. */
 export class CommandSpeech implements SpeechOutput {

@@ -54,7 +54,11 @@ function timedRequests(kind: 'lean' | 'node', url: string, api: Api): { send: Ti
       return { status: r.status, body: JSON.parse(r.body.toString('utf8') || 'null') };
     },
     close() {
-      for (const c of connections) void c.then((conn) => conn.close(), () => {});
+      for (const c of connections)
+        void c.then(
+          (conn) => conn.close(),
+          () => {},
+        );
     },
   };
 }
@@ -81,7 +85,10 @@ export interface ApiBenchResult {
 
 /** A valid resident ID number, different for every n (born from 1980 on: adults, not yet "elderly"). */
 function idNumber(n: number): string {
-  const birth = new Date(Date.UTC(1980, 0, 1) + Math.floor(n / 1000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const birth = new Date(Date.UTC(1980, 0, 1) + Math.floor(n / 1000) * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
+    .replaceAll('-', '');
   const first17 = `440100${birth}${String(n % 1000).padStart(3, '0')}`;
   return first17 + checkChar(first17);
 }
@@ -93,7 +100,9 @@ export function durableInsertBaseline(seconds: number, maxRows = 20_000): Throug
     const db = new Database(join(dir, 'baseline.sqlite'));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.exec('CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)');
+    db.exec(
+      'CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)',
+    );
     const insert = db.prepare('INSERT INTO events (at, type, data) VALUES (?, ?, ?)');
     // About the size of a ticket.issued event.
     const data = JSON.stringify({ ticket: { id: 't_xxxxxxxxxxxxxxxx', pad: 'x'.repeat(520) } });
@@ -117,7 +126,12 @@ export function durableInsertBaseline(seconds: number, maxRows = 20_000): Throug
  * Runs `clients` loops, each starting a request every `intervalMs` (or at once when the last one took longer):
  * an open load of clients × 1000 / intervalMs requests a second, as kiosks send, rather than back to back.
  */
-async function pacedLoops(clients: number, seconds: number, intervalMs: number, step: (client: number, samples: number[]) => Promise<boolean>): Promise<Throughput> {
+async function pacedLoops(
+  clients: number,
+  seconds: number,
+  intervalMs: number,
+  step: (client: number, samples: number[]) => Promise<boolean>,
+): Promise<Throughput> {
   const samples: number[] = [];
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -138,7 +152,11 @@ async function pacedLoops(clients: number, seconds: number, intervalMs: number, 
 }
 
 /** Runs `clients` loops until `deadline`; each loop times one request and says whether to go on. */
-async function timedLoops(clients: number, seconds: number, step: (client: number, samples: number[]) => Promise<boolean>): Promise<Throughput> {
+async function timedLoops(
+  clients: number,
+  seconds: number,
+  step: (client: number, samples: number[]) => Promise<boolean>,
+): Promise<Throughput> {
   const samples: number[] = [];
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -165,7 +183,9 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
   try {
     const manager = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
     const kiosk = await deviceToken(api, manager, 'bench-kiosk', 'kiosk');
-    const hall = (await api<{ services: Array<{ id: string }>; counters: Array<{ id: string }> }>('GET', '/api/v1/hall')).body;
+    const hall = (
+      await api<{ services: Array<{ id: string }>; counters: Array<{ id: string }> }>('GET', '/api/v1/hall')
+    ).body;
     const services = hall.services.map((s) => s.id);
 
     // Issue: every ticket carries a resident ID number, as a kiosk with an ID-card reader sends.
@@ -173,7 +193,13 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
     const issueOne = async (client: number, samples: number[]) => {
       const n = serial++;
       const t0 = performance.now();
-      const r = await timed.send(client, 'POST', '/api/v1/tickets', { serviceId: services[n % services.length], idNumber: idNumber(n) }, kiosk);
+      const r = await timed.send(
+        client,
+        'POST',
+        '/api/v1/tickets',
+        { serviceId: services[n % services.length], idNumber: idNumber(n) },
+        kiosk,
+      );
       if (r.status === 201) samples.push(performance.now() - t0);
       else fail('issue', r);
       return true;
@@ -188,7 +214,9 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
     // Call next: each counter staffed and signed in; call-next, then start (so the next call finishes it).
     const counterTokens: string[] = [];
     for (const c of hall.counters) counterTokens.push(await staffAt(api, manager, c.id, `bench-staff-${c.id}`));
-    const waitingAtCallStart = (await api<{ services: Array<{ waiting: number }> }>('GET', '/api/v1/hall')).body.services.reduce((s, x) => s + x.waiting, 0);
+    const waitingAtCallStart = (
+      await api<{ services: Array<{ waiting: number }> }>('GET', '/api/v1/hall')
+    ).body.services.reduce((s, x) => s + x.waiting, 0);
     const callNext = await timedLoops(hall.counters.length, options.seconds, async (client, samples) => {
       const id = hall.counters[client].id;
       const t0 = performance.now();
@@ -203,7 +231,18 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
       if (started.status !== 200) fail(`start ${id}`, started);
       return true;
     });
-    return { options, issue, issueAlone, issuePaced, callNext, baseline, waitingAtCallStart, counters: hall.counters.length, errors, serverRss: rssBytes(server.pid) };
+    return {
+      options,
+      issue,
+      issueAlone,
+      issuePaced,
+      callNext,
+      baseline,
+      waitingAtCallStart,
+      counters: hall.counters.length,
+      errors,
+      serverRss: rssBytes(server.pid),
+    };
   } finally {
     timed.close();
     api.close();
@@ -247,7 +286,12 @@ export const apiBenchLimitMs = (o: ApiBenchOptions) => (4 * o.seconds + 90) * 10
 export function apiBenchArgs(argv: string[]): ApiBenchOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { seconds: { type: 'string' }, clients: { type: 'string' }, 'cpu-prof-dir': { type: 'string' }, client: { type: 'string' } },
+    options: {
+      seconds: { type: 'string' },
+      clients: { type: 'string' },
+      'cpu-prof-dir': { type: 'string' },
+      client: { type: 'string' },
+    },
     allowPositionals: false,
     strict: false,
   });

@@ -15,7 +15,14 @@ function calledMessage(): string {
       at: new Date().toISOString(),
       counterId: '1',
       outOfTurn: null,
-      ticket: { number: `A${String(seq).padStart(3, '0')}`, serviceId: 'one-window', status: 'called', priority: 'normal', counterId: '1', recalls: 0 },
+      ticket: {
+        number: `A${String(seq).padStart(3, '0')}`,
+        serviceId: 'one-window',
+        status: 'called',
+        priority: 'normal',
+        counterId: '1',
+        recalls: 0,
+      },
     },
   });
 }

@@ -7,12 +7,29 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { parseArgs } from 'node:util';
-import { apiClient, BOOTSTRAP_MANAGER, freePort, login, makeTempDir, removeTempDir, rssBytes, sleep, startHallProcess, watchdog } from '../lib/hall-process.js';
+import {
+  apiClient,
+  BOOTSTRAP_MANAGER,
+  freePort,
+  login,
+  makeTempDir,
+  removeTempDir,
+  rssBytes,
+  sleep,
+  startHallProcess,
+  watchdog,
+} from '../lib/hall-process.js';
 import { LeanWsClient } from './lean-ws-client.js';
 import { mb, table } from './stats.js';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { tickets: { type: 'string', default: '2000' }, displays: { type: 'string', default: '500' }, devices: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({
+    options: {
+      tickets: { type: 'string', default: '2000' },
+      displays: { type: 'string', default: '500' },
+      devices: { type: 'string', default: '200' },
+    },
+  });
   const tickets = Number(values.tickets);
   const displays = Number(values.displays);
   const devices = Number(values.devices);
@@ -46,7 +63,13 @@ async function main(): Promise<void> {
     await api('POST', '/api/v1/counters/1/finish', {}, manager);
     await sample(`after ${tickets} tickets`);
     for (let i = 0; i < displays; i += 50)
-      sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, displays - i) }, () => LeanWsClient.open(server.url.replace(/^http/, 'ws') + '/ws', () => {})))));
+      sockets.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, displays - i) }, () =>
+            LeanWsClient.open(server.url.replace(/^http/, 'ws') + '/ws', () => {}),
+          ),
+        )),
+      );
     await sample(`+ ${displays} displays on the stream`);
     for (let i = 0; i < devices; i++) {
       const id = `mem-led-${i}`;

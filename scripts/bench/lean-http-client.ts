@@ -79,7 +79,8 @@ export class LeanHttpConnection {
       this.pending = buf.subarray(total);
       return { status, body: buf.subarray(end + 4, total) };
     }
-    if (!/\r\ntransfer-encoding:\s*chunked/i.test(head)) throw new Error(`an answer with neither length nor chunks: ${head}`);
+    if (!/\r\ntransfer-encoding:\s*chunked/i.test(head))
+      throw new Error(`an answer with neither length nor chunks: ${head}`);
     const parts: Buffer[] = [];
     let at = end + 4;
     for (;;) {

@@ -48,7 +48,12 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
       creds.map(
         (c, i) =>
           new Promise<void>((resolve, reject) => {
-            const client = mqtt.connect(url, { username: c.username, password: c.password, clientId: c.id, reconnectPeriod: 0 });
+            const client = mqtt.connect(url, {
+              username: c.username,
+              password: c.password,
+              clientId: c.id,
+              reconnectPeriod: 0,
+            });
             clients.push(client);
             client.on('message', (topic, payload) => onMessage(i, topic, payload));
             client.once('error', reject);
@@ -101,7 +106,11 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
     }
 
     // Baseline: a bare publish through the same broker to the same subscribers.
-    const raw = mqtt.connect(url, { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(dataDir), clientId: `${SERVER_MQTT_USERNAME}-bench` });
+    const raw = mqtt.connect(url, {
+      username: SERVER_MQTT_USERNAME,
+      password: serverMqttPassword(dataDir),
+      clientId: `${SERVER_MQTT_USERNAME}-bench`,
+    });
     clients.push(raw);
     await new Promise((resolve, reject) => {
       raw.once('connect', resolve);
@@ -141,7 +150,9 @@ export function printMqttBench(r: MqttBenchResult): void {
       ['raw publish → receive (baseline)', ms(r.raw.p50), ms(r.raw.p99), ms(r.raw.max), String(r.raw.n)],
     ]),
   );
-  console.log(`p99 ratio to baseline: ${times(r.call.p99, r.raw.p99)} (target ≤ 2×: ${verdict(r.call.p99, 2 * r.raw.p99)})`);
+  console.log(
+    `p99 ratio to baseline: ${times(r.call.p99, r.raw.p99)} (target ≤ 2×: ${verdict(r.call.p99, 2 * r.raw.p99)})`,
+  );
 }
 
 if (process.argv[1]?.endsWith('mqtt-bench.js') || process.argv[1]?.endsWith('mqtt-bench.ts')) {

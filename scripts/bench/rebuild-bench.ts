@@ -25,7 +25,12 @@ const arg = (name: string, fallback: number) => {
 };
 const MANAGER: Actor = { kind: 'user', id: 'u_bench', role: 'manager', name: 'bench' };
 /** One clerk per counter: signing in at a second counter would close the first. */
-const clerk = (counterId: string): Actor => ({ kind: 'user', id: `u_clerk_${counterId}`, role: 'counter', name: `clerk ${counterId}` });
+const clerk = (counterId: string): Actor => ({
+  kind: 'user',
+  id: `u_clerk_${counterId}`,
+  role: 'counter',
+  name: `clerk ${counterId}`,
+});
 
 export interface RebuildBenchResult {
   days: number;
@@ -39,12 +44,23 @@ export interface RebuildBenchResult {
 }
 
 /** Fills `dir` (a DATA_DIR) with `days` hall days of traffic, as the write path records it; returns the log's length. */
-export function buildHistory(dir: string, days: number, ticketsPerDay: number): { events: number; buildMs: number; now: number } {
+export function buildHistory(
+  dir: string,
+  days: number,
+  ticketsPerDay: number,
+): { events: number; buildMs: number; now: number } {
   const hall = loadHallFile();
   let now = Date.parse('2025-11-24T08:30:00+08:00');
   const db = openDb(dir);
   db.pragma('synchronous = OFF'); // building the fixture only; the measured start uses the normal settings
-  const svc = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, clock: () => now });
+  const svc = new HallService({
+    hallFile: hall,
+    db,
+    secret: HallSecret.loadOrCreate(dir),
+    bus: new EventBus(),
+    alwaysOpen: true,
+    clock: () => now,
+  });
   svc.rebuild();
   const started = performance.now();
   const services = ['one-window', 'mortgage', 'query', 'payment', 'certificate'];
@@ -79,7 +95,8 @@ export function runRebuildBench(days = arg('days', 250), ticketsPerDay = arg('ti
   const { events, buildMs, now } = buildHistory(dir, days, ticketsPerDay);
   const db = openDb(dir);
   const secret = HallSecret.loadOrCreate(dir);
-  const make = () => new HallService({ hallFile: hall, db, secret, bus: new EventBus(), alwaysOpen: true, clock: () => now });
+  const make = () =>
+    new HallService({ hallFile: hall, db, secret, bus: new EventBus(), alwaysOpen: true, clock: () => now });
 
   let t0 = performance.now();
   const first = make();
@@ -99,7 +116,16 @@ export function runRebuildBench(days = arg('days', 250), ticketsPerDay = arg('ti
   const fullReplayMs = performance.now() - t0;
   db.close();
   rmSync(dir, { recursive: true, force: true });
-  return { days, events, buildMs, checkpointMs, fullReplayMs, replayedFromCheckpoint: fromCheckpoint.replayed, chainFullMs, chainIncrementalMs };
+  return {
+    days,
+    events,
+    buildMs,
+    checkpointMs,
+    fullReplayMs,
+    replayedFromCheckpoint: fromCheckpoint.replayed,
+    chainFullMs,
+    chainIncrementalMs,
+  };
 }
 
 export function printRebuildBench(r: RebuildBenchResult): void {
@@ -107,7 +133,11 @@ export function printRebuildBench(r: RebuildBenchResult): void {
   console.log(
     table([
       ['measure', 'time', 'events replayed'],
-      ['newest checkpoint + tail (what a start does)', `${r.checkpointMs.toFixed(0)} ms`, String(r.replayedFromCheckpoint)],
+      [
+        'newest checkpoint + tail (what a start does)',
+        `${r.checkpointMs.toFixed(0)} ms`,
+        String(r.replayedFromCheckpoint),
+      ],
       ['full replay, no checkpoint (baseline)', `${r.fullReplayMs.toFixed(0)} ms`, String(r.events)],
       ['audit chain check from the verified mark (what a start does)', `${r.chainIncrementalMs.toFixed(0)} ms`, '-'],
       ['audit chain check of the whole log (first start after an upgrade)', `${r.chainFullMs.toFixed(0)} ms`, '-'],
@@ -116,4 +146,5 @@ export function printRebuildBench(r: RebuildBenchResult): void {
   console.log(`(fixture built in ${(r.buildMs / 1000).toFixed(1)} s; target: seconds at most)`);
 }
 
-if (process.argv[1]?.endsWith('rebuild-bench.js') || process.argv[1]?.endsWith('rebuild-bench.ts')) printRebuildBench(runRebuildBench());
+if (process.argv[1]?.endsWith('rebuild-bench.js') || process.argv[1]?.endsWith('rebuild-bench.ts'))
+  printRebuildBench(runRebuildBench());

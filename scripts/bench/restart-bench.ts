@@ -9,7 +9,16 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { log } from '../../server/log.js';
-import { BOOTSTRAP_MANAGER, makeTempDir, removeTempDir, rssBytes, SERVER_ENTRY, spawnServer, startCommand, watchdog } from '../lib/hall-process.js';
+import {
+  BOOTSTRAP_MANAGER,
+  makeTempDir,
+  removeTempDir,
+  rssBytes,
+  SERVER_ENTRY,
+  spawnServer,
+  startCommand,
+  watchdog,
+} from '../lib/hall-process.js';
 import { makeInstalledCopy } from '../lib/installed-copy.js';
 import { buildHistory } from './rebuild-bench.js';
 import { mb, table } from './stats.js';
@@ -28,7 +37,12 @@ export interface RestartBenchResult {
   rssReady?: number;
 }
 
-export async function runRestartBench(opts: { days: number; tickets: number; runs: number; installed: boolean }): Promise<RestartBenchResult> {
+export async function runRestartBench(opts: {
+  days: number;
+  tickets: number;
+  runs: number;
+  installed: boolean;
+}): Promise<RestartBenchResult> {
   log.setLevel('silent');
   const dataDir = makeTempDir('hallq-restart-data-');
   const { events } = buildHistory(dataDir, opts.days, opts.tickets);
@@ -95,9 +109,19 @@ export function formatRestartBench(r: RestartBenchResult): string {
 
 if (process.argv[1]?.endsWith('restart-bench.js') || process.argv[1]?.endsWith('restart-bench.ts')) {
   const { values } = parseArgs({
-    options: { days: { type: 'string', default: '250' }, tickets: { type: 'string', default: '200' }, runs: { type: 'string', default: '5' }, installed: { type: 'boolean', default: false } },
+    options: {
+      days: { type: 'string', default: '250' },
+      tickets: { type: 'string', default: '200' },
+      runs: { type: 'string', default: '5' },
+      installed: { type: 'boolean', default: false },
+    },
   });
-  const opts = { days: Number(values.days), tickets: Number(values.tickets), runs: Number(values.runs), installed: values.installed ?? false };
+  const opts = {
+    days: Number(values.days),
+    tickets: Number(values.tickets),
+    runs: Number(values.runs),
+    installed: values.installed ?? false,
+  };
   watchdog(10 * 60_000, 'restart-bench');
   runRestartBench(opts).then(
     (r) => console.log(formatRestartBench(r)),

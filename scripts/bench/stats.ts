@@ -18,8 +18,10 @@ export function summarize(samples: number[]): Summary {
   return { n: sorted.length, p50: at(50), p99: at(99), max: sorted[sorted.length - 1], mean: sum / sorted.length };
 }
 
-export const ms = (x: number) => (Number.isFinite(x) ? (x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0)) + ' ms' : 'n/a');
-export const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : (bytes / 1024 / 1024).toFixed(1) + ' MB');
+export const ms = (x: number) =>
+  Number.isFinite(x) ? (x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0)) + ' ms' : 'n/a';
+export const mb = (bytes: number | undefined) =>
+  bytes === undefined ? 'n/a' : (bytes / 1024 / 1024).toFixed(1) + ' MB';
 export const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? (a / b).toFixed(1) + '×' : 'n/a');
 
 /** "met" / "NOT met" beside a target; the benchmarks print, they never fail on timing. */
@@ -29,6 +31,10 @@ export const verdict = (value: number | undefined, limit: number) =>
 /** Prints rows as a plain aligned table. */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }

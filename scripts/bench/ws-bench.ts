@@ -167,7 +167,14 @@ async function measureFanout(
         else delivery.push(at - t0);
       }
     }
-    return { delivery: summarize(delivery), request: summarize(request), missed, rssIdle, rssConnected, rssEnd: rssBytes(server.pid) };
+    return {
+      delivery: summarize(delivery),
+      request: summarize(request),
+      missed,
+      rssIdle,
+      rssConnected,
+      rssEnd: rssBytes(server.pid),
+    };
   } finally {
     listeners.close();
   }
@@ -189,7 +196,8 @@ async function hallFanout(options: WsBenchOptions): Promise<FanoutResult> {
     let issued = 0;
     await Promise.all(
       Array.from({ length: 10 }, async () => {
-        while (issued++ < options.rounds + WARM_UP_ROUNDS + 1) await expectOk('issue', api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager));
+        while (issued++ < options.rounds + WARM_UP_ROUNDS + 1)
+          await expectOk('issue', api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager));
       }),
     );
     return await measureFanout(
@@ -201,7 +209,10 @@ async function hallFanout(options: WsBenchOptions): Promise<FanoutResult> {
       },
       // Start the called ticket (the next call-next finishes it); wait until every client has seen it, untimed.
       async (listeners) => {
-        await listeners.expect(STARTED, async () => void (await expectOk('start', api('POST', '/api/v1/counters/1/start', {}, manager))));
+        await listeners.expect(
+          STARTED,
+          async () => void (await expectOk('start', api('POST', '/api/v1/counters/1/start', {}, manager))),
+        );
       },
     );
   } finally {
@@ -262,7 +273,18 @@ export function formatWsBench(r: WsBenchResult): string {
   return [
     `WebSocket benchmark (${r.options.clients} public ${r.options.client} clients, ${r.options.rounds} timed calls after ${WARM_UP_ROUNDS} untimed; servers: child processes)`,
     table([
-      ['call → event', 'deliveries', 'missed', 'p50', 'p99', 'max', 'request p50', 'p50 vs baseline', 'p99 vs baseline', 'target'],
+      [
+        'call → event',
+        'deliveries',
+        'missed',
+        'p50',
+        'p99',
+        'max',
+        'request p50',
+        'p50 vs baseline',
+        'p99 vs baseline',
+        'target',
+      ],
       row('hall: call-next → ticket.called', hall, baseline),
       row('baseline: bare ws broadcast', baseline),
     ]),
@@ -284,7 +306,11 @@ export function wsBenchArgs(argv: string[]): WsBenchOptions {
     options: { clients: { type: 'string' }, rounds: { type: 'string' }, client: { type: 'string' } },
     strict: false,
   });
-  return { clients: Number(values.clients ?? 500), rounds: Number(values.rounds ?? 100), client: clientKind(values.client) };
+  return {
+    clients: Number(values.clients ?? 500),
+    rounds: Number(values.rounds ?? 100),
+    client: clientKind(values.client),
+  };
 }
 
 export function clientKind(value: unknown): ClientKind {

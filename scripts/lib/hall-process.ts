@@ -40,8 +40,13 @@ export function ensureBuilt(): void {
   const root = projectRoot();
   if (existsSync(join(root, SERVER_ENTRY))) return;
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit', timeout: 180_000 });
-  if (r.status !== 0 || !existsSync(join(root, SERVER_ENTRY))) throw new Error('npx tsc -p tsconfig.json failed: no dist/server/main.js');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], {
+    cwd: root,
+    stdio: 'inherit',
+    timeout: 180_000,
+  });
+  if (r.status !== 0 || !existsSync(join(root, SERVER_ENTRY)))
+    throw new Error('npx tsc -p tsconfig.json failed: no dist/server/main.js');
 }
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
@@ -215,7 +220,10 @@ async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServe
  * Starts the real hall server on `dataDir`: hall open around the clock, the bootstrap manager `boss`, the embedded MQTT
  * broker on a free port, warnings only.
  */
-export function startHallProcess(dataDir: string, opts: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<SpawnedServer> {
+export function startHallProcess(
+  dataDir: string,
+  opts: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+): Promise<SpawnedServer> {
   ensureBuilt();
   const inherited = { ...process.env };
   // The contract's own variables come from here, never from the caller's shell.
@@ -258,7 +266,11 @@ export type Api = <T = any>(method: string, path: string, body?: unknown, token?
  * the load generator shares two cores with the server). Rejects only when there is no HTTP answer: refused, reset,
  * timed out.
  */
-export function apiClient(baseUrl: string, timeoutMs = 10_000, agentOptions: AgentOptions = {}): Api & { close(): void } {
+export function apiClient(
+  baseUrl: string,
+  timeoutMs = 10_000,
+  agentOptions: AgentOptions = {},
+): Api & { close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, ...agentOptions });
   const base = new URL(baseUrl);
   const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
@@ -301,11 +313,18 @@ export async function login(api: Api, username: string, password: string): Promi
 
 /** Creates counter staff `username`, logs them in and signs them in at `counterId`; returns their token. */
 export async function staffAt(api: Api, managerToken: string, counterId: string, username: string): Promise<string> {
-  const created = await api('POST', '/api/v1/staff', { username, password: 'staff-password', name: `员工${counterId}`, role: 'counter' }, managerToken);
-  if (created.status !== 201) throw new Error(`create staff ${username} failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await api(
+    'POST',
+    '/api/v1/staff',
+    { username, password: 'staff-password', name: `员工${counterId}`, role: 'counter' },
+    managerToken,
+  );
+  if (created.status !== 201)
+    throw new Error(`create staff ${username} failed: ${created.status} ${JSON.stringify(created.body)}`);
   const token = await login(api, username, 'staff-password');
   const signIn = await api('POST', `/api/v1/counters/${counterId}/sign-in`, {}, token);
-  if (signIn.status !== 200) throw new Error(`sign-in at ${counterId} failed: ${signIn.status} ${JSON.stringify(signIn.body)}`);
+  if (signIn.status !== 200)
+    throw new Error(`sign-in at ${counterId} failed: ${signIn.status} ${JSON.stringify(signIn.body)}`);
   return token;
 }
 

@@ -24,10 +24,19 @@ export interface SimHall {
 type Api = (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>;
 
 /** Registers (or reuses) the simulated devices and starts the bridge for them. */
-export async function startSimDevices(opts: { api: Api; managerToken: string; mqttUrl: string; hallId: string; counters: string[]; say?: (text: string, lang: string) => void }): Promise<SimHall> {
+export async function startSimDevices(opts: {
+  api: Api;
+  managerToken: string;
+  mqttUrl: string;
+  hallId: string;
+  counters: string[];
+  say?: (text: string, lang: string) => void;
+}): Promise<SimHall> {
   const { api, managerToken } = opts;
   const register = async (id: string, kind: string, extra: Record<string, string> = {}) => {
-    const existing = (await api('GET', '/api/v1/devices', undefined, managerToken)).body.devices?.find((d: any) => d.id === id);
+    const existing = (await api('GET', '/api/v1/devices', undefined, managerToken)).body.devices?.find(
+      (d: any) => d.id === id,
+    );
     // Credentials are shown only once: a device from an earlier run is replaced.
     if (existing) await api('DELETE', `/api/v1/devices/${id}`, undefined, managerToken);
     const r = await api('POST', '/api/v1/devices', { id, kind, ...extra }, managerToken);
@@ -39,7 +48,13 @@ export async function startSimDevices(opts: { api: Api; managerToken: string; mq
   await printer.start();
   const devices: unknown[] = [];
   const printerReg = await register('printer-k1', 'printer', { kioskId: 'kiosk-1' });
-  devices.push({ id: 'printer-k1', kind: 'printer', mqtt: printerReg.mqtt, transport: { type: 'tcp', host: '127.0.0.1', port: printer.port }, statusIntervalSec: 5 });
+  devices.push({
+    id: 'printer-k1',
+    kind: 'printer',
+    mqtt: printerReg.mqtt,
+    transport: { type: 'tcp', host: '127.0.0.1', port: printer.port },
+    statusIntervalSec: 5,
+  });
   const speakerReg = await register('speaker-hall', 'speaker');
   devices.push({ id: 'speaker-hall', kind: 'speaker', mqtt: speakerReg.mqtt, simulate: true, pauseMs: 300 });
   const hallLed = await register('led-hall', 'led');
@@ -49,14 +64,26 @@ export async function startSimDevices(opts: { api: Api; managerToken: string; mq
     devices.push({ id: `led-c${c}`, kind: 'led', mqtt: led.mqtt, adapter: { type: 'sim' } });
   }
   const stateDir = mkdtempSync(join(tmpdir(), 'hallq-sim-'));
-  const config = parseBridgeConfig({ mqttUrl: opts.mqttUrl, hallId: opts.hallId, stateDir, logLevel: 'silent', gpio: { backend: 'simulated' }, devices });
+  const config = parseBridgeConfig({
+    mqttUrl: opts.mqttUrl,
+    hallId: opts.hallId,
+    stateDir,
+    logLevel: 'silent',
+    gpio: { backend: 'simulated' },
+    devices,
+  });
   const speech: SpeechOutput = {
     async speak(text: string, lang: string) {
       opts.say?.(text, lang);
     },
     cancel() {},
   };
-  const bridge = new Bridge(config, { log: silentLogger, gpio: new SimulatedGpio(), speech: () => speech, ledAdapter: () => new SimLed() });
+  const bridge = new Bridge(config, {
+    log: silentLogger,
+    gpio: new SimulatedGpio(),
+    speech: () => speech,
+    ledAdapter: () => new SimLed(),
+  });
   await bridge.start();
   return {
     bridge,

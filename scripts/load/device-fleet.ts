@@ -17,7 +17,12 @@ export interface DeviceFleet {
   stop(): Promise<void>;
 }
 
-export function startDevices(mqttUrl: string, hallId: string, devices: RegisteredDevice[], statusEveryMs: number): DeviceFleet {
+export function startDevices(
+  mqttUrl: string,
+  hallId: string,
+  devices: RegisteredDevice[],
+  statusEveryMs: number,
+): DeviceFleet {
   const t = topics(hallId);
   const clients: MqttClient[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -56,7 +61,17 @@ export function startDevices(mqttUrl: string, hallId: string, devices: Registere
     if (d.kind === 'printer') {
       timers.push(
         setInterval(() => {
-          if (client.connected) client.publish(t.deviceEvt(d.id, 'status'), JSON.stringify({ id: `${d.id}-${++eventId}`, at: new Date().toISOString(), paper: 'ok', cover: 'closed' }), { qos: 1 });
+          if (client.connected)
+            client.publish(
+              t.deviceEvt(d.id, 'status'),
+              JSON.stringify({
+                id: `${d.id}-${++eventId}`,
+                at: new Date().toISOString(),
+                paper: 'ok',
+                cover: 'closed',
+              }),
+              { qos: 1 },
+            );
         }, statusEveryMs),
       );
     }

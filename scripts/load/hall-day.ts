@@ -19,10 +19,26 @@ export interface HallDayOptions {
 
 /** Services and how often visitors ask for each (the reference hall's mix). */
 const SERVICE_MIX: Array<[serviceId: string, weight: number]> = [
-  ['one-window', 40], ['mortgage', 20], ['enterprise', 5], ['query', 10], ['payment', 10], ['certificate', 8], ['consult', 5], ['unresolved', 2],
+  ['one-window', 40],
+  ['mortgage', 20],
+  ['enterprise', 5],
+  ['query', 10],
+  ['payment', 10],
+  ['certificate', 8],
+  ['consult', 5],
+  ['unresolved', 2],
 ];
 /** Real minutes a counter spends on one visitor, per service (the hall file's averages). */
-const SERVICE_MINUTES: Record<string, number> = { 'one-window': 15, mortgage: 12, enterprise: 20, query: 5, payment: 3, certificate: 4, consult: 6, unresolved: 15 };
+const SERVICE_MINUTES: Record<string, number> = {
+  'one-window': 15,
+  mortgage: 12,
+  enterprise: 20,
+  query: 5,
+  payment: 3,
+  certificate: 4,
+  consult: 6,
+  unresolved: 15,
+};
 
 const V1 = '/api/v1';
 
@@ -72,18 +88,30 @@ export async function playHallDay(o: HallDayOptions, tally: Tally, stopAt: numbe
       await sleep(expWait(appointmentMeanMs));
       const start = new Date(Date.now() + 5 * 60_000);
       const slot = { slotStart: start.toISOString(), slotEnd: new Date(start.getTime() + 30 * 60_000).toISOString() };
-      const booked = await tally.call('POST', `${V1}/appointments`, { serviceId: pick(SERVICE_MIX), ...slot, idNumber: randomIdNumber() }, o.tokens.manager);
+      const booked = await tally.call(
+        'POST',
+        `${V1}/appointments`,
+        { serviceId: pick(SERVICE_MIX), ...slot, idNumber: randomIdNumber() },
+        o.tokens.manager,
+      );
       tally.count(`appointment ${booked?.status ?? 'no answer'}`);
       if (booked?.status !== 201 && booked?.status !== 200) continue;
-      const checkIn = await tally.call('POST', `${V1}/appointments/check-in`, { code: booked.body.appointment.code }, o.tokens.kiosk);
-      if (checkIn?.status === 201) tally.tickets.push({ id: checkIn.body.ticket.id, number: checkIn.body.ticket.number });
+      const checkIn = await tally.call(
+        'POST',
+        `${V1}/appointments/check-in`,
+        { code: booked.body.appointment.code },
+        o.tokens.kiosk,
+      );
+      if (checkIn?.status === 201)
+        tally.tickets.push({ id: checkIn.body.ticket.id, number: checkIn.body.ticket.number });
       tally.count(`check-in ${checkIn?.status ?? 'no answer'}`);
     }
   }
 
   async function counter(counterId: string): Promise<void> {
     const token = o.tokens.staff.get(counterId)!;
-    const act = (action: string, body: unknown = {}) => tally.call('POST', `${V1}/counters/${counterId}/${action}`, body, token);
+    const act = (action: string, body: unknown = {}) =>
+      tally.call('POST', `${V1}/counters/${counterId}/${action}`, body, token);
     while (!until()) {
       const called = await act('call-next');
       if (called?.status !== 200) {
@@ -115,7 +143,12 @@ export async function playHallDay(o: HallDayOptions, tally: Tally, stopAt: numbe
       tally.count('finish');
       const pad = o.tokens.pads.get(counterId);
       if (pad && Math.random() < 0.6) {
-        const rated = await tally.call('POST', `${V1}/evaluations`, { ticketId: ticket.id, score: 1 + Math.floor(Math.random() * 5) }, pad);
+        const rated = await tally.call(
+          'POST',
+          `${V1}/evaluations`,
+          { ticketId: ticket.id, score: 1 + Math.floor(Math.random() * 5) },
+          pad,
+        );
         tally.count(`rating ${rated?.status ?? 'no answer'}`);
       }
     }

@@ -25,7 +25,13 @@ function deviceMix(counters: string[]): Array<{ id: string; kind: string; extra:
   ];
 }
 
-async function register(api: Api, manager: string, id: string, kind: string, extra: Record<string, string>): Promise<RegisteredDevice & { token: string }> {
+async function register(
+  api: Api,
+  manager: string,
+  id: string,
+  kind: string,
+  extra: Record<string, string>,
+): Promise<RegisteredDevice & { token: string }> {
   const r = await api('POST', '/api/v1/devices', { id, kind, ...extra }, manager);
   if (r.status !== 201) throw new Error(`register ${kind} ${id} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { id, kind, mqtt: r.body.mqtt, token: r.body.token };

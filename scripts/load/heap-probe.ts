@@ -9,7 +9,16 @@ if (file) {
   setInterval(() => {
     const m = process.memoryUsage();
     try {
-      writeFileSync(file, JSON.stringify({ at: Date.now(), heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, rss: m.rss }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          at: Date.now(),
+          heapUsed: m.heapUsed,
+          heapTotal: m.heapTotal,
+          external: m.external,
+          rss: m.rss,
+        }),
+      );
     } catch {
       /* the run went away: nothing to report to */
     }

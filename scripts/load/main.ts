@@ -19,7 +19,10 @@ import { samplesCsv } from './sampler.js';
 function attacksOf(arg: string | undefined): string[] {
   if (arg === undefined || arg === 'all') return ATTACK_NAMES;
   if (arg === 'none') return [];
-  return arg.split(',').map((s) => s.trim()).filter(Boolean);
+  return arg
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 async function main(): Promise<void> {
@@ -59,11 +62,19 @@ async function main(): Promise<void> {
     maxRssGrowthMb: num(values['max-rss-growth-mb'], d.maxRssGrowthMb),
     log: (line) => console.log(line),
   };
-  for (const [k, v] of Object.entries(options)) if (typeof v === 'number' && !(v >= 0)) throw new Error(`--${k} must be a number ≥ 0`);
+  for (const [k, v] of Object.entries(options))
+    if (typeof v === 'number' && !(v >= 0)) throw new Error(`--${k} must be a number ≥ 0`);
   watchdog((options.seconds + 180) * 1000, 'the load run');
   const report = await runLoad(options);
   if (values.csv) writeFileSync(values.csv, samplesCsv(report.samples));
-  if (values.svg) writeFileSync(values.svg, memoryChartSvg(report.samples, `HallQ server memory, ${Math.round(report.seconds / 60)} min at ${options.speed}× with attacks`));
+  if (values.svg)
+    writeFileSync(
+      values.svg,
+      memoryChartSvg(
+        report.samples,
+        `HallQ server memory, ${Math.round(report.seconds / 60)} min at ${options.speed}× with attacks`,
+      ),
+    );
   console.log('\n' + formatLoadReport(report));
   process.exitCode = report.failures.length ? 1 : 0;
 }

@@ -6,7 +6,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../server/config/project-root.js';
-import { apiClient, freePort, makeTempDir, removeTempDir, startCommand, startHallProcess } from '../lib/hall-process.js';
+import {
+  apiClient,
+  freePort,
+  makeTempDir,
+  removeTempDir,
+  startCommand,
+  startHallProcess,
+} from '../lib/hall-process.js';
 import { summarize, type Summary } from '../bench/stats.js';
 import { ATTACKS, scaled } from './attacks/index.js';
 import type { AttackReport } from './attacks/attack.js';
@@ -100,7 +107,8 @@ function growth(samples: Sample[], field: 'rss' | 'heapUsed'): { firstMb: number
 export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadReport> {
   const o: LoadOptions = { ...DEFAULT_LOAD_OPTIONS, ...partial };
   const say = o.log ?? (() => undefined);
-  for (const a of o.attacks) if (!ATTACKS[a]) throw new Error(`unknown attack ${a}; known: ${Object.keys(ATTACKS).join(', ')}`);
+  for (const a of o.attacks)
+    if (!ATTACKS[a]) throw new Error(`unknown attack ${a}; known: ${Object.keys(ATTACKS).join(', ')}`);
   const dataDir = makeTempDir('hallq-load-');
   const heapFile = join(dataDir, 'heap-probe.json');
   const probe = join(projectRoot(), 'dist', 'scripts', 'load', 'heap-probe.js');
@@ -117,18 +125,34 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
   try {
     const counters = Array.from({ length: o.counters }, (_, i) => String(i + 1));
     const hall = await prepareHall(api, counters, o.devices);
-    say(`server pid ${server.pid} on ${server.url}, MQTT ${mqttPort}; ${counters.length} counters, ${hall.devices.length} devices, ${o.displays} displays`);
+    say(
+      `server pid ${server.pid} on ${server.url}, MQTT ${mqttPort}; ${counters.length} counters, ${hall.devices.length} devices, ${o.displays} displays`,
+    );
 
     const tally = new Tally(api);
     const started = Date.now();
     const deadline = started + o.seconds * 1000;
     const over = () => Date.now() >= deadline;
     const sampler = startSampler({ url: server.url, pid: server.pid, everyMs: o.sampleEveryMs, heapFile });
-    const displays = startDisplays(server.url.replace(/^http/, 'ws') + '/ws', o.displays, 60_000 / Math.max(1, o.speed / 5));
+    const displays = startDisplays(
+      server.url.replace(/^http/, 'ws') + '/ws',
+      o.displays,
+      60_000 / Math.max(1, o.speed / 5),
+    );
     const devices = startDevices(`mqtt://127.0.0.1:${mqttPort}`, 'yunfu-realestate', hall.devices, 5000);
-    cleanups.push(() => sampler.stop(), () => displays.stop(), () => devices.stop());
+    cleanups.push(
+      () => sampler.stop(),
+      () => displays.stop(),
+      () => devices.stop(),
+    );
     const day = playHallDay(
-      { speed: o.speed, arrivalsPerHour: 150, appointmentsPerHour: 10, counters, tokens: { manager: hall.manager, kiosk: hall.kiosk, staff: hall.staff, pads: hall.pads } },
+      {
+        speed: o.speed,
+        arrivalsPerHour: 150,
+        appointmentsPerHour: 10,
+        counters,
+        tokens: { manager: hall.manager, kiosk: hall.kiosk, staff: hall.staff, pads: hall.pads },
+      },
       tally,
       deadline,
     );
@@ -137,24 +161,44 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
       await new Promise((r) => setTimeout(r, Math.min(5000, o.seconds * 100)));
       do {
         for (const [i, name] of o.attacks.entries()) {
-          const target = { host: '127.0.0.1', from: `127.0.2.${i + 1}`, httpPort: server.port, mqttPort, hallId: 'yunfu-realestate', flooder: hall.flooder };
+          const target = {
+            host: '127.0.0.1',
+            from: `127.0.2.${i + 1}`,
+            httpPort: server.port,
+            mqttPort,
+            hallId: 'yunfu-realestate',
+            flooder: hall.flooder,
+          };
           if (over()) break;
           const { run, budget } = ATTACKS[name];
           const b = scaled(budget, o.attackScale);
           const attackStarted = Date.now();
-          const report = await run(target, { count: b.count, holdMs: Math.min(b.holdMs, Math.max(1000, deadline - Date.now())) }).catch((err: Error) => {
+          const report = await run(target, {
+            count: b.count,
+            holdMs: Math.min(b.holdMs, Math.max(1000, deadline - Date.now())),
+          }).catch((err: Error) => {
             failures.push(`attack ${name} could not run: ${err.message}`);
-            return { name, attempts: 0, endedByServer: 0, ms: Date.now() - attackStarted, note: `failed to run: ${err.message}` };
+            return {
+              name,
+              attempts: 0,
+              endedByServer: 0,
+              ms: Date.now() - attackStarted,
+              note: `failed to run: ${err.message}`,
+            };
           });
           attackReports.push(report);
-          say(`attack ${report.name}: ${report.attempts} attempts, ${report.endedByServer} ended by the server, ${report.ms} ms`);
+          say(
+            `attack ${report.name}: ${report.attempts} attempts, ${report.endedByServer} ended by the server, ${report.ms} ms`,
+          );
         }
       } while (o.attacksRepeat && !over());
     })();
     const progress = setInterval(() => {
       if (over()) return;
       const last = sampler.samples.at(-1);
-      say(`${Math.round((Date.now() - started) / 1000)} s: ${tally.requests} requests, ${tally.tickets.length} tickets, RSS ${((last?.rss ?? 0) / MB).toFixed(1)} MB, heap ${((last?.heapUsed ?? 0) / MB).toFixed(1)} MB, healthz ${last?.healthzMs?.toFixed(1) ?? 'none'} ms`);
+      say(
+        `${Math.round((Date.now() - started) / 1000)} s: ${tally.requests} requests, ${tally.tickets.length} tickets, RSS ${((last?.rss ?? 0) / MB).toFixed(1)} MB, heap ${((last?.heapUsed ?? 0) / MB).toFixed(1)} MB, healthz ${last?.healthzMs?.toFixed(1) ?? 'none'} ms`,
+      );
     }, 30_000);
     cleanups.push(() => clearInterval(progress));
     await Promise.all([day, attacks]);
@@ -172,7 +216,10 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
       if (r?.status !== 200) lostTickets.push(`${t.number} (${t.id}) → ${r?.status ?? 'no answer'}`);
     }
     const verify = await tally.call<{ ok: boolean }>('GET', '/api/v1/audit/verify', undefined, hall.manager);
-    const serverExit = server.child.exitCode === null && server.child.signalCode === null ? 'running' : `exited ${server.child.exitCode ?? server.child.signalCode}`;
+    const serverExit =
+      server.child.exitCode === null && server.child.signalCode === null
+        ? 'running'
+        : `exited ${server.child.exitCode ?? server.child.signalCode}`;
 
     const samples = sampler.samples;
     // The first seconds are the server warming up (JIT, first snapshots) under the displays' first connections.
@@ -183,13 +230,20 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
     const heap = samples.some((s) => s.heapUsed !== undefined) ? growth(samples, 'heapUsed') : undefined;
 
     if (serverExit !== 'running') failures.push(`the server ${serverExit} during the run:\n${server.output()}`);
-    if (tally.serverErrors.length) failures.push(`${tally.statusBetween(500, 600)} answers were 5xx, e.g. ${tally.serverErrors.slice(0, 3).join('; ')}`);
-    if (tally.noAnswer) failures.push(`${tally.noAnswer} requests got no answer, e.g. ${tally.noAnswerSamples.slice(0, 3).join('; ')}`);
-    if (lostTickets.length) failures.push(`${lostTickets.length} acknowledged tickets are gone: ${lostTickets.slice(0, 5).join(', ')}`);
+    if (tally.serverErrors.length)
+      failures.push(
+        `${tally.statusBetween(500, 600)} answers were 5xx, e.g. ${tally.serverErrors.slice(0, 3).join('; ')}`,
+      );
+    if (tally.noAnswer)
+      failures.push(`${tally.noAnswer} requests got no answer, e.g. ${tally.noAnswerSamples.slice(0, 3).join('; ')}`);
+    if (lostTickets.length)
+      failures.push(`${lostTickets.length} acknowledged tickets are gone: ${lostTickets.slice(0, 5).join(', ')}`);
     if (verify?.body?.ok !== true) failures.push(`the audit chain does not verify: ${JSON.stringify(verify?.body)}`);
     if (healthz.failures) failures.push(`/healthz did not answer 200 within 5 s ${healthz.failures} times`);
-    if (!(healthz.p99 <= o.maxHealthzP99Ms)) failures.push(`/healthz p99 ${healthz.p99.toFixed(1)} ms is over the limit of ${o.maxHealthzP99Ms} ms`);
-    if (rss.growthMb > o.maxRssGrowthMb) failures.push(`RSS grew ${rss.growthMb.toFixed(1)} MB, over the limit of ${o.maxRssGrowthMb} MB`);
+    if (!(healthz.p99 <= o.maxHealthzP99Ms))
+      failures.push(`/healthz p99 ${healthz.p99.toFixed(1)} ms is over the limit of ${o.maxHealthzP99Ms} ms`);
+    if (rss.growthMb > o.maxRssGrowthMb)
+      failures.push(`RSS grew ${rss.growthMb.toFixed(1)} MB, over the limit of ${o.maxRssGrowthMb} MB`);
 
     return {
       options: o,

@@ -40,7 +40,13 @@ function healthz(url: string, agent: Agent, timeoutMs: number): Promise<number |
 }
 
 /** Starts sampling every `everyMs` until stopped. */
-export function startSampler(opts: { url: string; pid: number; everyMs: number; heapFile?: string; timeoutMs?: number }): Sampler {
+export function startSampler(opts: {
+  url: string;
+  pid: number;
+  everyMs: number;
+  heapFile?: string;
+  timeoutMs?: number;
+}): Sampler {
   const samples: Sample[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const started = Date.now();
@@ -67,5 +73,12 @@ export function startSampler(opts: { url: string; pid: number; everyMs: number; 
 /** The samples as CSV: seconds, healthz ms, RSS MB, heap MB. */
 export function samplesCsv(samples: Sample[]): string {
   const mbOf = (b?: number) => (b === undefined ? '' : (b / 1024 / 1024).toFixed(2));
-  return ['seconds,healthz_ms,rss_mb,heap_mb', ...samples.map((s) => `${(s.t / 1000).toFixed(1)},${s.healthzMs?.toFixed(2) ?? ''},${mbOf(s.rss)},${mbOf(s.heapUsed)}`)].join('\n') + '\n';
+  return (
+    [
+      'seconds,healthz_ms,rss_mb,heap_mb',
+      ...samples.map(
+        (s) => `${(s.t / 1000).toFixed(1)},${s.healthzMs?.toFixed(2) ?? ''},${mbOf(s.rss)},${mbOf(s.heapUsed)}`,
+      ),
+    ].join('\n') + '\n'
+  );
 }

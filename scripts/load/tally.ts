@@ -33,11 +33,17 @@ export class Tally {
   }
 
   /** Calls the API and records the answer; undefined when there was none. */
-  async call<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<ApiResponse<T> | undefined> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<ApiResponse<T> | undefined> {
     try {
       const res = await this.api<T>(method, path, body, token);
       this.byStatus.set(res.status, (this.byStatus.get(res.status) ?? 0) + 1);
-      if (res.status >= 500 && this.serverErrors.length < 50) this.serverErrors.push(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      if (res.status >= 500 && this.serverErrors.length < 50)
+        this.serverErrors.push(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       else if (res.status >= 500) this.serverErrors.push('…');
       return res;
     } catch (err) {

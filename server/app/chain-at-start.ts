@@ -12,8 +12,13 @@ export function checkChainAtStart(hall: HallService): void {
   const started = performance.now();
   const result = hall.checkChain();
   const ms = Math.round(performance.now() - started);
-  if (result.ok) log.info('audit chain verified', { from: hall.log.anchor?.verifiedSeq ?? 0, head: result.head?.seq, ms });
-  else log.error('AUDIT CHAIN DOES NOT VERIFY: the log was altered or truncated; the hall opens, see /api/v1/audit/verify', { ...result.firstBroken, ms });
+  if (result.ok)
+    log.info('audit chain verified', { from: hall.log.anchor?.verifiedSeq ?? 0, head: result.head?.seq, ms });
+  else
+    log.error(
+      'AUDIT CHAIN DOES NOT VERIFY: the log was altered or truncated; the hall opens, see /api/v1/audit/verify',
+      { ...result.firstBroken, ms },
+    );
 }
 
 /** Runs once the state is rebuilt: records what was found in the chain itself, then anchors its head. */
@@ -22,7 +27,8 @@ export function recordChainFindings(hall: HallService): void {
   if (broken) hall.audit(SYSTEM_ACTOR, { type: 'audit.chain_broken', data: broken });
   for (const c of hall.rejectedCheckpoints) {
     // A checkpoint older than the keyed chain was never recorded in it: expected once, after an upgrade.
-    if (c.seq < hall.log.keyedFrom) log.warn('checkpoint from before the keyed chain not trusted; replayed the log instead', c);
+    if (c.seq < hall.log.keyedFrom)
+      log.warn('checkpoint from before the keyed chain not trusted; replayed the log instead', c);
     else log.error('CHECKPOINT NOT TRUSTED: passed over, state replayed from the log', c);
     hall.audit(SYSTEM_ACTOR, { type: 'audit.checkpoint_rejected', data: c });
   }

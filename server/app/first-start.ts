@@ -8,7 +8,14 @@ import type { Accounts } from '../store/accounts.js';
 
 export const FIRST_LOGIN_FILE = 'first-login.txt';
 
-export function ensureManager(accounts: Accounts, hall: HallService, bootstrap: string | undefined, dataDir: string, url: string, quiet = false): void {
+export function ensureManager(
+  accounts: Accounts,
+  hall: HallService,
+  bootstrap: string | undefined,
+  dataDir: string,
+  url: string,
+  quiet = false,
+): void {
   if (accounts.hasManager()) return;
   let username: string;
   let password: string;

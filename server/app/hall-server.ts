@@ -113,7 +113,13 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = env.MQTT_URL;
   if (!mqttUrl) {
-    broker = await startEmbeddedBroker({ port: env.MQTT_PORT, host: env.HOST, hallId: site.id, accounts, serverPassword: mqttPassword });
+    broker = await startEmbeddedBroker({
+      port: env.MQTT_PORT,
+      host: env.HOST,
+      hallId: site.id,
+      accounts,
+      serverPassword: mqttPassword,
+    });
     mqttUrl = broker.url;
     log.info('embedded MQTT broker listening', { port: broker.port });
   }
@@ -140,7 +146,16 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     onFaulty: (deviceId) => bus.emit('command.unanswered', { deviceId }),
     onRefused: (deviceId, name, payload, error) => bus.emit('command.refused', { deviceId, name, payload, error }),
   });
-  const intake = new DeviceIntake({ hall, accounts, db, link, topics: t, directory, outbox, onDevicesChanged: writeBrokerFiles });
+  const intake = new DeviceIntake({
+    hall,
+    accounts,
+    db,
+    link,
+    topics: t,
+    directory,
+    outbox,
+    onDevicesChanged: writeBrokerFiles,
+  });
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
@@ -148,7 +163,11 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     accounts,
     publicUrl: env.HALLQ_PUBLIC_URL ?? '',
     version,
-    devices: { added: (d) => intake.added(d), removed: (id) => intake.removed(id), printDecisionFor: (id) => printing.decisionFor(id) },
+    devices: {
+      added: (d) => intake.added(d),
+      removed: (id) => intake.removed(id),
+      printDecisionFor: (id) => printing.decisionFor(id),
+    },
   };
   const app = createApp(deps, db, (a) => mountUi(a, deps));
   let server: ServerType | undefined;
@@ -181,7 +200,9 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       required: true,
       start: async () => {
         server = await new Promise<ServerType>((resolve) => {
-          const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, serverOptions: HTTP_TIMEOUTS }, () => resolve(s));
+          const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, serverOptions: HTTP_TIMEOUTS }, () =>
+            resolve(s),
+          );
           guard.attach(s as Server);
         });
         const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
@@ -190,7 +211,12 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       },
       stop: () => closeServer(server as Server, guard),
     },
-    { name: 'live-stream', required: true, start: () => stream.start(server as Server), stop: () => stream.stop(server as Server) },
+    {
+      name: 'live-stream',
+      required: true,
+      start: () => stream.start(server as Server),
+      stop: () => stream.stop(server as Server),
+    },
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
     new PlaybookActions(hall),

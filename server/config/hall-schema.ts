@@ -5,7 +5,11 @@ import { isKnownTimeZone } from '../domain/zone-offsets.js';
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (00:00–24:00)');
 const interval = z.tuple([clock, clock]).refine(([a, b]) => a < b, 'an opening interval must end after it starts');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'only letters, digits, dot, dash and underscore');
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'only letters, digits, dot, dash and underscore');
 
 export const serviceSchema = z.object({
   id,
@@ -60,10 +64,12 @@ export const hallFileSchema = z
       languages: z.array(z.string()).default(['zh-CN']),
     }),
     hours: z.object({
-      weekly: z.object(Object.fromEntries(weekdays.map((d) => [d, z.array(interval).default([])])) as Record<
-        (typeof weekdays)[number],
-        z.ZodDefault<z.ZodArray<typeof interval>>
-      >),
+      weekly: z.object(
+        Object.fromEntries(weekdays.map((d) => [d, z.array(interval).default([])])) as Record<
+          (typeof weekdays)[number],
+          z.ZodDefault<z.ZodArray<typeof interval>>
+        >,
+      ),
       issueUntilMinutesBeforeClose: z.number().int().min(0).default(0),
       extendedServiceMinutes: z.number().int().min(0).default(0),
     }),
@@ -75,7 +81,10 @@ export const hallFileSchema = z
       })
       .default({ holidays: [], workdays: [] }),
     policy: z.object({
-      priorityCreditMinutes: z.number().min(0).max(24 * 60),
+      priorityCreditMinutes: z
+        .number()
+        .min(0)
+        .max(24 * 60),
       appointmentEarlyMinutes: z.number().int().min(0),
       appointmentLateMinutes: z.number().int().min(0),
       elderlyAge: z.number().int().min(0).max(150),
@@ -92,25 +101,33 @@ export const hallFileSchema = z
     const serviceIds = new Set<string>();
     const prefixes = new Set<string>();
     hall.services.forEach((s, i) => {
-      if (serviceIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `duplicate service id "${s.id}"` });
-      if (prefixes.has(s.prefix)) ctx.addIssue({ code: 'custom', path: ['services', i, 'prefix'], message: `duplicate prefix "${s.prefix}"` });
+      if (serviceIds.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `duplicate service id "${s.id}"` });
+      if (prefixes.has(s.prefix))
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'prefix'], message: `duplicate prefix "${s.prefix}"` });
       serviceIds.add(s.id);
       prefixes.add(s.prefix);
     });
     const counterIds = new Set<string>();
     hall.counters.forEach((c, i) => {
-      if (counterIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['counters', i, 'id'], message: `duplicate counter id "${c.id}"` });
+      if (counterIds.has(c.id))
+        ctx.addIssue({ code: 'custom', path: ['counters', i, 'id'], message: `duplicate counter id "${c.id}"` });
       counterIds.add(c.id);
       c.services.forEach((group, g) =>
         group.forEach((sid, k) => {
           if (!serviceIds.has(sid))
-            ctx.addIssue({ code: 'custom', path: ['counters', i, 'services', g, k], message: `unknown service "${sid}"` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['counters', i, 'services', g, k],
+              message: `unknown service "${sid}"`,
+            });
         }),
       );
     });
     const playbookIds = new Set<string>();
     hall.playbooks.forEach((p, i) => {
-      if (playbookIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['playbooks', i, 'id'], message: `duplicate playbook id "${p.id}"` });
+      if (playbookIds.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['playbooks', i, 'id'], message: `duplicate playbook id "${p.id}"` });
       playbookIds.add(p.id);
     });
   });

@@ -62,7 +62,8 @@ export class EventBus {
 
   emit<K extends keyof BusEvents>(name: K, payload: BusEvents[K]): void {
     if (name !== 'committed') {
-      if (this.names.has(name)) for (const entry of [...this.listeners]) if (entry.name === name) this.run(entry, payload);
+      if (this.names.has(name))
+        for (const entry of [...this.listeners]) if (entry.name === name) this.run(entry, payload);
       return;
     }
     // A batch: each listener, in order, gets the batch or each of its events of the type it listens to.

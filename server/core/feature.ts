@@ -25,7 +25,10 @@ export async function startFeatures(features: readonly Feature[]): Promise<Featu
         await stopFeatures(started);
         throw err;
       }
-      log.error('feature failed to start; the hall goes on without it', { feature: f.name, error: (err as Error).message });
+      log.error('feature failed to start; the hall goes on without it', {
+        feature: f.name,
+        error: (err as Error).message,
+      });
     }
   }
   return started;

@@ -144,12 +144,16 @@ export class HallService {
   /** Rebuilds the live state: newest checkpoint the chain vouches for, then every state event after it. */
   rebuild(): { fromSeq: number; replayed: number; ms: number } {
     const started = performance.now();
-    const { found: snap, rejected } = this.snapshots.latestTrusted(this.log.seq, (seq, sha256) => this.log.checkpointProblem(seq, sha256));
+    const { found: snap, rejected } = this.snapshots.latestTrusted(this.log.seq, (seq, sha256) =>
+      this.log.checkpointProblem(seq, sha256),
+    );
     this.rejectedCheckpoints = rejected;
     const firstDay = this.firstDay() ?? hallDay(this.clock(), this.site.timezone);
     this.state = snap?.state ?? initialState(this.hallFile, firstDay);
     // Counters added to the hall file since the checkpoint start closed.
-    for (const c of this.hallFile.counters) if (!this.state.counters.has(c.id)) this.state.counters.set(c.id, { id: c.id, status: 'closed' } satisfies Counter);
+    for (const c of this.hallFile.counters)
+      if (!this.state.counters.has(c.id))
+        this.state.counters.set(c.id, { id: c.id, status: 'closed' } satisfies Counter);
     let replayed = 0;
     for (const entry of this.log.after(snap?.seq ?? 0)) {
       if (!isStateEvent(entry)) continue; // audit-only entries (logins, staff, devices) change no state
@@ -276,7 +280,9 @@ export class HallService {
     if (this.batchOpen && !this.db.inTransaction) throw new Error('the group commit’s transaction was rolled back');
     const label = actorLabel(actor);
     const entries = this.inTransaction(() => {
-      const appended = this.log.append(events.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: true })));
+      const appended = this.log.append(
+        events.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: true })),
+      );
       for (const e of events) this.projection.apply(e);
       return appended;
     });
@@ -294,8 +300,16 @@ export class HallService {
     }
     this.sinceSnapshot += events.length;
     this.lastWriteAt = performance.now();
-    if (log.enabled('info')) log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
-    return entries.map((entry, i) => ({ seq: entry.seq, streamSeq: entry.streamSeq!, at, actor: label, event: events[i], ticket: tickets[i] }));
+    if (log.enabled('info'))
+      log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
+    return entries.map((entry, i) => ({
+      seq: entry.seq,
+      streamSeq: entry.streamSeq!,
+      at,
+      actor: label,
+      event: events[i],
+      ticket: tickets[i],
+    }));
   }
 
   /** Reads the live state back from the file after memory and file parted; a hall that cannot do that reports it. */
@@ -321,7 +335,11 @@ export class HallService {
   /** Writes an audit-only entry (login, staff or device change, audit query) to the chain. */
   audit(actor: Actor | { kind: 'user' | 'device' | 'system'; id: string }, entry: AuditOnlyEntry): void {
     const at = this.clock();
-    this.inTransaction(() => this.log.append([{ type: entry.type, actor: `${actor.kind}:${actor.id}`, at, data: entry.data, streamed: false }]));
+    this.inTransaction(() =>
+      this.log.append([
+        { type: entry.type, actor: `${actor.kind}:${actor.id}`, at, data: entry.data, streamed: false },
+      ]),
+    );
   }
 
   /** One durable transaction; if it rolls back, the chain's head in memory is read again from the file. */
@@ -346,7 +364,15 @@ export class HallService {
   recordAnchor(now = this.clock()): void {
     const { seq, hash } = this.log.head;
     this.inTransaction(() => {
-      this.log.append([{ type: 'audit.anchor', actor: actorLabel(SYSTEM_ACTOR), at: now, data: { seq, hash, keyedFrom: this.log.keyedFrom }, streamed: false }]);
+      this.log.append([
+        {
+          type: 'audit.anchor',
+          actor: actorLabel(SYSTEM_ACTOR),
+          at: now,
+          data: { seq, hash, keyedFrom: this.log.keyedFrom },
+          streamed: false,
+        },
+      ]);
       this.log.writeAnchor(now, this.chainIntact);
     });
   }
@@ -367,7 +393,9 @@ export class HallService {
       const seq = this.log.seq;
       this.inTransaction(() => {
         const sha256 = this.snapshots.save(seq, this.state, at);
-        this.log.append([{ type: 'checkpoint.saved', actor: actorLabel(SYSTEM_ACTOR), at, data: { seq, sha256 }, streamed: false }]);
+        this.log.append([
+          { type: 'checkpoint.saved', actor: actorLabel(SYSTEM_ACTOR), at, data: { seq, sha256 }, streamed: false },
+        ]);
         this.log.writeAnchor(at, this.chainIntact);
       });
       this.sinceSnapshot = 0;

@@ -27,7 +27,12 @@ const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOS
  * A ticket. `verifyCode` only for whoever issued or serves it; `holderView` is the page behind the QR code, which
  * anyone holding the paper may open: no free-text priority reason, no phone.
  */
-export function ticketView(hall: HallFile, state: HallState, t: Ticket, opts: { verifyCode: boolean; holderView?: boolean }): TicketView {
+export function ticketView(
+  hall: HallFile,
+  state: HallState,
+  t: Ticket,
+  opts: { verifyCode: boolean; holderView?: boolean },
+): TicketView {
   const pos = positionOf(hall, state, t);
   return {
     id: t.id,
@@ -120,7 +125,13 @@ export function counterViews(hall: HallFile, state: HallState, audience: Audienc
 }
 
 /** GET /hall and the stream's snapshot: never personal data. */
-export function hallView(hallFile: HallFile, state: HallState, now: number, alwaysOpen: boolean, audience: Audience = 'public') {
+export function hallView(
+  hallFile: HallFile,
+  state: HallState,
+  now: number,
+  alwaysOpen: boolean,
+  audience: Audience = 'public',
+) {
   const queues = queueSummary(hallFile, state);
   const window = issuingWindow({ hallFile, alwaysOpen }, now);
   return {
@@ -177,7 +188,13 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
     case 'ticket.issued':
       return { type: e.type, at, ticket: ticketOf(e.data.ticket.id) };
     case 'ticket.called':
-      return { type: e.type, at, counterId: e.data.counterId, outOfTurn: e.data.outOfTurn ? { category: e.data.outOfTurn.category } : null, ticket: ticketOf(e.data.ticketId) };
+      return {
+        type: e.type,
+        at,
+        counterId: e.data.counterId,
+        outOfTurn: e.data.outOfTurn ? { category: e.data.outOfTurn.category } : null,
+        ticket: ticketOf(e.data.ticketId),
+      };
     case 'ticket.recalled':
     case 'ticket.started':
     case 'ticket.finished':
@@ -187,30 +204,68 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
     case 'ticket.cancelled':
       return { type: e.type, at, ticket: ticketOf(e.data.ticketId) };
     case 'ticket.transferred':
-      return { type: e.type, at, fromServiceId: e.data.fromServiceId, toServiceId: e.data.toServiceId, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
+      return {
+        type: e.type,
+        at,
+        fromServiceId: e.data.fromServiceId,
+        toServiceId: e.data.toServiceId,
+        counterId: e.data.counterId,
+        ticket: ticketOf(e.data.ticketId),
+      };
     case 'counter.status': {
       const { pauseReason, status, counterId, change, staffName } = e.data;
-      return { type: e.type, at, counterId, status, pauseReason: pauseReason ?? null, change, staffName: withIds ? (staffName ?? null) : null };
+      return {
+        type: e.type,
+        at,
+        counterId,
+        status,
+        pauseReason: pauseReason ?? null,
+        change,
+        staffName: withIds ? (staffName ?? null) : null,
+      };
     }
     case 'emergency.changed':
       return { type: e.type, at, active: emergencyView(e.data.active, audience), previous: e.data.previous ?? null };
     case 'hall.day_started':
       return { type: e.type, at, day: e.data.day };
     case 'appointment.created':
-      return { type: e.type, at, serviceId: e.data.appointment.serviceId, appointmentId: withIds ? e.data.appointment.id : undefined };
+      return {
+        type: e.type,
+        at,
+        serviceId: e.data.appointment.serviceId,
+        appointmentId: withIds ? e.data.appointment.id : undefined,
+      };
     case 'appointment.checked_in':
     case 'appointment.cancelled':
       return { type: e.type, at, appointmentId: withIds ? e.data.appointmentId : undefined };
     case 'evaluation.recorded':
-      return { type: e.type, at, counterId: e.data.counterId, score: e.data.score, ticketId: withIds ? e.data.ticketId : undefined };
+      return {
+        type: e.type,
+        at,
+        counterId: e.data.counterId,
+        score: e.data.score,
+        ticketId: withIds ? e.data.ticketId : undefined,
+      };
     case 'followup.opened':
-      return { type: e.type, at, followUpId: withIds ? e.data.followUp.id : undefined, counterId: e.data.followUp.counterId, score: e.data.followUp.score };
+      return {
+        type: e.type,
+        at,
+        followUpId: withIds ? e.data.followUp.id : undefined,
+        counterId: e.data.followUp.counterId,
+        score: e.data.followUp.score,
+      };
     case 'followup.answered':
       return { type: e.type, at, followUpId: withIds ? e.data.id : undefined };
     case 'device.status':
-      return { type: e.type, at, deviceId: e.data.deviceId, kind: e.data.kind as DeviceKind, online: e.data.online, status: e.data.status ?? null };
+      return {
+        type: e.type,
+        at,
+        deviceId: e.data.deviceId,
+        kind: e.data.kind as DeviceKind,
+        online: e.data.online,
+        status: e.data.status ?? null,
+      };
     default:
       return unhandledEvent(e); // a new event type needs its view here before it may be streamed
   }
 }
-

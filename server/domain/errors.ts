@@ -13,9 +13,12 @@ export class DomainError extends Error {
 }
 
 export const refuse = {
-  badInput: (code: string, message: string, details?: Record<string, unknown>) => new DomainError(400, code, message, details),
+  badInput: (code: string, message: string, details?: Record<string, unknown>) =>
+    new DomainError(400, code, message, details),
   notFound: (code: string, message: string) => new DomainError(404, code, message),
-  conflict: (code: string, message: string, details?: Record<string, unknown>) => new DomainError(409, code, message, details),
+  conflict: (code: string, message: string, details?: Record<string, unknown>) =>
+    new DomainError(409, code, message, details),
   forbidden: (code: string, message: string) => new DomainError(403, code, message),
-  limit: (code: string, message: string, details?: Record<string, unknown>) => new DomainError(429, code, message, details),
+  limit: (code: string, message: string, details?: Record<string, unknown>) =>
+    new DomainError(429, code, message, details),
 };

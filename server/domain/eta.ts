@@ -51,10 +51,14 @@ export function positionOf(hall: HallFile, state: HallState, ticket: Ticket): Qu
 }
 
 /** Waiting count and the wait a new ticket would face, per service. */
-export function queueSummary(hall: HallFile, state: HallState): Record<string, { waiting: number; etaMinutes: number }> {
+export function queueSummary(
+  hall: HallFile,
+  state: HallState,
+): Record<string, { waiting: number; etaMinutes: number }> {
   const waiting: Record<string, number> = {};
   for (const s of hall.services) waiting[s.id] = state.queues.get(s.id)?.length ?? 0;
   const out: Record<string, { waiting: number; etaMinutes: number }> = {};
-  for (const s of hall.services) out[s.id] = { waiting: waiting[s.id], etaMinutes: etaMinutes(hall, state, s.id, waiting[s.id]) };
+  for (const s of hall.services)
+    out[s.id] = { waiting: waiting[s.id], etaMinutes: etaMinutes(hall, state, s.id, waiting[s.id]) };
   return out;
 }

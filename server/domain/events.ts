@@ -1,5 +1,13 @@
 /** Every fact the hall records: one map from event type to payload. The log stores these; apply() replays them. */
-import type { Appointment, CounterStatus, EmergencyState, FollowUp, OutOfTurnCategory, QueueKey, Ticket } from './types.js';
+import type {
+  Appointment,
+  CounterStatus,
+  EmergencyState,
+  FollowUp,
+  OutOfTurnCategory,
+  QueueKey,
+  Ticket,
+} from './types.js';
 
 export interface HallEventMap {
   'hall.day_started': { day: string; at: number; expiredTicketIds: string[] };
@@ -17,7 +25,13 @@ export interface HallEventMap {
   'ticket.finished': { ticketId: string; counterId: string; at: number; serviceMs: number };
   'ticket.no_show': { ticketId: string; counterId: string; at: number };
   'ticket.reinstated': { ticketId: string; at: number; key: QueueKey };
-  'ticket.transferred': { ticketId: string; fromServiceId: string; toServiceId: string; counterId?: string; at: number };
+  'ticket.transferred': {
+    ticketId: string;
+    fromServiceId: string;
+    toServiceId: string;
+    counterId?: string;
+    at: number;
+  };
   'ticket.cancelled': { ticketId: string; at: number; reason: 'holder' | 'manager' | 'day-end' };
   'counter.status': {
     counterId: string;
@@ -31,7 +45,14 @@ export interface HallEventMap {
   'appointment.checked_in': { appointmentId: string; ticketId: string; at: number; late: boolean };
   'appointment.cancelled': { appointmentId: string; at: number };
   'emergency.changed': { active: EmergencyState | null; previous?: string };
-  'evaluation.recorded': { ticketId: string; score: number; comment?: string; counterId?: string; staffId?: string; at: number };
+  'evaluation.recorded': {
+    ticketId: string;
+    score: number;
+    comment?: string;
+    counterId?: string;
+    staffId?: string;
+    at: number;
+  };
   'followup.opened': { followUp: FollowUp };
   'followup.answered': { id: string; answer: string; by: string; at: number };
   'device.status': { deviceId: string; kind: string; online: boolean; status?: Record<string, unknown>; at: number };

@@ -58,7 +58,8 @@ export function addByIdentity(index: Map<string, Ticket[]>, t: Ticket): void {
 
 export function buildIndex(tickets: Iterable<Ticket>): QueueIndex {
   const index: QueueIndex = new Map();
-  for (const t of tickets) if (t.status === 'waiting') (index.get(t.serviceId) ?? index.set(t.serviceId, []).get(t.serviceId)!).push(t);
+  for (const t of tickets)
+    if (t.status === 'waiting') (index.get(t.serviceId) ?? index.set(t.serviceId, []).get(t.serviceId)!).push(t);
   for (const list of index.values()) list.sort(compareTickets);
   return index;
 }

@@ -69,9 +69,16 @@ export function nextForGroups(state: HallState, groups: string[][]): Ticket | un
  */
 export function penaltyKey(state: HallState, ticket: Ticket, places: number): QueueKey {
   // Green tickets go first anyway; the places of the penalty are counted among the ticket's own class or later.
-  const ahead = waitingInOrder(state, [ticket.serviceId]).filter((t) => t.id !== ticket.id && t.key.rank >= ticket.key.rank);
+  const ahead = waitingInOrder(state, [ticket.serviceId]).filter(
+    (t) => t.id !== ticket.id && t.key.rank >= ticket.key.rank,
+  );
   if (places <= 0 || ahead.length === 0) return ticket.key;
   const behind = ahead[Math.min(places, ahead.length) - 1];
-  const pushed: QueueKey = { rank: behind.key.rank, time: behind.key.time, ordinal: behind.key.ordinal, bump: behind.key.bump + 1 };
+  const pushed: QueueKey = {
+    rank: behind.key.rank,
+    time: behind.key.time,
+    ordinal: behind.key.ordinal,
+    bump: behind.key.bump + 1,
+  };
   return compareKeys(pushed, ticket.key) > 0 ? pushed : ticket.key;
 }

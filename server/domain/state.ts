@@ -71,7 +71,8 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
         c.staffId = undefined;
         c.staffName = undefined;
       }
-      for (const [id, a] of state.appointments) if (a.status !== 'booked' || a.slotEnd < at) state.appointments.delete(id);
+      for (const [id, a] of state.appointments)
+        if (a.status !== 'booked' || a.slotEnd < at) state.appointments.delete(id);
       for (const [id, f] of state.followUps) if (f.answeredAt) state.followUps.delete(id);
       return;
     }
@@ -98,14 +99,30 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       t.recalls = 0;
       t.outOfTurn = outOfTurn ? { category: outOfTurn.category } : undefined;
       counter(state, counterId).currentTicketId = ticketId;
-      pushCall(state, { ticketId, number: t.number, serviceId: t.serviceId, counterId, at, recall: false, outOfTurn: t.outOfTurn });
+      pushCall(state, {
+        ticketId,
+        number: t.number,
+        serviceId: t.serviceId,
+        counterId,
+        at,
+        recall: false,
+        outOfTurn: t.outOfTurn,
+      });
       return;
     }
     case 'ticket.recalled': {
       const { ticketId, counterId, at, recalls } = event.data;
       const t = ticket(state, ticketId);
       t.recalls = recalls;
-      pushCall(state, { ticketId, number: t.number, serviceId: t.serviceId, counterId, at, recall: true, outOfTurn: t.outOfTurn });
+      pushCall(state, {
+        ticketId,
+        number: t.number,
+        serviceId: t.serviceId,
+        counterId,
+        at,
+        recall: true,
+        outOfTurn: t.outOfTurn,
+      });
       return;
     }
     case 'ticket.started': {

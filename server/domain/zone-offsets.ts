@@ -43,10 +43,19 @@ interface Header {
 function readHeader(buf: Buffer, at: number): Header | undefined {
   if (buf.length < at + HEADER_BYTES || buf.toString('latin1', at, at + 4) !== 'TZif') return undefined;
   const v = buf[at + 4];
-  const version: Tzif['version'] | undefined = v === 0 ? 1 : v >= 0x32 && v <= 0x34 ? ((v - 0x30) as 2 | 3 | 4) : undefined;
+  const version: Tzif['version'] | undefined =
+    v === 0 ? 1 : v >= 0x32 && v <= 0x34 ? ((v - 0x30) as 2 | 3 | 4) : undefined;
   if (version === undefined) return undefined;
   const count = (i: number) => buf.readUInt32BE(at + 20 + 4 * i);
-  const h: Header = { version, isutcnt: count(0), isstdcnt: count(1), leapcnt: count(2), timecnt: count(3), typecnt: count(4), charcnt: count(5) };
+  const h: Header = {
+    version,
+    isutcnt: count(0),
+    isstdcnt: count(1),
+    leapcnt: count(2),
+    timecnt: count(3),
+    typecnt: count(4),
+    charcnt: count(5),
+  };
   const indicatorsOk = (n: number) => n === 0 || n === h.typecnt;
   if (h.typecnt === 0 || h.charcnt === 0 || !indicatorsOk(h.isutcnt) || !indicatorsOk(h.isstdcnt)) return undefined;
   return h;
@@ -106,7 +115,14 @@ export function parseTzif(buf: Buffer): Tzif | undefined {
     footer = buf.toString('latin1', end + 1, close);
     if (!/^[\x20-\x7e]*$/.test(footer)) return undefined;
   }
-  return { version: header.version, transitions, offsets, initialOffset: utoffs[0], footer, hasLeapSeconds: header.leapcnt > 0 };
+  return {
+    version: header.version,
+    transitions,
+    offsets,
+    initialOffset: utoffs[0],
+    footer,
+    hasLeapSeconds: header.leapcnt > 0,
+  };
 }
 
 /** Seconds east of UTC of a POSIX TZ string without DST ('CST-8' → 28800, '<+06>-6' → 21600), else undefined. */
@@ -159,7 +175,9 @@ function zone(tz: string): Zone {
   let z = zones.get(tz);
   if (!z) {
     const tzif = readTzif(tz);
-    z = tzif ? { fromFile: true, offsetAt: tableOffsets(tzif, intlOffsets(tz)) } : { fromFile: false, offsetAt: intlOffsets(tz) };
+    z = tzif
+      ? { fromFile: true, offsetAt: tableOffsets(tzif, intlOffsets(tz)) }
+      : { fromFile: false, offsetAt: intlOffsets(tz) };
     zones.set(tz, z);
   }
   return z;
@@ -181,7 +199,11 @@ function tableOffsets(tzif: Tzif, fallback: OffsetAt): OffsetAt {
   const { transitions, offsets, initialOffset, footer } = tzif;
   const fixed = fixedFooterOffset(footer);
   const noRules = transitions.length === 0 && footer === '';
-  const afterLast: OffsetAt = noRules ? () => initialOffset * 1000 : fixed !== undefined ? () => fixed * 1000 : fallback;
+  const afterLast: OffsetAt = noRules
+    ? () => initialOffset * 1000
+    : fixed !== undefined
+      ? () => fixed * 1000
+      : fallback;
   const last = transitions.length - 1;
   return (ms) => {
     const s = Math.floor(ms / 1000);

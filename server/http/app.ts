@@ -35,7 +35,15 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
   api.use('*', limitBody());
   api.use('*', authenticate(deps.accounts, deps.hall.clock));
   api.get('/hall', (c) =>
-    c.json(hallView(deps.hall.hallFile, deps.hall.state, deps.hall.clock(), deps.hall.alwaysOpen, audienceOf(c.get('principal')?.role))),
+    c.json(
+      hallView(
+        deps.hall.hallFile,
+        deps.hall.state,
+        deps.hall.clock(),
+        deps.hall.alwaysOpen,
+        audienceOf(c.get('principal')?.role),
+      ),
+    ),
   );
   api.get('/version', (c) => c.json({ version: deps.version }));
   for (const routes of [

@@ -145,7 +145,12 @@ export class ConnectionGuard {
     this.refusedSinceLog++;
     const now = Date.now();
     if (now - this.lastRefusalLog < REFUSAL_LOG_MS) return;
-    log.warn('connections refused: limit reached', { address, held, total: this.sockets.size, refused: this.refusedSinceLog });
+    log.warn('connections refused: limit reached', {
+      address,
+      held,
+      total: this.sockets.size,
+      refused: this.refusedSinceLog,
+    });
     this.refusedSinceLog = 0;
     this.lastRefusalLog = now;
   }

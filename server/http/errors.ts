@@ -11,7 +11,13 @@ export function errorBody(code: string, message: string, details?: Record<string
   return { error: { code, message, ...(details ?? {}) } };
 }
 
-export function sendError(c: Context, status: number, code: string, message: string, details?: Record<string, unknown>) {
+export function sendError(
+  c: Context,
+  status: number,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+) {
   return c.json(errorBody(code, message, details), status as ContentfulStatusCode);
 }
 
@@ -21,11 +27,21 @@ export function onError(err: Error, c: Context) {
   // SQLite took the whole write back: nothing changed, and the hall writes again once there is space.
   if (isStorageFull(err)) {
     log.error('the disk is full; commands are refused until there is space', { path: c.req.path });
-    return sendError(c, 503, 'STORAGE_FULL', 'the hall server’s disk is full; nothing was changed. Try again once staff have freed space');
+    return sendError(
+      c,
+      503,
+      'STORAGE_FULL',
+      'the hall server’s disk is full; nothing was changed. Try again once staff have freed space',
+    );
   }
-  log.error('unhandled error', { path: c.req.path, error: err.message, stack: err.stack?.split('\n').slice(0, 4).join(' | ') });
+  log.error('unhandled error', {
+    path: c.req.path,
+    error: err.message,
+    stack: err.stack?.split('\n').slice(0, 4).join(' | '),
+  });
   return sendError(c, 500, 'INTERNAL', 'something went wrong inside the server; nothing was changed');
 }
 
-export const unauthorized = (message = 'log in first: send Authorization: Bearer <token>') => new ApiError(401, 'UNAUTHORIZED', message);
+export const unauthorized = (message = 'log in first: send Authorization: Bearer <token>') =>
+  new ApiError(401, 'UNAUTHORIZED', message);
 export const forbidden = (message: string) => new ApiError(403, 'FORBIDDEN', message);

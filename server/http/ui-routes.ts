@@ -22,7 +22,11 @@ const PAGE_HEADERS = {
 const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
 const YEAR = 'public, max-age=31536000, immutable';
 
-export function mountUi(app: Hono<AppEnv>, deps: ApiDeps, files = new StaticFiles([`${projectRoot()}/ui/static`, `${projectRoot()}/dist/ui`])): void {
+export function mountUi(
+  app: Hono<AppEnv>,
+  deps: ApiDeps,
+  files = new StaticFiles([`${projectRoot()}/ui/static`, `${projectRoot()}/dist/ui`]),
+): void {
   app.get('/', (c) => c.redirect('/display'));
   app.get('/favicon.ico', (c) => c.redirect('/ui/icon.svg', 301));
 
@@ -64,7 +68,12 @@ export function mountUi(app: Hono<AppEnv>, deps: ApiDeps, files = new StaticFile
 }
 
 function send(c: Context<AppEnv>, file: StaticFile, cacheControl: string, extra: Record<string, string>): Response {
-  const headers: Record<string, string> = { ...extra, 'cache-control': cacheControl, etag: file.etag, vary: 'Accept-Encoding' };
+  const headers: Record<string, string> = {
+    ...extra,
+    'cache-control': cacheControl,
+    etag: file.etag,
+    vary: 'Accept-Encoding',
+  };
   const inm = c.req.header('if-none-match');
   if (inm && inm.split(',').some((t) => t.trim() === file.etag)) return new Response(null, { status: 304, headers });
   headers['content-type'] = file.type;

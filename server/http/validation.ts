@@ -39,7 +39,11 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S
   return parseClean(c.req.query(), schema);
 }
 
-export const idParam = z.string().min(1).max(80).regex(/^[A-Za-z0-9._-]+$/, 'not a valid id');
+export const idParam = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9._-]+$/, 'not a valid id');
 
 export function readParam(c: Context, name: string): string {
   const v = c.req.param(name);

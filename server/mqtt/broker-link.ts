@@ -55,7 +55,14 @@ export class BrokerLink implements MqttLink {
 
   publish(topic: string, payload: string | Buffer, opts: { qos?: 0 | 1; retain?: boolean } = {}): void {
     if (!this.started) return;
-    const packet = { cmd: 'publish' as const, topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: opts.qos ?? 1, retain: opts.retain ?? false, dup: false };
+    const packet = {
+      cmd: 'publish' as const,
+      topic,
+      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      qos: opts.qos ?? 1,
+      retain: opts.retain ?? false,
+      dup: false,
+    };
     this.outgoing.push(packet);
     if (this.outgoing.length === 1) this.publishNext();
   }

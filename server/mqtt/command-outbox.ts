@@ -57,14 +57,26 @@ export class CommandOutbox implements Feature {
     this.onAcked = opts.onAcked;
     this.onRefused = opts.onRefused;
     this.stmts = {
-      insert: db.prepare('INSERT INTO device_commands (id, device_id, name, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO device_commands (id, device_id, name, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       sent: db.prepare('UPDATE device_commands SET attempts = attempts + 1, last_sent_at = ? WHERE id = ?'),
-      supersede: db.prepare("UPDATE device_commands SET acked_at = ?, result = 'superseded' WHERE device_id = ? AND name = ? AND acked_at IS NULL"),
-      get: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE id = ? AND device_id = ?'),
-      ack: db.prepare('UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ? AND device_id = ? AND acked_at IS NULL'),
-      due: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND (last_sent_at IS NULL OR last_sent_at <= ?)'),
-      pendingFor: db.prepare('SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND device_id = ?'),
-      close: db.prepare("UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ?"),
+      supersede: db.prepare(
+        "UPDATE device_commands SET acked_at = ?, result = 'superseded' WHERE device_id = ? AND name = ? AND acked_at IS NULL",
+      ),
+      get: db.prepare(
+        'SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE id = ? AND device_id = ?',
+      ),
+      ack: db.prepare(
+        'UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ? AND device_id = ? AND acked_at IS NULL',
+      ),
+      due: db.prepare(
+        'SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND (last_sent_at IS NULL OR last_sent_at <= ?)',
+      ),
+      pendingFor: db.prepare(
+        'SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND device_id = ?',
+      ),
+      close: db.prepare('UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ?'),
       prune: db.prepare('DELETE FROM device_commands WHERE acked_at IS NOT NULL AND acked_at < ?'),
     };
   }
@@ -84,7 +96,13 @@ export class CommandOutbox implements Feature {
    * Stores and sends a command; returns its id. `supersede` closes the device's open commands of the same name first
    * (a newer LED frame: an older one resent later must never come back on the board).
    */
-  send(deviceId: string, name: CommandName, body: Record<string, unknown>, ttlMs: number, opts: { supersede?: boolean } = {}): string {
+  send(
+    deviceId: string,
+    name: CommandName,
+    body: Record<string, unknown>,
+    ttlMs: number,
+    opts: { supersede?: boolean } = {},
+  ): string {
     if (opts.supersede) this.stmts.supersede.run(this.clock(), deviceId, name);
     const id = randomId('c');
     const payload = JSON.stringify({ id, ...body });
@@ -120,7 +138,10 @@ export class CommandOutbox implements Feature {
 
   pending(deviceId?: string): number {
     const sql = deviceId
-      ? this.db.prepare('SELECT COUNT(*) FROM device_commands WHERE acked_at IS NULL AND device_id = ?').pluck().get(deviceId)
+      ? this.db
+          .prepare('SELECT COUNT(*) FROM device_commands WHERE acked_at IS NULL AND device_id = ?')
+          .pluck()
+          .get(deviceId)
       : this.db.prepare('SELECT COUNT(*) FROM device_commands WHERE acked_at IS NULL').pluck().get();
     return sql as number;
   }
@@ -146,7 +167,11 @@ export class CommandOutbox implements Feature {
     if (!this.isOnline(row.device_id)) return;
     if (row.attempts >= this.maxAttempts) {
       this.stmts.close.run(now, 'no ack', row.id);
-      log.warn('device did not acknowledge a command', { deviceId: row.device_id, command: row.name, attempts: row.attempts });
+      log.warn('device did not acknowledge a command', {
+        deviceId: row.device_id,
+        command: row.name,
+        attempts: row.attempts,
+      });
       this.onFaulty?.(row.device_id);
       return;
     }

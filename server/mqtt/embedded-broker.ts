@@ -86,12 +86,16 @@ export async function startEmbeddedBroker(opts: {
         return accepted({ role: 'anonymous' });
       }
       // The server's login may open more than one connection (tools, benchmarks): hallq-server, hallq-server-*.
-      const idMatches = username === SERVER_MQTT_USERNAME ? client.id === username || client.id.startsWith(`${username}-`) : client.id === username;
+      const idMatches =
+        username === SERVER_MQTT_USERNAME
+          ? client.id === username || client.id.startsWith(`${username}-`)
+          : client.id === username;
       if (!idMatches) return done(refusal(2, 'the client id must be the username'), false);
       const pw = password?.toString('utf8') ?? '';
       const address = addressOf(client);
       const verify = async (): Promise<Identity | undefined> => {
-        if (username === SERVER_MQTT_USERNAME) return sameSecret(pw, opts.serverPassword) ? { role: 'server' } : undefined;
+        if (username === SERVER_MQTT_USERNAME)
+          return sameSecret(pw, opts.serverPassword) ? { role: 'server' } : undefined;
         const device = await opts.accounts.checkDeviceCredentialsAsync(username, pw);
         return device ? { role: 'device', deviceId: device.id } : undefined;
       };
@@ -111,7 +115,11 @@ export async function startEmbeddedBroker(opts: {
       const id = client ? identities.get(client) : undefined;
       if (id?.role === 'server') return callback(null);
       // A removed device's publishes (a retained `online`, its last will) are refused even before it is dropped.
-      if (id?.role === 'device' && deviceMayPublish(opts.hallId, id.deviceId, packet.topic) && opts.accounts.getDevice(id.deviceId))
+      if (
+        id?.role === 'device' &&
+        deviceMayPublish(opts.hallId, id.deviceId, packet.topic) &&
+        opts.accounts.getDevice(id.deviceId)
+      )
         return callback(null);
       const fields = { client: client?.id, role: id?.role ?? 'unknown', topic: packet.topic, reason: 'not allowed' };
       connections.warn('mqtt publish refused', { address: client ? addressOf(client) : undefined, ...fields });
@@ -130,7 +138,13 @@ export async function startEmbeddedBroker(opts: {
         return callback(null, sub);
       }
       const reason = tooMany ? `more than ${MQTT_MAX_SUBSCRIPTIONS} subscriptions` : 'not allowed';
-      connections.warn('mqtt subscribe refused', { address: addressOf(client), reason, client: client.id, role: id?.role ?? 'unknown', topic: sub.topic });
+      connections.warn('mqtt subscribe refused', {
+        address: addressOf(client),
+        reason,
+        client: client.id,
+        role: id?.role ?? 'unknown',
+        topic: sub.topic,
+      });
       callback(null, null);
     },
   });

@@ -63,7 +63,12 @@ export function configFragment(dir: string, port: number): string {
 }
 
 /** Writes passwd and acl atomically into `dir` (send Mosquitto SIGHUP afterwards to reload them). */
-export function writeMosquittoFiles(dir: string, hallId: string, serverUser: MosquittoUser, devices: MosquittoUser[]): void {
+export function writeMosquittoFiles(
+  dir: string,
+  hallId: string,
+  serverUser: MosquittoUser,
+  devices: MosquittoUser[],
+): void {
   mkdirSync(dir, { recursive: true });
   const write = (name: string, content: string) => {
     const tmp = join(dir, `.${name}.tmp`);

@@ -5,7 +5,12 @@
  * that the first packet is CONNECT, and that a client not yet logged in sends no more than a CONNECT's worth.
  */
 import type { Socket } from 'node:net';
-import { MQTT_MAX_PACKET, MQTT_MAX_TOPIC_BYTES, MQTT_PACKET_LIMITS, type MqttLimitKind } from '../../devices/protocol/mqtt-limits.js';
+import {
+  MQTT_MAX_PACKET,
+  MQTT_MAX_TOPIC_BYTES,
+  MQTT_PACKET_LIMITS,
+  type MqttLimitKind,
+} from '../../devices/protocol/mqtt-limits.js';
 
 const CONNECT = 1;
 const PUBLISH = 3;
@@ -45,7 +50,8 @@ export class PacketGuard {
   /** Checks the next bytes of the stream; a refusal means: close the connection now. */
   check(chunk: Buffer): PacketRefusal | null {
     this.received += chunk.length;
-    if (!this.loggedIn && this.received > PRE_LOGIN_BYTES) return { reason: 'too much data before the login was accepted' };
+    if (!this.loggedIn && this.received > PRE_LOGIN_BYTES)
+      return { reason: 'too much data before the login was accepted' };
     let i = 0;
     while (i < chunk.length) {
       if (this.phase === 'body') {
@@ -56,7 +62,12 @@ export class PacketGuard {
         continue;
       }
       const byte = chunk[i++]!;
-      const refusal = this.phase === 'header' ? this.onHeader(byte) : this.phase === 'length' ? this.onLength(byte) : this.onTopicByte(byte);
+      const refusal =
+        this.phase === 'header'
+          ? this.onHeader(byte)
+          : this.phase === 'length'
+            ? this.onLength(byte)
+            : this.onTopicByte(byte);
       if (refusal) return refusal;
     }
     return null;
@@ -83,7 +94,8 @@ export class PacketGuard {
       return this.enter('topic', this.length);
     }
     const limit = this.type === CONNECT ? MQTT_PACKET_LIMITS.connect : MQTT_PACKET_LIMITS.control;
-    if (this.length > limit) return { reason: this.type === CONNECT ? 'CONNECT too large' : 'packet too large', size: this.length };
+    if (this.length > limit)
+      return { reason: this.type === CONNECT ? 'CONNECT too large' : 'packet too large', size: this.length };
     return this.enter('body', this.length);
   }
 
@@ -97,7 +109,8 @@ export class PacketGuard {
     if (topicLength >= 0 && t.length === topicLength + 2) {
       const topic = Buffer.from(t.slice(2)).toString('utf8');
       const kind = this.limitFor(topic);
-      if (this.length > MQTT_PACKET_LIMITS[kind]) return { reason: `packet too large for ${kind}`, size: this.length, topic };
+      if (this.length > MQTT_PACKET_LIMITS[kind])
+        return { reason: `packet too large for ${kind}`, size: this.length, topic };
       return this.enter('body', this.left);
     }
     return this.left === 0 ? { reason: 'malformed PUBLISH' } : null;

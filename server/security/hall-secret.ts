@@ -15,7 +15,9 @@ export class HallSecret {
 
   constructor(private readonly key: Buffer) {
     // Separate keys for hashing, sealing and the chain, derived from the one secret.
-    this.sealKey = createHash('sha256').update(Buffer.concat([key, Buffer.from('seal')])).digest();
+    this.sealKey = createHash('sha256')
+      .update(Buffer.concat([key, Buffer.from('seal')]))
+      .digest();
     this.chainKey = createHmac('sha256', key).update('audit-chain').digest();
   }
 

@@ -16,7 +16,11 @@ export function verifyPassword(password: string, stored: string): boolean {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
   return timingSafeEqual(expected, actual);
 }
 
@@ -26,8 +30,14 @@ export function verifyPasswordAsync(password: string, stored: string): Promise<b
   if (scheme !== 'scrypt' || !salt || !hash) return Promise.resolve(false);
   const expected = Buffer.from(hash, 'base64url');
   return new Promise((resolve) => {
-    scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) }, (err, actual) => {
-      resolve(!err && timingSafeEqual(expected, actual));
-    });
+    scrypt(
+      password,
+      Buffer.from(salt, 'base64url'),
+      expected.length,
+      { N: Number(n), r: Number(r), p: Number(p) },
+      (err, actual) => {
+        resolve(!err && timingSafeEqual(expected, actual));
+      },
+    );
   });
 }

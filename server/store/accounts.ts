@@ -113,9 +113,14 @@ export class Accounts {
 
   createUser(input: { username: string; password: string; name: string; role: StaffRole }, now: number): User {
     const id = randomId('u');
-    this
-      .sql('INSERT INTO users (id, username, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, input.username, input.name, input.role, hashPassword(input.password), now);
+    this.sql('INSERT INTO users (id, username, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      id,
+      input.username,
+      input.name,
+      input.role,
+      hashPassword(input.password),
+      now,
+    );
     return { id, username: input.username, name: input.name, role: input.role };
   }
 
@@ -125,12 +130,15 @@ export class Accounts {
 
   /** Every staff account, disabled ones too (the manager enables them again from this list). */
   listUsers(): StaffAccount[] {
-    return (this.sql('SELECT id, username, name, role, disabled FROM users ORDER BY username').all() as UserRow[]).map(toStaffAccount);
+    return (this.sql('SELECT id, username, name, role, disabled FROM users ORDER BY username').all() as UserRow[]).map(
+      toStaffAccount,
+    );
   }
 
   /** The account with this id, disabled or not. */
   staffAccount(id: string): StaffAccount | undefined {
-    const row = this.sql('SELECT id, username, name, role, disabled FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.sql('SELECT id, username, name, role, disabled FROM users WHERE id = ?').get(id) as
+      UserRow | undefined;
     return row ? toStaffAccount(row) : undefined;
   }
 
@@ -156,7 +164,8 @@ export class Accounts {
 
   /** Whether `password` is this user's (off the main thread, like a login). */
   async passwordMatches(userId: string, password: string): Promise<boolean> {
-    const row = this.sql('SELECT password_hash FROM users WHERE id = ?').get(userId) as { password_hash: string } | undefined;
+    const row = this.sql('SELECT password_hash FROM users WHERE id = ?').get(userId) as
+      { password_hash: string } | undefined;
     const ok = await verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash());
     return !!row && ok;
   }
@@ -169,12 +178,14 @@ export class Accounts {
   /** Drops the user's remembered token checks and tells the listeners. */
   private forgetUserTokens(userId: string, exceptToken?: string): void {
     for (const [token, cached] of this.principals)
-      if (cached.principal.kind === 'user' && cached.principal.id === userId && token !== exceptToken) this.principals.delete(token);
+      if (cached.principal.kind === 'user' && cached.principal.id === userId && token !== exceptToken)
+        this.principals.delete(token);
     this.revocations.emit(exceptToken ? { userId, exceptTokenHash: tokenHash(exceptToken) } : { userId });
   }
 
   getUser(id: string): User | undefined {
-    const row = this.sql('SELECT id, username, name, role FROM users WHERE id = ? AND disabled = 0').get(id) as User | undefined;
+    const row = this.sql('SELECT id, username, name, role FROM users WHERE id = ? AND disabled = 0').get(id) as
+      User | undefined;
     return row;
   }
 
@@ -189,12 +200,16 @@ export class Accounts {
     return { id: row.id, username: row.username, name: row.name, role: row.role };
   }
 
-  issueToken(subject: { kind: 'user' | 'device'; id: string; role: TokenRole }, now: number, ttlMs?: number): { token: string; expiresAt?: number } {
+  issueToken(
+    subject: { kind: 'user' | 'device'; id: string; role: TokenRole },
+    now: number,
+    ttlMs?: number,
+  ): { token: string; expiresAt?: number } {
     const token = newToken();
     const expiresAt = ttlMs ? now + ttlMs : undefined;
-    this
-      .sql('INSERT INTO tokens (hash, subject_kind, subject_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(tokenHash(token), subject.kind, subject.id, subject.role, now, expiresAt ?? null);
+    this.sql(
+      'INSERT INTO tokens (hash, subject_kind, subject_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(tokenHash(token), subject.kind, subject.id, subject.role, now, expiresAt ?? null);
     return { token, expiresAt };
   }
 
@@ -212,7 +227,11 @@ export class Accounts {
     const found = this.lookUpPrincipal(token, now);
     if (found) {
       if (this.principals.size >= PRINCIPAL_CACHE_MAX) this.principals.clear();
-      this.principals.set(token, { principal: Object.freeze(found.principal), expiresAt: found.expiresAt, until: now + PRINCIPAL_CACHE_MS });
+      this.principals.set(token, {
+        principal: Object.freeze(found.principal),
+        expiresAt: found.expiresAt,
+        until: now + PRINCIPAL_CACHE_MS,
+      });
     } else this.principals.delete(token);
     return found?.principal;
   }
@@ -230,11 +249,19 @@ export class Accounts {
     if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
     const expiresAt = row.expires_at ?? Infinity;
     if (row.subject_kind === 'user') {
-      return row.user_role ? { principal: { kind: 'user', id: row.subject_id, role: row.user_role, name: row.user_name! }, expiresAt } : undefined;
+      return row.user_role
+        ? { principal: { kind: 'user', id: row.subject_id, role: row.user_role, name: row.user_name! }, expiresAt }
+        : undefined;
     }
     return row.device_id
       ? {
-          principal: { kind: 'device', id: row.device_id, role: row.role, counterId: row.counter_id ?? undefined, kioskId: row.kiosk_id ?? undefined },
+          principal: {
+            kind: 'device',
+            id: row.device_id,
+            role: row.role,
+            counterId: row.counter_id ?? undefined,
+            kioskId: row.kiosk_id ?? undefined,
+          },
           expiresAt,
         }
       : undefined;
@@ -244,13 +271,23 @@ export class Accounts {
     return this.sql('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now).changes;
   }
 
-  createDevice(input: { id: string; kind: DeviceKind; counterId?: string; kioskId?: string }, now: number): { device: Device; mqttPassword: string } {
+  createDevice(
+    input: { id: string; kind: DeviceKind; counterId?: string; kioskId?: string },
+    now: number,
+  ): { device: Device; mqttPassword: string } {
     const mqttPassword = newToken();
-    this
-      .sql(
-        'INSERT INTO devices (id, kind, counter_id, kiosk_id, mqtt_username, mqtt_password_hash, mqtt_mosquitto_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(input.id, input.kind, input.counterId ?? null, input.kioskId ?? null, input.id, hashPassword(mqttPassword), mosquittoHash(mqttPassword), now);
+    this.sql(
+      'INSERT INTO devices (id, kind, counter_id, kiosk_id, mqtt_username, mqtt_password_hash, mqtt_mosquitto_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      input.id,
+      input.kind,
+      input.counterId ?? null,
+      input.kioskId ?? null,
+      input.id,
+      hashPassword(mqttPassword),
+      mosquittoHash(mqttPassword),
+      now,
+    );
     return { device: this.getDevice(input.id)!, mqttPassword };
   }
 
@@ -280,7 +317,9 @@ export class Accounts {
 
   /** Mosquitto password-file entries of every device. */
   mosquittoUsers(): Array<{ username: string; hash: string }> {
-    return this.sql('SELECT mqtt_username AS username, mqtt_mosquitto_hash AS hash FROM devices WHERE mqtt_mosquitto_hash IS NOT NULL').all() as Array<{ username: string; hash: string }>;
+    return this.sql(
+      'SELECT mqtt_username AS username, mqtt_mosquitto_hash AS hash FROM devices WHERE mqtt_mosquitto_hash IS NOT NULL',
+    ).all() as Array<{ username: string; hash: string }>;
   }
 
   /** At start nobody is known to be online: devices say so again (retained status, or on reconnect). */

@@ -7,7 +7,14 @@ import { createHash, createHmac } from 'node:crypto';
 import { wellFormed } from '../../devices/protocol/clean-text.js';
 
 /** The text an entry's hash covers. `type` and `actor` hold no line break (cleanLabel), and `data` comes last. */
-export function canonicalEntry(prevHash: string, seq: number, at: number, type: string, actor: string, data: string): string {
+export function canonicalEntry(
+  prevHash: string,
+  seq: number,
+  at: number,
+  type: string,
+  actor: string,
+  data: string,
+): string {
   return `${prevHash}\n${seq}\n${at}\n${type}\n${actor}\n${data}`;
 }
 
@@ -17,7 +24,15 @@ export const GENESIS_HASH = '0'.repeat(64);
  * An entry's hash: HMAC-SHA256 under the chain key from `keyedFrom` on, plain SHA-256 before (entries written by
  * versions without a keyed chain). Without the key nobody can rewrite an entry and recompute the chain after it.
  */
-export function entryHash(key: Buffer | undefined, prevHash: string, seq: number, at: number, type: string, actor: string, data: string): string {
+export function entryHash(
+  key: Buffer | undefined,
+  prevHash: string,
+  seq: number,
+  at: number,
+  type: string,
+  actor: string,
+  data: string,
+): string {
   const text = canonicalEntry(prevHash, seq, at, type, actor, data);
   return (key ? createHmac('sha256', key) : createHash('sha256')).update(text).digest('hex');
 }
@@ -49,7 +64,14 @@ export function legacyHashedBytes(stored: Buffer): Buffer {
 }
 
 /** SHA-256 of the pre-fix encoding of an entry whose stored actor and data are given as raw bytes. */
-export function legacyEntryHash(prevHash: string, seq: number, at: number, type: string, actor: Buffer, data: Buffer): string {
+export function legacyEntryHash(
+  prevHash: string,
+  seq: number,
+  at: number,
+  type: string,
+  actor: Buffer,
+  data: Buffer,
+): string {
   return createHash('sha256')
     .update(`${prevHash}\n${seq}\n${at}\n${type}\n`)
     .update(legacyHashedBytes(actor))

@@ -45,12 +45,21 @@ export function chainKeyBeside(db: Db): Buffer | undefined {
  * Recomputes the chain and checks the anchor; names the first entry whose hash, link or numbering is wrong.
  * `incremental`: start from the anchor's verified mark instead of the first entry (what a start does).
  */
-export function verifyChain(db: Db, key: Buffer | undefined = chainKeyBeside(db), opts: { incremental?: boolean } = {}): VerifyResult {
+export function verifyChain(
+  db: Db,
+  key: Buffer | undefined = chainKeyBeside(db),
+  opts: { incremental?: boolean } = {},
+): VerifyResult {
   const read = readAnchor(db, key);
   const anchor = read.anchor;
   const keyedFrom = anchor?.keyedFrom ?? Infinity;
   const notes: VerifyNote[] = [];
-  const described = anchor ? { anchor: { seq: anchor.seq, hash: anchor.hash, at: anchor.at ? new Date(anchor.at).toISOString() : null }, keyedFrom } : {};
+  const described = anchor
+    ? {
+        anchor: { seq: anchor.seq, hash: anchor.hash, at: anchor.at ? new Date(anchor.at).toISOString() : null },
+        keyedFrom,
+      }
+    : {};
   let entries = 0;
   let head = { seq: 0, hash: GENESIS_HASH };
   const result = (extra: Partial<VerifyResult>): VerifyResult => ({
@@ -63,14 +72,22 @@ export function verifyChain(db: Db, key: Buffer | undefined = chainKeyBeside(db)
   });
   const broken = (seq: number, reason: string) => result({ firstBroken: { seq, reason } });
 
-  if (anchor && read.sealed === false) return broken(anchor.seq, 'the chain’s anchor was altered (its seal does not match)');
+  if (anchor && read.sealed === false)
+    return broken(anchor.seq, 'the chain’s anchor was altered (its seal does not match)');
   if (anchor && read.sealed === 'no key') return result({ needsSecret: true });
 
   let prev = GENESIS_HASH;
   let from = 1;
   if (opts.incremental && anchor && anchor.verifiedSeq > 0) {
-    const mark = db.prepare('SELECT hash FROM events WHERE seq = ?').pluck().get(anchor.verifiedSeq) as string | undefined;
-    if (mark !== anchor.verifiedHash) return broken(anchor.verifiedSeq, mark === undefined ? 'missing: the log ends before its verified mark (truncated)' : 'differs from the hash its verified mark recorded (altered)');
+    const mark = db.prepare('SELECT hash FROM events WHERE seq = ?').pluck().get(anchor.verifiedSeq) as
+      string | undefined;
+    if (mark !== anchor.verifiedHash)
+      return broken(
+        anchor.verifiedSeq,
+        mark === undefined
+          ? 'missing: the log ends before its verified mark (truncated)'
+          : 'differs from the hash its verified mark recorded (altered)',
+      );
     prev = mark;
     from = anchor.verifiedSeq + 1;
     entries = anchor.verifiedSeq;
@@ -88,9 +105,17 @@ export function verifyChain(db: Db, key: Buffer | undefined = chainKeyBeside(db)
       if (!anchor && key && entryHash(key, prev, row.seq, row.at, row.type, row.actor, row.data) === row.hash)
         return broken(row.seq, 'the chain is keyed from here, but its anchor record is gone');
       // SQLite gives a stored lone surrogate back as U+FFFD: only then can the old encoding explain the mismatch.
-      const raw = !rowKey && (row.actor.includes('\ufffd') || row.data.includes('\ufffd')) ? (rawOf.get(row.seq) as { actor: Buffer; data: Buffer }) : undefined;
+      const raw =
+        !rowKey && (row.actor.includes('\ufffd') || row.data.includes('\ufffd'))
+          ? (rawOf.get(row.seq) as { actor: Buffer; data: Buffer })
+          : undefined;
       if (!raw || legacyEntryHash(prev, row.seq, row.at, row.type, raw.actor, raw.data) !== row.hash)
-        return broken(row.seq, rowKey ? 'content does not match its keyed hash (altered, or rehashed without the hall’s key)' : 'content does not match its hash (altered)');
+        return broken(
+          row.seq,
+          rowKey
+            ? 'content does not match its keyed hash (altered, or rehashed without the hall’s key)'
+            : 'content does not match its hash (altered)',
+        );
       if (notes.length < MAX_NOTES) notes.push({ seq: row.seq, note: PRE_FIX_NOTE });
     }
     if (row.type === 'audit.anchor') {
@@ -99,16 +124,23 @@ export function verifyChain(db: Db, key: Buffer | undefined = chainKeyBeside(db)
       if ((JSON.parse(row.data) as { keyedFrom?: number }).keyedFrom !== anchor.keyedFrom)
         return broken(row.seq, 'records another start of the keyed chain than the anchor (the anchor was remade)');
     }
-    if (anchor && row.seq === anchor.seq && row.hash !== anchor.hash) return broken(row.seq, 'differs from the hash the anchor recorded (altered)');
+    if (anchor && row.seq === anchor.seq && row.hash !== anchor.hash)
+      return broken(row.seq, 'differs from the hash the anchor recorded (altered)');
     // The verified mark stays put after a start on a broken chain: the break stays visible however the head moves.
     if (anchor && row.seq === anchor.verifiedSeq && row.hash !== anchor.verifiedHash)
-      return broken(row.seq, 'differs from the hash its verified mark recorded (altered, or the log was cut and written on)');
+      return broken(
+        row.seq,
+        'differs from the hash its verified mark recorded (altered, or the log was cut and written on)',
+      );
     prev = row.hash;
     head = { seq: row.seq, hash: row.hash };
     expectedSeq++;
     entries++;
   }
   if (anchor && head.seq < anchor.seq)
-    return broken(head.seq + 1, `entries ${head.seq + 1}–${anchor.seq} are missing: the log ends before its anchor (truncated)`);
+    return broken(
+      head.seq + 1,
+      `entries ${head.seq + 1}–${anchor.seq} are missing: the log ends before its anchor (truncated)`,
+    );
   return result({});
 }

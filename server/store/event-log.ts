@@ -64,7 +64,14 @@ export class EventLog {
       this.keyedFrom = read.anchor.keyedFrom;
     } else {
       this.keyedFrom = this.headSeq + 1;
-      this.anchored = { keyedFrom: this.keyedFrom, seq: this.headSeq, hash: this.headHash, verifiedSeq: 0, verifiedHash: GENESIS_HASH, at: 0 };
+      this.anchored = {
+        keyedFrom: this.keyedFrom,
+        seq: this.headSeq,
+        hash: this.headHash,
+        verifiedSeq: 0,
+        verifiedHash: GENESIS_HASH,
+        at: 0,
+      };
       writeAnchor(db, key, this.anchored);
     }
   }
@@ -140,18 +147,23 @@ export class EventLog {
    * intact hash: an edited checkpoint, or one the chain does not cover, is not to be trusted. Returns the problem.
    */
   checkpointProblem(seq: number, sha256: string): string | undefined {
-    const row = this.db.prepare('SELECT seq, at, type, actor, data, prev_hash, hash FROM events WHERE seq = ?').get(seq + 1) as EventRow | undefined;
+    const row = this.db
+      .prepare('SELECT seq, at, type, actor, data, prev_hash, hash FROM events WHERE seq = ?')
+      .get(seq + 1) as EventRow | undefined;
     if (!row || row.type !== 'checkpoint.saved') return 'not covered by the chain (no checkpoint.saved entry after it)';
     const key = this.keyFor(row.seq);
     if (!key) return 'not covered by the keyed chain';
-    if (entryHash(key, row.prev_hash, row.seq, row.at, row.type, row.actor, row.data) !== row.hash) return 'its checkpoint.saved entry was altered';
+    if (entryHash(key, row.prev_hash, row.seq, row.at, row.type, row.actor, row.data) !== row.hash)
+      return 'its checkpoint.saved entry was altered';
     const data = JSON.parse(row.data) as { seq?: number; sha256?: string };
-    if (data.seq !== seq || data.sha256 !== sha256) return 'its content does not match the hash the chain recorded (altered)';
+    if (data.seq !== seq || data.sha256 !== sha256)
+      return 'its content does not match the hash the chain recorded (altered)';
     return undefined;
   }
 
   reloadHead(): void {
-    const last = this.db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const last = this.db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
     this.headSeq = last?.seq ?? 0;
     this.headHash = last?.hash ?? GENESIS_HASH;
     this.headStreamSeq = (this.db.prepare('SELECT MAX(stream_seq) FROM events').pluck().get() as number | null) ?? 0;
@@ -159,14 +171,18 @@ export class EventLog {
 
   /** Entries after `seq`, oldest first, for replay at start. */
   *after(seq: number): Generator<LogEntry> {
-    const stmt = this.db.prepare('SELECT seq, stream_seq, at, type, actor, data FROM events WHERE seq > ? ORDER BY seq');
+    const stmt = this.db.prepare(
+      'SELECT seq, stream_seq, at, type, actor, data FROM events WHERE seq > ? ORDER BY seq',
+    );
     for (const row of stmt.iterate(seq) as Iterable<EventRow>) yield toEntry(row);
   }
 
   /** Streamed entries after stream position `since`, oldest first, at most `limit`. */
   streamAfter(since: number, limit: number): LogEntry[] {
     const rows = this.db
-      .prepare('SELECT seq, stream_seq, at, type, actor, data FROM events WHERE stream_seq > ? ORDER BY stream_seq LIMIT ?')
+      .prepare(
+        'SELECT seq, stream_seq, at, type, actor, data FROM events WHERE stream_seq > ? ORDER BY stream_seq LIMIT ?',
+      )
       .all(since, limit) as EventRow[];
     return rows.map(toEntry);
   }
@@ -174,12 +190,21 @@ export class EventLog {
   /** Entries between two instants (ms), oldest first. */
   between(from: number, to: number, limit: number, afterSeq = 0): LogEntry[] {
     const rows = this.db
-      .prepare('SELECT seq, stream_seq, at, type, actor, data FROM events WHERE at >= ? AND at <= ? AND seq > ? ORDER BY seq LIMIT ?')
+      .prepare(
+        'SELECT seq, stream_seq, at, type, actor, data FROM events WHERE at >= ? AND at <= ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
       .all(from, to, afterSeq, limit) as EventRow[];
     return rows.map(toEntry);
   }
 }
 
 function toEntry(row: EventRow): LogEntry {
-  return { seq: row.seq, streamSeq: row.stream_seq, at: row.at, type: row.type, actor: row.actor, data: JSON.parse(row.data) };
+  return {
+    seq: row.seq,
+    streamSeq: row.stream_seq,
+    at: row.at,
+    type: row.type,
+    actor: row.actor,
+    data: JSON.parse(row.data),
+  };
 }

@@ -8,7 +8,10 @@ import { buildIdentityIndex, buildIndex } from '../domain/queue-index.js';
 import type { HallState } from '../domain/types.js';
 import type { Db } from './db.js';
 
-interface SerializedState extends Omit<HallState, 'tickets' | 'counters' | 'appointments' | 'followUps' | 'queues' | 'byIdentity'> {
+interface SerializedState extends Omit<
+  HallState,
+  'tickets' | 'counters' | 'appointments' | 'followUps' | 'queues' | 'byIdentity'
+> {
   tickets: HallState['tickets'] extends Map<string, infer T> ? T[] : never;
   counters: HallState['counters'] extends Map<string, infer T> ? T[] : never;
   appointments: HallState['appointments'] extends Map<string, infer T> ? T[] : never;
@@ -51,8 +54,14 @@ export class Snapshots {
   /**
    * The newest checkpoint up to `maxSeq` that `judge` accepts; the ones passed over, newest first, with the reason.
    */
-  latestTrusted(maxSeq: number, judge: CheckpointJudge): { found?: { seq: number; state: HallState }; rejected: Array<{ seq: number; reason: string }> } {
-    const seqs = this.db.prepare('SELECT seq FROM snapshots WHERE seq <= ? ORDER BY seq DESC').pluck().all(maxSeq) as number[];
+  latestTrusted(
+    maxSeq: number,
+    judge: CheckpointJudge,
+  ): { found?: { seq: number; state: HallState }; rejected: Array<{ seq: number; reason: string }> } {
+    const seqs = this.db
+      .prepare('SELECT seq FROM snapshots WHERE seq <= ? ORDER BY seq DESC')
+      .pluck()
+      .all(maxSeq) as number[];
     const stateOf = this.db.prepare('SELECT state FROM snapshots WHERE seq = ?').pluck();
     const rejected: Array<{ seq: number; reason: string }> = [];
     for (const seq of seqs) {
@@ -70,7 +79,11 @@ export class Snapshots {
     this.db.transaction(() => {
       this.db.prepare('INSERT OR REPLACE INTO snapshots (seq, at, state) VALUES (?, ?, ?)').run(seq, at, text);
       // Keep a few recent checkpoints; older ones only cost space.
-      this.db.prepare('DELETE FROM snapshots WHERE seq < (SELECT MIN(seq) FROM (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 3))').run();
+      this.db
+        .prepare(
+          'DELETE FROM snapshots WHERE seq < (SELECT MIN(seq) FROM (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 3))',
+        )
+        .run();
     })();
     return sha256(text);
   }

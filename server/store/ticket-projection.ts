@@ -11,11 +11,15 @@ export class TicketProjection {
         `INSERT INTO tickets (id, day, number, service_id, first_service_id, status, priority, channel, issued_at)
          VALUES (@id, @day, @number, @serviceId, @serviceId, 'waiting', @priority, @channel, @issuedAt)`,
       ),
-      called: db.prepare(`UPDATE tickets SET status='called', called_at=?, counter_id=?, staff_id=?, out_of_turn=? WHERE id=?`),
+      called: db.prepare(
+        `UPDATE tickets SET status='called', called_at=?, counter_id=?, staff_id=?, out_of_turn=? WHERE id=?`,
+      ),
       status: db.prepare(`UPDATE tickets SET status=? WHERE id=?`),
       started: db.prepare(`UPDATE tickets SET status='serving', started_at=? WHERE id=?`),
       finished: db.prepare(`UPDATE tickets SET status='done', finished_at=? WHERE id=?`),
-      transferred: db.prepare(`UPDATE tickets SET status='waiting', service_id=?, counter_id=NULL, out_of_turn=NULL WHERE id=?`),
+      transferred: db.prepare(
+        `UPDATE tickets SET status='waiting', service_id=?, counter_id=NULL, out_of_turn=NULL WHERE id=?`,
+      ),
       rated: db.prepare(`UPDATE tickets SET rating=? WHERE id=?`),
     };
   }
@@ -25,11 +29,25 @@ export class TicketProjection {
     switch (e.type) {
       case 'ticket.issued': {
         const t = e.data.ticket;
-        s.insert.run({ id: t.id, day: t.day, number: t.number, serviceId: t.serviceId, priority: t.priority, channel: t.channel, issuedAt: t.issuedAt });
+        s.insert.run({
+          id: t.id,
+          day: t.day,
+          number: t.number,
+          serviceId: t.serviceId,
+          priority: t.priority,
+          channel: t.channel,
+          issuedAt: t.issuedAt,
+        });
         return;
       }
       case 'ticket.called':
-        s.called.run(e.data.at, e.data.counterId, e.data.staffId ?? null, e.data.outOfTurn?.category ?? null, e.data.ticketId);
+        s.called.run(
+          e.data.at,
+          e.data.counterId,
+          e.data.staffId ?? null,
+          e.data.outOfTurn?.category ?? null,
+          e.data.ticketId,
+        );
         return;
       case 'ticket.started':
         s.started.run(e.data.at, e.data.ticketId);

@@ -16,7 +16,13 @@ import type { Revocation } from '../store/revocations.js';
 import { bearerToken } from '../http/middleware/auth.js';
 import type { HallView } from '../../protocol/hall.js';
 import { tokenHash } from '../security/random-ids.js';
-import { CLOSE_REVOKED, CLOSE_SHUTTING_DOWN, type EventMessage, type HeartbeatMessage, type SnapshotMessage } from './messages.js';
+import {
+  CLOSE_REVOKED,
+  CLOSE_SHUTTING_DOWN,
+  type EventMessage,
+  type HeartbeatMessage,
+  type SnapshotMessage,
+} from './messages.js';
 import { refuseUpgrade } from './refuse-upgrade.js';
 
 export interface LiveStreamOptions {
@@ -77,7 +83,11 @@ interface Rendered {
 
 export class LiveStream {
   // closeTimeout (ws 8.23) is not in @types/ws yet.
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: STREAM_LIMITS.maxPayload, closeTimeout: STREAM_LIMITS.closeTimeoutMs } as ServerOptions);
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: STREAM_LIMITS.maxPayload,
+    closeTimeout: STREAM_LIMITS.closeTimeoutMs,
+  } as ServerOptions);
   private readonly clients = new Set<Client>();
   private readonly ring: Rendered[] = [];
   private readonly ringSize: number;
@@ -123,7 +133,9 @@ export class LiveStream {
     this.heartbeat = setInterval(() => this.checkAlive(), this.opts.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
     this.liveSignal = setInterval(() => {
-      const msg = Buffer.from(JSON.stringify({ type: 'heartbeat', seq: this.hall.log.streamSeq } satisfies HeartbeatMessage));
+      const msg = Buffer.from(
+        JSON.stringify({ type: 'heartbeat', seq: this.hall.log.streamSeq } satisfies HeartbeatMessage),
+      );
       for (const c of this.clients) this.send(c, msg);
       this.shedIfOverBudget();
     }, this.opts.liveSignalMs ?? 20_000);
@@ -151,9 +163,15 @@ export class LiveStream {
       if (!principal) return refuseUpgrade(socket, 401, 'UNAUTHORIZED', 'the token is unknown or has expired');
       this.opts.onAuthenticated?.(req.socket.remoteAddress);
     } else if (this.publicClients >= this.limits.maxPublicClients) {
-      return refuseUpgrade(socket, 503, 'STREAM_FULL', 'too many public screens; a hall display should use its device token', {
-        'Retry-After': '30',
-      });
+      return refuseUpgrade(
+        socket,
+        503,
+        'STREAM_FULL',
+        'too many public screens; a hall display should use its device token',
+        {
+          'Retry-After': '30',
+        },
+      );
     }
     const sinceRaw = url.searchParams.get('since');
     const since = sinceRaw !== null && /^\d{1,15}$/.test(sinceRaw) ? Number(sinceRaw) : undefined;
@@ -175,7 +193,8 @@ export class LiveStream {
     });
     const head = this.hall.log.streamSeq;
     const oldest = this.ring[0]?.seq;
-    const canResume = since !== undefined && since <= head && (since === head || (oldest !== undefined && since >= oldest - 1));
+    const canResume =
+      since !== undefined && since <= head && (since === head || (oldest !== undefined && since >= oldest - 1));
     const missed = canResume ? this.replayable(since!, audience) : undefined;
     if (missed) for (const bytes of missed) this.send(client, bytes);
     else this.send(client, JSON.stringify(this.snapshot(audience)));
@@ -238,7 +257,11 @@ export class LiveStream {
   private encoded(r: Rendered, audience: Audience): Buffer {
     let bytes = r.bytes[audience];
     if (!bytes) {
-      const msg: EventMessage = { type: 'event', seq: r.seq, event: streamEvent(this.hall.hallFile, this.hall.state, r.event, audience) };
+      const msg: EventMessage = {
+        type: 'event',
+        seq: r.seq,
+        event: streamEvent(this.hall.hallFile, this.hall.state, r.event, audience),
+      };
       bytes = r.bytes[audience] = Buffer.from(JSON.stringify(msg));
     }
     return bytes;

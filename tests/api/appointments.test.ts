@@ -1,7 +1,17 @@
 /** Appointments: booking, check-in window (TOO_EARLY / inside / late), and their queue time min(slotStart, check-in). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { auditAll, callNext, expectError, expectNoneOf, expectOk, issue, manualClock, MONDAY_10, V1 } from './support.js';
+import {
+  auditAll,
+  callNext,
+  expectError,
+  expectNoneOf,
+  expectOk,
+  issue,
+  manualClock,
+  MONDAY_10,
+  V1,
+} from './support.js';
 
 const at = (hhmm: string) => `2026-03-02T${hhmm}:00+08:00`;
 
@@ -29,8 +39,19 @@ describe('appointments', () => {
     await h?.stop();
   });
 
-  async function book(token: string, idNumber: string, start: string, end: string, extra: Record<string, unknown> = {}) {
-    const r = await h.api('POST', `${V1}/appointments`, { serviceId: 'one-window', slotStart: at(start), slotEnd: at(end), idNumber, ...extra }, token);
+  async function book(
+    token: string,
+    idNumber: string,
+    start: string,
+    end: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    const r = await h.api(
+      'POST',
+      `${V1}/appointments`,
+      { serviceId: 'one-window', slotStart: at(start), slotEnd: at(end), idNumber, ...extra },
+      token,
+    );
     expectOk(r, 201);
     return r.body.appointment;
   }
@@ -39,7 +60,14 @@ describe('appointments', () => {
     const r = await h.api(
       'POST',
       `${V1}/appointments`,
-      { serviceId: 'one-window', slotStart: at('10:30'), slotEnd: at('11:00'), idNumber: ID_A, name: NAME, phone: PHONE },
+      {
+        serviceId: 'one-window',
+        slotStart: at('10:30'),
+        slotEnd: at('11:00'),
+        idNumber: ID_A,
+        name: NAME,
+        phone: PHONE,
+      },
       h.managerToken,
     );
     expect(r.status).toBe(201);
@@ -65,7 +93,12 @@ describe('appointments', () => {
   });
 
   it('refuses bad bookings', async () => {
-    const base = { serviceId: 'one-window', slotStart: at('15:00'), slotEnd: at('15:30'), idNumber: makeIdNumber('19820304', 150) };
+    const base = {
+      serviceId: 'one-window',
+      slotStart: at('15:00'),
+      slotEnd: at('15:30'),
+      idNumber: makeIdNumber('19820304', 150),
+    };
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ ...base, serviceId: 'passport' }, 404, 'UNKNOWN_SERVICE'],
       [{ ...base, slotEnd: at('14:00') }, 400, 'INVALID_SLOT'],
@@ -77,18 +110,35 @@ describe('appointments', () => {
       [{ ...base, phone: 'nope' }, 400, 'VALIDATION_FAILED'],
       [{ ...base, idNumber: ID_A, slotStart: at('10:45'), slotEnd: at('11:15') }, 409, 'APPOINTMENT_EXISTS'],
     ];
-    for (const [body, status, code] of cases) expectError(await h.api('POST', `${V1}/appointments`, body, h.managerToken), status, code);
+    for (const [body, status, code] of cases)
+      expectError(await h.api('POST', `${V1}/appointments`, body, h.managerToken), status, code);
     expect((await h.api('GET', `${V1}/appointments`, undefined, staff)).body.appointments).toHaveLength(4);
   });
 
   it('check-in needs exactly one of code or idNumber, and a known appointment', async () => {
     expectError(await h.api('POST', `${V1}/appointments/check-in`, {}, kiosk), 400, 'VALIDATION_FAILED');
-    expectError(await h.api('POST', `${V1}/appointments/check-in`, { code: appts.a.code, idNumber: ID_A }, kiosk), 400, 'VALIDATION_FAILED');
+    expectError(
+      await h.api('POST', `${V1}/appointments/check-in`, { code: appts.a.code, idNumber: ID_A }, kiosk),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await h.api('POST', `${V1}/appointments/check-in`, { code: '12345' }, kiosk), 400, 'VALIDATION_FAILED');
     const unused = ['000000', '999999'].find((c) => !Object.values(appts).some((a) => a.code === c))!;
-    expectError(await h.api('POST', `${V1}/appointments/check-in`, { code: unused }, kiosk), 404, 'UNKNOWN_APPOINTMENT');
-    expectError(await h.api('POST', `${V1}/appointments/check-in`, { idNumber: makeIdNumber('19820304', 199) }, kiosk), 404, 'UNKNOWN_APPOINTMENT');
-    expectError(await h.api('POST', `${V1}/appointments/check-in`, { idNumber: '110105198203041234' }, kiosk), 400, 'INVALID_ID_NUMBER');
+    expectError(
+      await h.api('POST', `${V1}/appointments/check-in`, { code: unused }, kiosk),
+      404,
+      'UNKNOWN_APPOINTMENT',
+    );
+    expectError(
+      await h.api('POST', `${V1}/appointments/check-in`, { idNumber: makeIdNumber('19820304', 199) }, kiosk),
+      404,
+      'UNKNOWN_APPOINTMENT',
+    );
+    expectError(
+      await h.api('POST', `${V1}/appointments/check-in`, { idNumber: '110105198203041234' }, kiosk),
+      400,
+      'INVALID_ID_NUMBER',
+    );
   });
 
   it('check-in before the window is 409 TOO_EARLY and changes nothing', async () => {
@@ -109,10 +159,20 @@ describe('appointments', () => {
     const r = await h.api('POST', `${V1}/appointments/check-in`, { code: appts.c.code }, kiosk);
     expect(r.status).toBe(201);
     expect(r.body.late).toBe(true);
-    expect(r.body.ticket).toMatchObject({ number: 'A002', priority: 'normal', late: true, status: 'waiting', appointmentId: appts.c.id });
+    expect(r.body.ticket).toMatchObject({
+      number: 'A002',
+      priority: 'normal',
+      late: true,
+      status: 'waiting',
+      appointmentId: appts.c.id,
+    });
     expect(r.body.ticket.verifyCode).toMatch(/^\d{4}$/);
     expect(r.body.appointment).toMatchObject({ id: appts.c.id, status: 'checked_in', ticketId: r.body.ticket.id });
-    expectError(await h.api('POST', `${V1}/appointments/check-in`, { code: appts.c.code }, kiosk), 409, 'ALREADY_CHECKED_IN');
+    expectError(
+      await h.api('POST', `${V1}/appointments/check-in`, { code: appts.c.code }, kiosk),
+      409,
+      'ALREADY_CHECKED_IN',
+    );
   });
 
   it('a check-in inside the window gives an appointment ticket (by idNumber too)', async () => {
@@ -120,11 +180,20 @@ describe('appointments', () => {
     const r = await h.api('POST', `${V1}/appointments/check-in`, { idNumber: ID_A }, kiosk);
     expect(r.status).toBe(201);
     expect(r.body.late).toBe(false);
-    expect(r.body.ticket).toMatchObject({ number: 'A003', priority: 'appointment', status: 'waiting', phone: '139****4321' });
+    expect(r.body.ticket).toMatchObject({
+      number: 'A003',
+      priority: 'appointment',
+      status: 'waiting',
+      phone: '139****4321',
+    });
     expect(r.body.ticket).not.toHaveProperty('late');
     expectNoneOf(r.body, [ID_A, PHONE, NAME]);
     // The holder now has an active ticket for the service.
-    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window', idNumber: ID_A }, kiosk), 409, 'ACTIVE_TICKET_EXISTS');
+    expectError(
+      await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window', idNumber: ID_A }, kiosk),
+      409,
+      'ACTIVE_TICKET_EXISTS',
+    );
 
     clock.set(at('10:25'));
     await issue(h, kiosk, { serviceId: 'one-window' }); // A004 at 10:25
@@ -153,8 +222,20 @@ describe('appointments', () => {
     const r = await h.api('POST', `${V1}/appointments/${e.id}/cancel`, {}, integration);
     expect(r.status).toBe(200);
     expect(r.body.appointment).toMatchObject({ id: e.id, status: 'cancelled' });
-    expectError(await h.api('POST', `${V1}/appointments/${e.id}/cancel`, {}, h.managerToken), 409, 'APPOINTMENT_NOT_BOOKED');
-    expectError(await h.api('POST', `${V1}/appointments/check-in`, { code: e.code }, kiosk), 404, 'UNKNOWN_APPOINTMENT');
-    expectError(await h.api('POST', `${V1}/appointments/ap_nope/cancel`, {}, h.managerToken), 404, 'UNKNOWN_APPOINTMENT');
+    expectError(
+      await h.api('POST', `${V1}/appointments/${e.id}/cancel`, {}, h.managerToken),
+      409,
+      'APPOINTMENT_NOT_BOOKED',
+    );
+    expectError(
+      await h.api('POST', `${V1}/appointments/check-in`, { code: e.code }, kiosk),
+      404,
+      'UNKNOWN_APPOINTMENT',
+    );
+    expectError(
+      await h.api('POST', `${V1}/appointments/ap_nope/cancel`, {}, h.managerToken),
+      404,
+      'UNKNOWN_APPOINTMENT',
+    );
   });
 });

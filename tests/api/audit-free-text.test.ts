@@ -18,12 +18,21 @@ describe('free text entering the hall', () => {
   it('a reason made only of invisible characters is no reason', async () => {
     const t = await issue(h, h.managerToken, { serviceId: 'query' });
     for (const reason of ['\u200b', '\u200b\u200c\u200d\ufeff', ' \u2060 ', '\u202e'])
-      expectError(await h.api('POST', `${V1}/counters/7/call`, { ticketId: t.id, reason, category: 'other' }, staff), 400, 'REASON_REQUIRED');
-    expectError(await h.api('POST', `${V1}/counters/7/pause`, { reason: '\u200b\u00ad' }, staff), 400, 'REASON_REQUIRED');
+      expectError(
+        await h.api('POST', `${V1}/counters/7/call`, { ticketId: t.id, reason, category: 'other' }, staff),
+        400,
+        'REASON_REQUIRED',
+      );
+    expectError(
+      await h.api('POST', `${V1}/counters/7/pause`, { reason: '\u200b\u00ad' }, staff),
+      400,
+      'REASON_REQUIRED',
+    );
   });
 
   it('a failed login with a lone surrogate is answered 401 and logged as well-formed text; the chain verifies', async () => {
-    for (const username of ['\ud800', 'x\udfffy']) expectError(await h.api('POST', `${V1}/auth/login`, { username, password: 'x' }), 401, 'INVALID_CREDENTIALS');
+    for (const username of ['\ud800', 'x\udfffy'])
+      expectError(await h.api('POST', `${V1}/auth/login`, { username, password: 'x' }), 401, 'INVALID_CREDENTIALS');
     const logins = (await auditAll(h, 'type=auth.login')).filter((e) => !e.data.ok);
     expect(logins.map((e) => e.actor)).toEqual(['user:?\ufffd', 'user:?x\ufffdy']);
     expect(await auditVerify(h)).toMatchObject({ ok: true });
@@ -31,7 +40,8 @@ describe('free text entering the hall', () => {
 
   it('a NUL in a login is refused before anything is decided or logged', async () => {
     const before = (await auditAll(h, 'type=auth.login')).length;
-    for (const username of ['\u0000', 'a\u0000b']) expectError(await h.api('POST', `${V1}/auth/login`, { username, password: 'x' }), 400, 'VALIDATION_FAILED');
+    for (const username of ['\u0000', 'a\u0000b'])
+      expectError(await h.api('POST', `${V1}/auth/login`, { username, password: 'x' }), 400, 'VALIDATION_FAILED');
     expect((await auditAll(h, 'type=auth.login')).length).toBe(before);
   });
 
@@ -40,7 +50,11 @@ describe('free text entering the hall', () => {
       ok: true,
       value: { id: 'e1', paper: 'ok', cover: 'closed', error: 'jam\ufffd' },
     });
-    expect(parseEventPayload('status', '{"id":"e1","paper":"ok","cover":"closed","error":"jam\\u0000"}')).toMatchObject({ ok: false, error: expect.stringMatching(/^error: control/) });
-    expect(parseEventPayload('status', '{"id":"e1","paper":"ok","cover":"closed","\\u0007":1}')).toMatchObject({ ok: false });
+    expect(parseEventPayload('status', '{"id":"e1","paper":"ok","cover":"closed","error":"jam\\u0000"}')).toMatchObject(
+      { ok: false, error: expect.stringMatching(/^error: control/) },
+    );
+    expect(parseEventPayload('status', '{"id":"e1","paper":"ok","cover":"closed","\\u0007":1}')).toMatchObject({
+      ok: false,
+    });
   });
 });

@@ -1,7 +1,17 @@
 /** The audit trail: entries, filters and paging, personal data kept out, the hash chain and its verification. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { auditAll, auditVerify, callNext, expectError, expectNoneOf, expectOk, issue, manualClock, V1 } from './support.js';
+import {
+  auditAll,
+  auditVerify,
+  callNext,
+  expectError,
+  expectNoneOf,
+  expectOk,
+  issue,
+  manualClock,
+  V1,
+} from './support.js';
 
 describe('audit', () => {
   // 07:00 Monday in Asia/Shanghai is still Sunday 23:00 in UTC: day filters must use the hall's zone.
@@ -35,8 +45,13 @@ describe('audit', () => {
     }
     expect(entries[0].type).toBe('hall.started');
     const issued = entries.find((e: any) => e.type === 'ticket.issued');
-    expect(issued).toMatchObject({ actor: 'device:kiosk-1', data: { ticket: { id: t.id, number: 'A001', identity: '[hidden]', phoneSealed: '[hidden]' } } });
-    expect(entries.map((e: any) => e.type)).toEqual(expect.arrayContaining(['staff.created', 'auth.login', 'device.registered', 'counter.status', 'audit.queried']));
+    expect(issued).toMatchObject({
+      actor: 'device:kiosk-1',
+      data: { ticket: { id: t.id, number: 'A001', identity: '[hidden]', phoneSealed: '[hidden]' } },
+    });
+    expect(entries.map((e: any) => e.type)).toEqual(
+      expect.arrayContaining(['staff.created', 'auth.login', 'device.registered', 'counter.status', 'audit.queried']),
+    );
     // The read just made is on the record.
     const again = await auditAll(h, 'type=audit.queried');
     expect(again.length).toBeGreaterThanOrEqual(2);
@@ -44,7 +59,11 @@ describe('audit', () => {
   });
 
   it('never shows personal data, but shows failed logins (without the password)', async () => {
-    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'auditee', password: 'Guess-Pa55word' }), 401, 'INVALID_CREDENTIALS');
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'auditee', password: 'Guess-Pa55word' }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
     const all = await auditAll(h);
     expectNoneOf(all, [ID, PHONE, 'Guess-Pa55word', 'staff-password', 'boss-password']);
     const failed = all.filter((e) => e.type === 'auth.login' && e.data.ok === false);
@@ -70,29 +89,51 @@ describe('audit', () => {
     expect(new Set(prefix.map((e) => e.type))).toEqual(new Set(['ticket.issued']));
   });
 
-  it('filters by time: ISO instants, and hall days (YYYY-MM-DD) in the hall\'s time zone', async () => {
+  it("filters by time: ISO instants, and hall days (YYYY-MM-DD) in the hall's time zone", async () => {
     clock.set('2026-03-02T09:00:00+08:00');
     await callNext(h, '1', staff);
     const nineOClock = '2026-03-02T01:00:00.000Z';
-    const fromNine = await h.api('GET', `${V1}/audit?from=${encodeURIComponent('2026-03-02T09:00:00+08:00')}&limit=1000`, undefined, h.managerToken);
+    const fromNine = await h.api(
+      'GET',
+      `${V1}/audit?from=${encodeURIComponent('2026-03-02T09:00:00+08:00')}&limit=1000`,
+      undefined,
+      h.managerToken,
+    );
     expect(fromNine.body.entries.every((e: any) => e.at >= nineOClock)).toBe(true);
     expect(fromNine.body.entries.map((e: any) => e.type)).toContain('ticket.called');
     expect(fromNine.body.entries.map((e: any) => e.type)).not.toContain('ticket.issued');
-    const untilEight = await h.api('GET', `${V1}/audit?to=${encodeURIComponent('2026-03-02T08:00:00+08:00')}&limit=1000`, undefined, h.managerToken);
+    const untilEight = await h.api(
+      'GET',
+      `${V1}/audit?to=${encodeURIComponent('2026-03-02T08:00:00+08:00')}&limit=1000`,
+      undefined,
+      h.managerToken,
+    );
     expect(untilEight.body.entries.map((e: any) => e.type)).toContain('ticket.issued');
     expect(untilEight.body.entries.map((e: any) => e.type)).not.toContain('ticket.called');
 
     // Everything so far happened on hall day 2026-03-02 (07:00–09:00 local, i.e. 23:00 and 01:00 UTC).
     const today = await h.api('GET', `${V1}/audit?from=2026-03-02&to=2026-03-02&limit=1000`, undefined, h.managerToken);
     const everything = await auditAll(h);
-    expect(today.body.entries.map((e: any) => e.seq)).toEqual(everything.map((e) => e.seq).filter((s) => s <= today.body.entries.at(-1).seq));
-    expect(today.body.entries.map((e: any) => e.type)).toEqual(expect.arrayContaining(['hall.started', 'ticket.issued', 'ticket.called']));
+    expect(today.body.entries.map((e: any) => e.seq)).toEqual(
+      everything.map((e) => e.seq).filter((s) => s <= today.body.entries.at(-1).seq),
+    );
+    expect(today.body.entries.map((e: any) => e.type)).toEqual(
+      expect.arrayContaining(['hall.started', 'ticket.issued', 'ticket.called']),
+    );
     const dayBefore = await h.api('GET', `${V1}/audit?from=2026-03-01&to=2026-03-01`, undefined, h.managerToken);
     expect(dayBefore.body.entries).toEqual([]);
     const dayAfter = await h.api('GET', `${V1}/audit?from=2026-03-03`, undefined, h.managerToken);
     expect(dayAfter.body.entries).toEqual([]);
 
-    for (const q of ['from=2026-13-45', 'to=2026-02-30', 'from=yesterday', 'from=2026-03-02T25:00:00Z', 'limit=0', 'limit=1001', 'after=-1'])
+    for (const q of [
+      'from=2026-13-45',
+      'to=2026-02-30',
+      'from=yesterday',
+      'from=2026-03-02T25:00:00Z',
+      'limit=0',
+      'limit=1001',
+      'after=-1',
+    ])
       expectError(await h.api('GET', `${V1}/audit?${q}`, undefined, h.managerToken), 400, 'VALIDATION_FAILED');
   });
 

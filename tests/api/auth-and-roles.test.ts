@@ -32,7 +32,11 @@ describe('role checks with the contract codes', () => {
     // A display may not take numbers; a kiosk may not act for a counter; a kiosk may not issue green.
     expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, tokens.display), 403, 'FORBIDDEN');
     expectError(await h.api('POST', `${V1}/counters/1/call-next`, {}, tokens.kiosk), 403, 'FORBIDDEN');
-    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window', priority: 'green' }, tokens.kiosk), 403, 'GREEN_LANE_STAFF_ONLY');
+    expectError(
+      await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window', priority: 'green' }, tokens.kiosk),
+      403,
+      'GREEN_LANE_STAFF_ONLY',
+    );
     // A printer's token carries the generic device role.
     expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, tokens.device), 403, 'FORBIDDEN');
     // Counter staff cannot register devices or read the audit log.
@@ -53,32 +57,67 @@ describe('login', () => {
   });
 
   it('refuses a wrong password and an unknown user with 401 INVALID_CREDENTIALS', async () => {
-    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'wrong-password' }), 401, 'INVALID_CREDENTIALS');
-    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'nobody', password: 'whatever1' }), 401, 'INVALID_CREDENTIALS');
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'wrong-password' }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'nobody', password: 'whatever1' }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
   });
 
   it('refuses malformed login bodies with 400', async () => {
     expectError(await h.api('POST', `${V1}/auth/login`, { username: 'boss' }), 400, 'VALIDATION_FAILED');
-    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 12345678 }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 12345678 }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await h.api('POST', `${V1}/auth/login`, '{"username":"boss",'), 400, 'INVALID_JSON');
   });
 
   it('slows password guessing: the sixth try within a minute is 429 TOO_MANY_ATTEMPTS, even with the right password', async () => {
-    const created = await h.api('POST', `${V1}/staff`, { username: 'guessme', password: 'right-password', name: '试', role: 'counter' }, h.managerToken);
+    const created = await h.api(
+      'POST',
+      `${V1}/staff`,
+      { username: 'guessme', password: 'right-password', name: '试', role: 'counter' },
+      h.managerToken,
+    );
     expect(created.status).toBe(201);
     for (let i = 0; i < 5; i++)
-      expectError(await h.api('POST', `${V1}/auth/login`, { username: 'guessme', password: `wrong-${i}-xx` }), 401, 'INVALID_CREDENTIALS');
-    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'guessme', password: 'right-password' }), 429, 'TOO_MANY_ATTEMPTS');
+      expectError(
+        await h.api('POST', `${V1}/auth/login`, { username: 'guessme', password: `wrong-${i}-xx` }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'guessme', password: 'right-password' }),
+      429,
+      'TOO_MANY_ATTEMPTS',
+    );
     // Other users are not affected.
     expect((await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' })).status).toBe(200);
     clock.advance(1.1);
-    expect((await h.api('POST', `${V1}/auth/login`, { username: 'guessme', password: 'right-password' })).status).toBe(200);
+    expect((await h.api('POST', `${V1}/auth/login`, { username: 'guessme', password: 'right-password' })).status).toBe(
+      200,
+    );
   });
 
   it('also limits failures per address: 20 wrong logins for any usernames block that address for a minute', async () => {
     for (let i = 0; i < 20; i++)
-      expectError(await h.api('POST', `${V1}/auth/login`, { username: `nobody-${i}`, password: 'wrong-password' }), 401, 'INVALID_CREDENTIALS');
-    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }), 429, 'TOO_MANY_ATTEMPTS');
+      expectError(
+        await h.api('POST', `${V1}/auth/login`, { username: `nobody-${i}`, password: 'wrong-password' }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }),
+      429,
+      'TOO_MANY_ATTEMPTS',
+    );
     clock.advance(1.1);
     expect((await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' })).status).toBe(200);
   });
@@ -97,25 +136,75 @@ describe('login', () => {
     expect((await h.api('GET', `${V1}/auth/me`, undefined, staff.body.token)).status).toBe(200);
     clock.advance(61);
     expectError(await h.api('GET', `${V1}/auth/me`, undefined, staff.body.token), 401, 'UNAUTHORIZED');
-    expect((await h.api('GET', `${V1}/auth/me`, undefined, kiosk)).body).toMatchObject({ id: 'kiosk-expiry', kind: 'device', role: 'kiosk' });
+    expect((await h.api('GET', `${V1}/auth/me`, undefined, kiosk)).body).toMatchObject({
+      id: 'kiosk-expiry',
+      kind: 'device',
+      role: 'kiosk',
+    });
     clock.advance(-(11 * 60 + 61));
   });
 });
 
 describe('staff accounts', () => {
   it('creates staff (manager) and refuses duplicates and weak input', async () => {
-    const r = await h.api('POST', `${V1}/staff`, { username: 'bob', password: 'bob-password', name: '鲍勃', role: 'counter' }, h.managerToken);
+    const r = await h.api(
+      'POST',
+      `${V1}/staff`,
+      { username: 'bob', password: 'bob-password', name: '鲍勃', role: 'counter' },
+      h.managerToken,
+    );
     expect(r.status).toBe(201);
     expect(r.body.user).toEqual({ id: expect.any(String), username: 'bob', name: '鲍勃', role: 'counter' });
     expectError(
-      await h.api('POST', `${V1}/staff`, { username: 'bob', password: 'another-pass', name: '鲍勃2', role: 'counter' }, h.managerToken),
+      await h.api(
+        'POST',
+        `${V1}/staff`,
+        { username: 'bob', password: 'another-pass', name: '鲍勃2', role: 'counter' },
+        h.managerToken,
+      ),
       409,
       'USERNAME_TAKEN',
     );
-    expectError(await h.api('POST', `${V1}/staff`, { username: 'carol', password: 'short', name: 'C', role: 'counter' }, h.managerToken), 400, 'VALIDATION_FAILED');
-    expectError(await h.api('POST', `${V1}/staff`, { username: 'carol', password: 'long-enough', name: 'C', role: 'kiosk' }, h.managerToken), 400, 'VALIDATION_FAILED');
-    expectError(await h.api('POST', `${V1}/staff`, { username: 'car ol', password: 'long-enough', name: 'C', role: 'counter' }, h.managerToken), 400, 'VALIDATION_FAILED');
-    expectError(await h.api('POST', `${V1}/staff`, { username: 'carol', password: 'long-enough', name: '   ', role: 'counter' }, h.managerToken), 400, 'VALIDATION_FAILED');
+    expectError(
+      await h.api(
+        'POST',
+        `${V1}/staff`,
+        { username: 'carol', password: 'short', name: 'C', role: 'counter' },
+        h.managerToken,
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await h.api(
+        'POST',
+        `${V1}/staff`,
+        { username: 'carol', password: 'long-enough', name: 'C', role: 'kiosk' },
+        h.managerToken,
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await h.api(
+        'POST',
+        `${V1}/staff`,
+        { username: 'car ol', password: 'long-enough', name: 'C', role: 'counter' },
+        h.managerToken,
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await h.api(
+        'POST',
+        `${V1}/staff`,
+        { username: 'carol', password: 'long-enough', name: '   ', role: 'counter' },
+        h.managerToken,
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
     const list = await h.api('GET', `${V1}/staff`, undefined, h.managerToken);
     expect(list.body.staff.map((u: any) => u.username)).toEqual(expect.arrayContaining(['boss', 'bob', 'alice']));
     expect(list.body.staff.map((u: any) => u.username)).not.toContain('carol');

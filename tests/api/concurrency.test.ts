@@ -20,14 +20,18 @@ describe('concurrency', () => {
   });
 
   it('50 tickets issued at once get 50 distinct consecutive numbers', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, () => h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk)),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
     const numbers = results.map((r) => r.body.ticket.number).sort();
     expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => `A${String(i + 1).padStart(3, '0')}`));
     expect(new Set(results.map((r) => r.body.ticket.id)).size).toBe(50);
     expect((await waitingCounts(h))['one-window']).toBe(50);
     // Clear them so the next test starts from an empty hall.
-    await Promise.all(results.map((r) => h.api('POST', `${V1}/tickets/${r.body.ticket.id}/cancel`, {}, h.managerToken)));
+    await Promise.all(
+      results.map((r) => h.api('POST', `${V1}/tickets/${r.body.ticket.id}/cancel`, {}, h.managerToken)),
+    );
     expect((await waitingCounts(h))['one-window']).toBe(0);
   });
 
@@ -89,28 +93,45 @@ describe('concurrency', () => {
   it('an out-of-order call of one ticket from 12 counters at once succeeds once', async () => {
     const t = (await h.api('POST', `${V1}/tickets`, { serviceId: 'payment' }, kiosk)).body.ticket;
     const res = await Promise.all(
-      COUNTERS.map((c) => h.api('POST', `${V1}/counters/${c}/call`, { ticketId: t.id, reason: '并发测试', category: 'manager' }, h.managerToken)),
+      COUNTERS.map((c) =>
+        h.api(
+          'POST',
+          `${V1}/counters/${c}/call`,
+          { ticketId: t.id, reason: '并发测试', category: 'manager' },
+          h.managerToken,
+        ),
+      ),
     );
     expect(res.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(res.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(Array(11).fill('TICKET_NOT_WAITING'));
+    expect(res.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(
+      Array(11).fill('TICKET_NOT_WAITING'),
+    );
     const winner = res.find((r) => r.status === 200)!.body.ticket.counterId;
     const after = (await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket;
     expect(after).toMatchObject({ status: 'called', counterId: winner });
     expectOk(await h.api('POST', `${V1}/counters/${winner}/no-show`, {}, h.managerToken));
     // Reinstating it from several kiosks at once: one wins.
-    const again = await Promise.all(Array.from({ length: 6 }, () => h.api('POST', `${V1}/tickets/${t.id}/reinstate`, {}, kiosk)));
+    const again = await Promise.all(
+      Array.from({ length: 6 }, () => h.api('POST', `${V1}/tickets/${t.id}/reinstate`, {}, kiosk)),
+    );
     expect(again.filter((r) => r.status === 200)).toHaveLength(1);
     expect(again.filter((r) => r.status === 409)).toHaveLength(5);
   });
 
   it('one identity at many kiosks at once: one active ticket per service, three a day', async () => {
     const id = makeIdNumber('19851010', 501);
-    const same = await Promise.all(Array.from({ length: 10 }, () => h.api('POST', `${V1}/tickets`, { serviceId: 'consult', idNumber: id }, kiosk)));
+    const same = await Promise.all(
+      Array.from({ length: 10 }, () => h.api('POST', `${V1}/tickets`, { serviceId: 'consult', idNumber: id }, kiosk)),
+    );
     expect(same.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(same.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(Array(9).fill('ACTIVE_TICKET_EXISTS'));
+    expect(same.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(
+      Array(9).fill('ACTIVE_TICKET_EXISTS'),
+    );
 
     const other = makeIdNumber('19851010', 502);
-    const spread = await Promise.all(SERVICES.map((serviceId) => h.api('POST', `${V1}/tickets`, { serviceId, idNumber: other }, kiosk)));
+    const spread = await Promise.all(
+      SERVICES.map((serviceId) => h.api('POST', `${V1}/tickets`, { serviceId, idNumber: other }, kiosk)),
+    );
     expect(spread.filter((r) => r.status === 201)).toHaveLength(3);
     expect(spread.filter((r) => r.status === 429).map((r) => r.body.error.code)).toEqual(Array(5).fill('DAILY_LIMIT'));
   });
@@ -122,7 +143,9 @@ describe('concurrency', () => {
     expect(t.status).toBe('called');
     expectOk(await h.api('POST', `${V1}/counters/8/start`, {}, staff['8']));
     expectOk(await h.api('POST', `${V1}/counters/8/finish`, {}, staff['8']));
-    const res = await Promise.all([5, 4, 3, 1, 2].map((score) => h.api('POST', `${V1}/evaluations`, { ticketId: t.id, score }, pad)));
+    const res = await Promise.all(
+      [5, 4, 3, 1, 2].map((score) => h.api('POST', `${V1}/evaluations`, { ticketId: t.id, score }, pad)),
+    );
     expect(res.filter((r) => r.status === 201)).toHaveLength(1);
     expect(res.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(Array(4).fill('ALREADY_RATED'));
     expect(await auditVerify(h)).toMatchObject({ ok: true });

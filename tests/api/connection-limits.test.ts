@@ -13,10 +13,20 @@ import { sleep } from './support.js';
 /** GET `path` over a fresh connection from `from`; resolves with the status. */
 function getFrom(port: number, path: string, from: string, token?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, localAddress: from, agent: false, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        localAddress: from,
+        agent: false,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.setTimeout(5000, () => req.destroy(new Error(`GET ${path} from ${from}: no answer`)));
     req.on('error', reject);
     req.end();

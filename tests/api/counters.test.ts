@@ -1,7 +1,17 @@
 /** Counter actions and the published queue rule, seen through the API. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { auditAll, callNext, expectError, expectNoneOf, expectOk, issue, manualClock, MONDAY_10, V1 } from './support.js';
+import {
+  auditAll,
+  callNext,
+  expectError,
+  expectNoneOf,
+  expectOk,
+  issue,
+  manualClock,
+  MONDAY_10,
+  V1,
+} from './support.js';
 
 const post = (h: TestHall, counterId: string, action: string, token: string, body: unknown = {}) =>
   h.api('POST', `${V1}/counters/${counterId}/${action}`, body, token);
@@ -22,7 +32,11 @@ describe('counter actions', () => {
 
   it('sign-in opens the counter', async () => {
     const hall = await h.api('GET', `${V1}/hall`, undefined, kiosk);
-    expect(hall.body.counters.find((c: any) => c.id === '7')).toMatchObject({ status: 'open', current: null, staffName: '员工7' });
+    expect(hall.body.counters.find((c: any) => c.id === '7')).toMatchObject({
+      status: 'open',
+      current: null,
+      staffName: '员工7',
+    });
     expect(hall.body.counters.find((c: any) => c.id === '8')).toMatchObject({ status: 'closed', current: null });
     // The public board (no token) shows no staff names.
     const open = await h.api('GET', `${V1}/hall`);
@@ -39,7 +53,15 @@ describe('counter actions', () => {
     clock.advance(1);
     const called = await post(h, '7', 'call-next', staff);
     expect(called.status).toBe(200);
-    expect(called.body.ticket).toMatchObject({ id: t.id, number: 'D001', status: 'called', counterId: '7', counterName: '7号窗口', position: null, recalls: 0 });
+    expect(called.body.ticket).toMatchObject({
+      id: t.id,
+      number: 'D001',
+      status: 'called',
+      counterId: '7',
+      counterName: '7号窗口',
+      position: null,
+      recalls: 0,
+    });
     expect(called.body.ticket.calledAt).toBe(new Date(clock.now).toISOString());
     expect(called.body.counter).toMatchObject({ id: '7', status: 'open', current: 'D001', currentStatus: 'called' });
     const pub = (await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket;
@@ -108,7 +130,10 @@ describe('counter actions', () => {
     expectError(await post(h, '7', 'pause', staff, { reason: 'x'.repeat(61) }), 400, 'VALIDATION_FAILED');
     const p = await post(h, '7', 'pause', staff, { reason: '暂停服务 稍候' });
     expect(p.body.counter).toMatchObject({ status: 'paused', pauseReason: '暂停服务 稍候' });
-    expect((await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === '7')).toMatchObject({ status: 'paused', pauseReason: '暂停服务 稍候' });
+    expect((await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === '7')).toMatchObject({
+      status: 'paused',
+      pauseReason: '暂停服务 稍候',
+    });
     expectError(await post(h, '7', 'call-next', staff), 409, 'COUNTER_PAUSED');
     expectError(await post(h, '7', 'open', staff), 409, 'COUNTER_ALREADY_OPEN');
     expect((await post(h, '7', 'resume', staff)).body.counter).toMatchObject({ status: 'open', pauseReason: null });
@@ -142,7 +167,10 @@ describe('counter actions', () => {
     expect(q.body.current).toBeNull();
     expect(q.body.groups.map((g: any) => [g.services, g.waiting.map((t: any) => t.number)])).toEqual([
       [['enterprise'], ['C001']],
-      [['one-window', 'mortgage'], ['B001', 'A001']],
+      [
+        ['one-window', 'mortgage'],
+        ['B001', 'A001'],
+      ],
     ]);
   });
 });
@@ -267,7 +295,13 @@ describe('the queue rule', () => {
     expectError(await post(h, '1', 'transfer', s1, {}), 400, 'VALIDATION_FAILED');
     const moved = await post(h, '1', 'transfer', s1, { serviceId: 'mortgage' });
     expect(moved.status).toBe(200);
-    expect(moved.body.ticket).toMatchObject({ id: a.id, number: 'A001', serviceId: 'mortgage', status: 'waiting', position: 1 });
+    expect(moved.body.ticket).toMatchObject({
+      id: a.id,
+      number: 'A001',
+      serviceId: 'mortgage',
+      status: 'waiting',
+      position: 1,
+    });
     expect(moved.body.counter.current).toBeNull();
     expect((await h.api('GET', `${V1}/tickets/${b1.id}`)).body.ticket.position).toBe(2);
     clock.advance(1);
@@ -290,7 +324,9 @@ describe('the queue rule', () => {
     const r = await h.api('POST', `${V1}/tickets/${tickets[0].id}/reinstate`, {}, kiosk);
     expect(r.status).toBe(200);
     expect(r.body.ticket).toMatchObject({ number: 'D001', status: 'waiting', position: 4 });
-    const positions = await Promise.all(tickets.slice(1).map(async (t) => (await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket.position));
+    const positions = await Promise.all(
+      tickets.slice(1).map(async (t) => (await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket.position),
+    );
     expect(positions).toEqual([1, 2, 3, 5, 6]);
     expect(await callOrder('7', s7, 6)).toEqual(['D002', 'D003', 'D004', 'D001', 'D005', 'D006']);
   });
@@ -316,7 +352,11 @@ describe('the queue rule', () => {
     const q = await issue(h, kiosk, { serviceId: 'query' });
     expectError(await post(h, '1', 'call', s1, { ticketId: a3.id }), 400, 'REASON_REQUIRED');
     expectError(await post(h, '1', 'call', s1, { ticketId: a3.id, reason: '   ' }), 400, 'REASON_REQUIRED');
-    expectError(await post(h, '1', 'call', s1, { ticketId: a3.id, reason: 'ok', category: 'vip' }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await post(h, '1', 'call', s1, { ticketId: a3.id, reason: 'ok', category: 'vip' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await post(h, '1', 'call', s1, { ticketId: a3.id, reason: 'x'.repeat(201) }), 400, 'VALIDATION_FAILED');
     expectError(await post(h, '1', 'call', s1, { ticketId: 't_unknown000000', reason: 'ok' }), 404, 'UNKNOWN_TICKET');
     expectError(await post(h, '1', 'call', s1, { ticketId: q.id, reason: 'ok' }), 409, 'SERVICE_NOT_SERVED');
@@ -324,14 +364,25 @@ describe('the queue rule', () => {
 
     const r = await post(h, '1', 'call', s1, { ticketId: a3.id, reason: REASON, category: 'special-group' });
     expect(r.status).toBe(200);
-    expect(r.body.ticket).toMatchObject({ id: a3.id, number: 'A003', status: 'called', counterId: '1', outOfTurn: { category: 'special-group' } });
+    expect(r.body.ticket).toMatchObject({
+      id: a3.id,
+      number: 'A003',
+      status: 'called',
+      counterId: '1',
+      outOfTurn: { category: 'special-group' },
+    });
     expectError(await post(h, '1', 'call', s1, { ticketId: a3.id, reason: 'again' }), 409, 'TICKET_NOT_WAITING');
 
     const pub = await h.api('GET', `${V1}/tickets/${a3.id}`);
     expect(pub.body.ticket.outOfTurn).toEqual({ category: 'special-group' });
     expectNoneOf(pub.body, [REASON, 'secret-reason']);
     const hall = await h.api('GET', `${V1}/hall`);
-    expect(hall.body.recentCalls[0]).toMatchObject({ number: 'A003', counterId: '1', recall: false, outOfTurn: { category: 'special-group' } });
+    expect(hall.body.recentCalls[0]).toMatchObject({
+      number: 'A003',
+      counterId: '1',
+      recall: false,
+      outOfTurn: { category: 'special-group' },
+    });
     expectNoneOf(hall.body, [REASON, 'secret-reason']);
 
     const audit = await auditAll(h);

@@ -44,10 +44,23 @@ describe('devices', () => {
     const r = await h.api('GET', `${V1}/devices`, undefined, h.managerToken);
     expect(r.status).toBe(200);
     expect(r.body.devices.map((d: any) => d.id)).toEqual(
-      expect.arrayContaining(['kiosk-1', 'printer-1', 'led-3', 'speaker-3', 'speaker-hall', 'pad-3', 'board-1', 'button-3', 'door-counter']),
+      expect.arrayContaining([
+        'kiosk-1',
+        'printer-1',
+        'led-3',
+        'speaker-3',
+        'speaker-hall',
+        'pad-3',
+        'board-1',
+        'button-3',
+        'door-counter',
+      ]),
     );
     expect(r.body.devices.every((d: any) => d.online === false)).toBe(true);
-    expect(r.body.devices.find((d: any) => d.id === 'printer-1')).toMatchObject({ kind: 'printer', kioskId: 'kiosk-1' });
+    expect(r.body.devices.find((d: any) => d.id === 'printer-1')).toMatchObject({
+      kind: 'printer',
+      kioskId: 'kiosk-1',
+    });
     expect(r.body.devices.find((d: any) => d.id === 'led-3')).toMatchObject({ kind: 'led', counterId: '3' });
     expectNoneOf(r.body, secrets);
     expect(JSON.stringify(r.body)).not.toMatch(/scrypt|password/i);
@@ -62,7 +75,10 @@ describe('devices', () => {
     expect(await me('kiosk-2', 'kiosk')).toMatchObject({ id: 'kiosk-2', kind: 'device', role: 'kiosk' });
     expect(await me('board-2', 'display')).toMatchObject({ role: 'display' });
     expect(await me('pad-5', 'pad', { counterId: '5' })).toMatchObject({ role: 'pad', counterId: '5' });
-    expect(await me('printer-2', 'printer', { kioskId: 'kiosk-2' })).toMatchObject({ role: 'device', kioskId: 'kiosk-2' });
+    expect(await me('printer-2', 'printer', { kioskId: 'kiosk-2' })).toMatchObject({
+      role: 'device',
+      kioskId: 'kiosk-2',
+    });
   });
 
   it('refuses duplicates, unknown counters and kiosks, and bad input', async () => {
@@ -83,7 +99,10 @@ describe('devices', () => {
   it('removing a device revokes its token', async () => {
     const r = await register({ id: 'kiosk-temp', kind: 'kiosk' });
     expect((await h.api('POST', `${V1}/tickets`, { serviceId: 'consult' }, r.body.token)).status).toBe(201);
-    expect(await h.api('DELETE', `${V1}/devices/kiosk-temp`, undefined, h.managerToken)).toEqual({ status: 200, body: { ok: true } });
+    expect(await h.api('DELETE', `${V1}/devices/kiosk-temp`, undefined, h.managerToken)).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
     expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'consult' }, r.body.token), 401, 'UNAUTHORIZED');
     expectError(await h.api('DELETE', `${V1}/devices/kiosk-temp`, undefined, h.managerToken), 404, 'UNKNOWN_DEVICE');
     const types = (await auditAll(h, 'type=device.')).map((e) => [e.type, e.data.deviceId]);

@@ -1,7 +1,18 @@
 /** Emergency playbooks: activation, the issuing modes they set (paused, appointments-only), deactivation. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { auditAll, auditVerify, callNext, expectError, expectOk, issue, manualClock, MONDAY_10, V1, waitingCounts } from './support.js';
+import {
+  auditAll,
+  auditVerify,
+  callNext,
+  expectError,
+  expectOk,
+  issue,
+  manualClock,
+  MONDAY_10,
+  V1,
+  waitingCounts,
+} from './support.js';
 
 describe('emergency playbooks', () => {
   const clock = manualClock(MONDAY_10);
@@ -20,12 +31,24 @@ describe('emergency playbooks', () => {
   const activate = (body: unknown, token = h.managerToken) => h.api('POST', `${V1}/emergency/activate`, body, token);
   const deactivate = (token = h.managerToken) => h.api('POST', `${V1}/emergency/deactivate`, {}, token);
 
-  it('GET /emergency (no auth) lists the hall file\'s playbooks and nothing active', async () => {
+  it("GET /emergency (no auth) lists the hall file's playbooks and nothing active", async () => {
     const r = await h.api('GET', `${V1}/emergency`);
     expect(r.status).toBe(200);
     expect(r.body.active).toBeNull();
-    expect(r.body.playbooks.map((p: any) => p.id)).toEqual(['power-outage', 'network-outage', 'surge', 'overcrowding', 'fire', 'fight', 'illness', 'petition']);
-    expect(r.body.playbooks.find((p: any) => p.id === 'fire')).toMatchObject({ name: '火灾疏散', actions: expect.arrayContaining([{ issuing: 'paused' }]) });
+    expect(r.body.playbooks.map((p: any) => p.id)).toEqual([
+      'power-outage',
+      'network-outage',
+      'surge',
+      'overcrowding',
+      'fire',
+      'fight',
+      'illness',
+      'petition',
+    ]);
+    expect(r.body.playbooks.find((p: any) => p.id === 'fire')).toMatchObject({
+      name: '火灾疏散',
+      actions: expect.arrayContaining([{ issuing: 'paused' }]),
+    });
   });
 
   it('refuses unknown playbooks and bad bodies, and non-managers', async () => {
@@ -43,7 +66,12 @@ describe('emergency playbooks', () => {
     const appt = await h.api(
       'POST',
       `${V1}/appointments`,
-      { serviceId: 'one-window', slotStart: '2026-03-02T10:10:00+08:00', slotEnd: '2026-03-02T10:40:00+08:00', idNumber: makeIdNumber('19750101', 5) },
+      {
+        serviceId: 'one-window',
+        slotStart: '2026-03-02T10:10:00+08:00',
+        slotEnd: '2026-03-02T10:40:00+08:00',
+        idNumber: makeIdNumber('19750101', 5),
+      },
       h.managerToken,
     );
     expectOk(appt, 201);
@@ -63,12 +91,24 @@ describe('emergency playbooks', () => {
     const walkIn = await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk);
     expectError(walkIn, 409, 'HALL_CLOSED');
     expect(walkIn.body.error.playbookId).toBe('fire');
-    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window', priority: 'green' }, staff), 409, 'HALL_CLOSED');
-    expectError(await h.api('POST', `${V1}/appointments/check-in`, { code: appt.body.appointment.code }, kiosk), 409, 'HALL_CLOSED');
+    expectError(
+      await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window', priority: 'green' }, staff),
+      409,
+      'HALL_CLOSED',
+    );
+    expectError(
+      await h.api('POST', `${V1}/appointments/check-in`, { code: appt.body.appointment.code }, kiosk),
+      409,
+      'HALL_CLOSED',
+    );
     expect(await waitingCounts(h)).toEqual(before);
 
     const hall = await h.api('GET', `${V1}/hall`);
-    expect(hall.body.emergency).toMatchObject({ playbookId: 'fire', banner: '请按疏散指示有序撤离，已取号码当日有效', issuing: 'paused' });
+    expect(hall.body.emergency).toMatchObject({
+      playbookId: 'fire',
+      banner: '请按疏散指示有序撤离，已取号码当日有效',
+      issuing: 'paused',
+    });
     expect(hall.body.issuing).toEqual({ open: false, withinHours: true, mode: 'paused', nextOpenAt: null });
     // Numbers already taken stay valid; the holder's page shows the banner; counters keep calling.
     const called = await callNext(h, '1', staff);
@@ -93,12 +133,21 @@ describe('emergency playbooks', () => {
     const appt = await h.api(
       'POST',
       `${V1}/appointments`,
-      { serviceId: 'mortgage', slotStart: '2026-03-02T10:15:00+08:00', slotEnd: '2026-03-02T10:45:00+08:00', idNumber: id },
+      {
+        serviceId: 'mortgage',
+        slotStart: '2026-03-02T10:15:00+08:00',
+        slotEnd: '2026-03-02T10:45:00+08:00',
+        idNumber: id,
+      },
       h.managerToken,
     );
     expectOk(appt, 201);
     const r = await activate({ playbookId: 'overcrowding' });
-    expect(r.body.active).toMatchObject({ playbookId: 'overcrowding', issuing: 'appointments-only', banner: '大厅人数已达上限，请预约其他时段办理' });
+    expect(r.body.active).toMatchObject({
+      playbookId: 'overcrowding',
+      issuing: 'appointments-only',
+      banner: '大厅人数已达上限，请预约其他时段办理',
+    });
     expect((await h.api('GET', `${V1}/hall`)).body.issuing).toMatchObject({ open: true, mode: 'appointments-only' });
 
     const walkIn = await h.api('POST', `${V1}/tickets`, { serviceId: 'mortgage' }, kiosk);
@@ -128,10 +177,16 @@ describe('emergency playbooks', () => {
     expect(await auditVerify(h)).toMatchObject({ ok: true });
   });
 
-  it('shows an active playbook and whom it says to notify among the manager\'s alerts', async () => {
+  it("shows an active playbook and whom it says to notify among the manager's alerts", async () => {
     expectOk(await activate({ playbookId: 'fight' }));
     const alerts = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
-    expect(alerts).toContainEqual(expect.objectContaining({ kind: 'emergency.active', severity: 'critical', message: expect.stringContaining('notify: manager, security') }));
+    expect(alerts).toContainEqual(
+      expect.objectContaining({
+        kind: 'emergency.active',
+        severity: 'critical',
+        message: expect.stringContaining('notify: manager, security'),
+      }),
+    );
     expectOk(await deactivate());
     const after = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
     expect(after.some((a: any) => a.kind === 'emergency.active')).toBe(false);
@@ -146,7 +201,9 @@ describe('playbook actions on the hall', () => {
     const h = await startTestHall({ hallFile: file });
     try {
       expect((await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === '11').status).toBe('closed');
-      expect((await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'surge' }, h.managerToken)).status).toBe(200);
+      expect((await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'surge' }, h.managerToken)).status).toBe(
+        200,
+      );
       await new Promise((r) => setTimeout(r, 50));
       expect((await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === '11').status).toBe('open');
     } finally {

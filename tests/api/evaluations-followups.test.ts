@@ -53,7 +53,8 @@ describe('evaluations and follow-ups', () => {
 
   it('refuses bad scores, unknown tickets and a pad of another counter', async () => {
     const t = await servedTicket();
-    for (const score of [0, 6, 3.5, '5', null, -1]) expectError(await rate(pad2, { ticketId: t.id, score }), 400, 'VALIDATION_FAILED');
+    for (const score of [0, 6, 3.5, '5', null, -1])
+      expectError(await rate(pad2, { ticketId: t.id, score }), 400, 'VALIDATION_FAILED');
     expectError(await rate(pad2, { ticketId: t.id }), 400, 'VALIDATION_FAILED');
     expectError(await rate(pad2, { ticketId: t.id, score: 4, comment: 'x'.repeat(501) }), 400, 'VALIDATION_FAILED');
     expectError(await rate(pad2, { ticketId: 't_unknown000000', score: 4 }), 404, 'UNKNOWN_TICKET');
@@ -76,19 +77,37 @@ describe('evaluations and follow-ups', () => {
     const list = await h.api('GET', `${V1}/followups`, undefined, h.managerToken);
     expect(list.status).toBe(200);
     const mine = list.body.followUps.find((f: any) => f.id === r.body.followUpId);
-    expect(mine).toMatchObject({ ticketId: poor.id, number: poor.number, counterId: '2', score: 1, comment: '等太久了', open: true, answeredAt: null });
+    expect(mine).toMatchObject({
+      ticketId: poor.id,
+      number: poor.number,
+      counterId: '2',
+      score: 1,
+      comment: '等太久了',
+      open: true,
+      answeredAt: null,
+    });
     expect(list.body.followUps.filter((f: any) => f.open)).toHaveLength(2);
 
     const url = `${V1}/followups/${r.body.followUpId}/answer`;
     expectError(await h.api('POST', url, {}, h.managerToken), 400, 'ANSWER_REQUIRED');
     expectError(await h.api('POST', url, { answer: '   ' }, h.managerToken), 400, 'ANSWER_REQUIRED');
     expectError(await h.api('POST', url, { answer: '已回访' }, staff), 403, 'FORBIDDEN');
-    expect(await h.api('POST', url, { answer: '已电话回访，致歉并说明高峰时段' }, h.managerToken)).toEqual({ status: 200, body: { ok: true } });
+    expect(await h.api('POST', url, { answer: '已电话回访，致歉并说明高峰时段' }, h.managerToken)).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
     expectError(await h.api('POST', url, { answer: '再次回访' }, h.managerToken), 409, 'ALREADY_ANSWERED');
-    expectError(await h.api('POST', `${V1}/followups/fu_unknown/answer`, { answer: 'x' }, h.managerToken), 404, 'UNKNOWN_FOLLOWUP');
+    expectError(
+      await h.api('POST', `${V1}/followups/fu_unknown/answer`, { answer: 'x' }, h.managerToken),
+      404,
+      'UNKNOWN_FOLLOWUP',
+    );
 
     const after = (await h.api('GET', `${V1}/followups`, undefined, h.managerToken)).body.followUps;
-    expect(after.find((f: any) => f.id === r.body.followUpId)).toMatchObject({ open: false, answer: '已电话回访，致歉并说明高峰时段' });
+    expect(after.find((f: any) => f.id === r.body.followUpId)).toMatchObject({
+      open: false,
+      answer: '已电话回访，致歉并说明高峰时段',
+    });
     expect(after.find((f: any) => f.id === r2.body.followUpId).open).toBe(true);
   });
 });

@@ -28,7 +28,16 @@ describe('reasons', () => {
       const t = await issue(h, kiosk, { serviceId: 'one-window' });
       expectError(await counter('call', { ticketId: t.id, reason: invisible }), 400, 'REASON_REQUIRED');
       expectError(await counter('pause', { reason: invisible }), 400, 'REASON_REQUIRED');
-      expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window', priority: 'priority', priorityReason: invisible }, kiosk), 400, 'PRIORITY_REASON_REQUIRED');
+      expectError(
+        await h.api(
+          'POST',
+          `${V1}/tickets`,
+          { serviceId: 'one-window', priority: 'priority', priorityReason: invisible },
+          kiosk,
+        ),
+        400,
+        'PRIORITY_REASON_REQUIRED',
+      );
     },
   );
 
@@ -40,16 +49,34 @@ describe('reasons', () => {
 
 describe('ID and mobile numbers in free text', () => {
   it('are masked in every free-text field before they are stored', async () => {
-    const prio = await issue(h, kiosk, { serviceId: 'one-window', priority: 'priority', priorityReason: `残疾证 ${ID}` });
+    const prio = await issue(h, kiosk, {
+      serviceId: 'one-window',
+      priority: 'priority',
+      priorityReason: `残疾证 ${ID}`,
+    });
     expect(prio.priorityReason).toBe(`残疾证 ${ID[0]}${'*'.repeat(16)}${ID[17]}`);
     expectOk(await counter('call', { ticketId: prio.id, reason: `家属电话${MOBILE}` }));
     expectOk(await counter('start', {}));
     expectOk(await counter('finish', {}));
-    const rated = await h.api('POST', `${V1}/evaluations`, { ticketId: prio.id, score: 1, comment: `回电 ${MOBILE}` }, kiosk);
+    const rated = await h.api(
+      'POST',
+      `${V1}/evaluations`,
+      { ticketId: prio.id, score: 1, comment: `回电 ${MOBILE}` },
+      kiosk,
+    );
     expectOk(rated, 201);
-    expectOk(await h.api('POST', `${V1}/followups/${rated.body.followUpId}/answer`, { answer: `已致电 ${MOBILE}` }, h.managerToken));
+    expectOk(
+      await h.api(
+        'POST',
+        `${V1}/followups/${rated.body.followUpId}/answer`,
+        { answer: `已致电 ${MOBILE}` },
+        h.managerToken,
+      ),
+    );
     expectOk(await counter('pause', { reason: `找我 ${MOBILE}` }));
-    expectOk(await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'surge', note: `报告人 ${ID}` }, h.managerToken));
+    expectOk(
+      await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'surge', note: `报告人 ${ID}` }, h.managerToken),
+    );
 
     const everything = JSON.stringify([
       await h.api('GET', `${V1}/hall`, undefined, staff),

@@ -18,8 +18,18 @@ describe('input hardening', () => {
     await h?.stop();
   });
 
-  async function rawPost(path: string, body: BodyInit, headers: Record<string, string> = {}, init: Record<string, unknown> = {}) {
-    const res = await fetch(h.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, ...init } as RequestInit);
+  async function rawPost(
+    path: string,
+    body: BodyInit,
+    headers: Record<string, string> = {},
+    init: Record<string, unknown> = {},
+  ) {
+    const res = await fetch(h.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      ...init,
+    } as RequestInit);
     const text = await res.text();
     let json: any;
     try {
@@ -34,21 +44,42 @@ describe('input hardening', () => {
     expect((await issue(h, kiosk, { serviceId: 'one-window' })).number).toBe('A001');
     const counts = await waitingCounts(h);
     const before = await auditVerify(h);
-    const big = JSON.stringify({ serviceId: 'one-window', priority: 'priority', priorityReason: 'x'.repeat(70 * 1024) });
+    const big = JSON.stringify({
+      serviceId: 'one-window',
+      priority: 'priority',
+      priorityReason: 'x'.repeat(70 * 1024),
+    });
     expectError(await h.api('POST', `${V1}/tickets`, big, kiosk), 413, 'PAYLOAD_TOO_LARGE');
-    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'p'.repeat(65 * 1024) }), 413, 'PAYLOAD_TOO_LARGE');
-    expectError(await h.api('POST', `${V1}/counters/1/pause`, { reason: 'r'.repeat(65 * 1024) }, staff), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'p'.repeat(65 * 1024) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    expectError(
+      await h.api('POST', `${V1}/counters/1/pause`, { reason: 'r'.repeat(65 * 1024) }, staff),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     // Just over the limit, and streamed without a content-length.
     const justOver = JSON.stringify({ serviceId: 'one-window', pad: 'y'.repeat(64 * 1024) });
     expectError(await h.api('POST', `${V1}/tickets`, justOver, kiosk), 413, 'PAYLOAD_TOO_LARGE');
-    const chunks = [new TextEncoder().encode('{"serviceId":"one-window","pad":"'), new TextEncoder().encode('z'.repeat(80 * 1024)), new TextEncoder().encode('"}')];
+    const chunks = [
+      new TextEncoder().encode('{"serviceId":"one-window","pad":"'),
+      new TextEncoder().encode('z'.repeat(80 * 1024)),
+      new TextEncoder().encode('"}'),
+    ];
     const stream = new ReadableStream({
       start(controller) {
         for (const c of chunks) controller.enqueue(c);
         controller.close();
       },
     });
-    const streamed = await rawPost(`${V1}/tickets`, stream as unknown as BodyInit, { authorization: `Bearer ${kiosk}` }, { duplex: 'half' });
+    const streamed = await rawPost(
+      `${V1}/tickets`,
+      stream as unknown as BodyInit,
+      { authorization: `Bearer ${kiosk}` },
+      { duplex: 'half' },
+    );
     expect(streamed.status).toBe(413);
     expect(streamed.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     // A body just under the limit is fine.
@@ -96,7 +127,15 @@ describe('input hardening', () => {
       [`${V1}/staff`, h.managerToken],
       [`${V1}/devices`, h.managerToken],
     ];
-    for (const bad of ['{', '{"serviceId":', "{'serviceId':'one-window'}", '{"a":1,}', 'undefined', '\u0000', '{"a":"\\x"}'])
+    for (const bad of [
+      '{',
+      '{"serviceId":',
+      "{'serviceId':'one-window'}",
+      '{"a":1,}',
+      'undefined',
+      '\u0000',
+      '{"a":"\\x"}',
+    ])
       for (const [path, token] of cases) expectError(await h.api('POST', path, bad, token), 400, 'INVALID_JSON');
   });
 
@@ -121,7 +160,12 @@ describe('input hardening', () => {
   });
 
   it('ignores unknown fields and prototype tricks', async () => {
-    const t = await h.api('POST', `${V1}/tickets`, '{"serviceId":"consult","__proto__":{"priority":"green"},"constructor":{"prototype":{"x":1}},"status":"done","number":"Z999"}', kiosk);
+    const t = await h.api(
+      'POST',
+      `${V1}/tickets`,
+      '{"serviceId":"consult","__proto__":{"priority":"green"},"constructor":{"prototype":{"x":1}},"status":"done","number":"Z999"}',
+      kiosk,
+    );
     expect(t.status).toBe(201);
     expect(t.body.ticket).toMatchObject({ number: 'G001', priority: 'normal', status: 'waiting' });
     expect(({} as any).priority).toBeUndefined();
@@ -137,9 +181,21 @@ describe('input hardening', () => {
 
   it('refuses NUL and other control characters in any field, and changes nothing', async () => {
     const before = await waitingCounts(h);
-    expectError(await h.api('POST', `${V1}/counters/1/pause`, { reason: '午休\u0000' }, staff), 400, 'VALIDATION_FAILED');
-    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'consult', priorityReason: '\u001b[31m' }, kiosk), 400, 'VALIDATION_FAILED');
-    expectError(await h.api('POST', `${V1}/auth/login`, { username: 'a\u0000b', password: 'x' }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await h.api('POST', `${V1}/counters/1/pause`, { reason: '午休\u0000' }, staff),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await h.api('POST', `${V1}/tickets`, { serviceId: 'consult', priorityReason: '\u001b[31m' }, kiosk),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'a\u0000b', password: 'x' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(await waitingCounts(h)).toEqual(before);
   });
 
@@ -155,15 +211,28 @@ describe('input hardening', () => {
       const c = await h.api('POST', `${V1}/counters/${id}/call-next`, {}, h.managerToken);
       expect([400, 404]).toContain(c.status);
     }
-    expectError(await h.api('GET', `${V1}/tickets?status=waiting&serviceId=${'x'.repeat(100)}`, undefined, staff), 400, 'VALIDATION_FAILED');
+    expectError(
+      await h.api('GET', `${V1}/tickets?status=waiting&serviceId=${'x'.repeat(100)}`, undefined, staff),
+      400,
+      'VALIDATION_FAILED',
+    );
     const longAuth = await fetch(`${h.url}${V1}/auth/me`, { headers: { authorization: `Bearer ${'a'.repeat(4000)}` } });
     expect(longAuth.status).toBe(401);
   });
 
   it('an ID number is checked, not just its shape', async () => {
     const good = makeIdNumber('19900101', 5);
-    for (const bad of [good.replace(/.$/, (c) => (c === '1' ? '2' : '1')), good.slice(0, 6) + '19900001' + good.slice(14), '0'.repeat(18), '１１０１０５１９９００１０１００５Ｘ'])
-      expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'query', idNumber: bad }, kiosk), 400, 'INVALID_ID_NUMBER');
+    for (const bad of [
+      good.replace(/.$/, (c) => (c === '1' ? '2' : '1')),
+      good.slice(0, 6) + '19900001' + good.slice(14),
+      '0'.repeat(18),
+      '１１０１０５１９９００１０１００５Ｘ',
+    ])
+      expectError(
+        await h.api('POST', `${V1}/tickets`, { serviceId: 'query', idNumber: bad }, kiosk),
+        400,
+        'INVALID_ID_NUMBER',
+      );
     expect((await issue(h, kiosk, { serviceId: 'query', idNumber: good })).number).toBe('D001');
   });
 

@@ -28,7 +28,9 @@ describe('channel', () => {
 
 describe('ticket preview', () => {
   const svg = async (id: string, token?: string) => {
-    const res = await fetch(`${h.url}${V1}/tickets/${id}/ticket.svg`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const res = await fetch(`${h.url}${V1}/tickets/${id}/ticket.svg`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
     expect(res.status).toBe(200);
     return res.text();
   };
@@ -49,7 +51,12 @@ describe('appointment codes', () => {
     const r = await h.api(
       'POST',
       `${V1}/appointments`,
-      { serviceId: 'one-window', slotStart: '2026-03-02T10:30:00+08:00', slotEnd: '2026-03-02T11:00:00+08:00', idNumber: makeIdNumber('19820304', n) },
+      {
+        serviceId: 'one-window',
+        slotStart: '2026-03-02T10:30:00+08:00',
+        slotEnd: '2026-03-02T11:00:00+08:00',
+        idNumber: makeIdNumber('19820304', n),
+      },
       h.managerToken,
     );
     expectOk(r, 201);
@@ -73,7 +80,8 @@ describe('appointment codes', () => {
 
   it('refuse a kiosk after 10 unknown codes in 10 minutes; other kiosks and ID check-in go on', async () => {
     const real = await book(203);
-    for (let i = 0; i < 10; i++) expectError(await checkIn(`55500000${String(i).padStart(2, '0')}`, kiosk2), 404, 'UNKNOWN_APPOINTMENT');
+    for (let i = 0; i < 10; i++)
+      expectError(await checkIn(`55500000${String(i).padStart(2, '0')}`, kiosk2), 404, 'UNKNOWN_APPOINTMENT');
     const refused = await checkIn(real.code, kiosk2);
     expectError(refused, 429, 'TOO_MANY_ATTEMPTS');
     expect(refused.body.error.retryAfterSeconds).toBe(600);
@@ -84,8 +92,12 @@ describe('appointment codes', () => {
 
   it('limit unknown codes from all devices together (the code space), but not staff', async () => {
     clock.advance(10);
-    const kiosks = await Promise.all([3, 4, 5, 6, 7, 8].map(async (n) => (await h.device(`kiosk-${n}`, 'kiosk')).token));
-    for (const k of kiosks) for (let i = 0; i < 10; i++) expectError(await checkIn(`66600000${String(i).padStart(2, '0')}`, k), 404, 'UNKNOWN_APPOINTMENT');
+    const kiosks = await Promise.all(
+      [3, 4, 5, 6, 7, 8].map(async (n) => (await h.device(`kiosk-${n}`, 'kiosk')).token),
+    );
+    for (const k of kiosks)
+      for (let i = 0; i < 10; i++)
+        expectError(await checkIn(`66600000${String(i).padStart(2, '0')}`, k), 404, 'UNKNOWN_APPOINTMENT');
     const real = await book(204);
     expectError(await checkIn(real.code, kiosk1), 429, 'TOO_MANY_ATTEMPTS');
     expectOk(await checkIn(real.code, h.managerToken), 201);

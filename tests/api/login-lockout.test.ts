@@ -6,11 +6,17 @@ import { expectError, manualClock, MONDAY_10, V1 } from './support.js';
 
 const clock = manualClock(MONDAY_10);
 let h: TestHall;
-const login = (from: string, password: string) => apiFrom(from, `${h.url}${V1}/auth/login`, 'POST', { username: 'target', password });
+const login = (from: string, password: string) =>
+  apiFrom(from, `${h.url}${V1}/auth/login`, 'POST', { username: 'target', password });
 
 beforeAll(async () => {
   h = await startTestHall({ clock: clock.clock });
-  const r = await h.api('POST', `${V1}/staff`, { username: 'target', password: 'right-password', name: '目标', role: 'counter' }, h.managerToken);
+  const r = await h.api(
+    'POST',
+    `${V1}/staff`,
+    { username: 'target', password: 'right-password', name: '目标', role: 'counter' },
+    h.managerToken,
+  );
   expect(r.status).toBe(201);
 });
 afterAll(async () => {

@@ -41,14 +41,25 @@ describe('fuzzing every HTTP route', () => {
       const rule = ROUTE_RULES[`${route.method} ${route.path}`];
       const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
       await fc.assert(
-        fc.asyncProperty(fc.array(pathSegment, { minLength: 2, maxLength: 2 }), queryString, anyBodyText, async (segments, query, body) => {
-          const before = hallStateJson(m.hall, m.accounts);
-          const path = fillPath(route.path, segments) + query;
-          const res = await m.api(route.method, path, hasBody ? body : undefined, tokenFor(route, rule?.roles ?? 'public'));
-          if (res.status >= 500) throw new Error(`${route.method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-          if (res.status >= 400 && hallStateJson(m.hall, m.accounts) !== before)
-            throw new Error(`${route.method} ${path} refused with ${res.status} but changed the hall`);
-        }),
+        fc.asyncProperty(
+          fc.array(pathSegment, { minLength: 2, maxLength: 2 }),
+          queryString,
+          anyBodyText,
+          async (segments, query, body) => {
+            const before = hallStateJson(m.hall, m.accounts);
+            const path = fillPath(route.path, segments) + query;
+            const res = await m.api(
+              route.method,
+              path,
+              hasBody ? body : undefined,
+              tokenFor(route, rule?.roles ?? 'public'),
+            );
+            if (res.status >= 500)
+              throw new Error(`${route.method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+            if (res.status >= 400 && hallStateJson(m.hall, m.accounts) !== before)
+              throw new Error(`${route.method} ${path} refused with ${res.status} but changed the hall`);
+          },
+        ),
         { numRuns: RUNS_PER_ROUTE },
       );
     }

@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => m?.close());
 
-const routes = () => handlerRoutes(m.app).map((r) => ({ ...r, key: `${r.method} ${r.path}`, rule: ROUTE_RULES[`${r.method} ${r.path}`] }));
+const routes = () =>
+  handlerRoutes(m.app).map((r) => ({ ...r, key: `${r.method} ${r.path}`, rule: ROUTE_RULES[`${r.method} ${r.path}`] }));
 const protectedRoutes = () => routes().filter((r) => r.rule && r.rule.roles !== 'public');
 const body = (method: string) => (method === 'GET' || method === 'DELETE' ? undefined : {});
 const isForbidden = (res: { status: number; body: any }) => res.status === 403 && res.body?.error?.code === 'FORBIDDEN';
@@ -43,7 +44,8 @@ describe('role checks on every protected route', () => {
       const path = examplePath(r.path, r.rule);
       for (const token of [undefined, 'A'.repeat(43)]) {
         const res = await m.api(r.method, path, body(r.method), token);
-        if (res.status !== 401 || res.body?.error?.code !== 'UNAUTHORIZED') wrong.push(`${r.key} token=${token ?? 'none'} → ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 401 || res.body?.error?.code !== 'UNAUTHORIZED')
+          wrong.push(`${r.key} token=${token ?? 'none'} → ${res.status} ${JSON.stringify(res.body)}`);
       }
       for (const authorization of ['Basic Ym9zczpib3Nz', 'Bearer abc']) {
         const res = await m.api(r.method, path, body(r.method), undefined, { authorization });
@@ -71,7 +73,8 @@ describe('role checks on every protected route', () => {
       for (const role of r.rule!.roles as readonly TokenRole[]) {
         // A fresh token of the same account each time: logout revokes the one it is called with.
         const res = await m.api(r.method, examplePath(r.path, r.rule), body(r.method), m.sameAccount(tokens[role]));
-        if (res.status === 401 || isForbidden(res) || res.status >= 500) wrong.push(`${role} ${r.key} → ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status === 401 || isForbidden(res) || res.status >= 500)
+          wrong.push(`${role} ${r.key} → ${res.status} ${JSON.stringify(res.body)}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -83,13 +86,15 @@ describe('public routes', () => {
     const wrong: string[] = [];
     for (const r of routes().filter((x) => x.rule?.roles === 'public')) {
       const res = await m.api(r.method, examplePath(r.path, r.rule), body(r.method));
-      if (res.status === 401 || res.status === 403 || res.status >= 500) wrong.push(`${r.key} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      if (res.status === 401 || res.status === 403 || res.status >= 500)
+        wrong.push(`${r.key} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
     }
     expect(wrong).toEqual([]);
   });
 
   it('keeps the hall, emergency, counters and health views open', async () => {
-    for (const path of ['/api/v1/hall', '/api/v1/emergency', '/api/v1/counters', '/api/v1/version']) expect((await m.api('GET', path)).status).toBe(200);
+    for (const path of ['/api/v1/hall', '/api/v1/emergency', '/api/v1/counters', '/api/v1/version'])
+      expect((await m.api('GET', path)).status).toBe(200);
     expect(await m.api('GET', '/healthz')).toEqual({ status: 200, body: { ok: true } });
   });
 });

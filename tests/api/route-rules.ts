@@ -4,7 +4,15 @@
  */
 import type { TokenRole } from '../../server/store/accounts.js';
 
-export const ALL_ROLES: readonly TokenRole[] = ['manager', 'counter', 'kiosk', 'display', 'pad', 'integration', 'device'];
+export const ALL_ROLES: readonly TokenRole[] = [
+  'manager',
+  'counter',
+  'kiosk',
+  'display',
+  'pad',
+  'integration',
+  'device',
+];
 
 export interface RouteRule {
   /** The roles admitted, or 'public' when no token is needed. */
@@ -18,7 +26,10 @@ const MANAGER: readonly TokenRole[] = ['manager'];
 const STAFF: readonly TokenRole[] = ['counter', 'manager'];
 const ISSUING: readonly TokenRole[] = ['kiosk', 'counter', 'manager'];
 
-const counterAction = (action: string): [string, RouteRule] => [`POST /api/v1/counters/:id/${action}`, { roles: STAFF, example: `/api/v1/counters/2/${action}` }];
+const counterAction = (action: string): [string, RouteRule] => [
+  `POST /api/v1/counters/:id/${action}`,
+  { roles: STAFF, example: `/api/v1/counters/2/${action}` },
+];
 
 /** Keyed by `METHOD path` exactly as hono lists the route. */
 export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
@@ -44,7 +55,21 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/tickets/:id/cancel': { roles: ['kiosk', 'manager'] },
 
   ...Object.fromEntries(
-    ['sign-in', 'sign-out', 'call-next', 'recall', 'start', 'finish', 'no-show', 'transfer', 'call', 'pause', 'resume', 'open', 'close'].map(counterAction),
+    [
+      'sign-in',
+      'sign-out',
+      'call-next',
+      'recall',
+      'start',
+      'finish',
+      'no-show',
+      'transfer',
+      'call',
+      'pause',
+      'resume',
+      'open',
+      'close',
+    ].map(counterAction),
   ),
   'GET /api/v1/counters': { roles: PUBLIC },
   'GET /api/v1/counters/:id/queue': { roles: STAFF, example: '/api/v1/counters/2/queue' },

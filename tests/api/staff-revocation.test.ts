@@ -17,7 +17,12 @@ afterAll(async () => {
 });
 
 async function newStaff(username: string, role = 'counter'): Promise<string> {
-  const r = await h.api('POST', `${V1}/staff`, { username, password: 'first-password', name: '员工', role }, h.managerToken);
+  const r = await h.api(
+    'POST',
+    `${V1}/staff`,
+    { username, password: 'first-password', name: '员工', role },
+    h.managerToken,
+  );
   expectOk(r, 201);
   return r.body.user.id;
 }
@@ -41,7 +46,9 @@ describe('disable and enable', () => {
     expectError(await me(b), 401, 'UNAUTHORIZED');
     expectError(await login('leaver', 'first-password'), 401, 'INVALID_CREDENTIALS');
     expect(revoked).toContainEqual({ userId: id });
-    expect((await h.api('GET', `${V1}/staff`, undefined, h.managerToken)).body.staff.find((u: any) => u.id === id).disabled).toBe(true);
+    expect(
+      (await h.api('GET', `${V1}/staff`, undefined, h.managerToken)).body.staff.find((u: any) => u.id === id).disabled,
+    ).toBe(true);
 
     expectOk(await h.api('POST', `${V1}/staff/${id}/enable`, {}, h.managerToken));
     expectOk(await me(await tokenOf('leaver')));
@@ -52,7 +59,11 @@ describe('disable and enable', () => {
     const id = await newStaff('someone');
     const counterToken = await tokenOf('someone');
     expectError(await h.api('POST', `${V1}/staff/${id}/disable`, {}, counterToken), 403, 'FORBIDDEN');
-    expectError(await h.api('POST', `${V1}/staff/${id}/password`, { password: 'whatever-1' }, counterToken), 403, 'FORBIDDEN');
+    expectError(
+      await h.api('POST', `${V1}/staff/${id}/password`, { password: 'whatever-1' }, counterToken),
+      403,
+      'FORBIDDEN',
+    );
     expectError(await h.api('POST', `${V1}/staff/u_nobody/disable`, {}, h.managerToken), 404, 'UNKNOWN_STAFF');
     const bossId = (await me(h.managerToken)).body.id;
     expectError(await h.api('POST', `${V1}/staff/${bossId}/disable`, {}, h.managerToken), 409, 'OWN_ACCOUNT');
@@ -71,7 +82,11 @@ describe('passwords', () => {
   it('a manager resets a password: every token of the user is revoked, the new password works, the old does not', async () => {
     const id = await newStaff('forgetful');
     const old = await tokenOf('forgetful');
-    expectError(await h.api('POST', `${V1}/staff/${id}/password`, { password: 'short' }, h.managerToken), 400, 'VALIDATION_FAILED');
+    expectError(
+      await h.api('POST', `${V1}/staff/${id}/password`, { password: 'short' }, h.managerToken),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectOk(await h.api('POST', `${V1}/staff/${id}/password`, { password: 'second-password' }, h.managerToken));
     expectError(await me(old), 401, 'UNAUTHORIZED');
     expectError(await login('forgetful', 'first-password'), 401, 'INVALID_CREDENTIALS');
@@ -81,7 +96,8 @@ describe('passwords', () => {
   it('a user changes their own password with the old one; their other sessions end, this one goes on', async () => {
     await newStaff('careful');
     const [here, elsewhere] = [await tokenOf('careful'), await tokenOf('careful')];
-    const change = (oldPassword: string, newPassword: string) => h.api('POST', `${V1}/auth/password`, { oldPassword, newPassword }, here);
+    const change = (oldPassword: string, newPassword: string) =>
+      h.api('POST', `${V1}/auth/password`, { oldPassword, newPassword }, here);
     expectError(await change('not-it-at-all', 'third-password'), 403, 'WRONG_PASSWORD');
     expectError(await change('first-password', 'short'), 400, 'VALIDATION_FAILED');
     expectOk(await change('first-password', 'third-password'));
@@ -89,13 +105,18 @@ describe('passwords', () => {
     expectError(await me(elsewhere), 401, 'UNAUTHORIZED');
     expectOk(await login('careful', 'third-password'));
     const kiosk = (await h.api('POST', `${V1}/devices`, { id: 'kiosk-pw', kind: 'kiosk' }, h.managerToken)).body.token;
-    expectError(await h.api('POST', `${V1}/auth/password`, { oldPassword: 'x', newPassword: 'yyyyyyyy' }, kiosk), 403, 'FORBIDDEN');
+    expectError(
+      await h.api('POST', `${V1}/auth/password`, { oldPassword: 'x', newPassword: 'yyyyyyyy' }, kiosk),
+      403,
+      'FORBIDDEN',
+    );
   });
 
   it('slows guessing the old password with a stolen session like guessing a login', async () => {
     await newStaff('stolen');
     const token = await tokenOf('stolen');
-    const change = (oldPassword: string) => h.api('POST', `${V1}/auth/password`, { oldPassword, newPassword: 'new-password-1' }, token);
+    const change = (oldPassword: string) =>
+      h.api('POST', `${V1}/auth/password`, { oldPassword, newPassword: 'new-password-1' }, token);
     for (let i = 0; i < 5; i++) expectError(await change(`guess-${i}`), 403, 'WRONG_PASSWORD');
     expectError(await change('first-password'), 429, 'TOO_MANY_ATTEMPTS');
   });
@@ -103,7 +124,10 @@ describe('passwords', () => {
   it('every change is audited, without the passwords', async () => {
     const entries = await auditAll(h);
     for (const type of ['staff.disabled', 'staff.enabled', 'staff.password_reset', 'auth.password_changed'])
-      expect(entries.some((e) => e.type === type), type).toBe(true);
+      expect(
+        entries.some((e) => e.type === type),
+        type,
+      ).toBe(true);
     const json = JSON.stringify(entries);
     for (const secret of ['second-password', 'third-password']) expect(json).not.toContain(secret);
   });

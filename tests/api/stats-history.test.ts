@@ -1,7 +1,17 @@
 /** GET /stats/history: per-day, per-counter, per-staff and per-service figures over two hall days, read from SQLite. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { callNext, expectError, expectNoneOf, expectOk, issue, manualClock, MONDAY_10, renewManagerToken, V1 } from './support.js';
+import {
+  callNext,
+  expectError,
+  expectNoneOf,
+  expectOk,
+  issue,
+  manualClock,
+  MONDAY_10,
+  renewManagerToken,
+  V1,
+} from './support.js';
 
 describe('GET /stats/history', () => {
   const clock = manualClock(MONDAY_10); // 2026-03-02 10:00 Asia/Shanghai
@@ -11,7 +21,8 @@ describe('GET /stats/history', () => {
   let staffB: string;
   let ticketIds: string[] = [];
 
-  const post = async (path: string, token: string, body: unknown = {}) => expectOk(await h.api('POST', `${V1}${path}`, body, token));
+  const post = async (path: string, token: string, body: unknown = {}) =>
+    expectOk(await h.api('POST', `${V1}${path}`, body, token));
   const rate = async (ticketId: string, score: number, token: string) =>
     expectOk(await h.api('POST', `${V1}/evaluations`, { ticketId, score }, token), 201);
   const history = (query = '', token = h.managerToken) => h.api('GET', `${V1}/stats/history${query}`, undefined, token);
@@ -124,14 +135,44 @@ describe('GET /stats/history', () => {
     const r = await history('?from=2026-03-01&to=2026-03-03');
     const counter = (id: string) => r.body.perCounter.find((x: any) => x.counterId === id);
     expect(r.body.perCounter).toHaveLength(12);
-    expect(counter('2')).toEqual({ counterId: '2', name: '2号窗口', served: 2, avgServiceMinutes: 7.5, ratings: { count: 2, average: 3.5, poor: 1 } });
-    expect(counter('3')).toMatchObject({ served: 2, avgServiceMinutes: 7, ratings: { count: 2, average: 2.5, poor: 1 } });
-    expect(counter('7')).toMatchObject({ served: 1, avgServiceMinutes: 4, ratings: { count: 0, average: null, poor: 0 } });
-    expect(counter('1')).toMatchObject({ served: 0, avgServiceMinutes: null, ratings: { count: 0, average: null, poor: 0 } });
+    expect(counter('2')).toEqual({
+      counterId: '2',
+      name: '2号窗口',
+      served: 2,
+      avgServiceMinutes: 7.5,
+      ratings: { count: 2, average: 3.5, poor: 1 },
+    });
+    expect(counter('3')).toMatchObject({
+      served: 2,
+      avgServiceMinutes: 7,
+      ratings: { count: 2, average: 2.5, poor: 1 },
+    });
+    expect(counter('7')).toMatchObject({
+      served: 1,
+      avgServiceMinutes: 4,
+      ratings: { count: 0, average: null, poor: 0 },
+    });
+    expect(counter('1')).toMatchObject({
+      served: 0,
+      avgServiceMinutes: null,
+      ratings: { count: 0, average: null, poor: 0 },
+    });
 
     expect(r.body.perStaff.map((s: any) => ({ ...s, staffId: typeof s.staffId }))).toEqual([
-      { staffId: 'string', name: '员工2', served: 4, avgServiceMinutes: 7.3, ratings: { count: 4, average: 3, poor: 2 } }, // (5+10+8+6)/4 = 7.25
-      { staffId: 'string', name: '员工7', served: 1, avgServiceMinutes: 4, ratings: { count: 0, average: null, poor: 0 } },
+      {
+        staffId: 'string',
+        name: '员工2',
+        served: 4,
+        avgServiceMinutes: 7.3,
+        ratings: { count: 4, average: 3, poor: 2 },
+      }, // (5+10+8+6)/4 = 7.25
+      {
+        staffId: 'string',
+        name: '员工7',
+        served: 1,
+        avgServiceMinutes: 4,
+        ratings: { count: 0, average: null, poor: 0 },
+      },
     ]);
 
     const service = (id: string) => r.body.perService.find((x: any) => x.serviceId === id);
@@ -160,7 +201,13 @@ describe('GET /stats/history', () => {
   });
 
   it('refuses bad dates, from after to and ranges over 366 days', async () => {
-    for (const q of ['?from=2026-03-04&to=2026-03-03', '?from=2025-03-02&to=2026-03-03', '?from=2026-02-30', '?to=yesterday', '?from=20260301'])
+    for (const q of [
+      '?from=2026-03-04&to=2026-03-03',
+      '?from=2025-03-02&to=2026-03-03',
+      '?from=2026-02-30',
+      '?to=yesterday',
+      '?from=20260301',
+    ])
       expectError(await history(q), 400, 'VALIDATION_FAILED');
     expect((await history('?from=2025-03-03&to=2026-03-03')).body.days).toHaveLength(366);
   });

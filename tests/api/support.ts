@@ -65,7 +65,15 @@ export async function renewManagerToken(h: TestHall): Promise<string> {
 
 /** Like h.staffAt, but with the current h.managerToken (usable after renewManagerToken). */
 export async function newStaffAt(h: TestHall, counterId: string, username: string): Promise<string> {
-  expectOk(await h.api('POST', `${V1}/staff`, { username, password: 'staff-password', name: `员工${counterId}`, role: 'counter' }, h.managerToken), 201);
+  expectOk(
+    await h.api(
+      'POST',
+      `${V1}/staff`,
+      { username, password: 'staff-password', name: `员工${counterId}`, role: 'counter' },
+      h.managerToken,
+    ),
+    201,
+  );
   const login = await h.api('POST', `${V1}/auth/login`, { username, password: 'staff-password' });
   expectOk(login);
   expectOk(await h.api('POST', `${V1}/counters/${counterId}/sign-in`, {}, login.body.token));
@@ -130,7 +138,9 @@ export function openWs(h: TestHall, query = '', headers?: Record<string, string>
       messages.push(JSON.parse(data.toString()));
       for (const w of waiters.splice(0)) w();
     });
-    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused ${res.statusCode}`), { statusCode: res.statusCode })));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`refused ${res.statusCode}`), { statusCode: res.statusCode })),
+    );
     ws.once('error', reject);
     ws.once('open', () =>
       resolve({
@@ -139,7 +149,10 @@ export function openWs(h: TestHall, query = '', headers?: Record<string, string>
         raw,
         waitFor(count, timeoutMs = 3000) {
           return new Promise((res, rej) => {
-            const deadline = setTimeout(() => rej(new Error(`only ${messages.length} of ${count} messages: ${raw.join('\n')}`)), timeoutMs);
+            const deadline = setTimeout(
+              () => rej(new Error(`only ${messages.length} of ${count} messages: ${raw.join('\n')}`)),
+              timeoutMs,
+            );
             const check = () => {
               if (messages.length >= count) {
                 clearTimeout(deadline);

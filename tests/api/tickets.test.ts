@@ -1,7 +1,21 @@
 /** Taking numbers: shapes, numbering, identity rules, refusals that change nothing, cancel and reinstate, hours. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { auditAll, auditVerify, callNext, expectError, expectNoneOf, expectOk, issue, manualClock, MONDAY_10, newStaffAt, renewManagerToken, V1, waitingCounts } from './support.js';
+import {
+  auditAll,
+  auditVerify,
+  callNext,
+  expectError,
+  expectNoneOf,
+  expectOk,
+  issue,
+  manualClock,
+  MONDAY_10,
+  newStaffAt,
+  renewManagerToken,
+  V1,
+  waitingCounts,
+} from './support.js';
 
 function withWrongCheckDigit(id: string): string {
   const last = id[17];
@@ -56,11 +70,35 @@ describe('issuing tickets (hall open around the clock)', () => {
     // one waiting × 15 min ÷ the one staffed counter serving one-window (counter 1)
     expect(hall.body.services).toHaveLength(8);
     for (const s of hall.body.services) {
-      expect(s).toEqual(expect.objectContaining({ id: expect.any(String), prefix: expect.stringMatching(/^[A-Z]{1,2}$/), name: expect.any(String) }));
+      expect(s).toEqual(
+        expect.objectContaining({
+          id: expect.any(String),
+          prefix: expect.stringMatching(/^[A-Z]{1,2}$/),
+          name: expect.any(String),
+        }),
+      );
       expect(Number.isInteger(s.waiting) && Number.isInteger(s.etaMinutes)).toBe(true);
     }
-    expect(hall.body.services.find((s: any) => s.id === 'one-window')).toMatchObject({ prefix: 'A', name: '一窗受理（综合登记）', waiting: 1, etaMinutes: 15 });
-    expect(hall.body.counters.map((c: any) => c.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+    expect(hall.body.services.find((s: any) => s.id === 'one-window')).toMatchObject({
+      prefix: 'A',
+      name: '一窗受理（综合登记）',
+      waiting: 1,
+      etaMinutes: 15,
+    });
+    expect(hall.body.counters.map((c: any) => c.id)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+      '11',
+      '12',
+    ]);
     expect(hall.body.counters[0]).toMatchObject({ id: '1', name: '1号窗口', status: 'open', current: null });
     expect(hall.body.counters[1]).toMatchObject({ id: '2', name: '2号窗口', status: 'closed', current: null });
 
@@ -73,12 +111,17 @@ describe('issuing tickets (hall open around the clock)', () => {
 
   it('numbers per service prefix: A002, B001, C001, A003', async () => {
     const numbers = [];
-    for (const serviceId of ['one-window', 'mortgage', 'enterprise', 'one-window']) numbers.push((await issue(h, kiosk, { serviceId })).number);
+    for (const serviceId of ['one-window', 'mortgage', 'enterprise', 'one-window'])
+      numbers.push((await issue(h, kiosk, { serviceId })).number);
     expect(numbers).toEqual(['A002', 'B001', 'C001', 'A003']);
   });
 
   it('gives each waiting ticket its position and an ETA that grows with the queue', async () => {
-    const tickets = [await issue(h, kiosk, { serviceId: 'query' }), await issue(h, kiosk, { serviceId: 'query' }), await issue(h, kiosk, { serviceId: 'query' })];
+    const tickets = [
+      await issue(h, kiosk, { serviceId: 'query' }),
+      await issue(h, kiosk, { serviceId: 'query' }),
+      await issue(h, kiosk, { serviceId: 'query' }),
+    ];
     expect(tickets.map((t) => t.position)).toEqual([1, 2, 3]);
     const now = await Promise.all(tickets.map(async (t) => (await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket));
     expect(now.map((t) => t.position)).toEqual([1, 2, 3]);
@@ -101,7 +144,11 @@ describe('issuing tickets (hall open around the clock)', () => {
       [{ serviceId: 'mortgage', idNumber: valid }, 409, 'ACTIVE_TICKET_EXISTS'],
       [{ serviceId: 'mortgage', idNumber: valid.toLowerCase() }, 409, 'ACTIVE_TICKET_EXISTS'],
       [{ serviceId: 'mortgage', idNumber: ` ${valid} ` }, 409, 'ACTIVE_TICKET_EXISTS'],
-      [{ serviceId: 'mortgage', idNumber: withWrongCheckDigit(makeIdNumber('19800101', 12)) }, 400, 'INVALID_ID_NUMBER'],
+      [
+        { serviceId: 'mortgage', idNumber: withWrongCheckDigit(makeIdNumber('19800101', 12)) },
+        400,
+        'INVALID_ID_NUMBER',
+      ],
       [{ serviceId: 'mortgage', idNumber: makeIdNumber('19800230', 1) }, 400, 'INVALID_ID_NUMBER'],
       [{ serviceId: 'mortgage', idNumber: makeIdNumber('19801301', 1) }, 400, 'INVALID_ID_NUMBER'],
       [{ serviceId: 'mortgage', idNumber: makeIdNumber('20990101', 1) }, 400, 'INVALID_ID_NUMBER'],
@@ -121,7 +168,8 @@ describe('issuing tickets (hall open around the clock)', () => {
       ['{"serviceId":"mortgage"', 400, 'INVALID_JSON'],
       ['[]', 400, 'VALIDATION_FAILED'],
     ];
-    for (const [body, status, code] of refusals) expectError(await h.api('POST', `${V1}/tickets`, body, kiosk), status, code);
+    for (const [body, status, code] of refusals)
+      expectError(await h.api('POST', `${V1}/tickets`, body, kiosk), status, code);
 
     expect(await waitingCounts(h)).toEqual(afterIssue);
     expect(afterIssue.mortgage).toBe(before.mortgage + 1);
@@ -158,10 +206,18 @@ describe('issuing tickets (hall open around the clock)', () => {
     const id = makeIdNumber('19900505', 21);
     for (const serviceId of ['consult', 'query', 'unresolved']) await issue(h, kiosk, { serviceId, idNumber: id });
     const seq = (await h.api('GET', `${V1}/hall`)).body.services.find((s: any) => s.id === 'payment').waiting;
-    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'payment', idNumber: id }, kiosk), 429, 'DAILY_LIMIT');
+    expectError(
+      await h.api('POST', `${V1}/tickets`, { serviceId: 'payment', idNumber: id }, kiosk),
+      429,
+      'DAILY_LIMIT',
+    );
     expect((await h.api('GET', `${V1}/hall`)).body.services.find((s: any) => s.id === 'payment').waiting).toBe(seq);
     // Staff are held to the same limit.
-    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'payment', idNumber: id }, staff1), 429, 'DAILY_LIMIT');
+    expectError(
+      await h.api('POST', `${V1}/tickets`, { serviceId: 'payment', idNumber: id }, staff1),
+      429,
+      'DAILY_LIMIT',
+    );
   });
 
   it('lets the holder take a new number for the same service once the old one is finished', async () => {
@@ -188,7 +244,7 @@ describe('issuing tickets (hall open around the clock)', () => {
     expectError(await h.api('GET', `${V1}/tickets/bad%20id`), 400, 'VALIDATION_FAILED');
   });
 
-  it('lists today\'s tickets for staff, filtered by status and service', async () => {
+  it("lists today's tickets for staff, filtered by status and service", async () => {
     const r = await h.api('GET', `${V1}/tickets?status=waiting&serviceId=payment`, undefined, staff1);
     expect(r.status).toBe(200);
     expect(r.body.day).toBe('2026-03-02');
@@ -206,12 +262,20 @@ describe('issuing tickets (hall open around the clock)', () => {
       expectError(await h.api('POST', `${V1}/tickets/${t.id}/cancel`, {}, h.managerToken), 409, 'TICKET_NOT_ACTIVE');
     });
 
-    it('a kiosk cancels only with the holder\'s ID number', async () => {
+    it("a kiosk cancels only with the holder's ID number", async () => {
       const id = makeIdNumber('19880808', 41);
       const t = await issue(h, kiosk, { serviceId: 'consult', idNumber: id });
       expectError(await h.api('POST', `${V1}/tickets/${t.id}/cancel`, {}, kiosk), 400, 'ID_NUMBER_REQUIRED');
-      expectError(await h.api('POST', `${V1}/tickets/${t.id}/cancel`, { idNumber: makeIdNumber('19880808', 42) }, kiosk), 403, 'NOT_HOLDER');
-      expectError(await h.api('POST', `${V1}/tickets/${t.id}/cancel`, { idNumber: withWrongCheckDigit(id) }, kiosk), 400, 'INVALID_ID_NUMBER');
+      expectError(
+        await h.api('POST', `${V1}/tickets/${t.id}/cancel`, { idNumber: makeIdNumber('19880808', 42) }, kiosk),
+        403,
+        'NOT_HOLDER',
+      );
+      expectError(
+        await h.api('POST', `${V1}/tickets/${t.id}/cancel`, { idNumber: withWrongCheckDigit(id) }, kiosk),
+        400,
+        'INVALID_ID_NUMBER',
+      );
       expectError(await h.api('POST', `${V1}/tickets/${t.id}/cancel`, {}, staff1), 403, 'FORBIDDEN');
       expect((await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket.status).toBe('waiting');
       const r = await h.api('POST', `${V1}/tickets/${t.id}/cancel`, { idNumber: id }, kiosk);
@@ -219,7 +283,11 @@ describe('issuing tickets (hall open around the clock)', () => {
       expect(r.body.ticket.status).toBe('cancelled');
       // The holder may take a new number for the service.
       expect((await issue(h, kiosk, { serviceId: 'consult', idNumber: id })).status).toBe('waiting');
-      expectError(await h.api('POST', `${V1}/tickets/t_unknown000000/cancel`, {}, h.managerToken), 404, 'UNKNOWN_TICKET');
+      expectError(
+        await h.api('POST', `${V1}/tickets/t_unknown000000/cancel`, {}, h.managerToken),
+        404,
+        'UNKNOWN_TICKET',
+      );
     });
   });
 
@@ -304,7 +372,12 @@ describe('issuing hours from the hall file (Asia/Shanghai)', () => {
     expectError(r, 409, 'HALL_CLOSED');
     expect(r.body.error.suggestedTime).toBe('2026-03-02T00:30:00.000Z');
     const hall = await h.api('GET', `${V1}/hall`);
-    expect(hall.body.issuing).toEqual({ open: false, withinHours: false, mode: 'normal', nextOpenAt: '2026-03-02T00:30:00.000Z' });
+    expect(hall.body.issuing).toEqual({
+      open: false,
+      withinHours: false,
+      mode: 'normal',
+      nextOpenAt: '2026-03-02T00:30:00.000Z',
+    });
   });
 
   it('refuses during the lunch break and suggests 14:30 the same day', async () => {
@@ -347,7 +420,12 @@ describe('issuing hours from the hall file (Asia/Shanghai)', () => {
     const appt = await h.api(
       'POST',
       `${V1}/appointments`,
-      { serviceId: 'mortgage', slotStart: '2026-03-10T08:30:00+08:00', slotEnd: '2026-03-10T09:00:00+08:00', idNumber: makeIdNumber('19770707', 7) },
+      {
+        serviceId: 'mortgage',
+        slotStart: '2026-03-10T08:30:00+08:00',
+        slotEnd: '2026-03-10T09:00:00+08:00',
+        idNumber: makeIdNumber('19770707', 7),
+      },
       h.managerToken,
     );
     expect(appt.status).toBe(201);

@@ -41,7 +41,12 @@ describe('WebSocket stream', () => {
     expect(Number.isInteger(first.seq)).toBe(true);
     expect(first.seq).toBeGreaterThan(0); // the counter sign-in was an event
     snapshotSeq = first.seq;
-    expect(first.state).toMatchObject({ id: 'yunfu-realestate', name: '云浮市不动产登记中心', emergency: null, recentCalls: [] });
+    expect(first.state).toMatchObject({
+      id: 'yunfu-realestate',
+      name: '云浮市不动产登记中心',
+      emergency: null,
+      recentCalls: [],
+    });
     expect(first.state.services.map((s: any) => s.id)).toContain('one-window');
     expect(first.state.counters.find((c: any) => c.id === '1')).toMatchObject({ status: 'open' });
     expect(first.state).not.toHaveProperty('tickets');
@@ -53,8 +58,24 @@ describe('WebSocket stream', () => {
     expectOk(called);
     const msgs = await publicClient.waitFor(3);
     const [issued, call] = msgs.slice(1);
-    expect(issued).toMatchObject({ type: 'event', seq: snapshotSeq + 1, event: { type: 'ticket.issued', ticket: { number: 'A001', serviceId: 'one-window', status: 'waiting', priority: 'normal' } } });
-    expect(call).toMatchObject({ type: 'event', seq: snapshotSeq + 2, event: { type: 'ticket.called', counterId: '1', outOfTurn: null, ticket: { number: 'A001', status: 'called', counterId: '1' } } });
+    expect(issued).toMatchObject({
+      type: 'event',
+      seq: snapshotSeq + 1,
+      event: {
+        type: 'ticket.issued',
+        ticket: { number: 'A001', serviceId: 'one-window', status: 'waiting', priority: 'normal' },
+      },
+    });
+    expect(call).toMatchObject({
+      type: 'event',
+      seq: snapshotSeq + 2,
+      event: {
+        type: 'ticket.called',
+        counterId: '1',
+        outOfTurn: null,
+        ticket: { number: 'A001', status: 'called', counterId: '1' },
+      },
+    });
     for (const m of [issued, call]) {
       expect(m.event.ticket).not.toHaveProperty('id');
       expect(m.event.ticket).not.toHaveProperty('verifyCode');
@@ -86,11 +107,21 @@ describe('WebSocket stream', () => {
   it('shows an out-of-order call and its category, never the reason; multi-event commands keep seq consecutive', async () => {
     expectOk(await h.api('POST', `${V1}/counters/1/start`, {}, staff));
     const a3 = await issue(h, kiosk, { serviceId: 'one-window' });
-    expectOk(await h.api('POST', `${V1}/counters/1/call`, { ticketId: a3.id, reason: REASON, category: 'urgent' }, staff));
+    expectOk(
+      await h.api('POST', `${V1}/counters/1/call`, { ticketId: a3.id, reason: REASON, category: 'urgent' }, staff),
+    );
     const msgs = await publicClient.waitFor(8); // started, issued, finished (by the call), called
     const last = msgs.slice(4);
-    expect(last.map((m) => m.event.type)).toEqual(['ticket.started', 'ticket.issued', 'ticket.finished', 'ticket.called']);
-    expect(last[3].event).toMatchObject({ outOfTurn: { category: 'urgent' }, ticket: { number: 'A003', outOfTurn: { category: 'urgent' } } });
+    expect(last.map((m) => m.event.type)).toEqual([
+      'ticket.started',
+      'ticket.issued',
+      'ticket.finished',
+      'ticket.called',
+    ]);
+    expect(last[3].event).toMatchObject({
+      outOfTurn: { category: 'urgent' },
+      ticket: { number: 'A003', outOfTurn: { category: 'urgent' } },
+    });
     expectNoneOf(publicClient.raw.join('\n'), [REASON, ID, PHONE]);
     const seqs = publicClient.messages.map((m) => m.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => snapshotSeq + i));
@@ -114,7 +145,11 @@ describe('WebSocket stream', () => {
     expect(caughtUp.messages).toEqual([]);
     expectOk(await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'network-outage' }, h.managerToken));
     const [evt] = await caughtUp.waitFor(1);
-    expect(evt).toMatchObject({ type: 'event', seq: head + 1, event: { type: 'emergency.changed', active: { playbookId: 'network-outage', issuing: 'normal' }, previous: null } });
+    expect(evt).toMatchObject({
+      type: 'event',
+      seq: head + 1,
+      event: { type: 'emergency.changed', active: { playbookId: 'network-outage', issuing: 'normal' }, previous: null },
+    });
     expect((await resumed.waitFor(expected.length + 1)).at(-1).seq).toBe(head + 1);
 
     // A position from the future (another server's numbering) gets a fresh snapshot.
@@ -132,13 +167,24 @@ describe('WebSocket stream', () => {
     expectOk(await h.api('POST', `${V1}/tickets/${t.id}/cancel`, {}, h.managerToken));
     const staffScreen = await connect(`?since=${head}&token=${staff}`);
     const [issued, cancelled] = await staffScreen.waitFor(2);
-    expect(issued).toMatchObject({ seq: head + 1, event: { type: 'ticket.issued', ticket: { id: t.id, number: t.number, status: 'waiting', verifyCode: t.verifyCode } } });
-    expect(cancelled).toMatchObject({ seq: head + 2, event: { type: 'ticket.cancelled', ticket: { id: t.id, status: 'cancelled' } } });
+    expect(issued).toMatchObject({
+      seq: head + 1,
+      event: {
+        type: 'ticket.issued',
+        ticket: { id: t.id, number: t.number, status: 'waiting', verifyCode: t.verifyCode },
+      },
+    });
+    expect(cancelled).toMatchObject({
+      seq: head + 2,
+      event: { type: 'ticket.cancelled', ticket: { id: t.id, status: 'cancelled' } },
+    });
   });
 
   it('refuses an unknown or revoked token', async () => {
     await expect(openWs(h, '?token=' + 'A'.repeat(43))).rejects.toMatchObject({ statusCode: 401 });
-    await expect(openWs(h, '', { authorization: `Bearer ${'B'.repeat(43)}` })).rejects.toMatchObject({ statusCode: 401 });
+    await expect(openWs(h, '', { authorization: `Bearer ${'B'.repeat(43)}` })).rejects.toMatchObject({
+      statusCode: 401,
+    });
     const login = await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' });
     expectOk(await h.api('POST', `${V1}/auth/logout`, {}, login.body.token));
     await expect(openWs(h, `?token=${login.body.token}`)).rejects.toMatchObject({ statusCode: 401 });

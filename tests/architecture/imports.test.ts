@@ -17,7 +17,9 @@ interface Import {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 function importsOf(file: string): Import[] {
@@ -45,12 +47,19 @@ const broken = (ok: (i: Import) => boolean) => all.filter((i) => !ok(i)).map((i)
 describe('import rules', () => {
   it('reads the imports of every server file', () => {
     expect(all.length).toBeGreaterThan(300);
-    expect(all.some((i) => i.from === 'server/app/hall-server.ts' && i.to === 'server/features/device-intake/index.ts')).toBe(true);
+    expect(
+      all.some((i) => i.from === 'server/app/hall-server.ts' && i.to === 'server/features/device-intake/index.ts'),
+    ).toBe(true);
   });
 
   it('the domain imports only the domain, the shared protocol, the hall file’s types and Node’s file reading', () => {
     const domain = all.filter((i) => area(i.from) === 'domain');
-    const ok = (i: Import) => area(i.to) === 'domain' || i.to.startsWith('protocol/') || (i.to === 'server/config/hall-schema.ts' && i.typeOnly) || i.to === 'node:fs' || i.to === 'node:path';
+    const ok = (i: Import) =>
+      area(i.to) === 'domain' ||
+      i.to.startsWith('protocol/') ||
+      (i.to === 'server/config/hall-schema.ts' && i.typeOnly) ||
+      i.to === 'node:fs' ||
+      i.to === 'node:path';
     expect(domain.filter((i) => !ok(i)).map((i) => `${i.from} → ${i.to}`)).toEqual([]);
   });
 
@@ -61,10 +70,14 @@ describe('import rules', () => {
   });
 
   it('no feature imports another feature, and only the app imports features', () => {
-    expect(broken((i) => !area(i.to).startsWith('features/') || area(i.to) === area(i.from) || area(i.from) === 'app')).toEqual([]);
+    expect(
+      broken((i) => !area(i.to).startsWith('features/') || area(i.to) === area(i.from) || area(i.from) === 'app'),
+    ).toEqual([]);
   });
 
   it('others use a feature through its index', () => {
-    expect(broken((i) => !area(i.to).startsWith('features/') || area(i.to) === area(i.from) || i.to.endsWith('/index.ts'))).toEqual([]);
+    expect(
+      broken((i) => !area(i.to).startsWith('features/') || area(i.to) === area(i.from) || i.to.endsWith('/index.ts')),
+    ).toEqual([]);
   });
 });

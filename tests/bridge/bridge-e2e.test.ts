@@ -96,19 +96,29 @@ describe('firmware bridge end to end', () => {
 
   it('announces each device online, retained', async () => {
     for (const id of ['printer-1', 'button-3', 'speaker-1', 'led-3']) {
-      await waitFor(`${id} online`, () => broker.on(t.deviceStatus(id)).find((p) => p.text === 'online' && p.retain && p.qos === 1));
+      await waitFor(`${id} online`, () =>
+        broker.on(t.deviceStatus(id)).find((p) => p.text === 'online' && p.retain && p.qos === 1),
+      );
     }
   });
 
   it('prints exactly the ESC/POS bytes of cmd/print and acks it', async () => {
-    await broker.publish(t.deviceCmd('printer-1', 'print'), { id: 'print-1', ticketId: 'T1', escpos: TICKET.toString('base64') });
+    await broker.publish(t.deviceCmd('printer-1', 'print'), {
+      id: 'print-1',
+      ticketId: 'T1',
+      escpos: TICKET.toString('base64'),
+    });
     const ack = await waitFor('print ack', () => acks('printer-1', 'print-1')[0]);
     expect(ack).toEqual({ id: 'print-1', ok: true });
     expect(printer.printed.equals(TICKET)).toBe(true);
   });
 
   it('acks a resent command again but prints it once', async () => {
-    await broker.publish(t.deviceCmd('printer-1', 'print'), { id: 'print-1', ticketId: 'T1', escpos: TICKET.toString('base64') });
+    await broker.publish(t.deviceCmd('printer-1', 'print'), {
+      id: 'print-1',
+      ticketId: 'T1',
+      escpos: TICKET.toString('base64'),
+    });
     await waitFor('second ack', () => acks('printer-1', 'print-1').length === 2);
     expect(acks('printer-1', 'print-1')[1]).toEqual({ id: 'print-1', ok: true });
     expect(printer.printed.equals(TICKET)).toBe(true);
@@ -128,7 +138,11 @@ describe('firmware bridge end to end', () => {
     expect(out.id).not.toBe(first.id);
 
     const printedBefore = printer.printed.length;
-    await broker.publish(t.deviceCmd('printer-1', 'print'), { id: 'print-2', ticketId: 'T2', escpos: TICKET.toString('base64') });
+    await broker.publish(t.deviceCmd('printer-1', 'print'), {
+      id: 'print-2',
+      ticketId: 'T2',
+      escpos: TICKET.toString('base64'),
+    });
     const refused = await waitFor('refusal', () => acks('printer-1', 'print-2')[0]);
     expect(refused).toEqual({ id: 'print-2', ok: false, error: 'paper-out' });
     expect(printer.printed.length).toBe(printedBefore);
@@ -136,8 +150,16 @@ describe('firmware bridge end to end', () => {
     printer.set({ paper: 'ok', cover: 'open' });
     await waitFor('cover open status', () => statusEvents().find((e) => e.cover === 'open'));
     printer.set({ cover: 'closed' });
-    await waitFor('back to ok', () => statusEvents().at(-1)?.cover === 'closed' && statusEvents().at(-1)?.paper === 'ok');
-    expect(statusEvents().map((e) => `${e.paper}/${e.cover}`)).toEqual(['ok/closed', 'out/closed', 'ok/open', 'ok/closed']);
+    await waitFor(
+      'back to ok',
+      () => statusEvents().at(-1)?.cover === 'closed' && statusEvents().at(-1)?.paper === 'ok',
+    );
+    expect(statusEvents().map((e) => `${e.paper}/${e.cover}`)).toEqual([
+      'ok/closed',
+      'out/closed',
+      'ok/open',
+      'ok/closed',
+    ]);
   });
 
   it('reports a printer that stops answering as offline', async () => {
@@ -167,8 +189,18 @@ describe('firmware bridge end to end', () => {
   });
 
   it('acks announcements when queued and speaks them one after another', async () => {
-    await broker.publish(t.deviceCmd('speaker-1', 'announce'), { id: 'say-1', text: '请A012号到3号窗口办理', lang: 'zh-CN', repeat: 2 });
-    await broker.publish(t.deviceCmd('speaker-1', 'announce'), { id: 'say-2', text: 'Number A013 to counter 4', lang: 'en', repeat: 1 });
+    await broker.publish(t.deviceCmd('speaker-1', 'announce'), {
+      id: 'say-1',
+      text: '请A012号到3号窗口办理',
+      lang: 'zh-CN',
+      repeat: 2,
+    });
+    await broker.publish(t.deviceCmd('speaker-1', 'announce'), {
+      id: 'say-2',
+      text: 'Number A013 to counter 4',
+      lang: 'en',
+      repeat: 1,
+    });
     await waitFor('both acks', () => acks('speaker-1', 'say-1').length && acks('speaker-1', 'say-2').length);
     expect(speaker.spoken.length).toBeLessThan(3); // 3 utterances of 40 ms each are not over yet
     expect(acks('speaker-1', 'say-2')[0]).toEqual({ id: 'say-2', ok: true });
@@ -197,7 +229,11 @@ describe('firmware bridge end to end', () => {
     await waitFor('three refusals', () => ['x-1', 'x-2', 'x-3'].every((id) => acks('led-3', id).length));
     expect(acks('led-3', 'x-1')[0]).toEqual({ id: 'x-1', ok: false, error: 'unknown-command' });
     expect(acks('led-3', 'x-2')[0]).toEqual({ id: 'x-2', ok: false, error: 'unsupported-command: print' });
-    expect(acks('led-3', 'x-3')[0]).toMatchObject({ id: 'x-3', ok: false, error: expect.stringMatching(/^bad-payload: lines: /) });
+    expect(acks('led-3', 'x-3')[0]).toMatchObject({
+      id: 'x-3',
+      ok: false,
+      error: expect.stringMatching(/^bad-payload: lines: /),
+    });
   });
 
   it('publishes the last will offline when the socket dies, then comes back online', async () => {
@@ -224,7 +260,11 @@ describe('firmware bridge end to end', () => {
     expect(saved.entries[0]!.topic).toBe(t.deviceEvt('button-3', 'press'));
 
     await broker.start(); // same port
-    const delivered = await waitFor('queued press delivered', () => presses().length > before && presses().at(-1), 8_000);
+    const delivered = await waitFor(
+      'queued press delivered',
+      () => presses().length > before && presses().at(-1),
+      8_000,
+    );
     expect(delivered.id).toBe(saved.entries[0]!.id);
     await waitFor('outbox emptied', () => link.pendingEvents === 0);
     expect((JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: unknown[] }).entries).toEqual([]);
@@ -236,7 +276,12 @@ describe('firmware bridge end to end', () => {
     await waitFor(
       'print ack after restart',
       () => {
-        if (tries++ % 25 === 0) void broker.publish(t.deviceCmd('printer-1', 'print'), { id: 'print-3', ticketId: 'T3', escpos: TICKET.toString('base64') });
+        if (tries++ % 25 === 0)
+          void broker.publish(t.deviceCmd('printer-1', 'print'), {
+            id: 'print-3',
+            ticketId: 'T3',
+            escpos: TICKET.toString('base64'),
+          });
         return acks('printer-1', 'print-3').length;
       },
       8_000,

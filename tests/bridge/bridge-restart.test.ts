@@ -30,7 +30,14 @@ describe('bridge restart', () => {
       stateDir: state.dir,
       reconnect: { minMs: 100, maxMs: 300 },
       gpio: { backend: 'simulated', debounceMs: 20 },
-      devices: [{ id: 'ups', kind: 'sensor', mqtt: { username: 'ups', password: 'x' }, gpio: { inputs: [{ pin: UPS_PIN, event: 'power' }] } }],
+      devices: [
+        {
+          id: 'ups',
+          kind: 'sensor',
+          mqtt: { username: 'ups', password: 'x' },
+          gpio: { inputs: [{ pin: UPS_PIN, event: 'power' }] },
+        },
+      ],
     });
     const bridge = new Bridge(config, { log: silentLogger, gpio });
     bridges.push(bridge);
@@ -63,8 +70,15 @@ describe('bridge restart', () => {
     await broker.start();
     const second = makeBridge(gpio);
     await second.start();
-    const delivered = await waitFor('saved event delivered', () => powerEvents().find((e) => e.id === saved.entries[0]!.id), 8_000);
+    const delivered = await waitFor(
+      'saved event delivered',
+      () => powerEvents().find((e) => e.id === saved.entries[0]!.id),
+      8_000,
+    );
     expect(delivered).toMatchObject({ onBattery: true });
-    await waitFor('outbox file emptied', () => (JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: unknown[] }).entries.length === 0);
+    await waitFor(
+      'outbox file emptied',
+      () => (JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: unknown[] }).entries.length === 0,
+    );
   });
 });

@@ -17,18 +17,29 @@ describe('bridge config', () => {
 
   it('names the bad field', () => {
     const bad = (devices: unknown[]) => () => parseBridgeConfig({ ...base, devices }, 'bridge.json');
-    expect(bad([{ id: 'p1', kind: 'printer', mqtt: creds, transport: { type: 'tcp' } }])).toThrow(/^bridge\.json: devices\[0\]\.transport\.host: /);
-    expect(bad([{ id: 'p1', kind: 'toaster', mqtt: creds }])).toThrow(/devices\[0\]\.kind/);
-    expect(bad([{ id: 'b1', kind: 'button', mqtt: creds, gpio: { inputs: [{ pin: 4, event: 'press', button: 'panic' }] } }])).toThrow(
-      /devices\[0\]\.gpio\.inputs\[0\]\.button/,
+    expect(bad([{ id: 'p1', kind: 'printer', mqtt: creds, transport: { type: 'tcp' } }])).toThrow(
+      /^bridge\.json: devices\[0\]\.transport\.host: /,
     );
+    expect(bad([{ id: 'p1', kind: 'toaster', mqtt: creds }])).toThrow(/devices\[0\]\.kind/);
+    expect(
+      bad([{ id: 'b1', kind: 'button', mqtt: creds, gpio: { inputs: [{ pin: 4, event: 'press', button: 'panic' }] } }]),
+    ).toThrow(/devices\[0\]\.gpio\.inputs\[0\]\.button/);
     expect(bad([])).toThrow(/devices: /);
   });
 
   it('refuses duplicate device ids and pins', () => {
-    const b = (id: string, pin: number) => ({ id, kind: 'button', mqtt: creds, gpio: { inputs: [{ pin, event: 'press', button: 'call' }] } });
-    expect(() => parseBridgeConfig({ ...base, devices: [b('a', 1), b('a', 2)] })).toThrow(/devices\[1\]\.id: duplicate device id a/);
-    expect(() => parseBridgeConfig({ ...base, devices: [b('a', 1), b('b', 1)] })).toThrow(/devices\[1\]\.gpio\.inputs\[0\]\.pin: pin 1 is already used by a/);
+    const b = (id: string, pin: number) => ({
+      id,
+      kind: 'button',
+      mqtt: creds,
+      gpio: { inputs: [{ pin, event: 'press', button: 'call' }] },
+    });
+    expect(() => parseBridgeConfig({ ...base, devices: [b('a', 1), b('a', 2)] })).toThrow(
+      /devices\[1\]\.id: duplicate device id a/,
+    );
+    expect(() => parseBridgeConfig({ ...base, devices: [b('a', 1), b('b', 1)] })).toThrow(
+      /devices\[1\]\.gpio\.inputs\[0\]\.pin: pin 1 is already used by a/,
+    );
   });
 
   it('refuses a playCommand that could hand the announcement text to a shell or an interpreter', () => {

@@ -36,7 +36,8 @@ describe('device host', () => {
   });
 
   const acks = (device: string, id: string) => broker.json<AckPayload>(t.deviceAck(device)).filter((a) => a.id === id);
-  const print = (device: string, id: string) => broker.publish(t.deviceCmd(device, 'print'), { id, ticketId: id, escpos: 'G0A=' });
+  const print = (device: string, id: string) =>
+    broker.publish(t.deviceCmd(device, 'print'), { id, ticketId: id, escpos: 'G0A=' });
 
   const host = (id: string, drivers: DeviceDriver[]) =>
     new DeviceHost(
@@ -71,7 +72,12 @@ describe('device host', () => {
       stop: async () => undefined,
     };
     // Stopped first (reverse order) and slowly: the printer's handler is gone, the link still subscribed.
-    const gpio: DeviceDriver = { name: 'gpio', commands: {}, start: async () => undefined, stop: () => slowStop.opened };
+    const gpio: DeviceDriver = {
+      name: 'gpio',
+      commands: {},
+      start: async () => undefined,
+      stop: () => slowStop.opened,
+    };
     const h = host('printer-stop', [printer, gpio]);
     await h.start();
     await h.link.whenReady();
@@ -93,7 +99,9 @@ describe('device host', () => {
 
     slowStop.open();
     await stopped;
-    const remembered = JSON.parse(fs.readFileSync(path.join(state.dir, 'printer-stop.commands.json'), 'utf8')) as { done: AckPayload[] };
+    const remembered = JSON.parse(fs.readFileSync(path.join(state.dir, 'printer-stop.commands.json'), 'utf8')) as {
+      done: AckPayload[];
+    };
     expect(remembered.done.map((a) => a.id)).toEqual(['p-running']);
   });
 
@@ -125,7 +133,9 @@ describe('device host', () => {
         { id: 'r-1', ok: true },
       ]);
       expect(runs).toBe(failures.length + 1); // once ok, a resend only repeats the ack
-      const remembered = JSON.parse(fs.readFileSync(path.join(state.dir, 'printer-retry.commands.json'), 'utf8')) as { done: AckPayload[] };
+      const remembered = JSON.parse(fs.readFileSync(path.join(state.dir, 'printer-retry.commands.json'), 'utf8')) as {
+        done: AckPayload[];
+      };
       expect(remembered.done).toEqual([{ id: 'r-1', ok: true }]);
     } finally {
       await h.stop();
@@ -137,7 +147,10 @@ describe('device host', () => {
     const cmd = { id: 'c', ticketId: 'T', escpos: 'G0A=' };
 
     // Unreachable printers: a missing device file, a refused TCP connection, a transport already closed.
-    const missing = new PrinterDriver(new FilePrinterTransport(path.join(state.dir, 'no-lp0')), { statusIntervalMs: 0, statusTimeoutMs: 50 });
+    const missing = new PrinterDriver(new FilePrinterTransport(path.join(state.dir, 'no-lp0')), {
+      statusIntervalMs: 0,
+      statusTimeoutMs: 50,
+    });
     await missing.start(ctx);
     await expect(missing.commands.print!(cmd)).rejects.toThrow(/^offline: ENOENT/);
     await missing.stop();
@@ -152,7 +165,10 @@ describe('device host', () => {
     // Paper out / cover open: "send to another printer".
     const fake = new FakePrinter();
     await fake.start();
-    const printer = new PrinterDriver(new TcpPrinterTransport('127.0.0.1', fake.port), { statusIntervalMs: 60_000, statusTimeoutMs: 300 });
+    const printer = new PrinterDriver(new TcpPrinterTransport('127.0.0.1', fake.port), {
+      statusIntervalMs: 60_000,
+      statusTimeoutMs: 300,
+    });
     await printer.start(ctx);
     try {
       fake.set({ paper: 'out' });

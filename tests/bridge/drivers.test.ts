@@ -9,7 +9,13 @@ import { PrinterDriver } from '../../firmware-bridge/drivers/printer-driver.js';
 import { SpeakerDriver } from '../../firmware-bridge/drivers/speaker-driver.js';
 import { TextLedAdapter, textFrame } from '../../firmware-bridge/led/led-adapter.js';
 import { FilePrinterTransport } from '../../firmware-bridge/printer/file-transport.js';
-import { CommandSpeech, espeakCommand, espeakVoice, fillCommand, templateCommand } from '../../firmware-bridge/speaker/speech.js';
+import {
+  CommandSpeech,
+  espeakCommand,
+  espeakVoice,
+  fillCommand,
+  templateCommand,
+} from '../../firmware-bridge/speaker/speech.js';
 import { silentLogger } from '../../firmware-bridge/util/log.js';
 import { tempDir } from './helpers.js';
 
@@ -50,9 +56,14 @@ describe('drivers', () => {
   });
 
   it('printer on a missing device fails the print with offline', async () => {
-    const driver = new PrinterDriver(new FilePrinterTransport(path.join(tmp.dir, 'nope')), { statusIntervalMs: 0, statusTimeoutMs: 50 });
+    const driver = new PrinterDriver(new FilePrinterTransport(path.join(tmp.dir, 'nope')), {
+      statusIntervalMs: 0,
+      statusTimeoutMs: 50,
+    });
     await driver.start(recordingContext().ctx);
-    await expect(driver.commands.print!({ id: 'c1', ticketId: 'T1', escpos: 'G0A=' })).rejects.toThrow(/^offline: .*ENOENT/);
+    await expect(driver.commands.print!({ id: 'c1', ticketId: 'T1', escpos: 'G0A=' })).rejects.toThrow(
+      /^offline: .*ENOENT/,
+    );
     await driver.stop();
   });
 
@@ -74,15 +85,25 @@ describe('drivers', () => {
 
   it('speaker logs a program that fails, and names a missing one at start', async () => {
     const warnings: string[] = [];
-    const log = { ...silentLogger, warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m) };
-    const driver = new SpeakerDriver(new CommandSpeech(templateCommand([process.execPath, '-e', 'process.exit(3)'])), speakerOpts);
+    const log = {
+      ...silentLogger,
+      warn: (m: string) => void warnings.push(m),
+      error: (m: string) => void warnings.push(m),
+    };
+    const driver = new SpeakerDriver(
+      new CommandSpeech(templateCommand([process.execPath, '-e', 'process.exit(3)'])),
+      speakerOpts,
+    );
     await driver.start({ ...recordingContext().ctx, log });
     await driver.commands.announce!({ id: 'a1', text: 'x', lang: 'en', repeat: 1 });
     await driver.idle();
     expect(warnings).toEqual([expect.stringMatching(/announcement a1 not spoken: .*exited with 3/)]);
     await driver.stop();
 
-    const missing = new SpeakerDriver(new CommandSpeech(templateCommand(['no-such-speech-program', '{text}'])), speakerOpts);
+    const missing = new SpeakerDriver(
+      new CommandSpeech(templateCommand(['no-such-speech-program', '{text}'])),
+      speakerOpts,
+    );
     await missing.start({ ...recordingContext().ctx, log });
     expect(warnings.at(-1)).toMatch(/no-such-speech-program not found/);
     await missing.stop();
@@ -104,8 +125,24 @@ describe('drivers', () => {
     expect(espeakVoice('zh-CN')).toBe('cmn');
     expect(espeakVoice('yue')).toBe('yue');
     expect(espeakVoice('en')).toBe('en');
-    expect(espeakCommand(140)('-A012', 'yue')).toEqual(['espeak-ng', '-v', 'yue', '-s', '140', '-b', '1', '--', '-A012']);
-    expect(fillCommand(['aplay-tts', '--voice', '{voice}', '{lang}', '{text}'], 'A012', 'zh-CN')).toEqual(['aplay-tts', '--voice', 'cmn', 'zh-CN', 'A012']);
+    expect(espeakCommand(140)('-A012', 'yue')).toEqual([
+      'espeak-ng',
+      '-v',
+      'yue',
+      '-s',
+      '140',
+      '-b',
+      '1',
+      '--',
+      '-A012',
+    ]);
+    expect(fillCommand(['aplay-tts', '--voice', '{voice}', '{lang}', '{text}'], 'A012', 'zh-CN')).toEqual([
+      'aplay-tts',
+      '--voice',
+      'cmn',
+      'zh-CN',
+      'A012',
+    ]);
   });
 
   it('text LED adapter writes GB18030 lines joined by CR LF after a form feed', async () => {

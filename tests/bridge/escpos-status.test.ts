@@ -19,11 +19,19 @@ describe('DLE EOT status parsing', () => {
   });
 
   it('reads a healthy printer', () => {
-    expect(parsePrinterStatus({ printer: OK, offline: OK, error: OK, paper: OK })).toEqual({ paper: 'ok', cover: 'closed', error: null });
+    expect(parsePrinterStatus({ printer: OK, offline: OK, error: OK, paper: OK })).toEqual({
+      paper: 'ok',
+      cover: 'closed',
+      error: null,
+    });
   });
 
   it('reads cover open from n=2 bit 2', () => {
-    expect(parsePrinterStatus({ printer: 0x1a, offline: 0x16, error: OK, paper: OK })).toEqual({ paper: 'ok', cover: 'open', error: null });
+    expect(parsePrinterStatus({ printer: 0x1a, offline: 0x16, error: OK, paper: OK })).toEqual({
+      paper: 'ok',
+      cover: 'open',
+      error: null,
+    });
   });
 
   it('reads paper near end from n=4 bits 2-3', () => {
@@ -46,11 +54,20 @@ describe('DLE EOT status parsing', () => {
 
   it('is offline without a printer reply and keeps what it knew of paper and cover', () => {
     expect(parsePrinterStatus({ printer: null })).toEqual({ paper: 'ok', cover: 'closed', error: 'offline' });
-    expect(parsePrinterStatus({}, { paper: 'low', cover: 'open', error: null })).toEqual({ paper: 'low', cover: 'open', error: 'offline' });
+    expect(parsePrinterStatus({}, { paper: 'low', cover: 'open', error: null })).toEqual({
+      paper: 'low',
+      cover: 'open',
+      error: 'offline',
+    });
   });
 
   it('rejects replies that break the fixed bits', () => {
-    expect(parsePrinterStatus({ printer: OK, offline: 0xff, error: OK, paper: OK }, { paper: 'out', cover: 'closed', error: null })).toEqual({
+    expect(
+      parsePrinterStatus(
+        { printer: OK, offline: 0xff, error: OK, paper: OK },
+        { paper: 'out', cover: 'closed', error: null },
+      ),
+    ).toEqual({
       paper: 'out',
       cover: 'closed',
       error: 'bad-reply',

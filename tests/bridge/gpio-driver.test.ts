@@ -14,7 +14,10 @@ const settle = () => delay(DEBOUNCE * 4);
 
 function recorder() {
   const events: Array<[EventName, unknown]> = [];
-  const ctx: DriverContext = { emit: <N extends EventName>(name: N, body: EventBody<N>) => void events.push([name, body]), log: silentLogger };
+  const ctx: DriverContext = {
+    emit: <N extends EventName>(name: N, body: EventBody<N>) => void events.push([name, body]),
+    log: silentLogger,
+  };
   return { ctx, events };
 }
 
@@ -45,7 +48,10 @@ describe('gpio inputs at start', () => {
     await settle();
     expect(events).toEqual([]);
 
-    for (const [pin, released, pressed] of [[5, 0, 1], [17, 1, 0]] as const) {
+    for (const [pin, released, pressed] of [
+      [5, 0, 1],
+      [17, 1, 0],
+    ] as const) {
       gpio.setInput(pin, released);
       await settle();
       gpio.setInput(pin, pressed);

@@ -21,7 +21,10 @@ function tool(name: string, body: string): void {
 function installTools(version: 1 | 2): void {
   const lines =
     version === 1
-      ? ['event:  RISING EDGE offset: 17 timestamp: [1600099266.881113987]', 'event: FALLING EDGE offset: 17 timestamp: [1600099267.083712921]']
+      ? [
+          'event:  RISING EDGE offset: 17 timestamp: [1600099266.881113987]',
+          'event: FALLING EDGE offset: 17 timestamp: [1600099267.083712921]',
+        ]
       : ['10002.907638045\trising\tgpiochip0 17', '10003.100000000\tfalling\tgpiochip0 17 "CALL"'];
   tool(
     'gpiomon',
@@ -30,7 +33,7 @@ function installTools(version: 1 | 2): void {
      lines.forEach((l, i) => setTimeout(() => process.stdout.write(l + '\\n'), 50 * (i + 1)));
      setInterval(() => {}, 1000);`,
   );
-  tool('gpioget', `console.log(${version === 1 ? "'0'" : "'\"17\"=inactive'"});`);
+  tool('gpioget', `console.log(${version === 1 ? "'0'" : '\'"17"=inactive\''});`);
   tool(
     'gpioset',
     `require('fs').appendFileSync(${JSON.stringify(setLog)}, args.join(' ') + '\\n');
@@ -65,7 +68,10 @@ describe('gpiod backend', () => {
       await waitFor('the initial level set', () => logged().length === 1);
       await out.write(1);
       await waitFor('the second level set', () => logged().length === 2);
-      const expected = version === 1 ? ['--mode=signal gpiochip0 5=0', '--mode=signal gpiochip0 5=1'] : ['-c gpiochip0 5=0', '-c gpiochip0 5=1'];
+      const expected =
+        version === 1
+          ? ['--mode=signal gpiochip0 5=0', '--mode=signal gpiochip0 5=1']
+          : ['-c gpiochip0 5=0', '-c gpiochip0 5=1'];
       expect(logged()).toEqual(expected);
       await backend.close();
     });
@@ -87,9 +93,13 @@ describe('GPIO backend selection', () => {
   });
 
   it('honours an explicit choice, and refuses onoff where sysfs GPIO is unusable', async () => {
-    expect((await selectGpioBackend({ ...cfg, backend: 'simulated' }, silentLogger, probe(true, true))).name).toBe('simulated');
+    expect((await selectGpioBackend({ ...cfg, backend: 'simulated' }, silentLogger, probe(true, true))).name).toBe(
+      'simulated',
+    );
     if (!fs.existsSync('/sys/class/gpio')) {
-      await expect(selectGpioBackend({ ...cfg, backend: 'onoff' }, silentLogger, probe(true, true))).rejects.toThrow(/onoff cannot be used/);
+      await expect(selectGpioBackend({ ...cfg, backend: 'onoff' }, silentLogger, probe(true, true))).rejects.toThrow(
+        /onoff cannot be used/,
+      );
     }
   });
 });

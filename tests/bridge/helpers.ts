@@ -23,7 +23,12 @@ export class TestBroker {
     const broker = await Aedes.createBroker();
     broker.on('publish', (packet) => {
       if (packet.topic.startsWith('$SYS')) return;
-      this.log.push({ topic: packet.topic, text: Buffer.from(packet.payload).toString('utf8'), retain: packet.retain, qos: packet.qos });
+      this.log.push({
+        topic: packet.topic,
+        text: Buffer.from(packet.payload).toString('utf8'),
+        retain: packet.retain,
+        qos: packet.qos,
+      });
     });
     const server = net.createServer(broker.handle);
     await new Promise<void>((resolve, reject) => {
@@ -46,7 +51,9 @@ export class TestBroker {
     if (!broker) throw new Error('broker is down');
     const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
     return new Promise((resolve, reject) =>
-      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(text), qos: 1, retain, dup: false }, (err) => (err ? reject(err) : resolve())),
+      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(text), qos: 1, retain, dup: false }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
     );
   }
 
@@ -70,7 +77,11 @@ export class TestBroker {
 }
 
 /** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | null | false,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

@@ -25,7 +25,10 @@ describe('text LED adapter on a serial port', () => {
     const savedPath = process.env.PATH;
     process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ''}`;
     try {
-      const led = new TextLedAdapter({ path: port, encoding: 'utf8', formFeed: 'before', baudRate: 9600 }, silentLogger);
+      const led = new TextLedAdapter(
+        { path: port, encoding: 'utf8', formFeed: 'before', baudRate: 9600 },
+        silentLogger,
+      );
       await led.show(['A012']);
       await led.close();
     } finally {
@@ -54,7 +57,10 @@ describe('text LED adapter on a serial port', () => {
         }
       }
     };
-    const led = new TextLedAdapter({ path: fifo, encoding: 'utf8', formFeed: 'after', writeTimeoutMs: 200 }, silentLogger);
+    const led = new TextLedAdapter(
+      { path: fifo, encoding: 'utf8', formFeed: 'after', writeTimeoutMs: 200 },
+      silentLogger,
+    );
     const frame = led.show(['X'.repeat(256 * 1024)]); // more than a pipe holds
     try {
       const started = Date.now();
@@ -73,7 +79,19 @@ describe('text LED adapter on a serial port', () => {
       expect(drain().toString('utf8')).toBe('A012\f');
     } finally {
       // Without a non-blocking port a thread would still sit in write(2): let it finish before the test ends.
-      for (let i = 0; i < 100 && (await Promise.race([frame.then(() => true, () => true), delay(10).then(() => false)])) === false; i++) drain();
+      for (
+        let i = 0;
+        i < 100 &&
+        (await Promise.race([
+          frame.then(
+            () => true,
+            () => true,
+          ),
+          delay(10).then(() => false),
+        ])) === false;
+        i++
+      )
+        drain();
       await led.close();
       fs.closeSync(board);
     }

@@ -28,8 +28,16 @@ describe('topics', () => {
   });
 
   it('parses device topics and rejects others', () => {
-    expect(parseDeviceTopic('yunfu', 'hallq/yunfu/devices/ups/evt/power')).toEqual({ deviceId: 'ups', kind: 'evt', name: 'power' });
-    expect(parseDeviceTopic('yunfu', 'hallq/yunfu/devices/p1/cmd/print')).toEqual({ deviceId: 'p1', kind: 'cmd', name: 'print' });
+    expect(parseDeviceTopic('yunfu', 'hallq/yunfu/devices/ups/evt/power')).toEqual({
+      deviceId: 'ups',
+      kind: 'evt',
+      name: 'power',
+    });
+    expect(parseDeviceTopic('yunfu', 'hallq/yunfu/devices/p1/cmd/print')).toEqual({
+      deviceId: 'p1',
+      kind: 'cmd',
+      name: 'print',
+    });
     expect(parseDeviceTopic('yunfu', 'hallq/yunfu/devices/p1/status')).toEqual({ deviceId: 'p1', kind: 'status' });
     expect(parseDeviceTopic('yunfu', 'hallq/yunfu/devices/p1/ack')).toEqual({ deviceId: 'p1', kind: 'ack' });
     expect(parseDeviceTopic('yunfu', 'hallq/yunfu/devices/p1/desired')).toEqual({ deviceId: 'p1', kind: 'desired' });
@@ -62,17 +70,34 @@ describe('topics', () => {
 
 describe('payload schemas', () => {
   it('accepts valid events and names the bad field otherwise', () => {
-    expect(parseEventPayload('power', '{"id":"e1","onBattery":true}')).toEqual({ ok: true, value: { id: 'e1', onBattery: true } });
-    expect(parseEventPayload('rating', '{"id":"e2","ticketId":"t","score":6}')).toMatchObject({ ok: false, error: expect.stringMatching(/^score:/) });
-    expect(parseEventPayload('press', '{"id":"e3","button":"panic"}')).toMatchObject({ ok: false, error: expect.stringMatching(/^button:/) });
-    expect(parseEventPayload('status', '{"id":"e4","paper":"out","cover":"closed","error":null}')).toMatchObject({ ok: true });
+    expect(parseEventPayload('power', '{"id":"e1","onBattery":true}')).toEqual({
+      ok: true,
+      value: { id: 'e1', onBattery: true },
+    });
+    expect(parseEventPayload('rating', '{"id":"e2","ticketId":"t","score":6}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^score:/),
+    });
+    expect(parseEventPayload('press', '{"id":"e3","button":"panic"}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^button:/),
+    });
+    expect(parseEventPayload('status', '{"id":"e4","paper":"out","cover":"closed","error":null}')).toMatchObject({
+      ok: true,
+    });
     expect(parseEventPayload('count', 'not json')).toEqual({ ok: false, error: 'not JSON' });
   });
 
   it('validates commands, including the base64 of print', () => {
-    expect(parseCommandPayload('print', JSON.stringify({ id: 'c1', ticketId: 't', escpos: 'G0AK' }))).toMatchObject({ ok: true });
-    expect(parseCommandPayload('print', JSON.stringify({ id: 'c1', ticketId: 't', escpos: 'not base64!' }))).toMatchObject({ ok: false });
-    expect(parseCommandPayload('announce', JSON.stringify({ id: 'c2', text: '请A012号到3号窗口办理', lang: 'zh-CN' }))).toEqual({
+    expect(parseCommandPayload('print', JSON.stringify({ id: 'c1', ticketId: 't', escpos: 'G0AK' }))).toMatchObject({
+      ok: true,
+    });
+    expect(
+      parseCommandPayload('print', JSON.stringify({ id: 'c1', ticketId: 't', escpos: 'not base64!' })),
+    ).toMatchObject({ ok: false });
+    expect(
+      parseCommandPayload('announce', JSON.stringify({ id: 'c2', text: '请A012号到3号窗口办理', lang: 'zh-CN' })),
+    ).toEqual({
       ok: true,
       value: { id: 'c2', text: '请A012号到3号窗口办理', lang: 'zh-CN', repeat: 1 },
     });

@@ -91,10 +91,16 @@ describe('a printer that stops reading', () => {
 
   it('tcp: the print acks offline: write timeout, and a status poll behind it reports the printer offline', async () => {
     const printer = await deafPrinter();
-    const driver = new PrinterDriver(new TcpPrinterTransport('127.0.0.1', printer.port, 1_000, 300), { statusIntervalMs: 0, statusTimeoutMs: 200 });
+    const driver = new PrinterDriver(new TcpPrinterTransport('127.0.0.1', printer.port, 1_000, 300), {
+      statusIntervalMs: 0,
+      statusTimeoutMs: 200,
+    });
     await driver.start(ctx);
     try {
-      const print = within(driver.commands.print!({ id: 'c1', ticketId: 'T1', escpos: HUGE.toString('base64') }), 5_000);
+      const print = within(
+        driver.commands.print!({ id: 'c1', ticketId: 'T1', escpos: HUGE.toString('base64') }),
+        5_000,
+      );
       await delay(50);
       const poll = within(driver.pollStatus(), 5_000);
       expect(await print).toEqual({ ok: false, error: 'offline: write timeout' });
@@ -111,7 +117,9 @@ describe('a printer that stops reading', () => {
     await driver.start(ctx);
     let settled = 0;
     for (let i = 0; i < 10; i++) {
-      driver.commands.print!({ id: `c${i}`, ticketId: `T${i}`, escpos: 'G0A=' }).catch(() => undefined).finally(() => settled++);
+      driver.commands.print!({ id: `c${i}`, ticketId: `T${i}`, escpos: 'G0A=' })
+        .catch(() => undefined)
+        .finally(() => settled++);
     }
     await delay(10); // the first write is under way
     const status = await driver.pollStatus();
@@ -146,7 +154,10 @@ describe('a printer that stops reading', () => {
     const transport = new FilePrinterTransport(fifo, 300);
     try {
       const started = Date.now();
-      expect(await within(transport.write(Buffer.alloc(1 << 20, 0x41)), 5_000)).toEqual({ ok: false, error: 'write timeout' });
+      expect(await within(transport.write(Buffer.alloc(1 << 20, 0x41)), 5_000)).toEqual({
+        ok: false,
+        error: 'write timeout',
+      });
       expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       await transport.close();
@@ -157,7 +168,11 @@ describe('a printer that stops reading', () => {
     // A device file that takes no byte and has nothing to read (EAGAIN both ways).
     const again = () => Object.assign(new Error('EAGAIN: resource temporarily unavailable'), { code: 'EAGAIN' });
     const close = vi.fn(async () => undefined);
-    const handle = { write: async () => Promise.reject(again()), read: async () => Promise.reject(again()), close } as unknown as FileHandle;
+    const handle = {
+      write: async () => Promise.reject(again()),
+      read: async () => Promise.reject(again()),
+      close,
+    } as unknown as FileHandle;
     vi.spyOn(fs.promises, 'open').mockResolvedValue(handle);
     const transport = new FilePrinterTransport('/dev/usb/lp9', 10_000);
     const started = Date.now();
@@ -166,7 +181,10 @@ describe('a printer that stops reading', () => {
     expect(close).toHaveBeenCalled(); // a failed write closes the file: the next use reopens it
 
     // And a print to it fails once no byte went through for writeTimeoutMs.
-    const driver = new PrinterDriver(new FilePrinterTransport('/dev/usb/lp9', 200), { statusIntervalMs: 0, statusTimeoutMs: 50 });
+    const driver = new PrinterDriver(new FilePrinterTransport('/dev/usb/lp9', 200), {
+      statusIntervalMs: 0,
+      statusTimeoutMs: 50,
+    });
     await driver.start(ctx);
     expect(await within(driver.commands.print!({ id: 'c1', ticketId: 'T1', escpos: 'G0A=' }), 5_000)).toEqual({
       ok: false,
@@ -180,12 +198,14 @@ describe('SerialQueue', () => {
   it('runs jobs one at a time in order; first jobs go ahead of those waiting, in their own arrival order', async () => {
     const queue = new SerialQueue();
     const order: string[] = [];
-    const job = (name: string, ms = 5) => async () => {
-      order.push(`${name}+`);
-      await delay(ms);
-      order.push(`${name}-`);
-      return name;
-    };
+    const job =
+      (name: string, ms = 5) =>
+      async () => {
+        order.push(`${name}+`);
+        await delay(ms);
+        order.push(`${name}-`);
+        return name;
+      };
     const a = queue.run(job('a', 30));
     const b = queue.run(job('b'));
     const c = queue.run(job('c'));

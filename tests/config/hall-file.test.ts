@@ -9,7 +9,9 @@ const reference = JSON.parse(readFileSync(DEFAULT_HALL_PATH, 'utf8'));
 
 describe('the hall file', () => {
   it('ships the reference hall unchanged as the default', () => {
-    const shared = JSON.parse(readFileSync(new URL('../../../shared/halls/yunfu-realestate.json', import.meta.url), 'utf8'));
+    const shared = JSON.parse(
+      readFileSync(new URL('../../../shared/halls/yunfu-realestate.json', import.meta.url), 'utf8'),
+    );
     expect(reference).toEqual(shared);
     expect(parseHallFile(JSON.stringify(reference)).services).toHaveLength(8);
   });

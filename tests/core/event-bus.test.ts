@@ -38,7 +38,8 @@ describe('EventBus', () => {
 });
 
 describe('EventBus, typed per event', () => {
-  const committed = (type: string, seq: number) => ({ seq, streamSeq: seq, at: 0, actor: 'system:test', event: { type, data: {} } }) as any;
+  const committed = (type: string, seq: number) =>
+    ({ seq, streamSeq: seq, at: 0, actor: 'system:test', event: { type, data: {} } }) as any;
 
   it('gives a per-type listener each committed event of its type, in order with the batch listeners', () => {
     const bus = new EventBus();
@@ -46,7 +47,11 @@ describe('EventBus, typed per event', () => {
     bus.on('committed', (batch) => seen.push(`batch:${batch.length}`));
     bus.on('ticket.called', (c) => seen.push(`called:${c.seq}`));
     bus.on('committed', () => seen.push('after'));
-    bus.emit('committed', [committed('ticket.issued', 1), committed('ticket.called', 2), committed('ticket.called', 3)]);
+    bus.emit('committed', [
+      committed('ticket.issued', 1),
+      committed('ticket.called', 2),
+      committed('ticket.called', 3),
+    ]);
     expect(seen).toEqual(['batch:3', 'called:2', 'called:3', 'after']);
   });
 

@@ -33,7 +33,11 @@ describe('features', () => {
   it('start in order, stop in reverse, and a failing optional one is left out', async () => {
     log.setLevel('silent');
     const journal: string[] = [];
-    const started = await startFeatures([feature('intake', journal), feature('printing', journal, { fails: true }), feature('http', journal, { required: true })]);
+    const started = await startFeatures([
+      feature('intake', journal),
+      feature('printing', journal, { fails: true }),
+      feature('http', journal, { required: true }),
+    ]);
     expect(started.map((f) => f.name)).toEqual(['intake', 'http']);
     await stopFeatures(started);
     expect(journal).toEqual(['start intake', 'start http', 'stop http', 'stop intake']);
@@ -42,7 +46,12 @@ describe('features', () => {
   it('a required one failing stops those already started and fails the start', async () => {
     log.setLevel('silent');
     const journal: string[] = [];
-    const list = [feature('intake', journal), feature('link', journal), feature('http', journal, { required: true, fails: true }), feature('jobs', journal)];
+    const list = [
+      feature('intake', journal),
+      feature('link', journal),
+      feature('http', journal, { required: true, fails: true }),
+      feature('jobs', journal),
+    ];
     await expect(startFeatures(list)).rejects.toThrow(/http cannot start/);
     expect(journal).toEqual(['start intake', 'start link', 'stop link', 'stop intake']);
   });
@@ -55,10 +64,19 @@ describe('a fatal error of the hall service', () => {
     const db = openDb(dir);
     const fatal: Error[] = [];
     try {
-      const hall = new HallService({ hallFile: loadHallFile(), db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, onFatal: (e) => fatal.push(e) });
+      const hall = new HallService({
+        hallFile: loadHallFile(),
+        db,
+        secret: HallSecret.loadOrCreate(dir),
+        bus: new EventBus(),
+        alwaysOpen: true,
+        onFatal: (e) => fatal.push(e),
+      });
       hall.rebuild();
       // An event the state cannot apply (no such ticket): written, then applying fails, and so does every replay.
-      const broken = () => ({ events: [{ type: 'ticket.started' as const, data: { ticketId: 't_missing', counterId: '1', at: 0 } }] });
+      const broken = () => ({
+        events: [{ type: 'ticket.started' as const, data: { ticketId: 't_missing', counterId: '1', at: 0 } }],
+      });
       expect(() => hall.execute(MANAGER, broken)).toThrow();
       expect(fatal).toHaveLength(1);
     } finally {

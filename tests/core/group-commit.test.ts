@@ -28,13 +28,21 @@ let bus: EventBus;
 let published: CommittedEvent[][];
 
 function service(): HallService {
-  const s = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus, alwaysOpen: true, clock: () => Date.parse('2026-11-23T10:00:00+08:00') });
+  const s = new HallService({
+    hallFile: hall,
+    db,
+    secret: HallSecret.loadOrCreate(dir),
+    bus,
+    alwaysOpen: true,
+    clock: () => Date.parse('2026-11-23T10:00:00+08:00'),
+  });
   s.rebuild();
   s.startDayIfNeeded();
   return s;
 }
 
-const issue = (s: HallService, idNumber?: string) => s.submit(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', idNumber }));
+const issue = (s: HallService, idNumber?: string) =>
+  s.submit(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', idNumber }));
 const eventCount = () => db.prepare("SELECT count(*) FROM events WHERE type = 'ticket.issued'").pluck().get() as number;
 
 beforeEach(() => {
@@ -61,10 +69,19 @@ describe('group commit', () => {
       return d(ctx, st);
     };
     const answers = [
-      s.submit(MANAGER, spy((ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', idNumber: id }))),
+      s.submit(
+        MANAGER,
+        spy((ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', idNumber: id })),
+      ),
       // Same ID, same service, same tick: the first one's ticket is already there to refuse it.
-      s.submit(MANAGER, spy((ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', idNumber: id }))),
-      s.submit(MANAGER, spy((ctx, st) => issueTicket(ctx, st, { serviceId: 'mortgage' }))),
+      s.submit(
+        MANAGER,
+        spy((ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', idNumber: id })),
+      ),
+      s.submit(
+        MANAGER,
+        spy((ctx, st) => issueTicket(ctx, st, { serviceId: 'mortgage' })),
+      ),
     ];
     expect(published).toHaveLength(0); // nothing fans out before the commit
     const results = await Promise.allSettled(answers);
@@ -88,12 +105,19 @@ describe('group commit', () => {
     // A write that fails inside the batch: the database refuses one ticket's event.
     db.exec(`CREATE TEMP TRIGGER refuse_one BEFORE INSERT ON events WHEN NEW.data LIKE '%refuse-this-one%'
              BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
-    const marked = s.submit(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', priority: 'priority', priorityReason: 'refuse-this-one' }));
+    const marked = s.submit(MANAGER, (ctx, st) =>
+      issueTicket(ctx, st, { serviceId: 'one-window', priority: 'priority', priorityReason: 'refuse-this-one' }),
+    );
     const results = await Promise.allSettled([issue(s), marked, issue(s)]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/disk says no/);
     // The number the failed write would have had is given to the next ticket: no gap, no repeat.
-    expect(db.prepare("SELECT json_extract(data, '$.ticket.number') FROM events WHERE type = 'ticket.issued' ORDER BY seq").pluck().all()).toEqual(['A001', 'A002']);
+    expect(
+      db
+        .prepare("SELECT json_extract(data, '$.ticket.number') FROM events WHERE type = 'ticket.issued' ORDER BY seq")
+        .pluck()
+        .all(),
+    ).toEqual(['A001', 'A002']);
     expect(verifyChain(db).ok).toBe(true);
     expect(serializeState(s.state)).toBe(serializeState(service().state));
   });
@@ -125,7 +149,9 @@ describe('group commit', () => {
     // RAISE(ROLLBACK) ends the transaction itself, as a full disk or an I/O error does.
     db.exec(`CREATE TEMP TRIGGER drop_all BEFORE INSERT ON events WHEN NEW.data LIKE '%drop-everything%'
              BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END`);
-    const dropping = s.submit(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', priority: 'priority', priorityReason: 'drop-everything' }));
+    const dropping = s.submit(MANAGER, (ctx, st) =>
+      issueTicket(ctx, st, { serviceId: 'one-window', priority: 'priority', priorityReason: 'drop-everything' }),
+    );
     const results = await Promise.allSettled([issue(s), dropping, issue(s), issue(s)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
     expect(eventCount()).toBe(1);
@@ -151,7 +177,13 @@ describe('group commit', () => {
     const [issuedEvent, cancelledEvent] = published[0];
     expect(issuedEvent.ticket?.status).toBe('waiting');
     expect(cancelledEvent.ticket?.status).toBe('cancelled');
-    expect(streamEvent(hall, s.state, issuedEvent, 'public')).toMatchObject({ type: 'ticket.issued', ticket: { number: 'A001', status: 'waiting' } });
-    expect(streamEvent(hall, s.state, cancelledEvent, 'public')).toMatchObject({ type: 'ticket.cancelled', ticket: { status: 'cancelled' } });
+    expect(streamEvent(hall, s.state, issuedEvent, 'public')).toMatchObject({
+      type: 'ticket.issued',
+      ticket: { number: 'A001', status: 'waiting' },
+    });
+    expect(streamEvent(hall, s.state, cancelledEvent, 'public')).toMatchObject({
+      type: 'ticket.cancelled',
+      ticket: { status: 'cancelled' },
+    });
   });
 });

@@ -32,7 +32,14 @@ afterEach(() => {
 });
 
 function service(snapshotEvery?: number): HallService {
-  const s = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, snapshotEvery });
+  const s = new HallService({
+    hallFile: hall,
+    db,
+    secret: HallSecret.loadOrCreate(dir),
+    bus: new EventBus(),
+    alwaysOpen: true,
+    snapshotEvery,
+  });
   s.rebuild();
   s.startDayIfNeeded();
   return s;

@@ -32,7 +32,14 @@ let db: Db;
 let now: number;
 
 function service(bus = new EventBus()): HallService {
-  return new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus, alwaysOpen: true, clock: () => now });
+  return new HallService({
+    hallFile: hall,
+    db,
+    secret: HallSecret.loadOrCreate(dir),
+    bus,
+    alwaysOpen: true,
+    clock: () => now,
+  });
 }
 
 beforeEach(() => {
@@ -54,34 +61,59 @@ function morning(s: HallService): void {
     return s.execute(actor, decide);
   };
   run(CLERK, (ctx, st) => counters.signIn(ctx, st, '1'));
-  const first = run(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', idNumber: makeIdNumber('19800101', 1) })).ticketId!;
-  run(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', priority: 'priority', priorityReason: 'pregnant' }));
+  const first = run(MANAGER, (ctx, st) =>
+    issueTicket(ctx, st, { serviceId: 'one-window', idNumber: makeIdNumber('19800101', 1) }),
+  ).ticketId!;
+  run(MANAGER, (ctx, st) =>
+    issueTicket(ctx, st, { serviceId: 'one-window', priority: 'priority', priorityReason: 'pregnant' }),
+  );
   run(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window' }));
   run(CLERK, (ctx, st) => counters.callNext(ctx, st, '1'));
   run(CLERK, (ctx, st) => counters.recall(ctx, st, '1'));
   run(CLERK, (ctx, st) => counters.start(ctx, st, '1'));
   run(CLERK, (ctx, st) => counters.finish(ctx, st, '1'));
-  const rated = s.state.tickets.get(first)?.status === 'done' ? first : [...s.state.tickets.values()].find((t) => t.status === 'done')!.id;
-  const followUpId = run({ kind: 'device', id: 'pad-1', role: 'pad', counterId: '1' }, (ctx, st) => rate(ctx, st, rated, 1, '太慢')).followUpId!;
+  const rated =
+    s.state.tickets.get(first)?.status === 'done'
+      ? first
+      : [...s.state.tickets.values()].find((t) => t.status === 'done')!.id;
+  const followUpId = run({ kind: 'device', id: 'pad-1', role: 'pad', counterId: '1' }, (ctx, st) =>
+    rate(ctx, st, rated, 1, '太慢'),
+  ).followUpId!;
   run(MANAGER, (ctx, st) => answerFollowUp(ctx, st, followUpId, '已致电解释'));
   const absent = run(CLERK, (ctx, st) => counters.callNext(ctx, st, '1')).ticketId!;
   run(CLERK, (ctx, st) => counters.noShow(ctx, st, '1'));
   run(MANAGER, (ctx, st) => reinstate(ctx, st, absent));
   const waiting = [...s.state.tickets.values()].filter((t) => t.status === 'waiting');
-  run(CLERK, (ctx, st) => counters.callOutOfTurn(ctx, st, { counterId: '1', ticketId: waiting[waiting.length - 1].id, reason: '系统重办', category: 'system-redo' }));
+  run(CLERK, (ctx, st) =>
+    counters.callOutOfTurn(ctx, st, {
+      counterId: '1',
+      ticketId: waiting[waiting.length - 1].id,
+      reason: '系统重办',
+      category: 'system-redo',
+    }),
+  );
   run(CLERK, (ctx, st) => counters.transfer(ctx, st, '1', 'mortgage'));
   const toCancel = [...s.state.tickets.values()].find((t) => t.status === 'waiting')!.id;
   run(MANAGER, (ctx, st) => cancel(ctx, st, toCancel));
   run(CLERK, (ctx, st) => counters.pause(ctx, st, '1', '系统维护'));
   run(CLERK, (ctx, st) => counters.resume(ctx, st, '1'));
-  const booking = (serial: number) => ({ serviceId: 'mortgage', slotStart: now, slotEnd: now + 30 * 60_000, idNumber: makeIdNumber('19750505', serial) });
-  const code = s.state.appointments.get(run(MANAGER, (ctx, st) => createAppointment(ctx, st, booking(2))).appointmentId!)!.code;
+  const booking = (serial: number) => ({
+    serviceId: 'mortgage',
+    slotStart: now,
+    slotEnd: now + 30 * 60_000,
+    idNumber: makeIdNumber('19750505', serial),
+  });
+  const code = s.state.appointments.get(
+    run(MANAGER, (ctx, st) => createAppointment(ctx, st, booking(2))).appointmentId!,
+  )!.code;
   run(MANAGER, (ctx, st) => checkIn(ctx, st, { code }));
   const dropped = run(MANAGER, (ctx, st) => createAppointment(ctx, st, booking(3))).appointmentId!;
   run(MANAGER, (ctx, st) => cancelAppointment(ctx, st, dropped));
   run(MANAGER, (ctx, st) => activateEmergency(ctx, st, 'surge', 'drill'));
   run(MANAGER, (ctx, st) => deactivateEmergency(ctx, st));
-  run({ kind: 'device', id: 'printer-1', role: 'device' }, (ctx, st) => deviceStatus(ctx, st, { deviceId: 'printer-1', kind: 'printer', online: true, status: { paper: 'low' } }));
+  run({ kind: 'device', id: 'printer-1', role: 'device' }, (ctx, st) =>
+    deviceStatus(ctx, st, { deviceId: 'printer-1', kind: 'printer', online: true, status: { paper: 'low' } }),
+  );
   // The next morning: what was still waiting expires with the new day.
   now += 24 * 3600_000;
   s.startDayIfNeeded(now);
@@ -97,7 +129,10 @@ describe('replay', () => {
     const logged = new Set(db.prepare('SELECT DISTINCT type FROM events').pluck().all() as string[]);
     const missing = Object.keys(STATE_EVENTS).filter((t) => !logged.has(t));
     expect(missing, 'every state event type is in the log (extend morning() for a new one)').toEqual([]);
-    const expired = db.prepare("SELECT data FROM events WHERE type = 'hall.day_started' ORDER BY seq DESC LIMIT 1").pluck().get() as string;
+    const expired = db
+      .prepare("SELECT data FROM events WHERE type = 'hall.day_started' ORDER BY seq DESC LIMIT 1")
+      .pluck()
+      .get() as string;
     expect(JSON.parse(expired).expiredTicketIds.length).toBeGreaterThan(0);
 
     // No checkpoint: the whole log is replayed.
@@ -105,7 +140,16 @@ describe('replay', () => {
     const restarted = service();
     const { fromSeq, replayed } = restarted.rebuild();
     expect(fromSeq).toBe(0);
-    expect(replayed).toBe(db.prepare(`SELECT count(*) FROM events WHERE type IN (${Object.keys(STATE_EVENTS).map(() => '?').join(',')})`).pluck().get(...Object.keys(STATE_EVENTS)));
+    expect(replayed).toBe(
+      db
+        .prepare(
+          `SELECT count(*) FROM events WHERE type IN (${Object.keys(STATE_EVENTS)
+            .map(() => '?')
+            .join(',')})`,
+        )
+        .pluck()
+        .get(...Object.keys(STATE_EVENTS)),
+    );
     expect(JSON.parse(serializeState(restarted.state))).toEqual(JSON.parse(serializeState(live.state)));
     expect([...restarted.state.queues.entries()]).toEqual([...live.state.queues.entries()]);
   });
@@ -119,6 +163,7 @@ describe('replay', () => {
     morning(live);
     expect(new Set(committed.map((c) => c.event.type))).toEqual(new Set(Object.keys(STATE_EVENTS)));
     for (const c of committed)
-      for (const audience of ['public', 'device', 'staff'] as const) expect(streamEvent(hall, live.state, c, audience).type).toBe(c.event.type);
+      for (const audience of ['public', 'device', 'staff'] as const)
+        expect(streamEvent(hall, live.state, c, audience).type).toBe(c.event.type);
   });
 });

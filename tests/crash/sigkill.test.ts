@@ -71,7 +71,14 @@ afterAll(async () => {
 }, 30_000);
 
 /** One request; undefined when the server gave no answer (it was killed). */
-async function attempt(acks: Acks, api: Api, method: string, path: string, body?: unknown, token?: string): Promise<ApiResponse | undefined> {
+async function attempt(
+  acks: Acks,
+  api: Api,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<ApiResponse | undefined> {
   try {
     return await api(method, path, body, token);
   } catch {
@@ -80,10 +87,19 @@ async function attempt(acks: Acks, api: Api, method: string, path: string, body?
   }
 }
 
-const describeResponse = (what: string, r: ApiResponse) => `${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`;
+const describeResponse = (what: string, r: ApiResponse) =>
+  `${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`;
 
 /** Issues tickets for one service until told to stop; every fourth carries a fresh resident ID number. */
-async function issuer(acks: Acks, api: Api, token: string, serviceId: string, when: When, stop: () => boolean, serials: { next: number }) {
+async function issuer(
+  acks: Acks,
+  api: Api,
+  token: string,
+  serviceId: string,
+  when: When,
+  stop: () => boolean,
+  serials: { next: number },
+) {
   while (!stop()) {
     const n = serials.next++;
     const body: Record<string, unknown> = { serviceId };
@@ -108,7 +124,14 @@ function birthDate(offsetDays: number): string {
 async function counterWorker(acks: Acks, api: Api, token: string, counterId: string, when: When, stop: () => boolean) {
   let step: 'call' | 'start' | 'finish' = 'call';
   while (!stop()) {
-    const r = await attempt(acks, api, 'POST', `/api/v1/counters/${counterId}/${step === 'call' ? 'call-next' : step}`, {}, token);
+    const r = await attempt(
+      acks,
+      api,
+      'POST',
+      `/api/v1/counters/${counterId}/${step === 'call' ? 'call-next' : step}`,
+      {},
+      token,
+    );
     if (!r) return;
     const code: string | undefined = r.body?.error?.code;
     const ticketId: string | undefined = r.body?.ticket?.id;
@@ -128,7 +151,8 @@ async function counterWorker(acks: Acks, api: Api, token: string, counterId: str
       else acks.unexpected.push(describeResponse(`start at ${counterId}`, r));
     } else {
       if (r.status === 200 && ticketId) acks.finished.push({ ticketId, counterId, ...when });
-      else if (!(r.status === 409 && code === 'NO_CURRENT_TICKET')) acks.unexpected.push(describeResponse(`finish at ${counterId}`, r));
+      else if (!(r.status === 409 && code === 'NO_CURRENT_TICKET'))
+        acks.unexpected.push(describeResponse(`finish at ${counterId}`, r));
       step = 'call';
     }
   }
@@ -159,17 +183,25 @@ interface Tokens {
 async function verifyRestarted(api: Api, tokens: Tokens, acks: Acks, cycle: number, last: { auditEntries: number }) {
   const where = `after restart ${cycle}`;
   // Tokens survive restarts; the bootstrap manager exists once and still logs in.
-  expect((await api('GET', '/api/v1/auth/me', undefined, tokens.manager)).status, `old manager token ${where}`).toBe(200);
-  const fresh = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
-  const staff = await api<{ staff: Array<{ username: string; role: string }> }>('GET', '/api/v1/staff', undefined, fresh);
-  expect(staff.body.staff.filter((u) => u.role === 'manager').map((u) => u.username), where).toEqual([BOOTSTRAP_MANAGER.username]);
-
-  const list = await api<{ day: string; tickets: Array<{ id: string; number: string; serviceId: string; status: string; counterId?: string }> }>(
-    'GET',
-    '/api/v1/tickets',
-    undefined,
-    tokens.manager,
+  expect((await api('GET', '/api/v1/auth/me', undefined, tokens.manager)).status, `old manager token ${where}`).toBe(
+    200,
   );
+  const fresh = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
+  const staff = await api<{ staff: Array<{ username: string; role: string }> }>(
+    'GET',
+    '/api/v1/staff',
+    undefined,
+    fresh,
+  );
+  expect(
+    staff.body.staff.filter((u) => u.role === 'manager').map((u) => u.username),
+    where,
+  ).toEqual([BOOTSTRAP_MANAGER.username]);
+
+  const list = await api<{
+    day: string;
+    tickets: Array<{ id: string; number: string; serviceId: string; status: string; counterId?: string }>;
+  }>('GET', '/api/v1/tickets', undefined, tokens.manager);
   expect(list.status, where).toBe(200);
   const byId = new Map(list.body.tickets.map((t) => [t.id, t]));
   expect(byId.size, `ticket ids are unique ${where}`).toBe(list.body.tickets.length);
@@ -193,7 +225,10 @@ async function verifyRestarted(api: Api, tokens: Tokens, acks: Acks, cycle: numb
   for (const a of issued) {
     const t = byId.get(a.id);
     expect(t, `acknowledged ticket ${a.number} (${a.id}, cycle ${a.cycle}) ${where}`).toBeDefined();
-    expect({ number: t!.number, serviceId: t!.serviceId }, `ticket ${a.id} ${where}`).toEqual({ number: a.number, serviceId: a.serviceId });
+    expect({ number: t!.number, serviceId: t!.serviceId }, `ticket ${a.id} ${where}`).toEqual({
+      number: a.number,
+      serviceId: a.serviceId,
+    });
   }
   const statusOf = (a: CounterAck) => {
     const t = byId.get(a.ticketId);
@@ -201,9 +236,12 @@ async function verifyRestarted(api: Api, tokens: Tokens, acks: Acks, cycle: numb
     expect(t!.counterId, `counter of ticket ${t!.number} ${where}`).toBe(a.counterId);
     return t!.status;
   };
-  for (const a of today(acks.called)) expect(['called', 'serving', 'done'], `acknowledged call of ${a.ticketId} ${where}`).toContain(statusOf(a));
-  for (const a of today(acks.started)) expect(['serving', 'done'], `acknowledged start of ${a.ticketId} ${where}`).toContain(statusOf(a));
-  for (const a of today(acks.finished)) expect(statusOf(a), `acknowledged finish of ${a.ticketId} ${where}`).toBe('done');
+  for (const a of today(acks.called))
+    expect(['called', 'serving', 'done'], `acknowledged call of ${a.ticketId} ${where}`).toContain(statusOf(a));
+  for (const a of today(acks.started))
+    expect(['serving', 'done'], `acknowledged start of ${a.ticketId} ${where}`).toContain(statusOf(a));
+  for (const a of today(acks.finished))
+    expect(statusOf(a), `acknowledged finish of ${a.ticketId} ${where}`).toBe('done');
   // Two counters never got the same ticket.
   const calledIds = acks.called.map((a) => a.ticketId);
   expect(new Set(calledIds).size, `a ticket was acknowledged as called twice ${where}`).toBe(calledIds.length);
@@ -225,7 +263,11 @@ async function verifyRestarted(api: Api, tokens: Tokens, acks: Acks, cycle: numb
   expect(audit.body, `audit chain ${where}`).toMatchObject({ ok: true });
   expect(audit.body.entries, `audit entries never shrink ${where}`).toBeGreaterThanOrEqual(last.auditEntries);
   last.auditEntries = audit.body.entries;
-  return { day: list.body.day, tickets: list.body.tickets.length, unacknowledgedButCommitted: list.body.tickets.length - issued.length };
+  return {
+    day: list.body.day,
+    tickets: list.body.tickets.length,
+    unacknowledgedButCommitted: list.body.tickets.length - issued.length,
+  };
 }
 
 describe('SIGKILL of the real server process', () => {
@@ -283,7 +325,9 @@ describe('SIGKILL of the real server process', () => {
       expect(acks.issued.length).toBeGreaterThan(CYCLES);
       expect(acks.called.length).toBeGreaterThan(0);
       expect(acks.finished.length).toBeGreaterThan(0);
-      expect(cutOffPerKill.filter((n) => n > 0).length, 'kills that landed on requests in flight').toBeGreaterThan(CYCLES / 2);
+      expect(cutOffPerKill.filter((n) => n > 0).length, 'kills that landed on requests in flight').toBeGreaterThan(
+        CYCLES / 2,
+      );
       console.log(
         `[sigkill] ${CYCLES} kills: ${acks.issued.length} issues, ${acks.called.length} calls, ${acks.started.length} starts, ` +
           `${acks.finished.length} finishes acknowledged; ${acks.lost} requests cut off by kills; ` +

@@ -5,7 +5,16 @@
  */
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, ensureBuilt, login, BOOTSTRAP_MANAGER, makeTempDir, removeTempDir, startHallProcess, type SpawnedServer } from '../../scripts/lib/hall-process.js';
+import {
+  apiClient,
+  ensureBuilt,
+  login,
+  BOOTSTRAP_MANAGER,
+  makeTempDir,
+  removeTempDir,
+  startHallProcess,
+  type SpawnedServer,
+} from '../../scripts/lib/hall-process.js';
 import { openDb } from '../../server/store/db.js';
 import { rawConnect, rawUpgrade } from '../helpers/raw-sockets.js';
 
@@ -49,14 +58,24 @@ describe('SIGTERM with held sockets', () => {
     const sent = Date.now();
     const exit = await server.stop(10_000);
     const tookMs = Date.now() - sent;
-    expect({ exit, tookUnder4s: tookMs < 4000 }, server.output()).toEqual({ exit: { code: 0, signal: null }, tookUnder4s: true });
+    expect({ exit, tookUnder4s: tookMs < 4000 }, server.output()).toEqual({
+      exit: { code: 0, signal: null },
+      tookUnder4s: true,
+    });
 
     const db = openDb(dataDir);
     try {
       // The final checkpoint holds everything but its own seal: the chain's last entry, naming it.
-      const last = db.prepare('SELECT seq, type, data FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; type: string; data: string };
+      const last = db.prepare('SELECT seq, type, data FROM events ORDER BY seq DESC LIMIT 1').get() as {
+        seq: number;
+        type: string;
+        data: string;
+      };
       const checkpoint = db.prepare('SELECT MAX(seq) AS seq FROM snapshots').get() as { seq: number };
-      expect({ type: last.type, sealed: JSON.parse(last.data).seq }).toEqual({ type: 'checkpoint.saved', sealed: checkpoint.seq });
+      expect({ type: last.type, sealed: JSON.parse(last.data).seq }).toEqual({
+        type: 'checkpoint.saved',
+        sealed: checkpoint.seq,
+      });
       expect(checkpoint.seq).toBe(last.seq - 1);
     } finally {
       db.close();

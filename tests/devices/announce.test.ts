@@ -46,25 +46,48 @@ describe('buildCallAnnouncements', () => {
     ]);
   });
 
-  it('puts Mandarin first, then the hall\'s own order', () => {
-    const calls = buildCallAnnouncements({ number: 'A012', counterName: '3号窗口', languages: ['en', 'yue', 'zh-CN'], repeat: 1 });
+  it("puts Mandarin first, then the hall's own order", () => {
+    const calls = buildCallAnnouncements({
+      number: 'A012',
+      counterName: '3号窗口',
+      languages: ['en', 'yue', 'zh-CN'],
+      repeat: 1,
+    });
     expect(calls.map((c) => c.lang)).toEqual(['cmn', 'en', 'yue']);
   });
 
   it('uses the counter name as it is when there is no counter number', () => {
-    const [cmn, , en] = buildCallAnnouncements({ number: 'H100', counterName: '11号窗口', languages: HALL_LANGUAGES, repeat: 1 });
+    const [cmn, , en] = buildCallAnnouncements({
+      number: 'H100',
+      counterName: '11号窗口',
+      languages: HALL_LANGUAGES,
+      repeat: 1,
+    });
     expect(cmn.text).toBe('请H一零零号到11号窗口办理');
     expect(en.text).toBe('Number H one zero zero, please go to counter 11');
   });
 
   it('handles numbers over 999', () => {
-    const [cmn, , en] = buildCallAnnouncements({ number: 'A1000', counterName: '12号窗口', counterNumber: '12', languages: HALL_LANGUAGES, repeat: 1 });
+    const [cmn, , en] = buildCallAnnouncements({
+      number: 'A1000',
+      counterName: '12号窗口',
+      counterNumber: '12',
+      languages: HALL_LANGUAGES,
+      repeat: 1,
+    });
     expect(cmn.text).toBe('请A一零零零号到12号窗口办理');
     expect(en.text).toBe('Number A one zero zero zero, please go to counter 12');
   });
 
   it('says a recall is a second call', () => {
-    const calls = buildCallAnnouncements({ number: 'A012', counterName: '3号窗口', counterNumber: '3', languages: HALL_LANGUAGES, repeat: 1, recall: true });
+    const calls = buildCallAnnouncements({
+      number: 'A012',
+      counterName: '3号窗口',
+      counterNumber: '3',
+      languages: HALL_LANGUAGES,
+      repeat: 1,
+      recall: true,
+    });
     expect(calls.map((c) => c.text)).toEqual([
       '再次呼叫，请A零一二号到3号窗口办理',
       '再次呼叫，请A零一二号到3号窗口办理',
@@ -75,18 +98,32 @@ describe('buildCallAnnouncements', () => {
   it('always speaks Mandarin, even when the hall lists only other languages', () => {
     const calls = buildCallAnnouncements({ number: 'A012', counterName: '3号窗口', languages: ['en'], repeat: 1 });
     expect(calls.map((c) => c.lang)).toEqual(['cmn', 'en']);
-    expect(buildCallAnnouncements({ number: 'A012', counterName: '3号窗口', languages: [], repeat: 1 })).toHaveLength(1);
+    expect(buildCallAnnouncements({ number: 'A012', counterName: '3号窗口', languages: [], repeat: 1 })).toHaveLength(
+      1,
+    );
   });
 
   it('never sends an English voice a Chinese-only counter name', () => {
-    const [, en] = buildCallAnnouncements({ number: 'C001', counterName: '绿色通道', languages: ['zh-CN', 'en'], repeat: 1 });
+    const [, en] = buildCallAnnouncements({
+      number: 'C001',
+      counterName: '绿色通道',
+      languages: ['zh-CN', 'en'],
+      repeat: 1,
+    });
     expect(en.text).toBe('Number C zero zero one, please go to the counter shown on the screen');
-    const [, named] = buildCallAnnouncements({ number: 'C001', counterName: '绿色通道', counterNameEn: 'the green-lane counter', languages: ['zh-CN', 'en'], repeat: 1 });
+    const [, named] = buildCallAnnouncements({
+      number: 'C001',
+      counterName: '绿色通道',
+      counterNameEn: 'the green-lane counter',
+      languages: ['zh-CN', 'en'],
+      repeat: 1,
+    });
     expect(named.text).toBe('Number C zero zero one, please go to the green-lane counter');
   });
 
   it('plays 1 to 5 times, a whole number', () => {
-    const play = (repeat: number) => buildCallAnnouncements({ number: 'A1', counterName: '1号窗口', languages: [], repeat })[0].repeat;
+    const play = (repeat: number) =>
+      buildCallAnnouncements({ number: 'A1', counterName: '1号窗口', languages: [], repeat })[0].repeat;
     expect(play(0)).toBe(1);
     expect(play(2.7)).toBe(2);
     expect(play(Number.NaN)).toBe(1);
@@ -118,7 +155,11 @@ describe('buildNoticeAnnouncements', () => {
   it('adds English when an English text is given and the hall speaks English', () => {
     const textEn = 'Attention please: follow the evacuation signs. Tickets stay valid today.';
     const notices = buildNoticeAnnouncements(fire, HALL_LANGUAGES, { textEn, repeat: 3 });
-    expect(notices.map((n) => [n.lang, n.repeat])).toEqual([['cmn', 3], ['yue', 3], ['en', 3]]);
+    expect(notices.map((n) => [n.lang, n.repeat])).toEqual([
+      ['cmn', 3],
+      ['yue', 3],
+      ['en', 3],
+    ]);
     expect(notices[2].text).toBe(textEn);
     expect(buildNoticeAnnouncements(fire, ['zh-CN'], { textEn }).map((n) => n.lang)).toEqual(['cmn']);
   });
@@ -131,9 +172,25 @@ describe('buildNoticeAnnouncements', () => {
 describe('espeakArgs', () => {
   it('selects the voice, a hall pace, UTF-8 input, and ends options before the text', () => {
     expect(espeakArgs({ text: '请A零一二号到3号窗口办理', lang: 'cmn', repeat: 2 })).toEqual([
-      '-v', 'cmn', '-s', '140', '-b', '1', '--', '请A零一二号到3号窗口办理',
+      '-v',
+      'cmn',
+      '-s',
+      '140',
+      '-b',
+      '1',
+      '--',
+      '请A零一二号到3号窗口办理',
     ]);
     expect(espeakArgs({ text: 'x', lang: 'yue', repeat: 1 })[1]).toBe('yue');
-    expect(espeakArgs({ text: '-q', lang: 'en', repeat: 1 }, 120)).toEqual(['-v', 'en', '-s', '120', '-b', '1', '--', '-q']);
+    expect(espeakArgs({ text: '-q', lang: 'en', repeat: 1 }, 120)).toEqual([
+      '-v',
+      'en',
+      '-s',
+      '120',
+      '-b',
+      '1',
+      '--',
+      '-q',
+    ]);
   });
 });

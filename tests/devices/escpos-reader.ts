@@ -17,7 +17,23 @@ const GS = 0x1d;
 const LF = 0x0a;
 
 // Fixed argument counts of the commands receiptline (and we) emit.
-const ESC_ARGS: Record<string, number> = { '@': 0, '2': 0, M: 1, a: 1, t: 1, '-': 1, E: 1, '{': 1, '3': 1, R: 1, ' ': 1, d: 1, '!': 1, $: 2, '\\': 2 };
+const ESC_ARGS: Record<string, number> = {
+  '@': 0,
+  '2': 0,
+  M: 1,
+  a: 1,
+  t: 1,
+  '-': 1,
+  E: 1,
+  '{': 1,
+  '3': 1,
+  R: 1,
+  ' ': 1,
+  d: 1,
+  '!': 1,
+  $: 2,
+  '\\': 2,
+};
 const FS_ARGS: Record<string, number> = { '&': 0, '.': 0, '-': 1, C: 1, '!': 1, S: 2 };
 const GS_ARGS: Record<string, number> = { a: 1, '!': 1, B: 1, r: 1, w: 1, h: 1, H: 1, L: 2, W: 2 };
 

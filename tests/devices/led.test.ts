@@ -4,7 +4,9 @@ import { cellWidth, counterBoardFrame, fitLine, hallBoardFrame, LED_LINE_CELLS }
 
 describe('counterBoardFrame', () => {
   it('flashes a fresh call', () => {
-    expect(counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'open', ticketStatus: 'called' })).toEqual({
+    expect(
+      counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'open', ticketStatus: 'called' }),
+    ).toEqual({
       lines: ['3号窗口', '请 A012 号'],
       blink: true,
     });
@@ -13,35 +15,55 @@ describe('counterBoardFrame', () => {
   });
 
   it('shows the ticket being served, steadily', () => {
-    expect(counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'open', ticketStatus: 'serving' })).toEqual({
+    expect(
+      counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'open', ticketStatus: 'serving' }),
+    ).toEqual({
       lines: ['3号窗口', 'A012 办理中'],
     });
   });
 
   it('reads the call state from status too, as state/counters publishes it', () => {
-    expect(counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'called' })).toEqual({ lines: ['3号窗口', '请 A012 号'], blink: true });
-    expect(counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'serving' })).toEqual({ lines: ['3号窗口', 'A012 办理中'] });
+    expect(counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'called' })).toEqual({
+      lines: ['3号窗口', '请 A012 号'],
+      blink: true,
+    });
+    expect(counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'serving' })).toEqual({
+      lines: ['3号窗口', 'A012 办理中'],
+    });
   });
 
   it('says why a counter is paused, and where to go when it is closed', () => {
-    expect(counterBoardFrame({ counterName: '3号窗口', number: null, status: 'paused', pauseReason: '系统维护' }).lines).toEqual([
-      '3号窗口', '暂停服务', '系统维护',
+    expect(
+      counterBoardFrame({ counterName: '3号窗口', number: null, status: 'paused', pauseReason: '系统维护' }).lines,
+    ).toEqual(['3号窗口', '暂停服务', '系统维护']);
+    expect(counterBoardFrame({ counterName: '3号窗口', number: null, status: 'paused' }).lines).toEqual([
+      '3号窗口',
+      '暂停服务',
     ]);
-    expect(counterBoardFrame({ counterName: '3号窗口', number: null, status: 'paused' }).lines).toEqual(['3号窗口', '暂停服务']);
     expect(counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'closed' }).lines).toEqual([
-      '3号窗口', '暂停办理', '请到其他窗口办理',
+      '3号窗口',
+      '暂停办理',
+      '请到其他窗口办理',
     ]);
   });
 
   it('welcomes, or shows the counter tag, while waiting', () => {
-    expect(counterBoardFrame({ counterName: '2号窗口', number: null, status: 'open' }).lines).toEqual(['2号窗口', '欢迎办理']);
-    expect(counterBoardFrame({ counterName: '1号窗口', number: null, status: 'open', tags: ['党员先锋岗'] }).lines).toEqual([
-      '1号窗口', '党员先锋岗',
+    expect(counterBoardFrame({ counterName: '2号窗口', number: null, status: 'open' }).lines).toEqual([
+      '2号窗口',
+      '欢迎办理',
     ]);
+    expect(
+      counterBoardFrame({ counterName: '1号窗口', number: null, status: 'open', tags: ['党员先锋岗'] }).lines,
+    ).toEqual(['1号窗口', '党员先锋岗']);
   });
 
   it('keeps a long pause reason on one line', () => {
-    const { lines } = counterBoardFrame({ counterName: '3号窗口', number: null, status: 'paused', pauseReason: '登记系统网络故障正在抢修请到其他窗口办理谢谢' });
+    const { lines } = counterBoardFrame({
+      counterName: '3号窗口',
+      number: null,
+      status: 'paused',
+      pauseReason: '登记系统网络故障正在抢修请到其他窗口办理谢谢',
+    });
     expect(cellWidth(lines[2])).toBeLessThanOrEqual(LED_LINE_CELLS);
     expect(lines[2].endsWith('…')).toBe(true);
   });
@@ -75,13 +97,19 @@ describe('hallBoardFrame', () => {
   });
 
   it('shortens a long service name but keeps the count', () => {
-    const { lines } = hallBoardFrame({ calls: [], queues: [{ serviceName: '不动产登记资料查询及利害关系人查询专窗', waiting: 105 }] });
+    const { lines } = hallBoardFrame({
+      calls: [],
+      queues: [{ serviceName: '不动产登记资料查询及利害关系人查询专窗', waiting: 105 }],
+    });
     expect(lines[0].endsWith('… 等候 105 人')).toBe(true);
     expect(cellWidth(lines[0])).toBeLessThanOrEqual(LED_LINE_CELLS);
   });
 
   it('takes the out-of-turn category bare, as state/calls carries it', () => {
-    const { lines } = hallBoardFrame({ calls: [{ number: 'B001', counterName: '4号窗口', outOfTurn: 'special-group' }], queues: [] });
+    const { lines } = hallBoardFrame({
+      calls: [{ number: 'B001', counterName: '4号窗口', outOfTurn: 'special-group' }],
+      queues: [],
+    });
     expect(lines).toEqual(['B001 请到4号窗口（特殊群体）']);
   });
 

@@ -25,7 +25,11 @@ describe('pad screens', () => {
       staffName: '李敏',
       levels: RATING_LEVELS,
     });
-    expect(JSON.parse(JSON.stringify(screen)).levels[0]).toEqual({ score: 5, label: '非常满意', labelEn: 'Very satisfied' });
+    expect(JSON.parse(JSON.stringify(screen)).levels[0]).toEqual({
+      score: 5,
+      label: '非常满意',
+      labelEn: 'Very satisfied',
+    });
   });
 
   it('leaves staffName out when nobody is signed in', () => {

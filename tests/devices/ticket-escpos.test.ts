@@ -40,7 +40,11 @@ describe('renderTicketEscPos', () => {
 
   it('carries the status URL in a native GS ( k QR code, model 2, and prints it', () => {
     expect(reading.qrData.map((d) => d.toString('utf8'))).toEqual([input.statusUrl]);
-    const store = Buffer.concat([Buffer.from([0x1d, 0x28, 0x6b]), Buffer.from([input.statusUrl.length + 3, 0, 49, 80, 48]), Buffer.from(input.statusUrl)]);
+    const store = Buffer.concat([
+      Buffer.from([0x1d, 0x28, 0x6b]),
+      Buffer.from([input.statusUrl.length + 3, 0, 49, 80, 48]),
+      Buffer.from(input.statusUrl),
+    ]);
     expect(job.includes(store)).toBe(true);
     expect(job.includes(Buffer.from([0x1d, 0x28, 0x6b, 4, 0, 49, 65, 50, 0]))).toBe(true); // model 2
     expect(job.includes(Buffer.from([0x1d, 0x28, 0x6b, 3, 0, 49, 81, 48]))).toBe(true); // print
@@ -81,17 +85,22 @@ describe('renderTicketEscPos', () => {
     const tricky = fc.string({ unit: fc.constantFrom(...'|{}`~^\\_"-=*#:;\n\r\t 号Aa1'), maxLength: 30 });
     const anyText = fc.oneof(field, tricky, fc.string({ unit: 'binary', maxLength: 40 }));
     fc.assert(
-      fc.property(fc.array(anyText, { maxLength: 6 }), anyText, fc.constantFrom(32, 48), (materials, serviceName, cpl) => {
-        const job2 = renderTicketEscPos(sampleTicket({ materials, serviceName }), { cpl });
-        const reading2 = readEscPos(job2);
-        const printed = printedText(reading2);
-        for (const m of materials) expect(printed).toContain(squeeze(cleanText(m)));
-        expect(printed).toContain(squeeze(cleanText(serviceName)));
-        // The layout around them is still whole: number, QR, and the single cut at the end.
-        expect(printed).toContain('A012');
-        expect(reading2.qrData).toHaveLength(1);
-        expect(job2.subarray(-4)).toEqual(GS_V_FEED_CUT);
-      }),
+      fc.property(
+        fc.array(anyText, { maxLength: 6 }),
+        anyText,
+        fc.constantFrom(32, 48),
+        (materials, serviceName, cpl) => {
+          const job2 = renderTicketEscPos(sampleTicket({ materials, serviceName }), { cpl });
+          const reading2 = readEscPos(job2);
+          const printed = printedText(reading2);
+          for (const m of materials) expect(printed).toContain(squeeze(cleanText(m)));
+          expect(printed).toContain(squeeze(cleanText(serviceName)));
+          // The layout around them is still whole: number, QR, and the single cut at the end.
+          expect(printed).toContain('A012');
+          expect(reading2.qrData).toHaveLength(1);
+          expect(job2.subarray(-4)).toEqual(GS_V_FEED_CUT);
+        },
+      ),
       { numRuns: 200 },
     );
   });

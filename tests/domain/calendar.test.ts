@@ -16,15 +16,30 @@ describe('hall clock', () => {
 
 describe('issuing hours', () => {
   it('is open in the morning and afternoon of a weekday, closed over lunch with the afternoon as suggestion', () => {
-    expect(issuingWindow({ hallFile: hall }, at('2026-11-23T09:00:00+08:00'))).toEqual({ open: true, closesAt: at('2026-11-23T12:00:00+08:00') });
-    expect(issuingWindow({ hallFile: hall }, at('2026-11-23T13:00:00+08:00'))).toEqual({ open: false, nextOpenAt: at('2026-11-23T14:30:00+08:00') });
+    expect(issuingWindow({ hallFile: hall }, at('2026-11-23T09:00:00+08:00'))).toEqual({
+      open: true,
+      closesAt: at('2026-11-23T12:00:00+08:00'),
+    });
+    expect(issuingWindow({ hallFile: hall }, at('2026-11-23T13:00:00+08:00'))).toEqual({
+      open: false,
+      nextOpenAt: at('2026-11-23T14:30:00+08:00'),
+    });
   });
 
   it('suggests Monday morning on a Saturday, and skips official holidays; a make-up working day opens', () => {
-    expect(issuingWindow({ hallFile: hall }, at('2026-11-28T10:00:00+08:00'))).toEqual({ open: false, nextOpenAt: at('2026-11-30T08:30:00+08:00') });
+    expect(issuingWindow({ hallFile: hall }, at('2026-11-28T10:00:00+08:00'))).toEqual({
+      open: false,
+      nextOpenAt: at('2026-11-30T08:30:00+08:00'),
+    });
     const withHoliday = { ...hall, calendar: { holidays: ['2026-11-30'], workdays: ['2026-11-29'] } };
-    expect(issuingWindow({ hallFile: withHoliday }, at('2026-11-28T10:00:00+08:00'))).toEqual({ open: false, nextOpenAt: at('2026-11-29T08:30:00+08:00') });
-    expect(issuingWindow({ hallFile: withHoliday }, at('2026-11-30T10:00:00+08:00'))).toEqual({ open: false, nextOpenAt: at('2026-12-01T08:30:00+08:00') });
+    expect(issuingWindow({ hallFile: withHoliday }, at('2026-11-28T10:00:00+08:00'))).toEqual({
+      open: false,
+      nextOpenAt: at('2026-11-29T08:30:00+08:00'),
+    });
+    expect(issuingWindow({ hallFile: withHoliday }, at('2026-11-30T10:00:00+08:00'))).toEqual({
+      open: false,
+      nextOpenAt: at('2026-12-01T08:30:00+08:00'),
+    });
   });
 
   it('stops issuing the given minutes before closing', () => {

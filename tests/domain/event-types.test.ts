@@ -16,9 +16,13 @@ const SOURCE = join(import.meta.dirname, '../../server/domain/events.ts');
 /** The property names of an interface declared in events.ts. */
 function interfaceKeys(name: string): string[] {
   const file = ts.createSourceFile(SOURCE, readFileSync(SOURCE, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const decl = file.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+  const decl = file.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
+  );
   if (!decl) throw new Error(`no interface ${name} in events.ts`);
-  return decl.members.map((m) => (m.name && (ts.isStringLiteral(m.name) || ts.isIdentifier(m.name)) ? m.name.text : '?'));
+  return decl.members.map((m) =>
+    m.name && (ts.isStringLiteral(m.name) || ts.isIdentifier(m.name)) ? m.name.text : '?',
+  );
 }
 
 describe('event types', () => {
@@ -36,6 +40,8 @@ describe('event types', () => {
   it('apply refuses a type it does not know instead of ignoring it', () => {
     const hall = loadHallFile();
     const state = initialState(hall, '2026-11-23');
-    expect(() => apply(hall, state, { type: 'ticket.teleported', data: {} } as unknown as HallEvent)).toThrow(/unhandled hall event ticket.teleported/);
+    expect(() => apply(hall, state, { type: 'ticket.teleported', data: {} } as unknown as HallEvent)).toThrow(
+      /unhandled hall event ticket.teleported/,
+    );
   });
 });

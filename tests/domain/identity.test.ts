@@ -5,18 +5,34 @@ import { makeIdNumber } from '../helpers/id-numbers.js';
 describe('resident ID numbers (GB 11643)', () => {
   it('accepts the standard example and computes its check digit', () => {
     expect(checkChar('11010519491231002')).toBe('X');
-    expect(checkIdNumber('11010519491231002X', '2026-11-25')).toEqual({ ok: true, normalized: '11010519491231002X', birthDate: '1949-12-31' });
+    expect(checkIdNumber('11010519491231002X', '2026-11-25')).toEqual({
+      ok: true,
+      normalized: '11010519491231002X',
+      birthDate: '1949-12-31',
+    });
     expect(checkIdNumber('11010519491231002x', '2026-11-25').ok).toBe(true);
   });
 
   it('refuses a wrong check digit, a bad birth date, a future birth date, a bad region and wrong length', () => {
-    expect(checkIdNumber('110105194912310021', '2026-11-25')).toMatchObject({ ok: false, reason: expect.stringContaining('check digit') });
+    expect(checkIdNumber('110105194912310021', '2026-11-25')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('check digit'),
+    });
     const feb30 = '11010519490230001';
-    expect(checkIdNumber(feb30 + checkChar(feb30), '2026-11-25')).toMatchObject({ ok: false, reason: expect.stringContaining('birth date') });
+    expect(checkIdNumber(feb30 + checkChar(feb30), '2026-11-25')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('birth date'),
+    });
     const future = '11010520991231001';
-    expect(checkIdNumber(future + checkChar(future), '2026-11-25')).toMatchObject({ ok: false, reason: expect.stringContaining('future') });
+    expect(checkIdNumber(future + checkChar(future), '2026-11-25')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('future'),
+    });
     const region = '99010519491231002';
-    expect(checkIdNumber(region + checkChar(region), '2026-11-25')).toMatchObject({ ok: false, reason: expect.stringContaining('region') });
+    expect(checkIdNumber(region + checkChar(region), '2026-11-25')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('region'),
+    });
     expect(checkIdNumber('1101051949123100', '2026-11-25').ok).toBe(false);
   });
 

@@ -18,8 +18,23 @@ type Step =
   | { kind: 'call'; counter: string; waitMin: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('issue' as const), service: fc.constantFrom(...SERVICES), priority: fc.constantFrom('normal' as const, 'normal' as const, 'priority' as const, 'green' as const), waitMin: fc.integer({ min: 0, max: 20 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('call' as const), counter: fc.constantFrom(...COUNTERS), waitMin: fc.integer({ min: 0, max: 5 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('issue' as const),
+      service: fc.constantFrom(...SERVICES),
+      priority: fc.constantFrom('normal' as const, 'normal' as const, 'priority' as const, 'green' as const),
+      waitMin: fc.integer({ min: 0, max: 20 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('call' as const),
+      counter: fc.constantFrom(...COUNTERS),
+      waitMin: fc.integer({ min: 0, max: 5 }),
+    }),
+  },
 );
 
 /** The rule as the contract words it, written independently of the server's comparator. */
@@ -38,7 +53,10 @@ function referencePick(h: PureHall, state: HallState, counterId: string): Ticket
     const pool = green.length ? green : waiting;
     // Issue order is the order tickets were created in: Map insertion order.
     const order = [...state.tickets.keys()];
-    return pool.sort((a, b) => referenceQueueTime(a, credit) - referenceQueueTime(b, credit) || order.indexOf(a.id) - order.indexOf(b.id))[0];
+    return pool.sort(
+      (a, b) =>
+        referenceQueueTime(a, credit) - referenceQueueTime(b, credit) || order.indexOf(a.id) - order.indexOf(b.id),
+    )[0];
   }
   return undefined;
 }
@@ -54,13 +72,18 @@ describe('the published queue rule (property)', () => {
           h.advance(st.waitMin);
           if (st.kind === 'issue') {
             h.run((ctx, s) =>
-              issueTicket(ctx, s, { serviceId: st.service, priority: st.priority, priorityReason: st.priority === 'priority' ? 'disabled' : undefined }),
+              issueTicket(ctx, s, {
+                serviceId: st.service,
+                priority: st.priority,
+                priorityReason: st.priority === 'priority' ? 'disabled' : undefined,
+              }),
             );
             continue;
           }
           // Free the counter first so every call is a real pick.
           const current = h.state.counters.get(st.counter)!.currentTicketId;
-          if (current && h.state.tickets.get(current)!.status === 'called') h.run((ctx, s) => counters.start(ctx, s, st.counter));
+          if (current && h.state.tickets.get(current)!.status === 'called')
+            h.run((ctx, s) => counters.start(ctx, s, st.counter));
           const expected = referencePick(h, h.state, st.counter);
           try {
             const d = h.run((ctx, s) => counters.callNext(ctx, s, st.counter), MANAGER);
@@ -90,7 +113,12 @@ describe('the published queue rule (property)', () => {
         // Nobody waiting was overtaken by a later normal ticket of the same service.
         for (const t of calledOrder) {
           const skipped = [...h.state.tickets.values()].filter(
-            (w) => w.status === 'waiting' && w.serviceId === t.serviceId && w.priority === 'normal' && t.priority === 'normal' && w.key.ordinal < t.key.ordinal,
+            (w) =>
+              w.status === 'waiting' &&
+              w.serviceId === t.serviceId &&
+              w.priority === 'normal' &&
+              t.priority === 'normal' &&
+              w.key.ordinal < t.key.ordinal,
           );
           expect(skipped).toEqual([]);
         }

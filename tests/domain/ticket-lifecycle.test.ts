@@ -81,7 +81,10 @@ describe('ticket state machine', () => {
     next('1');
     h.run((ctx, s) => counters.recall(ctx, s, '1'));
     h.run((ctx, s) => counters.recall(ctx, s, '1'));
-    expect(refusal(() => h.run((ctx, s) => counters.recall(ctx, s, '1')))).toEqual({ status: 409, code: 'RECALL_LIMIT' });
+    expect(refusal(() => h.run((ctx, s) => counters.recall(ctx, s, '1')))).toEqual({
+      status: 409,
+      code: 'RECALL_LIMIT',
+    });
   });
 
   it('reinstates a no-show once, within the grace period, behind the next three', () => {
@@ -134,7 +137,10 @@ describe('ticket state machine', () => {
   it('cancels by manager, or by the holder at a kiosk with the same ID number', () => {
     const id = makeIdNumber('19800101', 1);
     const t = issue('one-window', { idNumber: id });
-    expect(refusal(() => h.run((ctx, s) => cancel(ctx, s, t, makeIdNumber('19800101', 2)), KIOSK))).toEqual({ status: 403, code: 'NOT_HOLDER' });
+    expect(refusal(() => h.run((ctx, s) => cancel(ctx, s, t, makeIdNumber('19800101', 2)), KIOSK))).toEqual({
+      status: 403,
+      code: 'NOT_HOLDER',
+    });
     h.run((ctx, s) => cancel(ctx, s, t, id), KIOSK);
     expect(ticket(t).status).toBe('cancelled');
   });
@@ -188,20 +194,33 @@ describe('identity and no-cutting', () => {
   });
 
   it('refuses green from a kiosk and priority without a reason', () => {
-    expect(refusal(() => issue('one-window', { priority: 'green' }))).toEqual({ status: 403, code: 'GREEN_LANE_STAFF_ONLY' });
-    expect(refusal(() => issue('one-window', { priority: 'priority' }))).toEqual({ status: 400, code: 'PRIORITY_REASON_REQUIRED' });
-    expect(refusal(() => issue('one-window', { idNumber: '110105194912310021' }))).toEqual({ status: 400, code: 'INVALID_ID_NUMBER' });
+    expect(refusal(() => issue('one-window', { priority: 'green' }))).toEqual({
+      status: 403,
+      code: 'GREEN_LANE_STAFF_ONLY',
+    });
+    expect(refusal(() => issue('one-window', { priority: 'priority' }))).toEqual({
+      status: 400,
+      code: 'PRIORITY_REASON_REQUIRED',
+    });
+    expect(refusal(() => issue('one-window', { idNumber: '110105194912310021' }))).toEqual({
+      status: 400,
+      code: 'INVALID_ID_NUMBER',
+    });
   });
 
   it('an out-of-order call needs a reason and carries its public category', () => {
     issue();
     const b = issue();
     open('1');
-    expect(refusal(() => h.run((ctx, s) => counters.callOutOfTurn(ctx, s, { counterId: '1', ticketId: b, reason: ' ' })))).toEqual({
+    expect(
+      refusal(() => h.run((ctx, s) => counters.callOutOfTurn(ctx, s, { counterId: '1', ticketId: b, reason: ' ' }))),
+    ).toEqual({
       status: 400,
       code: 'REASON_REQUIRED',
     });
-    h.run((ctx, s) => counters.callOutOfTurn(ctx, s, { counterId: '1', ticketId: b, reason: '抱婴', category: 'special-group' }));
+    h.run((ctx, s) =>
+      counters.callOutOfTurn(ctx, s, { counterId: '1', ticketId: b, reason: '抱婴', category: 'special-group' }),
+    );
     expect(ticket(b).outOfTurn).toEqual({ category: 'special-group' });
     expect(h.state.recentCalls[0]).toMatchObject({ number: 'A002', outOfTurn: { category: 'special-group' } });
     const called = h.log.find((e) => e.type === 'ticket.called');
@@ -213,12 +232,18 @@ describe('identity and no-cutting', () => {
     const staff = { kind: 'user' as const, id: 'u_1', role: 'counter' as const, name: '张' };
     const other = { kind: 'user' as const, id: 'u_2', role: 'counter' as const, name: '李' };
     h.run((ctx, s) => counters.signIn(ctx, s, '1'), staff);
-    expect(refusal(() => h.run((ctx, s) => counters.callNext(ctx, s, '1'), other))).toEqual({ status: 403, code: 'NOT_SIGNED_IN' });
+    expect(refusal(() => h.run((ctx, s) => counters.callNext(ctx, s, '1'), other))).toEqual({
+      status: 403,
+      code: 'NOT_SIGNED_IN',
+    });
     h.run((ctx, s) => counters.callNext(ctx, s, '1'), staff);
     // A/B post: the backup signs in and takes over; the first is no longer signed in there.
     h.run((ctx, s) => counters.signIn(ctx, s, '1'), other);
     expect(h.state.counters.get('1')!.staffId).toBe('u_2');
-    expect(refusal(() => h.run((ctx, s) => counters.start(ctx, s, '1'), staff))).toEqual({ status: 403, code: 'NOT_SIGNED_IN' });
+    expect(refusal(() => h.run((ctx, s) => counters.start(ctx, s, '1'), staff))).toEqual({
+      status: 403,
+      code: 'NOT_SIGNED_IN',
+    });
   });
 });
 
@@ -232,7 +257,11 @@ describe('hours and emergencies', () => {
 
   it('a playbook that pauses issuing refuses tickets until it is deactivated', () => {
     h.run((ctx, s) => activateEmergency(ctx, s, 'fire', '3楼烟雾'));
-    expect(h.state.emergency).toMatchObject({ playbookId: 'fire', issuing: 'paused', banner: expect.stringContaining('疏散') });
+    expect(h.state.emergency).toMatchObject({
+      playbookId: 'fire',
+      issuing: 'paused',
+      banner: expect.stringContaining('疏散'),
+    });
     expect(refusal(() => issue())).toEqual({ status: 409, code: 'HALL_CLOSED' });
     h.run((ctx, s) => deactivateEmergency(ctx, s));
     expect(issue()).toBeTruthy();
@@ -241,7 +270,14 @@ describe('hours and emergencies', () => {
   it('appointments-only refuses walk-ins but checks in appointments', () => {
     const id = makeIdNumber('19800101', 5);
     const a = h.run((ctx, s) =>
-      createAppointment(ctx, s, { serviceId: 'mortgage', slotStart: h.now + 10 * 60_000, slotEnd: h.now + 40 * 60_000, idNumber: id, name: '王五', phone: '13812345678' }),
+      createAppointment(ctx, s, {
+        serviceId: 'mortgage',
+        slotStart: h.now + 10 * 60_000,
+        slotEnd: h.now + 40 * 60_000,
+        idNumber: id,
+        name: '王五',
+        phone: '13812345678',
+      }),
     );
     h.run((ctx, s) => activateEmergency(ctx, s, 'overcrowding'));
     expect(refusal(() => issue())).toEqual({ status: 409, code: 'HALL_CLOSED' });
@@ -256,19 +292,31 @@ describe('appointments', () => {
   it('is too early before the window, appointment inside it, late and normal after it', () => {
     const mk = (serial: number, startInMin: number) =>
       h.state.appointments.get(
-        h.run((ctx, s) => createAppointment(ctx, s, { serviceId: 'one-window', slotStart: h.now + startInMin * 60_000, slotEnd: h.now + (startInMin + 30) * 60_000, idNumber: makeIdNumber('19800101', serial) }))
-          .appointmentId!,
+        h.run((ctx, s) =>
+          createAppointment(ctx, s, {
+            serviceId: 'one-window',
+            slotStart: h.now + startInMin * 60_000,
+            slotEnd: h.now + (startInMin + 30) * 60_000,
+            idNumber: makeIdNumber('19800101', serial),
+          }),
+        ).appointmentId!,
       )!;
     const early = mk(1, 45);
     const inside = mk(2, 20);
     const late = mk(3, -20);
-    expect(refusal(() => h.run((ctx, s) => checkIn(ctx, s, { code: early.code }), KIOSK))).toEqual({ status: 409, code: 'TOO_EARLY' });
+    expect(refusal(() => h.run((ctx, s) => checkIn(ctx, s, { code: early.code }), KIOSK))).toEqual({
+      status: 409,
+      code: 'TOO_EARLY',
+    });
     const t1 = ticket(h.run((ctx, s) => checkIn(ctx, s, { code: inside.code }), KIOSK).ticketId!);
     expect(t1).toMatchObject({ priority: 'appointment' });
     expect(t1.key.time).toBe(h.now); // earlier of slot start (in 20 min) and check-in (now)
     const t2 = ticket(h.run((ctx, s) => checkIn(ctx, s, { idNumber: makeIdNumber('19800101', 3) }), KIOSK).ticketId!);
     expect(t2).toMatchObject({ priority: 'normal', late: true });
-    expect(refusal(() => h.run((ctx, s) => checkIn(ctx, s, { code: inside.code }), KIOSK))).toEqual({ status: 409, code: 'ALREADY_CHECKED_IN' });
+    expect(refusal(() => h.run((ctx, s) => checkIn(ctx, s, { code: inside.code }), KIOSK))).toEqual({
+      status: 409,
+      code: 'ALREADY_CHECKED_IN',
+    });
     void late;
   });
 });
@@ -278,7 +326,10 @@ describe('evaluations', () => {
     const t = issue();
     open('1');
     next('1');
-    expect(refusal(() => h.run((ctx, s) => rate(ctx, s, t, 5), KIOSK))).toEqual({ status: 409, code: 'TICKET_NOT_FINISHED' });
+    expect(refusal(() => h.run((ctx, s) => rate(ctx, s, t, 5), KIOSK))).toEqual({
+      status: 409,
+      code: 'TICKET_NOT_FINISHED',
+    });
     h.run((ctx, s) => counters.finish(ctx, s, '1'));
     const d = h.run((ctx, s) => rate(ctx, s, t, 2, '等太久'), KIOSK);
     expect(refusal(() => h.run((ctx, s) => rate(ctx, s, t, 5), KIOSK))).toEqual({ status: 409, code: 'ALREADY_RATED' });
@@ -287,7 +338,10 @@ describe('evaluations', () => {
     expect(f.answeredAt).toBeUndefined();
     h.run((ctx, s) => answerFollowUp(ctx, s, f.id, '已回访'));
     expect(h.state.followUps.get(f.id)!.answer).toBe('已回访');
-    expect(refusal(() => h.run((ctx, s) => answerFollowUp(ctx, s, f.id, 'again')))).toEqual({ status: 409, code: 'ALREADY_ANSWERED' });
+    expect(refusal(() => h.run((ctx, s) => answerFollowUp(ctx, s, f.id, 'again')))).toEqual({
+      status: 409,
+      code: 'ALREADY_ANSWERED',
+    });
   });
 });
 

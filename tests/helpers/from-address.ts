@@ -2,7 +2,13 @@
 import { request } from 'node:http';
 import type { ApiResponse } from './test-hall.js';
 
-export function apiFrom(localAddress: string, url: string, method: string, body?: unknown, token?: string): Promise<ApiResponse> {
+export function apiFrom(
+  localAddress: string,
+  url: string,
+  method: string,
+  body?: unknown,
+  token?: string,
+): Promise<ApiResponse> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(

@@ -17,7 +17,14 @@ import type { AppEnv } from '../../server/http/middleware/auth.js';
 import { mountUi } from '../../server/http/ui-routes.js';
 import { log } from '../../server/log.js';
 import { HallSecret } from '../../server/security/hall-secret.js';
-import { Accounts, deviceTokenRole, STAFF_TOKEN_TTL_MS, type DeviceKind, type StaffRole, type TokenRole } from '../../server/store/accounts.js';
+import {
+  Accounts,
+  deviceTokenRole,
+  STAFF_TOKEN_TTL_MS,
+  type DeviceKind,
+  type StaffRole,
+  type TokenRole,
+} from '../../server/store/accounts.js';
 import { openDb, type Db } from '../../server/store/db.js';
 import { jsonRequest, readAnswer } from './json-request.js';
 import type { ApiResponse } from './test-hall.js';
@@ -29,7 +36,13 @@ export interface InMemoryApp {
   db: Db;
   dataDir: string;
   /** `app.request()` with a JSON body (a string is sent as is) and an optional bearer token; the answer parsed. */
-  api<T = any>(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>>;
   /** A staff account and its token, straight from the accounts store (no HTTP login, so no login throttling). */
   staff(username: string, role: StaffRole): string;
   /** Counter staff signed in at `counterId` through the API; returns the token. */
@@ -68,7 +81,13 @@ export function inMemoryApp(opts: InMemoryAppOptions = {}): InMemoryApp {
   const deps: ApiDeps = { hall, accounts, publicUrl: 'http://hall.test', version: 'test' };
   const app = createApp(deps, db, opts.withUi === false ? undefined : (a) => mountUi(a, deps));
 
-  async function api<T>(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async function api<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     return readAnswer<T>(await app.request(path, jsonRequest(method, body, token, headers)));
   }
 
@@ -99,7 +118,11 @@ export function inMemoryApp(opts: InMemoryAppOptions = {}): InMemoryApp {
     sameAccount(token) {
       const p = accounts.principal(token, now());
       if (!p) throw new Error('sameAccount: unknown token');
-      return accounts.issueToken({ kind: p.kind, id: p.id, role: p.role }, now(), p.kind === 'user' ? STAFF_TOKEN_TTL_MS : undefined).token;
+      return accounts.issueToken(
+        { kind: p.kind, id: p.id, role: p.role },
+        now(),
+        p.kind === 'user' ? STAFF_TOKEN_TTL_MS : undefined,
+      ).token;
     },
     close() {
       db.close();

@@ -2,7 +2,12 @@
 import type { ApiResponse } from './test-hall.js';
 
 /** RequestInit for a JSON call (a string body is sent as is) with an optional bearer token. */
-export function jsonRequest(method: string, body?: unknown, token?: string, headers: Record<string, string> = {}): RequestInit {
+export function jsonRequest(
+  method: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): RequestInit {
   return {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },

@@ -44,7 +44,12 @@ export function upgradeRequest(path: string, headers: Record<string, string> = {
  * Sends an upgrade request and resolves with the first chunk the server answers (its status line and headers);
  * rejects when nothing comes within `ms`.
  */
-export async function rawUpgrade(port: number, path: string, from?: string, ms = 5000): Promise<{ socket: Socket; head: string }> {
+export async function rawUpgrade(
+  port: number,
+  path: string,
+  from?: string,
+  ms = 5000,
+): Promise<{ socket: Socket; head: string }> {
   const socket = await rawConnect(port, from);
   const head = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {

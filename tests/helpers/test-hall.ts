@@ -22,12 +22,22 @@ export interface TestHall {
   /** Creates a counter staff member, logs them in and signs them in to `counterId`. Returns their token. */
   staffAt(counterId: string, username?: string): Promise<string>;
   /** Registers a device and returns its token and MQTT credentials. */
-  device(id: string, kind: string, extra?: Record<string, string>): Promise<{ token: string; mqtt: { username: string; password: string } }>;
+  device(
+    id: string,
+    kind: string,
+    extra?: Record<string, string>,
+  ): Promise<{ token: string; mqtt: { username: string; password: string } }>;
   stop(): Promise<void>;
 }
 
 export async function startTestHall(
-  opts: { hours?: 'always' | 'file'; hallFile?: HallFile; clock?: () => number; dataDir?: string; env?: Record<string, string> } = {},
+  opts: {
+    hours?: 'always' | 'file';
+    hallFile?: HallFile;
+    clock?: () => number;
+    dataDir?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestHall> {
   log.setLevel('silent');
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hallq-test-'));
@@ -48,7 +58,10 @@ export async function startTestHall(
     return readAnswer<T>(await fetch(url + path, jsonRequest(method, body, token)));
   }
 
-  const login = await api<{ token: string }>('POST', '/api/v1/auth/login', { username: 'boss', password: 'boss-password' });
+  const login = await api<{ token: string }>('POST', '/api/v1/auth/login', {
+    username: 'boss',
+    password: 'boss-password',
+  });
   if (login.status !== 200) throw new Error(`manager login failed: ${JSON.stringify(login.body)}`);
   const managerToken = login.body.token;
   let staffCount = 0;
@@ -61,9 +74,16 @@ export async function startTestHall(
     api,
     async staffAt(counterId, username) {
       const name = username ?? `staff${++staffCount}-${counterId}`;
-      const created = await api('POST', '/api/v1/staff', { username: name, password: 'staff-password', name: `员工${counterId}`, role: 'counter' }, managerToken);
+      const created = await api(
+        'POST',
+        '/api/v1/staff',
+        { username: name, password: 'staff-password', name: `员工${counterId}`, role: 'counter' },
+        managerToken,
+      );
       if (created.status !== 201) throw new Error(`create staff failed: ${JSON.stringify(created.body)}`);
-      const token = (await api<{ token: string }>('POST', '/api/v1/auth/login', { username: name, password: 'staff-password' })).body.token;
+      const token = (
+        await api<{ token: string }>('POST', '/api/v1/auth/login', { username: name, password: 'staff-password' })
+      ).body.token;
       const signIn = await api('POST', `/api/v1/counters/${counterId}/sign-in`, {}, token);
       if (signIn.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(signIn.body)}`);
       return token;

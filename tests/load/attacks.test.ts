@@ -29,7 +29,14 @@ beforeAll(async () => {
   const manager = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
   const flooder = await api('POST', '/api/v1/devices', { id: 'printer-flood', kind: 'printer' }, manager);
   expect(flooder.status).toBe(201);
-  target = (from) => ({ host: '127.0.0.1', from, httpPort: server.port, mqttPort, hallId: 'yunfu-realestate', flooder: { id: 'printer-flood', kind: 'printer', mqtt: flooder.body.mqtt } });
+  target = (from) => ({
+    host: '127.0.0.1',
+    from,
+    httpPort: server.port,
+    mqttPort,
+    hallId: 'yunfu-realestate',
+    flooder: { id: 'printer-flood', kind: 'printer', mqtt: flooder.body.mqtt },
+  });
 }, 60_000);
 afterAll(async () => {
   api?.close();
@@ -57,35 +64,51 @@ describe('attacks from the hall Wi-Fi', () => {
   }, 60_000);
 
   // The connection-holding attacks run side by side: they wait on the server, not on the CPU.
-  it.concurrent('survives non-reading WebSocket clients that flood unsolicited pongs', async () => {
-    const r = await ATTACKS['ws-pong-flood'].run(target('127.0.3.3'), { count: 10, holdMs: 3000 });
-    expect(r.attempts).toBeGreaterThan(0);
-    await expectHealthy();
-  }, 60_000);
+  it.concurrent(
+    'survives non-reading WebSocket clients that flood unsolicited pongs',
+    async () => {
+      const r = await ATTACKS['ws-pong-flood'].run(target('127.0.3.3'), { count: 10, holdMs: 3000 });
+      expect(r.attempts).toBeGreaterThan(0);
+      await expectHealthy();
+    },
+    60_000,
+  );
 
   // Other upgrade paths get 404 and are destroyed (fix(ws): bound the stream, verify pongs, close revoked streams).
-  it.concurrent('closes held upgrade requests to unknown paths', async () => {
-    const r = await ATTACKS['upgrade-unknown-path'].run(target('127.0.3.4'), { count: 20, holdMs: 3000 });
-    expect(r.attempts).toBe(20);
-    expect(r.endedByServer).toBe(r.attempts);
-    await expectHealthy();
-  }, 60_000);
+  it.concurrent(
+    'closes held upgrade requests to unknown paths',
+    async () => {
+      const r = await ATTACKS['upgrade-unknown-path'].run(target('127.0.3.4'), { count: 20, holdMs: 3000 });
+      expect(r.attempts).toBe(20);
+      expect(r.endedByServer).toBe(r.attempts);
+      await expectHealthy();
+    },
+    60_000,
+  );
 
   // Headers within 10 s (fix(http): cap connections per address, keep room for the hall).
-  it.concurrent('closes half-open HTTP requests once the headers timeout passes', async () => {
-    const r = await ATTACKS['half-open-http'].run(target('127.0.3.5'), { count: 20, holdMs: 13_000 });
-    expect(r.attempts).toBe(20);
-    expect(r.endedByServer).toBe(r.attempts);
-    await expectHealthy();
-  }, 60_000);
+  it.concurrent(
+    'closes half-open HTTP requests once the headers timeout passes',
+    async () => {
+      const r = await ATTACKS['half-open-http'].run(target('127.0.3.5'), { count: 20, holdMs: 13_000 });
+      expect(r.attempts).toBe(20);
+      expect(r.endedByServer).toBe(r.attempts);
+      await expectHealthy();
+    },
+    60_000,
+  );
 
   // The packet guard (fix(mqtt): cut oversized packets, require CONNECT, throttle logins).
-  it.concurrent('closes MQTT connections that send an oversized PUBLISH before CONNECT', async () => {
-    const r = await ATTACKS['mqtt-publish-without-connect'].run(target('127.0.3.6'), { count: 5, holdMs: 3000 });
-    expect(r.attempts).toBe(5);
-    expect(r.endedByServer).toBe(r.attempts);
-    await expectHealthy();
-  }, 60_000);
+  it.concurrent(
+    'closes MQTT connections that send an oversized PUBLISH before CONNECT',
+    async () => {
+      const r = await ATTACKS['mqtt-publish-without-connect'].run(target('127.0.3.6'), { count: 5, holdMs: 3000 });
+      expect(r.attempts).toBe(5);
+      expect(r.endedByServer).toBe(r.attempts);
+      await expectHealthy();
+    },
+    60_000,
+  );
 
   // Paper jitter no longer becomes a logged and streamed event per message (fix(devices): rate-limit device reports,
   // log only auditable facts).

@@ -24,10 +24,27 @@ describe('a hall day under attack (fast subset)', () => {
       maxHealthzP99Ms: Number.POSITIVE_INFINITY,
       maxRssGrowthMb: Number.POSITIVE_INFINITY,
     });
-    const summary = { serverErrors: report.serverErrors, lostTickets: report.lostTickets, healthzFailures: report.healthz.failures, server: report.serverExit, auditChainOk: report.auditChainOk };
-    expect(summary).toEqual({ serverErrors: [], lostTickets: [], healthzFailures: 0, server: 'running', auditChainOk: true });
+    const summary = {
+      serverErrors: report.serverErrors,
+      lostTickets: report.lostTickets,
+      healthzFailures: report.healthz.failures,
+      server: report.serverExit,
+      auditChainOk: report.auditChainOk,
+    };
+    expect(summary).toEqual({
+      serverErrors: [],
+      lostTickets: [],
+      healthzFailures: 0,
+      server: 'running',
+      auditChainOk: true,
+    });
     expect(report.acknowledgedTickets).toBeGreaterThan(5);
     expect(report.happenings.call).toBeGreaterThan(0);
-    expect(report.attacks.map((a) => a.name)).toEqual(['bad-staff-logins', 'ws-pong-flood', 'upgrade-unknown-path', 'half-open-http']);
+    expect(report.attacks.map((a) => a.name)).toEqual([
+      'bad-staff-logins',
+      'ws-pong-flood',
+      'upgrade-unknown-path',
+      'half-open-http',
+    ]);
   }, 180_000);
 });

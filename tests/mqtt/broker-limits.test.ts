@@ -37,7 +37,14 @@ beforeAll(async () => {
   const accounts = new Accounts(db);
   const created = accounts.createDevice({ id: 'printer-1', kind: 'printer' }, Date.now());
   printer = { username: created.device.mqttUsername, password: created.mqttPassword };
-  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', hallId: HALL, accounts, serverPassword: SERVER_PASSWORD, connectTimeoutMs: 300 });
+  broker = await startEmbeddedBroker({
+    port: 0,
+    host: '127.0.0.1',
+    hallId: HALL,
+    accounts,
+    serverPassword: SERVER_PASSWORD,
+    connectTimeoutMs: 300,
+  });
 });
 
 afterAll(async () => {
@@ -58,7 +65,9 @@ function remainingLength(n: number): Buffer {
   return Buffer.from(out);
 }
 
-async function rawClient(localAddress?: string): Promise<{ sock: Socket; closed: () => boolean; received: () => Buffer }> {
+async function rawClient(
+  localAddress?: string,
+): Promise<{ sock: Socket; closed: () => boolean; received: () => Buffer }> {
   const sock = connect({ port: broker.port, host: '127.0.0.1', localAddress });
   await once(sock, 'connect');
   let closed = false;
@@ -76,7 +85,8 @@ async function streamUntilCut(head: Buffer, maxBytes = 16 * 1024 * 1024): Promis
   let sent = head.length;
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   while (!c.closed() && sent < maxBytes) {
-    if (!c.sock.write(chunk)) await new Promise((resolve) => (c.sock.once('drain', resolve), c.sock.once('close', resolve)));
+    if (!c.sock.write(chunk))
+      await new Promise((resolve) => (c.sock.once('drain', resolve), c.sock.once('close', resolve)));
     sent += chunk.length;
   }
   const cut = c.closed() || (await until('the broker to hang up', c.closed, 2000).catch(() => false));
@@ -85,7 +95,16 @@ async function streamUntilCut(head: Buffer, maxBytes = 16 * 1024 * 1024): Promis
 }
 
 function connectPacket(username: string, password: string): Buffer {
-  return mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: username, keepalive: 30, username, password: Buffer.from(password) });
+  return mqttPacket.generate({
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clean: true,
+    clientId: username,
+    keepalive: 30,
+    username,
+    password: Buffer.from(password),
+  });
 }
 
 function publishPacket(topic: string, payload: Buffer): Buffer {
@@ -125,10 +144,17 @@ describe('embedded broker limits', () => {
     const got = new Promise<Buffer>((resolve) => device.on('message', (_topic, payload) => resolve(payload)));
     await device.subscribeAsync(t.deviceCmdAll('printer-1'), { qos: 1 });
 
-    const server = mqtt.connect(broker.url, { username: SERVER_MQTT_USERNAME, password: SERVER_PASSWORD, clientId: SERVER_MQTT_USERNAME, reconnectPeriod: 0 });
+    const server = mqtt.connect(broker.url, {
+      username: SERVER_MQTT_USERNAME,
+      password: SERVER_PASSWORD,
+      clientId: SERVER_MQTT_USERNAME,
+      reconnectPeriod: 0,
+    });
     await once(server, 'connect');
     const escpos = Buffer.alloc(100 * 1024, 0x41).toString('base64');
-    await server.publishAsync(t.deviceCmd('printer-1', 'print'), JSON.stringify({ id: 'p1', ticketId: 't1', escpos }), { qos: 1 });
+    await server.publishAsync(t.deviceCmd('printer-1', 'print'), JSON.stringify({ id: 'p1', ticketId: 't1', escpos }), {
+      qos: 1,
+    });
     expect((await got).length).toBeGreaterThan(100 * 1024);
     server.end(true);
 
@@ -136,13 +162,24 @@ describe('embedded broker limits', () => {
     device.publish(t.deviceEvt('printer-1', 'status'), Buffer.alloc(MQTT_PACKET_LIMITS.evt + 1, 0x20), { qos: 0 });
     await closed;
     device.end(true);
-    expect(warn).toHaveBeenCalledWith('mqtt connection cut', expect.objectContaining({ reason: 'packet too large for evt', topic: t.deviceEvt('printer-1', 'status') }));
+    expect(warn).toHaveBeenCalledWith(
+      'mqtt connection cut',
+      expect.objectContaining({ reason: 'packet too large for evt', topic: t.deviceEvt('printer-1', 'status') }),
+    );
     warn.mockRestore();
   });
 
   it('holds at most 100 connections from one address', async () => {
     // 127.0.0.2: another machine as far as the broker knows (local processes are not counted per address).
-    const anonymous = (i: number) => mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: `reader-${i}`, keepalive: 0 });
+    const anonymous = (i: number) =>
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: `reader-${i}`,
+        keepalive: 0,
+      });
     const held = await Promise.all(
       Array.from({ length: MQTT_MAX_CONNECTIONS_PER_ADDRESS }, async (_, i) => {
         const c = await rawClient('127.0.0.2');

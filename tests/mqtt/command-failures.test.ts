@@ -21,9 +21,18 @@ describe('failed acks', () => {
   const printers: Fake[] = [];
 
   /** A printer that answers every print with `answer(count)`. */
-  async function printer(id: string, kioskId: string | undefined, answer: (n: number) => { ok: boolean; error?: string }): Promise<Fake> {
+  async function printer(
+    id: string,
+    kioskId: string | undefined,
+    answer: (n: number) => { ok: boolean; error?: string },
+  ): Promise<Fake> {
     const reg = await h.device(id, 'printer', kioskId ? { kioskId } : {});
-    const client = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: id, reconnectPeriod: 0 });
+    const client = mqtt.connect(h.running.mqttUrl, {
+      username: reg.mqtt.username,
+      password: reg.mqtt.password,
+      clientId: id,
+      reconnectPeriod: 0,
+    });
     fakes.push(client);
     const fake: Fake = { client, commands: [] };
     client.on('message', (_topic, payload) => {
@@ -34,9 +43,18 @@ describe('failed acks', () => {
     await new Promise((r) => client.once('connect', r));
     client.subscribe(t.deviceCmdAll(id), { qos: 1 });
     client.publish(t.deviceStatus(id), 'online', { qos: 1, retain: true });
-    client.publish(t.deviceEvt(id, 'status'), JSON.stringify({ id: `${id}-s1`, paper: 'ok', cover: 'closed', error: null }), { qos: 1 });
+    client.publish(
+      t.deviceEvt(id, 'status'),
+      JSON.stringify({ id: `${id}-s1`, paper: 'ok', cover: 'closed', error: null }),
+      { qos: 1 },
+    );
     printers.push(fake);
-    await until(`${id} ready`, async () => (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find((d: any) => d.id === id)?.lastStatus?.paper === 'ok');
+    await until(
+      `${id} ready`,
+      async () =>
+        (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find((d: any) => d.id === id)
+          ?.lastStatus?.paper === 'ok',
+    );
     return fake;
   }
 
@@ -50,7 +68,9 @@ describe('failed acks', () => {
 
   it('asks again, with the same command id, after a failure that may pass', async () => {
     const kiosk = (await h.device('kiosk-a', 'kiosk')).token;
-    const flaky = await printer('printer-a', 'kiosk-a', (n) => (n === 1 ? { ok: false, error: 'offline: ECONNREFUSED' } : { ok: true }));
+    const flaky = await printer('printer-a', 'kiosk-a', (n) =>
+      n === 1 ? { ok: false, error: 'offline: ECONNREFUSED' } : { ok: true },
+    );
     const r = await h.api('POST', '/api/v1/tickets', { serviceId: 'query' }, kiosk);
     expect(r.body.print).toMatchObject({ printerId: 'printer-a' });
     await until('second try', () => flaky.commands.length >= 2);
@@ -67,7 +87,9 @@ describe('failed acks', () => {
     const r = await h.api('POST', '/api/v1/tickets', { serviceId: 'payment' }, kiosk);
     expect(r.body.print).toMatchObject({ printerId: 'printer-b' });
     const others = printers.filter((p) => p !== empty);
-    const reprinted = await until('job on another printer', () => others.flatMap((p) => p.commands).find((c) => c.ticketId === r.body.ticket.id));
+    const reprinted = await until('job on another printer', () =>
+      others.flatMap((p) => p.commands).find((c) => c.ticketId === r.body.ticket.id),
+    );
     expect(reprinted).toBeTruthy();
     expect(empty.commands).toHaveLength(1);
     expect((await h.api('GET', `/api/v1/tickets/${r.body.ticket.id}`)).status).toBe(200);
@@ -79,14 +101,25 @@ describe('LED frames', () => {
     const h = await startTestHall({ env: { HALLQ_COMMAND_RETRY_MS: '150' } });
     try {
       const reg = await h.device('led-2', 'led', { counterId: '2' });
-      const client = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: 'led-2', reconnectPeriod: 0 });
+      const client = mqtt.connect(h.running.mqttUrl, {
+        username: reg.mqtt.username,
+        password: reg.mqtt.password,
+        clientId: 'led-2',
+        reconnectPeriod: 0,
+      });
       const shows: Array<{ id: string; lines: string[] }> = [];
       // A board that never acks: every frame stays open until superseded.
       client.on('message', (_t, p) => shows.push(JSON.parse(p.toString())));
       await new Promise((r) => client.once('connect', r));
       client.subscribe(t.deviceCmdAll('led-2'), { qos: 1 });
       client.publish(t.deviceStatus('led-2'), 'online', { qos: 1, retain: true });
-      await until('online', async () => (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find((d: any) => d.id === 'led-2')?.online);
+      await until(
+        'online',
+        async () =>
+          (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find(
+            (d: any) => d.id === 'led-2',
+          )?.online,
+      );
       await h.staffAt('2');
       await h.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, h.managerToken);
       await h.api('POST', '/api/v1/counters/2/call-next', {}, h.managerToken);

@@ -30,7 +30,9 @@ const KINDS: Array<[id: string, kind: string, extra: Record<string, string>]> = 
  * tested on its own), and each run publishes three reports. Eight copies keep any run count up to 40 under it.
  */
 const COPIES = 8;
-const DEVICES = KINDS.flatMap(([id, kind, extra]) => Array.from({ length: COPIES }, (_, i) => [`${id}-${i + 1}`, kind, extra] as [string, string, Record<string, string>]));
+const DEVICES = KINDS.flatMap(([id, kind, extra]) =>
+  Array.from({ length: COPIES }, (_, i) => [`${id}-${i + 1}`, kind, extra] as [string, string, Record<string, string>]),
+);
 const turn = new Map<string, number>();
 const nextCopy = (kind: string) => {
   const i = ((turn.get(kind) ?? 0) % COPIES) + 1;
@@ -48,7 +50,12 @@ beforeAll(async () => {
     expect((await h.api('POST', '/api/v1/tickets', { serviceId }, h.managerToken)).status).toBe(201);
   for (const [id, kind, extra] of DEVICES) {
     const reg = await h.device(id, kind, extra);
-    const client = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: reg.mqtt.username, reconnectPeriod: 0 });
+    const client = mqtt.connect(h.running.mqttUrl, {
+      username: reg.mqtt.username,
+      password: reg.mqtt.password,
+      clientId: reg.mqtt.username,
+      reconnectPeriod: 0,
+    });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('error', reject);
@@ -62,7 +69,9 @@ afterAll(async () => {
 });
 
 const publish = (c: MqttClient, topic: string, payload: string | Buffer) =>
-  new Promise<void>((resolve, reject) => c.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+  new Promise<void>((resolve, reject) =>
+    c.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())),
+  );
 
 /**
  * Waits until the server has handled everything `id` published so far: messages of one connection reach the server
@@ -72,12 +81,18 @@ async function settled(id: string): Promise<void> {
   const c = clients.get(id)!;
   for (const online of [false, true]) {
     await publish(c, t.deviceStatus(id), online ? 'online' : 'offline');
-    await until(`${id} ${online ? 'online' : 'offline'}`, () => h.running.accounts.getDevice(id)?.online === online, 3000);
+    await until(
+      `${id} ${online ? 'online' : 'offline'}`,
+      () => h.running.accounts.getDevice(id)?.online === online,
+      3000,
+    );
   }
 }
 
 const topicFor = fc.oneof(
-  fc.constantFrom(...EVENT_NAMES, 'unknown', 'status2').map((name) => (id: string) => ({ topic: t.deviceEvt(id, name as never), name })),
+  fc
+    .constantFrom(...EVENT_NAMES, 'unknown', 'status2')
+    .map((name) => (id: string) => ({ topic: t.deviceEvt(id, name as never), name })),
   fc.constant((id: string) => ({ topic: t.deviceAck(id), name: 'ack' })),
   fc.constant((id: string) => ({ topic: t.deviceStatus(id), name: 'status-topic' })),
 );
@@ -91,17 +106,23 @@ const payload = fc.oneof(
 describe('fuzzing device MQTT payloads', () => {
   it('never crashes the server, and a payload the schema refuses changes nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...KINDS.map(([kind]) => kind)), topicFor, payload, async (kind, topicOf, body) => {
-        const id = nextCopy(kind);
-        const { topic, name } = topicOf(id);
-        // Within the topic's size limit: a longer packet is cut with the connection (the packet guard's own test).
-        if (Buffer.byteLength(body) > MQTT_PACKET_LIMITS[publishLimitKind('yunfu-realestate', topic)] - 128) return;
-        const before = hallStateJson(h.running.hall, h.running.accounts);
-        await publish(clients.get(id)!, topic, body);
-        await settled(id);
-        const refused = !isEventName(name) || !parseEventPayload(name, body).ok;
-        if (refused && hallStateJson(h.running.hall, h.running.accounts) !== before) throw new Error(`${topic} ${String(body).slice(0, 200)} was refused but changed the hall`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...KINDS.map(([kind]) => kind)),
+        topicFor,
+        payload,
+        async (kind, topicOf, body) => {
+          const id = nextCopy(kind);
+          const { topic, name } = topicOf(id);
+          // Within the topic's size limit: a longer packet is cut with the connection (the packet guard's own test).
+          if (Buffer.byteLength(body) > MQTT_PACKET_LIMITS[publishLimitKind('yunfu-realestate', topic)] - 128) return;
+          const before = hallStateJson(h.running.hall, h.running.accounts);
+          await publish(clients.get(id)!, topic, body);
+          await settled(id);
+          const refused = !isEventName(name) || !parseEventPayload(name, body).ok;
+          if (refused && hallStateJson(h.running.hall, h.running.accounts) !== before)
+            throw new Error(`${topic} ${String(body).slice(0, 200)} was refused but changed the hall`);
+        },
+      ),
       { numRuns: RUNS },
     );
     expect((await h.api('GET', '/healthz')).status).toBe(200);

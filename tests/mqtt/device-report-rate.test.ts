@@ -6,7 +6,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
-import { DEVICE_REPORT_BURST, DEVICE_REPORT_REFILL_MS } from '../../server/features/device-intake/device-intake-limiter.js';
+import {
+  DEVICE_REPORT_BURST,
+  DEVICE_REPORT_REFILL_MS,
+} from '../../server/features/device-intake/device-intake-limiter.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
@@ -27,12 +30,16 @@ afterAll(async () => {
 });
 
 function statusEntries(id = 'prn-chatty'): number {
-  const row = hall.running.db.prepare("SELECT count(*) AS n FROM events WHERE type = 'device.status' AND data LIKE ?").get(`%"${id}"%`) as { n: number };
+  const row = hall.running.db
+    .prepare("SELECT count(*) AS n FROM events WHERE type = 'device.status' AND data LIKE ?")
+    .get(`%"${id}"%`) as { n: number };
   return row.n;
 }
 
 async function device(id = 'prn-chatty') {
-  return (await hall.api('GET', '/api/v1/devices', undefined, hall.managerToken)).body.devices.find((d: any) => d.id === id);
+  return (await hall.api('GET', '/api/v1/devices', undefined, hall.managerToken)).body.devices.find(
+    (d: any) => d.id === id,
+  );
 }
 
 const status = (i: number, paper: string) => JSON.stringify({ id: `s-${i}`, paper, cover: 'closed', error: null });
@@ -44,8 +51,10 @@ describe('device report rate', () => {
     const before = statusEntries();
     const started = Date.now();
 
-    for (let i = 0; i < 2000; i++) client.publish(t.deviceEvt('prn-chatty', 'status'), status(i, i % 2 ? 'low' : 'ok'), { qos: 0 });
-    for (let i = 0; i < 300; i++) client.publish(t.deviceStatus('prn-chatty'), i % 2 ? 'online' : 'offline', { qos: 0, retain: true });
+    for (let i = 0; i < 2000; i++)
+      client.publish(t.deviceEvt('prn-chatty', 'status'), status(i, i % 2 ? 'low' : 'ok'), { qos: 0 });
+    for (let i = 0; i < 300; i++)
+      client.publish(t.deviceStatus('prn-chatty'), i % 2 ? 'online' : 'offline', { qos: 0, retain: true });
     await client.publishAsync(t.deviceStatus('prn-chatty'), 'online', { qos: 1, retain: true });
     await client.publishAsync(t.deviceEvt('prn-chatty', 'status'), status(9999, 'out'), { qos: 1 });
 

@@ -28,7 +28,13 @@ interface FakeDevice {
   autoAck: boolean;
 }
 
-async function connectDevice(url: string, id: string, creds: { username: string; password: string }, subscribe: string[], autoAck = true): Promise<FakeDevice> {
+async function connectDevice(
+  url: string,
+  id: string,
+  creds: { username: string; password: string },
+  subscribe: string[],
+  autoAck = true,
+): Promise<FakeDevice> {
   const client = mqtt.connect(url, {
     username: creds.username,
     password: creds.password,
@@ -55,7 +61,6 @@ async function connectDevice(url: string, id: string, creds: { username: string;
   return dev;
 }
 
-
 type BrokerKind = 'embedded' | 'mosquitto';
 
 describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s broker)', (kind) => {
@@ -72,7 +77,12 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     if (kind === 'mosquitto') {
       const port = await freePort();
       const password = serverMqttPassword(dir);
-      writeMosquittoFiles(join(dir, 'mosquitto'), HALL, { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(password) }, []);
+      writeMosquittoFiles(
+        join(dir, 'mosquitto'),
+        HALL,
+        { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(password) },
+        [],
+      );
       mosquitto = new Mosquitto(join(dir, 'mosquitto'), port);
       await mosquitto.start();
       env.MQTT_URL = `mqtt://127.0.0.1:${port}`;
@@ -93,7 +103,12 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
   /** A display device that only reads the public state (anonymous clients are refused by Mosquitto). */
   async function reader(id: string): Promise<MqttClient> {
     const reg = await hall.device(id, 'display');
-    const c = mqtt.connect(url, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: reg.mqtt.username, reconnectPeriod: 0 });
+    const c = mqtt.connect(url, {
+      username: reg.mqtt.username,
+      password: reg.mqtt.password,
+      clientId: reg.mqtt.username,
+      reconnectPeriod: 0,
+    });
     const ok = await until(`${id} connected`, async () => {
       if (c.connected) return true;
       if (!c.reconnecting && c.disconnected) c.reconnect();
@@ -103,7 +118,13 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     return c;
   }
 
-  async function register(id: string, deviceKind: string, extra: Record<string, string>, subscribe: string[], autoAck = true) {
+  async function register(
+    id: string,
+    deviceKind: string,
+    extra: Record<string, string>,
+    subscribe: string[],
+    autoAck = true,
+  ) {
     const reg = await hall.device(id, deviceKind, extra);
     // Mosquitto rereads its password file on SIGHUP, which the server triggers after writing it.
     const dev = await until(`${id} to log in`, async () => {
@@ -114,25 +135,48 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
       }
     });
     devices.push(dev);
-    await until(`${id} online`, async () => (await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === id)?.online);
+    await until(
+      `${id} online`,
+      async () =>
+        (await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === id)
+          ?.online,
+    );
     return dev;
   }
 
   it('a call reaches the counter retained state topic, its LED and the hall speaker', async () => {
     const speaker = await register('spk-hall', 'speaker', {}, [t.deviceCmdAll('spk-hall')]);
-    const led = await register('led-3', 'led', { counterId: '3' }, [t.deviceCmdAll('led-3'), t.deviceDesired('led-3'), t.counterState('3')]);
+    const led = await register('led-3', 'led', { counterId: '3' }, [
+      t.deviceCmdAll('led-3'),
+      t.deviceDesired('led-3'),
+      t.counterState('3'),
+    ]);
     await hall.staffAt('3');
     const issued = await hall.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, manager);
     const called = await hall.api('POST', '/api/v1/counters/3/call-next', {}, manager);
     expect(called.body.ticket.id).toBe(issued.body.ticket.id);
     const number = called.body.ticket.number;
     const state = await until('retained counter state', () =>
-      led.messages.filter((m) => m.topic === t.counterState('3')).map((m) => JSON.parse(m.payload)).find((p) => p.number === number),
+      led.messages
+        .filter((m) => m.topic === t.counterState('3'))
+        .map((m) => JSON.parse(m.payload))
+        .find((p) => p.number === number),
     );
     expect(state).toMatchObject({ number, status: 'open', serviceId: 'one-window', ticketStatus: 'called' });
-    const announce = await until('announcement', () => speaker.messages.find((m) => m.topic === t.deviceCmd('spk-hall', 'announce')));
-    expect(JSON.parse(announce.payload)).toMatchObject({ text: `请${number[0]}零零一号到3号窗口办理`, lang: 'zh-CN', repeat: 2 });
-    const desired = await until('LED desired', () => led.messages.filter((m) => m.topic === t.deviceDesired('led-3')).map((m) => JSON.parse(m.payload)).find((p) => p.lines?.some((l: string) => l.includes(number))));
+    const announce = await until('announcement', () =>
+      speaker.messages.find((m) => m.topic === t.deviceCmd('spk-hall', 'announce')),
+    );
+    expect(JSON.parse(announce.payload)).toMatchObject({
+      text: `请${number[0]}零零一号到3号窗口办理`,
+      lang: 'zh-CN',
+      repeat: 2,
+    });
+    const desired = await until('LED desired', () =>
+      led.messages
+        .filter((m) => m.topic === t.deviceDesired('led-3'))
+        .map((m) => JSON.parse(m.payload))
+        .find((p) => p.lines?.some((l: string) => l.includes(number))),
+    );
     expect(desired.blink).toBe(true);
     // A late subscriber (a rebooted board) gets the retained state at once.
     const late = await reader('late-board');
@@ -207,7 +251,10 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     // The LED board was never knocked off and is still online.
     await new Promise((r) => setTimeout(r, 200));
     expect(drops).toBe(0);
-    expect((await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === 'led-3').online).toBe(true);
+    expect(
+      (await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === 'led-3')
+        .online,
+    ).toBe(true);
   });
 
   it("shows a device's dropped connection as offline, with an alert for the manager", async () => {
@@ -215,7 +262,12 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     // Kill the socket without a clean disconnect: the broker sends the last will.
     (pad.client as any).stream.destroy();
     pad.client.options.reconnectPeriod = 0;
-    await until('offline', async () => (await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === 'pad-9')?.online === false);
+    await until(
+      'offline',
+      async () =>
+        (await hall.api('GET', '/api/v1/devices', undefined, manager)).body.devices.find((d: any) => d.id === 'pad-9')
+          ?.online === false,
+    );
     const alerts = (await hall.api('GET', '/api/v1/alerts', undefined, manager)).body.alerts;
     expect(alerts).toContainEqual(expect.objectContaining({ kind: 'device.offline', deviceId: 'pad-9' }));
   });
@@ -226,7 +278,9 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     await hall.api('POST', '/api/v1/tickets', { serviceId: 'query' }, manager);
     await hall.api('POST', '/api/v1/counters/7/call-next', {}, manager);
     const alert = await until('faulty alert', async () =>
-      (await hall.api('GET', '/api/v1/alerts', undefined, manager)).body.alerts.find((a: any) => a.deviceId === 'spk-7' && a.kind === 'device.faulty'),
+      (await hall.api('GET', '/api/v1/alerts', undefined, manager)).body.alerts.find(
+        (a: any) => a.deviceId === 'spk-7' && a.kind === 'device.faulty',
+      ),
     );
     expect(alert.severity).toBe('critical');
     const announces = mute.messages.filter((m) => m.topic === t.deviceCmd('spk-7', 'announce'));
@@ -242,7 +296,11 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     await hall.api('POST', '/api/v1/tickets', { serviceId: 'certificate' }, manager);
     const press = JSON.stringify({ id: 'press-1', button: 'call' });
     button.client.publish(t.deviceEvt('btn-9', 'press'), press, { qos: 1 });
-    await until('first press handled', async () => (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '9').current === 'F001');
+    await until(
+      'first press handled',
+      async () =>
+        (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '9').current === 'F001',
+    );
     hall.api('POST', '/api/v1/counters/9/start', {}, manager);
     button.client.publish(t.deviceEvt('btn-9', 'press'), press, { qos: 1 });
     await new Promise((r) => setTimeout(r, 400));
@@ -269,7 +327,12 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     expect((await hall.api('DELETE', '/api/v1/devices/btn-gone', undefined, manager)).status).toBe(200);
     // The embedded broker drops it at once; Mosquitto when the server's reload command has made it reread passwd.
     await until('the removed device to be dropped', () => closed, 5000);
-    const server = mqtt.connect(url, { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(dir), clientId: `${SERVER_MQTT_USERNAME}-check`, reconnectPeriod: 0 });
+    const server = mqtt.connect(url, {
+      username: SERVER_MQTT_USERNAME,
+      password: serverMqttPassword(dir),
+      clientId: `${SERVER_MQTT_USERNAME}-check`,
+      reconnectPeriod: 0,
+    });
     await new Promise((r) => server.once('connect', r));
     const retained: string[] = [];
     server.on('message', (topic, p) => topic === t.deviceStatus('btn-gone') && retained.push(p.toString()));
@@ -300,7 +363,12 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     await mosquitto!.start();
     const announce = await until(
       'announcement after restart',
-      () => speaker.messages.find((m) => m.topic === t.deviceCmd('spk-hall', 'announce') && JSON.parse(m.payload).text === `请${speakNumber(number, 'cmn')}号到3号窗口办理`),
+      () =>
+        speaker.messages.find(
+          (m) =>
+            m.topic === t.deviceCmd('spk-hall', 'announce') &&
+            JSON.parse(m.payload).text === `请${speakNumber(number, 'cmn')}号到3号窗口办理`,
+        ),
       15_000,
     );
     expect(JSON.parse(announce.payload).lang).toBe('zh-CN');

@@ -22,7 +22,13 @@ afterAll(async () => {
 /** One MQTT login attempt: `connected`, or the refusal's text. */
 function tryLogin(username: string, password: string): Promise<string> {
   return new Promise((resolve) => {
-    const c = mqtt.connect(hall.running.mqttUrl, { username, password, clientId: username, reconnectPeriod: 0, connectTimeout: 60_000 });
+    const c = mqtt.connect(hall.running.mqttUrl, {
+      username,
+      password,
+      clientId: username,
+      reconnectPeriod: 0,
+      connectTimeout: 60_000,
+    });
     const done = (outcome: string) => {
       c.end(true);
       resolve(outcome);
@@ -36,7 +42,9 @@ function tryLogin(username: string, password: string): Promise<string> {
 describe('MQTT login flood', () => {
   it('throttles bad logins per address, bounds password checks, and staff can still log in', async () => {
     const stats = hall.running.broker!.logins.stats;
-    const attempts = Array.from({ length: 120 }, (_, i) => tryLogin(i % 4 === 0 ? 'printer-f' : `ghost-${i}`, 'wrong-password'));
+    const attempts = Array.from({ length: 120 }, (_, i) =>
+      tryLogin(i % 4 === 0 ? 'printer-f' : `ghost-${i}`, 'wrong-password'),
+    );
     const staff = hall.api('POST', '/api/v1/auth/login', { username: 'boss', password: 'boss-password' });
     const outcomes = await Promise.all(attempts);
     expect((await staff).status).toBe(200);

@@ -8,7 +8,16 @@ import { PacketGuard } from '../../server/mqtt/packet-guard.js';
 const HALL = 'h';
 const t = topics(HALL);
 const guard = () => new PacketGuard((topic) => publishLimitKind(HALL, topic));
-const publish = (topic: string, size: number) => mqttPacket.generate({ cmd: 'publish', topic, payload: Buffer.alloc(size, 0x20), qos: 1, messageId: 7, retain: false, dup: false });
+const publish = (topic: string, size: number) =>
+  mqttPacket.generate({
+    cmd: 'publish',
+    topic,
+    payload: Buffer.alloc(size, 0x20),
+    qos: 1,
+    messageId: 7,
+    retain: false,
+    dup: false,
+  });
 
 /** Feeds `bytes` in chunks of varying sizes (1, 2, 3, … 97 bytes, again), returning the first refusal. */
 function feed(g: PacketGuard, bytes: Buffer) {
@@ -23,7 +32,21 @@ function feed(g: PacketGuard, bytes: Buffer) {
 describe('packet guard', () => {
   it('lets a whole session through, whatever the chunking', () => {
     const g = guard();
-    expect(feed(g, mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'p1', keepalive: 30, username: 'p1', password: Buffer.from('x'.repeat(43)) }))).toBeNull();
+    expect(
+      feed(
+        g,
+        mqttPacket.generate({
+          cmd: 'connect',
+          protocolId: 'MQTT',
+          protocolVersion: 4,
+          clean: true,
+          clientId: 'p1',
+          keepalive: 30,
+          username: 'p1',
+          password: Buffer.from('x'.repeat(43)),
+        }),
+      ),
+    ).toBeNull();
     g.loginAccepted();
     const session = Buffer.concat([
       mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: t.deviceCmdAll('p1'), qos: 1 }] }),
@@ -42,7 +65,16 @@ describe('packet guard', () => {
 
   it('refuses an oversized publish once its topic is in, before its body', () => {
     const g = guard();
-    g.check(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'p1', keepalive: 30 }));
+    g.check(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: 'p1',
+        keepalive: 30,
+      }),
+    );
     g.loginAccepted();
     const big = publish(t.deviceEvt('p1', 'press'), MQTT_PACKET_LIMITS.evt);
     const cut = feed(g, big);
@@ -54,8 +86,19 @@ describe('packet guard', () => {
   it('refuses anything but CONNECT first, and too much before the login', () => {
     expect(guard().check(publish(t.calls(), 10))).toMatchObject({ reason: 'the first packet is not CONNECT' });
     const g = guard();
-    g.check(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'a', keepalive: 30 }));
-    expect(feed(g, Buffer.concat(Array.from({ length: 5 }, () => publish(t.deviceEvt('a', 'count'), 1500))))?.refusal).toMatchObject({
+    g.check(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: 'a',
+        keepalive: 30,
+      }),
+    );
+    expect(
+      feed(g, Buffer.concat(Array.from({ length: 5 }, () => publish(t.deviceEvt('a', 'count'), 1500))))?.refusal,
+    ).toMatchObject({
       reason: 'too much data before the login was accepted',
     });
   });

@@ -19,12 +19,23 @@ describe('mqtt-packet id cache', () => {
 
   it('stays empty while the broker, the server and a device exchange QoS 1 packets', async () => {
     const reg = await h.device('cache-probe', 'button');
-    const client = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: 'cache-probe', reconnectPeriod: 0 });
+    const client = mqtt.connect(h.running.mqttUrl, {
+      username: reg.mqtt.username,
+      password: reg.mqtt.password,
+      clientId: 'cache-probe',
+      reconnectPeriod: 0,
+    });
     try {
       await new Promise((r) => client.once('connect', r));
       const t = topics('yunfu-realestate');
       await client.publishAsync(t.deviceStatus('cache-probe'), 'online', { qos: 1, retain: true });
-      await until('device online', async () => (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find((d: any) => d.id === 'cache-probe')?.online);
+      await until(
+        'device online',
+        async () =>
+          (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find(
+            (d: any) => d.id === 'cache-probe',
+          )?.online,
+      );
       expect(Object.keys(numbers.cache)).toHaveLength(0);
     } finally {
       await client.endAsync();

@@ -26,7 +26,12 @@ describe('automatic playbooks', () => {
 
   async function sensor(id: string): Promise<MqttClient> {
     const reg = await h.device(id, 'sensor');
-    const c = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: reg.mqtt.username, reconnectPeriod: 0 });
+    const c = mqtt.connect(h.running.mqttUrl, {
+      username: reg.mqtt.username,
+      password: reg.mqtt.password,
+      clientId: reg.mqtt.username,
+      reconnectPeriod: 0,
+    });
     clients.push(c);
     await new Promise((r) => c.once('connect', r));
     return c;
@@ -46,7 +51,10 @@ describe('automatic playbooks', () => {
   it('the UPS on battery starts the power-outage playbook, and mains power ends it', async () => {
     const ups = await sensor('ups');
     send(ups, 'ups', 'power', { onBattery: true });
-    const a = await until('power-outage', async () => (await active())?.playbookId === 'power-outage' && (await active()));
+    const a = await until(
+      'power-outage',
+      async () => (await active())?.playbookId === 'power-outage' && (await active()),
+    );
     expect(a.banner).toContain('备用电源');
     expect((await h.api('GET', '/api/v1/hall')).body.emergency.playbookId).toBe('power-outage');
     send(ups, 'ups', 'power', { onBattery: false });
@@ -56,13 +64,20 @@ describe('automatic playbooks', () => {
   it("never ends a manager's playbook, but a fire alarm takes over and pauses issuing", async () => {
     const ups = clients[0];
     const panel = await sensor('fire-panel');
-    expect((await h.api('POST', '/api/v1/emergency/activate', { playbookId: 'fight' }, h.managerToken)).status).toBe(200);
+    expect((await h.api('POST', '/api/v1/emergency/activate', { playbookId: 'fight' }, h.managerToken)).status).toBe(
+      200,
+    );
     send(ups, 'ups', 'power', { onBattery: true });
     await new Promise((r) => setTimeout(r, 300));
     expect((await active()).playbookId).toBe('fight');
     send(panel, 'fire-panel', 'alarm', { active: true });
     await until('fire', async () => (await active())?.playbookId === 'fire');
-    const refused = await h.api('POST', '/api/v1/tickets', { serviceId: 'query' }, (await h.device('kiosk-x', 'kiosk')).token);
+    const refused = await h.api(
+      'POST',
+      '/api/v1/tickets',
+      { serviceId: 'query' },
+      (await h.device('kiosk-x', 'kiosk')).token,
+    );
     expect(refused.body.error.code).toBe('HALL_CLOSED');
     send(panel, 'fire-panel', 'alarm', { active: false });
     await until('fire ended', async () => (await active()) === null);
@@ -81,7 +96,12 @@ describe('automatic playbooks', () => {
 
   it('acts on presses only from buttons and ratings only from pads', async () => {
     const reg = await h.device('led-10', 'led', { counterId: '10' });
-    const led = mqtt.connect(h.running.mqttUrl, { username: reg.mqtt.username, password: reg.mqtt.password, clientId: 'led-10', reconnectPeriod: 0 });
+    const led = mqtt.connect(h.running.mqttUrl, {
+      username: reg.mqtt.username,
+      password: reg.mqtt.password,
+      clientId: 'led-10',
+      reconnectPeriod: 0,
+    });
     clients.push(led);
     await new Promise((r) => led.once('connect', r));
     await h.staffAt('10');

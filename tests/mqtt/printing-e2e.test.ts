@@ -14,12 +14,17 @@ import { silentLogger } from '../../firmware-bridge/util/log.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
-
 /** The bytes of a GS ( k QR "store data" block: the encoded text. */
 function qrPayload(bytes: Buffer): string | undefined {
   for (let i = 0; i < bytes.length - 8; i++) {
     // GS ( k pL pH cn=49 fn=80 m=48 data…
-    if (bytes[i] === 0x1d && bytes[i + 1] === 0x28 && bytes[i + 2] === 0x6b && bytes[i + 5] === 0x31 && bytes[i + 6] === 0x50) {
+    if (
+      bytes[i] === 0x1d &&
+      bytes[i + 1] === 0x28 &&
+      bytes[i + 2] === 0x6b &&
+      bytes[i + 5] === 0x31 &&
+      bytes[i + 6] === 0x50
+    ) {
       const len = bytes[i + 3] + bytes[i + 4] * 256 - 3;
       return bytes.subarray(i + 8, i + 8 + len).toString('utf8');
     }
@@ -62,7 +67,9 @@ describe('tickets on paper through the firmware bridge', () => {
     );
     await bridge.start();
     await until('printer online and ok', async () => {
-      const d = (await hall.api('GET', '/api/v1/devices', undefined, hall.managerToken)).body.devices.find((x: any) => x.id === 'printer-k1');
+      const d = (await hall.api('GET', '/api/v1/devices', undefined, hall.managerToken)).body.devices.find(
+        (x: any) => x.id === 'printer-k1',
+      );
       return d?.online && d.lastStatus?.paper === 'ok';
     });
   });
@@ -79,23 +86,46 @@ describe('tickets on paper through the firmware bridge', () => {
     expect(r.status).toBe(201);
     expect(r.body.print).toEqual({ printerId: 'printer-k1', fallback: false });
     const ticket = r.body.ticket;
-    await until('bytes at the printer', () => printer.printed.length > 200 && printer.printed.subarray(-4).equals(Buffer.from([0x1d, 0x56, 0x42, 0x00])));
+    await until(
+      'bytes at the printer',
+      () => printer.printed.length > 200 && printer.printed.subarray(-4).equals(Buffer.from([0x1d, 0x56, 0x42, 0x00])),
+    );
     const bytes = printer.printed;
     const text = iconv.decode(bytes, 'gb18030');
     expect(bytes.includes(Buffer.from([0x1c, 0x26]))).toBe(true); // FS & — Chinese mode
-    for (const piece of ['云浮市不动产登记中心', ticket.number, '抵押登记', '主债权合同', '抵押合同', ticket.verifyCode]) expect(text).toContain(piece);
+    for (const piece of [
+      '云浮市不动产登记中心',
+      ticket.number,
+      '抵押登记',
+      '主债权合同',
+      '抵押合同',
+      ticket.verifyCode,
+    ])
+      expect(text).toContain(piece);
     expect(qrPayload(bytes)).toBe(`${hall.url}/t/${ticket.id}`);
   });
 
   it('reports paper out to the manager and falls back to the kiosk screen', async () => {
     printer.set({ paper: 'out' });
     const alert = await until('paper-out alert', async () =>
-      (await hall.api('GET', '/api/v1/alerts', undefined, hall.managerToken)).body.alerts.find((a: any) => a.deviceId === 'printer-k1' && a.kind === 'printer.problem'),
+      (await hall.api('GET', '/api/v1/alerts', undefined, hall.managerToken)).body.alerts.find(
+        (a: any) => a.deviceId === 'printer-k1' && a.kind === 'printer.problem',
+      ),
     );
     expect(alert.message).toContain('paper out');
     const r = await hall.api('POST', '/api/v1/tickets', { serviceId: 'query' }, kiosk);
-    expect(r.body.print).toMatchObject({ printerId: null, fallback: true, reason: expect.stringContaining('paper out') });
+    expect(r.body.print).toMatchObject({
+      printerId: null,
+      fallback: true,
+      reason: expect.stringContaining('paper out'),
+    });
     printer.set({ paper: 'ok' });
-    await until('alert cleared', async () => !(await hall.api('GET', '/api/v1/alerts', undefined, hall.managerToken)).body.alerts.some((a: any) => a.deviceId === 'printer-k1'));
+    await until(
+      'alert cleared',
+      async () =>
+        !(await hall.api('GET', '/api/v1/alerts', undefined, hall.managerToken)).body.alerts.some(
+          (a: any) => a.deviceId === 'printer-k1',
+        ),
+    );
   });
 });

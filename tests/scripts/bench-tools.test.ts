@@ -18,7 +18,10 @@ describe('startCommand', () => {
   });
 
   it('parses any number of variables and flags, and refuses a line that does not start the server with node', () => {
-    expect(startCommand('A=1 B_2=x node --f1 --f2=3 dist/server/main.js')).toEqual({ env: { A: '1', B_2: 'x' }, nodeArgs: ['--f1', '--f2=3'] });
+    expect(startCommand('A=1 B_2=x node --f1 --f2=3 dist/server/main.js')).toEqual({
+      env: { A: '1', B_2: 'x' },
+      nodeArgs: ['--f1', '--f2=3'],
+    });
     expect(startCommand('node dist/server/main.js')).toEqual({ env: {}, nodeArgs: [] });
     expect(() => startCommand('tsx server/main.ts')).toThrow(/not/);
     expect(() => startCommand('node dist/other.js')).toThrow(/not/);
@@ -38,12 +41,16 @@ describe('LeanWsClient', () => {
     // Enough waiting tickets that the snapshot needs a 16-bit length.
     for (let i = 0; i < 40; i++) await h.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, h.managerToken);
     const frames: any[] = [];
-    const client = await LeanWsClient.open(h.url.replace(/^http/, 'ws') + '/ws', (payload) => frames.push(JSON.parse(payload.toString('utf8'))));
+    const client = await LeanWsClient.open(h.url.replace(/^http/, 'ws') + '/ws', (payload) =>
+      frames.push(JSON.parse(payload.toString('utf8'))),
+    );
     try {
       await until('snapshot', () => frames.length >= 1);
       expect(frames[0].type).toBe('snapshot');
       const issued = await h.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, h.managerToken);
-      const event = await until('issue event', () => frames.find((f) => f.type === 'event' && JSON.stringify(f.event).includes(issued.body.ticket.number)));
+      const event = await until('issue event', () =>
+        frames.find((f) => f.type === 'event' && JSON.stringify(f.event).includes(issued.body.ticket.number)),
+      );
       expect(event.event.type).toBe('ticket.issued');
       expect(event.seq).toBe(frames[0].seq + 1);
     } finally {
@@ -52,6 +59,8 @@ describe('LeanWsClient', () => {
   });
 
   it('reports a refused upgrade instead of hanging', async () => {
-    await expect(LeanWsClient.open(h.url.replace(/^http/, 'ws') + '/ws?token=not-a-token', () => {})).rejects.toThrow(/refused: HTTP\/1.1 401/);
+    await expect(LeanWsClient.open(h.url.replace(/^http/, 'ws') + '/ws?token=not-a-token', () => {})).rejects.toThrow(
+      /refused: HTTP\/1.1 401/,
+    );
   });
 });

@@ -6,12 +6,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, makeTempDir, removeTempDir, SERVER_ENTRY, spawnServer, startCommand, type SpawnedServer } from '../../scripts/lib/hall-process.js';
+import {
+  ensureBuilt,
+  makeTempDir,
+  removeTempDir,
+  SERVER_ENTRY,
+  spawnServer,
+  startCommand,
+  type SpawnedServer,
+} from '../../scripts/lib/hall-process.js';
 import { makeInstalledCopy, productionPackages } from '../../scripts/lib/installed-copy.js';
 import { projectRoot } from '../../server/config/project-root.js';
 
 const root = projectRoot();
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+};
 
 describe('an installed hall', () => {
   let copy: string;
@@ -27,7 +38,14 @@ describe('an installed hall', () => {
       entry: join(copy, SERVER_ENTRY),
       cwd: copy,
       nodeArgs: startCommand().nodeArgs,
-      env: { ...startCommand().env, DATA_DIR: data, MQTT_PORT: '0', LOG_LEVEL: 'warn', HALLQ_BOOTSTRAP_MANAGER: 'boss:boss-password', HALL_CONFIG: '' },
+      env: {
+        ...startCommand().env,
+        DATA_DIR: data,
+        MQTT_PORT: '0',
+        LOG_LEVEL: 'warn',
+        HALLQ_BOOTSTRAP_MANAGER: 'boss:boss-password',
+        HALL_CONFIG: '',
+      },
     });
   }, 120_000);
 

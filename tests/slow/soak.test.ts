@@ -16,10 +16,23 @@ const OUT = process.env.HALLQ_SOAK_OUT ?? 'soak-out';
 
 describe('soak', () => {
   it(`plays ${SECONDS} s of a 20× hall day under repeated attacks with flat memory`, async () => {
-    const report = await runLoad({ seconds: SECONDS, speed: 20, attacksRepeat: true, sampleEveryMs: 2000, maxHealthzP99Ms: 250, maxRssGrowthMb: 64 });
+    const report = await runLoad({
+      seconds: SECONDS,
+      speed: 20,
+      attacksRepeat: true,
+      sampleEveryMs: 2000,
+      maxHealthzP99Ms: 250,
+      maxRssGrowthMb: 64,
+    });
     mkdirSync(OUT, { recursive: true });
     writeFileSync(join(OUT, 'soak.csv'), samplesCsv(report.samples));
-    writeFileSync(join(OUT, 'soak.svg'), memoryChartSvg(report.samples, `HallQ server memory over a ${Math.round(SECONDS / 60)}-minute soak at 20× with attacks`));
+    writeFileSync(
+      join(OUT, 'soak.svg'),
+      memoryChartSvg(
+        report.samples,
+        `HallQ server memory over a ${Math.round(SECONDS / 60)}-minute soak at 20× with attacks`,
+      ),
+    );
     writeFileSync(join(OUT, 'soak.txt'), formatLoadReport(report) + '\n');
     console.log(formatLoadReport(report));
     expect(report.failures).toEqual([]);

@@ -25,14 +25,17 @@ afterEach(() => {
 
 /** Appends one entry exactly as the writer before the fix did: raw text into SQLite, its JS string hashed. */
 function appendAsBeforeTheFix(actor: string): number {
-  const last = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+  const last = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as {
+    seq: number;
+    hash: string;
+  };
   const seq = last.seq + 1;
   const at = 1_764_000_000_000;
   const data = JSON.stringify({ username: actor.slice(1), role: '?', ok: false, reason: 'bad credentials' });
   const hash = createHash('sha256').update(`${last.hash}\n${seq}\n${at}\nauth.login\n${actor}\n${data}`).digest('hex');
-  db.prepare('INSERT INTO events (seq, stream_seq, at, type, actor, data, prev_hash, hash) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)').run(
-    seq, at, 'auth.login', actor, data, last.hash, hash,
-  );
+  db.prepare(
+    'INSERT INTO events (seq, stream_seq, at, type, actor, data, prev_hash, hash) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)',
+  ).run(seq, at, 'auth.login', actor, data, last.hash, hash);
   return seq;
 }
 

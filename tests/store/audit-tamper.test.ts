@@ -47,7 +47,10 @@ function tamper<T>(fn: (db: Database.Database) => T): T {
 }
 
 function verifyCli(env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', dir], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', dir], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 }
 
 /** Starts the hall on the tampered folder; the start must report the break everywhere it promises to. */
@@ -56,7 +59,10 @@ async function startAndExpectReported(at: number | undefined, reason: RegExp): P
   h = await startTestHall({ dataDir: dir });
   const health = await h.api('GET', '/healthz');
   expect(health.status).toBe(200);
-  expect(health.body).toMatchObject({ ok: true, auditChain: { ok: false, firstBroken: { seq, reason: expect.stringMatching(reason) } } });
+  expect(health.body).toMatchObject({
+    ok: true,
+    auditChain: { ok: false, firstBroken: { seq, reason: expect.stringMatching(reason) } },
+  });
   const alerts = await h.api('GET', `${V1}/alerts`, undefined, h.managerToken);
   expect(alerts.body.alerts.map((a: any) => a.kind)).toContain('audit.chain_broken');
   const recorded = await auditAll(h, 'type=audit.chain_broken');
@@ -69,10 +75,12 @@ describe('a tampered audit chain', () => {
     const altered = tamper((db) => {
       const rows = db.prepare('SELECT seq, at, type, actor, data FROM events ORDER BY seq').all() as any[];
       const target = rows.find((r) => r.type === 'ticket.issued')!;
-      let prev = (db.prepare('SELECT prev_hash FROM events WHERE seq = ?').pluck().get(target.seq) as string);
+      let prev = db.prepare('SELECT prev_hash FROM events WHERE seq = ?').pluck().get(target.seq) as string;
       for (const r of rows.filter((x) => x.seq >= target.seq)) {
         const data = r.seq === target.seq ? r.data.replace('"priority":"normal"', '"priority":"green"') : r.data;
-        const hash = createHash('sha256').update(canonicalEntry(prev, r.seq, r.at, r.type, r.actor, data)).digest('hex');
+        const hash = createHash('sha256')
+          .update(canonicalEntry(prev, r.seq, r.at, r.type, r.actor, data))
+          .digest('hex');
         db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(data, prev, hash, r.seq);
         prev = hash;
       }
@@ -105,8 +113,12 @@ describe('a tampered audit chain', () => {
   it('an anchor moved back by hand, or removed, does not verify', async () => {
     await dayOfWork();
     tamper((db) => {
-      const anchor = JSON.parse(db.prepare("SELECT value FROM meta WHERE key = 'audit_anchor'").pluck().get() as string);
-      db.prepare("UPDATE meta SET value = ? WHERE key = 'audit_anchor'").run(JSON.stringify({ ...anchor, seq: anchor.seq - 3 }));
+      const anchor = JSON.parse(
+        db.prepare("SELECT value FROM meta WHERE key = 'audit_anchor'").pluck().get() as string,
+      );
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'audit_anchor'").run(
+        JSON.stringify({ ...anchor, seq: anchor.seq - 3 }),
+      );
     });
     expect(verifyCli().stdout).toMatch(/anchor was altered/);
     // A start reports it and leaves the altered anchor as it found it: the next start reports it again.
@@ -123,7 +135,10 @@ describe('a tampered audit chain', () => {
     const tickets = await dayOfWork();
     const target = tickets[3];
     tamper((db) => {
-      const snap = db.prepare('SELECT seq, state FROM snapshots ORDER BY seq DESC LIMIT 1').get() as { seq: number; state: string };
+      const snap = db.prepare('SELECT seq, state FROM snapshots ORDER BY seq DESC LIMIT 1').get() as {
+        seq: number;
+        state: string;
+      };
       const state = JSON.parse(snap.state);
       const t = state.tickets.find((x: any) => x.id === target.id);
       t.priority = 'green';
@@ -153,7 +168,11 @@ describe('a tampered audit chain', () => {
     expect(h.running.hall.log.anchor!.verifiedSeq).toBeGreaterThan(mark);
     // The daily report carries the anchor, to keep off the box.
     const today = await h.api('GET', `${V1}/stats/today`, undefined, h.managerToken);
-    expect(today.body.auditAnchor).toEqual({ seq: h.running.hall.log.anchor!.seq, hash: h.running.hall.log.anchor!.hash, at: expect.any(String) });
+    expect(today.body.auditAnchor).toEqual({
+      seq: h.running.hall.log.anchor!.seq,
+      hash: h.running.hall.log.anchor!.hash,
+      at: expect.any(String),
+    });
     expectOk(await h.api('GET', `${V1}/audit/verify`, undefined, h.managerToken));
   });
 

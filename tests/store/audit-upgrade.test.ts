@@ -34,9 +34,13 @@ function makeItOld(): void {
   const db = new Database(join(dir, DB_FILE));
   db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete');
   const state = db.prepare('SELECT state FROM snapshots ORDER BY seq DESC LIMIT 1').pluck().get() as string;
-  const rows = (db.prepare('SELECT * FROM events ORDER BY seq').all() as any[]).filter((r) => r.type !== 'audit.anchor' && r.type !== 'checkpoint.saved');
+  const rows = (db.prepare('SELECT * FROM events ORDER BY seq').all() as any[]).filter(
+    (r) => r.type !== 'audit.anchor' && r.type !== 'checkpoint.saved',
+  );
   db.exec("DELETE FROM events; DELETE FROM snapshots; DELETE FROM meta WHERE key = 'audit_anchor'");
-  const insert = db.prepare('INSERT INTO events (seq, stream_seq, at, type, actor, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (seq, stream_seq, at, type, actor, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   let prev = GENESIS_HASH;
   rows.forEach((r, i) => {
     const row = { ...r, seq: i + 1 };
@@ -45,7 +49,13 @@ function makeItOld(): void {
     prev = hash;
   });
   db.prepare('INSERT INTO snapshots (seq, at, state) VALUES (?, ?, ?)').run(rows.length, rows.at(-1).at, state);
-  const login = { seq: rows.length + 1, at: rows.at(-1).at, type: 'auth.login', actor: 'user:?\ud800', data: '{"username":"\\ud800","role":"?","ok":false}' };
+  const login = {
+    seq: rows.length + 1,
+    at: rows.at(-1).at,
+    type: 'auth.login',
+    actor: 'user:?\ud800',
+    data: '{"username":"\\ud800","role":"?","ok":false}',
+  };
   insert.run(login.seq, null, login.at, login.type, login.actor, login.data, prev, oldHash(prev, login));
   db.close();
 }
@@ -69,7 +79,11 @@ describe('a data folder from before the keyed chain', () => {
     const anchors = await auditAll(h, 'type=audit.anchor');
     expect(anchors[0].data).toMatchObject({ keyedFrom });
     const v = await h.api('GET', `${V1}/audit/verify`, undefined, h.managerToken);
-    expect(v.body).toMatchObject({ ok: true, keyedFrom, notes: [{ seq: keyedFrom - 1, note: expect.stringMatching(/pre-fix encoder/) }] });
+    expect(v.body).toMatchObject({
+      ok: true,
+      keyedFrom,
+      notes: [{ seq: keyedFrom - 1, note: expect.stringMatching(/pre-fix encoder/) }],
+    });
 
     await h.stop();
     h = await startTestHall({ dataDir: dir });

@@ -30,7 +30,10 @@ describe('npm run audit:verify', () => {
   it('names the first broken entry with exit code 1', () => {
     const db = new Database(join(dir, DB_FILE));
     db.exec('DROP TRIGGER events_no_update');
-    const seq = db.prepare("SELECT seq FROM events WHERE type = 'ticket.issued' ORDER BY seq LIMIT 1 OFFSET 1").pluck().get() as number;
+    const seq = db
+      .prepare("SELECT seq FROM events WHERE type = 'ticket.issued' ORDER BY seq LIMIT 1 OFFSET 1")
+      .pluck()
+      .get() as number;
     db.prepare("UPDATE events SET actor = 'user:intruder' WHERE seq = ?").run(seq);
     db.close();
     const r = verifyCli(dir);

@@ -13,7 +13,9 @@ let running: RunningHall | undefined;
 
 async function start(dataDir: string, env: Record<string, string> = { HALLQ_BOOTSTRAP_MANAGER: 'boss:boss-password' }) {
   log.setLevel('silent');
-  running = await startHallServer(readEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MQTT_PORT: '0', LOG_LEVEL: 'silent', ...env }));
+  running = await startHallServer(
+    readEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MQTT_PORT: '0', LOG_LEVEL: 'silent', ...env }),
+  );
   return running;
 }
 
@@ -41,7 +43,8 @@ describe('data folder modes', () => {
       process.umask(before);
     }
     expect(mode(dataDir)).toBe('700');
-    for (const f of ['hallq.sqlite', 'hallq.sqlite-wal', 'hallq.sqlite-shm', 'hall-secret.key', 'mqtt-server.secret']) expect([f, mode(join(dataDir, f))]).toEqual([f, '600']);
+    for (const f of ['hallq.sqlite', 'hallq.sqlite-wal', 'hallq.sqlite-shm', 'hall-secret.key', 'mqtt-server.secret'])
+      expect([f, mode(join(dataDir, f))]).toEqual([f, '600']);
   });
 
   it('puts an existing folder made 0755 with 0644 files right at start', async () => {
@@ -53,7 +56,8 @@ describe('data folder modes', () => {
     writeFileSync(join(dataDir, 'first-login.txt'), 'old\n', { mode: 0o644 });
     await start(dataDir);
     expect(mode(dataDir)).toBe('700');
-    for (const f of ['hallq.sqlite', 'hall-secret.key', 'mqtt-server.secret', 'first-login.txt']) expect([f, mode(join(dataDir, f))]).toEqual([f, '600']);
+    for (const f of ['hallq.sqlite', 'hall-secret.key', 'mqtt-server.secret', 'first-login.txt'])
+      expect([f, mode(join(dataDir, f))]).toEqual([f, '600']);
   });
 
   it('lets an external broker’s group pass through to its files (0710), nothing more', async () => {

@@ -20,7 +20,15 @@ let db: Db;
 let now = Date.parse('2026-11-23T10:00:00+08:00');
 
 function service(snapshotEvery = 500): HallService {
-  const s = new HallService({ hallFile: hall, db, secret: HallSecret.loadOrCreate(dir), bus: new EventBus(), alwaysOpen: true, clock: () => now, snapshotEvery });
+  const s = new HallService({
+    hallFile: hall,
+    db,
+    secret: HallSecret.loadOrCreate(dir),
+    bus: new EventBus(),
+    alwaysOpen: true,
+    clock: () => now,
+    snapshotEvery,
+  });
   s.rebuild();
   return s;
 }
@@ -84,12 +92,19 @@ describe('event log', () => {
     db.close();
     const raw = new Database(join(dir, DB_FILE));
     raw.exec('DROP TRIGGER events_no_update');
-    raw.prepare("UPDATE events SET data = replace(data, 'A002', 'A009') WHERE type = 'ticket.issued' AND data LIKE '%A002%'").run();
+    raw
+      .prepare(
+        "UPDATE events SET data = replace(data, 'A002', 'A009') WHERE type = 'ticket.issued' AND data LIKE '%A002%'",
+      )
+      .run();
     const altered = raw.prepare("SELECT seq FROM events WHERE data LIKE '%A009%'").pluck().get() as number;
     const result = verifyChain(raw);
     raw.close();
     db = openDb(dir);
-    expect(result).toMatchObject({ ok: false, firstBroken: { seq: altered, reason: expect.stringContaining('altered') } });
+    expect(result).toMatchObject({
+      ok: false,
+      firstBroken: { seq: altered, reason: expect.stringContaining('altered') },
+    });
   });
 
   it('keeps numbering across a restart and never reuses a number', () => {

@@ -25,7 +25,10 @@ afterEach(() => {
 
 describe('principal cache', () => {
   it('forgets a token at logout and at its expiry, however recently it was checked', () => {
-    const user = accounts.createUser({ username: 'clerk', password: 'clerk-password', name: '王', role: 'counter' }, now);
+    const user = accounts.createUser(
+      { username: 'clerk', password: 'clerk-password', name: '王', role: 'counter' },
+      now,
+    );
     const { token, expiresAt } = accounts.issueToken({ kind: 'user', id: user.id, role: 'counter' }, now, 10_000);
     expect(accounts.principal(token, now)).toEqual({ kind: 'user', id: user.id, role: 'counter', name: '王' });
     expect(accounts.principal(token, now + 1)).toBe(accounts.principal(token, now + 2)); // remembered

@@ -5,7 +5,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { axeSerious, describeViolations, ensureUiBuilt, launchChromium, login, openPage, smallTargets } from './browser.js';
+import {
+  axeSerious,
+  describeViolations,
+  ensureUiBuilt,
+  launchChromium,
+  login,
+  openPage,
+  smallTargets,
+} from './browser.js';
 
 let hall: TestHall;
 let browser: Browser;
@@ -25,7 +33,12 @@ beforeAll(async () => {
   await hall.device('printer-1', 'printer', { kioskId: 'kiosk-1' });
   for (const serviceId of ['one-window', 'one-window', 'mortgage', 'payment', 'one-window', 'enterprise'])
     await hall.api('POST', '/api/v1/tickets', { serviceId }, kioskToken);
-  const mine = await hall.api('POST', '/api/v1/tickets', { serviceId: 'one-window', idNumber: makeIdNumber('19500101', 7), priority: 'priority', priorityReason: '老年人' }, kioskToken);
+  const mine = await hall.api(
+    'POST',
+    '/api/v1/tickets',
+    { serviceId: 'one-window', idNumber: makeIdNumber('19500101', 7), priority: 'priority', priorityReason: '老年人' },
+    kioskToken,
+  );
   waitingTicket = mine.body.ticket.id;
   // One served and rated poorly (a follow-up), one called now; counter 5 paused.
   const first = await hall.api('POST', '/api/v1/counters/3/call-next', {}, staff3);
@@ -100,7 +113,12 @@ describe('kiosk (touch)', () => {
   }
 
   it('in English too', async () => {
-    const page = await openPage(browser, `${hall.url}/kiosk?token=${kioskToken}`, { width: 1080, height: 1920 }, errors);
+    const page = await openPage(
+      browser,
+      `${hall.url}/kiosk?token=${kioskToken}`,
+      { width: 1080, height: 1920 },
+      errors,
+    );
     await page.waitForSelector('.svc-card');
     await page.click('.btn-lang');
     await page.waitForSelector('html[lang="en"]');
@@ -116,7 +134,8 @@ describe('evaluation pad (touch)', () => {
     const page = await openPage(browser, `${hall.url}/pad/3?token=${padToken}`, { width: 1280, height: 800 }, errors);
     await page.waitForSelector('#pad-staff');
     await audit(page, 'pad idle');
-    const staff3 = (await hall.api('POST', '/api/v1/auth/login', { username: 'acc3', password: 'staff-password' })).body.token;
+    const staff3 = (await hall.api('POST', '/api/v1/auth/login', { username: 'acc3', password: 'staff-password' })).body
+      .token;
     await hall.api('POST', '/api/v1/counters/3/start', {}, staff3);
     await hall.api('POST', '/api/v1/counters/3/finish', {}, staff3);
     await page.waitForSelector('.face-1');
@@ -164,7 +183,12 @@ describe('screens for the hall', () => {
 
 describe('staff screens', () => {
   it('counter console: sign-in, counter choice, console and its dialogs', async () => {
-    await hall.api('POST', '/api/v1/staff', { username: 'newbie', password: 'staff-password', name: '新同事', role: 'counter' }, hall.managerToken);
+    await hall.api(
+      'POST',
+      '/api/v1/staff',
+      { username: 'newbie', password: 'staff-password', name: '新同事', role: 'counter' },
+      hall.managerToken,
+    );
     const page = await openPage(browser, `${hall.url}/counter`, { width: 1366, height: 768 }, errors);
     await page.waitForSelector('#login-user');
     await audit(page, 'console login');
@@ -179,7 +203,8 @@ describe('staff screens', () => {
     await audit(page, 'console out-of-turn dialog');
     await page.keyboard.press('Escape');
     await page.evaluate(() => sessionStorage.clear());
-    const staff3 = (await hall.api('POST', '/api/v1/auth/login', { username: 'acc3', password: 'staff-password' })).body.token;
+    const staff3 = (await hall.api('POST', '/api/v1/auth/login', { username: 'acc3', password: 'staff-password' })).body
+      .token;
     await hall.api('POST', '/api/v1/counters/3/call-next', {}, staff3);
     await page.goto(`${hall.url}/counter`);
     await login(page, 'acc3', 'staff-password');

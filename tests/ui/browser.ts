@@ -32,16 +32,28 @@ function newest(dir: string): number {
 export function ensureUiBuilt(): void {
   const built = join(ROOT, 'dist', 'ui', 'screens', 'kiosk.js');
   if (existsSync(built) && newest(join(ROOT, 'dist', 'ui')) >= newest(join(ROOT, 'ui', 'src'))) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'ui', 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'ui', 'tsconfig.json')],
+    { stdio: 'inherit' },
+  );
 }
 
 export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (never a downloaded browser)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (never a downloaded browser)`,
+    );
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /** Opens a page at a viewport, failing the test on any uncaught page error. */
-export async function openPage(browser: Browser, url: string, viewport: { width: number; height: number }, errors: string[] = []): Promise<Page> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number },
+  errors: string[] = [],
+): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   page.setDefaultTimeout(8000);
   page.on('pageerror', (e) => errors.push(`${url}: ${e.message}`));
@@ -71,8 +83,13 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
   // evaluate() is not subject to the page's CSP, unlike an injected <script>.
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
   });
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   return [...serious, ...(await contrastWorstCase(page))];
@@ -86,16 +103,34 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
 async function contrastWorstCase(page: Page): Promise<AxeViolation[]> {
   const r = await page.evaluate(async () => {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync('*, *::before, *::after { background-image: none !important; animation: none !important; transition: none !important; text-shadow: none !important; }');
+    sheet.replaceSync(
+      '*, *::before, *::after { background-image: none !important; animation: none !important; transition: none !important; text-shadow: none !important; }',
+    );
     const before = document.adoptedStyleSheets;
     document.adoptedStyleSheets = [...before, sheet];
     try {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[]; incomplete: Array<AxeViolation & { nodes: Array<{ target: string[]; any: Array<{ message: string }> }> }> }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: {
+            run(
+              ctx: Document,
+              opts: unknown,
+            ): Promise<{
+              violations: AxeViolation[];
+              incomplete: Array<AxeViolation & { nodes: Array<{ target: string[]; any: Array<{ message: string }> }> }>;
+            }>;
+          };
+        }
+      ).axe;
       // With a modal dialog open, only the dialog is visible; the page behind it is inert.
       const scope = document.querySelector('dialog[open]') ?? document;
-      const res = await axe.run(scope as Document, { runOnly: { type: 'rule', values: ['color-contrast'] }, resultTypes: ['violations', 'incomplete'] });
+      const res = await axe.run(scope as Document, {
+        runOnly: { type: 'rule', values: ['color-contrast'] },
+        resultTypes: ['violations', 'incomplete'],
+      });
       // SVG chart labels (fixed colours on white, checked in the stylesheet) are not measurable by axe.
-      for (const v of res.incomplete) v.nodes = v.nodes.filter((n) => !document.querySelector(n.target.join(' '))?.closest('svg'));
+      for (const v of res.incomplete)
+        v.nodes = v.nodes.filter((n) => !document.querySelector(n.target.join(' '))?.closest('svg'));
       return res;
     } finally {
       document.adoptedStyleSheets = before;
@@ -107,7 +142,16 @@ async function contrastWorstCase(page: Page): Promise<AxeViolation[]> {
     .map((n) => ({ target: n.target, failureSummary: n.any.map((a) => a.message).join(' ') }));
   return [
     ...r.violations.map((v) => ({ ...v, id: `${v.id} (gradients at their worst stop)` })),
-    ...(unverified.length ? [{ id: 'color-contrast-unverified', impact: 'serious', help: 'text whose contrast could not be measured', nodes: unverified }] : []),
+    ...(unverified.length
+      ? [
+          {
+            id: 'color-contrast-unverified',
+            impact: 'serious',
+            help: 'text whose contrast could not be measured',
+            nodes: unverified,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -115,16 +159,29 @@ async function contrastWorstCase(page: Page): Promise<AxeViolation[]> {
 export async function smallTargets(page: Page, min = 48): Promise<string[]> {
   return page.evaluate((min) => {
     const out: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>('button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=tab]')) {
+    for (const el of document.querySelectorAll<HTMLElement>(
+      'button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=tab]',
+    )) {
       const r = el.getBoundingClientRect();
       const style = getComputedStyle(el);
       if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
-      if (r.width < min || r.height < min) out.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+      if (r.width < min || r.height < min)
+        out.push(
+          `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+        );
     }
     return out;
   }, min);
 }
 
 export function describeViolations(v: AxeViolation[]): string {
-  return v.map((x) => `${x.impact} ${x.id}: ${x.help}\n  ${x.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('\n  ')}`).join('\n');
+  return v
+    .map(
+      (x) =>
+        `${x.impact} ${x.id}: ${x.help}\n  ${x.nodes
+          .slice(0, 4)
+          .map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`)
+          .join('\n  ')}`,
+    )
+    .join('\n');
 }

@@ -28,7 +28,12 @@ beforeAll(async () => {
   const boardDev = await hall.device('display-1', 'display');
   const padDev = await hall.device('pad-3', 'pad', { counterId: '3' });
   kiosk = await openPage(browser, `${hall.url}/kiosk?token=${kioskDev.token}`, { width: 1080, height: 1920 }, errors);
-  board = await openPage(browser, `${hall.url}/display?token=${boardDev.token}&speech=off`, { width: 1920, height: 1080 }, errors);
+  board = await openPage(
+    browser,
+    `${hall.url}/display?token=${boardDev.token}&speech=off`,
+    { width: 1920, height: 1080 },
+    errors,
+  );
   pad = await openPage(browser, `${hall.url}/pad/3?token=${padDev.token}`, { width: 1280, height: 800 }, errors);
   console3 = await openPage(browser, `${hall.url}/counter`, { width: 1366, height: 900 }, errors);
   await login(console3, staffUser, 'staff-password');
@@ -70,8 +75,18 @@ describe('the hall screens, live', () => {
     // The console lists it in this counter's queue.
     await console3.waitForSelector(`.c-q-row[data-number="${ticket.number}"]`);
 
-    const onBoard = board.waitForFunction((n) => document.querySelector('.d-now-number')?.textContent === n && document.querySelector('.d-counter[data-counter="3"] .d-counter-number')?.textContent === n, ticket.number, { polling: 20, timeout: 5000 });
-    const onPhone = phone.waitForFunction(() => document.querySelector('#ph-status')?.textContent?.includes('请到 3号窗口 办理'), undefined, { polling: 20, timeout: 5000 });
+    const onBoard = board.waitForFunction(
+      (n) =>
+        document.querySelector('.d-now-number')?.textContent === n &&
+        document.querySelector('.d-counter[data-counter="3"] .d-counter-number')?.textContent === n,
+      ticket.number,
+      { polling: 20, timeout: 5000 },
+    );
+    const onPhone = phone.waitForFunction(
+      () => document.querySelector('#ph-status')?.textContent?.includes('请到 3号窗口 办理'),
+      undefined,
+      { polling: 20, timeout: 5000 },
+    );
     await console3.waitForSelector('#act-call-next:not([disabled])');
     const t0 = Date.now();
     await console3.keyboard.press('n'); // the keyboard shortcut for 呼叫下一位
@@ -96,7 +111,13 @@ describe('the hall screens, live', () => {
     await console3.keyboard.press('f');
     await pad.waitForSelector('.face-5');
     expect(await pad.textContent('.pad-ask h1')).toContain('请对本次服务进行评价');
-    expect(await pad.$$eval('.face', (els) => els.map((e) => e.textContent))).toEqual(['非常满意', '满意', '基本满意', '不满意', '非常不满意']);
+    expect(await pad.$$eval('.face', (els) => els.map((e) => e.textContent))).toEqual([
+      '非常满意',
+      '满意',
+      '基本满意',
+      '不满意',
+      '非常不满意',
+    ]);
     await pad.click('.face-5');
     await pad.waitForSelector('#pad-thanks');
     await dashboard.waitForSelector('#rating-feed .score-5');
@@ -170,7 +191,11 @@ describe('the hall screens, live', () => {
     expect(await console3.textContent('.dialog .form-error')).toContain('原因');
     await console3.fill('#oot-reason', '行动不便老人');
     await console3.click('#confirm-oot');
-    await board.waitForFunction((n) => document.querySelector('.d-now-number')?.textContent === n, b.body.ticket.number, { timeout: 3000 });
+    await board.waitForFunction(
+      (n) => document.querySelector('.d-now-number')?.textContent === n,
+      b.body.ticket.number,
+      { timeout: 3000 },
+    );
     expect(await board.textContent('.d-now .tag-oot')).toBe('越号 · 特殊群体');
   });
 
@@ -190,16 +215,28 @@ describe('the hall screens, live', () => {
     });
     await page.goto(`${hall.url}/display?speech=off`);
     await page.waitForSelector('.d-counter[data-counter="3"]');
-    const staff = (await hall.api('POST', '/api/v1/auth/login', { username: staffUser, password: 'staff-password' })).body.token;
+    const staff = (await hall.api('POST', '/api/v1/auth/login', { username: staffUser, password: 'staff-password' }))
+      .body.token;
     await hall.api('POST', '/api/v1/counters/3/start', {}, staff); // the ticket in hand from the last test
     await hall.api('POST', '/api/v1/counters/3/finish', {}, staff);
     await page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets[0].close());
     // While the board is disconnected: a ticket is issued and called.
     const t = await hall.api('POST', '/api/v1/tickets', { serviceId: 'mortgage' }, hall.managerToken);
-    const called = await hall.api('POST', '/api/v1/counters/3/call', { ticketId: t.body.ticket.id, reason: '测试断线重连', category: 'system-redo' }, staff);
+    const called = await hall.api(
+      'POST',
+      '/api/v1/counters/3/call',
+      { ticketId: t.body.ticket.id, reason: '测试断线重连', category: 'system-redo' },
+      staff,
+    );
     expect(called.status).toBe(200);
-    await page.waitForFunction((n) => document.querySelector('.d-now-number')?.textContent === n, t.body.ticket.number, { timeout: 5000 });
-    const urls = await page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.map((s) => s.url));
+    await page.waitForFunction(
+      (n) => document.querySelector('.d-now-number')?.textContent === n,
+      t.body.ticket.number,
+      { timeout: 5000 },
+    );
+    const urls = await page.evaluate(() =>
+      (window as unknown as { __sockets: WebSocket[] }).__sockets.map((s) => s.url),
+    );
     expect(urls.length).toBeGreaterThanOrEqual(2);
     expect(urls[1]).toMatch(/[?&]since=\d+/);
     expect(await page.textContent('.d-now .tag-oot')).toBe('越号 · 系统重办');

@@ -105,7 +105,8 @@ async function controlled(url: string, viewport = { width: 1280, height: 800 }, 
   return page;
 }
 
-const setFlag = (page: Page, name: '__hold' | '__mute' | '__batch', on: boolean) => page.evaluate(([n, v]) => ((window as unknown as Record<string, boolean>)[n] = v), [name, on] as const);
+const setFlag = (page: Page, name: '__hold' | '__mute' | '__batch', on: boolean) =>
+  page.evaluate(([n, v]) => ((window as unknown as Record<string, boolean>)[n] = v), [name, on] as const);
 const attempts = (page: Page) => page.evaluate(() => (window as unknown as Controls).__attempts);
 const spoken = (page: Page) => page.evaluate(() => (window as unknown as Controls).__spoken);
 const toasts = (page: Page) => page.evaluate(() => (window as unknown as Controls).__toasts);
@@ -135,7 +136,12 @@ afterAll(async () => {
 
 describe('the kiosk when the ticket preview hangs', () => {
   async function kioskWithHangingPreview(): Promise<{ page: Page; hang: { on: boolean } }> {
-    const page = await openPage(browser, `${hall.url}/kiosk?token=${kioskToken}`, { width: 1080, height: 1920 }, errors);
+    const page = await openPage(
+      browser,
+      `${hall.url}/kiosk?token=${kioskToken}`,
+      { width: 1080, height: 1920 },
+      errors,
+    );
     const hang = { on: true };
     // A preview that never answers (the route is simply never fulfilled); later ones pass when hang.on is false.
     await page.route('**/ticket.svg', (route) => (hang.on ? undefined : route.continue()));
@@ -145,7 +151,9 @@ describe('the kiosk when the ticket preview hangs', () => {
 
   async function take(page: Page): Promise<{ id: string; number: string }> {
     await page.click('[data-service="one-window"]');
-    const issued = page.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST', { timeout: 4000 });
+    const issued = page.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST', {
+      timeout: 4000,
+    });
     await page.click('#take-number');
     return (await (await issued).json()).ticket;
   }
@@ -180,7 +188,11 @@ describe('the kiosk when the ticket preview hangs', () => {
   }, 30_000);
 
   async function kioskWithClock(run: (page: Page, hang: { on: boolean }) => Promise<void>): Promise<void> {
-    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await browser.newPage({
+      viewport: { width: 1080, height: 1920 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     page.setDefaultTimeout(8000);
     page.on('pageerror', (e) => errors.push(`kiosk: ${e.message}`));
     await page.clock.install();
@@ -293,17 +305,27 @@ describe('the live stream', () => {
       old = await serveOne();
       await hall.api('POST', '/api/v1/counters/3/start', {}, staff);
       expect((await hall.api('POST', '/api/v1/counters/3/finish', {}, staff)).status).toBe(200);
-      expect((await hall.api('POST', '/api/v1/evaluations', { ticketId: old.id, score: 2 }, padToken)).status).toBe(201);
+      expect((await hall.api('POST', '/api/v1/evaluations', { ticketId: old.id, score: 2 }, padToken)).status).toBe(
+        201,
+      );
     } finally {
       offsetMs = 0;
     }
     for (const p of [board, pad, dashboard, console3]) await setFlag(p, '__hold', false);
 
     // They come back with ?since= and get the replay: the board shows the call, the feed lists the rating ...
-    await board.waitForFunction((n) => document.querySelector('.d-now-number')?.textContent === n, old.number, { timeout: 10_000 });
+    await board.waitForFunction((n) => document.querySelector('.d-now-number')?.textContent === n, old.number, {
+      timeout: 10_000,
+    });
     await dashboard.waitForSelector('#rating-feed .score-2', { timeout: 10_000 });
-    await expect.poll(() => events(pad), { timeout: 10_000 }).toContainEqual({ type: 'ticket.finished', number: old.number });
-    await expect.poll(async () => (await events(console3)).filter((e) => e.type === 'evaluation.recorded').length, { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(() => events(pad), { timeout: 10_000 })
+      .toContainEqual({ type: 'ticket.finished', number: old.number });
+    await expect
+      .poll(async () => (await events(console3)).filter((e) => e.type === 'evaluation.recorded').length, {
+        timeout: 10_000,
+      })
+      .toBe(2);
     for (const p of [board, pad, dashboard, console3]) expect((await attempts(p)).at(-1)).toMatch(/[?&]since=\d+/);
     // ... but nobody is called aloud, asked to rate or told of a rating that is a minute old.
     await board.waitForTimeout(2500); // longer than the chime before a call is spoken
@@ -345,7 +367,11 @@ describe('the live stream', () => {
     await setFlag(board, '__mute', false);
     await setFlag(board, '__hold', false);
     await board.clock.fastForward(10_000); // the next retry
-    await board.waitForFunction((n) => document.querySelector('.d-now-number')?.textContent === n, called.body.ticket.number, { timeout: 10_000 });
+    await board.waitForFunction(
+      (n) => document.querySelector('.d-now-number')?.textContent === n,
+      called.body.ticket.number,
+      { timeout: 10_000 },
+    );
     await board.waitForSelector('.conn-banner[hidden]', { state: 'attached', timeout: 5000 });
     expect((await attempts(board)).at(-1)).toMatch(/[?&]since=\d+/);
     await board.close();

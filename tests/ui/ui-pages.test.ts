@@ -20,7 +20,12 @@ describe('screen pages', () => {
   });
 
   it('staff screens may zoom; touch screens in the hall may not', () => {
-    const counter = renderPage(template, SCREENS.find((s) => s.route === '/counter')!, 'H', []);
+    const counter = renderPage(
+      template,
+      SCREENS.find((s) => s.route === '/counter')!,
+      'H',
+      [],
+    );
     expect(counter).toContain('content="width=device-width, initial-scale=1"');
     expect(counter).toContain('<body class="console">');
   });
@@ -32,7 +37,11 @@ describe('screen pages', () => {
       '/ui/lib/dom.js': 'export const h = 1;',
       '/ui/protocol/codes.js': 'export {};',
     };
-    expect(importedModules('/ui/screens/kiosk.js', (u) => files[u]).sort()).toEqual(['/ui/lib/dom.js', '/ui/protocol/codes.js', '/ui/screens/kiosk/a.js']);
+    expect(importedModules('/ui/screens/kiosk.js', (u) => files[u]).sort()).toEqual([
+      '/ui/lib/dom.js',
+      '/ui/protocol/codes.js',
+      '/ui/screens/kiosk/a.js',
+    ]);
   });
 
   it('are not made before the screen is built', () => {

@@ -12,7 +12,10 @@ let hall: TestHall;
 let kioskToken: string;
 
 /** A raw GET: the path goes out exactly as written (fetch would normalise ../). */
-function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function rawGet(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   const url = new URL(hall.url);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers }, (res) => {
@@ -89,7 +92,9 @@ describe('screen routes', () => {
     const gz = await rawGet('/ui/css/base.css', { 'accept-encoding': 'gzip, deflate, br' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.body.length).toBeLessThan(plain.body.length / 2);
-    expect((await rawGet('/ui/css/base.css', { 'accept-encoding': 'gzip;q=0' })).headers['content-encoding']).toBeUndefined();
+    expect(
+      (await rawGet('/ui/css/base.css', { 'accept-encoding': 'gzip;q=0' })).headers['content-encoding'],
+    ).toBeUndefined();
     const again = await rawGet('/ui/css/base.css', { 'if-none-match': String(plain.headers.etag) });
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
@@ -154,7 +159,9 @@ describe('GET /api/v1/tickets/:id/ticket.svg', () => {
     const spelled = (s: string) => [...s].map((c) => `>${c}</tspan>`);
     for (const part of spelled(number)) expect(text).toContain(part); // receiptline sets each character
     expect(text).toContain('>抵</tspan><tspan x="'); // 抵押登记, the service
-    const withToken = (await rawGet(`/api/v1/tickets/${id}/ticket.svg`, { authorization: `Bearer ${kioskToken}` })).body.toString();
+    const withToken = (
+      await rawGet(`/api/v1/tickets/${id}/ticket.svg`, { authorization: `Bearer ${kioskToken}` })
+    ).body.toString();
     expect(withToken).not.toEqual(text);
     for (const part of spelled(verifyCode)) expect(withToken).toContain(part);
     expect((await rawGet('/api/v1/tickets/t_missing/ticket.svg')).status).toBe(404);
@@ -164,7 +171,12 @@ describe('GET /api/v1/tickets/:id/ticket.svg', () => {
 describe('GET /api/v1/stats/today', () => {
   it('gives the manager the hall and staff their own figures; nobody else', async () => {
     const staff = await hall.staffAt('5', 'stats5');
-    await hall.api('POST', '/api/v1/tickets', { serviceId: 'one-window', idNumber: makeIdNumber('19700101', 1) }, kioskToken);
+    await hall.api(
+      'POST',
+      '/api/v1/tickets',
+      { serviceId: 'one-window', idNumber: makeIdNumber('19700101', 1) },
+      kioskToken,
+    );
     const called = await hall.api('POST', '/api/v1/counters/5/call-next', {}, staff);
     expect(called.status).toBe(200);
     await hall.api('POST', '/api/v1/counters/5/start', {}, staff);
@@ -175,7 +187,9 @@ describe('GET /api/v1/stats/today', () => {
     expect(m.body.scope).toBe('hall');
     expect(m.body.totals.issued).toBeGreaterThanOrEqual(2);
     expect(m.body.totals.served).toBe(1);
-    expect(m.body.waitDistribution.map((b: { fromMinutes: number }) => b.fromMinutes)).toEqual([0, 5, 10, 15, 20, 30, 45, 60]);
+    expect(m.body.waitDistribution.map((b: { fromMinutes: number }) => b.fromMinutes)).toEqual([
+      0, 5, 10, 15, 20, 30, 45, 60,
+    ]);
     expect(m.body.waitDistribution.reduce((a: number, b: { count: number }) => a + b.count, 0)).toBe(1);
     expect(m.body.perCounter).toHaveLength(12);
     expect(m.body.perCounter.find((c: { counterId: string }) => c.counterId === '5').served).toBe(1);

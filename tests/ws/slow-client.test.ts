@@ -46,8 +46,13 @@ describe('slow stream clients', () => {
     const base = h.running.hall.log.streamSeq;
     const reason = '暂'.repeat(1300);
     for (let i = 1; i <= total; i++) {
-      const event = { type: 'counter.status' as const, data: { counterId: '5', status: 'paused' as const, pauseReason: reason, change: 'pause' as const } };
-      h.running.hall.bus.emit('committed', [{ seq: base + i, streamSeq: base + i, at: Date.now(), actor: 'system:test', event }]);
+      const event = {
+        type: 'counter.status' as const,
+        data: { counterId: '5', status: 'paused' as const, pauseReason: reason, change: 'pause' as const },
+      };
+      h.running.hall.bus.emit('committed', [
+        { seq: base + i, streamSeq: base + i, at: Date.now(), actor: 'system:test', event },
+      ]);
       // In bursts the reading client keeps up with (well under the 1 MB limit), however busy the machine is.
       if (i % 50 === 0) {
         const deadline = Date.now() + 10_000;
@@ -55,7 +60,8 @@ describe('slow stream clients', () => {
       }
     }
     const deadline = Date.now() + 20_000;
-    while ((received < total || h.running.stream.clientCount !== 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((received < total || h.running.stream.clientCount !== 1) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(h.running.stream.clientCount).toBe(1);
     expect(received).toBe(total);
     await new Promise((r) => setTimeout(r, 100));

@@ -59,7 +59,14 @@ describe('stream limits', () => {
       ws.once('unexpected-response', (_req, res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d));
-        res.on('end', () => reject(Object.assign(new Error(`refused ${res.statusCode}`), { statusCode: res.statusCode, body: JSON.parse(body) })));
+        res.on('end', () =>
+          reject(
+            Object.assign(new Error(`refused ${res.statusCode}`), {
+              statusCode: res.statusCode,
+              body: JSON.parse(body),
+            }),
+          ),
+        );
       });
       ws.once('error', reject);
     });
@@ -103,7 +110,10 @@ describe('stream limits', () => {
   it('keeps the unsent data of all clients under the budget by dropping the slowest; a reader misses nothing', async () => {
     const budget = 2 * 1024 * 1024;
     // Per client 1 MB: ten stalled clients could hold 10 MB between them without the budget.
-    const { stream, port, url } = await startStream({ maxTotalBufferedBytes: budget, maxPublicBufferedBytes: 1024 * 1024 });
+    const { stream, port, url } = await startStream({
+      maxTotalBufferedBytes: budget,
+      maxPublicBufferedBytes: 1024 * 1024,
+    });
     await Promise.all(Array.from({ length: 10 }, () => stalledClient(port)));
     let received = 0;
     const reader = await openClient(url, undefined, (m) => {
@@ -118,8 +128,13 @@ describe('stream limits', () => {
     const reason = '暂'.repeat(1300);
     let highest = 0;
     for (let i = 1; i <= total; i++) {
-      const event = { type: 'counter.status' as const, data: { counterId: '5', status: 'paused' as const, pauseReason: reason, change: 'pause' as const } };
-      h.running.hall.bus.emit('committed', [{ seq: base + i, streamSeq: base + i, at: clock.now, actor: 'system:test', event }]);
+      const event = {
+        type: 'counter.status' as const,
+        data: { counterId: '5', status: 'paused' as const, pauseReason: reason, change: 'pause' as const },
+      };
+      h.running.hall.bus.emit('committed', [
+        { seq: base + i, streamSeq: base + i, at: clock.now, actor: 'system:test', event },
+      ]);
       highest = Math.max(highest, stream.bufferedBytes);
       if (i % 50 === 0) await waitUntil('the reader keeps up', () => received >= i - 50);
     }

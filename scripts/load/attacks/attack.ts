@@ -38,5 +38,6 @@ export type Attack = (target: AttackTarget, budget: AttackBudget) => Promise<Att
 /** The attacks are for the hall's own test bench: refuse any target but this machine. */
 export function assertLocal(target: AttackTarget): void {
   if (target.host !== '127.0.0.1') throw new Error(`attacks run only against 127.0.0.1, not ${target.host}`);
-  if (!target.from.startsWith('127.')) throw new Error(`attacks come only from this machine (127.x.y.z), not ${target.from}`);
+  if (!target.from.startsWith('127.'))
+    throw new Error(`attacks come only from this machine (127.x.y.z), not ${target.from}`);
 }

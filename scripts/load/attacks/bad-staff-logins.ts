@@ -26,5 +26,11 @@ export const badStaffLogins: Attack = async (target, budget) => {
   } finally {
     api.close();
   }
-  return { name: 'bad-staff-logins', attempts: next, endedByServer: refused, ms: Date.now() - started, note: `bad logins answered 401 or 429 (${unanswered} got no answer within ${budget.holdMs} ms)` };
+  return {
+    name: 'bad-staff-logins',
+    attempts: next,
+    endedByServer: refused,
+    ms: Date.now() - started,
+    note: `bad logins answered 401 or 429 (${unanswered} got no answer within ${budget.holdMs} ms)`,
+  };
 };

@@ -42,12 +42,15 @@ export async function holdSockets(
     );
     if (i % 50 === 49) await new Promise((r) => setTimeout(r, 5));
   }
-  const timer = setTimeout(() => {
-    for (const s of held) {
-      letGo.add(s);
-      s.destroy();
-    }
-  }, Math.max(0, deadline - Date.now()));
+  const timer = setTimeout(
+    () => {
+      for (const s of held) {
+        letGo.add(s);
+        s.destroy();
+      }
+    },
+    Math.max(0, deadline - Date.now()),
+  );
   await Promise.all(closed);
   clearTimeout(timer);
   return outcome;

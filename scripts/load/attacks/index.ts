@@ -22,5 +22,8 @@ export const ATTACK_NAMES = Object.keys(ATTACKS);
 
 /** The budget scaled: counts at least 1, holds at least a second. */
 export function scaled(budget: AttackBudget, scale: number): AttackBudget {
-  return { count: Math.max(1, Math.round(budget.count * scale)), holdMs: Math.max(1000, Math.round(budget.holdMs * Math.min(1, scale * 2))) };
+  return {
+    count: Math.max(1, Math.round(budget.count * scale)),
+    holdMs: Math.max(1000, Math.round(budget.holdMs * Math.min(1, scale * 2))),
+  };
 }

@@ -7,7 +7,13 @@ import { assertLocal, type Attack } from './attack.js';
 function badLogin(to: { host: string; port: number; from: string }, i: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const stream = () => createConnection({ host: to.host, port: to.port, localAddress: to.from });
-    const client = new MqttClient(stream, { username: `dev-guess-${i}`, password: `wrong-${i}`, clientId: `dev-guess-${i}`, reconnectPeriod: 0, connectTimeout: timeoutMs });
+    const client = new MqttClient(stream, {
+      username: `dev-guess-${i}`,
+      password: `wrong-${i}`,
+      clientId: `dev-guess-${i}`,
+      reconnectPeriod: 0,
+      connectTimeout: timeoutMs,
+    });
     const done = (refused: boolean) => {
       client.end(true);
       resolve(refused);
@@ -23,5 +29,11 @@ export const mqttBadLogins: Attack = async (target, budget) => {
   const started = Date.now();
   const to = { host: target.host, port: target.mqttPort, from: target.from };
   const results = await Promise.all(Array.from({ length: budget.count }, (_, i) => badLogin(to, i, budget.holdMs)));
-  return { name: 'mqtt-bad-logins', attempts: results.length, endedByServer: results.filter(Boolean).length, ms: Date.now() - started, note: 'parallel bad MQTT logins refused' };
+  return {
+    name: 'mqtt-bad-logins',
+    attempts: results.length,
+    endedByServer: results.filter(Boolean).length,
+    ms: Date.now() - started,
+    note: 'parallel bad MQTT logins refused',
+  };
 };

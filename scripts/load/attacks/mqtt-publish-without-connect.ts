@@ -25,16 +25,27 @@ const MAX_BYTES_PER_CONNECTION = 8 * 1024 * 1024;
 export const mqttPublishWithoutConnect: Attack = async (target, budget) => {
   assertLocal(target);
   const started = Date.now();
-  const { opened, endedByServer } = await holdSockets({ host: target.host, port: target.mqttPort, from: target.from }, budget.count, budget.holdMs, (s) => {
-    s.write(Buffer.concat([publishHeader(268_435_455), Buffer.from([0x00, 0x01, 0x74])]));
-    let sent = 0;
-    const pump = () => {
-      while (sent < MAX_BYTES_PER_CONNECTION && !s.destroyed) {
-        sent += CHUNK.length;
-        if (!s.write(CHUNK)) return void s.once('drain', pump);
-      }
-    };
-    pump();
-  });
-  return { name: 'mqtt-publish-without-connect', attempts: opened, endedByServer, ms: Date.now() - started, note: 'oversized PUBLISH-first connections the broker closed' };
+  const { opened, endedByServer } = await holdSockets(
+    { host: target.host, port: target.mqttPort, from: target.from },
+    budget.count,
+    budget.holdMs,
+    (s) => {
+      s.write(Buffer.concat([publishHeader(268_435_455), Buffer.from([0x00, 0x01, 0x74])]));
+      let sent = 0;
+      const pump = () => {
+        while (sent < MAX_BYTES_PER_CONNECTION && !s.destroyed) {
+          sent += CHUNK.length;
+          if (!s.write(CHUNK)) return void s.once('drain', pump);
+        }
+      };
+      pump();
+    },
+  );
+  return {
+    name: 'mqtt-publish-without-connect',
+    attempts: opened,
+    endedByServer,
+    ms: Date.now() - started,
+    note: 'oversized PUBLISH-first connections the broker closed',
+  };
 };

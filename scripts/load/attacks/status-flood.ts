@@ -24,7 +24,15 @@ export const statusFlood: Attack = async (target, budget) => {
       const batch = [];
       for (let i = 0; i < 100 && sent < budget.count; i++, sent++) {
         const paper = sent % 2 ? 'ok' : 'low';
-        batch.push(client.publishAsync(t.deviceEvt(id, 'status'), JSON.stringify({ id: `flood-${started}-${sent}`, paper, cover: 'closed' }), { qos: 1 }).catch(() => undefined));
+        batch.push(
+          client
+            .publishAsync(
+              t.deviceEvt(id, 'status'),
+              JSON.stringify({ id: `flood-${started}-${sent}`, paper, cover: 'closed' }),
+              { qos: 1 },
+            )
+            .catch(() => undefined),
+        );
       }
       await Promise.all(batch);
     }

@@ -33,6 +33,14 @@ export const wsPongFlood: Attack = async (target, budget) => {
   assertLocal(target);
   const started = Date.now();
   const url = `ws://${target.host}:${target.httpPort}/ws`;
-  const results = await Promise.all(Array.from({ length: budget.count }, () => pongFlooder(url, target.from, budget.holdMs)));
-  return { name: 'ws-pong-flood', attempts: results.filter((r) => r.opened).length, endedByServer: results.filter((r) => r.endedByServer).length, ms: Date.now() - started, note: 'non-reading pong flooders the server dropped' };
+  const results = await Promise.all(
+    Array.from({ length: budget.count }, () => pongFlooder(url, target.from, budget.holdMs)),
+  );
+  return {
+    name: 'ws-pong-flood',
+    attempts: results.filter((r) => r.opened).length,
+    endedByServer: results.filter((r) => r.endedByServer).length,
+    ms: Date.now() - started,
+    note: 'non-reading pong flooders the server dropped',
+  };
 };

@@ -21,7 +21,13 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
   if (cmd.slotEnd < ctx.now) throw refuse.badInput('INVALID_SLOT', 'the slot is already over');
   const identity = ctx.identityHash(validIdNumber(ctx, cmd.idNumber).normalized);
   for (const a of state.appointments.values()) {
-    if (a.identity === identity && a.serviceId === cmd.serviceId && a.status === 'booked' && a.slotStart < cmd.slotEnd && cmd.slotStart < a.slotEnd)
+    if (
+      a.identity === identity &&
+      a.serviceId === cmd.serviceId &&
+      a.status === 'booked' &&
+      a.slotStart < cmd.slotEnd &&
+      cmd.slotStart < a.slotEnd
+    )
       throw refuse.conflict('APPOINTMENT_EXISTS', 'this ID already has an overlapping appointment for that service');
   }
   const used = new Set([...state.appointments.values()].filter((a) => a.status === 'booked').map((a) => a.code));

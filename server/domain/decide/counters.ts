@@ -12,7 +12,8 @@ function counterDef(ctx: DecideContext, counterId: string) {
 function assertCanCall(counter: Counter): void {
   if (counter.status === 'paused')
     throw refuse.conflict('COUNTER_PAUSED', `counter ${counter.id} is paused; resume it before calling`);
-  if (counter.status !== 'open') throw refuse.conflict('COUNTER_CLOSED', `counter ${counter.id} is closed; open it first`);
+  if (counter.status !== 'open')
+    throw refuse.conflict('COUNTER_CLOSED', `counter ${counter.id} is closed; open it first`);
 }
 
 /**
@@ -23,7 +24,10 @@ function finishCurrentIfServing(ctx: DecideContext, state: HallState, counter: C
   const t = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
   if (!t) return [];
   if (t.status === 'called')
-    throw refuse.conflict('TICKET_IN_PROGRESS', `ticket ${t.number} is called and waiting to start: start it or mark it no-show`);
+    throw refuse.conflict(
+      'TICKET_IN_PROGRESS',
+      `ticket ${t.number} is called and waiting to start: start it or mark it no-show`,
+    );
   if (t.status !== 'serving') return [];
   return [finishEvent(ctx, counter, t)];
 }
@@ -59,7 +63,8 @@ export function callOutOfTurn(ctx: DecideContext, state: HallState, cmd: CallOut
   const reason = cmd.reason.trim();
   if (!reason) throw refuse.badInput('REASON_REQUIRED', 'an out-of-order call needs a reason');
   const t = getTicket(state, cmd.ticketId);
-  if (t.status !== 'waiting') throw refuse.conflict('TICKET_NOT_WAITING', `ticket ${t.number} is ${t.status}, not waiting`);
+  if (t.status !== 'waiting')
+    throw refuse.conflict('TICKET_NOT_WAITING', `ticket ${t.number} is ${t.status}, not waiting`);
   const served = counterDef(ctx, cmd.counterId).services.flat();
   if (!served.includes(t.serviceId) && ctx.actor.role !== 'manager')
     throw refuse.conflict('SERVICE_NOT_SERVED', `counter ${cmd.counterId} does not serve ${t.serviceId}`);
@@ -81,17 +86,23 @@ export function recall(ctx: DecideContext, state: HallState, counterId: string):
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   const t = currentTicket(state, counter);
-  if (t.status !== 'called') throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}; only a called ticket is recalled`);
+  if (t.status !== 'called')
+    throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}; only a called ticket is recalled`);
   const limit = ctx.hallFile.policy.recallLimit;
-  if (t.recalls >= limit) throw refuse.conflict('RECALL_LIMIT', `ticket ${t.number} was recalled ${limit} times, the hall's limit`);
-  return { events: [{ type: 'ticket.recalled', data: { ticketId: t.id, counterId, at: ctx.now, recalls: t.recalls + 1 } }], ticketId: t.id };
+  if (t.recalls >= limit)
+    throw refuse.conflict('RECALL_LIMIT', `ticket ${t.number} was recalled ${limit} times, the hall's limit`);
+  return {
+    events: [{ type: 'ticket.recalled', data: { ticketId: t.id, counterId, at: ctx.now, recalls: t.recalls + 1 } }],
+    ticketId: t.id,
+  };
 }
 
 export function start(ctx: DecideContext, state: HallState, counterId: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   const t = currentTicket(state, counter);
-  if (t.status !== 'called') throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}, not called`);
+  if (t.status !== 'called')
+    throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}, not called`);
   return { events: [{ type: 'ticket.started', data: { ticketId: t.id, counterId, at: ctx.now } }], ticketId: t.id };
 }
 
@@ -106,7 +117,11 @@ export function noShow(ctx: DecideContext, state: HallState, counterId: string):
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   const t = currentTicket(state, counter);
-  if (t.status !== 'called') throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}; only a called ticket can be a no-show`);
+  if (t.status !== 'called')
+    throw refuse.conflict(
+      'TICKET_NOT_CALLED',
+      `ticket ${t.number} is ${t.status}; only a called ticket can be a no-show`,
+    );
   return { events: [{ type: 'ticket.no_show', data: { ticketId: t.id, counterId, at: ctx.now } }], ticketId: t.id };
 }
 
@@ -114,15 +129,25 @@ export function transfer(ctx: DecideContext, state: HallState, counterId: string
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   const t = currentTicket(state, counter);
-  if (!ctx.hallFile.services.some((s) => s.id === serviceId)) throw refuse.notFound('UNKNOWN_SERVICE', `no service "${serviceId}" in this hall`);
+  if (!ctx.hallFile.services.some((s) => s.id === serviceId))
+    throw refuse.notFound('UNKNOWN_SERVICE', `no service "${serviceId}" in this hall`);
   if (serviceId === t.serviceId) throw refuse.conflict('SAME_SERVICE', `ticket ${t.number} is already in ${serviceId}`);
   return {
-    events: [{ type: 'ticket.transferred', data: { ticketId: t.id, fromServiceId: t.serviceId, toServiceId: serviceId, counterId, at: ctx.now } }],
+    events: [
+      {
+        type: 'ticket.transferred',
+        data: { ticketId: t.id, fromServiceId: t.serviceId, toServiceId: serviceId, counterId, at: ctx.now },
+      },
+    ],
     ticketId: t.id,
   };
 }
 
-function statusEvent(counter: Counter, change: Extract<HallEvent, { type: 'counter.status' }>['data']['change'], patch: Partial<Counter>): HallEvent {
+function statusEvent(
+  counter: Counter,
+  change: Extract<HallEvent, { type: 'counter.status' }>['data']['change'],
+  patch: Partial<Counter>,
+): HallEvent {
   const next = { ...counter, ...patch };
   return {
     type: 'counter.status',
@@ -171,14 +196,16 @@ export function pause(ctx: DecideContext, state: HallState, counterId: string, r
 export function resume(ctx: DecideContext, state: HallState, counterId: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
-  if (counter.status !== 'paused') throw refuse.conflict('COUNTER_NOT_PAUSED', `counter ${counterId} is ${counter.status}, not paused`);
+  if (counter.status !== 'paused')
+    throw refuse.conflict('COUNTER_NOT_PAUSED', `counter ${counterId} is ${counter.status}, not paused`);
   return { events: [statusEvent(counter, 'resume', { status: 'open' })] };
 }
 
 export function open(ctx: DecideContext, state: HallState, counterId: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
-  if (counter.status !== 'closed') throw refuse.conflict('COUNTER_ALREADY_OPEN', `counter ${counterId} is already ${counter.status}`);
+  if (counter.status !== 'closed')
+    throw refuse.conflict('COUNTER_ALREADY_OPEN', `counter ${counterId} is already ${counter.status}`);
   return { events: [statusEvent(counter, 'open', { status: 'open' })] };
 }
 

@@ -7,7 +7,8 @@ import { actorLabel, type DecideContext, type Decision } from './context.js';
 export function activateEmergency(ctx: DecideContext, state: HallState, playbookId: string, note?: string): Decision {
   const playbook = ctx.hallFile.playbooks.find((p) => p.id === playbookId);
   if (!playbook) throw refuse.notFound('UNKNOWN_PLAYBOOK', `no playbook "${playbookId}" in this hall`);
-  if (state.emergency?.playbookId === playbookId) throw refuse.conflict('ALREADY_ACTIVE', `playbook ${playbookId} is already active`);
+  if (state.emergency?.playbookId === playbookId)
+    throw refuse.conflict('ALREADY_ACTIVE', `playbook ${playbookId} is already active`);
   const { banner, issuing } = playbookEffects(playbook);
   const active: EmergencyState = {
     playbookId,

@@ -7,14 +7,34 @@ import { actorLabel, getTicket, type DecideContext, type Decision } from './cont
 /** Scores at or below this open a follow-up that a manager must answer (不满意, 非常不满意). */
 export const POOR_SCORE = 2;
 
-export function rate(ctx: DecideContext, state: HallState, ticketId: string, score: number, comment?: string): Decision {
+export function rate(
+  ctx: DecideContext,
+  state: HallState,
+  ticketId: string,
+  score: number,
+  comment?: string,
+): Decision {
   const t = getTicket(state, ticketId);
-  if (t.status !== 'done') throw refuse.conflict('TICKET_NOT_FINISHED', `ticket ${t.number} is ${t.status}; only a finished ticket is rated`);
+  if (t.status !== 'done')
+    throw refuse.conflict('TICKET_NOT_FINISHED', `ticket ${t.number} is ${t.status}; only a finished ticket is rated`);
   if (t.rating !== undefined) throw refuse.conflict('ALREADY_RATED', `ticket ${t.number} has been rated already`);
   if (ctx.actor.kind === 'device' && ctx.actor.counterId && ctx.actor.counterId !== t.counterId)
-    throw refuse.forbidden('WRONG_COUNTER', `this pad belongs to counter ${ctx.actor.counterId}, the ticket was served at ${t.counterId}`);
+    throw refuse.forbidden(
+      'WRONG_COUNTER',
+      `this pad belongs to counter ${ctx.actor.counterId}, the ticket was served at ${t.counterId}`,
+    );
   const events: HallEvent[] = [
-    { type: 'evaluation.recorded', data: { ticketId, score, comment: comment?.trim() || undefined, counterId: t.counterId, staffId: t.staffId, at: ctx.now } },
+    {
+      type: 'evaluation.recorded',
+      data: {
+        ticketId,
+        score,
+        comment: comment?.trim() || undefined,
+        counterId: t.counterId,
+        staffId: t.staffId,
+        at: ctx.now,
+      },
+    },
   ];
   let followUpId: string | undefined;
   if (score <= POOR_SCORE) {
@@ -22,7 +42,16 @@ export function rate(ctx: DecideContext, state: HallState, ticketId: string, sco
     events.push({
       type: 'followup.opened',
       data: {
-        followUp: { id: followUpId, ticketId, number: t.number, counterId: t.counterId, staffId: t.staffId, score, comment: comment?.trim() || undefined, openedAt: ctx.now },
+        followUp: {
+          id: followUpId,
+          ticketId,
+          number: t.number,
+          counterId: t.counterId,
+          staffId: t.staffId,
+          score,
+          comment: comment?.trim() || undefined,
+          openedAt: ctx.now,
+        },
       },
     });
   }
@@ -34,5 +63,10 @@ export function answerFollowUp(ctx: DecideContext, state: HallState, id: string,
   if (!f) throw refuse.notFound('UNKNOWN_FOLLOWUP', `no follow-up ${id}`);
   if (f.answeredAt) throw refuse.conflict('ALREADY_ANSWERED', 'this follow-up has been answered');
   if (!answer.trim()) throw refuse.badInput('ANSWER_REQUIRED', 'write what was done about the rating');
-  return { events: [{ type: 'followup.answered', data: { id, answer: answer.trim(), by: actorLabel(ctx.actor), at: ctx.now } }], followUpId: id };
+  return {
+    events: [
+      { type: 'followup.answered', data: { id, answer: answer.trim(), by: actorLabel(ctx.actor), at: ctx.now } },
+    ],
+    followUpId: id,
+  };
 }

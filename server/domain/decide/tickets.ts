@@ -36,7 +36,8 @@ export function formatNumber(prefix: string, seq: number): string {
 /** Normalizes and checks an ID number, or refuses with INVALID_ID_NUMBER. */
 export function validIdNumber(ctx: DecideContext, idNumber: string): { normalized: string; birthDate: string } {
   const check = checkIdNumber(idNumber, hallDay(ctx.now, ctx.hallFile.hall.timezone));
-  if (!check.ok) throw refuse.badInput('INVALID_ID_NUMBER', `idNumber is not a valid resident ID number: ${check.reason}`);
+  if (!check.ok)
+    throw refuse.badInput('INVALID_ID_NUMBER', `idNumber is not a valid resident ID number: ${check.reason}`);
   return check;
 }
 
@@ -49,10 +50,14 @@ function assertIssuing(ctx: DecideContext, state: HallState, kind: 'walk-in' | '
       playbookId: state.emergency?.playbookId,
     });
   if (mode === 'appointments-only' && kind === 'walk-in' && !staff)
-    throw refuse.conflict('HALL_CLOSED', `only appointments are checked in now: ${state.emergency?.name ?? 'emergency'}`, {
-      playbookId: state.emergency?.playbookId,
-      appointmentsOnly: true,
-    });
+    throw refuse.conflict(
+      'HALL_CLOSED',
+      `only appointments are checked in now: ${state.emergency?.name ?? 'emergency'}`,
+      {
+        playbookId: state.emergency?.playbookId,
+        appointmentsOnly: true,
+      },
+    );
   // Staff may still issue after hours: extended service for urgent and late cases (R6).
   if (staff) return;
   const window = issuingWindow({ hallFile: ctx.hallFile, alwaysOpen: ctx.alwaysOpen }, ctx.now);
@@ -127,7 +132,10 @@ export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTick
   if (priority === 'green' && !STAFF.has(ctx.actor.role))
     throw refuse.forbidden('GREEN_LANE_STAFF_ONLY', 'only counter staff or a manager can issue a green-lane ticket');
   if (priority === 'priority' && !priorityReason)
-    throw refuse.badInput('PRIORITY_REASON_REQUIRED', 'a priority ticket needs a priorityReason (elderly, disabled, pregnant, …)');
+    throw refuse.badInput(
+      'PRIORITY_REASON_REQUIRED',
+      'a priority ticket needs a priorityReason (elderly, disabled, pregnant, …)',
+    );
   assertIssuing(ctx, state, 'walk-in');
 
   let identity: string | undefined;
@@ -178,7 +186,8 @@ function findAppointment(ctx: DecideContext, state: HallState, cmd: CheckInComma
 
 export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInCommand): Decision {
   const a = findAppointment(ctx, state, cmd);
-  if (a.status === 'checked_in') throw refuse.conflict('ALREADY_CHECKED_IN', 'this appointment has already been checked in');
+  if (a.status === 'checked_in')
+    throw refuse.conflict('ALREADY_CHECKED_IN', 'this appointment has already been checked in');
   const tz = ctx.hallFile.hall.timezone;
   const slotDay = hallDay(a.slotStart, tz);
   if (slotDay < state.day) throw refuse.conflict('APPOINTMENT_EXPIRED', `this appointment was for ${slotDay}`);
@@ -213,11 +222,15 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
 
 export function reinstate(ctx: DecideContext, state: HallState, ticketId: string): Decision {
   const t = getTicket(state, ticketId);
-  if (t.status !== 'no_show') throw refuse.conflict('TICKET_NOT_NO_SHOW', `ticket ${t.number} is ${t.status}, not a no-show`);
+  if (t.status !== 'no_show')
+    throw refuse.conflict('TICKET_NOT_NO_SHOW', `ticket ${t.number} is ${t.status}, not a no-show`);
   if (t.reinstated) throw refuse.conflict('ALREADY_REINSTATED', `ticket ${t.number} was reinstated once already`);
   const graceMs = ctx.hallFile.policy.noShowGraceMinutes * 60_000;
   if (ctx.now - (t.noShowAt ?? 0) > graceMs)
-    throw refuse.conflict('GRACE_EXPIRED', `a no-show can be reinstated within ${ctx.hallFile.policy.noShowGraceMinutes} minutes`);
+    throw refuse.conflict(
+      'GRACE_EXPIRED',
+      `a no-show can be reinstated within ${ctx.hallFile.policy.noShowGraceMinutes} minutes`,
+    );
   const key = penaltyKey(state, t, ctx.hallFile.policy.reinstatePenaltyPlaces);
   return { events: [{ type: 'ticket.reinstated', data: { ticketId: t.id, at: ctx.now, key } }], ticketId: t.id };
 }
@@ -228,14 +241,20 @@ export function cancel(ctx: DecideContext, state: HallState, ticketId: string, i
     throw refuse.conflict('TICKET_NOT_ACTIVE', `ticket ${t.number} is ${t.status} and cannot be cancelled`);
   const role = ctx.actor.role;
   if (role !== 'manager') {
-    if (role !== 'kiosk') throw refuse.forbidden('FORBIDDEN', 'only a manager or the holder at a kiosk can cancel a ticket');
+    if (role !== 'kiosk')
+      throw refuse.forbidden('FORBIDDEN', 'only a manager or the holder at a kiosk can cancel a ticket');
     if (!idNumber) throw refuse.badInput('ID_NUMBER_REQUIRED', "the holder's idNumber is needed to cancel at a kiosk");
     const identity = ctx.identityHash(validIdNumber(ctx, idNumber).normalized);
-    if (!t.identity || t.identity !== identity) throw refuse.forbidden('NOT_HOLDER', 'this ID number does not hold that ticket');
+    if (!t.identity || t.identity !== identity)
+      throw refuse.forbidden('NOT_HOLDER', 'this ID number does not hold that ticket');
   }
   return {
-    events: [{ type: 'ticket.cancelled', data: { ticketId: t.id, at: ctx.now, reason: role === 'manager' ? 'manager' : 'holder' } }],
+    events: [
+      {
+        type: 'ticket.cancelled',
+        data: { ticketId: t.id, at: ctx.now, reason: role === 'manager' ? 'manager' : 'holder' },
+      },
+    ],
     ticketId: t.id,
   };
 }
-

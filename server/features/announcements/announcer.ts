@@ -2,7 +2,12 @@
  * Call announcements: on every call and recall, the speaker at that counter (and every hall-wide speaker) says
  * 请A零一二号到3号窗口办理 in the hall's languages. The bridge keeps one queue per speaker, so calls never overlap.
  */
-import { buildCallAnnouncements, buildNoticeAnnouncements, hallLanguageTag, type Announcement } from '../../../devices/announce/index.js';
+import {
+  buildCallAnnouncements,
+  buildNoticeAnnouncements,
+  hallLanguageTag,
+  type Announcement,
+} from '../../../devices/announce/index.js';
 import type { CommittedEvent } from '../../core/event-bus.js';
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
@@ -27,7 +32,9 @@ export class Announcer implements Feature {
     this.unsubscribe.push(
       // One listener for both, so a batch's calls and recalls are said in the order they happened.
       bus.on('committed', (events) => {
-        for (const c of events) if (c.event.type === 'ticket.called' || c.event.type === 'ticket.recalled') this.onCall(c as CommittedEvent<'ticket.called' | 'ticket.recalled'>);
+        for (const c of events)
+          if (c.event.type === 'ticket.called' || c.event.type === 'ticket.recalled')
+            this.onCall(c as CommittedEvent<'ticket.called' | 'ticket.recalled'>);
       }),
       bus.on('playbook.notice', ({ text }) => this.notice(text)),
     );
@@ -49,7 +56,10 @@ export class Announcer implements Feature {
       repeat: CALL_REPEAT,
       recall: e.type === 'ticket.recalled',
     });
-    this.say([...this.directory.atCounter('speaker', counter.id), ...this.directory.hallWide('speaker')].map((d) => d.id), announcements);
+    this.say(
+      [...this.directory.atCounter('speaker', counter.id), ...this.directory.hallWide('speaker')].map((d) => d.id),
+      announcements,
+    );
   }
 
   /** A playbook's notice on every hall-wide speaker. */
@@ -60,6 +70,12 @@ export class Announcer implements Feature {
 
   private say(speakerIds: string[], announcements: Announcement[]): void {
     for (const id of speakerIds)
-      for (const a of announcements) this.outbox.send(id, 'announce', { text: a.text, lang: hallLanguageTag(a.lang), repeat: a.repeat }, ANNOUNCE_TTL_MS);
+      for (const a of announcements)
+        this.outbox.send(
+          id,
+          'announce',
+          { text: a.text, lang: hallLanguageTag(a.lang), repeat: a.repeat },
+          ANNOUNCE_TTL_MS,
+        );
   }
 }

@@ -9,6 +9,7 @@ import { printerProblem } from '../../store/printer-health.js';
 
 /** True when the printer's fault differs between its last status and `status`. */
 export function isStatusFact(device: Device, status: Record<string, unknown>): boolean {
-  const fault = (lastStatus: Record<string, unknown> | undefined) => printerProblem({ ...device, online: true, faulty: false, lastStatus });
+  const fault = (lastStatus: Record<string, unknown> | undefined) =>
+    printerProblem({ ...device, online: true, faulty: false, lastStatus });
   return fault(device.lastStatus) !== fault(status);
 }

@@ -54,7 +54,11 @@ export class DeviceIntakeLimiter {
 
   private bucket(deviceId: string): Bucket {
     let b = this.buckets.get(deviceId);
-    if (!b) this.buckets.set(deviceId, (b = { tokens: DEVICE_REPORT_BURST, at: this.clock(), pending: new Map(), dropped: 0 }));
+    if (!b)
+      this.buckets.set(
+        deviceId,
+        (b = { tokens: DEVICE_REPORT_BURST, at: this.clock(), pending: new Map(), dropped: 0 }),
+      );
     return b;
   }
 

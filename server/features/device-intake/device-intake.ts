@@ -4,7 +4,12 @@
  * accepted device event goes back on the bus for the playbook triggers. Also the HTTP API's word on added and removed
  * devices, and a device's faulty mark from the command outbox.
  */
-import { parseAvailability, parseEventPayload, parseJsonPayload, ackSchema } from '../../../devices/protocol/mqtt-schemas.js';
+import {
+  parseAvailability,
+  parseEventPayload,
+  parseJsonPayload,
+  ackSchema,
+} from '../../../devices/protocol/mqtt-schemas.js';
 import { isEventName, parseDeviceTopic, type HallTopics } from '../../../devices/protocol/mqtt-topics.js';
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
@@ -143,10 +148,13 @@ export class DeviceIntake implements Feature {
         else if (button === 'recall') this.o.hall.execute(actor, (ctx, s) => counters.recall(ctx, s, counterId));
         else if (button === 'no-show') this.o.hall.execute(actor, (ctx, s) => counters.noShow(ctx, s, counterId));
       } else if (name === 'rating' && device.kind === 'pad') {
-        this.o.hall.execute({ ...actor, role: 'pad' }, (ctx, s) => rate(ctx, s, String(body.ticketId), Number(body.score)));
+        this.o.hall.execute({ ...actor, role: 'pad' }, (ctx, s) =>
+          rate(ctx, s, String(body.ticketId), Number(body.score)),
+        );
       }
     } catch (err) {
-      if (err instanceof DomainError) log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
+      if (err instanceof DomainError)
+        log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
       else throw err;
       return;
     }

@@ -53,7 +53,8 @@ export class LedBoards extends DesiredStateFeature {
     let hallFrame: LedFrame | undefined;
     for (const led of this.directory.ofKind('led')) {
       const frame = led.counterId ? this.counterFrame(led.counterId) : (hallFrame ??= this.hallFrame());
-      if (this.setDesired(led.id, frame)) this.outbox.send(led.id, 'show', frame as unknown as Record<string, unknown>, SHOW_TTL_MS, { supersede: true });
+      if (this.setDesired(led.id, frame))
+        this.outbox.send(led.id, 'show', frame as unknown as Record<string, unknown>, SHOW_TTL_MS, { supersede: true });
     }
   }
 }

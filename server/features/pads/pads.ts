@@ -18,7 +18,8 @@ export class Pads extends DesiredStateFeature {
   }
 
   protected publishAll(): void {
-    for (const pad of this.directory.ofKind('pad')) if (pad.counterId) this.setDesired(pad.id, this.idle(pad.counterId));
+    for (const pad of this.directory.ofKind('pad'))
+      if (pad.counterId) this.setDesired(pad.id, this.idle(pad.counterId));
   }
 
   protected onCommitted(events: CommittedEvent[]): void {
@@ -45,13 +46,17 @@ export class Pads extends DesiredStateFeature {
           this.timers.add(timer);
         }
       } else if (e.type === 'counter.status') {
-        for (const pad of this.directory.atCounter('pad', e.data.counterId)) this.setDesired(pad.id, this.idle(e.data.counterId));
+        for (const pad of this.directory.atCounter('pad', e.data.counterId))
+          this.setDesired(pad.id, this.idle(e.data.counterId));
       }
     }
   }
 
   private idle(counterId: string) {
-    return idlePad({ counterName: this.counterName(counterId), staffName: this.hall.state.counters.get(counterId)?.staffName });
+    return idlePad({
+      counterName: this.counterName(counterId),
+      staffName: this.hall.state.counters.get(counterId)?.staffName,
+    });
   }
 
   private counterName(counterId: string): string {

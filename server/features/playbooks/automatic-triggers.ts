@@ -8,7 +8,13 @@ import type { Actor } from '../../domain/decide/context.js';
 import { activateEmergency, deactivateEmergency } from '../../domain/decide/emergency.js';
 import { DomainError } from '../../domain/errors.js';
 import { log } from '../../log.js';
-import { deviceTriggerVerdicts, issuingStrictness, metricTriggerVerdicts, playbookIssuing, type TriggerVerdict } from './triggers.js';
+import {
+  deviceTriggerVerdicts,
+  issuingStrictness,
+  metricTriggerVerdicts,
+  playbookIssuing,
+  type TriggerVerdict,
+} from './triggers.js';
 
 const METRIC_ACTOR: Actor = { kind: 'system', id: 'metric-trigger', role: 'system' };
 
@@ -29,7 +35,8 @@ export class AutomaticTriggers implements Feature {
         try {
           this.applyTriggers(actor, deviceTriggerVerdicts(this.hall.hallFile.playbooks, device.id, name, body));
         } catch (err) {
-          if (err instanceof DomainError) log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
+          if (err instanceof DomainError)
+            log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
           else throw err;
         }
       }),
@@ -48,7 +55,11 @@ export class AutomaticTriggers implements Feature {
       if (v.holds && active?.playbookId !== v.playbookId) {
         // A trigger replaces an active playbook (whoever started it) only with one that restricts issuing more:
         // a surge never reopens issuing during a fire evacuation.
-        if (active && issuingStrictness(playbookIssuing(hall.hallFile, v.playbookId)) <= issuingStrictness(active.issuing)) continue;
+        if (
+          active &&
+          issuingStrictness(playbookIssuing(hall.hallFile, v.playbookId)) <= issuingStrictness(active.issuing)
+        )
+          continue;
         hall.execute(actor, (ctx, s) => activateEmergency(ctx, s, v.playbookId, 'automatic trigger'));
       } else if (!v.holds && active?.playbookId === v.playbookId && !active.by.startsWith('user:')) {
         hall.execute(actor, (ctx, s) => deactivateEmergency(ctx, s));

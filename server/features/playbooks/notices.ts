@@ -27,7 +27,9 @@ export class PlaybookNotices implements Feature {
     const active = this.hall.state.emergency;
     if (!active) return;
     const playbook = this.hall.hallFile.playbooks.find((p) => p.id === active.playbookId);
-    const announce = playbook?.actions.find((a): a is { announce: string; repeatEverySeconds?: number } => 'announce' in a);
+    const announce = playbook?.actions.find(
+      (a): a is { announce: string; repeatEverySeconds?: number } => 'announce' in a,
+    );
     if (!announce) return;
     const say = () => this.hall.bus.emit('playbook.notice', { text: announce.announce });
     say();

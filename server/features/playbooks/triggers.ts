@@ -31,7 +31,12 @@ export interface TriggerVerdict {
 }
 
 /** For each playbook with a trigger on this device and event: does the event start (or keep) it? */
-export function deviceTriggerVerdicts(playbooks: PlaybookDef[], deviceId: string, event: string, payload: Record<string, unknown>): TriggerVerdict[] {
+export function deviceTriggerVerdicts(
+  playbooks: PlaybookDef[],
+  deviceId: string,
+  event: string,
+  payload: Record<string, unknown>,
+): TriggerVerdict[] {
   const out: TriggerVerdict[] = [];
   for (const p of playbooks) {
     for (const t of p.triggers) {

@@ -66,7 +66,11 @@ export class TicketPrinting implements Feature {
     const decision = this.choosePrinter(kioskId);
     this.remember(ticket.id, decision);
     if (!decision.printerId) return;
-    void this.print(decision.printerId, ticketPrintInput(this.hall.hallFile, this.hall.state, ticket, this.publicUrl()), ticket.id);
+    void this.print(
+      decision.printerId,
+      ticketPrintInput(this.hall.hallFile, this.hall.state, ticket, this.publicUrl()),
+      ticket.id,
+    );
   }
 
   private async print(printerId: string, input: TicketPrintInput, ticketId: string): Promise<void> {
@@ -86,7 +90,8 @@ export class TicketPrinting implements Feature {
     this.refusedBy.set(ticketId, tried);
     const decision = this.choosePrinter(kioskId, tried);
     this.remember(ticketId, { ...decision, fallback: true, reason: `${printerId}: ${error}` });
-    if (decision.printerId) this.outbox.send(decision.printerId, 'print', { ticketId, escpos: payload.escpos }, PRINT_TTL_MS);
+    if (decision.printerId)
+      this.outbox.send(decision.printerId, 'print', { ticketId, escpos: payload.escpos }, PRINT_TTL_MS);
   }
 
   /** What happened to a ticket's print job, for the kiosk's answer. */

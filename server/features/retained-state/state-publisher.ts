@@ -42,7 +42,15 @@ export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, u
   const e = state.emergency;
   out.set(
     t.emergency(),
-    e ? { playbookId: e.playbookId, name: e.name, activatedAt: new Date(e.activatedAt).toISOString(), banner: e.banner ?? null, issuing: e.issuing } : null,
+    e
+      ? {
+          playbookId: e.playbookId,
+          name: e.name,
+          activatedAt: new Date(e.activatedAt).toISOString(),
+          banner: e.banner ?? null,
+          issuing: e.issuing,
+        }
+      : null,
   );
   return out;
 }

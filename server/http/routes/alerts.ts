@@ -9,20 +9,53 @@ export function alertRoutes(deps: ApiDeps) {
 
   app.get('/alerts', (c) => {
     requireRole(c, 'manager');
-    const alerts: Array<{ kind: string; severity: 'warning' | 'critical'; deviceId?: string; message: string; since?: string }> = [];
+    const alerts: Array<{
+      kind: string;
+      severity: 'warning' | 'critical';
+      deviceId?: string;
+      message: string;
+      since?: string;
+    }> = [];
     for (const d of deps.accounts.listDevices()) {
       if (d.kind === 'integration') continue;
       const since = d.lastSeen ? new Date(d.lastSeen).toISOString() : undefined;
       if (!d.online) {
-        alerts.push({ kind: 'device.offline', severity: d.kind === 'printer' || d.kind === 'speaker' ? 'critical' : 'warning', deviceId: d.id, message: `${d.kind} ${d.id} is offline`, since });
+        alerts.push({
+          kind: 'device.offline',
+          severity: d.kind === 'printer' || d.kind === 'speaker' ? 'critical' : 'warning',
+          deviceId: d.id,
+          message: `${d.kind} ${d.id} is offline`,
+          since,
+        });
         continue;
       }
-      if (d.faulty) alerts.push({ kind: 'device.faulty', severity: 'critical', deviceId: d.id, message: `${d.kind} ${d.id} does not acknowledge commands`, since });
+      if (d.faulty)
+        alerts.push({
+          kind: 'device.faulty',
+          severity: 'critical',
+          deviceId: d.id,
+          message: `${d.kind} ${d.id} does not acknowledge commands`,
+          since,
+        });
       if (d.kind === 'printer') {
         const paper = (d.lastStatus as { paper?: string } | undefined)?.paper;
         const problem = printerProblem(d);
-        if (problem && problem !== 'not answering') alerts.push({ kind: 'printer.problem', severity: 'critical', deviceId: d.id, message: `printer ${d.id}: ${problem}`, since });
-        else if (paper === 'low') alerts.push({ kind: 'printer.paper_low', severity: 'warning', deviceId: d.id, message: `printer ${d.id}: paper low`, since });
+        if (problem && problem !== 'not answering')
+          alerts.push({
+            kind: 'printer.problem',
+            severity: 'critical',
+            deviceId: d.id,
+            message: `printer ${d.id}: ${problem}`,
+            since,
+          });
+        else if (paper === 'low')
+          alerts.push({
+            kind: 'printer.paper_low',
+            severity: 'warning',
+            deviceId: d.id,
+            message: `printer ${d.id}: paper low`,
+            since,
+          });
       }
     }
     const active = deps.hall.state.emergency;
@@ -37,12 +70,26 @@ export function alertRoutes(deps: ApiDeps) {
       });
     }
     const broken = deps.hall.chainAtStart?.firstBroken;
-    if (broken) alerts.push({ kind: 'audit.chain_broken', severity: 'critical', message: `the audit log does not verify at entry ${broken.seq}: ${broken.reason}` });
+    if (broken)
+      alerts.push({
+        kind: 'audit.chain_broken',
+        severity: 'critical',
+        message: `the audit log does not verify at entry ${broken.seq}: ${broken.reason}`,
+      });
     for (const c of deps.hall.rejectedCheckpoints.filter((x) => x.seq >= deps.hall.log.keyedFrom))
-      alerts.push({ kind: 'audit.checkpoint_rejected', severity: 'critical', message: `checkpoint at entry ${c.seq} not trusted: ${c.reason}` });
+      alerts.push({
+        kind: 'audit.checkpoint_rejected',
+        severity: 'critical',
+        message: `checkpoint at entry ${c.seq} not trusted: ${c.reason}`,
+      });
     const open = [...deps.hall.state.followUps.values()].filter((f) => !f.answeredAt);
     for (const f of open)
-      alerts.push({ kind: 'followup.open', severity: 'warning', message: `rating ${f.score} for ${f.number} at counter ${f.counterId ?? '?'} needs an answer`, since: new Date(f.openedAt).toISOString() });
+      alerts.push({
+        kind: 'followup.open',
+        severity: 'warning',
+        message: `rating ${f.score} for ${f.number} at counter ${f.counterId ?? '?'} needs an answer`,
+        since: new Date(f.openedAt).toISOString(),
+      });
     return c.json({ alerts });
   });
 

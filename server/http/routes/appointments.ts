@@ -12,7 +12,9 @@ import { idParam, readBody, readParam, text } from '../validation.js';
 import { CheckInThrottle } from './check-in-throttle.js';
 import { channelField, idNumberField, phoneField } from './tickets.js';
 
-const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T09:00:00+08:00' });
+const instant = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T09:00:00+08:00' });
 
 const createBody = z.object({
   serviceId: idParam,
@@ -25,7 +27,15 @@ const createBody = z.object({
 
 const checkInBody = z
   // New codes have ten digits; six-digit codes booked before stay valid.
-  .object({ code: z.string().trim().regex(/^\d{6,12}$/, 'a code of 6 to 12 digits').optional(), idNumber: idNumberField.optional(), channel: channelField.optional() })
+  .object({
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6,12}$/, 'a code of 6 to 12 digits')
+      .optional(),
+    idNumber: idNumberField.optional(),
+    channel: channelField.optional(),
+  })
   .refine((b) => !!b.code !== !!b.idNumber, 'give either code or idNumber');
 
 export function appointmentRoutes(deps: ApiDeps) {
@@ -44,7 +54,11 @@ export function appointmentRoutes(deps: ApiDeps) {
 
   app.get('/appointments', (c) => {
     requireRole(c, 'manager', 'counter');
-    return c.json({ appointments: [...hall.state.appointments.values()].sort((a, b) => a.slotStart - b.slotStart).map(appointmentView) });
+    return c.json({
+      appointments: [...hall.state.appointments.values()]
+        .sort((a, b) => a.slotStart - b.slotStart)
+        .map(appointmentView),
+    });
   });
 
   app.post('/appointments/check-in', async (c) => {
@@ -54,18 +68,33 @@ export function appointmentRoutes(deps: ApiDeps) {
     if (b.code) {
       const waitMs = codeGuesses.retryAfterMs(p.id, isDevice, hall.clock());
       if (waitMs > 0)
-        throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many unknown appointment codes; try again in ${Math.ceil(waitMs / 1000)} s, or check in with the ID number`, {
-          retryAfterSeconds: Math.ceil(waitMs / 1000),
-        });
+        throw new ApiError(
+          429,
+          'TOO_MANY_ATTEMPTS',
+          `too many unknown appointment codes; try again in ${Math.ceil(waitMs / 1000)} s, or check in with the ID number`,
+          {
+            retryAfterSeconds: Math.ceil(waitMs / 1000),
+          },
+        );
     }
     const d = await hall
-      .submit(actorOf(p), (ctx, s) => checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel ?? p.role }))
+      .submit(actorOf(p), (ctx, s) =>
+        checkIn(ctx, s, { code: b.code, idNumber: b.idNumber, channel: b.channel ?? p.role }),
+      )
       .catch((err: unknown) => {
-        if (b.code && err instanceof DomainError && err.code === 'UNKNOWN_APPOINTMENT') codeGuesses.failed(p.id, isDevice, hall.clock());
+        if (b.code && err instanceof DomainError && err.code === 'UNKNOWN_APPOINTMENT')
+          codeGuesses.failed(p.id, isDevice, hall.clock());
         throw err;
       });
     const ticket = ticketView(hall.hallFile, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
-    return c.json({ ticket, late: ticket.late ?? false, appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!) }, 201);
+    return c.json(
+      {
+        ticket,
+        late: ticket.late ?? false,
+        appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!),
+      },
+      201,
+    );
   });
 
   app.post('/appointments/:id/cancel', async (c) => {

@@ -26,13 +26,26 @@ export function auditRoutes(deps: ApiDeps) {
     const q = readQuery(c, auditQuery);
     const tz = hall.site.timezone;
     const from = q.from ? (q.from.length === 10 ? zonedInstant(q.from, 0, tz) : Date.parse(q.from)) : 0;
-    const to = q.to ? (q.to.length === 10 ? zonedInstant(addDays(q.to, 1), 0, tz) - 1 : Date.parse(q.to)) : Number.MAX_SAFE_INTEGER;
-    hall.audit(actorOf(p), { type: 'audit.queried', data: { from: from || undefined, to: to === Number.MAX_SAFE_INTEGER ? undefined : to } });
+    const to = q.to
+      ? q.to.length === 10
+        ? zonedInstant(addDays(q.to, 1), 0, tz) - 1
+        : Date.parse(q.to)
+      : Number.MAX_SAFE_INTEGER;
+    hall.audit(actorOf(p), {
+      type: 'audit.queried',
+      data: { from: from || undefined, to: to === Number.MAX_SAFE_INTEGER ? undefined : to },
+    });
     // Page over the log, then filter by type: `next` follows the page, so a type filter never hides later entries.
     const page = hall.log.between(from, to, q.limit, q.after ?? 0);
     const entries = page.filter((e) => !q.type || e.type.startsWith(q.type));
     return c.json({
-      entries: entries.map((e) => ({ seq: e.seq, at: new Date(e.at).toISOString(), type: e.type, actor: e.actor, data: redactForAudit(e.data) })),
+      entries: entries.map((e) => ({
+        seq: e.seq,
+        at: new Date(e.at).toISOString(),
+        type: e.type,
+        actor: e.actor,
+        data: redactForAudit(e.data),
+      })),
       next: page.length === q.limit ? page[page.length - 1].seq : null,
     });
   });

@@ -12,7 +12,11 @@ import { newPassword, staffAdminRoutes } from './staff-admin.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const staffBody = z.object({
-  username: z.string().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+  username: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
   password: newPassword,
   name: text(64).pipe(z.string().min(1, 'required')),
   role: z.enum(['manager', 'counter']),
@@ -28,18 +32,30 @@ export function authRoutes(deps: ApiDeps) {
     const address = clientAddress(c);
     const waitMs = throttle.retryAfterMs(body.username, address, now);
     if (waitMs > 0)
-      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many failed logins from here; try again in ${Math.ceil(waitMs / 1000)} s`, {
-        retryAfterSeconds: Math.ceil(waitMs / 1000),
-      });
+      throw new ApiError(
+        429,
+        'TOO_MANY_ATTEMPTS',
+        `too many failed logins from here; try again in ${Math.ceil(waitMs / 1000)} s`,
+        {
+          retryAfterSeconds: Math.ceil(waitMs / 1000),
+        },
+      );
     const user = await deps.accounts.checkPassword(body.username, body.password);
     const who = { kind: 'user' as const, id: user?.id ?? `?${body.username}` };
     if (!user) {
       throttle.failed(body.username, address, now);
-      deps.hall.audit(who, { type: 'auth.login', data: { username: body.username, role: '?', ok: false, reason: 'bad credentials' } });
+      deps.hall.audit(who, {
+        type: 'auth.login',
+        data: { username: body.username, role: '?', ok: false, reason: 'bad credentials' },
+      });
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
     throttle.succeeded(body.username, address);
-    const { token, expiresAt } = deps.accounts.issueToken({ kind: 'user', id: user.id, role: user.role }, now, STAFF_TOKEN_TTL_MS);
+    const { token, expiresAt } = deps.accounts.issueToken(
+      { kind: 'user', id: user.id, role: user.role },
+      now,
+      STAFF_TOKEN_TTL_MS,
+    );
     deps.hall.audit(who, { type: 'auth.login', data: { username: user.username, role: user.role, ok: true } });
     return c.json({ token, role: user.role, user, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null });
   });
@@ -54,14 +70,23 @@ export function authRoutes(deps: ApiDeps) {
 
   app.get('/auth/me', (c) => {
     const p = requireRole(c, 'manager', 'counter', 'kiosk', 'display', 'pad', 'integration', 'device');
-    const counter = p.kind === 'user' ? [...deps.hall.state.counters.values()].find((x) => x.staffId === p.id)?.id : p.counterId;
-    return c.json({ id: p.id, kind: p.kind, role: p.role, name: p.name ?? null, counterId: counter ?? null, kioskId: p.kioskId ?? null });
+    const counter =
+      p.kind === 'user' ? [...deps.hall.state.counters.values()].find((x) => x.staffId === p.id)?.id : p.counterId;
+    return c.json({
+      id: p.id,
+      kind: p.kind,
+      role: p.role,
+      name: p.name ?? null,
+      counterId: counter ?? null,
+      kioskId: p.kioskId ?? null,
+    });
   });
 
   app.post('/staff', async (c) => {
     const p = requireRole(c, 'manager');
     const body = await readBody(c, staffBody);
-    if (deps.accounts.usernameTaken(body.username)) throw new ApiError(409, 'USERNAME_TAKEN', `username ${body.username} is taken`);
+    if (deps.accounts.usernameTaken(body.username))
+      throw new ApiError(409, 'USERNAME_TAKEN', `username ${body.username} is taken`);
     const user = deps.accounts.createUser(body, deps.hall.clock());
     deps.hall.audit(p, { type: 'staff.created', data: { userId: user.id, username: user.username, role: user.role } });
     return c.json({ user }, 201);

@@ -19,7 +19,8 @@ export class CheckInThrottle {
     const callerWait = mine.length >= MAX_PER_CALLER ? mine[mine.length - MAX_PER_CALLER] + WINDOW_MS - now : 0;
     this.fromDevices = this.recent(this.fromDevices, now);
     const all = this.fromDevices;
-    const spaceWait = isDevice && all.length >= MAX_FROM_DEVICES ? all[all.length - MAX_FROM_DEVICES] + WINDOW_MS - now : 0;
+    const spaceWait =
+      isDevice && all.length >= MAX_FROM_DEVICES ? all[all.length - MAX_FROM_DEVICES] + WINDOW_MS - now : 0;
     return Math.max(0, callerWait, spaceWait);
   }
 

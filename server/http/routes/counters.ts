@@ -30,14 +30,21 @@ export function counterRoutes(deps: ApiDeps) {
   const counterBody = (id: string) => counterViews(hall.hallFile, hall.state).find((c) => c.id === id);
 
   /** Runs a counter action and answers with the ticket it touched and the counter's new state. */
-  function action<B>(path: string, schema: z.ZodType<B>, run: (ctx: DecideContext, s: HallState, counterId: string, body: B) => Decision) {
+  function action<B>(
+    path: string,
+    schema: z.ZodType<B>,
+    run: (ctx: DecideContext, s: HallState, counterId: string, body: B) => Decision,
+  ) {
     app.post(`/counters/:id/${path}`, async (c: Context<AppEnv>) => {
       const p = requireRole(c, 'counter', 'manager');
       const counterId = readParam(c, 'id');
       const body = await readBody(c, schema);
       const d = await hall.submit(actorOf(p), (ctx, s) => run(ctx, s, counterId, body));
       const t = d.ticketId ? hall.state.tickets.get(d.ticketId) : undefined;
-      return c.json({ ticket: t ? ticketView(hall.hallFile, hall.state, t, { verifyCode: true }) : null, counter: counterBody(counterId) });
+      return c.json({
+        ticket: t ? ticketView(hall.hallFile, hall.state, t, { verifyCode: true }) : null,
+        counter: counterBody(counterId),
+      });
     });
   }
 
@@ -50,7 +57,12 @@ export function counterRoutes(deps: ApiDeps) {
   action('no-show', empty, (ctx, s, id) => decide.noShow(ctx, s, id));
   action('transfer', transferBody, (ctx, s, id, b) => decide.transfer(ctx, s, id, b.serviceId));
   action('call', callBody, (ctx, s, id, b) =>
-    decide.callOutOfTurn(ctx, s, { counterId: id, ticketId: b.ticketId, reason: b.reason, category: b.category as never }),
+    decide.callOutOfTurn(ctx, s, {
+      counterId: id,
+      ticketId: b.ticketId,
+      reason: b.reason,
+      category: b.category as never,
+    }),
   );
   action('pause', pauseBody, (ctx, s, id, b) => decide.pause(ctx, s, id, b.reason));
   action('resume', empty, (ctx, s, id) => decide.resume(ctx, s, id));
@@ -58,7 +70,9 @@ export function counterRoutes(deps: ApiDeps) {
   action('close', empty, (ctx, s, id) => decide.close(ctx, s, id));
 
   // Like GET /hall: without a token no staff names.
-  app.get('/counters', (c) => c.json({ counters: counterViews(hall.hallFile, hall.state, audienceOf(c.get('principal')?.role)) }));
+  app.get('/counters', (c) =>
+    c.json({ counters: counterViews(hall.hallFile, hall.state, audienceOf(c.get('principal')?.role)) }),
+  );
 
   /** The counter's current ticket and the waiting list it would serve, in the order it would serve it. */
   app.get('/counters/:id/queue', (c) => {
@@ -70,7 +84,9 @@ export function counterRoutes(deps: ApiDeps) {
     const current = counter.currentTicketId ? hall.state.tickets.get(counter.currentTicketId) : undefined;
     const groups = def.services.map((group) => ({
       services: group,
-      waiting: waitingInOrder(hall.state, group).map((t) => ticketView(hall.hallFile, hall.state, t, { verifyCode: false })),
+      waiting: waitingInOrder(hall.state, group).map((t) =>
+        ticketView(hall.hallFile, hall.state, t, { verifyCode: false }),
+      ),
     }));
     return c.json({
       counter: counterBody(id),

@@ -28,11 +28,18 @@ export function deviceRoutes(deps: ApiDeps) {
       throw new ApiError(404, 'UNKNOWN_KIOSK', `no kiosk "${b.kioskId}" is registered`);
     if (accounts.getDevice(b.id)) throw new ApiError(409, 'DEVICE_EXISTS', `a device "${b.id}" is already registered`);
     // The id is also the device's MQTT login and client id: the server's own names are not to be had.
-    if (b.id.toLowerCase().startsWith('hallq')) throw new ApiError(400, 'RESERVED_ID', 'device ids starting with "hallq" are reserved');
+    if (b.id.toLowerCase().startsWith('hallq'))
+      throw new ApiError(400, 'RESERVED_ID', 'device ids starting with "hallq" are reserved');
     const now = hall.clock();
-    const { device, mqttPassword } = accounts.createDevice(b as { id: string; kind: DeviceKind; counterId?: string; kioskId?: string }, now);
+    const { device, mqttPassword } = accounts.createDevice(
+      b as { id: string; kind: DeviceKind; counterId?: string; kioskId?: string },
+      now,
+    );
     const { token } = accounts.issueToken({ kind: 'device', id: device.id, role: deviceTokenRole(device.kind) }, now);
-    hall.audit(actorOf(p), { type: 'device.registered', data: { deviceId: device.id, kind: device.kind, counterId: b.counterId, kioskId: b.kioskId } });
+    hall.audit(actorOf(p), {
+      type: 'device.registered',
+      data: { deviceId: device.id, kind: device.kind, counterId: b.counterId, kioskId: b.kioskId },
+    });
     deps.devices?.added?.(device);
     return c.json({ device, token, mqtt: { username: device.mqttUsername, password: mqttPassword } }, 201);
   });

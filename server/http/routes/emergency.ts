@@ -15,7 +15,12 @@ export function emergencyRoutes(deps: ApiDeps) {
   const { hall } = deps;
   const body = (role?: string) => ({
     active: emergencyView(hall.state.emergency, audienceOf(role)),
-    playbooks: hall.hallFile.playbooks.map((p) => ({ id: p.id, name: p.name, triggers: p.triggers, actions: p.actions })),
+    playbooks: hall.hallFile.playbooks.map((p) => ({
+      id: p.id,
+      name: p.name,
+      triggers: p.triggers,
+      actions: p.actions,
+    })),
   });
 
   app.get('/emergency', (c) => c.json(body(c.get('principal')?.role)));

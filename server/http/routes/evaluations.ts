@@ -8,7 +8,11 @@ import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { freeText } from '../free-text.js';
 import { idParam, readBody, readParam } from '../validation.js';
 
-const rateBody = z.object({ ticketId: idParam, score: z.number().int().min(1).max(5), comment: freeText(500).optional() });
+const rateBody = z.object({
+  ticketId: idParam,
+  score: z.number().int().min(1).max(5),
+  comment: freeText(500).optional(),
+});
 const answerBody = z.object({ answer: freeText(1000).default('') });
 
 export function evaluationRoutes(deps: ApiDeps) {
@@ -26,12 +30,15 @@ export function evaluationRoutes(deps: ApiDeps) {
     requireRole(c, 'manager');
     const list = [...hall.state.followUps.values()].sort((a, b) => b.openedAt - a.openedAt);
     return c.json({
-      followUps: list.map((f) => ({
-        ...f,
-        openedAt: new Date(f.openedAt).toISOString(),
-        answeredAt: f.answeredAt ? new Date(f.answeredAt).toISOString() : null,
-        open: !f.answeredAt,
-      }) satisfies FollowUpView),
+      followUps: list.map(
+        (f) =>
+          ({
+            ...f,
+            openedAt: new Date(f.openedAt).toISOString(),
+            answeredAt: f.answeredAt ? new Date(f.answeredAt).toISOString() : null,
+            open: !f.answeredAt,
+          }) satisfies FollowUpView,
+      ),
     });
   });
 

@@ -34,7 +34,8 @@ export class LoginThrottle {
     const pair = this.pairs.get(pairKey(username, address));
     const pairWait = pair ? pair.lastAt + pairBlockMs(pair.count) - now : 0;
     const recent = this.recentFromAddress(address, now);
-    const addressWait = recent.length >= MAX_PER_ADDRESS ? recent[recent.length - MAX_PER_ADDRESS] + WINDOW_MS - now : 0;
+    const addressWait =
+      recent.length >= MAX_PER_ADDRESS ? recent[recent.length - MAX_PER_ADDRESS] + WINDOW_MS - now : 0;
     return Math.max(0, pairWait, addressWait);
   }
 

@@ -31,7 +31,8 @@ export function staffAdminRoutes(deps: ApiDeps) {
     const p = requireRole(c, 'manager');
     const user = staffAccount(readParam(c, 'id'));
     // Never oneself: so the hall always keeps a manager who can enable the others again.
-    if (user.id === p.id) throw new ApiError(409, 'OWN_ACCOUNT', 'you cannot disable your own account; ask another manager');
+    if (user.id === p.id)
+      throw new ApiError(409, 'OWN_ACCOUNT', 'you cannot disable your own account; ask another manager');
     accounts.setDisabled(user.id, true);
     hall.audit(p, { type: 'staff.disabled', data: { userId: user.id } });
     return c.json({ user: staffAccount(user.id) });
@@ -60,9 +61,14 @@ export function staffAdminRoutes(deps: ApiDeps) {
     const address = clientAddress(c);
     const waitMs = oldPasswordGuesses.retryAfterMs(p.id, address, hall.clock());
     if (waitMs > 0)
-      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many wrong passwords; try again in ${Math.ceil(waitMs / 1000)} s`, {
-        retryAfterSeconds: Math.ceil(waitMs / 1000),
-      });
+      throw new ApiError(
+        429,
+        'TOO_MANY_ATTEMPTS',
+        `too many wrong passwords; try again in ${Math.ceil(waitMs / 1000)} s`,
+        {
+          retryAfterSeconds: Math.ceil(waitMs / 1000),
+        },
+      );
     if (!(await accounts.passwordMatches(p.id, body.oldPassword))) {
       oldPasswordGuesses.failed(p.id, address, hall.clock());
       throw new ApiError(403, 'WRONG_PASSWORD', 'the old password is not right');

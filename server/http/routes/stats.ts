@@ -31,8 +31,14 @@ export function statsRoutes(deps: ApiDeps, db: Db) {
     const tickets = staffOnly ? today.filter((t) => t.staffId === p.id) : today;
     // The manager's daily report carries the audit chain's anchor, to be kept off the box (docs/operations.md, Audit).
     const anchor = staffOnly ? undefined : hall.log.anchor;
-    const auditAnchor = anchor ? { seq: anchor.seq, hash: anchor.hash, at: anchor.at ? new Date(anchor.at).toISOString() : null } : undefined;
-    return c.json({ scope: staffOnly ? 'staff' : 'hall', ...todayStats(hall.hallFile, hall.state, tickets, hall.clock(), names), auditAnchor });
+    const auditAnchor = anchor
+      ? { seq: anchor.seq, hash: anchor.hash, at: anchor.at ? new Date(anchor.at).toISOString() : null }
+      : undefined;
+    return c.json({
+      scope: staffOnly ? 'staff' : 'hall',
+      ...todayStats(hall.hallFile, hall.state, tickets, hall.clock(), names),
+      auditAnchor,
+    });
   });
 
   app.get('/stats/history', (c) => {
@@ -45,7 +51,12 @@ export function statsRoutes(deps: ApiDeps, db: Db) {
     if (from > to) throw new ApiError(400, 'VALIDATION_FAILED', `from: ${from} is after to ${to}`);
     if (addDays(from, MAX_HISTORY_DAYS) <= to)
       throw new ApiError(400, 'VALIDATION_FAILED', `from: ranges are limited to ${MAX_HISTORY_DAYS} days`);
-    return c.json({ from, to, generatedAt: new Date(now).toISOString(), ...historyStats(hall.hallFile, history, from, to) });
+    return c.json({
+      from,
+      to,
+      generatedAt: new Date(now).toISOString(),
+      ...historyStats(hall.hallFile, history, from, to),
+    });
   });
 
   return app;
@@ -111,9 +122,13 @@ export function historyStats(hall: HallFile, history: TicketHistory, from: strin
   return { days, perCounter, perStaff, perService };
 }
 
-const avg = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length / MIN) * 10) / 10 : null);
+const avg = (xs: number[]) =>
+  xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length / MIN) * 10) / 10 : null;
 const waitMs = (t: Ticket) => (t.calledAt !== undefined ? t.calledAt - t.issuedAt : undefined);
-const serviceMs = (t: Ticket) => (t.status === 'done' && t.startedAt !== undefined && t.finishedAt !== undefined ? t.finishedAt - t.startedAt : undefined);
+const serviceMs = (t: Ticket) =>
+  t.status === 'done' && t.startedAt !== undefined && t.finishedAt !== undefined
+    ? t.finishedAt - t.startedAt
+    : undefined;
 const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && x >= 0);
 
 function ratings(ts: Ticket[]) {
@@ -124,7 +139,9 @@ function ratings(ts: Ticket[]) {
     count: scores.length,
     average: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null,
     /** Share rated 基本满意 or better, in percent. */
-    satisfiedPercent: scores.length ? Math.round((scores.filter((s) => s >= 3).length / scores.length) * 1000) / 10 : null,
+    satisfiedPercent: scores.length
+      ? Math.round((scores.filter((s) => s >= 3).length / scores.length) * 1000) / 10
+      : null,
     byScore,
   };
 }
@@ -140,7 +157,13 @@ function figures(ts: Ticket[]) {
 }
 
 /** Pure: the figures for `tickets` (today's, or one staff member's) at `now`. */
-export function todayStats(hallFile: HallFile, state: HallState, tickets: Ticket[], now: number, staffNames: Map<string, string>) {
+export function todayStats(
+  hallFile: HallFile,
+  state: HallState,
+  tickets: Ticket[],
+  now: number,
+  staffNames: Map<string, string>,
+) {
   const hourOf = hourInZone(hallFile.hall.timezone);
   const waits = defined(tickets.map(waitMs));
   const waitingNow = tickets.filter((t) => t.status === 'waiting');
@@ -152,7 +175,9 @@ export function todayStats(hallFile: HallFile, state: HallState, tickets: Ticket
   });
 
   const [openHour, closeHour] = openingHours(hallFile);
-  const hoursSeen = tickets.flatMap((t) => [t.issuedAt, t.finishedAt].filter((x): x is number => x !== undefined).map(hourOf));
+  const hoursSeen = tickets.flatMap((t) =>
+    [t.issuedAt, t.finishedAt].filter((x): x is number => x !== undefined).map(hourOf),
+  );
   const firstHour = Math.min(openHour, ...hoursSeen);
   const lastHour = Math.max(closeHour, ...hoursSeen);
   const perHour = [];
@@ -160,7 +185,8 @@ export function todayStats(hallFile: HallFile, state: HallState, tickets: Ticket
     perHour.push({
       hour: h,
       issued: tickets.filter((t) => hourOf(t.issuedAt) === h).length,
-      served: tickets.filter((t) => t.status === 'done' && t.finishedAt !== undefined && hourOf(t.finishedAt) === h).length,
+      served: tickets.filter((t) => t.status === 'done' && t.finishedAt !== undefined && hourOf(t.finishedAt) === h)
+        .length,
     });
   }
 
@@ -168,12 +194,26 @@ export function todayStats(hallFile: HallFile, state: HallState, tickets: Ticket
     const mine = tickets.filter((t) => t.counterId === def.id);
     const live = state.counters.get(def.id);
     const { issued: _issued, ...f } = figures(mine);
-    return { counterId: def.id, name: def.name, status: live?.status ?? 'closed', staffName: live?.staffName ?? null, ...f, ratings: ratings(mine) };
+    return {
+      counterId: def.id,
+      name: def.name,
+      status: live?.status ?? 'closed',
+      staffName: live?.staffName ?? null,
+      ...f,
+      ratings: ratings(mine),
+    };
   });
 
   const perService = hallFile.services.map((s) => {
     const mine = tickets.filter((t) => t.serviceId === s.id);
-    return { serviceId: s.id, prefix: s.prefix, name: s.name, nameEn: s.nameEn, waiting: mine.filter((t) => t.status === 'waiting').length, ...figures(mine) };
+    return {
+      serviceId: s.id,
+      prefix: s.prefix,
+      name: s.name,
+      nameEn: s.nameEn,
+      waiting: mine.filter((t) => t.status === 'waiting').length,
+      ...figures(mine),
+    };
   });
 
   const staffIds = [...new Set(tickets.map((t) => t.staffId).filter((x): x is string => !!x))];
@@ -192,7 +232,9 @@ export function todayStats(hallFile: HallFile, state: HallState, tickets: Ticket
       inService: tickets.filter((t) => t.status === 'called' || t.status === 'serving').length,
       cancelled: tickets.filter((t) => t.status === 'cancelled').length,
       maxWaitMinutes: waits.length ? Math.round(Math.max(...waits) / MIN) : null,
-      longestWaitingNowMinutes: waitingNow.length ? Math.round((now - Math.min(...waitingNow.map((t) => t.issuedAt))) / MIN) : null,
+      longestWaitingNowMinutes: waitingNow.length
+        ? Math.round((now - Math.min(...waitingNow.map((t) => t.issuedAt))) / MIN)
+        : null,
       outOfTurnCalls: tickets.filter((t) => t.outOfTurn).length,
       priority: tickets.filter((t) => t.priority !== 'normal').length,
     },

@@ -12,7 +12,10 @@ import { idParam, readBody, readParam, readQuery } from '../validation.js';
 export const idNumberField = z.string().trim().min(1).max(32);
 /** What the issuing side names as the channel (staff only; a kiosk's tickets are always `kiosk`). */
 export const channelField = z.string().regex(/^[a-z-]{1,24}$/, 'lower-case letters and dashes');
-export const phoneField = z.string().trim().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'not a phone number');
+export const phoneField = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'not a phone number');
 
 const issueBody = z.object({
   serviceId: idParam,
@@ -33,7 +36,8 @@ const listQuery = z.object({
 export function ticketRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
-  const view = (id: string, verifyCode: boolean, holderView = false) => ticketView(hall.hallFile, hall.state, hall.state.tickets.get(id)!, { verifyCode, holderView });
+  const view = (id: string, verifyCode: boolean, holderView = false) =>
+    ticketView(hall.hallFile, hall.state, hall.state.tickets.get(id)!, { verifyCode, holderView });
 
   app.post('/tickets', async (c) => {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
@@ -57,7 +61,10 @@ export function ticketRoutes(deps: ApiDeps) {
     const id = readParam(c, 'id');
     const t = hall.state.tickets.get(id);
     if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
-    return c.json({ ticket: view(id, false, true), hall: { name: hall.site.name, emergency: hall.state.emergency?.banner ?? null } });
+    return c.json({
+      ticket: view(id, false, true),
+      hall: { name: hall.site.name, emergency: hall.state.emergency?.banner ?? null },
+    });
   });
 
   app.post('/tickets/:id/reinstate', async (c) => {

@@ -40,7 +40,13 @@ export class Api {
     const sentAt = Date.now();
     // The timeout covers the whole exchange, body included: a response whose body stalls fails like one that never came.
     try {
-      res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: ctrl.signal, cache: 'no-store' });
+      res = await fetch(`/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: ctrl.signal,
+        cache: 'no-store',
+      });
       noteServerDate(res.headers.get('date'), sentAt);
       text = await res.text();
     } catch {

@@ -19,7 +19,13 @@ function niceScale(max: number, ticks = 4): { top: number; step: number } {
 }
 
 /** Grouped vertical bars: one group per label, one bar per series. */
-export function barChart(opts: { title: string; labels: string[]; series: Series[]; height?: number; width?: number }): SVGElement {
+export function barChart(opts: {
+  title: string;
+  labels: string[];
+  series: Series[];
+  height?: number;
+  width?: number;
+}): SVGElement {
   const W = opts.width ?? 640;
   const H = opts.height ?? 260;
   const pad = { l: 40, r: 8, t: 18, b: 30 };
@@ -30,8 +36,16 @@ export function barChart(opts: { title: string; labels: string[]; series: Series
   const groupW = plotW / Math.max(1, opts.labels.length);
   const barW = Math.max(3, Math.min(36, (groupW * 0.78) / opts.series.length));
   const y = (v: number) => pad.t + plotH - (v / top) * plotH;
-  const summary = opts.labels.map((l, i) => `${l}: ${opts.series.map((s) => `${s.name} ${s.values[i] ?? 0}`).join(', ')}`).join('; ');
-  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${opts.title}. ${summary}`, preserveAspectRatio: 'xMidYMid meet' });
+  const summary = opts.labels
+    .map((l, i) => `${l}: ${opts.series.map((s) => `${s.name} ${s.values[i] ?? 0}`).join(', ')}`)
+    .join('; ');
+  const root = svg('svg', {
+    class: 'chart',
+    viewBox: `0 0 ${W} ${H}`,
+    role: 'img',
+    'aria-label': `${opts.title}. ${summary}`,
+    preserveAspectRatio: 'xMidYMid meet',
+  });
   for (let v = 0; v <= top + 1e-9; v += step) {
     root.append(
       svg('line', { class: 'grid', x1: pad.l, x2: W - pad.r, y1: y(v), y2: y(v) }),
@@ -44,10 +58,25 @@ export function barChart(opts: { title: string; labels: string[]; series: Series
       const v = s.values[i] ?? 0;
       const x = gx + si * barW;
       const bh = Math.max(v > 0 ? 2 : 0, (v / top) * plotH);
-      root.append(svg('rect', { class: `bar ${s.cls ?? `s${si}`}`, x: x + 1, y: pad.t + plotH - bh, width: barW - 2, height: bh, rx: 2 }, svg('title', null, `${label} ${s.name}: ${v}`)));
-      if (v > 0 && barW >= 14) root.append(svg('text', { class: 'value', x: x + barW / 2, y: pad.t + plotH - bh - 4, 'text-anchor': 'middle' }, String(v)));
+      root.append(
+        svg(
+          'rect',
+          { class: `bar ${s.cls ?? `s${si}`}`, x: x + 1, y: pad.t + plotH - bh, width: barW - 2, height: bh, rx: 2 },
+          svg('title', null, `${label} ${s.name}: ${v}`),
+        ),
+      );
+      if (v > 0 && barW >= 14)
+        root.append(
+          svg(
+            'text',
+            { class: 'value', x: x + barW / 2, y: pad.t + plotH - bh - 4, 'text-anchor': 'middle' },
+            String(v),
+          ),
+        );
     });
-    root.append(svg('text', { class: 'axis', x: pad.l + i * groupW + groupW / 2, y: H - 10, 'text-anchor': 'middle' }, label));
+    root.append(
+      svg('text', { class: 'axis', x: pad.l + i * groupW + groupW / 2, y: H - 10, 'text-anchor': 'middle' }, label),
+    );
   });
   root.append(svg('line', { class: 'baseline', x1: pad.l, x2: W - pad.r, y1: y(0), y2: y(0) }));
   return root;
@@ -62,7 +91,13 @@ export interface HBarRow {
 }
 
 /** Horizontal bars, one row per item, longest first if `sort`. */
-export function hbarChart(opts: { title: string; rows: HBarRow[]; width?: number; rowHeight?: number; labelWidth?: number }): SVGElement {
+export function hbarChart(opts: {
+  title: string;
+  rows: HBarRow[];
+  width?: number;
+  rowHeight?: number;
+  labelWidth?: number;
+}): SVGElement {
   const W = opts.width ?? 640;
   const rowH = opts.rowHeight ?? 28;
   const labelW = opts.labelWidth ?? 110;
@@ -71,14 +106,26 @@ export function hbarChart(opts: { title: string; rows: HBarRow[]; width?: number
   const max = Math.max(1, ...opts.rows.map((r) => r.value));
   const plotW = W - labelW - noteW - 8;
   const summary = opts.rows.map((r) => `${r.label} ${r.value}${r.note ? ` (${r.note})` : ''}`).join('; ');
-  const root = svg('svg', { class: 'chart hbar', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${opts.title}. ${summary}` });
+  const root = svg('svg', {
+    class: 'chart hbar',
+    viewBox: `0 0 ${W} ${H}`,
+    role: 'img',
+    'aria-label': `${opts.title}. ${summary}`,
+  });
   opts.rows.forEach((r, i) => {
     const cy = 4 + i * rowH + rowH / 2;
     const bw = (r.value / max) * plotW;
     root.append(
       svg('text', { class: 'axis label', x: labelW - 8, y: cy + 5, 'text-anchor': 'end' }, r.label),
       svg('rect', { class: 'track', x: labelW, y: cy - rowH * 0.32, width: plotW, height: rowH * 0.64, rx: 3 }),
-      svg('rect', { class: `bar ${r.cls ?? 's0'}`, x: labelW, y: cy - rowH * 0.32, width: Math.max(r.value > 0 ? 3 : 0, bw), height: rowH * 0.64, rx: 3 }),
+      svg('rect', {
+        class: `bar ${r.cls ?? 's0'}`,
+        x: labelW,
+        y: cy - rowH * 0.32,
+        width: Math.max(r.value > 0 ? 3 : 0, bw),
+        height: rowH * 0.64,
+        rx: 3,
+      }),
       svg('text', { class: 'value', x: labelW + plotW + 8, y: cy + 5 }, `${r.value}${r.note ? ` · ${r.note}` : ''}`),
     );
   });
@@ -93,7 +140,12 @@ export function donut(opts: { title: string; percent: number | null; label: stri
   const p = Math.max(0, Math.min(100, opts.percent ?? 0));
   return svg(
     'svg',
-    { class: 'chart donut', viewBox: `0 0 ${S} ${S}`, role: 'img', 'aria-label': `${opts.title}: ${opts.percent === null ? '—' : `${p}%`}` },
+    {
+      class: 'chart donut',
+      viewBox: `0 0 ${S} ${S}`,
+      role: 'img',
+      'aria-label': `${opts.title}: ${opts.percent === null ? '—' : `${p}%`}`,
+    },
     svg('circle', { class: 'track', cx: S / 2, cy: S / 2, r, fill: 'none', 'stroke-width': 14 }),
     svg('circle', {
       class: 'arc',
@@ -106,7 +158,11 @@ export function donut(opts: { title: string; percent: number | null; label: stri
       transform: `rotate(-90 ${S / 2} ${S / 2})`,
       'stroke-linecap': 'round',
     }),
-    svg('text', { class: 'donut-value', x: S / 2, y: S / 2 + 6, 'text-anchor': 'middle' }, opts.percent === null ? '—' : `${Math.round(p)}%`),
+    svg(
+      'text',
+      { class: 'donut-value', x: S / 2, y: S / 2 + 6, 'text-anchor': 'middle' },
+      opts.percent === null ? '—' : `${Math.round(p)}%`,
+    ),
     svg('text', { class: 'donut-label', x: S / 2, y: S / 2 + 28, 'text-anchor': 'middle' }, opts.label),
   );
 }

@@ -18,7 +18,8 @@ function setProps(el: Element, props: Props | null | undefined): void {
     if (v === null || v === undefined || v === false) continue;
     if (k === 'class') el.setAttribute('class', String(v));
     else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2).toLowerCase(), v as Handler);
-    else if (k === 'dataset' && typeof v === 'object') for (const [dk, dv] of Object.entries(v as Record<string, string>)) (el as HTMLElement).dataset[dk] = dv;
+    else if (k === 'dataset' && typeof v === 'object')
+      for (const [dk, dv] of Object.entries(v as Record<string, string>)) (el as HTMLElement).dataset[dk] = dv;
     else if (k === 'value' && 'value' in el) (el as HTMLInputElement).value = String(v);
     else if (k === 'checked' && 'checked' in el) (el as HTMLInputElement).checked = Boolean(v);
     else el.setAttribute(k, v === true ? '' : String(v));
@@ -26,7 +27,11 @@ function setProps(el: Element, props: Props | null | undefined): void {
 }
 
 /** h('button', {class: 'btn', onclick: go}, '取号') */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: Props | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   setProps(el, props);
   append(el, children);

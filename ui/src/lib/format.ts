@@ -57,7 +57,9 @@ export function longDate(v: string | number | Date = now()): string {
 
 /** 11月27日 08:30 / 27 Nov, 08:30 */
 export function dateTime(v: string | number | Date): string {
-  return fmt('dt', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(toDate(v));
+  return fmt('dt', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    toDate(v),
+  );
 }
 
 /** Whole minutes from `iso` to now (never negative). */
@@ -82,5 +84,8 @@ export function elapsed(fromIso: string | null | undefined, at = now()): string 
 /** 1,234 / 1 234 */
 export function num(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return n.toLocaleString(getLang() === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  return n.toLocaleString(getLang() === 'zh' ? 'zh-CN' : 'en-GB', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: 0,
+  });
 }

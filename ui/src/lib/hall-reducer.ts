@@ -61,11 +61,24 @@ function nextView(v: HallView, e: StreamEvent): HallView {
         ? v.services
         : v.services.map((s) => (s.id === ticket.serviceId && s.waiting > 0 ? { ...s, waiting: s.waiting - 1 } : s));
       const outOfTurn = e.type === 'ticket.recalled' ? (ticket.outOfTurn ?? null) : e.outOfTurn;
-      const call = { number: ticket.number, serviceId: ticket.serviceId, counterId: counter.id, counterName: counter.name, at: e.at, recall, outOfTurn };
+      const call = {
+        number: ticket.number,
+        serviceId: ticket.serviceId,
+        counterId: counter.id,
+        counterName: counter.name,
+        at: e.at,
+        recall,
+        outOfTurn,
+      };
       return {
         ...v,
         services,
-        counters: patchCounter(v, counter.id, { current: ticket.number, currentStatus: 'called', serviceId: ticket.serviceId, calledAt: e.at }),
+        counters: patchCounter(v, counter.id, {
+          current: ticket.number,
+          currentStatus: 'called',
+          serviceId: ticket.serviceId,
+          calledAt: e.at,
+        }),
         recentCalls: [call, ...v.recentCalls].slice(0, RECENT_CALLS_KEPT),
       };
     }
@@ -79,7 +92,14 @@ function nextView(v: HallView, e: StreamEvent): HallView {
       return { ...v, counters: patchCounter(v, counter.id, IDLE) };
     }
     case 'counter.status':
-      return { ...v, counters: patchCounter(v, e.counterId, { status: e.status, pauseReason: e.pauseReason ?? null, staffName: e.staffName ?? null }) };
+      return {
+        ...v,
+        counters: patchCounter(v, e.counterId, {
+          status: e.status,
+          pauseReason: e.pauseReason ?? null,
+          staffName: e.staffName ?? null,
+        }),
+      };
     case 'emergency.changed': {
       const emergency = e.active ?? null;
       const mode = emergency?.issuing ?? 'normal';

@@ -53,7 +53,9 @@ export function addStrings(zh: Table, en: Table): void {
 /** t('waitingPeople', {n: 3}) → '等候 3 人' */
 export function t(key: string, vars?: Record<string, string | number | null | undefined>): string {
   const s = tables[lang][key] ?? tables.zh[key] ?? key;
-  return vars ? s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] === undefined || vars[k] === null ? '' : String(vars[k]))) : s;
+  return vars
+    ? s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] === undefined || vars[k] === null ? '' : String(vars[k])))
+    : s;
 }
 
 /** Fills elements marked `data-i18n="key"` (text) and `data-i18n-attr="aria-label:key;placeholder:key"`. */

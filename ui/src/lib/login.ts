@@ -24,7 +24,10 @@ addStrings(
 );
 
 /** The saved session if its role fits, else shows the form in `root` and resolves once someone signs in. */
-export async function staffLogin(root: HTMLElement, opts: { title: string; roles: Array<StaffSession['role']>; hallName?: string }): Promise<StaffSession> {
+export async function staffLogin(
+  root: HTMLElement,
+  opts: { title: string; roles: Array<StaffSession['role']>; hallName?: string },
+): Promise<StaffSession> {
   const saved = loadSession();
   if (saved && opts.roles.includes(saved.role)) {
     try {
@@ -36,14 +39,33 @@ export async function staffLogin(root: HTMLElement, opts: { title: string; roles
     }
   }
   return new Promise((resolve) => {
-    const user = h('input', { class: 'input', id: 'login-user', name: 'username', autocomplete: 'username', required: true, autofocus: true });
-    const pass = h('input', { class: 'input', id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+    const user = h('input', {
+      class: 'input',
+      id: 'login-user',
+      name: 'username',
+      autocomplete: 'username',
+      required: true,
+      autofocus: true,
+    });
+    const pass = h('input', {
+      class: 'input',
+      id: 'login-pass',
+      name: 'password',
+      type: 'password',
+      autocomplete: 'current-password',
+      required: true,
+    });
     const msg = h('p', { class: 'form-error', role: 'alert' });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-lg login-submit' }, t('login.submit'));
     const form = h(
       'form',
       { class: 'login-card card', novalidate: true },
-      h('div', { class: 'login-head' }, h('img', { src: '/ui/icon.svg', alt: '', width: 56, height: 56 }), h('div', null, h('h1', null, opts.title), h('p', null, opts.hallName ?? '云浮市不动产登记中心'))),
+      h(
+        'div',
+        { class: 'login-head' },
+        h('img', { src: '/ui/icon.svg', alt: '', width: 56, height: 56 }),
+        h('div', null, h('h1', null, opts.title), h('p', null, opts.hallName ?? '云浮市不动产登记中心')),
+      ),
       h('label', { class: 'field', for: 'login-user' }, h('span', null, t('login.username')), user),
       h('label', { class: 'field', for: 'login-pass' }, h('span', null, t('login.password')), pass),
       msg,
@@ -57,7 +79,10 @@ export async function staffLogin(root: HTMLElement, opts: { title: string; roles
       setText(submit, t('login.busy'));
       setText(msg, '');
       try {
-        const r = await new Api().post<StaffSession>('/auth/login', { username: user.value.trim(), password: pass.value });
+        const r = await new Api().post<StaffSession>('/auth/login', {
+          username: user.value.trim(),
+          password: pass.value,
+        });
         if (!opts.roles.includes(r.role)) {
           setText(msg, t('login.wrongRole'));
           return;

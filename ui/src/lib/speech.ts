@@ -21,13 +21,28 @@ export function speakNumber(number: string, lang: SpeechLang): string {
 
 /** The hall's language tags as spoken languages, Mandarin always first. Mirrors speechLanguages(). */
 export function speechLanguages(tags: readonly string[]): SpeechLang[] {
-  const map: Record<string, SpeechLang> = { 'zh-cn': 'cmn', zh: 'cmn', 'zh-hans': 'cmn', cmn: 'cmn', yue: 'yue', 'zh-hk': 'yue', 'zh-yue': 'yue', en: 'en' };
+  const map: Record<string, SpeechLang> = {
+    'zh-cn': 'cmn',
+    zh: 'cmn',
+    'zh-hans': 'cmn',
+    cmn: 'cmn',
+    yue: 'yue',
+    'zh-hk': 'yue',
+    'zh-yue': 'yue',
+    en: 'en',
+  };
   const spoken = tags.map((x) => x.trim().toLowerCase()).map((x) => map[x] ?? (x.startsWith('en-') ? 'en' : undefined));
   return [...new Set<SpeechLang>(['cmn', ...spoken.filter((x): x is SpeechLang => !!x)])];
 }
 
 /** Words of a call, as the speakers say them. Mirrors buildCallAnnouncements(). */
-export function callText(number: string, counterId: string, counterName: string, lang: SpeechLang, recall = false): string {
+export function callText(
+  number: string,
+  counterId: string,
+  counterName: string,
+  lang: SpeechLang,
+  recall = false,
+): string {
   const digits = /^\d+$/.test(counterId) ? counterId : (/\d+/.exec(counterName.normalize('NFKC'))?.[0] ?? '');
   const spoken = speakNumber(number, lang);
   if (lang === 'en') {
@@ -38,7 +53,11 @@ export function callText(number: string, counterId: string, counterName: string,
   return recall ? `再次呼叫，${call}` : call;
 }
 
-const VOICE_LANG: Record<SpeechLang, RegExp> = { cmn: /^zh[-_](CN|Hans|SG)|^cmn/i, yue: /^zh[-_](HK|yue)|^yue/i, en: /^en/i };
+const VOICE_LANG: Record<SpeechLang, RegExp> = {
+  cmn: /^zh[-_](CN|Hans|SG)|^cmn/i,
+  yue: /^zh[-_](HK|yue)|^yue/i,
+  en: /^en/i,
+};
 const UTTER_LANG: Record<SpeechLang, string> = { cmn: 'zh-CN', yue: 'zh-HK', en: 'en-GB' };
 
 interface Job {

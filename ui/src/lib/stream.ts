@@ -48,7 +48,8 @@ export class LiveStream {
   ) {
     addEventListener('online', () => this.reconnectSoon(0));
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible' && (!this.ws || this.ws.readyState > WebSocket.OPEN)) this.reconnectSoon(0);
+      if (document.visibilityState === 'visible' && (!this.ws || this.ws.readyState > WebSocket.OPEN))
+        this.reconnectSoon(0);
     });
   }
 

@@ -10,7 +10,12 @@ export function brand(name: string, nameEn?: string, sub?: string): HTMLElement 
     'div',
     { class: 'brand' },
     h('img', { class: 'brand-mark', src: '/ui/icon.svg', alt: '', width: 48, height: 48 }),
-    h('div', { class: 'brand-text' }, h('div', { class: 'brand-name' }, name), h('div', { class: 'brand-sub' }, sub ?? nameEn ?? '')),
+    h(
+      'div',
+      { class: 'brand-text' },
+      h('div', { class: 'brand-name' }, name),
+      h('div', { class: 'brand-sub' }, sub ?? nameEn ?? ''),
+    ),
   );
 }
 
@@ -32,7 +37,11 @@ export function clock(withDate = true): HTMLElement {
 
 /** 中文 / English switch. */
 export function langButton(extraClass = ''): HTMLButtonElement {
-  const b = h('button', { type: 'button', class: `btn btn-lang ${extraClass}`, lang: getLang() === 'zh' ? 'en' : 'zh-CN' });
+  const b = h('button', {
+    type: 'button',
+    class: `btn btn-lang ${extraClass}`,
+    lang: getLang() === 'zh' ? 'en' : 'zh-CN',
+  });
   const paint = () => {
     b.textContent = t('langSwitch');
     b.setAttribute('aria-label', t('langSwitchLabel'));
@@ -74,7 +83,11 @@ export function connectionBanner(): { el: HTMLElement; set(s: StreamStatus): voi
 let toastHost: HTMLElement | undefined;
 
 /** A short message at the bottom; errors stay a little longer. */
-export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info', ms = kind === 'error' ? 6000 : 3500): void {
+export function toast(
+  message: string,
+  kind: 'info' | 'ok' | 'error' = 'info',
+  ms = kind === 'error' ? 6000 : 3500,
+): void {
   if (!toastHost) {
     toastHost = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     document.body.append(toastHost);
@@ -101,9 +114,19 @@ export interface DialogHandle {
 }
 
 /** A modal dialog (native <dialog>: focus trapped, Esc closes). */
-export function openDialog(opts: { title: string; body?: Child; actions?: DialogAction[]; className?: string; tone?: 'info' | 'error' | 'ok' | 'warn'; onClose?: () => void }): DialogHandle {
+export function openDialog(opts: {
+  title: string;
+  body?: Child;
+  actions?: DialogAction[];
+  className?: string;
+  tone?: 'info' | 'error' | 'ok' | 'warn';
+  onClose?: () => void;
+}): DialogHandle {
   const titleId = `dlg-${Math.random().toString(36).slice(2, 8)}`;
-  const dlg = h('dialog', { class: `dialog ${opts.className ?? ''} tone-${opts.tone ?? 'info'}`, 'aria-labelledby': titleId });
+  const dlg = h('dialog', {
+    class: `dialog ${opts.className ?? ''} tone-${opts.tone ?? 'info'}`,
+    'aria-labelledby': titleId,
+  });
   const close = () => {
     if (dlg.open) dlg.close();
   };
@@ -132,7 +155,11 @@ export function openDialog(opts: { title: string; body?: Child; actions?: Dialog
       a.label,
     ),
   );
-  dlg.append(h('h2', { id: titleId, class: 'dialog-title' }, opts.title), h('div', { class: 'dialog-body' }, opts.body ?? null), h('div', { class: 'dialog-actions' }, actions));
+  dlg.append(
+    h('h2', { id: titleId, class: 'dialog-title' }, opts.title),
+    h('div', { class: 'dialog-body' }, opts.body ?? null),
+    h('div', { class: 'dialog-actions' }, actions),
+  );
   document.body.append(dlg);
   dlg.showModal();
   return { el: dlg, close };
@@ -168,6 +195,12 @@ export function setupNeeded(root: HTMLElement, what: string): void {
 }
 
 addStrings(
-  { 'setup.title': '此设备尚未登记', 'setup.body': '请由大厅负责人在管理后台登记{what}，并使用带令牌的地址打开本页面。' },
-  { 'setup.title': 'This device is not registered', 'setup.body': 'Ask the hall manager to register this {what} in the dashboard and open the page with its token.' },
+  {
+    'setup.title': '此设备尚未登记',
+    'setup.body': '请由大厅负责人在管理后台登记{what}，并使用带令牌的地址打开本页面。',
+  },
+  {
+    'setup.title': 'This device is not registered',
+    'setup.body': 'Ask the hall manager to register this {what} in the dashboard and open the page with its token.',
+  },
 );

@@ -62,7 +62,8 @@ function paint(view: HallView): void {
     fill(body, h('p', { class: 'cd-msg' }, t('cd.unknown', { id: counterId })));
     return;
   }
-  const state = c.status !== 'open' ? c.status : c.current ? (c.currentStatus === 'serving' ? 'serving' : 'called') : 'idle';
+  const state =
+    c.status !== 'open' ? c.status : c.current ? (c.currentStatus === 'serving' ? 'serving' : 'called') : 'idle';
   document.body.dataset.state = state;
   const key = `${state}|${c.current}|${c.pauseReason}|${c.staffName}`;
   if (key === lastKey) return;
@@ -72,11 +73,20 @@ function paint(view: HallView): void {
   fill(
     head,
     h('div', { class: 'cd-name' }, counterName(c)),
-    h('div', { class: 'cd-tags' }, (c.tags ?? []).map((tag) => h('span', { class: `cd-tag ${c.greenLane ? 'green' : ''}` }, tag))),
+    h(
+      'div',
+      { class: 'cd-tags' },
+      (c.tags ?? []).map((tag) => h('span', { class: `cd-tag ${c.greenLane ? 'green' : ''}` }, tag)),
+    ),
     clk,
   );
   fill(body, stateView(c, state));
-  const services = c.services.flat().map((id) => serviceName(view.services.find((s) => s.id === id), id));
+  const services = c.services.flat().map((id) =>
+    serviceName(
+      view.services.find((s) => s.id === id),
+      id,
+    ),
+  );
   fill(
     foot,
     h('span', null, h('b', null, `${t('cd.staff')}：`), c.staffName ?? '—'),
@@ -98,7 +108,10 @@ function stateView(c: CounterView, state: string) {
         h('div', { class: 'cd-line' }, t('cd.toCounter')),
       ];
     case 'serving':
-      return [h('div', { class: 'cd-line' }, t('cd.serving')), h('div', { class: 'cd-number num', id: 'cd-number' }, c.current)];
+      return [
+        h('div', { class: 'cd-line' }, t('cd.serving')),
+        h('div', { class: 'cd-number num', id: 'cd-number' }, c.current),
+      ];
     case 'paused':
       return [
         h('div', { class: 'cd-sign', id: 'cd-sign' }, t('cd.paused')),
@@ -106,7 +119,10 @@ function stateView(c: CounterView, state: string) {
         h('div', { class: 'cd-line small' }, t('cd.sorry')),
       ];
     case 'closed':
-      return [h('div', { class: 'cd-sign', id: 'cd-sign' }, t('cd.closed')), h('div', { class: 'cd-line' }, t('cd.closedHint'))];
+      return [
+        h('div', { class: 'cd-sign', id: 'cd-sign' }, t('cd.closed')),
+        h('div', { class: 'cd-line' }, t('cd.closedHint')),
+      ];
     default:
       return [h('div', { class: 'cd-welcome' }, t('cd.welcome')), h('div', { class: 'cd-line' }, t('cd.watch'))];
   }

@@ -39,7 +39,10 @@ async function main(): Promise<void> {
   }
   setTimeZone(hall.timezone);
   const me = await api.get<{ counterId: string | null }>('/auth/me').catch(() => ({ counterId: null }));
-  const counterId = me.counterId && hall.counters.some((c) => c.id === me.counterId) ? me.counterId : await pickCounter(app, api, hall, session);
+  const counterId =
+    me.counterId && hall.counters.some((c) => c.id === me.counterId)
+      ? me.counterId
+      : await pickCounter(app, api, hall, session);
   run(api, session, hall, counterId);
 
   async function signOut(expired = false): Promise<void> {
@@ -90,10 +93,25 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
   const top = h(
     'header',
     { class: 'c-top' },
-    h('div', { class: 'c-app' }, h('img', { src: '/ui/icon.svg', alt: '', width: 36, height: 36 }), h('span', null, t('c.title'))),
+    h(
+      'div',
+      { class: 'c-app' },
+      h('img', { src: '/ui/icon.svg', alt: '', width: 36, height: 36 }),
+      h('span', null, t('c.title')),
+    ),
     counterTitle,
     statusPill,
-    h('div', { class: 'c-top-tools' }, clock(false), langButton('btn-sm'), h('button', { type: 'button', class: 'btn btn-sm btn-ghost c-signout', onclick: () => void signOutCounter() }, t('c.signOut'))),
+    h(
+      'div',
+      { class: 'c-top-tools' },
+      clock(false),
+      langButton('btn-sm'),
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-sm btn-ghost c-signout', onclick: () => void signOutCounter() },
+        t('c.signOut'),
+      ),
+    ),
   );
   const current = h('section', { class: 'card c-current', 'aria-labelledby': 'cur-h' });
   const tools = toolbar(c);
@@ -128,7 +146,10 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
     const k = q.counter;
     fill(counterTitle, h('b', null, counterName(k)), h('span', null, k.staffName ?? session.user.name));
     statusPill.className = `badge badge-${k.status} c-status`;
-    setText(statusPill, k.status === 'paused' && k.pauseReason ? `${t('counter.paused')} · ${k.pauseReason}` : t(`counter.${k.status}`));
+    setText(
+      statusPill,
+      k.status === 'paused' && k.pauseReason ? `${t('counter.paused')} · ${k.pauseReason}` : t(`counter.${k.status}`),
+    );
     document.title = `${counterName(k)} · ${t('c.title')}`;
   }
 
@@ -173,10 +194,13 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
         figuresSoon();
       },
       onEvent: (e) => {
-        if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'appointment.checked_in') refreshSoon();
+        if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'appointment.checked_in')
+          refreshSoon();
         const here = !('counterId' in e) || !e.counterId || e.counterId === counterId;
-        if ((e.type === 'ticket.finished' || e.type === 'ticket.no_show' || e.type === 'evaluation.recorded') && here) figuresSoon();
-        if (e.type === 'evaluation.recorded' && e.counterId === counterId && isLiveEvent(e)) toast(t('c.rated', { score: e.score }), 'ok');
+        if ((e.type === 'ticket.finished' || e.type === 'ticket.no_show' || e.type === 'evaluation.recorded') && here)
+          figuresSoon();
+        if (e.type === 'evaluation.recorded' && e.counterId === counterId && isLiveEvent(e))
+          toast(t('c.rated', { score: e.score }), 'ok');
       },
       onStatus: (s) => conn.set(s),
     },

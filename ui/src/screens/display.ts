@@ -47,7 +47,8 @@ addStrings(
     'd.people': '',
     'd.eta': '~{n} min',
     'd.noWait': 'No wait',
-    'd.footer': 'Every out-of-turn call is recorded with its reason and open to review · Missed your call? Rejoin within 30 minutes',
+    'd.footer':
+      'Every out-of-turn call is recorded with its reason and open to review · Missed your call? Rejoin within 30 minutes',
     'd.soundOff': 'Tap to turn on spoken calls',
     'd.recall': 'Call again',
   },
@@ -89,14 +90,24 @@ function speakerCovers(counterId: string): boolean {
 const conn = connectionBanner();
 model.onStatus((s) => conn.set(s));
 const brandSlot = h('div', { class: 'd-brand' });
-const header = h('header', { class: 'd-header' }, brandSlot, h('div', { class: 'd-title' }, '叫号信息', h('span', { lang: 'en' }, 'Queue board')), clock(true));
+const header = h(
+  'header',
+  { class: 'd-header' },
+  brandSlot,
+  h('div', { class: 'd-title' }, '叫号信息', h('span', { lang: 'en' }, 'Queue board')),
+  clock(true),
+);
 const banner = h('div', { class: 'emergency-banner d-banner', role: 'alert', hidden: true });
 
 const nowBox = h('section', { class: 'd-now', 'aria-live': 'assertive', 'aria-atomic': 'true' });
 const recentList = h('ol', { class: 'd-recent-list' });
 const counterGrid = h('div', { class: 'd-counters' });
 const waitStrip = h('div', { class: 'd-waiting-list' });
-const soundBtn = h('button', { type: 'button', class: 'd-sound', hidden: true, onclick: () => announcer.unlock() }, t('d.soundOff'));
+const soundBtn = h(
+  'button',
+  { type: 'button', class: 'd-sound', hidden: true, onclick: () => announcer.unlock() },
+  t('d.soundOff'),
+);
 announcer.onBlocked = (b) => (soundBtn.hidden = !b);
 
 app.replaceChildren(
@@ -182,8 +193,18 @@ function paintRecent(view: HallView): void {
             'li',
             { class: 'd-recent-row' },
             h('span', { class: 'd-recent-number num' }, c.number),
-            h('span', { class: 'd-recent-counter' }, c.counterName, h('small', null, shortName(view.services.find((s) => s.id === c.serviceId)?.name ?? ''))),
-            h('span', { class: 'd-recent-tags' }, c.recall ? h('span', { class: 'tag tag-recall' }, t('d.recall')) : null, ootTag(c.outOfTurn)),
+            h(
+              'span',
+              { class: 'd-recent-counter' },
+              c.counterName,
+              h('small', null, shortName(view.services.find((s) => s.id === c.serviceId)?.name ?? '')),
+            ),
+            h(
+              'span',
+              { class: 'd-recent-tags' },
+              c.recall ? h('span', { class: 'tag tag-recall' }, t('d.recall')) : null,
+              ootTag(c.outOfTurn),
+            ),
             h('span', { class: 'd-recent-time num' }, time(c.at)),
           ),
         )
@@ -207,7 +228,11 @@ function counterShort(name: string, id: string): string {
 
 function paintCounters(view: HallView): void {
   const have = counterGrid.children.length === view.counters.length;
-  if (!have) fill(counterGrid, view.counters.map((c) => counterTile(c)));
+  if (!have)
+    fill(
+      counterGrid,
+      view.counters.map((c) => counterTile(c)),
+    );
   view.counters.forEach((c, i) => updateTile(counterGrid.children[i] as HTMLElement, c));
 }
 
@@ -227,9 +252,13 @@ function counterTile(c: CounterView): HTMLElement {
 }
 
 function updateTile(el: HTMLElement, c: CounterView): void {
-  const state = c.status !== 'open' ? c.status : c.current ? (c.currentStatus === 'serving' ? 'serving' : 'called') : 'idle';
+  const state =
+    c.status !== 'open' ? c.status : c.current ? (c.currentStatus === 'serving' ? 'serving' : 'called') : 'idle';
   el.dataset.state = state;
-  setText(el.querySelector('.d-counter-number')!, c.status === 'open' && c.current ? c.current : c.status === 'paused' ? t('d.paused') : '—');
+  setText(
+    el.querySelector('.d-counter-number')!,
+    c.status === 'open' && c.current ? c.current : c.status === 'paused' ? t('d.paused') : '—',
+  );
   const stateText = state === 'paused' ? (c.pauseReason ?? '') : state === 'closed' ? t('d.closed') : t(`d.${state}`);
   setText(el.querySelector('.d-counter-state')!, stateText);
 }
@@ -266,7 +295,12 @@ function highlight(): void {
 
 function announce(call: CallView, languages: string[]): void {
   if (!announcer.enabled || speakerCovers(call.counterId)) return;
-  announcer.say(speechLanguages(languages).map((lang) => ({ lang, text: callText(call.number, call.counterId, call.counterName, lang, call.recall) })));
+  announcer.say(
+    speechLanguages(languages).map((lang) => ({
+      lang,
+      text: callText(call.number, call.counterId, call.counterName, lang, call.recall),
+    })),
+  );
 }
 
 model.onChange((change) => {
@@ -299,4 +333,6 @@ model.onChange((change) => {
 });
 
 // Keep the screen awake where the browser allows it.
-(navigator as Navigator & { wakeLock?: { request(t: string): Promise<unknown> } }).wakeLock?.request('screen').catch(() => undefined);
+(navigator as Navigator & { wakeLock?: { request(t: string): Promise<unknown> } }).wakeLock
+  ?.request('screen')
+  .catch(() => undefined);

@@ -70,7 +70,8 @@ function start(token: string): void {
       const age = state.idNumber ? ageFromIdNumber(state.idNumber, today()) : null;
       fill(main, serviceView(state, state.service, age, v.policy.elderlyAge, actions));
     } else if (state.screen === 'checkin') fill(main, checkinView(state, actions));
-    else if (state.screen === 'done' && state.ticket) fill(main, doneView(state.ticket, model.service(state.ticket.serviceId), state.ticketImage));
+    else if (state.screen === 'done' && state.ticket)
+      fill(main, doneView(state.ticket, model.service(state.ticket.serviceId), state.ticketImage));
     fill(footer, footerView(state, actions));
     translateDom(app);
     main.focus({ preventScroll: true });
@@ -193,7 +194,11 @@ function start(token: string): void {
       const s = state.service;
       if (!s) return;
       // Codes, not labels: the server writes `elderly` itself, and staff screens show each code in their language.
-      const body = { serviceId: s.id, idNumber: state.idNumber || undefined, ...(state.reason ? { priority: 'priority', priorityReason: state.reason } : {}) };
+      const body = {
+        serviceId: s.id,
+        idNumber: state.idNumber || undefined,
+        ...(state.reason ? { priority: 'priority', priorityReason: state.reason } : {}),
+      };
       void takeTicket(async () => (await api.post<{ ticket: IssuedTicket }>('/tickets', body)).ticket);
     },
     checkin(body) {
@@ -204,10 +209,15 @@ function start(token: string): void {
     },
   };
 
-  listenForIdReader(state, actions, () => dialog !== null, (id) => {
-    if (idNumberOk(id, today())) actions.setId(id);
-    else showRefusal(t('kiosk.refuse.INVALID_ID_NUMBER.title'), t('kiosk.refuse.INVALID_ID_NUMBER.body'));
-  });
+  listenForIdReader(
+    state,
+    actions,
+    () => dialog !== null,
+    (id) => {
+      if (idNumberOk(id, today())) actions.setId(id);
+      else showRefusal(t('kiosk.refuse.INVALID_ID_NUMBER.title'), t('kiosk.refuse.INVALID_ID_NUMBER.body'));
+    },
+  );
 
   model.onChange((c) => {
     if (c.kind === 'snapshot' && (!main.firstChild || state.screen === 'home')) render();

@@ -18,14 +18,28 @@ import { emergencyPanel } from './manager/emergency.js';
 import { followupsPanel } from './manager/followups.js';
 import { overview } from './manager/overview.js';
 import { staffPanel } from './manager/staff.js';
-import { TABS, type Device, type FollowUp, type ManagerContext, type ManagerState, type Stats, type Tab } from './manager/state.js';
+import {
+  TABS,
+  type Device,
+  type FollowUp,
+  type ManagerContext,
+  type ManagerState,
+  type Stats,
+  type Tab,
+} from './manager/state.js';
 import { statsView } from './manager/stats.js';
 import { MANAGER_EN, MANAGER_ZH } from './manager/strings.js';
 
 addStrings(MANAGER_ZH, MANAGER_EN);
 
 const LEVEL_ZH: Record<number, string> = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' };
-const LEVEL_EN: Record<number, string> = { 5: 'Very satisfied', 4: 'Satisfied', 3: 'Fairly satisfied', 2: 'Dissatisfied', 1: 'Very dissatisfied' };
+const LEVEL_EN: Record<number, string> = {
+  5: 'Very satisfied',
+  4: 'Satisfied',
+  3: 'Fairly satisfied',
+  2: 'Dissatisfied',
+  1: 'Very dissatisfied',
+};
 addStrings(
   Object.fromEntries(Object.entries(LEVEL_ZH).map(([k, v]) => [`level.${k}`, v])),
   Object.fromEntries(Object.entries(LEVEL_EN).map(([k, v]) => [`level.${k}`, v])),
@@ -70,11 +84,27 @@ function start(session: StaffSession): void {
   const nav = h(
     'nav',
     { class: 'm-nav', 'aria-label': t('m.title') },
-    h('div', { class: 'm-nav-brand' }, h('img', { src: '/ui/icon.svg', alt: '', width: 40, height: 40 }), h('div', null, h('b', null, t('m.title')), h('span', { class: 'm-hall' }, '云浮市不动产登记中心'))),
+    h(
+      'div',
+      { class: 'm-nav-brand' },
+      h('img', { src: '/ui/icon.svg', alt: '', width: 40, height: 40 }),
+      h('div', null, h('b', null, t('m.title')), h('span', { class: 'm-hall' }, '云浮市不动产登记中心')),
+    ),
     h(
       'ul',
       null,
-      TABS.map((tab) => h('li', null, h('a', { href: `#${tab}`, class: 'm-nav-link', dataset: { tab } }, h('span', { class: 'm-nav-label' }, t(`m.nav.${tab}`)), h('span', { class: 'm-nav-count', dataset: { count: tab } })))),
+      TABS.map((tab) =>
+        h(
+          'li',
+          null,
+          h(
+            'a',
+            { href: `#${tab}`, class: 'm-nav-link', dataset: { tab } },
+            h('span', { class: 'm-nav-label' }, t(`m.nav.${tab}`)),
+            h('span', { class: 'm-nav-count', dataset: { count: tab } }),
+          ),
+        ),
+      ),
     ),
   );
   const title = h('h1', { class: 'm-title' });
@@ -82,7 +112,22 @@ function start(session: StaffSession): void {
     'header',
     { class: 'm-top' },
     title,
-    h('div', { class: 'm-top-tools' }, clock(true), h('span', { class: 'm-user' }, session.user.name), langButton('btn-sm'), h('button', { type: 'button', class: 'btn btn-sm btn-ghost', onclick: () => void staffLogout(session).then(() => location.reload()) }, t('m.logout'))),
+    h(
+      'div',
+      { class: 'm-top-tools' },
+      clock(true),
+      h('span', { class: 'm-user' }, session.user.name),
+      langButton('btn-sm'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-sm btn-ghost',
+          onclick: () => void staffLogout(session).then(() => location.reload()),
+        },
+        t('m.logout'),
+      ),
+    ),
   );
   const banner = h('div', { class: 'emergency-banner m-banner', role: 'alert', hidden: true });
   const content = h('main', { class: 'm-content', id: 'main', tabindex: '-1' });
@@ -105,7 +150,11 @@ function start(session: StaffSession): void {
     if (v) {
       setTimeZone(v.timezone);
       banner.hidden = !v.emergency;
-      if (v.emergency) setText(banner, `${t('m.alert.emergency', { name: v.emergency.name })}${v.emergency.banner ? ` — ${v.emergency.banner}` : ''}`);
+      if (v.emergency)
+        setText(
+          banner,
+          `${t('m.alert.emergency', { name: v.emergency.name })}${v.emergency.banner ? ` — ${v.emergency.banner}` : ''}`,
+        );
     }
     const openFollowUps = state.followUps.filter((f) => f.open).length;
     paintCount('followups', openFollowUps);
@@ -156,7 +205,11 @@ function start(session: StaffSession): void {
     paintCount('emergency', model.view?.emergency ? 1 : 0);
     const v = model.view;
     banner.hidden = !v?.emergency;
-    if (v?.emergency) setText(banner, `${t('m.alert.emergency', { name: v.emergency.name })}${v.emergency.banner ? ` — ${v.emergency.banner}` : ''}`);
+    if (v?.emergency)
+      setText(
+        banner,
+        `${t('m.alert.emergency', { name: v.emergency.name })}${v.emergency.banner ? ` — ${v.emergency.banner}` : ''}`,
+      );
   }
   addEventListener('hashchange', () => {
     render();
@@ -199,7 +252,8 @@ function start(session: StaffSession): void {
         state.feed.splice(12);
         const label = t(`level.${e.score}`);
         // The feed lists ratings replayed after a reconnect too; only new ones pop up.
-        if (isLiveEvent(e)) toast(`${counterName(model.counter(e.counterId), e.counterId)} · ${label}`, e.score <= 2 ? 'error' : 'ok');
+        if (isLiveEvent(e))
+          toast(`${counterName(model.counter(e.counterId), e.counterId)} · ${label}`, e.score <= 2 ? 'error' : 'ok');
       }
       if (e.type === 'followup.opened' || e.type === 'followup.answered') void loadFollowUps();
       if (e.type === 'device.status') void loadDevices();

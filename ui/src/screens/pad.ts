@@ -75,7 +75,11 @@ function start(token: string): void {
   model.onStatus((s) => conn.set(s));
   const brandSlot = h('div', { class: 'pad-brand' });
   const main = h('main', { class: 'pad-main', 'aria-live': 'polite' });
-  app.replaceChildren(conn.el, h('header', { class: 'pad-head' }, brandSlot, h('div', { class: 'pad-title' }, t('pad.title')), clock(false)), main);
+  app.replaceChildren(
+    conn.el,
+    h('header', { class: 'pad-head' }, brandSlot, h('div', { class: 'pad-title' }, t('pad.title')), clock(false)),
+    main,
+  );
 
   let mode: 'idle' | 'ask' | 'thanks' = 'idle';
   let pending: { id: string; number: string; serviceId: string } | null = null;
@@ -104,8 +108,20 @@ function start(token: string): void {
           'div',
           { class: 'pad-idle' },
           h('div', { class: 'pad-avatar', 'aria-hidden': 'true' }, (c?.staffName ?? '·').slice(0, 1)),
-          h('div', { class: 'pad-staff' }, c?.staffName ? h('span', { class: 'pad-staff-name', id: 'pad-staff' }, c.staffName) : h('span', null, t('pad.noStaff'))),
-          h('div', { class: 'pad-counter' }, counterName(c, counterId), (c?.tags ?? []).map((tag) => h('span', { class: 'pad-tag' }, tag)), c?.staffName ? h('span', null, t('pad.servingYou')) : null),
+          h(
+            'div',
+            { class: 'pad-staff' },
+            c?.staffName
+              ? h('span', { class: 'pad-staff-name', id: 'pad-staff' }, c.staffName)
+              : h('span', null, t('pad.noStaff')),
+          ),
+          h(
+            'div',
+            { class: 'pad-counter' },
+            counterName(c, counterId),
+            (c?.tags ?? []).map((tag) => h('span', { class: 'pad-tag' }, tag)),
+            c?.staffName ? h('span', null, t('pad.servingYou')) : null,
+          ),
           h('p', { class: 'pad-hint' }, t('pad.idleHint')),
         ),
       );
@@ -135,7 +151,13 @@ function start(token: string): void {
         h(
           'p',
           { class: 'pad-ticket' },
-          t('pad.ticket', { number: ticket.number, service: serviceName(v?.services.find((s) => s.id === ticket.serviceId), '') }),
+          t('pad.ticket', {
+            number: ticket.number,
+            service: serviceName(
+              v?.services.find((s) => s.id === ticket.serviceId),
+              '',
+            ),
+          }),
           c?.staffName ? ` · ${counterName(c)} ${c.staffName}` : '',
         ),
         h(
@@ -144,7 +166,13 @@ function start(token: string): void {
           LEVELS.map((score) =>
             h(
               'button',
-              { type: 'button', class: `face face-${score}`, dataset: { score: String(score) }, 'aria-label': t('pad.rateAs', { label: t(`pad.level.${score}`) }), onclick: () => void rate(score) },
+              {
+                type: 'button',
+                class: `face face-${score}`,
+                dataset: { score: String(score) },
+                'aria-label': t('pad.rateAs', { label: t(`pad.level.${score}`) }),
+                onclick: () => void rate(score),
+              },
               faceSvg(score),
               h('span', { class: 'face-label' }, t(`pad.level.${score}`)),
             ),
@@ -194,7 +222,13 @@ function start(token: string): void {
 
   model.onChange((c) => {
     // Only a ticket finished just now: one replayed after a reconnect belongs to a visitor who has left.
-    if (c.kind === 'event' && c.event.type === 'ticket.finished' && c.event.counterId === counterId && c.event.ticket?.id && isLiveEvent(c.event)) {
+    if (
+      c.kind === 'event' &&
+      c.event.type === 'ticket.finished' &&
+      c.event.counterId === counterId &&
+      c.event.ticket?.id &&
+      isLiveEvent(c.event)
+    ) {
       ask({ id: c.event.ticket.id, number: c.event.ticket.number, serviceId: c.event.ticket.serviceId });
       return;
     }

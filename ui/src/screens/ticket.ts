@@ -95,14 +95,26 @@ let status: StreamStatus = 'connecting';
 let updatedAt = 0;
 let lastStatus = '';
 
-const top = h('header', { class: 'ph-top' }, h('div', { class: 'ph-brand' }, h('img', { src: '/ui/icon.svg', alt: '', width: 32, height: 32 }), h('span', { class: 'ph-hall' }, '云浮市不动产登记中心')), langButton('btn-sm'));
+const top = h(
+  'header',
+  { class: 'ph-top' },
+  h(
+    'div',
+    { class: 'ph-brand' },
+    h('img', { src: '/ui/icon.svg', alt: '', width: 32, height: 32 }),
+    h('span', { class: 'ph-hall' }, '云浮市不动产登记中心'),
+  ),
+  langButton('btn-sm'),
+);
 const bannerEl = h('div', { class: 'emergency-banner', role: 'alert', hidden: true });
 const main = h('main', { class: 'ph-main' });
 app.replaceChildren(top, bannerEl, main);
 
 async function load(): Promise<void> {
   try {
-    const r = await api.get<{ ticket: PhoneTicket; hall: { name: string; emergency: string | null } }>(`/tickets/${encodeURIComponent(ticketId)}`);
+    const r = await api.get<{ ticket: PhoneTicket; hall: { name: string; emergency: string | null } }>(
+      `/tickets/${encodeURIComponent(ticketId)}`,
+    );
     ticket = r.ticket;
     banner = r.hall.emergency;
     setText(top.querySelector('.ph-hall')!, r.hall.name);
@@ -111,7 +123,15 @@ async function load(): Promise<void> {
   } catch (err) {
     if (err instanceof ApiFailure && err.status === 404) {
       ticket = null;
-      fill(main, h('section', { class: 'ph-card ph-missing' }, h('h1', null, t('ph.notFound')), h('p', null, t('ph.notFoundSub'))));
+      fill(
+        main,
+        h(
+          'section',
+          { class: 'ph-card ph-missing' },
+          h('h1', null, t('ph.notFound')),
+          h('p', null, t('ph.notFoundSub')),
+        ),
+      );
     } else if (!ticket) fill(main, h('p', { class: 'empty' }, errorText(err)));
   }
 }
@@ -125,7 +145,8 @@ function paint(): void {
   const svc = hall?.services.find((s) => s.id === tk.serviceId);
   const where = counterName(tk.counterId ? { id: tk.counterId, name: tk.counterName } : undefined, tk.counterId ?? '');
   document.body.dataset.status = tk.status;
-  document.title = tk.status === 'called' ? `${t('ph.called', { counter: where })} · ${tk.number}` : `${tk.number} · ${t('ph.title')}`;
+  document.title =
+    tk.status === 'called' ? `${t('ph.called', { counter: where })} · ${tk.number}` : `${tk.number} · ${t('ph.title')}`;
   if (tk.status === 'called' && lastStatus && lastStatus !== 'called') navigator.vibrate?.([300, 150, 300, 150, 300]);
   lastStatus = tk.status;
 
@@ -139,7 +160,14 @@ function paint(): void {
           : tk.status === 'done'
             ? t('ph.done')
             : t(`ph.${tk.status}`);
-  const sub = tk.status === 'called' ? t('ph.calledSub') : tk.status === 'done' ? t('ph.doneSub') : tk.status === 'no_show' ? t('ph.noShowSub') : '';
+  const sub =
+    tk.status === 'called'
+      ? t('ph.calledSub')
+      : tk.status === 'done'
+        ? t('ph.doneSub')
+        : tk.status === 'no_show'
+          ? t('ph.noShowSub')
+          : '';
   fill(
     main,
     h(
@@ -147,14 +175,38 @@ function paint(): void {
       { class: 'ph-card ph-ticket' },
       h('p', { class: 'ph-label' }, t('ph.yourNumber')),
       h('p', { class: 'ph-number num', id: 'ph-number' }, tk.number),
-      h('p', { class: 'ph-service' }, serviceName(svc, tk.serviceName), tk.priority !== 'normal' ? h('span', { class: 'badge badge-priority' }, t(`priority.${tk.priority}`)) : null),
-      h('div', { class: `ph-status ph-status-${tk.status}`, id: 'ph-status', role: 'status' }, h('b', null, headline), sub ? h('span', null, sub) : null),
+      h(
+        'p',
+        { class: 'ph-service' },
+        serviceName(svc, tk.serviceName),
+        tk.priority !== 'normal' ? h('span', { class: 'badge badge-priority' }, t(`priority.${tk.priority}`)) : null,
+      ),
+      h(
+        'div',
+        { class: `ph-status ph-status-${tk.status}`, id: 'ph-status', role: 'status' },
+        h('b', null, headline),
+        sub ? h('span', null, sub) : null,
+      ),
       tk.status === 'waiting'
         ? h(
             'div',
             { class: 'ph-stats' },
-            h('div', { class: 'ph-stat' }, h('span', null, t('ph.ahead')), h('b', { class: 'num', id: 'ph-ahead' }, tk.ahead === 0 ? t('ph.next') : t('people', { n: tk.ahead ?? 0 }))),
-            h('div', { class: 'ph-stat' }, h('span', null, t('ph.eta')), h('b', { class: 'num', id: 'ph-eta' }, aboutMinutes(tk.etaMinutes))),
+            h(
+              'div',
+              { class: 'ph-stat' },
+              h('span', null, t('ph.ahead')),
+              h(
+                'b',
+                { class: 'num', id: 'ph-ahead' },
+                tk.ahead === 0 ? t('ph.next') : t('people', { n: tk.ahead ?? 0 }),
+              ),
+            ),
+            h(
+              'div',
+              { class: 'ph-stat' },
+              h('span', null, t('ph.eta')),
+              h('b', { class: 'num', id: 'ph-eta' }, aboutMinutes(tk.etaMinutes)),
+            ),
           )
         : null,
       h(
@@ -163,12 +215,33 @@ function paint(): void {
         h('div', null, h('dt', null, t('ph.issued')), h('dd', null, dateTime(tk.issuedAt))),
         tk.calledAt ? h('div', null, h('dt', null, t('status.called')), h('dd', null, time(tk.calledAt))) : null,
       ),
-      h('p', { class: `ph-live ${status}` }, h('span', { class: 'dot' }), status === 'live' ? t('ph.live') : t(status === 'offline' ? 'offline' : 'connecting'), ' · ', t('ph.updated', { time: time(updatedAt) })),
+      h(
+        'p',
+        { class: `ph-live ${status}` },
+        h('span', { class: 'dot' }),
+        status === 'live' ? t('ph.live') : t(status === 'offline' ? 'offline' : 'connecting'),
+        ' · ',
+        t('ph.updated', { time: time(updatedAt) }),
+      ),
     ),
     svc && svc.materials.length && (tk.status === 'waiting' || tk.status === 'called')
-      ? h('section', { class: 'ph-card' }, h('h2', null, t('ph.materials')), h('ol', { class: 'ph-materials' }, svc.materials.map((m) => h('li', null, m))))
+      ? h(
+          'section',
+          { class: 'ph-card' },
+          h('h2', null, t('ph.materials')),
+          h(
+            'ol',
+            { class: 'ph-materials' },
+            svc.materials.map((m) => h('li', null, m)),
+          ),
+        )
       : null,
-    h('section', { class: 'ph-card ph-tips' }, h('h2', null, t('ph.tips')), h('ul', null, h('li', null, t('ph.tip1')), h('li', null, t('ph.tip2')), h('li', null, t('ph.tip3')))),
+    h(
+      'section',
+      { class: 'ph-card ph-tips' },
+      h('h2', null, t('ph.tips')),
+      h('ul', null, h('li', null, t('ph.tip1')), h('li', null, t('ph.tip2')), h('li', null, t('ph.tip3'))),
+    ),
   );
 }
 
@@ -181,7 +254,8 @@ new LiveStream({
   onEvent: (e) => {
     const other = 'ticket' in e ? e.ticket : undefined;
     const mine = ticket && other?.number === ticket.number && other?.serviceId === ticket.serviceId;
-    if (mine) void load(); // our own call: show it at once
+    if (mine)
+      void load(); // our own call: show it at once
     else if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'emergency.changed') loadSoon();
   },
   onStatus: (s) => {

@@ -16,8 +16,20 @@ export function currentView(c: Console) {
       h(
         'div',
         { class: 'c-idle' },
-        h('p', { class: 'c-idle-big' }, st === 'paused' ? t('c.pausedNow') : st === 'closed' ? t('c.closedNow') : t('c.noCurrent')),
-        h('p', { class: 'hint' }, st === 'open' ? t('c.idleHint', { n: waitingTickets(c.state).length }) : st === 'paused' ? t('c.pausedHint') : t('c.closedHint')),
+        h(
+          'p',
+          { class: 'c-idle-big' },
+          st === 'paused' ? t('c.pausedNow') : st === 'closed' ? t('c.closedNow') : t('c.noCurrent'),
+        ),
+        h(
+          'p',
+          { class: 'hint' },
+          st === 'open'
+            ? t('c.idleHint', { n: waitingTickets(c.state).length })
+            : st === 'paused'
+              ? t('c.pausedHint')
+              : t('c.closedHint'),
+        ),
       ),
     ];
   }
@@ -29,7 +41,12 @@ export function currentView(c: Console) {
       { class: 'card-head' },
       head,
       h('span', { class: `badge c-st c-st-${cur.status}` }, t(`status.${cur.status}`)),
-      h('span', { class: 'c-timer-wrap' }, h('span', { class: 'c-timer-label' }, t(cur.startedAt ? 'c.elapsedServing' : 'c.elapsedCalled')), h('span', { class: 'c-timer num' }, elapsed(cur.startedAt ?? cur.calledAt))),
+      h(
+        'span',
+        { class: 'c-timer-wrap' },
+        h('span', { class: 'c-timer-label' }, t(cur.startedAt ? 'c.elapsedServing' : 'c.elapsedCalled')),
+        h('span', { class: 'c-timer num' }, elapsed(cur.startedAt ?? cur.calledAt)),
+      ),
     ),
     h(
       'div',
@@ -42,8 +59,17 @@ export function currentView(c: Console) {
         h(
           'div',
           { class: 'c-badges' },
-          cur.priority !== 'normal' ? h('span', { class: priorityBadge(cur.priority) }, t(`priority.${cur.priority}`), cur.priorityReason ? ` · ${reasonText(cur.priorityReason)}` : '') : null,
-          cur.outOfTurn ? h('span', { class: 'badge badge-oot' }, `${t('outOfTurn')} · ${t(`oot.${cur.outOfTurn.category}`)}`) : null,
+          cur.priority !== 'normal'
+            ? h(
+                'span',
+                { class: priorityBadge(cur.priority) },
+                t(`priority.${cur.priority}`),
+                cur.priorityReason ? ` · ${reasonText(cur.priorityReason)}` : '',
+              )
+            : null,
+          cur.outOfTurn
+            ? h('span', { class: 'badge badge-oot' }, `${t('outOfTurn')} · ${t(`oot.${cur.outOfTurn.category}`)}`)
+            : null,
           cur.late ? h('span', { class: 'badge badge-muted' }, t('c.late')) : null,
         ),
       ),
@@ -52,7 +78,14 @@ export function currentView(c: Console) {
         { class: 'c-facts' },
         fact(t('c.verifyCode'), h('span', { class: 'c-verify num', id: 'verify-code' }, cur.verifyCode ?? '—')),
         fact(t('c.issuedAt'), time(cur.issuedAt)),
-        fact(t('c.waited'), t('minutes', { n: cur.calledAt ? Math.round((Date.parse(cur.calledAt) - Date.parse(cur.issuedAt)) / 60_000) : minutesSince(cur.issuedAt) })),
+        fact(
+          t('c.waited'),
+          t('minutes', {
+            n: cur.calledAt
+              ? Math.round((Date.parse(cur.calledAt) - Date.parse(cur.issuedAt)) / 60_000)
+              : minutesSince(cur.issuedAt),
+          }),
+        ),
         fact(t('c.recalls'), `${cur.recalls} / ${RECALL_LIMIT}`),
       ),
     ),
@@ -61,7 +94,17 @@ export function currentView(c: Console) {
       { class: 'c-materials' },
       h('h3', null, t('c.materials')),
       materials.length
-        ? h('ol', null, materials.map((m, i) => h('li', null, h('label', null, h('input', { type: 'checkbox', 'aria-label': m }), h('span', null, `${i + 1}. ${m}`)))))
+        ? h(
+            'ol',
+            null,
+            materials.map((m, i) =>
+              h(
+                'li',
+                null,
+                h('label', null, h('input', { type: 'checkbox', 'aria-label': m }), h('span', null, `${i + 1}. ${m}`)),
+              ),
+            ),
+          )
         : h('p', { class: 'hint' }, t('c.noMaterials')),
       s?.deadlineWorkdays ? h('p', { class: 'c-deadline' }, t('c.deadline', { n: s.deadlineWorkdays })) : null,
     ),

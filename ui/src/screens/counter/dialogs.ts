@@ -13,7 +13,15 @@ export function confirmNoShow(c: Console): void {
     title: t('c.noShowTitle', { number: n }),
     tone: 'warn',
     body: h('p', null, t('c.noShowBody')),
-    actions: [{ label: t('cancel') }, { label: t('c.noShow'), kind: 'danger', id: 'confirm-no-show', onClick: () => void c.post('no-show', {}, 'c.ok.noShow') }],
+    actions: [
+      { label: t('cancel') },
+      {
+        label: t('c.noShow'),
+        kind: 'danger',
+        id: 'confirm-no-show',
+        onClick: () => void c.post('no-show', {}, 'c.ok.noShow'),
+      },
+    ],
   });
 }
 
@@ -70,7 +78,13 @@ export function outOfTurnFor(c: Console, ticketId: string): void {
   const select = h(
     'select',
     { class: 'input', id: 'oot-ticket' },
-    waiting.map((w, i) => h('option', { value: w.id, selected: w.id === ticketId }, `${w.number} · ${serviceName(c.service(w.serviceId), w.serviceName)} · ${t('c.position', { n: i + 1 })}`)),
+    waiting.map((w, i) =>
+      h(
+        'option',
+        { value: w.id, selected: w.id === ticketId },
+        `${w.number} · ${serviceName(c.service(w.serviceId), w.serviceName)} · ${t('c.position', { n: i + 1 })}`,
+      ),
+    ),
   );
   let category: OutOfTurnCategory = 'other';
   const cats = h(
@@ -80,12 +94,23 @@ export function outOfTurnFor(c: Console, ticketId: string): void {
       h(
         'label',
         { class: 'chip-radio' },
-        h('input', { type: 'radio', name: 'oot-cat', value: k, checked: k === category, onchange: () => (category = k) }),
+        h('input', {
+          type: 'radio',
+          name: 'oot-cat',
+          value: k,
+          checked: k === category,
+          onchange: () => (category = k),
+        }),
         h('span', null, t(`oot.${k}`)),
       ),
     ),
   );
-  const reason = h('textarea', { class: 'input', id: 'oot-reason', maxlength: 200, placeholder: t('c.reasonPlaceholder') });
+  const reason = h('textarea', {
+    class: 'input',
+    id: 'oot-reason',
+    maxlength: 200,
+    placeholder: t('c.reasonPlaceholder'),
+  });
   const msg = h('p', { class: 'form-error', role: 'alert' });
   c.dialog({
     title: t('c.outOfTurnTitle'),
@@ -122,11 +147,18 @@ export function pauseDialog(c: Console): void {
   const chips = h(
     'div',
     { class: 'chips' },
-    PAUSE_REASONS.map((k) => h('button', { type: 'button', class: 'chip', onclick: () => ((reason.value = t(k)), reason.focus()) }, t(k))),
+    PAUSE_REASONS.map((k) =>
+      h('button', { type: 'button', class: 'chip', onclick: () => ((reason.value = t(k)), reason.focus()) }, t(k)),
+    ),
   );
   c.dialog({
     title: t('c.pauseTitle'),
-    body: [h('p', { class: 'hint' }, t('c.pauseHint')), chips, h('label', { class: 'field', for: 'pause-reason' }, h('span', null, t('c.reason')), reason), msg],
+    body: [
+      h('p', { class: 'hint' }, t('c.pauseHint')),
+      chips,
+      h('label', { class: 'field', for: 'pause-reason' }, h('span', null, t('c.reason')), reason),
+      msg,
+    ],
     actions: [
       { label: t('cancel') },
       {

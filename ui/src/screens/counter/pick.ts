@@ -29,13 +29,38 @@ export function pickCounter(app: HTMLElement, api: Api, hall: HallView, session:
           },
           h('span', { class: 'pick-name' }, counterName(c)),
           h('span', { class: `badge badge-${c.status}` }, t(`counter.${c.status}`)),
-          h('span', { class: 'pick-services' }, c.services.map((g) => g.map((id) => serviceName(hall.services.find((s) => s.id === id), id)).join('、')).join(' › ')),
+          h(
+            'span',
+            { class: 'pick-services' },
+            c.services
+              .map((g) =>
+                g
+                  .map((id) =>
+                    serviceName(
+                      hall.services.find((s) => s.id === id),
+                      id,
+                    ),
+                  )
+                  .join('、'),
+              )
+              .join(' › '),
+          ),
           h('span', { class: 'pick-staff' }, c.staffName ? t('c.heldBy', { name: c.staffName }) : t('c.free')),
         ),
       ),
     );
     app.replaceChildren(
-      h('main', { class: 'pick-page' }, h('div', { class: 'pick-head' }, h('h1', null, t('c.pickTitle')), h('p', null, t('c.pickHint', { name: session.user.name }))), grid),
+      h(
+        'main',
+        { class: 'pick-page' },
+        h(
+          'div',
+          { class: 'pick-head' },
+          h('h1', null, t('c.pickTitle')),
+          h('p', null, t('c.pickHint', { name: session.user.name })),
+        ),
+        grid,
+      ),
     );
   });
 }

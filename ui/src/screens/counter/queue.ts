@@ -12,7 +12,16 @@ export function queueView(c: Console) {
   const canCall = !serving(c.state) && status(c.state) === 'open';
   let pos = 0;
   return [
-    h('div', { class: 'card-head' }, h('h2', { id: 'q-h' }, t('c.queue')), h('span', { class: 'badge badge-muted', id: 'queue-total' }, t('c.queueTotal', { n: waitingTickets(c.state).length }))),
+    h(
+      'div',
+      { class: 'card-head' },
+      h('h2', { id: 'q-h' }, t('c.queue')),
+      h(
+        'span',
+        { class: 'badge badge-muted', id: 'queue-total' },
+        t('c.queueTotal', { n: waitingTickets(c.state).length }),
+      ),
+    ),
     h('p', { class: 'c-queue-rule hint' }, t('c.queueRule')),
     h(
       'div',
@@ -21,7 +30,13 @@ export function queueView(c: Console) {
         h(
           'section',
           { class: 'c-group' },
-          h('h3', null, h('span', { class: 'c-group-rank' }, t('c.groupRank', { n: gi + 1 })), g.services.map((id) => serviceName(c.service(id), id)).join('、'), h('span', { class: 'c-group-n' }, t('people', { n: g.waiting.length }))),
+          h(
+            'h3',
+            null,
+            h('span', { class: 'c-group-rank' }, t('c.groupRank', { n: gi + 1 })),
+            g.services.map((id) => serviceName(c.service(id), id)).join('、'),
+            h('span', { class: 'c-group-n' }, t('people', { n: g.waiting.length })),
+          ),
           g.waiting.length
             ? h(
                 'ol',
@@ -36,10 +51,22 @@ export function queueView(c: Console) {
                       'span',
                       { class: 'c-q-info' },
                       h('span', null, serviceName(c.service(w.serviceId), w.serviceName)),
-                      w.priority !== 'normal' ? h('span', { class: priorityBadge(w.priority) }, t(`priority.${w.priority}`)) : null,
+                      w.priority !== 'normal'
+                        ? h('span', { class: priorityBadge(w.priority) }, t(`priority.${w.priority}`))
+                        : null,
                     ),
                     h('span', { class: 'c-q-wait num' }, t('minutes', { n: minutesSince(w.issuedAt) })),
-                    h('button', { type: 'button', class: 'btn btn-sm btn-ghost c-q-call', disabled: !canCall, onclick: () => c.outOfTurnFor(w.id), 'aria-label': t('c.outOfTurnFor', { number: w.number }) }, t('c.outOfTurnShort')),
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'btn btn-sm btn-ghost c-q-call',
+                        disabled: !canCall,
+                        onclick: () => c.outOfTurnFor(w.id),
+                        'aria-label': t('c.outOfTurnFor', { number: w.number }),
+                      },
+                      t('c.outOfTurnShort'),
+                    ),
                   ),
                 ),
               )

@@ -55,4 +55,5 @@ export const serving = (s: ConsoleState): boolean => !!s.queue?.current;
 export const waitingTickets = (s: ConsoleState): TicketView[] => (s.queue?.groups ?? []).flatMap((g) => g.waiting);
 
 /** The badge class of a ticket's priority. */
-export const priorityBadge = (p: TicketView['priority']): string => `badge badge-${p === 'appointment' || p === 'green' ? p : 'priority'}`;
+export const priorityBadge = (p: TicketView['priority']): string =>
+  `badge badge-${p === 'appointment' || p === 'green' ? p : 'priority'}`;

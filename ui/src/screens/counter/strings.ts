@@ -130,7 +130,8 @@ export const CONSOLE_EN: Record<string, string> = {
   'c.deadline': 'Promised within {n} working days',
   'c.queue': 'Queue for this counter',
   'c.queueTotal': '{n} waiting',
-  'c.queueRule': 'Published order: within each group by queue time (priority and bookings move up by rule). Out-of-turn calls need a reason.',
+  'c.queueRule':
+    'Published order: within each group by queue time (priority and bookings move up by rule). Out-of-turn calls need a reason.',
   'c.groupRank': 'Group {n}',
   'c.groupEmpty': 'Nobody waiting',
   'c.position': 'No. {n}',
@@ -141,7 +142,8 @@ export const CONSOLE_EN: Record<string, string> = {
   'c.fig.noShow': 'No-shows',
   'c.fig.rating': 'Avg rating',
   'c.fig.satisfied': 'Satisfied',
-  'c.keysHint': 'Keys: N next · R recall · S start · F finish · X no-show · T transfer · O out of turn · P pause/resume',
+  'c.keysHint':
+    'Keys: N next · R recall · S start · F finish · X no-show · T transfer · O out of turn · P pause/resume',
   'c.noShowTitle': 'Mark {number} as no-show?',
   'c.noShowBody': 'The visitor may rejoin within 30 minutes (3 places back).',
   'c.transferTitle': 'Transfer {number} to',
@@ -149,7 +151,8 @@ export const CONSOLE_EN: Record<string, string> = {
   'c.transferTo': 'Target service',
   'c.chooseService': 'Choose a service.',
   'c.outOfTurnTitle': 'Out-of-turn call',
-  'c.outOfTurnNotice': 'Recorded in the audit log; the hall board shows "out of turn" and the category (never the reason).',
+  'c.outOfTurnNotice':
+    'Recorded in the audit log; the hall board shows "out of turn" and the category (never the reason).',
   'c.ticket': 'Ticket',
   'c.category': 'Category',
   'c.reason': 'Reason',

@@ -17,12 +17,40 @@ const calledNow = (c: Console) => c.state.queue?.current?.status === 'called';
 const idleAndOpen = (c: Console) => !serving(c.state) && status(c.state) === 'open';
 
 const COMMANDS: Command[] = [
-  { id: 'call-next', key: 'N', label: 'c.callNext', kind: 'primary', enabled: idleAndOpen, run: (c) => c.post('call-next', {}, 'c.ok.called') },
-  { id: 'recall', key: 'R', label: 'c.recall', kind: 'ghost', enabled: calledNow, run: (c) => c.post('recall', {}, 'c.ok.recalled') },
+  {
+    id: 'call-next',
+    key: 'N',
+    label: 'c.callNext',
+    kind: 'primary',
+    enabled: idleAndOpen,
+    run: (c) => c.post('call-next', {}, 'c.ok.called'),
+  },
+  {
+    id: 'recall',
+    key: 'R',
+    label: 'c.recall',
+    kind: 'ghost',
+    enabled: calledNow,
+    run: (c) => c.post('recall', {}, 'c.ok.recalled'),
+  },
   { id: 'start', key: 'S', label: 'c.start', kind: 'teal', enabled: calledNow, run: (c) => c.post('start', {}) },
-  { id: 'finish', key: 'F', label: 'c.finish', kind: 'teal', enabled: (c) => serving(c.state), run: (c) => c.post('finish', {}, 'c.ok.finished') },
+  {
+    id: 'finish',
+    key: 'F',
+    label: 'c.finish',
+    kind: 'teal',
+    enabled: (c) => serving(c.state),
+    run: (c) => c.post('finish', {}, 'c.ok.finished'),
+  },
   { id: 'no-show', key: 'X', label: 'c.noShow', kind: 'warn', enabled: calledNow, run: confirmNoShow },
-  { id: 'transfer', key: 'T', label: 'c.transfer', kind: 'ghost', enabled: (c) => serving(c.state), run: transferDialog },
+  {
+    id: 'transfer',
+    key: 'T',
+    label: 'c.transfer',
+    kind: 'ghost',
+    enabled: (c) => serving(c.state),
+    run: transferDialog,
+  },
   { id: 'call-oot', key: 'O', label: 'c.outOfTurn', kind: 'ghost', enabled: idleAndOpen, run: outOfTurnDialog },
   {
     id: 'pause',
@@ -37,8 +65,21 @@ const COMMANDS: Command[] = [
 /** The toolbar and its repaint; the keys work whenever no dialog is open and no field has the focus. */
 export function toolbar(c: Console): { el: HTMLElement; paint(): void } {
   const el = h('div', { class: 'c-actions', role: 'toolbar', 'aria-label': t('c.actions') });
-  const buttons = COMMANDS.map((a) => h('button', { type: 'button', id: `act-${a.id}`, class: `btn btn-${a.kind} c-act`, 'aria-keyshortcuts': a.key, onclick: () => void a.run(c) }));
-  const openBtn = h('button', { type: 'button', class: 'btn btn-primary c-act', id: 'act-open', onclick: () => void c.post('open', {}) });
+  const buttons = COMMANDS.map((a) =>
+    h('button', {
+      type: 'button',
+      id: `act-${a.id}`,
+      class: `btn btn-${a.kind} c-act`,
+      'aria-keyshortcuts': a.key,
+      onclick: () => void a.run(c),
+    }),
+  );
+  const openBtn = h('button', {
+    type: 'button',
+    class: 'btn btn-primary c-act',
+    id: 'act-open',
+    onclick: () => void c.post('open', {}),
+  });
   el.append(...buttons, openBtn);
 
   addEventListener('keydown', (ev) => {

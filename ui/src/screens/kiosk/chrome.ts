@@ -38,7 +38,9 @@ export function kioskChrome(state: KioskState, toggleLarge: () => void) {
 function noticeText(v: HallView): string {
   if (v.issuing.mode === 'paused') return t('kiosk.notice.paused');
   if (v.issuing.mode === 'appointments-only') return t('kiosk.notice.appointmentsOnly');
-  return v.issuing.nextOpenAt ? t('kiosk.notice.closedUntil', { time: dateTime(v.issuing.nextOpenAt) }) : t('kiosk.notice.closed');
+  return v.issuing.nextOpenAt
+    ? t('kiosk.notice.closedUntil', { time: dateTime(v.issuing.nextOpenAt) })
+    : t('kiosk.notice.closed');
 }
 
 function largeButton(state: KioskState, toggle: () => void): HTMLButtonElement {

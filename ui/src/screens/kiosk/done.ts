@@ -19,8 +19,18 @@ export function doneView(tk: IssuedTicket, service: ServiceView | undefined, tic
       h(
         'div',
         { class: 'k-done-stats' },
-        h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, t('kiosk.ahead')), h('b', null, t('people', { n: tk.ahead ?? 0 }))),
-        h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, t('kiosk.statEta')), h('b', null, tk.ahead ? aboutMinutes(tk.etaMinutes) : t('kiosk.soon'))),
+        h(
+          'div',
+          { class: 'stat' },
+          h('span', { class: 'stat-label' }, t('kiosk.ahead')),
+          h('b', null, t('people', { n: tk.ahead ?? 0 })),
+        ),
+        h(
+          'div',
+          { class: 'stat' },
+          h('span', { class: 'stat-label' }, t('kiosk.statEta')),
+          h('b', null, tk.ahead ? aboutMinutes(tk.etaMinutes) : t('kiosk.soon')),
+        ),
       ),
       h('p', { class: 'k-done-tip' }, t('kiosk.doneTip')),
       h('p', { class: 'k-done-qr' }, t('kiosk.doneQr')),
@@ -29,7 +39,12 @@ export function doneView(tk: IssuedTicket, service: ServiceView | undefined, tic
       'figure',
       { class: 'k-ticket' },
       ticketImage
-        ? h('img', { src: ticketImage, alt: t('kiosk.ticketAlt', { number: tk.number }), class: 'ticket-img', decoding: 'async' })
+        ? h('img', {
+            src: ticketImage,
+            alt: t('kiosk.ticketAlt', { number: tk.number }),
+            class: 'ticket-img',
+            decoding: 'async',
+          })
         : h('div', { class: 'ticket-missing' }, tk.number),
       h('figcaption', null, t('kiosk.ticketCaption')),
     ),

@@ -8,20 +8,42 @@ export const DONE_SECONDS = 20;
 
 export function footerView(state: KioskState, actions: KioskActions) {
   if (state.screen === 'home') return h('p', { class: 'k-tips' }, t('kiosk.tips'));
-  const back = h('button', { type: 'button', class: 'btn btn-ghost btn-xl', onclick: () => actions.goHome() }, '‹ ', t('back'));
+  const back = h(
+    'button',
+    { type: 'button', class: 'btn btn-ghost btn-xl', onclick: () => actions.goHome() },
+    '‹ ',
+    t('back'),
+  );
   if (state.screen === 'service')
-    return [back, h('button', { type: 'button', class: 'btn btn-primary btn-xl', id: 'take-number', onclick: () => actions.issue() }, t('kiosk.takeNumber'))];
+    return [
+      back,
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-primary btn-xl', id: 'take-number', onclick: () => actions.issue() },
+        t('kiosk.takeNumber'),
+      ),
+    ];
   if (state.screen === 'checkin')
     return [
       back,
       h(
         'button',
-        { type: 'button', class: 'btn btn-primary btn-xl', id: 'checkin-submit', disabled: true, onclick: () => actions.checkin(checkinBody(state.checkin)) },
+        {
+          type: 'button',
+          class: 'btn btn-primary btn-xl',
+          id: 'checkin-submit',
+          disabled: true,
+          onclick: () => actions.checkin(checkinBody(state.checkin)),
+        },
         t('kiosk.checkinSubmit'),
       ),
     ];
   return [
     h('p', { class: 'countdown' }, h('b', { class: 'countdown-n' }, DONE_SECONDS), ' ', t('kiosk.countdown')),
-    h('button', { type: 'button', class: 'btn btn-primary btn-xl', id: 'done', onclick: () => actions.goHome() }, t('kiosk.finish')),
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-primary btn-xl', id: 'done', onclick: () => actions.goHome() },
+      t('kiosk.finish'),
+    ),
   ];
 }

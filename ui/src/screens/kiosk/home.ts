@@ -17,19 +17,33 @@ export function homeView(state: KioskState, services: ServiceView[], actions: Ki
         h('span', { class: 'svc-name' }, state.large ? serviceName(s).replace(/（[^）]*）/g, '') : serviceName(s)),
         state.large
           ? null
-          : h('span', { class: 'svc-materials' }, s.materials.length ? t('kiosk.materialsCount', { n: s.materials.length }) : t('kiosk.noMaterials')),
+          : h(
+              'span',
+              { class: 'svc-materials' },
+              s.materials.length ? t('kiosk.materialsCount', { n: s.materials.length }) : t('kiosk.noMaterials'),
+            ),
         state.large || !s.materials.length ? null : h('span', { class: 'svc-preview' }, s.materials.join('、')),
       ),
       h(
         'span',
         { class: 'svc-meta' },
-        h('span', { class: 'svc-wait' }, h('b', { class: 'svc-wait-n' }, s.waiting), h('span', null, t('kiosk.waitingSuffix'))),
+        h(
+          'span',
+          { class: 'svc-wait' },
+          h('b', { class: 'svc-wait-n' }, s.waiting),
+          h('span', null, t('kiosk.waitingSuffix')),
+        ),
         h('span', { class: 'svc-eta' }, etaText(s)),
       ),
     ),
   );
   return [
-    h('div', { class: 'k-hero' }, h('h1', null, t('kiosk.chooseService')), h('p', { class: 'lead' }, t('kiosk.chooseHint'))),
+    h(
+      'div',
+      { class: 'k-hero' },
+      h('h1', null, t('kiosk.chooseService')),
+      h('p', { class: 'lead' }, t('kiosk.chooseHint')),
+    ),
     h('div', { class: 'k-services' }, cards),
     h(
       'div',

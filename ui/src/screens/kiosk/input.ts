@@ -32,7 +32,12 @@ export function keypad(opts: { max: number; allowX: boolean; value(): string; on
 }
 
 /** Asks for an ID number, checked as the server will on `today` (the hall day); `onConfirm` gets a valid one or ''. */
-export function openIdDialog(initial: string, today: string, onConfirm: (id: string) => void, onClose: () => void): DialogHandle {
+export function openIdDialog(
+  initial: string,
+  today: string,
+  onConfirm: (id: string) => void,
+  onClose: () => void,
+): DialogHandle {
   let value = initial;
   const display = h('output', { class: 'key-display', 'aria-live': 'polite' });
   const msg = h('p', { class: 'key-msg', role: 'alert' });
@@ -84,7 +89,12 @@ export function openIdDialog(initial: string, today: string, onConfirm: (id: str
 /** A reader types fast: keys further apart than this start a new number. */
 const READER_GAP_MS = 1500;
 
-export function listenForIdReader(state: KioskState, actions: KioskActions, dialogOpen: () => boolean, onReadId: (id: string) => void): void {
+export function listenForIdReader(
+  state: KioskState,
+  actions: KioskActions,
+  dialogOpen: () => boolean,
+  onReadId: (id: string) => void,
+): void {
   let typed = '';
   let typedAt = 0;
   addEventListener('keydown', (ev) => {
@@ -108,7 +118,8 @@ function typeIntoCheckin(state: KioskState, actions: KioskActions, key: string, 
   const c = state.checkin;
   if (/^[0-9xX]$/.test(key)) {
     const max = c.mode === 'code' ? 10 : 18;
-    if (c.value.length < max) actions.typeCheckin(c.value + key.toUpperCase().replace(c.mode === 'code' ? /X/ : /$^/, ''));
+    if (c.value.length < max)
+      actions.typeCheckin(c.value + key.toUpperCase().replace(c.mode === 'code' ? /X/ : /$^/, ''));
   } else if (key === 'Backspace') actions.typeCheckin(c.value.slice(0, -1));
   else if (key === 'Enter' && checkinReady(c) && !readerNumber) actions.checkin(checkinBody(c));
 }

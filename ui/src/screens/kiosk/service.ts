@@ -11,9 +11,21 @@ import type { KioskActions, KioskState } from './state.js';
 const LARGE_REASONS: readonly PriorityReason[] = ['elderly', 'disabled', 'pregnant'];
 
 /** `age`: the visitor's, from the ID number given (null without one); `elderlyAge`: the hall's policy. */
-export function serviceView(state: KioskState, s: ServiceView, age: number | null, elderlyAge: number, actions: KioskActions) {
+export function serviceView(
+  state: KioskState,
+  s: ServiceView,
+  age: number | null,
+  elderlyAge: number,
+  actions: KioskActions,
+) {
   const materials = s.materials.length
-    ? h('ol', { class: 'k-material-list' }, s.materials.map((m) => h('li', null, h('span', { class: 'tick', 'aria-hidden': 'true' }, '✓'), h('span', null, m))))
+    ? h(
+        'ol',
+        { class: 'k-material-list' },
+        s.materials.map((m) =>
+          h('li', null, h('span', { class: 'tick', 'aria-hidden': 'true' }, '✓'), h('span', null, m)),
+        ),
+      )
     : h('p', { class: 'k-empty' }, t('kiosk.noMaterialsLong'));
   const reasons = state.large ? LARGE_REASONS : PRIORITY_REASONS;
   return [
@@ -24,20 +36,35 @@ export function serviceView(state: KioskState, s: ServiceView, age: number | nul
         'div',
         { class: 'k-service-head' },
         h('span', { class: 'svc-prefix big', 'aria-hidden': 'true' }, s.prefix),
-        h('div', null, h('h1', null, serviceName(s)), getLang() === 'zh' && s.nameEn ? h('p', { class: 'en-sub', lang: 'en' }, s.nameEn) : null),
+        h(
+          'div',
+          null,
+          h('h1', null, serviceName(s)),
+          getLang() === 'zh' && s.nameEn ? h('p', { class: 'en-sub', lang: 'en' }, s.nameEn) : null,
+        ),
       ),
       h(
         'div',
         { class: 'k-stats' },
-        stat(t('kiosk.statWaiting'), h('span', null, h('b', { class: 'stat-waiting' }, s.waiting), ' ', t('kiosk.peopleUnit'))),
+        stat(
+          t('kiosk.statWaiting'),
+          h('span', null, h('b', { class: 'stat-waiting' }, s.waiting), ' ', t('kiosk.peopleUnit')),
+        ),
         stat(t('kiosk.statEta'), h('b', { class: 'stat-eta' }, etaText(s))),
-        s.deadlineWorkdays ? stat(t('kiosk.statDeadline'), h('b', null, t('kiosk.workdays', { n: s.deadlineWorkdays }))) : null,
+        s.deadlineWorkdays
+          ? stat(t('kiosk.statDeadline'), h('b', null, t('kiosk.workdays', { n: s.deadlineWorkdays })))
+          : null,
       ),
     ),
     h(
       'div',
       { class: 'k-service-body' },
-      h('section', { class: 'k-panel k-materials', 'aria-labelledby': 'mat-h' }, h('h2', { id: 'mat-h' }, t('kiosk.materialsTitle')), materials),
+      h(
+        'section',
+        { class: 'k-panel k-materials', 'aria-labelledby': 'mat-h' },
+        h('h2', { id: 'mat-h' }, t('kiosk.materialsTitle')),
+        materials,
+      ),
       h(
         'div',
         { class: 'k-options' },
@@ -46,12 +73,25 @@ export function serviceView(state: KioskState, s: ServiceView, age: number | nul
           'section',
           { class: 'k-panel k-priority', 'aria-labelledby': 'pr-h' },
           h('h2', { id: 'pr-h' }, t('kiosk.priorityTitle')),
-          h('p', { class: 'hint' }, age !== null && age >= elderlyAge ? t('kiosk.priorityElderlyHint', { age }) : t('kiosk.priorityHint')),
+          h(
+            'p',
+            { class: 'hint' },
+            age !== null && age >= elderlyAge ? t('kiosk.priorityElderlyHint', { age }) : t('kiosk.priorityHint'),
+          ),
           h(
             'div',
             { class: 'chips', role: 'group', 'aria-labelledby': 'pr-h' },
             reasons.map((r) =>
-              h('button', { type: 'button', class: 'chip', 'aria-pressed': String(state.reason === r), onclick: () => actions.toggleReason(r) }, t(`reason.${r}`)),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'chip',
+                  'aria-pressed': String(state.reason === r),
+                  onclick: () => actions.toggleReason(r),
+                },
+                t(`reason.${r}`),
+              ),
             ),
           ),
         ),
@@ -71,7 +111,13 @@ function idPanel(state: KioskState, actions: KioskActions) {
       state.idNumber ? maskIdNumber(state.idNumber) : t('kiosk.idPlaceholder'),
     ),
     h('p', { class: 'hint' }, t('kiosk.idHint')),
-    state.idNumber ? h('button', { type: 'button', class: 'btn btn-ghost btn-lg', onclick: () => actions.setId('') }, t('kiosk.idClear')) : null,
+    state.idNumber
+      ? h(
+          'button',
+          { type: 'button', class: 'btn btn-ghost btn-lg', onclick: () => actions.setId('') },
+          t('kiosk.idClear'),
+        )
+      : null,
   );
 }
 

@@ -7,7 +7,10 @@ export type Screen = 'home' | 'service' | 'checkin' | 'done';
 export type CheckinMode = 'code' | 'id';
 
 /** What the kiosk shows of a ticket it issued or checked in. */
-export type IssuedTicket = Pick<TicketView, 'id' | 'number' | 'serviceId' | 'serviceName' | 'priority' | 'ahead' | 'etaMinutes' | 'verifyCode' | 'late'>;
+export type IssuedTicket = Pick<
+  TicketView,
+  'id' | 'number' | 'serviceId' | 'serviceName' | 'priority' | 'ahead' | 'etaMinutes' | 'verifyCode' | 'late'
+>;
 
 export interface KioskState {
   screen: Screen;

@@ -146,14 +146,16 @@ export const KIOSK_EN: Record<string, string> = {
   'kiosk.notice.appointmentsOnly': 'Only appointment check-in right now; walk-in numbers are paused.',
   'kiosk.refuse.default.title': 'No number could be issued',
   'kiosk.refuse.ACTIVE_TICKET_EXISTS.title': 'You already have a number',
-  'kiosk.refuse.ACTIVE_TICKET_EXISTS.body': 'Your number {number} for this service is still waiting. Please watch for your call.',
+  'kiosk.refuse.ACTIVE_TICKET_EXISTS.body':
+    'Your number {number} for this service is still waiting. Please watch for your call.',
   'kiosk.refuse.DAILY_LIMIT.title': 'Daily limit reached',
   'kiosk.refuse.DAILY_LIMIT.body': 'One ID may take {n} numbers a day. Please ask the staff if you need help.',
   'kiosk.refuse.HALL_CLOSED.title': 'Numbers are not issued now',
   'kiosk.refuse.HALL_CLOSED.body': 'The hall has stopped issuing numbers. Please come during opening hours.',
   'kiosk.refuse.HALL_CLOSED.until': 'Numbers are issued again from {time}. You can also book online.',
   'kiosk.refuse.HALL_CLOSED.paused': 'Issuing is paused: {reason}. Numbers already taken stay valid.',
-  'kiosk.refuse.HALL_CLOSED.appointments': 'Only appointment check-in now: {reason}. Booked visitors, tap “Appointment check-in”.',
+  'kiosk.refuse.HALL_CLOSED.appointments':
+    'Only appointment check-in now: {reason}. Booked visitors, tap “Appointment check-in”.',
   'kiosk.refuse.INVALID_ID_NUMBER.title': 'ID number not valid',
   'kiosk.refuse.INVALID_ID_NUMBER.body': 'Please check it, or take a number without it.',
   'kiosk.refuse.UNKNOWN_SERVICE.title': 'Service not available',

@@ -7,13 +7,29 @@ import { toast } from '../../lib/ui.js';
 import { card } from './card.js';
 import type { ManagerContext } from './state.js';
 
-const AUDIT_TYPES = ['ticket.', 'counter.', 'emergency.', 'evaluation.', 'followup.', 'auth.', 'staff.', 'device.', 'audit.', 'appointment.'];
+const AUDIT_TYPES = [
+  'ticket.',
+  'counter.',
+  'emergency.',
+  'evaluation.',
+  'followup.',
+  'auth.',
+  'staff.',
+  'device.',
+  'audit.',
+  'appointment.',
+];
 
 export function auditPanel(ctx: ManagerContext, root: HTMLElement): void {
   const today = ctx.model.view?.day ?? new Date().toISOString().slice(0, 10);
   const from = h('input', { class: 'input', id: 'au-from', type: 'date', value: today });
   const to = h('input', { class: 'input', id: 'au-to', type: 'date', value: today });
-  const type = h('select', { class: 'input', id: 'au-type' }, h('option', { value: '' }, t('m.audit.all')), AUDIT_TYPES.map((x) => h('option', { value: x }, x.replace(/\.$/, ''))));
+  const type = h(
+    'select',
+    { class: 'input', id: 'au-type' },
+    h('option', { value: '' }, t('m.audit.all')),
+    AUDIT_TYPES.map((x) => h('option', { value: x }, x.replace(/\.$/, ''))),
+  );
   const body = h('tbody');
   const more = h('button', { type: 'button', class: 'btn', hidden: true }, t('m.audit.more'));
   const verdict = h('div', { class: 'm-verdict', role: 'status' });
@@ -26,11 +42,22 @@ export function auditPanel(ctx: ManagerContext, root: HTMLElement): void {
     if (type.value) q.set('type', type.value);
     if (append && next !== null) q.set('after', String(next));
     try {
-      const r = await ctx.api.get<{ entries: Array<{ seq: number; at: string; type: string; actor: string; data: unknown }>; next: number | null }>(`/audit?${q}`);
+      const r = await ctx.api.get<{
+        entries: Array<{ seq: number; at: string; type: string; actor: string; data: unknown }>;
+        next: number | null;
+      }>(`/audit?${q}`);
       next = r.next;
       more.hidden = r.next === null;
       const rows = r.entries.map((e) =>
-        h('tr', null, h('td', { class: 'num' }, e.seq), h('td', { class: 'num' }, dateTime(e.at)), h('td', null, h('code', null, e.type)), h('td', null, e.actor), h('td', { class: 'm-audit-data' }, summary(e.data))),
+        h(
+          'tr',
+          null,
+          h('td', { class: 'num' }, e.seq),
+          h('td', { class: 'num' }, dateTime(e.at)),
+          h('td', null, h('code', null, e.type)),
+          h('td', null, e.actor),
+          h('td', { class: 'm-audit-data' }, summary(e.data)),
+        ),
       );
       if (append) body.append(...rows);
       else fill(body, rows.length ? rows : h('tr', null, h('td', { colspan: 5, class: 'empty' }, '—')));
@@ -50,7 +77,10 @@ export function auditPanel(ctx: ManagerContext, root: HTMLElement): void {
           const r = await ctx.api.get<{ ok: boolean; entries: number; [k: string]: unknown }>('/audit/verify');
           verdict.className = `m-verdict ${r.ok ? 'ok' : 'bad'}`;
           const { ok: _ok, entries: _e, ...detail } = r;
-          setText(verdict, r.ok ? t('m.audit.ok', { n: r.entries }) : t('m.audit.bad', { detail: JSON.stringify(detail) }));
+          setText(
+            verdict,
+            r.ok ? t('m.audit.ok', { n: r.entries }) : t('m.audit.bad', { detail: JSON.stringify(detail) }),
+          );
         } catch (err) {
           verdict.className = 'm-verdict bad';
           setText(verdict, err instanceof ApiFailure ? errorText(err) : String(err));
@@ -74,16 +104,28 @@ export function auditPanel(ctx: ManagerContext, root: HTMLElement): void {
   });
   fill(
     root,
-    card(
-      t('m.audit.title'),
-      [
-        h('p', { class: 'hint' }, t('m.audit.note')),
-        filters,
-        verdict,
-        h('table', { class: 'table m-audit' }, h('thead', null, h('tr', null, [t('m.audit.seq'), t('m.audit.time'), t('m.audit.type'), t('m.audit.actor'), t('m.audit.data')].map((x) => h('th', { scope: 'col' }, x)))), body),
-        more,
-      ],
-    ),
+    card(t('m.audit.title'), [
+      h('p', { class: 'hint' }, t('m.audit.note')),
+      filters,
+      verdict,
+      h(
+        'table',
+        { class: 'table m-audit' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            [t('m.audit.seq'), t('m.audit.time'), t('m.audit.type'), t('m.audit.actor'), t('m.audit.data')].map((x) =>
+              h('th', { scope: 'col' }, x),
+            ),
+          ),
+        ),
+        body,
+      ),
+      more,
+    ]),
   );
   void query(false);
 }
@@ -95,7 +137,13 @@ function summary(data: unknown): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const nested = Object.entries(data as Record<string, unknown>).find(([, v]) => v && typeof v === 'object');
-  const extra = nested ? ` ${nested[0]}={${Object.entries(nested[1] as Record<string, unknown>).filter(([, v]) => typeof v !== 'object').slice(0, 4).map(([k, v]) => `${k}=${v}`).join(' ')}}` : '';
+  const extra = nested
+    ? ` ${nested[0]}={${Object.entries(nested[1] as Record<string, unknown>)
+        .filter(([, v]) => typeof v !== 'object')
+        .slice(0, 4)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}}`
+    : '';
   const s = flat + extra;
   return s.length > 160 ? `${s.slice(0, 157)}…` : s;
 }

@@ -13,10 +13,31 @@ const WITH_COUNTER = new Set(['pad', 'led', 'button', 'speaker', 'display']);
 export function devicesPanel(ctx: ManagerContext, root: HTMLElement): void {
   const counters = ctx.model.view?.counters ?? [];
   const kiosks = ctx.devices.filter((d) => d.kind === 'kiosk');
-  const id = h('input', { class: 'input', id: 'dev-id', required: true, maxlength: 64, pattern: '[A-Za-z0-9._-]+', placeholder: 'pad-3' });
-  const kind = h('select', { class: 'input', id: 'dev-kind' }, KINDS.map((k) => h('option', { value: k }, `${t(`kind.${k}`)} (${k})`)));
-  const counter = h('select', { class: 'input', id: 'dev-counter' }, h('option', { value: '' }, t('m.dev.none')), counters.map((c) => h('option', { value: c.id }, counterName(c))));
-  const kiosk = h('select', { class: 'input', id: 'dev-kiosk' }, h('option', { value: '' }, t('m.dev.none')), kiosks.map((k) => h('option', { value: k.id }, k.id)));
+  const id = h('input', {
+    class: 'input',
+    id: 'dev-id',
+    required: true,
+    maxlength: 64,
+    pattern: '[A-Za-z0-9._-]+',
+    placeholder: 'pad-3',
+  });
+  const kind = h(
+    'select',
+    { class: 'input', id: 'dev-kind' },
+    KINDS.map((k) => h('option', { value: k }, `${t(`kind.${k}`)} (${k})`)),
+  );
+  const counter = h(
+    'select',
+    { class: 'input', id: 'dev-counter' },
+    h('option', { value: '' }, t('m.dev.none')),
+    counters.map((c) => h('option', { value: c.id }, counterName(c))),
+  );
+  const kiosk = h(
+    'select',
+    { class: 'input', id: 'dev-kiosk' },
+    h('option', { value: '' }, t('m.dev.none')),
+    kiosks.map((k) => h('option', { value: k.id }, k.id)),
+  );
   const counterField = h('label', { class: 'field', for: 'dev-counter' }, h('span', null, t('m.dev.counter')), counter);
   const kioskField = h('label', { class: 'field', for: 'dev-kiosk' }, h('span', null, t('m.dev.kiosk')), kiosk);
   const msg = h('p', { class: 'form-error', role: 'alert' });
@@ -47,7 +68,10 @@ export function devicesPanel(ctx: ManagerContext, root: HTMLElement): void {
     if (WITH_COUNTER.has(kind.value) && counter.value) body.counterId = counter.value;
     if (kind.value === 'printer' && kiosk.value) body.kioskId = kiosk.value;
     try {
-      const r = await ctx.api.post<{ device: Device; token: string; mqtt: { username: string; password: string } }>('/devices', body);
+      const r = await ctx.api.post<{ device: Device; token: string; mqtt: { username: string; password: string } }>(
+        '/devices',
+        body,
+      );
       showCredentials(r.device, r.token, r.mqtt);
       await ctx.reloadDevices();
       devicesPanel(ctx, root);
@@ -60,13 +84,35 @@ export function devicesPanel(ctx: ManagerContext, root: HTMLElement): void {
     h(
       'tr',
       { dataset: { device: d.id } },
-      h('td', null, h('span', { class: `badge ${d.online ? 'badge-open' : 'badge-closed'}` }, h('span', { class: 'dot' }), d.online ? t('m.dev.online') : t('m.dev.offline'))),
+      h(
+        'td',
+        null,
+        h(
+          'span',
+          { class: `badge ${d.online ? 'badge-open' : 'badge-closed'}` },
+          h('span', { class: 'dot' }),
+          d.online ? t('m.dev.online') : t('m.dev.offline'),
+        ),
+      ),
       h('td', null, h('b', null, d.id)),
       h('td', null, t(`kind.${d.kind}`)),
       h('td', null, d.counterId ? counterName(ctx.model.counter(d.counterId), d.counterId) : (d.kioskId ?? '—')),
       h('td', null, statusText(d)),
       h('td', { class: 'num' }, d.lastSeen ? dateTime(d.lastSeen) : '—'),
-      h('td', { class: 'r' }, h('button', { type: 'button', class: 'btn btn-sm btn-ghost', 'aria-label': `${t('m.dev.remove')} ${d.id}`, onclick: () => remove(d) }, t('m.dev.remove'))),
+      h(
+        'td',
+        { class: 'r' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-sm btn-ghost',
+            'aria-label': `${t('m.dev.remove')} ${d.id}`,
+            onclick: () => remove(d),
+          },
+          t('m.dev.remove'),
+        ),
+      ),
     ),
   );
   fill(
@@ -79,7 +125,23 @@ export function devicesPanel(ctx: ManagerContext, root: HTMLElement): void {
         h(
           'table',
           { class: 'table', id: 'device-table' },
-          h('thead', null, h('tr', null, [t('m.dev.status'), t('m.dev.id'), t('m.dev.kind'), t('m.dev.belongs'), t('m.col.state'), t('m.dev.lastSeen'), ''].map((x) => h('th', { scope: 'col' }, x)))),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              [
+                t('m.dev.status'),
+                t('m.dev.id'),
+                t('m.dev.kind'),
+                t('m.dev.belongs'),
+                t('m.col.state'),
+                t('m.dev.lastSeen'),
+                '',
+              ].map((x) => h('th', { scope: 'col' }, x)),
+            ),
+          ),
           h('tbody', null, rows),
         ),
       ),
@@ -127,7 +189,15 @@ function statusText(d: Device): string {
 /** The token and MQTT credentials, once; with the screen URL for kinds that have a screen. */
 function showCredentials(d: Device, token: string, mqtt: { username: string; password: string }): void {
   const screen =
-    d.kind === 'kiosk' ? '/kiosk' : d.kind === 'pad' && d.counterId ? `/pad/${d.counterId}` : d.kind === 'display' ? (d.counterId ? `/display/counter/${d.counterId}` : '/display') : null;
+    d.kind === 'kiosk'
+      ? '/kiosk'
+      : d.kind === 'pad' && d.counterId
+        ? `/pad/${d.counterId}`
+        : d.kind === 'display'
+          ? d.counterId
+            ? `/display/counter/${d.counterId}`
+            : '/display'
+          : null;
   const row = (label: string, value: string, id: string) =>
     h(
       'div',

@@ -21,7 +21,13 @@ export function followupsPanel(ctx: ManagerContext, root: HTMLElement): void {
               { class: 'm-fu-list' },
               list.map((f) => {
                 const c = ctx.model.counter(f.counterId);
-                const answer = h('textarea', { class: 'input', id: `fu-${f.id}`, maxlength: 1000, placeholder: t('m.fu.placeholder'), 'aria-label': t('m.fu.answer') });
+                const answer = h('textarea', {
+                  class: 'input',
+                  id: `fu-${f.id}`,
+                  maxlength: 1000,
+                  placeholder: t('m.fu.placeholder'),
+                  'aria-label': t('m.fu.answer'),
+                });
                 return h(
                   'li',
                   { class: `m-fu ${f.open ? 'open' : 'done'}`, dataset: { followup: f.id } },
@@ -31,9 +37,15 @@ export function followupsPanel(ctx: ManagerContext, root: HTMLElement): void {
                     h('span', { class: `m-score num score-${f.score}` }, f.score),
                     h('b', null, t(`level.${f.score}`)),
                     h('span', null, t('m.fu.ticket', { number: f.number, counter: counterName(c, f.counterId ?? '') })),
-                    c?.staffName || names.get(f.staffId ?? '') ? h('span', { class: 'm-sub' }, c?.staffName ?? names.get(f.staffId ?? '')) : null,
+                    c?.staffName || names.get(f.staffId ?? '')
+                      ? h('span', { class: 'm-sub' }, c?.staffName ?? names.get(f.staffId ?? ''))
+                      : null,
                     h('span', { class: 'm-sub' }, dateTime(f.openedAt)),
-                    h('span', { class: `badge ${f.open ? 'badge-paused' : 'badge-open'}` }, f.open ? t('m.fu.open') : t('m.fu.answered')),
+                    h(
+                      'span',
+                      { class: `badge ${f.open ? 'badge-paused' : 'badge-open'}` },
+                      f.open ? t('m.fu.open') : t('m.fu.answered'),
+                    ),
                   ),
                   f.comment ? h('p', { class: 'm-fu-comment' }, t('m.fu.comment', { comment: f.comment })) : null,
                   f.open
@@ -52,7 +64,9 @@ export function followupsPanel(ctx: ManagerContext, root: HTMLElement): void {
                                 return;
                               }
                               try {
-                                await ctx.api.post(`/followups/${encodeURIComponent(f.id)}/answer`, { answer: answer.value.trim() });
+                                await ctx.api.post(`/followups/${encodeURIComponent(f.id)}/answer`, {
+                                  answer: answer.value.trim(),
+                                });
                                 await ctx.reloadFollowUps();
                                 followupsPanel(ctx, root);
                               } catch (err) {
@@ -63,7 +77,11 @@ export function followupsPanel(ctx: ManagerContext, root: HTMLElement): void {
                           t('m.fu.submit'),
                         ),
                       )
-                    : h('p', { class: 'm-fu-answer' }, t('m.fu.by', { time: f.answeredAt ? dateTime(f.answeredAt) : '', answer: f.answer ?? '' })),
+                    : h(
+                        'p',
+                        { class: 'm-fu-answer' },
+                        t('m.fu.by', { time: f.answeredAt ? dateTime(f.answeredAt) : '', answer: f.answer ?? '' }),
+                      ),
                 );
               }),
             ),

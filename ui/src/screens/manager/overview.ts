@@ -18,23 +18,63 @@ export function overview(v: HallView, st: ManagerState): Child[] {
       kpi(t('m.kpi.issued'), num(s?.totals.issued), '', 'kpi-issued'),
       kpi(t('m.kpi.served'), num(s?.totals.served), '', 'kpi-served'),
       kpi(t('m.kpi.avgWait'), num(s?.totals.avgWaitMinutes, 1), t('minutes', { n: '' }).trim(), 'kpi-avg-wait'),
-      kpi(t('m.kpi.longest'), num(s?.totals.longestWaitingNowMinutes), t('minutes', { n: '' }).trim(), 'kpi-longest', (s?.totals.longestWaitingNowMinutes ?? 0) >= 60 ? 'warn' : ''),
+      kpi(
+        t('m.kpi.longest'),
+        num(s?.totals.longestWaitingNowMinutes),
+        t('minutes', { n: '' }).trim(),
+        'kpi-longest',
+        (s?.totals.longestWaitingNowMinutes ?? 0) >= 60 ? 'warn' : '',
+      ),
       kpi(t('m.kpi.counters'), `${open}/${v.counters.length}`, '', 'kpi-counters'),
-      kpi(t('m.kpi.satisfied'), s?.ratings.satisfiedPercent == null ? '—' : num(s.ratings.satisfiedPercent, 1), s?.ratings.satisfiedPercent == null ? '' : '%', 'kpi-satisfied', '', t('m.kpi.ratings', { n: s?.ratings.count ?? 0 })),
+      kpi(
+        t('m.kpi.satisfied'),
+        s?.ratings.satisfiedPercent == null ? '—' : num(s.ratings.satisfiedPercent, 1),
+        s?.ratings.satisfiedPercent == null ? '' : '%',
+        'kpi-satisfied',
+        '',
+        t('m.kpi.ratings', { n: s?.ratings.count ?? 0 }),
+      ),
     ),
     h(
       'div',
       { class: 'm-grid' },
-      h('section', { class: 'card m-queues' }, h('div', { class: 'card-head' }, h('h2', null, t('m.queues'))), queuesTable(v, st)),
-      h('section', { class: 'card m-alerts' }, h('div', { class: 'card-head' }, h('h2', null, t('m.alerts'))), alertsList(v, st)),
-      h('section', { class: 'card m-counters' }, h('div', { class: 'card-head' }, h('h2', null, t('m.counters'))), countersTable(v, st)),
-      h('section', { class: 'card m-feed' }, h('div', { class: 'card-head' }, h('h2', null, t('m.feed'))), feedList(v, st), ratingBars(st)),
+      h(
+        'section',
+        { class: 'card m-queues' },
+        h('div', { class: 'card-head' }, h('h2', null, t('m.queues'))),
+        queuesTable(v, st),
+      ),
+      h(
+        'section',
+        { class: 'card m-alerts' },
+        h('div', { class: 'card-head' }, h('h2', null, t('m.alerts'))),
+        alertsList(v, st),
+      ),
+      h(
+        'section',
+        { class: 'card m-counters' },
+        h('div', { class: 'card-head' }, h('h2', null, t('m.counters'))),
+        countersTable(v, st),
+      ),
+      h(
+        'section',
+        { class: 'card m-feed' },
+        h('div', { class: 'card-head' }, h('h2', null, t('m.feed'))),
+        feedList(v, st),
+        ratingBars(st),
+      ),
     ),
   ];
 }
 
 function kpi(label: string, value: string, unit: string, id: string, tone = '', sub = ''): HTMLElement {
-  return h('div', { class: `m-kpi ${tone}` }, h('span', { class: 'm-kpi-label' }, label), h('span', { class: 'm-kpi-value' }, h('b', { class: 'num', id }, value), unit ? h('small', null, unit) : null), sub ? h('span', { class: 'm-kpi-sub' }, sub) : null);
+  return h(
+    'div',
+    { class: `m-kpi ${tone}` },
+    h('span', { class: 'm-kpi-label' }, label),
+    h('span', { class: 'm-kpi-value' }, h('b', { class: 'num', id }, value), unit ? h('small', null, unit) : null),
+    sub ? h('span', { class: 'm-kpi-sub' }, sub) : null,
+  );
 }
 
 function queuesTable(v: HallView, st: ManagerState): HTMLElement {
@@ -43,7 +83,22 @@ function queuesTable(v: HallView, st: ManagerState): HTMLElement {
   return h(
     'table',
     { class: 'table' },
-    h('thead', null, h('tr', null, [t('m.col.service'), t('m.col.waiting'), t('m.col.eta'), t('m.col.issued'), t('m.col.served'), t('m.col.avgWait')].map((x, i) => h('th', { scope: 'col', class: i > 0 ? 'r' : '' }, x)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        [
+          t('m.col.service'),
+          t('m.col.waiting'),
+          t('m.col.eta'),
+          t('m.col.issued'),
+          t('m.col.served'),
+          t('m.col.avgWait'),
+        ].map((x, i) => h('th', { scope: 'col', class: i > 0 ? 'r' : '' }, x)),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -53,11 +108,28 @@ function queuesTable(v: HallView, st: ManagerState): HTMLElement {
           'tr',
           { dataset: { service: s.id } },
           h('td', null, h('span', { class: 'm-prefix' }, s.prefix), serviceName(s)),
-          h('td', { class: 'r' }, h('span', { class: 'm-bar-cell' }, inlineBar(s.waiting / max), h('b', { class: 'num m-waiting' }, s.waiting))),
-          h('td', { class: `r num ${s.etaMinutes >= 60 ? 'm-warn' : ''}` }, s.waiting ? aboutMinutes(s.etaMinutes) : '—'),
+          h(
+            'td',
+            { class: 'r' },
+            h(
+              'span',
+              { class: 'm-bar-cell' },
+              inlineBar(s.waiting / max),
+              h('b', { class: 'num m-waiting' }, s.waiting),
+            ),
+          ),
+          h(
+            'td',
+            { class: `r num ${s.etaMinutes >= 60 ? 'm-warn' : ''}` },
+            s.waiting ? aboutMinutes(s.etaMinutes) : '—',
+          ),
           h('td', { class: 'r num' }, num(p?.issued ?? 0)),
           h('td', { class: 'r num' }, num(p?.served ?? 0)),
-          h('td', { class: 'r num' }, p?.avgWaitMinutes == null ? '—' : t('m.minutes', { n: num(p.avgWaitMinutes, 1) })),
+          h(
+            'td',
+            { class: 'r num' },
+            p?.avgWaitMinutes == null ? '—' : t('m.minutes', { n: num(p.avgWaitMinutes, 1) }),
+          ),
         );
       }),
     ),
@@ -75,7 +147,22 @@ function countersTable(v: HallView, st: ManagerState): HTMLElement {
   return h(
     'table',
     { class: 'table' },
-    h('thead', null, h('tr', null, [t('m.col.counter'), t('m.col.staff'), t('m.col.state'), t('m.col.current'), t('m.col.served'), t('m.col.rating')].map((x, i) => h('th', { scope: 'col', class: i >= 4 ? 'r' : '' }, x)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        [
+          t('m.col.counter'),
+          t('m.col.staff'),
+          t('m.col.state'),
+          t('m.col.current'),
+          t('m.col.served'),
+          t('m.col.rating'),
+        ].map((x, i) => h('th', { scope: 'col', class: i >= 4 ? 'r' : '' }, x)),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -84,12 +171,38 @@ function countersTable(v: HallView, st: ManagerState): HTMLElement {
         return h(
           'tr',
           { dataset: { counter: c.id } },
-          h('td', null, h('b', null, counterName(c)), (c.tags ?? []).slice(0, 1).map((tag) => h('span', { class: 'm-tag' }, tag))),
+          h(
+            'td',
+            null,
+            h('b', null, counterName(c)),
+            (c.tags ?? []).slice(0, 1).map((tag) => h('span', { class: 'm-tag' }, tag)),
+          ),
           h('td', null, c.staffName ?? '—'),
-          h('td', null, h('span', { class: `badge badge-${c.status}` }, h('span', { class: 'dot' }), t(`counter.${c.status}`)), c.status === 'paused' && c.pauseReason ? h('span', { class: 'm-reason' }, c.pauseReason) : null),
-          h('td', { class: 'num' }, c.current ? h('span', null, h('b', null, c.current), ' ', h('span', { class: 'm-sub' }, t(`status.${c.currentStatus ?? 'called'}`))) : '—'),
+          h(
+            'td',
+            null,
+            h('span', { class: `badge badge-${c.status}` }, h('span', { class: 'dot' }), t(`counter.${c.status}`)),
+            c.status === 'paused' && c.pauseReason ? h('span', { class: 'm-reason' }, c.pauseReason) : null,
+          ),
+          h(
+            'td',
+            { class: 'num' },
+            c.current
+              ? h(
+                  'span',
+                  null,
+                  h('b', null, c.current),
+                  ' ',
+                  h('span', { class: 'm-sub' }, t(`status.${c.currentStatus ?? 'called'}`)),
+                )
+              : '—',
+          ),
           h('td', { class: 'r num' }, num(p?.served ?? 0)),
-          h('td', { class: 'r num' }, p?.ratings.average == null ? '—' : `${num(p.ratings.average, 2)}（${p.ratings.count}）`),
+          h(
+            'td',
+            { class: 'r num' },
+            p?.ratings.average == null ? '—' : `${num(p.ratings.average, 2)}（${p.ratings.count}）`,
+          ),
         );
       }),
     ),
@@ -102,20 +215,41 @@ function alertsList(v: HallView, { followUps, devices }: ManagerState): HTMLElem
   const open = followUps.filter((f) => f.open).length;
   if (open) items.push(['amber', t('m.alert.followups', { n: open }), '#followups']);
   const offline = devices.filter((d) => !d.online);
-  if (offline.length) items.push(['amber', t('m.alert.offline', { n: offline.length, ids: offline.map((d) => d.id).join('、') }), '#devices']);
+  if (offline.length)
+    items.push([
+      'amber',
+      t('m.alert.offline', { n: offline.length, ids: offline.map((d) => d.id).join('、') }),
+      '#devices',
+    ]);
   for (const d of devices) {
     const st = d.lastStatus ?? {};
-    if (d.kind === 'printer' && typeof st.paper === 'string' && st.paper !== 'ok') items.push([st.paper === 'out' ? 'red' : 'amber', t('m.alert.paper', { id: d.id, state: t(`m.paper.${st.paper}`) }), '#devices']);
+    if (d.kind === 'printer' && typeof st.paper === 'string' && st.paper !== 'ok')
+      items.push([
+        st.paper === 'out' ? 'red' : 'amber',
+        t('m.alert.paper', { id: d.id, state: t(`m.paper.${st.paper}`) }),
+        '#devices',
+      ]);
     if (st.error) items.push(['red', t('m.alert.fault', { id: d.id, error: String(st.error) }), '#devices']);
     else if (d.faulty) items.push(['red', t('m.alert.fault', { id: d.id, error: t('m.dev.faulty') }), '#devices']);
   }
-  for (const s of v.services) if (s.waiting > 0 && s.etaMinutes >= 60) items.push(['blue', t('m.alert.longWait', { service: serviceName(s), n: s.etaMinutes })]);
-  for (const c of v.counters) if (c.status === 'paused') items.push(['blue', t('m.alert.paused', { counter: counterName(c), reason: c.pauseReason ?? '' })]);
+  for (const s of v.services)
+    if (s.waiting > 0 && s.etaMinutes >= 60)
+      items.push(['blue', t('m.alert.longWait', { service: serviceName(s), n: s.etaMinutes })]);
+  for (const c of v.counters)
+    if (c.status === 'paused')
+      items.push(['blue', t('m.alert.paused', { counter: counterName(c), reason: c.pauseReason ?? '' })]);
   if (items.length === 0) return h('p', { class: 'empty' }, t('m.noAlerts'));
   return h(
     'ul',
     { class: 'm-alert-list' },
-    items.map(([tone, text, href]) => h('li', { class: `m-alert m-alert-${tone}` }, h('span', { class: 'dot' }), href ? h('a', { href }, text) : h('span', null, text))),
+    items.map(([tone, text, href]) =>
+      h(
+        'li',
+        { class: `m-alert m-alert-${tone}` },
+        h('span', { class: 'dot' }),
+        href ? h('a', { href }, text) : h('span', null, text),
+      ),
+    ),
   );
 }
 
@@ -129,7 +263,17 @@ function feedList(v: HallView, { feed }: ManagerState): HTMLElement {
         'li',
         { class: `m-feed-item score-${f.score}` },
         h('span', { class: 'm-score num' }, f.score),
-        h('span', null, t('m.feedItem', { counter: counterName(v.counters.find((c) => c.id === f.counterId), f.counterId), label: t(`level.${f.score}`) })),
+        h(
+          'span',
+          null,
+          t('m.feedItem', {
+            counter: counterName(
+              v.counters.find((c) => c.id === f.counterId),
+              f.counterId,
+            ),
+            label: t(`level.${f.score}`),
+          }),
+        ),
         h('span', { class: 'm-sub num' }, time(f.at)),
       ),
     ),

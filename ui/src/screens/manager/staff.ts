@@ -6,10 +6,28 @@ import { card } from './card.js';
 import type { ManagerContext } from './state.js';
 
 export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
-  const username = h('input', { class: 'input', id: 'st-username', required: true, maxlength: 64, autocomplete: 'off' });
+  const username = h('input', {
+    class: 'input',
+    id: 'st-username',
+    required: true,
+    maxlength: 64,
+    autocomplete: 'off',
+  });
   const name = h('input', { class: 'input', id: 'st-name', required: true, maxlength: 64 });
-  const password = h('input', { class: 'input', id: 'st-password', type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
-  const role = h('select', { class: 'input', id: 'st-role' }, h('option', { value: 'counter' }, t('role.counter')), h('option', { value: 'manager' }, t('role.manager')));
+  const password = h('input', {
+    class: 'input',
+    id: 'st-password',
+    type: 'password',
+    required: true,
+    minlength: 8,
+    autocomplete: 'new-password',
+  });
+  const role = h(
+    'select',
+    { class: 'input', id: 'st-role' },
+    h('option', { value: 'counter' }, t('role.counter')),
+    h('option', { value: 'manager' }, t('role.manager')),
+  );
   const msg = h('p', { class: 'form-error', role: 'alert' });
   const form = h(
     'form',
@@ -26,7 +44,12 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
     ev.preventDefault();
     setText(msg, '');
     try {
-      await ctx.api.post('/staff', { username: username.value.trim(), name: name.value.trim(), password: password.value, role: role.value });
+      await ctx.api.post('/staff', {
+        username: username.value.trim(),
+        name: name.value.trim(),
+        password: password.value,
+        role: role.value,
+      });
       toast(t('m.staff.created', { name: name.value.trim() }), 'ok');
       staffPanel(ctx, root);
     } catch (err) {
@@ -38,18 +61,53 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
     h(
       'div',
       { class: 'm-grid devices' },
-      card(t('m.staff.title'), h('table', { class: 'table' }, h('thead', null, h('tr', null, [t('m.staff.username'), t('m.staff.name'), t('m.staff.role'), t('m.col.counter')].map((x) => h('th', { scope: 'col' }, x)))), table)),
+      card(
+        t('m.staff.title'),
+        h(
+          'table',
+          { class: 'table' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              [t('m.staff.username'), t('m.staff.name'), t('m.staff.role'), t('m.col.counter')].map((x) =>
+                h('th', { scope: 'col' }, x),
+              ),
+            ),
+          ),
+          table,
+        ),
+      ),
       card(t('m.staff.create'), form),
     ),
   );
   void ctx.api
     .get<{ staff: Array<{ id: string; username: string; name: string; role: string }> }>('/staff')
     .then((r) => {
-      const where = new Map((ctx.model.view?.counters ?? []).filter((c) => c.staffName).map((c) => [c.staffName!, counterName(c)]));
+      const where = new Map(
+        (ctx.model.view?.counters ?? []).filter((c) => c.staffName).map((c) => [c.staffName!, counterName(c)]),
+      );
       fill(
         table,
         r.staff.map((s) =>
-          h('tr', null, h('td', null, h('code', null, s.username)), h('td', null, s.name), h('td', null, h('span', { class: `badge ${s.role === 'manager' ? 'badge-appointment' : 'badge-muted'}` }, t(`role.${s.role}`))), h('td', null, where.get(s.name) ?? '—')),
+          h(
+            'tr',
+            null,
+            h('td', null, h('code', null, s.username)),
+            h('td', null, s.name),
+            h(
+              'td',
+              null,
+              h(
+                'span',
+                { class: `badge ${s.role === 'manager' ? 'badge-appointment' : 'badge-muted'}` },
+                t(`role.${s.role}`),
+              ),
+            ),
+            h('td', null, where.get(s.name) ?? '—'),
+          ),
         ),
       );
     })

@@ -20,9 +20,35 @@ export interface Stats {
   };
   waitDistribution: Array<{ fromMinutes: number; toMinutes: number | null; count: number }>;
   perHour: Array<{ hour: number; issued: number; served: number }>;
-  perCounter: Array<{ counterId: string; name: string; served: number; noShow: number; avgServiceMinutes: number | null; avgWaitMinutes: number | null; staffName: string | null; ratings: Ratings }>;
-  perService: Array<{ serviceId: string; prefix: string; name: string; nameEn?: string; issued: number; waiting: number; served: number; noShow: number; avgWaitMinutes: number | null; avgServiceMinutes: number | null }>;
-  perStaff: Array<{ staffId: string; name: string; served: number; avgServiceMinutes: number | null; ratings: Ratings }>;
+  perCounter: Array<{
+    counterId: string;
+    name: string;
+    served: number;
+    noShow: number;
+    avgServiceMinutes: number | null;
+    avgWaitMinutes: number | null;
+    staffName: string | null;
+    ratings: Ratings;
+  }>;
+  perService: Array<{
+    serviceId: string;
+    prefix: string;
+    name: string;
+    nameEn?: string;
+    issued: number;
+    waiting: number;
+    served: number;
+    noShow: number;
+    avgWaitMinutes: number | null;
+    avgServiceMinutes: number | null;
+  }>;
+  perStaff: Array<{
+    staffId: string;
+    name: string;
+    served: number;
+    avgServiceMinutes: number | null;
+    ratings: Ratings;
+  }>;
   ratings: Ratings;
 }
 export interface Ratings {

@@ -223,7 +223,8 @@ export const MANAGER_EN: Record<string, string> = {
   'm.em.deactivate': 'Deactivate',
   'm.em.note': 'Note (optional)',
   'm.em.confirm': 'Activate "{name}"?',
-  'm.em.confirmBody': 'The banner shows at once on the hall screens, kiosks and phones; devices act as the playbook says.',
+  'm.em.confirmBody':
+    'The banner shows at once on the hall screens, kiosks and phones; devices act as the playbook says.',
   'm.em.deactivateConfirm': 'Deactivate "{name}"?',
   'm.em.trigger.manual': 'Manual',
   'm.em.trigger.device': 'Device: {device} {event}',
@@ -304,7 +305,8 @@ export const MANAGER_EN: Record<string, string> = {
   'm.audit.time': 'Time',
   'm.audit.actor': 'Actor',
   'm.audit.data': 'Details',
-  'm.audit.note': 'Every action and query is recorded in a tamper-evident chain; searching it is recorded too. ID numbers are kept only as keyed hashes.',
+  'm.audit.note':
+    'Every action and query is recorded in a tamper-evident chain; searching it is recorded too. ID numbers are kept only as keyed hashes.',
   'm.save': 'Save',
   'm.create': 'Create',
   'm.loading': 'Loading…',

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.js';
 import { log } from '../log.js';
+import { WorkQueueFull } from '../security/bounded-work.js';
 import { isStorageFull } from '../store/storage-full.js';
 
 export class ApiError extends DomainError {}
@@ -33,6 +34,11 @@ export function onError(err: Error, c: Context) {
       'STORAGE_FULL',
       'the hall server’s disk is full; nothing was changed. Try again once staff have freed space',
     );
+  }
+  // Too many password checks waiting (a login flood): refused at once instead of queued without end.
+  if (err instanceof WorkQueueFull) {
+    c.header('retry-after', '5');
+    return sendError(c, 503, 'TOO_BUSY', 'too many logins at once; try again in a few seconds');
   }
   log.error('unhandled error', {
     path: c.req.path,

@@ -2,10 +2,15 @@
 import type { DeviceKind } from '../../protocol/codes.js';
 import { mosquittoHash } from '../security/mosquitto-hash.js';
 import { hashPassword, verifyPasswordAsync } from '../security/passwords.js';
+import { BoundedWork } from '../security/bounded-work.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import { Revocations } from './revocations.js';
+
+/** Staff password checks running at once, and waiting (see Accounts.staffPasswordChecks). */
+export const STAFF_PASSWORD_CHECKS_AT_ONCE = 1;
+export const STAFF_PASSWORD_CHECKS_WAITING = 32;
 
 export type StaffRole = 'manager' | 'counter';
 export type { DeviceKind };
@@ -97,6 +102,12 @@ export class Accounts {
   private readonly principals = new Map<string, { principal: Principal; expiresAt: number; until: number }>();
   /** Announces every revoked token, removed device and disabled user to the features holding live connections. */
   readonly revocations = new Revocations();
+  /**
+   * Staff password checks (scrypt, ~50–150 ms of a thread each), one at a time with at most 32 waiting: a flood of
+   * logins from many addresses cannot take libuv's threads from file I/O, and has its own lane apart from the MQTT
+   * login gate's, so neither flood delays the other. Over the line: WorkQueueFull, answered 503 TOO_BUSY.
+   */
+  private readonly staffPasswordChecks = new BoundedWork(STAFF_PASSWORD_CHECKS_AT_ONCE, STAFF_PASSWORD_CHECKS_WAITING);
 
   constructor(private readonly db: Db) {}
 
@@ -166,7 +177,9 @@ export class Accounts {
   async passwordMatches(userId: string, password: string): Promise<boolean> {
     const row = this.sql('SELECT password_hash FROM users WHERE id = ?').get(userId) as
       { password_hash: string } | undefined;
-    const ok = await verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash());
+    const ok = await this.staffPasswordChecks.run(() =>
+      verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash()),
+    );
     return !!row && ok;
   }
 
@@ -195,7 +208,9 @@ export class Accounts {
    */
   async checkPassword(username: string, password: string): Promise<User | undefined> {
     const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
-    const ok = await verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash());
+    const ok = await this.staffPasswordChecks.run(() =>
+      verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash()),
+    );
     if (!row || !ok || row.disabled) return undefined;
     return { id: row.id, username: row.username, name: row.name, role: row.role };
   }

@@ -1,4 +1,4 @@
-/** Many wrong staff logins, some for real usernames: each refused (401 or 429), never a 5xx, never a stall. */
+/** Many wrong staff logins, some for real usernames: each refused (401, 429, or 503 when too many wait for a check), never a 5xx, never a stall. */
 import { apiClient } from '../../lib/hall-process.js';
 import { assertLocal, type Attack } from './attack.js';
 
@@ -15,7 +15,7 @@ export const badStaffLogins: Attack = async (target, budget) => {
       const username = i % 3 === 0 ? 'boss' : `guess-${i}`;
       try {
         const r = await api('POST', '/api/v1/auth/login', { username, password: `wrong-password-${i}` });
-        if (r.status === 401 || r.status === 429) refused++;
+        if (r.status === 401 || r.status === 429 || r.status === 503) refused++;
       } catch {
         unanswered++; // no answer within the hold: the login path stalled
       }
@@ -31,6 +31,6 @@ export const badStaffLogins: Attack = async (target, budget) => {
     attempts: next,
     endedByServer: refused,
     ms: Date.now() - started,
-    note: `bad logins answered 401 or 429 (${unanswered} got no answer within ${budget.holdMs} ms)`,
+    note: `bad logins answered 401, 429 or 503 (${unanswered} got no answer within ${budget.holdMs} ms)`,
   };
 };

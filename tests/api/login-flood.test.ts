@@ -1,0 +1,42 @@
+/**
+ * A flood of staff logins from many addresses: password checks run one at a time with a bounded line, so the flood
+ * is refused quickly (503 TOO_BUSY) instead of queueing scrypt work without end, and staff log in once it passes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAFF_PASSWORD_CHECKS_AT_ONCE, STAFF_PASSWORD_CHECKS_WAITING } from '../../server/store/accounts.js';
+import { apiFrom } from '../helpers/from-address.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { expectError, expectOk, V1 } from './support.js';
+
+let h: TestHall;
+beforeAll(async () => {
+  h = await startTestHall();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('a login flood', () => {
+  it('is refused with 503 TOO_BUSY past the waiting line, and staff log in after it', async () => {
+    const flood = STAFF_PASSWORD_CHECKS_AT_ONCE + STAFF_PASSWORD_CHECKS_WAITING + 20;
+    // Each from an address of its own, as many devices on the hall Wi-Fi would: the per-address throttle never trips.
+    const answers = await Promise.all(
+      Array.from({ length: flood }, (_, i) =>
+        apiFrom(`127.0.${10 + Math.floor(i / 200)}.${(i % 200) + 1}`, `${h.url}${V1}/auth/login`, 'POST', {
+          username: 'boss',
+          password: `guess-${i}`,
+        }),
+      ),
+    );
+    const byStatus = new Map<number, number>();
+    for (const a of answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
+    expect([...byStatus.keys()].sort()).toEqual([401, 503]);
+    expect(byStatus.get(503)).toBeGreaterThanOrEqual(
+      flood - STAFF_PASSWORD_CHECKS_AT_ONCE - STAFF_PASSWORD_CHECKS_WAITING,
+    );
+    const busy = answers.find((a) => a.status === 503)!;
+    expectError(busy, 503, 'TOO_BUSY');
+
+    expectOk(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }));
+  });
+});

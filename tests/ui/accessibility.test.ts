@@ -202,6 +202,13 @@ describe('staff screens', () => {
     await page.waitForSelector('.dialog');
     await audit(page, 'console out-of-turn dialog');
     await page.keyboard.press('Escape');
+    await page.click('#change-password');
+    await page.waitForSelector('dialog[open] #pw-old');
+    await page.fill('#pw-old', 'staff-password');
+    await page.click('#pw-submit'); // an error shown in the form
+    await page.waitForSelector('#pw-error:not(:empty)');
+    await audit(page, 'console change-password dialog');
+    await page.keyboard.press('Escape');
     await page.evaluate(() => sessionStorage.clear());
     const staff3 = (await hall.api('POST', '/api/v1/auth/login', { username: 'acc3', password: 'staff-password' })).body
       .token;
@@ -224,7 +231,12 @@ describe('staff screens', () => {
       await page.waitForTimeout(300);
       await page.waitForSelector('.m-content .card');
       await audit(page, `dashboard ${tab}`);
+      if (tab === 'staff') await staffDialogs(page);
     }
+    await page.click('#change-password');
+    await page.waitForSelector('dialog[open] #pw-old');
+    await audit(page, 'dashboard change-password dialog');
+    await page.keyboard.press('Escape');
     await page.close();
   });
 
@@ -232,3 +244,22 @@ describe('staff screens', () => {
     expect(errors).toEqual([]);
   });
 });
+
+/** The staff tab's dialogs: a disabled account's row, the disable confirmation, the password reset with its error. */
+async function staffDialogs(page: Page): Promise<void> {
+  const row = '#staff-table tr[data-staff="newbie"]';
+  await page.click(`${row} .st-toggle`);
+  await page.waitForSelector('#st-disable-confirm');
+  await audit(page, 'dashboard staff: disable confirmation');
+  await page.click('#st-disable-confirm');
+  await page.waitForSelector(`${row} .badge-closed`);
+  await audit(page, 'dashboard staff: a disabled account');
+  await page.click(`${row} .st-reset`);
+  await page.fill('#st-reset-password', 'short');
+  await page.click('#st-reset-confirm');
+  await page.waitForSelector('#st-reset-error:not(:empty)');
+  await audit(page, 'dashboard staff: password reset dialog');
+  await page.keyboard.press('Escape');
+  await page.click(`${row} .st-toggle`); // enabled again, for the tests after
+  await page.waitForSelector(`${row} .badge-open`);
+}

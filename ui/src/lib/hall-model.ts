@@ -27,6 +27,8 @@ export class HallModel {
   constructor(
     private readonly api: Api,
     token: string | null = null,
+    /** The token was revoked (the stream closed with 4401): the screen logs in again. */
+    onRevoked?: () => void,
   ) {
     this.stream = new LiveStream(
       {
@@ -39,6 +41,7 @@ export class HallModel {
           this.status = s;
           for (const fn of this.statusListeners) fn(s);
         },
+        onRevoked,
       },
       token,
     );

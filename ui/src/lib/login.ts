@@ -12,6 +12,7 @@ addStrings(
     'login.busy': '正在登录…',
     'login.wrongRole': '该账号没有使用本页面的权限。',
     'login.note': '仅限本中心工作人员使用 · 所有操作均记录审计日志',
+    'login.revoked': '登录已失效（已在别处退出、账号被停用或密码已更改），请重新登录。',
   },
   {
     'login.username': 'Username',
@@ -20,6 +21,8 @@ addStrings(
     'login.busy': 'Signing in…',
     'login.wrongRole': 'This account may not use this page.',
     'login.note': 'Staff only · every action is recorded in the audit log',
+    'login.revoked':
+      'You were signed out (signed out elsewhere, account disabled or password changed). Please sign in again.',
   },
 );
 
@@ -55,7 +58,7 @@ export async function staffLogin(
       autocomplete: 'current-password',
       required: true,
     });
-    const msg = h('p', { class: 'form-error', role: 'alert' });
+    const msg = h('p', { class: 'form-error', role: 'alert' }, takeNotice());
     const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-lg login-submit' }, t('login.submit'));
     const form = h(
       'form',
@@ -101,6 +104,30 @@ export async function staffLogin(
     root.replaceChildren(h('main', { class: 'login-page' }, h('div', { class: 'login-lang' }, langButton()), form));
     user.focus();
   });
+}
+
+const NOTICE_KEY = 'hallq.loginNotice';
+
+/** The session is over on the server (401, or the stream closed 4401): forget it and show the login form again, saying why. */
+export function sessionEnded(messageKey = 'login.revoked'): void {
+  saveSession(null);
+  try {
+    sessionStorage.setItem(NOTICE_KEY, messageKey);
+  } catch {
+    /* storage disabled: the form shows without the note */
+  }
+  location.reload();
+}
+
+/** The note left by sessionEnded() for the login form, once. */
+function takeNotice(): string {
+  try {
+    const key = sessionStorage.getItem(NOTICE_KEY);
+    sessionStorage.removeItem(NOTICE_KEY);
+    return key ? t(key) : '';
+  } catch {
+    return '';
+  }
 }
 
 /** Signs out on the server (the token stops working) and forgets the session. */

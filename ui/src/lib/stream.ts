@@ -3,6 +3,7 @@
  * `?since=<last seq>`, so the server replays what was missed (or sends a fresh snapshot when that is too old).
  * The server sends `{type:'heartbeat'}` every 20 s: a connection silent for longer than SILENCE_MS is taken for dead
  * (a cable pulled, a NAT that forgot us) and replaced, with the offline banner up until the new one opens.
+ * A close with 4401 (token revoked) is not reconnected when the screen handles it: the screen asks to log in again.
  */
 import type { HallView } from '../protocol/hall.js';
 import type { ServerMessage, StreamEvent } from '../protocol/stream.js';
@@ -16,7 +17,15 @@ export interface StreamHandlers {
   onSnapshot(state: HallView, seq: number): void;
   onEvent(event: StreamEvent, seq: number): void;
   onStatus?(status: StreamStatus): void;
+  /**
+   * The server closed the stream with 4401: the token was revoked (logout elsewhere, account disabled, password
+   * reset) or expired. With this handler the stream stops instead of reconnecting with a dead token.
+   */
+  onRevoked?(): void;
 }
+
+/** The close code of a stream whose token was revoked or expired (docs/api.md). */
+export const CLOSE_REVOKED = 4401;
 
 const MAX_BACKOFF_MS = 8000;
 /** Two missed heartbeats and then some: no message for this long means the connection is dead. */
@@ -103,10 +112,15 @@ export class LiveStream {
       if (this.seq !== null) this.setStatus('live');
     };
     ws.onmessage = (m) => this.receive(ws, m.data);
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = undefined;
       clearTimeout(this.silenceTimer);
+      if (ev.code === CLOSE_REVOKED && this.handlers.onRevoked && !this.closed) {
+        this.stop();
+        this.handlers.onRevoked();
+        return;
+      }
       if (!this.closed) {
         this.setStatus('offline');
         this.reconnectSoon();

@@ -10,7 +10,8 @@ import { Api, ApiFailure, type StaffSession } from '../lib/api.js';
 import { $, debounce, fill, h, setText, toggleClass } from '../lib/dom.js';
 import { elapsed, setTimeZone } from '../lib/format.js';
 import { addStrings, counterName, errorText, onLangChange, t } from '../lib/i18n.js';
-import { staffLogin, staffLogout } from '../lib/login.js';
+import { sessionEnded, staffLogin, staffLogout } from '../lib/login.js';
+import { changePasswordDialog } from '../lib/password.js';
 import { isLiveEvent, LiveStream } from '../lib/stream.js';
 import { clock, connectionBanner, langButton, openDialog, toast } from '../lib/ui.js';
 import { currentView } from './counter/current.js';
@@ -29,7 +30,7 @@ void main();
 
 async function main(): Promise<void> {
   const session = await staffLogin(app, { title: t('c.title'), roles: ['counter', 'manager'] });
-  const api = new Api({ token: session.token, onUnauthorized: () => void signOut(true) });
+  const api = new Api({ token: session.token, onUnauthorized: () => sessionEnded('err.UNAUTHORIZED') });
   let hall: HallView;
   try {
     hall = await api.get<HallView>('/hall');
@@ -44,12 +45,6 @@ async function main(): Promise<void> {
       ? me.counterId
       : await pickCounter(app, api, hall, session);
   run(api, session, hall, counterId);
-
-  async function signOut(expired = false): Promise<void> {
-    await staffLogout(expired ? null : session);
-    if (expired) toast(t('err.UNAUTHORIZED'), 'error');
-    location.reload();
-  }
 }
 
 function run(api: Api, session: StaffSession, hall: HallView, counterId: string): void {
@@ -106,6 +101,16 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
       { class: 'c-top-tools' },
       clock(false),
       langButton('btn-sm'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-sm btn-ghost',
+          id: 'change-password',
+          onclick: () => changePasswordDialog(api, (o) => c.dialog(o)),
+        },
+        t('pw.change'),
+      ),
       h(
         'button',
         { type: 'button', class: 'btn btn-sm btn-ghost c-signout', onclick: () => void signOutCounter() },
@@ -203,6 +208,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
           toast(t('c.rated', { score: e.score }), 'ok');
       },
       onStatus: (s) => conn.set(s),
+      onRevoked: () => sessionEnded(),
     },
     session.token,
   );

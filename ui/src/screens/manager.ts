@@ -9,7 +9,8 @@ import { $, debounce, fill, h, setText } from '../lib/dom.js';
 import { setTimeZone } from '../lib/format.js';
 import { HallModel } from '../lib/hall-model.js';
 import { addStrings, counterName, onLangChange, t } from '../lib/i18n.js';
-import { staffLogin, staffLogout } from '../lib/login.js';
+import { sessionEnded, staffLogin, staffLogout } from '../lib/login.js';
+import { changePasswordDialog } from '../lib/password.js';
 import { isLiveEvent } from '../lib/stream.js';
 import { clock, connectionBanner, langButton, toast } from '../lib/ui.js';
 import { auditPanel } from './manager/audit.js';
@@ -56,11 +57,9 @@ async function main(): Promise<void> {
 function start(session: StaffSession): void {
   const api = new Api({
     token: session.token,
-    onUnauthorized: () => {
-      void staffLogout(null).then(() => location.reload());
-    },
+    onUnauthorized: () => sessionEnded('err.UNAUTHORIZED'),
   });
-  const model = new HallModel(api, session.token).start();
+  const model = new HallModel(api, session.token, () => sessionEnded()).start();
   const conn = connectionBanner();
   model.onStatus((s) => conn.set(s));
 
@@ -123,6 +122,16 @@ function start(session: StaffSession): void {
         {
           type: 'button',
           class: 'btn btn-sm btn-ghost',
+          id: 'change-password',
+          onclick: () => changePasswordDialog(api),
+        },
+        t('pw.change'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-sm btn-ghost',
           onclick: () => void staffLogout(session).then(() => location.reload()),
         },
         t('m.logout'),
@@ -138,6 +147,7 @@ function start(session: StaffSession): void {
     return TABS.includes(hash) ? hash : 'overview';
   };
 
+  let waitingForView = true;
   function render(): void {
     const tab = current();
     for (const a of nav.querySelectorAll<HTMLAnchorElement>('.m-nav-link')) {
@@ -160,6 +170,7 @@ function start(session: StaffSession): void {
     paintCount('followups', openFollowUps);
     paintCount('devices', state.devices.filter((d) => !d.online).length);
     paintCount('emergency', v?.emergency ? 1 : 0);
+    waitingForView = !v;
     if (!v) {
       fill(content, h('p', { class: 'empty' }, t('m.loading')));
       return;
@@ -198,7 +209,8 @@ function start(session: StaffSession): void {
 
   // Live panels repaint on data; admin panels (forms) only when opened, so typing is never interrupted.
   const LIVE: Tab[] = ['overview', 'stats'];
-  const repaint = debounce(() => (LIVE.includes(current()) ? render() : paintBadges()), 150);
+  // A form panel opened before the hall view came (a reload on #staff) is drawn once it comes.
+  const repaint = debounce(() => (LIVE.includes(current()) || waitingForView ? render() : paintBadges()), 150);
   function paintBadges(): void {
     paintCount('followups', state.followUps.filter((f) => f.open).length);
     paintCount('devices', state.devices.filter((d) => !d.online).length);

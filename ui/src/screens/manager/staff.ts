@@ -1,9 +1,21 @@
-/** Staff accounts: who works where today, and adding a counter or manager account. */
+/**
+ * Staff accounts: who works where today, adding a counter or manager account, disabling and enabling one, resetting
+ * a forgotten password.
+ */
 import { fill, h, setText } from '../../lib/dom.js';
 import { counterName, errorText, t } from '../../lib/i18n.js';
-import { toast } from '../../lib/ui.js';
+import { newPasswordProblem, passwordField } from '../../lib/password.js';
+import { openDialog, toast } from '../../lib/ui.js';
 import { card } from './card.js';
 import type { ManagerContext } from './state.js';
+
+interface StaffMember {
+  id: string;
+  username: string;
+  name: string;
+  role: string;
+  disabled: boolean;
+}
 
 export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
   const username = h('input', {
@@ -39,7 +51,16 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('m.create')),
     msg,
   );
-  const table = h('tbody', null, h('tr', null, h('td', { colspan: 3, class: 'empty' }, t('m.loading'))));
+  const COLUMNS = [
+    t('m.staff.username'),
+    t('m.staff.name'),
+    t('m.staff.role'),
+    t('m.col.counter'),
+    t('m.staff.state'),
+    t('m.staff.actions'),
+  ];
+  const table = h('tbody', null, h('tr', null, h('td', { colspan: COLUMNS.length, class: 'empty' }, t('m.loading'))));
+  const reload = () => staffPanel(ctx, root);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     setText(msg, '');
@@ -51,7 +72,7 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
         role: role.value,
       });
       toast(t('m.staff.created', { name: name.value.trim() }), 'ok');
-      staffPanel(ctx, root);
+      reload();
     } catch (err) {
       setText(msg, errorText(err));
     }
@@ -65,16 +86,14 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
         t('m.staff.title'),
         h(
           'table',
-          { class: 'table' },
+          { class: 'table', id: 'staff-table' },
           h(
             'thead',
             null,
             h(
               'tr',
               null,
-              [t('m.staff.username'), t('m.staff.name'), t('m.staff.role'), t('m.col.counter')].map((x) =>
-                h('th', { scope: 'col' }, x),
-              ),
+              COLUMNS.map((x) => h('th', { scope: 'col' }, x)),
             ),
           ),
           table,
@@ -84,7 +103,7 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
     ),
   );
   void ctx.api
-    .get<{ staff: Array<{ id: string; username: string; name: string; role: string }> }>('/staff')
+    .get<{ staff: StaffMember[] }>('/staff')
     .then((r) => {
       const where = new Map(
         (ctx.model.view?.counters ?? []).filter((c) => c.staffName).map((c) => [c.staffName!, counterName(c)]),
@@ -94,7 +113,7 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
         r.staff.map((s) =>
           h(
             'tr',
-            null,
+            { dataset: { staff: s.username }, class: s.disabled ? 'is-disabled' : null },
             h('td', null, h('code', null, s.username)),
             h('td', null, s.name),
             h(
@@ -107,9 +126,103 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
               ),
             ),
             h('td', null, where.get(s.name) ?? '—'),
+            h(
+              'td',
+              null,
+              h(
+                'span',
+                { class: `badge ${s.disabled ? 'badge-closed' : 'badge-open'}` },
+                t(s.disabled ? 'm.staff.disabled' : 'm.staff.active'),
+              ),
+            ),
+            h(
+              'td',
+              { class: 'r' },
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-sm btn-ghost st-toggle',
+                  'aria-label': `${t(s.disabled ? 'm.staff.enable' : 'm.staff.disable')} ${s.name}`,
+                  onclick: () => (s.disabled ? void setDisabled(s, false) : confirmDisable(s)),
+                },
+                t(s.disabled ? 'm.staff.enable' : 'm.staff.disable'),
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-sm btn-ghost st-reset',
+                  'aria-label': `${t('m.staff.reset')} ${s.name}`,
+                  onclick: () => resetPassword(s),
+                },
+                t('m.staff.reset'),
+              ),
+            ),
           ),
         ),
       );
     })
-    .catch((err) => fill(table, h('tr', null, h('td', { colspan: 4 }, errorText(err)))));
+    .catch((err) => fill(table, h('tr', null, h('td', { colspan: COLUMNS.length }, errorText(err)))));
+
+  const path = (s: StaffMember, what: string) => `/staff/${encodeURIComponent(s.id)}/${what}`;
+
+  /** Disables or enables an account; the server's refusal (OWN_ACCOUNT…) is shown as it says. */
+  async function setDisabled(s: StaffMember, disabled: boolean): Promise<void> {
+    try {
+      await ctx.api.post(path(s, disabled ? 'disable' : 'enable'));
+      toast(t(disabled ? 'm.staff.disabledOk' : 'm.staff.enabledOk', { name: s.name }), 'ok');
+      reload();
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
+  }
+
+  function confirmDisable(s: StaffMember): void {
+    openDialog({
+      title: t('m.staff.disableConfirm', { name: s.name }),
+      tone: 'warn',
+      body: h('p', null, t('m.staff.disableBody')),
+      actions: [
+        { label: t('cancel') },
+        {
+          label: t('m.staff.disable'),
+          kind: 'danger',
+          id: 'st-disable-confirm',
+          onClick: () => setDisabled(s, true),
+        },
+      ],
+    });
+  }
+
+  function resetPassword(s: StaffMember): void {
+    const pw = passwordField('st-reset-password', t('m.staff.newPassword'), 'new-password');
+    const err = h('p', { class: 'form-error', role: 'alert', id: 'st-reset-error' });
+    openDialog({
+      title: t('m.staff.resetTitle', { name: s.name }),
+      body: [h('p', { class: 'notice' }, t('m.staff.resetBody')), pw.field, err],
+      actions: [
+        { label: t('cancel') },
+        {
+          label: t('m.staff.reset'),
+          kind: 'primary',
+          id: 'st-reset-confirm',
+          onClick: async () => {
+            const problem = newPasswordProblem(pw.input.value);
+            setText(err, problem);
+            if (problem) return false;
+            try {
+              await ctx.api.post(path(s, 'password'), { password: pw.input.value });
+              toast(t('m.staff.resetOk', { name: s.name }), 'ok');
+              return true;
+            } catch (e) {
+              setText(err, errorText(e));
+              return false;
+            }
+          },
+        },
+      ],
+    });
+    pw.input.focus();
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * Failed attempts per key (an address, an address and username pair, …) within a sliding window: the MQTT login
- * gate's throttle. (The HTTP login adds a growing block per pair: see http/routes/login-throttle.ts.)
+ * gate's throttle, and the HTTP login's per-address one (which adds a growing block per pair: see
+ * http/routes/login-throttle.ts).
  */
 
 export class FailureWindow {
@@ -20,6 +21,13 @@ export class FailureWindow {
 
   blocked(key: string, now: number): boolean {
     return this.count(key, now) >= this.max;
+  }
+
+  /** Milliseconds until `key` is under its limit again (its oldest counted failure ages out); 0 when it is now. */
+  retryAfterMs(key: string, now: number): number {
+    if (this.count(key, now) < this.max) return 0;
+    const recent = this.failures.get(key)!;
+    return recent[recent.length - this.max] + this.windowMs - now;
   }
 
   add(key: string, now: number): void {

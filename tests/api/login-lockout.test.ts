@@ -50,4 +50,17 @@ describe('login throttling', () => {
     expectError(await login('127.0.0.2', 'wrong-again'), 401, 'INVALID_CREDENTIALS');
     expect((await login('127.0.0.2', 'right-password')).status).toBe(200);
   });
+  it('blocks an address after 20 failures a minute over any usernames, until the oldest ages out', async () => {
+    const from = '127.0.0.9';
+    const tryAs = (username: string) => apiFrom(from, `${h.url}${V1}/auth/login`, 'POST', { username, password: 'x' });
+    for (let i = 0; i < 20; i++) {
+      expectError(await tryAs(`someone-${i}`), 401, 'INVALID_CREDENTIALS');
+      clock.advance(1 / 60); // a second apart
+    }
+    const blocked = await tryAs('someone-else');
+    expectError(blocked, 429, 'TOO_MANY_ATTEMPTS');
+    expect(blocked.body.error.retryAfterSeconds).toBe(40); // the first failure, 20 s ago, ages out in 40 s
+    clock.advance(40 / 60);
+    expectError(await tryAs('someone-else'), 401, 'INVALID_CREDENTIALS');
+  });
 });

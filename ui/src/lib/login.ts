@@ -12,7 +12,7 @@ addStrings(
     'login.busy': '正在登录…',
     'login.wrongRole': '该账号没有使用本页面的权限。',
     'login.note': '仅限本中心工作人员使用 · 所有操作均记录审计日志',
-    'login.revoked': '登录已失效（已在别处退出、账号被停用或密码已更改），请重新登录。',
+    'login.revoked': '登录已失效（已在别处退出、账号被停用、密码已更改或登录已过期），请重新登录。',
   },
   {
     'login.username': 'Username',
@@ -22,7 +22,7 @@ addStrings(
     'login.wrongRole': 'This account may not use this page.',
     'login.note': 'Staff only · every action is recorded in the audit log',
     'login.revoked':
-      'You were signed out (signed out elsewhere, account disabled or password changed). Please sign in again.',
+      'You were signed out (signed out elsewhere, account disabled, password changed or session expired). Please sign in again.',
   },
 );
 
@@ -108,11 +108,14 @@ export async function staffLogin(
 
 const NOTICE_KEY = 'hallq.loginNotice';
 
-/** The session is over on the server (401, or the stream closed 4401): forget it and show the login form again, saying why. */
-export function sessionEnded(messageKey = 'login.revoked'): void {
+/**
+ * The session is over on the server (a 401, or the stream closed 4401 — whichever the screen sees first): forget it
+ * and show the login form again with one note that names every cause.
+ */
+export function sessionEnded(): void {
   saveSession(null);
   try {
-    sessionStorage.setItem(NOTICE_KEY, messageKey);
+    sessionStorage.setItem(NOTICE_KEY, 'login.revoked');
   } catch {
     /* storage disabled: the form shows without the note */
   }

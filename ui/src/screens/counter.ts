@@ -30,7 +30,7 @@ void main();
 
 async function main(): Promise<void> {
   const session = await staffLogin(app, { title: t('c.title'), roles: ['counter', 'manager'] });
-  const api = new Api({ token: session.token, onUnauthorized: () => sessionEnded('err.UNAUTHORIZED') });
+  const api = new Api({ token: session.token, onUnauthorized: () => sessionEnded() });
   let hall: HallView;
   try {
     hall = await api.get<HallView>('/hall');

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 function start(session: StaffSession): void {
   const api = new Api({
     token: session.token,
-    onUnauthorized: () => sessionEnded('err.UNAUTHORIZED'),
+    onUnauthorized: () => sessionEnded(),
   });
   const model = new HallModel(api, session.token, () => sessionEnded()).start();
   const conn = connectionBanner();

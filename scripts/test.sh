@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need (npm packages; Mosquitto, Chromium, espeak-ng and CJK fonts from Debian when
+# Installs what the tests need (npm packages; Mosquitto, Chromium, espeak-ng, nats-server, iproute2 and CJK fonts from Debian when
 # missing), checks the formatting, builds, and runs every test. This is the README's test command, and all that .ci/run calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ missing=()
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || missing+=(mosquitto)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+[ -x /usr/sbin/nats-server ] || command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk fontconfig)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing from Debian: ${missing[*]}"

@@ -35,7 +35,21 @@ export type BusEvents = {
   'command.refused': { deviceId: string; name: CommandName; payload: Record<string, unknown>; error: string };
   /** A playbook's notice to say on every hall-wide speaker. */
   'playbook.notice': { text: string };
+  /**
+   * An outside system's adapter changed its health (the registration system's probe, the appointment platform, the
+   * SMS gateway): playbook triggers and the dashboard read it. `since` is when the current state began (ms).
+   */
+  'integration.health': { system: IntegrationSystem; ok: boolean; since: number; error?: string };
+  /** Ask the SMS outbox to send a message (fire and forget: the outbox makes it durable or drops it when off). */
+  'sms.request': { to: SmsRecipient; template: SmsTemplate; params: Record<string, string | number>; key: string };
 } & { [K in HallEventType]: CommittedEvent<K> };
+
+/** The outside systems HallQ is a client of (contract v2, integrations). */
+export type IntegrationSystem = 'registration' | 'platform' | 'sms';
+/** The SMS templates of contract v2. */
+export type SmsTemplate = 'turn-near' | 'appointment-reminder' | 'slot-moved' | 'prereview-result' | 'playbook-notify';
+/** Whom to text: a ticket's or an appointment's stored phone (the outbox decrypts it), or a staff member's. */
+export type SmsRecipient = { ticketId: string } | { appointmentId: string } | { staff: string };
 
 type Listener<T> = (payload: T) => void;
 type Entry = { name: keyof BusEvents; fn: Listener<never> };

@@ -26,7 +26,7 @@ import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features
 import { TicketPrinting } from '../features/printing/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
-import { closeServer, ConnectionGuard, HTTP_TIMEOUTS } from '../http/connection-guard.js';
+import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
 import { mountUi } from '../http/ui-routes.js';
 import type { ApiDeps } from '../http/deps.js';
 import { QuietCheckpoints } from '../jobs/checkpoints.js';
@@ -119,6 +119,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       hallId: site.id,
       accounts,
       serverPassword: mqttPassword,
+      maxPerAddress: env.HALLQ_MQTT_MAX_PER_ADDRESS,
     });
     mqttUrl = broker.url;
     log.info('embedded MQTT broker listening', { port: broker.port });
@@ -162,6 +163,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     hall,
     accounts,
     publicUrl: env.HALLQ_PUBLIC_URL ?? '',
+    trustedProxies: new Set(env.HALLQ_TRUSTED_PROXIES),
     version,
     devices: {
       added: (d) => intake.added(d),
@@ -171,7 +173,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   };
   const app = createApp(deps, db, (a) => mountUi(a, deps));
   let server: ServerType | undefined;
-  const guard = new ConnectionGuard();
+  const guard = new ConnectionGuard(connectionLimitsOf(env));
   const stream = new LiveStream(hall, accounts, { onAuthenticated: (address) => guard.trust(address) });
   let url = '';
 

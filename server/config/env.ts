@@ -1,4 +1,5 @@
 /** Reads the process environment of the contract (PORT, HOST, DATA_DIR, HALL_CONFIG, MQTT_URL, …) once, validated. */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -21,6 +22,25 @@ const envSchema = z.object({
   MQTT_RELOAD_COMMAND: z.string().optional(),
   /** How long the server waits for a device's ack before resending a command (5 tries, then the device is faulty). */
   HALLQ_COMMAND_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  /**
+   * The limits on what one address may hold (docs/operations.md, "Limits"): raise them for a hall where many
+   * devices share one address; the defaults suit a hall LAN without NAT.
+   */
+  HALLQ_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(64).max(100_000).default(4000),
+  HALLQ_HTTP_MAX_PER_ADDRESS: z.coerce.number().int().min(4).max(10_000).default(32),
+  HALLQ_HTTP_MAX_PER_TRUSTED_ADDRESS: z.coerce.number().int().min(4).max(100_000).default(256),
+  HALLQ_MQTT_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Comma-separated addresses of the hall's reverse proxies, whose X-Forwarded-For is believed. */
+  HALLQ_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((a) => isIP(a) !== 0), 'must be a comma-separated list of IP addresses')
+    .default([]),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

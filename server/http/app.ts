@@ -6,6 +6,7 @@ import type { ApiDeps } from './deps.js';
 import { onError, sendError } from './errors.js';
 import { authenticate, type AppEnv } from './middleware/auth.js';
 import { requestLog } from './middleware/request-log.js';
+import { resolveClientAddress } from './client-address.js';
 import { limitBody } from './request-body.js';
 import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
@@ -32,6 +33,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
   });
 
   const api = new Hono<AppEnv>();
+  api.use('*', resolveClientAddress(deps.trustedProxies ?? new Set()));
   api.use('*', limitBody());
   api.use('*', authenticate(deps.accounts, deps.hall.clock));
   api.get('/hall', (c) =>

@@ -1,7 +1,49 @@
-/** The caller's network address (for login throttling), or "unknown" when the runtime does not say. */
-import type { Context } from 'hono';
+/**
+ * The caller's network address, for per-address throttles: the socket's peer, or — when that peer is one of the
+ * hall's own reverse proxies (HALLQ_TRUSTED_PROXIES) — the client that proxy names in X-Forwarded-For. Without that,
+ * every phone behind the proxy would share one address and one phone's failed logins would block them all.
+ */
+import { isIP } from 'node:net';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from './middleware/auth.js';
 
-export function clientAddress(c: Context): string {
+/** Entries of X-Forwarded-For looked at, from the right: a longer header is a client's invention. */
+const MAX_FORWARDED_HOPS = 8;
+
+/** '::ffff:10.0.0.2' and '10.0.0.2' are one IPv4 address. */
+export function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+/**
+ * The client behind `peer`: the right-most X-Forwarded-For entry that is not itself a trusted proxy. Entries left of
+ * it were written by the client and are never believed; a malformed entry leaves the peer's own address.
+ */
+export function forwardedClient(peer: string, header: string | undefined, proxies: ReadonlySet<string>): string {
+  const from = plainAddress(peer);
+  if (!proxies.has(from) || !header) return from;
+  const hops = header.split(',').slice(-MAX_FORWARDED_HOPS).reverse();
+  for (const hop of hops) {
+    const address = plainAddress(hop.trim());
+    if (isIP(address) === 0) return from;
+    if (!proxies.has(address)) return address;
+  }
+  return from;
+}
+
+function peerAddress(c: Context): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/** Works out each request's client address once, before the routes that throttle on it. */
+export function resolveClientAddress(proxies: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
+  return async function clientAddressOf(c, next) {
+    c.set('clientAddress', forwardedClient(peerAddress(c), c.req.header('x-forwarded-for'), proxies));
+    await next();
+  };
+}
+
+export function clientAddress(c: Context<AppEnv>): string {
+  return c.get('clientAddress') ?? plainAddress(peerAddress(c));
 }

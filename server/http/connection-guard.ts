@@ -5,7 +5,9 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
+import type { Env } from '../config/env.js';
 import { log } from '../log.js';
+import { plainAddress } from './client-address.js';
 
 export interface ConnectionLimits {
   /** Sockets of every kind at once (HTTP, WebSocket, half-open), kept well below the process's descriptor limit. */
@@ -18,6 +20,8 @@ export interface ConnectionLimits {
   maxPerTrustedAddress: number;
   /** How long an address stays trusted after its last request with a valid token. */
   trustMs: number;
+  /** The hall's reverse proxies (HALLQ_TRUSTED_PROXIES): always trusted, as they carry many clients' sockets. */
+  proxies: ReadonlySet<string>;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -26,7 +30,18 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxPerAddress: 32,
   maxPerTrustedAddress: 256,
   trustMs: 24 * 60 * 60 * 1000,
+  proxies: new Set(),
 };
+
+/** The limits the environment sets (server/config/env.ts). */
+export function connectionLimitsOf(env: Env): Partial<ConnectionLimits> {
+  return {
+    maxTotal: env.HALLQ_HTTP_MAX_CONNECTIONS,
+    maxPerAddress: env.HALLQ_HTTP_MAX_PER_ADDRESS,
+    maxPerTrustedAddress: env.HALLQ_HTTP_MAX_PER_TRUSTED_ADDRESS,
+    proxies: new Set(env.HALLQ_TRUSTED_PROXIES),
+  };
+}
 
 /**
  * Node's HTTP timeouts for `createServer`: a client must finish its request headers within 10 s and its whole request
@@ -91,7 +106,7 @@ export class ConnectionGuard {
   }
 
   isTrusted(address: string): boolean {
-    if (LOOPBACK.has(address)) return true;
+    if (LOOPBACK.has(address) || this.limits.proxies.has(plainAddress(address))) return true;
     const until = this.trusted.get(address);
     if (until === undefined) return false;
     if (until > this.clock()) return true;

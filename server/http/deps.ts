@@ -9,5 +9,7 @@ export interface ApiDeps {
   /** Optional hooks that features (MQTT, printing) register to learn about devices. */
   devices?: DeviceRegistry;
   publicUrl: string;
+  /** The hall's own reverse proxies (HALLQ_TRUSTED_PROXIES): their X-Forwarded-For names the client. */
+  trustedProxies?: ReadonlySet<string>;
   version: string;
 }

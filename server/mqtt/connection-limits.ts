@@ -14,11 +14,13 @@ export class ConnectionLimits {
   private readonly open = new Map<string, number>();
   private readonly warned = new FailureWindow(1);
 
+  constructor(private readonly maxPerAddress = MQTT_MAX_CONNECTIONS_PER_ADDRESS) {}
+
   /** Counts `socket` until it closes; false (and the socket destroyed) when its address has too many open. */
   admit(socket: Socket): boolean {
     const address = socket.remoteAddress ?? 'unknown';
     const count = this.open.get(address) ?? 0;
-    if (count >= MQTT_MAX_CONNECTIONS_PER_ADDRESS && !LOCAL.has(address)) {
+    if (count >= this.maxPerAddress && !LOCAL.has(address)) {
       socket.destroy();
       this.warn('mqtt connection refused: too many from this address', { address, open: count });
       return false;

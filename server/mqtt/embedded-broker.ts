@@ -64,10 +64,12 @@ export async function startEmbeddedBroker(opts: {
   accounts: Accounts;
   serverPassword: string;
   connectTimeoutMs?: number;
+  /** Open connections one address may hold (HALLQ_MQTT_MAX_PER_ADDRESS). */
+  maxPerAddress?: number;
 }): Promise<EmbeddedBroker> {
   const t = topics(opts.hallId);
   const logins = new MqttLoginGate();
-  const connections = new ConnectionLimits();
+  const connections = new ConnectionLimits(opts.maxPerAddress);
   const deviceClients = new Map<string, Set<Client>>();
   skipPacketIdCache();
   const broker = await Aedes.createBroker({

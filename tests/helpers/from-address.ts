@@ -8,6 +8,7 @@ export function apiFrom(
   method: string,
   body?: unknown,
   token?: string,
+  headers: Record<string, string> = {},
 ): Promise<ApiResponse> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -16,7 +17,11 @@ export function apiFrom(
       {
         method,
         localAddress,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
       },
       (res) => {
         let text = '';

@@ -5,7 +5,8 @@ import type { Accounts, Principal, TokenRole } from '../../store/accounts.js';
 import { forbidden, unauthorized } from '../errors.js';
 import { requestHeader } from '../request-body.js';
 
-export type AppEnv = { Variables: { principal?: Principal } };
+/** `clientAddress`: the caller's address, a proxy's client resolved (client-address.ts). */
+export type AppEnv = { Variables: { principal?: Principal; clientAddress?: string } };
 
 export function bearerToken(header: string | undefined): string | undefined {
   const m = header?.match(/^Bearer\s+([A-Za-z0-9_-]{16,128})\s*$/i);

@@ -184,6 +184,30 @@ export function signOut(ctx: DecideContext, state: HallState, counterId: string)
   return { events: [statusEvent(counter, 'sign-out', { status: 'closed', staffId: undefined, staffName: undefined })] };
 }
 
+/** Shown on a counter whose staff member's account was disabled while a ticket was still in hand there. */
+export const STAFF_DISABLED_PAUSE = '工作人员账号已停用';
+
+/**
+ * A disabled staff member leaves every counter they hold (a manager's decision, so no actsFor check): a counter with
+ * no ticket in hand closes; one with a ticket called or being served stays paused with that ticket, for a colleague or
+ * a manager to sign in, resume and finish it. Waiting tickets keep their places either way.
+ */
+export function releaseStaff(_ctx: DecideContext, state: HallState, staffId: string): Decision {
+  const events: HallEvent[] = [];
+  for (const counter of state.counters.values()) {
+    if (counter.staffId !== staffId) continue;
+    const inHand = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+    const busy = inHand && (inHand.status === 'called' || inHand.status === 'serving');
+    const staffGone = { staffId: undefined, staffName: undefined };
+    events.push(
+      busy
+        ? statusEvent(counter, 'pause', { status: 'paused', pauseReason: STAFF_DISABLED_PAUSE, ...staffGone })
+        : statusEvent(counter, 'sign-out', { status: 'closed', ...staffGone }),
+    );
+  }
+  return { events };
+}
+
 export function pause(ctx: DecideContext, state: HallState, counterId: string, reason: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);

@@ -6,7 +6,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
+import { releaseStaff } from '../../domain/decide/counters.js';
+import { actorOf, bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
 import { clientAddress } from '../client-address.js';
 import { readBody, readParam } from '../validation.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -27,7 +28,7 @@ export function staffAdminRoutes(deps: ApiDeps) {
     return user;
   }
 
-  app.post('/staff/:id/disable', (c) => {
+  app.post('/staff/:id/disable', async (c) => {
     const p = requireRole(c, 'manager');
     const user = staffAccount(readParam(c, 'id'));
     // Never oneself: so the hall always keeps a manager who can enable the others again.
@@ -35,6 +36,8 @@ export function staffAdminRoutes(deps: ApiDeps) {
       throw new ApiError(409, 'OWN_ACCOUNT', 'you cannot disable your own account; ask another manager');
     accounts.setDisabled(user.id, true);
     hall.audit(p, { type: 'staff.disabled', data: { userId: user.id } });
+    // Their tokens are gone; the counters they held must not go on showing them as serving there.
+    await hall.submit(actorOf(p), (_ctx, s) => releaseStaff(_ctx, s, user.id));
     return c.json({ user: staffAccount(user.id) });
   });
 

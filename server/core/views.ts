@@ -237,6 +237,7 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       };
     case 'appointment.checked_in':
     case 'appointment.cancelled':
+    case 'appointment.no_show':
       return { type: e.type, at, appointmentId: withIds ? e.data.appointmentId : undefined };
     case 'evaluation.recorded':
       return {

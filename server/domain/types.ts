@@ -70,7 +70,7 @@ export interface Counter {
   currentTicketId?: string;
 }
 
-export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled';
+export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled' | 'no_show';
 
 export interface Appointment {
   id: string;

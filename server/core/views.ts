@@ -1,6 +1,7 @@
 /** What the outside sees of the hall: tickets, counters, the hall board, and stream events, per audience. */
 import type { HallFile } from '../config/hall-schema.js';
 import { issuingWindow } from '../domain/calendar.js';
+import { servedElsewhere } from '../domain/decide/closing.js';
 import { positionOf, queueSummary } from '../domain/eta.js';
 import { unhandledEvent } from '../domain/events.js';
 import type { Appointment, Call, EmergencyState, HallState, Ticket } from '../domain/types.js';
@@ -157,6 +158,7 @@ export function hallView(
       etaMinutes: queues[s.id].etaMinutes,
       materials: s.materials,
       deadlineWorkdays: s.deadlineWorkdays ?? null,
+      needsCounter: queues[s.id].waiting > 0 && !servedElsewhere(hallFile, state, s.id),
     })),
     counters: counterViews(hallFile, state, audience),
     emergency: emergencyView(state.emergency, audience),

@@ -40,6 +40,8 @@ export interface HallEventMap {
     staffId?: string;
     staffName?: string;
     change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume';
+    /** A manager closed it anyway: these services had people waiting and no other counter serving them. */
+    forcedWithWaiting?: string[];
   };
   'appointment.created': { appointment: Appointment };
   'appointment.checked_in': { appointmentId: string; ticketId: string; at: number; late: boolean };

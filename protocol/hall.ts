@@ -11,6 +11,8 @@ export interface ServiceView {
   etaMinutes: number;
   materials: string[];
   deadlineWorkdays: number | null;
+  /** People wait and no open (or briefly paused) counter serves the service: a manager closed its last one. */
+  needsCounter?: boolean;
 }
 
 export interface CounterView {

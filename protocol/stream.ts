@@ -53,7 +53,7 @@ export type StreamEvent =
   | (Base<'emergency.changed'> & { active: EmergencyView | null; previous: string | null })
   | (Base<'hall.day_started'> & { day: string })
   | (Base<'appointment.created'> & { serviceId: string; appointmentId?: string })
-  | (Base<'appointment.checked_in' | 'appointment.cancelled'> & { appointmentId?: string })
+  | (Base<'appointment.checked_in' | 'appointment.cancelled' | 'appointment.no_show'> & { appointmentId?: string })
   | (Base<'evaluation.recorded'> & { counterId?: string; score: number; ticketId?: string })
   | (Base<'followup.opened'> & { followUpId?: string; counterId?: string; score: number })
   | (Base<'followup.answered'> & { followUpId?: string })

@@ -19,6 +19,7 @@ import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { Announcer } from '../features/announcements/index.js';
+import { DayRules } from '../features/day-rules/index.js';
 import { DeviceIntake } from '../features/device-intake/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
@@ -222,6 +223,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
     new PlaybookActions(hall),
+    new DayRules(hall),
   ];
   let started: Feature[];
   try {

@@ -92,6 +92,10 @@ export const hallFileSchema = z
       noShowGraceMinutes: z.number().int().min(0),
       reinstatePenaltyPlaces: z.number().int().min(0),
       recallLimit: z.number().int().min(0),
+      /** Length of an appointment slot (the grid the kiosk offers when today is full). */
+      appointmentSlotMinutes: z.number().int().min(5).max(240).default(30),
+      /** How many days ahead an appointment may be booked from a kiosk. */
+      appointmentBookAheadDays: z.number().int().min(1).max(90).default(14),
     }),
     services: z.array(serviceSchema).min(1),
     counters: z.array(counterSchema).min(1),

@@ -1,6 +1,7 @@
 /** What the outside sees of the hall: tickets, counters, the hall board, and stream events, per audience. */
 import type { HallFile } from '../config/hall-schema.js';
 import { issuingWindow } from '../domain/calendar.js';
+import { servedElsewhere } from '../domain/decide/closing.js';
 import { positionOf, queueSummary } from '../domain/eta.js';
 import { unhandledEvent } from '../domain/events.js';
 import type { Appointment, Call, EmergencyState, HallState, Ticket } from '../domain/types.js';
@@ -157,6 +158,7 @@ export function hallView(
       etaMinutes: queues[s.id].etaMinutes,
       materials: s.materials,
       deadlineWorkdays: s.deadlineWorkdays ?? null,
+      needsCounter: queues[s.id].waiting > 0 && !servedElsewhere(hallFile, state, s.id),
     })),
     counters: counterViews(hallFile, state, audience),
     emergency: emergencyView(state.emergency, audience),
@@ -237,6 +239,7 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       };
     case 'appointment.checked_in':
     case 'appointment.cancelled':
+    case 'appointment.no_show':
       return { type: e.type, at, appointmentId: withIds ? e.data.appointmentId : undefined };
     case 'evaluation.recorded':
       return {

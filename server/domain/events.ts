@@ -40,10 +40,14 @@ export interface HallEventMap {
     staffId?: string;
     staffName?: string;
     change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume';
+    /** A manager closed it anyway: these services had people waiting and no other counter serving them. */
+    forcedWithWaiting?: string[];
   };
   'appointment.created': { appointment: Appointment };
   'appointment.checked_in': { appointmentId: string; ticketId: string; at: number; late: boolean };
   'appointment.cancelled': { appointmentId: string; at: number };
+  /** Nobody checked in by the end of the late window (recorded by the hall itself). */
+  'appointment.no_show': { appointmentId: string; at: number };
   'emergency.changed': { active: EmergencyState | null; previous?: string };
   'evaluation.recorded': {
     ticketId: string;
@@ -109,6 +113,7 @@ export const STATE_EVENTS = {
   'appointment.created': true,
   'appointment.checked_in': true,
   'appointment.cancelled': true,
+  'appointment.no_show': true,
   'emergency.changed': true,
   'evaluation.recorded': true,
   'followup.opened': true,

@@ -219,6 +219,11 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       if (a) a.status = 'cancelled';
       return;
     }
+    case 'appointment.no_show': {
+      const a = state.appointments.get(event.data.appointmentId);
+      if (a) a.status = 'no_show';
+      return;
+    }
     case 'emergency.changed':
       state.emergency = event.data.active ? { ...event.data.active } : null;
       return;

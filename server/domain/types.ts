@@ -70,7 +70,7 @@ export interface Counter {
   currentTicketId?: string;
 }
 
-export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled';
+export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled' | 'no_show';
 
 export interface Appointment {
   id: string;
@@ -78,7 +78,8 @@ export interface Appointment {
   serviceId: string;
   slotStart: number;
   slotEnd: number;
-  identity: string;
+  /** Keyed hash of the holder's ID number; missing for a kiosk booking made without one (checked in by code). */
+  identity?: string;
   nameMasked?: string;
   nameSealed?: string;
   phoneMasked?: string;

@@ -10,6 +10,7 @@ import { resolveClientAddress } from './client-address.js';
 import { limitBody } from './request-body.js';
 import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
+import { availabilityRoutes } from './routes/availability.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { counterRoutes } from './routes/counters.js';
@@ -60,6 +61,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     statsRoutes(deps, db),
     ticketPreviewRoutes(deps),
     alertRoutes(deps),
+    availabilityRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

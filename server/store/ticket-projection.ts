@@ -79,6 +79,7 @@ export class TicketProjection {
       case 'appointment.created':
       case 'appointment.checked_in':
       case 'appointment.cancelled':
+      case 'appointment.no_show':
       case 'emergency.changed':
       case 'followup.opened':
       case 'followup.answered':

@@ -139,7 +139,9 @@ describe('counter actions', () => {
     expect((await post(h, '7', 'resume', staff)).body.counter).toMatchObject({ status: 'open', pauseReason: null });
     expectError(await post(h, '7', 'resume', staff), 409, 'COUNTER_NOT_PAUSED');
 
-    expect((await post(h, '7', 'close', staff)).body.counter.status).toBe('closed');
+    // D005 waits and only counter 7 serves queries: staff cannot close on it (v2), a manager may force it.
+    expectError(await post(h, '7', 'close', staff), 409, 'QUEUE_NOT_EMPTY');
+    expect((await post(h, '7', 'close', h.managerToken, { force: true })).body.counter.status).toBe('closed');
     expectError(await post(h, '7', 'call-next', staff), 409, 'COUNTER_CLOSED');
     expectError(await post(h, '7', 'close', staff), 409, 'COUNTER_CLOSED');
     expectError(await post(h, '7', 'pause', staff, { reason: '休息' }), 409, 'COUNTER_CLOSED');

@@ -74,7 +74,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/counters': { roles: PUBLIC },
   'GET /api/v1/counters/:id/queue': { roles: STAFF, example: '/api/v1/counters/2/queue' },
 
-  'POST /api/v1/appointments': { roles: ['manager', 'integration'] },
+  'POST /api/v1/appointments': { roles: ['manager', 'integration', 'kiosk'] },
   'GET /api/v1/appointments': { roles: ['manager', 'counter'] },
   'POST /api/v1/appointments/check-in': { roles: ISSUING },
   'POST /api/v1/appointments/:id/cancel': { roles: ['manager', 'integration'] },
@@ -97,6 +97,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/stats/today': { roles: STAFF },
   'GET /api/v1/stats/history': { roles: MANAGER },
   'GET /api/v1/alerts': { roles: MANAGER },
+  'GET /api/v1/services/:id/availability': { roles: PUBLIC, example: '/api/v1/services/one-window/availability' },
 
   // The screens: pages are public; device screens take their token in the page's own API calls.
   'GET /': { roles: PUBLIC },

@@ -11,7 +11,8 @@ import { EventBus, type CommittedEvent } from '../../server/core/event-bus.js';
 import { HallService } from '../../server/core/hall-service.js';
 import { streamEvent } from '../../server/core/views.js';
 import { createAppointment, cancelAppointment } from '../../server/domain/decide/appointments.js';
-import type { Actor } from '../../server/domain/decide/context.js';
+import { recordAppointmentNoShows } from '../../server/domain/decide/appointment-no-shows.js';
+import { SYSTEM_ACTOR, type Actor } from '../../server/domain/decide/context.js';
 import * as counters from '../../server/domain/decide/counters.js';
 import { deviceStatus } from '../../server/domain/decide/devices.js';
 import { activateEmergency, deactivateEmergency } from '../../server/domain/decide/emergency.js';
@@ -109,6 +110,9 @@ function morning(s: HallService): void {
   run(MANAGER, (ctx, st) => checkIn(ctx, st, { code }));
   const dropped = run(MANAGER, (ctx, st) => createAppointment(ctx, st, booking(3))).appointmentId!;
   run(MANAGER, (ctx, st) => cancelAppointment(ctx, st, dropped));
+  run(MANAGER, (ctx, st) => createAppointment(ctx, st, booking(4)));
+  now += 20 * 60_000; // past the late window: nobody came
+  run(SYSTEM_ACTOR, recordAppointmentNoShows);
   run(MANAGER, (ctx, st) => activateEmergency(ctx, st, 'surge', 'drill'));
   run(MANAGER, (ctx, st) => deactivateEmergency(ctx, st));
   run({ kind: 'device', id: 'printer-1', role: 'device' }, (ctx, st) =>

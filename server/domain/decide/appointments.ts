@@ -1,4 +1,5 @@
-/** Decisions about appointments booked by a manager or the online appointment platform. */
+/** Decisions about appointments booked by a manager, the online appointment platform, or a kiosk (a slot offered). */
+import { kioskSlotProblem, slotHasRoom } from '../capacity.js';
 import { refuse } from '../errors.js';
 import { maskName, maskPhone } from '../identity.js';
 import type { Appointment, HallState } from '../types.js';
@@ -9,7 +10,8 @@ export interface CreateAppointmentCommand {
   serviceId: string;
   slotStart: number;
   slotEnd: number;
-  idNumber: string;
+  /** Required except at a kiosk, where a citizen may book the offered slot without one (checked in by code). */
+  idNumber?: string;
   name?: string;
   phone?: string;
 }
@@ -19,9 +21,13 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${cmd.serviceId}" in this hall`);
   if (!(cmd.slotEnd > cmd.slotStart)) throw refuse.badInput('INVALID_SLOT', 'slotEnd must be after slotStart');
   if (cmd.slotEnd < ctx.now) throw refuse.badInput('INVALID_SLOT', 'the slot is already over');
-  const identity = ctx.identityHash(validIdNumber(ctx, cmd.idNumber).normalized);
+  assertSlotHasRoom(ctx, state, cmd);
+  if (!cmd.idNumber && ctx.actor.role !== 'kiosk')
+    throw refuse.badInput('ID_NUMBER_REQUIRED', 'an appointment booked by staff or the platform needs an idNumber');
+  const identity = cmd.idNumber ? ctx.identityHash(validIdNumber(ctx, cmd.idNumber).normalized) : undefined;
   for (const a of state.appointments.values()) {
     if (
+      identity &&
       a.identity === identity &&
       a.serviceId === cmd.serviceId &&
       a.status === 'booked' &&
@@ -49,6 +55,22 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     createdAt: ctx.now,
   };
   return { events: [{ type: 'appointment.created', data: { appointment } }], appointmentId: appointment.id };
+}
+
+/**
+ * Booking never exceeds what the hall can serve (R4): a kiosk books only a slot the hall offers, with room; staff
+ * and the platform may book any time, but not into a slot already full.
+ */
+function assertSlotHasRoom(ctx: DecideContext, state: HallState, cmd: CreateAppointmentCommand): void {
+  const slot = { start: cmd.slotStart, end: cmd.slotEnd };
+  if (ctx.actor.role === 'kiosk') {
+    const problem = kioskSlotProblem(ctx, state, cmd.serviceId, slot);
+    if (!problem) return;
+    if (problem.code === 'SLOT_FULL') throw refuse.conflict(problem.code, problem.message);
+    throw refuse.badInput(problem.code, problem.message);
+  }
+  if (!slotHasRoom(ctx, state, cmd.serviceId, slot))
+    throw refuse.conflict('SLOT_FULL', 'this slot is fully booked: the hall cannot serve more in it');
 }
 
 export function cancelAppointment(ctx: DecideContext, state: HallState, id: string): Decision {

@@ -3,6 +3,7 @@ import { refuse } from '../errors.js';
 import type { HallEvent } from '../events.js';
 import { nextForGroups } from '../queue-order.js';
 import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js';
+import { assertMayClose } from './closing.js';
 import { assertActsFor, currentTicket, getCounter, getTicket, type DecideContext, type Decision } from './context.js';
 
 function counterDef(ctx: DecideContext, counterId: string) {
@@ -233,10 +234,13 @@ export function open(ctx: DecideContext, state: HallState, counterId: string): D
   return { events: [statusEvent(counter, 'open', { status: 'open' })] };
 }
 
-export function close(ctx: DecideContext, state: HallState, counterId: string): Decision {
+export function close(ctx: DecideContext, state: HallState, counterId: string, force = false): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   if (counter.status === 'closed') throw refuse.conflict('COUNTER_CLOSED', `counter ${counterId} is already closed`);
   assertNoTicketInHand(state, counter);
-  return { events: [statusEvent(counter, 'close', { status: 'closed' })] };
+  const unserved = assertMayClose(ctx, state, counterId, force);
+  const event = statusEvent(counter, 'close', { status: 'closed' });
+  if (unserved.length > 0 && event.type === 'counter.status') event.data.forcedWithWaiting = unserved;
+  return { events: [event] };
 }

@@ -199,7 +199,7 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
     });
   assertIssuing(ctx, state, 'appointment');
   const late = ctx.now > a.slotStart + lateMin * 60_000;
-  assertIdentityMayTake(ctx, state, a.identity, a.serviceId);
+  if (a.identity) assertIdentityMayTake(ctx, state, a.identity, a.serviceId);
   const ticket = buildTicket(ctx, state, {
     serviceId: a.serviceId,
     priority: late ? 'normal' : 'appointment',

@@ -24,6 +24,8 @@ const createBody = z.object({
   name: text(64).optional(),
   phone: phoneField.optional(),
 });
+/** A kiosk books the slot it was offered, with an optional ID number (R4). */
+const kioskCreateBody = createBody.extend({ idNumber: idNumberField.optional() });
 
 const checkInBody = z
   // New codes have ten digits; six-digit codes booked before stay valid.
@@ -44,8 +46,8 @@ export function appointmentRoutes(deps: ApiDeps) {
   const codeGuesses = new CheckInThrottle();
 
   app.post('/appointments', async (c) => {
-    const p = requireRole(c, 'manager', 'integration');
-    const b = await readBody(c, createBody);
+    const p = requireRole(c, 'manager', 'integration', 'kiosk');
+    const b = await readBody(c, p.role === 'kiosk' ? kioskCreateBody : createBody);
     const d = await hall.submit(actorOf(p), (ctx, s) =>
       createAppointment(ctx, s, { ...b, slotStart: Date.parse(b.slotStart), slotEnd: Date.parse(b.slotEnd) }),
     );

@@ -22,6 +22,8 @@ const callBody = z.object({
   category: z.enum(OUT_OF_TURN_CATEGORIES).optional(),
 });
 const pauseBody = z.object({ reason: reasonText(60).default('') });
+/** `force` (manager): close although people wait whom no other open counter serves. */
+const closeBody = z.object({ force: z.boolean().default(false) }).passthrough();
 
 export function counterRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
@@ -67,7 +69,7 @@ export function counterRoutes(deps: ApiDeps) {
   action('pause', pauseBody, (ctx, s, id, b) => decide.pause(ctx, s, id, b.reason));
   action('resume', empty, (ctx, s, id) => decide.resume(ctx, s, id));
   action('open', empty, (ctx, s, id) => decide.open(ctx, s, id));
-  action('close', empty, (ctx, s, id) => decide.close(ctx, s, id));
+  action('close', closeBody, (ctx, s, id, b) => decide.close(ctx, s, id, b.force));
 
   // Like GET /hall: without a token no staff names.
   app.get('/counters', (c) =>

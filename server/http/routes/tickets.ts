@@ -8,6 +8,7 @@ import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { reasonText } from '../free-text.js';
 import { idParam, readBody, readParam, readQuery } from '../validation.js';
+import { capacityOfTicket } from './availability.js';
 
 export const idNumberField = z.string().trim().min(1).max(32);
 /** What the issuing side names as the channel (staff only; a kiosk's tickets are always `kiosk`). */
@@ -44,7 +45,9 @@ export function ticketRoutes(deps: ApiDeps) {
     const body = await readBody(c, issueBody);
     const d = await hall.submit(actorOf(p), (ctx, s) => issueTicket(ctx, s, body));
     const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(d.ticketId!) ?? null) : undefined;
-    return c.json({ ticket: view(d.ticketId!, true), print }, 201);
+    // Never refused for capacity (R4): a ticket today cannot serve carries the slot the kiosk may offer instead.
+    const capacity = capacityOfTicket(hall, d.ticketId!);
+    return c.json({ ticket: view(d.ticketId!, true), print, ...(capacity ? { capacity } : {}) }, 201);
   });
 
   app.get('/tickets', (c) => {

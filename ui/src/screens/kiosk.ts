@@ -9,6 +9,7 @@ import { HallModel } from '../lib/hall-model.js';
 import { addStrings, getLang, onLangChange, setLang, t, translateDom } from '../lib/i18n.js';
 import { ageFromIdNumber, idNumberOk } from '../lib/id-number.js';
 import { connectionBanner, idleTimer, setupNeeded, type DialogHandle } from '../lib/ui.js';
+import { openBookedDialog, openCapacityDialog, type AvailabilityView } from './kiosk/capacity.js';
 import { checkinView, paintCheckin } from './kiosk/checkin.js';
 import { kioskChrome } from './kiosk/chrome.js';
 import { doneView, fetchTicketImage } from './kiosk/done.js';
@@ -137,6 +138,50 @@ function start(token: string): void {
     }, 1000) as unknown as number;
   }
 
+  /**
+   * Before issuing, asks whether the service can still serve today (R4). When it cannot, the visitor chooses: today's
+   * number anyway, or the offered slot. Any doubt (closed hall, no answer) issues as usual: never a refusal.
+   */
+  async function issueOrOffer(serviceId: string, issueNow: () => void): Promise<void> {
+    if (state.busy || dialog) return;
+    const mine = visit;
+    let a: AvailabilityView | null = null;
+    if (model.view?.issuing.open) {
+      setBusy(true);
+      a = await api.get<AvailabilityView>(`/services/${encodeURIComponent(serviceId)}/availability`).catch(() => null);
+      if (mine !== visit) return;
+      setBusy(false);
+    }
+    if (!a || a.servesToday) return issueNow();
+    const slot = a.nextSlot;
+    // Each dialog clears `dialog` only if it is still the one shown: the next may open before this one's close event.
+    const offer: DialogHandle = openCapacityDialog(a, {
+      takeToday: () => queueMicrotask(issueNow),
+      book: async (phone) => {
+        if (!slot || mine !== visit) return true;
+        try {
+          const r = await api.post<{ appointment: { code: string; slotStart: string; slotEnd: string } }>(
+            '/appointments',
+            { serviceId, ...slot, idNumber: state.idNumber || undefined, phone },
+          );
+          if (mine !== visit) return true;
+          const booked: DialogHandle = openBookedDialog({ ...r.appointment, phone }, () => {
+            if (dialog === booked) actions.goHome();
+          });
+          dialog = booked;
+        } catch (err) {
+          const r = refusalText(err, model.view);
+          showRefusal(r.title, r.body, r.code);
+        }
+        return true;
+      },
+      onClose: () => {
+        if (dialog === offer) dialog = null;
+      },
+    });
+    dialog = offer;
+  }
+
   const actions: KioskActions & { goHome(resetPrefs?: boolean): void } = {
     render,
     goHome(resetPrefs = false) {
@@ -199,7 +244,9 @@ function start(token: string): void {
         idNumber: state.idNumber || undefined,
         ...(state.reason ? { priority: 'priority', priorityReason: state.reason } : {}),
       };
-      void takeTicket(async () => (await api.post<{ ticket: IssuedTicket }>('/tickets', body)).ticket);
+      void issueOrOffer(s.id, () =>
+        takeTicket(async () => (await api.post<{ ticket: IssuedTicket }>('/tickets', body)).ticket),
+      );
     },
     checkin(body) {
       void takeTicket(async () => {

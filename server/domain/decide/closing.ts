@@ -1,0 +1,40 @@
+/** Closing a counter never leaves people waiting with nobody to serve them (R6), unless a manager forces it. */
+import type { HallFile } from '../../config/hall-schema.js';
+import { refuse } from '../errors.js';
+import type { HallState } from '../types.js';
+import type { DecideContext } from './context.js';
+
+/** Whether some counter other than `exceptId` is staffed (open or briefly paused) and lists `serviceId`. */
+export function servedElsewhere(hall: HallFile, state: HallState, serviceId: string, exceptId?: string): boolean {
+  return hall.counters.some((c) => {
+    if (c.id === exceptId || !c.services.some((g) => g.includes(serviceId))) return false;
+    const status = state.counters.get(c.id)?.status;
+    return status === 'open' || status === 'paused';
+  });
+}
+
+/** Services with people waiting that only counter `counterId` serves now. */
+export function servicesOnlyServedBy(hall: HallFile, state: HallState, counterId: string): string[] {
+  const def = hall.counters.find((c) => c.id === counterId);
+  if (!def) return [];
+  return [...new Set(def.services.flat())].filter(
+    (s) => (state.queues.get(s)?.length ?? 0) > 0 && !servedElsewhere(hall, state, s, counterId),
+  );
+}
+
+/**
+ * Refuses to close a counter that alone serves people waiting (409 QUEUE_NOT_EMPTY); a manager may force it, and
+ * the tickets stay waiting in their services, shown as needing a counter. Returns the services left so.
+ */
+export function assertMayClose(ctx: DecideContext, state: HallState, counterId: string, force: boolean): string[] {
+  const left = servicesOnlyServedBy(ctx.hallFile, state, counterId);
+  if (left.length === 0) return [];
+  if (force && ctx.actor.role === 'manager') return left;
+  if (force) throw refuse.forbidden('FORBIDDEN', 'only a manager may close a counter with people waiting for it');
+  const waiting = left.reduce((n, s) => n + (state.queues.get(s)?.length ?? 0), 0);
+  throw refuse.conflict(
+    'QUEUE_NOT_EMPTY',
+    `${waiting} waiting for ${left.join(', ')} and no other open counter serves them; serve them, open another counter, or ask a manager to force the close`,
+    { services: left, waiting },
+  );
+}

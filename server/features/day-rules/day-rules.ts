@@ -1,0 +1,55 @@
+/**
+ * The hall's rules that follow the clock rather than a request: appointment no-shows after the late window (and,
+ * beside it, the other timed rules of the hall's day). Each runs through the one write path as the system, audited.
+ */
+import type { Feature } from '../../core/feature.js';
+import type { HallService } from '../../core/hall-service.js';
+import { SYSTEM_ACTOR, type DecideContext, type Decision } from '../../domain/decide/context.js';
+import { recordAppointmentNoShows } from '../../domain/decide/appointment-no-shows.js';
+import type { HallState } from '../../domain/types.js';
+import { log } from '../../log.js';
+
+/** Often enough that a no-show or the end of extended service is recorded within the minute. */
+const EVERY_MS = 20_000;
+
+type TimedRule = { name: string; decide: (ctx: DecideContext, state: HallState) => Decision };
+
+export const TIMED_RULES: readonly TimedRule[] = [{ name: 'appointment no-shows', decide: recordAppointmentNoShows }];
+
+export class DayRules implements Feature {
+  readonly name = 'day-rules';
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly hall: HallService,
+    private readonly rules: readonly TimedRule[] = TIMED_RULES,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Runs every rule once against the hall's clock (the timer's job; tests call it after moving the clock). */
+  async tick(): Promise<void> {
+    if (this.running) return; // a slow disk: the next tick comes soon enough
+    this.running = true;
+    try {
+      for (const rule of this.rules) {
+        try {
+          await this.hall.submit(SYSTEM_ACTOR, rule.decide);
+        } catch (err) {
+          log.error(`timed rule failed: ${rule.name}`, { error: (err as Error).message });
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/** A counter does not close on people only it serves (QUEUE_NOT_EMPTY), unless a manager forces it (R6). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { auditAll, expectError, expectOk, issue, V1 } from './support.js';
+
+let h: TestHall | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+const counterStatus = async (hall: TestHall, id: string) =>
+  (await hall.api('GET', `${V1}/counters`)).body.counters.find((c: any) => c.id === id).status;
+const serviceView = async (hall: TestHall, id: string) =>
+  (await hall.api('GET', `${V1}/hall`)).body.services.find((s: any) => s.id === id);
+
+describe('closing a counter', () => {
+  it('is refused while people wait whom no other open counter serves, and changes nothing', async () => {
+    h = await startTestHall();
+    const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+    const staff = await h.staffAt('7'); // the only counter for records queries
+    await issue(h, kiosk, { serviceId: 'query' });
+    const r = await h.api('POST', `${V1}/counters/7/close`, {}, staff);
+    expectError(r, 409, 'QUEUE_NOT_EMPTY');
+    expect(r.body.error).toMatchObject({ services: ['query'], waiting: 1 });
+    expect(await counterStatus(h, '7')).toBe('open');
+    expect(await serviceView(h, 'query')).toMatchObject({ waiting: 1, needsCounter: false });
+    expectError(await h.api('POST', `${V1}/counters/7/close`, { force: true }, staff), 403, 'FORBIDDEN');
+    expectError(await h.api('POST', `${V1}/counters/7/close`, { force: 'yes' }, staff), 400, 'VALIDATION_FAILED');
+    expect(await counterStatus(h, '7')).toBe('open');
+  });
+
+  it('a manager may force it: the tickets stay waiting, shown as needing a counter, and the close is audited', async () => {
+    h = await startTestHall();
+    const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+    await h.staffAt('7');
+    const t = await issue(h, kiosk, { serviceId: 'query' });
+    expectOk(await h.api('POST', `${V1}/counters/7/close`, { force: true }, h.managerToken));
+    expect(await counterStatus(h, '7')).toBe('closed');
+    expect(await serviceView(h, 'query')).toMatchObject({ waiting: 1, needsCounter: true });
+    expect((await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket).toMatchObject({ status: 'waiting', position: 1 });
+    const closes = (await auditAll(h)).filter((e) => e.type === 'counter.status' && e.data.change === 'close');
+    expect(closes).toHaveLength(1);
+    expect(closes[0].data.forcedWithWaiting).toEqual(['query']);
+    // Another counter opened for it: no longer needing one.
+    await h.staffAt('12');
+    expect(await serviceView(h, 'query')).toMatchObject({ needsCounter: false });
+  });
+
+  it('closes when another open or briefly paused counter serves the people waiting, or nobody waits', async () => {
+    h = await startTestHall();
+    const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+    const one = await h.staffAt('1');
+    const two = await h.staffAt('2');
+    await issue(h, kiosk, { serviceId: 'one-window' });
+    expectOk(await h.api('POST', `${V1}/counters/2/pause`, { reason: '短暂离开' }, two));
+    expectOk(await h.api('POST', `${V1}/counters/1/close`, {}, one));
+    const eight = await h.staffAt('8');
+    expectOk(await h.api('POST', `${V1}/counters/8/close`, {}, eight)); // nobody waits for payment
+  });
+});

@@ -10,6 +10,7 @@ import { limitBody } from './request-body.js';
 import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { auditRoutes } from './routes/audit.js';
+import { caseRoutes } from './routes/cases.js';
 import { authRoutes } from './routes/auth.js';
 import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
@@ -58,6 +59,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     statsRoutes(deps, db),
     ticketPreviewRoutes(deps),
     alertRoutes(deps),
+    caseRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

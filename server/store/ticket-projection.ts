@@ -83,6 +83,8 @@ export class TicketProjection {
       case 'followup.opened':
       case 'followup.answered':
       case 'device.status':
+      case 'case.opened':
+      case 'case.completed':
         return;
       default:
         unhandledEvent(e);

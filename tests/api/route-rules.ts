@@ -98,6 +98,10 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/stats/history': { roles: MANAGER },
   'GET /api/v1/alerts': { roles: MANAGER },
 
+  'GET /api/v1/cases': { roles: MANAGER },
+  'GET /api/v1/cases/:number': { roles: PUBLIC },
+  'POST /api/v1/cases/:id/complete': { roles: STAFF },
+
   // The screens: pages are public; device screens take their token in the page's own API calls.
   'GET /': { roles: PUBLIC },
   'GET /favicon.ico': { roles: PUBLIC },

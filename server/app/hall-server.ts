@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Env } from '../config/env.js';
 import type { HallFile } from '../config/hall-schema.js';
 import { loadHallFile } from '../config/load-hall.js';
+import { calendarWarning } from '../core/case-alerts.js';
 import { projectRoot } from '../config/project-root.js';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
 import { EventBus } from '../core/event-bus.js';
@@ -102,6 +103,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const rebuilt = hall.rebuild();
   log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
   hall.startDayIfNeeded();
+  const calendarGap = calendarWarning(hallFile, hall.clock());
+  if (calendarGap) log.warn(calendarGap);
   const accounts = new Accounts(db);
   accounts.markAllDevicesOffline();
   const version = packageVersion();

@@ -1,6 +1,7 @@
 /** Cases with legal deadlines through the API: opened at finish, looked up by number, 超期预警, completion. */
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { log } from '../../server/log.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { callNext, expectError, expectOk, issue, manualClock, newStaffAt, renewManagerToken, V1 } from './support.js';
 
@@ -143,5 +144,25 @@ describe('guessed case numbers', () => {
     const r = await h.api('GET', `${V1}/cases/A-20261127-0000000000`);
     expectError(r, 429, 'TOO_MANY_ATTEMPTS');
     expect(r.body.error.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('a calendar without this year', () => {
+  it('is a warning in the start log and in the alerts: deadlines then count weekends only', async () => {
+    const warn = vi.spyOn(log, 'warn');
+    const clock = manualClock('2027-01-05T10:00:00+08:00');
+    const h = await startTestHall({ clock: clock.clock });
+    try {
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/no holidays or make-up working days for 2027/));
+      const alerts = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
+      expect(alerts).toContainEqual(expect.objectContaining({ kind: 'calendar.missing_year', severity: 'warning' }));
+      clock.set('2026-12-31T10:00:00+08:00'); // 2026 is filled in
+      await renewManagerToken(h);
+      const before = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
+      expect(before.some((a: any) => a.kind === 'calendar.missing_year')).toBe(false);
+    } finally {
+      warn.mockRestore();
+      await h.stop();
+    }
   });
 });

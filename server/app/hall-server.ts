@@ -25,6 +25,7 @@ import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
 import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
+import { CaseReceipts } from '../features/case-receipts/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, HTTP_TIMEOUTS } from '../http/connection-guard.js';
@@ -184,6 +185,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new StatePublisher(hall, link, t),
     outbox,
     printing,
+    new CaseReceipts(hall, directory, outbox, () => deps.publicUrl),
     new Announcer(hall, directory, outbox),
     new LedBoards(hall, directory, outbox, link, t),
     new Pads(hall, directory, outbox, link, t),

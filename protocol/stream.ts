@@ -62,7 +62,9 @@ export type StreamEvent =
       kind: DeviceKind;
       online: boolean;
       status: Record<string, unknown> | null;
-    });
+    })
+  | (Base<'case.opened'> & { caseId?: string; counterId: string; serviceId: string; dueOn: string })
+  | (Base<'case.completed'> & { caseId?: string });
 
 export type StreamEventType = StreamEvent['type'];
 

@@ -16,7 +16,12 @@ export interface TicketPrinterOptions {
 
 /** ESC/POS job: GB18030 text in Chinese mode (FS &), native QR (GS ( k), cut (GS V) last. */
 export function renderTicketEscPos(input: TicketPrintInput, options: TicketPrinterOptions = {}): Buffer {
-  const commands = transform(renderTicketDocument(input), {
+  return receiptlineToEscPos(renderTicketDocument(input), options);
+}
+
+/** Any receiptline document of the hall's (ticket, receipt) as ESC/POS bytes for its printers. */
+export function receiptlineToEscPos(document: string, options: TicketPrinterOptions = {}): Buffer {
+  const commands = transform(document, {
     command: hallEscPos,
     encoding: 'gb18030',
     cpl: options.cpl ?? CPL_80MM,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Env } from '../config/env.js';
 import type { HallFile } from '../config/hall-schema.js';
 import { loadHallFile } from '../config/load-hall.js';
+import { calendarWarning } from '../core/case-alerts.js';
 import { projectRoot } from '../config/project-root.js';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
 import { EventBus } from '../core/event-bus.js';
@@ -25,6 +26,7 @@ import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
 import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
+import { CaseReceipts } from '../features/case-receipts/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
@@ -103,6 +105,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const rebuilt = hall.rebuild();
   log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
   hall.startDayIfNeeded();
+  const calendarGap = calendarWarning(hallFile, hall.clock());
+  if (calendarGap) log.warn(calendarGap);
   const accounts = new Accounts(db);
   accounts.markAllDevicesOffline();
   const version = packageVersion();
@@ -184,6 +188,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new StatePublisher(hall, link, t),
     outbox,
     printing,
+    new CaseReceipts(hall, directory, outbox, () => deps.publicUrl),
     new Announcer(hall, directory, outbox),
     new LedBoards(hall, directory, outbox, link, t),
     new Pads(hall, directory, outbox, link, t),

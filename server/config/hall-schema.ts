@@ -4,7 +4,10 @@ import { isKnownTimeZone } from '../domain/zone-offsets.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (00:00–24:00)');
 const interval = z.tuple([clock, clock]).refine(([a, b]) => a < b, 'an opening interval must end after it starts');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine(isRealDate, 'not a real date (YYYY-MM-DD)');
 const id = z
   .string()
   .min(1)
@@ -128,6 +131,16 @@ export const hallFileSchema = z
         }),
       );
     });
+    // A day cannot be both off and a make-up working day: which one counts for a deadline would be a guess.
+    const holidays = new Set(hall.calendar.holidays);
+    hall.calendar.workdays.forEach((d, i) => {
+      if (holidays.has(d))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['calendar', 'workdays', i],
+          message: `${d} is listed both as a holiday and as a make-up working day`,
+        });
+    });
     const playbookIds = new Set<string>();
     hall.playbooks.forEach((p, i) => {
       if (playbookIds.has(p.id))
@@ -142,6 +155,12 @@ export type CounterDef = z.infer<typeof counterSchema>;
 export type PlaybookDef = z.infer<typeof playbookSchema>;
 export type Weekday = (typeof weekdays)[number];
 export const WEEKDAYS = weekdays;
+
+function isRealDate(date: string): boolean {
+  const [y, m, d] = date.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
 
 function isTimeZone(tz: string): boolean {
   return isKnownTimeZone(tz);

@@ -41,7 +41,7 @@ export interface HallServiceOptions {
   onFatal?: (error: Error) => void;
 }
 
-const ID_PREFIX = { ticket: 't', appointment: 'ap', followup: 'fu' } as const;
+const ID_PREFIX = { ticket: 't', appointment: 'ap', followup: 'fu', case: 'cs' } as const;
 
 type Decide = (ctx: DecideContext, state: HallState) => Decision;
 
@@ -179,6 +179,7 @@ export class HallService {
       newVerifyCode: () => digits(4),
       // Ten digits: guessing a code at a kiosk does not pay (see check-in-throttle.ts).
       newAppointmentCode: () => digits(10),
+      newCaseDigits: () => digits(10),
       identityHash: (id) => this.secret.identityHash(id),
       seal: (text) => this.secret.seal(text),
     };

@@ -268,6 +268,17 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
         online: e.data.online,
         status: e.data.status ?? null,
       };
+    case 'case.opened':
+      return {
+        type: e.type,
+        at,
+        caseId: withIds ? e.data.case.id : undefined,
+        counterId: e.data.case.counterId,
+        serviceId: e.data.case.serviceId,
+        dueOn: e.data.case.dueOn,
+      };
+    case 'case.completed':
+      return { type: e.type, at, caseId: withIds ? e.data.caseId : undefined };
     default:
       return unhandledEvent(e); // a new event type needs its view here before it may be streamed
   }

@@ -44,13 +44,34 @@ export function issuingWindow(p: HoursPolicy, now: number): IssuingWindow {
   return { open: false };
 }
 
-/** The date `n` working days after `date` (R9: deadlines count working days of the official calendar). */
+/**
+ * Whether `date` is an official working day (法定工作日): Monday to Friday, minus the calendar's holidays, plus its
+ * make-up working days. Unlike isWorkday it ignores the hall's own hours: a hall open on Saturdays does not make
+ * Saturday count towards a legal deadline.
+ */
+export function isOfficialWorkday(hall: HallFile, date: string): boolean {
+  if (hall.calendar.holidays.includes(date)) return false;
+  if (hall.calendar.workdays.includes(date)) return true;
+  const day = weekdayOf(date);
+  return day !== 'sat' && day !== 'sun';
+}
+
+/**
+ * The date `n` official working days after `date` (R9): the first working day after `date` is day 1, the result is
+ * day n. Deadlines are counted this way from the day a case is accepted.
+ */
 export function addWorkdays(hall: HallFile, date: string, n: number): string {
   let d = date;
   let left = n;
   for (let guard = 0; left > 0 && guard < 3660; guard++) {
     d = addDays(d, 1);
-    if (isWorkday(hall, d)) left--;
+    if (isOfficialWorkday(hall, d)) left--;
   }
   return d;
+}
+
+/** Whether the calendar has any entry in `year` (without one, deadlines count weekends only: a warning). */
+export function calendarCoversYear(hall: HallFile, year: string): boolean {
+  const inYear = (d: string) => d.startsWith(`${year}-`);
+  return hall.calendar.holidays.some(inYear) || hall.calendar.workdays.some(inYear);
 }

@@ -1,6 +1,7 @@
 /** Every fact the hall records: one map from event type to payload. The log stores these; apply() replays them. */
 import type {
   Appointment,
+  Case,
   CounterStatus,
   EmergencyState,
   FollowUp,
@@ -60,6 +61,8 @@ export interface HallEventMap {
   'followup.opened': { followUp: FollowUp };
   'followup.answered': { id: string; answer: string; by: string; at: number };
   'device.status': { deviceId: string; kind: string; online: boolean; status?: Record<string, unknown>; at: number };
+  'case.opened': { case: Case };
+  'case.completed': { caseId: string; at: number; by: string };
 }
 
 export type HallEventType = keyof HallEventMap;
@@ -119,6 +122,8 @@ export const STATE_EVENTS = {
   'followup.opened': true,
   'followup.answered': true,
   'device.status': true,
+  'case.opened': true,
+  'case.completed': true,
 } as const satisfies { [K in HallEventType]: true };
 
 export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(STATE_EVENTS));

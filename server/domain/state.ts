@@ -3,7 +3,7 @@ import type { HallFile } from '../config/hall-schema.js';
 import { avgServiceMs, nextAverage } from './eta.js';
 import { addByIdentity, addWaiting, removeWaiting } from './queue-index.js';
 import { unhandledEvent, type HallEvent } from './events.js';
-import { RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
+import { CASES_KEPT_DAYS, RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
 
 export function initialState(hall: HallFile, day: string): HallState {
   return {
@@ -18,6 +18,7 @@ export function initialState(hall: HallFile, day: string): HallState {
     avgServiceMs: {},
     recentCalls: [],
     followUps: new Map(),
+    cases: new Map(),
     queues: new Map(),
     byIdentity: new Map(),
   };
@@ -50,6 +51,12 @@ function pushCall(state: HallState, call: Call): void {
   if (state.recentCalls.length > RECENT_CALLS_KEPT) state.recentCalls.length = RECENT_CALLS_KEPT;
 }
 
+/** Completed cases leave the live state CASES_KEPT_DAYS after completion; open ones stay until completed. */
+function dropOldCases(state: HallState, at: number): void {
+  const cutoff = at - CASES_KEPT_DAYS * 86_400_000;
+  for (const [id, k] of state.cases) if (k.completedAt !== undefined && k.completedAt < cutoff) state.cases.delete(id);
+}
+
 /** Applies one committed event. Deterministic: replaying the log gives the same state. */
 export function apply(hall: HallFile, state: HallState, event: HallEvent): void {
   switch (event.type) {
@@ -74,6 +81,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       for (const [id, a] of state.appointments)
         if (a.status !== 'booked' || a.slotEnd < at) state.appointments.delete(id);
       for (const [id, f] of state.followUps) if (f.answeredAt) state.followUps.delete(id);
+      dropOldCases(state, at);
       return;
     }
     case 'ticket.issued': {
@@ -246,6 +254,18 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     }
     case 'device.status':
       return;
+    case 'case.opened':
+      state.cases.set(event.data.case.id, { ...event.data.case });
+      return;
+    case 'case.completed': {
+      const k = state.cases.get(event.data.caseId);
+      if (k) {
+        k.status = 'completed';
+        k.completedAt = event.data.at;
+        k.completedBy = event.data.by;
+      }
+      return;
+    }
     default:
       unhandledEvent(event);
   }

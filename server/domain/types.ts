@@ -123,6 +123,27 @@ export interface FollowUp {
   answeredAt?: number;
 }
 
+export type CaseStatus = 'open' | 'completed';
+
+/** A case accepted at a counter, with its legal deadline (R9). Holds no personal data: the number is public. */
+export interface Case {
+  id: string;
+  /** Printed on the receipt and looked up publicly: unguessable (see newCaseNumber). */
+  number: string;
+  serviceId: string;
+  ticketId: string;
+  counterId: string;
+  staffId?: string;
+  acceptedAt: number;
+  /** Hall day of acceptance, YYYY-MM-DD. */
+  acceptedOn: string;
+  /** Last working day of the deadline, YYYY-MM-DD. */
+  dueOn: string;
+  status: CaseStatus;
+  completedAt?: number;
+  completedBy?: string;
+}
+
 export interface HallState {
   day: string;
   tickets: Map<string, Ticket>;
@@ -141,6 +162,8 @@ export interface HallState {
   avgServiceMs: Record<string, number>;
   recentCalls: Call[];
   followUps: Map<string, FollowUp>;
+  /** Cases with deadlines: open ones, and completed ones for CASES_KEPT_DAYS (missing in older checkpoints). */
+  cases: Map<string, Case>;
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
   /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */
@@ -148,3 +171,6 @@ export interface HallState {
 }
 
 export const RECENT_CALLS_KEPT = 20;
+
+/** Completed cases stay in the live state (for the public look-up) this many days after completion. */
+export const CASES_KEPT_DAYS = 90;

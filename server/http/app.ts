@@ -12,6 +12,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { auditRoutes } from './routes/audit.js';
+import { caseRoutes } from './routes/cases.js';
 import { authRoutes } from './routes/auth.js';
 import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     ticketPreviewRoutes(deps),
     alertRoutes(deps),
     availabilityRoutes(deps),
+    caseRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

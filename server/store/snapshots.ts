@@ -10,12 +10,14 @@ import type { Db } from './db.js';
 
 interface SerializedState extends Omit<
   HallState,
-  'tickets' | 'counters' | 'appointments' | 'followUps' | 'queues' | 'byIdentity'
+  'tickets' | 'counters' | 'appointments' | 'followUps' | 'cases' | 'queues' | 'byIdentity'
 > {
   tickets: HallState['tickets'] extends Map<string, infer T> ? T[] : never;
   counters: HallState['counters'] extends Map<string, infer T> ? T[] : never;
   appointments: HallState['appointments'] extends Map<string, infer T> ? T[] : never;
   followUps: HallState['followUps'] extends Map<string, infer T> ? T[] : never;
+  /** Missing in checkpoints written before cases existed. */
+  cases?: HallState['cases'] extends Map<string, infer T> ? T[] : never;
 }
 
 export function serializeState(s: HallState): string {
@@ -26,6 +28,7 @@ export function serializeState(s: HallState): string {
     counters: [...s.counters.values()],
     appointments: [...s.appointments.values()],
     followUps: [...s.followUps.values()],
+    cases: [...s.cases.values()],
   };
   return JSON.stringify(plain);
 }
@@ -40,6 +43,7 @@ export function deserializeState(json: string): HallState {
     counters: new Map(p.counters.map((c) => [c.id, c])),
     appointments: new Map(p.appointments.map((a) => [a.id, a])),
     followUps: new Map(p.followUps.map((f) => [f.id, f])),
+    cases: new Map((p.cases ?? []).map((k) => [k.id, k])),
   };
 }
 

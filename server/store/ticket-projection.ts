@@ -84,6 +84,8 @@ export class TicketProjection {
       case 'followup.opened':
       case 'followup.answered':
       case 'device.status':
+      case 'case.opened':
+      case 'case.completed':
         return;
       default:
         unhandledEvent(e);

@@ -99,6 +99,10 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/alerts': { roles: MANAGER },
   'GET /api/v1/services/:id/availability': { roles: PUBLIC, example: '/api/v1/services/one-window/availability' },
 
+  'GET /api/v1/cases': { roles: MANAGER },
+  'GET /api/v1/cases/:number': { roles: PUBLIC },
+  'POST /api/v1/cases/:id/complete': { roles: STAFF },
+
   // The screens: pages are public; device screens take their token in the page's own API calls.
   'GET /': { roles: PUBLIC },
   'GET /favicon.ico': { roles: PUBLIC },

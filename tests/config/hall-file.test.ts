@@ -7,12 +7,26 @@ import { DEFAULT_HALL_PATH, HallConfigError, parseHallFile } from '../../server/
 
 const reference = JSON.parse(readFileSync(DEFAULT_HALL_PATH, 'utf8'));
 
+/** The message of the HallConfigError that parsing `bad` throws. */
+function problemsOf(bad: unknown): string {
+  try {
+    parseHallFile(JSON.stringify(bad), 'bad.json');
+  } catch (err) {
+    expect(err).toBeInstanceOf(HallConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('the hall file was accepted');
+}
+
 describe('the hall file', () => {
-  it('ships the reference hall unchanged as the default', () => {
+  it('ships the reference hall as the default, with its calendar filled in', () => {
     const shared = JSON.parse(
       readFileSync(new URL('../../../shared/halls/yunfu-realestate.json', import.meta.url), 'utf8'),
     );
-    expect(reference).toEqual(shared);
+    // The reference leaves the official calendar for the project to fill (2026: docs/operations.md).
+    expect({ ...reference, calendar: undefined }).toEqual({ ...shared, calendar: undefined });
+    expect(reference.calendar.holidays).toContain('2026-02-16');
+    expect(reference.calendar.workdays).toContain('2026-02-14');
     expect(parseHallFile(JSON.stringify(reference)).services).toHaveLength(8);
   });
 
@@ -22,17 +36,23 @@ describe('the hall file', () => {
     bad.counters[2].services[1] = ['no-such-service'];
     bad.hours.weekly.mon[0] = ['12:00', '08:30'];
     bad.hall.timezone = 'Mars/Olympus';
-    let message = '';
-    try {
-      parseHallFile(JSON.stringify(bad), 'bad.json');
-    } catch (err) {
-      expect(err).toBeInstanceOf(HallConfigError);
-      message = (err as Error).message;
-    }
+    const message = problemsOf(bad);
     expect(message).toContain('services[1].prefix: duplicate prefix "A"');
     expect(message).toContain('counters[2].services[1][0]: unknown service "no-such-service"');
     expect(message).toContain('hours.weekly.mon[0]');
     expect(message).toContain('hall.timezone');
+  });
+
+  it('refuses a calendar day that is both a holiday and a make-up working day, and dates that are not real', () => {
+    const bad = structuredClone(reference);
+    bad.calendar.workdays.push('2026-10-01');
+    bad.calendar.holidays.push('2026-02-30', '2026/03/01');
+    const message = problemsOf(bad);
+    expect(message).toMatch(
+      /calendar\.workdays\[\d+\]: 2026-10-01 is listed both as a holiday and as a make-up working day/,
+    );
+    expect(message).toContain('not a real date');
+    expect(message).toContain('must be YYYY-MM-DD');
   });
 
   it('stops the server start with that message', () => {

@@ -38,6 +38,7 @@ export class PureHall {
       newId: (kind) => `${kind}-${++this.n}`,
       newVerifyCode: () => String(1000 + (this.n % 9000)),
       newAppointmentCode: () => String(100000 + ++this.n),
+      newCaseDigits: () => String(1_000_000_000 + ++this.n),
       identityHash: (id) => createHash('sha256').update(id).digest('hex'),
       seal: (text) => `sealed(${text.length})`,
     };

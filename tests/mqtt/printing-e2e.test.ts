@@ -3,82 +3,28 @@
  * TCP printer that captures the bytes. Paper out reaches the manager's alerts and the kiosk falls back to the screen.
  */
 import iconv from 'iconv-lite';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bridge } from '../../firmware-bridge/bridge.js';
-import { parseBridgeConfig } from '../../firmware-bridge/config.js';
-import { FakePrinter } from '../../firmware-bridge/sim/fake-printer.js';
-import { silentLogger } from '../../firmware-bridge/util/log.js';
+import type { FakePrinter } from '../../firmware-bridge/sim/fake-printer.js';
+import { qrPayload, startPrinterBridge, type PrinterBridge } from '../helpers/printer-bridge.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
-/** The bytes of a GS ( k QR "store data" block: the encoded text. */
-function qrPayload(bytes: Buffer): string | undefined {
-  for (let i = 0; i < bytes.length - 8; i++) {
-    // GS ( k pL pH cn=49 fn=80 m=48 data…
-    if (
-      bytes[i] === 0x1d &&
-      bytes[i + 1] === 0x28 &&
-      bytes[i + 2] === 0x6b &&
-      bytes[i + 5] === 0x31 &&
-      bytes[i + 6] === 0x50
-    ) {
-      const len = bytes[i + 3] + bytes[i + 4] * 256 - 3;
-      return bytes.subarray(i + 8, i + 8 + len).toString('utf8');
-    }
-  }
-  return undefined;
-}
-
 describe('tickets on paper through the firmware bridge', () => {
   let hall: TestHall;
-  let bridge: Bridge;
-  const printer = new FakePrinter();
+  let printer: FakePrinter;
   let kiosk: string;
-  let stateDir: string;
+  let printerBridge: PrinterBridge;
 
   beforeAll(async () => {
     hall = await startTestHall();
-    stateDir = mkdtempSync(join(tmpdir(), 'hallq-bridge-'));
-    await printer.start();
     kiosk = (await hall.device('kiosk-1', 'kiosk')).token;
-    const reg = await hall.device('printer-k1', 'printer', { kioskId: 'kiosk-1' });
-    bridge = new Bridge(
-      parseBridgeConfig({
-        mqttUrl: hall.running.mqttUrl,
-        hallId: 'yunfu-realestate',
-        stateDir,
-        logLevel: 'silent',
-        reconnect: { minMs: 100, maxMs: 400 },
-        devices: [
-          {
-            id: 'printer-k1',
-            kind: 'printer',
-            mqtt: reg.mqtt,
-            transport: { type: 'tcp', host: '127.0.0.1', port: printer.port },
-            statusIntervalSec: 0.1,
-            statusTimeoutMs: 300,
-          },
-        ],
-      }),
-      { log: silentLogger },
-    );
-    await bridge.start();
-    await until('printer online and ok', async () => {
-      const d = (await hall.api('GET', '/api/v1/devices', undefined, hall.managerToken)).body.devices.find(
-        (x: any) => x.id === 'printer-k1',
-      );
-      return d?.online && d.lastStatus?.paper === 'ok';
-    });
+    printerBridge = await startPrinterBridge(hall, 'printer-k1', { kioskId: 'kiosk-1' });
+    printer = printerBridge.printer;
   });
 
   afterAll(async () => {
-    await bridge?.stop();
-    await printer.stop();
+    await printerBridge?.stop();
     await hall?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('prints the kiosk ticket: GB18030 text in Chinese mode, materials, verify code, QR to the status page, cut', async () => {

@@ -75,7 +75,9 @@ describe('a data folder from before the keyed chain', () => {
     expect(keyedFrom).toBeGreaterThan(5);
     expect(hall.rejectedCheckpoints).toEqual([{ seq: keyedFrom - 2, reason: expect.stringMatching(/not covered/) }]);
     for (const t of tickets) expect(hall.state.tickets.get(t.id)?.number).toBe(t.number);
-    expect((await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts).toEqual([]);
+    // Nothing about the audit (the calendar's yearly reminder is not this test's business).
+    const alerts = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
+    expect(alerts.filter((a: any) => a.kind !== 'calendar.missing_year')).toEqual([]);
     const anchors = await auditAll(h, 'type=audit.anchor');
     expect(anchors[0].data).toMatchObject({ keyedFrom });
     const v = await h.api('GET', `${V1}/audit/verify`, undefined, h.managerToken);

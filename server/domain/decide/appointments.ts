@@ -3,7 +3,7 @@ import { kioskSlotProblem, slotHasRoom } from '../capacity.js';
 import { refuse } from '../errors.js';
 import { maskName, maskPhone } from '../identity.js';
 import type { Appointment, HallState } from '../types.js';
-import type { DecideContext, Decision } from './context.js';
+import { freshCode, type DecideContext, type Decision } from './context.js';
 import { validIdNumber } from './tickets.js';
 
 export interface CreateAppointmentCommand {
@@ -37,9 +37,7 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
       throw refuse.conflict('APPOINTMENT_EXISTS', 'this ID already has an overlapping appointment for that service');
   }
   const used = new Set([...state.appointments.values()].filter((a) => a.status === 'booked').map((a) => a.code));
-  let code = ctx.newAppointmentCode();
-  for (let i = 0; used.has(code) && i < 20; i++) code = ctx.newAppointmentCode();
-  if (used.has(code)) throw refuse.conflict('NO_FREE_CODE', 'could not find a free appointment code; try again');
+  const code = freshCode(used, () => ctx.newAppointmentCode(), 'appointment code');
   const appointment: Appointment = {
     id: ctx.newId('appointment'),
     code,

@@ -21,9 +21,11 @@ export interface DecideContext {
   actor: Actor;
   /** Keep the hall open around the clock (HALLQ_HOURS=always). */
   alwaysOpen: boolean;
-  newId(kind: 'ticket' | 'appointment' | 'followup'): string;
+  newId(kind: 'ticket' | 'appointment' | 'followup' | 'case'): string;
   newVerifyCode(): string;
   newAppointmentCode(): string;
+  /** The random part of a case number (ten digits: the number is looked up publicly). */
+  newCaseDigits(): string;
   /** Keyed hash of a normalized ID number. */
   identityHash(idNumber: string): string;
   /** Seals personal data with the hall's secret so only the server can read it back. */
@@ -36,6 +38,7 @@ export interface Decision {
   ticketId?: string;
   appointmentId?: string;
   followUpId?: string;
+  caseId?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', id: 'system', role: 'system' };
@@ -69,6 +72,14 @@ export function currentTicket(state: HallState, counter: Counter): Ticket {
   const t = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
   if (!t) throw refuse.conflict('NO_CURRENT_TICKET', `counter ${counter.id} has no current ticket`);
   return t;
+}
+
+/** A code from `draw` not in `used` (a few draws at most: codes are random); refused when none is found. */
+export function freshCode(used: ReadonlySet<string>, draw: () => string, what: string): string {
+  let code = draw();
+  for (let i = 0; used.has(code) && i < 20; i++) code = draw();
+  if (used.has(code)) throw refuse.conflict('NO_FREE_CODE', `could not find a free ${what}; try again`);
+  return code;
 }
 
 export function actorLabel(a: Actor): string {

@@ -2,6 +2,7 @@
 import { refuse } from '../errors.js';
 import type { HallEvent } from '../events.js';
 import { nextForGroups } from '../queue-order.js';
+import { openCaseOnAccept } from './cases.js';
 import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js';
 import { assertMayClose } from './closing.js';
 import { assertActsFor, currentTicket, getCounter, getTicket, type DecideContext, type Decision } from './context.js';
@@ -107,11 +108,14 @@ export function start(ctx: DecideContext, state: HallState, counterId: string): 
   return { events: [{ type: 'ticket.started', data: { ticketId: t.id, counterId, at: ctx.now } }], ticketId: t.id };
 }
 
-export function finish(ctx: DecideContext, state: HallState, counterId: string): Decision {
+/** Finishes the ticket in hand; `accepted` marks a case accepted, which opens it with its deadline (R9). */
+export function finish(ctx: DecideContext, state: HallState, counterId: string, accepted = false): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   const t = currentTicket(state, counter);
-  return { events: [finishEvent(ctx, counter, t)], ticketId: t.id };
+  const opened = accepted ? openCaseOnAccept(ctx, state, counter, t) : [];
+  const caseId = opened[0]?.type === 'case.opened' ? opened[0].data.case.id : undefined;
+  return { events: [finishEvent(ctx, counter, t), ...opened], ticketId: t.id, caseId };
 }
 
 export function noShow(ctx: DecideContext, state: HallState, counterId: string): Decision {

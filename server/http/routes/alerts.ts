@@ -1,5 +1,6 @@
 /** What needs the manager's attention now, derived from devices and follow-ups (nothing stored twice). */
 import { Hono } from 'hono';
+import { deadlineAlerts } from '../../core/case-alerts.js';
 import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
@@ -90,6 +91,7 @@ export function alertRoutes(deps: ApiDeps) {
         message: `rating ${f.score} for ${f.number} at counter ${f.counterId ?? '?'} needs an answer`,
         since: new Date(f.openedAt).toISOString(),
       });
+    alerts.push(...deadlineAlerts(deps.hall.hallFile, deps.hall.state, deps.hall.clock()));
     return c.json({ alerts });
   });
 

@@ -7,6 +7,7 @@ import type { HallState } from '../../domain/types.js';
 import { OUT_OF_TURN_CATEGORIES } from '../../domain/types.js';
 import { waitingInOrder } from '../../domain/queue-order.js';
 import { audienceOf, counterViews, ticketView } from '../../core/views.js';
+import { caseView, counterCases } from '../../core/case-views.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
@@ -24,6 +25,8 @@ const callBody = z.object({
 const pauseBody = z.object({ reason: reasonText(60).default('') });
 /** `force` (manager): close although people wait whom no other open counter serves. */
 const closeBody = z.object({ force: z.boolean().default(false) }).passthrough();
+// `accepted: true` opens a case with its legal deadline when the service has one (R9).
+const finishBody = z.object({ accepted: z.boolean().optional() }).passthrough();
 
 export function counterRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
@@ -43,9 +46,11 @@ export function counterRoutes(deps: ApiDeps) {
       const body = await readBody(c, schema);
       const d = await hall.submit(actorOf(p), (ctx, s) => run(ctx, s, counterId, body));
       const t = d.ticketId ? hall.state.tickets.get(d.ticketId) : undefined;
+      const opened = d.caseId ? hall.state.cases.get(d.caseId) : undefined;
       return c.json({
         ticket: t ? ticketView(hall.hallFile, hall.state, t, { verifyCode: true }) : null,
         counter: counterBody(counterId),
+        ...(opened ? { case: caseView(opened, opened.acceptedOn) } : {}),
       });
     });
   }
@@ -55,7 +60,7 @@ export function counterRoutes(deps: ApiDeps) {
   action('call-next', empty, (ctx, s, id) => decide.callNext(ctx, s, id));
   action('recall', empty, (ctx, s, id) => decide.recall(ctx, s, id));
   action('start', empty, (ctx, s, id) => decide.start(ctx, s, id));
-  action('finish', empty, (ctx, s, id) => decide.finish(ctx, s, id));
+  action('finish', finishBody, (ctx, s, id, b) => decide.finish(ctx, s, id, b.accepted === true));
   action('no-show', empty, (ctx, s, id) => decide.noShow(ctx, s, id));
   action('transfer', transferBody, (ctx, s, id, b) => decide.transfer(ctx, s, id, b.serviceId));
   action('call', callBody, (ctx, s, id, b) =>
@@ -94,6 +99,8 @@ export function counterRoutes(deps: ApiDeps) {
       counter: counterBody(id),
       current: current ? ticketView(hall.hallFile, hall.state, current, { verifyCode: true }) : null,
       groups,
+      // 超期预警 on the counter's console: its own cases due today or overdue.
+      cases: counterCases(hall, id),
     });
   });
 

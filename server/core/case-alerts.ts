@@ -1,0 +1,56 @@
+/** 超期预警 and the calendar's warning: what the manager's alerts and a counter's console show about deadlines. */
+import type { HallFile } from '../config/hall-schema.js';
+import { calendarCoversYear } from '../domain/calendar.js';
+import { hallDay } from '../domain/clock.js';
+import { isDueToday, isOverdue } from '../domain/decide/cases.js';
+import type { Case, HallState } from '../domain/types.js';
+
+export interface DeadlineAlert {
+  kind: 'case.overdue' | 'case.due_today' | 'calendar.missing_year';
+  severity: 'warning' | 'critical';
+  message: string;
+  counterId?: string;
+  caseNumber?: string;
+  since?: string;
+}
+
+/** Open cases due today or overdue, the overdue first; for one counter when `counterId` is given. */
+export function casesNeedingAttention(state: HallState, today: string, counterId?: string): Case[] {
+  const out: Case[] = [];
+  for (const k of state.cases.values())
+    if ((isOverdue(k, today) || isDueToday(k, today)) && (!counterId || k.counterId === counterId)) out.push(k);
+  return out.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.acceptedAt - b.acceptedAt);
+}
+
+/** The warning shown when the calendar has nothing for this year: deadlines then count weekends only. */
+export function calendarWarning(hall: HallFile, now: number): string | undefined {
+  const year = hallDay(now, hall.hall.timezone).slice(0, 4);
+  if (calendarCoversYear(hall, year)) return undefined;
+  return `the hall file's calendar has no holidays or make-up working days for ${year}: deadlines count weekends only; fill it from the State Council's holiday notice`;
+}
+
+export function deadlineAlerts(hall: HallFile, state: HallState, now: number): DeadlineAlert[] {
+  const today = hallDay(now, hall.hall.timezone);
+  const alerts: DeadlineAlert[] = casesNeedingAttention(state, today).map((k) =>
+    isOverdue(k, today)
+      ? {
+          kind: 'case.overdue',
+          severity: 'critical',
+          counterId: k.counterId,
+          caseNumber: k.number,
+          message: `case ${k.number} (${k.serviceId}) accepted at counter ${k.counterId} was due ${k.dueOn} and is overdue`,
+          since: k.dueOn,
+        }
+      : {
+          kind: 'case.due_today',
+          severity: 'warning',
+          counterId: k.counterId,
+          caseNumber: k.number,
+          message: `case ${k.number} (${k.serviceId}) accepted at counter ${k.counterId} is due today`,
+          since: k.dueOn,
+        },
+  );
+  const calendar = calendarWarning(hall, now);
+  if (calendar) alerts.push({ kind: 'calendar.missing_year', severity: 'warning', message: calendar });
+  return alerts;
+}

@@ -19,6 +19,7 @@ import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { Announcer } from '../features/announcements/index.js';
+import { NightlyBackups } from '../features/backups/index.js';
 import { DeviceIntake } from '../features/device-intake/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
@@ -156,6 +157,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     outbox,
     onDevicesChanged: writeBrokerFiles,
   });
+  const backups = new NightlyBackups(hall, db, { dir: env.backupDir, keep: env.BACKUP_KEEP, at: env.BACKUP_AT });
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
@@ -163,6 +165,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     accounts,
     publicUrl: env.HALLQ_PUBLIC_URL ?? '',
     version,
+    backups,
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -220,6 +223,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
     new PlaybookActions(hall),
+    backups,
   ];
   let started: Feature[];
   try {

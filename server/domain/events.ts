@@ -86,6 +86,11 @@ export interface AuditOnlyMap {
   'audit.chain_broken': { seq: number; reason: string };
   /** Found at start: a checkpoint the chain does not vouch for was passed over. */
   'audit.checkpoint_rejected': { seq: number; reason: string };
+  /** The hall's own backup (nightly, or a manager's) was written, or could not be. */
+  'backup.made': { name: string; bytes: number; headSeq: number };
+  'backup.failed': { error: string };
+  /** `npm run restore` put this backup back; `backupHead` is the head it was taken at. */
+  'backup.restored': { file: string; backupHead: { seq: number; hash: string } };
 }
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];

@@ -1,6 +1,7 @@
 /** What the HTTP routes need from the rest of the server. */
 import type { HallService } from '../core/hall-service.js';
 import type { Accounts } from '../store/accounts.js';
+import type { BackupDesk } from '../store/backup-status.js';
 import type { DeviceRegistry } from './device-registry.js';
 
 export interface ApiDeps {
@@ -8,6 +9,8 @@ export interface ApiDeps {
   accounts: Accounts;
   /** Optional hooks that features (MQTT, printing) register to learn about devices. */
   devices?: DeviceRegistry;
+  /** The hall's own backups (absent in tests that build the app alone). */
+  backups?: BackupDesk;
   publicUrl: string;
   version: string;
 }

@@ -97,6 +97,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/stats/today': { roles: STAFF },
   'GET /api/v1/stats/history': { roles: MANAGER },
   'GET /api/v1/alerts': { roles: MANAGER },
+  'GET /api/v1/backups': { roles: MANAGER },
+  'POST /api/v1/backups': { roles: MANAGER },
 
   // The screens: pages are public; device screens take their token in the page's own API calls.
   'GET /': { roles: PUBLIC },

@@ -25,6 +25,7 @@ import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
 import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
+import { DayReports } from '../features/reports/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, HTTP_TIMEOUTS } from '../http/connection-guard.js';
@@ -223,6 +224,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
     new PlaybookActions(hall),
+    new DayReports(hall, db),
     backups,
   ];
   let started: Feature[];

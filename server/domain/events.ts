@@ -89,6 +89,13 @@ export interface AuditOnlyMap {
   /** The hall's own backup (nightly, or a manager's) was written, or could not be. */
   'backup.made': { name: string; bytes: number; headSeq: number };
   'backup.failed': { error: string };
+  /** A hall day's or month's report was frozen (reports table); its SHA-256 here makes a later edit show. */
+  'report.frozen': { kind: 'daily' | 'monthly'; period: string; sha256: string };
+  /**
+   * Query trail (查询留痕): someone read personal data or per-staff figures. One entry per request, never per row:
+   * what was asked for (`resource`, the query's own parameters) and how many rows it gave.
+   */
+  'data.read': { resource: string; query?: Record<string, string>; rows?: number };
   /** `npm run restore` put this backup back; `backupHead` is the head it was taken at. */
   'backup.restored': { file: string; backupHead: { seq: number; hash: string } };
 }

@@ -16,6 +16,7 @@ import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
 import { emergencyRoutes } from './routes/emergency.js';
 import { evaluationRoutes } from './routes/evaluations.js';
+import { reportRoutes } from './routes/reports.js';
 import { statsRoutes } from './routes/stats.js';
 import { ticketPreviewRoutes } from './routes/ticket-preview.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -60,6 +61,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     ticketPreviewRoutes(deps),
     alertRoutes(deps),
     backupRoutes(deps),
+    reportRoutes(deps, db),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

@@ -30,6 +30,7 @@ import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, HTTP_TIMEOUTS } from '../http/connection-guard.js';
 import { mountUi } from '../http/ui-routes.js';
+import { QueryTrail } from '../http/query-trail.js';
 import type { ApiDeps } from '../http/deps.js';
 import { QuietCheckpoints } from '../jobs/checkpoints.js';
 import { HallDayJobs } from '../jobs/hall-day.js';
@@ -159,6 +160,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     onDevicesChanged: writeBrokerFiles,
   });
   const backups = new NightlyBackups(hall, db, { dir: env.backupDir, keep: env.BACKUP_KEEP, at: env.BACKUP_AT });
+  const queryTrail = new QueryTrail(hall, db);
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
@@ -167,6 +169,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     publicUrl: env.HALLQ_PUBLIC_URL ?? '',
     version,
     backups,
+    queryTrail,
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -199,6 +202,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       },
       stop: () => link.stop(),
     },
+    // Before HTTP: stopped after it, so the reads of the last second are written.
+    queryTrail,
     {
       name: 'http',
       required: true,

@@ -93,9 +93,10 @@ export interface AuditOnlyMap {
   'report.frozen': { kind: 'daily' | 'monthly'; period: string; sha256: string };
   /**
    * Query trail (查询留痕): someone read personal data or per-staff figures. One entry per request, never per row:
-   * what was asked for (`resource`, the query's own parameters) and how many rows it gave.
+   * what was asked for (`resource`, the query's own parameters), how many rows it gave, and how many times the same
+   * reader asked the same within the second the trail collects (`count`, from `at`).
    */
-  'data.read': { resource: string; query?: Record<string, string>; rows?: number };
+  'data.read': { resource: string; query?: Record<string, string>; rows?: number; count?: number; at?: number };
   /** `npm run restore` put this backup back; `backupHead` is the head it was taken at. */
   'backup.restored': { file: string; backupHead: { seq: number; hash: string } };
 }

@@ -3,6 +3,7 @@ import type { HallService } from '../core/hall-service.js';
 import type { Accounts } from '../store/accounts.js';
 import type { BackupDesk } from '../store/backup-status.js';
 import type { DeviceRegistry } from './device-registry.js';
+import type { QueryTrail } from './query-trail.js';
 
 export interface ApiDeps {
   hall: HallService;
@@ -11,6 +12,8 @@ export interface ApiDeps {
   devices?: DeviceRegistry;
   /** The hall's own backups (absent in tests that build the app alone). */
   backups?: BackupDesk;
+  /** Reads of personal data, batched into the audit log (absent: each written at once). */
+  queryTrail?: QueryTrail;
   publicUrl: string;
   version: string;
 }

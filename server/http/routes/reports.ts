@@ -14,7 +14,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
 import { readQuery } from '../validation.js';
-import { auditRead } from './query-trail.js';
+import { auditRead } from '../query-trail.js';
 
 /** Years a report may ask about: a typo such as 0202 or 20260 is an error, not an empty report. */
 const YEAR = /^(20[0-9]{2})-/;
@@ -65,7 +65,7 @@ export function reportRoutes(deps: ApiDeps, db: Db) {
           frozen: false,
         };
     // Per-staff figures: who read them is on the trail (one entry per request).
-    auditRead(hall, p, { resource: `reports.${kind}`, query: { period, format: fmt }, rows: report.byStaff.length });
+    auditRead(deps, p, { resource: `reports.${kind}`, query: { period, format: fmt }, rows: report.byStaff.length });
     if (fmt === 'csv')
       return c.body(reportCsv(report), 200, {
         'content-type': 'text/csv; charset=utf-8',

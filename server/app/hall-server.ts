@@ -21,16 +21,19 @@ import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { Announcer } from '../features/announcements/index.js';
 import { DayRules } from '../features/day-rules/index.js';
+import { NightlyBackups } from '../features/backups/index.js';
 import { DeviceIntake } from '../features/device-intake/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
 import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
 import { CaseReceipts } from '../features/case-receipts/index.js';
+import { DayReports } from '../features/reports/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
 import { mountUi } from '../http/ui-routes.js';
+import { QueryTrail } from '../http/query-trail.js';
 import type { ApiDeps } from '../http/deps.js';
 import { QuietCheckpoints } from '../jobs/checkpoints.js';
 import { HallDayJobs } from '../jobs/hall-day.js';
@@ -162,6 +165,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     outbox,
     onDevicesChanged: writeBrokerFiles,
   });
+  const backups = new NightlyBackups(hall, db, { dir: env.backupDir, keep: env.BACKUP_KEEP, at: env.BACKUP_AT });
+  const queryTrail = new QueryTrail(hall, db);
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
@@ -170,6 +175,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     publicUrl: env.HALLQ_PUBLIC_URL ?? '',
     trustedProxies: new Set(env.HALLQ_TRUSTED_PROXIES),
     version,
+    backups,
+    queryTrail,
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -203,6 +210,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       },
       stop: () => link.stop(),
     },
+    // Before HTTP: stopped after it, so the reads of the last second are written.
+    queryTrail,
     {
       name: 'http',
       required: true,
@@ -229,6 +238,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new QuietCheckpoints(hall),
     new PlaybookActions(hall),
     new DayRules(hall),
+    new DayReports(hall, db),
+    backups,
   ];
   let started: Feature[];
   try {

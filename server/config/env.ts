@@ -1,6 +1,6 @@
 /** Reads the process environment of the contract (PORT, HOST, DATA_DIR, HALL_CONFIG, MQTT_URL, …) once, validated. */
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -41,10 +41,17 @@ const envSchema = z.object({
     )
     .refine((list) => list.every((a) => isIP(a) !== 0), 'must be a comma-separated list of IP addresses')
     .default([]),
+  /** The hall's own nightly backups: where (default DATA_DIR/backups; better a second disk), how many, when. */
+  BACKUP_DIR: z.string().optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(14),
+  BACKUP_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (hall time)')
+    .default('00:30'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
-export type Env = z.infer<typeof envSchema> & { dataDir: string };
+export type Env = z.infer<typeof envSchema> & { dataDir: string; backupDir: string };
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -53,5 +60,6 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`environment is invalid:\n${lines.join('\n')}`);
   }
-  return { ...result.data, dataDir: resolve(result.data.DATA_DIR) };
+  const dataDir = resolve(result.data.DATA_DIR);
+  return { ...result.data, dataDir, backupDir: resolve(result.data.BACKUP_DIR ?? join(dataDir, 'backups')) };
 }

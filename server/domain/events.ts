@@ -93,6 +93,19 @@ export interface AuditOnlyMap {
   'audit.chain_broken': { seq: number; reason: string };
   /** Found at start: a checkpoint the chain does not vouch for was passed over. */
   'audit.checkpoint_rejected': { seq: number; reason: string };
+  /** The hall's own backup (nightly, or a manager's) was written, or could not be. */
+  'backup.made': { name: string; bytes: number; headSeq: number };
+  'backup.failed': { error: string };
+  /** A hall day's or month's report was frozen (reports table); its SHA-256 here makes a later edit show. */
+  'report.frozen': { kind: 'daily' | 'monthly'; period: string; sha256: string };
+  /**
+   * Query trail (查询留痕): someone read personal data or per-staff figures. One entry per request, never per row:
+   * what was asked for (`resource`, the query's own parameters), how many rows it gave, and how many times the same
+   * reader asked the same within the second the trail collects (`count`, from `at`).
+   */
+  'data.read': { resource: string; query?: Record<string, string>; rows?: number; count?: number; at?: number };
+  /** `npm run restore` put this backup back; `backupHead` is the head it was taken at. */
+  'backup.restored': { file: string; backupHead: { seq: number; hash: string } };
 }
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];

@@ -14,10 +14,12 @@ import { availabilityRoutes } from './routes/availability.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { authRoutes } from './routes/auth.js';
+import { backupRoutes } from './routes/backups.js';
 import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
 import { emergencyRoutes } from './routes/emergency.js';
 import { evaluationRoutes } from './routes/evaluations.js';
+import { reportRoutes } from './routes/reports.js';
 import { statsRoutes } from './routes/stats.js';
 import { ticketPreviewRoutes } from './routes/ticket-preview.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -64,6 +66,8 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     alertRoutes(deps),
     availabilityRoutes(deps),
     caseRoutes(deps),
+    backupRoutes(deps),
+    reportRoutes(deps, db),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

@@ -1,13 +1,19 @@
 /** What the HTTP routes need from the rest of the server. */
 import type { HallService } from '../core/hall-service.js';
 import type { Accounts } from '../store/accounts.js';
+import type { BackupDesk } from '../store/backup-status.js';
 import type { DeviceRegistry } from './device-registry.js';
+import type { QueryTrail } from './query-trail.js';
 
 export interface ApiDeps {
   hall: HallService;
   accounts: Accounts;
   /** Optional hooks that features (MQTT, printing) register to learn about devices. */
   devices?: DeviceRegistry;
+  /** The hall's own backups (absent in tests that build the app alone). */
+  backups?: BackupDesk;
+  /** Reads of personal data, batched into the audit log (absent: each written at once). */
+  queryTrail?: QueryTrail;
   publicUrl: string;
   /** The hall's own reverse proxies (HALLQ_TRUSTED_PROXIES): their X-Forwarded-For names the client. */
   trustedProxies?: ReadonlySet<string>;

@@ -111,4 +111,17 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX device_commands_open ON device_commands (acked_at, device_id);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Reports frozen at the end of each hall day and month (R17): what the day was, kept as it was then.
+      CREATE TABLE reports (
+        period TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        generated_at INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+    `,
+  },
 ];

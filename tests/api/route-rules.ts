@@ -102,6 +102,11 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/cases': { roles: MANAGER },
   'GET /api/v1/cases/:number': { roles: PUBLIC },
   'POST /api/v1/cases/:id/complete': { roles: STAFF },
+  'GET /api/v1/backups': { roles: MANAGER },
+  'POST /api/v1/backups': { roles: MANAGER },
+  'GET /api/v1/reports': { roles: MANAGER },
+  'GET /api/v1/reports/daily': { roles: MANAGER, example: '/api/v1/reports/daily?date=2026-03-02' },
+  'GET /api/v1/reports/monthly': { roles: MANAGER, example: '/api/v1/reports/monthly?month=2026-03' },
 
   // The screens: pages are public; device screens take their token in the page's own API calls.
   'GET /': { roles: PUBLIC },

@@ -83,6 +83,7 @@ export function alertRoutes(deps: ApiDeps) {
         severity: 'critical',
         message: `checkpoint at entry ${c.seq} not trusted: ${c.reason}`,
       });
+    alerts.push(...(deps.backups?.alerts() ?? []));
     const open = [...deps.hall.state.followUps.values()].filter((f) => !f.answeredAt);
     for (const f of open)
       alerts.push({

@@ -11,6 +11,7 @@ import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { idParam, readBody, readParam, text } from '../validation.js';
 import { CheckInThrottle } from './check-in-throttle.js';
 import { channelField, idNumberField, phoneField } from './tickets.js';
+import { auditRead } from '../query-trail.js';
 
 const instant = z
   .string()
@@ -55,12 +56,12 @@ export function appointmentRoutes(deps: ApiDeps) {
   });
 
   app.get('/appointments', (c) => {
-    requireRole(c, 'manager', 'counter');
-    return c.json({
-      appointments: [...hall.state.appointments.values()]
-        .sort((a, b) => a.slotStart - b.slotStart)
-        .map(appointmentView),
-    });
+    const p = requireRole(c, 'manager', 'counter');
+    const appointments = [...hall.state.appointments.values()]
+      .sort((a, b) => a.slotStart - b.slotStart)
+      .map(appointmentView);
+    auditRead(deps, p, { resource: 'appointments', rows: appointments.length });
+    return c.json({ appointments });
   });
 
   app.post('/appointments/check-in', async (c) => {

@@ -9,6 +9,7 @@ import { readBody, text } from '../validation.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
 import { newPassword, staffAdminRoutes } from './staff-admin.js';
+import { auditRead } from '../query-trail.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const staffBody = z.object({
@@ -93,8 +94,10 @@ export function authRoutes(deps: ApiDeps) {
   });
 
   app.get('/staff', (c) => {
-    requireRole(c, 'manager');
-    return c.json({ staff: deps.accounts.listUsers() });
+    const p = requireRole(c, 'manager');
+    const staff = deps.accounts.listUsers();
+    auditRead(deps, p, { resource: 'staff', rows: staff.length });
+    return c.json({ staff });
   });
 
   app.route('/', staffAdminRoutes(deps));

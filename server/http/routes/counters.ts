@@ -13,6 +13,7 @@ import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { reasonText } from '../free-text.js';
 import { idParam, readBody, readParam } from '../validation.js';
+import { auditRead } from '../query-trail.js';
 
 const empty = z.object({}).passthrough();
 const transferBody = z.object({ serviceId: idParam });
@@ -83,7 +84,7 @@ export function counterRoutes(deps: ApiDeps) {
 
   /** The counter's current ticket and the waiting list it would serve, in the order it would serve it. */
   app.get('/counters/:id/queue', (c) => {
-    requireRole(c, 'counter', 'manager');
+    const p = requireRole(c, 'counter', 'manager');
     const id = readParam(c, 'id');
     const def = hall.hallFile.counters.find((x) => x.id === id);
     if (!def) throw new ApiError(404, 'UNKNOWN_COUNTER', `no counter "${id}" in this hall`);
@@ -95,6 +96,8 @@ export function counterRoutes(deps: ApiDeps) {
         ticketView(hall.hallFile, hall.state, t, { verifyCode: false }),
       ),
     }));
+    const rows = groups.reduce((n, g) => n + g.waiting.length, current ? 1 : 0);
+    auditRead(deps, p, { resource: 'counters.queue', query: { counterId: id }, rows });
     return c.json({
       counter: counterBody(id),
       current: current ? ticketView(hall.hallFile, hall.state, current, { verifyCode: true }) : null,

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { freeText } from '../free-text.js';
 import { idParam, readBody, readParam } from '../validation.js';
+import { auditRead } from '../query-trail.js';
 
 const rateBody = z.object({
   ticketId: idParam,
@@ -27,8 +28,9 @@ export function evaluationRoutes(deps: ApiDeps) {
   });
 
   app.get('/followups', (c) => {
-    requireRole(c, 'manager');
+    const p = requireRole(c, 'manager');
     const list = [...hall.state.followUps.values()].sort((a, b) => b.openedAt - a.openedAt);
+    auditRead(deps, p, { resource: 'followups', rows: list.length });
     return c.json({
       followUps: list.map(
         (f) =>

@@ -10,6 +10,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
 import { readQuery } from '../validation.js';
+import { auditRead } from '../query-trail.js';
 
 /** Edges of the waiting-time histogram, in minutes; the last bin is open-ended. */
 export const WAIT_BINS = [0, 5, 10, 15, 20, 30, 45, 60];
@@ -34,15 +35,21 @@ export function statsRoutes(deps: ApiDeps, db: Db) {
     const auditAnchor = anchor
       ? { seq: anchor.seq, hash: anchor.hash, at: anchor.at ? new Date(anchor.at).toISOString() : null }
       : undefined;
+    const figures = todayStats(hall.hallFile, hall.state, tickets, hall.clock(), names);
+    auditRead(deps, p, {
+      resource: 'stats.today',
+      query: { scope: staffOnly ? 'staff' : 'hall' },
+      rows: figures.perStaff.length,
+    });
     return c.json({
       scope: staffOnly ? 'staff' : 'hall',
-      ...todayStats(hall.hallFile, hall.state, tickets, hall.clock(), names),
+      ...figures,
       auditAnchor,
     });
   });
 
   app.get('/stats/history', (c) => {
-    requireRole(c, 'manager');
+    const p = requireRole(c, 'manager');
     const q = readQuery(c, historyQuery);
     const now = hall.clock();
     // Today by the clock, not state.day, which only moves on the next command.
@@ -51,12 +58,9 @@ export function statsRoutes(deps: ApiDeps, db: Db) {
     if (from > to) throw new ApiError(400, 'VALIDATION_FAILED', `from: ${from} is after to ${to}`);
     if (addDays(from, MAX_HISTORY_DAYS) <= to)
       throw new ApiError(400, 'VALIDATION_FAILED', `from: ranges are limited to ${MAX_HISTORY_DAYS} days`);
-    return c.json({
-      from,
-      to,
-      generatedAt: new Date(now).toISOString(),
-      ...historyStats(hall.hallFile, history, from, to),
-    });
+    const figures = historyStats(hall.hallFile, history, from, to);
+    auditRead(deps, p, { resource: 'stats.history', query: { from, to }, rows: figures.perStaff.length });
+    return c.json({ from, to, generatedAt: new Date(now).toISOString(), ...figures });
   });
 
   return app;

@@ -9,6 +9,7 @@ import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { reasonText } from '../free-text.js';
 import { idParam, readBody, readParam, readQuery } from '../validation.js';
 import { capacityOfTicket } from './availability.js';
+import { auditRead } from '../query-trail.js';
 
 export const idNumberField = z.string().trim().min(1).max(32);
 /** What the issuing side names as the channel (staff only; a kiosk's tickets are always `kiosk`). */
@@ -51,11 +52,12 @@ export function ticketRoutes(deps: ApiDeps) {
   });
 
   app.get('/tickets', (c) => {
-    requireRole(c, 'counter', 'manager');
+    const p = requireRole(c, 'counter', 'manager');
     const q = readQuery(c, listQuery);
     const list = [...hall.state.tickets.values()]
       .filter((t) => (!q.status || t.status === q.status) && (!q.serviceId || t.serviceId === q.serviceId))
       .map((t) => ticketView(hall.hallFile, hall.state, t, { verifyCode: false }));
+    auditRead(deps, p, { resource: 'tickets', query: { status: q.status, serviceId: q.serviceId }, rows: list.length });
     return c.json({ day: hall.state.day, tickets: list });
   });
 

@@ -1,0 +1,31 @@
+/**
+ * `npm run restore -- FILE`: puts a backup back as DATA_DIR's database while the server is stopped, once its audit
+ * chain verifies with the hall secret (DATA_DIR's, or HALLQ_SECRET_FILE's copy on a new machine). The database it
+ * replaces is moved to DATA_DIR/pre-restore-<time>/. Exit 0 = restored, 1 = the copy does not verify, 2 = cannot
+ * read (no file, no secret), 3 = the server is running.
+ */
+import { resolve } from 'node:path';
+import { restoreDatabase, RestoreRefused } from '../server/store/restore.js';
+
+const file = process.argv[2];
+if (!file) {
+  process.stderr.write('usage: npm run restore -- FILE   (DATA_DIR names the data folder, default ./data)\n');
+  process.exit(2);
+}
+try {
+  const r = await restoreDatabase({
+    file,
+    dataDir: resolve(process.env.DATA_DIR ?? './data'),
+    secretFile: process.env.HALLQ_SECRET_FILE,
+  });
+  process.stdout.write(
+    `restored ${resolve(file)} into ${r.database}: audit chain intact, ${r.entries} entries ` +
+      `(backup head entry ${r.backupHead.seq})` +
+      (r.setAside ? `; the previous database is in ${r.setAside}` : '') +
+      (r.secretInstalled ? '; hall secret installed' : '') +
+      '\n',
+  );
+} catch (err) {
+  process.stderr.write(`restore refused: ${(err as Error).message}\n`);
+  process.exitCode = err instanceof RestoreRefused ? err.exitCode : 1;
+}

@@ -1,0 +1,134 @@
+/**
+ * Consistent copies of the live database through SQLite's online backup API (never a file copy: a copy of a WAL
+ * database taken while it is written can miss or tear commits), kept as `hallq-<UTC stamp>.sqlite` in a folder, the
+ * newest N of them.
+ */
+import Database from 'better-sqlite3';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { createOwnerOnly } from './data-dir.js';
+import type { Db } from './db.js';
+
+export interface BackupResult {
+  file: string;
+  bytes: number;
+  /** The log's last entry in the copy. */
+  head: { seq: number; hash: string };
+  at: number;
+  ms: number;
+}
+
+export interface BackupFile {
+  name: string;
+  file: string;
+  bytes: number;
+  at: number;
+}
+
+const NAME = /^hallq-(\d{8}T\d{6}(?:\d{3})?Z)\.sqlite$/;
+/** Pages per step for the server's own copy: ~4 MB, a few ms of the event loop at a time. */
+const SERVER_STEP_PAGES = 1024;
+/** "All pages in one step" for better-sqlite3 (it clamps a negative count to 0). */
+const ALL_PAGES = 0x7fffffff;
+
+/** `hallq-20261130T163000123Z.sqlite`: sorts by time, means the same on any machine. */
+export function backupName(at: number): string {
+  return `hallq-${new Date(at).toISOString().replace(/[-:.]/g, '')}.sqlite`;
+}
+
+/**
+ * Copies `db` into `dir` with the backup API. `sameConnection`: `db` is the connection the hall writes through, so
+ * SQLite carries each write into the copy as it happens and the copy can go in small steps. From another connection
+ * (the CLI), a write between steps would restart the copy, so it is read in one step: one read transaction, which
+ * under WAL never blocks the hall's writes.
+ */
+export async function backupDatabase(
+  db: Db,
+  dir: string,
+  opts: { at: number; sameConnection: boolean },
+): Promise<BackupResult> {
+  const started = performance.now();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const name = backupName(opts.at);
+  const part = join(dir, `.${name}.part`);
+  // The copy holds sealed personal data and the whole audit trail: owner-only from its first byte.
+  createOwnerOnly(part);
+  try {
+    await db.backup(part, { progress: () => (opts.sameConnection ? SERVER_STEP_PAGES : ALL_PAGES) });
+    const head = settleCopy(part);
+    syncFile(part);
+    const file = join(dir, name);
+    // Only a whole copy ever carries a backup's name.
+    renameSync(part, file);
+    syncFile(dir);
+    return { file, bytes: statSync(file).size, head, at: opts.at, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    try {
+      unlinkSync(part);
+    } catch {
+      // Nothing written, or the folder itself is gone: nothing to clean up.
+    }
+    throw err;
+  }
+}
+
+/**
+ * Makes the copy one self-contained file (the live database's WAL mode came along in its header: a copy in WAL mode
+ * grows -wal and -shm files beside it whenever it is opened), checks it and reads its head.
+ */
+function settleCopy(file: string): { seq: number; hash: string } {
+  const copy = new Database(file, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+    return checkedHead(copy, file);
+  } finally {
+    copy.close();
+  }
+}
+
+/** The last entry of the log in an open database; throws when the file is not a whole HallQ database. */
+export function checkedHead(db: Db, file: string): { seq: number; hash: string } {
+  const check = db.pragma('quick_check', { simple: true });
+  if (check !== 'ok') throw new Error(`${file} is damaged: ${String(check)}`);
+  const hasLog = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
+  if (!hasLog) throw new Error(`${file} is not a HallQ database (it has no event log)`);
+  const row = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as
+    { seq: number; hash: string } | undefined;
+  return row ?? { seq: 0, hash: '' };
+}
+
+/** The backups in `dir`, newest first (none when the folder does not exist). */
+export function listBackups(dir: string): BackupFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names
+    .filter((n) => NAME.test(n))
+    .sort()
+    .reverse()
+    .map((n) => {
+      const file = join(dir, n);
+      const st = statSync(file);
+      return { name: n, file, bytes: st.size, at: st.mtimeMs };
+    });
+}
+
+/** Deletes all but the newest `keep` backups in `dir`; returns the names deleted. Other files are never touched. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  const old = listBackups(dir).slice(Math.max(1, keep));
+  for (const b of old) unlinkSync(b.file);
+  return old.map((b) => b.name);
+}
+
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Puts a backup back as DATA_DIR's database while the server is stopped: only a copy whose audit chain verifies with
+ * the hall's key, never over a database in use, the database it replaces set aside (never deleted), and the restore
+ * itself recorded in the restored chain.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { HallSecret, SECRET_FILE, writeDurably } from '../security/hall-secret.js';
+import { backupName, checkedHead } from './backup.js';
+import { verifyChain } from './chain-verify.js';
+import { ensureDataDir } from './data-dir.js';
+import { DB_FILE, openDb } from './db.js';
+import { EventLog } from './event-log.js';
+
+/** Why a restore did not happen; `exitCode` for the CLI: 1 the copy is not sound, 2 cannot read, 3 server running. */
+export class RestoreRefused extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 | 3,
+  ) {
+    super(message);
+  }
+}
+
+export interface RestoreOptions {
+  /** The backup file. */
+  file: string;
+  dataDir: string;
+  /** A copy of the hall secret, for a DATA_DIR that has none (a new machine). */
+  secretFile?: string;
+  now?: number;
+}
+
+export interface RestoreResult {
+  database: string;
+  /** The log's head in the backup, and after the restore's own entry. */
+  backupHead: { seq: number; hash: string };
+  entries: number;
+  /** Where the database that was there went. */
+  setAside?: string;
+  secretInstalled: boolean;
+}
+
+export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResult> {
+  const now = opts.now ?? Date.now();
+  const file = resolve(opts.file);
+  const dataDir = resolve(opts.dataDir);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new RestoreRefused(`no backup file at ${file}`, 2);
+  const { secret, install } = hallSecretFor(dataDir, opts.secretFile);
+
+  // The copy first, read-only: a restore that would not start an intact hall does not begin.
+  const copy = openCopy(file);
+  let backupHead: { seq: number; hash: string };
+  try {
+    backupHead = checkedHead(copy, file);
+    const result = verifyChain(copy, secret.chainKey);
+    if (result.needsSecret) throw new RestoreRefused(`${file}: the chain is keyed and no hall secret is at hand`, 2);
+    if (!result.ok) {
+      const { seq, reason } = result.firstBroken!;
+      const hint = /seal/.test(reason) ? ' (or the backup was made with another hall secret)' : '';
+      throw new RestoreRefused(`${file}: the audit chain does not verify at entry ${seq}: ${reason}${hint}`, 1);
+    }
+    const database = join(dataDir, DB_FILE);
+    ensureDataDir(dataDir);
+    refuseIfInUse(database);
+    const setAside = setAsideCurrent(dataDir, database, now);
+    // Through the backup API, like every copy of a database here; into a temporary name, renamed once whole.
+    const restoring = join(dataDir, `.${DB_FILE}.restoring`);
+    await copy.backup(restoring);
+    renameSync(restoring, database);
+    if (install) writeDurably(dataDir, SECRET_FILE, readFileSync(install, 'utf8'));
+    const entries = recordRestore(dataDir, secret, file, backupHead, now);
+    return { database, backupHead, entries, setAside, secretInstalled: !!install };
+  } finally {
+    copy.close();
+  }
+}
+
+/** The secret whose key the chain must verify with: DATA_DIR's, or the given copy for a DATA_DIR without one. */
+function hallSecretFor(dataDir: string, secretFile?: string): { secret: HallSecret; install?: string } {
+  const load = (path: string) => {
+    try {
+      return HallSecret.load(dirname(path), basename(path));
+    } catch (err) {
+      throw new RestoreRefused((err as Error).message, 2);
+    }
+  };
+  const present = load(join(dataDir, SECRET_FILE));
+  const given = secretFile ? load(resolve(secretFile)) : undefined;
+  if (secretFile && !given) throw new RestoreRefused(`no hall secret at ${resolve(secretFile)}`, 2);
+  if (present && given && !present.chainKey.equals(given.chainKey))
+    throw new RestoreRefused(
+      `${join(dataDir, SECRET_FILE)} is another hall secret than ${resolve(secretFile!)}: ` +
+        'restore into a DATA_DIR without one, or leave out HALLQ_SECRET_FILE',
+      2,
+    );
+  if (present) return { secret: present };
+  if (given) return { secret: given, install: resolve(secretFile!) };
+  throw new RestoreRefused(
+    `${join(dataDir, SECRET_FILE)} is missing: the audit chain and personal data are keyed with the hall secret; ` +
+      'set HALLQ_SECRET_FILE to its copy',
+    2,
+  );
+}
+
+function openCopy(file: string): Database.Database {
+  try {
+    return new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new RestoreRefused(`${file} cannot be opened: ${(err as Error).message}`, 1);
+  }
+}
+
+/**
+ * A running server holds the database open: an exclusive lock cannot be had then. The lock is let go before the
+ * files move (a server started in that instant is the operator's race, see docs/operations.md).
+ */
+function refuseIfInUse(database: string): void {
+  if (!existsSync(database)) return;
+  const probe = new Database(database, { timeout: 0 });
+  try {
+    probe.pragma('locking_mode = EXCLUSIVE');
+    probe.exec('BEGIN EXCLUSIVE');
+    probe.exec('ROLLBACK');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_BUSY')
+      throw new RestoreRefused(`${database} is in use: stop the HallQ server first`, 3);
+    throw new RestoreRefused(`${database} cannot be opened: ${(err as Error).message}`, 2);
+  } finally {
+    // In WAL mode this also folds a crashed server's -wal into the file, so what is set aside is whole.
+    probe.close();
+  }
+}
+
+/** Moves the current database (and any -wal/-shm) into `pre-restore-<stamp>/`: evidence, and a way back. */
+function setAsideCurrent(dataDir: string, database: string, now: number): string | undefined {
+  if (!existsSync(database)) return undefined;
+  const dir = join(dataDir, `pre-restore-${backupName(now).slice('hallq-'.length, -'.sqlite'.length)}`);
+  mkdirSync(dir, { mode: 0o700 });
+  for (const suffix of ['', '-wal', '-shm'])
+    if (existsSync(database + suffix)) renameSync(database + suffix, join(dir, DB_FILE + suffix));
+  return dir;
+}
+
+/** Appends `backup.restored` to the restored chain and verifies the result; returns its entries. */
+function recordRestore(
+  dataDir: string,
+  secret: HallSecret,
+  file: string,
+  backupHead: { seq: number; hash: string },
+  now: number,
+): number {
+  const db = openDb(dataDir);
+  try {
+    const log = new EventLog(db, secret.chainKey);
+    db.transaction(() => {
+      log.append([
+        {
+          type: 'backup.restored',
+          actor: 'system:restore',
+          at: now,
+          data: { file: basename(file), backupHead },
+          streamed: false,
+        },
+      ]);
+      // Verified whole just now: the next start checks only what comes after.
+      log.writeAnchor(now, true);
+    })();
+    const after = verifyChain(db, secret.chainKey);
+    if (!after.ok) throw new RestoreRefused(`the restored chain does not verify: ${JSON.stringify(after)}`, 1);
+    return after.entries;
+  } finally {
+    db.close();
+  }
+}

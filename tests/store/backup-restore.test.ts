@@ -1,0 +1,270 @@
+/**
+ * Backups (seed §20): `npm run backup` and the hall's own copy taken while tickets are issued through the real HTTP
+ * server restore into halls whose audit chain verifies; a restore refuses a running server, an altered copy and a
+ * missing secret, changing nothing; the nightly copies keep the newest N; a failing folder is an alert.
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SECRET_FILE } from '../../server/security/hall-secret.js';
+import { DB_FILE } from '../../server/store/db.js';
+import { expectError, expectOk, manualClock, V1 } from '../api/support.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+
+const dirs: string[] = [];
+function tempDir(name: string): string {
+  const d = mkdtempSync(join(tmpdir(), `hallq-${name}-`));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Runs a script with tsx, asynchronously: the in-process server keeps serving meanwhile. */
+function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      env: { ...process.env, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+const backupCli = (dataDir: string, dir: string) => runScript('scripts/backup.ts', [dir], { DATA_DIR: dataDir });
+const restoreCli = (dataDir: string, file: string, env: Record<string, string> = {}) =>
+  runScript('scripts/restore.ts', [file], { DATA_DIR: dataDir, ...env });
+
+/** Issues tickets from `workers` loops until `stop()`; returns the count. */
+function issueUntilStopped(h: TestHall, workers = 4) {
+  let stopped = false;
+  let issued = 0;
+  const loops = Array.from({ length: workers }, async () => {
+    while (!stopped) {
+      const r = await h.api('POST', `${V1}/tickets`, { serviceId: 'query' }, h.managerToken);
+      expectOk(r, 201);
+      issued++;
+    }
+  });
+  return {
+    issuedSoFar: () => issued,
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+      return issued;
+    },
+  };
+}
+
+async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function issuedIn(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare("SELECT number FROM tickets WHERE service_id = 'query' ORDER BY issued_at, number")
+      .pluck()
+      .all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('backup under load, then restore', () => {
+  it('both copies restore into halls whose audit chain verifies', { timeout: 120_000 }, async () => {
+    const dataDir = tempDir('live');
+    const cliDir = tempDir('usb');
+    const h = await startTestHall({ dataDir });
+    const load = issueUntilStopped(h);
+    await until(() => load.issuedSoFar() >= 30, 'the first tickets');
+    const [cli, own] = await Promise.all([
+      backupCli(dataDir, cliDir),
+      h.api('POST', `${V1}/backups`, undefined, h.managerToken),
+    ]);
+    const afterBackups = load.issuedSoFar();
+    await until(() => load.issuedSoFar() >= afterBackups + 20, 'tickets after the backups');
+    const total = await load.stop();
+    expect(cli.status, cli.stderr).toBe(0);
+    expectOk(own, 201);
+    await h.stop();
+
+    const cliFile = join(cliDir, readdirSync(cliDir)[0]);
+    const ownFile = join(dataDir, 'backups', own.body.backup.name);
+    expect(readdirSync(cliDir)).toEqual([expect.stringMatching(/^hallq-\d{8}T\d{9}Z\.sqlite$/)]);
+    for (const f of [cliFile, ownFile]) expect(statSync(f).mode & 0o777).toBe(0o600);
+
+    for (const file of [cliFile, ownFile]) {
+      // Taken mid-load: some tickets, not all, and numbered without a gap (a consistent moment).
+      const numbers = issuedIn(file);
+      expect(numbers.length).toBeGreaterThan(0);
+      expect(numbers.length).toBeLessThan(total);
+      expect(numbers.map((n) => Number(n.slice(1)))).toEqual(numbers.map((_, i) => i + 1));
+
+      // A new machine: an empty DATA_DIR and the secret's own copy.
+      const restoredDir = tempDir('restored');
+      const r = await restoreCli(restoredDir, file, { HALLQ_SECRET_FILE: join(dataDir, SECRET_FILE) });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/audit chain intact/);
+      const back = await startTestHall({ dataDir: restoredDir });
+      try {
+        const verify = await back.api('GET', `${V1}/audit/verify`, undefined, back.managerToken);
+        expect(verify.body).toMatchObject({ ok: true });
+        const restored = await back.api('GET', `${V1}/audit?type=backup.restored`, undefined, back.managerToken);
+        expect(restored.body.entries).toHaveLength(1);
+        // Numbering goes on after the restored tickets.
+        const next = await back.api('POST', `${V1}/tickets`, { serviceId: 'query' }, back.managerToken);
+        expect(Number(next.body.ticket.number.slice(1))).toBe(numbers.length + 1);
+      } finally {
+        await back.stop();
+      }
+    }
+  });
+});
+
+describe('restore refuses and changes nothing', () => {
+  it('while the server runs, for an altered copy, and without the secret', { timeout: 60_000 }, async () => {
+    const dataDir = tempDir('live');
+    const usb = tempDir('usb');
+    const h = await startTestHall({ dataDir });
+    for (let i = 0; i < 5; i++) await h.api('POST', `${V1}/tickets`, { serviceId: 'query' }, h.managerToken);
+    const b = await backupCli(dataDir, usb);
+    expect(b.status, b.stderr).toBe(0);
+    const file = join(usb, readdirSync(usb)[0]);
+
+    const running = await restoreCli(dataDir, file);
+    expect({ status: running.status, stderr: running.stderr }).toMatchObject({
+      status: 3,
+      stderr: expect.stringMatching(/in use: stop the HallQ server first/),
+    });
+    await h.stop();
+    expect(readdirSync(dataDir).filter((n) => n.startsWith('pre-restore'))).toEqual([]);
+
+    const altered = join(usb, 'altered.sqlite');
+    copyFileSync(file, altered);
+    const db = new Database(altered);
+    db.exec('DROP TRIGGER events_no_update');
+    db.prepare(
+      "UPDATE events SET actor = 'user:intruder' WHERE type = 'ticket.issued' AND seq = (SELECT MIN(seq) FROM events WHERE type = 'ticket.issued')",
+    ).run();
+    db.close();
+    const before = statSync(join(dataDir, DB_FILE)).mtimeMs;
+    const refused = await restoreCli(dataDir, altered);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/does not verify at entry \d+/);
+    expect(statSync(join(dataDir, DB_FILE)).mtimeMs).toBe(before);
+
+    const noSecret = await restoreCli(tempDir('empty'), file);
+    expect(noSecret.status).toBe(2);
+    expect(noSecret.stderr).toMatch(/hall-secret\.key is missing/);
+
+    // The same data folder, stopped: restores, and the database it replaced is set aside, not deleted.
+    const ok = await restoreCli(dataDir, file);
+    expect(ok.status, ok.stderr).toBe(0);
+    const aside = readdirSync(dataDir).filter((n) => n.startsWith('pre-restore-'));
+    expect(aside).toHaveLength(1);
+    expect(existsSync(join(dataDir, aside[0], DB_FILE))).toBe(true);
+  });
+});
+
+describe('the hall’s own backups', () => {
+  it('keeps the newest BACKUP_KEEP copies and leaves other files alone', { timeout: 60_000 }, async () => {
+    const dir = tempDir('keep');
+    writeFileSync(join(dir, 'notes.txt'), 'not a backup');
+    const clock = manualClock('2026-03-02T10:00:00+08:00');
+    const h = await startTestHall({ clock: clock.clock, env: { BACKUP_DIR: dir, BACKUP_KEEP: '3' } });
+    try {
+      const names: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await h.api('POST', `${V1}/backups`, undefined, h.managerToken);
+        expectOk(r, 201);
+        names.push(r.body.backup.name);
+        clock.advance(24 * 60);
+        await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }).then((l) => {
+          h.managerToken = l.body.token;
+        });
+      }
+      expect(readdirSync(dir).sort()).toEqual([...names.slice(2), 'notes.txt'].sort());
+      const status = await h.api('GET', `${V1}/backups`, undefined, h.managerToken);
+      expect(status.body).toMatchObject({ keep: 3, failing: false, lastSuccess: { name: names[4] } });
+      expect(status.body.files.map((f: any) => f.name)).toEqual(names.slice(2).reverse());
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('a folder that cannot be written is an alert until a backup succeeds', { timeout: 60_000 }, async () => {
+    const parent = tempDir('usb');
+    const dir = join(parent, 'usb-disk');
+    // A file where the folder should be: no user, root included, can write a backup there.
+    writeFileSync(dir, 'the USB disk is not mounted');
+    const h = await startTestHall({ env: { BACKUP_DIR: dir } });
+    try {
+      expectError(await h.api('POST', `${V1}/backups`, undefined, h.managerToken), 503, 'BACKUP_FAILED');
+      const alerts = await h.api('GET', `${V1}/alerts`, undefined, h.managerToken);
+      expect(alerts.body.alerts).toContainEqual(
+        expect.objectContaining({ kind: 'backup.failed', severity: 'critical' }),
+      );
+      const status = await h.api('GET', `${V1}/backups`, undefined, h.managerToken);
+      expect(status.body).toMatchObject({
+        failing: true,
+        lastSuccess: null,
+        lastFailure: { error: expect.any(String) },
+      });
+      const audit = await h.api('GET', `${V1}/audit?type=backup.failed`, undefined, h.managerToken);
+      expect(audit.body.entries).toHaveLength(1);
+
+      rmSync(dir);
+      mkdirSync(dir);
+      expectOk(await h.api('POST', `${V1}/backups`, undefined, h.managerToken), 201);
+      const after = await h.api('GET', `${V1}/alerts`, undefined, h.managerToken);
+      expect(after.body.alerts.map((a: any) => a.kind)).not.toContain('backup.failed');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('is due once a hall day, from BACKUP_AT in the hall’s time zone, and after a missed night', async () => {
+    const clock = manualClock('2026-03-02T00:20:00+08:00'); // 2026-03-01 16:20 UTC
+    const h = await startTestHall({ clock: clock.clock, env: { BACKUP_AT: '00:30', BACKUP_DIR: tempDir('due') } });
+    try {
+      const job = h.running.features.find((f) => f.name === 'nightly-backups') as any;
+      expect(job.isDue()).toBe(false);
+      clock.set('2026-03-02T00:31:00+08:00');
+      expect(job.isDue()).toBe(true);
+      await job.runIfDue();
+      expect(job.isDue()).toBe(false);
+      clock.set('2026-03-02T23:59:00+08:00');
+      expect(job.isDue()).toBe(false);
+      // Switched off over the next night: due when it is on again, whatever the hour.
+      clock.set('2026-03-03T09:00:00+08:00');
+      expect(job.isDue()).toBe(true);
+    } finally {
+      await h.stop();
+    }
+  });
+});

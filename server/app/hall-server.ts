@@ -20,6 +20,7 @@ import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { Announcer } from '../features/announcements/index.js';
 import { DeviceIntake } from '../features/device-intake/index.js';
+import { buildIntegrations } from '../features/integrations/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
 import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
@@ -157,12 +158,14 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     onDevicesChanged: writeBrokerFiles,
   });
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
+  const integrations = buildIntegrations(hall, db, bus, env);
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
     hall,
     accounts,
     publicUrl: env.HALLQ_PUBLIC_URL ?? '',
     version,
+    integrations: integrations.view,
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -220,6 +223,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
     new PlaybookActions(hall),
+    ...integrations.features,
   ];
   let started: Feature[];
   try {

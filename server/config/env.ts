@@ -1,6 +1,7 @@
 /** Reads the process environment of the contract (PORT, HOST, DATA_DIR, HALL_CONFIG, MQTT_URL, …) once, validated. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { integrationsEnvShape } from './integrations-env.js';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -22,6 +23,7 @@ const envSchema = z.object({
   /** How long the server waits for a device's ack before resending a command (5 tries, then the device is faulty). */
   HALLQ_COMMAND_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  ...integrationsEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string };

@@ -19,6 +19,8 @@ export const serviceSchema = z.object({
   avgServiceMinutes: z.number().positive().max(480),
   deadlineWorkdays: z.number().int().positive().optional(),
   materials: z.array(z.string().min(1)).default([]),
+  /** The appointment platform's code for this service (default: its id). */
+  platformCode: z.string().min(1).max(64).optional(),
 });
 
 export const counterSchema = z.object({
@@ -92,6 +94,8 @@ export const hallFileSchema = z
       noShowGraceMinutes: z.number().int().min(0),
       reinstatePenaltyPlaces: z.number().int().min(0),
       recallLimit: z.number().int().min(0),
+      /** A ticket holder with a phone gets the `turn-near` SMS when this many people are left before them. */
+      smsAhead: z.number().int().min(0).max(100).default(3),
     }),
     services: z.array(serviceSchema).min(1),
     counters: z.array(counterSchema).min(1),

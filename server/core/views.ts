@@ -74,6 +74,7 @@ export function appointmentView(a: Appointment) {
     phone: a.phoneMasked,
     ticketId: a.ticketId,
     createdAt: iso(a.createdAt),
+    bookingId: a.bookingId,
   };
 }
 

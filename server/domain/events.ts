@@ -86,6 +86,10 @@ export interface AuditOnlyMap {
   'audit.chain_broken': { seq: number; reason: string };
   /** Found at start: a checkpoint the chain does not vouch for was passed over. */
   'audit.checkpoint_rejected': { seq: number; reason: string };
+  /** The appointment platform sent a booking the hall could not take: skipped, the sync went on. */
+  'integration.booking_skipped': { bookingId?: string; reason: string };
+  /** An outside system refused a message for good (4xx): it is not sent again. Never the phone number. */
+  'integration.message_dropped': { system: 'platform' | 'sms'; key: string; status: number; reason: string };
 }
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];

@@ -15,6 +15,7 @@ import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
 import { emergencyRoutes } from './routes/emergency.js';
 import { evaluationRoutes } from './routes/evaluations.js';
+import { integrationRoutes } from './routes/integrations.js';
 import { statsRoutes } from './routes/stats.js';
 import { ticketPreviewRoutes } from './routes/ticket-preview.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -58,6 +59,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     statsRoutes(deps, db),
     ticketPreviewRoutes(deps),
     alertRoutes(deps),
+    integrationRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

@@ -10,4 +10,6 @@ export interface ApiDeps {
   devices?: DeviceRegistry;
   publicUrl: string;
   version: string;
+  /** The outside systems' health (GET /integrations), from the integrations feature. */
+  integrations?: () => Record<'platform' | 'sms' | 'registration', object>;
 }

@@ -12,6 +12,12 @@ export interface CreateAppointmentCommand {
   idNumber: string;
   name?: string;
   phone?: string;
+  /** The platform's booking code (checked in with it); a new code is drawn when absent. */
+  code?: string;
+  /** The appointment platform's booking this appointment stands for. */
+  bookingId?: string;
+  /** The appointment a changed booking replaces (cancelled in the same decision): its slot and code do not conflict. */
+  replaces?: string;
 }
 
 export function createAppointment(ctx: DecideContext, state: HallState, cmd: CreateAppointmentCommand): Decision {
@@ -22,6 +28,7 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
   const identity = ctx.identityHash(validIdNumber(ctx, cmd.idNumber).normalized);
   for (const a of state.appointments.values()) {
     if (
+      a.id !== cmd.replaces &&
       a.identity === identity &&
       a.serviceId === cmd.serviceId &&
       a.status === 'booked' &&
@@ -30,8 +37,12 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     )
       throw refuse.conflict('APPOINTMENT_EXISTS', 'this ID already has an overlapping appointment for that service');
   }
-  const used = new Set([...state.appointments.values()].filter((a) => a.status === 'booked').map((a) => a.code));
-  let code = ctx.newAppointmentCode();
+  const used = new Set(
+    [...state.appointments.values()].filter((a) => a.status === 'booked' && a.id !== cmd.replaces).map((a) => a.code),
+  );
+  if (cmd.code !== undefined && used.has(cmd.code))
+    throw refuse.conflict('APPOINTMENT_CODE_IN_USE', 'another booked appointment has that code');
+  let code = cmd.code ?? ctx.newAppointmentCode();
   for (let i = 0; used.has(code) && i < 20; i++) code = ctx.newAppointmentCode();
   if (used.has(code)) throw refuse.conflict('NO_FREE_CODE', 'could not find a free appointment code; try again');
   const appointment: Appointment = {
@@ -47,6 +58,7 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     phoneSealed: cmd.phone ? ctx.seal(cmd.phone) : undefined,
     status: 'booked',
     createdAt: ctx.now,
+    ...(cmd.bookingId ? { bookingId: cmd.bookingId } : {}),
   };
   return { events: [{ type: 'appointment.created', data: { appointment } }], appointmentId: appointment.id };
 }

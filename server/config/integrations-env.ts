@@ -15,6 +15,8 @@ export const integrationsEnvShape = {
   /** Hall-wide and per-number limits: messages per minute, and per number per hour. */
   SMS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(60),
   SMS_PER_NUMBER_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
+  /** When appointment reminders for the next day go out (cron, the hall's time zone). */
+  SMS_REMINDER_CRON: z.string().default('0 18 * * *'),
   /** The registration system (不动产登记系统): a URL to probe and the status it answers when healthy. */
   REGISTRATION_PROBE_URL: z.string().url().optional(),
   REGISTRATION_PROBE_STATUS: z.coerce.number().int().min(100).max(599).default(200),

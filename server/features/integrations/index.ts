@@ -8,14 +8,20 @@ import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import type { IntegrationsEnv } from '../../config/integrations-env.js';
 import type { Db } from '../../store/db.js';
-import { IntegrationHealth, type HealthView } from './health.js';
+import type { HealthView } from './health.js';
 import { PlatformAdapter } from './platform/platform-adapter.js';
 import { RegistrationProbe } from './registration/registration-probe.js';
+import { SmsGateway } from './sms/sms-api.js';
+import { SmsOutbox } from './sms/sms-outbox.js';
+import { SmsRequests } from './sms/sms-requests.js';
 import { ensureIntegrationTables } from './tables.js';
 
 export type { HealthView } from './health.js';
 export { PlatformAdapter } from './platform/platform-adapter.js';
 export { RegistrationProbe } from './registration/registration-probe.js';
+export { SmsOutbox } from './sms/sms-outbox.js';
+export { SmsRequests } from './sms/sms-requests.js';
+export { renderSms, SMS_TEMPLATES } from './sms/sms-templates.js';
 
 export interface Integrations {
   features: Feature[];
@@ -45,13 +51,19 @@ export function buildIntegrations(hall: HallService, db: Db, bus: EventBus, env:
         }
       : undefined,
   );
-  // TODO(next commit): the SMS outbox's own health.
-  const sms = new IntegrationHealth('sms', false, bus, hall.clock);
+  const sms = new SmsOutbox(
+    hall,
+    db,
+    bus,
+    env.SMS_URL ? new SmsGateway({ url: env.SMS_URL, token: env.SMS_TOKEN, timeoutMs }) : undefined,
+    { perMinute: env.SMS_PER_MINUTE, perNumberPerHour: env.SMS_PER_NUMBER_PER_HOUR },
+  );
+  const smsRequests = new SmsRequests(hall, bus, env.SMS_REMINDER_CRON, !!env.SMS_URL);
   return {
-    features: [platform, registration],
+    features: [platform, registration, sms, smsRequests],
     view: () => ({
       platform: { ...platform.health.view(), skippedBookings: platform.sync.skipped } as HealthView,
-      sms: sms.view(),
+      sms: sms.health.view(),
       registration: registration.health.view(),
     }),
   };

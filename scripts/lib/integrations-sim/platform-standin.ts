@@ -29,11 +29,14 @@ export class PlatformStandIn {
   readonly versions: Array<SimBooking | Record<string, unknown>> = [];
   /** What HallQ told the platform, in arrival order. */
   readonly events: Array<{ bookingId: string; type: string; at: string }> = [];
+  /** Called with each event HallQ sends (the sim prints it). */
+  onEvent: (e: { bookingId: string; type: string; at: string }) => void = () => {};
   /** Pages asked for, with the cursor sent. */
   readonly requests: Array<string | null> = [];
 
   constructor(
-    readonly baseUrl: string,
+    /** Where the stand-in answers (the sim sets it once its server listens). */
+    public baseUrl: string,
     readonly token = 'platform-token',
     private readonly clock: () => number = Date.now,
   ) {}
@@ -77,7 +80,9 @@ export class PlatformStandIn {
         const failure = await this.failure(request);
         if (failure) return failure;
         const body = (await request.json()) as { type: string; at: string };
-        this.events.push({ bookingId: String(params.bookingId), type: body.type, at: body.at });
+        const event = { bookingId: String(params.bookingId), type: body.type, at: body.at };
+        this.events.push(event);
+        this.onEvent(event);
         return new HttpResponse(null, { status: 204 });
       }),
     ];

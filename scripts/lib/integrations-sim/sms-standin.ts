@@ -22,7 +22,8 @@ export class SmsStandIn {
   onMessage: (m: SimSms) => void = () => {};
 
   constructor(
-    readonly baseUrl: string,
+    /** Where the stand-in answers (the sim sets it once its server listens). */
+    public baseUrl: string,
     readonly token = 'sms-token',
   ) {}
 

@@ -3,6 +3,7 @@
  * steady trickle of citizens, so every screen has something to show. Stop with Ctrl+C.
  */
 import { readEnv } from '../server/config/env.js';
+import { loadHallFile } from '../server/config/load-hall.js';
 import { startHallServer } from '../server/app/hall-server.js';
 import { log } from '../server/log.js';
 import { startSimDevices } from './lib/sim-devices.js';
@@ -10,10 +11,25 @@ import { startSimDevices } from './lib/sim-devices.js';
 const DEMO_MANAGER = 'manager:hallq-demo';
 const STAFFED = ['1', '2', '3', '4', '6', '7', '8', '9', '10', '12'];
 
+/** The integration stand-ins (msw, a dev dependency): skipped when PLATFORM_URL is set or msw is not installed. */
+async function demoIntegrations() {
+  if (process.env.PLATFORM_URL) return undefined;
+  try {
+    const { startDemoIntegrations } = await import('./lib/integrations-sim/demo-integrations.js');
+    const services = loadHallFile(process.env.HALL_CONFIG).services;
+    return await startDemoIntegrations(services.map((s) => s.platformCode ?? s.id));
+  } catch (err) {
+    process.stdout.write(`  (no integration stand-ins: ${(err as Error).message})\n`);
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
+  const integrations = await demoIntegrations();
   const env = readEnv({
     HALLQ_HOURS: 'always',
     HALLQ_BOOTSTRAP_MANAGER: DEMO_MANAGER,
+    ...integrations?.env,
     ...process.env,
   });
   log.setLevel(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
@@ -81,6 +97,7 @@ async function main(): Promise<void> {
       `    pad            ${running.url}/pad/3?token=${pad}`,
       `    manager        ${running.url}/manager      (${user} / ${password})`,
       `    MQTT           ${running.mqttUrl}`,
+      `    stand-ins      ${integrations ? `${integrations.url} (appointment platform, SMS gateway, registration)` : 'off'}`,
       '',
     ].join('\n') + '\n',
   );
@@ -88,11 +105,14 @@ async function main(): Promise<void> {
   // A steady trickle: a citizen every few seconds, counters finishing and calling.
   const timer = setInterval(async () => {
     try {
+      // Some citizens leave a phone number: they get the turn-near SMS.
+      const phone =
+        Math.random() < 0.3 ? { phone: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}` } : {};
       if (Math.random() < 0.6)
         await call(
           'POST',
           '/tickets',
-          { serviceId: services[Math.floor(Math.random() * services.length)], channel: 'kiosk' },
+          { serviceId: services[Math.floor(Math.random() * services.length)], channel: 'kiosk', ...phone },
           manager,
         );
       const counterId = STAFFED[Math.floor(Math.random() * STAFFED.length)];
@@ -109,6 +129,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     await sim.stop();
     await running.stop();
+    await integrations?.stop();
     process.exit(0);
   };
   process.on('SIGINT', stop);

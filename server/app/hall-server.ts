@@ -23,6 +23,7 @@ import { Announcer } from '../features/announcements/index.js';
 import { DayRules } from '../features/day-rules/index.js';
 import { NightlyBackups } from '../features/backups/index.js';
 import { DeviceIntake } from '../features/device-intake/index.js';
+import { buildIntegrations } from '../features/integrations/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
 import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
@@ -168,6 +169,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const backups = new NightlyBackups(hall, db, { dir: env.backupDir, keep: env.BACKUP_KEEP, at: env.BACKUP_AT });
   const queryTrail = new QueryTrail(hall, db);
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
+  const integrations = buildIntegrations(hall, db, bus, env);
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
     hall,
@@ -177,6 +179,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     version,
     backups,
     queryTrail,
+    integrations: integrations.view,
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -240,6 +243,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new DayRules(hall),
     new DayReports(hall, db),
     backups,
+    ...integrations.features,
   ];
   let started: Feature[];
   try {

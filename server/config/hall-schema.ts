@@ -22,6 +22,8 @@ export const serviceSchema = z.object({
   avgServiceMinutes: z.number().positive().max(480),
   deadlineWorkdays: z.number().int().positive().optional(),
   materials: z.array(z.string().min(1)).default([]),
+  /** The appointment platform's code for this service (default: its id). */
+  platformCode: z.string().min(1).max(64).optional(),
 });
 
 export const counterSchema = z.object({
@@ -99,6 +101,8 @@ export const hallFileSchema = z
       appointmentSlotMinutes: z.number().int().min(5).max(240).default(30),
       /** How many days ahead an appointment may be booked from a kiosk. */
       appointmentBookAheadDays: z.number().int().min(1).max(90).default(14),
+      /** A ticket holder with a phone gets the `turn-near` SMS when this many people are left before them. */
+      smsAhead: z.number().int().min(0).max(100).default(3),
     }),
     services: z.array(serviceSchema).min(1),
     counters: z.array(counterSchema).min(1),

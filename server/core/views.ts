@@ -75,6 +75,7 @@ export function appointmentView(a: Appointment) {
     phone: a.phoneMasked,
     ticketId: a.ticketId,
     createdAt: iso(a.createdAt),
+    bookingId: a.bookingId,
   };
 }
 

@@ -106,6 +106,10 @@ export interface AuditOnlyMap {
   'data.read': { resource: string; query?: Record<string, string>; rows?: number; count?: number; at?: number };
   /** `npm run restore` put this backup back; `backupHead` is the head it was taken at. */
   'backup.restored': { file: string; backupHead: { seq: number; hash: string } };
+  /** The appointment platform sent a booking the hall could not take: skipped, the sync went on. */
+  'integration.booking_skipped': { bookingId?: string; reason: string };
+  /** An outside system refused a message for good (4xx): it is not sent again. Never the phone number. */
+  'integration.message_dropped': { system: 'platform' | 'sms'; key: string; status: number; reason: string };
 }
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];

@@ -87,6 +87,8 @@ export interface Appointment {
   status: AppointmentStatus;
   ticketId?: string;
   createdAt: number;
+  /** The appointment platform's booking it stands for (absent when booked in the hall). */
+  bookingId?: string;
 }
 
 export interface EmergencyState {

@@ -20,6 +20,7 @@ import { deviceRoutes } from './routes/devices.js';
 import { emergencyRoutes } from './routes/emergency.js';
 import { evaluationRoutes } from './routes/evaluations.js';
 import { reportRoutes } from './routes/reports.js';
+import { integrationRoutes } from './routes/integrations.js';
 import { statsRoutes } from './routes/stats.js';
 import { ticketPreviewRoutes } from './routes/ticket-preview.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -68,6 +69,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     caseRoutes(deps),
     backupRoutes(deps),
     reportRoutes(deps, db),
+    integrationRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

@@ -18,4 +18,6 @@ export interface ApiDeps {
   /** The hall's own reverse proxies (HALLQ_TRUSTED_PROXIES): their X-Forwarded-For names the client. */
   trustedProxies?: ReadonlySet<string>;
   version: string;
+  /** The outside systems' health (GET /integrations), from the integrations feature. */
+  integrations?: () => Record<'platform' | 'sms' | 'registration', object>;
 }

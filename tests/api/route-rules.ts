@@ -79,6 +79,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/appointments/check-in': { roles: ISSUING },
   'POST /api/v1/appointments/:id/cancel': { roles: ['manager', 'integration'] },
 
+  'GET /api/v1/integrations': { roles: MANAGER },
+
   'POST /api/v1/evaluations': { roles: ['pad', 'kiosk'] },
   'GET /api/v1/followups': { roles: MANAGER },
   'POST /api/v1/followups/:id/answer': { roles: MANAGER },

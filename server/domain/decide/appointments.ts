@@ -14,6 +14,12 @@ export interface CreateAppointmentCommand {
   idNumber?: string;
   name?: string;
   phone?: string;
+  /** The platform's booking code (checked in with it); a new code is drawn when absent. */
+  code?: string;
+  /** The appointment platform's booking this appointment stands for. */
+  bookingId?: string;
+  /** The appointment a changed booking replaces (cancelled in the same decision): its slot and code do not conflict. */
+  replaces?: string;
 }
 
 export function createAppointment(ctx: DecideContext, state: HallState, cmd: CreateAppointmentCommand): Decision {
@@ -28,6 +34,7 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
   for (const a of state.appointments.values()) {
     if (
       identity &&
+      a.id !== cmd.replaces &&
       a.identity === identity &&
       a.serviceId === cmd.serviceId &&
       a.status === 'booked' &&
@@ -36,8 +43,12 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     )
       throw refuse.conflict('APPOINTMENT_EXISTS', 'this ID already has an overlapping appointment for that service');
   }
-  const used = new Set([...state.appointments.values()].filter((a) => a.status === 'booked').map((a) => a.code));
-  const code = freshCode(used, () => ctx.newAppointmentCode(), 'appointment code');
+  const used = new Set(
+    [...state.appointments.values()].filter((a) => a.status === 'booked' && a.id !== cmd.replaces).map((a) => a.code),
+  );
+  if (cmd.code !== undefined && used.has(cmd.code))
+    throw refuse.conflict('APPOINTMENT_CODE_IN_USE', 'another booked appointment has that code');
+  const code = cmd.code ?? freshCode(used, () => ctx.newAppointmentCode(), 'appointment code');
   const appointment: Appointment = {
     id: ctx.newId('appointment'),
     code,
@@ -51,6 +62,7 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     phoneSealed: cmd.phone ? ctx.seal(cmd.phone) : undefined,
     status: 'booked',
     createdAt: ctx.now,
+    ...(cmd.bookingId ? { bookingId: cmd.bookingId } : {}),
   };
   return { events: [{ type: 'appointment.created', data: { appointment } }], appointmentId: appointment.id };
 }

@@ -1,0 +1,132 @@
+/**
+ * Pulls bookings from the platform's cursor, page by page until an empty page, and turns each into an appointment
+ * through the one write path. A booking version already taken changes nothing; a malformed or refused booking is
+ * skipped and audited; a failed page leaves the cursor where it was, so the next run starts there again.
+ */
+import type { HallService } from '../../../core/hall-service.js';
+import { syncBooking } from '../../../domain/decide/bookings.js';
+import type { Actor } from '../../../domain/decide/context.js';
+import { DomainError } from '../../../domain/errors.js';
+import { log } from '../../../log.js';
+import type { Db } from '../../../store/db.js';
+import type { IntegrationHealth } from '../health.js';
+import { readState, writeState } from '../tables.js';
+import { bookingSchema, type PlatformApi, type PlatformBooking } from './platform-api.js';
+
+/** Who the platform's changes are audited as. */
+export const PLATFORM_ACTOR: Actor = { kind: 'system', id: 'platform', role: 'integration' };
+const CURSOR_KEY = 'platform.cursor';
+/** A run stops after this many pages and the next run goes on: one run never holds the adapter for ever. */
+const MAX_PAGES_PER_RUN = 1000;
+
+interface BookingRow {
+  appointment_id: string | null;
+  updated_at: number;
+}
+
+export class BookingSync {
+  /** Bookings skipped since start (malformed, unknown service, refused by the hall). */
+  skipped = 0;
+
+  constructor(
+    private readonly hall: HallService,
+    private readonly db: Db,
+    private readonly api: PlatformApi,
+    private readonly health: IntegrationHealth,
+    private readonly isStopped: () => boolean,
+  ) {}
+
+  /** Pages until caught up, the platform fails, or the adapter stops; true when the platform answered every page. */
+  async run(): Promise<boolean> {
+    let cursor = readState(this.db, CURSOR_KEY);
+    for (let pages = 0; pages < MAX_PAGES_PER_RUN && !this.isStopped(); pages++) {
+      const page = await this.api.bookingsSince(cursor);
+      if (!page.ok) {
+        this.health.failed(page.error);
+        return false;
+      }
+      for (const raw of page.bookings) {
+        if (this.isStopped()) return false;
+        await this.take(raw);
+      }
+      if (page.cursor !== undefined) writeState(this.db, CURSOR_KEY, page.cursor);
+      this.health.succeeded();
+      // Caught up; or a page that does not move the cursor (asking again would bring the same page).
+      if (page.bookings.length === 0 || page.cursor === undefined || page.cursor === cursor) return true;
+      cursor = page.cursor;
+    }
+    return !this.isStopped();
+  }
+
+  private async take(raw: unknown): Promise<void> {
+    const parsed = bookingSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = (raw as { bookingId?: unknown } | null)?.bookingId;
+      const issue = parsed.error.issues[0];
+      this.skip(
+        typeof id === 'string' ? id.slice(0, 64) : undefined,
+        `malformed: ${issue?.path.join('.')} ${issue?.message}`,
+      );
+      return;
+    }
+    const b = parsed.data;
+    const updatedAt = Date.parse(b.updatedAt);
+    const row = this.db
+      .prepare('SELECT appointment_id, updated_at FROM platform_bookings WHERE booking_id = ?')
+      .get(b.bookingId) as BookingRow | undefined;
+    if (row && row.updated_at >= updatedAt) return; // seen this version (or a newer one) already
+    const service = this.hall.hallFile.services.find((s) => (s.platformCode ?? s.id) === b.serviceCode);
+    if (!service) {
+      this.skip(b.bookingId, `unknown service code "${b.serviceCode}"`);
+      this.remember(b, updatedAt, row?.appointment_id ?? null, 'skipped');
+      return;
+    }
+    try {
+      const d = await this.hall.submit(PLATFORM_ACTOR, (ctx, s) =>
+        syncBooking(ctx, s, {
+          bookingId: b.bookingId,
+          cancelled: b.status === 'cancelled',
+          appointmentId: row?.appointment_id ?? undefined,
+          appointment: appointmentOf(b, service.id),
+        }),
+      );
+      this.remember(b, updatedAt, d.appointmentId ?? row?.appointment_id ?? null, b.status);
+    } catch (err) {
+      // Anything but the hall's refusal (a full disk, …) stops the run: the cursor stays, the booking comes again.
+      if (!(err instanceof DomainError)) throw err;
+      this.skip(b.bookingId, `${err.code}: ${err.message}`);
+      this.remember(b, updatedAt, row?.appointment_id ?? null, 'skipped');
+    }
+  }
+
+  private remember(b: PlatformBooking, updatedAt: number, appointmentId: string | null, status: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO platform_bookings (booking_id, appointment_id, updated_at, status) VALUES (?, ?, ?, ?)
+         ON CONFLICT (booking_id) DO UPDATE SET appointment_id = excluded.appointment_id,
+           updated_at = excluded.updated_at, status = excluded.status`,
+      )
+      .run(b.bookingId, appointmentId, updatedAt, status);
+  }
+
+  private skip(bookingId: string | undefined, reason: string): void {
+    this.skipped++;
+    log.warn('platform booking skipped', { bookingId, reason });
+    this.hall.audit(PLATFORM_ACTOR, {
+      type: 'integration.booking_skipped',
+      data: { ...(bookingId ? { bookingId } : {}), reason: reason.slice(0, 200) },
+    });
+  }
+}
+
+function appointmentOf(b: PlatformBooking, serviceId: string) {
+  return {
+    serviceId,
+    slotStart: Date.parse(b.slotStart),
+    slotEnd: Date.parse(b.slotEnd),
+    idNumber: b.idNumber,
+    name: b.name,
+    phone: b.phone,
+    code: b.code,
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * The appointment platform's adapter against its msw stand-in: bookings arrive page by page as appointments through
+ * the write path, once each; failures of every kind leave the hall working and the sync resuming from its cursor.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { PlatformMode } from '../../scripts/lib/integrations-sim/platform-standin.js';
+import type { TestHall } from '../helpers/test-hall.js';
+import { auditAll, expectOk, manualClock, MONDAY_10, V1 } from '../api/support.js';
+import {
+  appointments,
+  booking,
+  hallWithPlatform,
+  integrations,
+  PLATFORM_URL,
+  platformServer,
+} from './platform-harness.js';
+
+const clock = manualClock(MONDAY_10);
+const { platform, server } = platformServer(clock.clock);
+let h: TestHall | undefined;
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+afterAll(() => server.close());
+afterEach(async () => {
+  server.resetHandlers();
+  await h?.stop();
+  h = undefined;
+  platform.versions.length = 0;
+  platform.events.length = 0;
+  platform.requests.length = 0;
+  platform.mode = 'up';
+  platform.pageSize = 50;
+  clock.set(MONDAY_10);
+});
+
+const booked = (list: any[]) => list.filter((a) => a.status === 'booked');
+const created = async (hall: TestHall) => (await auditAll(hall, 'type=appointment.created')).length;
+
+describe('appointment platform sync', () => {
+  it('takes every booking page by page until an empty page, each as one appointment with its bookingId', async () => {
+    const s = await hallWithPlatform(clock);
+    h = s.h;
+    platform.pageSize = 2;
+    for (let i = 1; i <= 5; i++) platform.put(booking(`b-${i}`, i));
+    platform.requests.length = 0;
+    await s.adapter.runNow();
+    // The cursor of the empty page at start was '0'.
+    expect(platform.requests).toEqual(['0', '2', '4', '5']);
+    const list = await appointments(h);
+    expect(list.map((a) => a.bookingId).sort()).toEqual(['b-1', 'b-2', 'b-3', 'b-4', 'b-5']);
+    expect(list[0].code).toBe('4000000001');
+    expect(list[0].phone).not.toContain('13800138000');
+    const health = (await integrations(h)).platform;
+    expect(health).toMatchObject({ configured: true, ok: true, lastError: null, backlog: 0 });
+    expect(health.lastSuccessAt).toBe(new Date(clock.now).toISOString());
+    // The citizen checks in with the booking's code.
+    const checkIn = await h.api('POST', `${V1}/appointments/check-in`, { code: '4000000001' }, h.managerToken);
+    expect(checkIn.status).toBe(409); // 14:00 is too early at 10:00: the appointment exists and answers by its code
+    expect(checkIn.body.error.code).toBe('TOO_EARLY');
+  });
+
+  it('the same booking twice changes nothing', async () => {
+    const s = await hallWithPlatform(clock);
+    h = s.h;
+    const b = platform.put(booking('b-1', 1));
+    platform.putRaw({ ...b });
+    await s.adapter.runNow();
+    platform.putRaw({ ...b });
+    await s.adapter.runNow();
+    expect((await appointments(h)).length).toBe(1);
+    expect(await created(h)).toBe(1);
+  });
+
+  it('a booking that changes is moved, and once cancelled is cancelled', async () => {
+    const s = await hallWithPlatform(clock);
+    h = s.h;
+    platform.put(booking('b-1', 1, '14:00'));
+    await s.adapter.runNow();
+    platform.put(booking('b-1', 1, '15:00'));
+    await s.adapter.runNow();
+    let mine = booked(await appointments(h));
+    expect(mine).toHaveLength(1);
+    expect(mine[0].slotStart).toBe('2026-03-02T07:00:00.000Z');
+    expect(mine[0].code).toBe('4000000001');
+    platform.cancel('b-1');
+    await s.adapter.runNow();
+    mine = await appointments(h);
+    expect(booked(mine)).toHaveLength(0);
+    expect(mine.every((a) => a.bookingId === 'b-1' && a.status === 'cancelled')).toBe(true);
+    // Seen again later, nothing comes back.
+    platform.putRaw({ ...(platform.versions.at(-1) as object) });
+    await s.adapter.runNow();
+    expect(booked(await appointments(h))).toHaveLength(0);
+  });
+
+  it('skips and audits a malformed booking, or one with a bad ID number, and goes on', async () => {
+    const s = await hallWithPlatform(clock);
+    h = s.h;
+    platform.putRaw({ bookingId: 'bad-1', code: 'x' });
+    platform.put(booking('bad-2', 2, '14:00', { idNumber: '110105198001010010' }));
+    platform.put(booking('bad-3', 3, '14:00', { serviceCode: 'no-such-service' }));
+    platform.put(booking('good', 4));
+    await s.adapter.runNow();
+    expect((await appointments(h)).map((a) => a.bookingId)).toEqual(['good']);
+    const skipped = await auditAll(h, 'type=integration.booking_skipped');
+    expect(skipped.map((e) => e.data.bookingId)).toEqual(['bad-1', 'bad-2', 'bad-3']);
+    expect(JSON.stringify(skipped)).not.toContain('110105198001010010');
+    expect((await integrations(h)).platform).toMatchObject({ ok: true, skippedBookings: 3 });
+  });
+
+  const failures: Array<[PlatformMode, RegExp]> = [
+    ['unreachable', /unreachable/],
+    ['slow', /no answer within 300 ms/],
+    ['error-5xx', /HTTP 503/],
+    ['token-expired', /HTTP 401/],
+    ['malformed', /malformed answer/],
+  ];
+  for (const [mode, error] of failures)
+    it(`keeps the hall working when the platform is ${mode}, and catches up from the cursor`, async () => {
+      const s = await hallWithPlatform(clock);
+      h = s.h;
+      platform.put(booking('b-1', 1));
+      await s.adapter.runNow();
+      platform.put(booking('b-2', 2));
+      platform.mode = mode;
+      platform.slowMs = 1500;
+      await s.adapter.runNow();
+      clock.advance(5);
+      const health = (await integrations(h)).platform;
+      expect(health.ok).toBe(false);
+      expect(health.lastError).toMatch(error);
+      expect(health.failingForSeconds).toBe(300);
+      expectOk(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, h.managerToken), 201);
+      platform.mode = 'up';
+      await s.adapter.runNow();
+      expect((await appointments(h)).map((a) => a.bookingId).sort()).toEqual(['b-1', 'b-2']);
+      expect(await created(h)).toBe(2);
+      expect((await integrations(h)).platform).toMatchObject({ ok: true, failingForSeconds: null });
+    });
+
+  it('a restart mid-sync, even between an appointment and its bookkeeping, takes each booking once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallq-platform-'));
+    try {
+      let s = await hallWithPlatform(clock, dataDir);
+      h = s.h;
+      platform.pageSize = 2;
+      for (let i = 1; i <= 6; i++) platform.put(booking(`b-${i}`, i));
+      let pages = 0;
+      // The platform fails after two pages: the hall stops there, mid-sync.
+      server.use(
+        http.get(`${PLATFORM_URL}/halls/:hallId/bookings`, () =>
+          ++pages > 2 ? HttpResponse.json({}, { status: 502 }) : undefined,
+        ),
+      );
+      await s.adapter.runNow();
+      expect((await appointments(h)).length).toBe(4);
+      await h.stop();
+      // As if killed after the appointments were written but before the adapter noted them or moved its cursor.
+      const db = new Database(join(dataDir, 'hallq.sqlite'));
+      db.prepare("DELETE FROM platform_bookings WHERE booking_id IN ('b-3', 'b-4')").run();
+      db.prepare("UPDATE integration_state SET value = '2' WHERE key = 'platform.cursor'").run();
+      db.close();
+      server.resetHandlers();
+      s = await hallWithPlatform(clock, dataDir);
+      h = s.h;
+      await s.adapter.runNow();
+      expect((await appointments(h)).map((a) => a.bookingId).sort()).toEqual([
+        'b-1',
+        'b-2',
+        'b-3',
+        'b-4',
+        'b-5',
+        'b-6',
+      ]);
+      expect(await created(h)).toBe(6);
+    } finally {
+      await h?.stop();
+      h = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('after an hour of outage everything is caught up exactly once, both ways', async () => {
+    const s = await hallWithPlatform(clock);
+    h = s.h;
+    const staff = await h.staffAt('1');
+    const signals: any[] = [];
+    h.running.hall.bus.on('integration.health', (p) => signals.push(p));
+    platform.put(booking('b-early', 1, '10:10'));
+    await s.adapter.runNow();
+    platform.mode = 'error-5xx';
+    const outageStart = clock.now;
+    // During the hour: new bookings on the platform, a check-in and a service in the hall; the sync keeps failing.
+    for (let minute = 5; minute <= 60; minute += 5) {
+      clock.advance(5);
+      platform.put(booking(`b-${minute}`, 100 + minute, '15:00'));
+      if (minute === 10) {
+        expectOk(await h.api('POST', `${V1}/appointments/check-in`, { code: '4000000001' }, h.managerToken), 201);
+        expectOk(await h.api('POST', `${V1}/counters/1/call-next`, {}, staff));
+        expectOk(await h.api('POST', `${V1}/counters/1/start`, {}, staff));
+        expectOk(await h.api('POST', `${V1}/counters/1/finish`, {}, staff));
+      }
+      await s.adapter.runNow();
+    }
+    const during = (await integrations(h)).platform;
+    // Failing since the first run after the platform went down, five minutes into the hour.
+    expect(during).toMatchObject({ ok: false, failingForSeconds: 55 * 60, backlog: 2 });
+    expect(signals[0]).toMatchObject({ system: 'platform', ok: false, since: outageStart + 5 * 60_000 });
+    platform.mode = 'up';
+    await s.adapter.runNow();
+    await s.adapter.runNow();
+    expect((await appointments(h)).filter((a) => a.bookingId).length).toBe(13);
+    expect(await created(h)).toBe(13);
+    expect(platform.events.map((e) => `${e.bookingId}/${e.type}`)).toEqual(['b-early/checked-in', 'b-early/served']);
+    expect((await integrations(h)).platform).toMatchObject({ ok: true, backlog: 0 });
+    expect(signals.at(-1)).toMatchObject({ system: 'platform', ok: true, since: clock.now });
+  });
+});

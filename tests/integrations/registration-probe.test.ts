@@ -1,0 +1,100 @@
+/**
+ * The registration system's probe against an msw stand-in: failing for REGISTRATION_FAILURE_MINUTES is an outage on
+ * the bus (the network-outage playbook's trigger); a shorter failure is not; the first success after it, recovery.
+ */
+import { delay, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BusEvents } from '../../server/core/event-bus.js';
+import type { RegistrationProbe } from '../../server/features/integrations/index.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { manualClock, MONDAY_10, V1 } from '../api/support.js';
+
+const PROBE_URL = 'http://registration.test/bdc/health?from=hallq';
+let answer: 'ok' | 'wrong-status' | 'down' | 'slow' = 'ok';
+const server = setupServer(
+  http.get('http://registration.test/bdc/health', async ({ request }) => {
+    expect(new URL(request.url).searchParams.get('from')).toBe('hallq');
+    if (answer === 'down') return HttpResponse.error();
+    if (answer === 'slow') await delay(1500);
+    if (answer === 'wrong-status') return new HttpResponse('<html>maintenance</html>', { status: 200 });
+    return new HttpResponse(null, { status: 204 });
+  }),
+);
+const clock = manualClock(MONDAY_10);
+let h: TestHall | undefined;
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+afterAll(() => server.close());
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+  answer = 'ok';
+  clock.set(MONDAY_10);
+});
+
+async function hallWithProbe() {
+  h = await startTestHall({
+    clock: clock.clock,
+    env: {
+      REGISTRATION_PROBE_URL: PROBE_URL,
+      REGISTRATION_PROBE_STATUS: '204',
+      REGISTRATION_PROBE_SECONDS: '3600',
+      REGISTRATION_FAILURE_MINUTES: '2',
+      INTEGRATION_TIMEOUT_SECONDS: '0.3',
+    },
+  });
+  const probe = h.running.features.find((f) => f.name === 'registration-probe') as RegistrationProbe;
+  await probe.probe();
+  const signals: Array<BusEvents['integration.health']> = [];
+  h.running.hall.bus.on('integration.health', (s) => signals.push(s));
+  return { probe, signals };
+}
+
+const view = async () => (await h!.api('GET', `${V1}/integrations`, undefined, h!.managerToken)).body.registration;
+
+describe('registration system probe', () => {
+  for (const failure of ['down', 'slow', 'wrong-status'] as const)
+    it(`reports an outage once the system has been ${failure} for the set time, and its recovery`, async () => {
+      const { probe, signals } = await hallWithProbe();
+      expect(await view()).toMatchObject({ configured: true, ok: true, lastError: null });
+      answer = failure;
+      const start = clock.now;
+      await probe.probe();
+      clock.advance(1);
+      await probe.probe();
+      expect(signals).toEqual([]); // a minute of failure is not yet an outage
+      expect(await view()).toMatchObject({ ok: false, failingForSeconds: 60 });
+      clock.advance(1);
+      await probe.probe();
+      expect(signals).toEqual([{ system: 'registration', ok: false, since: start, error: expect.any(String) }]);
+      await probe.probe();
+      expect(signals).toHaveLength(1);
+      answer = 'ok';
+      clock.advance(3);
+      await probe.probe();
+      expect(signals.at(-1)).toEqual({ system: 'registration', ok: true, since: clock.now });
+      expect(await view()).toMatchObject({ ok: true, failingForSeconds: null });
+    });
+
+  it('a failure shorter than the set time passes without an outage', async () => {
+    const { probe, signals } = await hallWithProbe();
+    answer = 'down';
+    await probe.probe();
+    clock.advance(1.5);
+    answer = 'ok';
+    await probe.probe();
+    clock.advance(1);
+    answer = 'down';
+    await probe.probe();
+    clock.advance(1.5);
+    await probe.probe();
+    expect(signals).toEqual([]);
+  });
+
+  it('is off, and says so, while its URL is unset', async () => {
+    h = await startTestHall({ clock: clock.clock });
+    expect(await view()).toMatchObject({ configured: false, ok: false, backlog: 0 });
+    expect((await h.api('GET', `${V1}/integrations`, undefined, h.managerToken)).body.platform.configured).toBe(false);
+  });
+});

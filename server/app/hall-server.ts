@@ -18,6 +18,7 @@ import { EventBus } from '../core/event-bus.js';
 import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
+import { CityLink } from '../features/city-link/index.js';
 import { Announcer } from '../features/announcements/index.js';
 import { DeviceIntake } from '../features/device-intake/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
@@ -221,6 +222,10 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new QuietCheckpoints(hall),
     new PlaybookActions(hall),
   ];
+  if (env.CITY_NATS_URL) {
+    const city = { url: env.CITY_NATS_URL, user: env.CITY_NATS_USER, password: env.CITY_NATS_PASSWORD };
+    features.push(new CityLink(hall, db, { ...city, site: { id: site.id, name: site.name, kind: site.kind } }));
+  }
   let started: Feature[];
   try {
     started = await startFeatures(features);

@@ -21,6 +21,10 @@ const envSchema = z.object({
   MQTT_RELOAD_COMMAND: z.string().optional(),
   /** How long the server waits for a device's ack before resending a command (5 tries, then the device is faulty). */
   HALLQ_COMMAND_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  /** The city's NATS servers (comma-separated): unset, the site stays alone (docs/city.md). */
+  CITY_NATS_URL: z.string().optional(),
+  CITY_NATS_USER: z.string().optional(),
+  CITY_NATS_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -67,3 +67,18 @@ export const CITY_EVENT_TYPES = [
   'emergency.changed',
 ] as const;
 export type CityEventType = (typeof CITY_EVENT_TYPES)[number];
+
+/** Down the tree: the stream of the city's directives, one subject per site, and each site's durable consumer. */
+export const CITY_DOWN_STREAM = 'CITY_DOWN';
+export const cityDownSubject = (siteId: string) => `city.down.${siteId}`;
+export const siteConsumer = (siteId: string) => `site-${siteId}`;
+
+/** What the city asks a site to do; the site applies it through its own write path and audits it. */
+export interface CityDirective {
+  v: 1;
+  id: string;
+  at: number;
+  kind: 'playbook.activate' | 'playbook.deactivate';
+  playbookId: string;
+  note?: string;
+}

@@ -3,7 +3,7 @@
  * two subjects and read only its replies; the city process may use the JetStream API and ack. Plain-text passwords
  * here for tests; a deployment puts bcrypt hashes (`nats server passwd`) in the same places.
  */
-import { citySubjects } from '../../protocol/city.js';
+import { CITY_DOWN_STREAM, citySubjects, siteConsumer } from '../../protocol/city.js';
 
 export interface NatsUser {
   user: string;
@@ -15,15 +15,24 @@ const list = (subjects: string[]) => `[${subjects.map((s) => JSON.stringify(s)).
 export function cityAccountsConfig(city: NatsUser, sites: NatsUser[]): string {
   const siteUsers = sites.map((s) => {
     const own = citySubjects(s.user);
+    const mine = `${CITY_DOWN_STREAM}.${siteConsumer(s.user)}`;
+    // Its events and info; reading its own directives' consumer (info, pull, ack), never making or changing one.
+    const publish = [
+      own.events,
+      own.info,
+      `$JS.API.CONSUMER.INFO.${mine}`,
+      `$JS.API.CONSUMER.MSG.NEXT.${mine}`,
+      `$JS.ACK.${mine}.>`,
+    ];
     return `      { user: ${JSON.stringify(s.user)}, password: ${JSON.stringify(s.password)}, permissions: {
-          publish: { allow: ${list([own.events, own.info])} }, subscribe: { allow: ["_INBOX.>"] } } }`;
+          publish: { allow: ${list(publish)} }, subscribe: { allow: ["_INBOX.>"] } } }`;
   });
   return `accounts {
   CITY: {
     jetstream: enabled
     users: [
       { user: ${JSON.stringify(city.user)}, password: ${JSON.stringify(city.password)}, permissions: {
-          publish: { allow: ["$JS.API.>", "$JS.ACK.>"] }, subscribe: { allow: ["_INBOX.>"] } } }
+          publish: { allow: ["$JS.API.>", "$JS.ACK.>", "city.down.>"] }, subscribe: { allow: ["_INBOX.>"] } } }
 ${siteUsers.join('\n')}
     ]
   }

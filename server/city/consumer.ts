@@ -12,7 +12,16 @@ import {
   type ConsumerMessages,
   type NatsConnection,
 } from 'nats';
-import { CITY_STREAM, CITY_STREAM_SUBJECTS, type CityEvent, type CitySiteInfo } from '../../protocol/city.js';
+import {
+  CITY_DOWN_STREAM,
+  CITY_STREAM,
+  CITY_STREAM_SUBJECTS,
+  cityDownSubject,
+  siteConsumer,
+  type CityDirective,
+  type CityEvent,
+  type CitySiteInfo,
+} from '../../protocol/city.js';
 import { log } from '../log.js';
 import type { CityReadModel } from './read-model.js';
 
@@ -56,9 +65,9 @@ export class CityConsumer {
         await this.ensureStream();
         break;
       } catch (err) {
-        if (tries >= 60 || this.stopped) throw err;
+        if (tries >= 120 || this.stopped) throw err;
         log.warn('city stream not ready yet; trying again', { error: (err as Error).message });
-        await new Promise((r) => setTimeout(r, 1000));
+        await new Promise((r) => setTimeout(r, 500));
       }
     }
     this.loop = this.run();
@@ -72,7 +81,8 @@ export class CityConsumer {
   }
 
   private async ensureStream(): Promise<void> {
-    const jsm = await this.nc!.jetstreamManager({ timeout: 10_000 });
+    // Short: a request lost while the cluster elects a new leader is asked again rather than waited for.
+    const jsm = await this.nc!.jetstreamManager({ timeout: 3000 });
     const config = {
       name: CITY_STREAM,
       subjects: CITY_STREAM_SUBJECTS,
@@ -82,6 +92,9 @@ export class CityConsumer {
       duplicate_window: nanos(2 * 60_000),
     };
     await jsm.streams.info(CITY_STREAM).catch(() => jsm.streams.add(config));
+    // Down the tree: one subject per site, kept until the site's consumer has it (a site offline for days too).
+    const down = { ...config, name: CITY_DOWN_STREAM, subjects: [cityDownSubject('*')] };
+    await jsm.streams.info(CITY_DOWN_STREAM).catch(() => jsm.streams.add(down));
     await jsm.consumers.info(CITY_STREAM, CITY_CONSUMER).catch(() =>
       jsm.consumers.add(CITY_STREAM, {
         durable_name: CITY_CONSUMER,
@@ -110,14 +123,44 @@ export class CityConsumer {
     }
   }
 
+  /** The durable consumer a site reads the city's directives from (the site may read it, not make it). */
+  private async ensureSiteConsumer(site: string): Promise<void> {
+    try {
+      const jsm = await this.nc!.jetstreamManager();
+      await jsm.consumers.info(CITY_DOWN_STREAM, siteConsumer(site)).catch(() =>
+        jsm.consumers.add(CITY_DOWN_STREAM, {
+          durable_name: siteConsumer(site),
+          filter_subject: cityDownSubject(site),
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+        }),
+      );
+    } catch (err) {
+      log.warn('site directive consumer not made', { site, error: (err as Error).message });
+    }
+  }
+
+  /** Sends a directive to each site, stored until that site has read it. Returns the sites it went to. */
+  async sendDirective(d: CityDirective, sites: string[]): Promise<string[]> {
+    const js = this.nc!.jetstream();
+    const body = new TextEncoder().encode(JSON.stringify(d));
+    for (const site of sites) {
+      await this.ensureSiteConsumer(site);
+      await js.publish(cityDownSubject(site), body, { msgID: `${d.id}:${site}`, timeout: 10_000 });
+    }
+    return sites;
+  }
+
   private handle(subject: string, data: Uint8Array): void {
     try {
       const body = JSON.parse(decoder.decode(data)) as CityEvent | CitySiteInfo;
       const site = subject.split('.')[2];
       // A site's subject names it (the accounts let a site publish only its own): the body cannot claim another.
       if (body.site !== site) return log.warn('city message names another site; dropped', { subject });
-      if (subject.endsWith('.info')) this.model.applyInfo(body as CitySiteInfo);
-      else this.model.applyEvent(body as CityEvent, this.clock());
+      if (subject.endsWith('.info')) {
+        this.model.applyInfo(body as CitySiteInfo);
+        void this.ensureSiteConsumer(site);
+      } else this.model.applyEvent(body as CityEvent, this.clock());
     } catch (err) {
       log.warn('city message not understood; dropped', { subject, error: (err as Error).message });
     }

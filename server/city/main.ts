@@ -18,6 +18,8 @@ const cityEnvSchema = z.object({
   CITY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data-city'),
+  /** Bearer token for POST /api/v1/city/directives (unset: the city sends no directives). */
+  CITY_ADMIN_TOKEN: z.string().min(16).optional(),
   CITY_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
 });
 
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
     replicas: env.CITY_STREAM_REPLICAS,
   });
   await consumer.start();
-  const app = createCityApp(model);
+  const app = createCityApp(model, consumer, env.CITY_ADMIN_TOKEN);
   const server = serve({ fetch: app.fetch, port: env.CITY_PORT, hostname: env.HOST }, (info: AddressInfo) =>
     log.info('city view listening', { port: info.port }),
   );

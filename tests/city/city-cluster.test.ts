@@ -23,12 +23,13 @@ import {
   type SpawnedServer,
 } from '../../scripts/lib/hall-process.js';
 import { startNatsCluster, type NatsNode } from '../../scripts/lib/nats-process.js';
-import { citySubjects } from '../../protocol/city.js';
+import { cityDownSubject, citySubjects } from '../../protocol/city.js';
 import type { CitySite } from '../../server/city/read-model.js';
 import { siteLinks, type SiteLink } from '../helpers/site-links.js';
 import { until } from '../helpers/until.js';
 
 const V1 = '/api/v1';
+const ADMIN_TOKEN = 'city-admin-token-for-the-test';
 const reference = JSON.parse(
   readFileSync(new URL('../../config/halls/yunfu-realestate.json', import.meta.url), 'utf8'),
 );
@@ -71,6 +72,7 @@ async function startCity(): Promise<SpawnedServer> {
       CITY_NATS_USER: city.user,
       CITY_NATS_PASSWORD: city.password,
       CITY_STREAM_REPLICAS: '3',
+      CITY_ADMIN_TOKEN: ADMIN_TOKEN,
       DATA_DIR: join(dir, 'city'),
       LOG_LEVEL: 'warn',
     },
@@ -238,6 +240,29 @@ describe('the city over JetStream', () => {
     expect(await figures()).toEqual(beforeRestart);
     const day = (beforeRestart.days as { days: Array<{ issued: number; served: number; noShow: number }> }).days[0];
     expect(day).toMatchObject({ issued: 5 * 3 + 8 + 3 + 4 + 1, served: 2 * 3 + 3 + 1 + 2, noShow: 1 });
+
+    // Down the tree: a city-wide playbook while the point is cut off. The halls apply it now, the point on return.
+    const playbookOf = async (s: Site) => (await s.api('GET', `${V1}/hall`)).body.emergency?.playbookId;
+    await pt.link.cut();
+    const sent = await fetch(`${cityProc!.url}${V1}/city/directives`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ kind: 'playbook.activate', playbookId: 'fight', note: 'typhoon drill' }),
+    });
+    expect(sent.status).toBe(202);
+    await until('the halls apply the city playbook', async () =>
+      (await Promise.all([central, district].map(playbookOf))).every((p) => p === 'fight'),
+    );
+    expect(await playbookOf(pt)).toBe('network-outage');
+    await pt.link.restore();
+    await until('the point applies it on return', async () => (await playbookOf(pt)) === 'fight', 45_000);
+    await cityAgrees('with the city playbook everywhere', 45_000);
+    const unauthorised = await fetch(`${cityProc!.url}${V1}/city/directives`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'playbook.activate', playbookId: 'fire' }),
+    });
+    expect(unauthorised.status).toBe(401);
   }, 240_000);
 
   it('lets a site publish only its own subjects', async () => {
@@ -247,6 +272,10 @@ describe('the city over JetStream', () => {
       const js = nc.jetstream();
       await expect(
         js.publish(citySubjects(other.id).events, new TextEncoder().encode('{}'), { timeout: 2000 }),
+      ).rejects.toThrow();
+      // Nor forge the city's directives to a site.
+      await expect(
+        js.publish(cityDownSubject(other.id), new TextEncoder().encode('{}'), { timeout: 2000 }),
       ).rejects.toThrow();
       const own = await js.publish(
         citySubjects(SITES[2].id).info,

@@ -10,6 +10,7 @@ import type { Feature } from '../../core/feature.js';
 import { log } from '../../log.js';
 import type { Db } from '../../store/db.js';
 import { CursorStore } from './cursor.js';
+import { DirectiveReceiver } from './directives.js';
 import { reduceForCity, type LogRow } from './reduce.js';
 
 export interface CityLinkOptions {
@@ -36,6 +37,7 @@ export class CityLink implements Feature {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs = 500;
   private offBus: (() => void) | undefined;
+  private readonly directives: DirectiveReceiver;
 
   constructor(
     private readonly hall: HallService,
@@ -43,6 +45,7 @@ export class CityLink implements Feature {
     private readonly opts: CityLinkOptions,
   ) {
     this.cursor = new CursorStore(db);
+    this.directives = new DirectiveReceiver(hall, opts.site.id);
     this.readRows = db.prepare('SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
   }
 
@@ -55,6 +58,7 @@ export class CityLink implements Feature {
   async stop(): Promise<void> {
     this.stopped = true;
     this.offBus?.();
+    this.directives.stop();
     clearTimeout(this.retryTimer);
     await this.nc?.close().catch(() => undefined);
   }
@@ -84,6 +88,7 @@ export class CityLink implements Feature {
       this.nc = nc;
       log.info('city link connected', { server: nc.getServer() });
       void this.onConnected();
+      void this.directives.run(nc.jetstream());
       void (async () => {
         for await (const s of nc.status()) {
           if (s.type === Events.Reconnect) void this.onConnected();

@@ -92,6 +92,12 @@ export interface SpawnOptions {
   readyPath?: string;
   /** Working folder of the process (default: the project root), e.g. an installed copy. */
   cwd?: string;
+  /** A command the node process runs under, e.g. `['ip', 'netns', 'exec', 'site-1']` (a network namespace). */
+  launcher?: string[];
+  /** The address it listens on and is reached at (default 127.0.0.1). */
+  host?: string;
+  /** The variable that tells it its port (default PORT; the city process reads CITY_PORT). */
+  portEnv?: string;
 }
 
 const OUTPUT_TAIL = 8192;
@@ -152,9 +158,12 @@ export async function spawnServer(opts: SpawnOptions): Promise<SpawnedServer> {
 }
 
 async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry], {
+  const [command, ...before] = opts.launcher ?? [process.execPath];
+  const nodeArgs = [...(opts.launcher ? [process.execPath] : []), ...(opts.nodeArgs ?? []), opts.entry];
+  const host = opts.host ?? '127.0.0.1';
+  const child = spawn(command, [...before, ...nodeArgs], {
     cwd: opts.cwd ?? projectRoot(),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...opts.env },
+    env: { ...process.env, [opts.portEnv ?? 'PORT']: String(port), HOST: host, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   track(child);
@@ -176,7 +185,7 @@ async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServe
       resolve(exitInfo);
     });
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   const server: SpawnedServer = {
     child,
     pid: child.pid ?? -1,
@@ -222,7 +231,7 @@ async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServe
  */
 export function startHallProcess(
   dataDir: string,
-  opts: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+  opts: { env?: Record<string, string>; nodeArgs?: string[]; launcher?: string[]; host?: string } = {},
 ): Promise<SpawnedServer> {
   ensureBuilt();
   const inherited = { ...process.env };
@@ -231,6 +240,8 @@ export function startHallProcess(
   return spawnServer({
     entry: SERVER_ENTRY,
     nodeArgs: opts.nodeArgs ?? startCommand().nodeArgs,
+    launcher: opts.launcher,
+    host: opts.host,
     env: {
       ...(inherited as Record<string, string>),
       DATA_DIR: dataDir,

@@ -19,6 +19,7 @@ import { EventBus } from '../core/event-bus.js';
 import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
+import { CityLink } from '../features/city-link/index.js';
 import { Announcer } from '../features/announcements/index.js';
 import { DayRules } from '../features/day-rules/index.js';
 import { NightlyBackups } from '../features/backups/index.js';
@@ -245,6 +246,10 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     backups,
     ...integrations.features,
   ];
+  if (env.CITY_NATS_URL) {
+    const city = { url: env.CITY_NATS_URL, user: env.CITY_NATS_USER, password: env.CITY_NATS_PASSWORD };
+    features.push(new CityLink(hall, db, { ...city, site: { id: site.id, name: site.name, kind: site.kind } }));
+  }
   let started: Feature[];
   try {
     started = await startFeatures(features);

@@ -49,6 +49,10 @@ const envSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (hall time)')
     .default('00:30'),
+  /** The city's NATS servers (comma-separated): unset, the site stays alone (docs/city.md). */
+  CITY_NATS_URL: z.string().optional(),
+  CITY_NATS_USER: z.string().optional(),
+  CITY_NATS_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   ...integrationsEnvShape,
 });

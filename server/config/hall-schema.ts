@@ -65,6 +65,8 @@ export const hallFileSchema = z
       id,
       name: z.string().min(1),
       nameEn: z.string().optional(),
+      /** A hall, or a convenience point (便民服务点): a small hall file, one or two counters (docs/city.md). */
+      kind: z.enum(['hall', 'point']).default('hall'),
       timezone: z.string().refine(isTimeZone, 'not an IANA time zone this machine knows'),
       languages: z.array(z.string()).default(['zh-CN']),
     }),

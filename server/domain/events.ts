@@ -91,6 +91,8 @@ export interface AuditOnlyMap {
   'checkpoint.saved': { seq: number; sha256: string };
   /** Found at start: the chain does not verify from the last verified mark on. */
   'audit.chain_broken': { seq: number; reason: string };
+  /** A directive from the city (docs/city.md), applied through the write path or refused. */
+  'city.directive': { directiveId: string; kind: string; playbookId: string; applied: boolean; reason?: string };
   /** Found at start: a checkpoint the chain does not vouch for was passed over. */
   'audit.checkpoint_rejected': { seq: number; reason: string };
   /** The hall's own backup (nightly, or a manager's) was written, or could not be. */

@@ -1,0 +1,84 @@
+/**
+ * What a site sends the city (contract v2, the city): each committed state event the city view needs, reduced to
+ * counts, numbers, times and ids of services, counters and playbooks. Never an ID number or its hash, a name or a
+ * phone: those stay in the site. Pure, shared by the site's city link and the city process.
+ */
+
+/** The subject a site publishes its events on, and the one for its name and kind. */
+export const citySubjects = (siteId: string) => ({
+  events: `city.site.${siteId}.events`,
+  info: `city.site.${siteId}.info`,
+});
+
+/** The JetStream message id of one event: the engine drops a second message with the same id in its window. */
+export const cityMsgId = (siteId: string, seq: number) => `${siteId}:${seq}`;
+
+/** The stream every site's subjects go to, at the city. */
+export const CITY_STREAM = 'CITY';
+export const CITY_STREAM_SUBJECTS = ['city.site.*.events', 'city.site.*.info'];
+
+export type SiteKind = 'hall' | 'point';
+
+/** A site's name and kind, sent when its link comes up. */
+export interface CitySiteInfo {
+  v: 1;
+  site: string;
+  name: string;
+  kind: SiteKind;
+}
+
+/** One event of a site, as the city sees it. `prev` is the seq of the site's event sent before it (0 for the first). */
+export interface CityEvent {
+  v: 1;
+  site: string;
+  seq: number;
+  prev: number;
+  at: number;
+  type: CityEventType;
+  /** hall.day_started: the new hall day; ticket.issued: the ticket's hall day (YYYY-MM-DD). */
+  day?: string;
+  /** The ticket's internal id (random, not personal), its number and service. */
+  ticketId?: string;
+  number?: string;
+  serviceId?: string;
+  /** ticket.issued: its status as issued (normally waiting). */
+  ticketStatus?: string;
+  /** ticket.finished: the service time. */
+  serviceMs?: number;
+  counterId?: string;
+  /** counter.status: the counter's new status and, to apply "one staff member holds one counter", the staff's id. */
+  status?: 'closed' | 'open' | 'paused';
+  staffId?: string;
+  /** emergency.changed: the playbooks active after it (a list: contract v2 lets several be active at once). */
+  active?: string[];
+}
+
+export const CITY_EVENT_TYPES = [
+  'hall.day_started',
+  'ticket.issued',
+  'ticket.called',
+  'ticket.started',
+  'ticket.finished',
+  'ticket.no_show',
+  'ticket.reinstated',
+  'ticket.transferred',
+  'ticket.cancelled',
+  'counter.status',
+  'emergency.changed',
+] as const;
+export type CityEventType = (typeof CITY_EVENT_TYPES)[number];
+
+/** Down the tree: the stream of the city's directives, one subject per site, and each site's durable consumer. */
+export const CITY_DOWN_STREAM = 'CITY_DOWN';
+export const cityDownSubject = (siteId: string) => `city.down.${siteId}`;
+export const siteConsumer = (siteId: string) => `site-${siteId}`;
+
+/** What the city asks a site to do; the site applies it through its own write path and audits it. */
+export interface CityDirective {
+  v: 1;
+  id: string;
+  at: number;
+  kind: 'playbook.activate' | 'playbook.deactivate';
+  playbookId: string;
+  note?: string;
+}

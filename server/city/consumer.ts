@@ -1,0 +1,168 @@
+/**
+ * The city's durable consumer: makes sure the stream and the consumer exist, then applies each message to the read
+ * model and acks it only after the read model's commit. A crash between the two redelivers a message the read model
+ * already holds, and the read model passes it over (by site and seq): nothing is counted twice.
+ */
+import {
+  AckPolicy,
+  connect,
+  DeliverPolicy,
+  nanos,
+  StorageType,
+  type ConsumerMessages,
+  type NatsConnection,
+} from 'nats';
+import {
+  CITY_DOWN_STREAM,
+  CITY_STREAM,
+  CITY_STREAM_SUBJECTS,
+  cityDownSubject,
+  siteConsumer,
+  type CityDirective,
+  type CityEvent,
+  type CitySiteInfo,
+} from '../../protocol/city.js';
+import { log } from '../log.js';
+import type { CityReadModel } from './read-model.js';
+
+export const CITY_CONSUMER = 'city-view';
+const decoder = new TextDecoder();
+
+export interface CityConsumerOptions {
+  url: string;
+  user?: string;
+  password?: string;
+  /** How many city servers keep each message (3 in a cluster of three). */
+  replicas: number;
+}
+
+export class CityConsumer {
+  private nc: NatsConnection | undefined;
+  private messages: ConsumerMessages | undefined;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly model: CityReadModel,
+    private readonly opts: CityConsumerOptions,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async start(): Promise<void> {
+    this.nc = await connect({
+      servers: this.opts.url.split(','),
+      user: this.opts.user,
+      pass: this.opts.password,
+      name: 'hallq-city',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      pingInterval: 5000,
+      maxPingOut: 2,
+    });
+    // A city cluster that has just started elects its JetStream leader first: wait for it rather than fail.
+    for (let tries = 0; ; tries++) {
+      try {
+        await this.ensureStream();
+        break;
+      } catch (err) {
+        if (tries >= 120 || this.stopped) throw err;
+        log.warn('city stream not ready yet; trying again', { error: (err as Error).message });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.messages?.stop();
+    await this.loop?.catch(() => undefined);
+    await this.nc?.close().catch(() => undefined);
+  }
+
+  private async ensureStream(): Promise<void> {
+    // Short: a request lost while the cluster elects a new leader is asked again rather than waited for.
+    const jsm = await this.nc!.jetstreamManager({ timeout: 3000 });
+    const config = {
+      name: CITY_STREAM,
+      subjects: CITY_STREAM_SUBJECTS,
+      storage: StorageType.File,
+      num_replicas: this.opts.replicas,
+      // Within the window the engine drops a re-sent message id; beyond it the read model passes it over by seq.
+      duplicate_window: nanos(2 * 60_000),
+    };
+    await jsm.streams.info(CITY_STREAM).catch(() => jsm.streams.add(config));
+    // Down the tree: one subject per site, kept until the site's consumer has it (a site offline for days too).
+    const down = { ...config, name: CITY_DOWN_STREAM, subjects: [cityDownSubject('*')] };
+    await jsm.streams.info(CITY_DOWN_STREAM).catch(() => jsm.streams.add(down));
+    await jsm.consumers.info(CITY_STREAM, CITY_CONSUMER).catch(() =>
+      jsm.consumers.add(CITY_STREAM, {
+        durable_name: CITY_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: nanos(30_000),
+      }),
+    );
+  }
+
+  /** Consumes until stopped; a consume that ends (a city server gone, the consumer's leader moved) starts again. */
+  private async run(): Promise<void> {
+    const js = this.nc!.jetstream();
+    while (!this.stopped) {
+      try {
+        const consumer = await js.consumers.get(CITY_STREAM, CITY_CONSUMER);
+        this.messages = await consumer.consume({ max_messages: 256 });
+        for await (const m of this.messages) {
+          this.handle(m.subject, m.data);
+          m.ack();
+        }
+      } catch (err) {
+        if (!this.stopped) log.warn('city consumer interrupted; resuming', { error: (err as Error).message });
+      }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  /** The durable consumer a site reads the city's directives from (the site may read it, not make it). */
+  private async ensureSiteConsumer(site: string): Promise<void> {
+    try {
+      const jsm = await this.nc!.jetstreamManager();
+      await jsm.consumers.info(CITY_DOWN_STREAM, siteConsumer(site)).catch(() =>
+        jsm.consumers.add(CITY_DOWN_STREAM, {
+          durable_name: siteConsumer(site),
+          filter_subject: cityDownSubject(site),
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+        }),
+      );
+    } catch (err) {
+      log.warn('site directive consumer not made', { site, error: (err as Error).message });
+    }
+  }
+
+  /** Sends a directive to each site, stored until that site has read it. Returns the sites it went to. */
+  async sendDirective(d: CityDirective, sites: string[]): Promise<string[]> {
+    const js = this.nc!.jetstream();
+    const body = new TextEncoder().encode(JSON.stringify(d));
+    for (const site of sites) {
+      await this.ensureSiteConsumer(site);
+      await js.publish(cityDownSubject(site), body, { msgID: `${d.id}:${site}`, timeout: 10_000 });
+    }
+    return sites;
+  }
+
+  private handle(subject: string, data: Uint8Array): void {
+    try {
+      const body = JSON.parse(decoder.decode(data)) as CityEvent | CitySiteInfo;
+      const site = subject.split('.')[2];
+      // A site's subject names it (the accounts let a site publish only its own): the body cannot claim another.
+      if (body.site !== site) return log.warn('city message names another site; dropped', { subject });
+      if (subject.endsWith('.info')) {
+        this.model.applyInfo(body as CitySiteInfo);
+        void this.ensureSiteConsumer(site);
+      } else this.model.applyEvent(body as CityEvent, this.clock());
+    } catch (err) {
+      log.warn('city message not understood; dropped', { subject, error: (err as Error).message });
+    }
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * The city's read model, in its own SQLite file: each site's tickets of the day, counters, active playbooks and
+ * figures by day, built from the sites' events. Idempotent by (site, seq): an event at or below a site's last seq is
+ * passed over, one whose `prev` is not the last seq yet waits in `pending` until the ones before it arrive.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CityEvent, CitySiteInfo } from '../../protocol/city.js';
+
+export interface CitySite {
+  id: string;
+  name: string;
+  kind: string;
+  waiting: number;
+  servedToday: number;
+  openCounters: number;
+  active: string[];
+  lastEventAt: number | null;
+  lagSeconds: number | null;
+}
+
+export interface CityDay {
+  day: string;
+  issued: number;
+  served: number;
+  noShow: number;
+  cancelled: number;
+  avgWaitMinutes: number | null;
+  avgServiceMinutes: number | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'hall',
+  last_seq INTEGER NOT NULL DEFAULT 0, last_event_at INTEGER, lag_ms INTEGER, day TEXT, active TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS pending (site TEXT NOT NULL, seq INTEGER NOT NULL, prev INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (site, seq));
+CREATE INDEX IF NOT EXISTS pending_prev ON pending (site, prev);
+CREATE TABLE IF NOT EXISTS tickets (site TEXT NOT NULL, id TEXT NOT NULL, day TEXT, service_id TEXT, status TEXT NOT NULL,
+  issued_at INTEGER NOT NULL, counter_id TEXT, PRIMARY KEY (site, id));
+CREATE INDEX IF NOT EXISTS tickets_status ON tickets (site, status);
+CREATE TABLE IF NOT EXISTS counters (site TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, staff_id TEXT,
+  current TEXT, PRIMARY KEY (site, id));
+CREATE TABLE IF NOT EXISTS day_figures (site TEXT NOT NULL, day TEXT NOT NULL, issued INTEGER NOT NULL DEFAULT 0,
+  called INTEGER NOT NULL DEFAULT 0, served INTEGER NOT NULL DEFAULT 0, no_show INTEGER NOT NULL DEFAULT 0,
+  cancelled INTEGER NOT NULL DEFAULT 0, wait_ms INTEGER NOT NULL DEFAULT 0, service_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (site, day));
+`;
+
+type Figure = 'issued' | 'called' | 'served' | 'no_show' | 'cancelled';
+
+export class CityReadModel {
+  readonly db: Database.Database;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    this.db = new Database(join(dataDir, 'city.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** A site's name and kind (sent when its link comes up). */
+  applyInfo(info: CitySiteInfo): void {
+    this.db
+      .prepare(
+        `INSERT INTO sites (id, name, kind) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind`,
+      )
+      .run(info.site, info.name, info.kind);
+  }
+
+  /** Applies one event (and any that waited for it) in one transaction. Returns how many were applied. */
+  applyEvent(e: CityEvent, receivedAt: number): number {
+    return this.db.transaction(() => {
+      this.ensureSite(e.site);
+      const last = this.lastSeq(e.site);
+      if (e.seq <= last) return 0;
+      if (e.prev !== last) {
+        this.db
+          .prepare('INSERT OR IGNORE INTO pending (site, seq, prev, body) VALUES (?, ?, ?, ?)')
+          .run(e.site, e.seq, e.prev, JSON.stringify(e));
+        return 0;
+      }
+      this.applyOne(e, receivedAt);
+      let applied = 1;
+      const next = this.db.prepare('SELECT seq, body FROM pending WHERE site = ? AND prev = ?');
+      for (;;) {
+        const row = next.get(e.site, this.lastSeq(e.site)) as { seq: number; body: string } | undefined;
+        if (!row) break;
+        this.db.prepare('DELETE FROM pending WHERE site = ? AND seq = ?').run(e.site, row.seq);
+        this.applyOne(JSON.parse(row.body) as CityEvent, receivedAt);
+        applied++;
+      }
+      this.db.prepare('DELETE FROM pending WHERE site = ? AND seq <= ?').run(e.site, this.lastSeq(e.site));
+      return applied;
+    })();
+  }
+
+  sites(): CitySite[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, s.name, s.kind, s.last_event_at, s.lag_ms, s.active,
+          (SELECT COUNT(*) FROM tickets t WHERE t.site = s.id AND t.status = 'waiting') AS waiting,
+          COALESCE((SELECT served FROM day_figures f WHERE f.site = s.id AND f.day = s.day), 0) AS served,
+          (SELECT COUNT(*) FROM counters c WHERE c.site = s.id AND c.status = 'open') AS open
+         FROM sites s ORDER BY s.kind, s.id`,
+      )
+      .all() as Array<{
+      id: string;
+      name: string;
+      kind: string;
+      last_event_at: number | null;
+      lag_ms: number | null;
+      active: string;
+      waiting: number;
+      served: number;
+      open: number;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      waiting: r.waiting,
+      servedToday: r.served,
+      openCounters: r.open,
+      active: JSON.parse(r.active) as string[],
+      lastEventAt: r.last_event_at,
+      lagSeconds: r.lag_ms === null ? null : Math.max(0, Math.round(r.lag_ms / 1000)),
+    }));
+  }
+
+  /** City-wide figures by hall day, newest first. */
+  days(limit = 31): CityDay[] {
+    const rows = this.db
+      .prepare(
+        `SELECT day, SUM(issued) AS issued, SUM(called) AS called, SUM(served) AS served, SUM(no_show) AS no_show,
+          SUM(cancelled) AS cancelled, SUM(wait_ms) AS wait_ms, SUM(service_ms) AS service_ms
+         FROM day_figures GROUP BY day ORDER BY day DESC LIMIT ?`,
+      )
+      .all(limit) as Array<Record<string, number> & { day: string }>;
+    const minutes = (ms: number, n: number) => (n > 0 ? Math.round((ms / n / 60_000) * 10) / 10 : null);
+    return rows.map((r) => ({
+      day: r.day,
+      issued: r.issued,
+      served: r.served,
+      noShow: r.no_show,
+      cancelled: r.cancelled,
+      avgWaitMinutes: minutes(r.wait_ms, r.called),
+      avgServiceMinutes: minutes(r.service_ms, r.served),
+    }));
+  }
+
+  private ensureSite(site: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO sites (id, name) VALUES (?, ?)').run(site, site);
+  }
+
+  private lastSeq(site: string): number {
+    return this.db.prepare('SELECT last_seq FROM sites WHERE id = ?').pluck().get(site) as number;
+  }
+
+  private count(
+    site: string,
+    day: string | null | undefined,
+    figure: Figure,
+    extra?: 'wait_ms' | 'service_ms',
+    ms = 0,
+  ) {
+    if (!day) return;
+    this.db.prepare('INSERT OR IGNORE INTO day_figures (site, day) VALUES (?, ?)').run(site, day);
+    const add = extra ? `, ${extra} = ${extra} + ?` : '';
+    const args = extra ? [Math.max(0, Math.round(ms)), site, day] : [site, day];
+    this.db.prepare(`UPDATE day_figures SET ${figure} = ${figure} + 1${add} WHERE site = ? AND day = ?`).run(...args);
+  }
+
+  private ticket(site: string, id: string | undefined) {
+    return this.db.prepare('SELECT * FROM tickets WHERE site = ? AND id = ?').get(site, id ?? '') as
+      { day: string; issued_at: number; counter_id: string | null } | undefined;
+  }
+
+  private setTicket(site: string, id: string | undefined, status: string, counterId?: string | null): void {
+    const keep = counterId === undefined ? 'counter_id' : '?';
+    const args = counterId === undefined ? [status, site, id] : [status, counterId, site, id];
+    this.db.prepare(`UPDATE tickets SET status = ?, counter_id = ${keep} WHERE site = ? AND id = ?`).run(...args);
+  }
+
+  private release(site: string, ticketId: string | undefined, counterId: string | null | undefined): void {
+    if (!counterId) return;
+    this.db
+      .prepare('UPDATE counters SET current = NULL WHERE site = ? AND id = ? AND current = ?')
+      .run(site, counterId, ticketId);
+  }
+
+  /** The site's own apply, reduced to what the city counts (server/domain/state.ts is the reference). */
+  private applyOne(e: CityEvent, receivedAt: number): void {
+    const { site } = e;
+    const t = e.ticketId ? this.ticket(site, e.ticketId) : undefined;
+    switch (e.type) {
+      case 'hall.day_started':
+        this.db.prepare('DELETE FROM tickets WHERE site = ?').run(site);
+        this.db
+          .prepare(`UPDATE counters SET status = 'closed', staff_id = NULL, current = NULL WHERE site = ?`)
+          .run(site);
+        this.db.prepare('UPDATE sites SET day = ? WHERE id = ?').run(e.day ?? null, site);
+        break;
+      case 'ticket.issued':
+        this.db
+          .prepare(
+            'INSERT OR REPLACE INTO tickets (site, id, day, service_id, status, issued_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(site, e.ticketId, e.day ?? null, e.serviceId ?? null, e.ticketStatus ?? 'waiting', e.at);
+        this.db.prepare('UPDATE sites SET day = COALESCE(day, ?) WHERE id = ?').run(e.day ?? null, site);
+        this.count(site, e.day, 'issued');
+        break;
+      case 'ticket.called':
+        if (!t) break;
+        this.setTicket(site, e.ticketId, 'called', e.counterId ?? null);
+        this.db
+          .prepare(
+            `INSERT INTO counters (site, id, status, current) VALUES (?, ?, 'closed', ?)
+            ON CONFLICT(site, id) DO UPDATE SET current = excluded.current`,
+          )
+          .run(site, e.counterId, e.ticketId);
+        this.count(site, t.day, 'called', 'wait_ms', e.at - t.issued_at);
+        break;
+      case 'ticket.started':
+        if (t) this.setTicket(site, e.ticketId, 'serving');
+        break;
+      case 'ticket.finished':
+        if (!t) break;
+        this.setTicket(site, e.ticketId, 'done');
+        this.release(site, e.ticketId, e.counterId);
+        this.count(site, t.day, 'served', 'service_ms', e.serviceMs ?? 0);
+        break;
+      case 'ticket.no_show':
+        if (!t) break;
+        this.setTicket(site, e.ticketId, 'no_show');
+        this.release(site, e.ticketId, e.counterId);
+        this.count(site, t.day, 'no_show');
+        break;
+      case 'ticket.reinstated':
+        if (t) this.setTicket(site, e.ticketId, 'waiting', null);
+        break;
+      case 'ticket.transferred':
+        if (!t) break;
+        this.release(site, e.ticketId, e.counterId ?? t.counter_id);
+        this.setTicket(site, e.ticketId, 'waiting', null);
+        this.db
+          .prepare('UPDATE tickets SET service_id = ? WHERE site = ? AND id = ?')
+          .run(e.serviceId, site, e.ticketId);
+        break;
+      case 'ticket.cancelled':
+        if (!t) break;
+        this.release(site, e.ticketId, t.counter_id);
+        this.setTicket(site, e.ticketId, 'cancelled');
+        this.count(site, t.day, 'cancelled');
+        break;
+      case 'counter.status':
+        this.db
+          .prepare(
+            `INSERT INTO counters (site, id, status, staff_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT(site, id) DO UPDATE SET status = excluded.status, staff_id = excluded.staff_id`,
+          )
+          .run(site, e.counterId, e.status ?? 'closed', e.staffId ?? null);
+        // One staff member holds one counter: signing in here signs them out elsewhere (as the site's apply does).
+        if (e.staffId) {
+          this.db
+            .prepare(
+              `UPDATE counters SET staff_id = NULL, status = CASE WHEN current IS NULL THEN 'closed' ELSE status END
+               WHERE site = ? AND id != ? AND staff_id = ?`,
+            )
+            .run(site, e.counterId, e.staffId);
+        }
+        break;
+      case 'emergency.changed':
+        this.db.prepare('UPDATE sites SET active = ? WHERE id = ?').run(JSON.stringify(e.active ?? []), site);
+        break;
+    }
+    this.db
+      .prepare('UPDATE sites SET last_seq = ?, last_event_at = ?, lag_ms = ? WHERE id = ?')
+      .run(e.seq, e.at, receivedAt - e.at, site);
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The site's link to the city (contract v2): with CITY_NATS_URL set, every committed event the city needs is sent
+ * from the log, in order, in bounded batches, to JetStream with the message id `<site>:<seq>`; the cursor moves only
+ * on the engine's PubAck. A cut link leaves the cursor where it was: when the link returns the backlog goes, once.
+ */
+import { connect, Events, type NatsConnection } from 'nats';
+import { citySubjects, cityMsgId, type CitySiteInfo, type SiteKind } from '../../../protocol/city.js';
+import type { HallService } from '../../core/hall-service.js';
+import type { Feature } from '../../core/feature.js';
+import { log } from '../../log.js';
+import type { Db } from '../../store/db.js';
+import { CursorStore } from './cursor.js';
+import { DirectiveReceiver } from './directives.js';
+import { reduceForCity, type LogRow } from './reduce.js';
+
+export interface CityLinkOptions {
+  url: string;
+  user?: string;
+  password?: string;
+  site: { id: string; name: string; kind: SiteKind };
+  /** Log entries read per batch: the most held in memory at once. */
+  batch?: number;
+  /** Longest wait between tries while the city cannot be reached. */
+  maxRetryMs?: number;
+}
+
+const encoder = new TextEncoder();
+
+export class CityLink implements Feature {
+  readonly name = 'city-link';
+  private nc: NatsConnection | undefined;
+  private readonly cursor: CursorStore;
+  private readonly readRows;
+  private pumping = false;
+  private again = false;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryMs = 500;
+  private offBus: (() => void) | undefined;
+  private readonly directives: DirectiveReceiver;
+
+  constructor(
+    private readonly hall: HallService,
+    db: Db,
+    private readonly opts: CityLinkOptions,
+  ) {
+    this.cursor = new CursorStore(db);
+    this.directives = new DirectiveReceiver(hall, opts.site.id);
+    this.readRows = db.prepare('SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+  }
+
+  start(): void {
+    this.offBus = this.hall.bus.on('committed', () => void this.pump());
+    // In the background: the hall serves whether or not the city answers.
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.offBus?.();
+    this.directives.stop();
+    clearTimeout(this.retryTimer);
+    await this.nc?.close().catch(() => undefined);
+  }
+
+  /** What the city has acknowledged (for tests and the operations page). */
+  acknowledged(): { seq: number; sent: number } {
+    return this.cursor.get();
+  }
+
+  private async connect(): Promise<void> {
+    try {
+      const nc = await connect({
+        servers: this.opts.url.split(','),
+        user: this.opts.user,
+        pass: this.opts.password,
+        name: `hallq-site-${this.opts.site.id}`,
+        waitOnFirstConnect: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+        // A cut link is noticed in seconds, not the client's default minutes.
+        pingInterval: 5000,
+        maxPingOut: 2,
+        // A reconnect try into a dead link gives up in 3 s (the client's default is 20 s) and the next one starts.
+        timeout: 3000,
+      });
+      if (this.stopped) return void (await nc.close());
+      this.nc = nc;
+      log.info('city link connected', { server: nc.getServer() });
+      void this.onConnected();
+      void this.directives.run(nc.jetstream());
+      void (async () => {
+        for await (const s of nc.status()) {
+          if (s.type === Events.Reconnect) void this.onConnected();
+          if (s.type === Events.Disconnect) log.warn('city link lost; the site goes on and sends later');
+        }
+      })();
+    } catch (err) {
+      log.warn('city link could not start', { error: (err as Error).message });
+    }
+  }
+
+  private async onConnected(): Promise<void> {
+    const { id, name, kind } = this.opts.site;
+    const info: CitySiteInfo = { v: 1, site: id, name, kind };
+    await this.nc
+      ?.jetstream()
+      .publish(citySubjects(id).info, encoder.encode(JSON.stringify(info)), { timeout: 10_000 })
+      .catch(() => undefined);
+    this.retryMs = 500;
+    await this.pump();
+  }
+
+  /** Sends the log after the cursor, batch by batch; one pump at a time, a request during it runs it again. */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    if (!this.nc || this.stopped) return;
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        while (!this.stopped && (await this.sendBatch()));
+      } while (this.again && !this.stopped);
+      this.retryMs = 500;
+    } catch (err) {
+      log.debug('city link: a batch was not acknowledged; trying again later', { error: (err as Error).message });
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => void this.pump(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, this.opts.maxRetryMs ?? 10_000);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** One batch: published together, the cursor moved past what was acknowledged in order. False when none is left. */
+  private async sendBatch(): Promise<boolean> {
+    const start = this.cursor.get();
+    const rows = (this.readRows.all(start.seq, this.opts.batch ?? 200) as Array<LogRow & { data: string }>).map(
+      (r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }),
+    );
+    if (rows.length === 0) return false;
+    const js = this.nc!.jetstream();
+    const site = this.opts.site.id;
+    const subject = citySubjects(site).events;
+    let prev = start.sent;
+    const sends = rows.map((row) => {
+      const event = reduceForCity(site, prev, row);
+      if (!event) return undefined;
+      prev = row.seq;
+      return js.publish(subject, encoder.encode(JSON.stringify(event)), {
+        msgID: cityMsgId(site, row.seq),
+        timeout: 5000,
+      });
+    });
+    const results = await Promise.allSettled(sends.map((s) => s ?? Promise.resolve(undefined)));
+    const next = { ...start };
+    for (let i = 0; i < rows.length; i++) {
+      const r = results[i];
+      if (r.status === 'rejected') {
+        this.cursor.set(next);
+        throw r.reason as Error;
+      }
+      next.seq = rows[i].seq;
+      if (sends[i]) next.sent = rows[i].seq;
+    }
+    this.cursor.set(next);
+    return true;
+  }
+}

@@ -1,0 +1,102 @@
+/** The city's read model: idempotent by (site, seq), early events wait for the ones before them, figures by day. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CityEvent } from '../../protocol/city.js';
+import { CityReadModel } from '../../server/city/read-model.js';
+
+const dirs: string[] = [];
+function model(dir = mkdtempSync(join(tmpdir(), 'hallq-city-'))): CityReadModel {
+  dirs.push(dir);
+  return new CityReadModel(dir);
+}
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const T0 = Date.UTC(2026, 10, 30, 1, 0);
+/** A site's day: three tickets, a counter opened, one served, one no-show, a playbook on. Seqs with gaps (audits). */
+function day(site: string): CityEvent[] {
+  const e: Array<Omit<CityEvent, 'v' | 'site' | 'prev'>> = [
+    { seq: 2, at: T0, type: 'hall.day_started', day: '2026-11-30' },
+    { seq: 4, at: T0 + 1000, type: 'counter.status', counterId: '1', status: 'open', staffId: 'u_1' },
+    ...[1, 2, 3].map((i) => ({
+      seq: 4 + i,
+      at: T0 + 2000 * i,
+      type: 'ticket.issued' as const,
+      ticketId: `t${i}`,
+      number: `A00${i}`,
+      serviceId: 'one-window',
+      day: '2026-11-30',
+      ticketStatus: 'waiting',
+    })),
+    { seq: 9, at: T0 + 60_000, type: 'ticket.called', ticketId: 't1', counterId: '1' },
+    { seq: 10, at: T0 + 70_000, type: 'ticket.started', ticketId: 't1', counterId: '1' },
+    { seq: 11, at: T0 + 130_000, type: 'ticket.finished', ticketId: 't1', counterId: '1', serviceMs: 60_000 },
+    { seq: 12, at: T0 + 140_000, type: 'ticket.called', ticketId: 't2', counterId: '1' },
+    { seq: 13, at: T0 + 150_000, type: 'ticket.no_show', ticketId: 't2', counterId: '1' },
+    { seq: 15, at: T0 + 160_000, type: 'emergency.changed', active: ['typhoon'] },
+  ];
+  return e.map((x, i) => ({ v: 1, site, prev: i === 0 ? 0 : e[i - 1].seq, ...x }) as CityEvent);
+}
+
+describe('the city read model', () => {
+  it('counts a site’s day once, however often and in whatever order its events come', () => {
+    const m = model();
+    const events = day('a');
+    m.applyInfo({ v: 1, site: 'a', name: '六都镇便民服务点', kind: 'point' });
+    // Out of order, then every one again: early ones wait, repeats are passed over.
+    for (const e of [...events].reverse()) m.applyEvent(e, T0 + 200_000);
+    for (const e of events) m.applyEvent(e, T0 + 200_000);
+    const [site] = m.sites();
+    expect(site).toEqual({
+      id: 'a',
+      name: '六都镇便民服务点',
+      kind: 'point',
+      waiting: 1,
+      servedToday: 1,
+      openCounters: 1,
+      active: ['typhoon'],
+      lastEventAt: T0 + 160_000,
+      lagSeconds: 40,
+    });
+    expect(m.days()).toEqual([
+      {
+        day: '2026-11-30',
+        issued: 3,
+        served: 1,
+        noShow: 1,
+        cancelled: 0,
+        avgWaitMinutes: 1.6,
+        avgServiceMinutes: 1,
+      },
+    ]);
+    m.close();
+  });
+
+  it('keeps its figures across a restart and adds sites up by day', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-city-'));
+    const m = model(dir);
+    for (const e of day('a')) m.applyEvent(e, T0);
+    m.close();
+    const again = new CityReadModel(dir);
+    for (const e of [...day('a'), ...day('b')]) again.applyEvent(e, T0);
+    expect(again.sites().map((s) => [s.id, s.waiting, s.servedToday])).toEqual([
+      ['a', 1, 1],
+      ['b', 1, 1],
+    ]);
+    expect(again.days()[0]).toMatchObject({ issued: 6, served: 2, noShow: 2 });
+    again.close();
+  });
+
+  it('a new day clears the waiting and closes the counters', () => {
+    const m = model();
+    const events = day('a');
+    for (const e of events) m.applyEvent(e, T0);
+    m.applyEvent(
+      { v: 1, site: 'a', seq: 20, prev: 15, at: T0 + 86_400_000, type: 'hall.day_started', day: '2026-12-01' },
+      T0,
+    );
+    expect(m.sites()[0]).toMatchObject({ waiting: 0, servedToday: 0, openCounters: 0 });
+    m.close();
+  });
+});

@@ -84,8 +84,33 @@ export interface ActivePlaybook {
   issuing?: string;
 }
 
-/** `state/emergency` — the active playbook or `null`. */
-export type EmergencyPayload = ActivePlaybook | null;
+/** One active playbook in the v2 `state/emergency` (public view: no notes, the cause says only `by`). */
+export interface ActivePlaybookV2 {
+  playbookId: string;
+  name: string;
+  drill: boolean;
+  /** ISO 8601. */
+  startedAt: string;
+  cause: { by: 'manager' | 'device' | 'metric' | 'integration' };
+  severity: 'life-safety' | 'high' | 'medium' | 'low';
+  issuing: string;
+  banner: string | null;
+  freezeQueue: boolean;
+  mustAcknowledge: boolean;
+}
+
+/**
+ * `state/emergency` (contract v2) — every active playbook and their combined effect: the strictest issuing mode, the
+ * banners most severe first (a drill's says 【演练】), whether the queue is frozen. Nothing active: `active: []`.
+ */
+export interface EmergencyPayload {
+  active: ActivePlaybookV2[];
+  effective: {
+    issuing: string;
+    banners: Array<{ playbookId: string; text: string; severity: string; drill: boolean }>;
+    frozen: boolean;
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Device availability (device → server, retained, plain text)

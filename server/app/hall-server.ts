@@ -22,7 +22,7 @@ import { Announcer } from '../features/announcements/index.js';
 import { DeviceIntake } from '../features/device-intake/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
-import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
+import { AutomaticTriggers, PlaybookActions, PlaybookNotices, ProposalBook } from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
@@ -157,12 +157,14 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     onDevicesChanged: writeBrokerFiles,
   });
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
+  const proposals = new ProposalBook(hall.clock);
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
     hall,
     accounts,
     publicUrl: env.HALLQ_PUBLIC_URL ?? '',
     version,
+    proposals,
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -185,7 +187,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new LedBoards(hall, directory, outbox, link, t),
     new Pads(hall, directory, outbox, link, t),
     new PlaybookNotices(hall),
-    new AutomaticTriggers(hall),
+    new AutomaticTriggers(hall, proposals),
     {
       name: 'mqtt-link',
       required: true,

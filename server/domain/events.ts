@@ -8,6 +8,7 @@ import type {
   QueueKey,
   Ticket,
 } from './types.js';
+import type { ActivePlaybook, PlaybookCause } from './playbooks.js';
 
 export interface HallEventMap {
   'hall.day_started': { day: string; at: number; expiredTicketIds: string[] };
@@ -44,7 +45,11 @@ export interface HallEventMap {
   'appointment.created': { appointment: Appointment };
   'appointment.checked_in': { appointmentId: string; ticketId: string; at: number; late: boolean };
   'appointment.cancelled': { appointmentId: string; at: number };
+  /** v1: the one active playbook replaced. Still replayed from older logs; new commands write playbook.*. */
   'emergency.changed': { active: EmergencyState | null; previous?: string };
+  'playbook.activated': { playbook: ActivePlaybook };
+  'playbook.deactivated': { playbookId: string; at: number; by: string; reason: string; drill: boolean };
+  'playbook.acknowledged': { playbookId: string; by: string; at: number };
   'evaluation.recorded': {
     ticketId: string;
     score: number;
@@ -86,6 +91,17 @@ export interface AuditOnlyMap {
   'audit.chain_broken': { seq: number; reason: string };
   /** Found at start: a checkpoint the chain does not vouch for was passed over. */
   'audit.checkpoint_rejected': { seq: number; reason: string };
+  /** A trigger set to `propose` asked a manager; the manager confirmed or dismissed it, or it expired. */
+  'playbook.proposed': { proposalId: string; playbookId: string; cause: PlaybookCause; drill?: boolean };
+  'playbook.proposal_closed': {
+    proposalId: string;
+    playbookId: string;
+    outcome: 'confirmed' | 'dismissed' | 'expired' | 'withdrawn';
+  };
+  /** What a playbook did or could not do (standby counters, announcements, power steps), with its cause. */
+  'playbook.action': { playbookId: string; action: string; detail?: Record<string, unknown>; drill?: boolean };
+  /** A trigger held but its playbook was not changed (e.g. a manager started it): why. */
+  'playbook.trigger_skipped': { playbookId: string; reason: string; cause: PlaybookCause };
 }
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];
@@ -110,6 +126,9 @@ export const STATE_EVENTS = {
   'appointment.checked_in': true,
   'appointment.cancelled': true,
   'emergency.changed': true,
+  'playbook.activated': true,
+  'playbook.deactivated': true,
+  'playbook.acknowledged': true,
   'evaluation.recorded': true,
   'followup.opened': true,
   'followup.answered': true,

@@ -2,12 +2,15 @@
 import type { HallService } from '../core/hall-service.js';
 import type { Accounts } from '../store/accounts.js';
 import type { DeviceRegistry } from './device-registry.js';
+import type { ProposalBook } from '../features/playbooks/proposals.js';
 
 export interface ApiDeps {
   hall: HallService;
   accounts: Accounts;
   /** Optional hooks that features (MQTT, printing) register to learn about devices. */
   devices?: DeviceRegistry;
+  /** What playbook triggers set to `propose` ask a manager (absent: nothing is proposed). */
+  proposals?: ProposalBook;
   publicUrl: string;
   version: string;
 }

@@ -80,6 +80,9 @@ export class TicketProjection {
       case 'appointment.checked_in':
       case 'appointment.cancelled':
       case 'emergency.changed':
+      case 'playbook.activated':
+      case 'playbook.deactivated':
+      case 'playbook.acknowledged':
       case 'followup.opened':
       case 'followup.answered':
       case 'device.status':

@@ -45,3 +45,12 @@ export function playbookIdOf(
 ): string {
   return e.type === 'playbook.activated' ? e.data.playbook.playbookId : e.data.playbookId;
 }
+
+/**
+ * What the holder's phone page shows of the playbooks: the top banner (v1 `emergency`), every banner most severe
+ * first, and whether the queue is frozen (then the wait estimate is on hold: every ticket keeps its place).
+ */
+export function phoneEmergency(state: HallState) {
+  const e = effectiveOf(activePlaybooks(state));
+  return { emergency: e.banners[0]?.text ?? null, banners: e.banners.map((b) => b.text), frozen: e.frozen };
+}

@@ -5,6 +5,7 @@
  */
 import type { PlaybookDef } from '../config/hall-schema.js';
 import type { EmergencyState, HallState, IssuingMode } from './types.js';
+import { refuse } from './errors.js';
 
 export type Severity = 'life-safety' | 'high' | 'medium' | 'low';
 
@@ -172,4 +173,20 @@ export function activePlaybooks(state: Pick<HallState, 'playbooks' | 'emergency'
 export function setActivePlaybooks(state: HallState, active: ActivePlaybook[]): void {
   state.playbooks = active;
   state.emergency = headlineOf(active);
+}
+
+/**
+ * Refuses calls (and no-shows) while a playbook freezes the queue: during an evacuation nobody is called, nobody is
+ * marked absent, and every ticket keeps its place for after the all-clear.
+ */
+export function assertQueueNotFrozen(state: HallState): void {
+  const frozenBy = activePlaybooks(state).find((p) => p.effects.freezeQueue);
+  if (frozenBy)
+    throw refuse.conflict(
+      'QUEUE_FROZEN',
+      `the queue is frozen by playbook ${drillText(frozenBy.name, frozenBy.drill)}`,
+      {
+        playbookId: frozenBy.playbookId,
+      },
+    );
 }

@@ -133,6 +133,18 @@ describe('emergency playbooks', () => {
       issuing: 'paused',
     });
     expect(hall.body.issuing).toEqual({ open: false, withinHours: true, mode: 'paused', nextOpenAt: null });
+    // The queue is frozen: no calls, no no-shows, every ticket keeps its place; the phone page says so.
+    const a001 = (await h.api('GET', `${V1}/tickets?status=waiting`, undefined, h.managerToken)).body;
+    const frozen = await h.api('POST', `${V1}/counters/1/call-next`, {}, staff);
+    expectError(frozen, 409, 'QUEUE_FROZEN');
+    expect(frozen.body.error.playbookId).toBe('fire');
+    expect(await waitingCounts(h)).toEqual(before);
+    const waitingId = a001.tickets?.[0]?.id;
+    if (waitingId) {
+      const page = await h.api('GET', `${V1}/tickets/${waitingId}`);
+      expect(page.body.hall).toMatchObject({ frozen: true, emergency: '请按疏散指示有序撤离，已取号码当日有效' });
+      expect(page.body.ticket.status).toBe('waiting');
+    }
     // The public sees no note and no staff ids.
     const pub = (await h.api('GET', `${V1}/emergency`)).body;
     expect(pub.active[0]).toMatchObject({ playbookId: 'fire', cause: { by: 'manager' } });
@@ -144,6 +156,10 @@ describe('emergency playbooks', () => {
     const r = await deactivate();
     expect(r.status).toBe(200);
     expect(r.body.active).toEqual([]);
+    // After the all-clear the ticket taken before the alarm is still first in line.
+    expect((await callNext(h, '1', staff)).number).toBe('A001');
+    expectOk(await h.api('POST', `${V1}/counters/1/start`, {}, staff));
+    expectOk(await h.api('POST', `${V1}/counters/1/finish`, {}, staff));
     expect((await h.api('GET', `${V1}/hall`)).body.issuing).toMatchObject({ open: true, mode: 'normal' });
     expect((await issue(h, kiosk, { serviceId: 'one-window' })).number).toBe('A002');
     expectError(await deactivate(), 409, 'NO_EMERGENCY');

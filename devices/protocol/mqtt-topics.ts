@@ -240,6 +240,10 @@ export interface RatingEvent extends EventBase {
 /** `evt/power` (UPS). */
 export interface PowerEvent extends EventBase {
   onBattery: boolean;
+  /** The UPS says the battery is nearly empty: the server shuts down cleanly. */
+  batteryLow?: boolean;
+  /** Minutes of battery left, if the UPS knows (under 5: the server shuts down cleanly). */
+  minutesLeft?: number;
 }
 
 /** `evt/count` (people counter). */

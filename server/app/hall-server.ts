@@ -22,7 +22,13 @@ import { Announcer } from '../features/announcements/index.js';
 import { DeviceIntake } from '../features/device-intake/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
-import { AutomaticTriggers, PlaybookActions, PlaybookNotices, ProposalBook } from '../features/playbooks/index.js';
+import {
+  AutomaticTriggers,
+  PlaybookActions,
+  PlaybookNotices,
+  PowerGuard,
+  ProposalBook,
+} from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
@@ -53,6 +59,8 @@ export interface HallServerOptions {
   clock?: () => number;
   /** The hall cannot go on (its state could not be read back from the log): main.ts exits so it is started again. */
   onFatal?: (error: Error) => void;
+  /** The UPS says the battery is nearly empty: shut the process down cleanly (main.ts: as on SIGTERM). */
+  onPowerLow?: () => void;
 }
 
 export interface RunningHall {
@@ -188,6 +196,9 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new Pads(hall, directory, outbox, link, t),
     new PlaybookNotices(hall),
     new AutomaticTriggers(hall, proposals),
+    new PowerGuard(hall, {
+      shutdown: overrides.onPowerLow ?? (() => log.error('UPS battery low, but this process has no shutdown hook')),
+    }),
     {
       name: 'mqtt-link',
       required: true,

@@ -49,8 +49,10 @@ export interface CityEvent {
   /** counter.status: the counter's new status and, to apply "one staff member holds one counter", the staff's id. */
   status?: 'closed' | 'open' | 'paused';
   staffId?: string;
-  /** emergency.changed: the playbooks active after it (a list: contract v2 lets several be active at once). */
+  /** emergency.changed (v1 logs): the playbooks active after it (a list: contract v2 lets several be active at once). */
   active?: string[];
+  /** playbook.activated / playbook.deactivated (v2 logs): which one started or ended; the city keeps the set. */
+  playbookId?: string;
 }
 
 export const CITY_EVENT_TYPES = [
@@ -65,6 +67,8 @@ export const CITY_EVENT_TYPES = [
   'ticket.cancelled',
   'counter.status',
   'emergency.changed',
+  'playbook.activated',
+  'playbook.deactivated',
 ] as const;
 export type CityEventType = (typeof CITY_EVENT_TYPES)[number];
 

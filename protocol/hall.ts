@@ -50,6 +50,64 @@ export interface EmergencyView {
   activatedAt: string;
   /** The manager's note: staff only. */
   note?: string;
+  /** v2: the headline is the playbook that sets the issuing mode; these come from the whole active set. */
+  drill?: boolean;
+  /** Every active playbook's banner, most severe first (a drill's says 【演练】). */
+  banners?: BannerView[];
+  /** The queue is frozen (fire evacuation): no calls, every ticket keeps its place. */
+  frozen?: boolean;
+  activeIds?: string[];
+}
+
+export type Severity = 'life-safety' | 'high' | 'medium' | 'low';
+
+export interface BannerView {
+  playbookId: string;
+  text: string;
+  severity: Severity;
+  drill: boolean;
+}
+
+/** Who or what started a playbook; ids for staff only. */
+export interface CauseView {
+  /** `city` (+): a city-wide directive (docs/city.md). */
+  by: 'manager' | 'device' | 'metric' | 'integration' | 'city';
+  userId?: string;
+  directiveId?: string;
+  deviceId?: string;
+  event?: string;
+  metric?: string;
+  value?: number;
+  system?: string;
+  downSince?: string;
+}
+
+export interface ActivePlaybookView {
+  playbookId: string;
+  name: string;
+  drill: boolean;
+  startedAt: string;
+  cause: CauseView;
+  note?: string;
+  severity: Severity;
+  issuing: IssuingMode;
+  banner: string | null;
+  freezeQueue: boolean;
+  mustAcknowledge: boolean;
+  /** Staff only: who acknowledged, and when. */
+  acknowledgements?: Array<{ by: string; at: string }>;
+}
+
+export interface EffectiveView {
+  issuing: IssuingMode;
+  banners: BannerView[];
+  frozen: boolean;
+}
+
+/** Contract v2: `{active, effective}` (GET /emergency adds proposals and the hall file's playbooks). */
+export interface PlaybooksStateView {
+  active: ActivePlaybookView[];
+  effective: EffectiveView;
 }
 
 export interface IssuingView {
@@ -78,6 +136,8 @@ export interface HallView {
   services: ServiceView[];
   counters: CounterView[];
   emergency: EmergencyView | null;
+  /** v2: every active playbook and their combined effect. */
+  playbooks?: PlaybooksStateView;
   recentCalls: CallView[];
   /** Staff snapshots only: the tickets waiting, called or being served. */
   tickets?: TicketView[];

@@ -1,6 +1,6 @@
 /** The WebSocket stream (GET /ws): a snapshot, then events in order, each with its stream `seq`; heartbeats between. */
 import type { CounterStatus, DeviceKind, OutOfTurnCategory, Priority, TicketStatus } from './codes.js';
-import type { EmergencyView, HallView } from './hall.js';
+import type { EmergencyView, HallView, PlaybooksStateView } from './hall.js';
 
 /** A ticket inside a stream event. `id` only for hall devices and staff, `verifyCode` only for staff. */
 export interface StreamTicket {
@@ -50,7 +50,13 @@ export type StreamEvent =
       change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume';
       staffName: string | null;
     })
-  | (Base<'emergency.changed'> & { active: EmergencyView | null; previous: string | null })
+  | (Base<'emergency.changed'> & {
+      active: EmergencyView | null;
+      previous: string | null;
+      /** v2: what changed, and the whole active set after it. */
+      change?: { kind: 'activated' | 'deactivated' | 'acknowledged'; playbookId: string };
+      playbooks?: PlaybooksStateView;
+    })
   | (Base<'hall.day_started'> & { day: string })
   | (Base<'appointment.created'> & { serviceId: string; appointmentId?: string })
   | (Base<'appointment.checked_in' | 'appointment.cancelled' | 'appointment.no_show'> & { appointmentId?: string })

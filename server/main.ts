@@ -1,17 +1,17 @@
 /** `npm start`: reads the environment, starts the hall, and shuts down cleanly on SIGTERM/SIGINT. */
 import { readEnv } from './config/env.js';
 import { HallConfigError } from './config/load-hall.js';
-import { startHallServer } from './app/hall-server.js';
+import { startHallServer, type RunningHall } from './app/hall-server.js';
 import { log } from './log.js';
 
 async function main(): Promise<void> {
   const env = readEnv();
   log.setLevel(env.LOG_LEVEL);
-  // Exit 70: the service manager starts the hall again, from the file (deploy/hallq.service: Restart=on-failure).
-  const running = await startHallServer(env, { onFatal: () => process.exit(70) });
   let stopping = false;
+  let running: RunningHall | undefined;
+  let powerLow = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping || !running) return;
     stopping = true;
     log.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), 10_000);
@@ -27,6 +27,17 @@ async function main(): Promise<void> {
       },
     );
   };
+  // On a UPS's battery-low the hall shuts down as on SIGTERM, while there is still power to do it cleanly (a
+  // battery-low reported while the hall is still starting takes effect once it has started).
+  running = await startHallServer(env, {
+    // Exit 70: the service manager starts the hall again, from the file (deploy/hallq.service: Restart=on-failure).
+    onFatal: () => process.exit(70),
+    onPowerLow: () => {
+      powerLow = true;
+      shutdown('UPS battery low');
+    },
+  });
+  if (powerLow) shutdown('UPS battery low');
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -62,7 +62,16 @@ export const ratingEventSchema = z.object({
   score: z.number().int().min(1).max(5),
 }) satisfies z.ZodType<RatingEvent>;
 
-export const powerEventSchema = z.object({ ...eventBase, onBattery: z.boolean() }) satisfies z.ZodType<PowerEvent>;
+export const powerEventSchema = z.object({
+  ...eventBase,
+  onBattery: z.boolean(),
+  batteryLow: z.boolean().optional(),
+  minutesLeft: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
+}) satisfies z.ZodType<PowerEvent>;
 
 export const countEventSchema = z.object({
   ...eventBase,

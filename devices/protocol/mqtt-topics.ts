@@ -84,8 +84,33 @@ export interface ActivePlaybook {
   issuing?: string;
 }
 
-/** `state/emergency` — the active playbook or `null`. */
-export type EmergencyPayload = ActivePlaybook | null;
+/** One active playbook in the v2 `state/emergency` (public view: no notes, the cause says only `by`). */
+export interface ActivePlaybookV2 {
+  playbookId: string;
+  name: string;
+  drill: boolean;
+  /** ISO 8601. */
+  startedAt: string;
+  cause: { by: 'manager' | 'device' | 'metric' | 'integration' };
+  severity: 'life-safety' | 'high' | 'medium' | 'low';
+  issuing: string;
+  banner: string | null;
+  freezeQueue: boolean;
+  mustAcknowledge: boolean;
+}
+
+/**
+ * `state/emergency` (contract v2) — every active playbook and their combined effect: the strictest issuing mode, the
+ * banners most severe first (a drill's says 【演练】), whether the queue is frozen. Nothing active: `active: []`.
+ */
+export interface EmergencyPayload {
+  active: ActivePlaybookV2[];
+  effective: {
+    issuing: string;
+    banners: Array<{ playbookId: string; text: string; severity: string; drill: boolean }>;
+    frozen: boolean;
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Device availability (device → server, retained, plain text)
@@ -215,6 +240,10 @@ export interface RatingEvent extends EventBase {
 /** `evt/power` (UPS). */
 export interface PowerEvent extends EventBase {
   onBattery: boolean;
+  /** The UPS says the battery is nearly empty: the server shuts down cleanly. */
+  batteryLow?: boolean;
+  /** Minutes of battery left, if the UPS knows (under 5: the server shuts down cleanly). */
+  minutesLeft?: number;
 }
 
 /** `evt/count` (people counter). */

@@ -27,7 +27,13 @@ import { DeviceIntake } from '../features/device-intake/index.js';
 import { buildIntegrations } from '../features/integrations/index.js';
 import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
-import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
+import {
+  AutomaticTriggers,
+  PlaybookActions,
+  PlaybookNotices,
+  PowerGuard,
+  ProposalBook,
+} from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
 import { CaseReceipts } from '../features/case-receipts/index.js';
 import { DayReports } from '../features/reports/index.js';
@@ -61,6 +67,8 @@ export interface HallServerOptions {
   clock?: () => number;
   /** The hall cannot go on (its state could not be read back from the log): main.ts exits so it is started again. */
   onFatal?: (error: Error) => void;
+  /** The UPS says the battery is nearly empty: shut the process down cleanly (main.ts: as on SIGTERM). */
+  onPowerLow?: () => void;
 }
 
 export interface RunningHall {
@@ -171,6 +179,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const queryTrail = new QueryTrail(hall, db);
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
   const integrations = buildIntegrations(hall, db, bus, env);
+  const proposals = new ProposalBook(hall.clock);
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
     hall,
@@ -181,6 +190,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     backups,
     queryTrail,
     integrations: integrations.view,
+    proposals,
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -204,7 +214,10 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new LedBoards(hall, directory, outbox, link, t),
     new Pads(hall, directory, outbox, link, t),
     new PlaybookNotices(hall),
-    new AutomaticTriggers(hall),
+    new AutomaticTriggers(hall, proposals),
+    new PowerGuard(hall, {
+      shutdown: overrides.onPowerLow ?? (() => log.error('UPS battery low, but this process has no shutdown hook')),
+    }),
     {
       name: 'mqtt-link',
       required: true,

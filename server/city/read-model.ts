@@ -278,9 +278,22 @@ export class CityReadModel {
       case 'emergency.changed':
         this.db.prepare('UPDATE sites SET active = ? WHERE id = ?').run(JSON.stringify(e.active ?? []), site);
         break;
+      case 'playbook.activated':
+      case 'playbook.deactivated':
+        if (e.playbookId) this.changeActive(site, e.playbookId, e.type === 'playbook.activated');
+        break;
     }
     this.db
       .prepare('UPDATE sites SET last_seq = ?, last_event_at = ?, lag_ms = ? WHERE id = ?')
       .run(e.seq, e.at, receivedAt - e.at, site);
+  }
+
+  /** Adds or removes one playbook of the site's active set (applied in log order, so the set matches the site's). */
+  private changeActive(site: string, playbookId: string, active: boolean): void {
+    const row = this.db.prepare('SELECT active FROM sites WHERE id = ?').get(site) as { active: string } | undefined;
+    const set = new Set<string>(row ? (JSON.parse(row.active) as string[]) : []);
+    if (active) set.add(playbookId);
+    else set.delete(playbookId);
+    this.db.prepare('UPDATE sites SET active = ? WHERE id = ?').run(JSON.stringify([...set].sort()), site);
   }
 }

@@ -36,10 +36,36 @@ export const counterSchema = z.object({
   standby: z.boolean().default(false),
 });
 
+/** An automatic trigger either starts its playbook (`act`) or asks a manager first (`propose`). */
+const mode = z.enum(['act', 'propose']).default('act');
 const trigger = z.union([
   z.object({ manual: z.literal(true) }),
-  z.object({ device: z.string().min(1), event: z.string().min(1), when: z.record(z.string(), z.unknown()).optional() }),
-  z.object({ metric: z.enum(['waiting']), above: z.number() }),
+  z.object({
+    device: z.string().min(1),
+    event: z.string().min(1),
+    when: z.record(z.string(), z.unknown()).optional(),
+    /** Hysteresis for a device reading (a people counter): the playbook ends only once this holds. */
+    release: z.record(z.string(), z.unknown()).optional(),
+    mode,
+  }),
+  z.object({
+    metric: z.enum(['waiting', 'longestWaitMinutes', 'waitingPerOpenCounter']),
+    above: z.number(),
+    /** Ends (or stops proposing) only once the metric is at or below this (hysteresis); default `above`. */
+    releaseBelow: z.number().optional(),
+    /** The condition must hold this long before the trigger fires, and be released this long before it ends. */
+    forSeconds: z.number().min(0).max(3600).default(0),
+    mode,
+  }),
+  z.object({
+    integration: z.enum(['registration', 'platform', 'sms']),
+    downForMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(0),
+    mode,
+  }),
 ]);
 
 const action = z.union([
@@ -48,6 +74,8 @@ const action = z.union([
   z.object({ issuing: z.enum(['normal', 'appointments-only', 'paused']) }),
   z.object({ openStandbyCounters: z.boolean() }),
   z.object({ notify: z.array(z.string().min(1)) }),
+  /** Fire evacuation: no calls, no-show and recall timers stopped, every ticket keeps its place. */
+  z.object({ freezeQueue: z.boolean() }),
 ]);
 
 export const playbookSchema = z.object({
@@ -55,6 +83,10 @@ export const playbookSchema = z.object({
   name: z.string().min(1),
   triggers: z.array(trigger).default([]),
   actions: z.array(action).default([]),
+  /** Banners stack by severity: a life-safety one on top. */
+  severity: z.enum(['life-safety', 'high', 'medium', 'low']).default('medium'),
+  /** Staff must acknowledge it (the drill report says who did, and when). */
+  acknowledge: z.boolean().default(false),
 });
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -159,6 +191,7 @@ export type HallFile = z.infer<typeof hallFileSchema>;
 export type ServiceDef = z.infer<typeof serviceSchema>;
 export type CounterDef = z.infer<typeof counterSchema>;
 export type PlaybookDef = z.infer<typeof playbookSchema>;
+export type TriggerDef = z.infer<typeof trigger>;
 export type Weekday = (typeof weekdays)[number];
 export const WEEKDAYS = weekdays;
 

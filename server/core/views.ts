@@ -10,6 +10,7 @@ import type { CallView, CounterView, EmergencyView, HallView } from '../../proto
 import type { StreamEvent } from '../../protocol/stream.js';
 import type { TicketView } from '../../protocol/tickets.js';
 import type { CommittedEvent } from './event-bus.js';
+import { playbookIdOf, playbooksStateView } from './playbook-views.js';
 
 export type { TicketView };
 
@@ -89,6 +90,11 @@ export function emergencyView(e: EmergencyState | null, audience: Audience = 'pu
     issuing: e.issuing,
     activatedAt: iso(e.activatedAt)!,
     note: audience === 'staff' ? e.note : undefined,
+    drill: e.drill ?? false,
+    banners:
+      e.banners ?? (e.banner ? [{ playbookId: e.playbookId, text: e.banner, severity: 'medium', drill: false }] : []),
+    frozen: e.frozen ?? false,
+    activeIds: e.activeIds ?? [e.playbookId],
   } satisfies EmergencyView;
 }
 
@@ -163,6 +169,7 @@ export function hallView(
     })),
     counters: counterViews(hallFile, state, audience),
     emergency: emergencyView(state.emergency, audience),
+    playbooks: playbooksStateView(state, audience),
     recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hallFile, c)),
   } satisfies HallView;
 }
@@ -229,6 +236,18 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
     }
     case 'emergency.changed':
       return { type: e.type, at, active: emergencyView(e.data.active, audience), previous: e.data.previous ?? null };
+    // v2 playbook events reach screens as `emergency.changed` carrying the headline and the whole active set now.
+    case 'playbook.activated':
+    case 'playbook.deactivated':
+    case 'playbook.acknowledged':
+      return {
+        type: 'emergency.changed',
+        at,
+        active: emergencyView(state.emergency, audience),
+        previous: e.type === 'playbook.deactivated' ? e.data.playbookId : null,
+        change: { kind: e.type.slice('playbook.'.length) as 'activated', playbookId: playbookIdOf(e) },
+        playbooks: playbooksStateView(state, audience),
+      };
     case 'hall.day_started':
       return { type: e.type, at, day: e.data.day };
     case 'appointment.created':

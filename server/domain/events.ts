@@ -9,6 +9,7 @@ import type {
   QueueKey,
   Ticket,
 } from './types.js';
+import type { ActivePlaybook, PlaybookCause } from './playbooks.js';
 
 export interface HallEventMap {
   'hall.day_started': { day: string; at: number; expiredTicketIds: string[] };
@@ -49,7 +50,11 @@ export interface HallEventMap {
   'appointment.cancelled': { appointmentId: string; at: number };
   /** Nobody checked in by the end of the late window (recorded by the hall itself). */
   'appointment.no_show': { appointmentId: string; at: number };
+  /** v1: the one active playbook replaced. Still replayed from older logs; new commands write playbook.*. */
   'emergency.changed': { active: EmergencyState | null; previous?: string };
+  'playbook.activated': { playbook: ActivePlaybook };
+  'playbook.deactivated': { playbookId: string; at: number; by: string; reason: string; drill: boolean };
+  'playbook.acknowledged': { playbookId: string; by: string; at: number };
   'evaluation.recorded': {
     ticketId: string;
     score: number;
@@ -112,6 +117,17 @@ export interface AuditOnlyMap {
   'integration.booking_skipped': { bookingId?: string; reason: string };
   /** An outside system refused a message for good (4xx): it is not sent again. Never the phone number. */
   'integration.message_dropped': { system: 'platform' | 'sms'; key: string; status: number; reason: string };
+  /** A trigger set to `propose` asked a manager; the manager confirmed or dismissed it, or it expired. */
+  'playbook.proposed': { proposalId: string; playbookId: string; cause: PlaybookCause; drill?: boolean };
+  'playbook.proposal_closed': {
+    proposalId: string;
+    playbookId: string;
+    outcome: 'confirmed' | 'dismissed' | 'expired' | 'withdrawn';
+  };
+  /** What a playbook did or could not do (standby counters, announcements, power steps), with its cause. */
+  'playbook.action': { playbookId: string; action: string; detail?: Record<string, unknown>; drill?: boolean };
+  /** A trigger held but its playbook was not changed (e.g. a manager started it): why. */
+  'playbook.trigger_skipped': { playbookId: string; reason: string; cause: PlaybookCause };
 }
 export type AuditOnlyType = keyof AuditOnlyMap;
 export type AuditOnlyEntry = { [K in AuditOnlyType]: { type: K; data: AuditOnlyMap[K] } }[AuditOnlyType];
@@ -137,6 +153,9 @@ export const STATE_EVENTS = {
   'appointment.cancelled': true,
   'appointment.no_show': true,
   'emergency.changed': true,
+  'playbook.activated': true,
+  'playbook.deactivated': true,
+  'playbook.acknowledged': true,
   'evaluation.recorded': true,
   'followup.opened': true,
   'followup.answered': true,

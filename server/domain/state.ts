@@ -3,6 +3,7 @@ import type { HallFile } from '../config/hall-schema.js';
 import { avgServiceMs, nextAverage } from './eta.js';
 import { addByIdentity, addWaiting, removeWaiting } from './queue-index.js';
 import { unhandledEvent, type HallEvent } from './events.js';
+import { activeFromV1, activePlaybooks, setActivePlaybooks } from './playbooks.js';
 import { CASES_KEPT_DAYS, RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
 
 export function initialState(hall: HallFile, day: string): HallState {
@@ -15,6 +16,7 @@ export function initialState(hall: HallFile, day: string): HallState {
     counters: new Map(hall.counters.map((c) => [c.id, { id: c.id, status: 'closed' } satisfies Counter])),
     appointments: new Map(),
     emergency: null,
+    playbooks: [],
     avgServiceMs: {},
     recentCalls: [],
     followUps: new Map(),
@@ -233,8 +235,26 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       return;
     }
     case 'emergency.changed':
-      state.emergency = event.data.active ? { ...event.data.active } : null;
+      setActivePlaybooks(state, activeFromV1(event.data.active));
       return;
+    case 'playbook.activated':
+      setActivePlaybooks(state, [
+        ...activePlaybooks(state).filter((p) => p.playbookId !== event.data.playbook.playbookId),
+        structuredClone(event.data.playbook),
+      ]);
+      return;
+    case 'playbook.deactivated':
+      setActivePlaybooks(
+        state,
+        activePlaybooks(state).filter((p) => p.playbookId !== event.data.playbookId),
+      );
+      return;
+    case 'playbook.acknowledged': {
+      const p = activePlaybooks(state).find((x) => x.playbookId === event.data.playbookId);
+      p?.acknowledgements.push({ by: event.data.by, at: event.data.at });
+      setActivePlaybooks(state, activePlaybooks(state));
+      return;
+    }
     case 'evaluation.recorded': {
       const t = state.tickets.get(event.data.ticketId);
       if (t) t.rating = event.data.score;

@@ -4,6 +4,7 @@ import type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketSta
 
 // The codes screens share with the server (one set, in protocol/).
 export { OUT_OF_TURN_CATEGORIES } from '../../protocol/codes.js';
+import type { ActivePlaybook, Banner } from './playbooks.js';
 export type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketStatus };
 
 /** Where a waiting ticket stands: compared field by field, smallest first (see queue-order.ts). */
@@ -99,6 +100,11 @@ export interface EmergencyState {
   activatedAt: number;
   note?: string;
   by: string;
+  /** Derived from the active set (domain/playbooks.ts): absent in v1 log entries. */
+  drill?: boolean;
+  banners?: Banner[];
+  frozen?: boolean;
+  activeIds?: string[];
 }
 
 export interface Call {
@@ -159,7 +165,10 @@ export interface HallState {
   issuedPerIdentity: Record<string, number>;
   counters: Map<string, Counter>;
   appointments: Map<string, Appointment>;
+  /** The headline of the active playbooks (the one v1 readers know): derived from `playbooks` on every change. */
   emergency: EmergencyState | null;
+  /** Every active playbook (missing in older checkpoints: then read from `emergency`, see activePlaybooks()). */
+  playbooks?: ActivePlaybook[];
   /** Running average of real service time per service, in ms. */
   avgServiceMs: Record<string, number>;
   recentCalls: Call[];

@@ -4,6 +4,7 @@ import type { Accounts } from '../store/accounts.js';
 import type { BackupDesk } from '../store/backup-status.js';
 import type { DeviceRegistry } from './device-registry.js';
 import type { QueryTrail } from './query-trail.js';
+import type { ProposalBook } from '../features/playbooks/proposals.js';
 
 export interface ApiDeps {
   hall: HallService;
@@ -14,6 +15,8 @@ export interface ApiDeps {
   backups?: BackupDesk;
   /** Reads of personal data, batched into the audit log (absent: each written at once). */
   queryTrail?: QueryTrail;
+  /** What playbook triggers set to `propose` ask a manager (absent: nothing is proposed). */
+  proposals?: ProposalBook;
   publicUrl: string;
   /** The hall's own reverse proxies (HALLQ_TRUSTED_PROXIES): their X-Forwarded-For names the client. */
   trustedProxies?: ReadonlySet<string>;

@@ -81,6 +81,9 @@ export class TicketProjection {
       case 'appointment.cancelled':
       case 'appointment.no_show':
       case 'emergency.changed':
+      case 'playbook.activated':
+      case 'playbook.deactivated':
+      case 'playbook.acknowledged':
       case 'followup.opened':
       case 'followup.answered':
       case 'device.status':

@@ -1,4 +1,4 @@
-/** Emergency playbooks: activation, the issuing modes they set (paused, appointments-only), deactivation. */
+/** Emergency playbooks (contract v2): several active at once, the issuing modes they set, ending each on its own. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
 import {
@@ -29,12 +29,16 @@ describe('emergency playbooks', () => {
   });
 
   const activate = (body: unknown, token = h.managerToken) => h.api('POST', `${V1}/emergency/activate`, body, token);
-  const deactivate = (token = h.managerToken) => h.api('POST', `${V1}/emergency/deactivate`, {}, token);
+  /** Without a playbookId: the v1 body, accepted while exactly one playbook is active. */
+  const deactivate = (token = h.managerToken, body: object = {}) =>
+    h.api('POST', `${V1}/emergency/deactivate`, body, token);
 
   it("GET /emergency (no auth) lists the hall file's playbooks and nothing active", async () => {
     const r = await h.api('GET', `${V1}/emergency`);
     expect(r.status).toBe(200);
-    expect(r.body.active).toBeNull();
+    expect(r.body.active).toEqual([]);
+    expect(r.body.effective).toEqual({ issuing: 'normal', banners: [], frozen: false });
+    expect(r.body.proposals).toEqual([]);
     expect(r.body.playbooks.map((p: any) => p.id)).toEqual([
       'power-outage',
       'network-outage',
@@ -47,6 +51,8 @@ describe('emergency playbooks', () => {
     ]);
     expect(r.body.playbooks.find((p: any) => p.id === 'fire')).toMatchObject({
       name: '火灾疏散',
+      severity: 'life-safety',
+      mustAcknowledge: true,
       actions: expect.arrayContaining([{ issuing: 'paused' }]),
     });
   });
@@ -57,8 +63,10 @@ describe('emergency playbooks', () => {
     expectError(await activate({ playbookId: 'fire', note: 'x'.repeat(301) }), 400, 'VALIDATION_FAILED');
     expectError(await activate({ playbookId: 'fire' }, staff), 403, 'FORBIDDEN');
     expectError(await activate({ playbookId: 'fire' }, kiosk), 403, 'FORBIDDEN');
+    expectError(await activate({ playbookId: 'fire', drill: 'yes' }), 400, 'VALIDATION_FAILED');
     expectError(await deactivate(), 409, 'NO_EMERGENCY');
-    expect((await h.api('GET', `${V1}/emergency`)).body.active).toBeNull();
+    expectError(await deactivate(h.managerToken, { playbookId: 'fire' }), 409, 'NO_EMERGENCY');
+    expect((await h.api('GET', `${V1}/emergency`)).body.active).toEqual([]);
   });
 
   it('fire pauses issuing: walk-ins and check-ins get 409 HALL_CLOSED; the hall board shows the banner', async () => {
@@ -77,13 +85,28 @@ describe('emergency playbooks', () => {
     expectOk(appt, 201);
     const r = await activate({ playbookId: 'fire', note: '3楼烟感报警' });
     expect(r.status).toBe(200);
-    expect(r.body.active).toEqual({
-      playbookId: 'fire',
-      name: '火灾疏散',
-      banner: '请按疏散指示有序撤离，已取号码当日有效',
+    expect(r.body.active).toEqual([
+      {
+        playbookId: 'fire',
+        name: '火灾疏散',
+        drill: false,
+        startedAt: new Date(clock.now).toISOString(),
+        cause: { by: 'manager', userId: expect.any(String) },
+        note: '3楼烟感报警',
+        severity: 'life-safety',
+        issuing: 'paused',
+        banner: '请按疏散指示有序撤离，已取号码当日有效',
+        freezeQueue: true,
+        mustAcknowledge: true,
+        acknowledgements: [],
+      },
+    ]);
+    expect(r.body.effective).toEqual({
       issuing: 'paused',
-      activatedAt: new Date(clock.now).toISOString(),
-      note: '3楼烟感报警',
+      banners: [
+        { playbookId: 'fire', text: '请按疏散指示有序撤离，已取号码当日有效', severity: 'life-safety', drill: false },
+      ],
+      frozen: true,
     });
     expectError(await activate({ playbookId: 'fire' }), 409, 'ALREADY_ACTIVE');
 
@@ -110,19 +133,33 @@ describe('emergency playbooks', () => {
       issuing: 'paused',
     });
     expect(hall.body.issuing).toEqual({ open: false, withinHours: true, mode: 'paused', nextOpenAt: null });
-    // Numbers already taken stay valid; the holder's page shows the banner; counters keep calling.
-    const called = await callNext(h, '1', staff);
-    expect(called.number).toBe('A001');
-    const page = await h.api('GET', `${V1}/tickets/${called.id}`);
-    expect(page.body.hall.emergency).toBe('请按疏散指示有序撤离，已取号码当日有效');
-    expectOk(await h.api('POST', `${V1}/counters/1/start`, {}, staff));
-    expectOk(await h.api('POST', `${V1}/counters/1/finish`, {}, staff));
+    // The queue is frozen: no calls, no no-shows, every ticket keeps its place; the phone page says so.
+    const a001 = (await h.api('GET', `${V1}/tickets?status=waiting`, undefined, h.managerToken)).body;
+    const frozen = await h.api('POST', `${V1}/counters/1/call-next`, {}, staff);
+    expectError(frozen, 409, 'QUEUE_FROZEN');
+    expect(frozen.body.error.playbookId).toBe('fire');
+    expect(await waitingCounts(h)).toEqual(before);
+    const waitingId = a001.tickets?.[0]?.id;
+    if (waitingId) {
+      const page = await h.api('GET', `${V1}/tickets/${waitingId}`);
+      expect(page.body.hall).toMatchObject({ frozen: true, emergency: '请按疏散指示有序撤离，已取号码当日有效' });
+      expect(page.body.ticket.status).toBe('waiting');
+    }
+    // The public sees no note and no staff ids.
+    const pub = (await h.api('GET', `${V1}/emergency`)).body;
+    expect(pub.active[0]).toMatchObject({ playbookId: 'fire', cause: { by: 'manager' } });
+    expect(pub.active[0].note).toBeUndefined();
+    expect(pub.active[0].cause.userId).toBeUndefined();
   });
 
   it('deactivation restores issuing, and the refused attempts used no numbers', async () => {
     const r = await deactivate();
     expect(r.status).toBe(200);
-    expect(r.body.active).toBeNull();
+    expect(r.body.active).toEqual([]);
+    // After the all-clear the ticket taken before the alarm is still first in line.
+    expect((await callNext(h, '1', staff)).number).toBe('A001');
+    expectOk(await h.api('POST', `${V1}/counters/1/start`, {}, staff));
+    expectOk(await h.api('POST', `${V1}/counters/1/finish`, {}, staff));
     expect((await h.api('GET', `${V1}/hall`)).body.issuing).toMatchObject({ open: true, mode: 'normal' });
     expect((await issue(h, kiosk, { serviceId: 'one-window' })).number).toBe('A002');
     expectError(await deactivate(), 409, 'NO_EMERGENCY');
@@ -143,7 +180,7 @@ describe('emergency playbooks', () => {
     );
     expectOk(appt, 201);
     const r = await activate({ playbookId: 'overcrowding' });
-    expect(r.body.active).toMatchObject({
+    expect(r.body.active[0]).toMatchObject({
       playbookId: 'overcrowding',
       issuing: 'appointments-only',
       banner: '大厅人数已达上限，请预约其他时段办理',
@@ -158,23 +195,76 @@ describe('emergency playbooks', () => {
     expect(checkIn.body.ticket).toMatchObject({ number: 'B001', priority: 'appointment' });
     // Staff at the counter may still issue (e.g. a green-lane case).
     expect((await issue(h, staff, { serviceId: 'mortgage', priority: 'green' })).number).toBe('B002');
+    expectOk(await deactivate());
   });
 
-  it('switching playbooks replaces the active one; every change is audited with its note', async () => {
-    const r = await activate({ playbookId: 'power-outage', note: 'UPS 供电' });
-    expect(r.body.active).toMatchObject({ playbookId: 'power-outage', issuing: 'normal', note: 'UPS 供电' });
-    expect((await issue(h, kiosk, { serviceId: 'mortgage' })).number).toBe('B003');
-    expectOk(await deactivate());
-    const changes = (await auditAll(h)).filter((e) => e.type === 'emergency.changed');
-    expect(changes.map((e) => [e.data.active?.playbookId ?? null, e.data.previous ?? null])).toEqual([
-      ['fire', null],
-      [null, 'fire'],
-      ['overcrowding', null],
-      ['power-outage', 'overcrowding'],
-      [null, 'power-outage'],
+  it('several at once: illness during a fire keeps the fire; ending one leaves the other exactly as it was', async () => {
+    expectOk(await activate({ playbookId: 'fire', note: '3楼烟感报警' }));
+    const fireOnly = (await h.api('GET', `${V1}/emergency`, undefined, h.managerToken)).body;
+    clock.advance(1);
+    const r = await activate({ playbookId: 'illness' });
+    expect(r.body.active.map((p: any) => p.playbookId)).toEqual(['fire', 'illness']);
+    expect(r.body.effective.issuing).toBe('paused');
+    expect(r.body.effective.banners.map((b: any) => [b.playbookId, b.severity])).toEqual([
+      ['fire', 'life-safety'],
+      ['illness', 'high'],
     ]);
-    expect(changes[0].data.active.note).toBe('3楼烟感报警');
+    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'mortgage' }, kiosk), 409, 'HALL_CLOSED');
+    // The v1 body is ambiguous now.
+    expectError(await deactivate(), 409, 'PLAYBOOK_REQUIRED');
+    expectError(await deactivate(h.managerToken, { playbookId: 'surge' }), 409, 'NOT_ACTIVE');
+    const after = await deactivate(h.managerToken, { playbookId: 'illness' });
+    expectOk(after);
+    expect(after.body.active).toEqual(fireOnly.active);
+    expect(after.body.effective).toEqual(fireOnly.effective);
+    expectOk(await deactivate(h.managerToken, { playbookId: 'fire' }));
+    expect((await issue(h, kiosk, { serviceId: 'mortgage' })).number).toBe('B003');
+  });
+
+  it('audits every activation and deactivation with its cause and note; a drill says so', async () => {
+    expectOk(await activate({ playbookId: 'power-outage', note: 'UPS 供电', drill: true }));
+    const g = (await h.api('GET', `${V1}/emergency`)).body;
+    expect(g.active[0]).toMatchObject({ playbookId: 'power-outage', drill: true });
+    expect(g.effective.banners[0].text).toMatch(/^【演练】大厅电力故障/);
+    expect((await h.api('GET', `${V1}/hall`)).body.emergency.name).toBe('【演练】停电');
+    expectOk(await deactivate());
+    const entries = (await auditAll(h)).filter((e) => e.type.startsWith('playbook.'));
+    const summary = entries
+      .filter((e) => e.type !== 'playbook.action')
+      .map((e) => [e.type, e.data.playbook?.playbookId ?? e.data.playbookId]);
+    expect(summary).toEqual([
+      ['playbook.activated', 'fire'],
+      ['playbook.deactivated', 'fire'],
+      ['playbook.activated', 'overcrowding'],
+      ['playbook.deactivated', 'overcrowding'],
+      ['playbook.activated', 'fire'],
+      ['playbook.activated', 'illness'],
+      ['playbook.deactivated', 'illness'],
+      ['playbook.deactivated', 'fire'],
+      ['playbook.activated', 'power-outage'],
+      ['playbook.deactivated', 'power-outage'],
+    ]);
+    expect(entries[0].data.playbook).toMatchObject({ note: '3楼烟感报警', cause: { by: 'manager' } });
+    expect(entries.at(-2).data.playbook).toMatchObject({ drill: true, note: 'UPS 供电' });
+    expect(entries.at(-1).data).toMatchObject({ playbookId: 'power-outage', drill: true, reason: 'manager' });
     expect(await auditVerify(h)).toMatchObject({ ok: true });
+  });
+
+  it('staff acknowledge a playbook once; the acknowledgement is listed for staff', async () => {
+    expectOk(await activate({ playbookId: 'fire' }));
+    const ack = await h.api('POST', `${V1}/emergency/acknowledge`, { playbookId: 'fire' }, staff);
+    expectOk(ack);
+    expect(ack.body.playbook.acknowledgements).toEqual([
+      { by: expect.stringMatching(/^user:/), at: expect.any(String) },
+    ]);
+    expectError(
+      await h.api('POST', `${V1}/emergency/acknowledge`, { playbookId: 'fire' }, staff),
+      409,
+      'ALREADY_ACKNOWLEDGED',
+    );
+    expectError(await h.api('POST', `${V1}/emergency/acknowledge`, { playbookId: 'surge' }, staff), 409, 'NOT_ACTIVE');
+    expectError(await h.api('POST', `${V1}/emergency/acknowledge`, { playbookId: 'fire' }, kiosk), 403, 'FORBIDDEN');
+    expectOk(await deactivate());
   });
 
   it("shows an active playbook and whom it says to notify among the manager's alerts", async () => {
@@ -208,6 +298,37 @@ describe('playbook actions on the hall', () => {
       expect((await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === '11').status).toBe('open');
     } finally {
       await h.stop();
+    }
+  });
+});
+
+describe('the active set across a restart', () => {
+  it('keeps every active playbook, drill flag, cause, note and acknowledgement', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallq-playbooks-'));
+    try {
+      let h = await startTestHall({ dataDir });
+      expectOk(
+        await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'fire', note: '演练前检查' }, h.managerToken),
+      );
+      expectOk(await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'illness', drill: true }, h.managerToken));
+      expectOk(await h.api('POST', `${V1}/emergency/acknowledge`, { playbookId: 'fire' }, h.managerToken));
+      const before = (await h.api('GET', `${V1}/emergency`, undefined, h.managerToken)).body;
+      await h.stop();
+      h = await startTestHall({ dataDir });
+      try {
+        const after = (await h.api('GET', `${V1}/emergency`, undefined, h.managerToken)).body;
+        expect(after.active).toEqual(before.active);
+        expect(after.effective).toEqual(before.effective);
+        expect(after.active.map((p: any) => p.playbookId)).toEqual(['fire', 'illness']);
+        expect((await h.api('GET', `${V1}/hall`)).body.issuing.mode).toBe('paused');
+      } finally {
+        await h.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -88,6 +88,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/emergency': { roles: PUBLIC },
   'POST /api/v1/emergency/activate': { roles: MANAGER },
   'POST /api/v1/emergency/deactivate': { roles: MANAGER },
+  'POST /api/v1/emergency/acknowledge': { roles: STAFF },
+  'POST /api/v1/emergency/proposals/:id/confirm': { roles: MANAGER },
+  'POST /api/v1/emergency/proposals/:id/dismiss': { roles: MANAGER },
 
   'GET /api/v1/audit': { roles: MANAGER },
   'GET /api/v1/audit/verify': { roles: MANAGER },

@@ -61,7 +61,7 @@ describe('issuing tickets (hall open around the clock)', () => {
     expect(pub.status).toBe(200);
     expect(pub.body.ticket).toMatchObject({ id: t.id, number: 'A001', status: 'waiting', position: 1, etaMinutes: 0 });
     expect(pub.body.ticket).not.toHaveProperty('verifyCode');
-    expect(pub.body.hall).toEqual({ name: '云浮市不动产登记中心', emergency: null });
+    expect(pub.body.hall).toEqual({ name: '云浮市不动产登记中心', emergency: null, banners: [], frozen: false });
     expectNoneOf(pub.body, [ID, PHONE, '"verifyCode"']);
 
     const hall = await h.api('GET', `${V1}/hall`);

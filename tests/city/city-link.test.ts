@@ -93,7 +93,7 @@ describe('the city link', () => {
         h.managerToken,
       );
       await until('the city acknowledged the log', () => linkOf(h)!.acknowledged().sent === headSeq(h), 15_000);
-      await until('the messages arrived', () => raw.some((m) => m.includes('emergency.changed')));
+      await until('the messages arrived', () => raw.some((m) => m.includes('playbook.activated')));
       const hashes = h.running.db.prepare('SELECT data FROM events').pluck().all() as string[];
       const identityHashes = hashes.flatMap((d) => [...d.matchAll(/"identity":"([^"]+)"/g)].map((m) => m[1]));
       expect(identityHashes.length).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ import { recordAppointmentNoShows } from '../../server/domain/decide/appointment
 import { SYSTEM_ACTOR, type Actor } from '../../server/domain/decide/context.js';
 import * as counters from '../../server/domain/decide/counters.js';
 import { deviceStatus } from '../../server/domain/decide/devices.js';
-import { activateEmergency, deactivateEmergency } from '../../server/domain/decide/emergency.js';
+import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../server/domain/decide/emergency.js';
 import { answerFollowUp, rate } from '../../server/domain/decide/evaluations.js';
 import { cancel, checkIn, issueTicket, reinstate } from '../../server/domain/decide/tickets.js';
 import { STATE_EVENTS } from '../../server/domain/events.js';
@@ -113,8 +113,30 @@ function morning(s: HallService): void {
   run(MANAGER, (ctx, st) => createAppointment(ctx, st, booking(4)));
   now += 20 * 60_000; // past the late window: nobody came
   run(SYSTEM_ACTOR, recordAppointmentNoShows);
-  run(MANAGER, (ctx, st) => activateEmergency(ctx, st, 'surge', 'drill'));
-  run(MANAGER, (ctx, st) => deactivateEmergency(ctx, st));
+  // A v1 log's single-playbook event, then the v2 active set on top of it: fire stays active across the replay.
+  run(MANAGER, () => ({
+    events: [
+      {
+        type: 'emergency.changed',
+        data: {
+          active: { playbookId: 'petition', name: '非正常信访', issuing: 'normal', activatedAt: now, by: 'user:boss' },
+        },
+      },
+    ],
+  }));
+  run(MANAGER, (ctx, st) =>
+    activatePlaybook(ctx, st, {
+      playbookId: 'surge',
+      note: 'drill',
+      drill: true,
+      cause: { by: 'metric', metric: 'waiting', value: 90 },
+    }),
+  );
+  run(MANAGER, (ctx, st) =>
+    activatePlaybook(ctx, st, { playbookId: 'fire', cause: { by: 'manager', userId: 'boss' } }),
+  );
+  run(MANAGER, (ctx, st) => acknowledgePlaybook(ctx, st, 'fire'));
+  run(MANAGER, (ctx, st) => deactivatePlaybook(ctx, st, { playbookId: 'surge', reason: 'manager' }));
   run({ kind: 'device', id: 'printer-1', role: 'device' }, (ctx, st) =>
     deviceStatus(ctx, st, { deviceId: 'printer-1', kind: 'printer', online: true, status: { paper: 'low' } }),
   );
@@ -168,6 +190,9 @@ describe('replay', () => {
     expect(new Set(committed.map((c) => c.event.type))).toEqual(new Set(Object.keys(STATE_EVENTS)));
     for (const c of committed)
       for (const audience of ['public', 'device', 'staff'] as const)
-        expect(streamEvent(hall, live.state, c, audience).type).toBe(c.event.type);
+        // v2 playbook events reach screens as the contract's `emergency.changed`.
+        expect(streamEvent(hall, live.state, c, audience).type).toBe(
+          c.event.type.startsWith('playbook.') ? 'emergency.changed' : c.event.type,
+        );
   });
 });

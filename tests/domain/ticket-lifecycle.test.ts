@@ -3,7 +3,7 @@ import * as counters from '../../server/domain/decide/counters.js';
 import { startDayIfNeeded } from '../../server/domain/decide/day.js';
 import { cancel, checkIn, issueTicket, reinstate } from '../../server/domain/decide/tickets.js';
 import { createAppointment } from '../../server/domain/decide/appointments.js';
-import { activateEmergency, deactivateEmergency } from '../../server/domain/decide/emergency.js';
+import { activatePlaybook, deactivatePlaybook } from '../../server/domain/decide/emergency.js';
 import { rate, answerFollowUp } from '../../server/domain/decide/evaluations.js';
 import { DomainError } from '../../server/domain/errors.js';
 import { positionOf } from '../../server/domain/eta.js';
@@ -256,14 +256,16 @@ describe('hours and emergencies', () => {
   });
 
   it('a playbook that pauses issuing refuses tickets until it is deactivated', () => {
-    h.run((ctx, s) => activateEmergency(ctx, s, 'fire', '3楼烟雾'));
+    h.run((ctx, s) =>
+      activatePlaybook(ctx, s, { playbookId: 'fire', note: '3楼烟雾', cause: { by: 'manager', userId: 'boss' } }),
+    );
     expect(h.state.emergency).toMatchObject({
       playbookId: 'fire',
       issuing: 'paused',
       banner: expect.stringContaining('疏散'),
     });
     expect(refusal(() => issue())).toEqual({ status: 409, code: 'HALL_CLOSED' });
-    h.run((ctx, s) => deactivateEmergency(ctx, s));
+    h.run((ctx, s) => deactivatePlaybook(ctx, s, { reason: 'manager' }));
     expect(issue()).toBeTruthy();
   });
 
@@ -279,7 +281,12 @@ describe('hours and emergencies', () => {
         phone: '13812345678',
       }),
     );
-    h.run((ctx, s) => activateEmergency(ctx, s, 'overcrowding'));
+    h.run((ctx, s) =>
+      activatePlaybook(ctx, s, {
+        playbookId: 'overcrowding',
+        cause: { by: 'device', deviceId: 'door', event: 'count' },
+      }),
+    );
     expect(refusal(() => issue())).toEqual({ status: 409, code: 'HALL_CLOSED' });
     const code = h.state.appointments.get(a.appointmentId!)!.code;
     const t = ticket(h.run((ctx, s) => checkIn(ctx, s, { code }), KIOSK).ticketId!);

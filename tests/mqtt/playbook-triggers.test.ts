@@ -1,4 +1,4 @@
-/** Playbooks started and ended by devices and metrics, as the hall file's triggers say. */
+/** Playbooks started and ended by devices, metrics and integration health, as the hall file's triggers say. */
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
@@ -37,7 +37,7 @@ describe('automatic playbooks', () => {
     return c;
   }
   const active = async () => (await h.api('GET', '/api/v1/emergency')).body.active;
-  const send = (c: MqttClient, id: string, name: 'power' | 'alarm' | 'count', body: object) =>
+  const send = (c: MqttClient, id: string, name: 'power' | 'alarm' | 'count' | 'press', body: object) =>
     c.publish(t.deviceEvt(id, name), JSON.stringify({ id: `e${++n}`, ...body }), { qos: 1 });
 
   beforeAll(async () => {
@@ -48,30 +48,29 @@ describe('automatic playbooks', () => {
     await h.stop();
   });
 
+  const ids = async () => ((await active()) as any[]).map((p) => p.playbookId).sort();
+  const manager = (path: string, body: object) => h.api('POST', `/api/v1/emergency/${path}`, body, h.managerToken);
+
   it('the UPS on battery starts the power-outage playbook, and mains power ends it', async () => {
     const ups = await sensor('ups');
     send(ups, 'ups', 'power', { onBattery: true });
-    const a = await until(
-      'power-outage',
-      async () => (await active())?.playbookId === 'power-outage' && (await active()),
+    const a = await until('power-outage', async () =>
+      (await active()).find((p: any) => p.playbookId === 'power-outage'),
     );
-    expect(a.banner).toContain('备用电源');
+    expect(a).toMatchObject({ banner: expect.stringContaining('备用电源'), cause: { by: 'device' } });
     expect((await h.api('GET', '/api/v1/hall')).body.emergency.playbookId).toBe('power-outage');
     send(ups, 'ups', 'power', { onBattery: false });
-    await until('power-outage ended', async () => (await active()) === null);
+    await until('power-outage ended', async () => (await active()).length === 0);
   });
 
-  it("never ends a manager's playbook, but a fire alarm takes over and pauses issuing", async () => {
+  it("runs triggers beside a manager's playbook, and never ends the manager's", async () => {
     const ups = clients[0];
     const panel = await sensor('fire-panel');
-    expect((await h.api('POST', '/api/v1/emergency/activate', { playbookId: 'fight' }, h.managerToken)).status).toBe(
-      200,
-    );
+    expect((await manager('activate', { playbookId: 'fight' })).status).toBe(200);
     send(ups, 'ups', 'power', { onBattery: true });
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await active()).playbookId).toBe('fight');
+    await until('power-outage beside fight', async () => (await ids()).join() === 'fight,power-outage');
     send(panel, 'fire-panel', 'alarm', { active: true });
-    await until('fire', async () => (await active())?.playbookId === 'fire');
+    await until('fire too', async () => (await ids()).join() === 'fight,fire,power-outage');
     const refused = await h.api(
       'POST',
       '/api/v1/tickets',
@@ -80,18 +79,122 @@ describe('automatic playbooks', () => {
     );
     expect(refused.body.error.code).toBe('HALL_CLOSED');
     send(panel, 'fire-panel', 'alarm', { active: false });
-    await until('fire ended', async () => (await active()) === null);
+    send(ups, 'ups', 'power', { onBattery: false });
+    await until('only fight left', async () => (await ids()).join() === 'fight');
+    // A fire the manager started is not ended by the panel clearing.
+    expect((await manager('activate', { playbookId: 'fire' })).status).toBe(200);
+    send(panel, 'fire-panel', 'alarm', { active: false });
+    send(ups, 'ups', 'power', { onBattery: true });
+    await until('power-outage again', async () => (await ids()).includes('power-outage'));
+    expect(await ids()).toEqual(['fight', 'fire', 'power-outage']);
+    send(ups, 'ups', 'power', { onBattery: false });
+    await until('power back', async () => !(await ids()).includes('power-outage'));
+    for (const playbookId of ['fight', 'fire']) expect((await manager('deactivate', { playbookId })).status).toBe(200);
   });
 
-  it('more than 80 people waiting starts the surge playbook', async () => {
-    for (let i = 0; i < 81; i++) await h.api('POST', '/api/v1/tickets', { serviceId: 'consult' }, h.managerToken);
-    await until('surge', async () => (await active())?.playbookId === 'surge');
-    // A fire alarm takes over from the surge; the surge trigger, still holding, never reopens issuing.
-    send(clients[1], 'fire-panel', 'alarm', { active: true });
-    await until('fire over surge', async () => (await active())?.playbookId === 'fire');
-    await h.api('POST', '/api/v1/tickets', { serviceId: 'consult' }, h.managerToken);
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await active()).playbookId).toBe('fire');
+  it('retained state/emergency carries {active, effective}', async () => {
+    const c = clients[0];
+    expect((await manager('activate', { playbookId: 'illness', note: '内部备注' })).status).toBe(200);
+    const got = await new Promise<any>((resolve) => {
+      const onMessage = (topic: string, payload: Buffer) => {
+        if (topic !== t.emergency()) return;
+        const body = JSON.parse(payload.toString());
+        if (body.active?.length !== 1) return;
+        c.off('message', onMessage);
+        resolve(body);
+      };
+      c.on('message', onMessage);
+      c.subscribe(t.emergency());
+    });
+    expect(got.active[0]).toMatchObject({ playbookId: 'illness', cause: { by: 'manager' }, severity: 'high' });
+    expect(JSON.stringify(got)).not.toContain('内部备注');
+    expect(got.effective).toMatchObject({ issuing: 'normal', frozen: false, banners: [{ playbookId: 'illness' }] });
+    c.unsubscribe(t.emergency());
+    expect((await manager('deactivate', { playbookId: 'illness' })).status).toBe(200);
+  });
+
+  it('the people counter starts overcrowding above 150 and ends it only below 120 (hysteresis)', async () => {
+    const door = await sensor('door-counter');
+    send(door, 'door-counter', 'count', { inside: 151 });
+    await until('overcrowding', async () => (await ids()).includes('overcrowding'));
+    send(door, 'door-counter', 'count', { inside: 130 });
+    send(door, 'door-counter', 'count', { inside: 149 });
+    send(door, 'door-counter', 'count', { inside: 151 });
+    send(door, 'door-counter', 'count', { inside: 125 });
+    // Each of those was handled (deduplicated by id, in order) before the next one below.
+    send(door, 'door-counter', 'count', { inside: 119 });
+    await until('overcrowding ended', async () => !(await ids()).includes('overcrowding'));
+    const changes = (await h.api('GET', '/api/v1/audit?limit=1000', undefined, h.managerToken)).body.entries.filter(
+      (e: any) =>
+        e.type.startsWith('playbook.') && (e.data.playbook?.playbookId ?? e.data.playbookId) === 'overcrowding',
+    );
+    expect(changes.map((e: any) => e.type)).toEqual(['playbook.activated', 'playbook.deactivated']);
+    expect(changes[0].data.playbook.cause).toEqual({ by: 'device', deviceId: 'door-counter', event: 'count' });
+  });
+
+  it("an emergency button proposes; a manager confirms it (or dismisses), and it's all audited", async () => {
+    const button = await sensor('btn-3');
+    send(button, 'btn-3', 'press', { button: 'emergency' });
+    const proposal = await until('proposal', async () => {
+      const body = (await h.api('GET', '/api/v1/emergency', undefined, h.managerToken)).body;
+      return body.proposals.find((p: any) => p.playbookId === 'fight');
+    });
+    expect(proposal.cause).toEqual({ by: 'device', deviceId: 'btn-3', event: 'press' });
+    expect(await ids()).not.toContain('fight');
+    // The public does not see proposals.
+    expect((await h.api('GET', '/api/v1/emergency')).body.proposals).toEqual([]);
+    const alerts = (await h.api('GET', '/api/v1/alerts', undefined, h.managerToken)).body.alerts;
+    expect(alerts.some((a: any) => a.kind === 'emergency.proposed' && a.playbookId === 'fight')).toBe(true);
+    const confirmed = await manager(`proposals/${proposal.id}/confirm`, {});
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.active.find((p: any) => p.playbookId === 'fight').cause).toEqual(proposal.cause);
+    expect(confirmed.body.proposals).toEqual([]);
+    expect((await manager(`proposals/${proposal.id}/confirm`, {})).body.error.code).toBe('UNKNOWN_PROPOSAL');
+    expect((await manager('deactivate', { playbookId: 'fight' })).status).toBe(200);
+    send(button, 'btn-3', 'press', { button: 'emergency' });
+    const second = await until(
+      'second proposal',
+      async () => (await h.api('GET', '/api/v1/emergency', undefined, h.managerToken)).body.proposals[0],
+    );
+    expect((await manager(`proposals/${second.id}/dismiss`, {})).status).toBe(200);
+    expect(await ids()).not.toContain('fight');
+    const audit = (await h.api('GET', '/api/v1/audit?limit=1000', undefined, h.managerToken)).body.entries;
+    expect(audit.filter((e: any) => e.type === 'playbook.proposal_closed').map((e: any) => e.data.outcome)).toEqual([
+      'confirmed',
+      'dismissed',
+    ]);
+    expect(audit.filter((e: any) => e.type === 'playbook.proposed')).toHaveLength(2);
+  });
+
+  it('the registration system down for 3 minutes starts network-outage; back up ends it', async () => {
+    const now = Date.now();
+    h.running.hall.bus.emit('integration.health', { system: 'registration', ok: false, since: now - 60_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await ids()).not.toContain('network-outage');
+    h.running.hall.bus.emit('integration.health', { system: 'registration', ok: false, since: now - 4 * 60_000 });
+    const a = await until('network-outage', async () =>
+      (await active()).find((p: any) => p.playbookId === 'network-outage'),
+    );
+    expect(a.cause.by).toBe('integration');
+    expect((await h.api('GET', '/api/v1/emergency', undefined, h.managerToken)).body.active[0].cause).toMatchObject({
+      by: 'integration',
+      system: 'registration',
+    });
+    h.running.hall.bus.emit('integration.health', { system: 'registration', ok: true, since: Date.now() });
+    await until('network-outage ended', async () => !(await ids()).includes('network-outage'));
+  });
+
+  it('more than 80 people waiting starts the surge playbook; it ends only at 60 or fewer', async () => {
+    const tickets: string[] = [];
+    for (let i = 0; i < 81; i++)
+      tickets.push((await h.api('POST', '/api/v1/tickets', { serviceId: 'consult' }, h.managerToken)).body.ticket.id);
+    await until('surge', async () => (await ids()).includes('surge'));
+    const cancel = (id: string) => h.api('POST', `/api/v1/tickets/${id}/cancel`, {}, h.managerToken);
+    for (const id of tickets.splice(0, 20)) await cancel(id); // 61 waiting: between the thresholds
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await ids()).toContain('surge');
+    await cancel(tickets.shift()!); // 60
+    await until('surge ended', async () => !(await ids()).includes('surge'));
   });
 
   it('acts on presses only from buttons and ratings only from pads', async () => {

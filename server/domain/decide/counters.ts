@@ -1,6 +1,7 @@
 /** Decisions at a counter: call next, call out of turn, recall, start, finish, no-show, transfer, and its status. */
 import { refuse } from '../errors.js';
 import type { HallEvent } from '../events.js';
+import { assertQueueNotFrozen } from '../playbooks.js';
 import { nextForGroups } from '../queue-order.js';
 import { openCaseOnAccept } from './cases.js';
 import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js';
@@ -43,6 +44,7 @@ export function callNext(ctx: DecideContext, state: HallState, counterId: string
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   assertCanCall(counter);
+  assertQueueNotFrozen(state);
   const events = finishCurrentIfServing(ctx, state, counter);
   const next = nextForGroups(state, counterDef(ctx, counterId).services);
   // Nobody waiting: refuse without finishing the ticket in hand, so the refusal changes nothing.
@@ -62,6 +64,7 @@ export function callOutOfTurn(ctx: DecideContext, state: HallState, cmd: CallOut
   const counter = getCounter(ctx, state, cmd.counterId);
   assertActsFor(ctx, counter);
   assertCanCall(counter);
+  assertQueueNotFrozen(state);
   const reason = cmd.reason.trim();
   if (!reason) throw refuse.badInput('REASON_REQUIRED', 'an out-of-order call needs a reason');
   const t = getTicket(state, cmd.ticketId);
@@ -87,6 +90,7 @@ export function callOutOfTurn(ctx: DecideContext, state: HallState, cmd: CallOut
 export function recall(ctx: DecideContext, state: HallState, counterId: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
+  assertQueueNotFrozen(state);
   const t = currentTicket(state, counter);
   if (t.status !== 'called')
     throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}; only a called ticket is recalled`);
@@ -121,6 +125,7 @@ export function finish(ctx: DecideContext, state: HallState, counterId: string, 
 export function noShow(ctx: DecideContext, state: HallState, counterId: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
+  assertQueueNotFrozen(state);
   const t = currentTicket(state, counter);
   if (t.status !== 'called')
     throw refuse.conflict(

@@ -1,39 +1,86 @@
-/** Decisions about the hall's emergency state: a manager (or later a trigger) activates a playbook of the hall file. */
-import type { PlaybookDef } from '../../config/hall-schema.js';
+/**
+ * Decisions about the hall's playbooks: several may be active at once, each started by a manager, a device, a metric
+ * or an integration's health, and each ended on its own. A trigger never ends a playbook a manager started.
+ */
 import { refuse } from '../errors.js';
-import type { EmergencyState, HallState, IssuingMode } from '../types.js';
+import { activePlaybooks, playbookEffects, type ActivePlaybook, type PlaybookCause } from '../playbooks.js';
+import type { HallState } from '../types.js';
 import { actorLabel, type DecideContext, type Decision } from './context.js';
 
-export function activateEmergency(ctx: DecideContext, state: HallState, playbookId: string, note?: string): Decision {
-  const playbook = ctx.hallFile.playbooks.find((p) => p.id === playbookId);
-  if (!playbook) throw refuse.notFound('UNKNOWN_PLAYBOOK', `no playbook "${playbookId}" in this hall`);
-  if (state.emergency?.playbookId === playbookId)
-    throw refuse.conflict('ALREADY_ACTIVE', `playbook ${playbookId} is already active`);
-  const { banner, issuing } = playbookEffects(playbook);
-  const active: EmergencyState = {
-    playbookId,
-    name: playbook.name,
-    banner,
-    issuing,
-    activatedAt: ctx.now,
-    note: note?.trim() || undefined,
-    by: actorLabel(ctx.actor),
+export { playbookEffects };
+
+export interface ActivateCommand {
+  playbookId: string;
+  note?: string;
+  drill?: boolean;
+  cause: PlaybookCause;
+}
+
+export function activatePlaybook(ctx: DecideContext, state: HallState, cmd: ActivateCommand): Decision {
+  const def = ctx.hallFile.playbooks.find((p) => p.id === cmd.playbookId);
+  if (!def) throw refuse.notFound('UNKNOWN_PLAYBOOK', `no playbook "${cmd.playbookId}" in this hall`);
+  if (activePlaybooks(state).some((p) => p.playbookId === cmd.playbookId))
+    throw refuse.conflict('ALREADY_ACTIVE', `playbook ${cmd.playbookId} is already active`);
+  const playbook: ActivePlaybook = {
+    playbookId: def.id,
+    name: def.name,
+    drill: cmd.drill ?? false,
+    startedAt: ctx.now,
+    cause: cmd.cause,
+    note: cmd.note?.trim() || undefined,
+    effects: playbookEffects(def),
+    acknowledgements: [],
   };
-  return { events: [{ type: 'emergency.changed', data: { active, previous: state.emergency?.playbookId } }] };
+  return { events: [{ type: 'playbook.activated', data: { playbook } }] };
 }
 
-/** What a playbook shows and how it sets issuing (normal when it says nothing). */
-export function playbookEffects(playbook: PlaybookDef): { banner?: string; issuing: IssuingMode } {
-  let banner: string | undefined;
-  let issuing: IssuingMode = 'normal';
-  for (const action of playbook.actions) {
-    if ('banner' in action) banner = action.banner;
-    if ('issuing' in action) issuing = action.issuing;
+export interface DeactivateCommand {
+  /** Optional only for v1 clients: then exactly one playbook must be active. */
+  playbookId?: string;
+  reason: string;
+  /** A trigger asking: it may end only what a trigger started. */
+  automatic?: boolean;
+}
+
+export function deactivatePlaybook(ctx: DecideContext, state: HallState, cmd: DeactivateCommand): Decision {
+  const active = activePlaybooks(state);
+  if (active.length === 0) throw refuse.conflict('NO_EMERGENCY', 'no playbook is active');
+  let target: ActivePlaybook | undefined;
+  if (cmd.playbookId === undefined) {
+    if (active.length > 1)
+      throw refuse.conflict(
+        'PLAYBOOK_REQUIRED',
+        `${active.length} playbooks are active (${active.map((p) => p.playbookId).join(', ')}): say which one to end`,
+      );
+    target = active[0];
+  } else {
+    target = active.find((p) => p.playbookId === cmd.playbookId);
+    if (!target) throw refuse.conflict('NOT_ACTIVE', `playbook ${cmd.playbookId} is not active`);
   }
-  return { banner, issuing };
+  if (cmd.automatic && target.cause.by === 'manager')
+    throw refuse.conflict('STARTED_BY_MANAGER', `playbook ${target.playbookId} was started by a manager`);
+  return {
+    events: [
+      {
+        type: 'playbook.deactivated',
+        data: {
+          playbookId: target.playbookId,
+          at: ctx.now,
+          by: actorLabel(ctx.actor),
+          reason: cmd.reason,
+          drill: target.drill,
+        },
+      },
+    ],
+  };
 }
 
-export function deactivateEmergency(ctx: DecideContext, state: HallState): Decision {
-  if (!state.emergency) throw refuse.conflict('NO_EMERGENCY', 'no playbook is active');
-  return { events: [{ type: 'emergency.changed', data: { active: null, previous: state.emergency.playbookId } }] };
+/** Staff confirm that they have seen a playbook (once each). */
+export function acknowledgePlaybook(ctx: DecideContext, state: HallState, playbookId: string): Decision {
+  const target = activePlaybooks(state).find((p) => p.playbookId === playbookId);
+  if (!target) throw refuse.conflict('NOT_ACTIVE', `playbook ${playbookId} is not active`);
+  const by = actorLabel(ctx.actor);
+  if (target.acknowledgements.some((a) => a.by === by))
+    throw refuse.conflict('ALREADY_ACKNOWLEDGED', `you have already acknowledged playbook ${playbookId}`);
+  return { events: [{ type: 'playbook.acknowledged', data: { playbookId, by, at: ctx.now } }] };
 }

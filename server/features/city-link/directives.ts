@@ -7,7 +7,8 @@ import type { JetStreamClient, ConsumerMessages } from 'nats';
 import { CITY_DOWN_STREAM, siteConsumer, type CityDirective } from '../../../protocol/city.js';
 import type { HallService } from '../../core/hall-service.js';
 import type { Actor } from '../../domain/decide/context.js';
-import { activateEmergency, deactivateEmergency } from '../../domain/decide/emergency.js';
+import { activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
+import { activePlaybooks } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
 
 const CITY_ACTOR: Actor = { kind: 'system', id: 'city', role: 'system' };
@@ -47,10 +48,14 @@ export class DirectiveReceiver {
     const note = `city: ${d.note ?? d.id}`.slice(0, 200);
     let reason: string | undefined;
     try {
+      const cause = { by: 'city' as const, directiveId: d.id };
       if (d.kind === 'playbook.activate')
-        this.hall.execute(CITY_ACTOR, (ctx, s) => activateEmergency(ctx, s, d.playbookId, note));
-      else if (this.hall.state.emergency?.playbookId === d.playbookId)
-        this.hall.execute(CITY_ACTOR, (ctx, s) => deactivateEmergency(ctx, s));
+        this.hall.execute(CITY_ACTOR, (ctx, s) => activatePlaybook(ctx, s, { playbookId: d.playbookId, note, cause }));
+      else if (activePlaybooks(this.hall.state).some((p) => p.playbookId === d.playbookId))
+        // Like a trigger: the city never ends a playbook that the hall's own manager started.
+        this.hall.execute(CITY_ACTOR, (ctx, s) =>
+          deactivatePlaybook(ctx, s, { playbookId: d.playbookId, reason: note, automatic: true }),
+        );
       else reason = 'not active';
     } catch (err) {
       reason = (err as Error).message;

@@ -54,6 +54,10 @@ export function reduceForCity(site: string, prev: number, row: LogRow): CityEven
       const list = raw === null || raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
       return { ...base, active: list.map((a) => a.playbookId).filter((id): id is string => typeof id === 'string') };
     }
+    case 'playbook.activated':
+      return { ...base, playbookId: str((d.playbook as Record<string, unknown> | undefined)?.playbookId) };
+    case 'playbook.deactivated':
+      return { ...base, playbookId: str(d.playbookId) };
     default:
       return { ...base, ticketId: str(d.ticketId), counterId: str(d.counterId) };
   }

@@ -1,84 +1,158 @@
 /**
- * Playbooks started and ended by their triggers: a device event (from the device intake, on the bus) or a metric
- * (people waiting, after each batch that touched tickets). A playbook a manager started is never ended by a trigger.
+ * Playbooks started and ended by their triggers: device events (from the device intake, on the bus), metrics (after
+ * each batch that touched tickets, and on a slow tick for durations) and integration health (`integration.health`).
+ * A trigger set to `act` starts its playbook; one set to `propose` asks a manager (ProposalBook). A trigger ends only
+ * what a trigger started: never a playbook a manager started.
  */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
+import type { IntegrationSystem } from '../../core/event-bus.js';
 import type { Actor } from '../../domain/decide/context.js';
-import { activateEmergency, deactivateEmergency } from '../../domain/decide/emergency.js';
+import { activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
 import { DomainError } from '../../domain/errors.js';
+import { activePlaybooks, type PlaybookCause } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
+import type { ProposalBook } from './proposals.js';
 import {
   deviceTriggerVerdicts,
-  issuingStrictness,
-  metricTriggerVerdicts,
-  playbookIssuing,
+  hallMetrics,
+  integrationTriggerVerdicts,
+  metricWatches,
+  type Health,
+  type MetricWatch,
   type TriggerVerdict,
 } from './triggers.js';
 
-const METRIC_ACTOR: Actor = { kind: 'system', id: 'metric-trigger', role: 'system' };
+const TRIGGER_ACTOR: Actor = { kind: 'system', id: 'playbook-trigger', role: 'system' };
+/** Durations (metric `forSeconds`, integration `downForMinutes`) are checked this often between events. */
+const TICK_MS = 5_000;
 
 export class AutomaticTriggers implements Feature {
   readonly name = 'playbook-triggers';
   private readonly unsubscribe: Array<() => void> = [];
+  private readonly metrics: MetricWatch[];
+  private readonly health = new Map<IntegrationSystem, Health>();
+  private timer?: NodeJS.Timeout;
+  private metricCheckQueued = false;
 
-  constructor(private readonly hall: HallService) {}
+  constructor(
+    private readonly hall: HallService,
+    private readonly proposals?: ProposalBook,
+  ) {
+    this.metrics = metricWatches(hall.hallFile.playbooks);
+  }
 
   start(): void {
     const { bus } = this.hall;
     this.unsubscribe.push(
       bus.on('committed', (events) => {
-        if (events.some((c) => c.event.type.startsWith('ticket.'))) this.checkMetricTriggers();
+        if (this.metrics.length > 0 && events.some((c) => c.event.type.startsWith('ticket.'))) this.queueMetricCheck();
       }),
       bus.on('device.event', ({ device, name, body }) => {
         const actor: Actor = { kind: 'device', id: device.id, role: 'device', counterId: device.counterId };
-        try {
-          this.applyTriggers(actor, deviceTriggerVerdicts(this.hall.hallFile.playbooks, device.id, name, body));
-        } catch (err) {
-          if (err instanceof DomainError)
-            log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
-          else throw err;
-        }
+        const cause: PlaybookCause = { by: 'device', deviceId: device.id, event: name };
+        this.apply(actor, cause, deviceTriggerVerdicts(this.hall.hallFile.playbooks, device, name, body));
+      }),
+      bus.on('integration.health', ({ system, ok, since }) => {
+        this.health.set(system, { ok, since });
+        this.checkIntegration(system);
       }),
     );
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
   }
 
   stop(): void {
     for (const off of this.unsubscribe.splice(0)) off();
+    clearInterval(this.timer);
   }
 
-  /** Starts a playbook whose trigger holds; ends one that a trigger started when it no longer holds. */
-  private applyTriggers(actor: Actor, verdicts: TriggerVerdict[]): void {
-    const hall = this.hall;
+  /** Re-checks what depends on time passing: metric durations, integration outages, proposals' expiry. */
+  tick(): void {
+    this.checkMetrics();
+    for (const system of this.health.keys()) this.checkIntegration(system);
+    for (const p of this.proposals?.expire() ?? [])
+      this.hall.audit(TRIGGER_ACTOR, {
+        type: 'playbook.proposal_closed',
+        data: { proposalId: p.id, playbookId: p.playbookId, outcome: 'expired' },
+      });
+  }
+
+  private checkIntegration(system: IntegrationSystem): void {
+    const health = this.health.get(system);
+    if (!health) return;
+    const cause: PlaybookCause = { by: 'integration', system, downSince: health.since };
+    const actor: Actor = { kind: 'system', id: `integration-${system}`, role: 'system' };
+    this.apply(
+      actor,
+      cause,
+      integrationTriggerVerdicts(this.hall.hallFile.playbooks, system, health, this.hall.clock()),
+    );
+  }
+
+  /** After the current command has finished fanning out, once per turn however many batches came. */
+  private queueMetricCheck(): void {
+    if (this.metricCheckQueued) return;
+    this.metricCheckQueued = true;
+    queueMicrotask(() => {
+      this.metricCheckQueued = false;
+      this.checkMetrics();
+    });
+  }
+
+  checkMetrics(): void {
+    if (this.metrics.length === 0) return;
+    const now = this.hall.clock();
+    const values = hallMetrics(this.hall.state, now);
+    for (const w of this.metrics) {
+      const value = values[w.trigger.metric];
+      const change = w.machine.step(value, now);
+      if (!change) continue;
+      const cause: PlaybookCause = { by: 'metric', metric: w.trigger.metric, value: Math.round(value * 10) / 10 };
+      const actor: Actor = { kind: 'system', id: `metric-${w.trigger.metric}`, role: 'system' };
+      this.apply(actor, cause, [{ playbookId: w.playbookId, holds: change === 'fire', mode: w.trigger.mode }]);
+    }
+  }
+
+  /** Starts (or proposes) a playbook whose trigger holds; ends one a trigger started when its trigger is released. */
+  private apply(actor: Actor, cause: PlaybookCause, verdicts: TriggerVerdict[]): void {
     for (const v of verdicts) {
-      const active = hall.state.emergency;
-      if (v.holds && active?.playbookId !== v.playbookId) {
-        // A trigger replaces an active playbook (whoever started it) only with one that restricts issuing more:
-        // a surge never reopens issuing during a fire evacuation.
-        if (
-          active &&
-          issuingStrictness(playbookIssuing(hall.hallFile, v.playbookId)) <= issuingStrictness(active.issuing)
-        )
-          continue;
-        hall.execute(actor, (ctx, s) => activateEmergency(ctx, s, v.playbookId, 'automatic trigger'));
-      } else if (!v.holds && active?.playbookId === v.playbookId && !active.by.startsWith('user:')) {
-        hall.execute(actor, (ctx, s) => deactivateEmergency(ctx, s));
+      const active = activePlaybooks(this.hall.state).find((p) => p.playbookId === v.playbookId);
+      try {
+        if (v.holds && !active) {
+          if (v.mode === 'propose') this.propose(v.playbookId, cause);
+          else this.hall.execute(actor, (ctx, s) => activatePlaybook(ctx, s, { playbookId: v.playbookId, cause }));
+        } else if (!v.holds) {
+          this.withdraw(v.playbookId);
+          if (active && active.cause.by !== 'manager')
+            this.hall.execute(actor, (ctx, s) =>
+              deactivatePlaybook(ctx, s, {
+                playbookId: v.playbookId,
+                reason: `${cause.by} trigger released`,
+                automatic: true,
+              }),
+            );
+        }
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        log.info('playbook trigger refused', { playbookId: v.playbookId, code: err.code });
       }
     }
   }
 
-  private checkMetricTriggers(): void {
-    let waiting = 0;
-    for (const list of this.hall.state.queues.values()) waiting += list.length;
-    const verdicts = metricTriggerVerdicts(this.hall.hallFile.playbooks, { waiting });
-    if (verdicts.length === 0) return;
-    // Run after the current command has finished fanning out.
-    queueMicrotask(() => {
-      try {
-        this.applyTriggers(METRIC_ACTOR, verdicts);
-      } catch (err) {
-        log.warn('metric trigger failed', { error: (err as Error).message });
-      }
-    });
+  private propose(playbookId: string, cause: PlaybookCause): void {
+    const p = this.proposals?.propose(playbookId, cause);
+    if (!p) return;
+    this.hall.audit(TRIGGER_ACTOR, { type: 'playbook.proposed', data: { proposalId: p.id, playbookId, cause } });
+    log.info('playbook proposed', { playbookId, cause: cause.by });
+  }
+
+  private withdraw(playbookId: string): void {
+    const p = this.proposals?.withdraw(playbookId);
+    if (p)
+      this.hall.audit(TRIGGER_ACTOR, {
+        type: 'playbook.proposal_closed',
+        data: { proposalId: p.id, playbookId, outcome: 'withdrawn' },
+      });
   }
 }

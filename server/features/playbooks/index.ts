@@ -2,4 +2,6 @@
 export { PlaybookActions } from './actions.js';
 export { AutomaticTriggers } from './automatic-triggers.js';
 export { PlaybookNotices } from './notices.js';
-export { conditionHolds, deviceTriggerVerdicts, metricTriggerVerdicts } from './triggers.js';
+export { PowerGuard } from './power-guard.js';
+export { ProposalBook } from './proposals.js';
+export { conditionHolds, deviceTriggerVerdicts, MetricHysteresis } from './triggers.js';

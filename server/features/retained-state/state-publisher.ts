@@ -6,6 +6,7 @@ import type { HallTopics } from '../../../devices/protocol/mqtt-topics.js';
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import { queueSummary } from '../../domain/eta.js';
+import { playbooksStateView } from '../../core/playbook-views.js';
 import type { MqttLink } from '../../mqtt/mqtt-link.js';
 
 export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, unknown> {
@@ -39,19 +40,8 @@ export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, u
   );
   const queues = queueSummary(file, state);
   for (const s of file.services) out.set(t.queueState(s.id), queues[s.id]);
-  const e = state.emergency;
-  out.set(
-    t.emergency(),
-    e
-      ? {
-          playbookId: e.playbookId,
-          name: e.name,
-          activatedAt: new Date(e.activatedAt).toISOString(),
-          banner: e.banner ?? null,
-          issuing: e.issuing,
-        }
-      : null,
-  );
+  // Contract v2: every active playbook and their combined effect (public view: no notes, no staff ids).
+  out.set(t.emergency(), playbooksStateView(state, 'public'));
   return out;
 }
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { deadlineAlerts } from '../../core/case-alerts.js';
 import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
+import { playbookAlerts } from './playbook-alerts.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
 
 export function alertRoutes(deps: ApiDeps) {
@@ -59,17 +60,7 @@ export function alertRoutes(deps: ApiDeps) {
           });
       }
     }
-    const active = deps.hall.state.emergency;
-    if (active) {
-      const playbook = deps.hall.hallFile.playbooks.find((p) => p.id === active.playbookId);
-      const notify = playbook?.actions.flatMap((a) => ('notify' in a ? a.notify : [])) ?? [];
-      alerts.push({
-        kind: 'emergency.active',
-        severity: 'critical',
-        message: `playbook ${active.name} is active${notify.length ? `; notify: ${notify.join(', ')}` : ''}`,
-        since: new Date(active.activatedAt).toISOString(),
-      });
-    }
+    alerts.push(...playbookAlerts(deps));
     const broken = deps.hall.chainAtStart?.firstBroken;
     if (broken)
       alerts.push({

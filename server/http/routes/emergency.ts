@@ -1,43 +1,118 @@
-/** The emergency state: a manager activates or deactivates one of the hall file's playbooks. */
+/**
+ * The hall's playbooks (contract v2): several may be active; a manager starts or ends each one, confirms or dismisses
+ * what a trigger proposes; staff acknowledge the ones that ask for it.
+ */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { activateEmergency, deactivateEmergency } from '../../domain/decide/emergency.js';
-import { audienceOf, emergencyView } from '../../core/views.js';
+import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
+import { refuse } from '../../domain/errors.js';
+import { audienceOf } from '../../core/views.js';
+import { activePlaybookView, playbooksStateView } from '../../core/playbook-views.js';
+import type { Proposal } from '../../features/playbooks/proposals.js';
 import type { ApiDeps } from '../deps.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { freeText } from '../free-text.js';
-import { idParam, readBody } from '../validation.js';
+import { idParam, readBody, readParam } from '../validation.js';
 
-const activateBody = z.object({ playbookId: idParam, note: freeText(300).optional() });
+const activateBody = z.object({ playbookId: idParam, note: freeText(300).optional(), drill: z.boolean().optional() });
+/** `playbookId` may be left out by v1 clients while exactly one playbook is active. */
+const deactivateBody = z.object({ playbookId: idParam.optional() });
+const acknowledgeBody = z.object({ playbookId: idParam });
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function proposalView(p: Proposal) {
+  return {
+    id: p.id,
+    playbookId: p.playbookId,
+    cause: { ...p.cause },
+    proposedAt: iso(p.proposedAt),
+    expiresAt: iso(p.expiresAt),
+  };
+}
 
 export function emergencyRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
-  const { hall } = deps;
-  const body = (role?: string) => ({
-    active: emergencyView(hall.state.emergency, audienceOf(role)),
-    playbooks: hall.hallFile.playbooks.map((p) => ({
-      id: p.id,
-      name: p.name,
-      triggers: p.triggers,
-      actions: p.actions,
-    })),
-  });
+  const { hall, proposals } = deps;
+  const body = (role?: string) => {
+    const audience = audienceOf(role);
+    return {
+      ...playbooksStateView(hall.state, audience),
+      proposals: audience === 'staff' ? (proposals?.list().map(proposalView) ?? []) : [],
+      playbooks: hall.hallFile.playbooks.map((p) => ({
+        id: p.id,
+        name: p.name,
+        severity: p.severity,
+        mustAcknowledge: p.acknowledge,
+        triggers: p.triggers,
+        actions: p.actions,
+      })),
+    };
+  };
 
   app.get('/emergency', (c) => c.json(body(c.get('principal')?.role)));
 
   app.post('/emergency/activate', async (c) => {
     const p = requireRole(c, 'manager');
     const b = await readBody(c, activateBody);
-    await hall.submit(actorOf(p), (ctx, s) => activateEmergency(ctx, s, b.playbookId, b.note));
+    await hall.submit(actorOf(p), (ctx, s) =>
+      activatePlaybook(ctx, s, {
+        playbookId: b.playbookId,
+        note: b.note,
+        drill: b.drill,
+        cause: { by: 'manager', userId: p.id },
+      }),
+    );
+    // A manager starting what a trigger proposed answers the proposal too.
+    const withdrawn = proposals?.withdraw(b.playbookId);
+    if (withdrawn)
+      hall.audit(actorOf(p), {
+        type: 'playbook.proposal_closed',
+        data: { proposalId: withdrawn.id, playbookId: withdrawn.playbookId, outcome: 'confirmed' },
+      });
     return c.json(body(p.role));
   });
 
   app.post('/emergency/deactivate', async (c) => {
     const p = requireRole(c, 'manager');
-    await readBody(c, z.object({}).passthrough());
-    await hall.submit(actorOf(p), (ctx, s) => deactivateEmergency(ctx, s));
+    const b = await readBody(c, deactivateBody);
+    await hall.submit(actorOf(p), (ctx, s) =>
+      deactivatePlaybook(ctx, s, { playbookId: b.playbookId, reason: 'manager' }),
+    );
     return c.json(body(p.role));
   });
+
+  app.post('/emergency/acknowledge', async (c) => {
+    const p = requireRole(c, 'manager', 'counter');
+    const b = await readBody(c, acknowledgeBody);
+    await hall.submit(actorOf(p), (ctx, s) => acknowledgePlaybook(ctx, s, b.playbookId));
+    const active = hall.state.playbooks?.find((x) => x.playbookId === b.playbookId);
+    return c.json({ playbook: active ? activePlaybookView(active, 'staff') : null });
+  });
+
+  /** Confirm starts the proposed playbook with the trigger's cause; dismiss drops it. Both audited. */
+  for (const outcome of ['confirm', 'dismiss'] as const) {
+    app.post(`/emergency/proposals/:id/${outcome}`, async (c) => {
+      const p = requireRole(c, 'manager');
+      const id = readParam(c, 'id');
+      const proposal = proposals?.take(id);
+      if (!proposal) throw refuse.notFound('UNKNOWN_PROPOSAL', `no open proposal ${id} (it may have expired)`);
+      const actor = actorOf(p);
+      hall.audit(actor, {
+        type: 'playbook.proposal_closed',
+        data: {
+          proposalId: proposal.id,
+          playbookId: proposal.playbookId,
+          outcome: outcome === 'confirm' ? 'confirmed' : 'dismissed',
+        },
+      });
+      if (outcome === 'confirm')
+        await hall.submit(actor, (ctx, s) =>
+          activatePlaybook(ctx, s, { playbookId: proposal.playbookId, cause: proposal.cause }),
+        );
+      return c.json(body(p.role));
+    });
+  }
 
   return app;
 }

@@ -1,6 +1,7 @@
 /** Taking numbers and following them: issue, status, reinstate, cancel; today's list for staff. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { phoneEmergency } from '../../core/playbook-views.js';
 import { cancel, issueTicket, reinstate } from '../../domain/decide/tickets.js';
 import { ticketView } from '../../core/views.js';
 import type { ApiDeps } from '../deps.js';
@@ -68,7 +69,7 @@ export function ticketRoutes(deps: ApiDeps) {
     if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
     return c.json({
       ticket: view(id, false, true),
-      hall: { name: hall.site.name, emergency: hall.state.emergency?.banner ?? null },
+      hall: { name: hall.site.name, ...phoneEmergency(hall.state) },
     });
   });
 

@@ -103,7 +103,13 @@ function nextView(v: HallView, e: StreamEvent): HallView {
     case 'emergency.changed': {
       const emergency = e.active ?? null;
       const mode = emergency?.issuing ?? 'normal';
-      return { ...v, emergency, issuing: { ...v.issuing, mode, open: v.issuing.withinHours && mode !== 'paused' } };
+      return {
+        ...v,
+        emergency,
+        // v2: the whole active set (the headline alone in `emergency`).
+        ...(e.playbooks ? { playbooks: e.playbooks } : {}),
+        issuing: { ...v.issuing, mode, open: v.issuing.withinHours && mode !== 'paused' },
+      };
     }
     default:
       return v;

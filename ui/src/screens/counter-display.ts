@@ -1,6 +1,6 @@
 /**
  * The small screen above a counter that has no LED board: its name, the number it serves, its state, and the
- * 暂停服务 sign with the reason while the counter is paused (告知牌).
+ * 暂停服务 sign with the reason while the counter is paused (告知牌), and the active playbooks' banners.
  */
 import { Api, deviceToken } from '../lib/api.js';
 import { $, fill, h, pathParam, setText } from '../lib/dom.js';
@@ -8,6 +8,7 @@ import { setTimeZone } from '../lib/format.js';
 import { HallModel, type CounterView, type HallView } from '../lib/hall-model.js';
 import { addStrings, counterName, serviceName, t } from '../lib/i18n.js';
 import { clock, connectionBanner } from '../lib/ui.js';
+import { bannerTexts, paintBanners } from '../lib/banners.js';
 
 addStrings(
   {
@@ -50,13 +51,15 @@ model.onStatus((s) => conn.set(s));
 const head = h('header', { class: 'cd-head' });
 const body = h('main', { class: 'cd-body', 'aria-live': 'polite' });
 const foot = h('footer', { class: 'cd-foot' });
-app.replaceChildren(conn.el, head, body, foot);
+const bannerEl = h('div', { class: 'emergency-banner cd-banner', role: 'alert', hidden: true });
+app.replaceChildren(conn.el, bannerEl, head, body, foot);
 
 let lastKey = '';
 const clk = clock(false);
 
 function paint(view: HallView): void {
   setTimeZone(view.timezone);
+  paintBanners(bannerEl, bannerTexts(view.emergency));
   const c = view.counters.find((x) => x.id === counterId);
   if (!c) {
     fill(body, h('p', { class: 'cd-msg' }, t('cd.unknown', { id: counterId })));

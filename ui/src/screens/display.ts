@@ -11,6 +11,7 @@ import { addStrings, t } from '../lib/i18n.js';
 import { Announcer, callText, speechLanguages } from '../lib/speech.js';
 import { isLiveEvent } from '../lib/stream.js';
 import { brand, clock, connectionBanner } from '../lib/ui.js';
+import { bannerTexts, paintBanners } from '../lib/banners.js';
 
 addStrings(
   {
@@ -144,10 +145,7 @@ let lastCallKey = '';
 function paint(view: HallView): void {
   setTimeZone(view.timezone);
   if (!brandSlot.firstChild) brandSlot.append(brand(view.name, view.nameEn));
-  const e = view.emergency;
-  banner.hidden = !e?.banner;
-  if (e?.banner) setText(banner, e.banner);
-  toggleClass(document.body, 'has-emergency', !!e?.banner);
+  toggleClass(document.body, 'has-emergency', paintBanners(banner, bannerTexts(view.emergency)));
   paintNow(view);
   paintRecent(view);
   paintCounters(view);

@@ -9,6 +9,7 @@ import type { HallView } from '../lib/hall-model.js';
 import { addStrings, counterName, errorText, onLangChange, serviceName, t } from '../lib/i18n.js';
 import { LiveStream, type StreamStatus } from '../lib/stream.js';
 import { langButton } from '../lib/ui.js';
+import { paintBanners } from '../lib/banners.js';
 
 addStrings(
   {
@@ -25,6 +26,7 @@ addStrings(
     'ph.cancelled': '已取消',
     'ph.ahead': '前面还有',
     'ph.eta': '预计等候',
+    'ph.frozen': '暂停叫号，号码保留',
     'ph.next': '下一位就是您',
     'ph.issued': '取号时间',
     'ph.service': '办理业务',
@@ -53,6 +55,7 @@ addStrings(
     'ph.cancelled': 'Cancelled',
     'ph.ahead': 'Ahead of you',
     'ph.eta': 'Estimated wait',
+    'ph.frozen': 'On hold: your place is kept',
     'ph.next': 'You are next',
     'ph.issued': 'Issued',
     'ph.service': 'Service',
@@ -89,7 +92,9 @@ const app = $('#app');
 const ticketId = pathParam('/t/');
 const api = new Api();
 let ticket: PhoneTicket | null = null;
-let banner: string | null = null;
+let banners: string[] = [];
+/** A playbook froze the queue (evacuation): nobody is called, the wait estimate is on hold. */
+let frozen = false;
 let hall: HallView | null = null;
 let status: StreamStatus = 'connecting';
 let updatedAt = 0;
@@ -112,11 +117,13 @@ app.replaceChildren(top, bannerEl, main);
 
 async function load(): Promise<void> {
   try {
-    const r = await api.get<{ ticket: PhoneTicket; hall: { name: string; emergency: string | null } }>(
-      `/tickets/${encodeURIComponent(ticketId)}`,
-    );
+    const r = await api.get<{
+      ticket: PhoneTicket;
+      hall: { name: string; emergency: string | null; banners?: string[]; frozen?: boolean };
+    }>(`/tickets/${encodeURIComponent(ticketId)}`);
     ticket = r.ticket;
-    banner = r.hall.emergency;
+    banners = r.hall.banners ?? (r.hall.emergency ? [r.hall.emergency] : []);
+    frozen = r.hall.frozen ?? false;
     setText(top.querySelector('.ph-hall')!, r.hall.name);
     updatedAt = now();
     paint();
@@ -139,8 +146,7 @@ const loadSoon = debounce(() => void load(), 300);
 
 function paint(): void {
   const tk = ticket;
-  bannerEl.hidden = !banner;
-  if (banner) setText(bannerEl, banner);
+  paintBanners(bannerEl, banners);
   if (!tk) return;
   const svc = hall?.services.find((s) => s.id === tk.serviceId);
   const where = counterName(tk.counterId ? { id: tk.counterId, name: tk.counterName } : undefined, tk.counterId ?? '');
@@ -205,7 +211,7 @@ function paint(): void {
               'div',
               { class: 'ph-stat' },
               h('span', null, t('ph.eta')),
-              h('b', { class: 'num', id: 'ph-eta' }, aboutMinutes(tk.etaMinutes)),
+              h('b', { class: 'num', id: 'ph-eta' }, frozen ? t('ph.frozen') : aboutMinutes(tk.etaMinutes)),
             ),
           )
         : null,

@@ -5,6 +5,7 @@ import { dateTime, setTimeZone } from '../../lib/format.js';
 import { getLang, onLangChange, t } from '../../lib/i18n.js';
 import { brand, clock, langButton } from '../../lib/ui.js';
 import type { KioskState } from './state.js';
+import { bannerTexts, paintBanners } from '../../lib/banners.js';
 
 export function kioskChrome(state: KioskState, toggleLarge: () => void) {
   const header = h(
@@ -25,9 +26,7 @@ export function kioskChrome(state: KioskState, toggleLarge: () => void) {
       if (getLang() === 'en') slot.querySelector('.brand-name')!.textContent = v.nameEn ?? v.name;
       slot.setAttribute('data-lang', getLang());
     }
-    const e = v.emergency;
-    banner.hidden = !e?.banner;
-    if (e?.banner) setText(banner, e.banner);
+    paintBanners(banner, bannerTexts(v.emergency));
     const closed = !v.issuing.open || v.issuing.mode === 'appointments-only';
     notice.hidden = !closed;
     if (closed) setText(notice, noticeText(v));
@@ -36,8 +35,10 @@ export function kioskChrome(state: KioskState, toggleLarge: () => void) {
 }
 
 function noticeText(v: HallView): string {
-  if (v.issuing.mode === 'paused') return t('kiosk.notice.paused');
-  if (v.issuing.mode === 'appointments-only') return t('kiosk.notice.appointmentsOnly');
+  // Why: the playbook that set the mode, by name.
+  const why = v.emergency && v.issuing.mode !== 'normal' ? ` (${v.emergency.name})` : '';
+  if (v.issuing.mode === 'paused') return t('kiosk.notice.paused') + why;
+  if (v.issuing.mode === 'appointments-only') return t('kiosk.notice.appointmentsOnly') + why;
   return v.issuing.nextOpenAt
     ? t('kiosk.notice.closedUntil', { time: dateTime(v.issuing.nextOpenAt) })
     : t('kiosk.notice.closed');

@@ -1,0 +1,196 @@
+/**
+ * Several active playbooks and how their effects combine: a pure function of the active set. The strictest issuing
+ * mode wins (paused > appointments-only > normal), banners stack by severity (life-safety on top), the queue is
+ * frozen while any active playbook freezes it. Ending one leaves the rest exactly as if it had never been active.
+ */
+import type { PlaybookDef } from '../config/hall-schema.js';
+import type { EmergencyState, HallState, IssuingMode } from './types.js';
+import { refuse } from './errors.js';
+
+export type Severity = 'life-safety' | 'high' | 'medium' | 'low';
+
+/** Who or what started a playbook. */
+export type PlaybookCause =
+  | { by: 'manager'; userId: string }
+  | { by: 'device'; deviceId: string; event: string }
+  | { by: 'metric'; metric: string; value: number }
+  | { by: 'integration'; system: string; downSince: number }
+  /** A city-wide directive (docs/city.md), applied by this site's own write path. */
+  | { by: 'city'; directiveId: string };
+
+/** What a playbook does while active, copied from the hall file when it starts (so a later file edit changes nothing). */
+export interface PlaybookEffects {
+  banner?: string;
+  issuing: IssuingMode;
+  severity: Severity;
+  freezeQueue: boolean;
+  acknowledge: boolean;
+}
+
+export interface ActivePlaybook {
+  playbookId: string;
+  name: string;
+  drill: boolean;
+  startedAt: number;
+  cause: PlaybookCause;
+  note?: string;
+  effects: PlaybookEffects;
+  acknowledgements: Array<{ by: string; at: number }>;
+}
+
+export interface Banner {
+  playbookId: string;
+  text: string;
+  severity: Severity;
+  drill: boolean;
+}
+
+export interface Effective {
+  issuing: IssuingMode;
+  banners: Banner[];
+  frozen: boolean;
+}
+
+/** The word every screen, LED board, announcement and log entry carries during a drill. */
+export const DRILL_MARK = '演练';
+
+const SEVERITY_RANK: Record<Severity, number> = { 'life-safety': 3, high: 2, medium: 1, low: 0 };
+const ISSUING_RANK: Record<IssuingMode, number> = { paused: 2, 'appointments-only': 1, normal: 0 };
+
+/** How much a mode restricts issuing: paused > appointments-only > normal. */
+export function issuingStrictness(mode: IssuingMode): number {
+  return ISSUING_RANK[mode];
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITY_RANK[s];
+}
+
+/** What a playbook of the hall file does (normal issuing and medium severity when it says nothing). */
+export function playbookEffects(playbook: PlaybookDef): PlaybookEffects {
+  let banner: string | undefined;
+  let issuing: IssuingMode = 'normal';
+  let freezeQueue = false;
+  for (const action of playbook.actions) {
+    if ('banner' in action) banner = action.banner;
+    if ('issuing' in action) issuing = action.issuing;
+    if ('freezeQueue' in action) freezeQueue = action.freezeQueue;
+  }
+  return { banner, issuing, freezeQueue, severity: playbook.severity, acknowledge: playbook.acknowledge };
+}
+
+/** A drill's text says so, first: `【演练】…`. */
+export function drillText(text: string, drill: boolean): string {
+  return drill ? `【${DRILL_MARK}】${text}` : text;
+}
+
+/** Most severe first; among equals the one started first, then by id (a total order: same set, same stack). */
+function bySeverity(a: ActivePlaybook, b: ActivePlaybook): number {
+  return (
+    severityRank(b.effects.severity) - severityRank(a.effects.severity) ||
+    a.startedAt - b.startedAt ||
+    (a.playbookId < b.playbookId ? -1 : a.playbookId > b.playbookId ? 1 : 0)
+  );
+}
+
+/** The combined effect of the active set. */
+export function effectiveOf(active: readonly ActivePlaybook[]): Effective {
+  let issuing: IssuingMode = 'normal';
+  for (const p of active)
+    if (issuingStrictness(p.effects.issuing) > issuingStrictness(issuing)) issuing = p.effects.issuing;
+  const banners = [...active]
+    .sort(bySeverity)
+    .filter((p) => p.effects.banner)
+    .map((p) => ({
+      playbookId: p.playbookId,
+      text: drillText(p.effects.banner!, p.drill),
+      severity: p.effects.severity,
+      drill: p.drill,
+    }));
+  return { issuing, banners, frozen: active.some((p) => p.effects.freezeQueue) };
+}
+
+/**
+ * The one-playbook summary v1 readers know (`state.emergency`): the playbook that sets the effective issuing mode,
+ * else the most severe; its banner is the top one. Null when none is active.
+ */
+export function headlineOf(active: readonly ActivePlaybook[]): EmergencyState | null {
+  if (active.length === 0) return null;
+  const eff = effectiveOf(active);
+  const sorted = [...active].sort(bySeverity);
+  const lead = sorted.find((p) => p.effects.issuing === eff.issuing) ?? sorted[0];
+  return {
+    playbookId: lead.playbookId,
+    name: drillText(lead.name, lead.drill),
+    banner: eff.banners[0]?.text,
+    issuing: eff.issuing,
+    activatedAt: lead.startedAt,
+    note: lead.note,
+    by: causeLabel(lead.cause),
+    drill: lead.drill,
+    banners: eff.banners,
+    frozen: eff.frozen,
+    activeIds: sorted.map((p) => p.playbookId),
+  };
+}
+
+export function causeLabel(c: PlaybookCause): string {
+  switch (c.by) {
+    case 'manager':
+      return `user:${c.userId}`;
+    case 'device':
+      return `device:${c.deviceId}`;
+    case 'metric':
+      return `metric:${c.metric}`;
+    case 'integration':
+      return `integration:${c.system}`;
+    case 'city':
+      return `city:${c.directiveId}`;
+  }
+}
+
+/** The active set of a state read from an older checkpoint (one playbook, v1), or the current one. */
+export function activeFromV1(e: EmergencyState | null): ActivePlaybook[] {
+  if (!e) return [];
+  return [
+    {
+      playbookId: e.playbookId,
+      name: e.name,
+      drill: false,
+      startedAt: e.activatedAt,
+      cause: e.by.startsWith('user:')
+        ? { by: 'manager', userId: e.by.slice(5) }
+        : { by: 'device', deviceId: e.by.replace(/^[a-z]+:/, ''), event: 'v1' },
+      note: e.note,
+      effects: { banner: e.banner, issuing: e.issuing, severity: 'medium', freezeQueue: false, acknowledge: false },
+      acknowledgements: [],
+    },
+  ];
+}
+
+/** The active playbooks of a state (an older checkpoint has only the v1 `emergency`). */
+export function activePlaybooks(state: Pick<HallState, 'playbooks' | 'emergency'>): ActivePlaybook[] {
+  return state.playbooks ?? activeFromV1(state.emergency);
+}
+
+/** Replaces the active set and derives the headline from it (for apply() only). */
+export function setActivePlaybooks(state: HallState, active: ActivePlaybook[]): void {
+  state.playbooks = active;
+  state.emergency = headlineOf(active);
+}
+
+/**
+ * Refuses calls (and no-shows) while a playbook freezes the queue: during an evacuation nobody is called, nobody is
+ * marked absent, and every ticket keeps its place for after the all-clear.
+ */
+export function assertQueueNotFrozen(state: HallState): void {
+  const frozenBy = activePlaybooks(state).find((p) => p.effects.freezeQueue);
+  if (frozenBy)
+    throw refuse.conflict(
+      'QUEUE_FROZEN',
+      `the queue is frozen by playbook ${drillText(frozenBy.name, frozenBy.drill)}`,
+      {
+        playbookId: frozenBy.playbookId,
+      },
+    );
+}

@@ -1,0 +1,74 @@
+/**
+ * The hall on battery: when a UPS reports `evt/power {onBattery: true}` the server writes a checkpoint (everything is
+ * already on disk: each acknowledged command was committed with synchronous=FULL; the checkpoint makes the next start
+ * quick), and records it; when the UPS reports the battery low (`{batteryLow: true}` or `{minutesLeft}` under the
+ * margin) it shuts down cleanly — the same path as SIGTERM — long before the battery is empty. The power-outage
+ * playbook itself (banner, announcement) is started by its trigger like any other.
+ */
+import type { Feature } from '../../core/feature.js';
+import type { HallService } from '../../core/hall-service.js';
+import { SYSTEM_ACTOR } from '../../domain/decide/context.js';
+import { log } from '../../log.js';
+
+/** Shut down once the UPS says fewer minutes than this are left. */
+export const SHUTDOWN_MARGIN_MINUTES = 5;
+
+export interface PowerGuardOptions {
+  /** A clean shutdown of the whole process (main.ts: as on SIGTERM). */
+  shutdown: () => void;
+}
+
+export class PowerGuard implements Feature {
+  readonly name = 'power-guard';
+  private unsubscribe?: () => void;
+  private onBattery = false;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly hall: HallService,
+    private readonly opts: PowerGuardOptions,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.hall.bus.on('device.event', ({ device, name, body }) => {
+      if (name === 'power') this.onPower(device.id, body);
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+  }
+
+  private onPower(deviceId: string, body: Record<string, unknown>): void {
+    const onBattery = body.onBattery === true;
+    const low =
+      body.batteryLow === true || (typeof body.minutesLeft === 'number' && body.minutesLeft < SHUTDOWN_MARGIN_MINUTES);
+    if (onBattery && !this.onBattery) this.wentOnBattery(deviceId);
+    if (!onBattery && this.onBattery) this.record(deviceId, 'power-back');
+    this.onBattery = onBattery;
+    if (onBattery && low && !this.shuttingDown) {
+      this.shuttingDown = true;
+      this.record(deviceId, 'battery-low-shutdown', { minutesLeft: body.minutesLeft ?? null });
+      log.warn('UPS battery low: shutting down cleanly', { deviceId });
+      this.opts.shutdown();
+    }
+  }
+
+  private wentOnBattery(deviceId: string): void {
+    let checkpoint = false;
+    try {
+      checkpoint = this.hall.snapshot();
+    } catch (err) {
+      log.warn('checkpoint on battery failed', { error: (err as Error).message });
+    }
+    this.record(deviceId, 'on-battery-checkpoint', { checkpoint });
+    log.warn('hall on battery: checkpoint written', { deviceId, checkpoint });
+  }
+
+  private record(deviceId: string, action: string, detail: Record<string, unknown> = {}): void {
+    this.hall.audit(SYSTEM_ACTOR, {
+      type: 'playbook.action',
+      data: { playbookId: 'power-outage', action, detail: { deviceId, ...detail } },
+    });
+  }
+}

@@ -255,8 +255,9 @@ describe('the city over JetStream', () => {
       body: JSON.stringify({ kind: 'playbook.activate', playbookId: 'fight', note: 'typhoon drill' }),
     });
     expect(sent.status).toBe(202);
-    await until('the halls apply the city playbook', async () =>
-      (await Promise.all([central, district].map(playbooksOf))).every((p) => p.includes('fight')),
+    await until(
+      'the halls apply the city playbook',
+      async () => (await Promise.all([central, district].map(playbooksOf))).every((p) => p.includes('fight')),
       45_000,
     );
     expect(await playbooksOf(pt)).toEqual(['network-outage']);

@@ -3,7 +3,7 @@ import { kioskSlotProblem, slotHasRoom } from '../capacity.js';
 import { refuse } from '../errors.js';
 import { maskName, maskPhone } from '../identity.js';
 import type { Appointment, HallState } from '../types.js';
-import { freshCode, type DecideContext, type Decision } from './context.js';
+import { type DecideContext, type Decision } from './context.js';
 import { validIdNumber } from './tickets.js';
 
 export interface CreateAppointmentCommand {
@@ -43,12 +43,19 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     )
       throw refuse.conflict('APPOINTMENT_EXISTS', 'this ID already has an overlapping appointment for that service');
   }
-  const used = new Set(
-    [...state.appointments.values()].filter((a) => a.status === 'booked' && a.id !== cmd.replaces).map((a) => a.code),
-  );
-  if (cmd.code !== undefined && used.has(cmd.code))
-    throw refuse.conflict('APPOINTMENT_CODE_IN_USE', 'another booked appointment has that code');
-  const code = cmd.code ?? freshCode(used, () => ctx.newAppointmentCode(), 'appointment code');
+  // A scan, not a set of every code: the platform's catch-up books thousands in a row.
+  const inUse = (c: string) => {
+    for (const a of state.appointments.values())
+      if (a.code === c && a.status === 'booked' && a.id !== cmd.replaces) return true;
+    return false;
+  };
+  let code = cmd.code ?? ctx.newAppointmentCode();
+  if (cmd.code !== undefined) {
+    if (inUse(code)) throw refuse.conflict('APPOINTMENT_CODE_IN_USE', 'another booked appointment has that code');
+  } else {
+    for (let i = 0; inUse(code) && i < 20; i++) code = ctx.newAppointmentCode();
+    if (inUse(code)) throw refuse.conflict('NO_FREE_CODE', 'could not find a free appointment code; try again');
+  }
   const appointment: Appointment = {
     id: ctx.newId('appointment'),
     code,

@@ -80,6 +80,9 @@ describe('reports and backups on the dashboard', () => {
     expect(await page.textContent('#backup-failed')).toContain('备份失败');
     expect(await page.textContent('[data-count="reports"]')).toBe('1');
     expect(await page.textContent('#backup-last')).toContain('尚无备份');
+    // `HALLQ_SCREENSHOT_DIR=docs/screenshots npx vitest run tests/ui/reports.test.ts` renews the docs' picture.
+    if (process.env.HALLQ_SCREENSHOT_DIR)
+      await page.screenshot({ path: join(process.env.HALLQ_SCREENSHOT_DIR, 'manager-reports.png') });
     expect(await axeSerious(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();

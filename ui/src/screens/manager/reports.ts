@@ -206,6 +206,9 @@ export function reportsPanel(ctx: ManagerContext, root: HTMLElement, onBackup: (
                 null,
                 barChart({
                   title: t('m.rep.chart'),
+                  // The card spans the page: a wide, low chart.
+                  width: 1200,
+                  height: 220,
                   labels: daily.map((r) => r.period.slice(5)),
                   series: [
                     { name: t('m.rep.served'), values: daily.map((r) => r.totals.served) },

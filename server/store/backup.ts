@@ -48,12 +48,12 @@ export async function backupDatabase(
   opts: { at: number; sameConnection: boolean },
 ): Promise<BackupResult> {
   const started = performance.now();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = backupName(opts.at);
   const part = join(dir, `.${name}.part`);
-  // The copy holds sealed personal data and the whole audit trail: owner-only from its first byte.
-  createOwnerOnly(part);
   try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The copy holds sealed personal data and the whole audit trail: owner-only from its first byte.
+    createOwnerOnly(part);
     await db.backup(part, { progress: () => (opts.sameConnection ? SERVER_STEP_PAGES : ALL_PAGES) });
     const head = settleCopy(part);
     syncFile(part);
@@ -68,8 +68,26 @@ export async function backupDatabase(
     } catch {
       // Nothing written, or the folder itself is gone: nothing to clean up.
     }
-    throw err;
+    throw new Error(plainReason(err, dir), { cause: err });
   }
+}
+
+/** What an operator can act on: the disk is full, read-only, not there… (the system's words follow). */
+function plainReason(err: unknown, dir: string): string {
+  const e = err as NodeJS.ErrnoException;
+  const what: Record<string, string> = {
+    ENOSPC: 'the backup disk is full',
+    EROFS: 'the backup disk is read-only',
+    EACCES: 'the backup folder may not be written',
+    EPERM: 'the backup folder may not be written',
+    ENOENT: 'the backup folder is not there (is the disk mounted?)',
+    ENOTDIR: 'the backup folder is not a folder (is the disk mounted?)',
+    EEXIST: 'the backup folder is not a folder (is the disk mounted?)',
+    EIO: 'the backup disk gives read/write errors',
+  };
+  const known = e?.code ? what[e.code] : undefined;
+  const message = (e?.message ?? String(err)).replace(/\s+/g, ' ');
+  return known ? `${known}: ${dir} (${message})` : message;
 }
 
 /**

@@ -4,7 +4,7 @@
  * itself recorded in the restored chain.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HallSecret, SECRET_FILE, writeDurably } from '../security/hall-secret.js';
 import { backupName, checkedHead } from './backup.js';
@@ -67,8 +67,19 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     const setAside = setAsideCurrent(dataDir, database, now);
     // Through the backup API, like every copy of a database here; into a temporary name, renamed once whole.
     const restoring = join(dataDir, `.${DB_FILE}.restoring`);
-    await copy.backup(restoring);
-    renameSync(restoring, database);
+    try {
+      await copy.backup(restoring);
+      renameSync(restoring, database);
+    } catch (err) {
+      // A disk full or gone mid-copy: the database that was there goes back, as it was.
+      if (setAside) putBack(setAside, database);
+      try {
+        rmSync(restoring, { force: true });
+      } catch {
+        // Not a file of ours (a folder in its place): left as found.
+      }
+      throw new RestoreRefused(`the copy into ${dataDir} failed, nothing changed: ${(err as Error).message}`, 2);
+    }
     if (install) writeDurably(dataDir, SECRET_FILE, readFileSync(install, 'utf8'));
     const entries = recordRestore(dataDir, secret, file, backupHead, now);
     return { database, backupHead, entries, setAside, secretInstalled: !!install };
@@ -141,6 +152,12 @@ function setAsideCurrent(dataDir: string, database: string, now: number): string
   for (const suffix of ['', '-wal', '-shm'])
     if (existsSync(database + suffix)) renameSync(database + suffix, join(dir, DB_FILE + suffix));
   return dir;
+}
+
+function putBack(dir: string, database: string): void {
+  for (const suffix of ['', '-wal', '-shm'])
+    if (existsSync(join(dir, DB_FILE + suffix))) renameSync(join(dir, DB_FILE + suffix), database + suffix);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Appends `backup.restored` to the restored chain and verifies the result; returns its entries. */

@@ -96,7 +96,7 @@ function issuedIn(file: string): string[] {
 }
 
 describe('backup under load, then restore', () => {
-  it('both copies restore into halls whose audit chain verifies', { timeout: 120_000 }, async () => {
+  it('both copies restore into halls whose audit chain verifies', { timeout: 180_000 }, async () => {
     const dataDir = tempDir('live');
     const cliDir = tempDir('usb');
     const h = await startTestHall({ dataDir });
@@ -147,7 +147,7 @@ describe('backup under load, then restore', () => {
 });
 
 describe('restore refuses and changes nothing', () => {
-  it('while the server runs, for an altered copy, and without the secret', { timeout: 60_000 }, async () => {
+  it('while the server runs, for an altered copy, and without the secret', { timeout: 180_000 }, async () => {
     const dataDir = tempDir('live');
     const usb = tempDir('usb');
     const h = await startTestHall({ dataDir });
@@ -181,6 +181,15 @@ describe('restore refuses and changes nothing', () => {
     const noSecret = await restoreCli(tempDir('empty'), file);
     expect(noSecret.status).toBe(2);
     expect(noSecret.stderr).toMatch(/hall-secret\.key is missing/);
+
+    // The copy fails half-way (here: its temporary name is taken by a folder): the database goes back as it was.
+    mkdirSync(join(dataDir, `.${DB_FILE}.restoring`));
+    const failed = await restoreCli(dataDir, file);
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toMatch(/nothing changed/);
+    expect(statSync(join(dataDir, DB_FILE)).mtimeMs).toBe(before);
+    expect(readdirSync(dataDir).filter((n) => n.startsWith('pre-restore'))).toEqual([]);
+    rmSync(join(dataDir, `.${DB_FILE}.restoring`), { recursive: true });
 
     // The same data folder, stopped: restores, and the database it replaced is set aside, not deleted.
     const ok = await restoreCli(dataDir, file);
@@ -233,7 +242,7 @@ describe('the hall’s own backups', () => {
       expect(status.body).toMatchObject({
         failing: true,
         lastSuccess: null,
-        lastFailure: { error: expect.any(String) },
+        lastFailure: { error: expect.stringMatching(/^the backup folder is not a folder \(is the disk mounted\?\)/) },
       });
       const audit = await h.api('GET', `${V1}/audit?type=backup.failed`, undefined, h.managerToken);
       expect(audit.body.entries).toHaveLength(1);
@@ -243,6 +252,25 @@ describe('the hall’s own backups', () => {
       expectOk(await h.api('POST', `${V1}/backups`, undefined, h.managerToken), 201);
       const after = await h.api('GET', `${V1}/alerts`, undefined, h.managerToken);
       expect(after.body.alerts.map((a: any) => a.kind)).not.toContain('backup.failed');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('warns when no backup was made for 36 hours', async () => {
+    const clock = manualClock('2026-03-02T10:00:00+08:00');
+    const h = await startTestHall({ clock: clock.clock, env: { BACKUP_DIR: tempDir('overdue') } });
+    try {
+      const kinds = async () =>
+        (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts.map((a: any) => a.kind);
+      expect(await kinds()).not.toContain('backup.overdue');
+      clock.advance(37 * 60);
+      await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }).then((l) => {
+        h.managerToken = l.body.token;
+      });
+      expect(await kinds()).toContain('backup.overdue');
+      expectOk(await h.api('POST', `${V1}/backups`, undefined, h.managerToken), 201);
+      expect(await kinds()).not.toContain('backup.overdue');
     } finally {
       await h.stop();
     }

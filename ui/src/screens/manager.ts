@@ -18,6 +18,7 @@ import { devicesPanel } from './manager/devices.js';
 import { emergencyPanel } from './manager/emergency.js';
 import { followupsPanel } from './manager/followups.js';
 import { overview } from './manager/overview.js';
+import { reportsPanel, type BackupStatus } from './manager/reports.js';
 import { staffPanel } from './manager/staff.js';
 import {
   TABS,
@@ -170,6 +171,7 @@ function start(session: StaffSession): void {
     paintCount('followups', openFollowUps);
     paintCount('devices', state.devices.filter((d) => !d.online).length);
     paintCount('emergency', v?.emergency ? 1 : 0);
+    paintCount('reports', backupFailing);
     waitingForView = !v;
     if (!v) {
       fill(content, h('p', { class: 'empty' }, t('m.loading')));
@@ -196,6 +198,9 @@ function start(session: StaffSession): void {
         break;
       case 'audit':
         auditPanel(ctx, content);
+        break;
+      case 'reports':
+        reportsPanel(ctx, content, noteBackup);
         break;
     }
   }
@@ -255,6 +260,17 @@ function start(session: StaffSession): void {
     }
   }
   const statsSoon = debounce(() => void loadStats(), 600);
+  // A failed backup shows on the reports tab's badge wherever the manager is.
+  let backupFailing = 0;
+  function noteBackup(b: BackupStatus): void {
+    backupFailing = b.failing ? 1 : 0;
+    paintCount('reports', backupFailing);
+  }
+  const loadBackup = () =>
+    void api
+      .get<BackupStatus>('/backups')
+      .then(noteBackup)
+      .catch(() => undefined);
 
   model.onChange((c) => {
     if (c.kind === 'event') {
@@ -280,5 +296,7 @@ function start(session: StaffSession): void {
   });
   setInterval(() => void loadDevices(), 30_000);
   setInterval(() => void loadStats(), 60_000);
+  setInterval(loadBackup, 5 * 60_000);
+  loadBackup();
   render();
 }

@@ -92,6 +92,8 @@ export interface SpawnOptions {
   readyPath?: string;
   /** Working folder of the process (default: the project root), e.g. an installed copy. */
   cwd?: string;
+  /** A command that execs node, e.g. `['taskset', '-c', '0']` to pin the process to one core. */
+  wrap?: string[];
 }
 
 const OUTPUT_TAIL = 8192;
@@ -152,7 +154,8 @@ export async function spawnServer(opts: SpawnOptions): Promise<SpawnedServer> {
 }
 
 async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry], {
+  const [command, ...wrapArgs] = [...(opts.wrap ?? []), process.execPath];
+  const child = spawn(command, [...wrapArgs, ...(opts.nodeArgs ?? []), opts.entry], {
     cwd: opts.cwd ?? projectRoot(),
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -222,7 +225,7 @@ async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServe
  */
 export function startHallProcess(
   dataDir: string,
-  opts: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+  opts: { env?: Record<string, string>; nodeArgs?: string[]; wrap?: string[] } = {},
 ): Promise<SpawnedServer> {
   ensureBuilt();
   const inherited = { ...process.env };
@@ -231,6 +234,7 @@ export function startHallProcess(
   return spawnServer({
     entry: SERVER_ENTRY,
     nodeArgs: opts.nodeArgs ?? startCommand().nodeArgs,
+    wrap: opts.wrap,
     env: {
       ...(inherited as Record<string, string>),
       DATA_DIR: dataDir,
@@ -251,6 +255,16 @@ export function rssBytes(pid: number): number | undefined {
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** User + system CPU time of a process so far (Linux /proc; clock ticks of 10 ms), NaN elsewhere. */
+export function cpuTimeMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
   }
 }
 

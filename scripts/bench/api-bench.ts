@@ -7,7 +7,6 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkChar } from '../../server/domain/identity.js';
 import {
   apiClient,
   BOOTSTRAP_MANAGER,
@@ -22,6 +21,7 @@ import {
   watchdog,
   type Api,
 } from '../lib/hall-process.js';
+import { idNumber } from './id-numbers.js';
 import { LeanHttpConnection } from './lean-http-client.js';
 import { mb, ms, summarize, table, times, verdict, type Summary } from './stats.js';
 
@@ -81,16 +81,6 @@ export interface ApiBenchResult {
   counters: number;
   errors: string[];
   serverRss?: number;
-}
-
-/** A valid resident ID number, different for every n (born from 1980 on: adults, not yet "elderly"). */
-function idNumber(n: number): string {
-  const birth = new Date(Date.UTC(1980, 0, 1) + Math.floor(n / 1000) * 86_400_000)
-    .toISOString()
-    .slice(0, 10)
-    .replaceAll('-', '');
-  const first17 = `440100${birth}${String(n % 1000).padStart(3, '0')}`;
-  return first17 + checkChar(first17);
 }
 
 /** One durable row per transaction into a temp file, the floor under every acknowledged write. */

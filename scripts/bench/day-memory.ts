@@ -6,7 +6,11 @@
  *   node dist/scripts/bench/day-memory.js [--tickets 2000] [--displays 500] [--devices 200]
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { projectRoot } from '../../server/config/project-root.js';
 import {
   apiClient,
   BOOTSTRAP_MANAGER,
@@ -16,6 +20,7 @@ import {
   removeTempDir,
   rssBytes,
   sleep,
+  startCommand,
   startHallProcess,
   watchdog,
 } from '../lib/hall-process.js';
@@ -36,12 +41,22 @@ async function main(): Promise<void> {
   watchdog(15 * 60_000, 'day-memory');
   const dataDir = makeTempDir('hallq-day-memory-');
   const mqttPort = await freePort();
-  const server = await startHallProcess(dataDir, { env: { MQTT_PORT: String(mqttPort) } });
+  // The load run's heap probe, preloaded: the V8 heap beside the RSS (what is data, what is reserved, what is outside).
+  const heapFile = join(dataDir, 'heap-probe.json');
+  const probe = join(projectRoot(), 'dist', 'scripts', 'load', 'heap-probe.js');
+  const server = await startHallProcess(dataDir, {
+    env: { MQTT_PORT: String(mqttPort), HALLQ_HEAP_PROBE_FILE: heapFile },
+    nodeArgs: [...startCommand().nodeArgs, '--import', pathToFileURL(probe).href],
+  });
   const api = apiClient(server.url, 30_000);
-  const rows: string[][] = [['state', 'server RSS']];
+  const rows: string[][] = [['state', 'server RSS', 'V8 heap used', 'V8 heap reserved', 'external']];
   const sample = async (what: string) => {
-    await sleep(1000);
-    rows.push([what, mb(rssBytes(server.pid))]);
+    // The probe writes once a second: its figure is from the same quiet second as the RSS.
+    await sleep(1200);
+    const heap = existsSync(heapFile)
+      ? (JSON.parse(readFileSync(heapFile, 'utf8')) as { heapUsed: number; heapTotal: number; external: number })
+      : undefined;
+    rows.push([what, mb(rssBytes(server.pid)), mb(heap?.heapUsed), mb(heap?.heapTotal), mb(heap?.external)]);
   };
   const sockets: LeanWsClient[] = [];
   const clients: MqttClient[] = [];
@@ -82,6 +97,9 @@ async function main(): Promise<void> {
       });
     }
     await sample(`+ ${devices} devices over MQTT`);
+    // A hall after its rush: nothing written for a while (the heap trim waits 10 s without commands).
+    await sleep(20_000);
+    await sample('the same, 20 s later, quiet');
     console.log(`Server memory in a day's state (${tickets} tickets, ${displays} displays, ${devices} devices)`);
     console.log(table(rows));
   } finally {

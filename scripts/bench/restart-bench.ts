@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { log } from '../../server/log.js';
 import {
   BOOTSTRAP_MANAGER,
+  cpuTimeMs,
   makeTempDir,
   removeTempDir,
   rssBytes,
@@ -79,16 +80,6 @@ export async function runRestartBench(opts: {
     if (root) removeTempDir(root);
   }
   return { days: opts.days, events, installed: opts.installed, readyMs, cpuMs, rssReady };
-}
-
-/** User + system CPU time of a process so far (Linux /proc; clock ticks of 10 ms), NaN elsewhere. */
-function cpuTimeMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
 }
 
 export function formatRestartBench(r: RestartBenchResult): string {

@@ -92,7 +92,10 @@ export interface SpawnOptions {
   readyPath?: string;
   /** Working folder of the process (default: the project root), e.g. an installed copy. */
   cwd?: string;
-  /** A command the node process runs under, e.g. `['ip', 'netns', 'exec', 'site-1']` (a network namespace). */
+  /**
+   * A command the node process runs under, e.g. `['ip', 'netns', 'exec', 'site-1']` (a network namespace) or
+   * `['taskset', '-c', '0']` (pinned to one core).
+   */
   launcher?: string[];
   /** The address it listens on and is reached at (default 127.0.0.1). */
   host?: string;
@@ -262,6 +265,16 @@ export function rssBytes(pid: number): number | undefined {
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** User + system CPU time of a process so far (Linux /proc; clock ticks of 10 ms), NaN elsewhere. */
+export function cpuTimeMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
   }
 }
 

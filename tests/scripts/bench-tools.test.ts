@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCommand } from '../../scripts/lib/hall-process.js';
 import { LeanWsClient } from '../../scripts/bench/lean-ws-client.js';
+import { placeOf, selfTimes } from '../../scripts/bench/cpu-profile-summary.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
@@ -25,6 +26,28 @@ describe('startCommand', () => {
     expect(startCommand('node dist/server/main.js')).toEqual({ env: {}, nodeArgs: [] });
     expect(() => startCommand('tsx server/main.ts')).toThrow(/not/);
     expect(() => startCommand('node dist/other.js')).toThrow(/not/);
+  });
+});
+
+describe('cpu-profile-summary', () => {
+  it('sums each sample’s time into its function and its file or package', () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(idle)', '') },
+        { id: 2, callFrame: frame('append', 'file:///x/dist/server/store/event-log.js') },
+        { id: 3, callFrame: frame('run', 'file:///x/node_modules/better-sqlite3/lib/methods/transaction.js') },
+      ],
+      samples: [1, 2, 3, 2, 1],
+      timeDeltas: [1000, 2000, 3000, 4000, 5000],
+    };
+    const s = selfTimes(profile);
+    expect(s.totalMs).toBe(15);
+    expect(s.byPlace.get('(idle)')).toBe(6);
+    expect(s.byPlace.get('server/store/event-log.js')).toBe(6);
+    expect(s.byPlace.get('better-sqlite3')).toBe(3);
+    expect(s.byFunction.get('append server/store/event-log.js:10')).toBe(6);
+    expect(placeOf('node:internal/crypto/hash', 'Hmac')).toBe('node:internal/crypto/hash');
   });
 });
 

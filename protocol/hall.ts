@@ -78,6 +78,8 @@ export interface HallView {
   services: ServiceView[];
   counters: CounterView[];
   emergency: EmergencyView | null;
+  /** After closing, while tickets already issued are still served (延时服务, R6): until when at the latest. */
+  extendedService?: { until: string } | null;
   recentCalls: CallView[];
   /** Staff snapshots only: the tickets waiting, called or being served. */
   tickets?: TicketView[];

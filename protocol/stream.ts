@@ -36,7 +36,8 @@ export type StreamEvent =
       counterId: string;
       ticket?: StreamTicket;
     })
-  | (Base<'ticket.reinstated' | 'ticket.cancelled'> & { ticket?: StreamTicket })
+  | (Base<'ticket.reinstated' | 'ticket.cancelled' | 'ticket.slot_offered'> & { ticket?: StreamTicket })
+  | (Base<'hall.extended_service'> & { phase: 'started' | 'ended'; until: string })
   | (Base<'ticket.transferred'> & {
       fromServiceId: string;
       toServiceId: string;

@@ -49,6 +49,10 @@ export interface HallEventMap {
   /** Nobody checked in by the end of the late window (recorded by the hall itself). */
   'appointment.no_show': { appointmentId: string; at: number };
   'emergency.changed': { active: EmergencyState | null; previous?: string };
+  /** Closing time with tickets still issued: served on until `until` (延时服务); `ended` when over or all served. */
+  'hall.extended_service': { day: string; phase: 'started' | 'ended'; at: number; until: number };
+  /** Still waiting when extended service ended: a slot of a later working day booked for the holder. */
+  'ticket.slot_offered': { ticketId: string; appointmentId: string; slotStart: number; slotEnd: number; at: number };
   'evaluation.recorded': {
     ticketId: string;
     score: number;
@@ -115,6 +119,8 @@ export const STATE_EVENTS = {
   'appointment.cancelled': true,
   'appointment.no_show': true,
   'emergency.changed': true,
+  'hall.extended_service': true,
+  'ticket.slot_offered': true,
   'evaluation.recorded': true,
   'followup.opened': true,
   'followup.answered': true,

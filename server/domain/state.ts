@@ -63,6 +63,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       state.sequences = {};
       state.issuedPerIdentity = {};
       state.recentCalls = [];
+      state.extendedService = undefined;
       // A new day starts with every counter closed and nobody signed in: staff sign in again.
       for (const c of state.counters.values()) {
         c.currentTicketId = undefined;
@@ -222,6 +223,16 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     case 'appointment.no_show': {
       const a = state.appointments.get(event.data.appointmentId);
       if (a) a.status = 'no_show';
+      return;
+    }
+    case 'hall.extended_service': {
+      const { day, phase, until } = event.data;
+      state.extendedService = { day, until, ended: phase === 'ended' };
+      return;
+    }
+    case 'ticket.slot_offered': {
+      const { ticketId, appointmentId, slotStart, slotEnd } = event.data;
+      ticket(state, ticketId).offeredSlot = { appointmentId, slotStart, slotEnd };
       return;
     }
     case 'emergency.changed':

@@ -80,6 +80,8 @@ export class TicketProjection {
       case 'appointment.checked_in':
       case 'appointment.cancelled':
       case 'appointment.no_show':
+      case 'hall.extended_service':
+      case 'ticket.slot_offered':
       case 'emergency.changed':
       case 'followup.opened':
       case 'followup.answered':

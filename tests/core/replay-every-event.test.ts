@@ -12,7 +12,9 @@ import { HallService } from '../../server/core/hall-service.js';
 import { streamEvent } from '../../server/core/views.js';
 import { createAppointment, cancelAppointment } from '../../server/domain/decide/appointments.js';
 import { recordAppointmentNoShows } from '../../server/domain/decide/appointment-no-shows.js';
-import { SYSTEM_ACTOR, type Actor } from '../../server/domain/decide/context.js';
+import { SYSTEM_ACTOR, type Actor, type DecideContext } from '../../server/domain/decide/context.js';
+import { extendedServiceStep } from '../../server/domain/decide/extended-service.js';
+import type { HallState } from '../../server/domain/types.js';
 import * as counters from '../../server/domain/decide/counters.js';
 import { deviceStatus } from '../../server/domain/decide/devices.js';
 import { activateEmergency, deactivateEmergency } from '../../server/domain/decide/emergency.js';
@@ -118,6 +120,12 @@ function morning(s: HallService): void {
   run({ kind: 'device', id: 'printer-1', role: 'device' }, (ctx, st) =>
     deviceStatus(ctx, st, { deviceId: 'printer-1', kind: 'printer', online: true, status: { paper: 'low' } }),
   );
+  // Closing (17:30) with tickets still issued: extended service; at its end those waiting are offered a slot.
+  const byTheHours = (ctx: DecideContext, st: HallState) => extendedServiceStep({ ...ctx, alwaysOpen: false }, st);
+  now = MONDAY_10AM + (7 * 60 + 31) * 60_000;
+  s.execute(SYSTEM_ACTOR, byTheHours);
+  now += hall.hours.extendedServiceMinutes * 60_000;
+  s.execute(SYSTEM_ACTOR, byTheHours);
   // The next morning: what was still waiting expires with the new day.
   now += 24 * 3600_000;
   s.startDayIfNeeded(now);

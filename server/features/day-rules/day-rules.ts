@@ -6,7 +6,9 @@ import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import { SYSTEM_ACTOR, type DecideContext, type Decision } from '../../domain/decide/context.js';
 import { recordAppointmentNoShows } from '../../domain/decide/appointment-no-shows.js';
-import type { HallState } from '../../domain/types.js';
+import { extendedServiceStep } from '../../domain/decide/extended-service.js';
+import type { HallEventMap } from '../../domain/events.js';
+import type { HallState, Ticket } from '../../domain/types.js';
 import { log } from '../../log.js';
 
 /** Often enough that a no-show or the end of extended service is recorded within the minute. */
@@ -14,12 +16,16 @@ const EVERY_MS = 20_000;
 
 type TimedRule = { name: string; decide: (ctx: DecideContext, state: HallState) => Decision };
 
-export const TIMED_RULES: readonly TimedRule[] = [{ name: 'appointment no-shows', decide: recordAppointmentNoShows }];
+export const TIMED_RULES: readonly TimedRule[] = [
+  { name: 'appointment no-shows', decide: recordAppointmentNoShows },
+  { name: 'extended service', decide: extendedServiceStep },
+];
 
 export class DayRules implements Feature {
   readonly name = 'day-rules';
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly hall: HallService,
@@ -27,13 +33,32 @@ export class DayRules implements Feature {
   ) {}
 
   start(): void {
+    // Once a moved slot is on disk, its holder is told where a phone was given (the SMS outbox sends it).
+    this.unsubscribe = this.hall.bus.on('ticket.slot_offered', (c) => this.textMovedSlot(c.event.data, c.ticket));
     this.timer = setInterval(() => void this.tick(), EVERY_MS);
     this.timer.unref();
   }
 
   stop(): void {
+    this.unsubscribe?.();
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  private textMovedSlot(d: HallEventMap['ticket.slot_offered'], ticket: Ticket | undefined): void {
+    if (!ticket?.phoneSealed) return;
+    const code = this.hall.state.appointments.get(d.appointmentId)?.code ?? '';
+    this.hall.bus.emit('sms.request', {
+      to: { ticketId: d.ticketId },
+      template: 'slot-moved',
+      params: {
+        number: ticket.number,
+        slotStart: new Date(d.slotStart).toISOString(),
+        slotEnd: new Date(d.slotEnd).toISOString(),
+        code,
+      },
+      key: `slot-moved:${d.ticketId}`,
+    });
   }
 
   /** Runs every rule once against the hall's clock (the timer's job; tests call it after moving the clock). */

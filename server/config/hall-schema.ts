@@ -29,6 +29,8 @@ export const counterSchema = z.object({
   tags: z.array(z.string()).default([]),
   greenLane: z.boolean().default(false),
   standby: z.boolean().default(false),
+  /** A/B post (AB岗): usernames of the staff asked to take over when this counter is left with people waiting. */
+  backupStaff: z.array(z.string().min(1).max(64)).max(10).default([]),
 });
 
 const trigger = z.union([
@@ -96,6 +98,8 @@ export const hallFileSchema = z
       appointmentSlotMinutes: z.number().int().min(5).max(240).default(30),
       /** How many days ahead an appointment may be booked from a kiosk. */
       appointmentBookAheadDays: z.number().int().min(1).max(90).default(14),
+      /** A/B post: a counter paused this long with people waiting asks its backup staff to take over. */
+      backupAfterPausedMinutes: z.number().int().min(1).max(240).default(10),
     }),
     services: z.array(serviceSchema).min(1),
     counters: z.array(counterSchema).min(1),

@@ -240,6 +240,15 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       return { type: e.type, at, active: emergencyView(e.data.active, audience), previous: e.data.previous ?? null };
     case 'hall.day_started':
       return { type: e.type, at, day: e.data.day };
+    case 'counter.takeover_requested':
+      return {
+        type: e.type,
+        at,
+        counterId: e.data.counterId,
+        reason: e.data.reason,
+        waiting: e.data.waiting,
+        backupStaff: audience === 'staff' ? e.data.backupStaff : undefined,
+      };
     case 'hall.extended_service':
       return { type: e.type, at, phase: e.data.phase, until: iso(e.data.until)! };
     case 'appointment.created':

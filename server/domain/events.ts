@@ -50,6 +50,14 @@ export interface HallEventMap {
   'appointment.no_show': { appointmentId: string; at: number };
   'emergency.changed': { active: EmergencyState | null; previous?: string };
   /** Closing time with tickets still issued: served on until `until` (延时服务); `ended` when over or all served. */
+  /** A/B post (AB岗): the counter was left with people waiting; its backup staff are asked to take over. */
+  'counter.takeover_requested': {
+    counterId: string;
+    reason: 'paused' | 'signed-out';
+    backupStaff: string[];
+    waiting: number;
+    at: number;
+  };
   'hall.extended_service': { day: string; phase: 'started' | 'ended'; at: number; until: number };
   /** Still waiting when extended service ended: a slot of a later working day booked for the holder. */
   'ticket.slot_offered': { ticketId: string; appointmentId: string; slotStart: number; slotEnd: number; at: number };
@@ -120,6 +128,7 @@ export const STATE_EVENTS = {
   'appointment.no_show': true,
   'emergency.changed': true,
   'hall.extended_service': true,
+  'counter.takeover_requested': true,
   'ticket.slot_offered': true,
   'evaluation.recorded': true,
   'followup.opened': true,

@@ -13,6 +13,7 @@ import { streamEvent } from '../../server/core/views.js';
 import { createAppointment, cancelAppointment } from '../../server/domain/decide/appointments.js';
 import { recordAppointmentNoShows } from '../../server/domain/decide/appointment-no-shows.js';
 import { SYSTEM_ACTOR, type Actor, type DecideContext } from '../../server/domain/decide/context.js';
+import { requestTakeover } from '../../server/domain/decide/backup-posts.js';
 import { extendedServiceStep } from '../../server/domain/decide/extended-service.js';
 import type { HallState } from '../../server/domain/types.js';
 import * as counters from '../../server/domain/decide/counters.js';
@@ -28,7 +29,12 @@ import { serializeState } from '../../server/store/snapshots.js';
 import { MANAGER, MONDAY_10AM } from '../domain/harness.js';
 import { makeIdNumber } from '../helpers/id-numbers.js';
 
-const hall = loadHallFile();
+const reference = loadHallFile();
+// Counter 1 names a backup (A/B post), so that a takeover request is among the events.
+const hall = {
+  ...reference,
+  counters: reference.counters.map((c) => (c.id === '1' ? { ...c, backupStaff: ['wang'] } : c)),
+};
 const CLERK: Actor = { kind: 'user', id: 'u_clerk', role: 'counter', name: '李' };
 let dir: string;
 let db: Db;
@@ -99,6 +105,8 @@ function morning(s: HallService): void {
   const toCancel = [...s.state.tickets.values()].find((t) => t.status === 'waiting')!.id;
   run(MANAGER, (ctx, st) => cancel(ctx, st, toCancel));
   run(CLERK, (ctx, st) => counters.pause(ctx, st, '1', '系统维护'));
+  run(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window' }));
+  run(SYSTEM_ACTOR, (ctx, st) => requestTakeover(ctx, st, '1', 'paused'));
   run(CLERK, (ctx, st) => counters.resume(ctx, st, '1'));
   const booking = (serial: number) => ({
     serviceId: 'mortgage',

@@ -138,6 +138,8 @@ export interface HallView {
   emergency: EmergencyView | null;
   /** v2: every active playbook and their combined effect. */
   playbooks?: PlaybooksStateView;
+  /** After closing, while tickets already issued are still served (延时服务, R6): until when at the latest. */
+  extendedService?: { until: string } | null;
   recentCalls: CallView[];
   /** Staff snapshots only: the tickets waiting, called or being served. */
   tickets?: TicketView[];

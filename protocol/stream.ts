@@ -36,7 +36,15 @@ export type StreamEvent =
       counterId: string;
       ticket?: StreamTicket;
     })
-  | (Base<'ticket.reinstated' | 'ticket.cancelled'> & { ticket?: StreamTicket })
+  | (Base<'ticket.reinstated' | 'ticket.cancelled' | 'ticket.slot_offered'> & { ticket?: StreamTicket })
+  | (Base<'counter.takeover_requested'> & {
+      counterId: string;
+      reason: 'paused' | 'signed-out';
+      waiting: number;
+      /** Staff only: the usernames asked to take over (A/B post). */
+      backupStaff?: string[];
+    })
+  | (Base<'hall.extended_service'> & { phase: 'started' | 'ended'; until: string })
   | (Base<'ticket.transferred'> & {
       fromServiceId: string;
       toServiceId: string;

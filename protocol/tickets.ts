@@ -29,6 +29,8 @@ export interface TicketView {
   outOfTurn?: { category: OutOfTurnCategory };
   phone?: string;
   rated?: boolean;
+  /** Still waiting when extended service ended: the slot booked for the holder and its check-in code. */
+  offeredSlot?: { slotStart: string; slotEnd: string; code: string };
 }
 
 /** GET /followups: a low rating the manager answers. */

@@ -34,6 +34,8 @@ export const counterSchema = z.object({
   tags: z.array(z.string()).default([]),
   greenLane: z.boolean().default(false),
   standby: z.boolean().default(false),
+  /** A/B post (AB岗): usernames of the staff asked to take over when this counter is left with people waiting. */
+  backupStaff: z.array(z.string().min(1).max(64)).max(10).default([]),
 });
 
 /** An automatic trigger either starts its playbook (`act`) or asks a manager first (`propose`). */
@@ -137,6 +139,8 @@ export const hallFileSchema = z
       appointmentBookAheadDays: z.number().int().min(1).max(90).default(14),
       /** A ticket holder with a phone gets the `turn-near` SMS when this many people are left before them. */
       smsAhead: z.number().int().min(0).max(100).default(3),
+      /** A/B post: a counter paused this long with people waiting asks its backup staff to take over. */
+      backupAfterPausedMinutes: z.number().int().min(1).max(240).default(10),
     }),
     services: z.array(serviceSchema).min(1),
     counters: z.array(counterSchema).min(1),

@@ -61,6 +61,11 @@ export function ticketView(
     outOfTurn: t.outOfTurn,
     phone: opts.holderView ? undefined : t.phoneMasked,
     rated: t.status === 'done' ? t.rating !== undefined : undefined,
+    offeredSlot: t.offeredSlot && {
+      slotStart: iso(t.offeredSlot.slotStart)!,
+      slotEnd: iso(t.offeredSlot.slotEnd)!,
+      code: state.appointments.get(t.offeredSlot.appointmentId)?.code ?? '',
+    },
   };
 }
 
@@ -170,6 +175,10 @@ export function hallView(
     counters: counterViews(hallFile, state, audience),
     emergency: emergencyView(state.emergency, audience),
     playbooks: playbooksStateView(state, audience),
+    extendedService:
+      state.extendedService?.day === state.day && !state.extendedService.ended
+        ? { until: iso(state.extendedService.until)! }
+        : null,
     recentCalls: state.recentCalls.slice(0, 10).map((c) => callView(hallFile, c)),
   } satisfies HallView;
 }
@@ -212,6 +221,7 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       return { type: e.type, at, counterId: e.data.counterId, ticket: ticketOf(e.data.ticketId) };
     case 'ticket.reinstated':
     case 'ticket.cancelled':
+    case 'ticket.slot_offered':
       return { type: e.type, at, ticket: ticketOf(e.data.ticketId) };
     case 'ticket.transferred':
       return {
@@ -250,6 +260,17 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       };
     case 'hall.day_started':
       return { type: e.type, at, day: e.data.day };
+    case 'counter.takeover_requested':
+      return {
+        type: e.type,
+        at,
+        counterId: e.data.counterId,
+        reason: e.data.reason,
+        waiting: e.data.waiting,
+        backupStaff: audience === 'staff' ? e.data.backupStaff : undefined,
+      };
+    case 'hall.extended_service':
+      return { type: e.type, at, phase: e.data.phase, until: iso(e.data.until)! };
     case 'appointment.created':
       return {
         type: e.type,

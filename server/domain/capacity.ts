@@ -95,24 +95,49 @@ export function slotHasRoom(c: CapacityInput, state: HallState, serviceId: strin
 }
 
 /**
- * The earliest slot a newcomer can book: today only after the people already waiting are served (their wait uses
- * today's time first), later working days within the booking horizon. Null when none is free.
+ * The earliest slot with room from `firstDay` days after today up to the booking horizon; today's only from
+ * `todayFrom`. `pending`: slot starts of bookings decided but not yet applied.
  */
-export function nextSlot(c: CapacityInput, state: HallState, serviceId: string): Slot | null {
+function firstFreeSlot(
+  c: CapacityInput,
+  state: HallState,
+  serviceId: string,
+  firstDay: number,
+  todayFrom: number,
+  pending: readonly number[] = [],
+): Slot | null {
   const hall = c.hallFile;
   const today = localTime(c.now, hall.hall.timezone).date;
-  const waiting = state.queues.get(serviceId)?.length ?? 0;
-  const queueDrainsAt = c.now + etaMinutes(hall, state, serviceId, waiting) * 60_000;
-  const starts = bookedStarts(state, serviceId);
-  for (let d = 0; d <= hall.policy.appointmentBookAheadDays; d++) {
+  const starts = [...bookedStarts(state, serviceId), ...pending];
+  for (let d = firstDay; d <= hall.policy.appointmentBookAheadDays; d++) {
     const date = addDays(today, d);
     if (!isWorkday(hall, date)) continue;
     for (const slot of slotsOn(hall, date)) {
-      if (slot.start < c.now || (d === 0 && slot.start < queueDrainsAt)) continue;
+      if (slot.start < c.now || (d === 0 && slot.start < todayFrom)) continue;
       if (bookedIn(starts, slot) < slotCapacity(c, state, serviceId, slot)) return slot;
     }
   }
   return null;
+}
+
+/**
+ * The earliest slot a newcomer can book: today only after the people already waiting are served (their wait uses
+ * today's time first), later working days within the booking horizon. Null when none is free.
+ */
+export function nextSlot(c: CapacityInput, state: HallState, serviceId: string): Slot | null {
+  const waiting = state.queues.get(serviceId)?.length ?? 0;
+  const queueDrainsAt = c.now + etaMinutes(c.hallFile, state, serviceId, waiting) * 60_000;
+  return firstFreeSlot(c, state, serviceId, 0, queueDrainsAt);
+}
+
+/** The earliest free slot from the next working day on (for tickets extended service could not reach). */
+export function slotAfterToday(
+  c: CapacityInput,
+  state: HallState,
+  serviceId: string,
+  pending: readonly number[],
+): Slot | null {
+  return firstFreeSlot(c, state, serviceId, 1, Number.POSITIVE_INFINITY, pending);
 }
 
 /** GET /services/:id/availability: whether a number taken now is served today, the wait, and the next free slot. */

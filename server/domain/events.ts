@@ -55,6 +55,18 @@ export interface HallEventMap {
   'playbook.activated': { playbook: ActivePlaybook };
   'playbook.deactivated': { playbookId: string; at: number; by: string; reason: string; drill: boolean };
   'playbook.acknowledged': { playbookId: string; by: string; at: number };
+  /** Closing time with tickets still issued: served on until `until` (延时服务); `ended` when over or all served. */
+  /** A/B post (AB岗): the counter was left with people waiting; its backup staff are asked to take over. */
+  'counter.takeover_requested': {
+    counterId: string;
+    reason: 'paused' | 'signed-out';
+    backupStaff: string[];
+    waiting: number;
+    at: number;
+  };
+  'hall.extended_service': { day: string; phase: 'started' | 'ended'; at: number; until: number };
+  /** Still waiting when extended service ended: a slot of a later working day booked for the holder. */
+  'ticket.slot_offered': { ticketId: string; appointmentId: string; slotStart: number; slotEnd: number; at: number };
   'evaluation.recorded': {
     ticketId: string;
     score: number;
@@ -156,6 +168,9 @@ export const STATE_EVENTS = {
   'playbook.activated': true,
   'playbook.deactivated': true,
   'playbook.acknowledged': true,
+  'hall.extended_service': true,
+  'counter.takeover_requested': true,
+  'ticket.slot_offered': true,
   'evaluation.recorded': true,
   'followup.opened': true,
   'followup.answered': true,

@@ -72,6 +72,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       state.sequences = {};
       state.issuedPerIdentity = {};
       state.recentCalls = [];
+      state.extendedService = undefined;
       // A new day starts with every counter closed and nobody signed in: staff sign in again.
       for (const c of state.counters.values()) {
         c.currentTicketId = undefined;
@@ -234,6 +235,16 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       if (a) a.status = 'no_show';
       return;
     }
+    case 'hall.extended_service': {
+      const { day, phase, until } = event.data;
+      state.extendedService = { day, until, ended: phase === 'ended' };
+      return;
+    }
+    case 'ticket.slot_offered': {
+      const { ticketId, appointmentId, slotStart, slotEnd } = event.data;
+      ticket(state, ticketId).offeredSlot = { appointmentId, slotStart, slotEnd };
+      return;
+    }
     case 'emergency.changed':
       setActivePlaybooks(state, activeFromV1(event.data.active));
       return;
@@ -273,6 +284,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       return;
     }
     case 'device.status':
+    case 'counter.takeover_requested': // a request to people, recorded; the counter changes when a backup signs in
       return;
     case 'case.opened':
       state.cases.set(event.data.case.id, { ...event.data.case });

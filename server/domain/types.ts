@@ -60,6 +60,8 @@ export interface Ticket {
   transfers: number;
   outOfTurn?: { category: OutOfTurnCategory };
   rating?: number;
+  /** Still waiting when extended service ended: the slot of a later working day booked for the holder (R6). */
+  offeredSlot?: { appointmentId: string; slotStart: number; slotEnd: number };
 }
 
 export interface Counter {
@@ -175,6 +177,8 @@ export interface HallState {
   followUps: Map<string, FollowUp>;
   /** Cases with deadlines: open ones, and completed ones for CASES_KEPT_DAYS (missing in older checkpoints). */
   cases: Map<string, Case>;
+  /** After closing (R6): extended service of hall day `day` until `until`; `ended` once it is over. */
+  extendedService?: { day: string; until: number; ended: boolean };
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
   /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */

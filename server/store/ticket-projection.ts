@@ -80,6 +80,9 @@ export class TicketProjection {
       case 'appointment.checked_in':
       case 'appointment.cancelled':
       case 'appointment.no_show':
+      case 'hall.extended_service':
+      case 'counter.takeover_requested':
+      case 'ticket.slot_offered':
       case 'emergency.changed':
       case 'playbook.activated':
       case 'playbook.deactivated':

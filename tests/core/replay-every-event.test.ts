@@ -12,7 +12,10 @@ import { HallService } from '../../server/core/hall-service.js';
 import { streamEvent } from '../../server/core/views.js';
 import { createAppointment, cancelAppointment } from '../../server/domain/decide/appointments.js';
 import { recordAppointmentNoShows } from '../../server/domain/decide/appointment-no-shows.js';
-import { SYSTEM_ACTOR, type Actor } from '../../server/domain/decide/context.js';
+import { SYSTEM_ACTOR, type Actor, type DecideContext } from '../../server/domain/decide/context.js';
+import { requestTakeover } from '../../server/domain/decide/backup-posts.js';
+import { extendedServiceStep } from '../../server/domain/decide/extended-service.js';
+import type { HallState } from '../../server/domain/types.js';
 import * as counters from '../../server/domain/decide/counters.js';
 import { deviceStatus } from '../../server/domain/decide/devices.js';
 import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../server/domain/decide/emergency.js';
@@ -26,7 +29,12 @@ import { serializeState } from '../../server/store/snapshots.js';
 import { MANAGER, MONDAY_10AM } from '../domain/harness.js';
 import { makeIdNumber } from '../helpers/id-numbers.js';
 
-const hall = loadHallFile();
+const reference = loadHallFile();
+// Counter 1 names a backup (A/B post), so that a takeover request is among the events.
+const hall = {
+  ...reference,
+  counters: reference.counters.map((c) => (c.id === '1' ? { ...c, backupStaff: ['wang'] } : c)),
+};
 const CLERK: Actor = { kind: 'user', id: 'u_clerk', role: 'counter', name: '李' };
 let dir: string;
 let db: Db;
@@ -97,6 +105,8 @@ function morning(s: HallService): void {
   const toCancel = [...s.state.tickets.values()].find((t) => t.status === 'waiting')!.id;
   run(MANAGER, (ctx, st) => cancel(ctx, st, toCancel));
   run(CLERK, (ctx, st) => counters.pause(ctx, st, '1', '系统维护'));
+  run(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window' }));
+  run(SYSTEM_ACTOR, (ctx, st) => requestTakeover(ctx, st, '1', 'paused'));
   run(CLERK, (ctx, st) => counters.resume(ctx, st, '1'));
   const booking = (serial: number) => ({
     serviceId: 'mortgage',
@@ -140,6 +150,12 @@ function morning(s: HallService): void {
   run({ kind: 'device', id: 'printer-1', role: 'device' }, (ctx, st) =>
     deviceStatus(ctx, st, { deviceId: 'printer-1', kind: 'printer', online: true, status: { paper: 'low' } }),
   );
+  // Closing (17:30) with tickets still issued: extended service; at its end those waiting are offered a slot.
+  const byTheHours = (ctx: DecideContext, st: HallState) => extendedServiceStep({ ...ctx, alwaysOpen: false }, st);
+  now = MONDAY_10AM + (7 * 60 + 31) * 60_000;
+  s.execute(SYSTEM_ACTOR, byTheHours);
+  now += hall.hours.extendedServiceMinutes * 60_000;
+  s.execute(SYSTEM_ACTOR, byTheHours);
   // The next morning: what was still waiting expires with the new day.
   now += 24 * 3600_000;
   s.startDayIfNeeded(now);

@@ -223,4 +223,12 @@ describe('withFresh', () => {
     expect(withFresh(mine, fresh, true)).toBe(fresh);
     expect(withFresh(null, fresh, false)).toBe(fresh);
   });
+
+  it('shows extended service from its start to its end (the hall board’s banner)', () => {
+    const until = '2026-03-02T10:30:00.000Z';
+    const started = reduceHall(hall(), { type: 'hall.extended_service', at: AT, phase: 'started', until });
+    expect(started.view.extendedService).toEqual({ until });
+    const ended = reduceHall(started.view, { type: 'hall.extended_service', at: AT, phase: 'ended', until });
+    expect(ended.view.extendedService).toBeNull();
+  });
 });

@@ -74,6 +74,20 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
   return { events: [{ type: 'appointment.created', data: { appointment } }], appointmentId: appointment.id };
 }
 
+/** Codes of appointments still booked: a new code must differ from them. */
+export function bookedCodes(state: HallState): Set<string> {
+  return new Set([...state.appointments.values()].filter((a) => a.status === 'booked').map((a) => a.code));
+}
+
+/** A fresh check-in code not in `used` (which it joins). */
+export function freeAppointmentCode(ctx: DecideContext, used: Set<string>): string {
+  let code = ctx.newAppointmentCode();
+  for (let i = 0; used.has(code) && i < 20; i++) code = ctx.newAppointmentCode();
+  if (used.has(code)) throw refuse.conflict('NO_FREE_CODE', 'could not find a free appointment code; try again');
+  used.add(code);
+  return code;
+}
+
 /**
  * Booking never exceeds what the hall can serve (R4): a kiosk books only a slot the hall offers, with room; staff
  * and the platform may book any time, but not into a slot already full.

@@ -1,12 +1,16 @@
 /**
- * The hall's rules that follow the clock rather than a request: appointment no-shows after the late window (and,
- * beside it, the other timed rules of the hall's day). Each runs through the one write path as the system, audited.
+ * The hall's rules that follow the clock rather than a request: appointment no-shows after the late window, extended
+ * service at closing, and A/B posts (a counter left with people waiting asks its backups). Each runs through the one
+ * write path as the system, audited.
  */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import { SYSTEM_ACTOR, type DecideContext, type Decision } from '../../domain/decide/context.js';
 import { recordAppointmentNoShows } from '../../domain/decide/appointment-no-shows.js';
-import type { HallState } from '../../domain/types.js';
+import { requestTakeover } from '../../domain/decide/backup-posts.js';
+import { extendedServiceStep } from '../../domain/decide/extended-service.js';
+import type { HallEventMap } from '../../domain/events.js';
+import type { HallState, Ticket } from '../../domain/types.js';
 import { log } from '../../log.js';
 
 /** Often enough that a no-show or the end of extended service is recorded within the minute. */
@@ -14,12 +18,18 @@ const EVERY_MS = 20_000;
 
 type TimedRule = { name: string; decide: (ctx: DecideContext, state: HallState) => Decision };
 
-export const TIMED_RULES: readonly TimedRule[] = [{ name: 'appointment no-shows', decide: recordAppointmentNoShows }];
+export const TIMED_RULES: readonly TimedRule[] = [
+  { name: 'appointment no-shows', decide: recordAppointmentNoShows },
+  { name: 'extended service', decide: extendedServiceStep },
+];
 
 export class DayRules implements Feature {
   readonly name = 'day-rules';
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private unsubscribe: Array<() => void> = [];
+  /** When each paused counter paused (from the log's events; after a restart, from the restart) and whether asked. */
+  private readonly paused = new Map<string, { since: number; asked: boolean }>();
 
   constructor(
     private readonly hall: HallService,
@@ -27,13 +37,62 @@ export class DayRules implements Feature {
   ) {}
 
   start(): void {
+    // Once a moved slot is on disk, its holder is told where a phone was given (the SMS outbox sends it).
+    const bus = this.hall.bus;
+    this.unsubscribe = [
+      bus.on('ticket.slot_offered', (c) => this.textMovedSlot(c.event.data, c.ticket)),
+      bus.on('counter.status', (c) => this.counterChanged(c.event.data.counterId, c.event.data.change, c.at)),
+    ];
+    for (const c of this.hall.state.counters.values())
+      if (c.status === 'paused') this.paused.set(c.id, { since: this.hall.clock(), asked: false });
     this.timer = setInterval(() => void this.tick(), EVERY_MS);
     this.timer.unref();
   }
 
   stop(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** A/B posts: a pause starts the clock; staff signing out with people waiting asks the backups at once. */
+  private counterChanged(counterId: string, change: string, at: number): void {
+    if (change === 'pause') this.paused.set(counterId, { since: at, asked: false });
+    else this.paused.delete(counterId);
+    if (change === 'sign-out') void this.askBackups(counterId, 'signed-out');
+  }
+
+  private async askBackups(counterId: string, reason: 'paused' | 'signed-out'): Promise<boolean> {
+    try {
+      const d = await this.hall.submit(SYSTEM_ACTOR, (ctx, s) => requestTakeover(ctx, s, counterId, reason));
+      return d.events.length > 0;
+    } catch (err) {
+      log.error('A/B post request failed', { counterId, error: (err as Error).message });
+      return false;
+    }
+  }
+
+  private async askForLongPauses(): Promise<void> {
+    const afterMs = this.hall.hallFile.policy.backupAfterPausedMinutes * 60_000;
+    for (const [counterId, p] of this.paused)
+      if (!p.asked && this.hall.clock() - p.since >= afterMs) p.asked = await this.askBackups(counterId, 'paused');
+  }
+
+  private textMovedSlot(d: HallEventMap['ticket.slot_offered'], ticket: Ticket | undefined): void {
+    if (!ticket?.phoneSealed) return;
+    const code = this.hall.state.appointments.get(d.appointmentId)?.code ?? '';
+    this.hall.bus.emit('sms.request', {
+      to: { ticketId: d.ticketId },
+      template: 'slot-moved',
+      params: {
+        number: ticket.number,
+        slotStart: new Date(d.slotStart).toISOString(),
+        slotEnd: new Date(d.slotEnd).toISOString(),
+        code,
+      },
+      key: `slot-moved:${d.ticketId}`,
+    });
   }
 
   /** Runs every rule once against the hall's clock (the timer's job; tests call it after moving the clock). */
@@ -48,6 +107,7 @@ export class DayRules implements Feature {
           log.error(`timed rule failed: ${rule.name}`, { error: (err as Error).message });
         }
       }
+      await this.askForLongPauses();
     } finally {
       this.running = false;
     }

@@ -100,6 +100,8 @@ function nextView(v: HallView, e: StreamEvent): HallView {
           staffName: e.staffName ?? null,
         }),
       };
+    case 'hall.extended_service':
+      return { ...v, extendedService: e.phase === 'started' ? { until: e.until } : null };
     case 'emergency.changed': {
       const emergency = e.active ?? null;
       const mode = emergency?.issuing ?? 'normal';

@@ -21,6 +21,7 @@ import { pickCounter } from './counter/pick.js';
 import { queueView } from './counter/queue.js';
 import { status, type Console, type ConsoleState, type Figures, type QueueView } from './counter/state.js';
 import { CONSOLE_EN, CONSOLE_ZH } from './counter/strings.js';
+import { offerTakeover } from './counter/takeover.js';
 import { toolbar } from './counter/toolbar.js';
 
 addStrings(CONSOLE_ZH, CONSOLE_EN);
@@ -206,6 +207,8 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
           figuresSoon();
         if (e.type === 'evaluation.recorded' && e.counterId === counterId && isLiveEvent(e))
           toast(t('c.rated', { score: e.score }), 'ok');
+        if (e.type === 'counter.takeover_requested' && isLiveEvent(e))
+          offerTakeover(e, { api, session, hall, myCounterId: counterId });
       },
       onStatus: (s) => conn.set(s),
       onRevoked: () => sessionEnded(),

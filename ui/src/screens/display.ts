@@ -29,6 +29,7 @@ addStrings(
     'd.people': '人',
     'd.eta': '约{n}分钟',
     'd.noWait': '无需等候',
+    'd.extended': '延时服务中：已取号码继续办理（最迟至 {until}），今日已停止取号 · Extended service until {until}',
     'd.footer': '标注“越号”的呼叫均已登记原因并留痕备查，接受群众监督 · 过号 30 分钟内可恢复排队 · 号票当日有效',
     'd.soundOff': '点击开启语音播报',
     'd.recall': '再次呼叫',
@@ -48,6 +49,7 @@ addStrings(
     'd.people': '',
     'd.eta': '~{n} min',
     'd.noWait': 'No wait',
+    'd.extended': 'Extended service: numbers already taken are still served (until {until}); no new numbers today',
     'd.footer':
       'Every out-of-turn call is recorded with its reason and open to review · Missed your call? Rejoin within 30 minutes',
     'd.soundOff': 'Tap to turn on spoken calls',
@@ -99,6 +101,8 @@ const header = h(
   clock(true),
 );
 const banner = h('div', { class: 'emergency-banner d-banner', role: 'alert', hidden: true });
+/** After closing (延时服务, R6): numbers already taken are still served. */
+const extendedBanner = h('div', { class: 'd-extended', role: 'status', hidden: true });
 
 const nowBox = h('section', { class: 'd-now', 'aria-live': 'assertive', 'aria-atomic': 'true' });
 const recentList = h('ol', { class: 'd-recent-list' });
@@ -115,6 +119,7 @@ app.replaceChildren(
   conn.el,
   header,
   banner,
+  extendedBanner,
   h(
     'main',
     { class: 'd-main' },
@@ -146,6 +151,8 @@ function paint(view: HallView): void {
   setTimeZone(view.timezone);
   if (!brandSlot.firstChild) brandSlot.append(brand(view.name, view.nameEn));
   toggleClass(document.body, 'has-emergency', paintBanners(banner, bannerTexts(view.emergency)));
+  extendedBanner.hidden = !view.extendedService;
+  if (view.extendedService) setText(extendedBanner, t('d.extended', { until: time(view.extendedService.until) }));
   paintNow(view);
   paintRecent(view);
   paintCounters(view);

@@ -40,6 +40,7 @@ addStrings(
     'ph.notFound': '未找到该号码',
     'ph.notFoundSub': '号码仅当日有效。如有疑问，请咨询大厅导办人员。',
     'ph.priority': '优先',
+    'ph.offeredSlot': '今日延时服务已结束，已为您预约 {slot} 办理，请凭预约码 {code} 在取号机“预约报到”。',
   },
   {
     'ph.title': 'Your place in the queue',
@@ -69,11 +70,14 @@ addStrings(
     'ph.notFound': 'Ticket not found',
     'ph.notFoundSub': 'Tickets are valid for one day. Please ask the hall staff.',
     'ph.priority': 'Priority',
+    'ph.offeredSlot':
+      'Extended service has ended for today. You are booked for {slot}: check in at a kiosk with code {code}.',
   },
 );
 
 interface PhoneTicket {
   id: string;
+  offeredSlot?: { slotStart: string; slotEnd: string; code: string };
   number: string;
   serviceId: string;
   serviceName: string;
@@ -193,6 +197,17 @@ function paint(): void {
         h('b', null, headline),
         sub ? h('span', null, sub) : null,
       ),
+      // Still waiting when extended service ended: the slot booked for the holder, and the code to check in with.
+      tk.offeredSlot
+        ? h(
+            'p',
+            { class: 'ph-offered', id: 'ph-offered', role: 'note' },
+            t('ph.offeredSlot', {
+              slot: `${dateTime(tk.offeredSlot.slotStart)}–${time(tk.offeredSlot.slotEnd)}`,
+              code: tk.offeredSlot.code,
+            }),
+          )
+        : null,
       tk.status === 'waiting'
         ? h(
             'div',

@@ -1,0 +1,67 @@
+/** A/B posts (AB岗, R7): a counter left with people waiting asks the backup staff the hall file names to take over. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadHallFile } from '../../server/config/load-hall.js';
+import type { DayRules } from '../../server/features/day-rules/index.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
+import { auditAll, expectOk, issue, manualClock, MONDAY_10, newStaffAt, V1 } from './support.js';
+
+let h: TestHall | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+const tick = (hall: TestHall) => (hall.running.features.find((f) => f.name === 'day-rules') as DayRules).tick();
+const requests = async (hall: TestHall) =>
+  (await auditAll(hall)).filter((e) => e.type === 'counter.takeover_requested').map((e) => e.data);
+
+/** The reference hall with backup staff `wang` for counter 7 (records queries), on a hand-turned clock. */
+async function hallWithBackup() {
+  const file = loadHallFile();
+  const hallFile = {
+    ...file,
+    counters: file.counters.map((c) => (c.id === '7' ? { ...c, backupStaff: ['wang'] } : c)),
+  };
+  const clock = manualClock(MONDAY_10);
+  h = await startTestHall({ clock: clock.clock, hallFile });
+  const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+  return { clock, hall: h, kiosk, staff: await newStaffAt(h, '7', 'li') };
+}
+
+describe('A/B posts', () => {
+  it('asks the backup once the counter has been paused too long with people waiting', async () => {
+    const { clock, hall, kiosk, staff } = await hallWithBackup();
+    await issue(hall, kiosk, { serviceId: 'query' });
+    expectOk(await hall.api('POST', `${V1}/counters/7/pause`, { reason: '临时离开' }, staff));
+    clock.advance(9);
+    await tick(hall);
+    expect(await requests(hall)).toEqual([]);
+    clock.advance(1); // backupAfterPausedMinutes: 10
+    await tick(hall);
+    await tick(hall); // once per pause
+    expect(await requests(hall)).toEqual([
+      { counterId: '7', reason: 'paused', backupStaff: ['wang'], waiting: 1, at: clock.now },
+    ]);
+    // The backup takes over by signing in there.
+    const wang = await newStaffAt(hall, '7', 'wang');
+    const counter = (await hall.api('POST', `${V1}/counters/7/resume`, {}, wang)).body.counter;
+    expect(counter).toMatchObject({ status: 'open', staffName: '员工7' });
+  });
+
+  it('asks at once when the staff signs out with people waiting, and not without them or a backup', async () => {
+    const { hall, kiosk, staff } = await hallWithBackup();
+    const payment = await newStaffAt(hall, '8', 'zhao'); // counter 8 names no backup
+    await issue(hall, kiosk, { serviceId: 'payment' });
+    expectOk(await hall.api('POST', `${V1}/counters/8/sign-out`, {}, payment));
+    expectOk(await hall.api('POST', `${V1}/counters/7/sign-out`, {}, staff)); // nobody waits for queries
+    await issue(hall, kiosk, { serviceId: 'query' });
+    const again = await newStaffAt(hall, '7', 'li2');
+    expectOk(await hall.api('POST', `${V1}/counters/7/sign-out`, {}, again));
+    const asked = await until('the takeover request', async () => {
+      const r = await requests(hall);
+      return r.length > 0 && r;
+    });
+    expect(asked).toMatchObject([{ counterId: '7', reason: 'signed-out', backupStaff: ['wang'], waiting: 1 }]);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Closing and extended service (R6): at closing every issued ticket is still served, up to extendedServiceMinutes;
+ * whoever still waits when it ends is booked a slot of the next working day (SMS where a phone was given), recorded.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BusEvents } from '../../server/core/event-bus.js';
+import type { DayRules } from '../../server/features/day-rules/index.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { auditAll, expectError, expectOk, issue, manualClock, serveNext, V1 } from './support.js';
+
+let h: TestHall | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+const at = (hhmm: string, date = '2026-03-02') => `${date}T${hhmm}:00+08:00`;
+const tick = (hall: TestHall) => (hall.running.features.find((f) => f.name === 'day-rules') as DayRules).tick();
+const extendedService = async (hall: TestHall) => (await hall.api('GET', `${V1}/hall`)).body.extendedService;
+
+/** Monday 2 March at 17:00 (the reference hall closes at 17:30, extended service 60 minutes), staff at counter 7. */
+async function eveningHall() {
+  const clock = manualClock(at('17:00'));
+  h = await startTestHall({ clock: clock.clock, hours: 'file' });
+  const texts: Array<BusEvents['sms.request']> = [];
+  h.running.hall.bus.on('sms.request', (r) => texts.push(r));
+  return { clock, hall: h, texts, kiosk: (await h.device('kiosk-1', 'kiosk')).token, staff: await h.staffAt('7') };
+}
+
+describe('extended service', () => {
+  it('serves on after closing, then books those still waiting a slot of the next working day', async () => {
+    const { clock, hall, texts, kiosk, staff } = await eveningHall();
+    await issue(hall, kiosk, { serviceId: 'query' }); // D001: served in extended service
+    const withPhone = await issue(hall, kiosk, { serviceId: 'query', phone: '13987654321' });
+    const without = await issue(hall, kiosk, { serviceId: 'query' });
+    clock.set(at('17:29'));
+    await tick(hall);
+    expect(await extendedService(hall)).toBeNull();
+    clock.set(at('17:30'));
+    await tick(hall);
+    expect(await extendedService(hall)).toEqual({ until: '2026-03-02T10:30:00.000Z' });
+    expectError(await hall.api('POST', `${V1}/tickets`, { serviceId: 'query' }, kiosk), 409, 'HALL_CLOSED');
+    clock.set(at('17:40'));
+    expect(await serveNext(hall, '7', staff)).toBe('D001');
+    clock.set(at('18:30'));
+    await tick(hall);
+    await tick(hall); // once only
+    expect(await extendedService(hall)).toBeNull();
+
+    const slot = { slotStart: '2026-03-03T00:30:00.000Z', slotEnd: '2026-03-03T01:00:00.000Z' };
+    const offered = async (id: string) => (await hall.api('GET', `${V1}/tickets/${id}`)).body.ticket.offeredSlot;
+    const a = await offered(withPhone.id);
+    const b = await offered(without.id);
+    expect(a).toMatchObject(slot);
+    expect(b).toMatchObject(slot);
+    expect(a.code).toMatch(/^\d{10}$/);
+    expect(texts).toEqual([
+      {
+        to: { ticketId: withPhone.id },
+        template: 'slot-moved',
+        params: { number: 'D002', ...slot, code: a.code },
+        key: `slot-moved:${withPhone.id}`,
+      },
+    ]);
+    const audit = await auditAll(hall);
+    expect(audit.filter((e) => e.type === 'hall.extended_service').map((e) => e.data.phase)).toEqual([
+      'started',
+      'ended',
+    ]);
+    expect(audit.filter((e) => e.type === 'ticket.slot_offered').map((e) => e.data.ticketId)).toEqual([
+      withPhone.id,
+      without.id,
+    ]);
+    const booked = (await hall.api('GET', `${V1}/appointments`, undefined, hall.managerToken)).body.appointments;
+    expect(booked).toMatchObject([
+      { ...slot, status: 'booked', phone: '139****4321' },
+      { ...slot, status: 'booked' },
+    ]);
+    // The next morning the code checks in as an appointment.
+    clock.set(at('08:35', '2026-03-03'));
+    const r = await hall.api('POST', `${V1}/appointments/check-in`, { code: b.code }, kiosk);
+    expectOk(r, 201);
+    expect(r.body.ticket.priority).toBe('appointment');
+  });
+
+  it('ends early once everyone is served, and never starts without tickets', async () => {
+    const { clock, hall } = await eveningHall();
+    clock.set(at('17:30'));
+    await tick(hall);
+    expect(await extendedService(hall)).toBeNull(); // nobody issued: nothing to extend
+    await hall.stop();
+    h = undefined;
+    const again = await eveningHall();
+    await issue(again.hall, again.kiosk, { serviceId: 'query' });
+    again.clock.set(at('17:31'));
+    await tick(again.hall);
+    expect(await extendedService(again.hall)).not.toBeNull();
+    await serveNext(again.hall, '7', again.staff);
+    await tick(again.hall);
+    expect(await extendedService(again.hall)).toBeNull();
+    again.clock.set(at('18:31'));
+    await tick(again.hall);
+    const audit = await auditAll(again.hall);
+    expect(audit.filter((e) => e.type === 'hall.extended_service').map((e) => e.data.phase)).toEqual([
+      'started',
+      'ended',
+    ]);
+    expect(audit.filter((e) => e.type === 'ticket.slot_offered')).toEqual([]);
+  });
+});

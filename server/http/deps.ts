@@ -11,6 +11,10 @@ export interface ApiDeps {
   devices?: DeviceRegistry;
   /** What playbook triggers set to `propose` ask a manager (absent: nothing is proposed). */
   proposals?: ProposalBook;
+  /** Outside systems their adapters report down (`integration.health`), with since when. */
+  outages?: () => Array<{ system: string; since: number; minutes: number }>;
+  /** The latest drills' reports, newest first. */
+  drillReports?: () => unknown[];
   publicUrl: string;
   version: string;
 }

@@ -245,8 +245,20 @@ describe('emergency playbooks', () => {
       ['playbook.deactivated', 'power-outage'],
     ]);
     expect(entries[0].data.playbook).toMatchObject({ note: '3楼烟感报警', cause: { by: 'manager' } });
-    expect(entries.at(-2).data.playbook).toMatchObject({ drill: true, note: 'UPS 供电' });
-    expect(entries.at(-1).data).toMatchObject({ playbookId: 'power-outage', drill: true, reason: 'manager' });
+    const drillStart = entries.filter((e) => e.type === 'playbook.activated').at(-1);
+    expect(drillStart.data.playbook).toMatchObject({ playbookId: 'power-outage', drill: true, note: 'UPS 供电' });
+    expect(entries.at(-1).data).toMatchObject({ action: 'drill-report', drill: true });
+    const ended = entries.filter((e) => e.type === 'playbook.deactivated').at(-1);
+    expect(ended.data).toMatchObject({ playbookId: 'power-outage', drill: true, reason: 'manager' });
+    // The drill report: started, by whom, acknowledgements, LED boards, ended.
+    const drills = (await h.api('GET', `${V1}/emergency/drills`, undefined, h.managerToken)).body.drills;
+    expect(drills[0]).toMatchObject({
+      playbookId: 'power-outage',
+      startedBy: expect.stringMatching(/^user:/),
+      acknowledgements: [],
+      ledBoards: { total: 0, confirmed: 0, allConfirmedMs: null },
+      endedAt: expect.any(String),
+    });
     expect(await auditVerify(h)).toMatchObject({ ok: true });
   });
 

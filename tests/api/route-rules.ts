@@ -87,6 +87,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/emergency/activate': { roles: MANAGER },
   'POST /api/v1/emergency/deactivate': { roles: MANAGER },
   'POST /api/v1/emergency/acknowledge': { roles: STAFF },
+  'GET /api/v1/emergency/drills': { roles: MANAGER },
   'POST /api/v1/emergency/proposals/:id/confirm': { roles: MANAGER },
   'POST /api/v1/emergency/proposals/:id/dismiss': { roles: MANAGER },
 

@@ -39,6 +39,11 @@ export function emergencyRoutes(deps: ApiDeps) {
     return {
       ...playbooksStateView(hall.state, audience),
       proposals: audience === 'staff' ? (proposals?.list().map(proposalView) ?? []) : [],
+      // How long each outside system has been down (registration system, platform, SMS): staff only.
+      outages:
+        audience === 'staff'
+          ? (deps.outages?.() ?? []).map((o) => ({ system: o.system, since: iso(o.since), minutes: o.minutes }))
+          : [],
       playbooks: hall.hallFile.playbooks.map((p) => ({
         id: p.id,
         name: p.name,
@@ -80,6 +85,11 @@ export function emergencyRoutes(deps: ApiDeps) {
       deactivatePlaybook(ctx, s, { playbookId: b.playbookId, reason: 'manager' }),
     );
     return c.json(body(p.role));
+  });
+
+  app.get('/emergency/drills', (c) => {
+    requireRole(c, 'manager');
+    return c.json({ drills: deps.drillReports?.() ?? [] });
   });
 
   app.post('/emergency/acknowledge', async (c) => {

@@ -50,6 +50,9 @@ export interface HallEventMap {
   'playbook.activated': { playbook: ActivePlaybook };
   'playbook.deactivated': { playbookId: string; at: number; by: string; reason: string; drill: boolean };
   'playbook.acknowledged': { playbookId: string; by: string; at: number };
+  /** Finished while the registration system was down: to be recorded there once it is back (待系统恢复补录). */
+  'ticket.pending_system': { ticketId: string; counterId: string; at: number };
+  'ticket.caught_up': { ticketId: string; at: number; by: string };
   'evaluation.recorded': {
     ticketId: string;
     score: number;
@@ -129,6 +132,8 @@ export const STATE_EVENTS = {
   'playbook.activated': true,
   'playbook.deactivated': true,
   'playbook.acknowledged': true,
+  'ticket.pending_system': true,
+  'ticket.caught_up': true,
   'evaluation.recorded': true,
   'followup.opened': true,
   'followup.answered': true,

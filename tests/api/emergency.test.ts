@@ -344,3 +344,36 @@ describe('the active set across a restart', () => {
     }
   });
 });
+
+describe('registration system down: accepted, pending system (待系统恢复补录)', () => {
+  it('a counter finishes as pending; the manager lists it with the outage, then marks it caught up', async () => {
+    const h = await startTestHall();
+    try {
+      const staff = await h.staffAt('1');
+      const kiosk = (await h.device('kiosk-c', 'kiosk')).token;
+      const t = await issue(h, kiosk, { serviceId: 'one-window' });
+      const since = Date.now() - 7 * 60_000;
+      h.running.hall.bus.emit('integration.health', { system: 'registration', ok: false, since });
+      expect((await callNext(h, '1', staff)).id).toBe(t.id);
+      expectOk(await h.api('POST', `${V1}/counters/1/start`, {}, staff));
+      const done = await h.api('POST', `${V1}/counters/1/finish-pending-system`, {}, staff);
+      expectOk(done);
+      expect(done.body).toEqual({ ticketId: t.id, pendingSystem: true });
+      expect((await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket.status).toBe('done');
+      expectError(await h.api('POST', `${V1}/counters/1/finish-pending-system`, {}, staff), 409, 'NO_CURRENT_TICKET');
+      const list = (await h.api('GET', `${V1}/catch-up`, undefined, h.managerToken)).body;
+      expect(list.pending).toEqual([
+        { ticketId: t.id, number: t.number, serviceId: 'one-window', counterId: '1', at: expect.any(String) },
+      ]);
+      expect(list.outages).toEqual([{ system: 'registration', since: new Date(since).toISOString(), minutes: 7 }]);
+      expectError(await h.api('GET', `${V1}/catch-up`, undefined, staff), 403, 'FORBIDDEN');
+      expectOk(await h.api('POST', `${V1}/catch-up/${t.id}/done`, {}, staff));
+      expectError(await h.api('POST', `${V1}/catch-up/${t.id}/done`, {}, staff), 409, 'NOT_PENDING');
+      expect((await h.api('GET', `${V1}/catch-up`, undefined, h.managerToken)).body.pending).toEqual([]);
+      const audit = (await auditAll(h)).map((e) => e.type);
+      expect(audit).toEqual(expect.arrayContaining(['ticket.pending_system', 'ticket.caught_up']));
+    } finally {
+      await h.stop();
+    }
+  });
+});

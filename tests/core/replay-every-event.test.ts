@@ -14,6 +14,7 @@ import { createAppointment, cancelAppointment } from '../../server/domain/decide
 import type { Actor } from '../../server/domain/decide/context.js';
 import * as counters from '../../server/domain/decide/counters.js';
 import { deviceStatus } from '../../server/domain/decide/devices.js';
+import { catchUp, finishPendingSystem } from '../../server/domain/decide/pending-system.js';
 import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../server/domain/decide/emergency.js';
 import { answerFollowUp, rate } from '../../server/domain/decide/evaluations.js';
 import { cancel, checkIn, issueTicket, reinstate } from '../../server/domain/decide/tickets.js';
@@ -97,6 +98,15 @@ function morning(s: HallService): void {
   run(MANAGER, (ctx, st) => cancel(ctx, st, toCancel));
   run(CLERK, (ctx, st) => counters.pause(ctx, st, '1', '系统维护'));
   run(CLERK, (ctx, st) => counters.resume(ctx, st, '1'));
+  // The registration system is down: two finished as "pending system", one of them caught up later.
+  const pending: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    run(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', priority: 'green' }));
+    run(CLERK, (ctx, st) => counters.callNext(ctx, st, '1'));
+    run(CLERK, (ctx, st) => counters.start(ctx, st, '1'));
+    pending.push(run(CLERK, (ctx, st) => finishPendingSystem(ctx, st, '1')).ticketId!);
+  }
+  run(MANAGER, (ctx, st) => catchUp(ctx, st, pending[0]));
   const booking = (serial: number) => ({
     serviceId: 'mortgage',
     slotStart: now,

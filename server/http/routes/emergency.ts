@@ -10,6 +10,7 @@ import { audienceOf } from '../../core/views.js';
 import { activePlaybookView, playbooksStateView } from '../../core/playbook-views.js';
 import type { Proposal } from '../../features/playbooks/proposals.js';
 import type { ApiDeps } from '../deps.js';
+import { catchUpRoutes } from './catch-up.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { freeText } from '../free-text.js';
 import { idParam, readBody, readParam } from '../validation.js';
@@ -124,5 +125,7 @@ export function emergencyRoutes(deps: ApiDeps) {
     });
   }
 
+  // Registration system down: finishing as "pending system" and the catch-up list live beside the playbooks.
+  app.route('/', catchUpRoutes(deps));
   return app;
 }

@@ -29,6 +29,7 @@ import { LedBoards } from '../features/led-boards/index.js';
 import { Pads } from '../features/pads/index.js';
 import {
   AutomaticTriggers,
+  DrillReports,
   PlaybookActions,
   PlaybookNotices,
   PowerGuard,
@@ -180,6 +181,13 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
   const integrations = buildIntegrations(hall, db, bus, env);
   const proposals = new ProposalBook(hall.clock);
+  const triggers = new AutomaticTriggers(hall, proposals);
+  const drills = new DrillReports(hall, () =>
+    directory
+      .all()
+      .filter((d) => d.kind === 'led')
+      .map((d) => d.id),
+  );
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
     hall,
@@ -191,6 +199,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     queryTrail,
     integrations: integrations.view,
     proposals,
+    outages: () => triggers.outages(),
+    drillReports: () => drills.list(),
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -214,7 +224,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new LedBoards(hall, directory, outbox, link, t),
     new Pads(hall, directory, outbox, link, t),
     new PlaybookNotices(hall),
-    new AutomaticTriggers(hall, proposals),
+    triggers,
+    drills,
     new PowerGuard(hall, {
       shutdown: overrides.onPowerLow ?? (() => log.error('UPS battery low, but this process has no shutdown hook')),
     }),

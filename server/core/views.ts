@@ -246,6 +246,9 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
     }
     case 'emergency.changed':
       return { type: e.type, at, active: emergencyView(e.data.active, audience), previous: e.data.previous ?? null };
+    case 'ticket.pending_system':
+    case 'ticket.caught_up':
+      return { type: e.type, at, ticketId: withIds ? e.data.ticketId : undefined };
     // v2 playbook events reach screens as `emergency.changed` carrying the headline and the whole active set now.
     case 'playbook.activated':
     case 'playbook.deactivated':

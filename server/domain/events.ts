@@ -55,7 +55,6 @@ export interface HallEventMap {
   'playbook.activated': { playbook: ActivePlaybook };
   'playbook.deactivated': { playbookId: string; at: number; by: string; reason: string; drill: boolean };
   'playbook.acknowledged': { playbookId: string; by: string; at: number };
-  /** Closing time with tickets still issued: served on until `until` (延时服务); `ended` when over or all served. */
   /** A/B post (AB岗): the counter was left with people waiting; its backup staff are asked to take over. */
   'counter.takeover_requested': {
     counterId: string;
@@ -64,9 +63,13 @@ export interface HallEventMap {
     waiting: number;
     at: number;
   };
+  /** Closing time with tickets still issued: served on until `until` (延时服务); `ended` when over or all served. */
   'hall.extended_service': { day: string; phase: 'started' | 'ended'; at: number; until: number };
   /** Still waiting when extended service ended: a slot of a later working day booked for the holder. */
   'ticket.slot_offered': { ticketId: string; appointmentId: string; slotStart: number; slotEnd: number; at: number };
+  /** Finished while the registration system was down: to be recorded there once it is back (待系统恢复补录). */
+  'ticket.pending_system': { ticketId: string; counterId: string; at: number };
+  'ticket.caught_up': { ticketId: string; at: number; by: string };
   'evaluation.recorded': {
     ticketId: string;
     score: number;
@@ -171,6 +174,8 @@ export const STATE_EVENTS = {
   'hall.extended_service': true,
   'counter.takeover_requested': true,
   'ticket.slot_offered': true,
+  'ticket.pending_system': true,
+  'ticket.caught_up': true,
   'evaluation.recorded': true,
   'followup.opened': true,
   'followup.answered': true,

@@ -260,6 +260,21 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
         activePlaybooks(state).filter((p) => p.playbookId !== event.data.playbookId),
       );
       return;
+    case 'ticket.pending_system': {
+      const t = ticket(state, event.data.ticketId);
+      state.pendingSystem ??= {};
+      state.pendingSystem[t.id] = {
+        ticketId: t.id,
+        number: t.number,
+        serviceId: t.serviceId,
+        counterId: event.data.counterId,
+        at: event.data.at,
+      };
+      return;
+    }
+    case 'ticket.caught_up':
+      if (state.pendingSystem) delete state.pendingSystem[event.data.ticketId];
+      return;
     case 'playbook.acknowledged': {
       const p = activePlaybooks(state).find((x) => x.playbookId === event.data.playbookId);
       p?.acknowledgements.push({ by: event.data.by, at: event.data.at });

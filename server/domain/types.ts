@@ -109,6 +109,14 @@ export interface EmergencyState {
   activeIds?: string[];
 }
 
+export interface PendingSystemEntry {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  counterId: string;
+  at: number;
+}
+
 export interface Call {
   ticketId: string;
   number: string;
@@ -171,6 +179,8 @@ export interface HallState {
   emergency: EmergencyState | null;
   /** Every active playbook (missing in older checkpoints: then read from `emergency`, see activePlaybooks()). */
   playbooks?: ActivePlaybook[];
+  /** Tickets finished as "accepted, pending system" (待系统恢复补录), by ticket id, until caught up (missing in older checkpoints). */
+  pendingSystem?: Record<string, PendingSystemEntry>;
   /** Running average of real service time per service, in ms. */
   avgServiceMs: Record<string, number>;
   recentCalls: Call[];

@@ -17,6 +17,10 @@ export interface ApiDeps {
   queryTrail?: QueryTrail;
   /** What playbook triggers set to `propose` ask a manager (absent: nothing is proposed). */
   proposals?: ProposalBook;
+  /** Outside systems their adapters report down (`integration.health`), with since when. */
+  outages?: () => Array<{ system: string; since: number; minutes: number }>;
+  /** The latest drills' reports, newest first. */
+  drillReports?: () => unknown[];
   publicUrl: string;
   /** The hall's own reverse proxies (HALLQ_TRUSTED_PROXIES): their X-Forwarded-For names the client. */
   trustedProxies?: ReadonlySet<string>;

@@ -87,6 +87,8 @@ export class TicketProjection {
       case 'playbook.activated':
       case 'playbook.deactivated':
       case 'playbook.acknowledged':
+      case 'ticket.pending_system':
+      case 'ticket.caught_up':
       case 'followup.opened':
       case 'followup.answered':
       case 'device.status':

@@ -245,8 +245,20 @@ describe('emergency playbooks', () => {
       ['playbook.deactivated', 'power-outage'],
     ]);
     expect(entries[0].data.playbook).toMatchObject({ note: '3楼烟感报警', cause: { by: 'manager' } });
-    expect(entries.at(-2).data.playbook).toMatchObject({ drill: true, note: 'UPS 供电' });
-    expect(entries.at(-1).data).toMatchObject({ playbookId: 'power-outage', drill: true, reason: 'manager' });
+    const drillStart = entries.filter((e) => e.type === 'playbook.activated').at(-1);
+    expect(drillStart.data.playbook).toMatchObject({ playbookId: 'power-outage', drill: true, note: 'UPS 供电' });
+    expect(entries.at(-1).data).toMatchObject({ action: 'drill-report', drill: true });
+    const ended = entries.filter((e) => e.type === 'playbook.deactivated').at(-1);
+    expect(ended.data).toMatchObject({ playbookId: 'power-outage', drill: true, reason: 'manager' });
+    // The drill report: started, by whom, acknowledgements, LED boards, ended.
+    const drills = (await h.api('GET', `${V1}/emergency/drills`, undefined, h.managerToken)).body.drills;
+    expect(drills[0]).toMatchObject({
+      playbookId: 'power-outage',
+      startedBy: expect.stringMatching(/^user:/),
+      acknowledgements: [],
+      ledBoards: { total: 0, confirmed: 0, allConfirmedMs: null },
+      endedAt: expect.any(String),
+    });
     expect(await auditVerify(h)).toMatchObject({ ok: true });
   });
 
@@ -329,6 +341,39 @@ describe('the active set across a restart', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('registration system down: accepted, pending system (待系统恢复补录)', () => {
+  it('a counter finishes as pending; the manager lists it with the outage, then marks it caught up', async () => {
+    const h = await startTestHall();
+    try {
+      const staff = await h.staffAt('1');
+      const kiosk = (await h.device('kiosk-c', 'kiosk')).token;
+      const t = await issue(h, kiosk, { serviceId: 'one-window' });
+      const since = Date.now() - 7 * 60_000;
+      h.running.hall.bus.emit('integration.health', { system: 'registration', ok: false, since });
+      expect((await callNext(h, '1', staff)).id).toBe(t.id);
+      expectOk(await h.api('POST', `${V1}/counters/1/start`, {}, staff));
+      const done = await h.api('POST', `${V1}/counters/1/finish-pending-system`, {}, staff);
+      expectOk(done);
+      expect(done.body).toEqual({ ticketId: t.id, pendingSystem: true });
+      expect((await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket.status).toBe('done');
+      expectError(await h.api('POST', `${V1}/counters/1/finish-pending-system`, {}, staff), 409, 'NO_CURRENT_TICKET');
+      const list = (await h.api('GET', `${V1}/catch-up`, undefined, h.managerToken)).body;
+      expect(list.pending).toEqual([
+        { ticketId: t.id, number: t.number, serviceId: 'one-window', counterId: '1', at: expect.any(String) },
+      ]);
+      expect(list.outages).toEqual([{ system: 'registration', since: new Date(since).toISOString(), minutes: 7 }]);
+      expectError(await h.api('GET', `${V1}/catch-up`, undefined, staff), 403, 'FORBIDDEN');
+      expectOk(await h.api('POST', `${V1}/catch-up/${t.id}/done`, {}, staff));
+      expectError(await h.api('POST', `${V1}/catch-up/${t.id}/done`, {}, staff), 409, 'NOT_PENDING');
+      expect((await h.api('GET', `${V1}/catch-up`, undefined, h.managerToken)).body.pending).toEqual([]);
+      const audit = (await auditAll(h)).map((e) => e.type);
+      expect(audit).toEqual(expect.arrayContaining(['ticket.pending_system', 'ticket.caught_up']));
+    } finally {
+      await h.stop();
     }
   });
 });

@@ -89,6 +89,13 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/emergency/activate': { roles: MANAGER },
   'POST /api/v1/emergency/deactivate': { roles: MANAGER },
   'POST /api/v1/emergency/acknowledge': { roles: STAFF },
+  'GET /api/v1/emergency/drills': { roles: MANAGER },
+  'POST /api/v1/counters/:id/finish-pending-system': {
+    roles: STAFF,
+    example: '/api/v1/counters/2/finish-pending-system',
+  },
+  'GET /api/v1/catch-up': { roles: MANAGER },
+  'POST /api/v1/catch-up/:ticketId/done': { roles: STAFF },
   'POST /api/v1/emergency/proposals/:id/confirm': { roles: MANAGER },
   'POST /api/v1/emergency/proposals/:id/dismiss': { roles: MANAGER },
 

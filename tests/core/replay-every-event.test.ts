@@ -18,6 +18,7 @@ import { extendedServiceStep } from '../../server/domain/decide/extended-service
 import type { HallState } from '../../server/domain/types.js';
 import * as counters from '../../server/domain/decide/counters.js';
 import { deviceStatus } from '../../server/domain/decide/devices.js';
+import { catchUp, finishPendingSystem } from '../../server/domain/decide/pending-system.js';
 import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../server/domain/decide/emergency.js';
 import { answerFollowUp, rate } from '../../server/domain/decide/evaluations.js';
 import { cancel, checkIn, issueTicket, reinstate } from '../../server/domain/decide/tickets.js';
@@ -108,6 +109,15 @@ function morning(s: HallService): void {
   run(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window' }));
   run(SYSTEM_ACTOR, (ctx, st) => requestTakeover(ctx, st, '1', 'paused'));
   run(CLERK, (ctx, st) => counters.resume(ctx, st, '1'));
+  // The registration system is down: two finished as "pending system", one of them caught up later.
+  const pending: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    run(MANAGER, (ctx, st) => issueTicket(ctx, st, { serviceId: 'one-window', priority: 'green' }));
+    run(CLERK, (ctx, st) => counters.callNext(ctx, st, '1'));
+    run(CLERK, (ctx, st) => counters.start(ctx, st, '1'));
+    pending.push(run(CLERK, (ctx, st) => finishPendingSystem(ctx, st, '1')).ticketId!);
+  }
+  run(MANAGER, (ctx, st) => catchUp(ctx, st, pending[0]));
   const booking = (serial: number) => ({
     serviceId: 'mortgage',
     slotStart: now,

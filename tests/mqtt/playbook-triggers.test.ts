@@ -176,12 +176,16 @@ describe('automatic playbooks', () => {
       (await active()).find((p: any) => p.playbookId === 'network-outage'),
     );
     expect(a.cause.by).toBe('integration');
-    expect((await h.api('GET', '/api/v1/emergency', undefined, h.managerToken)).body.active[0].cause).toMatchObject({
-      by: 'integration',
-      system: 'registration',
-    });
+    const staffView = (await h.api('GET', '/api/v1/emergency', undefined, h.managerToken)).body;
+    expect(staffView.active[0].cause).toMatchObject({ by: 'integration', system: 'registration' });
+    // The dashboard shows how long the outage has lasted.
+    expect(staffView.outages).toEqual([
+      { system: 'registration', since: new Date(now - 4 * 60_000).toISOString(), minutes: expect.any(Number) },
+    ]);
+    expect(staffView.outages[0].minutes).toBeGreaterThanOrEqual(4);
     h.running.hall.bus.emit('integration.health', { system: 'registration', ok: true, since: Date.now() });
     await until('network-outage ended', async () => !(await ids()).includes('network-outage'));
+    expect((await h.api('GET', '/api/v1/emergency', undefined, h.managerToken)).body.outages).toEqual([]);
   });
 
   it('more than 80 people waiting starts the surge playbook; it ends only at 60 or fewer', async () => {
@@ -195,6 +199,39 @@ describe('automatic playbooks', () => {
     expect(await ids()).toContain('surge');
     await cancel(tickets.shift()!); // 60
     await until('surge ended', async () => !(await ids()).includes('surge'));
+  });
+
+  it('a drill report says who acknowledged and how long until every LED board showed the banner', async () => {
+    const reg = await h.device('led-hall', 'led');
+    const led = mqtt.connect(h.running.mqttUrl, {
+      username: reg.mqtt.username,
+      password: reg.mqtt.password,
+      clientId: reg.mqtt.username,
+      reconnectPeriod: 0,
+    });
+    clients.push(led);
+    await new Promise((r) => led.once('connect', r));
+    const shown: string[] = [];
+    led.on('message', (_topic, payload) => {
+      const cmd = JSON.parse(payload.toString());
+      shown.push(JSON.stringify(cmd));
+      led.publish(t.deviceAck('led-hall'), JSON.stringify({ id: cmd.id, ok: true }), { qos: 1 });
+    });
+    await new Promise((r) => led.subscribe(t.deviceCmdAll('led-hall'), { qos: 1 }, r));
+    expect((await manager('activate', { playbookId: 'fire', drill: true })).status).toBe(200);
+    await until('drill banner on the LED board', async () => shown.some((s) => s.includes('演练')));
+    expect((await h.api('POST', '/api/v1/emergency/acknowledge', { playbookId: 'fire' }, h.managerToken)).status).toBe(
+      200,
+    );
+    const report = await until('LED confirmed', async () => {
+      const d = (await h.api('GET', '/api/v1/emergency/drills', undefined, h.managerToken)).body.drills[0];
+      return d?.ledBoards.allConfirmedMs !== null && d;
+    });
+    expect(report).toMatchObject({ playbookId: 'fire', ledBoards: { total: 1, confirmed: 1 }, endedAt: null });
+    expect(report.acknowledgements).toEqual([{ by: expect.stringMatching(/^user:/), afterMs: expect.any(Number) }]);
+    expect((await manager('deactivate', { playbookId: 'fire' })).status).toBe(200);
+    const ended = (await h.api('GET', '/api/v1/emergency/drills', undefined, h.managerToken)).body.drills[0];
+    expect(ended.endedAt).not.toBeNull();
   });
 
   it('acts on presses only from buttons and ratings only from pads', async () => {

@@ -78,6 +78,14 @@ export class AutomaticTriggers implements Feature {
       });
   }
 
+  /** The outside systems down now and since when (the dashboard shows how long each outage has lasted). */
+  outages(): Array<{ system: IntegrationSystem; since: number; minutes: number }> {
+    const now = this.hall.clock();
+    return [...this.health.entries()]
+      .filter(([, h]) => !h.ok)
+      .map(([system, h]) => ({ system, since: h.since, minutes: Math.max(0, Math.floor((now - h.since) / 60_000)) }));
+  }
+
   private checkIntegration(system: IntegrationSystem): void {
     const health = this.health.get(system);
     if (!health) return;

@@ -1,6 +1,7 @@
 /** Emergency playbooks as features: started and ended by triggers, their notices said, their actions carried out. */
 export { PlaybookActions } from './actions.js';
 export { AutomaticTriggers } from './automatic-triggers.js';
+export { DrillReports } from './drill-reports.js';
 export { PlaybookNotices } from './notices.js';
 export { PowerGuard } from './power-guard.js';
 export { ProposalBook } from './proposals.js';

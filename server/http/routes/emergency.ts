@@ -10,6 +10,7 @@ import { audienceOf } from '../../core/views.js';
 import { activePlaybookView, playbooksStateView } from '../../core/playbook-views.js';
 import type { Proposal } from '../../features/playbooks/proposals.js';
 import type { ApiDeps } from '../deps.js';
+import { catchUpRoutes } from './catch-up.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { freeText } from '../free-text.js';
 import { idParam, readBody, readParam } from '../validation.js';
@@ -39,6 +40,11 @@ export function emergencyRoutes(deps: ApiDeps) {
     return {
       ...playbooksStateView(hall.state, audience),
       proposals: audience === 'staff' ? (proposals?.list().map(proposalView) ?? []) : [],
+      // How long each outside system has been down (registration system, platform, SMS): staff only.
+      outages:
+        audience === 'staff'
+          ? (deps.outages?.() ?? []).map((o) => ({ system: o.system, since: iso(o.since), minutes: o.minutes }))
+          : [],
       playbooks: hall.hallFile.playbooks.map((p) => ({
         id: p.id,
         name: p.name,
@@ -82,6 +88,11 @@ export function emergencyRoutes(deps: ApiDeps) {
     return c.json(body(p.role));
   });
 
+  app.get('/emergency/drills', (c) => {
+    requireRole(c, 'manager');
+    return c.json({ drills: deps.drillReports?.() ?? [] });
+  });
+
   app.post('/emergency/acknowledge', async (c) => {
     const p = requireRole(c, 'manager', 'counter');
     const b = await readBody(c, acknowledgeBody);
@@ -114,5 +125,7 @@ export function emergencyRoutes(deps: ApiDeps) {
     });
   }
 
+  // Registration system down: finishing as "pending system" and the catch-up list live beside the playbooks.
+  app.route('/', catchUpRoutes(deps));
   return app;
 }

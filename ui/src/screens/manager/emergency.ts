@@ -32,6 +32,7 @@ export function emergencyPanel(ctx: ManagerContext, root: HTMLElement): void {
       }>;
       effective: { issuing: string; banners: Array<{ playbookId: string; text: string; severity: string }> };
       proposals: Array<{ id: string; playbookId: string; cause: { by: string }; expiresAt: string }>;
+      outages?: Array<{ system: string; since: string; minutes: number }>;
       playbooks: Playbook[];
     };
     try {
@@ -82,8 +83,16 @@ export function emergencyPanel(ctx: ManagerContext, root: HTMLElement): void {
         ),
       ),
     );
+    const outages = (data.outages ?? []).map((o) =>
+      h(
+        'p',
+        { class: 'card m-outage', dataset: { system: o.system } },
+        t('m.em.outage', { system: t(`m.em.system.${o.system}`), minutes: String(o.minutes), time: time(o.since) }),
+      ),
+    );
     fill(
       root,
+      ...outages,
       data.active.length ? summary : null,
       ...proposals,
       h(

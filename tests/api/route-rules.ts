@@ -112,6 +112,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /pad/:counterId': { roles: PUBLIC, example: '/pad/2' },
   'GET /manager': { roles: PUBLIC },
   'GET /t/:ticketId': { roles: PUBLIC },
+  'GET /case': { roles: PUBLIC },
   'GET /ui/announcers.json': { roles: PUBLIC },
   'GET /ui/*': { roles: PUBLIC, example: '/ui/icon.svg' },
 };

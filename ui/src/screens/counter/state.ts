@@ -20,6 +20,8 @@ export interface QueueView {
   counter: CounterInfo;
   current: TicketView | null;
   groups: Array<{ services: string[]; waiting: TicketView[] }>;
+  /** 超期预警: this counter's open cases due today or overdue. */
+  cases?: Array<{ id: string; number: string; serviceId: string; dueOn: string; overdue: boolean }>;
 }
 
 /** GET /stats/today, as much of it as the console shows. */

@@ -64,7 +64,9 @@ export type StreamEvent =
       status: Record<string, unknown> | null;
     })
   | (Base<'case.opened'> & { caseId?: string; counterId: string; serviceId: string; dueOn: string })
-  | (Base<'case.completed'> & { caseId?: string });
+  | (Base<'case.completed'> & { caseId?: string })
+  | (Base<'prereview.submitted'> & { prereviewId?: string; serviceId: string; dueAt: string })
+  | (Base<'prereview.answered'> & { prereviewId?: string });
 
 export type StreamEventType = StreamEvent['type'];
 

@@ -26,6 +26,7 @@ import { Pads } from '../features/pads/index.js';
 import { AutomaticTriggers, PlaybookActions, PlaybookNotices } from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
 import { CaseReceipts } from '../features/case-receipts/index.js';
+import { PrereviewSms } from '../features/prereview-sms/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, HTTP_TIMEOUTS } from '../http/connection-guard.js';
@@ -186,6 +187,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     outbox,
     printing,
     new CaseReceipts(hall, directory, outbox, () => deps.publicUrl),
+    new PrereviewSms(hall),
     new Announcer(hall, directory, outbox),
     new LedBoards(hall, directory, outbox, link, t),
     new Pads(hall, directory, outbox, link, t),

@@ -276,6 +276,16 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       };
     case 'case.completed':
       return { type: e.type, at, caseId: withIds ? e.data.caseId : undefined };
+    case 'prereview.submitted':
+      return {
+        type: e.type,
+        at,
+        prereviewId: withIds ? e.data.prereview.id : undefined,
+        serviceId: e.data.prereview.serviceId,
+        dueAt: iso(e.data.prereview.dueAt)!,
+      };
+    case 'prereview.answered':
+      return { type: e.type, at, prereviewId: withIds ? e.data.id : undefined };
     default:
       return unhandledEvent(e); // a new event type needs its view here before it may be streamed
   }

@@ -2,6 +2,8 @@
 import type {
   Appointment,
   Case,
+  Prereview,
+  PrereviewResult,
   CounterStatus,
   EmergencyState,
   FollowUp,
@@ -59,6 +61,9 @@ export interface HallEventMap {
   'device.status': { deviceId: string; kind: string; online: boolean; status?: Record<string, unknown>; at: number };
   'case.opened': { case: Case };
   'case.completed': { caseId: string; at: number; by: string };
+  'prereview.submitted': { prereview: Prereview };
+  /** The note stays in the audit log only (free text). */
+  'prereview.answered': { id: string; result: PrereviewResult; note?: string; at: number; by: string };
 }
 
 export type HallEventType = keyof HallEventMap;
@@ -119,6 +124,8 @@ export const STATE_EVENTS = {
   'device.status': true,
   'case.opened': true,
   'case.completed': true,
+  'prereview.submitted': true,
+  'prereview.answered': true,
 } as const satisfies { [K in HallEventType]: true };
 
 export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(STATE_EVENTS));

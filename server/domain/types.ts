@@ -143,6 +143,25 @@ export interface Case {
   completedBy?: string;
 }
 
+export type PrereviewResult = 'approved' | 'rejected' | 'more-materials';
+
+/** An online pre-review (网上预审, R12): answered within 24 hours by the consult counter. */
+export interface Prereview {
+  id: string;
+  serviceId: string;
+  /** The online platform's reference for the application: no personal data. */
+  reference: string;
+  submittedAt: number;
+  /** submittedAt + 24 hours. */
+  dueAt: number;
+  phoneMasked?: string;
+  /** Sealed with the hall's secret, for the SMS outbox only. */
+  phoneSealed?: string;
+  result?: PrereviewResult;
+  answeredAt?: number;
+  answeredBy?: string;
+}
+
 export interface HallState {
   day: string;
   tickets: Map<string, Ticket>;
@@ -163,6 +182,8 @@ export interface HallState {
   followUps: Map<string, FollowUp>;
   /** Cases with deadlines: open ones, and completed ones for CASES_KEPT_DAYS (missing in older checkpoints). */
   cases: Map<string, Case>;
+  /** Online pre-reviews: open ones, and those answered until the next hall day (missing in older checkpoints). */
+  prereviews: Map<string, Prereview>;
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
   /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */

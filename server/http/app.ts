@@ -11,6 +11,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
+import { prereviewRoutes } from './routes/prereviews.js';
 import { authRoutes } from './routes/auth.js';
 import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
@@ -60,6 +61,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     ticketPreviewRoutes(deps),
     alertRoutes(deps),
     caseRoutes(deps),
+    prereviewRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

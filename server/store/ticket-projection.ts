@@ -85,6 +85,8 @@ export class TicketProjection {
       case 'device.status':
       case 'case.opened':
       case 'case.completed':
+      case 'prereview.submitted':
+      case 'prereview.answered':
         return;
       default:
         unhandledEvent(e);

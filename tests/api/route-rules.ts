@@ -101,6 +101,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/cases': { roles: MANAGER },
   'GET /api/v1/cases/:number': { roles: PUBLIC },
   'POST /api/v1/cases/:id/complete': { roles: STAFF },
+  'POST /api/v1/prereviews': { roles: ['manager', 'integration'] },
+  'GET /api/v1/prereviews': { roles: STAFF },
+  'POST /api/v1/prereviews/:id/answer': { roles: STAFF },
 
   // The screens: pages are public; device screens take their token in the page's own API calls.
   'GET /': { roles: PUBLIC },

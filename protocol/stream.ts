@@ -66,7 +66,9 @@ export type StreamEvent =
   | (Base<'case.opened'> & { caseId?: string; counterId: string; serviceId: string; dueOn: string })
   | (Base<'case.completed'> & { caseId?: string })
   | (Base<'prereview.submitted'> & { prereviewId?: string; serviceId: string; dueAt: string })
-  | (Base<'prereview.answered'> & { prereviewId?: string });
+  | (Base<'prereview.answered'> & { prereviewId?: string })
+  | (Base<'homevisit.booked'> & { visitId?: string; serviceId: string; date: string })
+  | (Base<'homevisit.closed'> & { visitId?: string; status: 'done' | 'cancelled' });
 
 export type StreamEventType = StreamEvent['type'];
 

@@ -20,6 +20,7 @@ export function initialState(hall: HallFile, day: string): HallState {
     followUps: new Map(),
     cases: new Map(),
     prereviews: new Map(),
+    homeVisits: new Map(),
     queues: new Map(),
     byIdentity: new Map(),
   };
@@ -84,6 +85,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       for (const [id, f] of state.followUps) if (f.answeredAt) state.followUps.delete(id);
       dropOldCases(state, at);
       for (const [id, r] of state.prereviews) if (r.answeredAt) state.prereviews.delete(id);
+      for (const [id, v] of state.homeVisits) if (v.status !== 'booked' && v.date < day) state.homeVisits.delete(id);
       return;
     }
     case 'ticket.issued': {
@@ -254,6 +256,17 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     case 'case.opened':
       state.cases.set(event.data.case.id, { ...event.data.case });
       return;
+    case 'homevisit.booked':
+      state.homeVisits.set(event.data.visit.id, { ...event.data.visit });
+      return;
+    case 'homevisit.closed': {
+      const v = state.homeVisits.get(event.data.id);
+      if (v) {
+        v.status = event.data.status;
+        v.doneAt = event.data.status === 'done' ? event.data.at : undefined;
+      }
+      return;
+    }
     case 'prereview.submitted':
       state.prereviews.set(event.data.prereview.id, { ...event.data.prereview });
       return;

@@ -162,6 +162,25 @@ export interface Prereview {
   answeredBy?: string;
 }
 
+export type HomeVisitStatus = 'booked' | 'done' | 'cancelled';
+
+/** A home visit (上门服务) for someone who cannot come: booked by staff, the address sealed. */
+export interface HomeVisit {
+  id: string;
+  serviceId: string;
+  /** The day of the visit, YYYY-MM-DD in the hall's zone. */
+  date: string;
+  /** Sealed with the hall's secret: shown only to staff in the visit list (each read audited). */
+  addressSealed: string;
+  addressMasked: string;
+  phoneSealed?: string;
+  phoneMasked?: string;
+  status: HomeVisitStatus;
+  bookedAt: number;
+  bookedBy: string;
+  doneAt?: number;
+}
+
 export interface HallState {
   day: string;
   tickets: Map<string, Ticket>;
@@ -184,6 +203,8 @@ export interface HallState {
   cases: Map<string, Case>;
   /** Online pre-reviews: open ones, and those answered until the next hall day (missing in older checkpoints). */
   prereviews: Map<string, Prereview>;
+  /** Home visits from today on, and earlier ones still booked (missing in older checkpoints). */
+  homeVisits: Map<string, HomeVisit>;
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
   /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */

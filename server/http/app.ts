@@ -11,6 +11,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
+import { homeVisitRoutes } from './routes/home-visits.js';
 import { prereviewRoutes } from './routes/prereviews.js';
 import { authRoutes } from './routes/auth.js';
 import { counterRoutes } from './routes/counters.js';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     alertRoutes(deps),
     caseRoutes(deps),
     prereviewRoutes(deps),
+    homeVisitRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

@@ -87,6 +87,8 @@ export class TicketProjection {
       case 'case.completed':
       case 'prereview.submitted':
       case 'prereview.answered':
+      case 'homevisit.booked':
+      case 'homevisit.closed':
         return;
       default:
         unhandledEvent(e);

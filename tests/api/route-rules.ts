@@ -104,6 +104,10 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/prereviews': { roles: ['manager', 'integration'] },
   'GET /api/v1/prereviews': { roles: STAFF },
   'POST /api/v1/prereviews/:id/answer': { roles: STAFF },
+  'POST /api/v1/home-visits': { roles: STAFF },
+  'GET /api/v1/home-visits': { roles: STAFF },
+  'POST /api/v1/home-visits/:id/done': { roles: STAFF },
+  'POST /api/v1/home-visits/:id/cancel': { roles: STAFF },
 
   // The screens: pages are public; device screens take their token in the page's own API calls.
   'GET /': { roles: PUBLIC },

@@ -8,6 +8,9 @@ import { actorLabel, type DecideContext, type Decision } from './context.js';
 /** How far ahead a visit may be booked. */
 export const HOME_VISIT_MAX_DAYS_AHEAD = 90;
 
+/** Booked visits the hall holds at most (memory stays bounded whoever books). */
+export const MAX_BOOKED_HOME_VISITS = 2000;
+
 export interface BookHomeVisitCommand {
   serviceId: string;
   date: string;
@@ -15,13 +18,17 @@ export interface BookHomeVisitCommand {
   phone?: string;
 }
 
-export function bookHomeVisit(ctx: DecideContext, _state: HallState, cmd: BookHomeVisitCommand): Decision {
+export function bookHomeVisit(ctx: DecideContext, state: HallState, cmd: BookHomeVisitCommand): Decision {
   if (!ctx.hallFile.services.some((s) => s.id === cmd.serviceId))
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${cmd.serviceId}" in this hall`);
   const today = hallDay(ctx.now, ctx.hallFile.hall.timezone);
   const last = addDays(today, HOME_VISIT_MAX_DAYS_AHEAD);
   if (cmd.date < today || cmd.date > last)
     throw refuse.badInput('INVALID_DATE', `a home visit is booked from today (${today}) to ${last}`);
+  let booked = 0;
+  for (const v of state.homeVisits.values()) if (v.status === 'booked') booked++;
+  if (booked >= MAX_BOOKED_HOME_VISITS)
+    throw refuse.conflict('HOME_VISIT_LIMIT', `${booked} home visits are booked already; close some first`);
   const address = cmd.address.trim();
   if (!address) throw refuse.badInput('ADDRESS_REQUIRED', 'a home visit needs an address');
   const visit: HomeVisit = {

@@ -8,6 +8,9 @@ export const PREREVIEW_HOURS = 24;
 /** A pre-review this close to its 24 hours is warned about (the consult counter and the manager). */
 export const PREREVIEW_WARN_MS = 4 * 3_600_000;
 
+/** Open pre-reviews the hall holds at most: an integration cannot make the server's memory grow without end. */
+export const MAX_OPEN_PREREVIEWS = 5000;
+
 export interface SubmitPrereviewCommand {
   serviceId: string;
   reference: string;
@@ -17,9 +20,15 @@ export interface SubmitPrereviewCommand {
 export function submitPrereview(ctx: DecideContext, state: HallState, cmd: SubmitPrereviewCommand): Decision {
   if (!ctx.hallFile.services.some((s) => s.id === cmd.serviceId))
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${cmd.serviceId}" in this hall`);
-  for (const r of state.prereviews.values())
-    if (r.reference === cmd.reference && !r.answeredAt)
+  let open = 0;
+  for (const r of state.prereviews.values()) {
+    if (r.answeredAt) continue;
+    open++;
+    if (r.reference === cmd.reference)
       throw refuse.conflict('PREREVIEW_EXISTS', `pre-review ${cmd.reference} is already waiting for an answer`);
+  }
+  if (open >= MAX_OPEN_PREREVIEWS)
+    throw refuse.conflict('PREREVIEW_LIMIT', `${open} pre-reviews are waiting already; answer some first`);
   const prereview: Prereview = {
     id: ctx.newId('prereview'),
     serviceId: cmd.serviceId,

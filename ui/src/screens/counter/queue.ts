@@ -90,6 +90,12 @@ function caseWarnings(c: Console) {
         'li',
         { class: k.overdue ? 'badge badge-priority' : 'badge badge-muted' },
         t(k.overdue ? 'c.caseOverdue' : 'c.caseDueToday', { number: k.number, due: k.dueOn }),
+        ' ',
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-sm', dataset: { case: k.id }, onclick: () => void c.completeCase(k.id) },
+          t('c.completeCase'),
+        ),
       ),
     ),
   );

@@ -50,6 +50,8 @@ export interface Console {
   post(path: string, body: unknown, okKey?: string): Promise<boolean>;
   dialog(opts: Parameters<typeof openDialog>[0]): void;
   outOfTurnFor(ticketId: string): void;
+  /** POST /cases/:id/complete, then the queue (and its 超期预警) again. */
+  completeCase(caseId: string): Promise<void>;
 }
 
 export const status = (s: ConsoleState): CounterStatus => s.queue?.counter.status ?? 'closed';

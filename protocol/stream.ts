@@ -79,7 +79,11 @@ export type StreamEvent =
       status: Record<string, unknown> | null;
     })
   | (Base<'case.opened'> & { caseId?: string; counterId: string; serviceId: string; dueOn: string })
-  | (Base<'case.completed'> & { caseId?: string });
+  | (Base<'case.completed'> & { caseId?: string })
+  | (Base<'prereview.submitted'> & { prereviewId?: string; serviceId: string; dueAt: string })
+  | (Base<'prereview.answered'> & { prereviewId?: string })
+  | (Base<'homevisit.booked'> & { visitId?: string; serviceId: string; date: string })
+  | (Base<'homevisit.closed'> & { visitId?: string; status: 'done' | 'cancelled' });
 
 export type StreamEventType = StreamEvent['type'];
 

@@ -38,6 +38,7 @@ import {
 import { TicketPrinting } from '../features/printing/index.js';
 import { CaseReceipts } from '../features/case-receipts/index.js';
 import { DayReports } from '../features/reports/index.js';
+import { PrereviewSms } from '../features/prereview-sms/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
@@ -220,6 +221,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     outbox,
     printing,
     new CaseReceipts(hall, directory, outbox, () => deps.publicUrl),
+    new PrereviewSms(hall),
     new Announcer(hall, directory, outbox),
     new LedBoards(hall, directory, outbox, link, t),
     new Pads(hall, directory, outbox, link, t),

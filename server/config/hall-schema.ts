@@ -1,5 +1,6 @@
 /** The hall file's shape: services, counters, hours, calendar, policy and playbooks, validated with zod. */
 import { z } from 'zod';
+import { isRealDate } from '../domain/clock.js';
 import { isKnownTimeZone } from '../domain/zone-offsets.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (00:00–24:00)');
@@ -198,12 +199,6 @@ export type PlaybookDef = z.infer<typeof playbookSchema>;
 export type TriggerDef = z.infer<typeof trigger>;
 export type Weekday = (typeof weekdays)[number];
 export const WEEKDAYS = weekdays;
-
-function isRealDate(date: string): boolean {
-  const [y, m, d] = date.split('-').map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
 
 function isTimeZone(tz: string): boolean {
   return isKnownTimeZone(tz);

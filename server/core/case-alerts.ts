@@ -3,10 +3,11 @@ import type { HallFile } from '../config/hall-schema.js';
 import { calendarCoversYear } from '../domain/calendar.js';
 import { hallDay } from '../domain/clock.js';
 import { isDueToday, isOverdue } from '../domain/decide/cases.js';
+import { prereviewClock } from '../domain/decide/prereviews.js';
 import type { Case, HallState } from '../domain/types.js';
 
 export interface DeadlineAlert {
-  kind: 'case.overdue' | 'case.due_today' | 'calendar.missing_year';
+  kind: 'case.overdue' | 'case.due_today' | 'calendar.missing_year' | 'prereview.due_soon' | 'prereview.overdue';
   severity: 'warning' | 'critical';
   message: string;
   counterId?: string;
@@ -50,6 +51,21 @@ export function deadlineAlerts(hall: HallFile, state: HallState, now: number): D
           since: k.dueOn,
         },
   );
+  // 网上预审: 24 hours from submission; warned in its last four hours.
+  for (const r of [...state.prereviews.values()].sort((a, b) => a.dueAt - b.dueAt)) {
+    if (r.answeredAt) continue;
+    const clock = prereviewClock(r, now);
+    if (clock === 'ok') continue;
+    alerts.push({
+      kind: clock === 'overdue' ? 'prereview.overdue' : 'prereview.due_soon',
+      severity: clock === 'overdue' ? 'critical' : 'warning',
+      message:
+        clock === 'overdue'
+          ? `online pre-review ${r.reference} (${r.serviceId}) is past its 24 hours`
+          : `online pre-review ${r.reference} (${r.serviceId}) must be answered by ${new Date(r.dueAt).toISOString()}`,
+      since: new Date(r.submittedAt).toISOString(),
+    });
+  }
   const calendar = calendarWarning(hall, now);
   if (calendar) alerts.push({ kind: 'calendar.missing_year', severity: 'warning', message: calendar });
   return alerts;

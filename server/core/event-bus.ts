@@ -48,8 +48,12 @@ export type BusEvents = {
 export type IntegrationSystem = 'registration' | 'platform' | 'sms';
 /** The SMS templates of contract v2. */
 export type SmsTemplate = 'turn-near' | 'appointment-reminder' | 'slot-moved' | 'prereview-result' | 'playbook-notify';
-/** Whom to text: a ticket's or an appointment's stored phone (the outbox decrypts it), or a staff member's. */
-export type SmsRecipient = { ticketId: string } | { appointmentId: string } | { staff: string };
+/**
+ * Whom to text: a ticket's, an appointment's or an online pre-review's stored phone (the outbox decrypts it), or a
+ * staff member's.
+ */
+export type SmsRecipient =
+  { ticketId: string } | { appointmentId: string } | { prereviewId: string } | { staff: string };
 
 type Listener<T> = (payload: T) => void;
 type Entry = { name: keyof BusEvents; fn: Listener<never> };

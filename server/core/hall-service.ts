@@ -41,7 +41,14 @@ export interface HallServiceOptions {
   onFatal?: (error: Error) => void;
 }
 
-const ID_PREFIX = { ticket: 't', appointment: 'ap', followup: 'fu', case: 'cs' } as const;
+const ID_PREFIX = {
+  ticket: 't',
+  appointment: 'ap',
+  followup: 'fu',
+  case: 'cs',
+  prereview: 'pr',
+  homevisit: 'hv',
+} as const;
 
 type Decide = (ctx: DecideContext, state: HallState) => Decision;
 

@@ -323,6 +323,26 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       };
     case 'case.completed':
       return { type: e.type, at, caseId: withIds ? e.data.caseId : undefined };
+    case 'prereview.submitted':
+      return {
+        type: e.type,
+        at,
+        prereviewId: withIds ? e.data.prereview.id : undefined,
+        serviceId: e.data.prereview.serviceId,
+        dueAt: iso(e.data.prereview.dueAt)!,
+      };
+    case 'prereview.answered':
+      return { type: e.type, at, prereviewId: withIds ? e.data.id : undefined };
+    case 'homevisit.booked':
+      return {
+        type: e.type,
+        at,
+        visitId: withIds ? e.data.visit.id : undefined,
+        serviceId: e.data.visit.serviceId,
+        date: e.data.visit.date,
+      };
+    case 'homevisit.closed':
+      return { type: e.type, at, visitId: withIds ? e.data.id : undefined, status: e.data.status };
     default:
       return unhandledEvent(e); // a new event type needs its view here before it may be streamed
   }

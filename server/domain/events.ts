@@ -2,6 +2,9 @@
 import type {
   Appointment,
   Case,
+  HomeVisit,
+  Prereview,
+  PrereviewResult,
   CounterStatus,
   EmergencyState,
   FollowUp,
@@ -83,6 +86,11 @@ export interface HallEventMap {
   'device.status': { deviceId: string; kind: string; online: boolean; status?: Record<string, unknown>; at: number };
   'case.opened': { case: Case };
   'case.completed': { caseId: string; at: number; by: string };
+  'prereview.submitted': { prereview: Prereview };
+  /** The note stays in the audit log only (free text). */
+  'prereview.answered': { id: string; result: PrereviewResult; note?: string; at: number; by: string };
+  'homevisit.booked': { visit: HomeVisit };
+  'homevisit.closed': { id: string; status: 'done' | 'cancelled'; at: number; by: string };
 }
 
 export type HallEventType = keyof HallEventMap;
@@ -105,6 +113,8 @@ export interface AuditOnlyMap {
   'device.registered': { deviceId: string; kind: string; counterId?: string; kioskId?: string };
   'device.removed': { deviceId: string };
   'audit.queried': { from?: number; to?: number; verify?: boolean };
+  /** Staff read the home-visit list with the addresses in clear (查询留痕). */
+  'homevisit.listed': { date?: string; count: number };
   /** The chain's head (before this entry) and where keyed hashing starts: at each start and each hall day. */
   'audit.anchor': { seq: number; hash: string; keyedFrom: number };
   /** A checkpoint of the live state as of entry `seq`, and its SHA-256: a start trusts no checkpoint without it. */
@@ -182,6 +192,10 @@ export const STATE_EVENTS = {
   'device.status': true,
   'case.opened': true,
   'case.completed': true,
+  'prereview.submitted': true,
+  'prereview.answered': true,
+  'homevisit.booked': true,
+  'homevisit.closed': true,
 } as const satisfies { [K in HallEventType]: true };
 
 export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(STATE_EVENTS));

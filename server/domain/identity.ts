@@ -15,3 +15,9 @@ export function maskName(name: string): string {
   if (chars.length <= 1) return '*';
   return chars[0] + '*'.repeat(chars.length - 1);
 }
+
+/** Masks an address for display: its first six characters (district, street), the rest hidden. */
+export function maskAddress(address: string): string {
+  const chars = Array.from(address.trim());
+  return chars.slice(0, 6).join('') + (chars.length > 6 ? '****' : '');
+}

@@ -21,6 +21,8 @@ export function initialState(hall: HallFile, day: string): HallState {
     recentCalls: [],
     followUps: new Map(),
     cases: new Map(),
+    prereviews: new Map(),
+    homeVisits: new Map(),
     queues: new Map(),
     byIdentity: new Map(),
   };
@@ -85,6 +87,8 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
         if (a.status !== 'booked' || a.slotEnd < at) state.appointments.delete(id);
       for (const [id, f] of state.followUps) if (f.answeredAt) state.followUps.delete(id);
       dropOldCases(state, at);
+      for (const [id, r] of state.prereviews) if (r.answeredAt) state.prereviews.delete(id);
+      for (const [id, v] of state.homeVisits) if (v.status !== 'booked' && v.date < day) state.homeVisits.delete(id);
       return;
     }
     case 'ticket.issued': {
@@ -304,6 +308,29 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     case 'case.opened':
       state.cases.set(event.data.case.id, { ...event.data.case });
       return;
+    case 'homevisit.booked':
+      state.homeVisits.set(event.data.visit.id, { ...event.data.visit });
+      return;
+    case 'homevisit.closed': {
+      const v = state.homeVisits.get(event.data.id);
+      if (v) {
+        v.status = event.data.status;
+        v.doneAt = event.data.status === 'done' ? event.data.at : undefined;
+      }
+      return;
+    }
+    case 'prereview.submitted':
+      state.prereviews.set(event.data.prereview.id, { ...event.data.prereview });
+      return;
+    case 'prereview.answered': {
+      const r = state.prereviews.get(event.data.id);
+      if (r) {
+        r.result = event.data.result;
+        r.answeredAt = event.data.at;
+        r.answeredBy = event.data.by;
+      }
+      return;
+    }
     case 'case.completed': {
       const k = state.cases.get(event.data.caseId);
       if (k) {

@@ -162,6 +162,44 @@ export interface Case {
   completedBy?: string;
 }
 
+export type PrereviewResult = 'approved' | 'rejected' | 'more-materials';
+
+/** An online pre-review (网上预审, R12): answered within 24 hours by the consult counter. */
+export interface Prereview {
+  id: string;
+  serviceId: string;
+  /** The online platform's reference for the application: no personal data. */
+  reference: string;
+  submittedAt: number;
+  /** submittedAt + 24 hours. */
+  dueAt: number;
+  phoneMasked?: string;
+  /** Sealed with the hall's secret, for the SMS outbox only. */
+  phoneSealed?: string;
+  result?: PrereviewResult;
+  answeredAt?: number;
+  answeredBy?: string;
+}
+
+export type HomeVisitStatus = 'booked' | 'done' | 'cancelled';
+
+/** A home visit (上门服务) for someone who cannot come: booked by staff, the address sealed. */
+export interface HomeVisit {
+  id: string;
+  serviceId: string;
+  /** The day of the visit, YYYY-MM-DD in the hall's zone. */
+  date: string;
+  /** Sealed with the hall's secret: shown only to staff in the visit list (each read audited). */
+  addressSealed: string;
+  addressMasked: string;
+  phoneSealed?: string;
+  phoneMasked?: string;
+  status: HomeVisitStatus;
+  bookedAt: number;
+  bookedBy: string;
+  doneAt?: number;
+}
+
 export interface HallState {
   day: string;
   tickets: Map<string, Ticket>;
@@ -189,6 +227,10 @@ export interface HallState {
   cases: Map<string, Case>;
   /** After closing (R6): extended service of hall day `day` until `until`; `ended` once it is over. */
   extendedService?: { day: string; until: number; ended: boolean };
+  /** Online pre-reviews: open ones, and those answered until the next hall day (missing in older checkpoints). */
+  prereviews: Map<string, Prereview>;
+  /** Home visits from today on, and earlier ones still booked (missing in older checkpoints). */
+  homeVisits: Map<string, HomeVisit>;
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
   /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */

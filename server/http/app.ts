@@ -13,6 +13,8 @@ import { appointmentRoutes } from './routes/appointments.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
+import { homeVisitRoutes } from './routes/home-visits.js';
+import { prereviewRoutes } from './routes/prereviews.js';
 import { authRoutes } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
 import { counterRoutes } from './routes/counters.js';
@@ -70,6 +72,8 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     backupRoutes(deps),
     reportRoutes(deps, db),
     integrationRoutes(deps),
+    prereviewRoutes(deps),
+    homeVisitRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

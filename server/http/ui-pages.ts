@@ -32,6 +32,7 @@ export const SCREENS: readonly ScreenPage[] = [
   { route: '/pad/:counterId', script: 'pad', css: 'pad', cls: 'pad', title: '服务评价', fixedZoom: true },
   { route: '/manager', script: 'manager', css: 'manager', cls: 'manager', title: '大厅管理' },
   { route: '/t/:ticketId', script: 'ticket', css: 'phone', cls: 'phone', title: '排队进度' },
+  { route: '/case', script: 'case', css: 'phone', cls: 'phone', title: '办件查询' },
 ];
 
 /** The template's name among the UI's static files. */

@@ -10,7 +10,15 @@ import type { Db } from './db.js';
 
 interface SerializedState extends Omit<
   HallState,
-  'tickets' | 'counters' | 'appointments' | 'followUps' | 'cases' | 'queues' | 'byIdentity'
+  | 'tickets'
+  | 'counters'
+  | 'appointments'
+  | 'followUps'
+  | 'cases'
+  | 'prereviews'
+  | 'homeVisits'
+  | 'queues'
+  | 'byIdentity'
 > {
   tickets: HallState['tickets'] extends Map<string, infer T> ? T[] : never;
   counters: HallState['counters'] extends Map<string, infer T> ? T[] : never;
@@ -18,6 +26,8 @@ interface SerializedState extends Omit<
   followUps: HallState['followUps'] extends Map<string, infer T> ? T[] : never;
   /** Missing in checkpoints written before cases existed. */
   cases?: HallState['cases'] extends Map<string, infer T> ? T[] : never;
+  prereviews?: HallState['prereviews'] extends Map<string, infer T> ? T[] : never;
+  homeVisits?: HallState['homeVisits'] extends Map<string, infer T> ? T[] : never;
 }
 
 export function serializeState(s: HallState): string {
@@ -29,6 +39,8 @@ export function serializeState(s: HallState): string {
     appointments: [...s.appointments.values()],
     followUps: [...s.followUps.values()],
     cases: [...s.cases.values()],
+    prereviews: [...s.prereviews.values()],
+    homeVisits: [...s.homeVisits.values()],
   };
   return JSON.stringify(plain);
 }
@@ -44,6 +56,8 @@ export function deserializeState(json: string): HallState {
     appointments: new Map(p.appointments.map((a) => [a.id, a])),
     followUps: new Map(p.followUps.map((f) => [f.id, f])),
     cases: new Map((p.cases ?? []).map((k) => [k.id, k])),
+    prereviews: new Map((p.prereviews ?? []).map((r) => [r.id, r])),
+    homeVisits: new Map((p.homeVisits ?? []).map((v) => [v.id, v])),
   };
 }
 

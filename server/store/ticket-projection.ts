@@ -94,6 +94,10 @@ export class TicketProjection {
       case 'device.status':
       case 'case.opened':
       case 'case.completed':
+      case 'prereview.submitted':
+      case 'prereview.answered':
+      case 'homevisit.booked':
+      case 'homevisit.closed':
         return;
       default:
         unhandledEvent(e);

@@ -119,6 +119,13 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/reports': { roles: MANAGER },
   'GET /api/v1/reports/daily': { roles: MANAGER, example: '/api/v1/reports/daily?date=2026-03-02' },
   'GET /api/v1/reports/monthly': { roles: MANAGER, example: '/api/v1/reports/monthly?month=2026-03' },
+  'POST /api/v1/prereviews': { roles: ['manager', 'integration'] },
+  'GET /api/v1/prereviews': { roles: STAFF },
+  'POST /api/v1/prereviews/:id/answer': { roles: STAFF },
+  'POST /api/v1/home-visits': { roles: STAFF },
+  'GET /api/v1/home-visits': { roles: STAFF },
+  'POST /api/v1/home-visits/:id/done': { roles: STAFF },
+  'POST /api/v1/home-visits/:id/cancel': { roles: STAFF },
 
   // The screens: pages are public; device screens take their token in the page's own API calls.
   'GET /': { roles: PUBLIC },
@@ -130,6 +137,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /pad/:counterId': { roles: PUBLIC, example: '/pad/2' },
   'GET /manager': { roles: PUBLIC },
   'GET /t/:ticketId': { roles: PUBLIC },
+  'GET /case': { roles: PUBLIC },
   'GET /ui/announcers.json': { roles: PUBLIC },
   'GET /ui/*': { roles: PUBLIC, example: '/ui/icon.svg' },
 };

@@ -17,9 +17,12 @@ import { requestTakeover } from '../../server/domain/decide/backup-posts.js';
 import { extendedServiceStep } from '../../server/domain/decide/extended-service.js';
 import type { HallState } from '../../server/domain/types.js';
 import * as counters from '../../server/domain/decide/counters.js';
+import { completeCase } from '../../server/domain/decide/cases.js';
 import { deviceStatus } from '../../server/domain/decide/devices.js';
 import { catchUp, finishPendingSystem } from '../../server/domain/decide/pending-system.js';
 import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../server/domain/decide/emergency.js';
+import { bookHomeVisit, closeHomeVisit } from '../../server/domain/decide/home-visits.js';
+import { answerPrereview, submitPrereview } from '../../server/domain/decide/prereviews.js';
 import { answerFollowUp, rate } from '../../server/domain/decide/evaluations.js';
 import { cancel, checkIn, issueTicket, reinstate } from '../../server/domain/decide/tickets.js';
 import { STATE_EVENTS } from '../../server/domain/events.js';
@@ -81,7 +84,16 @@ function morning(s: HallService): void {
   run(CLERK, (ctx, st) => counters.callNext(ctx, st, '1'));
   run(CLERK, (ctx, st) => counters.recall(ctx, st, '1'));
   run(CLERK, (ctx, st) => counters.start(ctx, st, '1'));
-  run(CLERK, (ctx, st) => counters.finish(ctx, st, '1'));
+  const caseId = run(CLERK, (ctx, st) => counters.finish(ctx, st, '1', true)).caseId!;
+  run(CLERK, (ctx, st) => completeCase(ctx, st, caseId));
+  const prereviewId = run(MANAGER, (ctx, st) =>
+    submitPrereview(ctx, st, { serviceId: 'one-window', reference: 'WS-1', phone: '13800000000' }),
+  ).prereviewId!;
+  run(CLERK, (ctx, st) => answerPrereview(ctx, st, prereviewId, 'approved'));
+  const visitId = run(CLERK, (ctx, st) =>
+    bookHomeVisit(ctx, st, { serviceId: 'mortgage', date: '2026-11-24', address: '云城区某路1号' }),
+  ).homeVisitId!;
+  run(CLERK, (ctx, st) => closeHomeVisit(ctx, st, visitId, 'done'));
   const rated =
     s.state.tickets.get(first)?.status === 'done'
       ? first

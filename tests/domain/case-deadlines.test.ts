@@ -69,6 +69,8 @@ describe('finishing an accepted case opens it', () => {
     expect(k.number).toMatch(/^A-20261127-\d{10}$/);
     expect(h.log.map((e) => e.type).slice(-2)).toEqual(['ticket.finished', 'case.opened']);
     expect(findCaseByNumber(h.state, k.number.replaceAll('-', '').toLowerCase())?.id).toBe(k.id);
+    expect(findCaseByNumber(h.state, k.number.slice(2))?.id).toBe(k.id); // digits only, from a kiosk's pad
+    expect(findCaseByNumber(h.state, `B${k.number.slice(1)}`)).toBeUndefined();
   });
 
   it('mortgage: one working day, across a holiday', () => {

@@ -15,16 +15,23 @@ export function caseNumber(prefix: string, acceptedOn: string, randomDigits: str
   return `${prefix}-${acceptedOn.replaceAll('-', '')}-${randomDigits}`;
 }
 
-/** A case number as typed by a person: upper case, without spaces or dashes; null when it cannot be one. */
+/**
+ * A case number as typed by a person: upper case, without spaces or dashes; null when it cannot be one. The prefix
+ * letter may be left out (a kiosk's digit pad): the eighteen digits alone are as unique.
+ */
 export function normalizeCaseNumber(input: string): string | null {
   const n = input.toUpperCase().replace(/[\s-]/g, '');
-  return /^[A-Z]{1,2}\d{18}$/.test(n) ? n : null;
+  return /^[A-Z]{0,2}\d{18}$/.test(n) ? n : null;
 }
 
 export function findCaseByNumber(state: HallState, typed: string): Case | undefined {
   const n = normalizeCaseNumber(typed);
   if (!n) return undefined;
-  for (const k of state.cases.values()) if (k.number.replaceAll('-', '') === n) return k;
+  const digitsOnly = /^\d/.test(n);
+  for (const k of state.cases.values()) {
+    const own = k.number.replaceAll('-', '');
+    if (digitsOnly ? own.replace(/^[A-Z]+/, '') === n : own === n) return k;
+  }
   return undefined;
 }
 

@@ -21,7 +21,7 @@ export interface DecideContext {
   actor: Actor;
   /** Keep the hall open around the clock (HALLQ_HOURS=always). */
   alwaysOpen: boolean;
-  newId(kind: 'ticket' | 'appointment' | 'followup' | 'case'): string;
+  newId(kind: 'ticket' | 'appointment' | 'followup' | 'case' | 'prereview' | 'homevisit'): string;
   newVerifyCode(): string;
   newAppointmentCode(): string;
   /** The random part of a case number (ten digits: the number is looked up publicly). */
@@ -39,6 +39,8 @@ export interface Decision {
   appointmentId?: string;
   followUpId?: string;
   caseId?: string;
+  prereviewId?: string;
+  homeVisitId?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', id: 'system', role: 'system' };

@@ -80,6 +80,15 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
       openDialog({ ...opts, onClose: () => (state.dialogOpen = false) });
     },
     outOfTurnFor: (ticketId) => outOfTurnFor(c, ticketId),
+    async completeCase(caseId) {
+      try {
+        await api.post(`/cases/${encodeURIComponent(caseId)}/complete`);
+        toast(t('c.ok.caseCompleted'), 'ok', 2200);
+      } catch (err) {
+        toast(errorText(err), 'error');
+      }
+      await refresh();
+    },
   };
 
   // ---- layout --------------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import {
   type FollowUp,
   type ManagerContext,
   type ManagerState,
+  type OpenCase,
   type Stats,
   type Tab,
 } from './manager/state.js';
@@ -64,7 +65,7 @@ function start(session: StaffSession): void {
   const conn = connectionBanner();
   model.onStatus((s) => conn.set(s));
 
-  const state: ManagerState = { stats: null, devices: [], followUps: [], feed: [] };
+  const state: ManagerState = { stats: null, devices: [], followUps: [], feed: [], cases: [] };
 
   const ctx: ManagerContext = {
     api,
@@ -259,6 +260,14 @@ function start(session: StaffSession): void {
       /* next event retries */
     }
   }
+  async function loadCases(): Promise<void> {
+    try {
+      state.cases = (await api.get<{ cases: OpenCase[] }>('/cases?status=open')).cases;
+      repaint();
+    } catch {
+      /* next event or tick retries */
+    }
+  }
   const statsSoon = debounce(() => void loadStats(), 600);
   // A failed backup shows on the reports tab's badge wherever the manager is.
   let backupFailing = 0;
@@ -285,12 +294,14 @@ function start(session: StaffSession): void {
       }
       if (e.type === 'followup.opened' || e.type === 'followup.answered') void loadFollowUps();
       if (e.type === 'device.status') void loadDevices();
+      if (e.type === 'case.opened' || e.type === 'case.completed') void loadCases();
       if (e.type.startsWith('ticket.') || e.type === 'evaluation.recorded' || e.type === 'counter.status') statsSoon();
     }
     if (c.kind === 'snapshot') {
       void loadStats();
       void loadFollowUps();
       void loadDevices();
+      void loadCases();
     }
     repaint();
   });
@@ -298,5 +309,7 @@ function start(session: StaffSession): void {
   setInterval(() => void loadStats(), 60_000);
   setInterval(loadBackup, 5 * 60_000);
   loadBackup();
+  // A case becomes due or overdue when the day turns, with no event: look again now and then.
+  setInterval(() => void loadCases(), 5 * 60_000);
   render();
 }

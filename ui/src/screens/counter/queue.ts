@@ -22,6 +22,7 @@ export function queueView(c: Console) {
         t('c.queueTotal', { n: waitingTickets(c.state).length }),
       ),
     ),
+    caseWarnings(c),
     h('p', { class: 'c-queue-rule hint' }, t('c.queueRule')),
     h(
       'div',
@@ -75,4 +76,27 @@ export function queueView(c: Console) {
       ),
     ),
   ];
+}
+
+/** 超期预警: the cases accepted here that are due today or overdue. */
+function caseWarnings(c: Console) {
+  const cases = c.state.queue?.cases ?? [];
+  if (cases.length === 0) return null;
+  return h(
+    'ul',
+    { class: 'c-case-warnings', id: 'case-warnings', role: 'status' },
+    cases.map((k) =>
+      h(
+        'li',
+        { class: k.overdue ? 'badge badge-priority' : 'badge badge-muted' },
+        t(k.overdue ? 'c.caseOverdue' : 'c.caseDueToday', { number: k.number, due: k.dueOn }),
+        ' ',
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-sm', dataset: { case: k.id }, onclick: () => void c.completeCase(k.id) },
+          t('c.completeCase'),
+        ),
+      ),
+    ),
+  );
 }

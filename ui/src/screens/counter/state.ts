@@ -20,6 +20,8 @@ export interface QueueView {
   counter: CounterInfo;
   current: TicketView | null;
   groups: Array<{ services: string[]; waiting: TicketView[] }>;
+  /** 超期预警: this counter's open cases due today or overdue. */
+  cases?: Array<{ id: string; number: string; serviceId: string; dueOn: string; overdue: boolean }>;
 }
 
 /** GET /stats/today, as much of it as the console shows. */
@@ -48,6 +50,8 @@ export interface Console {
   post(path: string, body: unknown, okKey?: string): Promise<boolean>;
   dialog(opts: Parameters<typeof openDialog>[0]): void;
   outOfTurnFor(ticketId: string): void;
+  /** POST /cases/:id/complete, then the queue (and its 超期预警) again. */
+  completeCase(caseId: string): Promise<void>;
 }
 
 export const status = (s: ConsoleState): CounterStatus => s.queue?.counter.status ?? 'closed';

@@ -1,4 +1,4 @@
-/** The console's commands as buttons with a key each (N, R, S, F, X, T, O, P), enabled by the counter's state. */
+/** The console's commands as buttons with a key each (N, R, S, F, A, X, T, O, P), enabled by the counter's state. */
 import { fill, h, setText } from '../../lib/dom.js';
 import { t } from '../../lib/i18n.js';
 import { confirmNoShow, outOfTurnDialog, pauseDialog, transferDialog } from './dialogs.js';
@@ -41,6 +41,15 @@ const COMMANDS: Command[] = [
     kind: 'teal',
     enabled: (c) => serving(c.state),
     run: (c) => c.post('finish', {}, 'c.ok.finished'),
+  },
+  {
+    // Accepting a case (受理) finishes the ticket and opens the case with its legal deadline; the receipt prints here.
+    id: 'accept',
+    key: 'A',
+    label: 'c.accept',
+    kind: 'teal',
+    enabled: (c) => serving(c.state) && !!c.service(c.state.queue?.current?.serviceId)?.deadlineWorkdays,
+    run: (c) => c.post('finish', { accepted: true }, 'c.ok.accepted'),
   },
   { id: 'no-show', key: 'X', label: 'c.noShow', kind: 'warn', enabled: calledNow, run: confirmNoShow },
   {

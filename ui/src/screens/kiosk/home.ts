@@ -54,6 +54,17 @@ export function homeView(state: KioskState, services: ServiceView[], actions: Ki
         h('span', { class: 'action-icon', 'aria-hidden': 'true' }, calendarIcon()),
         h('span', { class: 'action-text' }, h('b', null, t('kiosk.checkin')), h('span', null, t('kiosk.checkinHint'))),
       ),
+      // The case look-up is its own public page; the kiosk's token stays in this tab's session for the way back.
+      h(
+        'a',
+        { class: 'action-card', id: 'case-lookup', href: '/case?from=kiosk' },
+        h(
+          'span',
+          { class: 'action-text' },
+          h('b', null, t('kiosk.caseLookup')),
+          h('span', null, t('kiosk.caseLookupHint')),
+        ),
+      ),
     ),
   ];
 }

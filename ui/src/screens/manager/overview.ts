@@ -209,9 +209,33 @@ function countersTable(v: HallView, st: ManagerState): HTMLElement {
   );
 }
 
-function alertsList(v: HallView, { followUps, devices }: ManagerState): HTMLElement {
+function alertsList(v: HallView, { followUps, devices, cases }: ManagerState): HTMLElement {
   const items: Array<[tone: 'red' | 'amber' | 'blue', text: string, href?: string]> = [];
   if (v.emergency) items.push(['red', t('m.alert.emergency', { name: v.emergency.name }), '#emergency']);
+  // 超期预警: each overdue case, then each due today, with the counter that accepted it.
+  for (const k of cases.filter((x) => x.overdue))
+    items.push([
+      'red',
+      t('m.alert.caseOverdue', {
+        number: k.number,
+        counter: counterName(
+          v.counters.find((c) => c.id === k.counterId),
+          k.counterId,
+        ),
+        due: k.dueOn,
+      }),
+    ]);
+  for (const k of cases.filter((x) => x.dueToday))
+    items.push([
+      'amber',
+      t('m.alert.caseDueToday', {
+        number: k.number,
+        counter: counterName(
+          v.counters.find((c) => c.id === k.counterId),
+          k.counterId,
+        ),
+      }),
+    ]);
   const open = followUps.filter((f) => f.open).length;
   if (open) items.push(['amber', t('m.alert.followups', { n: open }), '#followups']);
   const offline = devices.filter((d) => !d.online);

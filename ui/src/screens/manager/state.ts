@@ -74,6 +74,19 @@ export interface ManagerState {
   followUps: FollowUp[];
   /** The latest ratings, newest first. */
   feed: FeedItem[];
+  /** Open cases with legal deadlines (GET /cases), by due day. */
+  cases: OpenCase[];
+}
+
+/** A case as GET /cases lists it (the fields the dashboard uses). */
+export interface OpenCase {
+  id: string;
+  number: string;
+  serviceId: string;
+  counterId: string;
+  dueOn: string;
+  overdue: boolean;
+  dueToday: boolean;
 }
 
 export interface Device {

@@ -1,0 +1,73 @@
+/** Home visits (上门服务): booked by staff, listed with addresses for the visiting staff, every read audited. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { hallDay, isRealDate } from '../../domain/clock.js';
+import { bookHomeVisit, closeHomeVisit } from '../../domain/decide/home-visits.js';
+import type { HomeVisit } from '../../domain/types.js';
+import type { ApiDeps } from '../deps.js';
+import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
+import { idParam, readBody, readParam, readQuery, text } from '../validation.js';
+import { phoneField } from './tickets.js';
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine(isRealDate, 'not a real date');
+const bookBody = z.object({ serviceId: idParam, date: day, address: text(200), phone: phoneField.optional() });
+const listQuery = z.object({ date: day.optional() });
+
+/** Without the address: what a booking's answer and the stream may carry. */
+function visitView(v: HomeVisit) {
+  return {
+    id: v.id,
+    serviceId: v.serviceId,
+    date: v.date,
+    status: v.status,
+    addressMasked: v.addressMasked,
+    phoneMasked: v.phoneMasked ?? null,
+    bookedBy: v.bookedBy,
+  };
+}
+
+export function homeVisitRoutes(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  const { hall } = deps;
+
+  app.post('/home-visits', async (c) => {
+    const p = requireRole(c, 'counter', 'manager');
+    const b = await readBody(c, bookBody);
+    const d = await hall.submit(actorOf(p), (ctx, s) => bookHomeVisit(ctx, s, b));
+    return c.json({ visit: visitView(hall.state.homeVisits.get(d.homeVisitId!)!) }, 201);
+  });
+
+  // The visiting staff's list: the address and phone in clear, so the read itself goes into the audit log.
+  app.get('/home-visits', (c) => {
+    const p = requireRole(c, 'counter', 'manager');
+    const { date } = readQuery(c, listQuery);
+    const today = hallDay(hall.clock(), hall.site.timezone);
+    const visits = [...hall.state.homeVisits.values()]
+      .filter((v) => (date ? v.date === date : v.date >= today || v.status === 'booked'))
+      .sort((a, b) => a.date.localeCompare(b.date) || a.bookedAt - b.bookedAt)
+      .map((v) => ({
+        ...visitView(v),
+        address: hall.unseal(v.addressSealed),
+        phone: v.phoneSealed ? hall.unseal(v.phoneSealed) : null,
+      }));
+    hall.audit(actorOf(p), { type: 'homevisit.listed', data: { date, count: visits.length } });
+    c.header('cache-control', 'no-store');
+    return c.json({ visits });
+  });
+
+  for (const [path, status] of [
+    ['done', 'done'],
+    ['cancel', 'cancelled'],
+  ] as const)
+    app.post(`/home-visits/:id/${path}`, async (c) => {
+      const p = requireRole(c, 'counter', 'manager');
+      const id = readParam(c, 'id');
+      await hall.submit(actorOf(p), (ctx, s) => closeHomeVisit(ctx, s, id, status));
+      return c.json({ visit: visitView(hall.state.homeVisits.get(id)!) });
+    });
+
+  return app;
+}

@@ -16,6 +16,7 @@ import {
   CITY_DOWN_STREAM,
   CITY_STREAM,
   CITY_STREAM_SUBJECTS,
+  CITY_SUMMARY_SUBJECT,
   cityDownSubject,
   siteConsumer,
   type CityDirective,
@@ -41,6 +42,7 @@ export class CityConsumer {
   private messages: ConsumerMessages | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
+  private summaryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly model: CityReadModel,
@@ -71,10 +73,23 @@ export class CityConsumer {
       }
     }
     this.loop = this.run();
+    // Plain NATS, not stored: a summary is worth only its newest copy.
+    this.summaryTimer = setInterval(() => this.publishSummary(), 5000);
+    this.publishSummary();
+  }
+
+  private publishSummary(): void {
+    try {
+      const body = JSON.stringify({ at: this.clock(), sites: this.model.summary() });
+      this.nc?.publish(CITY_SUMMARY_SUBJECT, new TextEncoder().encode(body));
+    } catch (err) {
+      log.warn('city summary not sent', { error: (err as Error).message });
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.summaryTimer);
     this.messages?.stop();
     await this.loop?.catch(() => undefined);
     await this.nc?.close().catch(() => undefined);

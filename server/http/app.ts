@@ -11,6 +11,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { cityRoutes } from './routes/city.js';
 import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
 import { emergencyRoutes } from './routes/emergency.js';
@@ -58,6 +59,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     statsRoutes(deps, db),
     ticketPreviewRoutes(deps),
     alertRoutes(deps),
+    cityRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

@@ -1,4 +1,5 @@
 /** What the HTTP routes need from the rest of the server. */
+import type { CitySummary } from '../../protocol/city.js';
 import type { HallService } from '../core/hall-service.js';
 import type { Accounts } from '../store/accounts.js';
 import type { DeviceRegistry } from './device-registry.js';
@@ -10,4 +11,6 @@ export interface ApiDeps {
   devices?: DeviceRegistry;
   publicUrl: string;
   version: string;
+  /** With a city link: the other sites' waiting and estimated wait (docs/city.md). */
+  city?: { nearby(): CitySummary };
 }

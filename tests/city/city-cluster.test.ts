@@ -160,6 +160,8 @@ beforeAll(async () => {
       const server = await startHallProcess(join(dir, def.id), {
         launcher: link.launcher,
         host: link.host,
+        // Three halls start at once beside the city cluster on a 2-core machine.
+        readyTimeoutMs: 60_000,
         env: {
           HALL_CONFIG: hallFile,
           CITY_NATS_URL: link.natsUrl,

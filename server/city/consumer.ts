@@ -10,6 +10,7 @@ import {
   nanos,
   StorageType,
   type ConsumerMessages,
+  type JsMsg,
   type NatsConnection,
 } from 'nats';
 import {
@@ -127,9 +128,22 @@ export class CityConsumer {
       try {
         const consumer = await js.consumers.get(CITY_STREAM, CITY_CONSUMER);
         this.messages = await consumer.consume({ max_messages: 256 });
+        // The messages at hand are applied in one transaction (one fsync, not one each), then acked.
+        const batch: JsMsg[] = [];
+        let scheduled = false;
+        const flush = () => {
+          scheduled = false;
+          const taken = batch.splice(0);
+          this.model.db.transaction(() => taken.forEach((m) => this.handle(m.subject, m.data)))();
+          for (const m of taken) m.ack();
+        };
         for await (const m of this.messages) {
-          this.handle(m.subject, m.data);
-          m.ack();
+          batch.push(m);
+          if (batch.length >= 256) flush();
+          else if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
         }
       } catch (err) {
         if (!this.stopped) log.warn('city consumer interrupted; resuming', { error: (err as Error).message });

@@ -86,3 +86,19 @@ export interface CityDirective {
   playbookId: string;
   note?: string;
 }
+
+/** Back up the tree: the city's summary of every site, every few seconds, for points' and halls' citizens. */
+export const CITY_SUMMARY_SUBJECT = 'city.summary';
+export interface CitySummarySite {
+  id: string;
+  name: string;
+  kind: SiteKind;
+  waiting: number;
+  openCounters: number;
+  /** Waiting × the site's average service time today (10 min when none yet) ÷ its open counters. */
+  etaMinutes: number;
+}
+export interface CitySummary {
+  at: number;
+  sites: CitySummarySite[];
+}

@@ -25,14 +25,14 @@ export function cityAccountsConfig(city: NatsUser, sites: NatsUser[]): string {
       `$JS.ACK.${mine}.>`,
     ];
     return `      { user: ${JSON.stringify(s.user)}, password: ${JSON.stringify(s.password)}, permissions: {
-          publish: { allow: ${list(publish)} }, subscribe: { allow: ["_INBOX.>"] } } }`;
+          publish: { allow: ${list(publish)} }, subscribe: { allow: ["_INBOX.>", "city.summary"] } } }`;
   });
   return `accounts {
   CITY: {
     jetstream: enabled
     users: [
       { user: ${JSON.stringify(city.user)}, password: ${JSON.stringify(city.password)}, permissions: {
-          publish: { allow: ["$JS.API.>", "$JS.ACK.>", "city.down.>"] }, subscribe: { allow: ["_INBOX.>"] } } }
+          publish: { allow: ["$JS.API.>", "$JS.ACK.>", "city.down.>", "city.summary"] }, subscribe: { allow: ["_INBOX.>"] } } }
 ${siteUsers.join('\n')}
     ]
   }

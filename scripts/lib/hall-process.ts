@@ -234,7 +234,13 @@ async function spawnOnce(opts: SpawnOptions, port: number): Promise<SpawnedServe
  */
 export function startHallProcess(
   dataDir: string,
-  opts: { env?: Record<string, string>; nodeArgs?: string[]; launcher?: string[]; host?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+    launcher?: string[];
+    host?: string;
+    readyTimeoutMs?: number;
+  } = {},
 ): Promise<SpawnedServer> {
   ensureBuilt();
   const inherited = { ...process.env };
@@ -245,6 +251,7 @@ export function startHallProcess(
     nodeArgs: opts.nodeArgs ?? startCommand().nodeArgs,
     launcher: opts.launcher,
     host: opts.host,
+    readyTimeoutMs: opts.readyTimeoutMs,
     env: {
       ...(inherited as Record<string, string>),
       DATA_DIR: dataDir,

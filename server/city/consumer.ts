@@ -10,12 +10,14 @@ import {
   nanos,
   StorageType,
   type ConsumerMessages,
+  type JsMsg,
   type NatsConnection,
 } from 'nats';
 import {
   CITY_DOWN_STREAM,
   CITY_STREAM,
   CITY_STREAM_SUBJECTS,
+  CITY_SUMMARY_SUBJECT,
   cityDownSubject,
   siteConsumer,
   type CityDirective,
@@ -41,6 +43,7 @@ export class CityConsumer {
   private messages: ConsumerMessages | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
+  private summaryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly model: CityReadModel,
@@ -71,10 +74,23 @@ export class CityConsumer {
       }
     }
     this.loop = this.run();
+    // Plain NATS, not stored: a summary is worth only its newest copy.
+    this.summaryTimer = setInterval(() => this.publishSummary(), 5000);
+    this.publishSummary();
+  }
+
+  private publishSummary(): void {
+    try {
+      const body = JSON.stringify({ at: this.clock(), sites: this.model.summary() });
+      this.nc?.publish(CITY_SUMMARY_SUBJECT, new TextEncoder().encode(body));
+    } catch (err) {
+      log.warn('city summary not sent', { error: (err as Error).message });
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.summaryTimer);
     this.messages?.stop();
     await this.loop?.catch(() => undefined);
     await this.nc?.close().catch(() => undefined);
@@ -112,9 +128,22 @@ export class CityConsumer {
       try {
         const consumer = await js.consumers.get(CITY_STREAM, CITY_CONSUMER);
         this.messages = await consumer.consume({ max_messages: 256 });
+        // The messages at hand are applied in one transaction (one fsync, not one each), then acked.
+        const batch: JsMsg[] = [];
+        let scheduled = false;
+        const flush = () => {
+          scheduled = false;
+          const taken = batch.splice(0);
+          this.model.db.transaction(() => taken.forEach((m) => this.handle(m.subject, m.data)))();
+          for (const m of taken) m.ack();
+        };
         for await (const m of this.messages) {
-          this.handle(m.subject, m.data);
-          m.ack();
+          batch.push(m);
+          if (batch.length >= 256) flush();
+          else if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
         }
       } catch (err) {
         if (!this.stopped) log.warn('city consumer interrupted; resuming', { error: (err as Error).message });

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CityEvent, CitySiteInfo } from '../../protocol/city.js';
+import type { CityEvent, CitySiteInfo, CitySummarySite } from '../../protocol/city.js';
 
 export interface CitySite {
   id: string;
@@ -131,6 +131,25 @@ export class CityReadModel {
       lastEventAt: r.last_event_at,
       lagSeconds: r.lag_ms === null ? null : Math.max(0, Math.round(r.lag_ms / 1000)),
     }));
+  }
+
+  /** Each site's waiting and estimated wait, for the sites' own screens (protocol/city.ts CitySummarySite). */
+  summary(): CitySummarySite[] {
+    const avg = this.db.prepare(
+      'SELECT service_ms, served FROM day_figures f JOIN sites s ON s.id = f.site AND s.day = f.day WHERE f.site = ?',
+    );
+    return this.sites().map((s) => {
+      const f = avg.get(s.id) as { service_ms: number; served: number } | undefined;
+      const minutes = f && f.served > 0 ? f.service_ms / f.served / 60_000 : 10;
+      return {
+        id: s.id,
+        name: s.name,
+        kind: s.kind === 'point' ? 'point' : 'hall',
+        waiting: s.waiting,
+        openCounters: s.openCounters,
+        etaMinutes: Math.round((s.waiting * minutes) / Math.max(1, s.openCounters)),
+      };
+    });
   }
 
   /** City-wide figures by hall day, newest first. */

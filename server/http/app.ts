@@ -17,6 +17,7 @@ import { homeVisitRoutes } from './routes/home-visits.js';
 import { prereviewRoutes } from './routes/prereviews.js';
 import { authRoutes } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
+import { cityRoutes } from './routes/city.js';
 import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
 import { emergencyRoutes } from './routes/emergency.js';
@@ -74,6 +75,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     integrationRoutes(deps),
     prereviewRoutes(deps),
     homeVisitRoutes(deps),
+    cityRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

@@ -1,4 +1,5 @@
 /** What the HTTP routes need from the rest of the server. */
+import type { CitySummary } from '../../protocol/city.js';
 import type { HallService } from '../core/hall-service.js';
 import type { Accounts } from '../store/accounts.js';
 import type { BackupDesk } from '../store/backup-status.js';
@@ -27,4 +28,6 @@ export interface ApiDeps {
   version: string;
   /** The outside systems' health (GET /integrations), from the integrations feature. */
   integrations?: () => Record<'platform' | 'sms' | 'registration', object>;
+  /** With a city link: the other sites' waiting and estimated wait (docs/city.md). */
+  city?: { nearby(): CitySummary };
 }

@@ -165,6 +165,8 @@ beforeAll(async () => {
       const server = await startHallProcess(join(dir, def.id), {
         launcher: link.launcher,
         host: link.host,
+        // Three halls start at once beside the city cluster on a 2-core machine.
+        readyTimeoutMs: 60_000,
         env: {
           HALL_CONFIG: hallFile,
           CITY_NATS_URL: link.natsUrl,
@@ -264,6 +266,18 @@ describe('the city over JetStream', () => {
     await pt.link.restore();
     await until('the point applies it on return', async () => (await playbooksOf(pt)).includes('fight'), 45_000);
     await cityAgrees('with the city playbook everywhere', 45_000);
+    // Back up the tree: the point's kiosk can show the halls' waiting and estimated wait, as the city sees them.
+    await until('the point knows the halls', async () => {
+      const near = (await pt.api('GET', `${V1}/city/nearby`)).body;
+      const city = await citySites();
+      return (
+        near.sites.length === 2 &&
+        near.sites.every(
+          (s: { id: string; waiting: number; etaMinutes: number }) =>
+            s.id !== pt.id && s.waiting === city.find((c) => c.id === s.id)?.waiting && s.etaMinutes >= 0,
+        )
+      );
+    });
     const unauthorised = await fetch(`${cityProc!.url}${V1}/city/directives`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -4,7 +4,14 @@
  * on the engine's PubAck. A cut link leaves the cursor where it was: when the link returns the backlog goes, once.
  */
 import { connect, Events, type NatsConnection } from 'nats';
-import { citySubjects, cityMsgId, type CitySiteInfo, type SiteKind } from '../../../protocol/city.js';
+import {
+  CITY_SUMMARY_SUBJECT,
+  citySubjects,
+  cityMsgId,
+  type CitySiteInfo,
+  type CitySummary,
+  type SiteKind,
+} from '../../../protocol/city.js';
 import type { HallService } from '../../core/hall-service.js';
 import type { Feature } from '../../core/feature.js';
 import { log } from '../../log.js';
@@ -38,6 +45,7 @@ export class CityLink implements Feature {
   private retryMs = 500;
   private offBus: (() => void) | undefined;
   private readonly directives: DirectiveReceiver;
+  private summary: CitySummary | undefined;
 
   constructor(
     private readonly hall: HallService,
@@ -68,6 +76,27 @@ export class CityLink implements Feature {
     return this.cursor.get();
   }
 
+  /**
+   * The other sites as the city last told them, quietest first (for a point's kiosk: "the central hall is quieter");
+   * empty when the city has said nothing for a minute.
+   */
+  nearby(now = Date.now()): CitySummary {
+    const s = this.summary;
+    if (!s || now - s.at > 60_000) return { at: s?.at ?? 0, sites: [] };
+    const others = s.sites.filter((x) => x.id !== this.opts.site.id);
+    return { at: s.at, sites: others.sort((a, b) => a.etaMinutes - b.etaMinutes).slice(0, 10) };
+  }
+
+  private takeSummary(data: Uint8Array): void {
+    if (data.length > 256 * 1024) return;
+    try {
+      const s = JSON.parse(new TextDecoder().decode(data)) as CitySummary;
+      if (typeof s.at === 'number' && Array.isArray(s.sites)) this.summary = { at: s.at, sites: s.sites.slice(0, 500) };
+    } catch {
+      /* a summary not understood is passed over; the next comes in 5 s */
+    }
+  }
+
   private async connect(): Promise<void> {
     try {
       const nc = await connect({
@@ -89,6 +118,7 @@ export class CityLink implements Feature {
       log.info('city link connected', { server: nc.getServer() });
       void this.onConnected();
       void this.directives.run(nc.jetstream());
+      nc.subscribe(CITY_SUMMARY_SUBJECT, { callback: (_err, m) => this.takeSummary(m.data) });
       void (async () => {
         for await (const s of nc.status()) {
           if (s.type === Events.Reconnect) void this.onConnected();

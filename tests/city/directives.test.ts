@@ -1,0 +1,39 @@
+/** A city directive goes through the site's own write path as system:city, and is audited applied or refused. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectiveReceiver } from '../../server/features/city-link/directives.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+
+let h: TestHall;
+beforeAll(async () => {
+  h = await startTestHall();
+});
+afterAll(() => h?.stop());
+
+const audits = () =>
+  (
+    h.running.db.prepare("SELECT data FROM events WHERE type = 'city.directive' ORDER BY seq").pluck().all() as string[]
+  ).map((d) => JSON.parse(d) as { directiveId: string; applied: boolean; reason?: string });
+
+describe('city directives at a site', () => {
+  it('starts and ends a playbook as system:city, refuses one the hall has not, and audits each', () => {
+    const receiver = new DirectiveReceiver(h.running.hall, h.running.hall.hallFile.hall.id);
+    const d = { v: 1 as const, at: Date.now(), playbookId: 'fire', note: 'typhoon' };
+    receiver.apply({ ...d, id: 'd1', kind: 'playbook.activate' });
+    expect(h.running.hall.state.emergency).toMatchObject({
+      playbookId: 'fire',
+      by: 'system:city',
+      note: 'city: typhoon',
+    });
+    receiver.apply({ ...d, id: 'd1', kind: 'playbook.activate' });
+    receiver.apply({ ...d, id: 'd2', kind: 'playbook.activate', playbookId: 'no-such-playbook' });
+    receiver.apply({ ...d, id: 'd3', kind: 'playbook.deactivate' });
+    expect(h.running.hall.state.emergency).toBeNull();
+    expect(audits().map((a) => [a.directiveId, a.applied])).toEqual([
+      ['d1', true],
+      ['d1', false],
+      ['d2', false],
+      ['d3', true],
+    ]);
+    expect(audits()[2].reason).toMatch(/no-such-playbook/);
+  });
+});

@@ -222,4 +222,27 @@ describe('SMS outbox', () => {
     ]);
     expect(renderSms('appointment-reminder', gateway.received[0].params)).toContain('3月3日 09:00');
   });
+
+  it('texts a pre-review applicant the result once it is answered', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hallq-sms-'));
+    const s = await hall();
+    h = s.t;
+    const submitted = await h.api(
+      'POST',
+      `${V1}/prereviews`,
+      { serviceId: 'one-window', reference: 'WS-2026-0001', phone: '13700003333' },
+      h.managerToken,
+    );
+    expectOk(submitted, 201);
+    expectOk(
+      await h.api(
+        'POST',
+        `${V1}/prereviews/${submitted.body.prereview.id}/answer`,
+        { result: 'approved' },
+        h.managerToken,
+      ),
+    );
+    await s.outbox.drainNow();
+    expect(gateway.received).toEqual([expect.objectContaining({ to: '13700003333', template: 'prereview-result' })]);
+  });
 });

@@ -208,10 +208,14 @@ export class SmsOutbox implements Feature {
     return sent.length < this.limits.perNumberPerHour ? 0 : sent[sent.length - 1] + HOUR;
   }
 
-  /** The sealed number of whom a request names: a ticket's or an appointment's (staff have no number on file yet). */
+  /**
+   * The sealed number of whom a request names: a ticket's, an appointment's or a pre-review applicant's (staff have
+   * no number on file yet).
+   */
   private phoneOf(to: SmsRecipient): string | undefined {
     if ('ticketId' in to) return this.hall.state.tickets.get(to.ticketId)?.phoneSealed;
     if ('appointmentId' in to) return this.hall.state.appointments.get(to.appointmentId)?.phoneSealed;
+    if ('prereviewId' in to) return this.hall.state.prereviews.get(to.prereviewId)?.phoneSealed;
     return undefined;
   }
 

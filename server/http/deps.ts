@@ -5,7 +5,7 @@ import type { Accounts } from '../store/accounts.js';
 import type { BackupDesk } from '../store/backup-status.js';
 import type { DeviceRegistry } from './device-registry.js';
 import type { QueryTrail } from './query-trail.js';
-import type { ProposalBook } from '../features/playbooks/proposals.js';
+import type { ProposalBook } from '../core/proposal-book.js';
 
 export interface ApiDeps {
   hall: HallService;

@@ -12,7 +12,7 @@ import { activatePlaybook, deactivatePlaybook } from '../../domain/decide/emerge
 import { DomainError } from '../../domain/errors.js';
 import { activePlaybooks, type PlaybookCause } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
-import type { ProposalBook } from './proposals.js';
+import type { ProposalBook } from '../../core/proposal-book.js';
 import {
   deviceTriggerVerdicts,
   hallMetrics,

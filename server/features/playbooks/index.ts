@@ -4,5 +4,5 @@ export { AutomaticTriggers } from './automatic-triggers.js';
 export { DrillReports } from './drill-reports.js';
 export { PlaybookNotices } from './notices.js';
 export { PowerGuard } from './power-guard.js';
-export { ProposalBook } from './proposals.js';
+export { ProposalBook } from '../../core/proposal-book.js';
 export { conditionHolds, deviceTriggerVerdicts, MetricHysteresis } from './triggers.js';

@@ -8,7 +8,7 @@ import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../..
 import { refuse } from '../../domain/errors.js';
 import { audienceOf } from '../../core/views.js';
 import { activePlaybookView, playbooksStateView } from '../../core/playbook-views.js';
-import type { Proposal } from '../../features/playbooks/proposals.js';
+import type { Proposal } from '../../core/proposal-book.js';
 import type { ApiDeps } from '../deps.js';
 import { catchUpRoutes } from './catch-up.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';

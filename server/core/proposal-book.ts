@@ -3,8 +3,8 @@
  * dashboard (and the counter consoles of managers) until confirmed, dismissed or expired. Held in memory and bounded:
  * after a restart a trigger that still holds proposes again.
  */
-import { randomId } from '../../security/random-ids.js';
-import type { PlaybookCause } from '../../domain/playbooks.js';
+import { randomId } from '../security/random-ids.js';
+import type { PlaybookCause } from '../domain/playbooks.js';
 
 export interface Proposal {
   id: string;

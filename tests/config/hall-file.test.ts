@@ -18,13 +18,42 @@ function problemsOf(bad: unknown): string {
   throw new Error('the hall file was accepted');
 }
 
+/** Where `ours` lacks something of `theirs`: every key of an object, every element of a list (in order), each value. */
+function missingFrom(ours: unknown, theirs: unknown, path: string): string[] {
+  if (Array.isArray(theirs)) {
+    if (!Array.isArray(ours)) return [path];
+    let from = 0;
+    const missing: string[] = [];
+    theirs.forEach((item, i) => {
+      const at = ours.findIndex((o, j) => j >= from && missingFrom(o, item, '').length === 0);
+      if (at < 0) missing.push(`${path}[${i}]`);
+      else from = at + 1;
+    });
+    return missing;
+  }
+  if (theirs !== null && typeof theirs === 'object') {
+    if (ours === null || typeof ours !== 'object') return [path];
+    return Object.entries(theirs).flatMap(([k, v]) =>
+      missingFrom((ours as Record<string, unknown>)[k], v, `${path}.${k}`),
+    );
+  }
+  return Object.is(ours, theirs) ? [] : [path];
+}
+
 describe('the hall file', () => {
   it('ships the reference hall as the default, with its calendar filled in', () => {
     const shared = JSON.parse(
       readFileSync(new URL('../../../shared/halls/yunfu-realestate.json', import.meta.url), 'utf8'),
     );
-    // The reference leaves the official calendar for the project to fill (2026: docs/operations.md).
-    expect({ ...reference, calendar: undefined }).toEqual({ ...shared, calendar: undefined });
+    // The reference leaves the official calendar for the project to fill (2026: docs/operations.md), and the
+    // project's playbooks add to the reference's (severities, more triggers, release thresholds: docs/playbooks.md)
+    // without dropping or changing anything of it.
+    expect({ ...reference, calendar: undefined, playbooks: undefined }).toEqual({
+      ...shared,
+      calendar: undefined,
+      playbooks: undefined,
+    });
+    expect(missingFrom(reference.playbooks, shared.playbooks, 'playbooks')).toEqual([]);
     expect(reference.calendar.holidays).toContain('2026-02-16');
     expect(reference.calendar.workdays).toContain('2026-02-14');
     expect(parseHallFile(JSON.stringify(reference)).services).toHaveLength(8);

@@ -27,7 +27,9 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${cmd.serviceId}" in this hall`);
   if (!(cmd.slotEnd > cmd.slotStart)) throw refuse.badInput('INVALID_SLOT', 'slotEnd must be after slotStart');
   if (cmd.slotEnd < ctx.now) throw refuse.badInput('INVALID_SLOT', 'the slot is already over');
-  assertSlotHasRoom(ctx, state, cmd);
+  // A platform booking is already confirmed to the citizen: taken as it is, and it counts against the slot for the
+  // hall's own bookings (docs/integrations.md). Only the hall's own bookings are held to the slot's room.
+  if (cmd.bookingId === undefined) assertSlotHasRoom(ctx, state, cmd);
   if (!cmd.idNumber && ctx.actor.role !== 'kiosk')
     throw refuse.badInput('ID_NUMBER_REQUIRED', 'an appointment booked by staff or the platform needs an idNumber');
   const identity = cmd.idNumber ? ctx.identityHash(validIdNumber(ctx, cmd.idNumber).normalized) : undefined;

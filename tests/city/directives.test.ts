@@ -21,7 +21,7 @@ describe('city directives at a site', () => {
     receiver.apply({ ...d, id: 'd1', kind: 'playbook.activate' });
     expect(h.running.hall.state.emergency).toMatchObject({
       playbookId: 'fire',
-      by: 'system:city',
+      by: 'city:d1',
       note: 'city: typhoon',
     });
     receiver.apply({ ...d, id: 'd1', kind: 'playbook.activate' });

@@ -367,7 +367,30 @@ describe('registration system down: accepted, pending system (待系统恢复补
       ]);
       expect(list.outages).toEqual([{ system: 'registration', since: new Date(since).toISOString(), minutes: 7 }]);
       expectError(await h.api('GET', `${V1}/catch-up`, undefined, staff), 403, 'FORBIDDEN');
+      // The alerts say how long the system has been down, and that one ticket waits to be recorded…
+      const alertsNow = async () =>
+        ((await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts as any[]).filter((a) =>
+          ['integration.down', 'catch-up.pending'].includes(a.kind),
+        );
+      expect(await alertsNow()).toEqual([
+        expect.objectContaining({
+          kind: 'integration.down',
+          severity: 'critical',
+          message: expect.stringMatching(/7 min/),
+        }),
+        expect.objectContaining({ kind: 'catch-up.pending', severity: 'warning' }),
+      ]);
+      // …and once it answers again, that it is time to record it.
+      h.running.hall.bus.emit('integration.health', { system: 'registration', ok: true, since: Date.now() });
+      expect(await alertsNow()).toEqual([
+        expect.objectContaining({
+          kind: 'catch-up.pending',
+          severity: 'critical',
+          message: expect.stringMatching(/record the 1 /),
+        }),
+      ]);
       expectOk(await h.api('POST', `${V1}/catch-up/${t.id}/done`, {}, staff));
+      expect(await alertsNow()).toEqual([]);
       expectError(await h.api('POST', `${V1}/catch-up/${t.id}/done`, {}, staff), 409, 'NOT_PENDING');
       expect((await h.api('GET', `${V1}/catch-up`, undefined, h.managerToken)).body.pending).toEqual([]);
       const audit = (await auditAll(h)).map((e) => e.type);

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { deadlineAlerts } from '../../core/case-alerts.js';
 import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
+import { outageAlerts } from './outage-alerts.js';
 import { playbookAlerts } from './playbook-alerts.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
 
@@ -61,6 +62,7 @@ export function alertRoutes(deps: ApiDeps) {
       }
     }
     alerts.push(...playbookAlerts(deps));
+    alerts.push(...outageAlerts(deps));
     const broken = deps.hall.chainAtStart?.firstBroken;
     if (broken)
       alerts.push({

@@ -222,4 +222,46 @@ describe('appointment platform sync', () => {
     expect((await integrations(h)).platform).toMatchObject({ ok: true, backlog: 0 });
     expect(signals.at(-1)).toMatchObject({ system: 'platform', ok: true, since: clock.now });
   });
+
+  it('sends after a restart what a power cut kept out of the outbox, and a no-show the hall recorded itself', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallq-platform-'));
+    try {
+      let s = await hallWithPlatform(clock, dataDir);
+      h = s.h;
+      platform.put(booking('b-in', 1, '10:10'));
+      platform.put(booking('b-away', 2, '10:20'));
+      await s.adapter.runNow();
+      platform.mode = 'error-5xx'; // nothing goes out before the "power cut"
+      expectOk(await h.api('POST', `${V1}/appointments/check-in`, { code: '4000000001' }, h.managerToken), 201);
+      await s.adapter.runNow();
+      await h.stop();
+      h = undefined;
+      // The cut came between the check-in's commit and its outbox row.
+      const db = new Database(join(dataDir, 'hallq.sqlite'));
+      expect(db.prepare('DELETE FROM platform_outbox').run().changes).toBe(1);
+      db.close();
+
+      platform.mode = 'up';
+      clock.advance(60); // past b-away's late window: the hall records its no-show
+      s = await hallWithPlatform(clock, dataDir);
+      h = s.h;
+      await (h.running.features.find((f) => f.name === 'day-rules') as unknown as { tick(): Promise<void> }).tick();
+      await s.adapter.runNow();
+      await s.adapter.runNow();
+      expect(platform.events.map((e) => `${e.bookingId}/${e.type}`).sort()).toEqual([
+        'b-away/no-show',
+        'b-in/checked-in',
+      ]);
+      await h.stop();
+      h = undefined;
+      s = await hallWithPlatform(clock, dataDir);
+      h = s.h;
+      await s.adapter.runNow();
+      expect(platform.events).toHaveLength(2); // once each, across the restart
+    } finally {
+      await h?.stop();
+      h = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -45,7 +45,33 @@ export class BookingAcks {
       ),
       bus.on('ticket.no_show', (c) => on(bookingOfTicket(c), 'no-show', c.event.data.at)),
       bus.on('ticket.finished', (c) => on(bookingOfTicket(c), 'served', c.event.data.at)),
+      // Nobody came by the end of the late window: the hall records the appointment's no-show itself.
+      bus.on('appointment.no_show', (c) =>
+        on(this.hall.state.appointments.get(c.event.data.appointmentId)?.bookingId, 'no-show', c.event.data.at),
+      ),
     ];
+  }
+
+  /**
+   * Queues from the state what the listeners may have missed: an event committed just before a power cut, whose
+   * outbox row (written after the commit) never was. Rows already queued or sent are left as they are. Returns how
+   * many were new.
+   */
+  reconcile(): number {
+    let added = 0;
+    const add = (bookingId: string, type: BookingEventType, at: number | undefined) => {
+      if (at !== undefined && this.enqueue(bookingId, type, at)) added++;
+    };
+    for (const a of this.hall.state.appointments.values()) {
+      if (!a.bookingId) continue;
+      if (a.status === 'no_show') add(a.bookingId, 'no-show', a.slotStart);
+      const t = a.ticketId ? this.hall.state.tickets.get(a.ticketId) : undefined;
+      if (!t) continue;
+      add(a.bookingId, 'checked-in', t.issuedAt);
+      if (t.status === 'no_show') add(a.bookingId, 'no-show', t.noShowAt);
+      if (t.status === 'done') add(a.bookingId, 'served', t.finishedAt);
+    }
+    return added;
   }
 
   /** Queues one event; false when that booking already has one of that type (sent or waiting). */

@@ -41,6 +41,8 @@ export class PlatformAdapter implements Feature {
   start(): void {
     if (!this.target) return;
     this.unsubscribe = this.acks.listen(this.bus, () => void this.tick());
+    const missed = this.acks.reconcile();
+    if (missed > 0) log.warn('platform events queued at start that a stop had cut off', { missed });
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
     this.timer.unref();
     void this.tick();

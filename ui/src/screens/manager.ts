@@ -65,7 +65,7 @@ function start(session: StaffSession): void {
   const conn = connectionBanner();
   model.onStatus((s) => conn.set(s));
 
-  const state: ManagerState = { stats: null, devices: [], followUps: [], feed: [], cases: [] };
+  const state: ManagerState = { stats: null, devices: [], followUps: [], feed: [], cases: [], integrations: {} };
 
   const ctx: ManagerContext = {
     api,
@@ -268,6 +268,14 @@ function start(session: StaffSession): void {
       /* next event or tick retries */
     }
   }
+  async function loadIntegrations(): Promise<void> {
+    try {
+      state.integrations = await api.get<ManagerState['integrations']>('/integrations');
+      repaint();
+    } catch {
+      /* the next tick retries */
+    }
+  }
   const statsSoon = debounce(() => void loadStats(), 600);
   // A failed backup shows on the reports tab's badge wherever the manager is.
   let backupFailing = 0;
@@ -307,6 +315,9 @@ function start(session: StaffSession): void {
   });
   setInterval(() => void loadDevices(), 30_000);
   setInterval(() => void loadStats(), 60_000);
+  // How long an outside system has been failing grows with no event: look every half minute.
+  setInterval(() => void loadIntegrations(), 30_000);
+  void loadIntegrations();
   setInterval(loadBackup, 5 * 60_000);
   loadBackup();
   // A case becomes due or overdue when the day turns, with no event: look again now and then.

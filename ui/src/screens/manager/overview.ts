@@ -209,7 +209,7 @@ function countersTable(v: HallView, st: ManagerState): HTMLElement {
   );
 }
 
-function alertsList(v: HallView, { followUps, devices, cases }: ManagerState): HTMLElement {
+function alertsList(v: HallView, { followUps, devices, cases, integrations }: ManagerState): HTMLElement {
   const items: Array<[tone: 'red' | 'amber' | 'blue', text: string, href?: string]> = [];
   if (v.emergency) items.push(['red', t('m.alert.emergency', { name: v.emergency.name }), '#emergency']);
   // 超期预警: each overdue case, then each due today, with the counter that accepted it.
@@ -236,6 +236,22 @@ function alertsList(v: HallView, { followUps, devices, cases }: ManagerState): H
         ),
       }),
     ]);
+  // Outside systems failing, with how long and what waits to go out (GET /integrations).
+  for (const system of ['registration', 'platform', 'sms'] as const) {
+    const health = integrations[system];
+    if (!health?.configured || health.ok) continue;
+    const minutes = Math.floor((health.failingForSeconds ?? 0) / 60);
+    items.push([
+      system === 'sms' ? 'amber' : 'red',
+      t('m.alert.integrationDown', { system: t(`m.em.system.${system}`), n: minutes, backlog: health.backlog }),
+      '#emergency',
+    ]);
+  }
+  // Waiting people whom no open counter serves (a counter closed by force, or everyone off).
+  for (const svc of v.services)
+    if (svc.needsCounter)
+      items.push(['amber', t('m.alert.needsCounter', { service: serviceName(svc), n: svc.waiting })]);
+  if (v.extendedService) items.push(['blue', t('m.alert.extended', { until: time(v.extendedService.until) })]);
   const open = followUps.filter((f) => f.open).length;
   if (open) items.push(['amber', t('m.alert.followups', { n: open }), '#followups']);
   const offline = devices.filter((d) => !d.online);

@@ -76,6 +76,18 @@ export interface ManagerState {
   feed: FeedItem[];
   /** Open cases with legal deadlines (GET /cases), by due day. */
   cases: OpenCase[];
+  /** The outside systems' health (GET /integrations); empty until loaded. */
+  integrations: Partial<Record<OutsideSystem, IntegrationHealthView>>;
+}
+
+export type OutsideSystem = 'platform' | 'sms' | 'registration';
+
+/** One outside system as GET /integrations shows it (the fields the dashboard uses). */
+export interface IntegrationHealthView {
+  configured: boolean;
+  ok: boolean;
+  failingForSeconds: number | null;
+  backlog: number;
 }
 
 /** A case as GET /cases lists it (the fields the dashboard uses). */

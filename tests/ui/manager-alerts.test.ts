@@ -1,0 +1,43 @@
+/**
+ * The dashboard's alerts in Chromium: an outside system that fails (how long, what waits to go out) and people who
+ * wait for a service that no open counter serves.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issue } from '../api/support.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { axeSerious, ensureUiBuilt, launchChromium, login, openPage } from './browser.js';
+
+let hall: TestHall;
+let browser: Browser;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  ensureUiBuilt();
+  // Nothing listens on port 9 of this machine: the platform's first sync fails at once.
+  hall = await startTestHall({ env: { PLATFORM_URL: 'http://127.0.0.1:9/v1', PLATFORM_TOKEN: 'platform-token' } });
+  await issue(hall, hall.managerToken, { serviceId: 'query' }); // every counter is closed at the start
+  browser = await launchChromium();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hall?.stop();
+});
+
+describe('alerts on the dashboard', () => {
+  it('names the failing appointment platform and the service that no open counter serves', async () => {
+    const page = await openPage(browser, `${hall.url}/manager`, { width: 1600, height: 1000 }, errors);
+    await login(page, 'boss', 'boss-password');
+    await page.waitForSelector('.m-alert-list');
+    await expect.poll(() => page.textContent('.m-alerts')).toContain('预约平台连接失败');
+    const text = await page.textContent('.m-alerts');
+    expect(text).toMatch(/有 1 人等候，但没有开放的窗口办理/);
+    expect(await axeSerious(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('raises no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});

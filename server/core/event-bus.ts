@@ -40,6 +40,8 @@ export type BusEvents = {
    * SMS gateway): playbook triggers and the dashboard read it. `since` is when the current state began (ms).
    */
   'integration.health': { system: IntegrationSystem; ok: boolean; since: number; error?: string };
+  /** The hall went on battery or back on mains (the UPS's evt/power): heavy optional work waits for mains. */
+  'power.changed': { onBattery: boolean; at: number };
   /** Ask the SMS outbox to send a message (fire and forget: the outbox makes it durable or drops it when off). */
   'sms.request': { to: SmsRecipient; template: SmsTemplate; params: Record<string, string | number>; key: string };
 } & { [K in HallEventType]: CommittedEvent<K> };

@@ -291,6 +291,18 @@ describe('the hall’s own backups', () => {
       // Switched off over the next night: due when it is on again, whatever the hour.
       clock.set('2026-03-03T09:00:00+08:00');
       expect(job.isDue()).toBe(true);
+      // On the UPS's battery the copy waits for mains: one cut off by the power is worth nothing.
+      const ups = (onBattery: boolean) =>
+        h.running.hall.bus.emit('device.event', {
+          device: { id: 'ups', kind: 'sensor' } as never,
+          name: 'power',
+          body: { onBattery },
+        });
+      ups(true);
+      expect(job.isDue()).toBe(false);
+      expect(await job.runIfDue()).toBeUndefined();
+      ups(false);
+      expect(job.isDue()).toBe(true);
     } finally {
       await h.stop();
     }

@@ -40,6 +40,9 @@ export class NightlyBackups implements Feature, BackupDesk {
   private task?: { stop(): unknown };
   private running?: Promise<BackupRecord>;
   private state: BackupState;
+  /** On the UPS's battery: the nightly copy waits for mains (a copy cut off by the power is worth nothing). */
+  private onBattery = false;
+  private offPower?: () => void;
 
   constructor(
     private readonly hall: HallService,
@@ -50,6 +53,7 @@ export class NightlyBackups implements Feature, BackupDesk {
   }
 
   start(): void {
+    this.offPower = this.hall.bus.on('power.changed', (p) => (this.onBattery = p.onBattery));
     // Every ten minutes, not only at BACKUP_AT: a night missed (power off, USB disk out) is made up at once.
     this.task = cron.schedule('*/10 * * * *', () => void this.runIfDue().catch(() => undefined), {
       timezone: this.hall.site.timezone,
@@ -57,14 +61,16 @@ export class NightlyBackups implements Feature, BackupDesk {
   }
 
   async stop(): Promise<void> {
+    this.offPower?.();
     this.task?.stop();
     this.task = undefined;
     // A backup under way finishes (or fails) before the database closes.
     await this.running?.catch(() => undefined);
   }
 
-  /** Due: no backup yet this hall day, BACKUP_AT has passed, and no attempt failed within the hour. */
+  /** Due: on mains, no backup yet this hall day, BACKUP_AT has passed, and no attempt failed within the hour. */
   isDue(now = this.hall.clock()): boolean {
+    if (this.onBattery) return false;
     const tz = this.hall.site.timezone;
     const today = hallDay(now, tz);
     if (this.state.lastSuccess && hallDay(this.state.lastSuccess.at, tz) === today) return false;

@@ -45,6 +45,7 @@ export class PowerGuard implements Feature {
       body.batteryLow === true || (typeof body.minutesLeft === 'number' && body.minutesLeft < SHUTDOWN_MARGIN_MINUTES);
     if (onBattery && !this.onBattery) this.wentOnBattery(deviceId);
     if (!onBattery && this.onBattery) this.record(deviceId, 'power-back');
+    if (onBattery !== this.onBattery) this.hall.bus.emit('power.changed', { onBattery, at: this.hall.clock() });
     this.onBattery = onBattery;
     if (onBattery && low && !this.shuttingDown) {
       this.shuttingDown = true;

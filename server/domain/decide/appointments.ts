@@ -3,7 +3,7 @@ import { kioskSlotProblem, slotHasRoom } from '../capacity.js';
 import { refuse } from '../errors.js';
 import { maskName, maskPhone } from '../identity.js';
 import type { Appointment, HallState } from '../types.js';
-import { type DecideContext, type Decision } from './context.js';
+import { freshCode, type DecideContext, type Decision } from './context.js';
 import { validIdNumber } from './tickets.js';
 
 export interface CreateAppointmentCommand {
@@ -51,13 +51,9 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
       if (a.code === c && a.status === 'booked' && a.id !== cmd.replaces) return true;
     return false;
   };
-  let code = cmd.code ?? ctx.newAppointmentCode();
-  if (cmd.code !== undefined) {
-    if (inUse(code)) throw refuse.conflict('APPOINTMENT_CODE_IN_USE', 'another booked appointment has that code');
-  } else {
-    for (let i = 0; inUse(code) && i < 20; i++) code = ctx.newAppointmentCode();
-    if (inUse(code)) throw refuse.conflict('NO_FREE_CODE', 'could not find a free appointment code; try again');
-  }
+  if (cmd.code !== undefined && inUse(cmd.code))
+    throw refuse.conflict('APPOINTMENT_CODE_IN_USE', 'another booked appointment has that code');
+  const code = cmd.code ?? freshCode(inUse, () => ctx.newAppointmentCode(), 'appointment code');
   const appointment: Appointment = {
     id: ctx.newId('appointment'),
     code,
@@ -81,11 +77,13 @@ export function bookedCodes(state: HallState): Set<string> {
   return new Set([...state.appointments.values()].filter((a) => a.status === 'booked').map((a) => a.code));
 }
 
-/** A fresh check-in code not in `used` (which it joins). */
+/** A fresh check-in code not in `used` (which it joins): for decisions that book many at once. */
 export function freeAppointmentCode(ctx: DecideContext, used: Set<string>): string {
-  let code = ctx.newAppointmentCode();
-  for (let i = 0; used.has(code) && i < 20; i++) code = ctx.newAppointmentCode();
-  if (used.has(code)) throw refuse.conflict('NO_FREE_CODE', 'could not find a free appointment code; try again');
+  const code = freshCode(
+    (c) => used.has(c),
+    () => ctx.newAppointmentCode(),
+    'appointment code',
+  );
   used.add(code);
   return code;
 }

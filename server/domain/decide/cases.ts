@@ -40,8 +40,11 @@ export function openCaseOnAccept(ctx: DecideContext, state: HallState, counter: 
   const service = ctx.hallFile.services.find((s) => s.id === t.serviceId);
   if (!service?.deadlineWorkdays) return [];
   const acceptedOn = hallDay(ctx.now, ctx.hallFile.hall.timezone);
-  const used = new Set([...state.cases.values()].map((k) => k.number));
-  const number = freshCode(used, () => caseNumber(service.prefix, acceptedOn, ctx.newCaseDigits()), 'case number');
+  const inUse = (n: string) => {
+    for (const k of state.cases.values()) if (k.number === n) return true;
+    return false;
+  };
+  const number = freshCode(inUse, () => caseNumber(service.prefix, acceptedOn, ctx.newCaseDigits()), 'case number');
   const opened: Case = {
     id: ctx.newId('case'),
     number,

@@ -76,11 +76,14 @@ export function currentTicket(state: HallState, counter: Counter): Ticket {
   return t;
 }
 
-/** A code from `draw` not in `used` (a few draws at most: codes are random); refused when none is found. */
-export function freshCode(used: ReadonlySet<string>, draw: () => string, what: string): string {
+/**
+ * A code from `draw` that is not `inUse` (a few draws at most: codes are random); refused when none is found. The
+ * one place codes are drawn: appointment codes and case numbers.
+ */
+export function freshCode(inUse: (code: string) => boolean, draw: () => string, what: string): string {
   let code = draw();
-  for (let i = 0; used.has(code) && i < 20; i++) code = draw();
-  if (used.has(code)) throw refuse.conflict('NO_FREE_CODE', `could not find a free ${what}; try again`);
+  for (let i = 0; inUse(code) && i < 20; i++) code = draw();
+  if (inUse(code)) throw refuse.conflict('NO_FREE_CODE', `could not find a free ${what}; try again`);
   return code;
 }
 

@@ -1,0 +1,36 @@
+/** One way to draw a code (appointment codes, case numbers): skip the ones in use, give up plainly after a few. */
+import { describe, expect, it } from 'vitest';
+import { freshCode } from '../../server/domain/decide/context.js';
+import { DomainError } from '../../server/domain/errors.js';
+
+describe('freshCode', () => {
+  it('draws again past codes in use', () => {
+    const draws = ['111111', '222222', '333333'];
+    let drawn = 0;
+    const code = freshCode(
+      (c) => c !== '333333',
+      () => draws[drawn++],
+      'appointment code',
+    );
+    expect(code).toBe('333333');
+    expect(drawn).toBe(3);
+  });
+
+  it('refuses with NO_FREE_CODE after 21 draws, naming what it looked for', () => {
+    let drawn = 0;
+    const attempt = () =>
+      freshCode(
+        () => true,
+        () => `${drawn++}`,
+        'case number',
+      );
+    expect(attempt).toThrow(DomainError);
+    expect(drawn).toBe(21);
+    try {
+      attempt();
+    } catch (e) {
+      expect((e as DomainError).code).toBe('NO_FREE_CODE');
+      expect((e as DomainError).message).toContain('case number');
+    }
+  });
+});

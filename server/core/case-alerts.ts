@@ -1,4 +1,5 @@
 /** 超期预警 and the calendar's warning: what the manager's alerts and a counter's console show about deadlines. */
+import type { Alert } from '../../protocol/alerts.js';
 import type { HallFile } from '../config/hall-schema.js';
 import { calendarCoversYear } from '../domain/calendar.js';
 import { hallDay } from '../domain/clock.js';
@@ -6,14 +7,9 @@ import { isDueToday, isOverdue } from '../domain/decide/cases.js';
 import { prereviewClock } from '../domain/decide/prereviews.js';
 import type { Case, HallState } from '../domain/types.js';
 
-export interface DeadlineAlert {
-  kind: 'case.overdue' | 'case.due_today' | 'calendar.missing_year' | 'prereview.due_soon' | 'prereview.overdue';
-  severity: 'warning' | 'critical';
-  message: string;
-  counterId?: string;
-  caseNumber?: string;
-  since?: string;
-}
+export type DeadlineAlert = Alert<
+  'case.overdue' | 'case.due_today' | 'calendar.missing_year' | 'prereview.due_soon' | 'prereview.overdue'
+>;
 
 /** Open cases due today or overdue, the overdue first; for one counter when `counterId` is given. */
 export function casesNeedingAttention(state: HallState, today: string, counterId?: string): Case[] {

@@ -1,4 +1,5 @@
 /** How the hall's own backups went, kept in the meta table so a restart still shows a failed night. */
+import type { Alert } from '../../protocol/alerts.js';
 import type { Db } from './db.js';
 
 export interface BackupRecord {
@@ -22,12 +23,7 @@ export interface BackupState {
   lastFailure?: BackupFailure;
 }
 
-export interface BackupAlert {
-  kind: 'backup.failed' | 'backup.overdue';
-  severity: 'warning' | 'critical';
-  message: string;
-  since?: string;
-}
+export type BackupAlert = Alert<'backup.failed' | 'backup.overdue'>;
 
 /** What the manager's routes see of the backups (the feature implements it). */
 export interface BackupDesk {

@@ -1,5 +1,6 @@
 /** What needs the manager's attention now, derived from devices and follow-ups (nothing stored twice). */
 import { Hono } from 'hono';
+import type { Alert } from '../../../protocol/alerts.js';
 import { deadlineAlerts } from '../../core/case-alerts.js';
 import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
@@ -12,13 +13,7 @@ export function alertRoutes(deps: ApiDeps) {
 
   app.get('/alerts', (c) => {
     requireRole(c, 'manager');
-    const alerts: Array<{
-      kind: string;
-      severity: 'warning' | 'critical';
-      deviceId?: string;
-      message: string;
-      since?: string;
-    }> = [];
+    const alerts: Alert[] = [];
     for (const d of deps.accounts.listDevices()) {
       if (d.kind === 'integration') continue;
       const since = d.lastSeen ? new Date(d.lastSeen).toISOString() : undefined;

@@ -2,18 +2,17 @@
  * The manager's alerts about outside systems: each one down and for how long, and the tickets accepted pending the
  * registration system (待系统恢复补录) — a reminder while it is down, and the call to record them once it is back.
  */
+import type { Alert } from '../../../protocol/alerts.js';
 import type { ApiDeps } from '../deps.js';
 
-export function outageAlerts(deps: ApiDeps) {
+export function outageAlerts(deps: ApiDeps): Alert[] {
   const outages = deps.outages?.() ?? [];
-  const out: Array<{ kind: string; severity: 'warning' | 'critical'; message: string; since?: string }> = outages.map(
-    (o) => ({
-      kind: 'integration.down',
-      severity: o.system === 'sms' ? ('warning' as const) : ('critical' as const),
-      message: `${o.system} has not answered for ${o.minutes} min`,
-      since: new Date(o.since).toISOString(),
-    }),
-  );
+  const out = outages.map((o): Alert => ({
+    kind: 'integration.down',
+    severity: o.system === 'sms' ? 'warning' : 'critical',
+    message: `${o.system} has not answered for ${o.minutes} min`,
+    since: new Date(o.since).toISOString(),
+  }));
   const pending = Object.values(deps.hall.state.pendingSystem ?? {});
   if (pending.length > 0) {
     const registrationDown = outages.some((o) => o.system === 'registration');

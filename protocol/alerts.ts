@@ -1,0 +1,35 @@
+/** `GET /alerts`: what needs the manager's attention now. Every source of alerts builds this one shape. */
+
+export type AlertSeverity = 'warning' | 'critical';
+
+export type AlertKind =
+  | 'device.offline'
+  | 'device.faulty'
+  | 'printer.problem'
+  | 'printer.paper_low'
+  | 'emergency.active'
+  | 'emergency.proposed'
+  | 'integration.down'
+  | 'catch-up.pending'
+  | 'audit.chain_broken'
+  | 'audit.checkpoint_rejected'
+  | 'backup.failed'
+  | 'backup.overdue'
+  | 'followup.open'
+  | 'case.overdue'
+  | 'case.due_today'
+  | 'calendar.missing_year'
+  | 'prereview.due_soon'
+  | 'prereview.overdue';
+
+export interface Alert<K extends AlertKind = AlertKind> {
+  kind: K;
+  severity: AlertSeverity;
+  message: string;
+  /** ISO time (or `YYYY-MM-DD` for a case's due day) since when it holds. */
+  since?: string;
+  deviceId?: string;
+  playbookId?: string;
+  counterId?: string;
+  caseNumber?: string;
+}

@@ -1,5 +1,6 @@
 /** The city's HTTP side: the city view's JSON (contract v2) and a plain `/city` page that reads it. */
 import { Hono } from 'hono';
+import { onError, sendError } from '../http/errors.js';
 import type { CityConsumer } from './consumer.js';
 import { mountDirectives } from './directives-route.js';
 import type { CityReadModel } from './read-model.js';
@@ -13,6 +14,8 @@ export function createCityApp(model: CityReadModel, consumer: CityConsumer, admi
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/city', (c) => c.html(CITY_PAGE));
   app.get('/', (c) => c.redirect('/city'));
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no such resource' } }, 404));
+  // The hall's own error mapping: a thrown error is answered in the contract's shape, never as a bare 500 page.
+  app.onError(onError);
+  app.notFound((c) => sendError(c, 404, 'NOT_FOUND', 'no such resource'));
   return app;
 }

@@ -35,7 +35,12 @@ export function mountDirectives(app: Hono, model: CityReadModel, consumer: CityC
     const { sites, ...what } = parsed.data;
     const directive: CityDirective = { v: 1, id: randomUUID(), at: Date.now(), ...what };
     const targets = sites ?? model.sites().map((s) => s.id);
-    const sent = await consumer.sendDirective(directive, targets);
-    return c.json({ id: directive.id, sites: sent }, 202);
+    try {
+      const sent = await consumer.sendDirective(directive, targets);
+      return c.json({ id: directive.id, sites: sent }, 202);
+    } catch (err) {
+      // The engine did not take it (no quorum, or CITY_DOWN full: it discards new messages, never unread ones).
+      return c.json(refuse('NOT_SENT', `the directive was not stored: ${(err as Error).message}`), 503);
+    }
   });
 }

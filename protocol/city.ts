@@ -77,15 +77,21 @@ export const CITY_DOWN_STREAM = 'CITY_DOWN';
 export const cityDownSubject = (siteId: string) => `city.down.${siteId}`;
 export const siteConsumer = (siteId: string) => `site-${siteId}`;
 
+/**
+ * A change to a site's hall file that the city may push down (closed: these two kinds, no general editor). Each
+ * replaces what it names: `calendar` the holidays and make-up working days of one year, `materials` the list of
+ * documents a citizen must bring for one service.
+ */
+export type HallAmendment =
+  | { kind: 'calendar'; year: number; holidays: string[]; workdays: string[] }
+  | { kind: 'materials'; serviceId: string; materials: string[] };
+export type HallAmendmentKind = HallAmendment['kind'];
+
 /** What the city asks a site to do; the site applies it through its own write path and audits it. */
-export interface CityDirective {
-  v: 1;
-  id: string;
-  at: number;
-  kind: 'playbook.activate' | 'playbook.deactivate';
-  playbookId: string;
-  note?: string;
-}
+export type CityDirective = { v: 1; id: string; at: number; note?: string } & (
+  | { kind: 'playbook.activate' | 'playbook.deactivate'; playbookId: string }
+  | { kind: 'hall.amend'; amendment: HallAmendment }
+);
 
 /** Back up the tree: the city's summary of every site, every few seconds, for points' and halls' citizens. */
 export const CITY_SUMMARY_SUBJECT = 'city.summary';

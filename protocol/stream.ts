@@ -83,7 +83,9 @@ export type StreamEvent =
   | (Base<'prereview.submitted'> & { prereviewId?: string; serviceId: string; dueAt: string })
   | (Base<'prereview.answered'> & { prereviewId?: string })
   | (Base<'homevisit.booked'> & { visitId?: string; serviceId: string; date: string })
-  | (Base<'homevisit.closed'> & { visitId?: string; status: 'done' | 'cancelled' });
+  | (Base<'homevisit.closed'> & { visitId?: string; status: 'done' | 'cancelled' })
+  /** The city amended the hall file (a year's calendar, a service's materials): GET /hall has the new figures. */
+  | (Base<'hall.amended'> & { kind: 'calendar' | 'materials'; serviceId?: string });
 
 export type StreamEventType = StreamEvent['type'];
 

@@ -44,7 +44,8 @@ export async function startNatsCluster(size: number, opts: NatsOptions = {}): Pr
       [
         `server_name: ${name}`,
         `listen: "${opts.host ?? '127.0.0.1'}:${port}"`,
-        `jetstream { store_dir: "${join(dir, name)}", max_mem_store: 64MB, max_file_store: 1GB }`,
+        // The city's streams reserve their max_bytes (1 GiB + 64 MiB by default, docs/city.md): room for both.
+        `jetstream { store_dir: "${join(dir, name)}", max_mem_store: 64MB, max_file_store: 4GB }`,
         size > 1
           ? `cluster { name: city, listen: "127.0.0.1:${routePorts[i]}", routes: [${routes.map((r) => `"${r}"`).join(', ')}], no_advertise: true }`
           : '',

@@ -120,7 +120,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const rebuilt = hall.rebuild();
   log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
   hall.startDayIfNeeded();
-  const calendarGap = calendarWarning(hallFile, hall.clock());
+  const calendarGap = calendarWarning(hall.hallFile, hall.clock());
   if (calendarGap) log.warn(calendarGap);
   const accounts = new Accounts(db);
   accounts.markAllDevicesOffline();

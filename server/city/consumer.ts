@@ -3,20 +3,10 @@
  * model and acks it only after the read model's commit. A crash between the two redelivers a message the read model
  * already holds, and the read model passes it over (by site and seq): nothing is counted twice.
  */
-import {
-  AckPolicy,
-  connect,
-  DeliverPolicy,
-  nanos,
-  StorageType,
-  type ConsumerMessages,
-  type JsMsg,
-  type NatsConnection,
-} from 'nats';
+import { AckPolicy, connect, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import {
   CITY_DOWN_STREAM,
   CITY_STREAM,
-  CITY_STREAM_SUBJECTS,
   CITY_SUMMARY_SUBJECT,
   cityDownSubject,
   siteConsumer,
@@ -26,6 +16,7 @@ import {
 } from '../../protocol/city.js';
 import { log } from '../log.js';
 import type { CityReadModel } from './read-model.js';
+import { DEFAULT_LIMITS, ensureCityStreams, type CityStreamLimits } from './stream-config.js';
 
 export const CITY_CONSUMER = 'city-view';
 const decoder = new TextDecoder();
@@ -36,6 +27,8 @@ export interface CityConsumerOptions {
   password?: string;
   /** How many city servers keep each message (3 in a cluster of three). */
   replicas: number;
+  /** How long and how much the city's streams keep (default DEFAULT_LIMITS). */
+  limits?: CityStreamLimits;
 }
 
 export class CityConsumer {
@@ -99,18 +92,7 @@ export class CityConsumer {
   private async ensureStream(): Promise<void> {
     // Short: a request lost while the cluster elects a new leader is asked again rather than waited for.
     const jsm = await this.nc!.jetstreamManager({ timeout: 3000 });
-    const config = {
-      name: CITY_STREAM,
-      subjects: CITY_STREAM_SUBJECTS,
-      storage: StorageType.File,
-      num_replicas: this.opts.replicas,
-      // Within the window the engine drops a re-sent message id; beyond it the read model passes it over by seq.
-      duplicate_window: nanos(2 * 60_000),
-    };
-    await jsm.streams.info(CITY_STREAM).catch(() => jsm.streams.add(config));
-    // Down the tree: one subject per site, kept until the site's consumer has it (a site offline for days too).
-    const down = { ...config, name: CITY_DOWN_STREAM, subjects: [cityDownSubject('*')] };
-    await jsm.streams.info(CITY_DOWN_STREAM).catch(() => jsm.streams.add(down));
+    await ensureCityStreams(jsm, this.opts.replicas, this.opts.limits ?? DEFAULT_LIMITS);
     await jsm.consumers.info(CITY_STREAM, CITY_CONSUMER).catch(() =>
       jsm.consumers.add(CITY_STREAM, {
         durable_name: CITY_CONSUMER,
@@ -128,6 +110,8 @@ export class CityConsumer {
       try {
         const consumer = await js.consumers.get(CITY_STREAM, CITY_CONSUMER);
         this.messages = await consumer.consume({ max_messages: 256 });
+        // Stopped while the consume was being set up: stop() found nothing to stop.
+        if (this.stopped) this.messages.stop();
         // The messages at hand are applied in one transaction (one fsync, not one each), then acked.
         const batch: JsMsg[] = [];
         let scheduled = false;

@@ -1,23 +1,22 @@
 /**
  * `POST /api/v1/city/directives` (bearer CITY_ADMIN_TOKEN; without one set, refused): a playbook for every site or
- * the named ones, e.g. a typhoon's banner city-wide. Each site applies it through its own write path and audits it.
+ * the named ones, e.g. a typhoon's banner city-wide, or a hall-file amendment (a year's holidays, a service's
+ * materials). Each site applies it through its own write path and audits it.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import type { CityDirective } from '../../protocol/city.js';
+import { directiveRequestSchema } from '../config/city-directive-schema.js';
 import type { CityConsumer } from './consumer.js';
 import type { CityReadModel } from './read-model.js';
 
-const siteId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
-const body = z.object({
-  kind: z.enum(['playbook.activate', 'playbook.deactivate']),
-  playbookId: siteId,
-  note: z.string().max(200).optional(),
-  sites: z.array(siteId).max(500).optional(),
-});
-
 const refuse = (code: string, message: string) => ({ error: { code, message } });
+
+/** The first thing zod found wrong, with where (`amendment.holidays.0: must be YYYY-MM-DD`). */
+function issueText(issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (!issue) return 'invalid body';
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -31,12 +30,17 @@ export function mountDirectives(app: Hono, model: CityReadModel, consumer: CityC
     const auth = c.req.header('authorization') ?? '';
     if (!sameToken(auth.replace(/^Bearer /, ''), adminToken))
       return c.json(refuse('UNAUTHORIZED', 'a valid bearer token is required'), 401);
-    const parsed = body.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return c.json(refuse('VALIDATION', parsed.error.issues[0]?.message ?? 'invalid body'), 400);
+    const parsed = directiveRequestSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json(refuse('VALIDATION', issueText(parsed.error.issues[0])), 400);
     const { sites, ...what } = parsed.data;
     const directive: CityDirective = { v: 1, id: randomUUID(), at: Date.now(), ...what };
     const targets = sites ?? model.sites().map((s) => s.id);
-    const sent = await consumer.sendDirective(directive, targets);
-    return c.json({ id: directive.id, sites: sent }, 202);
+    try {
+      const sent = await consumer.sendDirective(directive, targets);
+      return c.json({ id: directive.id, sites: sent }, 202);
+    } catch (err) {
+      // The engine did not take it (no quorum, or CITY_DOWN full: it discards new messages, never unread ones).
+      return c.json(refuse('NOT_SENT', `the directive was not stored: ${(err as Error).message}`), 503);
+    }
   });
 }

@@ -10,6 +10,9 @@ import { log } from '../log.js';
 import { CityConsumer } from './consumer.js';
 import { createCityApp } from './http.js';
 import { CityReadModel } from './read-model.js';
+import { DEFAULT_LIMITS } from './stream-config.js';
+
+const MIB = 1024 * 1024;
 
 const cityEnvSchema = z.object({
   CITY_NATS_URL: z.string().min(1),
@@ -21,6 +24,11 @@ const cityEnvSchema = z.object({
   /** Bearer token for POST /api/v1/city/directives (unset: the city sends no directives). */
   CITY_ADMIN_TOKEN: z.string().min(16).optional(),
   CITY_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /** Retention of the sites' events and of the directives (docs/city.md, "Retention"). */
+  CITY_STREAM_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(DEFAULT_LIMITS.events.maxAgeHours),
+  CITY_STREAM_MAX_BYTES: z.coerce.number().int().min(MIB).default(DEFAULT_LIMITS.events.maxBytes),
+  CITY_DOWN_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(DEFAULT_LIMITS.directives.maxAgeHours),
+  CITY_DOWN_MAX_BYTES: z.coerce.number().int().min(MIB).default(DEFAULT_LIMITS.directives.maxBytes),
 });
 
 async function main(): Promise<void> {
@@ -39,6 +47,10 @@ async function main(): Promise<void> {
     user: env.CITY_NATS_USER,
     password: env.CITY_NATS_PASSWORD,
     replicas: env.CITY_STREAM_REPLICAS,
+    limits: {
+      events: { maxAgeHours: env.CITY_STREAM_MAX_AGE_HOURS, maxBytes: env.CITY_STREAM_MAX_BYTES },
+      directives: { maxAgeHours: env.CITY_DOWN_MAX_AGE_HOURS, maxBytes: env.CITY_DOWN_MAX_BYTES },
+    },
   });
   await consumer.start();
   const app = createCityApp(model, consumer, env.CITY_ADMIN_TOKEN);

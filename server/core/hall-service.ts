@@ -11,6 +11,7 @@ import { addDays, hallDay, zonedInstant } from '../domain/clock.js';
 import { actorLabel, SYSTEM_ACTOR, type Actor, type DecideContext, type Decision } from '../domain/decide/context.js';
 import { startDayIfNeeded } from '../domain/decide/day.js';
 import { isStateEvent, type AuditOnlyEntry, type HallEvent } from '../domain/events.js';
+import { effectiveHall } from '../domain/hall-amendments.js';
 import { apply, initialState } from '../domain/state.js';
 import type { Counter, HallState, Ticket } from '../domain/types.js';
 import { log } from '../log.js';
@@ -78,8 +79,9 @@ function ticketIdOf(e: HallEvent): string | undefined {
 }
 
 export class HallService {
-  /** The hall file: services, counters, hours, calendar, policy, playbooks. */
-  readonly hallFile: HallFile;
+  /** The hall file as loaded; `hallFile` is it with the amendments in force. */
+  readonly baseHallFile: HallFile;
+  private effective: { of: HallState['amendments']; hall: HallFile } | undefined;
   readonly log: EventLog;
   readonly bus: EventBus;
   readonly alwaysOpen: boolean;
@@ -108,7 +110,7 @@ export class HallService {
   private batchOpen = false;
 
   constructor(opts: HallServiceOptions) {
-    this.hallFile = opts.hallFile;
+    this.baseHallFile = opts.hallFile;
     this.db = opts.db;
     this.secret = opts.secret;
     this.bus = opts.bus;
@@ -121,12 +123,23 @@ export class HallService {
     this.log = new EventLog(this.db, this.secret.chainKey);
     this.snapshots = new Snapshots(this.db);
     this.projection = new TicketProjection(this.db);
-    this.state = initialState(this.hallFile, hallDay(this.clock(), this.site.timezone));
+    this.state = initialState(this.baseHallFile, hallDay(this.clock(), this.site.timezone));
+  }
+
+  /**
+   * The hall file in force: services, counters, hours, calendar, policy, playbooks, with the city's amendments
+   * (`hall.amended` in the log, so a restart has them too). Cached until the next amendment.
+   */
+  get hallFile(): HallFile {
+    const of = this.state?.amendments;
+    if (this.effective?.of !== of || !this.effective)
+      this.effective = { of, hall: effectiveHall(this.baseHallFile, of) };
+    return this.effective.hall;
   }
 
   /** The hall itself, as its file's `hall` section describes it: id, name, time zone, languages. */
   get site(): HallFile['hall'] {
-    return this.hallFile.hall;
+    return this.baseHallFile.hall;
   }
 
   /**
@@ -156,7 +169,7 @@ export class HallService {
     );
     this.rejectedCheckpoints = rejected;
     const firstDay = this.firstDay() ?? hallDay(this.clock(), this.site.timezone);
-    this.state = snap?.state ?? initialState(this.hallFile, firstDay);
+    this.state = snap?.state ?? initialState(this.baseHallFile, firstDay);
     // Counters added to the hall file since the checkpoint start closed.
     for (const c of this.hallFile.counters)
       if (!this.state.counters.has(c.id))

@@ -343,6 +343,10 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       };
     case 'homevisit.closed':
       return { type: e.type, at, visitId: withIds ? e.data.id : undefined, status: e.data.status };
+    case 'hall.amended': {
+      const a = e.data.amendment;
+      return { type: e.type, at, kind: a.kind, serviceId: a.kind === 'materials' ? a.serviceId : undefined };
+    }
     default:
       return unhandledEvent(e); // a new event type needs its view here before it may be streamed
   }

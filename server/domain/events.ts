@@ -12,6 +12,8 @@ import type {
   QueueKey,
   Ticket,
 } from './types.js';
+import type { HallAmendment } from '../../protocol/city.js';
+import type { AmendmentMark } from './hall-amendments.js';
 import type { ActivePlaybook, PlaybookCause } from './playbooks.js';
 
 export interface HallEventMap {
@@ -91,6 +93,8 @@ export interface HallEventMap {
   'prereview.answered': { id: string; result: PrereviewResult; note?: string; at: number; by: string };
   'homevisit.booked': { visit: HomeVisit };
   'homevisit.closed': { id: string; status: 'done' | 'cancelled'; at: number; by: string };
+  /** A change to the hall file pushed down by the city (docs/city.md): the effective hall is the file plus these. */
+  'hall.amended': { amendment: HallAmendment; cause: AmendmentMark['cause']; at: number };
 }
 
 export type HallEventType = keyof HallEventMap;
@@ -122,7 +126,15 @@ export interface AuditOnlyMap {
   /** Found at start: the chain does not verify from the last verified mark on. */
   'audit.chain_broken': { seq: number; reason: string };
   /** A directive from the city (docs/city.md), applied through the write path or refused. */
-  'city.directive': { directiveId: string; kind: string; playbookId: string; applied: boolean; reason?: string };
+  'city.directive': {
+    directiveId: string;
+    kind: string;
+    playbookId?: string;
+    /** hall.amend: which kind of amendment (the change itself is the `hall.amended` event when applied). */
+    amendment?: string;
+    applied: boolean;
+    reason?: string;
+  };
   /** Found at start: a checkpoint the chain does not vouch for was passed over. */
   'audit.checkpoint_rejected': { seq: number; reason: string };
   /** The hall's own backup (nightly, or a manager's) was written, or could not be. */
@@ -196,6 +208,7 @@ export const STATE_EVENTS = {
   'prereview.answered': true,
   'homevisit.booked': true,
   'homevisit.closed': true,
+  'hall.amended': true,
 } as const satisfies { [K in HallEventType]: true };
 
 export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(STATE_EVENTS));

@@ -3,6 +3,7 @@ import type { HallFile } from '../config/hall-schema.js';
 import { avgServiceMs, nextAverage } from './eta.js';
 import { addByIdentity, addWaiting, removeWaiting } from './queue-index.js';
 import { unhandledEvent, type HallEvent } from './events.js';
+import { withAmendment } from './hall-amendments.js';
 import { activeFromV1, activePlaybooks, setActivePlaybooks } from './playbooks.js';
 import { CASES_KEPT_DAYS, RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
 
@@ -340,6 +341,13 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       }
       return;
     }
+    case 'hall.amended':
+      // A new object each time: the effective hall file is cached by its identity.
+      state.amendments = withAmendment(state.amendments, event.data.amendment, {
+        at: event.data.at,
+        cause: event.data.cause,
+      });
+      return;
     default:
       unhandledEvent(event);
   }

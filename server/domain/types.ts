@@ -5,6 +5,7 @@ import type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketSta
 // The codes screens share with the server (one set, in protocol/).
 export { OUT_OF_TURN_CATEGORIES } from '../../protocol/codes.js';
 import type { ActivePlaybook, Banner } from './playbooks.js';
+import type { HallAmendments } from './hall-amendments.js';
 export type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketStatus };
 
 /** Where a waiting ticket stands: compared field by field, smallest first (see queue-order.ts). */
@@ -231,6 +232,8 @@ export interface HallState {
   prereviews: Map<string, Prereview>;
   /** Home visits from today on, and earlier ones still booked (missing in older checkpoints). */
   homeVisits: Map<string, HomeVisit>;
+  /** The hall-file amendments in force (the city's, docs/city.md); missing in older checkpoints and until one comes. */
+  amendments?: HallAmendments;
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
   /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */

@@ -18,6 +18,7 @@ import { prereviewRoutes } from './routes/prereviews.js';
 import { authRoutes } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
 import { cityRoutes } from './routes/city.js';
+import { hallAmendmentRoutes } from './routes/hall-amendments.js';
 import { counterRoutes } from './routes/counters.js';
 import { deviceRoutes } from './routes/devices.js';
 import { emergencyRoutes } from './routes/emergency.js';
@@ -76,6 +77,7 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
     prereviewRoutes(deps),
     homeVisitRoutes(deps),
     cityRoutes(deps),
+    hallAmendmentRoutes(deps),
   ])
     api.route('/', routes);
   app.route('/api/v1', api);

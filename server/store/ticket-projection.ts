@@ -98,6 +98,7 @@ export class TicketProjection {
       case 'prereview.answered':
       case 'homevisit.booked':
       case 'homevisit.closed':
+      case 'hall.amended':
         return;
       default:
         unhandledEvent(e);

@@ -36,6 +36,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /healthz': { roles: PUBLIC },
   'GET /api/v1/hall': { roles: PUBLIC },
   'GET /api/v1/city/nearby': { roles: PUBLIC },
+  'GET /api/v1/hall/amendments': { roles: MANAGER },
   'GET /api/v1/version': { roles: PUBLIC },
 
   'POST /api/v1/auth/login': { roles: PUBLIC },

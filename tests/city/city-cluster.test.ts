@@ -257,14 +257,30 @@ describe('the city over JetStream', () => {
       body: JSON.stringify({ kind: 'playbook.activate', playbookId: 'fight', note: 'typhoon drill' }),
     });
     expect(sent.status).toBe(202);
+    // And a hall-file amendment: a service's materials, applied through each site's write path.
+    const materials = ['不动产登记申请书', '申请人身份证明', '城市通知：婚姻状况证明'];
+    const amend = (amendment: unknown) =>
+      fetch(`${cityProc!.url}${V1}/city/directives`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: JSON.stringify({ kind: 'hall.amend', amendment }),
+      });
+    expect((await amend({ kind: 'materials', serviceId: 'one-window', materials })).status).toBe(202);
+    expect((await amend({ kind: 'calendar', year: 2026, holidays: ['2026-02-30'], workdays: [] })).status).toBe(400);
+    const materialsOf = async (s: Site) =>
+      (await s.api('GET', `${V1}/hall`)).body.services.find((x: { id: string }) => x.id === 'one-window').materials;
     await until(
-      'the halls apply the city playbook',
-      async () => (await Promise.all([central, district].map(playbooksOf))).every((p) => p.includes('fight')),
+      'the halls apply the city playbook and the amendment',
+      async () =>
+        (await Promise.all([central, district].map(playbooksOf))).every((p) => p.includes('fight')) &&
+        (await Promise.all([central, district].map(materialsOf))).every((m) => m.includes(materials[2])),
       45_000,
     );
     expect(await playbooksOf(pt)).toEqual(['network-outage']);
+    expect(await materialsOf(pt)).not.toContain(materials[2]);
     await pt.link.restore();
     await until('the point applies it on return', async () => (await playbooksOf(pt)).includes('fight'), 45_000);
+    await until('the point amends on return', async () => (await materialsOf(pt)).includes(materials[2]), 45_000);
     await cityAgrees('with the city playbook everywhere', 45_000);
     // Back up the tree: the point's kiosk can show the halls' waiting and estimated wait, as the city sees them.
     await until('the point knows the halls', async () => {

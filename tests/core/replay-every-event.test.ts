@@ -21,6 +21,7 @@ import { completeCase } from '../../server/domain/decide/cases.js';
 import { deviceStatus } from '../../server/domain/decide/devices.js';
 import { catchUp, finishPendingSystem } from '../../server/domain/decide/pending-system.js';
 import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../server/domain/decide/emergency.js';
+import { amendHall } from '../../server/domain/decide/hall-amendments.js';
 import { bookHomeVisit, closeHomeVisit } from '../../server/domain/decide/home-visits.js';
 import { answerPrereview, submitPrereview } from '../../server/domain/decide/prereviews.js';
 import { answerFollowUp, rate } from '../../server/domain/decide/evaluations.js';
@@ -169,6 +170,13 @@ function morning(s: HallService): void {
   );
   run(MANAGER, (ctx, st) => acknowledgePlaybook(ctx, st, 'fire'));
   run(MANAGER, (ctx, st) => deactivatePlaybook(ctx, st, { playbookId: 'surge', reason: 'manager' }));
+  // The city amends a service's materials (docs/city.md).
+  run({ kind: 'system', id: 'city', role: 'system' }, (ctx, st) =>
+    amendHall(ctx, st, {
+      amendment: { kind: 'materials', serviceId: 'query', materials: ['查询申请表'] },
+      cause: { by: 'city', directiveId: 'd1' },
+    }),
+  );
   run({ kind: 'device', id: 'printer-1', role: 'device' }, (ctx, st) =>
     deviceStatus(ctx, st, { deviceId: 'printer-1', kind: 'printer', online: true, status: { paper: 'low' } }),
   );

@@ -1,17 +1,29 @@
 /**
  * The city's directives to this site, from its durable consumer (site-<id> on CITY_DOWN): each is applied through
- * the site's own write path as the actor system:city and audited; acked after. A site that was offline gets what it
+ * the site's own write path as the actor system:city and audited (a playbook started or ended, or the hall file
+ * amended); acked after. A site that was offline gets what it
  * missed when it returns: the consumer kept its place.
  */
 import type { JetStreamClient, ConsumerMessages } from 'nats';
-import { CITY_DOWN_STREAM, siteConsumer, type CityDirective } from '../../../protocol/city.js';
+import { CITY_DOWN_STREAM, siteConsumer } from '../../../protocol/city.js';
+import { cityDirectiveSchema } from '../../config/city-directive-schema.js';
 import type { HallService } from '../../core/hall-service.js';
 import type { Actor } from '../../domain/decide/context.js';
 import { activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
+import { amendHall } from '../../domain/decide/hall-amendments.js';
 import { activePlaybooks } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
 
 const CITY_ACTOR: Actor = { kind: 'system', id: 'city', role: 'system' };
+
+/** A message's body as JSON, or undefined (then refused as invalid, and acked: it would never parse). */
+function readJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return undefined;
+  }
+}
 
 export class DirectiveReceiver {
   private messages: ConsumerMessages | undefined;
@@ -29,7 +41,7 @@ export class DirectiveReceiver {
         const consumer = await js.consumers.get(CITY_DOWN_STREAM, siteConsumer(this.siteId));
         this.messages = await consumer.consume({ max_messages: 16 });
         for await (const m of this.messages) {
-          this.apply(m.json<CityDirective>());
+          this.apply(readJson(m.data));
           m.ack();
         }
       } catch (err) {
@@ -44,12 +56,31 @@ export class DirectiveReceiver {
     this.messages?.stop();
   }
 
-  apply(d: CityDirective): void {
+  /** Applies one directive as read (checked first: a bad one is refused and audited, and changes nothing). */
+  apply(raw: unknown): void {
+    const parsed = cityDirectiveSchema.safeParse(raw);
+    if (!parsed.success) {
+      const r = (raw ?? {}) as { id?: unknown; kind?: unknown };
+      const reason = `invalid directive: ${parsed.error.issues[0]?.message ?? 'not understood'}`;
+      log.warn('city directive refused', { reason });
+      return this.hall.audit(CITY_ACTOR, {
+        type: 'city.directive',
+        data: {
+          directiveId: String(r.id ?? '?').slice(0, 100),
+          kind: String(r.kind ?? '?').slice(0, 40),
+          applied: false,
+          reason,
+        },
+      });
+    }
+    const d = parsed.data;
     const note = `city: ${d.note ?? d.id}`.slice(0, 200);
+    const cause = { by: 'city' as const, directiveId: d.id };
     let reason: string | undefined;
     try {
-      const cause = { by: 'city' as const, directiveId: d.id };
-      if (d.kind === 'playbook.activate')
+      if (d.kind === 'hall.amend')
+        this.hall.execute(CITY_ACTOR, (ctx, s) => amendHall(ctx, s, { amendment: d.amendment, cause }));
+      else if (d.kind === 'playbook.activate')
         this.hall.execute(CITY_ACTOR, (ctx, s) => activatePlaybook(ctx, s, { playbookId: d.playbookId, note, cause }));
       else if (activePlaybooks(this.hall.state).some((p) => p.playbookId === d.playbookId))
         // Like a trigger: the city never ends a playbook that the hall's own manager started.
@@ -60,9 +91,11 @@ export class DirectiveReceiver {
     } catch (err) {
       reason = (err as Error).message;
     }
+    if (reason) log.warn('city directive not applied', { directiveId: d.id, kind: d.kind, reason });
+    const what = d.kind === 'hall.amend' ? { amendment: d.amendment.kind } : { playbookId: d.playbookId };
     this.hall.audit(CITY_ACTOR, {
       type: 'city.directive',
-      data: { directiveId: d.id, kind: d.kind, playbookId: d.playbookId, applied: !reason, reason },
+      data: { directiveId: d.id, kind: d.kind, ...what, applied: !reason, reason },
     });
   }
 }

@@ -28,6 +28,8 @@ const QUEUE_EVENTS: ReadonlySet<StreamEventType> = new Set<StreamEventType>([
   'counter.status',
   'appointment.checked_in',
   'emergency.changed',
+  // The city amended a service's materials: the services come again from GET /hall.
+  'hall.amended',
 ]);
 
 const IDLE = { current: null, currentStatus: null, serviceId: null, calledAt: null } as const;

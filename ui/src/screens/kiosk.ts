@@ -6,6 +6,7 @@
 import { Api, deviceToken } from '../lib/api.js';
 import { $, fill, h, setText, toggleClass } from '../lib/dom.js';
 import { HallModel } from '../lib/hall-model.js';
+import { NearbyPanel } from '../lib/nearby.js';
 import { addStrings, getLang, onLangChange, setLang, t, translateDom } from '../lib/i18n.js';
 import { ageFromIdNumber, idNumberOk } from '../lib/id-number.js';
 import { connectionBanner, idleTimer, setupNeeded, type DialogHandle } from '../lib/ui.js';
@@ -54,6 +55,8 @@ function start(token: string): void {
   });
   const main = h('main', { class: 'k-main', id: 'main', tabindex: '-1' });
   const footer = h('footer', { class: 'k-footer' });
+  // The city's other sites and their waits (R16: a point's visitor may find the central hall quieter, or the reverse).
+  const nearby = new NearbyPanel(api, { className: 'k-nearby' }).start();
   app.replaceChildren(conn.el, chrome.header, chrome.banner, chrome.notice, main, footer);
 
   const idle = idleTimer(IDLE_MS, () => {
@@ -66,8 +69,10 @@ function start(token: string): void {
     chrome.paint(v);
     document.body.dataset.screen = state.screen;
     toggleClass(document.documentElement, 'large', state.large);
-    if (state.screen === 'home') fill(main, homeView(state, v.services, actions));
-    else if (state.screen === 'service' && state.service) {
+    if (state.screen === 'home') {
+      nearby.paint();
+      fill(main, homeView(state, v.services, actions), nearby.el);
+    } else if (state.screen === 'service' && state.service) {
       const age = state.idNumber ? ageFromIdNumber(state.idNumber, today()) : null;
       fill(main, serviceView(state, state.service, age, v.policy.elderlyAge, actions));
     } else if (state.screen === 'checkin') fill(main, checkinView(state, actions));

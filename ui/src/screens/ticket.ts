@@ -10,6 +10,7 @@ import { addStrings, counterName, errorText, onLangChange, serviceName, t } from
 import { LiveStream, type StreamStatus } from '../lib/stream.js';
 import { langButton } from '../lib/ui.js';
 import { paintBanners } from '../lib/banners.js';
+import { NearbyPanel } from '../lib/nearby.js';
 
 addStrings(
   {
@@ -95,6 +96,8 @@ interface PhoneTicket {
 const app = $('#app');
 const ticketId = pathParam('/t/');
 const api = new Api();
+/** The city's other sites and their waits: somewhere quieter, when the hall has a city link. */
+const nearby = new NearbyPanel(api, { className: 'ph-card' }).start();
 let ticket: PhoneTicket | null = null;
 let banners: string[] = [];
 /** A playbook froze the queue (evacuation): nobody is called, the wait estimate is on hold. */
@@ -178,6 +181,7 @@ function paint(): void {
         : tk.status === 'no_show'
           ? t('ph.noShowSub')
           : '';
+  nearby.paint();
   fill(
     main,
     h(
@@ -257,6 +261,7 @@ function paint(): void {
           ),
         )
       : null,
+    tk.status === 'waiting' ? nearby.el : null,
     h(
       'section',
       { class: 'ph-card ph-tips' },

@@ -1,0 +1,78 @@
+/**
+ * The city's directives as zod checks them: on the city's POST /city/directives and again at each site before it
+ * applies one (a site trusts nothing it reads). Hall-file amendments are closed: a year's calendar, a service's
+ * materials; bounded so a directive cannot make the hall hold much.
+ */
+import { z } from 'zod';
+import type { CityDirective, HallAmendment } from '../../protocol/city.js';
+import { isRealDate } from '../domain/clock.js';
+
+const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'only letters, digits, dot, dash and underscore (1–64)');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine(isRealDate, 'not a real date (YYYY-MM-DD)');
+
+const calendarAmendment = z
+  .object({
+    kind: z.literal('calendar'),
+    year: z.number().int().min(2000).max(2099),
+    holidays: z.array(day).max(60),
+    workdays: z.array(day).max(30),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    const outside = [...a.holidays, ...a.workdays].find((d) => !d.startsWith(`${a.year}-`));
+    if (outside) ctx.addIssue({ code: 'custom', message: `${outside} is not in ${a.year}` });
+    const both = a.holidays.find((d) => a.workdays.includes(d));
+    if (both) ctx.addIssue({ code: 'custom', message: `${both} is both a holiday and a make-up working day` });
+  });
+
+const materialsAmendment = z
+  .object({
+    kind: z.literal('materials'),
+    serviceId: id,
+    materials: z.array(z.string().trim().min(1).max(200)).max(40),
+  })
+  .strict();
+
+export const hallAmendmentSchema: z.ZodType<HallAmendment> = z.discriminatedUnion('kind', [
+  calendarAmendment,
+  materialsAmendment,
+]);
+
+/** What the city's sender may ask for (the city adds `v`, `id` and `at`). */
+export const directiveRequestSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.enum(['playbook.activate', 'playbook.deactivate']),
+    playbookId: id,
+    note: z.string().max(200).optional(),
+    sites: z.array(id).max(500).optional(),
+  }),
+  z.object({
+    kind: z.literal('hall.amend'),
+    amendment: hallAmendmentSchema,
+    note: z.string().max(200).optional(),
+    sites: z.array(id).max(500).optional(),
+  }),
+]);
+
+/** A directive as a site reads it from its consumer. */
+export const cityDirectiveSchema: z.ZodType<CityDirective> = z.discriminatedUnion('kind', [
+  z.object({
+    v: z.literal(1),
+    id: z.string().min(1).max(100),
+    at: z.number(),
+    note: z.string().max(200).optional(),
+    kind: z.enum(['playbook.activate', 'playbook.deactivate']),
+    playbookId: id,
+  }),
+  z.object({
+    v: z.literal(1),
+    id: z.string().min(1).max(100),
+    at: z.number(),
+    note: z.string().max(200).optional(),
+    kind: z.literal('hall.amend'),
+    amendment: hallAmendmentSchema,
+  }),
+]);

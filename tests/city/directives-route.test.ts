@@ -1,0 +1,55 @@
+/** The city's POST /city/directives: a hall-file amendment checked with zod before anything is sent (docs/city.md). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CityDirective } from '../../protocol/city.js';
+import type { CityConsumer } from '../../server/city/consumer.js';
+import { createCityApp } from '../../server/city/http.js';
+import { CityReadModel } from '../../server/city/read-model.js';
+
+const TOKEN = 'a-city-admin-token-long-enough';
+const dir = mkdtempSync(join(tmpdir(), 'hallq-city-route-'));
+const model = new CityReadModel(dir);
+const sent: CityDirective[] = [];
+const consumer = {
+  sendDirective: async (d: CityDirective, sites: string[]) => (sent.push(d), sites),
+} as unknown as CityConsumer;
+const app = createCityApp(model, consumer, TOKEN);
+afterAll(() => {
+  model.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const post = (body: unknown) =>
+  app.request('/api/v1/city/directives', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
+
+describe('city directives: hall-file amendments', () => {
+  it('sends a year of holidays or a service’s materials, and refuses a bad one with the reason', async () => {
+    const calendar = { kind: 'calendar', year: 2027, holidays: ['2027-01-01'], workdays: ['2027-02-07'] };
+    const ok = await post({ kind: 'hall.amend', amendment: calendar, sites: ['yunfu-central'] });
+    expect(ok.status).toBe(202);
+    expect(sent.at(-1)).toMatchObject({ v: 1, kind: 'hall.amend', amendment: calendar });
+    const materials = { kind: 'materials', serviceId: 'one-window', materials: ['申请书'] };
+    expect((await post({ kind: 'hall.amend', amendment: materials, sites: ['a'] })).status).toBe(202);
+    const bad = [
+      { kind: 'calendar', year: 2027, holidays: ['2026-12-31'], workdays: [] },
+      { kind: 'calendar', year: 2027, holidays: ['2027-02-07'], workdays: ['2027-02-07'] },
+      { kind: 'calendar', year: 2027, holidays: ['2027-02-30'], workdays: [] },
+      { kind: 'materials', serviceId: 'one window', materials: ['x'] },
+      { kind: 'materials', serviceId: 'one-window', materials: Array(41).fill('x') },
+      { kind: 'hours', weekly: {} },
+    ];
+    const count = sent.length;
+    for (const amendment of bad) {
+      const r = await post({ kind: 'hall.amend', amendment, sites: ['a'] });
+      expect(r.status, JSON.stringify(amendment)).toBe(400);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('VALIDATION');
+    }
+    expect(sent.length).toBe(count);
+  });
+});

@@ -83,7 +83,9 @@ export type StreamEvent =
   | (Base<'prereview.submitted'> & { prereviewId?: string; serviceId: string; dueAt: string })
   | (Base<'prereview.answered'> & { prereviewId?: string })
   | (Base<'homevisit.booked'> & { visitId?: string; serviceId: string; date: string })
-  | (Base<'homevisit.closed'> & { visitId?: string; status: 'done' | 'cancelled' });
+  | (Base<'homevisit.closed'> & { visitId?: string; status: 'done' | 'cancelled' })
+  /** A staff member's mobile or duties changed: staff see whose, nobody sees the number. */
+  | (Base<'staff.contact_set'> & { staffId?: string });
 
 export type StreamEventType = StreamEvent['type'];
 

@@ -343,6 +343,8 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       };
     case 'homevisit.closed':
       return { type: e.type, at, visitId: withIds ? e.data.id : undefined, status: e.data.status };
+    case 'staff.contact_set':
+      return { type: e.type, at, staffId: audience === 'staff' ? e.data.staffId : undefined };
     default:
       return unhandledEvent(e); // a new event type needs its view here before it may be streamed
   }

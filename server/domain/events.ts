@@ -10,6 +10,7 @@ import type {
   FollowUp,
   OutOfTurnCategory,
   QueueKey,
+  StaffContact,
   Ticket,
 } from './types.js';
 import type { ActivePlaybook, PlaybookCause } from './playbooks.js';
@@ -91,6 +92,8 @@ export interface HallEventMap {
   'prereview.answered': { id: string; result: PrereviewResult; note?: string; at: number; by: string };
   'homevisit.booked': { visit: HomeVisit };
   'homevisit.closed': { id: string; status: 'done' | 'cancelled'; at: number; by: string };
+  /** A staff member's contact as it now is (the whole of it): mobile sealed and masked, never in clear; duties. */
+  'staff.contact_set': { staffId: string; contact: StaffContact };
 }
 
 export type HallEventType = keyof HallEventMap;
@@ -196,6 +199,7 @@ export const STATE_EVENTS = {
   'prereview.answered': true,
   'homevisit.booked': true,
   'homevisit.closed': true,
+  'staff.contact_set': true,
 } as const satisfies { [K in HallEventType]: true };
 
 export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(STATE_EVENTS));

@@ -5,6 +5,7 @@ import type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketSta
 // The codes screens share with the server (one set, in protocol/).
 export { OUT_OF_TURN_CATEGORIES } from '../../protocol/codes.js';
 import type { ActivePlaybook, Banner } from './playbooks.js';
+import type { StaffDuty } from '../../protocol/staff.js';
 export type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketStatus };
 
 /** Where a waiting ticket stands: compared field by field, smallest first (see queue-order.ts). */
@@ -181,6 +182,13 @@ export interface Prereview {
   answeredBy?: string;
 }
 
+/** A staff member's contact for playbook notices: the mobile sealed (for the SMS outbox only) and masked, duties. */
+export interface StaffContact {
+  phoneSealed?: string;
+  phoneMasked?: string;
+  duties: StaffDuty[];
+}
+
 export type HomeVisitStatus = 'booked' | 'done' | 'cancelled';
 
 /** A home visit (上门服务) for someone who cannot come: booked by staff, the address sealed. */
@@ -231,6 +239,8 @@ export interface HallState {
   prereviews: Map<string, Prereview>;
   /** Home visits from today on, and earlier ones still booked (missing in older checkpoints). */
   homeVisits: Map<string, HomeVisit>;
+  /** Staff contacts by user id: who is on call for what, and their sealed mobile (missing in older checkpoints). */
+  staff?: Record<string, StaffContact>;
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
   /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */

@@ -98,6 +98,7 @@ export class TicketProjection {
       case 'prereview.answered':
       case 'homevisit.booked':
       case 'homevisit.closed':
+      case 'staff.contact_set':
         return;
       default:
         unhandledEvent(e);

@@ -1,0 +1,98 @@
+/**
+ * Playbook notices to people: when a playbook starts (by anyone or anything, a drill too), every staff member its
+ * `notify` names gets a `playbook-notify` SMS (their sealed mobile; none on file: skipped and counted), and each role
+ * named gets a QoS 1 notice on `notify/<role>` for staff devices. Once per activation: the bus's committed events do
+ * not fire on replay, and each SMS key is unique per activation and staff member, so nothing goes twice.
+ */
+import type { NotifyPayload } from '../../../devices/protocol/mqtt-topics.js';
+import type { HallTopics } from '../../../devices/protocol/mqtt-topics.js';
+import type { Feature } from '../../core/feature.js';
+import type { HallService } from '../../core/hall-service.js';
+import { SYSTEM_ACTOR } from '../../domain/decide/context.js';
+import { drillText, notifyRolesOf, type ActivePlaybook } from '../../domain/playbooks.js';
+import { log } from '../../log.js';
+import type { MqttLink } from '../../mqtt/mqtt-link.js';
+import type { Accounts } from '../../store/accounts.js';
+import { staffToNotify } from './recipients.js';
+
+/** What one activation's notify reached, for the dashboard's alert and the audit log (counts, no numbers). */
+export interface NotifySummary {
+  startedAt: number;
+  roles: string[];
+  /** Staff named by the roles (enabled accounts). */
+  staff: number;
+  /** Of them, texted (asked of the SMS outbox). */
+  sms: number;
+  /** Of them, without a mobile on file. */
+  noPhone: number;
+  /** False while SMS_URL is unset: nobody is texted. */
+  smsOn: boolean;
+}
+
+export class PlaybookNotify implements Feature {
+  readonly name = 'playbook-notify';
+  private readonly summaries = new Map<string, NotifySummary>();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly hall: HallService,
+    private readonly accounts: Accounts,
+    private readonly link: MqttLink,
+    private readonly topics: HallTopics,
+    private readonly smsOn: boolean,
+  ) {}
+
+  start(): void {
+    const { bus } = this.hall;
+    this.unsubscribe.push(
+      bus.on('playbook.activated', (c) => this.notify(c.event.data.playbook)),
+      bus.on('playbook.deactivated', (c) => this.summaries.delete(c.event.data.playbookId)),
+    );
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  /** The active playbook's notify summary (this run of the process only). */
+  summary(playbookId: string): NotifySummary | undefined {
+    return this.summaries.get(playbookId);
+  }
+
+  private notify(p: ActivePlaybook): void {
+    const roles = notifyRolesOf(this.hall.hallFile.playbooks.find((x) => x.id === p.playbookId));
+    if (roles.length === 0) return;
+    const text = drillText(`应急预案「${p.name}」已启动${p.note ? `：${p.note}` : ''}`, p.drill);
+    const notice: NotifyPayload = {
+      playbookId: p.playbookId,
+      name: drillText(p.name, p.drill),
+      severity: p.effects.severity,
+      drill: p.drill,
+      at: new Date(p.startedAt).toISOString(),
+      text,
+    };
+    for (const role of roles) this.link.publish(this.topics.notify(role), JSON.stringify(notice), { qos: 1 });
+
+    const staff = staffToNotify(roles, this.accounts.listUsers(), this.hall.state.staff, this.hall.hallFile);
+    let sms = 0;
+    for (const a of staff) {
+      if (!this.hall.state.staff?.[a.id]?.phoneSealed || !this.smsOn) continue;
+      this.hall.bus.emit('sms.request', {
+        to: { staff: a.id },
+        template: 'playbook-notify',
+        params: { text },
+        key: `playbook-notify:${p.playbookId}:${p.startedAt}:${a.id}`,
+      });
+      sms++;
+    }
+    const noPhone = staff.filter((a) => !this.hall.state.staff?.[a.id]?.phoneSealed).length;
+    const summary = { startedAt: p.startedAt, roles, staff: staff.length, sms, noPhone, smsOn: this.smsOn };
+    this.summaries.set(p.playbookId, summary);
+    const { startedAt: _s, ...detail } = summary;
+    this.hall.audit(SYSTEM_ACTOR, {
+      type: 'playbook.action',
+      data: { playbookId: p.playbookId, action: 'notify', detail, drill: p.drill },
+    });
+    log.info('playbook notify', { playbookId: p.playbookId, ...detail });
+  }
+}

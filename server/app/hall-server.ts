@@ -275,6 +275,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new DayReports(hall, db),
     backups,
     ...integrations.features,
+    // After the SMS outbox: a playbook started just before the stop may have lost its texts.
+    { name: 'playbook-notify-resend', start: () => notify.resendRecent(), stop: () => undefined },
   ];
   if (env.CITY_NATS_URL) {
     const city = { url: env.CITY_NATS_URL, user: env.CITY_NATS_USER, password: env.CITY_NATS_PASSWORD };

@@ -146,6 +146,22 @@ describe('playbook notify', () => {
     expectOk(await deactivate('fight'));
   });
 
+  it('texts at the next start what a stop cut off between the commit and the outbox, and only once', async () => {
+    // The outbox takes no more requests: as if the process died right after the playbook's commit.
+    await (h.running.features.find((f) => f.name === 'sms-outbox') as SmsOutbox).stop();
+    gateway.received.length = 0;
+    expectOk(await activate({ playbookId: 'petition' }));
+    await h.stop();
+    let outbox = await startHall();
+    await outbox.drainNow();
+    expect(sentTo()).toEqual([PHONES.manager2, PHONES.guard]);
+    await h.stop();
+    outbox = await startHall();
+    await outbox.drainNow();
+    expect(gateway.received).toHaveLength(2);
+    expectOk(await deactivate('petition'));
+  });
+
   it('marks a drill, and pages first-aid; the standby role reaches the backups the hall file names', async () => {
     pager?.end(true);
     notices.length = 0;

@@ -5,8 +5,7 @@
  * not fire on replay, and each SMS key is unique per activation and staff member, so nothing goes twice (a start asks
  * again for the last minutes' texts, in case a stop cut them off: `resendRecent`).
  */
-import type { NotifyPayload } from '../../../devices/protocol/mqtt-topics.js';
-import type { HallTopics } from '../../../devices/protocol/mqtt-topics.js';
+import type { HallTopics, NotifyPayload } from '../../../devices/protocol/mqtt-topics.js';
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../../domain/decide/context.js';

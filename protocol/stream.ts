@@ -85,7 +85,9 @@ export type StreamEvent =
   | (Base<'homevisit.booked'> & { visitId?: string; serviceId: string; date: string })
   | (Base<'homevisit.closed'> & { visitId?: string; status: 'done' | 'cancelled' })
   /** The city amended the hall file (a year's calendar, a service's materials): GET /hall has the new figures. */
-  | (Base<'hall.amended'> & { kind: 'calendar' | 'materials'; serviceId?: string });
+  | (Base<'hall.amended'> & { kind: 'calendar' | 'materials'; serviceId?: string })
+  /** A staff member's mobile or duties changed: staff see whose, nobody sees the number. */
+  | (Base<'staff.contact_set'> & { staffId?: string });
 
 export type StreamEventType = StreamEvent['type'];
 

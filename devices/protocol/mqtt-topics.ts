@@ -13,6 +13,7 @@
 // | devices/<deviceId>/ack                  | device → server | no       | AckPayload               |
 // | devices/<deviceId>/desired              | server → device | yes      | DesiredPayload           |
 // | devices/<deviceId>/evt/<name>           | device → server | no       | DeviceEvents[name]       |
+// | notify/<role>                           | server → staff  | never    | NotifyPayload            |
 //
 // Commands and events go at QoS 1 and carry a unique `id`; the device acks each command id (again, if resent, without
 // running it twice) and the server drops events whose id it has already seen.
@@ -201,6 +202,20 @@ export interface RateDesired {
 /** `devices/<id>/desired`. An empty payload clears it. */
 export type DesiredPayload = ShowDesired | RateDesired;
 
+/**
+ * `notify/<role>` — a playbook started: staff devices of that role show or sound it. No personal data; `text` is the
+ * playbook's name and note (【演练】 first in a drill).
+ */
+export interface NotifyPayload {
+  playbookId: string;
+  name: string;
+  severity: 'life-safety' | 'high' | 'medium' | 'low';
+  drill: boolean;
+  /** ISO 8601: when the playbook started. */
+  at: string;
+  text: string;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Events (device → server, QoS 1; the server drops duplicate ids)
 
@@ -305,6 +320,8 @@ export function topics(hallId: string) {
     emergency: () => `${hall}/state/emergency`,
     /** `hallq/<hall>/state/#` — everything a display may subscribe to. */
     allState: () => `${hall}/state/#`,
+    /** `notify/<role>` — a playbook's notice to the staff it names (`manager`, `security`, …), QoS 1, not retained. */
+    notify: (role: string) => `${hall}/notify/${topicSegment(role, 'notify role')}`,
 
     /** `devices/<id>/` with the trailing slash: every topic a device may publish starts with it. */
     devicePrefix: (deviceId: string) => `${dev(deviceId)}/`,
@@ -379,7 +396,7 @@ export function deviceMayPublish(hallId: string, deviceId: string, topic: string
 
 /**
  * What a device login may subscribe to (for `authorizeSubscribe`): its own `cmd/+` (or `cmd/#`), single commands,
- * `desired`, and the hall's public `state/…` topics.
+ * `desired`, the hall's public `state/…` topics, and the playbook notices to staff (`notify/<role>`).
  */
 export function deviceMaySubscribe(hallId: string, deviceId: string, filter: string): boolean {
   const t = topics(hallId);
@@ -387,5 +404,5 @@ export function deviceMaySubscribe(hallId: string, deviceId: string, filter: str
   if (filter === t.deviceDesired(deviceId)) return true;
   const parsed = parseDeviceTopic(hallId, filter);
   if (parsed && parsed.deviceId === deviceId && parsed.kind === 'cmd' && isCommandName(parsed.name)) return true;
-  return filter.startsWith(`${t.root}/state/`);
+  return filter.startsWith(`${t.root}/state/`) || filter.startsWith(`${t.root}/notify/`);
 }

@@ -39,6 +39,7 @@ import { TicketPrinting } from '../features/printing/index.js';
 import { CaseReceipts } from '../features/case-receipts/index.js';
 import { DayReports } from '../features/reports/index.js';
 import { PrereviewSms } from '../features/prereview-sms/index.js';
+import { PlaybookNotify } from '../features/playbook-notify/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
@@ -183,6 +184,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const integrations = buildIntegrations(hall, db, bus, env);
   const proposals = new ProposalBook(hall.clock);
   const triggers = new AutomaticTriggers(hall, proposals);
+  const notify = new PlaybookNotify(hall, accounts, link, t, !!env.SMS_URL);
   const drills = new DrillReports(hall, () =>
     directory
       .all()
@@ -202,6 +204,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     proposals,
     outages: () => triggers.outages(),
     drillReports: () => drills.list(),
+    playbookNotified: (playbookId) => notify.summary(playbookId),
     devices: {
       added: (d) => intake.added(d),
       removed: (id) => intake.removed(id),
@@ -226,6 +229,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new LedBoards(hall, directory, outbox, link, t),
     new Pads(hall, directory, outbox, link, t),
     new PlaybookNotices(hall),
+    notify,
     triggers,
     drills,
     new PowerGuard(hall, {
@@ -271,6 +275,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new DayReports(hall, db),
     backups,
     ...integrations.features,
+    // After the SMS outbox: a playbook started just before the stop may have lost its texts.
+    { name: 'playbook-notify-resend', start: () => notify.resendRecent(), stop: () => undefined },
   ];
   if (env.CITY_NATS_URL) {
     const city = { url: env.CITY_NATS_URL, user: env.CITY_NATS_USER, password: env.CITY_NATS_PASSWORD };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isRealDate } from '../domain/clock.js';
 import { isKnownTimeZone } from '../domain/zone-offsets.js';
+import { NOTIFY_ROLES } from '../../protocol/staff.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (00:00–24:00)');
 const interval = z.tuple([clock, clock]).refine(([a, b]) => a < b, 'an opening interval must end after it starts');
@@ -76,7 +77,8 @@ const action = z.union([
   z.object({ announce: z.string().min(1), repeatEverySeconds: z.number().positive().optional() }),
   z.object({ issuing: z.enum(['normal', 'appointments-only', 'paused']) }),
   z.object({ openStandbyCounters: z.boolean() }),
-  z.object({ notify: z.array(z.string().min(1)) }),
+  /** Whom to text and page when it starts: every manager, or the staff with that duty (docs/playbooks.md). */
+  z.object({ notify: z.array(z.enum(NOTIFY_ROLES)) }),
   /** Fire evacuation: no calls, no-show and recall timers stopped, every ticket keeps its place. */
   z.object({ freezeQueue: z.boolean() }),
 ]);

@@ -347,6 +347,8 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
       const a = e.data.amendment;
       return { type: e.type, at, kind: a.kind, serviceId: a.kind === 'materials' ? a.serviceId : undefined };
     }
+    case 'staff.contact_set':
+      return { type: e.type, at, staffId: audience === 'staff' ? e.data.staffId : undefined };
     default:
       return unhandledEvent(e); // a new event type needs its view here before it may be streamed
   }

@@ -10,6 +10,7 @@ import type {
   FollowUp,
   OutOfTurnCategory,
   QueueKey,
+  StaffContact,
   Ticket,
 } from './types.js';
 import type { HallAmendment } from '../../protocol/city.js';
@@ -95,6 +96,8 @@ export interface HallEventMap {
   'homevisit.closed': { id: string; status: 'done' | 'cancelled'; at: number; by: string };
   /** A change to the hall file pushed down by the city (docs/city.md): the effective hall is the file plus these. */
   'hall.amended': { amendment: HallAmendment; cause: AmendmentMark['cause']; at: number };
+  /** A staff member's contact as it now is (the whole of it): mobile sealed and masked, never in clear; duties. */
+  'staff.contact_set': { staffId: string; contact: StaffContact };
 }
 
 export type HallEventType = keyof HallEventMap;
@@ -209,6 +212,7 @@ export const STATE_EVENTS = {
   'homevisit.booked': true,
   'homevisit.closed': true,
   'hall.amended': true,
+  'staff.contact_set': true,
 } as const satisfies { [K in HallEventType]: true };
 
 export const STATE_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(STATE_EVENTS));

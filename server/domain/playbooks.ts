@@ -6,6 +6,7 @@
 import type { PlaybookDef } from '../config/hall-schema.js';
 import type { EmergencyState, HallState, IssuingMode } from './types.js';
 import { refuse } from './errors.js';
+import type { NotifyRole } from '../../protocol/staff.js';
 
 export type Severity = 'life-safety' | 'high' | 'medium' | 'low';
 
@@ -77,6 +78,11 @@ export function playbookEffects(playbook: PlaybookDef): PlaybookEffects {
     if ('freezeQueue' in action) freezeQueue = action.freezeQueue;
   }
   return { banner, issuing, freezeQueue, severity: playbook.severity, acknowledge: playbook.acknowledge };
+}
+
+/** Whom a playbook of the hall file says to notify when it starts, each role once, in the file's order. */
+export function notifyRolesOf(playbook: PlaybookDef | undefined): NotifyRole[] {
+  return [...new Set(playbook?.actions.flatMap((a) => ('notify' in a ? a.notify : [])) ?? [])];
 }
 
 /** A drill's text says so, first: `【演练】…`. */

@@ -277,6 +277,10 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       };
       return;
     }
+    case 'staff.contact_set':
+      state.staff ??= {};
+      state.staff[event.data.staffId] = structuredClone(event.data.contact);
+      return;
     case 'ticket.caught_up':
       if (state.pendingSystem) delete state.pendingSystem[event.data.ticketId];
       return;

@@ -6,6 +6,7 @@ import type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketSta
 export { OUT_OF_TURN_CATEGORIES } from '../../protocol/codes.js';
 import type { ActivePlaybook, Banner } from './playbooks.js';
 import type { HallAmendments } from './hall-amendments.js';
+import type { StaffDuty } from '../../protocol/staff.js';
 export type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketStatus };
 
 /** Where a waiting ticket stands: compared field by field, smallest first (see queue-order.ts). */
@@ -182,6 +183,13 @@ export interface Prereview {
   answeredBy?: string;
 }
 
+/** A staff member's contact for playbook notices: the mobile sealed (for the SMS outbox only) and masked, duties. */
+export interface StaffContact {
+  phoneSealed?: string;
+  phoneMasked?: string;
+  duties: StaffDuty[];
+}
+
 export type HomeVisitStatus = 'booked' | 'done' | 'cancelled';
 
 /** A home visit (上门服务) for someone who cannot come: booked by staff, the address sealed. */
@@ -234,6 +242,8 @@ export interface HallState {
   homeVisits: Map<string, HomeVisit>;
   /** The hall-file amendments in force (the city's, docs/city.md); missing in older checkpoints and until one comes. */
   amendments?: HallAmendments;
+  /** Staff contacts by user id: who is on call for what, and their sealed mobile (missing in older checkpoints). */
+  staff?: Record<string, StaffContact>;
   /** Waiting tickets per service in serving order: derived from `tickets`, kept by apply(), never serialized. */
   queues: Map<string, Ticket[]>;
   /** Today's tickets per identity hash, so the one-active-ticket rule reads a few tickets, not the whole day's. Derived. */

@@ -20,6 +20,10 @@ export interface ApiDeps {
   proposals?: ProposalBook;
   /** Outside systems their adapters report down (`integration.health`), with since when. */
   outages?: () => Array<{ system: string; since: number; minutes: number }>;
+  /** Whom an active playbook's `notify` reached in this run: staff named, texted, without a mobile. */
+  playbookNotified?: (
+    playbookId: string,
+  ) => { startedAt: number; staff: number; sms: number; noPhone: number; smsOn: boolean } | undefined;
   /** The latest drills' reports, newest first. */
   drillReports?: () => unknown[];
   publicUrl: string;

@@ -29,6 +29,7 @@ export function aclFile(hallId: string, serverUsername: string): string {
     '',
     '# Every device (%u = its username = its device id).',
     `pattern read ${hall}/state/#`,
+    `pattern read ${hall}/notify/#`,
     `pattern write ${hall}/devices/%u/status`,
     `pattern write ${hall}/devices/%u/ack`,
     `pattern write ${hall}/devices/%u/evt/+`,

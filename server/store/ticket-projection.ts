@@ -99,6 +99,7 @@ export class TicketProjection {
       case 'homevisit.booked':
       case 'homevisit.closed':
       case 'hall.amended':
+      case 'staff.contact_set':
         return;
       default:
         unhandledEvent(e);

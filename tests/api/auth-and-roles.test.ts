@@ -154,7 +154,15 @@ describe('staff accounts', () => {
       h.managerToken,
     );
     expect(r.status).toBe(201);
-    expect(r.body.user).toEqual({ id: expect.any(String), username: 'bob', name: '鲍勃', role: 'counter' });
+    expect(r.body.user).toEqual({
+      id: expect.any(String),
+      username: 'bob',
+      name: '鲍勃',
+      role: 'counter',
+      disabled: false,
+      phone: null,
+      duties: [],
+    });
     expectError(
       await h.api(
         'POST',

@@ -44,6 +44,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/auth/me': { roles: ALL_ROLES },
   'POST /api/v1/staff': { roles: MANAGER },
   'GET /api/v1/staff': { roles: MANAGER },
+  'PATCH /api/v1/staff/:id': { roles: MANAGER },
   'POST /api/v1/staff/:id/disable': { roles: MANAGER },
   'POST /api/v1/staff/:id/enable': { roles: MANAGER },
   'POST /api/v1/staff/:id/password': { roles: MANAGER },

@@ -10,6 +10,7 @@ describe('topics', () => {
     expect(t.calls()).toBe('hallq/yunfu/state/calls');
     expect(t.queueState('mortgage')).toBe('hallq/yunfu/state/queues/mortgage');
     expect(t.emergency()).toBe('hallq/yunfu/state/emergency');
+    expect(t.notify('first-aid')).toBe('hallq/yunfu/notify/first-aid');
     expect(t.deviceStatus('ups')).toBe('hallq/yunfu/devices/ups/status');
     expect(t.deviceCmd('printer-k1', 'print')).toBe('hallq/yunfu/devices/printer-k1/cmd/print');
     expect(t.deviceCmdAll('printer-k1')).toBe('hallq/yunfu/devices/printer-k1/cmd/+');
@@ -57,11 +58,14 @@ describe('topics', () => {
     expect(deviceMayPublish('yunfu', 'p1', 'hallq/yunfu/state/calls')).toBe(false);
   });
 
-  it('lets a device subscribe to its commands, desired state and public hall state only', () => {
+  it('lets a device subscribe to its commands, desired state, public hall state and staff notices only', () => {
     expect(deviceMaySubscribe('yunfu', 'p1', 'hallq/yunfu/devices/p1/cmd/+')).toBe(true);
     expect(deviceMaySubscribe('yunfu', 'p1', 'hallq/yunfu/devices/p1/cmd/#')).toBe(true);
     expect(deviceMaySubscribe('yunfu', 'p1', 'hallq/yunfu/devices/p1/desired')).toBe(true);
     expect(deviceMaySubscribe('yunfu', 'p1', 'hallq/yunfu/state/counters/3')).toBe(true);
+    expect(deviceMaySubscribe('yunfu', 'p1', t.notify('security'))).toBe(true);
+    expect(deviceMaySubscribe('yunfu', 'p1', 'hallq/yunfu/notify/#')).toBe(true);
+    expect(deviceMaySubscribe('yunfu', 'p1', 'hallq/other/notify/#')).toBe(false);
     expect(deviceMaySubscribe('yunfu', 'p1', 'hallq/yunfu/devices/p2/cmd/+')).toBe(false);
     expect(deviceMaySubscribe('yunfu', 'p1', 'hallq/yunfu/devices/+/evt/+')).toBe(false);
     expect(deviceMaySubscribe('yunfu', 'p1', '#')).toBe(false);

@@ -23,6 +23,7 @@ import { catchUp, finishPendingSystem } from '../../server/domain/decide/pending
 import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../server/domain/decide/emergency.js';
 import { amendHall } from '../../server/domain/decide/hall-amendments.js';
 import { bookHomeVisit, closeHomeVisit } from '../../server/domain/decide/home-visits.js';
+import { setStaffContact } from '../../server/domain/decide/staff-contacts.js';
 import { answerPrereview, submitPrereview } from '../../server/domain/decide/prereviews.js';
 import { answerFollowUp, rate } from '../../server/domain/decide/evaluations.js';
 import { cancel, checkIn, issueTicket, reinstate } from '../../server/domain/decide/tickets.js';
@@ -95,6 +96,9 @@ function morning(s: HallService): void {
     bookHomeVisit(ctx, st, { serviceId: 'mortgage', date: '2026-11-24', address: '云城区某路1号' }),
   ).homeVisitId!;
   run(CLERK, (ctx, st) => closeHomeVisit(ctx, st, visitId, 'done'));
+  run(MANAGER, (ctx, st) =>
+    setStaffContact(ctx, st, { staffId: CLERK.id, phone: '139 0000 1234', duties: ['first-aid', 'security'] }),
+  );
   const rated =
     s.state.tickets.get(first)?.status === 'done'
       ? first

@@ -245,7 +245,10 @@ describe('staff screens', () => {
   });
 });
 
-/** The staff tab's dialogs: a disabled account's row, the disable confirmation, the password reset with its error. */
+/**
+ * The staff tab's dialogs: a disabled account's row, the disable confirmation, the password reset with its error,
+ * the mobile and duties with a bad number.
+ */
 async function staffDialogs(page: Page): Promise<void> {
   const row = '#staff-table tr[data-staff="newbie"]';
   await page.click(`${row} .st-toggle`);
@@ -259,6 +262,12 @@ async function staffDialogs(page: Page): Promise<void> {
   await page.click('#st-reset-confirm');
   await page.waitForSelector('#st-reset-error:not(:empty)');
   await audit(page, 'dashboard staff: password reset dialog');
+  await page.keyboard.press('Escape');
+  await page.click(`${row} .st-contact`);
+  await page.fill('#st-contact-phone', '123');
+  await page.click('#st-contact-save');
+  await page.waitForSelector('#st-contact-error:not(:empty)');
+  await audit(page, 'dashboard staff: mobile and duties dialog');
   await page.keyboard.press('Escape');
   await page.click(`${row} .st-toggle`); // enabled again, for the tests after
   await page.waitForSelector(`${row} .badge-open`);

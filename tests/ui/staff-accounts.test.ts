@@ -26,7 +26,9 @@ afterAll(async () => {
 const loginStatus = async (username: string, password: string) =>
   (await hall.api('POST', '/api/v1/auth/login', { username, password })).status;
 
-async function staffRecord(username: string): Promise<{ id: string; disabled: boolean }> {
+async function staffRecord(
+  username: string,
+): Promise<{ id: string; disabled: boolean; phone: string | null; duties: string[] }> {
   const r = await hall.api('GET', '/api/v1/staff', undefined, hall.managerToken);
   return r.body.staff.find((s: { username: string }) => s.username === username);
 }
@@ -72,6 +74,39 @@ describe('staff accounts on the screens', () => {
     await page.click('#st-disable-confirm');
     await expect.poll(() => page.textContent('.toasts')).toContain('不能停用自己的账号');
     expect((await staffRecord('boss')).disabled).toBe(false);
+    await page.close();
+  });
+
+  it('the dashboard sets a mobile and duties when creating an account and changes them later, showing it masked', async () => {
+    const page = await openPage(browser, `${hall.url}/manager#staff`, { width: 1600, height: 1000 }, errors);
+    await login(page, 'boss', 'boss-password');
+    await page.waitForSelector('#staff-form');
+    await page.fill('#st-username', 'guard');
+    await page.fill('#st-name', '保安甲');
+    await page.fill('#st-password', 'guard-password');
+    // Checked in the form first: not a mainland mobile.
+    await page.fill('#st-phone', '12345');
+    await page.click('#staff-form button[type=submit]');
+    await expect.poll(() => page.textContent('#staff-form .form-error')).toContain('11 位手机号');
+    await page.fill('#st-phone', '139 1234 5678');
+    await page.check('#st-duty-security');
+    await page.click('#staff-form button[type=submit]');
+    const row = '#staff-table tr[data-staff="guard"]';
+    await page.waitForSelector(row);
+    expect(await page.textContent(`${row} .st-phone`)).toBe('139****5678');
+    expect(await page.textContent(`${row} .st-duties`)).toBe('安保');
+    expect(await staffRecord('guard')).toMatchObject({ phone: '139****5678', duties: ['security'] });
+
+    // Later: first aid too, and the number removed.
+    await page.click(`${row} .st-contact`);
+    expect(await page.textContent('dialog[open]')).toContain('139****5678');
+    await page.check('#st-contact-duty-first-aid');
+    await page.check('#st-contact-remove');
+    await page.click('#st-contact-save');
+    await page.waitForSelector('dialog[open]', { state: 'detached' });
+    await expect.poll(() => page.textContent(`${row} .st-phone`)).toBe('—');
+    expect(await page.textContent(`${row} .st-duties`)).toBe('安保、急救');
+    expect(await staffRecord('guard')).toMatchObject({ phone: null, duties: ['security', 'first-aid'] });
     await page.close();
   });
 

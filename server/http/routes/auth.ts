@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { STAFF_TOKEN_TTL_MS } from '../../store/accounts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
+import { actorOf, bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
+import { setStaffContact } from '../../domain/decide/staff-contacts.js';
+import { dutiesField, mobileField, staffContactRoutes, staffView } from './staff-contacts.js';
 import { readBody, text } from '../validation.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
@@ -21,6 +23,8 @@ const staffBody = z.object({
   password: newPassword,
   name: text(64).pipe(z.string().min(1, 'required')),
   role: z.enum(['manager', 'counter']),
+  phone: mobileField.optional(),
+  duties: dutiesField.optional(),
 });
 
 export function authRoutes(deps: ApiDeps) {
@@ -88,19 +92,23 @@ export function authRoutes(deps: ApiDeps) {
     const body = await readBody(c, staffBody);
     if (deps.accounts.usernameTaken(body.username))
       throw new ApiError(409, 'USERNAME_TAKEN', `username ${body.username} is taken`);
-    const user = deps.accounts.createUser(body, deps.hall.clock());
+    const { phone, duties, ...account } = body;
+    const user = deps.accounts.createUser(account, deps.hall.clock());
     deps.hall.audit(p, { type: 'staff.created', data: { userId: user.id, username: user.username, role: user.role } });
-    return c.json({ user }, 201);
+    if (phone !== undefined || duties !== undefined)
+      await deps.hall.submit(actorOf(p), (ctx, s) => setStaffContact(ctx, s, { staffId: user.id, phone, duties }));
+    return c.json({ user: staffView({ ...user, disabled: false }, deps.hall.state) }, 201);
   });
 
   app.get('/staff', (c) => {
     const p = requireRole(c, 'manager');
-    const staff = deps.accounts.listUsers();
+    const staff = deps.accounts.listUsers().map((a) => staffView(a, deps.hall.state));
     auditRead(deps, p, { resource: 'staff', rows: staff.length });
     return c.json({ staff });
   });
 
   app.route('/', staffAdminRoutes(deps));
+  app.route('/', staffContactRoutes(deps));
 
   return app;
 }

@@ -75,6 +75,9 @@ export class Api {
   post<T = any>(path: string, body: unknown = {}): Promise<T> {
     return this.request<T>('POST', path, body);
   }
+  patch<T = any>(path: string, body: unknown = {}): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
   del<T = any>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
   }

@@ -209,14 +209,14 @@ export class SmsOutbox implements Feature {
   }
 
   /**
-   * The sealed number of whom a request names: a ticket's, an appointment's or a pre-review applicant's (staff have
-   * no number on file yet).
+   * The sealed number of whom a request names: a ticket's, an appointment's, a pre-review applicant's or a staff
+   * member's (set by a manager, `staff.contact_set`).
    */
   private phoneOf(to: SmsRecipient): string | undefined {
     if ('ticketId' in to) return this.hall.state.tickets.get(to.ticketId)?.phoneSealed;
     if ('appointmentId' in to) return this.hall.state.appointments.get(to.appointmentId)?.phoneSealed;
     if ('prereviewId' in to) return this.hall.state.prereviews.get(to.prereviewId)?.phoneSealed;
-    return undefined;
+    return this.hall.state.staff?.[to.staff]?.phoneSealed;
   }
 
   /** A keyed hash of the number, for the per-number limit: equal numbers match, the hash reveals none. */

@@ -1,21 +1,15 @@
 /**
  * Staff accounts: who works where today, adding a counter or manager account, disabling and enabling one, resetting
- * a forgotten password.
+ * a forgotten password, and each member's mobile and emergency duties (whom playbooks notify).
  */
 import { fill, h, setText } from '../../lib/dom.js';
 import { counterName, errorText, t } from '../../lib/i18n.js';
 import { newPasswordProblem, passwordField } from '../../lib/password.js';
 import { openDialog, toast } from '../../lib/ui.js';
+import type { StaffView as StaffMember } from '../../protocol/staff.js';
 import { card } from './card.js';
+import { contactFields, dutiesText, editContact } from './staff-contact.js';
 import type { ManagerContext } from './state.js';
-
-interface StaffMember {
-  id: string;
-  username: string;
-  name: string;
-  role: string;
-  disabled: boolean;
-}
 
 export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
   const username = h('input', {
@@ -40,6 +34,7 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
     h('option', { value: 'counter' }, t('role.counter')),
     h('option', { value: 'manager' }, t('role.manager')),
   );
+  const contact = contactFields('st');
   const msg = h('p', { class: 'form-error', role: 'alert' });
   const form = h(
     'form',
@@ -48,6 +43,7 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
     h('label', { class: 'field', for: 'st-name' }, h('span', null, t('m.staff.name')), name),
     h('label', { class: 'field', for: 'st-password' }, h('span', null, t('m.staff.password')), password),
     h('label', { class: 'field', for: 'st-role' }, h('span', null, t('m.staff.role')), role),
+    ...contact.nodes,
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('m.create')),
     msg,
   );
@@ -56,6 +52,8 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
     t('m.staff.name'),
     t('m.staff.role'),
     t('m.col.counter'),
+    t('m.staff.phoneCol'),
+    t('m.staff.duties'),
     t('m.staff.state'),
     t('m.staff.actions'),
   ];
@@ -64,12 +62,16 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     setText(msg, '');
+    const { phone, phoneOk, duties } = contact.read();
+    if (!phoneOk) return setText(msg, t('m.staff.badPhone'));
     try {
       await ctx.api.post('/staff', {
         username: username.value.trim(),
         name: name.value.trim(),
         password: password.value,
         role: role.value,
+        ...(phone ? { phone } : {}),
+        ...(duties.length ? { duties } : {}),
       });
       toast(t('m.staff.created', { name: name.value.trim() }), 'ok');
       reload();
@@ -126,6 +128,8 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
               ),
             ),
             h('td', null, where.get(s.name) ?? '—'),
+            h('td', { class: 'st-phone' }, s.phone ?? '—'),
+            h('td', { class: 'st-duties' }, dutiesText(s.duties)),
             h(
               'td',
               null,
@@ -157,6 +161,16 @@ export function staffPanel(ctx: ManagerContext, root: HTMLElement): void {
                   onclick: () => resetPassword(s),
                 },
                 t('m.staff.reset'),
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-sm btn-ghost st-contact',
+                  'aria-label': `${t('m.staff.contact')} ${s.name}`,
+                  onclick: () => editContact(ctx, s, reload),
+                },
+                t('m.staff.contact'),
               ),
             ),
           ),

@@ -13,9 +13,17 @@ export interface CounterBoardInput {
   pauseReason?: string;
   /** Hall tags such as 党员先锋岗, shown while the counter waits. */
   tags?: string[];
+  /** The top banner of the active playbooks (the most severe), shown on the first line above the counter's own. */
+  banner?: string;
 }
 
 export function counterBoardFrame(input: CounterBoardInput): LedFrame {
+  const own = counterLines(input);
+  const banner = input.banner?.trim();
+  return banner ? { ...own, lines: [fitLine(banner), ...own.lines] } : own;
+}
+
+function counterLines(input: CounterBoardInput): LedFrame {
   const head = input.counterName;
   if (input.status === 'paused') {
     const reason = input.pauseReason?.trim();

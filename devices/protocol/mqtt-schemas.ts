@@ -14,6 +14,7 @@ import {
   type DeviceEvents,
   type EventName,
   type GpioCommand,
+  type PowerSaveCommand,
   type PowerEvent,
   type PressEvent,
   type PrintCommand,
@@ -119,6 +120,11 @@ export const rateCommandSchema = z.object({
   ticketId: z.string().min(1).max(128),
 }) satisfies z.ZodType<RateCommand>;
 
+export const powerSaveCommandSchema = z.object({
+  id: messageIdSchema,
+  on: z.boolean(),
+}) satisfies z.ZodType<PowerSaveCommand>;
+
 export const gpioCommandSchema = z.object({
   id: messageIdSchema,
   output: z.string().min(1).max(64),
@@ -133,6 +139,7 @@ export const commandSchemas = {
   announce: announceCommandSchema,
   rate: rateCommandSchema,
   gpio: gpioCommandSchema,
+  'power-save': powerSaveCommandSchema,
 } as const satisfies { [N in CommandName]: z.ZodType<DeviceCommands[N], unknown> };
 const commandSchemaByName: { [N in CommandName]: z.ZodType<DeviceCommands[N], unknown> } = commandSchemas;
 

@@ -166,6 +166,14 @@ export interface GpioCommand extends CommandBase {
   pulseMs?: number;
 }
 
+/**
+ * `cmd/power-save` (display, pad): the hall is on UPS battery (`on: true`) or back on mains (`on: false`). A screen
+ * dims its backlight and stops animations; a pad turns its screen off until its next `cmd/rate`.
+ */
+export interface PowerSaveCommand extends CommandBase {
+  on: boolean;
+}
+
 /** Command name → payload. */
 export interface DeviceCommands {
   print: PrintCommand;
@@ -173,9 +181,17 @@ export interface DeviceCommands {
   announce: AnnounceCommand;
   rate: RateCommand;
   gpio: GpioCommand;
+  'power-save': PowerSaveCommand;
 }
 export type CommandName = keyof DeviceCommands;
-export const COMMAND_NAMES = ['print', 'show', 'announce', 'rate', 'gpio'] as const satisfies readonly CommandName[];
+export const COMMAND_NAMES = [
+  'print',
+  'show',
+  'announce',
+  'rate',
+  'gpio',
+  'power-save',
+] as const satisfies readonly CommandName[];
 
 /** `devices/<id>/ack`: the answer to the command `id`. */
 export interface AckPayload {

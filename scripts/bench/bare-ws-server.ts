@@ -1,4 +1,7 @@
-/** ws-bench's baseline: a bare `ws` server that sends one ticket.called-shaped message to every client per POST /broadcast. */
+/**
+ * ws-bench's baseline: a bare `ws` server that sends one ticket.called-shaped message (or the POST's `{message}`) to every
+ * client per POST /broadcast.
+ */
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
@@ -27,15 +30,26 @@ function calledMessage(): string {
   });
 }
 
+function givenMessage(body: Buffer): string | undefined {
+  try {
+    const message = (JSON.parse(body.toString('utf8')) as { message?: unknown }).message;
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/healthz') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     return;
   }
   if (req.method === 'POST' && req.url === '/broadcast') {
-    req.resume();
+    // `{message}`: that text is broadcast as it is (playbook-fanout-bench sends the hall's own); else a ticket.called.
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const msg = calledMessage();
+      const msg = givenMessage(Buffer.concat(chunks)) ?? calledMessage();
       for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(msg);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });

@@ -59,7 +59,7 @@ export interface WsBenchResult {
 }
 
 /** Many WebSocket clients, armed to time the next message that contains a marker. */
-class Listeners {
+export class Listeners {
   private marker: Buffer | undefined;
   private arrivals = new Float64Array(0);
   private remaining = 0;
@@ -136,11 +136,12 @@ class Listeners {
 }
 
 /** Connects the clients to `server`, then times `rounds` triggers of `marker`; `between` runs untimed after each. */
-async function measureFanout(
+export async function measureFanout(
   server: SpawnedServer,
   options: WsBenchOptions,
   trigger: () => Promise<void>,
   between?: (listeners: Listeners) => Promise<void>,
+  marker = CALLED,
 ): Promise<FanoutResult> {
   const rssIdle = rssBytes(server.pid);
   const listeners = await Listeners.connect(server.url.replace(/^http/, 'ws') + '/ws', options.clients, options.client);
@@ -155,7 +156,7 @@ async function measureFanout(
     for (let round = -WARM_UP_ROUNDS; round < options.rounds; round++) {
       const t0 = performance.now();
       let requestMs = 0;
-      const arrivals = await listeners.expect(CALLED, async () => {
+      const arrivals = await listeners.expect(marker, async () => {
         await trigger();
         requestMs = performance.now() - t0;
       });
@@ -222,7 +223,8 @@ async function hallFanout(options: WsBenchOptions): Promise<FanoutResult> {
   }
 }
 
-async function bareFanout(options: WsBenchOptions): Promise<FanoutResult> {
+/** The baseline: a bare `ws` server broadcasting a ticket.called-shaped message, or `message` as it is, per round. */
+export async function bareFanout(options: WsBenchOptions, message?: string, marker = CALLED): Promise<FanoutResult> {
   // Run beside this file: .js from dist/, or .ts through the loader (tsx) this process was started with.
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
@@ -232,10 +234,16 @@ async function bareFanout(options: WsBenchOptions): Promise<FanoutResult> {
   });
   const api = apiClient(server.url, 30_000);
   try {
-    return await measureFanout(server, options, async () => {
-      const r = await api('POST', '/broadcast', {});
-      if (r.status !== 200) throw new Error(`broadcast: ${r.status}`);
-    });
+    return await measureFanout(
+      server,
+      options,
+      async () => {
+        const r = await api('POST', '/broadcast', message === undefined ? {} : { message });
+        if (r.status !== 200) throw new Error(`broadcast: ${r.status}`);
+      },
+      undefined,
+      marker,
+    );
   } finally {
     api.close();
     await server.stop();
@@ -248,18 +256,28 @@ export async function runWsBench(options: WsBenchOptions): Promise<WsBenchResult
   return { options, hall, baseline };
 }
 
+/** A fan-out's table cells: deliveries, missed, p50, p99, max. */
+export const deliveryCells = (f: FanoutResult) => [
+  String(f.delivery.n),
+  String(f.missed),
+  ms(f.delivery.p50),
+  ms(f.delivery.p99),
+  ms(f.delivery.max),
+];
+
+/** Its p50 and p99 against the baseline's (none: it is the baseline). */
+export const ratioCells = (f: FanoutResult, vs?: FanoutResult) => [
+  vs ? times(f.delivery.p50, vs.delivery.p50) : '1.0×',
+  vs ? times(f.delivery.p99, vs.delivery.p99) : '1.0×',
+];
+
 export function formatWsBench(r: WsBenchResult): string {
   const { hall, baseline } = r;
   const row = (name: string, f: FanoutResult, vs?: FanoutResult) => [
     name,
-    String(f.delivery.n),
-    String(f.missed),
-    ms(f.delivery.p50),
-    ms(f.delivery.p99),
-    ms(f.delivery.max),
+    ...deliveryCells(f),
     ms(f.request.p50),
-    vs ? times(f.delivery.p50, vs.delivery.p50) : '1.0×',
-    vs ? times(f.delivery.p99, vs.delivery.p99) : '1.0×',
+    ...ratioCells(f, vs),
     vs ? `p99 < ${CALL_TO_EVENT_P99_TARGET_MS} ms: ${verdict(f.delivery.p99, CALL_TO_EVENT_P99_TARGET_MS)}` : '',
   ];
   const rss = (name: string, f: FanoutResult, target: boolean) => [

@@ -33,6 +33,7 @@ import {
   PlaybookActions,
   PlaybookNotices,
   PowerGuard,
+  PowerSave,
   ProposalBook,
 } from '../features/playbooks/index.js';
 import { TicketPrinting } from '../features/printing/index.js';
@@ -235,6 +236,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new PowerGuard(hall, {
       shutdown: overrides.onPowerLow ?? (() => log.error('UPS battery low, but this process has no shutdown hook')),
     }),
+    new PowerSave(hall, directory, outbox, { coalesceScreens: (ms) => stream.setCoalescing(ms) }),
     {
       name: 'mqtt-link',
       required: true,

@@ -53,7 +53,8 @@ const trigger = z.union([
     mode,
   }),
   z.object({
-    metric: z.enum(['waiting', 'longestWaitMinutes', 'waitingPerOpenCounter']),
+    /** `arrivalsPer15MinOverCapacity`: tickets of the last 15 min over what the open counters serve in 15 min. */
+    metric: z.enum(['waiting', 'longestWaitMinutes', 'waitingPerOpenCounter', 'arrivalsPer15MinOverCapacity']),
     above: z.number(),
     /** Ends (or stops proposing) only once the metric is at or below this (hysteresis); default `above`. */
     releaseBelow: z.number().optional(),

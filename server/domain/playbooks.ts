@@ -185,6 +185,11 @@ export function setActivePlaybooks(state: HallState, active: ActivePlaybook[]): 
   state.emergency = headlineOf(active);
 }
 
+/** Whether an active playbook freezes the queue now. */
+export function isQueueFrozen(state: Pick<HallState, 'playbooks' | 'emergency'>): boolean {
+  return activePlaybooks(state).some((p) => p.effects.freezeQueue);
+}
+
 /**
  * Refuses calls (and no-shows) while a playbook freezes the queue: during an evacuation nobody is called, nobody is
  * marked absent, and every ticket keeps its place for after the all-clear.

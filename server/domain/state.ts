@@ -4,7 +4,8 @@ import { avgServiceMs, nextAverage } from './eta.js';
 import { addByIdentity, addWaiting, removeWaiting } from './queue-index.js';
 import { unhandledEvent, type HallEvent } from './events.js';
 import { withAmendment } from './hall-amendments.js';
-import { activeFromV1, activePlaybooks, setActivePlaybooks } from './playbooks.js';
+import { activeFromV1, activePlaybooks, isQueueFrozen, setActivePlaybooks } from './playbooks.js';
+import { keepRunningFreeze, noteFreeze } from './queue-freezes.js';
 import { CASES_KEPT_DAYS, RECENT_CALLS_KEPT, type Call, type Counter, type HallState, type Ticket } from './types.js';
 
 export function initialState(hall: HallFile, day: string): HallState {
@@ -76,6 +77,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       state.issuedPerIdentity = {};
       state.recentCalls = [];
       state.extendedService = undefined;
+      keepRunningFreeze(state);
       // A new day starts with every counter closed and nobody signed in: staff sign in again.
       for (const c of state.counters.values()) {
         c.currentTicketId = undefined;
@@ -253,18 +255,24 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     case 'emergency.changed':
       setActivePlaybooks(state, activeFromV1(event.data.active));
       return;
-    case 'playbook.activated':
+    case 'playbook.activated': {
+      const wasFrozen = isQueueFrozen(state);
       setActivePlaybooks(state, [
         ...activePlaybooks(state).filter((p) => p.playbookId !== event.data.playbook.playbookId),
         structuredClone(event.data.playbook),
       ]);
+      noteFreeze(state, wasFrozen, isQueueFrozen(state), event.data.playbook.startedAt);
       return;
-    case 'playbook.deactivated':
+    }
+    case 'playbook.deactivated': {
+      const wasFrozen = isQueueFrozen(state);
       setActivePlaybooks(
         state,
         activePlaybooks(state).filter((p) => p.playbookId !== event.data.playbookId),
       );
+      noteFreeze(state, wasFrozen, isQueueFrozen(state), event.data.at);
       return;
+    }
     case 'ticket.pending_system': {
       const t = ticket(state, event.data.ticketId);
       state.pendingSystem ??= {};

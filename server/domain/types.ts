@@ -7,6 +7,7 @@ export { OUT_OF_TURN_CATEGORIES } from '../../protocol/codes.js';
 import type { ActivePlaybook, Banner } from './playbooks.js';
 import type { HallAmendments } from './hall-amendments.js';
 import type { StaffDuty } from '../../protocol/staff.js';
+import type { QueueFreeze } from './queue-freezes.js';
 export type { CounterStatus, IssuingMode, OutOfTurnCategory, Priority, TicketStatus };
 
 /** Where a waiting ticket stands: compared field by field, smallest first (see queue-order.ts). */
@@ -228,6 +229,8 @@ export interface HallState {
   playbooks?: ActivePlaybook[];
   /** Tickets finished as "accepted, pending system" (待系统恢复补录), by ticket id, until caught up (missing in older checkpoints). */
   pendingSystem?: Record<string, PendingSystemEntry>;
+  /** When the queue was frozen (fire evacuation), so the hall's timers skip that time (missing in older checkpoints). */
+  queueFreezes?: QueueFreeze[];
   /** Running average of real service time per service, in ms. */
   avgServiceMs: Record<string, number>;
   recentCalls: Call[];

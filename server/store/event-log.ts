@@ -179,21 +179,32 @@ export class EventLog {
 
   /** Streamed entries after stream position `since`, oldest first, at most `limit`. */
   streamAfter(since: number, limit: number): LogEntry[] {
-    const rows = this.db
-      .prepare(
-        'SELECT seq, stream_seq, at, type, actor, data FROM events WHERE stream_seq > ? ORDER BY stream_seq LIMIT ?',
-      )
-      .all(since, limit) as EventRow[];
-    return rows.map(toEntry);
+    return this.select('stream_seq > ? ORDER BY stream_seq LIMIT ?', since, limit);
+  }
+
+  /**
+   * The newest entries of one type whose stored data contains `fragment` (a piece of its JSON), from instant `sinceAt`
+   * on, newest first, at most `limit` (read backwards from the head, so recent ones are found quickly).
+   */
+  newestOfType(type: string, fragment: string, limit: number, sinceAt = 0): LogEntry[] {
+    return this.select(
+      'type = ? AND at >= ? AND instr(data, ?) > 0 ORDER BY seq DESC LIMIT ?',
+      type,
+      sinceAt,
+      fragment,
+      limit,
+    );
   }
 
   /** Entries between two instants (ms), oldest first. */
   between(from: number, to: number, limit: number, afterSeq = 0): LogEntry[] {
+    return this.select('at >= ? AND at <= ? AND seq > ? ORDER BY seq LIMIT ?', from, to, afterSeq, limit);
+  }
+
+  private select(where: string, ...args: Array<string | number>): LogEntry[] {
     const rows = this.db
-      .prepare(
-        'SELECT seq, stream_seq, at, type, actor, data FROM events WHERE at >= ? AND at <= ? AND seq > ? ORDER BY seq LIMIT ?',
-      )
-      .all(from, to, afterSeq, limit) as EventRow[];
+      .prepare(`SELECT seq, stream_seq, at, type, actor, data FROM events WHERE ${where}`)
+      .all(...args) as EventRow[];
     return rows.map(toEntry);
   }
 }

@@ -66,7 +66,14 @@ interface Client {
   awaitedPong?: Buffer;
   /** `ws.bufferedAmount` when last looked at: an upper bound, since it only shrinks until we write again. */
   buffered: number;
+  /** The stream position this client has been sent up to (its snapshot, or the last event). */
+  sentSeq: number;
 }
+
+/** Events that reach the screens at once even while their updates are coalesced: the playbooks' (life safety). */
+const URGENT = (e: CommittedEvent) => e.event.type === 'emergency.changed' || e.event.type.startsWith('playbook.');
+/** Held events past this many are sent at once, so power saving never holds much memory. */
+const MAX_HELD = 1000;
 
 const PING_PAYLOAD_BYTES = 8;
 
@@ -100,6 +107,11 @@ export class LiveStream {
   private unsubscribe?: () => void;
   private unsubscribeRevocations?: () => void;
   private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** While set (on UPS battery): screens other than staff consoles get their events at most this often. */
+  private coalesceMs?: number;
+  private coalesceTimer?: NodeJS.Timeout;
+  /** Events not yet sent to the coalesced clients, oldest first. */
+  private held: Rendered[] = [];
 
   constructor(
     private readonly hall: HallService,
@@ -142,7 +154,30 @@ export class LiveStream {
     this.liveSignal.unref();
   }
 
+  /** How often coalesced screens get their events now, or undefined when every event goes out at once. */
+  get coalescing(): number | undefined {
+    return this.coalesceMs;
+  }
+
+  /**
+   * Power saving (on UPS battery): hall boards, counter displays, kiosks and phone pages get their events in one write
+   * every `ms` instead of each at once (fewer refreshes); staff consoles and the playbooks' events stay immediate.
+   * `undefined` sends what is held now and ends it.
+   */
+  setCoalescing(ms: number | undefined): void {
+    clearInterval(this.coalesceTimer);
+    this.coalesceTimer = undefined;
+    this.coalesceMs = ms;
+    if (ms === undefined) {
+      this.flushHeld();
+      return;
+    }
+    this.coalesceTimer = setInterval(() => this.flushHeld(), ms);
+    this.coalesceTimer.unref();
+  }
+
   stop(server?: Server): void {
+    this.setCoalescing(undefined);
     this.unsubscribe?.();
     this.unsubscribeRevocations?.();
     if (server && this.onUpgrade) server.off('upgrade', this.onUpgrade);
@@ -180,7 +215,15 @@ export class LiveStream {
 
   private connected(ws: WebSocket, token: string | undefined, principal: Principal | undefined, since?: number): void {
     const audience: Audience = principal ? audienceOf(principal.role) : 'public';
-    const client: Client = { ws, audience, token, tokenHash: token && tokenHash(token), principal, buffered: 0 };
+    const client: Client = {
+      ws,
+      audience,
+      token,
+      tokenHash: token && tokenHash(token),
+      principal,
+      buffered: 0,
+      sentSeq: this.hall.log.streamSeq,
+    };
     this.clients.add(client);
     if (!principal) this.publicClients++;
     ws.on('pong', (data) => {
@@ -238,20 +281,41 @@ export class LiveStream {
     this.ring.push(...rendered);
     // Trimmed a tenth at a time: shift() per event moves the whole ring each time.
     if (this.ring.length > this.ringSize * 1.1) this.ring.splice(0, this.ring.length - this.ringSize);
-    if (rendered.length === 1) {
+    if (this.coalesceMs !== undefined) {
+      this.held.push(...rendered);
+      if (events.some(URGENT) || this.held.length > MAX_HELD) return this.flushHeld();
+      for (const client of this.clients) if (client.audience === 'staff') this.sendAll(client, rendered);
+    } else if (rendered.length === 1) {
       const [r] = rendered;
-      for (const client of this.clients) this.send(client, this.encoded(r, client.audience));
+      for (const client of this.clients) this.sendEvent(client, r);
     } else {
-      for (const client of this.clients) {
-        // One write per client per command, however many events it made (a call after a finish is two).
-        const socket = (client.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-        socket?.cork();
-        for (const r of rendered) this.send(client, this.encoded(r, client.audience));
-        socket?.uncork();
-        this.recount(client);
-      }
+      for (const client of this.clients) this.sendAll(client, rendered);
     }
     this.shedIfOverBudget();
+  }
+
+  /** Sends every held event to each client that has not had it yet (staff consoles had theirs at once). */
+  private flushHeld(): void {
+    const held = this.held;
+    this.held = [];
+    if (held.length === 0) return;
+    for (const client of this.clients) this.sendAll(client, held);
+    this.shedIfOverBudget();
+  }
+
+  /** One write per client however many events (a call after a finish is two); only those it has not had yet. */
+  private sendAll(client: Client, rendered: Rendered[]): void {
+    const socket = (client.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    socket?.cork();
+    for (const r of rendered) this.sendEvent(client, r);
+    socket?.uncork();
+    this.recount(client);
+  }
+
+  private sendEvent(client: Client, r: Rendered): void {
+    if (r.seq <= client.sentSeq) return;
+    client.sentSeq = r.seq;
+    this.send(client, this.encoded(r, client.audience));
   }
 
   private encoded(r: Rendered, audience: Audience): Buffer {

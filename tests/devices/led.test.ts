@@ -67,6 +67,18 @@ describe('counterBoardFrame', () => {
     expect(cellWidth(lines[2])).toBeLessThanOrEqual(LED_LINE_CELLS);
     expect(lines[2].endsWith('…')).toBe(true);
   });
+
+  it("puts a playbook's banner on the first line, above the counter's own lines", () => {
+    const banner = '【演练】请按疏散指示有序撤离，已取号码当日有效，请勿拥挤';
+    const frame = counterBoardFrame({ counterName: '3号窗口', number: 'A012', status: 'open', banner });
+    expect(frame.lines[0]).toBe(fitLine(banner));
+    expect(frame.lines.slice(1)).toEqual(['3号窗口', '请 A012 号']);
+    expect(frame.blink).toBe(true);
+    expect(counterBoardFrame({ counterName: '3号窗口', number: null, status: 'open', banner: ' ' }).lines).toEqual([
+      '3号窗口',
+      '欢迎办理',
+    ]);
+  });
 });
 
 describe('hallBoardFrame', () => {

@@ -1,5 +1,9 @@
-/** Appointments nobody checked in for by the end of the late window are recorded as no-shows (a check-in after it stays a late walk-in). */
+/**
+ * Appointments nobody checked in for by the end of the late window are recorded as no-shows (a check-in after it stays
+ * a late walk-in). Time the queue spent frozen (an evacuation) does not count towards the window.
+ */
 import type { HallEvent } from '../events.js';
+import { unfrozenMsSince } from '../queue-freezes.js';
 import type { HallState } from '../types.js';
 import type { DecideContext, Decision } from './context.js';
 
@@ -7,7 +11,7 @@ export function recordAppointmentNoShows(ctx: DecideContext, state: HallState): 
   const lateMs = ctx.hallFile.policy.appointmentLateMinutes * 60_000;
   const events: HallEvent[] = [];
   for (const a of state.appointments.values())
-    if (a.status === 'booked' && ctx.now > a.slotStart + lateMs)
+    if (a.status === 'booked' && unfrozenMsSince(state, a.slotStart, ctx.now) > lateMs)
       events.push({ type: 'appointment.no_show', data: { appointmentId: a.id, at: ctx.now } });
   return { events };
 }

@@ -5,6 +5,7 @@ import { refuse } from '../errors.js';
 import type { HallEvent } from '../events.js';
 import { ageOn, checkIdNumber, maskPhone } from '../identity.js';
 import { penaltyKey, queueInstant, queueKeyFor } from '../queue-order.js';
+import { unfrozenMsSince } from '../queue-freezes.js';
 import type { Appointment, HallState, Priority, Ticket } from '../types.js';
 import { getTicket, type DecideContext, type Decision } from './context.js';
 
@@ -198,7 +199,7 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
       checkInFrom: new Date(opensAt).toISOString(),
     });
   assertIssuing(ctx, state, 'appointment');
-  const late = ctx.now > a.slotStart + lateMin * 60_000;
+  const late = unfrozenMsSince(state, a.slotStart, ctx.now) > lateMin * 60_000;
   if (a.identity) assertIdentityMayTake(ctx, state, a.identity, a.serviceId);
   const ticket = buildTicket(ctx, state, {
     serviceId: a.serviceId,
@@ -226,7 +227,8 @@ export function reinstate(ctx: DecideContext, state: HallState, ticketId: string
     throw refuse.conflict('TICKET_NOT_NO_SHOW', `ticket ${t.number} is ${t.status}, not a no-show`);
   if (t.reinstated) throw refuse.conflict('ALREADY_REINSTATED', `ticket ${t.number} was reinstated once already`);
   const graceMs = ctx.hallFile.policy.noShowGraceMinutes * 60_000;
-  if (ctx.now - (t.noShowAt ?? 0) > graceMs)
+  // Time the queue spent frozen (an evacuation) does not use up the grace.
+  if (unfrozenMsSince(state, t.noShowAt ?? 0, ctx.now) > graceMs)
     throw refuse.conflict(
       'GRACE_EXPIRED',
       `a no-show can be reinstated within ${ctx.hallFile.policy.noShowGraceMinutes} minutes`,

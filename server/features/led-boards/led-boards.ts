@@ -1,7 +1,7 @@
 /**
  * LED boards follow the hall: each has a retained `desired` state (so a rebooted board shows the right thing at once)
- * and gets a `cmd/show` when that changes — a counter's board its number and status, a hall board the latest calls,
- * the queues and a playbook's banner.
+ * and gets a `cmd/show` when that changes — a counter's board its number and status, a hall board the latest calls
+ * and the queues; both the top banner of the active playbooks while there is one.
  */
 import { counterBoardFrame, hallBoardFrame, type LedFrame } from '../../../devices/led/index.js';
 import { queueSummary } from '../../domain/eta.js';
@@ -32,6 +32,8 @@ export class LedBoards extends DesiredStateFeature {
       ticketStatus: active?.status as 'called' | 'serving' | undefined,
       pauseReason: c.pauseReason,
       tags: def.tags,
+      // While a playbook with a banner is active, every board says it: the most severe one, drill-marked.
+      banner: this.hall.state.emergency?.banner,
     });
   }
 

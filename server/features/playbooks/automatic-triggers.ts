@@ -34,12 +34,14 @@ export class AutomaticTriggers implements Feature {
   private readonly health = new Map<IntegrationSystem, Health>();
   private timer?: NodeJS.Timeout;
   private metricCheckQueued = false;
+  private readonly watchesArrivals: boolean;
 
   constructor(
     private readonly hall: HallService,
     private readonly proposals?: ProposalBook,
   ) {
     this.metrics = metricWatches(hall.hallFile.playbooks);
+    this.watchesArrivals = this.metrics.some((w) => w.trigger.metric === 'arrivalsPer15MinOverCapacity');
   }
 
   start(): void {
@@ -111,7 +113,7 @@ export class AutomaticTriggers implements Feature {
   checkMetrics(): void {
     if (this.metrics.length === 0) return;
     const now = this.hall.clock();
-    const values = hallMetrics(this.hall.state, now);
+    const values = hallMetrics(this.hall.hallFile, this.hall.state, now, this.watchesArrivals);
     for (const w of this.metrics) {
       const value = values[w.trigger.metric];
       const change = w.machine.step(value, now);

@@ -1,12 +1,13 @@
 /**
  * Drill reports: for each playbook run as a drill, when it started and by whom, who acknowledged it and when, how long
- * until each LED board confirmed the new banner (its first command ack after the start), and when it ended. Kept in
- * memory (the last few) and written to the audit log as a `playbook.action` `drill-report` when the drill ends.
+ * until each LED board confirmed the new banner (its first command ack after the start), and when it ended. Derived
+ * from the log, so they survive a restart: a running drill from the active set (start, cause, acknowledgements) and
+ * its `drill-led-confirmed` audit entries; an ended one from the `drill-report` audit entry written when it ended.
  */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../../domain/decide/context.js';
-import { causeLabel } from '../../domain/playbooks.js';
+import { activePlaybooks, causeLabel, type ActivePlaybook } from '../../domain/playbooks.js';
 
 export interface DrillReport {
   playbookId: string;
@@ -20,11 +21,19 @@ export interface DrillReport {
   endedBy?: string;
 }
 
+export type DrillReportView = ReturnType<typeof reportView>;
+
 const KEPT = 20;
+const ACTION = 'playbook.action';
+const LED_CONFIRMED = 'drill-led-confirmed';
+const REPORT = 'drill-report';
 
 export class DrillReports implements Feature {
   readonly name = 'drill-reports';
-  private readonly reports: DrillReport[] = [];
+  /** Drills running now, by playbook id. */
+  private readonly running = new Map<string, DrillReport>();
+  /** Ended drills' reports, newest first: read from the log on first use, then kept up to date. */
+  private ended?: DrillReportView[];
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -33,41 +42,37 @@ export class DrillReports implements Feature {
   ) {}
 
   start(): void {
+    for (const p of activePlaybooks(this.hall.state)) if (p.drill) this.running.set(p.playbookId, this.resume(p));
     const { bus } = this.hall;
     this.unsubscribe.push(
       bus.on('playbook.activated', (c) => {
         const p = c.event.data.playbook;
-        if (!p.drill) return;
-        this.reports.push({
-          playbookId: p.playbookId,
-          name: p.name,
-          startedAt: p.startedAt,
-          startedBy: causeLabel(p.cause),
-          acknowledgements: [],
-          ledBoards: { total: this.ledBoards().length, confirmedMs: {} },
-        });
-        if (this.reports.length > KEPT) this.reports.shift();
+        if (p.drill) this.running.set(p.playbookId, this.fresh(p, this.ledBoards().length));
       }),
       bus.on('playbook.acknowledged', (c) => {
-        const r = this.running(c.event.data.playbookId);
+        const r = this.running.get(c.event.data.playbookId);
         r?.acknowledgements.push({ by: c.event.data.by, afterMs: c.event.data.at - r.startedAt });
       }),
       bus.on('command.acked', ({ deviceId }) => {
-        if (!this.ledBoards().includes(deviceId)) return;
+        if (this.running.size === 0 || !this.ledBoards().includes(deviceId)) return;
         const now = this.hall.clock();
-        for (const r of this.reports)
-          if (r.endedAt === undefined && !(deviceId in r.ledBoards.confirmedMs))
-            r.ledBoards.confirmedMs[deviceId] = now - r.startedAt;
+        for (const r of this.running.values()) {
+          if (deviceId in r.ledBoards.confirmedMs) continue;
+          const afterMs = now - r.startedAt;
+          r.ledBoards.confirmedMs[deviceId] = afterMs;
+          this.audit(r.playbookId, LED_CONFIRMED, { deviceId, afterMs });
+        }
       }),
       bus.on('playbook.deactivated', (c) => {
-        const r = this.running(c.event.data.playbookId);
+        const r = this.running.get(c.event.data.playbookId);
         if (!r) return;
+        this.running.delete(r.playbookId);
         r.endedAt = c.event.data.at;
         r.endedBy = c.event.data.by;
-        this.hall.audit(SYSTEM_ACTOR, {
-          type: 'playbook.action',
-          data: { playbookId: r.playbookId, action: 'drill-report', detail: reportView(r), drill: true },
-        });
+        const view = reportView(r);
+        this.audit(r.playbookId, REPORT, view);
+        // Not read yet: the first read finds this one in the log with the others.
+        if (this.ended) this.ended = [view, ...this.ended].slice(0, KEPT);
       }),
     );
   }
@@ -76,12 +81,43 @@ export class DrillReports implements Feature {
     for (const off of this.unsubscribe.splice(0)) off();
   }
 
-  list(): Array<ReturnType<typeof reportView>> {
-    return [...this.reports].reverse().map(reportView);
+  /** The latest drills, newest first: running ones, then ended ones. */
+  list(): DrillReportView[] {
+    this.ended ??= this.hall.log
+      .newestOfType(ACTION, `"action":"${REPORT}"`, KEPT)
+      .map((e) => e.data as { action: string; detail: DrillReportView })
+      .filter((d) => d.action === REPORT)
+      .map((d) => d.detail);
+    const running = [...this.running.values()].sort((a, b) => b.startedAt - a.startedAt).map(reportView);
+    return [...running, ...this.ended].slice(0, KEPT);
   }
 
-  private running(playbookId: string): DrillReport | undefined {
-    return [...this.reports].reverse().find((r) => r.playbookId === playbookId && r.endedAt === undefined);
+  private fresh(p: ActivePlaybook, ledBoards: number): DrillReport {
+    return {
+      playbookId: p.playbookId,
+      name: p.name,
+      startedAt: p.startedAt,
+      startedBy: causeLabel(p.cause),
+      acknowledgements: p.acknowledgements.map((a) => ({ by: a.by, afterMs: a.at - p.startedAt })),
+      ledBoards: { total: ledBoards, confirmedMs: {} },
+    };
+  }
+
+  /** A drill that was running when the server stopped: its LED confirmations from the log since it started. */
+  private resume(p: ActivePlaybook): DrillReport {
+    const r = this.fresh(p, this.ledBoards().length);
+    const fragment = `"playbookId":${JSON.stringify(p.playbookId)}`;
+    for (const e of this.hall.log.newestOfType(ACTION, fragment, 1000, p.startedAt)) {
+      const data = e.data as { action: string; detail?: { deviceId?: string; afterMs?: number } };
+      const { deviceId, afterMs } = data.detail ?? {};
+      if (data.action === LED_CONFIRMED && typeof deviceId === 'string' && typeof afterMs === 'number')
+        r.ledBoards.confirmedMs[deviceId] = afterMs;
+    }
+    return r;
+  }
+
+  private audit(playbookId: string, action: string, detail: Record<string, unknown>): void {
+    this.hall.audit(SYSTEM_ACTOR, { type: 'playbook.action', data: { playbookId, action, detail, drill: true } });
   }
 }
 

@@ -3,7 +3,8 @@
  * release?}`), a metric with a threshold, a release threshold (hysteresis) and a duration, and an integration's
  * health (`{integration, downForMinutes}`). Each says whether its condition now holds, is released, or neither.
  */
-import type { PlaybookDef, TriggerDef } from '../../config/hall-schema.js';
+import type { HallFile, PlaybookDef, TriggerDef } from '../../config/hall-schema.js';
+import { arrivalPressure } from '../../domain/arrival-pressure.js';
 import type { HallState } from '../../domain/types.js';
 
 type Condition = Record<string, unknown> | undefined;
@@ -78,9 +79,12 @@ export interface HallMetrics {
   waiting: number;
   longestWaitMinutes: number;
   waitingPerOpenCounter: number;
+  /** Tickets issued in the last 15 min over what the open counters serve in 15 min (domain/arrival-pressure.ts). */
+  arrivalsPer15MinOverCapacity: number;
 }
 
-export function hallMetrics(state: HallState, now: number): HallMetrics {
+/** The metrics; the arrival pressure (a pass over today's tickets) only when a trigger watches it. */
+export function hallMetrics(hall: HallFile, state: HallState, now: number, withArrivals = true): HallMetrics {
   let waiting = 0;
   let oldest = Infinity;
   for (const list of state.queues.values()) {
@@ -93,6 +97,7 @@ export function hallMetrics(state: HallState, now: number): HallMetrics {
     waiting,
     longestWaitMinutes: oldest === Infinity ? 0 : Math.max(0, (now - oldest) / 60_000),
     waitingPerOpenCounter: waiting / Math.max(1, open),
+    arrivalsPer15MinOverCapacity: withArrivals ? arrivalPressure(hall, state, now).ratio : 0,
   };
 }
 

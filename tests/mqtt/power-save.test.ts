@@ -1,0 +1,82 @@
+/**
+ * On UPS battery the hall lowers its own work: through the real broker, the UPS's `evt/power` puts screens and pads
+ * into power saving (`cmd/power-save {on: true}`) and coalesces the screens' stream updates; mains reverses both.
+ * LED boards, which carry the calls, are left alone.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '../../devices/protocol/mqtt-topics.js';
+import { BATTERY_COALESCE_MS } from '../../server/features/playbooks/index.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
+
+const t = topics('yunfu-realestate');
+
+interface Fake {
+  client: MqttClient;
+  commands: Array<{ name: string; body: any }>;
+}
+
+describe('power saving on UPS battery', () => {
+  let h: TestHall;
+  const fakes: Fake[] = [];
+  let n = 0;
+
+  async function device(id: string, kind: string, extra?: Record<string, string>): Promise<Fake> {
+    const login = (await h.device(id, kind, extra)).mqtt;
+    const client = mqtt.connect(h.running.mqttUrl, { ...login, clientId: login.username, reconnectPeriod: 0 });
+    const fake: Fake = { client, commands: [] };
+    client.on('message', (topic, payload) => {
+      const body = JSON.parse(payload.toString());
+      fake.commands.push({ name: topic.split('/cmd/')[1], body });
+      client.publish(t.deviceAck(id), JSON.stringify({ id: body.id, ok: true }), { qos: 1 });
+    });
+    await new Promise((r) => client.once('connect', r));
+    if (kind !== 'sensor') await client.subscribeAsync(t.deviceCmdAll(id), { qos: 1 });
+    client.publish(t.deviceStatus(id), 'online', { retain: true, qos: 1 });
+    fakes.push(fake);
+    return fake;
+  }
+  const powerSaves = (f: Fake) => f.commands.filter((c) => c.name === 'power-save').map((c) => c.body.on);
+
+  beforeAll(async () => {
+    h = await startTestHall();
+  });
+  afterAll(async () => {
+    for (const f of fakes) f.client.end(true);
+    await h.stop();
+  });
+
+  it('tells screens and pads to save power and coalesces the stream; mains undoes both', async () => {
+    const screen = await device('screen-hall', 'display');
+    const pad = await device('pad-3', 'pad', { counterId: '3' });
+    const led = await device('led-3', 'led', { counterId: '3' });
+    const ups = await device('ups', 'sensor');
+    const power = (onBattery: boolean) =>
+      ups.client.publish(t.deviceEvt('ups', 'power'), JSON.stringify({ id: `p${++n}`, onBattery }), { qos: 1 });
+    await until('devices online', async () => {
+      const list = (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices as any[];
+      return list.filter((d) => d.online).length === 4;
+    });
+
+    power(true);
+    await until('screen saves power', () => powerSaves(screen).join() === 'true');
+    await until('pad saves power', () => powerSaves(pad).join() === 'true');
+    expect(h.running.stream.coalescing).toBe(BATTERY_COALESCE_MS);
+    // A screen registered while on battery saves power from the start.
+    const later = await device('screen-2', 'display');
+    await until('the new screen saves power', () => powerSaves(later).join() === 'true');
+
+    power(false);
+    await until('screen back', () => powerSaves(screen).join() === 'true,false');
+    await until('pad back', () => powerSaves(pad).join() === 'true,false');
+    expect(h.running.stream.coalescing).toBeUndefined();
+    expect(powerSaves(led)).toEqual([]);
+    const audit = (await h.api('GET', '/api/v1/audit?limit=1000', undefined, h.managerToken)).body.entries as any[];
+    const steps = audit.filter((e) => e.type === 'playbook.action' && e.data.action.startsWith('power-save'));
+    expect(steps.map((e) => [e.data.action, e.data.detail.devices.sort()])).toEqual([
+      ['power-save-on', ['pad-3', 'screen-hall']],
+      ['power-save-off', ['pad-3', 'screen-2', 'screen-hall']],
+    ]);
+  });
+});

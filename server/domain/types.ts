@@ -189,7 +189,7 @@ export interface HomeVisit {
   serviceId: string;
   /** The day of the visit, YYYY-MM-DD in the hall's zone. */
   date: string;
-  /** Sealed with the hall's secret: shown only to staff in the visit list (each read audited). */
+  /** Sealed with the hall's secret: shown only to the assigned staff in the visit list (each read audited). */
   addressSealed: string;
   addressMasked: string;
   phoneSealed?: string;
@@ -197,6 +197,9 @@ export interface HomeVisit {
   status: HomeVisitStatus;
   bookedAt: number;
   bookedBy: string;
+  /** The staff member who visits (user id and name): only they read the address in clear. Absent: any staff. */
+  assignedTo?: string;
+  assignedName?: string;
   doneAt?: number;
 }
 

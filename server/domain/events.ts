@@ -45,6 +45,8 @@ export interface HallEventMap {
     staffId?: string;
     staffName?: string;
     change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume';
+    /** When it changed: a pause's starts the A/B post clock (absent in entries written before it was recorded). */
+    at?: number;
     /** A manager closed it anyway: these services had people waiting and no other counter serving them. */
     forcedWithWaiting?: string[];
   };

@@ -71,6 +71,10 @@ export interface Counter {
   staffId?: string;
   staffName?: string;
   currentTicketId?: string;
+  /** When the current pause began (the pause event's time): the A/B post clock, so a restart does not reset it. */
+  pausedAt?: number;
+  /** When this pause's backups were asked to take over (asked once per pause). */
+  takeoverAskedAt?: number;
 }
 
 export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled' | 'no_show';

@@ -17,6 +17,7 @@ import { clock, connectionBanner, langButton, openDialog, toast } from '../lib/u
 import { currentView } from './counter/current.js';
 import { outOfTurnFor } from './counter/dialogs.js';
 import { figuresView } from './counter/figures.js';
+import { hallNotes } from './counter/hall-notes.js';
 import { pickCounter } from './counter/pick.js';
 import { queueView } from './counter/queue.js';
 import { status, type Console, type ConsoleState, type Figures, type QueueView } from './counter/state.js';
@@ -93,6 +94,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
 
   // ---- layout --------------------------------------------------------------------------------------------------
   const conn = connectionBanner();
+  const notes = hallNotes(api, hall, counterId);
   const statusPill = h('span', { class: 'badge' });
   const counterTitle = h('div', { class: 'c-counter' });
   const top = h(
@@ -135,6 +137,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
   app.replaceChildren(
     conn.el,
     top,
+    notes.el,
     h('main', { class: 'c-main' }, h('div', { class: 'c-left' }, current, tools.el, figures), queueBox),
     h('footer', { class: 'c-keys' }, t('c.keysHint')),
   );
@@ -204,11 +207,13 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
 
   const stream = new LiveStream(
     {
-      onSnapshot: () => {
+      onSnapshot: (view) => {
+        notes.snapshot(view);
         refreshSoon();
         figuresSoon();
       },
       onEvent: (e) => {
+        notes.event(e);
         if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'appointment.checked_in')
           refreshSoon();
         const here = !('counterId' in e) || !e.counterId || e.counterId === counterId;
@@ -233,6 +238,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
   setInterval(() => fill(queueBox, queueView(c)), 60_000);
   onLangChange(() => {
     paint();
+    notes.paint();
     paintFigures();
   });
   paintFigures();

@@ -99,6 +99,8 @@ export const CONSOLE_ZH: Record<string, string> = {
   'c.col.rated': '评价',
   'c.ratedYes': '已评价',
   'c.ratedNo': '未评价',
+  'c.extended': '延时服务中（至 {until}）：已取号的群众继续办理，取号机已停止取号。',
+  'c.needsCounter': '{service}：{n} 人等候，没有开放的窗口办理。请开放本窗口，或联系值班负责人安排。',
 };
 
 export const CONSOLE_EN: Record<string, string> = {
@@ -205,4 +207,7 @@ export const CONSOLE_EN: Record<string, string> = {
   'c.col.rated': 'Rating',
   'c.ratedYes': 'Rated',
   'c.ratedNo': 'Not rated',
+  'c.extended':
+    'Extended service (until {until}): everyone already holding a number is still served; kiosks have stopped issuing.',
+  'c.needsCounter': '{service}: {n} waiting and no open counter serves it. Open this counter, or ask the duty manager.',
 };

@@ -74,6 +74,7 @@ describe('extended service and a service nobody serves, on the screens', () => {
       '登记资料查询：2 人等候，没有开放的窗口办理。请开放本窗口，或联系值班负责人安排。',
     );
     await expectAxeClean(console7);
+    if (process.env.HALLQ_SCREENSHOTS) await console7.screenshot({ path: 'docs/screenshots/counter-hall-notes.png' });
 
     await display7.waitForSelector('#cd-extended');
     expect(await display7.textContent('#cd-extended')).toBe('延时服务中，已取号码继续办理（至 18:30）');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { hallDay, isRealDate } from '../../domain/clock.js';
 import { bookHomeVisit, closeHomeVisit } from '../../domain/decide/home-visits.js';
 import type { HomeVisit } from '../../domain/types.js';
+import type { HomeVisitListed, HomeVisitView } from '../../../protocol/hall-day.js';
 import type { ApiDeps } from '../deps.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { auditRead } from '../query-trail.js';
@@ -26,7 +27,7 @@ const bookBody = z.object({
 const listQuery = z.object({ date: day.optional() });
 
 /** Without the address: what a booking's answer and the stream may carry. */
-function visitView(v: HomeVisit) {
+function visitView(v: HomeVisit): HomeVisitView {
   return {
     id: v.id,
     serviceId: v.serviceId,
@@ -73,7 +74,7 @@ export function homeVisitRoutes(deps: ApiDeps) {
     const visits = [...hall.state.homeVisits.values()]
       .filter((v) => listedFor(p, v) && (date ? v.date === date : v.date >= today || v.status === 'booked'))
       .sort((a, b) => a.date.localeCompare(b.date) || a.bookedAt - b.bookedAt)
-      .map((v) =>
+      .map((v): HomeVisitListed =>
         readsAddress(p, v)
           ? {
               ...visitView(v),

@@ -48,6 +48,8 @@ export interface HallEventMap {
     staffId?: string;
     staffName?: string;
     change: 'sign-in' | 'sign-out' | 'open' | 'close' | 'pause' | 'resume';
+    /** When it changed: a pause's starts the A/B post clock (absent in entries written before it was recorded). */
+    at?: number;
     /** A manager closed it anyway: these services had people waiting and no other counter serving them. */
     forcedWithWaiting?: string[];
   };
@@ -120,8 +122,6 @@ export interface AuditOnlyMap {
   'device.registered': { deviceId: string; kind: string; counterId?: string; kioskId?: string };
   'device.removed': { deviceId: string };
   'audit.queried': { from?: number; to?: number; verify?: boolean };
-  /** Staff read the home-visit list with the addresses in clear (查询留痕). */
-  'homevisit.listed': { date?: string; count: number };
   /** The chain's head (before this entry) and where keyed hashing starts: at each start and each hall day. */
   'audit.anchor': { seq: number; hash: string; keyedFrom: number };
   /** A checkpoint of the live state as of entry `seq`, and its SHA-256: a start trusts no checkpoint without it. */

@@ -85,6 +85,8 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
         c.pauseReason = undefined;
         c.staffId = undefined;
         c.staffName = undefined;
+        c.pausedAt = undefined;
+        c.takeoverAskedAt = undefined;
       }
       for (const [id, a] of state.appointments)
         if (a.status !== 'booked' || a.slotEnd < at) state.appointments.delete(id);
@@ -205,6 +207,9 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       c.pauseReason = status === 'paused' ? pauseReason : undefined;
       c.staffId = staffId;
       c.staffName = staffName;
+      // Only a pause starts the A/B post clock; any other change stops it (a backup signing in included).
+      c.pausedAt = event.data.change === 'pause' ? event.data.at : undefined;
+      c.takeoverAskedAt = undefined;
       if (staffId) {
         // One staff member holds one counter: signing in here signs them out elsewhere, and a counter left with
         // nobody and no ticket in hand closes.
@@ -215,6 +220,8 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
             if (!other.currentTicketId) {
               other.status = 'closed';
               other.pauseReason = undefined;
+              other.pausedAt = undefined;
+              other.takeoverAskedAt = undefined;
             }
           }
         }
@@ -316,7 +323,9 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       return;
     }
     case 'device.status':
-    case 'counter.takeover_requested': // a request to people, recorded; the counter changes when a backup signs in
+      return;
+    case 'counter.takeover_requested': // a request to people; the counter changes when a backup signs in
+      if (event.data.reason === 'paused') counter(state, event.data.counterId).takeoverAskedAt = event.data.at;
       return;
     case 'case.opened':
       state.cases.set(event.data.case.id, { ...event.data.case });

@@ -74,6 +74,10 @@ export interface Counter {
   staffId?: string;
   staffName?: string;
   currentTicketId?: string;
+  /** When the current pause began (the pause event's time): the A/B post clock, so a restart does not reset it. */
+  pausedAt?: number;
+  /** When this pause's backups were asked to take over (asked once per pause). */
+  takeoverAskedAt?: number;
 }
 
 export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled' | 'no_show';
@@ -199,7 +203,7 @@ export interface HomeVisit {
   serviceId: string;
   /** The day of the visit, YYYY-MM-DD in the hall's zone. */
   date: string;
-  /** Sealed with the hall's secret: shown only to staff in the visit list (each read audited). */
+  /** Sealed with the hall's secret: shown only to the assigned staff in the visit list (each read audited). */
   addressSealed: string;
   addressMasked: string;
   phoneSealed?: string;
@@ -207,6 +211,9 @@ export interface HomeVisit {
   status: HomeVisitStatus;
   bookedAt: number;
   bookedBy: string;
+  /** The staff member who visits (user id and name): only they read the address in clear. Absent: any staff. */
+  assignedTo?: string;
+  assignedName?: string;
   doneAt?: number;
 }
 

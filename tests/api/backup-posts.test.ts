@@ -1,4 +1,7 @@
 /** A/B posts (AB岗, R7): a counter left with people waiting asks the backup staff the hall file names to take over. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHallFile } from '../../server/config/load-hall.js';
 import type { DayRules } from '../../server/features/day-rules/index.js';
@@ -16,15 +19,16 @@ const tick = (hall: TestHall) => (hall.running.features.find((f) => f.name === '
 const requests = async (hall: TestHall) =>
   (await auditAll(hall)).filter((e) => e.type === 'counter.takeover_requested').map((e) => e.data);
 
-/** The reference hall with backup staff `wang` for counter 7 (records queries), on a hand-turned clock. */
-async function hallWithBackup() {
+/** The reference hall with backup staff `wang` for counter 7 (records queries). */
+function fileWithBackup() {
   const file = loadHallFile();
-  const hallFile = {
-    ...file,
-    counters: file.counters.map((c) => (c.id === '7' ? { ...c, backupStaff: ['wang'] } : c)),
-  };
+  return { ...file, counters: file.counters.map((c) => (c.id === '7' ? { ...c, backupStaff: ['wang'] } : c)) };
+}
+
+/** That hall on a hand-turned clock (in `dataDir` when given, so that it can be started again on it). */
+async function hallWithBackup(dataDir?: string) {
   const clock = manualClock(MONDAY_10);
-  h = await startTestHall({ clock: clock.clock, hallFile });
+  h = await startTestHall({ clock: clock.clock, hallFile: fileWithBackup(), dataDir });
   const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
   return { clock, hall: h, kiosk, staff: await newStaffAt(h, '7', 'li') };
 }
@@ -63,5 +67,32 @@ describe('A/B posts', () => {
       return r.length > 0 && r;
     });
     expect(asked).toMatchObject([{ counterId: '7', reason: 'signed-out', backupStaff: ['wang'], waiting: 1 }]);
+  });
+
+  it('keeps the pause clock across a restart: it runs from the pause event, not from the start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallq-ab-'));
+    try {
+      const { clock, hall, kiosk, staff } = await hallWithBackup(dataDir);
+      await issue(hall, kiosk, { serviceId: 'query' });
+      expectOk(await hall.api('POST', `${V1}/counters/7/pause`, { reason: '临时离开' }, staff));
+      clock.advance(6);
+      await hall.stop();
+      h = await startTestHall({ clock: clock.clock, hallFile: fileWithBackup(), dataDir });
+      clock.advance(4); // ten minutes after the pause, four after the restart
+      await tick(h);
+      expect(await requests(h)).toEqual([
+        { counterId: '7', reason: 'paused', backupStaff: ['wang'], waiting: 1, at: clock.now },
+      ]);
+      // Asked once per pause, also after another restart.
+      await h.stop();
+      h = await startTestHall({ clock: clock.clock, hallFile: fileWithBackup(), dataDir });
+      clock.advance(30);
+      await tick(h);
+      expect(await requests(h)).toHaveLength(1);
+    } finally {
+      await h?.stop();
+      h = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -52,15 +52,43 @@ describe('home visits', () => {
     expect(h.running.hall.state.homeVisits.size).toBe(1);
   });
 
-  it('the visiting staff see the address; each read is in the audit log', async () => {
+  it('the visiting staff see the address; each read is on the query trail', async () => {
     const r = await h.api('GET', `${V1}/home-visits?date=2026-12-02`, undefined, staff);
     expectOk(r);
     expect(r.body.visits).toEqual([expect.objectContaining({ id: visitId, address: ADDRESS, phone: PHONE })]);
     expectError(await h.api('GET', `${V1}/home-visits`), 401, 'UNAUTHORIZED');
-    const reads = await auditAll(h, 'type=homevisit.listed');
-    expect(reads).toEqual([expect.objectContaining({ data: { date: '2026-12-02', count: 1 } })]);
+    const reads = (await auditAll(h, 'type=data.read')).filter((e) => e.data.resource === 'home-visits');
+    expect(reads).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ query: { date: '2026-12-02' } }) }),
+    ]);
+    expect(reads[0].data.rows).toBe(1);
     expect(reads[0].actor).toMatch(/^user:/);
     expectNoneOf(await auditAll(h), [ADDRESS, PHONE]);
+  });
+
+  it('a visit assigned to one staff member: only they read the address; others see it masked or not at all', async () => {
+    const other = await h.staffAt('2', 'colleague');
+    const visitorId = (await h.api('GET', `${V1}/auth/me`, undefined, staff)).body.id;
+    const book = (assignedTo: string) =>
+      h.api(
+        'POST',
+        `${V1}/home-visits`,
+        { serviceId: 'one-window', date: '2026-12-04', address: '云城区北山路9号', assignedTo },
+        h.managerToken,
+      );
+    expectError(await book('u_nobody'), 404, 'UNKNOWN_STAFF');
+    const r = await book(visitorId);
+    expectOk(r, 201);
+    expect(r.body.visit).toMatchObject({ assignedTo: visitorId, assignedName: expect.any(String) });
+    const listOf = async (token: string) =>
+      (await h.api('GET', `${V1}/home-visits?date=2026-12-04`, undefined, token)).body.visits;
+    expect(await listOf(staff)).toEqual([expect.objectContaining({ address: '云城区北山路9号' })]);
+    expect(await listOf(other)).toEqual([]);
+    const managerList = await listOf(h.managerToken);
+    expect(managerList).toEqual([expect.objectContaining({ address: null, addressMasked: expect.any(String) })]);
+    expectNoneOf(managerList, ['北山路9号']);
+    const reads = (await auditAll(h, 'type=data.read')).filter((e) => e.data.query?.date === '2026-12-04');
+    expect(reads.map((e) => e.data.rows).sort()).toEqual([0, 0, 1]);
   });
 
   it('is marked done once', async () => {

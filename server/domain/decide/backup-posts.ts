@@ -6,6 +6,16 @@ import { refuse } from '../errors.js';
 import type { HallState } from '../types.js';
 import type { DecideContext, Decision } from './context.js';
 
+/** Asks the backups of every counter paused `backupAfterPausedMinutes` by now, once per pause (the clock is in the log). */
+export function askBackupsForLongPauses(ctx: DecideContext, state: HallState): Decision {
+  const afterMs = ctx.hallFile.policy.backupAfterPausedMinutes * 60_000;
+  const events = [...state.counters.values()]
+    .filter((c) => c.status === 'paused' && c.pausedAt !== undefined && c.takeoverAskedAt === undefined)
+    .filter((c) => ctx.now - c.pausedAt! >= afterMs)
+    .flatMap((c) => requestTakeover(ctx, state, c.id, 'paused').events);
+  return { events };
+}
+
 /** People waiting for the services counter `counterId` lists. */
 export function waitingFor(ctx: DecideContext, state: HallState, counterId: string): number {
   const def = ctx.hallFile.counters.find((c) => c.id === counterId);

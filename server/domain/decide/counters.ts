@@ -154,6 +154,7 @@ export function transfer(ctx: DecideContext, state: HallState, counterId: string
 }
 
 function statusEvent(
+  at: number,
   counter: Counter,
   change: Extract<HallEvent, { type: 'counter.status' }>['data']['change'],
   patch: Partial<Counter>,
@@ -168,6 +169,7 @@ function statusEvent(
       staffId: next.staffId,
       staffName: next.staffName,
       change,
+      at,
     },
   };
 }
@@ -184,14 +186,18 @@ export function signIn(ctx: DecideContext, state: HallState, counterId: string):
   if (ctx.actor.kind !== 'user' || (ctx.actor.role !== 'counter' && ctx.actor.role !== 'manager'))
     throw refuse.forbidden('FORBIDDEN', 'only staff sign in to a counter');
   const status = counter.status === 'closed' ? 'open' : counter.status;
-  return { events: [statusEvent(counter, 'sign-in', { status, staffId: ctx.actor.id, staffName: ctx.actor.name })] };
+  return {
+    events: [statusEvent(ctx.now, counter, 'sign-in', { status, staffId: ctx.actor.id, staffName: ctx.actor.name })],
+  };
 }
 
 export function signOut(ctx: DecideContext, state: HallState, counterId: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   assertNoTicketInHand(state, counter);
-  return { events: [statusEvent(counter, 'sign-out', { status: 'closed', staffId: undefined, staffName: undefined })] };
+  return {
+    events: [statusEvent(ctx.now, counter, 'sign-out', { status: 'closed', staffId: undefined, staffName: undefined })],
+  };
 }
 
 /** Shown on a counter whose staff member's account was disabled while a ticket was still in hand there. */
@@ -202,7 +208,7 @@ export const STAFF_DISABLED_PAUSE = '工作人员账号已停用';
  * no ticket in hand closes; one with a ticket called or being served stays paused with that ticket, for a colleague or
  * a manager to sign in, resume and finish it. Waiting tickets keep their places either way.
  */
-export function releaseStaff(_ctx: DecideContext, state: HallState, staffId: string): Decision {
+export function releaseStaff(ctx: DecideContext, state: HallState, staffId: string): Decision {
   const events: HallEvent[] = [];
   for (const counter of state.counters.values()) {
     if (counter.staffId !== staffId) continue;
@@ -211,8 +217,8 @@ export function releaseStaff(_ctx: DecideContext, state: HallState, staffId: str
     const staffGone = { staffId: undefined, staffName: undefined };
     events.push(
       busy
-        ? statusEvent(counter, 'pause', { status: 'paused', pauseReason: STAFF_DISABLED_PAUSE, ...staffGone })
-        : statusEvent(counter, 'sign-out', { status: 'closed', ...staffGone }),
+        ? statusEvent(ctx.now, counter, 'pause', { status: 'paused', pauseReason: STAFF_DISABLED_PAUSE, ...staffGone })
+        : statusEvent(ctx.now, counter, 'sign-out', { status: 'closed', ...staffGone }),
     );
   }
   return { events };
@@ -224,7 +230,7 @@ export function pause(ctx: DecideContext, state: HallState, counterId: string, r
   if (counter.status === 'closed') throw refuse.conflict('COUNTER_CLOSED', `counter ${counterId} is closed`);
   if (!reason.trim()) throw refuse.badInput('REASON_REQUIRED', 'a pause needs a reason for the counter sign');
   assertNoTicketInHand(state, counter);
-  return { events: [statusEvent(counter, 'pause', { status: 'paused', pauseReason: reason.trim() })] };
+  return { events: [statusEvent(ctx.now, counter, 'pause', { status: 'paused', pauseReason: reason.trim() })] };
 }
 
 export function resume(ctx: DecideContext, state: HallState, counterId: string): Decision {
@@ -232,7 +238,7 @@ export function resume(ctx: DecideContext, state: HallState, counterId: string):
   assertActsFor(ctx, counter);
   if (counter.status !== 'paused')
     throw refuse.conflict('COUNTER_NOT_PAUSED', `counter ${counterId} is ${counter.status}, not paused`);
-  return { events: [statusEvent(counter, 'resume', { status: 'open' })] };
+  return { events: [statusEvent(ctx.now, counter, 'resume', { status: 'open' })] };
 }
 
 export function open(ctx: DecideContext, state: HallState, counterId: string): Decision {
@@ -240,7 +246,7 @@ export function open(ctx: DecideContext, state: HallState, counterId: string): D
   assertActsFor(ctx, counter);
   if (counter.status !== 'closed')
     throw refuse.conflict('COUNTER_ALREADY_OPEN', `counter ${counterId} is already ${counter.status}`);
-  return { events: [statusEvent(counter, 'open', { status: 'open' })] };
+  return { events: [statusEvent(ctx.now, counter, 'open', { status: 'open' })] };
 }
 
 export function close(ctx: DecideContext, state: HallState, counterId: string, force = false): Decision {
@@ -249,7 +255,7 @@ export function close(ctx: DecideContext, state: HallState, counterId: string, f
   if (counter.status === 'closed') throw refuse.conflict('COUNTER_CLOSED', `counter ${counterId} is already closed`);
   assertNoTicketInHand(state, counter);
   const unserved = assertMayClose(ctx, state, counterId, force);
-  const event = statusEvent(counter, 'close', { status: 'closed' });
+  const event = statusEvent(ctx.now, counter, 'close', { status: 'closed' });
   if (unserved.length > 0 && event.type === 'counter.status') event.data.forcedWithWaiting = unserved;
   return { events: [event] };
 }

@@ -16,6 +16,8 @@ export interface BookHomeVisitCommand {
   date: string;
   address: string;
   phone?: string;
+  /** The visiting staff member, as the accounts know them (the route checks the account). */
+  assignee?: { id: string; name: string };
 }
 
 export function bookHomeVisit(ctx: DecideContext, state: HallState, cmd: BookHomeVisitCommand): Decision {
@@ -42,6 +44,7 @@ export function bookHomeVisit(ctx: DecideContext, state: HallState, cmd: BookHom
     status: 'booked',
     bookedAt: ctx.now,
     bookedBy: actorLabel(ctx.actor),
+    ...(cmd.assignee ? { assignedTo: cmd.assignee.id, assignedName: cmd.assignee.name } : {}),
   };
   return { events: [{ type: 'homevisit.booked', data: { visit } }], homeVisitId: visit.id };
 }

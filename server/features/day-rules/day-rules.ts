@@ -7,7 +7,7 @@ import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import { SYSTEM_ACTOR, type DecideContext, type Decision } from '../../domain/decide/context.js';
 import { recordAppointmentNoShows } from '../../domain/decide/appointment-no-shows.js';
-import { requestTakeover } from '../../domain/decide/backup-posts.js';
+import { askBackupsForLongPauses, requestTakeover } from '../../domain/decide/backup-posts.js';
 import { extendedServiceStep } from '../../domain/decide/extended-service.js';
 import type { HallEventMap } from '../../domain/events.js';
 import type { HallState, Ticket } from '../../domain/types.js';
@@ -21,6 +21,7 @@ type TimedRule = { name: string; decide: (ctx: DecideContext, state: HallState) 
 export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'appointment no-shows', decide: recordAppointmentNoShows },
   { name: 'extended service', decide: extendedServiceStep },
+  { name: 'A/B posts', decide: askBackupsForLongPauses },
 ];
 
 export class DayRules implements Feature {
@@ -28,8 +29,6 @@ export class DayRules implements Feature {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private unsubscribe: Array<() => void> = [];
-  /** When each paused counter paused (from the log's events; after a restart, from the restart) and whether asked. */
-  private readonly paused = new Map<string, { since: number; asked: boolean }>();
 
   constructor(
     private readonly hall: HallService,
@@ -41,10 +40,10 @@ export class DayRules implements Feature {
     const bus = this.hall.bus;
     this.unsubscribe = [
       bus.on('ticket.slot_offered', (c) => this.textMovedSlot(c.event.data, c.ticket)),
-      bus.on('counter.status', (c) => this.counterChanged(c.event.data.counterId, c.event.data.change, c.at)),
+      bus.on('counter.status', (c) => {
+        if (c.event.data.change === 'sign-out') void this.askBackups(c.event.data.counterId);
+      }),
     ];
-    for (const c of this.hall.state.counters.values())
-      if (c.status === 'paused') this.paused.set(c.id, { since: this.hall.clock(), asked: false });
     this.timer = setInterval(() => void this.tick(), EVERY_MS);
     this.timer.unref();
   }
@@ -56,27 +55,13 @@ export class DayRules implements Feature {
     this.timer = undefined;
   }
 
-  /** A/B posts: a pause starts the clock; staff signing out with people waiting asks the backups at once. */
-  private counterChanged(counterId: string, change: string, at: number): void {
-    if (change === 'pause') this.paused.set(counterId, { since: at, asked: false });
-    else this.paused.delete(counterId);
-    if (change === 'sign-out') void this.askBackups(counterId, 'signed-out');
-  }
-
-  private async askBackups(counterId: string, reason: 'paused' | 'signed-out'): Promise<boolean> {
+  /** A/B posts: staff signing out with people waiting asks the backups at once (long pauses are a timed rule). */
+  private async askBackups(counterId: string): Promise<void> {
     try {
-      const d = await this.hall.submit(SYSTEM_ACTOR, (ctx, s) => requestTakeover(ctx, s, counterId, reason));
-      return d.events.length > 0;
+      await this.hall.submit(SYSTEM_ACTOR, (ctx, s) => requestTakeover(ctx, s, counterId, 'signed-out'));
     } catch (err) {
       log.error('A/B post request failed', { counterId, error: (err as Error).message });
-      return false;
     }
-  }
-
-  private async askForLongPauses(): Promise<void> {
-    const afterMs = this.hall.hallFile.policy.backupAfterPausedMinutes * 60_000;
-    for (const [counterId, p] of this.paused)
-      if (!p.asked && this.hall.clock() - p.since >= afterMs) p.asked = await this.askBackups(counterId, 'paused');
   }
 
   private textMovedSlot(d: HallEventMap['ticket.slot_offered'], ticket: Ticket | undefined): void {
@@ -107,7 +92,6 @@ export class DayRules implements Feature {
           log.error(`timed rule failed: ${rule.name}`, { error: (err as Error).message });
         }
       }
-      await this.askForLongPauses();
     } finally {
       this.running = false;
     }

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { answerPrereview, prereviewClock, submitPrereview } from '../../domain/decide/prereviews.js';
 import type { Prereview } from '../../domain/types.js';
+import type { PrereviewView } from '../../../protocol/hall-day.js';
 import type { ApiDeps } from '../deps.js';
 import { reasonText } from '../free-text.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
@@ -21,7 +22,7 @@ const answerBody = z.object({
 const listQuery = z.object({ status: z.enum(['open', 'answered']).default('open') });
 
 /** As staff see one: the phone masked only, the clock in minutes. */
-export function prereviewView(r: Prereview, now: number) {
+export function prereviewView(r: Prereview, now: number): PrereviewView {
   return {
     id: r.id,
     serviceId: r.serviceId,

@@ -41,10 +41,16 @@ export function reduceHall(view: HallView, e: StreamEvent): Reduced {
   return { view: next, refresh };
 }
 
-/** GET /hall's answer folded into the view: services, issuing and day, or all of it when `everything`. */
+/** GET /hall's answer folded into the view: services, issuing, day and extended service, or all of it when `everything`. */
 export function withFresh(view: HallView | null, fresh: HallView, everything: boolean): HallView {
   if (!view || everything) return fresh;
-  return { ...view, services: fresh.services, issuing: fresh.issuing, day: fresh.day };
+  return {
+    ...view,
+    services: fresh.services,
+    issuing: fresh.issuing,
+    day: fresh.day,
+    extendedService: fresh.extendedService,
+  };
 }
 
 function nextView(v: HallView, e: StreamEvent): HallView {

@@ -1,10 +1,13 @@
 /**
  * The small screen above a counter that has no LED board: its name, the number it serves, its state, and the
- * 暂停服务 sign with the reason while the counter is paused (告知牌), and the active playbooks' banners.
+ * 暂停服务 sign with the reason while the counter is paused (告知牌), the active playbooks' banners, and the hall's
+ * day: extended service after closing (延时服务), and, on a closed counter whose services nobody serves now, that
+ * people are not sent to another counter that does not exist.
  */
 import { Api, deviceToken } from '../lib/api.js';
 import { $, fill, h, pathParam, setText } from '../lib/dom.js';
-import { setTimeZone } from '../lib/format.js';
+import { setTimeZone, time } from '../lib/format.js';
+import { extendedUntil, unservedServices } from '../lib/hall-notes.js';
 import { HallModel, type CounterView, type HallView } from '../lib/hall-model.js';
 import { addStrings, counterName, serviceName, t } from '../lib/i18n.js';
 import { clock, connectionBanner } from '../lib/ui.js';
@@ -24,6 +27,8 @@ addStrings(
     'cd.staff': '工作人员',
     'cd.services': '办理业务',
     'cd.unknown': '没有这个窗口：{id}',
+    'cd.extended': '延时服务中，已取号码继续办理（至 {until}）',
+    'cd.unservedHint': '请稍候，工作人员正在安排窗口办理',
   },
   {
     'cd.please': 'Number',
@@ -38,6 +43,8 @@ addStrings(
     'cd.staff': 'Staff',
     'cd.services': 'Services',
     'cd.unknown': 'No such counter: {id}',
+    'cd.extended': 'Extended service: numbers already taken are still served (until {until})',
+    'cd.unservedHint': 'Please wait: staff are arranging a counter for you',
   },
 );
 
@@ -68,7 +75,9 @@ function paint(view: HallView): void {
   const state =
     c.status !== 'open' ? c.status : c.current ? (c.currentStatus === 'serving' ? 'serving' : 'called') : 'idle';
   document.body.dataset.state = state;
-  const key = `${state}|${c.current}|${c.pauseReason}|${c.staffName}`;
+  const until = extendedUntil(view);
+  const unserved = unservedServices(view, c.services.flat()).length > 0;
+  const key = `${state}|${c.current}|${c.pauseReason}|${c.staffName}|${until}|${unserved}`;
   if (key === lastKey) return;
   const flash = lastKey !== '' && state === 'called' && !lastKey.startsWith(`called|${c.current}|`);
   lastKey = key;
@@ -83,7 +92,11 @@ function paint(view: HallView): void {
     ),
     clk,
   );
-  fill(body, stateView(c, state));
+  fill(
+    body,
+    stateView(c, state, unserved),
+    until ? h('div', { class: 'cd-extended', id: 'cd-extended' }, t('cd.extended', { until: time(until) })) : null,
+  );
   const services = c.services.flat().map((id) =>
     serviceName(
       view.services.find((s) => s.id === id),
@@ -102,7 +115,7 @@ function paint(view: HallView): void {
   }
 }
 
-function stateView(c: CounterView, state: string) {
+function stateView(c: CounterView, state: string, unserved: boolean) {
   switch (state) {
     case 'called':
       return [
@@ -124,7 +137,8 @@ function stateView(c: CounterView, state: string) {
     case 'closed':
       return [
         h('div', { class: 'cd-sign', id: 'cd-sign' }, t('cd.closed')),
-        h('div', { class: 'cd-line' }, t('cd.closedHint')),
+        // Nobody else serves these people now: not "go to another counter".
+        h('div', { class: 'cd-line', id: 'cd-hint' }, t(unserved ? 'cd.unservedHint' : 'cd.closedHint')),
       ];
     default:
       return [h('div', { class: 'cd-welcome' }, t('cd.welcome')), h('div', { class: 'cd-line' }, t('cd.watch'))];

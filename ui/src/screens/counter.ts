@@ -17,12 +17,16 @@ import { clock, connectionBanner, langButton, openDialog, toast } from '../lib/u
 import { currentView } from './counter/current.js';
 import { outOfTurnFor } from './counter/dialogs.js';
 import { figuresView } from './counter/figures.js';
+import { hallNotes } from './counter/hall-notes.js';
+import { homeVisitPanel } from './counter/home-visits/panel.js';
+import { prereviewPanel } from './counter/prereviews/panel.js';
 import { pickCounter } from './counter/pick.js';
 import { queueView } from './counter/queue.js';
 import { status, type Console, type ConsoleState, type Figures, type QueueView } from './counter/state.js';
 import { CONSOLE_EN, CONSOLE_ZH } from './counter/strings.js';
 import { offerTakeover } from './counter/takeover.js';
 import { toolbar } from './counter/toolbar.js';
+import { workTabs } from './counter/work-tabs.js';
 
 addStrings(CONSOLE_ZH, CONSOLE_EN);
 
@@ -93,6 +97,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
 
   // ---- layout --------------------------------------------------------------------------------------------------
   const conn = connectionBanner();
+  const notes = hallNotes(api, hall, counterId);
   const statusPill = h('span', { class: 'badge' });
   const counterTitle = h('div', { class: 'c-counter' });
   const top = h(
@@ -132,10 +137,15 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
   const tools = toolbar(c);
   const figures = h('section', { class: 'card c-figures', 'aria-labelledby': 'fig-h' });
   const queueBox = h('section', { class: 'card c-queue', 'aria-labelledby': 'q-h' });
+  const work = workTabs(queueBox, [
+    prereviewPanel(api, hall, (open) => (state.dialogOpen = open)),
+    homeVisitPanel(api, hall),
+  ]);
   app.replaceChildren(
     conn.el,
     top,
-    h('main', { class: 'c-main' }, h('div', { class: 'c-left' }, current, tools.el, figures), queueBox),
+    notes.el,
+    h('main', { class: 'c-main' }, h('div', { class: 'c-left' }, current, tools.el, figures), work.el),
     h('footer', { class: 'c-keys' }, t('c.keysHint')),
   );
 
@@ -204,11 +214,14 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
 
   const stream = new LiveStream(
     {
-      onSnapshot: () => {
+      onSnapshot: (view) => {
+        notes.snapshot(view);
         refreshSoon();
         figuresSoon();
       },
       onEvent: (e) => {
+        notes.event(e);
+        work.event(e);
         if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'appointment.checked_in')
           refreshSoon();
         const here = !('counterId' in e) || !e.counterId || e.counterId === counterId;
@@ -233,6 +246,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
   setInterval(() => fill(queueBox, queueView(c)), 60_000);
   onLangChange(() => {
     paint();
+    notes.paint();
     paintFigures();
   });
   paintFigures();

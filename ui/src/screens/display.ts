@@ -29,6 +29,7 @@ addStrings(
     'd.people': '人',
     'd.eta': '约{n}分钟',
     'd.noWait': '无需等候',
+    'd.unserved': '暂无窗口，请咨询导办台',
     'd.extended': '延时服务中：已取号码继续办理（最迟至 {until}），今日已停止取号 · Extended service until {until}',
     'd.footer': '标注“越号”的呼叫均已登记原因并留痕备查，接受群众监督 · 过号 30 分钟内可恢复排队 · 号票当日有效',
     'd.soundOff': '点击开启语音播报',
@@ -49,6 +50,7 @@ addStrings(
     'd.people': '',
     'd.eta': '~{n} min',
     'd.noWait': 'No wait',
+    'd.unserved': 'No counter open: please ask at the help desk',
     'd.extended': 'Extended service: numbers already taken are still served (until {until}); no new numbers today',
     'd.footer':
       'Every out-of-turn call is recorded with its reason and open to review · Missed your call? Rejoin within 30 minutes',
@@ -286,7 +288,12 @@ function paintWaiting(view: HallView): void {
   view.services.forEach((s, i) => {
     const el = waitStrip.children[i] as HTMLElement;
     setText(el.querySelector('.d-wait-count b')!, s.waiting);
-    setText(el.querySelector('.d-wait-eta')!, s.waiting === 0 ? t('d.noWait') : t('d.eta', { n: s.etaMinutes }));
+    // No open counter serves it (a manager forced the last one closed): an estimate would be a promise nobody keeps.
+    toggleClass(el, 'unserved', !!s.needsCounter);
+    setText(
+      el.querySelector('.d-wait-eta')!,
+      s.needsCounter ? t('d.unserved') : s.waiting === 0 ? t('d.noWait') : t('d.eta', { n: s.etaMinutes }),
+    );
   });
 }
 

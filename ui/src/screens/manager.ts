@@ -17,6 +17,7 @@ import { auditPanel } from './manager/audit.js';
 import { devicesPanel } from './manager/devices.js';
 import { emergencyPanel } from './manager/emergency.js';
 import { followupsPanel } from './manager/followups.js';
+import { homeVisitsPanel } from './manager/home-visits/panel.js';
 import { overview } from './manager/overview.js';
 import { reportsPanel, type BackupStatus } from './manager/reports.js';
 import { staffPanel } from './manager/staff.js';
@@ -190,6 +191,9 @@ function start(session: StaffSession): void {
         break;
       case 'followups':
         followupsPanel(ctx, content);
+        break;
+      case 'visits':
+        homeVisitsPanel(ctx, content);
         break;
       case 'devices':
         devicesPanel(ctx, content);

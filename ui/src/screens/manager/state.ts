@@ -58,7 +58,17 @@ export interface Ratings {
   byScore: Record<string, number>;
 }
 
-export const TABS = ['overview', 'stats', 'reports', 'emergency', 'followups', 'devices', 'staff', 'audit'] as const;
+export const TABS = [
+  'overview',
+  'stats',
+  'reports',
+  'emergency',
+  'followups',
+  'visits',
+  'devices',
+  'staff',
+  'audit',
+] as const;
 export type Tab = (typeof TABS)[number];
 
 /** A rating as it arrived on the stream. */

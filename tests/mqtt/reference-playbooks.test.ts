@@ -1,13 +1,14 @@
 /**
  * Every playbook of the reference hall, one by one, as a hall would live it: started, its actions reach the hall
- * board's stream, the speakers, the kiosks and the manager's alerts; a restart in the middle keeps it; ending it
- * takes every effect back; the audit log holds both ends with their cause.
+ * board's stream, a counter LED board, the speakers, the kiosks and the manager's alerts; a restart in the middle
+ * keeps it; ending it takes every effect back; the audit log holds both ends with their cause.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fitLine } from '../../devices/led/index.js';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
 import { loadHallFile } from '../../server/config/load-hall.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
@@ -44,6 +45,10 @@ describe('each reference-hall playbook, end to end', () => {
   let speakerCreds: { username: string; password: string };
   let speaker: MqttClient | undefined;
   let heard: Array<{ topic: string; payload: string }> = [];
+  let ledCreds: { username: string; password: string };
+  let led: MqttClient | undefined;
+  /** The first line of each desired state counter 5's LED board was given, newest last. */
+  let ledFirstLines: string[] = [];
   let board: WsReader | undefined;
 
   async function connectSpeaker(): Promise<void> {
@@ -64,9 +69,22 @@ describe('each reference-hall playbook, end to end', () => {
     speaker = c;
   }
 
+  async function connectLed(): Promise<void> {
+    led?.end(true);
+    ledFirstLines = [];
+    const c = mqtt.connect(h.running.mqttUrl, { ...ledCreds, clientId: ledCreds.username, reconnectPeriod: 0 });
+    c.on('message', (topic, payload) => {
+      if (topic === t.deviceDesired('led-5')) ledFirstLines.push(JSON.parse(payload.toString()).lines[0]);
+    });
+    await new Promise((resolve) => c.once('connect', resolve));
+    await c.subscribeAsync(t.deviceDesired('led-5'), { qos: 1 });
+    led = c;
+  }
+
   async function start(): Promise<void> {
     h = await startTestHall({ dataDir, clock: clock.clock });
     await connectSpeaker();
+    await connectLed();
     board = await openWs(h);
     await board.waitFor(1);
   }
@@ -74,6 +92,7 @@ describe('each reference-hall playbook, end to end', () => {
   async function restart(): Promise<void> {
     await board?.close();
     speaker?.end(true);
+    led?.end(true);
     await h.stop();
     await start();
   }
@@ -82,12 +101,14 @@ describe('each reference-hall playbook, end to end', () => {
     h = await startTestHall({ dataDir, clock: clock.clock });
     kiosk = (await h.device('kiosk-1', 'kiosk')).token;
     speakerCreds = (await h.device('spk-hall', 'speaker')).mqtt;
+    ledCreds = (await h.device('led-5', 'led', { counterId: '5' })).mqtt;
     await h.stop();
     await start();
   });
   afterAll(async () => {
     await board?.close();
     speaker?.end(true);
+    led?.end(true);
     await h?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -106,6 +127,8 @@ describe('each reference-hall playbook, end to end', () => {
 
     if (want.banner)
       await until('the hall board hears the banner', () => board!.raw.some((r) => r.includes(want.banner!)));
+    if (want.banner)
+      await until('the counter LED board shows the banner', () => ledFirstLines.at(-1) === fitLine(want.banner!));
     if (want.announce)
       await until('the speaker says the notice', () =>
         heard.some((m) => m.topic === t.deviceCmd('spk-hall', 'announce') && m.payload.includes(want.announce!)),
@@ -137,6 +160,7 @@ describe('each reference-hall playbook, end to end', () => {
         const last = board!.messages.filter((m) => JSON.stringify(m).includes('emergency')).at(-1);
         return last && !JSON.stringify(last).includes(want.banner!);
       });
+    await until('the LED board back to its normal view', () => ledFirstLines.at(-1) === '5号窗口');
     const trail = (await auditAll(h)).filter(
       (e) => (e.data.playbook?.playbookId ?? e.data.playbookId) === playbookId && e.type !== 'playbook.action',
     );

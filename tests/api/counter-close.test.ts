@@ -47,6 +47,35 @@ describe('closing a counter', () => {
     expect(await serviceView(h, 'query')).toMatchObject({ needsCounter: false });
   });
 
+  it('a manager may force it and move the people waiting to a service another open counter serves', async () => {
+    h = await startTestHall();
+    const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+    const staff = await h.staffAt('7');
+    await h.staffAt('1'); // serves one-window only
+    const first = await issue(h, kiosk, { serviceId: 'query' });
+    const second = await issue(h, kiosk, { serviceId: 'query' });
+    const close = (body: object, token = h!.managerToken) => h!.api('POST', `${V1}/counters/7/close`, body, token);
+    // Refused, and nothing moved: staff may not, nobody else serves payment, no such service.
+    expectError(await close({ reassignTo: 'one-window' }, staff), 403, 'FORBIDDEN');
+    expectError(await close({ force: true, reassignTo: 'payment' }), 409, 'REASSIGN_TARGET_UNSERVED');
+    expectError(await close({ force: true, reassignTo: 'nowhere' }), 404, 'UNKNOWN_SERVICE');
+    expect(await counterStatus(h, '7')).toBe('open');
+    expect(await serviceView(h, 'query')).toMatchObject({ waiting: 2 });
+
+    expectOk(await close({ force: true, reassignTo: 'one-window' }));
+    expect(await counterStatus(h, '7')).toBe('closed');
+    expect(await serviceView(h, 'query')).toMatchObject({ waiting: 0, needsCounter: false });
+    expect(await serviceView(h, 'one-window')).toMatchObject({ waiting: 2 });
+    const moved = (await auditAll(h)).filter((e) => e.type === 'ticket.transferred');
+    expect(moved.map((e) => [e.data.ticketId, e.data.fromServiceId, e.data.toServiceId])).toEqual([
+      [first.id, 'query', 'one-window'],
+      [second.id, 'query', 'one-window'],
+    ]);
+    // In the order they were issued: the first moved is called first at counter 1.
+    const called = await h.api('POST', `${V1}/counters/1/call-next`, {}, h.managerToken);
+    expect(called.body.ticket.id).toBe(first.id);
+  });
+
   it('closes when another open or briefly paused counter serves the people waiting, or nobody waits', async () => {
     h = await startTestHall();
     const kiosk = (await h.device('kiosk-1', 'kiosk')).token;

@@ -1,6 +1,7 @@
 /** Closing a counter never leaves people waiting with nobody to serve them (R6), unless a manager forces it. */
 import type { HallFile } from '../../config/hall-schema.js';
 import { refuse } from '../errors.js';
+import type { HallEvent } from '../events.js';
 import type { HallState } from '../types.js';
 import type { DecideContext } from './context.js';
 
@@ -37,4 +38,40 @@ export function assertMayClose(ctx: DecideContext, state: HallState, counterId: 
     `${waiting} waiting for ${left.join(', ')} and no other open counter serves them; serve them, open another counter, or ask a manager to force the close`,
     { services: left, waiting },
   );
+}
+
+/**
+ * A forced close that moves the people left without a counter to `toServiceId`, which another open counter serves:
+ * each waiting ticket is transferred (its place kept by its issue time, as any transfer) before the counter closes.
+ */
+export function reassignWaiting(
+  ctx: DecideContext,
+  state: HallState,
+  counterId: string,
+  unserved: string[],
+  toServiceId: string,
+): HallEvent[] {
+  if (!ctx.hallFile.services.some((s) => s.id === toServiceId))
+    throw refuse.notFound('UNKNOWN_SERVICE', `no service "${toServiceId}" in this hall`);
+  if (!servedElsewhere(ctx.hallFile, state, toServiceId, counterId))
+    throw refuse.conflict(
+      'REASSIGN_TARGET_UNSERVED',
+      `no other open counter serves ${toServiceId}: the tickets would still have nobody to serve them`,
+    );
+  const events: HallEvent[] = [];
+  for (const serviceId of unserved) {
+    if (serviceId === toServiceId) continue;
+    for (const ticketId of waitingIds(state, serviceId))
+      events.push({
+        type: 'ticket.transferred',
+        data: { ticketId, fromServiceId: serviceId, toServiceId, at: ctx.now },
+      });
+  }
+  return events;
+}
+
+function waitingIds(state: HallState, serviceId: string): string[] {
+  return [...state.tickets.values()]
+    .filter((t) => t.serviceId === serviceId && t.status === 'waiting')
+    .map((t) => t.id);
 }

@@ -5,7 +5,7 @@ import { assertQueueNotFrozen } from '../playbooks.js';
 import { nextForGroups } from '../queue-order.js';
 import { openCaseOnAccept } from './cases.js';
 import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js';
-import { assertMayClose } from './closing.js';
+import { assertMayClose, reassignWaiting } from './closing.js';
 import { assertActsFor, currentTicket, getCounter, getTicket, type DecideContext, type Decision } from './context.js';
 
 function counterDef(ctx: DecideContext, counterId: string) {
@@ -249,13 +249,22 @@ export function open(ctx: DecideContext, state: HallState, counterId: string): D
   return { events: [statusEvent(ctx.now, counter, 'open', { status: 'open' })] };
 }
 
-export function close(ctx: DecideContext, state: HallState, counterId: string, force = false): Decision {
+export function close(
+  ctx: DecideContext,
+  state: HallState,
+  counterId: string,
+  force = false,
+  reassignTo?: string,
+): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   if (counter.status === 'closed') throw refuse.conflict('COUNTER_CLOSED', `counter ${counterId} is already closed`);
   assertNoTicketInHand(state, counter);
-  const unserved = assertMayClose(ctx, state, counterId, force);
+  const unserved = assertMayClose(ctx, state, counterId, force || reassignTo !== undefined);
   const event = statusEvent(ctx.now, counter, 'close', { status: 'closed' });
-  if (unserved.length > 0 && event.type === 'counter.status') event.data.forcedWithWaiting = unserved;
-  return { events: [event] };
+  if (reassignTo === undefined) {
+    if (unserved.length > 0 && event.type === 'counter.status') event.data.forcedWithWaiting = unserved;
+    return { events: [event] };
+  }
+  return { events: [...reassignWaiting(ctx, state, counterId, unserved, reassignTo), event] };
 }

@@ -24,8 +24,13 @@ const callBody = z.object({
   category: z.enum(OUT_OF_TURN_CATEGORIES).optional(),
 });
 const pauseBody = z.object({ reason: reasonText(60).default('') });
-/** `force` (manager): close although people wait whom no other open counter serves. */
-const closeBody = z.object({ force: z.boolean().default(false) }).passthrough();
+/**
+ * `force` (manager): close although people wait whom no other open counter serves; `reassignTo` (manager): and move
+ * them to that service, which another open counter serves.
+ */
+const closeBody = z
+  .object({ force: z.boolean().default(false), reassignTo: z.string().min(1).max(64).optional() })
+  .passthrough();
 // `accepted: true` opens a case with its legal deadline when the service has one (R9).
 const finishBody = z.object({ accepted: z.boolean().optional() }).passthrough();
 
@@ -75,7 +80,7 @@ export function counterRoutes(deps: ApiDeps) {
   action('pause', pauseBody, (ctx, s, id, b) => decide.pause(ctx, s, id, b.reason));
   action('resume', empty, (ctx, s, id) => decide.resume(ctx, s, id));
   action('open', empty, (ctx, s, id) => decide.open(ctx, s, id));
-  action('close', closeBody, (ctx, s, id, b) => decide.close(ctx, s, id, b.force));
+  action('close', closeBody, (ctx, s, id, b) => decide.close(ctx, s, id, b.force, b.reassignTo));
 
   // Like GET /hall: without a token no staff names.
   app.get('/counters', (c) =>

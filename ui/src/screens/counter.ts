@@ -18,6 +18,7 @@ import { currentView } from './counter/current.js';
 import { outOfTurnFor } from './counter/dialogs.js';
 import { figuresView } from './counter/figures.js';
 import { pickCounter } from './counter/pick.js';
+import { playbookStrip } from './counter/playbooks.js';
 import { queueView } from './counter/queue.js';
 import { status, type Console, type ConsoleState, type Figures, type QueueView } from './counter/state.js';
 import { CONSOLE_EN, CONSOLE_ZH } from './counter/strings.js';
@@ -132,9 +133,11 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
   const tools = toolbar(c);
   const figures = h('section', { class: 'card c-figures', 'aria-labelledby': 'fig-h' });
   const queueBox = h('section', { class: 'card c-queue', 'aria-labelledby': 'q-h' });
+  const playbooks = playbookStrip({ api, session, myCounterId: counterId });
   app.replaceChildren(
     conn.el,
     top,
+    playbooks.el,
     h('main', { class: 'c-main' }, h('div', { class: 'c-left' }, current, tools.el, figures), queueBox),
     h('footer', { class: 'c-keys' }, t('c.keysHint')),
   );
@@ -205,10 +208,12 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
   const stream = new LiveStream(
     {
       onSnapshot: () => {
+        void playbooks.refresh();
         refreshSoon();
         figuresSoon();
       },
       onEvent: (e) => {
+        playbooks.onEvent(e);
         if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'appointment.checked_in')
           refreshSoon();
         const here = !('counterId' in e) || !e.counterId || e.counterId === counterId;
@@ -221,6 +226,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
       },
       onStatus: (s) => conn.set(s),
       onRevoked: () => sessionEnded(),
+      onProposalsChanged: () => void playbooks.refresh(),
     },
     session.token,
   );

@@ -21,10 +21,11 @@ beforeAll(async () => {
   ensureUiBuilt();
   hall = await startTestHall();
   browser = await launchChromium();
-  await hall.staffAt('1', 'zhao');
+  const zhao = await hall.staffAt('1', 'zhao');
   const kiosk = (await hall.device('kiosk-1', 'kiosk')).token;
   const board = (await hall.device('display-1', 'display')).token;
   const ticket = await issue(hall, kiosk, { serviceId: 'one-window' });
+  expectOk(await hall.api('POST', `${V1}/counters/1/call-next`, {}, zhao));
   const wide = { width: 1600, height: 900 };
   screens.board = await openPage(browser, `${hall.url}/display?token=${board}&speech=off`, wide, errors);
   screens.counterDisplay = await openPage(
@@ -88,6 +89,10 @@ describe('stacked banners on every screen', () => {
     await screens.kiosk.waitForSelector('.k-notice:not([hidden])');
     const notice = await screens.kiosk.textContent('.k-notice');
     expect(notice).toBe('因火灾疏散，大厅暂停取号。已取号码继续有效，请听从现场工作人员指引。');
+    // Two banners above it, the counter display still shows its number and its foot on screen.
+    await screens.counterDisplay.waitForSelector('#cd-number');
+    const footBottom = await screens.counterDisplay.$eval('.cd-foot', (f) => f.getBoundingClientRect().bottom);
+    expect(footBottom).toBeLessThanOrEqual(720);
     for (const name of ['kiosk', 'console', 'phone'] as const) {
       const v = await axeSerious(screens[name]);
       expect(v, `${name}\n${describeViolations(v)}`).toEqual([]);

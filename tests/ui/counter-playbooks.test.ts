@@ -111,19 +111,37 @@ describe('playbooks on the counter console', () => {
     expect(errors).toEqual([]);
   });
 
-  it('takes a proposal off the console when it is answered elsewhere or lapses', async () => {
+  it('takes a proposal off the console and the dashboard when it is answered elsewhere or lapses', async () => {
     const boss = await consoleAt('boss', 'boss-password');
-    // Dismissed elsewhere (the dashboard): it goes from the console too.
+    const dashboard = await openPage(browser, `${hall.url}/manager`, desk, errors);
+    await login(dashboard, 'boss', 'boss-password');
+    await dashboard.click('a[data-tab="emergency"]');
+    await dashboard.waitForSelector('.m-playbook');
+
+    // Dismissed on the dashboard: it goes from the console too.
     const third = await pressEmergency();
     await boss.waitForSelector(`[data-proposal="${third.id}"]`, { timeout: 15_000 });
-    expectOk(await hall.api('POST', `${V1}/emergency/proposals/${third.id}/dismiss`, {}, hall.managerToken));
-    await boss.waitForSelector(`[data-proposal="${third.id}"]`, { state: 'detached', timeout: 20_000 });
+    await dashboard.click(`#dismiss-${third.id}`);
+    await boss.waitForSelector(`[data-proposal="${third.id}"]`, { state: 'detached', timeout: 15_000 });
+
+    // Confirmed on the console: it goes from the open dashboard, which shows the playbook active.
+    const fourth = await pressEmergency();
+    await dashboard.waitForSelector(`.m-proposal[data-proposal="${fourth.id}"]`, { timeout: 15_000 });
+    await boss.click(`#c-confirm-${fourth.id}`);
+    await dashboard.waitForSelector(`.m-proposal[data-proposal="${fourth.id}"]`, {
+      state: 'detached',
+      timeout: 15_000,
+    });
+    await dashboard.waitForSelector('#deactivate-fight');
+    expectOk(await hall.api('POST', `${V1}/emergency/deactivate`, { playbookId: 'fight' }, hall.managerToken));
 
     // Lapsed: ten minutes on, nobody answered.
-    const fourth = await pressEmergency();
-    await boss.waitForSelector(`[data-proposal="${fourth.id}"]`, { timeout: 15_000 });
+    const fifth = await pressEmergency();
+    await boss.waitForSelector(`[data-proposal="${fifth.id}"]`, { timeout: 15_000 });
     clock.advance(11);
-    await boss.waitForSelector(`[data-proposal="${fourth.id}"]`, { state: 'detached', timeout: 20_000 });
+    await boss.waitForSelector(`[data-proposal="${fifth.id}"]`, { state: 'detached', timeout: 20_000 });
+    await dashboard.waitForSelector(`.m-proposal[data-proposal="${fifth.id}"]`, { state: 'detached', timeout: 15_000 });
+    await dashboard.close();
     await boss.close();
     expect(errors).toEqual([]);
   });

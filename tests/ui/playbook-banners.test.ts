@@ -98,6 +98,14 @@ describe('stacked banners on every screen', () => {
       expect(v, `${name}\n${describeViolations(v)}`).toEqual([]);
     }
 
+    // Fire must be acknowledged: the console asks, and one tap records it.
+    await screens.console.click('#c-ack-fire');
+    await screens.console.waitForSelector('.c-ack', { state: 'detached' });
+    const fire = (await hall.api('GET', `${V1}/emergency`, undefined, hall.managerToken)).body.active.find(
+      (p: { playbookId: string }) => p.playbookId === 'fire',
+    );
+    expect(fire.acknowledgements).toHaveLength(1);
+
     expectOk(await manager('deactivate', { playbookId: 'fire' }));
     await expectEverywhere([ILLNESS_DRILL]);
     await screens.kiosk.waitForSelector('.k-notice', { state: 'hidden' });

@@ -17,6 +17,9 @@ export const PLAYBOOK_ZH: Record<string, string> = {
   'c.pb.gone': '该建议已由他人处理或已失效',
   'c.pb.standby': '请开启{counter}：{why}已启动，需增开备用窗口。您是该窗口的备岗人员。',
   'c.pb.standbyGo': '到{counter}签到',
+  'c.pb.ack': '{name}已启动，请确认收到。',
+  'c.pb.ackButton': '确认收到',
+  'c.pb.acked': '已确认收到：{name}',
 };
 
 export const PLAYBOOK_EN: Record<string, string> = {
@@ -37,4 +40,7 @@ export const PLAYBOOK_EN: Record<string, string> = {
   'c.pb.gone': 'Already answered elsewhere, or lapsed',
   'c.pb.standby': 'Please open {counter}: {why} is active and needs standby counters. You are its backup staff.',
   'c.pb.standbyGo': 'Sign in at {counter}',
+  'c.pb.ack': '{name} is active: please acknowledge.',
+  'c.pb.ackButton': 'Acknowledge',
+  'c.pb.acked': 'Acknowledged: {name}',
 };

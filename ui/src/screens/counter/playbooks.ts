@@ -1,6 +1,6 @@
 /**
- * Playbooks on the counter console, under its header: every active playbook's banner (most severe first); for a
- * manager signed in at a counter, each open proposal with one tap to confirm or dismiss (the dashboard's routes); for
+ * Playbooks on the counter console, under its header: every active playbook's banner (most severe first); 确认收到 for
+ * each one that must be acknowledged and this staff member has not yet; for a manager signed in at a counter, each open proposal with one tap to confirm or dismiss (the dashboard's routes); for
  * the staff a playbook's standby counter names (its `backupStaff`), which counter to open and why, with a button to
  * sign in there. Read from GET /emergency when the stream says playbooks, counters or (to managers) proposals changed.
  */
@@ -32,7 +32,16 @@ interface StandbyCall {
   playbooks: Array<{ playbookId: string; name: string }>;
 }
 
+interface ActivePlaybook {
+  playbookId: string;
+  name: string;
+  drill: boolean;
+  mustAcknowledge: boolean;
+  acknowledgements?: Array<{ by: string }>;
+}
+
 interface EmergencyBody {
+  active: ActivePlaybook[];
   effective: { banners: BannerView[] };
   proposals: Proposal[];
   standby?: StandbyCall[];
@@ -42,9 +51,10 @@ interface EmergencyBody {
 export function playbookStrip(ctx: { api: Api; session: StaffSession; myCounterId: string }) {
   const isManager = ctx.session.role === 'manager';
   const banners = h('div', { class: 'emergency-banner c-banner', role: 'alert', hidden: true });
+  const acks = h('div', { class: 'c-acks' });
   const proposals = h('div', { class: 'c-proposals' });
   const standby = h('div', { class: 'c-standby-calls' });
-  const el = h('section', { class: 'c-playbooks', 'aria-label': t('c.pb.region') }, banners, proposals, standby);
+  const el = h('section', { class: 'c-playbooks', 'aria-label': t('c.pb.region') }, banners, acks, proposals, standby);
   let data: EmergencyBody | null = null;
   let expiryTimer: number | undefined;
   let loading: Promise<void> | null = null;
@@ -84,11 +94,43 @@ export function playbookStrip(ctx: { api: Api; session: StaffSession; myCounterI
       (s) => !s.staffed && s.counterId !== ctx.myCounterId && s.backupStaff.includes(ctx.session.user.username),
     );
     standby.replaceChildren(...mine.map(standbyCard));
-    el.hidden = banners.hidden && open.length === 0 && mine.length === 0;
+    // The server records an acknowledgement as the actor's label: `user:<id>`.
+    const me = `user:${ctx.session.user.id}`;
+    const toAck = data.active.filter((p) => p.mustAcknowledge && !p.acknowledgements?.some((a) => a.by === me));
+    acks.replaceChildren(...toAck.map(ackCard));
+    el.hidden = banners.hidden && toAck.length === 0 && open.length === 0 && mine.length === 0;
     // A proposal lapses on the server at expiresAt: take it off then, without waiting for the next look.
     clearTimeout(expiryTimer);
     const next = Math.min(...open.map((p) => Date.parse(p.expiresAt)));
     if (Number.isFinite(next)) expiryTimer = window.setTimeout(paint, Math.max(0, next - now()) + 50);
+  }
+
+  function ackCard(p: ActivePlaybook): HTMLElement {
+    const name = p.drill ? `【演练】${p.name}` : p.name;
+    return h(
+      'article',
+      { class: 'c-ack', dataset: { playbook: p.playbookId } },
+      h('p', null, t('c.pb.ack', { name })),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-primary',
+          id: `c-ack-${p.playbookId}`,
+          onclick: async (ev: Event) => {
+            (ev.currentTarget as HTMLButtonElement).disabled = true;
+            try {
+              await ctx.api.post('/emergency/acknowledge', { playbookId: p.playbookId });
+              toast(t('c.pb.acked', { name }), 'ok');
+            } catch (err) {
+              toast(errorText(err), 'error');
+            }
+            await refresh();
+          },
+        },
+        t('c.pb.ackButton'),
+      ),
+    );
   }
 
   function proposalCard(p: Proposal): HTMLElement {

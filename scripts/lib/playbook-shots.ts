@@ -48,6 +48,11 @@ export async function shootPlaybooks(browser: Browser, demo: DemoHall, kit: Shot
   await shot(p, 'playbooks-kiosk-paused');
   await p.close();
 
+  p = await open(browser, demo, `/t/${demo.waitingTicketId}`, { width: 390, height: 844 }, 2);
+  await p.waitForSelector('.emergency-banner .banner-line + .banner-line');
+  await shot(p, 'playbooks-phone-fire');
+  await p.close();
+
   // A manager signed in at a free counter (11) sees the proposal on the console.
   p = await open(browser, demo, '/counter', LANDSCAPE);
   await login(p, 'boss');
@@ -63,7 +68,12 @@ export async function shootPlaybooks(browser: Browser, demo: DemoHall, kit: Shot
   await shot(p, 'playbooks-dashboard');
   await p.close();
 
+  // The power cut alone: numbers are issued as usual, under its banner.
   await emergency('deactivate', { playbookId: 'fire' });
+  p = await open(browser, demo, `/kiosk?token=${demo.kioskToken}`, PORTRAIT);
+  await p.waitForSelector('.emergency-banner:not([hidden])');
+  await shot(p, 'playbooks-kiosk-normal');
+  await p.close();
   await emergency('deactivate', { playbookId: 'power-outage' });
   const proposals = (await demo.api('GET', '/api/v1/emergency', undefined, demo.managerToken)).body.proposals;
   for (const pr of proposals) await emergency(`proposals/${pr.id}/dismiss`, {});
@@ -77,6 +87,10 @@ export async function shootPlaybooks(browser: Browser, demo: DemoHall, kit: Shot
   p = await open(browser, demo, `/display?token=${demo.displayToken}&speech=off`, LANDSCAPE);
   await p.waitForSelector('.d-banner:not([hidden])');
   await shot(p, 'playbooks-display-drill');
+  await p.close();
+  p = await open(browser, demo, '/display/counter/1', { width: 1280, height: 720 });
+  await p.waitForSelector('.cd-banner:not([hidden])');
+  await shot(p, 'playbooks-counter-display-drill');
   await p.close();
   await emergency('deactivate', { playbookId: 'overcrowding' });
 }

@@ -18,6 +18,8 @@ export const PLAYBOOK_ZH: Record<string, string> = {
   'c.pb.standby': '请开启{counter}：{why}已启动，需增开备用窗口。您是该窗口的备岗人员。',
   'c.pb.standbyGo': '到{counter}签到',
   'c.pb.ack': '{name}已启动，请确认收到。',
+  'c.pb.frozen': '排队已冻结：暂停叫号、重呼和过号，所有号码保留原位；解除后按原顺序继续叫号。',
+  'err.QUEUE_FROZEN': '排队已冻结（应急预案执行中），暂不能叫号、重呼或过号，号码均保留原位。',
   'c.pb.ackButton': '确认收到',
   'c.pb.acked': '已确认收到：{name}',
 };
@@ -41,6 +43,10 @@ export const PLAYBOOK_EN: Record<string, string> = {
   'c.pb.standby': 'Please open {counter}: {why} is active and needs standby counters. You are its backup staff.',
   'c.pb.standbyGo': 'Sign in at {counter}',
   'c.pb.ack': '{name} is active: please acknowledge.',
+  'c.pb.frozen':
+    'The queue is frozen: no calls, recalls or no-shows; every ticket keeps its place and calling resumes in the same order.',
+  'err.QUEUE_FROZEN':
+    'The queue is frozen by a playbook: no calls, recalls or no-shows for now; every ticket keeps its place.',
   'c.pb.ackButton': 'Acknowledge',
   'c.pb.acked': 'Acknowledged: {name}',
 };

@@ -1,5 +1,6 @@
 /**
- * Playbooks on the counter console, under its header: every active playbook's banner (most severe first); 确认收到 for
+ * Playbooks on the counter console, under its header: every active playbook's banner (most severe first), whether the
+ * queue is frozen (fire: no calls until the all-clear); 确认收到 for
  * each one that must be acknowledged and this staff member has not yet; for a manager signed in at a counter, each open proposal with one tap to confirm or dismiss (the dashboard's routes); for
  * the staff a playbook's standby counter names (its `backupStaff`), which counter to open and why, with a button to
  * sign in there. Read from GET /emergency when the stream says playbooks, counters or (to managers) proposals changed.
@@ -42,7 +43,7 @@ interface ActivePlaybook {
 
 interface EmergencyBody {
   active: ActivePlaybook[];
-  effective: { banners: BannerView[] };
+  effective: { banners: BannerView[]; frozen: boolean };
   proposals: Proposal[];
   standby?: StandbyCall[];
   playbooks: Array<{ id: string; name: string }>;
@@ -51,10 +52,19 @@ interface EmergencyBody {
 export function playbookStrip(ctx: { api: Api; session: StaffSession; myCounterId: string }) {
   const isManager = ctx.session.role === 'manager';
   const banners = h('div', { class: 'emergency-banner c-banner', role: 'alert', hidden: true });
+  const frozen = h('p', { class: 'c-frozen', role: 'status', hidden: true }, t('c.pb.frozen'));
   const acks = h('div', { class: 'c-acks' });
   const proposals = h('div', { class: 'c-proposals' });
   const standby = h('div', { class: 'c-standby-calls' });
-  const el = h('section', { class: 'c-playbooks', 'aria-label': t('c.pb.region') }, banners, acks, proposals, standby);
+  const el = h(
+    'section',
+    { class: 'c-playbooks', 'aria-label': t('c.pb.region') },
+    banners,
+    frozen,
+    acks,
+    proposals,
+    standby,
+  );
   let data: EmergencyBody | null = null;
   let expiryTimer: number | undefined;
   let loading: Promise<void> | null = null;
@@ -94,6 +104,8 @@ export function playbookStrip(ctx: { api: Api; session: StaffSession; myCounterI
       (s) => !s.staffed && s.counterId !== ctx.myCounterId && s.backupStaff.includes(ctx.session.user.username),
     );
     standby.replaceChildren(...mine.map(standbyCard));
+    frozen.hidden = !data.effective.frozen;
+    frozen.textContent = t('c.pb.frozen');
     // The server records an acknowledgement as the actor's label: `user:<id>`.
     const me = `user:${ctx.session.user.id}`;
     const toAck = data.active.filter((p) => p.mustAcknowledge && !p.acknowledgements?.some((a) => a.by === me));

@@ -109,4 +109,13 @@ export interface HeartbeatMessage {
   seq: number;
 }
 
-export type ServerMessage = SnapshotMessage | EventMessage | HeartbeatMessage;
+/**
+ * Sent to managers' streams when a trigger's proposals change (proposed, confirmed, dismissed, lapsed, withdrawn):
+ * they are not hall state and have no seq of their own, so this only says "GET /emergency again"; `seq` is the head.
+ */
+export interface ProposalsChangedMessage {
+  type: 'proposals.changed';
+  seq: number;
+}
+
+export type ServerMessage = SnapshotMessage | EventMessage | HeartbeatMessage | ProposalsChangedMessage;

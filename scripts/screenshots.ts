@@ -1,13 +1,15 @@
 /**
  * Screenshots of every screen (both kiosk orientations) against the demo hall, into docs/screenshots/*.png, taken in
  * Debian's Chromium through playwright-core. `npx tsx scripts/screenshots.ts` (needs the UI built: tsc -p ui/tsconfig.json).
- * `--serve [port]` instead keeps the demo hall running and prints each screen's URL.
+ * `--serve [port]` instead keeps the demo hall running and prints each screen's URL; `--playbooks` takes only the
+ * playbook screens (docs/playbooks.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { shootPlaybooks } from './lib/playbook-shots.js';
 import { DEMO_PASSWORD, startDemoHall, type DemoHall } from './ui-demo.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,7 +39,8 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
-    await shootAll(browser, demo);
+    if (!process.argv.includes('--playbooks')) await shootAll(browser, demo);
+    await shootPlaybooks(browser, demo, { open, shot, login });
   } finally {
     await browser.close();
     await demo.stop();

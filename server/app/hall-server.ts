@@ -216,6 +216,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   let server: ServerType | undefined;
   const guard = new ConnectionGuard(connectionLimitsOf(env));
   const stream = new LiveStream(hall, accounts, { onAuthenticated: (address) => guard.trust(address) });
+  proposals.onChange(() => stream.proposalsChanged());
   let url = '';
 
   // In order: what listens to the MQTT link before it connects, the link, then HTTP and the rest. Stopped in reverse.

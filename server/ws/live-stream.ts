@@ -21,6 +21,7 @@ import {
   CLOSE_SHUTTING_DOWN,
   type EventMessage,
   type HeartbeatMessage,
+  type ProposalsChangedMessage,
   type SnapshotMessage,
 } from './messages.js';
 import { refuseUpgrade } from './refuse-upgrade.js';
@@ -274,6 +275,15 @@ export class LiveStream {
         .map((t) => ticketView(hallFile, this.hall.state, t, { verifyCode: false }));
     }
     return { type: 'snapshot', seq: this.hall.log.streamSeq, state };
+  }
+
+  /** Tells every manager's stream that the open proposals changed (they are not hall state: no seq of their own). */
+  proposalsChanged(): void {
+    const msg = Buffer.from(
+      JSON.stringify({ type: 'proposals.changed', seq: this.hall.log.streamSeq } satisfies ProposalsChangedMessage),
+    );
+    for (const c of this.clients) if (c.principal?.role === 'manager') this.send(c, msg);
+    this.shedIfOverBudget();
   }
 
   private broadcast(events: CommittedEvent[]): void {

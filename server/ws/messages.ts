@@ -1,5 +1,11 @@
 /** The WebSocket messages of the contract (a snapshot, then events in order, each with its stream `seq`): in protocol/. */
-export type { EventMessage, HeartbeatMessage, ServerMessage, SnapshotMessage } from '../../protocol/stream.js';
+export type {
+  EventMessage,
+  HeartbeatMessage,
+  ProposalsChangedMessage,
+  ServerMessage,
+  SnapshotMessage,
+} from '../../protocol/stream.js';
 
 /** Close code when the server shuts down: reconnect (with `since`) when it is back. */
 export const CLOSE_SHUTTING_DOWN = 1001;

@@ -6,6 +6,7 @@
  */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
+import { opensStandbyCounters } from '../../core/standby-views.js';
 import { SYSTEM_ACTOR } from '../../domain/decide/context.js';
 import { close, open } from '../../domain/decide/counters.js';
 import { DomainError } from '../../domain/errors.js';
@@ -37,8 +38,7 @@ export class PlaybookActions implements Feature {
   }
 
   private opensStandby(playbookId: string): boolean {
-    const playbook = this.hall.hallFile.playbooks.find((p) => p.id === playbookId);
-    return !!playbook?.actions.some((a) => 'openStandbyCounters' in a && a.openStandbyCounters);
+    return opensStandbyCounters(this.hall.hallFile.playbooks.find((p) => p.id === playbookId));
   }
 
   private standbyCounters(): string[] {

@@ -9,6 +9,7 @@ import { refuse } from '../../domain/errors.js';
 import { audienceOf } from '../../core/views.js';
 import { activePlaybookView, playbooksStateView } from '../../core/playbook-views.js';
 import type { Proposal } from '../../core/proposal-book.js';
+import { standbyCalls } from '../../core/standby-views.js';
 import type { ApiDeps } from '../deps.js';
 import { catchUpRoutes } from './catch-up.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
@@ -39,7 +40,10 @@ export function emergencyRoutes(deps: ApiDeps) {
     const audience = audienceOf(role);
     return {
       ...playbooksStateView(hall.state, audience),
-      proposals: audience === 'staff' ? (proposals?.list().map(proposalView) ?? []) : [],
+      // Only managers answer proposals (the confirm and dismiss routes are theirs): nobody else is shown them.
+      proposals: role === 'manager' ? (proposals?.list().map(proposalView) ?? []) : [],
+      // Standby counters an active playbook wants open, and whom to ask (usernames): staff only.
+      standby: audience === 'staff' ? standbyCalls(hall.hallFile, hall.state) : [],
       // How long each outside system has been down (registration system, platform, SMS): staff only.
       outages:
         audience === 'staff'

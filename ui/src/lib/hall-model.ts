@@ -10,7 +10,12 @@ import { LiveStream, type StreamStatus } from './stream.js';
 
 export type { CallView, CounterView, EmergencyView, HallView, ServiceView } from '../protocol/hall.js';
 
-export type Change = { kind: 'snapshot' } | { kind: 'event'; event: StreamEvent } | { kind: 'refresh' };
+export type Change =
+  | { kind: 'snapshot' }
+  | { kind: 'event'; event: StreamEvent }
+  | { kind: 'refresh' }
+  /** Managers only: a trigger's proposals changed (they are not in the view: GET /emergency). */
+  | { kind: 'proposals' };
 
 export class HallModel {
   view: HallView | null = null;
@@ -42,6 +47,7 @@ export class HallModel {
           for (const fn of this.statusListeners) fn(s);
         },
         onRevoked,
+        onProposalsChanged: () => this.emit({ kind: 'proposals' }),
       },
       token,
     );

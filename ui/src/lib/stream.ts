@@ -22,6 +22,8 @@ export interface StreamHandlers {
    * reset) or expired. With this handler the stream stops instead of reconnecting with a dead token.
    */
   onRevoked?(): void;
+  /** Managers' streams only: a trigger's proposals changed (GET /emergency again). */
+  onProposalsChanged?(): void;
 }
 
 /** The close code of a stream whose token was revoked or expired (docs/api.md). */
@@ -159,6 +161,7 @@ export class LiveStream {
     }
     // A heartbeat only says the connection is alive; its seq (the stream's head) is never a gap to fill.
     if (msg.type === 'heartbeat') return;
+    if (msg.type === 'proposals.changed') return this.handlers.onProposalsChanged?.();
     if (msg.type === 'snapshot') {
       this.seq = msg.seq;
       this.setStatus('live');

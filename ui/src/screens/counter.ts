@@ -21,6 +21,7 @@ import { hallNotes } from './counter/hall-notes.js';
 import { homeVisitPanel } from './counter/home-visits/panel.js';
 import { prereviewPanel } from './counter/prereviews/panel.js';
 import { pickCounter } from './counter/pick.js';
+import { playbookStrip } from './counter/playbooks.js';
 import { queueView } from './counter/queue.js';
 import { status, type Console, type ConsoleState, type Figures, type QueueView } from './counter/state.js';
 import { CONSOLE_EN, CONSOLE_ZH } from './counter/strings.js';
@@ -141,9 +142,11 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
     prereviewPanel(api, hall, (open) => (state.dialogOpen = open)),
     homeVisitPanel(api, hall),
   ]);
+  const playbooks = playbookStrip({ api, session, myCounterId: counterId });
   app.replaceChildren(
     conn.el,
     top,
+    playbooks.el,
     notes.el,
     h('main', { class: 'c-main' }, h('div', { class: 'c-left' }, current, tools.el, figures), work.el),
     h('footer', { class: 'c-keys' }, t('c.keysHint')),
@@ -216,12 +219,14 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
     {
       onSnapshot: (view) => {
         notes.snapshot(view);
+        void playbooks.refresh();
         refreshSoon();
         figuresSoon();
       },
       onEvent: (e) => {
         notes.event(e);
         work.event(e);
+        playbooks.onEvent(e);
         if (e.type.startsWith('ticket.') || e.type === 'counter.status' || e.type === 'appointment.checked_in')
           refreshSoon();
         const here = !('counterId' in e) || !e.counterId || e.counterId === counterId;
@@ -234,6 +239,7 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
       },
       onStatus: (s) => conn.set(s),
       onRevoked: () => sessionEnded(),
+      onProposalsChanged: () => void playbooks.refresh(),
     },
     session.token,
   );

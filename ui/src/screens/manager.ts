@@ -281,6 +281,9 @@ function start(session: StaffSession): void {
     }
   }
   const statsSoon = debounce(() => void loadStats(), 600);
+  const emergencySoon = debounce(() => {
+    if (current() === 'emergency') emergencyPanel(ctx, content);
+  }, 150);
   // A failed backup shows on the reports tab's badge wherever the manager is.
   let backupFailing = 0;
   function noteBackup(b: BackupStatus): void {
@@ -294,6 +297,9 @@ function start(session: StaffSession): void {
       .catch(() => undefined);
 
   model.onChange((c) => {
+    // The playbooks tab follows proposals and playbooks as they change (its dialogs live outside it).
+    const playbooksChanged = c.kind === 'proposals' || (c.kind === 'event' && c.event.type === 'emergency.changed');
+    if (playbooksChanged && current() === 'emergency') emergencySoon();
     if (c.kind === 'event') {
       const e = c.event;
       if (e.type === 'evaluation.recorded') {

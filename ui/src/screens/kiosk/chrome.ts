@@ -35,10 +35,10 @@ export function kioskChrome(state: KioskState, toggleLarge: () => void) {
 }
 
 function noticeText(v: HallView): string {
-  // Why: the playbook that set the mode, by name.
-  const why = v.emergency && v.issuing.mode !== 'normal' ? ` (${v.emergency.name})` : '';
-  if (v.issuing.mode === 'paused') return t('kiosk.notice.paused') + why;
-  if (v.issuing.mode === 'appointments-only') return t('kiosk.notice.appointmentsOnly') + why;
+  // Why (the playbook that set the mode, by name), then what to do.
+  const why = v.emergency && v.issuing.mode !== 'normal' ? t('kiosk.notice.because', { name: v.emergency.name }) : '';
+  if (v.issuing.mode === 'paused') return why + t('kiosk.notice.paused');
+  if (v.issuing.mode === 'appointments-only') return why + t('kiosk.notice.appointmentsOnly');
   return v.issuing.nextOpenAt
     ? t('kiosk.notice.closedUntil', { time: dateTime(v.issuing.nextOpenAt) })
     : t('kiosk.notice.closed');

@@ -57,8 +57,10 @@ export const KIOSK_ZH: Record<string, string> = {
   'kiosk.understood': '我知道了',
   'kiosk.notice.closed': '当前不在取号时间，可查看各业务所需材料。',
   'kiosk.notice.closedUntil': '当前不在取号时间，请于 {time} 后取号。可先查看所需材料。',
-  'kiosk.notice.paused': '大厅暂停取号，已取号码继续有效。',
-  'kiosk.notice.appointmentsOnly': '当前仅办理预约报到，暂停现场取号。',
+  'kiosk.notice.because': '因{name}，',
+  'kiosk.notice.paused': '大厅暂停取号。已取号码继续有效，请听从现场工作人员指引。',
+  'kiosk.notice.appointmentsOnly':
+    '当前仅办理预约报到，暂停现场取号。已预约的群众请点击“预约报到”，未预约的请改约其他时段。',
   'kiosk.capacity.title': '今天可能办不完',
   'kiosk.capacity.body': '本业务现在有 {n} 人等候，预计等候{wait}，今天下班前可能轮不到您。',
   'kiosk.capacity.offer': '您可以预约 {slot} 来办理，到时凭预约码报到，优先叫号。也可以仍取今天的号等候。',
@@ -158,8 +160,10 @@ export const KIOSK_EN: Record<string, string> = {
   'kiosk.understood': 'OK',
   'kiosk.notice.closed': 'Numbers are not being issued now. You can still read what each service needs.',
   'kiosk.notice.closedUntil': 'Numbers are issued again from {time}. You can read what each service needs now.',
-  'kiosk.notice.paused': 'Issuing is paused. Numbers already taken stay valid.',
-  'kiosk.notice.appointmentsOnly': 'Only appointment check-in right now; walk-in numbers are paused.',
+  'kiosk.notice.because': 'Because of {name}: ',
+  'kiosk.notice.paused': 'issuing is paused. Numbers already taken stay valid; please follow the staff’s directions.',
+  'kiosk.notice.appointmentsOnly':
+    'only appointment check-in right now; walk-in numbers are paused. Booked visitors, tap “Appointment check-in”; others please book another time.',
   'kiosk.capacity.title': 'Probably not today',
   'kiosk.capacity.body':
     '{n} people are waiting for this service (about {wait}): your turn may not come before closing.',

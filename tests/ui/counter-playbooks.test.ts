@@ -64,8 +64,13 @@ async function consoleAt(username: string, password: string, counterId?: string)
   const page = await openPage(browser, 'about:blank', desk, errors);
   // The console reads the server's clock from the Date header: let it carry the hall's hand-turned clock.
   await page.route(/\/api\/v1\//, async (route) => {
-    const res = await route.fetch();
-    await route.fulfill({ response: res, headers: { ...res.headers(), date: new Date(clock.now).toUTCString() } });
+    try {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, headers: { ...res.headers(), date: new Date(clock.now).toUTCString() } });
+    } catch {
+      // The test closed the page while this request was in flight: there is nobody left to answer.
+      await route.abort().catch(() => undefined);
+    }
   });
   await page.goto(`${hall.url}/counter`);
   await login(page, username, password);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LiveStream } from '../../server/ws/live-stream.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
 
 describe('stream heartbeat', () => {
   let h: TestHall;
@@ -23,7 +24,8 @@ describe('stream heartbeat', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`);
     const messages: any[] = [];
     ws.on('message', (m) => messages.push(JSON.parse(m.toString())));
-    await new Promise((r) => setTimeout(r, 350));
+    // Until two beats came (every 100 ms; a loaded machine may take longer), not a fixed sleep.
+    await until('two heartbeats', () => messages.filter((m) => m.type === 'heartbeat').length >= 2);
     ws.close();
     stream.stop(server);
     server.close();

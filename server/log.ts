@@ -1,10 +1,8 @@
 /**
  * Structured logs: one JSON line each, never personal data (fields that look like it are masked). Debug and info
  * lines of one event-loop turn go out in one write: at `info` a hall writes two lines per command, and a write to
- * a pipe (the service manager's journal) is a system call each. The writes themselves run off the event loop
- * (log-output.ts), so a journal that falls behind never stalls a request.
+ * a pipe (the service manager's journal) is a system call each.
  */
-import { LogOutput, type WriteFn } from './log-output.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -34,35 +32,31 @@ function scrub(value: unknown, depth = 0): unknown {
 let held = '';
 let flushScheduled = false;
 
-const format = (level: Level, msg: string, fields?: Record<string, unknown>) =>
-  JSON.stringify({ t: new Date().toISOString(), level, msg: scrub(msg), ...(fields ? (scrub(fields) as object) : {}) });
-
-const output = new LogOutput(
-  (dropped) => format('warn', 'log lines dropped: the log’s reader fell behind', { dropped }) + '\n',
-);
-
-/** Hands the held debug and info lines to the output now (end of the turn, before a warning or error, at exit). */
+/** Writes the held debug and info lines now (end of the turn, before a warning or error, at exit). */
 function flushHeld(): void {
   flushScheduled = false;
   if (held === '') return;
   const text = held;
   held = '';
-  output.send(1, text);
+  process.stdout.write(text);
 }
 
-// Whatever is held or queued when the process ends (process.exit, the last turn) is still written, synchronously.
-process.on('exit', () => {
-  flushHeld();
-  output.drainSync();
-});
+// Whatever is held when the process ends (process.exit, the last turn) is still written: stdout to a pipe or a
+// file is synchronous on Linux.
+process.on('exit', flushHeld);
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
-  const line = format(level, msg, fields);
+  const line = JSON.stringify({
+    t: new Date().toISOString(),
+    level,
+    msg: scrub(msg),
+    ...(fields ? (scrub(fields) as object) : {}),
+  });
   if (level === 'error' || level === 'warn') {
     // What led up to it first, so a reader sees the lines in the order they happened.
     flushHeld();
-    output.send(2, line + '\n');
+    process.stderr.write(line + '\n');
     return;
   }
   held += line + '\n';
@@ -80,12 +74,8 @@ export const log = {
   info: (msg: string, fields?: Record<string, unknown>) => write('info', msg, fields),
   warn: (msg: string, fields?: Record<string, unknown>) => write('warn', msg, fields),
   error: (msg: string, fields?: Record<string, unknown>) => write('error', msg, fields),
-  /** Hands the held lines to the output now (tests). */
+  /** Writes the held lines now (before a synchronous hand-over of stdout, and in tests). */
   flush: flushHeld,
-  /** Tests: where the output's bytes go (fd 1 or 2); undefined for the real stdout and stderr. */
-  writeWith(fn: WriteFn | undefined) {
-    output.setWriter(fn);
-  },
   setLevel(level: Level | 'silent') {
     threshold = ORDER[level];
   },

@@ -2,25 +2,22 @@
  * The structured log: debug and info lines of one turn go out in one write (a system call per line was a tenth of a
  * command's CPU at `info`), in order, unchanged, masked; warnings and errors at once, after what was held.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { log } from '../../server/log.js';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The output's writes, by fd, each done at once (as a reader that keeps up). */
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  log.writeWith((fd, bytes, done) => {
-    (fd === 1 ? out : err).push(bytes.toString('utf8'));
-    done(null, bytes.length);
-  });
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => (err.push(String(chunk)), true));
   return { out, err };
 }
 
 afterEach(() => {
   log.flush();
-  log.writeWith(undefined);
+  vi.restoreAllMocks();
   log.setLevel('silent');
 });
 

@@ -24,7 +24,7 @@ export function placeOf(url: string, functionName: string): string {
   const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (pkg) return pkg[1];
   if (url.startsWith('node:')) return url;
-  const ours = url.match(/\/dist\/(.+)$/);
+  const ours = url.match(/\/dist[^/]*\/(.+)$/); // dist/, or a copy of an earlier build (dist-base/)
   return ours ? ours[1] : url;
 }
 

@@ -59,6 +59,8 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
               password: c.password,
               clientId: c.id,
               reconnectPeriod: 0,
+              // 200 logins at once, each a scrypt check: on a loaded machine they take longer than mqtt.js's 30 s.
+              connectTimeout: 180_000,
             });
             clients.push(client);
             client.on('message', (topic, payload) => onMessage(i, topic, payload));

@@ -16,8 +16,12 @@ const PHONE = /\b1\d{10}\b/g;
 /** Lines held for the end of the turn: at most this many bytes, then they are written at once. */
 const HELD_BYTES_MAX = 64 * 1024;
 
+/** Both patterns need 11 digits in a row: most fields (methods, paths, roles, event types) are shorter than that. */
+const SHORTEST_MASKED = 11;
+
 function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(ID_NUMBER, '[id]').replace(PHONE, '[phone]');
+  if (typeof value === 'string')
+    return value.length < SHORTEST_MASKED ? value : value.replace(ID_NUMBER, '[id]').replace(PHONE, '[phone]');
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};

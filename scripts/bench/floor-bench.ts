@@ -7,8 +7,9 @@
  * Prints figures, ratios and met / not met; never fails on timing.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,6 +44,8 @@ export interface FloorBenchOptions {
   cpuProfileDir?: string;
   /** The hall's LOG_LEVEL: info, as a hall runs. */
   logLevel: string;
+  /** Another build's server entry (e.g. a copy of an earlier dist/), to measure before and after on one machine. */
+  hallEntry?: string;
 }
 
 /** A phase's load result and the server's CPU time per answer (µs), robust to a busy machine as rates are not. */
@@ -62,6 +65,15 @@ interface RunFigures {
 const here = dirname(fileURLToPath(import.meta.url));
 const PIN_SERVER = ['taskset', '-c', '0'];
 const PIN_LOAD = ['taskset', '-c', '1'];
+
+/**
+ * Pins this process (all its threads) to the load's core, or frees it again. It reads the servers' output through
+ * pipes: left free, the scheduler may run it on the server's core, and each log write would wake it there.
+ */
+function pinSelf(pinned: boolean): void {
+  const cores = pinned ? PIN_LOAD[2] : `0-${availableParallelism() - 1}`;
+  spawnSync('taskset', ['-a', '-p', '-c', cores, String(process.pid)], { stdio: 'ignore' });
+}
 
 /** Runs autocannon-load.js in a child process (pinned when asked) and reads its result. */
 function load(plan: LoadPlan, pinned: boolean): Promise<LoadResult> {
@@ -102,8 +114,10 @@ async function runsOfMode(o: FloorBenchOptions, pinned: boolean): Promise<RunFig
   const bareDir = makeTempDir('hallq-floor-bare-');
   const hallDir = makeTempDir('hallq-floor-hall-');
   const profiling = o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : [];
+  pinSelf(pinned);
   const bare = await startBare(bareDir, pinned);
   const hall = await startHallProcess(hallDir, {
+    entry: o.hallEntry,
     nodeArgs: [...startCommand().nodeArgs, ...profiling],
     launcher: pinned ? PIN_SERVER : undefined,
     // As a hall runs: a request line and a command line per write (the other benches run at warn).
@@ -143,6 +157,7 @@ async function runsOfMode(o: FloorBenchOptions, pinned: boolean): Promise<RunFig
     return runs;
   } finally {
     api.close();
+    pinSelf(false);
     await Promise.all([bare.stop(), hall.stop()]);
     lastRowBytes = hallRowBytes(hallDir) ?? lastRowBytes;
     removeTempDir(bareDir);
@@ -303,7 +318,8 @@ export async function runFloorBench(o: FloorBenchOptions): Promise<string> {
   }
   out.push(
     `rows: bare ${ROW_DATA_BYTES} bytes of data, the hall's ticket.issued ${lastRowBytes?.toFixed(0) ?? 'n/a'} bytes (mean); ` +
-      `${o.runs} runs of ${o.seconds} s per phase per mode; the hall at LOG_LEVEL=${o.logLevel}; ` +
+      `${o.runs} runs of ${o.seconds} s per phase per mode; the hall at LOG_LEVEL=${o.logLevel}` +
+      `${o.hallEntry ? ` (${o.hallEntry})` : ''}; ` +
       'call-next is timed alone, the rate counts call-next and start',
   );
   return out.join('\n\n');
@@ -319,6 +335,7 @@ export function floorBenchArgs(argv: string[]): FloorBenchOptions {
       pin: { type: 'string' },
       'cpu-prof-dir': { type: 'string' },
       'log-level': { type: 'string' },
+      'hall-entry': { type: 'string' },
     },
     strict: true,
   });
@@ -331,6 +348,7 @@ export function floorBenchArgs(argv: string[]): FloorBenchOptions {
     pin,
     cpuProfileDir: values['cpu-prof-dir'],
     logLevel: values['log-level'] ?? 'info',
+    hallEntry: values['hall-entry'],
   };
 }
 

@@ -24,6 +24,12 @@ function arg(name: string, fallback: number): number {
 export interface MqttBenchResult {
   devices: number;
   call: ReturnType<typeof summarize>;
+  /**
+   * Per call: request sent → the HTTP answer (the commit and its fsync; the fan-out to the broker starts before the
+   * answer is written), and the answer → the last device's message: where a slow call's time went.
+   */
+  answered: ReturnType<typeof summarize>;
+  fanOut: ReturnType<typeof summarize>;
   raw: ReturnType<typeof summarize>;
 }
 
@@ -53,6 +59,8 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
               password: c.password,
               clientId: c.id,
               reconnectPeriod: 0,
+              // 200 logins at once, each a scrypt check: on a loaded machine they take longer than mqtt.js's 30 s.
+              connectTimeout: 180_000,
             });
             clients.push(client);
             client.on('message', (topic, payload) => onMessage(i, topic, payload));
@@ -71,6 +79,8 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
 
     // The server's call: request sent → every device has the new number.
     const callSamples: number[] = [];
+    const answeredSamples: number[] = [];
+    const fanOutSamples: number[] = [];
     for (let k = 0; k < calls; k++) {
       if (k > 0) {
         // Untimed: start the called ticket and let its state reach every device, so no earlier fan-out is still in
@@ -101,8 +111,11 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
         };
       });
       const r = await api('POST', '/api/v1/counters/1/call-next', {}, manager);
+      const answeredAt = performance.now();
       expected = r.body.ticket.number;
       await Promise.race([done, sleep(5000)]);
+      answeredSamples.push(answeredAt - started);
+      fanOutSamples.push(Math.max(0, started + Math.max(...callSamples.slice(-got.size)) - answeredAt));
     }
 
     // Baseline: a bare publish through the same broker to the same subscribers.
@@ -132,7 +145,13 @@ export async function runMqttBench(devices = arg('devices', 200), calls = arg('c
       });
       await sleep(20);
     }
-    return { devices, call: summarize(callSamples), raw: summarize(rawSamples) };
+    return {
+      devices,
+      call: summarize(callSamples),
+      answered: summarize(answeredSamples),
+      fanOut: summarize(fanOutSamples),
+      raw: summarize(rawSamples),
+    };
   } finally {
     for (const c of clients) c.end(true);
     api.close();
@@ -148,6 +167,14 @@ export function printMqttBench(r: MqttBenchResult): void {
       ['measure', 'p50', 'p99', 'max', 'samples'],
       ['call-next → device gets counter state', ms(r.call.p50), ms(r.call.p99), ms(r.call.max), String(r.call.n)],
       ['raw publish → receive (baseline)', ms(r.raw.p50), ms(r.raw.p99), ms(r.raw.max), String(r.raw.n)],
+      [
+        'per call: request → HTTP answer (commit)',
+        ms(r.answered.p50),
+        ms(r.answered.p99),
+        ms(r.answered.max),
+        String(r.answered.n),
+      ],
+      ['per call: answer → last device', ms(r.fanOut.p50), ms(r.fanOut.p99), ms(r.fanOut.max), String(r.fanOut.n)],
     ]),
   );
   console.log(

@@ -240,6 +240,8 @@ export function startHallProcess(
     launcher?: string[];
     host?: string;
     readyTimeoutMs?: number;
+    /** Another build's server to run instead of dist/ (a before/after comparison in one bench run). */
+    entry?: string;
   } = {},
 ): Promise<SpawnedServer> {
   ensureBuilt();
@@ -247,7 +249,7 @@ export function startHallProcess(
   // The contract's own variables come from here, never from the caller's shell.
   for (const k of ['HALL_CONFIG', 'MQTT_URL', 'HALLQ_PUBLIC_URL']) delete inherited[k];
   return spawnServer({
-    entry: SERVER_ENTRY,
+    entry: opts.entry ?? SERVER_ENTRY,
     nodeArgs: opts.nodeArgs ?? startCommand().nodeArgs,
     launcher: opts.launcher,
     host: opts.host,

@@ -116,25 +116,32 @@ export function callView(hall: HallFile, c: Call) {
 }
 
 /** Counters as the hall sees them; staff names only for hall devices and staff (the public board shows none). */
-export function counterViews(hall: HallFile, state: HallState, audience: Audience = 'staff') {
-  return hall.counters.map((def) => {
-    const c = state.counters.get(def.id)!;
-    const t = c.currentTicketId ? state.tickets.get(c.currentTicketId) : undefined;
-    return {
-      id: def.id,
-      name: def.name,
-      status: c.status,
-      pauseReason: c.pauseReason ?? null,
-      current: t?.number ?? null,
-      currentStatus: t?.status ?? null,
-      serviceId: t?.serviceId ?? null,
-      calledAt: iso(t?.calledAt) ?? null,
-      staffName: audience === 'public' ? null : (c.staffName ?? null),
-      tags: def.tags,
-      greenLane: def.greenLane,
-      services: def.services,
-    } satisfies CounterView;
-  });
+export function counterViews(hall: HallFile, state: HallState, audience: Audience = 'staff'): CounterView[] {
+  return hall.counters.map((def) => counterView(def, state, audience));
+}
+
+/** One counter of the hall file as counterViews shows it (a counter action's answer needs only its own). */
+export function counterView(
+  def: HallFile['counters'][number],
+  state: HallState,
+  audience: Audience = 'staff',
+): CounterView {
+  const c = state.counters.get(def.id)!;
+  const t = c.currentTicketId ? state.tickets.get(c.currentTicketId) : undefined;
+  return {
+    id: def.id,
+    name: def.name,
+    status: c.status,
+    pauseReason: c.pauseReason ?? null,
+    current: t?.number ?? null,
+    currentStatus: t?.status ?? null,
+    serviceId: t?.serviceId ?? null,
+    calledAt: iso(t?.calledAt) ?? null,
+    staffName: audience === 'public' ? null : (c.staffName ?? null),
+    tags: def.tags,
+    greenLane: def.greenLane,
+    services: def.services,
+  };
 }
 
 /** GET /hall and the stream's snapshot: never personal data. */

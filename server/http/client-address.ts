@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './middleware/auth.js';
+import { requestHeader } from './request-body.js';
 
 /** Entries of X-Forwarded-For looked at, from the right: a longer header is a client's invention. */
 const MAX_FORWARDED_HOPS = 8;
@@ -36,10 +37,15 @@ function peerAddress(c: Context): string {
   return incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
-/** Works out each request's client address once, before the routes that throttle on it. */
+/**
+ * Works out each request's client address once, before the routes that throttle on it. The header is read from
+ * Node's parsed headers, and only with proxies to trust: hono's `c.req.header()` built a web Headers object for every
+ * request.
+ */
 export function resolveClientAddress(proxies: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
   return async function clientAddressOf(c, next) {
-    c.set('clientAddress', forwardedClient(peerAddress(c), c.req.header('x-forwarded-for'), proxies));
+    const forwarded = proxies.size > 0 ? requestHeader(c, 'x-forwarded-for') : undefined;
+    c.set('clientAddress', forwardedClient(peerAddress(c), forwarded, proxies));
     await next();
   };
 }

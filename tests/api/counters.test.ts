@@ -64,6 +64,9 @@ describe('counter actions', () => {
     });
     expect(called.body.ticket.calledAt).toBe(new Date(clock.now).toISOString());
     expect(called.body.counter).toMatchObject({ id: '7', status: 'open', current: 'D001', currentStatus: 'called' });
+    // The action answers with the counter exactly as staff see it in the hall's list.
+    const listed = (await h.api('GET', `${V1}/counters`, undefined, staff)).body.counters;
+    expect(called.body.counter).toEqual(listed.find((c: any) => c.id === '7'));
     const pub = (await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket;
     expect(pub).toMatchObject({ status: 'called', counterId: '7', counterName: '7号窗口' });
     expect((await h.api('GET', `${V1}/tickets/${next.id}`)).body.ticket.position).toBe(1);

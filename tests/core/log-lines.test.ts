@@ -43,10 +43,12 @@ describe('log lines', () => {
   it('still masks personal data', async () => {
     log.setLevel('info');
     const { out } = capture();
-    log.info('note 110101199003077777 13812345678', { idNumber: 'x', phone: '13812345678' });
+    log.info('note 110101199003077777 13812345678', { idNumber: 'x', phone: '13812345678', at: '13812345678' });
     await nextTurn();
     const line = JSON.parse(out[0]);
     expect(line).toMatchObject({ msg: 'note [id] [phone]', idNumber: '[redacted]', phone: '[redacted]' });
+    // A field that is only the number, at the shortest length masked.
+    expect(line.at).toBe('[phone]');
   });
 
   it('writes a warning at once, after the info lines held before it', () => {

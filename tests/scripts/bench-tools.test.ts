@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCommand } from '../../scripts/lib/hall-process.js';
 import { LeanWsClient } from '../../scripts/bench/lean-ws-client.js';
-import { placeOf, selfTimes } from '../../scripts/bench/cpu-profile-summary.js';
+import { areaOf, placeOf, selfTimes } from '../../scripts/bench/cpu-profile-summary.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
@@ -48,6 +48,25 @@ describe('cpu-profile-summary', () => {
     expect(s.byPlace.get('better-sqlite3')).toBe(3);
     expect(s.byFunction.get('append server/store/event-log.js:10')).toBe(6);
     expect(placeOf('node:internal/crypto/hash', 'Hmac')).toBe('node:internal/crypto/hash');
+  });
+
+  it('places a native by its caller: the commit, a log line, an answer, an insert', () => {
+    const f = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
+    const tx = f('sqliteTransaction', 'file:///x/node_modules/better-sqlite3/lib/methods/transaction.js');
+    const flush = f('flush', 'file:///x/dist/server/core/hall-service.js');
+    expect(areaOf([f('run'), tx, flush])).toBe('SQLite commit (BEGIN/COMMIT, fsync)');
+    expect(areaOf([f('run'), f('append', 'file:///x/dist/server/store/event-log.js'), tx])).toBe(
+      'SQLite statements (inserts, updates)',
+    );
+    const socketWrite = f('writeGeneric', 'node:internal/stream_base_commons');
+    expect(areaOf([f('writeUtf8String'), socketWrite, f('flushHeld', 'file:///x/dist/server/log.js')])).toBe(
+      'log lines (write to stdout)',
+    );
+    expect(areaOf([f('writev'), socketWrite])).toBe('socket writes');
+    expect(areaOf([f('(garbage collector)')])).toBe('garbage collection');
+    expect(areaOf([f('hallMetrics', 'file:///x/dist/server/features/playbooks/triggers.js')])).toBe(
+      'features and MQTT (retained state, broker, playbooks)',
+    );
   });
 });
 

@@ -6,7 +6,7 @@ import type { DecideContext, Decision } from '../../domain/decide/context.js';
 import type { HallState } from '../../domain/types.js';
 import { OUT_OF_TURN_CATEGORIES } from '../../domain/types.js';
 import { waitingInOrder } from '../../domain/queue-order.js';
-import { audienceOf, counterViews, ticketView } from '../../core/views.js';
+import { audienceOf, counterView, counterViews, ticketView } from '../../core/views.js';
 import { caseView, counterCases } from '../../core/case-views.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -38,7 +38,11 @@ export function counterRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
 
-  const counterBody = (id: string) => counterViews(hall.hallFile, hall.state).find((c) => c.id === id);
+  // The counter's own view only: building all of them per action was a share of every call-next's time.
+  const counterBody = (id: string) => {
+    const def = hall.hallFile.counters.find((c) => c.id === id);
+    return def ? counterView(def, hall.state) : undefined;
+  };
 
   /** Runs a counter action and answers with the ticket it touched and the counter's new state. */
   function action<B>(

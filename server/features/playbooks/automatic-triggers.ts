@@ -26,6 +26,8 @@ import {
 const TRIGGER_ACTOR: Actor = { kind: 'system', id: 'playbook-trigger', role: 'system' };
 /** Durations (metric `forSeconds`, integration `downForMinutes`) are checked this often between events. */
 const TICK_MS = 5_000;
+/** Metric thresholds are checked at most this often while commands stream in (see queueMetricCheck). */
+const METRIC_CHECK_MS = 1_000;
 
 export class AutomaticTriggers implements Feature {
   readonly name = 'playbook-triggers';
@@ -34,6 +36,8 @@ export class AutomaticTriggers implements Feature {
   private readonly health = new Map<IntegrationSystem, Health>();
   private timer?: NodeJS.Timeout;
   private metricCheckQueued = false;
+  private lastMetricCheckAt = -Infinity;
+  private metricTimer?: NodeJS.Timeout;
   private readonly watchesArrivals: boolean;
 
   constructor(
@@ -67,6 +71,7 @@ export class AutomaticTriggers implements Feature {
   stop(): void {
     for (const off of this.unsubscribe.splice(0)) off();
     clearInterval(this.timer);
+    clearTimeout(this.metricTimer);
   }
 
   /** Re-checks what depends on time passing: metric durations, integration outages, proposals' expiry. */
@@ -100,14 +105,25 @@ export class AutomaticTriggers implements Feature {
     );
   }
 
-  /** After the current command has finished fanning out, once per turn however many batches came. */
+  /**
+   * At most once per METRIC_CHECK_MS however many commands come: the check walks every waiting ticket, which under
+   * load cost more per command than the decision itself, and a threshold a second late changes nothing in a hall.
+   * The first change after a quiet spell is checked at once (after the command has fanned out); later ones together.
+   */
   private queueMetricCheck(): void {
     if (this.metricCheckQueued) return;
     this.metricCheckQueued = true;
-    queueMicrotask(() => {
+    const wait = Math.max(0, this.lastMetricCheckAt + METRIC_CHECK_MS - Date.now());
+    const run = () => {
       this.metricCheckQueued = false;
+      this.lastMetricCheckAt = Date.now();
       this.checkMetrics();
-    });
+    };
+    if (wait === 0) queueMicrotask(run);
+    else {
+      this.metricTimer = setTimeout(run, wait);
+      this.metricTimer.unref();
+    }
   }
 
   checkMetrics(): void {

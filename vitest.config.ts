@@ -5,9 +5,6 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // none mocks modules), so the server's modules are imported once: ten of them took 470 → 216 s at load 18, 111 → 51 s
 // at load 9.
 const SHARED_WORKER = ['tests/api/**/*.test.ts'];
-// A flood's refusals depend on how fast its requests arrive against one password check at a time: in a warm shared
-// worker one more got through (19 of 20 refused, 1 run in 2), so it keeps a fresh one.
-const OWN_WORKER = ['tests/api/login-flood.test.ts'];
 
 export default defineConfig({
   test: {
@@ -19,9 +16,8 @@ export default defineConfig({
     pool: 'forks',
     env: { LOG_LEVEL: 'silent' },
     projects: [
-      { extends: true, test: { name: 'shared-worker', include: SHARED_WORKER, exclude: OWN_WORKER, isolate: false } },
+      { extends: true, test: { name: 'shared-worker', include: SHARED_WORKER, isolate: false } },
       { extends: true, test: { name: 'isolated', include: ['tests/**/*.test.ts'], exclude: SHARED_WORKER } },
-      { extends: true, test: { name: 'own-worker', include: OWN_WORKER } },
     ],
   },
 });

@@ -1,15 +1,16 @@
 /**
  * The server's memory in a hall's busy state: after a day of N tickets (issued, called, started, finished), with
  * M hall displays on the live stream and D devices connected over MQTT — the state a black-box run measured
- * (97 MB with 500 displays, 104 MB with 200 devices more, after 2,000 tickets). Compare with ws-bench's bare `ws`.
+ * (97 MB with 500 displays, 104 MB with 200 devices more, after 2,000 tickets). Then, in the same run, a bare `ws`
+ * server (ws-bench's baseline) idle and with as many displays.
  *
  *   node dist/scripts/bench/day-memory.js [--tickets 2000] [--displays 500] [--devices 200]
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { projectRoot } from '../../server/config/project-root.js';
 import {
   apiClient,
@@ -20,6 +21,7 @@ import {
   removeTempDir,
   rssBytes,
   sleep,
+  spawnServer,
   startCommand,
   startHallProcess,
   watchdog,
@@ -77,14 +79,7 @@ async function main(): Promise<void> {
     }
     await api('POST', '/api/v1/counters/1/finish', {}, manager);
     await sample(`after ${tickets} tickets`);
-    for (let i = 0; i < displays; i += 50)
-      sockets.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(50, displays - i) }, () =>
-            LeanWsClient.open(server.url.replace(/^http/, 'ws') + '/ws', () => {}),
-          ),
-        )),
-      );
+    await openDisplays(server.url, displays, sockets);
     await sample(`+ ${displays} displays on the stream`);
     for (let i = 0; i < devices; i++) {
       const id = `mem-led-${i}`;
@@ -100,14 +95,52 @@ async function main(): Promise<void> {
     // A hall after its rush: nothing written for a while (the heap trim waits 10 s without commands).
     await sleep(20_000);
     await sample('the same, 20 s later, quiet');
-    console.log(`Server memory in a day's state (${tickets} tickets, ${displays} displays, ${devices} devices)`);
-    console.log(table(rows));
   } finally {
     for (const s of sockets) s.close();
     for (const c of clients) c.end(true);
     api.close();
     await server.stop();
     removeTempDir(dataDir);
+  }
+  rows.push(...(await bareWs(displays)));
+  console.log(`Server memory in a day's state (${tickets} tickets, ${displays} displays, ${devices} devices)`);
+  console.log(table(rows));
+}
+
+/** Connects `count` displays to the server's `/ws`, fifty at a time, into `sockets`. */
+async function openDisplays(url: string, count: number, sockets: LeanWsClient[]): Promise<void> {
+  for (let i = 0; i < count; i += 50)
+    sockets.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(50, count - i) }, () =>
+          LeanWsClient.open(url.replace(/^http/, 'ws') + '/ws', () => {}),
+        ),
+      )),
+    );
+}
+
+/** The baseline beside it: ws-bench's bare `ws` server, idle and with as many displays (lean clients) connected. */
+async function bareWs(displays: number): Promise<string[][]> {
+  // Beside this file: .js from dist/, or .ts through the loader (tsx) this process was started with.
+  const here = fileURLToPath(import.meta.url);
+  const fromSource = here.endsWith('.ts');
+  const bare = await spawnServer({
+    entry: join(dirname(here), `bare-ws-server.${fromSource ? 'ts' : 'js'}`),
+    nodeArgs: fromSource ? process.execArgv : [],
+  });
+  const sockets: LeanWsClient[] = [];
+  try {
+    await sleep(1200);
+    const idle = rssBytes(bare.pid);
+    await openDisplays(bare.url, displays, sockets);
+    await sleep(1200);
+    return [
+      ['baseline: bare ws server, idle', mb(idle), '', '', ''],
+      [`baseline: bare ws server + ${displays} clients`, mb(rssBytes(bare.pid)), '', '', ''],
+    ];
+  } finally {
+    for (const s of sockets) s.close();
+    await bare.stop();
   }
 }
 

@@ -19,7 +19,6 @@ import { EventBus } from '../core/event-bus.js';
 import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
-import { CityLink } from '../features/city-link/index.js';
 import { Announcer } from '../features/announcements/index.js';
 import { DayRules } from '../features/day-rules/index.js';
 import { NightlyBackups } from '../features/backups/index.js';
@@ -48,6 +47,7 @@ import { mountUi } from '../http/ui-routes.js';
 import { QueryTrail } from '../http/query-trail.js';
 import type { ApiDeps } from '../http/deps.js';
 import { QuietCheckpoints } from '../jobs/checkpoints.js';
+import { QuietHeapTrim } from '../jobs/heap-trim.js';
 import { HallDayJobs } from '../jobs/hall-day.js';
 import { log } from '../log.js';
 import { HallSecret } from '../security/hall-secret.js';
@@ -273,6 +273,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     },
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
+    new QuietHeapTrim(hall),
     new PlaybookActions(hall),
     new DayRules(hall),
     new DayReports(hall, db),
@@ -282,6 +283,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     { name: 'playbook-notify-resend', start: () => notify.resendRecent(), stop: () => undefined },
   ];
   if (env.CITY_NATS_URL) {
+    // Loaded only for a site linked to a city: the NATS client is ~1.5 MB of heap a hall without one never uses.
+    const { CityLink } = await import('../features/city-link/index.js');
     const city = { url: env.CITY_NATS_URL, user: env.CITY_NATS_USER, password: env.CITY_NATS_PASSWORD };
     const link = new CityLink(hall, db, { ...city, site: { id: site.id, name: site.name, kind: site.kind } });
     features.push(link);

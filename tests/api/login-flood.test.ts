@@ -18,7 +18,9 @@ afterAll(async () => {
 
 describe('a login flood', () => {
   it('is refused with 503 TOO_BUSY past the waiting line, and staff log in after it', async () => {
-    const flood = STAFF_PASSWORD_CHECKS_AT_ONCE + STAFF_PASSWORD_CHECKS_WAITING + 20;
+    // A hundred past the line: on a loaded machine some checks end while the flood still arrives, each freeing a place,
+    // so the flood is large enough that at least 20 are refused however slowly it comes in.
+    const flood = STAFF_PASSWORD_CHECKS_AT_ONCE + STAFF_PASSWORD_CHECKS_WAITING + 100;
     // Each from an address of its own, as many devices on the hall Wi-Fi would: the per-address throttle never trips.
     const answers = await Promise.all(
       Array.from({ length: flood }, (_, i) =>
@@ -31,9 +33,7 @@ describe('a login flood', () => {
     const byStatus = new Map<number, number>();
     for (const a of answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
     expect([...byStatus.keys()].sort()).toEqual([401, 503]);
-    expect(byStatus.get(503)).toBeGreaterThanOrEqual(
-      flood - STAFF_PASSWORD_CHECKS_AT_ONCE - STAFF_PASSWORD_CHECKS_WAITING,
-    );
+    expect(byStatus.get(503)).toBeGreaterThanOrEqual(20);
     const busy = answers.find((a) => a.status === 503)!;
     expectError(busy, 503, 'TOO_BUSY');
 

@@ -19,12 +19,19 @@ export const CITY_STREAM_SUBJECTS = ['city.site.*.events', 'city.site.*.info'];
 
 export type SiteKind = 'hall' | 'point';
 
-/** A site's name and kind, sent when its link comes up. */
+/** Where a site is (WGS-84 degrees), from its hall file's optional `hall.location`: a public address, not personal. */
+export interface GeoPoint {
+  lat: number;
+  lng: number;
+}
+
+/** A site's name, kind and, when its hall file says, its location; sent when its link comes up. */
 export interface CitySiteInfo {
   v: 1;
   site: string;
   name: string;
   kind: SiteKind;
+  location?: GeoPoint;
 }
 
 /** One event of a site, as the city sees it. `prev` is the seq of the site's event sent before it (0 for the first). */
@@ -103,6 +110,10 @@ export interface CitySummarySite {
   openCounters: number;
   /** Waiting × the site's average service time today (10 min when none yet) ÷ its open counters. */
   etaMinutes: number;
+  /** The site's location, when its hall file has one. */
+  location?: GeoPoint;
+  /** GET /city/nearby only: the great-circle distance from the asking site, when both have a location. */
+  distanceKm?: number;
 }
 export interface CitySummary {
   at: number;

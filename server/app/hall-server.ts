@@ -283,7 +283,10 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   ];
   if (env.CITY_NATS_URL) {
     const city = { url: env.CITY_NATS_URL, user: env.CITY_NATS_USER, password: env.CITY_NATS_PASSWORD };
-    const link = new CityLink(hall, db, { ...city, site: { id: site.id, name: site.name, kind: site.kind } });
+    const link = new CityLink(hall, db, {
+      ...city,
+      site: { id: site.id, name: site.name, kind: site.kind, location: site.location },
+    });
     features.push(link);
     deps.city = link;
   }

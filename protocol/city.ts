@@ -94,11 +94,24 @@ export type HallAmendment =
   | { kind: 'materials'; serviceId: string; materials: string[] };
 export type HallAmendmentKind = HallAmendment['kind'];
 
-/** What the city asks a site to do; the site applies it through its own write path and audits it. */
+/** How loud a city-wide announcement is: it stacks with the site's playbook banners by the same severities. */
+export type AnnouncementSeverity = 'life-safety' | 'high' | 'medium' | 'low';
+export const ANNOUNCEMENT_MAX_CHARS = 120;
+export const ANNOUNCEMENT_MAX_MS = 7 * 24 * 3600_000;
+
+/**
+ * What the city asks a site to do; the site applies it through its own write path and audits it. An announcement
+ * (free text, e.g. a typhoon warning) shows as a banner until `until` (epoch ms) or an `announcement.end` naming it.
+ */
 export type CityDirective = { v: 1; id: string; at: number; note?: string } & (
   | { kind: 'playbook.activate' | 'playbook.deactivate'; playbookId: string }
   | { kind: 'hall.amend'; amendment: HallAmendment }
+  | { kind: 'announcement'; text: string; severity: AnnouncementSeverity; until: number }
+  | { kind: 'announcement.end'; announcementId: string }
 );
+
+/** The id an announcement has in a site's active playbooks (its banner stacks with theirs). */
+export const announcementPlaybookId = (announcementId: string) => `city-announcement-${announcementId}`;
 
 /** Back up the tree: the city's summary of every site, every few seconds, for points' and halls' citizens. */
 export const CITY_SUMMARY_SUBJECT = 'city.summary';

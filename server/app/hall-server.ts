@@ -19,6 +19,7 @@ import { EventBus } from '../core/event-bus.js';
 import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
+import { AnnouncementExpiry } from '../features/city-link/announcement-expiry.js';
 import { CityLink } from '../features/city-link/index.js';
 import { Announcer } from '../features/announcements/index.js';
 import { DayRules } from '../features/day-rules/index.js';
@@ -274,6 +275,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
     new PlaybookActions(hall),
+    // Always, not only with a link: an announcement already shown must still end when the link is gone.
+    new AnnouncementExpiry(hall),
     new DayRules(hall),
     new DayReports(hall, db),
     backups,

@@ -19,12 +19,19 @@ export const CITY_STREAM_SUBJECTS = ['city.site.*.events', 'city.site.*.info'];
 
 export type SiteKind = 'hall' | 'point';
 
-/** A site's name and kind, sent when its link comes up. */
+/** Where a site is (WGS-84 degrees), from its hall file's optional `hall.location`: a public address, not personal. */
+export interface GeoPoint {
+  lat: number;
+  lng: number;
+}
+
+/** A site's name, kind and, when its hall file says, its location; sent when its link comes up. */
 export interface CitySiteInfo {
   v: 1;
   site: string;
   name: string;
   kind: SiteKind;
+  location?: GeoPoint;
 }
 
 /** One event of a site, as the city sees it. `prev` is the seq of the site's event sent before it (0 for the first). */
@@ -87,11 +94,24 @@ export type HallAmendment =
   | { kind: 'materials'; serviceId: string; materials: string[] };
 export type HallAmendmentKind = HallAmendment['kind'];
 
-/** What the city asks a site to do; the site applies it through its own write path and audits it. */
+/** How loud a city-wide announcement is: it stacks with the site's playbook banners by the same severities. */
+export type AnnouncementSeverity = 'life-safety' | 'high' | 'medium' | 'low';
+export const ANNOUNCEMENT_MAX_CHARS = 120;
+export const ANNOUNCEMENT_MAX_MS = 7 * 24 * 3600_000;
+
+/**
+ * What the city asks a site to do; the site applies it through its own write path and audits it. An announcement
+ * (free text, e.g. a typhoon warning) shows as a banner until `until` (epoch ms) or an `announcement.end` naming it.
+ */
 export type CityDirective = { v: 1; id: string; at: number; note?: string } & (
   | { kind: 'playbook.activate' | 'playbook.deactivate'; playbookId: string }
   | { kind: 'hall.amend'; amendment: HallAmendment }
+  | { kind: 'announcement'; text: string; severity: AnnouncementSeverity; until: number }
+  | { kind: 'announcement.end'; announcementId: string }
 );
+
+/** The id an announcement has in a site's active playbooks (its banner stacks with theirs). */
+export const announcementPlaybookId = (announcementId: string) => `city-announcement-${announcementId}`;
 
 /** Back up the tree: the city's summary of every site, every few seconds, for points' and halls' citizens. */
 export const CITY_SUMMARY_SUBJECT = 'city.summary';
@@ -103,6 +123,10 @@ export interface CitySummarySite {
   openCounters: number;
   /** Waiting × the site's average service time today (10 min when none yet) ÷ its open counters. */
   etaMinutes: number;
+  /** The site's location, when its hall file has one. */
+  location?: GeoPoint;
+  /** GET /city/nearby only: the great-circle distance from the asking site, when both have a location. */
+  distanceKm?: number;
 }
 export interface CitySummary {
   at: number;

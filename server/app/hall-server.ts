@@ -19,6 +19,7 @@ import { EventBus } from '../core/event-bus.js';
 import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
+import { AnnouncementExpiry } from '../features/city-link/announcement-expiry.js';
 import { Announcer } from '../features/announcements/index.js';
 import { DayRules } from '../features/day-rules/index.js';
 import { NightlyBackups } from '../features/backups/index.js';
@@ -275,6 +276,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     new QuietCheckpoints(hall),
     new QuietHeapTrim(hall),
     new PlaybookActions(hall),
+    // Always, not only with a link: an announcement already shown must still end when the link is gone.
+    new AnnouncementExpiry(hall),
     new DayRules(hall),
     new DayReports(hall, db),
     backups,
@@ -286,7 +289,10 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     // Loaded only for a site linked to a city: the NATS client is ~1.5 MB of heap a hall without one never uses.
     const { CityLink } = await import('../features/city-link/index.js');
     const city = { url: env.CITY_NATS_URL, user: env.CITY_NATS_USER, password: env.CITY_NATS_PASSWORD };
-    const link = new CityLink(hall, db, { ...city, site: { id: site.id, name: site.name, kind: site.kind } });
+    const link = new CityLink(hall, db, {
+      ...city,
+      site: { id: site.id, name: site.name, kind: site.kind, location: site.location },
+    });
     features.push(link);
     deps.city = link;
   }

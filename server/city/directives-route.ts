@@ -1,12 +1,13 @@
 /**
  * `POST /api/v1/city/directives` (bearer CITY_ADMIN_TOKEN; without one set, refused): a playbook for every site or
  * the named ones, e.g. a typhoon's banner city-wide, or a hall-file amendment (a year's holidays, a service's
- * materials). Each site applies it through its own write path and audits it.
+ * materials), or a free-text announcement shown as a banner until it ends. Each site applies it through its own
+ * write path and audits it.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { CityDirective } from '../../protocol/city.js';
-import { directiveRequestSchema } from '../config/city-directive-schema.js';
+import { announcementUntil, directiveRequestSchema } from '../config/city-directive-schema.js';
 import type { CityConsumer } from './consumer.js';
 import type { CityReadModel } from './read-model.js';
 
@@ -33,7 +34,16 @@ export function mountDirectives(app: Hono, model: CityReadModel, consumer: CityC
     const parsed = directiveRequestSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json(refuse('VALIDATION', issueText(parsed.error.issues[0])), 400);
     const { sites, ...what } = parsed.data;
-    const directive: CityDirective = { v: 1, id: randomUUID(), at: Date.now(), ...what };
+    const base = { v: 1 as const, id: randomUUID(), at: Date.now() };
+    let directive: CityDirective;
+    if (what.kind === 'announcement') {
+      const until = announcementUntil(what.until, base.at);
+      if (typeof until === 'string') return c.json(refuse('VALIDATION', until), 400);
+      directive = { ...base, ...what, until };
+    } else if (what.kind === 'announcement.end') {
+      const { id: announcementId, ...rest } = what;
+      directive = { ...base, ...rest, announcementId };
+    } else directive = { ...base, ...what };
     const targets = sites ?? model.sites().map((s) => s.id);
     try {
       const sent = await consumer.sendDirective(directive, targets);

@@ -6,12 +6,13 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CityEvent, CitySiteInfo, CitySummarySite } from '../../protocol/city.js';
+import type { CityEvent, CitySiteInfo, CitySummarySite, GeoPoint } from '../../protocol/city.js';
 
 export interface CitySite {
   id: string;
   name: string;
   kind: string;
+  location?: GeoPoint;
   waiting: number;
   servedToday: number;
   openCounters: number;
@@ -58,19 +59,27 @@ export class CityReadModel {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
+    // A read model made before sites had a location gains the columns (null: no location, ordered as before).
+    const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('sites') as string[];
+    if (!columns.includes('lat'))
+      this.db.exec('ALTER TABLE sites ADD COLUMN lat REAL; ALTER TABLE sites ADD COLUMN lng REAL');
   }
 
   close(): void {
     this.db.close();
   }
 
-  /** A site's name and kind (sent when its link comes up). */
+  /** A site's name, kind and location (sent when its link comes up; a location out of range is kept as none). */
   applyInfo(info: CitySiteInfo): void {
+    const at = info.location;
+    const degrees = (v: unknown, limit: number) => typeof v === 'number' && Math.abs(v) <= limit;
+    const valid = at && degrees(at.lat, 90) && degrees(at.lng, 180);
     this.db
       .prepare(
-        `INSERT INTO sites (id, name, kind) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind`,
+        `INSERT INTO sites (id, name, kind, lat, lng) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET
+          name = excluded.name, kind = excluded.kind, lat = excluded.lat, lng = excluded.lng`,
       )
-      .run(info.site, info.name, info.kind);
+      .run(info.site, info.name, info.kind, valid ? at.lat : null, valid ? at.lng : null);
   }
 
   /** Applies one event (and any that waited for it) in one transaction. Returns how many were applied. */
@@ -103,7 +112,7 @@ export class CityReadModel {
   sites(): CitySite[] {
     const rows = this.db
       .prepare(
-        `SELECT s.id, s.name, s.kind, s.last_event_at, s.lag_ms, s.active,
+        `SELECT s.id, s.name, s.kind, s.lat, s.lng, s.last_event_at, s.lag_ms, s.active,
           (SELECT COUNT(*) FROM tickets t WHERE t.site = s.id AND t.status = 'waiting') AS waiting,
           COALESCE((SELECT served FROM day_figures f WHERE f.site = s.id AND f.day = s.day), 0) AS served,
           (SELECT COUNT(*) FROM counters c WHERE c.site = s.id AND c.status = 'open') AS open
@@ -113,6 +122,8 @@ export class CityReadModel {
       id: string;
       name: string;
       kind: string;
+      lat: number | null;
+      lng: number | null;
       last_event_at: number | null;
       lag_ms: number | null;
       active: string;
@@ -124,6 +135,7 @@ export class CityReadModel {
       id: r.id,
       name: r.name,
       kind: r.kind,
+      ...(r.lat !== null && r.lng !== null ? { location: { lat: r.lat, lng: r.lng } } : {}),
       waiting: r.waiting,
       servedToday: r.served,
       openCounters: r.open,
@@ -148,6 +160,7 @@ export class CityReadModel {
         waiting: s.waiting,
         openCounters: s.openCounters,
         etaMinutes: Math.round((s.waiting * minutes) / Math.max(1, s.openCounters)),
+        ...(s.location ? { location: s.location } : {}),
       };
     });
   }

@@ -4,7 +4,12 @@
  * materials; bounded so a directive cannot make the hall hold much.
  */
 import { z } from 'zod';
-import type { CityDirective, HallAmendment } from '../../protocol/city.js';
+import {
+  ANNOUNCEMENT_MAX_CHARS,
+  ANNOUNCEMENT_MAX_MS,
+  type CityDirective,
+  type HallAmendment,
+} from '../../protocol/city.js';
 import { isRealDate } from '../domain/clock.js';
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'only letters, digits, dot, dash and underscore (1–64)');
@@ -41,7 +46,16 @@ export const hallAmendmentSchema: z.ZodType<HallAmendment> = z.discriminatedUnio
   materialsAmendment,
 ]);
 
-/** What the city's sender may ask for (the city adds `v`, `id` and `at`). */
+const announcementText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(ANNOUNCEMENT_MAX_CHARS, `at most ${ANNOUNCEMENT_MAX_CHARS} characters`);
+const severity = z.enum(['life-safety', 'high', 'medium', 'low']);
+/** An announcement's directive id (the city's UUID): what `announcement.end` names. */
+const announcementId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an announcement id (letters, digits, dash)');
+
+/** What the city's sender may ask for (the city adds `v`, `id` and `at`; `until` an ISO time, checked by the route). */
 export const directiveRequestSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.enum(['playbook.activate', 'playbook.deactivate']),
@@ -55,24 +69,54 @@ export const directiveRequestSchema = z.discriminatedUnion('kind', [
     note: z.string().max(200).optional(),
     sites: z.array(id).max(500).optional(),
   }),
+  z
+    .object({
+      kind: z.literal('announcement'),
+      text: announcementText,
+      severity: severity.default('high'),
+      until: z.iso.datetime({ offset: true }).optional(),
+      note: z.string().max(200).optional(),
+      sites: z.array(id).max(500).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('announcement.end'),
+      id: announcementId,
+      note: z.string().max(200).optional(),
+      sites: z.array(id).max(500).optional(),
+    })
+    .strict(),
 ]);
+
+/** When an announcement ends: `until` if given (later than now, at most 7 days on), else 24 hours on; or a refusal. */
+export function announcementUntil(until: string | undefined, now: number): number | string {
+  if (until === undefined) return now + 24 * 3600_000;
+  const at = Date.parse(until);
+  if (!(at > now)) return 'until: must be in the future';
+  if (at > now + ANNOUNCEMENT_MAX_MS) return 'until: at most 7 days from now';
+  return at;
+}
+
+/** What every directive a site reads carries. */
+const header = {
+  v: z.literal(1),
+  id: z.string().min(1).max(100),
+  at: z.number(),
+  note: z.string().max(200).optional(),
+};
 
 /** A directive as a site reads it from its consumer. */
 export const cityDirectiveSchema: z.ZodType<CityDirective> = z.discriminatedUnion('kind', [
+  z.object({ ...header, kind: z.enum(['playbook.activate', 'playbook.deactivate']), playbookId: id }),
+  z.object({ ...header, kind: z.literal('hall.amend'), amendment: hallAmendmentSchema }),
   z.object({
-    v: z.literal(1),
-    id: z.string().min(1).max(100),
-    at: z.number(),
-    note: z.string().max(200).optional(),
-    kind: z.enum(['playbook.activate', 'playbook.deactivate']),
-    playbookId: id,
+    ...header,
+    id: announcementId,
+    kind: z.literal('announcement'),
+    text: announcementText,
+    severity,
+    until: z.number(),
   }),
-  z.object({
-    v: z.literal(1),
-    id: z.string().min(1).max(100),
-    at: z.number(),
-    note: z.string().max(200).optional(),
-    kind: z.literal('hall.amend'),
-    amendment: hallAmendmentSchema,
-  }),
+  z.object({ ...header, kind: z.literal('announcement.end'), announcementId }),
 ]);

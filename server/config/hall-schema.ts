@@ -105,6 +105,14 @@ export const hallFileSchema = z
       nameEn: z.string().optional(),
       /** A hall, or a convenience point (便民服务点): a small hall file, one or two counters (docs/city.md). */
       kind: z.enum(['hall', 'point']).default('hall'),
+      /** Where the site is (WGS-84 degrees): the kiosk and phone page list the city's other sites nearest first. */
+      location: z
+        .object({
+          lat: z.number().min(-90, 'latitude is -90 to 90').max(90, 'latitude is -90 to 90'),
+          lng: z.number().min(-180, 'longitude is -180 to 180').max(180, 'longitude is -180 to 180'),
+        })
+        .strict()
+        .optional(),
       timezone: z.string().refine(isTimeZone, 'not an IANA time zone this machine knows'),
       languages: z.array(z.string()).default(['zh-CN']),
     }),

@@ -37,6 +37,8 @@ export interface ActivePlaybook {
   note?: string;
   effects: PlaybookEffects;
   acknowledgements: Array<{ by: string; at: number }>;
+  /** A city-wide announcement only (docs/city.md): when it ends by itself (epoch ms). */
+  until?: number;
 }
 
 export interface Banner {

@@ -1,32 +1,9 @@
 /** The city's POST /city/directives: a hall-file amendment checked with zod before anything is sent (docs/city.md). */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CityDirective } from '../../protocol/city.js';
-import type { CityConsumer } from '../../server/city/consumer.js';
-import { createCityApp } from '../../server/city/http.js';
-import { CityReadModel } from '../../server/city/read-model.js';
+import { directiveRouteHarness } from './directive-route-harness.js';
 
-const TOKEN = 'a-city-admin-token-long-enough';
-const dir = mkdtempSync(join(tmpdir(), 'hallq-city-route-'));
-const model = new CityReadModel(dir);
-const sent: CityDirective[] = [];
-const consumer = {
-  sendDirective: async (d: CityDirective, sites: string[]) => (sent.push(d), sites),
-} as unknown as CityConsumer;
-const app = createCityApp(model, consumer, TOKEN);
-afterAll(() => {
-  model.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const post = (body: unknown) =>
-  app.request('/api/v1/city/directives', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify(body),
-  });
+const { sent, post, close } = directiveRouteHarness();
+afterAll(close);
 
 describe('city directives: hall-file amendments', () => {
   it('sends a year of holidays or a service’s materials, and refuses a bad one with the reason', async () => {

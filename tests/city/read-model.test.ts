@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CityEvent } from '../../protocol/city.js';
 import { CityReadModel } from '../../server/city/read-model.js';
@@ -97,6 +98,41 @@ describe('the city read model', () => {
       T0,
     );
     expect(m.sites()[0]).toMatchObject({ waiting: 0, servedToday: 0, openCounters: 0 });
+    m.close();
+  });
+
+  it('carries a site’s location into the summary, keeps it across a restart, and drops one out of range', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-city-'));
+    const m = model(dir);
+    m.applyInfo({
+      v: 1,
+      site: 'a',
+      name: '云浮市不动产登记中心',
+      kind: 'hall',
+      location: { lat: 22.929, lng: 112.044 },
+    });
+    m.applyInfo({ v: 1, site: 'b', name: '六都镇便民服务点', kind: 'point' });
+    m.applyInfo({ v: 1, site: 'c', name: 'c', kind: 'point', location: { lat: 95, lng: 112 } });
+    m.close();
+    const again = model(dir);
+    const byId = Object.fromEntries(again.summary().map((s) => [s.id, s]));
+    expect(byId.a.location).toEqual({ lat: 22.929, lng: 112.044 });
+    expect(byId.b).not.toHaveProperty('location');
+    expect(byId.c).not.toHaveProperty('location');
+    again.close();
+  });
+
+  it('opens a read model made before sites had a location', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-city-'));
+    const old = new Database(join(dir, 'city.sqlite'));
+    old.exec(`CREATE TABLE sites (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'hall',
+      last_seq INTEGER NOT NULL DEFAULT 0, last_event_at INTEGER, lag_ms INTEGER, day TEXT, active TEXT NOT NULL DEFAULT '[]');
+      INSERT INTO sites (id, name) VALUES ('a', 'a');`);
+    old.close();
+    const m = model(dir);
+    expect(m.summary()[0]).not.toHaveProperty('location');
+    m.applyInfo({ v: 1, site: 'a', name: 'a', kind: 'hall', location: { lat: 22.9, lng: 112 } });
+    expect(m.summary()[0].location).toEqual({ lat: 22.9, lng: 112 });
     m.close();
   });
 });

@@ -74,6 +74,21 @@ describe('nearby sites', () => {
     await phone.close();
   });
 
+  it('says how far a site is when the server gave its distance', async () => {
+    const located = {
+      ...NEARBY,
+      sites: [{ ...NEARBY.sites[1], distanceKm: 15.5 }, { ...NEARBY.sites[0], distanceKm: 3.2 }, NEARBY.sites[2]],
+    };
+    const kiosk = await open(`/kiosk?token=${kioskToken}`, located);
+    await kiosk.waitForSelector('#nearby:not([hidden]) .nearby-site');
+    expect(await lines(kiosk)).toEqual([
+      '六都镇便民服务点（便民服务点） 距此约 15.5 公里，当前无人等候',
+      '中心大厅 距此约 3.2 公里，当前等候 3 人，约 10 分钟',
+      '区分中心 暂无窗口办理',
+    ]);
+    await kiosk.close();
+  });
+
   it('shows nothing without a city link', async () => {
     const kiosk = await open(`/kiosk?token=${kioskToken}`);
     await kiosk.waitForSelector('[data-service="one-window"]');

@@ -1,15 +1,16 @@
 /**
  * The city's directives to this site, from its durable consumer (site-<id> on CITY_DOWN): each is applied through
- * the site's own write path as the actor system:city and audited (a playbook started or ended, or the hall file
- * amended); acked after. A site that was offline gets what it
+ * the site's own write path as the actor system:city and audited (a playbook started or ended, the hall file
+ * amended, an announcement shown or ended); acked after. A site that was offline gets what it
  * missed when it returns: the consumer kept its place.
  */
 import type { JetStreamClient, ConsumerMessages } from 'nats';
-import { CITY_DOWN_STREAM, siteConsumer } from '../../../protocol/city.js';
+import { announcementPlaybookId, CITY_DOWN_STREAM, siteConsumer } from '../../../protocol/city.js';
 import { cityDirectiveSchema } from '../../config/city-directive-schema.js';
 import type { HallService } from '../../core/hall-service.js';
 import type { Actor } from '../../domain/decide/context.js';
 import { activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
+import { announce } from '../../domain/decide/city-announcement.js';
 import { amendHall } from '../../domain/decide/hall-amendments.js';
 import { activePlaybooks } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
@@ -56,6 +57,16 @@ export class DirectiveReceiver {
     this.messages?.stop();
   }
 
+  /** Ends a playbook or an announcement the city may end; the reason it was not, or undefined. */
+  private end(playbookId: string, note: string): string | undefined {
+    if (!activePlaybooks(this.hall.state).some((p) => p.playbookId === playbookId)) return 'not active';
+    // Like a trigger: the city never ends a playbook that the hall's own manager started.
+    this.hall.execute(CITY_ACTOR, (ctx, s) =>
+      deactivatePlaybook(ctx, s, { playbookId, reason: note, automatic: true }),
+    );
+    return undefined;
+  }
+
   /** Applies one directive as read (checked first: a bad one is refused and audited, and changes nothing). */
   apply(raw: unknown): void {
     const parsed = cityDirectiveSchema.safeParse(raw);
@@ -80,19 +91,35 @@ export class DirectiveReceiver {
     try {
       if (d.kind === 'hall.amend')
         this.hall.execute(CITY_ACTOR, (ctx, s) => amendHall(ctx, s, { amendment: d.amendment, cause }));
+      else if (d.kind === 'announcement')
+        this.hall.execute(CITY_ACTOR, (ctx, s) =>
+          announce(ctx, s, {
+            announcementId: d.id,
+            text: d.text,
+            severity: d.severity,
+            until: d.until,
+            directiveId: d.id,
+          }),
+        );
       else if (d.kind === 'playbook.activate')
         this.hall.execute(CITY_ACTOR, (ctx, s) => activatePlaybook(ctx, s, { playbookId: d.playbookId, note, cause }));
-      else if (activePlaybooks(this.hall.state).some((p) => p.playbookId === d.playbookId))
-        // Like a trigger: the city never ends a playbook that the hall's own manager started.
-        this.hall.execute(CITY_ACTOR, (ctx, s) =>
-          deactivatePlaybook(ctx, s, { playbookId: d.playbookId, reason: note, automatic: true }),
+      else
+        reason = this.end(
+          d.kind === 'announcement.end' ? announcementPlaybookId(d.announcementId) : d.playbookId,
+          note,
         );
-      else reason = 'not active';
     } catch (err) {
       reason = (err as Error).message;
     }
     if (reason) log.warn('city directive not applied', { directiveId: d.id, kind: d.kind, reason });
-    const what = d.kind === 'hall.amend' ? { amendment: d.amendment.kind } : { playbookId: d.playbookId };
+    const what =
+      d.kind === 'hall.amend'
+        ? { amendment: d.amendment.kind }
+        : d.kind === 'announcement'
+          ? { announcementId: d.id, until: d.until }
+          : d.kind === 'announcement.end'
+            ? { announcementId: d.announcementId }
+            : { playbookId: d.playbookId };
     this.hall.audit(CITY_ACTOR, {
       type: 'city.directive',
       data: { directiveId: d.id, kind: d.kind, ...what, applied: !reason, reason },

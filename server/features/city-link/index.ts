@@ -10,6 +10,7 @@ import {
   cityMsgId,
   type CitySiteInfo,
   type CitySummary,
+  type GeoPoint,
   type SiteKind,
 } from '../../../protocol/city.js';
 import type { HallService } from '../../core/hall-service.js';
@@ -17,6 +18,7 @@ import type { Feature } from '../../core/feature.js';
 import { log } from '../../log.js';
 import type { Db } from '../../store/db.js';
 import { CursorStore } from './cursor.js';
+import { orderNearby } from '../../domain/nearest.js';
 import { DirectiveReceiver } from './directives.js';
 import { reduceForCity, type LogRow } from './reduce.js';
 
@@ -24,7 +26,7 @@ export interface CityLinkOptions {
   url: string;
   user?: string;
   password?: string;
-  site: { id: string; name: string; kind: SiteKind };
+  site: { id: string; name: string; kind: SiteKind; location?: GeoPoint };
   /** Log entries read per batch: the most held in memory at once. */
   batch?: number;
   /** Longest wait between tries while the city cannot be reached. */
@@ -77,14 +79,13 @@ export class CityLink implements Feature {
   }
 
   /**
-   * The other sites as the city last told them, quietest first (for a point's kiosk: "the central hall is quieter");
-   * empty when the city has said nothing for a minute.
+   * The other sites as the city last told them, nearest first when this site and they have a location, else quietest
+   * first (for a point's kiosk: "the central hall is quieter"); empty when the city has said nothing for a minute.
    */
   nearby(now = Date.now()): CitySummary {
     const s = this.summary;
     if (!s || now - s.at > 60_000) return { at: s?.at ?? 0, sites: [] };
-    const others = s.sites.filter((x) => x.id !== this.opts.site.id);
-    return { at: s.at, sites: others.sort((a, b) => a.etaMinutes - b.etaMinutes).slice(0, 10) };
+    return { at: s.at, sites: orderNearby(s.sites, this.opts.site.id, this.opts.site.location) };
   }
 
   private takeSummary(data: Uint8Array): void {
@@ -131,8 +132,8 @@ export class CityLink implements Feature {
   }
 
   private async onConnected(): Promise<void> {
-    const { id, name, kind } = this.opts.site;
-    const info: CitySiteInfo = { v: 1, site: id, name, kind };
+    const { id, name, kind, location } = this.opts.site;
+    const info: CitySiteInfo = { v: 1, site: id, name, kind, ...(location ? { location } : {}) };
     await this.nc
       ?.jetstream()
       .publish(citySubjects(id).info, encoder.encode(JSON.stringify(info)), { timeout: 10_000 })

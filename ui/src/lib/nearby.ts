@@ -1,6 +1,7 @@
 /**
- * The city's other sites, quietest first (GET /city/nearby, docs/city.md): a point's kiosk and the phone page say
- * where else one may go and how long the wait is there, e.g. "中心大厅 当前等候 3 人，约 10 分钟". Nothing shows
+ * The city's other sites, nearest first when locations are known, else quietest first (GET /city/nearby, docs/city.md):
+ * a point's kiosk and the phone page say where else one may go, how far, and how long the wait is there, e.g.
+ * "中心大厅 距此约 15.4 公里，当前等候 3 人，约 10 分钟". Nothing shows
  * when the hall has no city link or the city has been silent.
  */
 import type { CitySummarySite } from '../protocol/city.js';
@@ -16,6 +17,7 @@ addStrings(
     'nearby.empty': '当前无人等候',
     'nearby.closed': '暂无窗口办理',
     'nearby.kind.point': '（便民服务点）',
+    'nearby.distance': '距此约 {km} 公里，',
   },
   {
     'nearby.title': 'Queues at other sites nearby',
@@ -23,6 +25,7 @@ addStrings(
     'nearby.empty': 'Nobody waiting',
     'nearby.closed': 'No counter open',
     'nearby.kind.point': ' (service point)',
+    'nearby.distance': 'about {km} km away, ',
   },
 );
 
@@ -36,6 +39,12 @@ export function nearbyLine(s: CitySummarySite): string {
   if (s.openCounters === 0) return t('nearby.closed');
   if (s.waiting === 0) return t('nearby.empty');
   return t('nearby.line', { n: s.waiting, eta: aboutMinutes(s.etaMinutes) });
+}
+
+/** How far a site is ("距此约 3.2 公里，"), or nothing when the server gave no distance (a site without a location). */
+export function nearbyDistance(s: CitySummarySite): string | null {
+  if (typeof s.distanceKm !== 'number' || !Number.isFinite(s.distanceKm)) return null;
+  return t('nearby.distance', { km: s.distanceKm.toFixed(1) });
 }
 
 /** A panel that keeps itself up to date; put `el` where it belongs (it stays hidden while there is nothing to say). */
@@ -89,10 +98,17 @@ export class NearbyPanel {
               s.kind === 'point' ? h('span', { class: 'nearby-kind' }, t('nearby.kind.point')) : null,
             ),
             ' ',
+            ...distanceSpan(s),
             h('span', { class: 'nearby-wait' }, nearbyLine(s)),
           ),
         ),
       ),
     );
   }
+}
+
+/** The distance (its text ends with the separator before the wait), or nothing. */
+function distanceSpan(s: CitySummarySite): HTMLElement[] {
+  const text = nearbyDistance(s);
+  return text ? [h('span', { class: 'nearby-distance' }, text)] : [];
 }

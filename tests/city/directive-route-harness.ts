@@ -1,0 +1,29 @@
+/** The city's HTTP app with a fake sender that records each directive: for tests of POST /city/directives. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CityDirective } from '../../protocol/city.js';
+import type { CityConsumer } from '../../server/city/consumer.js';
+import { createCityApp } from '../../server/city/http.js';
+import { CityReadModel } from '../../server/city/read-model.js';
+
+export function directiveRouteHarness(token = 'a-city-admin-token-long-enough') {
+  const dir = mkdtempSync(join(tmpdir(), 'hallq-city-route-'));
+  const model = new CityReadModel(dir);
+  const sent: CityDirective[] = [];
+  const consumer = {
+    sendDirective: async (d: CityDirective, sites: string[]) => (sent.push(d), sites),
+  } as unknown as CityConsumer;
+  const app = createCityApp(model, consumer, token);
+  const post = (body: unknown) =>
+    app.request('/api/v1/city/directives', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  const close = () => {
+    model.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { sent, post, close };
+}

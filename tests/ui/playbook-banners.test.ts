@@ -98,10 +98,10 @@ describe('stacked banners on every screen', () => {
       expect(v, `${name}\n${describeViolations(v)}`).toEqual([]);
     }
 
-    // Fire freezes the queue: the console says so, and a recall is refused in its words.
+    // Fire freezes the queue: the console says so, and its recall button is off with that reason.
     await screens.console.waitForSelector('.c-frozen:not([hidden])');
-    await screens.console.click('#act-recall');
-    await screens.console.waitForSelector('.toast-error:has-text("排队已冻结")');
+    await screens.console.waitForSelector('#act-recall:disabled');
+    expect(await screens.console.getAttribute('#act-recall', 'title')).toContain('排队已冻结');
     // Fire must be acknowledged: the console asks, and one tap records it.
     await screens.console.click('#c-ack-fire');
     await screens.console.waitForSelector('.c-ack', { state: 'detached' });

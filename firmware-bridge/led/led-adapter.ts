@@ -9,6 +9,8 @@ import { runProgram } from '../util/spawn.js';
 export interface LedAdapter {
   /** Shows `lines` (top to bottom) until the next call. */
   show(lines: string[], blink?: boolean): Promise<void>;
+  /** Backlight low (`true`) or back to normal, where the board can (plain-text boards cannot: they leave it out). */
+  dim?(on: boolean): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,8 @@ export interface LedFrame {
 
 export class SimLed implements LedAdapter {
   readonly frames: LedFrame[] = [];
+  /** The backlight is low (`cmd/power-save`). */
+  dimmed = false;
 
   /** What the board shows now. */
   get current(): LedFrame | undefined {
@@ -17,6 +19,10 @@ export class SimLed implements LedAdapter {
 
   async show(lines: string[], blink = false): Promise<void> {
     this.frames.push({ lines: [...lines], blink, at: new Date() });
+  }
+
+  async dim(on: boolean): Promise<void> {
+    this.dimmed = on;
   }
 
   async close(): Promise<void> {}

@@ -214,12 +214,21 @@ describe('firmware bridge end to end', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(35); // each waits for the one before (40 ms each)
   });
 
-  it('shows the retained desired state and cmd/show on the LED board', async () => {
+  it('shows the retained desired state and cmd/show on the LED board, and obeys cmd/power-save', async () => {
     await broker.publish(t.deviceDesired('led-3'), { lines: ['A012', '3号窗口'] }, true);
     await waitFor('desired frame', () => led.current?.lines.join('|') === 'A012|3号窗口');
     await broker.publish(t.deviceCmd('led-3', 'show'), { id: 'show-1', lines: ['暂停服务'], blink: true });
     await waitFor('show ack', () => acks('led-3', 'show-1').length);
     expect(led.current).toMatchObject({ lines: ['暂停服务'], blink: true });
+    // On UPS battery the server sends cmd/power-save: the board dims and stops blinking, and acks ok.
+    await broker.publish(t.deviceCmd('led-3', 'power-save'), { id: 'ps-1', on: true });
+    await waitFor('power-save ack', () => acks('led-3', 'ps-1').length);
+    expect(acks('led-3', 'ps-1')[0]).toEqual({ id: 'ps-1', ok: true });
+    expect(led.dimmed).toBe(true);
+    expect(led.current).toMatchObject({ lines: ['暂停服务'], blink: false });
+    await broker.publish(t.deviceCmd('led-3', 'power-save'), { id: 'ps-2', on: false });
+    await waitFor('power-save off ack', () => acks('led-3', 'ps-2').length);
+    expect(led.dimmed).toBe(false);
   });
 
   it('acks unknown, unsupported and malformed commands with an error', async () => {

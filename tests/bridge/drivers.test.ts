@@ -7,7 +7,9 @@ import type { EventBody, EventName } from '../../devices/protocol/mqtt-topics.js
 import type { DriverContext } from '../../firmware-bridge/drivers/driver.js';
 import { PrinterDriver } from '../../firmware-bridge/drivers/printer-driver.js';
 import { SpeakerDriver } from '../../firmware-bridge/drivers/speaker-driver.js';
+import { LedDriver } from '../../firmware-bridge/drivers/led-driver.js';
 import { TextLedAdapter, textFrame } from '../../firmware-bridge/led/led-adapter.js';
+import { SimLed } from '../../firmware-bridge/sim/sim-led.js';
 import { FilePrinterTransport } from '../../firmware-bridge/printer/file-transport.js';
 import {
   CommandSpeech,
@@ -155,5 +157,29 @@ describe('drivers', () => {
     await led.close();
     const expected = Buffer.concat([iconv.encode('\fA012\r\n3号窗口', 'gb18030'), iconv.encode('\f暂停', 'gb18030')]);
     expect(fs.readFileSync(file).equals(expected)).toBe(true);
+  });
+
+  it('a display on power-save dims and stops blinking, keeps its lines, and is back as it was on mains', async () => {
+    const board = new SimLed();
+    const led = new LedDriver(board);
+    await led.start(recordingContext().ctx);
+    const powerSave = led.commands['power-save'];
+    expect(powerSave, 'cmd/power-save is handled (not unsupported-command)').toBeDefined();
+    await led.commands.show!({ id: 's1', lines: ['A012', '请到3号窗口'], blink: true });
+    expect(board.current).toMatchObject({ lines: ['A012', '请到3号窗口'], blink: true });
+
+    await powerSave!({ id: 'p1', on: true });
+    expect(board.dimmed).toBe(true);
+    expect(board.current).toMatchObject({ lines: ['A012', '请到3号窗口'], blink: false });
+    await led.commands.show!({ id: 's2', lines: ['A013', '请到4号窗口'], blink: true });
+    expect(board.current).toMatchObject({ lines: ['A013', '请到4号窗口'], blink: false });
+    const frames = board.frames.length;
+    await powerSave!({ id: 'p2', on: true }); // a resend changes nothing
+    expect(board.frames.length).toBe(frames);
+
+    await powerSave!({ id: 'p3', on: false });
+    expect(board.dimmed).toBe(false);
+    expect(board.current).toMatchObject({ lines: ['A013', '请到4号窗口'], blink: true });
+    await led.stop();
   });
 });

@@ -10,6 +10,7 @@ import { activatePlaybook, deactivatePlaybook } from '../../server/domain/decide
 import { checkIn, issueTicket, reinstate } from '../../server/domain/decide/tickets.js';
 import { DomainError } from '../../server/domain/errors.js';
 import { frozenMsBetween, unfrozenMsSince } from '../../server/domain/queue-freezes.js';
+import { hallMetrics } from '../../server/features/playbooks/triggers.js';
 import { apply, initialState } from '../../server/domain/state.js';
 import { deserializeState, serializeState } from '../../server/store/snapshots.js';
 import { makeIdNumber } from '../helpers/id-numbers.js';
@@ -40,6 +41,20 @@ describe('queue freezes', () => {
     expect(frozenMsBetween(s, 210, 290)).toBe(0);
     expect(unfrozenMsSince(s, 0, 400)).toBe(400 - 200);
     expect(unfrozenMsSince({}, 0, 400)).toBe(400);
+  });
+
+  it('the longest wait a surge trigger watches leaves out the time the queue was frozen', () => {
+    const h = new PureHall();
+    h.run((ctx, s) => issueTicket(ctx, s, { serviceId: 'one-window' }), KIOSK);
+    h.advance(20);
+    const longest = () => hallMetrics(h.hall, h.state, h.now, false).longestWaitMinutes;
+    expect(longest()).toBe(20);
+    fire(h);
+    h.advance(90); // a long evacuation: the 90-minute surge threshold would be passed on the wall clock
+    expect(longest()).toBe(20);
+    allClear(h);
+    h.advance(5);
+    expect(longest()).toBe(25);
   });
 
   it("a no-show's reinstatement grace stops while the queue is frozen", () => {

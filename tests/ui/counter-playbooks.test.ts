@@ -1,7 +1,8 @@
 /**
  * Playbooks on the counter console, in Chromium: a manager signed in at a counter answers a trigger's proposal in one
  * tap (and sees it go when answered elsewhere or lapsed); staff without the manager role never see one; the staff a
- * standby counter names are told to open it while the playbook lasts, and sign in there in one tap.
+ * standby counter names are told to open it while the playbook lasts, and sign in there in one tap; while the queue
+ * is frozen the calling buttons are off, saying why, and on again after the all-clear.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +11,7 @@ import { topics } from '../../devices/protocol/mqtt-topics.js';
 import { loadHallFile } from '../../server/config/load-hall.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
-import { expectError, expectOk, manualClock, MONDAY_10, newStaffAt, V1 } from '../api/support.js';
+import { callNext, expectError, expectOk, issue, manualClock, MONDAY_10, newStaffAt, V1 } from '../api/support.js';
 import { axeSerious, describeViolations, ensureUiBuilt, launchChromium, login, openPage } from './browser.js';
 
 const clock = manualClock(MONDAY_10);
@@ -176,6 +177,48 @@ describe('playbooks on the counter console', () => {
     expectOk(await surge('deactivate'));
     await wang.close();
     await li.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('turns the calling buttons off while the queue is frozen, saying why, and on again after the all-clear', async () => {
+    const zhou = await newStaffAt(hall, '8', 'zhou');
+    await newStaffAt(hall, '4', 'qian');
+    await issue(hall, (await hall.device('kiosk-pb', 'kiosk')).token, { serviceId: 'payment' });
+    await callNext(hall, '8', zhou);
+    const called = await consoleAt('zhou', 'staff-password');
+    const idle = await consoleAt('qian', 'staff-password');
+    await called.waitForSelector('#act-recall:enabled');
+    await idle.waitForSelector('#act-call-next:enabled');
+    const fire = (path: 'activate' | 'deactivate') =>
+      hall.api('POST', `${V1}/emergency/${path}`, { playbookId: 'fire' }, hall.managerToken);
+
+    expectOk(await fire('activate'));
+    await called.waitForSelector('#act-recall:disabled', { timeout: 15_000 });
+    await idle.waitForSelector('#act-call-next:disabled', { timeout: 15_000 });
+    for (const [page, ids] of [
+      [called, ['recall', 'no-show']],
+      [idle, ['call-next', 'call-oot']],
+    ] as const)
+      for (const id of ids) {
+        expect(await page.isDisabled(`#act-${id}`), id).toBe(true);
+        expect(await page.getAttribute(`#act-${id}`, 'title')).toContain('排队已冻结');
+        expect(await page.getAttribute(`#act-${id}`, 'aria-describedby')).toBe('c-frozen');
+      }
+    expect(await called.isVisible('#c-frozen')).toBe(true);
+    // Starting to serve the one already called is no call: it stays possible.
+    expect(await called.isDisabled('#act-start')).toBe(false);
+    // The key does nothing either.
+    await idle.keyboard.press('n');
+    expect((await hall.api('GET', `${V1}/counters/4/queue`, undefined, hall.managerToken)).body.current).toBeNull();
+
+    expectOk(await fire('deactivate'));
+    await called.waitForSelector('#act-recall:enabled', { timeout: 15_000 });
+    await idle.waitForSelector('#act-call-next:enabled', { timeout: 15_000 });
+    expect(await called.isDisabled('#act-no-show')).toBe(false);
+    expect(await idle.getAttribute('#act-call-next', 'title')).toBe('');
+    expect(await idle.isHidden('#c-frozen')).toBe(true);
+    await called.close();
+    await idle.close();
     expect(errors).toEqual([]);
   });
 });

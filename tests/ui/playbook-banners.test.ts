@@ -1,7 +1,8 @@
 /**
  * Two playbooks at once on every screen, in Chromium: the hall board, a counter display, the kiosk (why it does not
  * issue and what to do), the phone page and the counter console stack both banners, the life-safety one on top,
- * a drill's marked 【演练】; ending one leaves the other's exactly as it was.
+ * a drill's marked 【演练】; ending one leaves the other's exactly as it was. The manager dashboard's red bar lists
+ * every active playbook, bannerless ones too, most severe first.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,20 +58,25 @@ async function bannerLines(page: Page): Promise<string[]> {
   );
 }
 
+/** Waits (a while) until the page shows exactly these banner lines; the caller's expect says what differs if not. */
+async function settleOn(page: Page, lines: string[]): Promise<void> {
+  await page
+    .waitForFunction(
+      (want) =>
+        JSON.stringify(
+          [...document.querySelectorAll<HTMLElement>('.emergency-banner:not([hidden]) .banner-line')].map(
+            (l) => l.textContent ?? '',
+          ),
+        ) === want,
+      JSON.stringify(lines),
+      { timeout: 8000 },
+    )
+    .catch(() => undefined);
+}
+
 async function expectEverywhere(lines: string[]): Promise<void> {
   for (const [name, page] of Object.entries(screens)) {
-    await page
-      .waitForFunction(
-        (want) =>
-          JSON.stringify(
-            [...document.querySelectorAll<HTMLElement>('.emergency-banner:not([hidden]) .banner-line')].map(
-              (l) => l.textContent ?? '',
-            ),
-          ) === want,
-        JSON.stringify(lines),
-        { timeout: 8000 },
-      )
-      .catch(() => undefined);
+    await settleOn(page, lines);
     expect({ name, lines: await bannerLines(page) }).toEqual({ name, lines });
   }
 }
@@ -98,10 +104,10 @@ describe('stacked banners on every screen', () => {
       expect(v, `${name}\n${describeViolations(v)}`).toEqual([]);
     }
 
-    // Fire freezes the queue: the console says so, and a recall is refused in its words.
+    // Fire freezes the queue: the console says so, and its recall button is off with that reason.
     await screens.console.waitForSelector('.c-frozen:not([hidden])');
-    await screens.console.click('#act-recall');
-    await screens.console.waitForSelector('.toast-error:has-text("排队已冻结")');
+    await screens.console.waitForSelector('#act-recall:disabled');
+    expect(await screens.console.getAttribute('#act-recall', 'title')).toContain('排队已冻结');
     // Fire must be acknowledged: the console asks, and one tap records it.
     await screens.console.click('#c-ack-fire');
     await screens.console.waitForSelector('.c-ack', { state: 'detached' });
@@ -122,6 +128,36 @@ describe('stacked banners on every screen', () => {
     expectOk(await manager('deactivate', { playbookId: 'overcrowding' }));
     expectOk(await manager('deactivate', { playbookId: 'illness' }));
     await expectEverywhere([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("lists every active playbook in the dashboard's red bar, most severe first, then only those left", async () => {
+    const dashboard = await openPage(browser, `${hall.url}/manager`, { width: 1366, height: 900 }, errors);
+    await login(dashboard, 'boss', 'boss-password');
+    await dashboard.waitForSelector('.m-page');
+    const expectBar = async (lines: string[]) => {
+      await settleOn(dashboard, lines);
+      expect(await bannerLines(dashboard)).toEqual(lines);
+    };
+
+    expectOk(await manager('activate', { playbookId: 'illness', drill: true }));
+    expectOk(await manager('activate', { playbookId: 'fight' })); // no public banner: the manager must still see it
+    expectOk(await manager('activate', { playbookId: 'fire' }));
+    const fire = `应急预案执行中：火灾疏散 — ${FIRE}`;
+    const illness = `应急预案执行中：【演练】突发疾病 — ${ILLNESS_DRILL}`;
+    const fight = '应急预案执行中：打架斗殴';
+    await expectBar([fire, illness, fight]);
+    expect(await dashboard.textContent('[data-count="emergency"]')).toBe('3');
+    const v = await axeSerious(dashboard);
+    expect(v, describeViolations(v)).toEqual([]);
+
+    expectOk(await manager('deactivate', { playbookId: 'fire' }));
+    await expectBar([illness, fight]);
+    expectOk(await manager('deactivate', { playbookId: 'illness' }));
+    expectOk(await manager('deactivate', { playbookId: 'fight' }));
+    await expectBar([]);
+    expect(await dashboard.isHidden('.m-banner')).toBe(true);
+    await dashboard.close();
     expect(errors).toEqual([]);
   });
 });

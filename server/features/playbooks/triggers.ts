@@ -5,6 +5,7 @@
  */
 import type { HallFile, PlaybookDef, TriggerDef } from '../../config/hall-schema.js';
 import { arrivalPressure } from '../../domain/arrival-pressure.js';
+import { unfrozenMsSince } from '../../domain/queue-freezes.js';
 import type { HallState } from '../../domain/types.js';
 
 type Condition = Record<string, unknown> | undefined;
@@ -77,6 +78,7 @@ export function deviceTriggerVerdicts(
 /** The hall's metrics that triggers watch. */
 export interface HallMetrics {
   waiting: number;
+  /** The oldest waiting ticket's wait, not counting time the queue was frozen (an evacuation is no backlog). */
   longestWaitMinutes: number;
   waitingPerOpenCounter: number;
   /** Tickets issued in the last 15 min over what the open counters serve in 15 min (domain/arrival-pressure.ts). */
@@ -95,7 +97,8 @@ export function hallMetrics(hall: HallFile, state: HallState, now: number, withA
   for (const c of state.counters.values()) if (c.status === 'open') open++;
   return {
     waiting,
-    longestWaitMinutes: oldest === Infinity ? 0 : Math.max(0, (now - oldest) / 60_000),
+    // The oldest ticket has the longest unfrozen wait too: every ticket shares the same freezes.
+    longestWaitMinutes: oldest === Infinity ? 0 : Math.max(0, unfrozenMsSince(state, oldest, now) / 60_000),
     waitingPerOpenCounter: waiting / Math.max(1, open),
     arrivalsPer15MinOverCapacity: withArrivals ? arrivalPressure(hall, state, now).ratio : 0,
   };

@@ -142,7 +142,16 @@ function run(api: Api, session: StaffSession, hall: HallView, counterId: string)
     prereviewPanel(api, hall, (open) => (state.dialogOpen = open)),
     homeVisitPanel(api, hall),
   ]);
-  const playbooks = playbookStrip({ api, session, myCounterId: counterId });
+  const playbooks = playbookStrip({
+    api,
+    session,
+    myCounterId: counterId,
+    onFrozen: (frozen) => {
+      if (!!state.queueFrozen === frozen) return;
+      state.queueFrozen = frozen;
+      if (state.queue) paint(); // the calling buttons off (or on again), and the list's 叫号 buttons
+    },
+  });
   app.replaceChildren(
     conn.el,
     top,

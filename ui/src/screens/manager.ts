@@ -15,6 +15,7 @@ import { isLiveEvent } from '../lib/stream.js';
 import { clock, connectionBanner, langButton, toast } from '../lib/ui.js';
 import { auditPanel } from './manager/audit.js';
 import { devicesPanel } from './manager/devices.js';
+import { paintActiveBar } from './manager/active-bar.js';
 import { emergencyPanel } from './manager/emergency.js';
 import { followupsPanel } from './manager/followups.js';
 import { homeVisitsPanel } from './manager/home-visits/panel.js';
@@ -160,19 +161,12 @@ function start(session: StaffSession): void {
     setText(title, t(`m.nav.${tab}`));
     document.title = `${t(`m.nav.${tab}`)} · ${t('m.title')}`;
     const v = model.view;
-    if (v) {
-      setTimeZone(v.timezone);
-      banner.hidden = !v.emergency;
-      if (v.emergency)
-        setText(
-          banner,
-          `${t('m.alert.emergency', { name: v.emergency.name })}${v.emergency.banner ? ` — ${v.emergency.banner}` : ''}`,
-        );
-    }
+    if (v) setTimeZone(v.timezone);
+    const activeCount = paintActiveBar(banner, v);
     const openFollowUps = state.followUps.filter((f) => f.open).length;
     paintCount('followups', openFollowUps);
     paintCount('devices', state.devices.filter((d) => !d.online).length);
-    paintCount('emergency', v?.emergency ? 1 : 0);
+    paintCount('emergency', activeCount);
     paintCount('reports', backupFailing);
     waitingForView = !v;
     if (!v) {
@@ -224,14 +218,7 @@ function start(session: StaffSession): void {
   function paintBadges(): void {
     paintCount('followups', state.followUps.filter((f) => f.open).length);
     paintCount('devices', state.devices.filter((d) => !d.online).length);
-    paintCount('emergency', model.view?.emergency ? 1 : 0);
-    const v = model.view;
-    banner.hidden = !v?.emergency;
-    if (v?.emergency)
-      setText(
-        banner,
-        `${t('m.alert.emergency', { name: v.emergency.name })}${v.emergency.banner ? ` — ${v.emergency.banner}` : ''}`,
-      );
+    paintCount('emergency', paintActiveBar(banner, model.view));
   }
   addEventListener('hashchange', () => {
     render();

@@ -49,10 +49,16 @@ interface EmergencyBody {
   playbooks: Array<{ id: string; name: string }>;
 }
 
-export function playbookStrip(ctx: { api: Api; session: StaffSession; myCounterId: string }) {
+export function playbookStrip(ctx: {
+  api: Api;
+  session: StaffSession;
+  myCounterId: string;
+  /** Told whenever the frozen flag is read, so the console can turn its calling buttons off or on. */
+  onFrozen?: (frozen: boolean) => void;
+}) {
   const isManager = ctx.session.role === 'manager';
   const banners = h('div', { class: 'emergency-banner c-banner', role: 'alert', hidden: true });
-  const frozen = h('p', { class: 'c-frozen', role: 'status', hidden: true }, t('c.pb.frozen'));
+  const frozen = h('p', { class: 'c-frozen', id: 'c-frozen', role: 'status', hidden: true }, t('c.pb.frozen'));
   const acks = h('div', { class: 'c-acks' });
   const proposals = h('div', { class: 'c-proposals' });
   const standby = h('div', { class: 'c-standby-calls' });
@@ -106,6 +112,7 @@ export function playbookStrip(ctx: { api: Api; session: StaffSession; myCounterI
     standby.replaceChildren(...mine.map(standbyCard));
     frozen.hidden = !data.effective.frozen;
     frozen.textContent = t('c.pb.frozen');
+    ctx.onFrozen?.(data.effective.frozen);
     // The server records an acknowledgement as the actor's label: `user:<id>`.
     const me = `user:${ctx.session.user.id}`;
     const toAck = data.active.filter((p) => p.mustAcknowledge && !p.acknowledgements?.some((a) => a.by === me));

@@ -9,7 +9,7 @@ const ROWS_PER_GROUP = 60;
 
 export function queueView(c: Console) {
   const groups = c.state.queue?.groups ?? [];
-  const canCall = !serving(c.state) && status(c.state) === 'open';
+  const canCall = !serving(c.state) && status(c.state) === 'open' && !c.state.queueFrozen;
   let pos = 0;
   return [
     h(

@@ -38,6 +38,8 @@ export interface ConsoleState {
   figures: Figures | null;
   /** This counter's last finished or no-show tickets, newest first. */
   recentDone: TicketView[];
+  /** A playbook freezes the queue (fire): calls, recalls and no-shows are refused until the all-clear. */
+  queueFrozen?: boolean;
 }
 
 /** What the views read and do: the hall, who is signed in, the state, and the counter's commands. */

@@ -1,4 +1,7 @@
-/** The console's commands as buttons with a key each (N, R, S, F, A, X, T, O, P), enabled by the counter's state. */
+/**
+ * The console's commands as buttons with a key each (N, R, S, F, A, X, T, O, P), enabled by the counter's state;
+ * while a playbook freezes the queue the calling ones are off, their title saying why (the server refuses them too).
+ */
 import { fill, h, setText } from '../../lib/dom.js';
 import { t } from '../../lib/i18n.js';
 import { confirmNoShow, outOfTurnDialog, pauseDialog, transferDialog } from './dialogs.js';
@@ -9,6 +12,8 @@ interface Command {
   key: string;
   label: string;
   kind: string;
+  /** Refused by the server while the queue is frozen (QUEUE_FROZEN). */
+  calls?: boolean;
   enabled(c: Console): boolean;
   run(c: Console): void | Promise<unknown>;
 }
@@ -16,12 +21,16 @@ interface Command {
 const calledNow = (c: Console) => c.state.queue?.current?.status === 'called';
 const idleAndOpen = (c: Console) => !serving(c.state) && status(c.state) === 'open';
 
+const frozenOut = (a: Command, c: Console) => !!a.calls && !!c.state.queueFrozen;
+const usable = (a: Command, c: Console) => a.enabled(c) && !frozenOut(a, c);
+
 const COMMANDS: Command[] = [
   {
     id: 'call-next',
     key: 'N',
     label: 'c.callNext',
     kind: 'primary',
+    calls: true,
     enabled: idleAndOpen,
     run: (c) => c.post('call-next', {}, 'c.ok.called'),
   },
@@ -30,6 +39,7 @@ const COMMANDS: Command[] = [
     key: 'R',
     label: 'c.recall',
     kind: 'ghost',
+    calls: true,
     enabled: calledNow,
     run: (c) => c.post('recall', {}, 'c.ok.recalled'),
   },
@@ -51,7 +61,7 @@ const COMMANDS: Command[] = [
     enabled: (c) => serving(c.state) && !!c.service(c.state.queue?.current?.serviceId)?.deadlineWorkdays,
     run: (c) => c.post('finish', { accepted: true }, 'c.ok.accepted'),
   },
-  { id: 'no-show', key: 'X', label: 'c.noShow', kind: 'warn', enabled: calledNow, run: confirmNoShow },
+  { id: 'no-show', key: 'X', label: 'c.noShow', kind: 'warn', calls: true, enabled: calledNow, run: confirmNoShow },
   {
     id: 'transfer',
     key: 'T',
@@ -60,7 +70,15 @@ const COMMANDS: Command[] = [
     enabled: (c) => serving(c.state),
     run: transferDialog,
   },
-  { id: 'call-oot', key: 'O', label: 'c.outOfTurn', kind: 'ghost', enabled: idleAndOpen, run: outOfTurnDialog },
+  {
+    id: 'call-oot',
+    key: 'O',
+    label: 'c.outOfTurn',
+    kind: 'ghost',
+    calls: true,
+    enabled: idleAndOpen,
+    run: outOfTurnDialog,
+  },
   {
     id: 'pause',
     key: 'P',
@@ -96,7 +114,7 @@ export function toolbar(c: Console): { el: HTMLElement; paint(): void } {
     const tag = (ev.target as HTMLElement)?.tagName;
     if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
     const a = COMMANDS.find((x) => x.key === ev.key.toUpperCase());
-    if (a && a.enabled(c) && !c.state.busy && status(c.state) !== 'closed') {
+    if (a && usable(a, c) && !c.state.busy && status(c.state) !== 'closed') {
       ev.preventDefault();
       void a.run(c);
     }
@@ -107,7 +125,11 @@ export function toolbar(c: Console): { el: HTMLElement; paint(): void } {
     COMMANDS.forEach((a, i) => {
       const b = buttons[i];
       fill(b, h('span', null, a.id === 'pause' && st === 'paused' ? t('c.resume') : t(a.label)), h('kbd', null, a.key));
-      b.disabled = c.state.busy || !a.enabled(c);
+      b.disabled = c.state.busy || !usable(a, c);
+      // Why it is off: the frozen-queue note under the header says it in full.
+      b.title = frozenOut(a, c) ? t('c.pb.frozen') : '';
+      if (frozenOut(a, c)) b.setAttribute('aria-describedby', 'c-frozen');
+      else b.removeAttribute('aria-describedby');
       b.hidden = st === 'closed';
     });
     openBtn.hidden = st !== 'closed';

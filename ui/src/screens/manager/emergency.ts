@@ -16,6 +16,26 @@ interface Playbook {
   actions: Array<Record<string, unknown>>;
 }
 
+/**
+ * The hall file's playbooks, then any active one that is not among them (a city-wide announcement the city pushed
+ * down): shown by its own name with its banner, so a manager can see and end it like the others.
+ */
+function listed(data: {
+  playbooks: Playbook[];
+  active: Array<{ playbookId: string; name: string }>;
+  effective: { banners: Array<{ playbookId: string; text: string }> };
+}): Playbook[] {
+  const extra = data.active
+    .filter((a) => !data.playbooks.some((p) => p.id === a.playbookId))
+    .map((a) => ({
+      id: a.playbookId,
+      name: a.name,
+      triggers: [],
+      actions: data.effective.banners.filter((b) => b.playbookId === a.playbookId).map((b) => ({ banner: b.text })),
+    }));
+  return [...data.playbooks, ...extra];
+}
+
 export function emergencyPanel(ctx: ManagerContext, root: HTMLElement): void {
   fill(root, h('p', { class: 'empty' }, t('m.loading')));
   void (async () => {
@@ -98,7 +118,7 @@ export function emergencyPanel(ctx: ManagerContext, root: HTMLElement): void {
       h(
         'div',
         { class: 'm-playbooks' },
-        data.playbooks.map((p) => {
+        listed(data).map((p) => {
           const active = data.active.find((a) => a.playbookId === p.id);
           const isActive = !!active;
           return h(

@@ -19,7 +19,7 @@ import { EventBus } from '../core/event-bus.js';
 import { startFeatures, stopFeatures, type Feature } from '../core/feature.js';
 import { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
-import { AnnouncementExpiry } from '../features/city-link/announcement-expiry.js';
+import { AnnouncementExpiry } from '../features/city-announcements/index.js';
 import { Announcer } from '../features/announcements/index.js';
 import { DayRules } from '../features/day-rules/index.js';
 import { NightlyBackups } from '../features/backups/index.js';

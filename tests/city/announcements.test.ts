@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announcementPlaybookId } from '../../protocol/city.js';
 import { activatePlaybook } from '../../server/domain/decide/emergency.js';
 import { effectiveOf, activePlaybooks } from '../../server/domain/playbooks.js';
-import { AnnouncementExpiry } from '../../server/features/city-link/announcement-expiry.js';
+import { AnnouncementExpiry } from '../../server/features/city-announcements/index.js';
 import { DirectiveReceiver } from '../../server/features/city-link/directives.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { directiveRouteHarness } from './directive-route-harness.js';

@@ -22,6 +22,8 @@ export interface BridgeDeps {
   gpio?: GpioBackend;
   speech?: (device: SpeakerDeviceConfig) => SpeechOutput;
   ledAdapter?: (device: LedDeviceConfig) => LedAdapter;
+  /** The hall server said `cmd/power-off` (UPS battery nearly empty): main.ts stops the bridge and exits. */
+  onPowerOff?: (minutesLeft: number | null) => void;
 }
 
 export class Bridge {
@@ -64,11 +66,21 @@ export class Bridge {
           log,
         },
         log,
+        (minutesLeft) => this.powerOff(device.id, minutesLeft),
       );
       this.hosts.set(device.id, host);
       await host.start();
     }
     this.log.info(`bridge up: ${config.devices.length} device(s) for hall ${config.hallId} via ${config.mqttUrl}`);
+  }
+
+  /** Once, whichever hosted device heard it first. */
+  private poweringOff = false;
+  private powerOff(deviceId: string, minutesLeft: number | null): void {
+    if (this.poweringOff) return;
+    this.poweringOff = true;
+    this.log.warn(`power-off from the hall server (via ${deviceId}, ${minutesLeft ?? '?'} min of battery left)`);
+    this.deps.onPowerOff?.(minutesLeft);
   }
 
   async stop(): Promise<void> {

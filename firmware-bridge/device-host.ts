@@ -24,6 +24,8 @@ export class DeviceHost {
     readonly drivers: DeviceDriver[],
     linkOptions: DeviceLinkOptions,
     private readonly log: Logger,
+    /** `cmd/power-off` was acked: the bridge stops every device it hosts and exits (firmware-bridge/main.ts). */
+    private readonly onPowerOff?: (minutesLeft: number | null) => void,
   ) {
     this.link = new DeviceLink(linkOptions, {
       command: (name, payload) => void this.handleCommand(name, payload),
@@ -72,10 +74,20 @@ export class DeviceHost {
     const ack = await this.execute(name, id, payload);
     if (!ack.ok) this.log.warn(`cmd/${name} ${id} failed: ${ack.error}`);
     this.link.ack(ack);
+    if (name === 'power-off' && ack.ok) {
+      const parsed = parseCommandPayload('power-off', payload);
+      this.onPowerOff?.(parsed.ok ? parsed.value.minutesLeft : null);
+    }
   }
 
   private async execute(name: string, id: string, payload: Buffer): Promise<AckPayload> {
     if (!isCommandName(name)) return { id, ok: false, error: 'unknown-command' };
+    // The host's own command, not a driver's: it is acked before the host stops (handleCommand).
+    if (name === 'power-off') {
+      const parsed = parseCommandPayload(name, payload);
+      if (!parsed.ok) return { id, ok: false, error: `bad-payload: ${parsed.error}` };
+      return { id, ok: true };
+    }
     const handler = this.handlerFor(name);
     if (!handler) return { id, ok: false, error: `unsupported-command: ${name}` };
     const parsed = parseCommandPayload(name, payload);

@@ -1,4 +1,5 @@
 // Entry point: `node dist/firmware-bridge/main.js --config bridge.json` — load config, start the bridge, stop on signals.
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Bridge } from './bridge.js';
 import { ConfigError, loadBridgeConfig } from './config.js';
@@ -23,22 +24,29 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const bridge = new Bridge(config);
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, after?: () => void) => {
     if (stopping) return;
     stopping = true;
     bridge.log.info(`${signal}: stopping`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     bridge.stop().then(
-      () => process.exit(0),
+      () => {
+        after?.();
+        process.exit(0);
+      },
       (err: Error) => {
         bridge.log.error(`stop failed: ${err.message}`);
         process.exit(1);
       },
     );
   };
+  const bridge = new Bridge(config, {
+    // The UPS is nearly empty: stop cleanly, then power the machine off if BRIDGE_POWEROFF_COMMAND says how (e.g.
+    // `systemctl poweroff`); without it the process exits 0 and its service stays down.
+    onPowerOff: () => shutdown('power-off', powerOffMachine),
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   await bridge.start();
@@ -48,3 +56,12 @@ main().catch((err: Error) => {
   console.error(`firmware-bridge: ${err.stack ?? err.message}`);
   process.exit(1);
 });
+
+/** Runs BRIDGE_POWEROFF_COMMAND (through /bin/sh) once the bridge has stopped, when it is set. */
+function powerOffMachine(): void {
+  const command = process.env.BRIDGE_POWEROFF_COMMAND;
+  if (!command) return;
+  const result = spawnSync('/bin/sh', ['-c', command], { stdio: 'inherit', timeout: 30_000 });
+  if (result.status !== 0)
+    console.error(`firmware-bridge: ${command} failed (${result.status ?? result.error?.message})`);
+}

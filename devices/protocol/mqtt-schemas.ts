@@ -14,6 +14,7 @@ import {
   type DeviceEvents,
   type EventName,
   type GpioCommand,
+  type PowerOffCommand,
   type PowerSaveCommand,
   type PowerEvent,
   type PressEvent,
@@ -125,6 +126,15 @@ export const powerSaveCommandSchema = z.object({
   on: z.boolean(),
 }) satisfies z.ZodType<PowerSaveCommand>;
 
+export const powerOffCommandSchema = z.object({
+  id: messageIdSchema,
+  minutesLeft: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .nullable(),
+}) satisfies z.ZodType<PowerOffCommand>;
+
 export const gpioCommandSchema = z.object({
   id: messageIdSchema,
   output: z.string().min(1).max(64),
@@ -140,6 +150,7 @@ export const commandSchemas = {
   rate: rateCommandSchema,
   gpio: gpioCommandSchema,
   'power-save': powerSaveCommandSchema,
+  'power-off': powerOffCommandSchema,
 } as const satisfies { [N in CommandName]: z.ZodType<DeviceCommands[N], unknown> };
 const commandSchemaByName: { [N in CommandName]: z.ZodType<DeviceCommands[N], unknown> } = commandSchemas;
 

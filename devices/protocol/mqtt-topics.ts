@@ -174,6 +174,16 @@ export interface PowerSaveCommand extends CommandBase {
   on: boolean;
 }
 
+/**
+ * `cmd/power-off` (every device): the UPS battery is nearly empty and the hall server is shutting down cleanly. A
+ * device host (the firmware bridge) acks, stops its devices cleanly and exits (then powers its machine off if told
+ * how); a device with firmware of its own saves its state and turns off.
+ */
+export interface PowerOffCommand extends CommandBase {
+  /** What the UPS said was left, when it said. */
+  minutesLeft: number | null;
+}
+
 /** Command name → payload. */
 export interface DeviceCommands {
   print: PrintCommand;
@@ -182,6 +192,7 @@ export interface DeviceCommands {
   rate: RateCommand;
   gpio: GpioCommand;
   'power-save': PowerSaveCommand;
+  'power-off': PowerOffCommand;
 }
 export type CommandName = keyof DeviceCommands;
 export const COMMAND_NAMES = [
@@ -191,6 +202,7 @@ export const COMMAND_NAMES = [
   'rate',
   'gpio',
   'power-save',
+  'power-off',
 ] as const satisfies readonly CommandName[];
 
 /** `devices/<id>/ack`: the answer to the command `id`. */

@@ -237,6 +237,9 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     drills,
     new PowerGuard(hall, {
       shutdown: overrides.onPowerLow ?? (() => log.error('UPS battery low, but this process has no shutdown hook')),
+      // A short life: a power-off still unsent when the power comes back must not reach the devices after it.
+      powerOffDevices: (minutesLeft) =>
+        directory.all().map((d) => (outbox.send(d.id, 'power-off', { minutesLeft }, 20_000), d.id)),
     }),
     new PowerSave(hall, directory, outbox, { coalesceScreens: (ms) => stream.setCoalescing(ms) }),
     {

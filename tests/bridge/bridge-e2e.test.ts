@@ -34,6 +34,8 @@ describe('firmware bridge end to end', () => {
   const led = new SimLed();
   const state = tempDir();
   let bridge: Bridge;
+  /** What the bridge told main.ts on cmd/power-off (minutes of battery left). */
+  const powerOffs: Array<number | null> = [];
 
   const acks = (device: string, id: string) => broker.json<AckPayload>(t.deviceAck(device)).filter((a) => a.id === id);
   const statusEvents = () => broker.json<StatusEvent>(t.deviceEvt('printer-1', 'status'));
@@ -82,7 +84,13 @@ describe('firmware bridge end to end', () => {
         { id: 'led-3', kind: 'led', mqtt: creds, adapter: { type: 'sim' } },
       ],
     });
-    bridge = new Bridge(config, { log: silentLogger, gpio, speech: () => speaker, ledAdapter: () => led });
+    bridge = new Bridge(config, {
+      log: silentLogger,
+      gpio,
+      speech: () => speaker,
+      ledAdapter: () => led,
+      onPowerOff: (minutesLeft) => powerOffs.push(minutesLeft),
+    });
     await bridge.start();
     await Promise.all(config.devices.map((d) => bridge.device(d.id)!.link.whenReady()));
   });
@@ -229,6 +237,19 @@ describe('firmware bridge end to end', () => {
     await broker.publish(t.deviceCmd('led-3', 'power-save'), { id: 'ps-2', on: false });
     await waitFor('power-save off ack', () => acks('led-3', 'ps-2').length);
     expect(led.dimmed).toBe(false);
+  });
+
+  it('acks cmd/power-off and tells main.ts once to stop the bridge, whichever device heard it', async () => {
+    await broker.publish(t.deviceCmd('led-3', 'power-off'), { id: 'po-0' }); // no minutesLeft: refused
+    await waitFor('bad power-off ack', () => acks('led-3', 'po-0').length);
+    expect(acks('led-3', 'po-0')[0]).toMatchObject({ ok: false, error: expect.stringMatching(/^bad-payload/) });
+    expect(powerOffs).toEqual([]);
+    await broker.publish(t.deviceCmd('button-3', 'power-off'), { id: 'po-1', minutesLeft: 3 });
+    await waitFor('power-off ack', () => acks('button-3', 'po-1').length);
+    expect(acks('button-3', 'po-1')[0]).toEqual({ id: 'po-1', ok: true });
+    await broker.publish(t.deviceCmd('led-3', 'power-off'), { id: 'po-2', minutesLeft: 2 });
+    await waitFor('second power-off ack', () => acks('led-3', 'po-2').length);
+    expect(powerOffs).toEqual([3]);
   });
 
   it('acks unknown, unsupported and malformed commands with an error', async () => {

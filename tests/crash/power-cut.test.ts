@@ -25,6 +25,7 @@ const t = topics('yunfu-realestate');
 const dataDir = makeTempDir('hallq-power-');
 let server: SpawnedServer | undefined;
 let ups: MqttClient | undefined;
+const upsCommands: Array<{ topic: string; body: { id: string; minutesLeft?: number } }> = [];
 let n = 0;
 
 beforeAll(() => {
@@ -52,6 +53,9 @@ async function connectUps(port: number, creds: { username: string; password: str
     c.once('connect', resolve);
     c.once('error', reject);
   });
+  // What the server tells the UPS (a device like any other): `cmd/power-off` when the battery runs low.
+  c.on('message', (topic, payload) => upsCommands.push({ topic, body: JSON.parse(payload.toString()) }));
+  await c.subscribeAsync(t.deviceCmdAll('ups'), { qos: 1 });
   ups = c;
   return c;
 }
@@ -124,6 +128,10 @@ describe('power cut', () => {
     const exit = await Promise.race([server!.exited, new Promise<'late'>((r) => setTimeout(() => r('late'), 20_000))]);
     expect(exit, server!.output()).toEqual({ code: 0, signal: null });
     expect(Date.now() - sentAt).toBeLessThan(20_000);
+    // Every device, and so the device host, was told to power off before the server stopped.
+    expect(upsCommands.find((m) => m.topic === t.deviceCmd('ups', 'power-off'))?.body).toMatchObject({
+      minutesLeft: 3,
+    });
     api.close();
 
     // And back again: the same state.
@@ -131,7 +139,9 @@ describe('power cut', () => {
     expect(await queueOrder(api, manager)).toEqual(order);
     expect(await activeIds(api, manager)).toEqual(['illness', 'power-outage']);
     const entries = (await api('GET', '/api/v1/audit?limit=1000', undefined, manager)).body.entries as any[];
-    expect(entries.some((e) => e.type === 'playbook.action' && e.data.action === 'battery-low-shutdown')).toBe(true);
+    const shutdown = entries.find((e) => e.type === 'playbook.action' && e.data.action === 'battery-low-shutdown');
+    expect(shutdown.data.detail.minutesLeft).toBe(3);
+    expect(shutdown.data.detail.devicesToldPowerOff).toBeGreaterThanOrEqual(1); // the UPS and whatever else is registered
     expect((await api('GET', '/api/v1/audit/verify', undefined, manager)).body.ok).toBe(true);
     api.close();
   }, 120_000);

@@ -16,7 +16,14 @@ export const SHUTDOWN_MARGIN_MINUTES = 5;
 export interface PowerGuardOptions {
   /** A clean shutdown of the whole process (main.ts: as on SIGTERM). */
   shutdown: () => void;
+  /** Tells every device (and so the device host) to power off (`cmd/power-off`); returns the ids told. */
+  powerOffDevices?: (minutesLeft: number | null) => string[];
+  /** How long the devices get to hear it before the server itself stops. */
+  powerOffGraceMs?: number;
 }
+
+/** Long enough for the `cmd/power-off` commands to leave over MQTT; short beside the shutdown margin. */
+export const POWER_OFF_GRACE_MS = 2_000;
 
 export class PowerGuard implements Feature {
   readonly name = 'power-guard';
@@ -49,9 +56,13 @@ export class PowerGuard implements Feature {
     this.onBattery = onBattery;
     if (onBattery && low && !this.shuttingDown) {
       this.shuttingDown = true;
-      this.record(deviceId, 'battery-low-shutdown', { minutesLeft: body.minutesLeft ?? null });
-      log.warn('UPS battery low: shutting down cleanly', { deviceId });
-      this.opts.shutdown();
+      const minutesLeft = typeof body.minutesLeft === 'number' ? body.minutesLeft : null;
+      // The device host too: it stops its devices cleanly before the battery is empty (docs/devices.md).
+      const told = this.opts.powerOffDevices?.(minutesLeft) ?? [];
+      this.record(deviceId, 'battery-low-shutdown', { minutesLeft, devicesToldPowerOff: told.length });
+      log.warn('UPS battery low: shutting down cleanly', { deviceId, devicesToldPowerOff: told.length });
+      if (told.length === 0) this.opts.shutdown();
+      else setTimeout(() => this.opts.shutdown(), this.opts.powerOffGraceMs ?? POWER_OFF_GRACE_MS).unref();
     }
   }
 

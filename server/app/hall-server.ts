@@ -187,12 +187,12 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const proposals = new ProposalBook(hall.clock);
   const triggers = new AutomaticTriggers(hall, proposals);
   const notify = new PlaybookNotify(hall, accounts, link, t, !!env.SMS_URL);
-  const drills = new DrillReports(hall, () =>
+  const devicesOf = (kinds: string[]) => () =>
     directory
       .all()
-      .filter((d) => d.kind === 'led')
-      .map((d) => d.id),
-  );
+      .filter((d) => kinds.includes(d.kind))
+      .map((d) => d.id);
+  const drills = new DrillReports(hall, devicesOf(['led']), devicesOf(['display', 'kiosk', 'pad']));
   // publicUrl is known once HTTP listens (port 0 in tests): the http feature sets it.
   const deps: ApiDeps = {
     hall,

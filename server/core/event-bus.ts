@@ -40,6 +40,11 @@ export type BusEvents = {
    * SMS gateway): playbook triggers and the dashboard read it. `since` is when the current state began (ms).
    */
   'integration.health': { system: IntegrationSystem; ok: boolean; since: number; error?: string };
+  /**
+   * Registered screens (device tokens) the live stream has handed everything up to now, after a batch with a playbook
+   * event or on connecting while a playbook is active: the drill report's "until every screen showed it".
+   */
+  'screens.reached': { deviceIds: string[]; at: number };
   /** The hall went on battery or back on mains (the UPS's evt/power): heavy optional work waits for mains. */
   'power.changed': { onBattery: boolean; at: number };
   /** Ask the SMS outbox to send a message (fire and forget: the outbox makes it durable or drops it when off). */

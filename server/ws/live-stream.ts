@@ -71,6 +71,7 @@ interface Client {
   sentSeq: number;
 }
 
+const ACTIVATED = (e: CommittedEvent) => e.event.type === 'playbook.activated';
 /** Events that reach the screens at once even while their updates are coalesced: the playbooks' (life safety). */
 const URGENT = (e: CommittedEvent) => e.event.type === 'emergency.changed' || e.event.type.startsWith('playbook.');
 /** Held events past this many are sent at once, so power saving never holds much memory. */
@@ -243,6 +244,19 @@ export class LiveStream {
     if (missed) for (const bytes of missed) this.send(client, bytes);
     else this.send(client, JSON.stringify(this.snapshot(audience)));
     this.shedIfOverBudget();
+    if (principal?.kind === 'device' && this.hall.state.playbooks?.length) this.screensReached([client]);
+  }
+
+  /** Tells the bus which registered screens now hold everything sent so far (drill reports time them). */
+  private screensReached(clients: Iterable<Client>): void {
+    const deviceIds: string[] = [];
+    for (const c of clients)
+      if (c.principal?.kind === 'device' && this.clients.has(c) && c.sentSeq >= this.hall.log.streamSeq)
+        deviceIds.push(c.principal.id);
+    if (deviceIds.length === 0) return;
+    const at = this.hall.clock();
+    // After the batch's other listeners (the stream listens first): the drill report starts on the same batch.
+    queueMicrotask(() => this.hall.bus.emit('screens.reached', { deviceIds, at }));
   }
 
   /**
@@ -293,7 +307,11 @@ export class LiveStream {
     if (this.ring.length > this.ringSize * 1.1) this.ring.splice(0, this.ring.length - this.ringSize);
     if (this.coalesceMs !== undefined) {
       this.held.push(...rendered);
-      if (events.some(URGENT) || this.held.length > MAX_HELD) return this.flushHeld();
+      if (events.some(URGENT) || this.held.length > MAX_HELD) {
+        this.flushHeld();
+        if (events.some(ACTIVATED)) this.screensReached(this.clients);
+        return;
+      }
       for (const client of this.clients) if (client.audience === 'staff') this.sendAll(client, rendered);
     } else if (rendered.length === 1) {
       const [r] = rendered;
@@ -302,6 +320,7 @@ export class LiveStream {
       for (const client of this.clients) this.sendAll(client, rendered);
     }
     this.shedIfOverBudget();
+    if (events.some(ACTIVATED)) this.screensReached(this.clients);
   }
 
   /** Sends every held event to each client that has not had it yet (staff consoles had theirs at once). */

@@ -1,6 +1,7 @@
 /**
  * Drill reports: for each playbook run as a drill, when it started and by whom, who acknowledged it and when, how long
- * until each LED board confirmed the new banner (its first command ack after the start), and when it ended. Derived
+ * until each LED board confirmed the new banner (its first command ack after the start) and until each registered
+ * screen (hall board, counter display, kiosk, pad) was handed it over the live stream, and when it ended. Derived
  * from the log, so they survive a restart: a running drill from the active set (start, cause, acknowledgements) and
  * its `drill-led-confirmed` audit entries; an ended one from the `drill-report` audit entry written when it ended.
  */
@@ -17,6 +18,11 @@ export interface DrillReport {
   acknowledgements: Array<{ by: string; afterMs: number }>;
   /** LED boards registered when it started, and how long each took to confirm (ms), by device id. */
   ledBoards: { total: number; confirmedMs: Record<string, number> };
+  /**
+   * Registered screens when it started, and how long until the live stream had handed each the playbook (ms), by
+   * device id. Not kept over a restart while it runs: each screen counts again when it reconnects.
+   */
+  screens: { total: number; reachedMs: Record<string, number> };
   endedAt?: number;
   endedBy?: string;
 }
@@ -39,6 +45,7 @@ export class DrillReports implements Feature {
   constructor(
     private readonly hall: HallService,
     private readonly ledBoards: () => string[],
+    private readonly screens: () => string[] = () => [],
   ) {}
 
   start(): void {
@@ -48,6 +55,14 @@ export class DrillReports implements Feature {
       bus.on('playbook.activated', (c) => {
         const p = c.event.data.playbook;
         if (p.drill) this.running.set(p.playbookId, this.fresh(p, this.ledBoards().length));
+      }),
+      bus.on('screens.reached', ({ deviceIds, at }) => {
+        if (this.running.size === 0) return;
+        const registered = new Set(this.screens());
+        for (const r of this.running.values())
+          for (const id of deviceIds)
+            if (registered.has(id) && !(id in r.screens.reachedMs))
+              r.screens.reachedMs[id] = Math.max(0, at - r.startedAt);
       }),
       bus.on('playbook.acknowledged', (c) => {
         const r = this.running.get(c.event.data.playbookId);
@@ -100,6 +115,7 @@ export class DrillReports implements Feature {
       startedBy: causeLabel(p.cause),
       acknowledgements: p.acknowledgements.map((a) => ({ by: a.by, afterMs: a.at - p.startedAt })),
       ledBoards: { total: ledBoards, confirmedMs: {} },
+      screens: { total: this.screens().length, reachedMs: {} },
     };
   }
 
@@ -125,6 +141,8 @@ const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString
 
 export function reportView(r: DrillReport) {
   const times = Object.values(r.ledBoards.confirmedMs);
+  const reached = Object.values(r.screens?.reachedMs ?? {});
+  const screenTotal = r.screens?.total ?? 0;
   return {
     playbookId: r.playbookId,
     name: r.name,
@@ -136,6 +154,12 @@ export function reportView(r: DrillReport) {
       confirmed: times.length,
       /** Until every LED board showed it (null while some have not confirmed). */
       allConfirmedMs: r.ledBoards.total > 0 && times.length >= r.ledBoards.total ? Math.max(...times) : null,
+    },
+    screens: {
+      total: screenTotal,
+      reached: reached.length,
+      /** Until every registered screen had it (null while some have not: offline, or not reconnected yet). */
+      allReachedMs: screenTotal > 0 && reached.length >= screenTotal ? Math.max(...reached) : null,
     },
     endedAt: iso(r.endedAt),
     endedBy: r.endedBy ?? null,

@@ -307,12 +307,8 @@ export class LiveStream {
     if (this.ring.length > this.ringSize * 1.1) this.ring.splice(0, this.ring.length - this.ringSize);
     if (this.coalesceMs !== undefined) {
       this.held.push(...rendered);
-      if (events.some(URGENT) || this.held.length > MAX_HELD) {
-        this.flushHeld();
-        if (events.some(ACTIVATED)) this.screensReached(this.clients);
-        return;
-      }
-      for (const client of this.clients) if (client.audience === 'staff') this.sendAll(client, rendered);
+      if (events.some(URGENT) || this.held.length > MAX_HELD) this.flushHeld();
+      else for (const client of this.clients) if (client.audience === 'staff') this.sendAll(client, rendered);
     } else if (rendered.length === 1) {
       const [r] = rendered;
       for (const client of this.clients) this.sendEvent(client, r);

@@ -141,8 +141,8 @@ const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString
 
 export function reportView(r: DrillReport) {
   const times = Object.values(r.ledBoards.confirmedMs);
-  const reached = Object.values(r.screens?.reachedMs ?? {});
-  const screenTotal = r.screens?.total ?? 0;
+  const reached = Object.values(r.screens.reachedMs);
+  const screenTotal = r.screens.total;
   return {
     playbookId: r.playbookId,
     name: r.name,

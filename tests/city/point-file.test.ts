@@ -20,7 +20,7 @@ describe('the hall file’s kind', () => {
     const point = parseHallFile(
       readFileSync(new URL('../../config/halls/yunfu-point-liudu.json', import.meta.url), 'utf8'),
     );
-    expect(point.hall.location).toBeDefined();
+    expect(point.hall.location).toEqual({ lat: 23.052, lng: 111.972 });
     const withLocation = (location: unknown) => {
       const file = JSON.parse(text) as { hall: Record<string, unknown> };
       file.hall.location = location;

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       tickets: { type: 'string', default: '2000' },
       displays: { type: 'string', default: '500' },
       devices: { type: 'string', default: '200' },
+      'hall-entry': { type: 'string' },
     },
   });
   const tickets = Number(values.tickets);
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   const server = await startHallProcess(dataDir, {
     env: { MQTT_PORT: String(mqttPort), HALLQ_HEAP_PROBE_FILE: heapFile },
     nodeArgs: [...startCommand().nodeArgs, '--import', pathToFileURL(probe).href],
+    entry: values['hall-entry'],
   });
   const api = apiClient(server.url, 30_000);
   const rows: string[][] = [['state', 'server RSS', 'V8 heap used', 'V8 heap reserved', 'external']];
@@ -95,6 +97,9 @@ async function main(): Promise<void> {
     // A hall after its rush: nothing written for a while (the heap trim waits 10 s without commands).
     await sleep(20_000);
     await sample('the same, 20 s later, quiet');
+    // V8's memory reducer gives the young generation back once allocation has stayed low for a while.
+    await sleep(40_000);
+    await sample('the same, 60 s later, quiet');
   } finally {
     for (const s of sockets) s.close();
     for (const c of clients) c.end(true);

@@ -31,7 +31,12 @@ export interface RestartBenchResult {
   days: number;
   events: number;
   installed: boolean;
-  /** Launch → first /healthz 200, per run (ms; polled every 20 ms). */
+  /**
+   * The first start over the built history, not timed as a restart: no hall has opened this log yet, so it checks
+   * the whole chain (no verified mark) and freezes every past day's report, as a hall does once after an upgrade.
+   */
+  firstOpenMs: number;
+  /** Launch → first /healthz 200, per run after that first opening (ms; polled every 20 ms). */
   readyMs: number[];
   /** CPU time (user + system) the server had used by then, per run: what the wall time is on an idle machine. */
   cpuMs: number[];
@@ -53,8 +58,9 @@ export async function runRestartBench(opts: {
   const readyMs: number[] = [];
   const cpuMs: number[] = [];
   let rssReady: number | undefined;
+  let firstOpenMs = 0;
   try {
-    for (let i = 0; i < opts.runs; i++) {
+    for (let i = -1; i < opts.runs; i++) {
       const launched = performance.now();
       const server = await spawnServer({
         entry: root ? join(root, SERVER_ENTRY) : SERVER_ENTRY,
@@ -70,16 +76,19 @@ export async function runRestartBench(opts: {
           LOG_LEVEL: 'warn',
         },
       });
-      readyMs.push(performance.now() - launched);
-      cpuMs.push(cpuTimeMs(server.pid));
-      rssReady = rssBytes(server.pid);
+      if (i < 0) firstOpenMs = performance.now() - launched;
+      else {
+        readyMs.push(performance.now() - launched);
+        cpuMs.push(cpuTimeMs(server.pid));
+        rssReady = rssBytes(server.pid);
+      }
       await server.kill('SIGKILL'); // the power cut: no checkpoint at shutdown
     }
   } finally {
     removeTempDir(dataDir);
     if (root) removeTempDir(root);
   }
-  return { days: opts.days, events, installed: opts.installed, readyMs, cpuMs, rssReady };
+  return { days: opts.days, events, installed: opts.installed, firstOpenMs, readyMs, cpuMs, rssReady };
 }
 
 export function formatRestartBench(r: RestartBenchResult): string {
@@ -94,6 +103,7 @@ export function formatRestartBench(r: RestartBenchResult): string {
       ['CPU time used by then, each run', r.cpuMs.map((x) => `${x.toFixed(0)} ms`).join(', ')],
       ['target', `< ${RESTART_TARGET_MS} ms: ${sorted[sorted.length - 1] < RESTART_TARGET_MS ? 'met' : 'NOT met'}`],
       ['RSS when ready', mb(r.rssReady)],
+      ['first opening of this history (not timed as a restart)', `${r.firstOpenMs.toFixed(0)} ms`],
     ]),
   ].join('\n');
 }

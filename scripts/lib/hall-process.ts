@@ -1,4 +1,4 @@
-/** Runs the built server (`node dist/server/main.js`) as a child process on a free 127.0.0.1 port, with a small API client. */
+/** Runs the built server (`node dist/bundle/main.js`, as `npm start`) as a child process on a free 127.0.0.1 port, with a small API client. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest, type AgentOptions } from 'node:http';
@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../server/config/project-root.js';
 
-/** The entry point `npm start` runs, relative to the project root. */
-export const SERVER_ENTRY = join('dist', 'server', 'main.js');
+/** The entry point `npm start` runs, relative to the project root: the server's bundle (scripts/bundle-server.ts). */
+export const SERVER_ENTRY = join('dist', 'bundle', 'main.js');
 
 /**
- * How `npm start` runs the server, read from package.json's "start" (`NAME=value … node <flags> dist/server/main.js`),
+ * How `npm start` runs the server, read from package.json's "start" (`NAME=value … node <flags> dist/bundle/main.js`),
  * so the benchmarks and crash tests measure the server exactly as a hall starts it.
  */
 export function startCommand(script = readStartScript()): { env: Record<string, string>; nodeArgs: string[] } {
@@ -35,18 +35,17 @@ function readStartScript(): string {
 
 export const BOOTSTRAP_MANAGER = { username: 'boss', password: 'boss-password' };
 
-/** Builds dist/ with the project's tsc when the server entry is missing (a stale dist/ is the caller's business). */
+/** Builds dist/ (tsc, then the server's bundle) when the server entry is missing (a stale dist/ is the caller's business). */
 export function ensureBuilt(): void {
   const root = projectRoot();
   if (existsSync(join(root, SERVER_ENTRY))) return;
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], {
-    cwd: root,
-    stdio: 'inherit',
-    timeout: 180_000,
-  });
-  if (r.status !== 0 || !existsSync(join(root, SERVER_ENTRY)))
-    throw new Error('npx tsc -p tsconfig.json failed: no dist/server/main.js');
+  const steps = [[tsc, '-p', 'tsconfig.json'], [join(root, 'dist', 'scripts', 'bundle-server.js')]];
+  for (const args of steps) {
+    const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', timeout: 180_000 });
+    if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed`);
+  }
+  if (!existsSync(join(root, SERVER_ENTRY))) throw new Error(`the build made no ${SERVER_ENTRY}`);
 }
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../../server/config/project-root.js';
+import { SERVER_ENTRY } from './hall-process.js';
 
 interface LockFile {
   packages: Record<string, { dev?: boolean; link?: boolean }>;
@@ -25,7 +26,7 @@ export function productionPackages(root = projectRoot()): string[] {
 /** Fills `dir` with an installed copy of the built project; the build (dist/) must exist. */
 export function makeInstalledCopy(dir: string, root = projectRoot()): void {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
-  if (!existsSync(join(root, 'dist', 'server', 'main.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(join(root, SERVER_ENTRY))) throw new Error('build first: npm run build');
   for (const entry of ['package.json', 'package-lock.json', ...pkg.files]) {
     if (!existsSync(join(root, entry))) continue;
     mkdirSync(dirname(join(dir, entry)), { recursive: true });

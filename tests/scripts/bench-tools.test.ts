@@ -19,11 +19,11 @@ describe('startCommand', () => {
   });
 
   it('parses any number of variables and flags, and refuses a line that does not start the server with node', () => {
-    expect(startCommand('A=1 B_2=x node --f1 --f2=3 dist/server/main.js')).toEqual({
+    expect(startCommand('A=1 B_2=x node --f1 --f2=3 dist/bundle/main.js')).toEqual({
       env: { A: '1', B_2: 'x' },
       nodeArgs: ['--f1', '--f2=3'],
     });
-    expect(startCommand('node dist/server/main.js')).toEqual({ env: {}, nodeArgs: [] });
+    expect(startCommand('node dist/bundle/main.js')).toEqual({ env: {}, nodeArgs: [] });
     expect(() => startCommand('tsx server/main.ts')).toThrow(/not/);
     expect(() => startCommand('node dist/other.js')).toThrow(/not/);
   });

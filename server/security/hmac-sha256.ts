@@ -44,7 +44,10 @@ export class HmacSha256 {
 
 const byKey = new WeakMap<Buffer, HmacSha256>();
 
-/** The HMAC of `text` under `key`; the padded keys are kept as long as the key buffer lives. */
+/**
+ * The HMAC of `text` under `key`; the padded keys are kept as long as the key buffer lives, so the key's bytes must not
+ * change afterwards (the hall's keys never do).
+ */
 export function hmacSha256(key: Buffer, text: string, encoding: 'hex' | 'base64url'): string {
   let h = byKey.get(key);
   if (!h) byKey.set(key, (h = new HmacSha256(key)));

@@ -26,6 +26,7 @@ import {
   startCommand,
   startHallProcess,
   watchdog,
+  type Api,
   type SpawnedServer,
 } from '../lib/hall-process.js';
 import type { LoadPlan, LoadResult } from './autocannon-load.js';
@@ -150,6 +151,7 @@ async function runsOfMode(o: FloorBenchOptions, pinned: boolean): Promise<RunFig
         { kind: 'issue', url: hall.url, connections, seconds, token, services, idFrom: i * 1_000_000 },
         pinned,
       );
+      await startLeftOverCalls(api, counters);
       const call = await measure(hall, { kind: 'call', url: hall.url, seconds, counters }, pinned);
       const bareAtCounters = await measure(
         bare,
@@ -167,6 +169,21 @@ async function runsOfMode(o: FloorBenchOptions, pinned: boolean): Promise<RunFig
     lastRowBytes = hallRowBytes(hallDir) ?? lastRowBytes;
     removeTempDir(bareDir);
     removeTempDir(hallDir);
+  }
+}
+
+/**
+ * Starts the ticket a counter was left holding as called (the previous call phase stopped between its call-next and
+ * start, or a call-next still in flight was answered after it ended), so that each call phase begins at call-next
+ * with nothing but 2xx answers: call-next on a called ticket is refused (TICKET_IN_PROGRESS) by design.
+ */
+async function startLeftOverCalls(api: Api, counters: Array<{ id: string; token: string }>): Promise<void> {
+  for (const c of counters) {
+    const r = await api<{ error?: { code: string } }>('POST', `/api/v1/counters/${c.id}/start`, {}, c.token);
+    const nothingCalled =
+      r.status === 409 && ['TICKET_NOT_CALLED', 'NO_CURRENT_TICKET'].includes(r.body.error?.code ?? '');
+    if (r.status !== 200 && !nothingCalled)
+      throw new Error(`start at ${c.id} before the call phase: ${r.status} ${JSON.stringify(r.body)}`);
   }
 }
 

@@ -3,7 +3,8 @@
  * its fields, and since every field is well-formed Unicode, SQLite keeps them byte for byte and gives back the same
  * text. Also: the encoding the pre-fix writer actually hashed, so entries it wrote still verify.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { hmacSha256 } from '../security/hmac-sha256.js';
 import { wellFormed } from '../../devices/protocol/clean-text.js';
 
 /** The text an entry's hash covers. `type` and `actor` hold no line break (cleanLabel), and `data` comes last. */
@@ -34,7 +35,7 @@ export function entryHash(
   data: string,
 ): string {
   const text = canonicalEntry(prevHash, seq, at, type, actor, data);
-  return (key ? createHmac('sha256', key) : createHash('sha256')).update(text).digest('hex');
+  return key ? hmacSha256(key, text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 // Controls (line breaks among them, which separate the fields of the canonical text) and lone surrogates.

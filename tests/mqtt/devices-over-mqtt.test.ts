@@ -191,19 +191,29 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
   it('refuses a device publishing outside its own subtree, and anonymous clients everywhere but state/', async () => {
     const rogue = devices.find((d) => d.id === 'spk-hall')!;
     const before = (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '3').current;
+    // Each forgery is waited for until the broker has taken it (its PUBACK, or the connection it closed for it), not
+    // for a fixed time: on a loaded machine a publish can take longer than any sleep.
+    const sent = (c: MqttClient, topic: string, body: object, retain = false) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        c.publish(topic, JSON.stringify(body), { qos: 1, retain }, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     // Pretend to be the LED's button: a call-next press on counter 3.
-    rogue.client.publish(t.deviceEvt('led-3', 'press'), JSON.stringify({ id: 'fake-1', button: 'call' }), { qos: 1 });
+    await sent(rogue.client, t.deviceEvt('led-3', 'press'), { id: 'fake-1', button: 'call' });
     // And a forged retained state, by a device and (embedded broker) by an anonymous client.
     const forger = await reader('forger');
-    forger.publish(t.counterState('3'), JSON.stringify({ number: 'Z999' }), { qos: 1, retain: true });
+    await sent(forger, t.counterState('3'), { number: 'Z999' }, true);
     if (kind === 'embedded') {
       const anon = mqtt.connect(url, { reconnectPeriod: 0 });
       await new Promise((r) => anon.once('connect', r));
-      anon.publish(t.counterState('3'), JSON.stringify({ number: 'Z998' }), { qos: 1, retain: true });
-      await new Promise((r) => setTimeout(r, 300));
+      await sent(anon, t.counterState('3'), { number: 'Z998' }, true);
       anon.end(true);
     }
-    await new Promise((r) => setTimeout(r, 500));
+    // What the broker passed on to the server would be acted on within this.
+    await new Promise((r) => setTimeout(r, 300));
     forger.end(true);
     const after = (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '3').current;
     expect(after).toBe(before);

@@ -29,6 +29,9 @@ import {
 import { LeanWsClient } from './lean-ws-client.js';
 import { mb, table } from './stats.js';
 
+/** Issues 8 and 15: the server's RSS after the day, with the displays and devices connected, once quiet. */
+const DAY_RSS_TARGET_BYTES = 80 * 1024 * 1024;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -54,13 +57,16 @@ async function main(): Promise<void> {
   });
   const api = apiClient(server.url, 30_000);
   const rows: string[][] = [['state', 'server RSS', 'V8 heap used', 'V8 heap reserved', 'external']];
+  /** The RSS of the latest sample: after the loop, the quiet state the target is about. */
+  let quietRss: number | undefined;
   const sample = async (what: string) => {
     // The probe writes once a second: its figure is from the same quiet second as the RSS.
     await sleep(1200);
     const heap = existsSync(heapFile)
       ? (JSON.parse(readFileSync(heapFile, 'utf8')) as { heapUsed: number; heapTotal: number; external: number })
       : undefined;
-    rows.push([what, mb(rssBytes(server.pid)), mb(heap?.heapUsed), mb(heap?.heapTotal), mb(heap?.external)]);
+    quietRss = rssBytes(server.pid);
+    rows.push([what, mb(quietRss), mb(heap?.heapUsed), mb(heap?.heapTotal), mb(heap?.external)]);
   };
   const sockets: LeanWsClient[] = [];
   const clients: MqttClient[] = [];
@@ -110,6 +116,8 @@ async function main(): Promise<void> {
   rows.push(...(await bareWs(displays)));
   console.log(`Server memory in a day's state (${tickets} tickets, ${displays} displays, ${devices} devices)`);
   console.log(table(rows));
+  const met = quietRss !== undefined && quietRss <= DAY_RSS_TARGET_BYTES;
+  console.log(`target: RSS ≤ ${mb(DAY_RSS_TARGET_BYTES)} in the last, quiet state: ${met ? 'met' : 'NOT met'}`);
 }
 
 /** Connects `count` displays to the server's `/ws`, fifty at a time, into `sockets`. */

@@ -128,7 +128,7 @@ export class HallService {
     this.onFatal = opts.onFatal ?? ((error) => log.error('the hall cannot go on', { error: error.message }));
     this.log = new EventLog(this.db, this.secret.chainKey);
     this.snapshots = new Snapshots(this.db);
-    this.projection = new TicketProjection(this.db);
+    this.projection = new TicketProjection(this.db, (id) => this.state.tickets.get(id));
     this.state = initialState(this.baseHallFile, hallDay(this.clock(), this.site.timezone));
   }
 

@@ -75,6 +75,8 @@ export class NearbyPanel {
     const r = await this.api.get<NearbyAnswer>('/city/nearby').catch(() => null);
     // A failed ask keeps what was shown; the server itself empties the list after a minute without the city.
     if (!r) return;
+    // Without a city link now, none this run: the link is set at the server's start.
+    if (!r.enabled) this.stop();
     this.sites = r.enabled ? r.sites.slice(0, this.opts.max ?? 3) : [];
     this.paint();
   }

@@ -49,6 +49,23 @@ export function hallNotes(api: Api, hall: HallView, counterId: string): HallNote
     fill(el, notes);
   }
 
+  /**
+   * Whether `e` can change what the notes show. A ticket elsewhere in the hall cannot: only the waiting count of one of
+   * this counter's services decides whether it needs a counter, so a queue event about another service asks nothing
+   * (twelve consoles reading the whole hall view after every ticket was the alternative).
+   */
+  function mayChangeNotes(e: StreamEvent): boolean {
+    const mine = view.counters.find((c) => c.id === counterId)?.services.flat() ?? [];
+    const services =
+      e.type === 'ticket.transferred'
+        ? [e.fromServiceId, e.toServiceId]
+        : 'ticket' in e && e.ticket
+          ? [e.ticket.serviceId]
+          : undefined;
+    // Counters opening or closing, a freeze, an amendment, a check-in or a ticket the stream tells no service of: ask.
+    return services === undefined || services.some((id) => mine.includes(id));
+  }
+
   paint();
   return {
     el,
@@ -61,7 +78,7 @@ export function hallNotes(api: Api, hall: HallView, counterId: string): HallNote
       const r = reduceHall(view, e);
       view = r.view;
       paint();
-      if (r.refresh !== 'none') refetch();
+      if (r.refresh !== 'none' && mayChangeNotes(e)) refetch();
     },
   };
 }

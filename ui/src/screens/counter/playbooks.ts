@@ -226,9 +226,14 @@ export function playbookStrip(ctx: {
     );
   }
 
-  /** What the console's stream says: playbooks changed, or a counter's staff (a standby counter may be taken). */
+  /**
+   * What the console's stream says: playbooks changed, or a counter's staff while standby counters are called (one
+   * may have been taken). Without a standby call a counter's sign-in changes nothing here; a playbook that calls
+   * standby counters arrives as `emergency.changed`.
+   */
   function onEvent(e: StreamEvent): void {
-    if (e.type === 'emergency.changed' || e.type === 'counter.status') void refresh();
+    if (e.type === 'emergency.changed' || (e.type === 'counter.status' && (data?.standby?.length ?? 0) > 0))
+      void refresh();
   }
 
   onLangChange(paint);

@@ -3,7 +3,6 @@
  * closed by the day-start event, and the day's figures are frozen into a report (JSON and CSV), its hash in the
  * chain; the month's roll-up is frozen when the next month starts. Reading a report is on the query trail.
  */
-process.env.TZ = 'UTC';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { auditAll, callNext, expectError, expectOk, issue, manualClock, renewManagerToken, V1 } from './support.js';
@@ -17,7 +16,10 @@ describe('the end of the hall day, in the hall’s time zone', () => {
   const post = async (path: string, token: string, body: unknown = {}) =>
     expectOk(await h.api('POST', `${V1}${path}`, body, token));
 
+  // The process in UTC for this file only: the API test files share one worker (vitest.config.ts).
+  const tzBefore = process.env.TZ;
   beforeAll(async () => {
+    process.env.TZ = 'UTC';
     expect(new Date(clock.now).getTimezoneOffset()).toBe(0);
     h = await startTestHall({ clock: clock.clock });
     kiosk = (await h.device('kiosk-1', 'kiosk')).token;
@@ -46,7 +48,11 @@ describe('the end of the hall day, in the hall’s time zone', () => {
     await post('/counters/7/no-show', staff7);
     expect((await callNext(h, '2', staff2)).id).toBe(ids.A2);
   });
-  afterAll(() => h.stop());
+  afterAll(async () => {
+    await h.stop();
+    if (tzBefore === undefined) delete process.env.TZ;
+    else process.env.TZ = tzBefore;
+  });
 
   it('is not over at 23:59 in the hall (15:59 UTC): the report is live', async () => {
     clock.set('2026-03-02T23:59:30+08:00');

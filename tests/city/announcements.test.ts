@@ -88,9 +88,12 @@ describe('city announcements', () => {
       banners().indexOf(announcementPlaybookId('a1')),
     );
     expect(banners()).toContain('fire');
-    expect(effectiveOf(activePlaybooks(hall.state)).issuing).toBe(
-      effectiveOf(activePlaybooks(hall.state).filter((p) => p.until === undefined)).issuing,
+    // The announcements alone change nothing but banners (with fire active beside them, issuing is paused anyway).
+    const announcements = activePlaybooks(hall.state).filter((p) => p.until !== undefined);
+    expect(announcements.map((p) => p.playbookId).sort()).toEqual(
+      [announcementPlaybookId('a1'), announcementPlaybookId('a2')].sort(),
     );
+    expect(effectiveOf(announcements)).toMatchObject({ issuing: 'normal', frozen: false });
     const a2 = activePlaybooks(hall.state).find((p) => p.playbookId === announcementPlaybookId('a2'));
     expect(a2).toMatchObject({ cause: { by: 'city', directiveId: 'a2' }, effects: { banner: '暴雨预警' } });
 

@@ -212,8 +212,8 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
       await sent(anon, t.counterState('3'), { number: 'Z998' }, true);
       anon.end(true);
     }
-    // What the broker passed on to the server would be acted on within this.
-    await new Promise((r) => setTimeout(r, 300));
+    // What the broker passed on to the server would be acted on within this (as long as the fixed waits were before).
+    await new Promise((r) => setTimeout(r, 800));
     forger.end(true);
     const after = (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '3').current;
     expect(after).toBe(before);

@@ -207,8 +207,13 @@ describe('playbooks on the counter console', () => {
     expect(await called.isVisible('#c-frozen')).toBe(true);
     // Starting to serve the one already called is no call: it stays possible.
     expect(await called.isDisabled('#act-start')).toBe(false);
-    // The key does nothing either.
+    // The key does nothing either: the console does not even ask (the server would refuse it anyway).
+    const asked = idle.waitForRequest(/\/call-next/, { timeout: 1500 }).then(
+      () => true,
+      () => false,
+    );
     await idle.keyboard.press('n');
+    expect(await asked).toBe(false);
     expect((await hall.api('GET', `${V1}/counters/4/queue`, undefined, hall.managerToken)).body.current).toBeNull();
 
     expectOk(await fire('deactivate'));

@@ -55,19 +55,20 @@ const severity = z.enum(['life-safety', 'high', 'medium', 'low']);
 /** An announcement's directive id (the city's UUID): what `announcement.end` names. */
 const announcementId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an announcement id (letters, digits, dash)');
 
+/** Every request's note and the sites it is for (all when absent). */
+const routing = { note: z.string().max(200).optional(), sites: z.array(id).max(500).optional() };
+
 /** What the city's sender may ask for (the city adds `v`, `id` and `at`; `until` an ISO time, checked by the route). */
 export const directiveRequestSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.enum(['playbook.activate', 'playbook.deactivate']),
     playbookId: id,
-    note: z.string().max(200).optional(),
-    sites: z.array(id).max(500).optional(),
+    ...routing,
   }),
   z.object({
     kind: z.literal('hall.amend'),
     amendment: hallAmendmentSchema,
-    note: z.string().max(200).optional(),
-    sites: z.array(id).max(500).optional(),
+    ...routing,
   }),
   z
     .object({
@@ -75,16 +76,14 @@ export const directiveRequestSchema = z.discriminatedUnion('kind', [
       text: announcementText,
       severity: severity.default('high'),
       until: z.iso.datetime({ offset: true }).optional(),
-      note: z.string().max(200).optional(),
-      sites: z.array(id).max(500).optional(),
+      ...routing,
     })
     .strict(),
   z
     .object({
       kind: z.literal('announcement.end'),
       id: announcementId,
-      note: z.string().max(200).optional(),
-      sites: z.array(id).max(500).optional(),
+      ...routing,
     })
     .strict(),
 ]);

@@ -5,6 +5,20 @@ import type { EventOf } from '../domain/events.js';
 import type { HallState } from '../domain/types.js';
 import type { Audience } from './views.js';
 
+/** What one activation's notify reached, for the dashboard's alert and the audit log (counts, no numbers). */
+export interface NotifySummary {
+  startedAt: number;
+  roles: string[];
+  /** Staff named by the roles (enabled accounts). */
+  staff: number;
+  /** Of them, texted (asked of the SMS outbox). */
+  sms: number;
+  /** Of them, without a mobile on file. */
+  noPhone: number;
+  /** False while SMS_URL is unset: nobody is texted. */
+  smsOn: boolean;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function causeView(c: PlaybookCause, audience: Audience): CauseView {

@@ -187,9 +187,14 @@ export function setActivePlaybooks(state: HallState, active: ActivePlaybook[]): 
   state.emergency = headlineOf(active);
 }
 
+/** The active playbook that freezes the queue now, if any. */
+export function frozenBy(state: Pick<HallState, 'playbooks' | 'emergency'>): ActivePlaybook | undefined {
+  return activePlaybooks(state).find((p) => p.effects.freezeQueue);
+}
+
 /** Whether an active playbook freezes the queue now. */
 export function isQueueFrozen(state: Pick<HallState, 'playbooks' | 'emergency'>): boolean {
-  return activePlaybooks(state).some((p) => p.effects.freezeQueue);
+  return frozenBy(state) !== undefined;
 }
 
 /**
@@ -197,13 +202,9 @@ export function isQueueFrozen(state: Pick<HallState, 'playbooks' | 'emergency'>)
  * marked absent, and every ticket keeps its place for after the all-clear.
  */
 export function assertQueueNotFrozen(state: HallState): void {
-  const frozenBy = activePlaybooks(state).find((p) => p.effects.freezeQueue);
-  if (frozenBy)
-    throw refuse.conflict(
-      'QUEUE_FROZEN',
-      `the queue is frozen by playbook ${drillText(frozenBy.name, frozenBy.drill)}`,
-      {
-        playbookId: frozenBy.playbookId,
-      },
-    );
+  const by = frozenBy(state);
+  if (by)
+    throw refuse.conflict('QUEUE_FROZEN', `the queue is frozen by playbook ${drillText(by.name, by.drill)}`, {
+      playbookId: by.playbookId,
+    });
 }

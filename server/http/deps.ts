@@ -1,4 +1,5 @@
 /** What the HTTP routes need from the rest of the server. */
+import type { NotifySummary } from '../core/playbook-views.js';
 import type { CitySummary } from '../../protocol/city.js';
 import type { HallService } from '../core/hall-service.js';
 import type { Accounts } from '../store/accounts.js';
@@ -21,9 +22,7 @@ export interface ApiDeps {
   /** Outside systems their adapters report down (`integration.health`), with since when. */
   outages?: () => Array<{ system: string; since: number; minutes: number }>;
   /** Whom an active playbook's `notify` reached in this run: staff named, texted, without a mobile. */
-  playbookNotified?: (
-    playbookId: string,
-  ) => { startedAt: number; staff: number; sms: number; noPhone: number; smsOn: boolean } | undefined;
+  playbookNotified?: (playbookId: string) => NotifySummary | undefined;
   /** The latest drills' reports, newest first. */
   drillReports?: () => unknown[];
   publicUrl: string;

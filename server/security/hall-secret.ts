@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { HmacSha256 } from './hmac-sha256.js';
+import { hmacSha256 } from './hmac-sha256.js';
 
 export const SECRET_FILE = 'hall-secret.key';
 
@@ -13,16 +13,12 @@ export class HallSecret {
   private readonly sealKey: Buffer;
   /** HMAC key of the audit chain: without it nobody can rewrite an entry and recompute the chain after it. */
   readonly chainKey: Buffer;
-  /** The identity hash's HMAC, its padded keys made once (one per ticket issued). */
-  private readonly identityHmac: HmacSha256;
-
-  constructor(key: Buffer) {
+  constructor(private readonly key: Buffer) {
     // Separate keys for hashing, sealing and the chain, derived from the one secret.
     this.sealKey = createHash('sha256')
       .update(Buffer.concat([key, Buffer.from('seal')]))
       .digest();
     this.chainKey = createHmac('sha256', key).update('audit-chain').digest();
-    this.identityHmac = new HmacSha256(key);
   }
 
   /** Loads the secret from `dataDir`, creating it (mode 0600) on first start. */
@@ -44,7 +40,7 @@ export class HallSecret {
 
   /** Keyed hash of an identity: equal IDs give equal hashes; without the secret it can't be reversed by brute force. */
   identityHash(normalizedIdNumber: string): string {
-    return this.identityHmac.digest(`id:${normalizedIdNumber}`, 'base64url');
+    return hmacSha256(this.key, `id:${normalizedIdNumber}`, 'base64url');
   }
 
   /** Seals text with AES-256-GCM: `v1.<iv>.<tag>.<ciphertext>`. */

@@ -44,6 +44,8 @@ export interface Decision {
 }
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', id: 'system', role: 'system' };
+/** The city's directives and announcements, as the audit log names them (`system:city`). */
+export const CITY_ACTOR: Actor = { kind: 'system', id: 'city', role: 'system' };
 
 export function getTicket(state: HallState, id: string): Ticket {
   const t = state.tickets.get(id);

@@ -2,6 +2,7 @@
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import { expiredAnnouncements } from '../../domain/decide/city-announcement.js';
+import { CITY_ACTOR } from '../../domain/decide/context.js';
 import { deactivatePlaybook } from '../../domain/decide/emergency.js';
 import { log } from '../../log.js';
 
@@ -27,7 +28,7 @@ export class AnnouncementExpiry implements Feature {
     const ended: string[] = [];
     for (const playbookId of expiredAnnouncements(this.hall.state, now)) {
       try {
-        this.hall.execute({ kind: 'system', id: 'city', role: 'system' }, (ctx, s) =>
+        this.hall.execute(CITY_ACTOR, (ctx, s) =>
           deactivatePlaybook(ctx, s, { playbookId, reason: 'city: announcement ended (until)', automatic: true }),
         );
         ended.push(playbookId);

@@ -8,14 +8,12 @@ import type { JetStreamClient, ConsumerMessages } from 'nats';
 import { announcementPlaybookId, CITY_DOWN_STREAM, siteConsumer } from '../../../protocol/city.js';
 import { cityDirectiveSchema } from '../../config/city-directive-schema.js';
 import type { HallService } from '../../core/hall-service.js';
-import type { Actor } from '../../domain/decide/context.js';
+import { CITY_ACTOR } from '../../domain/decide/context.js';
 import { activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
 import { announce } from '../../domain/decide/city-announcement.js';
 import { amendHall } from '../../domain/decide/hall-amendments.js';
 import { activePlaybooks } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
-
-const CITY_ACTOR: Actor = { kind: 'system', id: 'city', role: 'system' };
 
 /** A message's body as JSON, or undefined (then refused as invalid, and acked: it would never parse). */
 function readJson(data: Uint8Array): unknown {

@@ -14,21 +14,8 @@ import type { NotifyRole } from '../../../protocol/staff.js';
 import { log } from '../../log.js';
 import type { MqttLink } from '../../mqtt/mqtt-link.js';
 import type { Accounts } from '../../store/accounts.js';
+import type { NotifySummary } from '../../core/playbook-views.js';
 import { staffToNotify } from './recipients.js';
-
-/** What one activation's notify reached, for the dashboard's alert and the audit log (counts, no numbers). */
-export interface NotifySummary {
-  startedAt: number;
-  roles: string[];
-  /** Staff named by the roles (enabled accounts). */
-  staff: number;
-  /** Of them, texted (asked of the SMS outbox). */
-  sms: number;
-  /** Of them, without a mobile on file. */
-  noPhone: number;
-  /** False while SMS_URL is unset: nobody is texted. */
-  smsOn: boolean;
-}
 
 /** How far back a start asks again for texts a stop may have cut off (the outbox keeps sent keys for 7 days). */
 export const RESEND_WINDOW_MS = 10 * 60_000;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  profiledStart,
   apiClient,
   BOOTSTRAP_MANAGER,
   deviceToken,
@@ -16,7 +17,6 @@ import {
   removeTempDir,
   rssBytes,
   staffAt,
-  startCommand,
   startHallProcess,
   watchdog,
   type Api,
@@ -162,8 +162,7 @@ async function timedLoops(
 export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchResult> {
   const baseline = durableInsertBaseline(Math.min(5, Math.max(2, options.seconds / 2)));
   const dataDir = makeTempDir('hallq-bench-api-');
-  const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const server = await startHallProcess(dataDir, { nodeArgs: [...startCommand().nodeArgs, ...profiling] });
+  const server = await startHallProcess(dataDir, profiledStart(options.cpuProfileDir));
   const api: Api & { close(): void } = apiClient(server.url, 30_000);
   const timed = timedRequests(options.client, server.url, api);
   const errors: string[] = [];

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  profiledStart,
   apiClient,
   BOOTSTRAP_MANAGER,
   cpuTimeMs,
@@ -32,8 +33,6 @@ import {
 import type { LoadPlan, LoadResult } from './autocannon-load.js';
 import { ROW_DATA_BYTES } from './bare-group-commit-server.js';
 
-/** The server as tsc builds it, a file per module (npm start runs the bundle, SERVER_ENTRY). */
-const MODULE_ENTRY = join('dist', 'server', 'main.js');
 import { ms, table } from './stats.js';
 
 /** Targets of issue 15, as ratios to the bare group-commit server in the same run. */
@@ -45,7 +44,7 @@ export interface FloorBenchOptions {
   connections: number;
   /** Unpinned, pinned (server on core 0, load on core 1), or both. */
   pin: 'off' | 'on' | 'both';
-  /** Profiles the hall (from tsc's one file per module, MODULE_ENTRY, unless `hallEntry` says otherwise). */
+  /** Profiles the hall (from tsc's one file per module, profiledStart, unless `hallEntry` says otherwise). */
   cpuProfileDir?: string;
   /** The hall's LOG_LEVEL: info, as a hall runs. */
   logLevel: string;
@@ -118,13 +117,12 @@ function startBare(dataDir: string, pinned: boolean): Promise<SpawnedServer> {
 async function runsOfMode(o: FloorBenchOptions, pinned: boolean): Promise<RunFigures[]> {
   const bareDir = makeTempDir('hallq-floor-bare-');
   const hallDir = makeTempDir('hallq-floor-hall-');
-  const profiling = o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : [];
+  const profiled = profiledStart(o.cpuProfileDir);
   pinSelf(pinned);
   const bare = await startBare(bareDir, pinned);
   const hall = await startHallProcess(hallDir, {
-    // A profile of the bundle would name one file: profiled, the hall runs from tsc's modules, which name theirs.
-    entry: o.hallEntry ?? (o.cpuProfileDir ? MODULE_ENTRY : undefined),
-    nodeArgs: [...startCommand().nodeArgs, ...profiling],
+    entry: o.hallEntry ?? profiled.entry,
+    nodeArgs: profiled.nodeArgs,
     launcher: pinned ? PIN_SERVER : undefined,
     // As a hall runs: a request line and a command line per write (the other benches run at warn).
     env: { LOG_LEVEL: o.logLevel },

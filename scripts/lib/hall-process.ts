@@ -10,6 +10,15 @@ import { projectRoot } from '../../server/config/project-root.js';
 /** The entry point `npm start` runs, relative to the project root: the server's bundle (scripts/bundle-server.ts). */
 export const SERVER_ENTRY = join('dist', 'bundle', 'main.js');
 
+/** The same server as tsc builds it, a file per module: what a CPU profile runs, so that the profile names files. */
+export const MODULE_ENTRY = join('dist', 'server', 'main.js');
+
+/** How to start the server profiled into `dir` (`node --cpu-prof`), or as `npm start` runs it when there is none. */
+export function profiledStart(dir: string | undefined): { entry?: string; nodeArgs: string[] } {
+  const { nodeArgs } = startCommand();
+  return dir ? { entry: MODULE_ENTRY, nodeArgs: [...nodeArgs, '--cpu-prof', `--cpu-prof-dir=${dir}`] } : { nodeArgs };
+}
+
 /**
  * How `npm start` runs the server, read from package.json's "start" (`NAME=value … node <flags> dist/bundle/main.js`),
  * so the benchmarks and crash tests measure the server exactly as a hall starts it.

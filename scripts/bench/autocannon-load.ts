@@ -8,7 +8,8 @@ import { idNumber } from './id-numbers.js';
 import { summarize, type Summary } from './stats.js';
 
 export type LoadPlan =
-  | { kind: 'bare'; url: string; connections: number; seconds: number }
+  /** `path`: where the bare server takes rows (`/rows`, or `/api/v1/rows` on the hono one). */
+  | { kind: 'bare'; url: string; connections: number; seconds: number; path?: string }
   /** `idFrom`: the first ID number's serial (each ticket's is new: one holder has one active ticket). */
   | {
       kind: 'issue';
@@ -83,7 +84,7 @@ function streamsOf(plan: LoadPlan, refused: (body: string) => void): Stream[] {
     return [
       {
         connections: plan.connections,
-        requests: [{ method: 'POST', path: '/rows', headers: json, setupRequest, onResponse }],
+        requests: [{ method: 'POST', path: plan.path ?? '/rows', headers: json, setupRequest, onResponse }],
       },
     ];
   }

@@ -14,11 +14,18 @@ export const ROW_DATA_BYTES = 430;
 /** Hex digests, as the log's prev_hash and hash columns. */
 const HASH = 'f'.repeat(64);
 /** About the size of the hall's answer to an issue (the ticket's view). */
-const ANSWER = JSON.stringify({ ticket: { id: 't_xxxxxxxxxxxxxxxx', pad: 'x'.repeat(300) } });
+export const ANSWER = JSON.stringify({ ticket: { id: 't_xxxxxxxxxxxxxxxx', pad: 'x'.repeat(300) } });
 
-/** Listens on PORT; the log in DATA_DIR. */
-function main(): void {
-  const db = new Database(join(process.env.DATA_DIR ?? '.', 'bare.sqlite'));
+/** The row for a request's body: what was sent, padded to a log entry's size. */
+export const rowOf = (body: string) =>
+  JSON.stringify({ body, pad: 'x'.repeat(Math.max(0, ROW_DATA_BYTES - body.length - 20)) });
+
+/**
+ * The group commit both bare servers share: `add` queues a row and the callback to run once it is on disk; the
+ * rows of one turn go in one transaction at `setImmediate`, then every callback runs (with the error, if any).
+ */
+export function groupCommit(dataDir: string): { add(row: string, done: (err?: Error) => void): void } {
+  const db = new Database(join(dataDir, 'bare.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, stream_seq INTEGER, at INTEGER NOT NULL,
@@ -27,42 +34,48 @@ function main(): void {
     'INSERT INTO events (seq, stream_seq, at, type, actor, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   let seq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM events').pluck().get() as number;
-
-  let pending: Array<{ data: string; res: ServerResponse }> = [];
-  const writeBatch = db.transaction((rows: Array<{ data: string }>) => {
+  let pending: Array<{ row: string; done: (err?: Error) => void }> = [];
+  const writeBatch = db.transaction((rows: typeof pending) => {
     const at = Date.now();
     for (const r of rows) {
       seq++;
-      insert.run(seq, seq, at, 'ticket.issued', 'device:bench-kiosk', r.data, HASH, HASH);
+      insert.run(seq, seq, at, 'ticket.issued', 'device:bench-kiosk', r.row, HASH, HASH);
     }
   });
-
-  /** One transaction (one fsync) for the turn's requests, then every answer. */
-  function flush(): void {
+  /** One transaction (one fsync) for the turn's rows, then every answer. */
+  const flush = () => {
     const batch = pending;
     pending = [];
+    let error: Error | undefined;
     try {
       writeBatch(batch);
     } catch (err) {
-      for (const p of batch) p.res.writeHead(500).end((err as Error).message);
-      return;
+      error = err as Error;
     }
-    for (const p of batch)
-      p.res
-        .writeHead(201, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ANSWER) })
-        .end(ANSWER);
-  }
+    for (const p of batch) p.done(error);
+  };
+  return {
+    add(row, done) {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ row, done });
+    },
+  };
+}
 
+/** Listens on PORT; the log in DATA_DIR. */
+function main(): void {
+  const commits = groupCommit(process.env.DATA_DIR ?? '.');
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === 'GET' && req.url === '/healthz') return void res.writeHead(200).end('ok');
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      // The row: what was sent, padded to a log entry's size.
-      const data = JSON.stringify({ body, pad: 'x'.repeat(Math.max(0, ROW_DATA_BYTES - body.length - 20)) });
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ data, res });
+      commits.add(rowOf(Buffer.concat(chunks).toString('utf8')), (err) => {
+        if (err) return void res.writeHead(500).end(err.message);
+        res
+          .writeHead(201, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ANSWER) })
+          .end(ANSWER);
+      });
     });
   }
 

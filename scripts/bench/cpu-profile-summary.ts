@@ -12,7 +12,9 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
-interface Profile {
+export interface Profile {
+  /** µs of the monotonic clock (CLOCK_MONOTONIC, as `process.hrtime`) at which the profile starts. */
+  startTime?: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -79,6 +81,10 @@ export function areaOf(stack: Frame[]): string {
       return 'SQLite commit (BEGIN/COMMIT, fsync)';
     if (caller) return areaOf([caller, ...stack.slice(stack.indexOf(caller) + 1)]);
   }
+  // better-sqlite3's native statement calls show as its wrapper's own time: there they are BEGIN, SAVEPOINT,
+  // RELEASE and COMMIT, the commit with its fsync (wall time: the profiler samples a thread blocked in it too).
+  if (place === 'better-sqlite3' && top.functionName === 'sqliteTransaction')
+    return 'SQLite commit (BEGIN/COMMIT, fsync)';
   for (const [area, test] of AREAS) if (test(place, top.functionName)) return area;
   return 'other (Node internals, timers, promises)';
 }
@@ -111,6 +117,24 @@ export function selfTimes(p: Profile): SelfTimes {
     totalMs += ms;
   });
   return { totalMs, byFunction, byPlace, byArea };
+}
+
+/** The monotonic clock in µs, the clock of a profile's `startTime` (another process's too, on the same machine). */
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** The samples of `p` taken between two instants of `monotonicUs()`, e.g. one phase of a bench. */
+export function sliceProfile(p: Profile, fromUs: number, toUs: number): Profile {
+  if (p.startTime === undefined) throw new Error('the profile has no startTime');
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let at = p.startTime;
+  p.samples.forEach((id, i) => {
+    at += p.timeDeltas[i] ?? 0;
+    if (at < fromUs || at > toUs) return;
+    samples.push(id);
+    timeDeltas.push(p.timeDeltas[i] ?? 0);
+  });
+  return { ...p, samples, timeDeltas };
 }
 
 export function formatSelfTimes(s: SelfTimes, top: number): string {

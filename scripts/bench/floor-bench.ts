@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,6 +31,7 @@ import {
   type SpawnedServer,
 } from '../lib/hall-process.js';
 import type { LoadPlan, LoadResult } from './autocannon-load.js';
+import { monotonicUs, selfTimes, sliceProfile, type Profile } from './cpu-profile-summary.js';
 import { ROW_DATA_BYTES } from './bare-group-commit-server.js';
 
 import { ms, table } from './stats.js';
@@ -57,6 +58,8 @@ type Phase = LoadResult & { cpuUs: number };
 
 interface RunFigures {
   bare: Phase;
+  /** The bare server's work served through hono as the hall's API is (bare-hono-server.ts), 50 connections. */
+  bareHono: Phase;
   issue: Phase;
   call: Phase;
   /** The bare server at one connection per counter, the call phase's own floor. */
@@ -93,17 +96,68 @@ function load(plan: LoadPlan, pinned: boolean): Promise<LoadResult> {
   });
 }
 
-/** Runs a load against `server`, reading the server's CPU time before and after. */
-async function measure(server: SpawnedServer, plan: LoadPlan, pinned: boolean): Promise<Phase> {
+/** Runs a load against `server`, reading the server's CPU time before and after; `window` gets when it ran. */
+async function measure(
+  server: SpawnedServer,
+  plan: LoadPlan,
+  pinned: boolean,
+  window?: (w: { fromUs: number; toUs: number; answers: number }) => void,
+): Promise<Phase> {
   const before = cpuTimeMs(server.pid);
+  const fromUs = monotonicUs();
   const r = await load(plan, pinned);
+  window?.({ fromUs, toUs: monotonicUs(), answers: r.answers });
   return { ...r, cpuUs: ((cpuTimeMs(server.pid) - before) * 1000) / Math.max(1, r.answers) };
 }
 
-function startBare(dataDir: string, pinned: boolean): Promise<SpawnedServer> {
+/** When a hall phase ran (the monotonic clock, as the profile's), to read its part of the hall's CPU profile. */
+interface PhaseWindow {
+  phase: 'issue' | 'call';
+  fromUs: number;
+  toUs: number;
+  answers: number;
+}
+
+let phaseProfiles: Array<{ pinned: boolean; text: string }> = [];
+
+/**
+ * The hall's profile (written by `--cpu-prof` as it exits, named with its pid) cut to the issue and the call phases
+ * of every run: self time by area, in µs per answer, without the set-up (logins, scrypt, start-up) or the pauses
+ * between phases.
+ */
+function profileByPhase(dir: string, pid: number, windows: PhaseWindow[]): string {
+  const file = readdirSync(dir).find((f) => f.includes(`.${pid}.`) && f.endsWith('.cpuprofile'));
+  if (!file) return `no profile of the hall (pid ${pid}) in ${dir}`;
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+  const phases = ['issue', 'call'] as const;
+  const perPhase = phases.map((phase) => {
+    const byArea = new Map<string, number>();
+    let answers = 0;
+    for (const w of windows.filter((x) => x.phase === phase)) {
+      answers += w.answers;
+      for (const [area, msSpent] of selfTimes(sliceProfile(profile, w.fromUs, w.toUs)).byArea)
+        byArea.set(area, (byArea.get(area) ?? 0) + msSpent);
+    }
+    return { byArea, answers: Math.max(1, answers) };
+  });
+  const areas = [...new Set(perPhase.flatMap((p) => [...p.byArea.keys()]))].sort(
+    (a, b) => (perPhase[0].byArea.get(b) ?? 0) - (perPhase[0].byArea.get(a) ?? 0),
+  );
+  const perAnswer = (p: (typeof perPhase)[number], area: string) => ((p.byArea.get(area) ?? 0) * 1000) / p.answers;
+  const busy = (p: (typeof perPhase)[number]) =>
+    [...p.byArea].filter(([a]) => a !== 'idle').reduce((sum, [, msSpent]) => sum + msSpent, 0) * (1000 / p.answers);
+  const rows = [
+    ['area (self time, wall clock)', 'µs per issue', 'µs per call-next or start'],
+    ...areas.map((a) => [a, ...perPhase.map((p) => perAnswer(p, a).toFixed(1))]),
+    ['busy (all but idle)', ...perPhase.map((p) => busy(p).toFixed(1))],
+  ];
+  return `${file}, cut to the phases (${perPhase.map((p, i) => `${phases[i]}: ${p.answers} answers`).join(', ')})\n${table(rows)}`;
+}
+
+function startBare(dataDir: string, pinned: boolean, file = 'bare-group-commit-server.js'): Promise<SpawnedServer> {
   const { env, nodeArgs } = startCommand();
   return spawnServer({
-    entry: join(here, 'bare-group-commit-server.js'),
+    entry: join(here, file),
     nodeArgs,
     env: { ...env, DATA_DIR: dataDir },
     launcher: pinned ? PIN_SERVER : undefined,
@@ -116,10 +170,14 @@ function startBare(dataDir: string, pinned: boolean): Promise<SpawnedServer> {
  */
 async function runsOfMode(o: FloorBenchOptions, pinned: boolean): Promise<RunFigures[]> {
   const bareDir = makeTempDir('hallq-floor-bare-');
+  const bareHonoDir = makeTempDir('hallq-floor-hono-');
+  const windows: PhaseWindow[] = [];
   const hallDir = makeTempDir('hallq-floor-hall-');
   const profiled = profiledStart(o.cpuProfileDir);
   pinSelf(pinned);
   const bare = await startBare(bareDir, pinned);
+  const bareHono = await startBare(bareHonoDir, pinned, 'bare-hono-server.js');
+  const honoPlan = { kind: 'bare', url: bareHono.url, path: '/api/v1/rows' } as const;
   const hall = await startHallProcess(hallDir, {
     entry: o.hallEntry ?? profiled.entry,
     nodeArgs: profiled.nodeArgs,
@@ -139,33 +197,40 @@ async function runsOfMode(o: FloorBenchOptions, pinned: boolean): Promise<RunFig
     const { seconds, connections } = o;
     // Warm-up, not counted: JIT and fresh connections.
     await load({ kind: 'bare', url: bare.url, connections, seconds: 1 }, pinned);
+    await load({ ...honoPlan, connections, seconds: 1 }, pinned);
     await load({ kind: 'issue', url: hall.url, connections, seconds: 1, token, services, idFrom: 0 }, pinned);
     const runs: RunFigures[] = [];
     for (let i = 1; i <= o.runs; i++) {
       const bareFig = await measure(bare, { kind: 'bare', url: bare.url, connections, seconds }, pinned);
+      const bareHonoFig = await measure(bareHono, { ...honoPlan, connections, seconds }, pinned);
       // Each issue phase its own ID numbers: a holder has one active ticket at a time.
       const issue = await measure(
         hall,
         { kind: 'issue', url: hall.url, connections, seconds, token, services, idFrom: i * 1_000_000 },
         pinned,
+        (w) => windows.push({ ...w, phase: 'issue' }),
       );
       await startLeftOverCalls(api, counters);
-      const call = await measure(hall, { kind: 'call', url: hall.url, seconds, counters }, pinned);
+      const call = await measure(hall, { kind: 'call', url: hall.url, seconds, counters }, pinned, (w) =>
+        windows.push({ ...w, phase: 'call' }),
+      );
       const bareAtCounters = await measure(
         bare,
         { kind: 'bare', url: bare.url, connections: counters.length, seconds },
         pinned,
       );
-      runs.push({ bare: bareFig, issue, call, bareAtCounters, counters: counters.length });
+      runs.push({ bare: bareFig, bareHono: bareHonoFig, issue, call, bareAtCounters, counters: counters.length });
       process.stderr.write(formatRuns(`${pinned ? 'pinned' : 'unpinned'}, run ${i}`, runs.slice(-1)) + '\n');
     }
     return runs;
   } finally {
     api.close();
     pinSelf(false);
-    await Promise.all([bare.stop(), hall.stop()]);
+    await Promise.all([bare.stop(), bareHono.stop(), hall.stop()]);
     lastRowBytes = hallRowBytes(hallDir) ?? lastRowBytes;
+    if (o.cpuProfileDir) phaseProfiles.push({ pinned, text: profileByPhase(o.cpuProfileDir, hall.pid, windows) });
     removeTempDir(bareDir);
+    removeTempDir(bareHonoDir);
     removeTempDir(hallDir);
   }
 }
@@ -210,6 +275,9 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 interface Medians {
   bareRate: number;
+  bareHonoRate: number;
+  bareHonoP99: number;
+  bareHonoCpuUs: number;
   bareP99: number;
   issueRate: number;
   issueP99: number;
@@ -225,10 +293,16 @@ interface Medians {
 
 /** Answers that were not 2xx, or requests without an answer, over a run's phases. */
 const notOk = (r: RunFigures) =>
-  [r.bare, r.issue, r.call, r.bareAtCounters].reduce((s, x) => s + x.non2xx + x.errors, 0);
+  [r.bare, r.bareHono, r.issue, r.call, r.bareAtCounters].reduce((s, x) => s + x.non2xx + x.errors, 0);
 /** The same, by phase and status code, e.g. "issue 503×12". */
 const notOkText = (r: RunFigures) =>
-  Object.entries({ bare: r.bare, issue: r.issue, call: r.call, bareAtCounters: r.bareAtCounters })
+  Object.entries({
+    bare: r.bare,
+    bareHono: r.bareHono,
+    issue: r.issue,
+    call: r.call,
+    bareAtCounters: r.bareAtCounters,
+  })
     .flatMap(([phase, x]) => [
       ...Object.entries(x.statuses)
         .filter(([code]) => !code.startsWith('2'))
@@ -241,6 +315,9 @@ function mediansOf(runs: RunFigures[]): Medians {
   const m = (f: (r: RunFigures) => number) => median(runs.map(f));
   return {
     bareRate: m((r) => r.bare.perSecond),
+    bareHonoRate: m((r) => r.bareHono.perSecond),
+    bareHonoP99: m((r) => r.bareHono.latency.p99),
+    bareHonoCpuUs: m((r) => r.bareHono.cpuUs),
     bareP99: m((r) => r.bare.latency.p99),
     issueRate: m((r) => r.issue.perSecond),
     issueP99: m((r) => r.issue.latency.p99),
@@ -261,13 +338,14 @@ function formatRuns(label: string, runs: RunFigures[]): string {
       'run',
       'bare /s',
       'bare p99',
+      'on hono /s',
       'issue /s',
       'issue p99',
       'call-next /s',
       'commands /s',
       'call p99',
       'bare@counters /s',
-      'CPU/answer bare, issue, call',
+      'CPU/answer bare, on hono, issue, call',
       'not 2xx',
     ],
   ];
@@ -276,13 +354,14 @@ function formatRuns(label: string, runs: RunFigures[]): string {
       String(i + 1),
       rate(r.bare.perSecond),
       ms(r.bare.latency.p99),
+      rate(r.bareHono.perSecond),
       rate(r.issue.perSecond),
       ms(r.issue.latency.p99),
       rate(r.call.callsPerSecond ?? 0),
       rate(r.call.perSecond),
       ms(r.call.latency.p99),
       rate(r.bareAtCounters.perSecond),
-      [r.bare, r.issue, r.call].map((x) => us(x.cpuUs)).join(', '),
+      [r.bare, r.bareHono, r.issue, r.call].map((x) => us(x.cpuUs)).join(', '),
       notOkText(r),
     ]),
   );
@@ -318,11 +397,32 @@ function formatMedians(label: string, m: Medians, counters: number, connections:
     ],
     [`call-next alone, p99`, `${rate(m.callRate)}, ${ms(m.callP99)}`, '', '', ''],
     [
+      `the bare server on hono (bare-hono-server), ${connections} connections: rate, p99`,
+      `${rate(m.bareHonoRate)}, ${ms(m.bareHonoP99)}`,
+      '',
+      `${ratio(m.bareHonoRate / m.bareRate)}, ${ratio(m.bareHonoP99 / m.bareP99)}`,
+      'the framework alone',
+    ],
+    [
+      'issue against the bare server on hono: rate',
+      rate(m.issueRate),
+      rate(m.bareHonoRate),
+      ratio(m.issueRate / m.bareHonoRate),
+      "the hall's own work",
+    ],
+    [
       'server CPU per answer: issue, call (commands)',
       `${us(m.issueCpuUs)}, ${us(m.callCpuUs)}`,
       us(m.bareCpuUs),
       `${ratio(m.issueCpuUs / m.bareCpuUs)}, ${ratio(m.callCpuUs / m.bareCpuUs)}`,
       '',
+    ],
+    [
+      'server CPU per answer: the bare server on hono',
+      '',
+      us(m.bareHonoCpuUs),
+      ratio(m.bareHonoCpuUs / m.bareCpuUs),
+      'against bare',
     ],
   ];
   return `${label}: medians\n${table(rows)}${m.refused ? `\n${m.refused} answers were not 2xx or failed` : ''}`;
@@ -331,10 +431,13 @@ function formatMedians(label: string, m: Medians, counters: number, connections:
 export async function runFloorBench(o: FloorBenchOptions): Promise<string> {
   const modes = o.pin === 'both' ? [false, true] : [o.pin === 'on'];
   const out: string[] = [];
+  phaseProfiles = [];
   for (const pinned of modes) {
     const runs = await runsOfMode(o, pinned);
     const label = pinned ? 'pinned (servers on core 0, load on core 1)' : 'unpinned (two cores shared)';
     out.push(formatRuns(label, runs), formatMedians(label, mediansOf(runs), runs[0].counters, o.connections));
+    for (const p of phaseProfiles.filter((x) => x.pinned === pinned))
+      out.push(`${label}: the hall's CPU profile\n${p.text}`);
   }
   out.push(
     `rows: bare ${ROW_DATA_BYTES} bytes of data, the hall's ticket.issued ${lastRowBytes?.toFixed(0) ?? 'n/a'} bytes (mean); ` +

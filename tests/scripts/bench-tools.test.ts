@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCommand } from '../../scripts/lib/hall-process.js';
 import { LeanWsClient } from '../../scripts/bench/lean-ws-client.js';
-import { areaOf, placeOf, selfTimes } from '../../scripts/bench/cpu-profile-summary.js';
+import { areaOf, placeOf, selfTimes, sliceProfile } from '../../scripts/bench/cpu-profile-summary.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
@@ -50,11 +50,29 @@ describe('cpu-profile-summary', () => {
     expect(placeOf('node:internal/crypto/hash', 'Hmac')).toBe('node:internal/crypto/hash');
   });
 
+  it('cuts a profile to the samples taken between two instants of the monotonic clock', () => {
+    const frame = (functionName: string) => ({ functionName, url: '', lineNumber: 0 });
+    const profile = {
+      startTime: 1_000,
+      nodes: [1, 2, 3].map((id) => ({ id, callFrame: frame(`(f${id})`) })),
+      // Taken at 1,100, 1,300, 1,600 and 2,000 µs.
+      samples: [1, 2, 3, 1],
+      timeDeltas: [100, 200, 300, 400],
+    };
+    const cut = sliceProfile(profile, 1_200, 1_600);
+    expect(cut.samples).toEqual([2, 3]);
+    expect(selfTimes(cut).totalMs).toBe(0.5);
+    expect(sliceProfile(profile, 2_001, 3_000).samples).toEqual([]);
+    expect(() => sliceProfile({ ...profile, startTime: undefined }, 0, 1)).toThrow(/startTime/);
+  });
+
   it('places a native by its caller: the commit, a log line, an answer, an insert', () => {
     const f = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
     const tx = f('sqliteTransaction', 'file:///x/node_modules/better-sqlite3/lib/methods/transaction.js');
     const flush = f('flush', 'file:///x/dist/server/core/hall-service.js');
     expect(areaOf([f('run'), tx, flush])).toBe('SQLite commit (BEGIN/COMMIT, fsync)');
+    // The native calls inside better-sqlite3's wrapper are often its own self time: the same commit.
+    expect(areaOf([tx, flush])).toBe('SQLite commit (BEGIN/COMMIT, fsync)');
     expect(areaOf([f('run'), f('append', 'file:///x/dist/server/store/event-log.js'), tx])).toBe(
       'SQLite statements (inserts, updates)',
     );

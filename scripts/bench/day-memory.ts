@@ -20,6 +20,7 @@ import {
   makeTempDir,
   removeTempDir,
   rssBytes,
+  rssParts,
   sleep,
   spawnServer,
   startCommand,
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
     entry: values['hall-entry'],
   });
   const api = apiClient(server.url, 30_000);
-  const rows: string[][] = [['state', 'server RSS', 'V8 heap used', 'V8 heap reserved', 'external']];
+  const rows: string[][] = [
+    ['state', 'server RSS', 'of it anon / files', 'V8 heap used', 'V8 heap reserved', 'external'],
+  ];
   /** The RSS of the latest sample: after the loop, the quiet state the target is about. */
   let quietRss: number | undefined;
   const sample = async (what: string) => {
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
       ? (JSON.parse(readFileSync(heapFile, 'utf8')) as { heapUsed: number; heapTotal: number; external: number })
       : undefined;
     quietRss = rssBytes(server.pid);
-    rows.push([what, mb(quietRss), mb(heap?.heapUsed), mb(heap?.heapTotal), mb(heap?.external)]);
+    rows.push([what, mb(quietRss), parts(server.pid), mb(heap?.heapUsed), mb(heap?.heapTotal), mb(heap?.external)]);
   };
   const sockets: LeanWsClient[] = [];
   const clients: MqttClient[] = [];
@@ -120,6 +123,12 @@ async function main(): Promise<void> {
   console.log(`target: RSS ≤ ${mb(DAY_RSS_TARGET_BYTES)} in the last, quiet state: ${met ? 'met' : 'NOT met'}`);
 }
 
+/** RSS in anonymous memory and in mapped files' pages (the node binary, ICU data, libraries). */
+function parts(pid: number): string {
+  const p = rssParts(pid);
+  return p ? `${mb(p.anon)} / ${mb(p.file)}` : 'n/a';
+}
+
 /** Connects `count` displays to the server's `/ws`, fifty at a time, into `sockets`. */
 async function openDisplays(url: string, count: number, sockets: LeanWsClient[]): Promise<void> {
   for (let i = 0; i < count; i += 50)
@@ -144,12 +153,12 @@ async function bareWs(displays: number): Promise<string[][]> {
   const sockets: LeanWsClient[] = [];
   try {
     await sleep(1200);
-    const idle = rssBytes(bare.pid);
+    const idle = [mb(rssBytes(bare.pid)), parts(bare.pid)];
     await openDisplays(bare.url, displays, sockets);
     await sleep(1200);
     return [
-      ['baseline: bare ws server, idle', mb(idle), '', '', ''],
-      [`baseline: bare ws server + ${displays} clients`, mb(rssBytes(bare.pid)), '', '', ''],
+      ['baseline: bare ws server, idle', ...idle, '', '', ''],
+      [`baseline: bare ws server + ${displays} clients`, mb(rssBytes(bare.pid)), parts(bare.pid), '', '', ''],
     ];
   } finally {
     for (const s of sockets) s.close();

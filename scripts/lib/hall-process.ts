@@ -285,6 +285,23 @@ export function rssBytes(pid: number): number | undefined {
   }
 }
 
+/**
+ * The two parts of a process's RSS (Linux /proc): anonymous memory (heaps, stacks, buffers: the process's own) and
+ * pages of mapped files (the node binary with its ICU data, shared libraries, native addons: clean, and shared with
+ * any other process that maps the same file). Undefined elsewhere.
+ */
+export function rssParts(pid: number): { anon: number; file: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm'))?.[1]) * 1024;
+    const anon = kb('RssAnon');
+    const file = kb('RssFile') + kb('RssShmem');
+    return Number.isNaN(anon + file) ? undefined : { anon, file };
+  } catch {
+    return undefined;
+  }
+}
+
 /** User + system CPU time of a process so far (Linux /proc; clock ticks of 10 ms), NaN elsewhere. */
 export function cpuTimeMs(pid: number): number {
   try {

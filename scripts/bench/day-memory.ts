@@ -28,7 +28,7 @@ import {
   watchdog,
 } from '../lib/hall-process.js';
 import { LeanWsClient } from './lean-ws-client.js';
-import { mb, table } from './stats.js';
+import { atMost, mb, table } from './stats.js';
 
 /** Issues 8 and 15: the server's RSS after the day, with the displays and devices connected, once quiet. */
 const DAY_RSS_TARGET_BYTES = 80 * 1024 * 1024;
@@ -119,8 +119,9 @@ async function main(): Promise<void> {
   rows.push(...(await bareWs(displays)));
   console.log(`Server memory in a day's state (${tickets} tickets, ${displays} displays, ${devices} devices)`);
   console.log(table(rows));
-  const met = quietRss !== undefined && quietRss <= DAY_RSS_TARGET_BYTES;
-  console.log(`target: RSS ≤ ${mb(DAY_RSS_TARGET_BYTES)} in the last, quiet state: ${met ? 'met' : 'NOT met'}`);
+  console.log(
+    `target: RSS ≤ ${mb(DAY_RSS_TARGET_BYTES)} in the last, quiet state: ${atMost(quietRss, DAY_RSS_TARGET_BYTES)}`,
+  );
 }
 
 /** RSS in anonymous memory and in mapped files' pages (the node binary, ICU data, libraries). */

@@ -34,7 +34,7 @@ import type { LoadPlan, LoadResult } from './autocannon-load.js';
 import { monotonicUs, selfTimes, sliceProfile, type Profile } from './cpu-profile-summary.js';
 import { ROW_DATA_BYTES } from './bare-group-commit-server.js';
 
-import { ms, table } from './stats.js';
+import { atLeast, atMost, median, ms, table } from './stats.js';
 
 /** Targets of issue 15, as ratios to the bare group-commit server in the same run. */
 export const TARGETS = { issueRate: 0.5, callRate: 0.5, issueP99: 3 };
@@ -264,14 +264,9 @@ function hallRowBytes(dataDir: string): number | undefined {
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ratio = (x: number) => x.toFixed(2) + '×';
 const us = (x: number) => x.toFixed(0) + ' µs';
 const rate = (x: number) => x.toFixed(0) + ' /s';
-const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 interface Medians {
   bareRate: number;
@@ -379,21 +374,21 @@ function formatMedians(label: string, m: Medians, counters: number, connections:
       rate(m.issueRate),
       rate(m.bareRate),
       ratio(issueRate),
-      `≥ ${TARGETS.issueRate}×: ${verdict(issueRate >= TARGETS.issueRate)}`,
+      `≥ ${TARGETS.issueRate}×: ${atLeast(issueRate, TARGETS.issueRate)}`,
     ],
     [
       `issue p99, ${connections} connections`,
       ms(m.issueP99),
       ms(m.bareP99),
       ratio(issueP99),
-      `≤ ${TARGETS.issueP99}×: ${verdict(issueP99 <= TARGETS.issueP99)}`,
+      `≤ ${TARGETS.issueP99}×: ${atMost(issueP99, TARGETS.issueP99)}`,
     ],
     [
       `call-next + start, ${counters} counters (commands)`,
       rate(m.commandRate),
       rate(m.bareAtCountersRate),
       ratio(callRate),
-      `≥ ${TARGETS.callRate}×: ${verdict(callRate >= TARGETS.callRate)}`,
+      `≥ ${TARGETS.callRate}×: ${atLeast(callRate, TARGETS.callRate)}`,
     ],
     [`call-next alone, p99`, `${rate(m.callRate)}, ${ms(m.callP99)}`, '', '', ''],
     [

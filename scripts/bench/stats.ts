@@ -24,9 +24,23 @@ export const mb = (bytes: number | undefined) =>
   bytes === undefined ? 'n/a' : (bytes / 1024 / 1024).toFixed(1) + ' MB';
 export const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? (a / b).toFixed(1) + '×' : 'n/a');
 
-/** "met" / "NOT met" beside a target; the benchmarks print, they never fail on timing. */
-export const verdict = (value: number | undefined, limit: number) =>
-  value === undefined || !Number.isFinite(value) ? 'unknown' : value < limit ? 'met' : 'NOT met';
+/** The median: the middle value, or the mean of the two middle values of an even count; NaN for none. */
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const judged = (value: number | undefined, ok: (v: number) => boolean) =>
+  value === undefined || !Number.isFinite(value) ? 'unknown' : ok(value) ? 'met' : 'NOT met';
+
+/** "met" / "NOT met" beside a target the value must stay under; the benchmarks print, they never fail on timing. */
+export const verdict = (value: number | undefined, limit: number) => judged(value, (v) => v < limit);
+/** The same for a target the value may reach (`≤ limit`). */
+export const atMost = (value: number | undefined, limit: number) => judged(value, (v) => v <= limit);
+/** The same for a target the value must reach (`≥ limit`). */
+export const atLeast = (value: number | undefined, limit: number) => judged(value, (v) => v >= limit);
 
 /** Prints rows as a plain aligned table. */
 export function table(rows: string[][]): string {

@@ -7,12 +7,11 @@
  *
  *   node dist/scripts/bench/write-path-ab.js --a /path/to/old/dist [--b dist] [--rounds 60]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { table } from './stats.js';
+import { makeTempDir, removeTempDir } from '../lib/hall-process.js';
+import { median, table } from './stats.js';
 
 // Another build's modules, loaded by path: typed loosely on purpose.
 interface Build {
@@ -40,7 +39,7 @@ async function load(name: string, dist: string): Promise<Build> {
     mod('server/config/load-hall.js'),
   ]);
   log.setLevel('silent');
-  const dir = mkdtempSync(join(tmpdir(), `write-path-ab-${name}-`));
+  const dir = makeTempDir(`write-path-ab-${name}-`);
   const hall = new HallService({
     hallFile: loadHallFile(),
     db: openDb(dir),
@@ -108,8 +107,6 @@ async function callSlice(b: Build, batches: number): Promise<number> {
   return (cpuMicros() - started) / (batches * 4);
 }
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { a: { type: 'string' }, b: { type: 'string' }, rounds: { type: 'string' } },
@@ -140,7 +137,7 @@ async function main(): Promise<void> {
       ]) + `\n${rounds - warm} rounds of each after ${warm} to warm up; tickets issued per build: ${b.issued}\n`,
     );
   } finally {
-    for (const x of [a, b]) rmSync(x.dir, { recursive: true, force: true });
+    for (const x of [a, b]) removeTempDir(x.dir);
   }
 }
 

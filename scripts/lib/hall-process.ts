@@ -275,14 +275,25 @@ export function startHallProcess(
   });
 }
 
+/** Fields of /proc/<pid>/status in bytes (Linux), each undefined when missing; all undefined elsewhere. */
+function statusBytes<K extends string>(pid: number, names: K[]): Record<K, number | undefined> {
+  let status = '';
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    /* not Linux, or the process is gone */
+  }
+  const out = {} as Record<K, number | undefined>;
+  for (const name of names) {
+    const kb = status.match(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm'))?.[1];
+    out[name] = kb === undefined ? undefined : Number(kb) * 1024;
+  }
+  return out;
+}
+
 /** Resident set size of a process in bytes (Linux /proc), or undefined elsewhere. */
 export function rssBytes(pid: number): number | undefined {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)\s+kB/m);
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+  return statusBytes(pid, ['VmRSS']).VmRSS;
 }
 
 /**
@@ -291,15 +302,9 @@ export function rssBytes(pid: number): number | undefined {
  * any other process that maps the same file). Undefined elsewhere.
  */
 export function rssParts(pid: number): { anon: number; file: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm'))?.[1]) * 1024;
-    const anon = kb('RssAnon');
-    const file = kb('RssFile') + kb('RssShmem');
-    return Number.isNaN(anon + file) ? undefined : { anon, file };
-  } catch {
-    return undefined;
-  }
+  const { RssAnon, RssFile, RssShmem } = statusBytes(pid, ['RssAnon', 'RssFile', 'RssShmem']);
+  if (RssAnon === undefined || RssFile === undefined) return undefined;
+  return { anon: RssAnon, file: RssFile + (RssShmem ?? 0) };
 }
 
 /** User + system CPU time of a process so far (Linux /proc; clock ticks of 10 ms), NaN elsewhere. */

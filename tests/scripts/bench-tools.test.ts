@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCommand } from '../../scripts/lib/hall-process.js';
 import { LeanWsClient } from '../../scripts/bench/lean-ws-client.js';
 import { areaOf, placeOf, selfTimes, sliceProfile } from '../../scripts/bench/cpu-profile-summary.js';
+import { atLeast, atMost, median, verdict } from '../../scripts/bench/stats.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
@@ -26,6 +27,19 @@ describe('startCommand', () => {
     expect(startCommand('node dist/bundle/main.js')).toEqual({ env: {}, nodeArgs: [] });
     expect(() => startCommand('tsx server/main.ts')).toThrow(/not/);
     expect(() => startCommand('node dist/other.js')).toThrow(/not/);
+  });
+});
+
+describe('stats', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
+  it('says met or NOT met as each target reads: under, at most, at least', () => {
+    expect([verdict(3, 3), atMost(3, 3), atMost(3.01, 3)]).toEqual(['NOT met', 'met', 'NOT met']);
+    expect([atLeast(0.5, 0.5), atLeast(0.49, 0.5), atLeast(undefined, 0.5)]).toEqual(['met', 'NOT met', 'unknown']);
   });
 });
 

@@ -1,29 +1,27 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDbPerTest } from '../helpers/temp-db.js';
 import { loadHallFile } from '../../server/config/load-hall.js';
 import { EventBus } from '../../server/core/event-bus.js';
 import { HallService } from '../../server/core/hall-service.js';
 import * as counters from '../../server/domain/decide/counters.js';
 import { issueTicket } from '../../server/domain/decide/tickets.js';
 import { HallSecret } from '../../server/security/hall-secret.js';
-import { DB_FILE, openDb, type Db } from '../../server/store/db.js';
+import { DB_FILE, openDb } from '../../server/store/db.js';
 import { verifyChain } from '../../server/store/event-log.js';
 import { serializeState } from '../../server/store/snapshots.js';
 import { MANAGER } from '../domain/harness.js';
 
 const hall = loadHallFile();
-let dir: string;
-let db: Db;
+const tmp = tempDbPerTest('hallq-store-');
 let now = Date.parse('2026-11-23T10:00:00+08:00');
 
 function service(snapshotEvery = 500): HallService {
   const s = new HallService({
     hallFile: hall,
-    db,
-    secret: HallSecret.loadOrCreate(dir),
+    db: tmp.db,
+    secret: HallSecret.loadOrCreate(tmp.dir),
     bus: new EventBus(),
     alwaysOpen: true,
     clock: () => now,
@@ -52,16 +50,6 @@ function busyDay(s: HallService, tickets: number): void {
   }
 }
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hallq-store-'));
-  db = openDb(dir);
-});
-
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('event log', () => {
   it('rebuilds the same live state from the log alone and from a checkpoint plus the tail', () => {
     const first = service(25);
@@ -69,28 +57,28 @@ describe('event log', () => {
     const expected = serializeState(first.state);
     const viaSnapshots = service(25);
     expect(serializeState(viaSnapshots.state)).toBe(expected);
-    db.exec('DELETE FROM snapshots');
+    tmp.db.exec('DELETE FROM snapshots');
     const fromScratch = service();
     expect(serializeState(fromScratch.state)).toBe(expected);
   });
 
   it('chains every entry to the one before and verifies', () => {
     busyDay(service(), 10);
-    const result = verifyChain(db);
+    const result = verifyChain(tmp.db);
     expect(result).toMatchObject({ ok: true });
     expect(result.entries).toBeGreaterThan(10);
   });
 
   it('refuses updates and deletes at the database level', () => {
     busyDay(service(), 2);
-    expect(() => db.prepare("UPDATE events SET data = '{}' WHERE seq = 1").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM events WHERE seq = 1').run()).toThrow(/append-only/);
+    expect(() => tmp.db.prepare("UPDATE events SET data = '{}' WHERE seq = 1").run()).toThrow(/append-only/);
+    expect(() => tmp.db.prepare('DELETE FROM events WHERE seq = 1').run()).toThrow(/append-only/);
   });
 
   it('names the first altered entry when someone edits the file behind the triggers', () => {
     busyDay(service(), 5);
-    db.close();
-    const raw = new Database(join(dir, DB_FILE));
+    tmp.db.close();
+    const raw = new Database(join(tmp.dir, DB_FILE));
     raw.exec('DROP TRIGGER events_no_update');
     raw
       .prepare(
@@ -100,7 +88,7 @@ describe('event log', () => {
     const altered = raw.prepare("SELECT seq FROM events WHERE data LIKE '%A009%'").pluck().get() as number;
     const result = verifyChain(raw);
     raw.close();
-    db = openDb(dir);
+    tmp.db = openDb(tmp.dir);
     expect(result).toMatchObject({
       ok: false,
       firstBroken: { seq: altered, reason: expect.stringContaining('altered') },

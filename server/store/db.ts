@@ -9,6 +9,9 @@ export type Db = Database.Database;
 
 export const DB_FILE = 'hallq.sqlite';
 
+/** The page cache of the hall's connection, KiB (docs/benchmarks.md, memory). */
+export const PAGE_CACHE_KIB = 2048;
+
 /** Opens (creating if needed) the database in `dataDir` and brings its schema up to date. */
 export function openDb(dataDir: string, options: { readonly?: boolean } = {}): Db {
   ensureDataDir(dataDir);
@@ -22,6 +25,9 @@ export function openDb(dataDir: string, options: { readonly?: boolean } = {}): D
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection, filled by every history or report query
+  // and kept: the hall's working set (the log's right edge, today's read-model rows) fits in SQLite's own 2 MB.
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   migrate(db);
   return db;
 }

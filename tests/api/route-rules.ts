@@ -79,7 +79,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
 
   'POST /api/v1/appointments': { roles: ['manager', 'integration', 'kiosk'] },
   'GET /api/v1/appointments': { roles: ['manager', 'counter'] },
-  'POST /api/v1/appointments/check-in': { roles: ISSUING },
+  // check-in as a parameter route (server/http/routes/appointments.ts: it keeps the app on hono's RegExpRouter).
+  'POST /api/v1/appointments/:id': { roles: ISSUING, example: '/api/v1/appointments/check-in' },
   'POST /api/v1/appointments/:id/cancel': { roles: ['manager', 'integration'] },
 
   'GET /api/v1/integrations': { roles: MANAGER },

@@ -19,6 +19,8 @@ export interface RouteRule {
   roles: readonly TokenRole[] | 'public';
   /** A concrete path to call (default: the route's path with each `:param` as `x_unknown`). */
   example?: string;
+  /** The path the fuzzer calls, for a parameter route that serves one value only (default: random parameters). */
+  fuzzPath?: string;
 }
 
 const PUBLIC = 'public' as const;
@@ -80,7 +82,11 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/appointments': { roles: ['manager', 'integration', 'kiosk'] },
   'GET /api/v1/appointments': { roles: ['manager', 'counter'] },
   // check-in as a parameter route (server/http/routes/appointments.ts: it keeps the app on hono's RegExpRouter).
-  'POST /api/v1/appointments/:id': { roles: ISSUING, example: '/api/v1/appointments/check-in' },
+  'POST /api/v1/appointments/:id': {
+    roles: ISSUING,
+    example: '/api/v1/appointments/check-in',
+    fuzzPath: '/api/v1/appointments/check-in',
+  },
   'POST /api/v1/appointments/:id/cancel': { roles: ['manager', 'integration'] },
 
   'GET /api/v1/integrations': { roles: MANAGER },

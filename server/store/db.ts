@@ -26,7 +26,7 @@ export function openDb(dataDir: string, options: { readonly?: boolean } = {}): D
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // better-sqlite3 builds SQLite with a 16 MB page cache per connection, filled by every history or report query
-  // and kept: the hall's working set (the log's right edge, today's read-model rows) fits in SQLite's own 2 MB.
+  // and kept: the hall's working set (the log's right edge, today's read-model rows) fits in about SQLite's own 2 MB.
   db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   migrate(db);
   return db;

@@ -55,10 +55,17 @@ export function queueSummary(
   hall: HallFile,
   state: HallState,
 ): Record<string, { waiting: number; etaMinutes: number }> {
-  const waiting: Record<string, number> = {};
-  for (const s of hall.services) waiting[s.id] = state.queues.get(s.id)?.length ?? 0;
   const out: Record<string, { waiting: number; etaMinutes: number }> = {};
-  for (const s of hall.services)
-    out[s.id] = { waiting: waiting[s.id], etaMinutes: etaMinutes(hall, state, s.id, waiting[s.id]) };
+  for (const s of hall.services) out[s.id] = serviceQueueSummary(hall, state, s.id);
   return out;
+}
+
+/** One service's waiting count and the wait a new ticket would face. */
+export function serviceQueueSummary(
+  hall: HallFile,
+  state: HallState,
+  serviceId: string,
+): { waiting: number; etaMinutes: number } {
+  const waiting = state.queues.get(serviceId)?.length ?? 0;
+  return { waiting, etaMinutes: etaMinutes(hall, state, serviceId, waiting) };
 }

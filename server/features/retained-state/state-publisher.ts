@@ -1,18 +1,23 @@
 /**
  * Keeps the retained hall state topics in step with the store: state/counters/*, state/calls, state/queues/*,
- * state/emergency. Publishes only what changed, and everything again after each (re)connect.
+ * state/emergency. After a batch it rebuilds only the topics its events can touch (touched-topics.ts) and publishes
+ * those that changed; everything again after each (re)connect.
  */
 import type { HallTopics } from '../../../devices/protocol/mqtt-topics.js';
+import type { CommittedEvent } from '../../core/event-bus.js';
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
-import { queueSummary } from '../../domain/eta.js';
+import { serviceQueueSummary } from '../../domain/eta.js';
 import { playbooksStateView } from '../../core/playbook-views.js';
 import type { MqttLink } from '../../mqtt/mqtt-link.js';
+import { touchedTopics, type TouchedTopics } from './touched-topics.js';
 
-export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, unknown> {
+/** The retained topics and their values: every one, or those `only` names. */
+export function hallStateTopics(hall: HallService, t: HallTopics, only?: TouchedTopics): Map<string, unknown> {
   const { hallFile: file, state } = hall;
   const out = new Map<string, unknown>();
   for (const def of file.counters) {
+    if (only && !only.counters.has(def.id)) continue;
     const c = state.counters.get(def.id)!;
     const ticket = c.currentTicketId ? state.tickets.get(c.currentTicketId) : undefined;
     out.set(t.counterState(def.id), {
@@ -26,22 +31,23 @@ export function hallStateTopics(hall: HallService, t: HallTopics): Map<string, u
       outOfTurn: ticket?.outOfTurn?.category ?? null,
     });
   }
-  out.set(
-    t.calls(),
-    state.recentCalls.slice(0, 10).map((call) => ({
-      number: call.number,
-      counterId: call.counterId,
-      counterName: file.counters.find((c) => c.id === call.counterId)?.name ?? call.counterId,
-      serviceId: call.serviceId,
-      calledAt: new Date(call.at).toISOString(),
-      recall: call.recall,
-      ...(call.outOfTurn ? { outOfTurn: call.outOfTurn.category } : {}),
-    })),
-  );
-  const queues = queueSummary(file, state);
-  for (const s of file.services) out.set(t.queueState(s.id), queues[s.id]);
+  if (!only || only.calls)
+    out.set(
+      t.calls(),
+      state.recentCalls.slice(0, 10).map((call) => ({
+        number: call.number,
+        counterId: call.counterId,
+        counterName: file.counters.find((c) => c.id === call.counterId)?.name ?? call.counterId,
+        serviceId: call.serviceId,
+        calledAt: new Date(call.at).toISOString(),
+        recall: call.recall,
+        ...(call.outOfTurn ? { outOfTurn: call.outOfTurn.category } : {}),
+      })),
+    );
+  for (const s of file.services)
+    if (!only || only.services.has(s.id)) out.set(t.queueState(s.id), serviceQueueSummary(file, state, s.id));
   // Contract v2: every active playbook and their combined effect (public view: no notes, no staff ids).
-  out.set(t.emergency(), playbooksStateView(state, 'public'));
+  if (!only || only.emergency) out.set(t.emergency(), playbooksStateView(state, 'public'));
   return out;
 }
 
@@ -59,7 +65,7 @@ export class StatePublisher implements Feature {
 
   start(): void {
     this.started = true;
-    this.unsubscribe = this.hall.bus.on('committed', () => this.publish(false));
+    this.unsubscribe = this.hall.bus.on('committed', (committed) => this.publish(false, committed));
     this.link.onConnect(() => this.started && this.publish(true));
   }
 
@@ -68,12 +74,18 @@ export class StatePublisher implements Feature {
     this.unsubscribe?.();
   }
 
-  publish(force: boolean): void {
-    for (const [topic, value] of hallStateTopics(this.hall, this.t)) {
+  /** Publishes the topics that changed: after a batch only those its events can touch, else (forced) every one. */
+  publish(force: boolean, committed?: readonly CommittedEvent[]): void {
+    const only = committed && touchedTopics(committed, (ticketId) => this.holding(ticketId));
+    for (const [topic, value] of hallStateTopics(this.hall, this.t, only)) {
       const json = JSON.stringify(value);
       if (!force && this.last.get(topic) === json) continue;
       this.last.set(topic, json);
       this.link.publish(topic, json, { qos: 1, retain: true });
     }
+  }
+
+  private *holding(ticketId: string): Iterable<string> {
+    for (const c of this.hall.state.counters.values()) if (c.currentTicketId === ticketId) yield c.id;
   }
 }

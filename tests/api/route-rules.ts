@@ -19,8 +19,8 @@ export interface RouteRule {
   roles: readonly TokenRole[] | 'public';
   /** A concrete path to call (default: the route's path with each `:param` as `x_unknown`). */
   example?: string;
-  /** The path the fuzzer calls, for a parameter route that serves one value only (default: random parameters). */
-  fuzzPath?: string;
+  /** A parameter route that serves its example's value only: the fuzzer calls the example, not random values. */
+  onlyExample?: true;
 }
 
 const PUBLIC = 'public' as const;
@@ -85,7 +85,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/appointments/:id': {
     roles: ISSUING,
     example: '/api/v1/appointments/check-in',
-    fuzzPath: '/api/v1/appointments/check-in',
+    onlyExample: true,
   },
   'POST /api/v1/appointments/:id/cancel': { roles: ['manager', 'integration'] },
 

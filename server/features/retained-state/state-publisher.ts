@@ -74,7 +74,7 @@ export class StatePublisher implements Feature {
     this.unsubscribe?.();
   }
 
-  /** Publishes the topics that changed: after a batch only those its events can touch, else (forced) every one. */
+  /** Publishes the topics that changed (every one when forced): after a batch, only among those it can touch. */
   publish(force: boolean, committed?: readonly CommittedEvent[]): void {
     const only = committed && touchedTopics(committed, (ticketId) => this.holding(ticketId));
     for (const [topic, value] of hallStateTopics(this.hall, this.t, only)) {

@@ -19,15 +19,16 @@ export function openDb(dataDir: string, options: { readonly?: boolean } = {}): D
   // SQLite gives the -wal and -shm files the database file's mode: made 0600 first, they are owner-only too.
   if (!options.readonly && !existsSync(file)) createOwnerOnly(file);
   const db = new Database(file, { readonly: !!options.readonly, fileMustExist: !!options.readonly });
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection, filled by every history or report query
+  // and kept: the hall's working set (the log's right edge, today's read-model rows) fits in about SQLite's own 2 MB.
+  // The read-only connections (audit-verify, backup) read the whole log beside a running hall: bounded too.
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   if (options.readonly) return db;
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before we acknowledge it, so SIGKILL or a power cut loses nothing acknowledged.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // better-sqlite3 builds SQLite with a 16 MB page cache per connection, filled by every history or report query
-  // and kept: the hall's working set (the log's right edge, today's read-model rows) fits in about SQLite's own 2 MB.
-  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   migrate(db);
   return db;
 }

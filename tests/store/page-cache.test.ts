@@ -39,6 +39,15 @@ describe('the page cache of the hall’s connection', () => {
     expect(t.db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
   });
 
+  it('is set to PAGE_CACHE_KIB on a read-only connection too (audit-verify and backup read the whole log)', () => {
+    const readonly = openDb(t.dir, { readonly: true });
+    try {
+      expect(readonly.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
+    } finally {
+      readonly.close();
+    }
+  });
+
   // rssParts reads /proc: Linux only, as the hall's boxes are.
   it.skipIf(process.platform !== 'linux')(
     'holds at most a few MB after a read of the whole history, where the default would keep 16 MB',

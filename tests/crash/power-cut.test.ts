@@ -4,38 +4,30 @@
  * queue order is the same. Then battery-low: the server shuts down cleanly, before a deadline, as on SIGTERM.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
 import {
   apiClient,
   BOOTSTRAP_MANAGER,
-  ensureBuilt,
   freePort,
   login,
-  makeTempDir,
-  removeTempDir,
   staffAt,
   startHallProcess,
   type Api,
   type SpawnedServer,
 } from '../../scripts/lib/hall-process.js';
+import { realHallFolder } from '../helpers/real-hall-folder.js';
 import { until } from '../helpers/until.js';
 
 const t = topics('yunfu-realestate');
-const dataDir = makeTempDir('hallq-power-');
 let server: SpawnedServer | undefined;
+const dataDir = realHallFolder('hallq-power-', () => server);
 let ups: MqttClient | undefined;
 const upsCommands: Array<{ topic: string; body: { id: string; minutesLeft?: number } }> = [];
 let n = 0;
 
-beforeAll(() => {
-  ensureBuilt();
-}, 180_000);
-
 afterAll(async () => {
   ups?.end(true);
-  await server?.kill('SIGKILL');
-  removeTempDir(dataDir);
 }, 30_000);
 
 async function start(): Promise<{ api: Api & { close(): void }; manager: string; mqttPort: number }> {

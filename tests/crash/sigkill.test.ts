@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config/project-root.js';
 import { openDb } from '../../server/store/db.js';
 import { verifyChain } from '../../server/store/event-log.js';
@@ -10,10 +10,7 @@ import {
   apiClient,
   BOOTSTRAP_MANAGER,
   deviceToken,
-  ensureBuilt,
   login,
-  makeTempDir,
-  removeTempDir,
   sleep,
   staffAt,
   startHallProcess,
@@ -21,6 +18,7 @@ import {
   type ApiResponse,
   type SpawnedServer,
 } from '../../scripts/lib/hall-process.js';
+import { realHallFolder } from '../helpers/real-hall-folder.js';
 import { makeIdNumber } from '../helpers/id-numbers.js';
 
 /** 20 in the default suite; `npm run test:slow` sets HALLQ_SIGKILL_CYCLES=100. */
@@ -58,17 +56,8 @@ class Acks {
   lost = 0;
 }
 
-const dataDir = makeTempDir('hallq-sigkill-');
 let server: SpawnedServer | undefined;
-
-beforeAll(() => {
-  ensureBuilt();
-}, 180_000);
-
-afterAll(async () => {
-  await server?.kill('SIGKILL');
-  removeTempDir(dataDir);
-}, 30_000);
+const dataDir = realHallFolder('hallq-sigkill-', () => server);
 
 /** One request; undefined when the server gave no answer (it was killed). */
 async function attempt(

@@ -4,32 +4,24 @@
  * database and exits 0 at once, instead of waiting on them until it is killed.
  */
 import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
-  ensureBuilt,
   login,
   BOOTSTRAP_MANAGER,
-  makeTempDir,
-  removeTempDir,
   startHallProcess,
   type SpawnedServer,
 } from '../../scripts/lib/hall-process.js';
+import { realHallFolder } from '../helpers/real-hall-folder.js';
 import { openDb } from '../../server/store/db.js';
 import { rawConnect, rawUpgrade } from '../helpers/raw-sockets.js';
 
-const dataDir = makeTempDir('hallq-sigterm-');
 let server: SpawnedServer | undefined;
+const dataDir = realHallFolder('hallq-sigterm-', () => server);
 const held: Socket[] = [];
-
-beforeAll(() => {
-  ensureBuilt();
-}, 180_000);
 
 afterAll(async () => {
   for (const s of held) s.destroy();
-  await server?.kill('SIGKILL');
-  removeTempDir(dataDir);
 }, 30_000);
 
 describe('SIGTERM with held sockets', () => {

@@ -1,7 +1,9 @@
 /**
  * Structured logs: one JSON line each, never personal data (fields that look like it are masked). Debug and info
  * lines of one event-loop turn go out in one write: at `info` a hall writes two lines per command, and a write to
- * a pipe (the service manager's journal) is a system call each.
+ * a pipe (the service manager's journal) is a system call each. Node writes to a pipe or socket without blocking and
+ * queues in memory what the reader has not taken: a stalled journal and a flood of requests would grow that queue
+ * without end, so past a bound lines are dropped, counted, and the count logged once the output drains.
  */
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -16,6 +18,11 @@ const PHONE = /\b1\d{10}\b/g;
 /** Lines held for the end of the turn: at most this many bytes, then they are written at once. */
 const HELD_BYTES_MAX = 64 * 1024;
 
+/** Bytes an output may hold queued before debug and info lines are dropped (~5,000 request lines). */
+const QUEUED_BYTES_MAX = 1024 * 1024;
+/** Warnings and errors are rarer and worth more: they may queue this much before they are dropped too. */
+const QUEUED_WARN_BYTES_MAX = 4 * 1024 * 1024;
+
 /** Both patterns need 11 digits in a row: most fields (methods, paths, roles, event types) are shorter than that. */
 const SHORTEST_MASKED = 11;
 
@@ -29,7 +36,39 @@ function scrub(value: unknown, depth = 0): unknown {
   return out;
 }
 
+type Stream = Pick<NodeJS.WritableStream, 'write' | 'once'> & { readonly writableLength: number };
+
+/** Where lines go, and what was dropped there since it last kept up. */
+interface Output {
+  stream: Stream;
+  dropped: number;
+  waitingForDrain: boolean;
+}
+
+const outputs: { info: Output; warn: Output } = {
+  info: { stream: process.stdout, dropped: 0, waitingForDrain: false },
+  warn: { stream: process.stderr, dropped: 0, waitingForDrain: false },
+};
+
+/** Writes `text` (`lines` lines) unless the output already holds `max` bytes it could not write; then counts them. */
+function writeBounded(out: Output, text: string, lines: number, max: number): void {
+  if (out.stream.writableLength <= max) {
+    out.stream.write(text);
+    return;
+  }
+  out.dropped += lines;
+  if (out.waitingForDrain) return;
+  out.waitingForDrain = true;
+  out.stream.once('drain', () => {
+    out.waitingForDrain = false;
+    const count = out.dropped;
+    out.dropped = 0;
+    write('warn', 'log lines dropped: the log output did not keep up', { lines: count });
+  });
+}
+
 let held = '';
+let heldLines = 0;
 let flushScheduled = false;
 
 /** Writes the held debug and info lines now (end of the turn, before a warning or error, at exit). */
@@ -37,8 +76,10 @@ function flushHeld(): void {
   flushScheduled = false;
   if (held === '') return;
   const text = held;
+  const lines = heldLines;
   held = '';
-  process.stdout.write(text);
+  heldLines = 0;
+  writeBounded(outputs.info, text, lines, QUEUED_BYTES_MAX);
 }
 
 // Whatever is held when the process ends (process.exit, the last turn) is still written: stdout to a pipe or a
@@ -56,10 +97,11 @@ function write(level: Level, msg: string, fields?: Record<string, unknown>): voi
   if (level === 'error' || level === 'warn') {
     // What led up to it first, so a reader sees the lines in the order they happened.
     flushHeld();
-    process.stderr.write(line + '\n');
+    writeBounded(outputs.warn, line + '\n', 1, QUEUED_WARN_BYTES_MAX);
     return;
   }
   held += line + '\n';
+  heldLines++;
   if (held.length >= HELD_BYTES_MAX) flushHeld();
   else if (!flushScheduled) {
     flushScheduled = true;
@@ -78,5 +120,16 @@ export const log = {
   flush: flushHeld,
   setLevel(level: Level | 'silent') {
     threshold = ORDER[level];
+  },
+  /** Sends the lines elsewhere (tests); returns what puts stdout and stderr back. */
+  redirect(info: Stream, warn: Stream): () => void {
+    flushHeld();
+    outputs.info = { stream: info, dropped: 0, waitingForDrain: false };
+    outputs.warn = { stream: warn, dropped: 0, waitingForDrain: false };
+    return () => {
+      flushHeld();
+      outputs.info = { stream: process.stdout, dropped: 0, waitingForDrain: false };
+      outputs.warn = { stream: process.stderr, dropped: 0, waitingForDrain: false };
+    };
   },
 };

@@ -1,7 +1,9 @@
 /**
  * The structured log: debug and info lines of one turn go out in one write (a system call per line was a tenth of a
- * command's CPU at `info`), in order, unchanged, masked; warnings and errors at once, after what was held.
+ * command's CPU at `info`), in order, unchanged, masked; warnings and errors at once, after what was held. An output
+ * that does not keep up (a stalled journal) holds at most a bound: past it lines are dropped and counted.
  */
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { log } from '../../server/log.js';
 
@@ -68,5 +70,54 @@ describe('log lines', () => {
     for (let i = 0; i < 2000; i++) log.info('burst', { i, pad: 'x'.repeat(40) });
     expect(out.length).toBeGreaterThan(0);
     expect(out.every((chunk) => chunk.length <= 64 * 1024 + 200)).toBe(true);
+  });
+
+  it('drops and counts what an output that does not keep up would queue past its bound, then says so', async () => {
+    log.setLevel('info');
+    // A reader that has stopped: nothing written completes until it is let go, as with a full pipe.
+    const pending: Array<() => void> = [];
+    const taken: string[] = [];
+    const stalled = () =>
+      new Writable({
+        decodeStrings: false,
+        write(chunk, _encoding, done) {
+          taken.push(String(chunk));
+          pending.push(done);
+        },
+      });
+    const info = stalled();
+    const warn = stalled();
+    const restore = log.redirect(info, warn);
+    try {
+      const total = 20_000; // ~100 bytes each: 2 MB, twice the bound
+      for (let i = 0; i < total; i++) {
+        log.info('request', { i, path: '/api/v1/tickets' });
+        if (i % 50 === 49) await nextTurn(); // turns of 50 lines, as a busy hall writes them
+      }
+      await nextTurn();
+      expect(info.writableLength).toBeGreaterThan(1024 * 1024 - 8 * 1024);
+      expect(info.writableLength).toBeLessThanOrEqual(1024 * 1024 + 8 * 1024);
+      // The reader comes back: everything queued goes, then one warning with the count of what did not.
+      while (pending.length > 0) pending.shift()!();
+      await nextTurn();
+      while (pending.length > 0) pending.shift()!();
+      const lines = taken
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      const queued = lines.filter((l) => l.level === 'info').length;
+      expect(queued).toBeLessThan(total * 0.6);
+      const warnings = lines.filter((l) => l.level === 'warn');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ msg: 'log lines dropped: the log output did not keep up' });
+      expect(queued + warnings[0].lines).toBe(total);
+      // And it writes again.
+      log.info('after');
+      await nextTurn();
+      expect(taken.at(-1)).toContain('"msg":"after"');
+    } finally {
+      restore();
+    }
   });
 });

@@ -18,6 +18,7 @@ import { ConnectionLimits } from './connection-limits.js';
 import { MqttLoginGate } from './login-gate.js';
 import { guardSocket, PacketGuard } from './packet-guard.js';
 import { SERVER_MQTT_USERNAME } from './server-credentials.js';
+import { UnsentBudget } from './unsent-budget.js';
 
 /** A client must have sent CONNECT this soon after opening its connection. */
 export const MQTT_CONNECT_TIMEOUT_MS = 5000;
@@ -71,6 +72,9 @@ export async function startEmbeddedBroker(opts: {
   const logins = new MqttLoginGate();
   const connections = new ConnectionLimits(opts.maxPerAddress);
   const deviceClients = new Map<string, Set<Client>>();
+  const unsent = new UnsentBudget((socket, bytes, why) =>
+    connections.warn('mqtt connection cut', { address: socket.remoteAddress, reason: why, unsent: bytes }),
+  );
   skipPacketIdCache();
   const broker = await Aedes.createBroker({
     connectTimeout: opts.connectTimeoutMs ?? MQTT_CONNECT_TIMEOUT_MS,
@@ -80,6 +84,7 @@ export async function startEmbeddedBroker(opts: {
       const accepted = (identity: Identity) => {
         identities.set(client, identity);
         guards.get(client.conn)?.loginAccepted();
+        if (identity.role !== 'anonymous') unsent.loginAccepted(client.conn as Socket);
         done(null, true);
       };
       if (!username) {
@@ -172,6 +177,7 @@ export async function startEmbeddedBroker(opts: {
     const guard = new PacketGuard((topic) => publishLimitKind(opts.hallId, topic));
     guards.set(socket, guard);
     guardSocket(socket, guard, (r) => connections.warn('mqtt connection cut', { address: socket.remoteAddress, ...r }));
+    unsent.watch(socket);
     broker.handle(socket);
   });
   server.maxConnections = MQTT_MAX_CONNECTIONS;

@@ -87,6 +87,11 @@ export async function startEmbeddedBroker(opts: {
         if (identity.role !== 'anonymous') unsent.loginAccepted(client.conn as Socket);
         done(null, true);
       };
+      // aedes keeps every QoS 1 message for a persistent session until it is acked, without limit, also for a client
+      // that never comes back. Devices and anonymous readers use clean sessions: the server's command outbox resends
+      // what a device missed, and retained topics give the state.
+      if (!client.clean && username !== SERVER_MQTT_USERNAME)
+        return done(refusal(2, 'only clean sessions are offered: connect with the clean session flag set'), false);
       if (!username) {
         if (client.id.startsWith('hallq') || opts.accounts.getDevice(client.id))
           return done(refusal(2, 'this client id is reserved'), false);

@@ -2,9 +2,12 @@
  * aedes counts a message delivered to a client only once the client's socket has taken it, and holds one of its 100
  * delivery slots until then: a client that stopped reading took every slot within ~100 messages, and delivery to
  * every other client (LED boards, speakers, pads) stopped until aedes' drain timeout (60 s) cut it. So the broker is
- * never told to wait: a socket's write always reports success, and a client holding more unsent data than it may is
- * cut instead, as the live stream drops a screen that stopped reading (a device reconnects and gets the retained
- * state). All clients' unsent data together has a budget too; over it, those holding the most are cut first.
+ * not told to wait while the connection is open: a socket's write always reports success, and a client holding more
+ * unsent data than it may is cut instead, as the live stream drops a screen that stopped reading (a device
+ * reconnects and gets the retained state). All clients' unsent data together has a budget too; over it, those
+ * holding the most are cut first. What is counted is this process's own buffer (`writableLength`): the kernel's
+ * socket buffers (a few MB on Linux) come before it. Once the peer has sent FIN, Node puts its own `write` back on
+ * the socket; aedes closes the client on that same 'end', which releases anything waiting.
  */
 import type { Socket } from 'node:net';
 

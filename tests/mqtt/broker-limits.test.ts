@@ -208,4 +208,22 @@ describe('embedded broker limits', () => {
     reader.end(true);
     expect(suback.granted).toEqual(filters.map((_, i) => (i < MQTT_MAX_SUBSCRIPTIONS ? 0 : 128)));
   });
+
+  // aedes would keep every QoS 1 message for such a session until acked, for a client that may never come back.
+  it('offers only clean sessions to anonymous readers and devices', async () => {
+    const refusedCode = async (opts: mqtt.IClientOptions) => {
+      const c = mqtt.connect(broker.url, { ...opts, clean: false, reconnectPeriod: 0 });
+      const code = await new Promise<number | undefined>((resolve) => {
+        c.once('error', (err: { code?: number }) => resolve(err.code));
+        c.once('connect', () => resolve(0)); // accepted
+      });
+      c.end(true);
+      return code;
+    };
+    expect(await refusedCode({ clientId: 'kept-reader' })).toBe(2);
+    expect(await refusedCode({ ...printer, clientId: printer.username })).toBe(2);
+    const clean = mqtt.connect(broker.url, { clientId: 'clean-reader', reconnectPeriod: 0 });
+    await once(clean, 'connect');
+    clean.end(true);
+  });
 });

@@ -59,6 +59,7 @@ import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
 import { checkChainAtStart, recordChainFindings } from './chain-at-start.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
+import { mqttConnectionLimitsOf } from '../mqtt/connection-limits.js';
 import { BrokerLink } from '../mqtt/broker-link.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { writeMosquittoFiles } from '../mqtt/mosquitto-files.js';
@@ -142,7 +143,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       hallId: site.id,
       accounts,
       serverPassword: mqttPassword,
-      maxPerAddress: env.HALLQ_MQTT_MAX_PER_ADDRESS,
+      connectionLimits: mqttConnectionLimitsOf(env),
     });
     mqttUrl = broker.url;
     log.info('embedded MQTT broker listening', { port: broker.port });

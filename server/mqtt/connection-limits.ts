@@ -1,37 +1,148 @@
 /**
- * Open connections per client address, so one laptop's flood of idle sockets cannot take all of the broker's
- * connections; and the same warning about one address at most once a minute, so a client reconnecting in a loop
- * cannot flood the log. Local processes (the bridge, simulators, benchmarks on the server itself) are not counted.
+ * The embedded broker's connections, bounded so that nobody on the hall's network can keep the devices off it:
+ * - per client address, so one laptop's flood of idle sockets cannot take them all;
+ * - connections not logged in as a device or the server (waiting for their login, or anonymous readers) may use
+ *   only the unreserved part of the total; the reserved rest is for addresses a device or the server logged in from
+ *   in the last day, so devices reconnecting during a flood find room;
+ * - when the unreserved part is full, the oldest untrusted connection that has not sent its CONNECT yet gives way
+ *   to the new one (failing that, the oldest whose login is being checked), so a device whose address is not known
+ *   yet (the first login after a restart) is not locked out by a flood of connections that never log in;
+ * - anonymous readers, which hold their connection for good, at most `maxAnonymous` at once.
+ * The same warning about one address is logged at most once a minute, so a reconnect loop cannot flood the log.
+ * Local processes (the bridge, simulators, benchmarks on the server itself) are trusted and not counted per address.
  */
 import type { Socket } from 'node:net';
+import type { Env } from '../config/env.js';
 import { log } from '../log.js';
 import { FailureWindow } from '../security/attempt-throttle.js';
 
 export const MQTT_MAX_CONNECTIONS_PER_ADDRESS = 100;
+
+export interface MqttConnectionSettings {
+  /** Open connections at most, of every kind. */
+  maxTotal: number;
+  /** The last part of `maxTotal` that only trusted addresses may use (a hall has ~200 devices). */
+  reserved: number;
+  /** Open connections one untrusted address may hold; local processes are not limited per address. */
+  maxPerAddress: number;
+  /** Anonymous readers at once (the public `state/#`: signage, tools). */
+  maxAnonymous: number;
+  /** How long an address stays trusted after a device or the server logged in from it. */
+  trustMs: number;
+}
+
+export const DEFAULT_MQTT_CONNECTION_SETTINGS: MqttConnectionSettings = {
+  maxTotal: 1000,
+  reserved: 400,
+  maxPerAddress: MQTT_MAX_CONNECTIONS_PER_ADDRESS,
+  maxAnonymous: 200,
+  trustMs: 24 * 60 * 60 * 1000,
+};
+
+/** The bounds the environment sets (server/config/env.ts); 40 % of the total is reserved. */
+export function mqttConnectionLimitsOf(env: Env): Partial<MqttConnectionSettings> {
+  return {
+    maxTotal: env.HALLQ_MQTT_MAX_CONNECTIONS,
+    reserved: Math.floor(env.HALLQ_MQTT_MAX_CONNECTIONS * 0.4),
+    maxPerAddress: env.HALLQ_MQTT_MAX_PER_ADDRESS,
+    maxAnonymous: env.HALLQ_MQTT_MAX_ANONYMOUS,
+  };
+}
+
 const LOCAL = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** Trusted addresses remembered at most; a full table forgets the longest unused. */
+const MAX_TRUSTED = 4096;
+
+/** silent: no CONNECT yet; checking: its login is being checked; then an anonymous reader or a proven login. */
+type Stage = 'silent' | 'checking' | 'anonymous' | 'proven';
 
 export class ConnectionLimits {
-  private readonly open = new Map<string, number>();
+  readonly settings: MqttConnectionSettings;
+  /** Counters for tests and diagnostics. */
+  readonly stats = { refused: 0, evicted: 0, anonymousRefused: 0 };
+  private readonly perAddress = new Map<string, number>();
+  /** Connections not logged in yet, oldest first (a Set keeps insertion order). */
+  private readonly silent = new Set<Socket>();
+  private readonly checking = new Set<Socket>();
+  private readonly stage = new Map<Socket, Stage>();
+  private anonymous = 0;
+  private readonly trusted = new Map<string, number>();
   private readonly warned = new FailureWindow(1);
 
-  constructor(private readonly maxPerAddress = MQTT_MAX_CONNECTIONS_PER_ADDRESS) {}
+  constructor(
+    settings: Partial<MqttConnectionSettings> = {},
+    private readonly clock: () => number = Date.now,
+  ) {
+    const merged = { ...DEFAULT_MQTT_CONNECTION_SETTINGS, ...settings };
+    merged.reserved = Math.min(merged.reserved, Math.floor(merged.maxTotal / 2));
+    this.settings = merged;
+  }
 
-  /** Counts `socket` until it closes; false (and the socket destroyed) when its address has too many open. */
+  get open(): number {
+    return this.stage.size;
+  }
+
+  /**
+   * Counts `socket` until it closes; false (and the socket destroyed) when there is no room for it. Making room
+   * means closing the oldest untrusted connection not logged in yet.
+   */
   admit(socket: Socket): boolean {
     const address = socket.remoteAddress ?? 'unknown';
-    const count = this.open.get(address) ?? 0;
-    if (count >= this.maxPerAddress && !LOCAL.has(address)) {
-      socket.destroy();
-      this.warn('mqtt connection refused: too many from this address', { address, open: count });
-      return false;
-    }
-    this.open.set(address, count + 1);
-    socket.once('close', () => {
-      const left = (this.open.get(address) ?? 1) - 1;
-      if (left > 0) this.open.set(address, left);
-      else this.open.delete(address);
-    });
+    const { maxTotal, reserved, maxPerAddress } = this.settings;
+    const held = this.perAddress.get(address) ?? 0;
+    const trusted = this.isTrusted(address);
+    if (held >= maxPerAddress && !LOCAL.has(address))
+      return this.refuse(socket, 'mqtt connection refused: too many from this address', { address, open: held });
+    const unproven = this.silent.size + this.checking.size + this.anonymous;
+    const full = this.stage.size >= maxTotal || (!trusted && unproven >= maxTotal - reserved);
+    if (full && !this.evictOldest(this.silent) && !this.evictOldest(this.checking))
+      return this.refuse(socket, 'mqtt connection refused: the broker is full', { address, open: this.stage.size });
+    this.perAddress.set(address, held + 1);
+    this.stage.set(socket, 'silent');
+    this.silent.add(socket);
+    socket.once('close', () => this.release(socket, address));
     return true;
+  }
+
+  /** `socket` sent its CONNECT: its login is being checked. */
+  connectReceived(socket: Socket): void {
+    if (!this.silent.delete(socket)) return;
+    this.checking.add(socket);
+    this.stage.set(socket, 'checking');
+  }
+
+  /**
+   * Whether one more anonymous reader fits; call just before accepting an anonymous login. Anonymous readers hold
+   * their connection for good, so without this bound they alone could fill the unreserved part.
+   */
+  mayAcceptAnonymous(): boolean {
+    if (this.anonymous < this.settings.maxAnonymous) return true;
+    this.stats.anonymousRefused++;
+    return false;
+  }
+
+  /** The login of `socket` was accepted: a device or the server (its address becomes trusted) or anonymous. */
+  loggedIn(socket: Socket, role: 'server' | 'device' | 'anonymous'): void {
+    const stage = this.stage.get(socket);
+    if (stage !== 'silent' && stage !== 'checking') return;
+    this.silent.delete(socket);
+    this.checking.delete(socket);
+    if (role === 'anonymous') {
+      this.anonymous++;
+      this.stage.set(socket, 'anonymous');
+      return;
+    }
+    this.stage.set(socket, 'proven');
+    this.trust(socket.remoteAddress);
+  }
+
+  isTrusted(address: string): boolean {
+    if (LOCAL.has(address)) return true;
+    const until = this.trusted.get(address);
+    if (until === undefined) return false;
+    if (until > this.clock()) return true;
+    this.trusted.delete(address);
+    return false;
   }
 
   /** log.warn, at most once a minute for the same address, message and reason. */
@@ -41,5 +152,48 @@ export class ConnectionLimits {
     if (this.warned.blocked(key, now)) return;
     this.warned.add(key, now);
     log.warn(message, fields);
+  }
+
+  private trust(address: string | undefined): void {
+    if (!address || LOCAL.has(address)) return;
+    this.trusted.delete(address); // re-inserted last: the table forgets the longest unused first
+    if (this.trusted.size >= MAX_TRUSTED) this.trusted.delete(this.trusted.keys().next().value!);
+    this.trusted.set(address, this.clock() + this.settings.trustMs);
+  }
+
+  private evictOldest(among: Set<Socket>): boolean {
+    for (const socket of among) {
+      const address = socket.remoteAddress ?? 'unknown';
+      if (this.isTrusted(address)) continue;
+      this.release(socket, address);
+      socket.destroy();
+      this.stats.evicted++;
+      this.warn('mqtt connection cut', {
+        address,
+        reason: 'made room for a newer connection while the broker was full',
+      });
+      return true;
+    }
+    return false;
+  }
+
+  private refuse(socket: Socket, message: string, fields: { address: string; open: number }): false {
+    socket.destroy();
+    this.stats.refused++;
+    this.warn(message, fields);
+    return false;
+  }
+
+  /** Forgets `socket`; safe to call twice (an evicted socket closes later). */
+  private release(socket: Socket, address: string): void {
+    const stage = this.stage.get(socket);
+    if (stage === undefined) return;
+    this.stage.delete(socket);
+    this.silent.delete(socket);
+    this.checking.delete(socket);
+    if (stage === 'anonymous') this.anonymous--;
+    const left = (this.perAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(address, left);
+    else this.perAddress.delete(address);
   }
 }

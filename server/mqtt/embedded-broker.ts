@@ -3,7 +3,8 @@
  * hooks: the server may do anything in its hall; a device publishes only under its own devices/<id>/ (status, ack,
  * evt) and reads its commands, desired state and the public state; anonymous clients read the public state only.
  * Limits (docs/devices.md § Limits): packet sizes per topic kind (cut before buffering), CONNECT within 5 s, MQTT
- * logins throttled and their password checks bounded, a removed device's connection dropped at once.
+ * logins throttled and their password checks bounded, connections bounded with a part kept for the devices
+ * (connection-limits.ts), a removed device's connection dropped at once.
  */
 import { Aedes, type Client } from 'aedes';
 import { timingSafeEqual, createHash } from 'node:crypto';
@@ -14,7 +15,7 @@ import { skipPacketIdCache } from '../../devices/protocol/mqtt-packet-ids.js';
 import { deviceMayPublish, deviceMaySubscribe, topics } from '../../devices/protocol/mqtt-topics.js';
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
-import { ConnectionLimits } from './connection-limits.js';
+import { ConnectionLimits, type MqttConnectionSettings } from './connection-limits.js';
 import { MqttLoginGate } from './login-gate.js';
 import { guardSocket, PacketGuard } from './packet-guard.js';
 import { SERVER_MQTT_USERNAME } from './server-credentials.js';
@@ -24,8 +25,8 @@ import { UnsentBudget } from './unsent-budget.js';
 export const MQTT_CONNECT_TIMEOUT_MS = 5000;
 /** Topic filters one client (other than the server's login) may hold: every distinct one costs the broker memory. */
 export const MQTT_MAX_SUBSCRIPTIONS = 64;
-/** Open connections at most (devices, tools, anonymous readers); further ones are closed at once. */
-export const MQTT_MAX_CONNECTIONS = 1000;
+/** Sockets Node itself accepts at most: a backstop above the broker's own bound (connection-limits.ts). */
+const SOCKETS_BACKSTOP_MARGIN = 100;
 
 type Identity = { role: 'server' } | { role: 'device'; deviceId: string } | { role: 'anonymous' };
 
@@ -40,6 +41,8 @@ export interface EmbeddedBroker {
   url: string;
   /** Login throttle and password-check counters. */
   logins: MqttLoginGate;
+  /** Open connections, the trusted addresses and their counters. */
+  connections: ConnectionLimits;
   /** Drops at once the connections of devices that are no longer registered (call after removing one). */
   disconnectRemovedDevices(): void;
   close(): Promise<void>;
@@ -65,12 +68,12 @@ export async function startEmbeddedBroker(opts: {
   accounts: Accounts;
   serverPassword: string;
   connectTimeoutMs?: number;
-  /** Open connections one address may hold (HALLQ_MQTT_MAX_PER_ADDRESS). */
-  maxPerAddress?: number;
+  /** Connection bounds; `maxPerAddress` comes from HALLQ_MQTT_MAX_PER_ADDRESS. */
+  connectionLimits?: Partial<MqttConnectionSettings>;
 }): Promise<EmbeddedBroker> {
   const t = topics(opts.hallId);
   const logins = new MqttLoginGate();
-  const connections = new ConnectionLimits(opts.maxPerAddress);
+  const connections = new ConnectionLimits(opts.connectionLimits);
   const deviceClients = new Map<string, Set<Client>>();
   const unsent = new UnsentBudget((socket, bytes, why) =>
     connections.warn('mqtt connection cut', { address: socket.remoteAddress, reason: why, unsent: bytes }),
@@ -81,10 +84,13 @@ export async function startEmbeddedBroker(opts: {
     // A client id is tied to its login (as Mosquitto's use_username_as_clientid does): MQTT drops the older session
     // of a reused id, so otherwise anyone could knock the server or a device off the broker.
     authenticate(client, username, password, done) {
+      const socket = client.conn as Socket;
+      connections.connectReceived(socket);
       const accepted = (identity: Identity) => {
         identities.set(client, identity);
-        guards.get(client.conn)?.loginAccepted();
-        if (identity.role !== 'anonymous') unsent.loginAccepted(client.conn as Socket);
+        guards.get(socket)?.loginAccepted();
+        connections.loggedIn(socket, identity.role);
+        if (identity.role !== 'anonymous') unsent.loginAccepted(socket);
         done(null, true);
       };
       // aedes keeps every QoS 1 message for a persistent session until it is acked, without limit, also for a client
@@ -95,6 +101,10 @@ export async function startEmbeddedBroker(opts: {
       if (!username) {
         if (client.id.startsWith('hallq') || opts.accounts.getDevice(client.id))
           return done(refusal(2, 'this client id is reserved'), false);
+        if (!connections.mayAcceptAnonymous()) {
+          connections.warn('mqtt login refused', { address: addressOf(client), why: 'too many anonymous readers' });
+          return done(refusal(3, 'too many anonymous readers; try again later'), false);
+        }
         return accepted({ role: 'anonymous' });
       }
       // The server's login may open more than one connection (tools, benchmarks): hallq-server, hallq-server-*.
@@ -185,7 +195,7 @@ export async function startEmbeddedBroker(opts: {
     unsent.watch(socket);
     broker.handle(socket);
   });
-  server.maxConnections = MQTT_MAX_CONNECTIONS;
+  server.maxConnections = connections.settings.maxTotal + SOCKETS_BACKSTOP_MARGIN;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
@@ -196,6 +206,7 @@ export async function startEmbeddedBroker(opts: {
     port,
     url: `mqtt://127.0.0.1:${port}`,
     logins,
+    connections,
     disconnectRemovedDevices() {
       for (const [deviceId, clients] of deviceClients) {
         if (opts.accounts.getDevice(deviceId)) continue;

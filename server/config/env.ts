@@ -31,7 +31,7 @@ const envSchema = z.object({
   HALLQ_HTTP_MAX_PER_ADDRESS: z.coerce.number().int().min(4).max(10_000).default(32),
   HALLQ_HTTP_MAX_PER_TRUSTED_ADDRESS: z.coerce.number().int().min(4).max(100_000).default(256),
   HALLQ_MQTT_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(100),
-  /** MQTT connections in all (the last 40 % kept for addresses a device logged in from) and anonymous readers. */
+  /** MQTT connections in all (the last 40 % kept for addresses a device is or was logged in from); anonymous readers. */
   HALLQ_MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(100_000).default(1000),
   HALLQ_MQTT_MAX_ANONYMOUS: z.coerce.number().int().min(0).max(100_000).default(200),
   /** Comma-separated addresses of the hall's reverse proxies, whose X-Forwarded-For is believed. */

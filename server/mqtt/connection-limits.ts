@@ -2,12 +2,15 @@
  * The embedded broker's connections, bounded so that nobody on the hall's network can keep the devices off it:
  * - per client address, so one laptop's flood of idle sockets cannot take them all;
  * - connections not logged in as a device or the server (waiting for their login, or anonymous readers) may use
- *   only the unreserved part of the total; the reserved rest is for addresses a device or the server logged in from
- *   in the last day, so devices reconnecting during a flood find room;
- * - when the unreserved part is full, the oldest untrusted connection that has not sent its CONNECT yet gives way
- *   to the new one (failing that, the oldest whose login is being checked), so a device whose address is not known
- *   yet (the first login after a restart) is not locked out by a flood of connections that never log in;
- * - anonymous readers, which hold their connection for good, at most `maxAnonymous` at once.
+ *   only the unreserved part of the total; the reserved rest is for trusted addresses — those a device or the
+ *   server is logged in from, or was in the last day — so devices reconnecting during a flood find room. A trusted
+ *   address may hold only a few connections in the reserve before logging in, so one stolen device password
+ *   cannot fill it;
+ * - when the unreserved part is full, the oldest connection in it that has not sent its CONNECT yet gives way to
+ *   the new one (failing that, the oldest whose login is being checked), so a device whose address is not trusted
+ *   yet (a new one, or any after a restart) is not locked out by a flood of connections that never log in;
+ * - anonymous readers, which hold their connection for good, at most `maxAnonymous` at once (and at most half of
+ *   the unreserved part, so they never fill it).
  * The same warning about one address is logged at most once a minute, so a reconnect loop cannot flood the log.
  * Local processes (the bridge, simulators, benchmarks on the server itself) are trusted and not counted per address.
  */
@@ -27,7 +30,7 @@ export interface MqttConnectionSettings {
   maxPerAddress: number;
   /** Anonymous readers at once (the public `state/#`: signage, tools). */
   maxAnonymous: number;
-  /** How long an address stays trusted after a device or the server logged in from it. */
+  /** How long an address stays trusted after its last device or server connection closed. */
   trustMs: number;
 }
 
@@ -52,6 +55,8 @@ export function mqttConnectionLimitsOf(env: Env): Partial<MqttConnectionSettings
 const LOCAL = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 /** Trusted addresses remembered at most; a full table forgets the longest unused. */
 const MAX_TRUSTED = 4096;
+/** Connections one trusted address may hold in the reserve before they log in (a device host runs a few devices). */
+export const MQTT_RESERVED_UNPROVEN_PER_ADDRESS = 8;
 
 /** silent: no CONNECT yet; checking: its login is being checked; then an anonymous reader or a proven login. */
 type Stage = 'silent' | 'checking' | 'anonymous' | 'proven';
@@ -61,12 +66,18 @@ export class ConnectionLimits {
   /** Counters for tests and diagnostics. */
   readonly stats = { refused: 0, evicted: 0, anonymousRefused: 0 };
   private readonly perAddress = new Map<string, number>();
+  private readonly stage = new Map<Socket, Stage>();
   /** Connections not logged in yet, oldest first (a Set keeps insertion order). */
   private readonly silent = new Set<Socket>();
   private readonly checking = new Set<Socket>();
-  private readonly stage = new Map<Socket, Stage>();
+  /** Those of them admitted into the reserve (from a trusted address): never made to give way. */
+  private readonly inReserve = new Set<Socket>();
+  private readonly inReservePerAddress = new Map<string, number>();
   private anonymous = 0;
-  private readonly trusted = new Map<string, number>();
+  /** Open device and server connections per address: an address is trusted while it has one. */
+  private readonly provenPerAddress = new Map<string, number>();
+  /** Until when an address stays trusted after its last proven connection closed. */
+  private readonly trustedUntil = new Map<string, number>();
   private readonly warned = new FailureWindow(1);
 
   constructor(
@@ -75,6 +86,7 @@ export class ConnectionLimits {
   ) {
     const merged = { ...DEFAULT_MQTT_CONNECTION_SETTINGS, ...settings };
     merged.reserved = Math.min(merged.reserved, Math.floor(merged.maxTotal / 2));
+    merged.maxAnonymous = Math.min(merged.maxAnonymous, Math.floor((merged.maxTotal - merged.reserved) / 2));
     this.settings = merged;
   }
 
@@ -84,22 +96,28 @@ export class ConnectionLimits {
 
   /**
    * Counts `socket` until it closes; false (and the socket destroyed) when there is no room for it. Making room
-   * means closing the oldest untrusted connection not logged in yet.
+   * means closing the oldest connection in the unreserved part that has not logged in yet.
    */
   admit(socket: Socket): boolean {
     const address = socket.remoteAddress ?? 'unknown';
     const { maxTotal, reserved, maxPerAddress } = this.settings;
     const held = this.perAddress.get(address) ?? 0;
-    const trusted = this.isTrusted(address);
     if (held >= maxPerAddress && !LOCAL.has(address))
       return this.refuse(socket, 'mqtt connection refused: too many from this address', { address, open: held });
-    const unproven = this.silent.size + this.checking.size + this.anonymous;
-    const full = this.stage.size >= maxTotal || (!trusted && unproven >= maxTotal - reserved);
+    const intoReserve =
+      LOCAL.has(address) ||
+      (this.isTrusted(address) && (this.inReservePerAddress.get(address) ?? 0) < MQTT_RESERVED_UNPROVEN_PER_ADDRESS);
+    const unreservedUsed = this.silent.size + this.checking.size - this.inReserve.size + this.anonymous;
+    const full = this.stage.size >= maxTotal || (!intoReserve && unreservedUsed >= maxTotal - reserved);
     if (full && !this.evictOldest(this.silent) && !this.evictOldest(this.checking))
       return this.refuse(socket, 'mqtt connection refused: the broker is full', { address, open: this.stage.size });
     this.perAddress.set(address, held + 1);
     this.stage.set(socket, 'silent');
     this.silent.add(socket);
+    if (intoReserve) {
+      this.inReserve.add(socket);
+      increment(this.inReservePerAddress, address, 1);
+    }
     socket.once('close', () => this.release(socket, address));
     return true;
   }
@@ -121,27 +139,30 @@ export class ConnectionLimits {
     return false;
   }
 
-  /** The login of `socket` was accepted: a device or the server (its address becomes trusted) or anonymous. */
+  /**
+   * The login of `socket` was accepted: a device or the server (its address trusted while it stays connected and
+   * `trustMs` after) or anonymous. Nothing happens for a socket already closed or cut.
+   */
   loggedIn(socket: Socket, role: 'server' | 'device' | 'anonymous'): void {
     const stage = this.stage.get(socket);
     if (stage !== 'silent' && stage !== 'checking') return;
-    this.silent.delete(socket);
-    this.checking.delete(socket);
+    const address = socket.remoteAddress ?? 'unknown';
+    this.leaveUnproven(socket, address);
     if (role === 'anonymous') {
       this.anonymous++;
       this.stage.set(socket, 'anonymous');
       return;
     }
     this.stage.set(socket, 'proven');
-    this.trust(socket.remoteAddress);
+    increment(this.provenPerAddress, address, 1);
   }
 
   isTrusted(address: string): boolean {
-    if (LOCAL.has(address)) return true;
-    const until = this.trusted.get(address);
+    if (LOCAL.has(address) || this.provenPerAddress.has(address)) return true;
+    const until = this.trustedUntil.get(address);
     if (until === undefined) return false;
     if (until > this.clock()) return true;
-    this.trusted.delete(address);
+    this.trustedUntil.delete(address);
     return false;
   }
 
@@ -154,17 +175,18 @@ export class ConnectionLimits {
     log.warn(message, fields);
   }
 
-  private trust(address: string | undefined): void {
-    if (!address || LOCAL.has(address)) return;
-    this.trusted.delete(address); // re-inserted last: the table forgets the longest unused first
-    if (this.trusted.size >= MAX_TRUSTED) this.trusted.delete(this.trusted.keys().next().value!);
-    this.trusted.set(address, this.clock() + this.settings.trustMs);
+  /** Keeps `address` trusted for `trustMs` from now (its last proven connection just closed). */
+  private trustFromNow(address: string): void {
+    if (LOCAL.has(address)) return;
+    this.trustedUntil.delete(address); // re-inserted last: the table forgets the longest unused first
+    if (this.trustedUntil.size >= MAX_TRUSTED) this.trustedUntil.delete(this.trustedUntil.keys().next().value!);
+    this.trustedUntil.set(address, this.clock() + this.settings.trustMs);
   }
 
   private evictOldest(among: Set<Socket>): boolean {
     for (const socket of among) {
+      if (this.inReserve.has(socket)) continue;
       const address = socket.remoteAddress ?? 'unknown';
-      if (this.isTrusted(address)) continue;
       this.release(socket, address);
       socket.destroy();
       this.stats.evicted++;
@@ -184,16 +206,31 @@ export class ConnectionLimits {
     return false;
   }
 
-  /** Forgets `socket`; safe to call twice (an evicted socket closes later). */
+  /** `socket` is no longer waiting for its login (logged in, closed or cut). */
+  private leaveUnproven(socket: Socket, address: string): void {
+    this.silent.delete(socket);
+    this.checking.delete(socket);
+    if (this.inReserve.delete(socket)) increment(this.inReservePerAddress, address, -1);
+  }
+
+  /** Forgets `socket`; safe to call twice (a cut socket closes later). */
   private release(socket: Socket, address: string): void {
     const stage = this.stage.get(socket);
     if (stage === undefined) return;
     this.stage.delete(socket);
-    this.silent.delete(socket);
-    this.checking.delete(socket);
+    this.leaveUnproven(socket, address);
     if (stage === 'anonymous') this.anonymous--;
-    const left = (this.perAddress.get(address) ?? 1) - 1;
-    if (left > 0) this.perAddress.set(address, left);
-    else this.perAddress.delete(address);
+    if (stage === 'proven') {
+      increment(this.provenPerAddress, address, -1);
+      if (!this.provenPerAddress.has(address)) this.trustFromNow(address);
+    }
+    increment(this.perAddress, address, -1);
   }
+}
+
+/** Adds `by` to a count kept in `counts`, forgetting it at zero. */
+function increment(counts: Map<string, number>, key: string, by: number): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConnectionLimits } from '../../server/mqtt/connection-limits.js';
+import { ConnectionLimits, MQTT_RESERVED_UNPROVEN_PER_ADDRESS } from '../../server/mqtt/connection-limits.js';
 
 class StandInSocket extends EventEmitter {
   destroyed = false;
@@ -22,6 +22,11 @@ class StandInSocket extends EventEmitter {
 
 function socketFrom(address: string): Socket & StandInSocket {
   return new StandInSocket(address) as unknown as Socket & StandInSocket;
+}
+
+/** Lets the stand-in sockets' `close` events run. */
+function settled(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 describe('MQTT connection limits', () => {
@@ -48,28 +53,100 @@ describe('MQTT connection limits', () => {
     expect(limits.open).toBe(3);
   });
 
-  it('trusts an address for trustMs after a device logged in from it, then counts it as any other', () => {
+  it('trusts an address while a device is logged in from it and for trustMs after it left', async () => {
     let now = 1_000_000;
-    const limits = new ConnectionLimits({ maxTotal: 6, reserved: 3, maxAnonymous: 4, trustMs: 60_000 }, () => now);
-    const logIn = (address: string, role: 'device' | 'anonymous') => {
-      const socket = socketFrom(address);
-      const admitted = limits.admit(socket);
-      if (admitted) limits.loggedIn(socket, role);
-      return admitted;
-    };
-    expect(logIn('10.0.0.9', 'device')).toBe(true);
+    const limits = new ConnectionLimits({ maxTotal: 8, reserved: 4, trustMs: 60_000 }, () => now);
+    const device = socketFrom('10.0.0.9');
+    limits.admit(device);
+    limits.loggedIn(device, 'device');
+    now += 10 * 60_000; // connected for longer than trustMs: still trusted
     expect(limits.isTrusted('10.0.0.9')).toBe(true);
-    for (const address of ['10.0.0.2', '10.0.0.3', '10.0.0.4']) expect(logIn(address, 'anonymous')).toBe(true);
-    expect(limits.admit(socketFrom('10.0.0.5'))).toBe(false); // readers hold the unreserved part
-    expect(logIn('10.0.0.9', 'device')).toBe(true); // the device's address uses the reserve
-    now += 60_001; // a day without a login from it
+    const flood = Array.from({ length: 4 }, () => socketFrom('10.0.0.2'));
+    for (const socket of flood) expect(limits.admit(socket)).toBe(true);
+
+    // The unreserved part is full: the device's address comes in through the reserve, nobody gives way.
+    expect(limits.admit(socketFrom('10.0.0.9'))).toBe(true);
+    expect(limits.stats.evicted).toBe(0);
+    device.destroy();
+    await settled();
+    now += 59_000;
+    expect(limits.isTrusted('10.0.0.9')).toBe(true);
+    now += 2_000; // trustMs after its last device connection closed
     expect(limits.isTrusted('10.0.0.9')).toBe(false);
-    expect(limits.admit(socketFrom('10.0.0.9'))).toBe(false); // one place is left, but only in the reserve
-    expect(limits.open).toBe(5);
+    expect(limits.admit(socketFrom('10.0.0.9'))).toBe(true); // now as anyone: the oldest silent one gives way
+    expect(limits.stats.evicted).toBe(1);
+    expect(flood[0]!.destroyed).toBe(true);
     expect(limits.isTrusted('127.0.0.1')).toBe(true); // the server's own processes always
   });
 
-  it('an anonymous login never makes its address trusted, and readers are bounded', () => {
+  it(`lets a trusted address hold only ${MQTT_RESERVED_UNPROVEN_PER_ADDRESS} connections in the reserve before they log in`, () => {
+    const limits = new ConnectionLimits({ maxTotal: 40, reserved: 20 });
+    const device = socketFrom('10.0.0.9');
+    limits.admit(device);
+    limits.loggedIn(device, 'device');
+    const flood = Array.from({ length: 20 }, () => socketFrom('10.0.0.2'));
+    for (const socket of flood) limits.admit(socket);
+    const reserved = Array.from({ length: MQTT_RESERVED_UNPROVEN_PER_ADDRESS }, () => socketFrom('10.0.0.9'));
+    for (const socket of reserved) expect(limits.admit(socket)).toBe(true);
+    expect(limits.stats.evicted).toBe(0);
+
+    // Beyond that the address counts as anyone's: its connections take the unreserved part's turn, and give way.
+    const more = Array.from({ length: 30 }, () => socketFrom('10.0.0.9'));
+    for (const socket of more) expect(limits.admit(socket)).toBe(true);
+    expect(flood.every((s) => s.destroyed)).toBe(true);
+    expect(more.slice(0, 10).every((s) => s.destroyed)).toBe(true);
+    expect(more.slice(10).some((s) => s.destroyed)).toBe(false);
+    expect(reserved.some((s) => s.destroyed)).toBe(false);
+    expect(limits.open).toBe(1 + MQTT_RESERVED_UNPROVEN_PER_ADDRESS + 20);
+  });
+
+  it('when every connection is taken, makes an untrusted silent one give way, and refuses once none is left', () => {
+    const limits = new ConnectionLimits({ maxTotal: 6, reserved: 3 });
+    const logInDevice = (socket: Socket & StandInSocket) => {
+      expect(limits.admit(socket)).toBe(true);
+      limits.loggedIn(socket, 'device');
+    };
+    logInDevice(socketFrom('10.0.0.9'));
+    const flood = Array.from({ length: 3 }, () => socketFrom('10.0.0.2'));
+    for (const socket of flood) limits.admit(socket);
+    const reserved = [socketFrom('10.0.0.9'), socketFrom('10.0.0.9')];
+    for (const socket of reserved) limits.admit(socket);
+    expect(limits.open).toBe(6);
+
+    const trustedLate = socketFrom('10.0.0.9');
+    expect(limits.admit(trustedLate)).toBe(true);
+    expect(flood.map((s) => s.destroyed)).toEqual([true, false, false]);
+    for (const socket of [...reserved, trustedLate]) limits.loggedIn(socket, 'device');
+    for (const socket of flood.slice(1)) limits.loggedIn(socket, 'device');
+    expect(limits.admit(socketFrom('10.0.0.7'))).toBe(false); // all six logged in: nothing gives way
+    expect(limits.admit(socketFrom('10.0.0.9'))).toBe(false); // not even for a trusted address
+    expect(limits.stats).toMatchObject({ evicted: 1, refused: 2 });
+  });
+
+  it('a login accepted after its connection was cut counts nothing and trusts nobody', () => {
+    const limits = new ConnectionLimits({ maxTotal: 4, reserved: 2 });
+    const [first, second] = [socketFrom('10.0.0.2'), socketFrom('10.0.0.3')];
+    for (const socket of [first, second]) {
+      limits.admit(socket);
+      limits.connectReceived(socket);
+    }
+    expect(limits.admit(socketFrom('10.0.0.4'))).toBe(true);
+    expect(first.destroyed).toBe(true); // its password check was still running
+    limits.loggedIn(first, 'device');
+    expect(limits.isTrusted('10.0.0.2')).toBe(false);
+    expect(limits.open).toBe(2);
+  });
+
+  it('keeps anonymous readers to half of the unreserved part, whatever the setting', () => {
+    expect(new ConnectionLimits({ maxTotal: 1000 }).settings).toMatchObject({ reserved: 400, maxAnonymous: 200 });
+    expect(new ConnectionLimits({ maxTotal: 300, reserved: 120 }).settings.maxAnonymous).toBe(90);
+    expect(new ConnectionLimits({ maxTotal: 100, reserved: 90 }).settings).toMatchObject({
+      reserved: 50,
+      maxAnonymous: 25,
+    });
+  });
+
+  it('an anonymous login never makes its address trusted, and readers are bounded', async () => {
     const limits = new ConnectionLimits({ maxTotal: 10, reserved: 4, maxAnonymous: 1 });
     const reader = socketFrom('10.0.0.2');
     limits.admit(reader);
@@ -78,12 +155,8 @@ describe('MQTT connection limits', () => {
     expect(limits.isTrusted('10.0.0.2')).toBe(false);
     expect(limits.mayAcceptAnonymous()).toBe(false);
     reader.destroy();
-    return new Promise<void>((resolve) =>
-      queueMicrotask(() => {
-        expect(limits.mayAcceptAnonymous()).toBe(true);
-        expect(limits.open).toBe(0);
-        resolve();
-      }),
-    );
+    await settled();
+    expect(limits.mayAcceptAnonymous()).toBe(true);
+    expect(limits.open).toBe(0);
   });
 });

@@ -17,6 +17,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/embe
 import { log } from '../../server/log.js';
 import { Accounts } from '../../server/store/accounts.js';
 import { openDb, type Db } from '../../server/store/db.js';
+import { startTestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
 const SMALL: Partial<MqttConnectionSettings> = { maxTotal: 20, reserved: 8, maxPerAddress: 100 };
@@ -131,21 +132,26 @@ describe('embedded broker: connections kept for the devices', () => {
     expect(readers.slice(1).filter((r) => r.closed())).toEqual([]);
   });
 
-  it('keeps the reserved part for an address a device logged in from, when readers fill the rest', async () => {
-    await startBroker({ maxAnonymous: UNRESERVED });
+  it('keeps the reserved part for an address a device logged in from, when the rest is full', async () => {
+    await startBroker({ maxAnonymous: UNRESERVED / 2 });
     const first = await login('127.0.0.10', devices['led-1']);
     expect(first.code).toBe(0);
-    first.sock.destroy();
-    const readers = await Promise.all(Array.from({ length: UNRESERVED }, (_, i) => login(`127.0.0.${2 + (i % 3)}`)));
+    first.sock.destroy(); // the device loses its connection (a Wi-Fi blip): its address stays trusted for a day
+    await until('the device to be gone', () => broker!.connections.open === 0);
+    const readers = await Promise.all(
+      Array.from({ length: UNRESERVED / 2 }, (_, i) => login(`127.0.0.${2 + (i % 3)}`)),
+    );
     expect(readers.every((r) => r.code === 0)).toBe(true);
+    const flood = await silent('127.0.0.5', UNRESERVED / 2);
 
-    // Nothing left to give way (every unreserved connection is a logged-in reader): a stranger is refused...
-    const stranger = await open('127.0.0.20');
-    await until('the stranger to be closed', stranger.closed, 3000);
-    expect(broker!.connections.stats.refused).toBe(1);
-    // ... while the device's address, trusted since its login, still gets in and logs in.
+    // The unreserved part is full; the device comes back through the reserve, and nobody has to give way...
     const back = await login('127.0.0.10', devices['led-1']);
     expect(back.code).toBe(0);
+    expect(broker!.connections.stats.evicted).toBe(0);
+    // ... while a stranger gets in only by making the oldest silent connection give way.
+    await open('127.0.0.20');
+    await until('the oldest silent connection to be closed', flood[0]!.closed, 3000);
+    expect(broker!.connections.stats.evicted).toBe(1);
     expect(back.closed()).toBe(false);
     expect(readers.filter((r) => r.closed())).toEqual([]);
   });
@@ -170,5 +176,21 @@ describe('embedded broker: connections kept for the devices', () => {
     expect(more.slice(4).filter((c) => c.closed())).toEqual([]);
     expect(device.closed()).toBe(false);
     expect(readers.filter((r) => r.closed())).toEqual([]);
+  });
+});
+
+describe('the hall server: connection bounds from its environment', () => {
+  it('passes HALLQ_MQTT_MAX_CONNECTIONS and HALLQ_MQTT_MAX_ANONYMOUS to its embedded broker', async () => {
+    const hall = await startTestHall({ env: { HALLQ_MQTT_MAX_CONNECTIONS: '40', HALLQ_MQTT_MAX_ANONYMOUS: '2' } });
+    try {
+      broker = hall.running.broker;
+      expect(broker!.connections.settings).toMatchObject({ maxTotal: 40, reserved: 16, maxAnonymous: 2 });
+      expect((await login('127.0.0.2')).code).toBe(0);
+      expect((await login('127.0.0.2')).code).toBe(0);
+      expect((await login('127.0.0.2')).code).toBe(3);
+    } finally {
+      broker = undefined; // the hall closes its own
+      await hall.stop();
+    }
   });
 });

@@ -61,23 +61,37 @@ export const MQTT_RESERVED_UNPROVEN_PER_ADDRESS = 8;
 /** silent: no CONNECT yet; checking: its login is being checked; then an anonymous reader or a proven login. */
 type Stage = 'silent' | 'checking' | 'anonymous' | 'proven';
 
+interface Entry {
+  stage: Stage;
+  /** Read once at admission: every count below is kept under this key. */
+  address: string;
+  /** Admitted into the reserve from a trusted address: never made to give way while it logs in. */
+  inReserve: boolean;
+  /** Who logged in on it (`device:<id>`, `server`), once proven. */
+  who?: string;
+}
+
 export class ConnectionLimits {
   readonly settings: MqttConnectionSettings;
   /** Counters for tests and diagnostics. */
   readonly stats = { refused: 0, evicted: 0, anonymousRefused: 0 };
+  private readonly entries = new Map<Socket, Entry>();
   private readonly perAddress = new Map<string, number>();
-  private readonly stage = new Map<Socket, Stage>();
   /** Connections not logged in yet, oldest first (a Set keeps insertion order). */
   private readonly silent = new Set<Socket>();
   private readonly checking = new Set<Socket>();
-  /** Those of them admitted into the reserve (from a trusted address): never made to give way. */
-  private readonly inReserve = new Set<Socket>();
+  /** How many of those are in the reserve, in all and per address. */
+  private inReserve = 0;
   private readonly inReservePerAddress = new Map<string, number>();
   private anonymous = 0;
   /** Open device and server connections per address: an address is trusted while it has one. */
   private readonly provenPerAddress = new Map<string, number>();
-  /** Until when an address stays trusted after its last proven connection closed. */
-  private readonly trustedUntil = new Map<string, number>();
+  /**
+   * Addresses trusted for a while after their last proven connection closed, and whose login that was. Each login
+   * leaves at most one such address behind (its last), so one stolen password cannot make many addresses trusted.
+   */
+  private readonly lingering = new Map<string, { until: number; who: string }>();
+  private readonly lingeringOf = new Map<string, string>();
   private readonly warned = new FailureWindow(1);
 
   constructor(
@@ -91,12 +105,12 @@ export class ConnectionLimits {
   }
 
   get open(): number {
-    return this.stage.size;
+    return this.entries.size;
   }
 
   /**
    * Counts `socket` until it closes; false (and the socket destroyed) when there is no room for it. Making room
-   * means closing the oldest connection in the unreserved part that has not logged in yet.
+   * means closing the oldest connection outside the reserve that has not logged in yet.
    */
   admit(socket: Socket): boolean {
     const address = socket.remoteAddress ?? 'unknown';
@@ -106,27 +120,32 @@ export class ConnectionLimits {
       return this.refuse(socket, 'mqtt connection refused: too many from this address', { address, open: held });
     const intoReserve =
       LOCAL.has(address) ||
-      (this.isTrusted(address) && (this.inReservePerAddress.get(address) ?? 0) < MQTT_RESERVED_UNPROVEN_PER_ADDRESS);
-    const unreservedUsed = this.silent.size + this.checking.size - this.inReserve.size + this.anonymous;
-    const full = this.stage.size >= maxTotal || (!intoReserve && unreservedUsed >= maxTotal - reserved);
+      (this.isTrusted(address) &&
+        this.inReserve < reserved &&
+        (this.inReservePerAddress.get(address) ?? 0) < MQTT_RESERVED_UNPROVEN_PER_ADDRESS);
+    const unreservedUsed = this.silent.size + this.checking.size - this.inReserve + this.anonymous;
+    const full = this.entries.size >= maxTotal || (!intoReserve && unreservedUsed >= maxTotal - reserved);
     if (full && !this.evictOldest(this.silent) && !this.evictOldest(this.checking))
-      return this.refuse(socket, 'mqtt connection refused: the broker is full', { address, open: this.stage.size });
-    this.perAddress.set(address, held + 1);
-    this.stage.set(socket, 'silent');
+      return this.refuse(socket, 'mqtt connection refused: the broker is full', { address, open: this.entries.size });
+    // Counted after making room: the connection that gave way may have been this address's own.
+    increment(this.perAddress, address, 1);
+    this.entries.set(socket, { stage: 'silent', address, inReserve: intoReserve });
     this.silent.add(socket);
     if (intoReserve) {
-      this.inReserve.add(socket);
+      this.inReserve++;
       increment(this.inReservePerAddress, address, 1);
     }
-    socket.once('close', () => this.release(socket, address));
+    socket.once('close', () => this.release(socket));
     return true;
   }
 
   /** `socket` sent its CONNECT: its login is being checked. */
   connectReceived(socket: Socket): void {
-    if (!this.silent.delete(socket)) return;
+    const entry = this.entries.get(socket);
+    if (entry?.stage !== 'silent') return;
+    this.silent.delete(socket);
     this.checking.add(socket);
-    this.stage.set(socket, 'checking');
+    entry.stage = 'checking';
   }
 
   /**
@@ -140,29 +159,30 @@ export class ConnectionLimits {
   }
 
   /**
-   * The login of `socket` was accepted: a device or the server (its address trusted while it stays connected and
-   * `trustMs` after) or anonymous. Nothing happens for a socket already closed or cut.
+   * The login of `socket` was accepted: anonymous, or a device or the server (`who`: `device:<id>`, `server`), whose
+   * address is trusted while it stays connected and `trustMs` after. Nothing happens for a socket already closed or
+   * cut.
    */
-  loggedIn(socket: Socket, role: 'server' | 'device' | 'anonymous'): void {
-    const stage = this.stage.get(socket);
-    if (stage !== 'silent' && stage !== 'checking') return;
-    const address = socket.remoteAddress ?? 'unknown';
-    this.leaveUnproven(socket, address);
+  loggedIn(socket: Socket, role: 'server' | 'device' | 'anonymous', who: string = role): void {
+    const entry = this.entries.get(socket);
+    if (entry?.stage !== 'silent' && entry?.stage !== 'checking') return;
+    this.leaveUnproven(socket, entry);
     if (role === 'anonymous') {
       this.anonymous++;
-      this.stage.set(socket, 'anonymous');
+      entry.stage = 'anonymous';
       return;
     }
-    this.stage.set(socket, 'proven');
-    increment(this.provenPerAddress, address, 1);
+    entry.stage = 'proven';
+    entry.who = who;
+    increment(this.provenPerAddress, entry.address, 1);
   }
 
   isTrusted(address: string): boolean {
     if (LOCAL.has(address) || this.provenPerAddress.has(address)) return true;
-    const until = this.trustedUntil.get(address);
-    if (until === undefined) return false;
-    if (until > this.clock()) return true;
-    this.trustedUntil.delete(address);
+    const trust = this.lingering.get(address);
+    if (trust === undefined) return false;
+    if (trust.until > this.clock()) return true;
+    this.forgetLingering(address);
     return false;
   }
 
@@ -175,23 +195,34 @@ export class ConnectionLimits {
     log.warn(message, fields);
   }
 
-  /** Keeps `address` trusted for `trustMs` from now (its last proven connection just closed). */
-  private trustFromNow(address: string): void {
+  /** Keeps `address` trusted for `trustMs` from now, as the last address `who` logged in from. */
+  private lingerFrom(address: string, who: string): void {
     if (LOCAL.has(address)) return;
-    this.trustedUntil.delete(address); // re-inserted last: the table forgets the longest unused first
-    if (this.trustedUntil.size >= MAX_TRUSTED) this.trustedUntil.delete(this.trustedUntil.keys().next().value!);
-    this.trustedUntil.set(address, this.clock() + this.settings.trustMs);
+    const earlier = this.lingeringOf.get(who);
+    if (earlier !== undefined && earlier !== address && this.lingering.get(earlier)?.who === who)
+      this.forgetLingering(earlier);
+    this.lingering.delete(address); // re-inserted last: the table forgets the longest unused first
+    if (this.lingering.size >= MAX_TRUSTED) this.forgetLingering(this.lingering.keys().next().value!);
+    this.lingering.set(address, { until: this.clock() + this.settings.trustMs, who });
+    this.lingeringOf.set(who, address);
+  }
+
+  private forgetLingering(address: string): void {
+    const trust = this.lingering.get(address);
+    if (trust === undefined) return;
+    this.lingering.delete(address);
+    if (this.lingeringOf.get(trust.who) === address) this.lingeringOf.delete(trust.who);
   }
 
   private evictOldest(among: Set<Socket>): boolean {
     for (const socket of among) {
-      if (this.inReserve.has(socket)) continue;
-      const address = socket.remoteAddress ?? 'unknown';
-      this.release(socket, address);
+      const entry = this.entries.get(socket)!;
+      if (entry.inReserve) continue;
+      this.release(socket);
       socket.destroy();
       this.stats.evicted++;
       this.warn('mqtt connection cut', {
-        address,
+        address: entry.address,
         reason: 'made room for a newer connection while the broker was full',
       });
       return true;
@@ -207,24 +238,32 @@ export class ConnectionLimits {
   }
 
   /** `socket` is no longer waiting for its login (logged in, closed or cut). */
-  private leaveUnproven(socket: Socket, address: string): void {
+  private leaveUnproven(socket: Socket, entry: Entry): void {
     this.silent.delete(socket);
     this.checking.delete(socket);
-    if (this.inReserve.delete(socket)) increment(this.inReservePerAddress, address, -1);
+    if (!entry.inReserve) return;
+    entry.inReserve = false;
+    this.inReserve--;
+    increment(this.inReservePerAddress, entry.address, -1);
   }
 
   /** Forgets `socket`; safe to call twice (a cut socket closes later). */
-  private release(socket: Socket, address: string): void {
-    const stage = this.stage.get(socket);
-    if (stage === undefined) return;
-    this.stage.delete(socket);
-    this.leaveUnproven(socket, address);
-    if (stage === 'anonymous') this.anonymous--;
-    if (stage === 'proven') {
-      increment(this.provenPerAddress, address, -1);
-      if (!this.provenPerAddress.has(address)) this.trustFromNow(address);
+  private release(socket: Socket): void {
+    const entry = this.entries.get(socket);
+    if (entry === undefined) return;
+    this.entries.delete(socket);
+    this.leaveUnproven(socket, entry);
+    if (entry.stage === 'anonymous') this.anonymous--;
+    if (entry.stage === 'proven') {
+      increment(this.provenPerAddress, entry.address, -1);
+      if (!this.provenPerAddress.has(entry.address)) this.lingerFrom(entry.address, entry.who!);
     }
-    increment(this.perAddress, address, -1);
+    increment(this.perAddress, entry.address, -1);
+  }
+
+  /** Open connections per address, for tests: an address with none is not listed. */
+  openPerAddress(): ReadonlyMap<string, number> {
+    return this.perAddress;
   }
 }
 

@@ -89,7 +89,11 @@ export async function startEmbeddedBroker(opts: {
       const accepted = (identity: Identity) => {
         identities.set(client, identity);
         guards.get(socket)?.loginAccepted();
-        connections.loggedIn(socket, identity.role);
+        connections.loggedIn(
+          socket,
+          identity.role,
+          identity.role === 'device' ? `device:${identity.deviceId}` : identity.role,
+        );
         if (identity.role !== 'anonymous') unsent.loginAccepted(socket);
         done(null, true);
       };

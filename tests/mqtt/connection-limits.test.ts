@@ -137,6 +137,56 @@ describe('MQTT connection limits', () => {
     expect(limits.open).toBe(2);
   });
 
+  it('forgets an address once its connections are gone, also when one of its own gave way to another', async () => {
+    const limits = new ConnectionLimits({ maxTotal: 8, reserved: 4 });
+    const mine = [socketFrom('10.0.0.2'), socketFrom('10.0.0.2')];
+    const theirs = [socketFrom('10.0.0.3'), socketFrom('10.0.0.3')];
+    for (const socket of [...mine, ...theirs]) limits.admit(socket);
+    for (let i = 0; i < 5; i++) {
+      const next = socketFrom('10.0.0.2');
+      expect(limits.admit(next)).toBe(true); // the oldest silent one gives way, often this address's own
+      mine.push(next);
+      expect(limits.openPerAddress().get('10.0.0.2')).toBe(mine.filter((s) => !s.destroyed).length);
+    }
+    for (const socket of [...mine, ...theirs]) socket.destroy();
+    await settled();
+    expect(limits.open).toBe(0);
+    expect([...limits.openPerAddress()]).toEqual([]);
+  });
+
+  it('leaves one address trusted per login after it left, so one password cannot make many trusted', async () => {
+    const limits = new ConnectionLimits({ maxTotal: 20, reserved: 8 });
+    const visit = async (address: string, who: string) => {
+      const socket = socketFrom(address);
+      limits.admit(socket);
+      limits.loggedIn(socket, 'device', who);
+      socket.destroy();
+      await settled();
+    };
+    await visit('10.0.0.30', 'device:led-2');
+    for (const address of ['10.0.0.21', '10.0.0.22', '10.0.0.23']) await visit(address, 'device:led-1');
+    expect(['10.0.0.21', '10.0.0.22', '10.0.0.23'].map((a) => limits.isTrusted(a))).toEqual([false, false, true]);
+    expect(limits.isTrusted('10.0.0.30')).toBe(true); // another device's address is its own
+  });
+
+  it('holds at most `reserved` connections in the reserve in all; the rest from trusted addresses give way', () => {
+    const limits = new ConnectionLimits({ maxTotal: 40, reserved: 16 });
+    for (const n of [1, 2, 3]) {
+      const device = socketFrom(`10.0.0.1${n}`);
+      limits.admit(device);
+      limits.loggedIn(device, 'device', `device:d${n}`);
+    }
+    const reserved = [1, 2].flatMap((n) => Array.from({ length: 8 }, () => socketFrom(`10.0.0.1${n}`)));
+    const over = Array.from({ length: 8 }, () => socketFrom('10.0.0.13'));
+    for (const socket of [...reserved, ...over]) expect(limits.admit(socket)).toBe(true);
+    const strangers = Array.from({ length: 21 }, () => socketFrom('10.0.0.2'));
+    for (const socket of strangers) expect(limits.admit(socket)).toBe(true);
+    expect(over.every((s) => s.destroyed)).toBe(true);
+    expect(reserved.some((s) => s.destroyed)).toBe(false);
+    expect(strangers.some((s) => s.destroyed)).toBe(false);
+    expect(limits.open).toBe(40);
+  });
+
   it('keeps anonymous readers to half of the unreserved part, whatever the setting', () => {
     expect(new ConnectionLimits({ maxTotal: 1000 }).settings).toMatchObject({ reserved: 400, maxAnonymous: 200 });
     expect(new ConnectionLimits({ maxTotal: 300, reserved: 120 }).settings.maxAnonymous).toBe(90);

@@ -94,9 +94,14 @@ export class ConnectionLimits {
   private readonly lingeringOf = new Map<string, string>();
   private readonly warned = new FailureWindow(1);
 
+  /**
+   * @param loginStillValid whether a login (`device:<id>`) still exists: a removed device's address is no longer
+   * trusted.
+   */
   constructor(
     settings: Partial<MqttConnectionSettings> = {},
     private readonly clock: () => number = Date.now,
+    private readonly loginStillValid: (who: string) => boolean = () => true,
   ) {
     const merged = { ...DEFAULT_MQTT_CONNECTION_SETTINGS, ...settings };
     merged.reserved = Math.min(merged.reserved, Math.floor(merged.maxTotal / 2));
@@ -181,7 +186,7 @@ export class ConnectionLimits {
     if (LOCAL.has(address) || this.provenPerAddress.has(address)) return true;
     const trust = this.lingering.get(address);
     if (trust === undefined) return false;
-    if (trust.until > this.clock()) return true;
+    if (trust.until > this.clock() && this.loginStillValid(trust.who)) return true;
     this.forgetLingering(address);
     return false;
   }
@@ -212,6 +217,28 @@ export class ConnectionLimits {
     if (trust === undefined) return;
     this.lingering.delete(address);
     if (this.lingeringOf.get(trust.who) === address) this.lingeringOf.delete(trust.who);
+    this.leaveReserveIfUntrusted(address);
+  }
+
+  /**
+   * An address no longer trusted gives up its places in the reserve: its connections waiting for their login are
+   * counted as anyone's from now on, and may give way. Otherwise one password, logged in from one address after
+   * another, could leave each address's connections in the reserve for good.
+   */
+  private leaveReserveIfUntrusted(address: string): void {
+    if (!this.inReservePerAddress.has(address) || this.isTrusted(address)) return;
+    for (const waiting of [this.silent, this.checking])
+      for (const socket of waiting) {
+        const entry = this.entries.get(socket)!;
+        if (entry.inReserve && entry.address === address) this.leaveReserve(entry);
+      }
+  }
+
+  private leaveReserve(entry: Entry): void {
+    if (!entry.inReserve) return;
+    entry.inReserve = false;
+    this.inReserve--;
+    increment(this.inReservePerAddress, entry.address, -1);
   }
 
   private evictOldest(among: Set<Socket>): boolean {
@@ -241,10 +268,7 @@ export class ConnectionLimits {
   private leaveUnproven(socket: Socket, entry: Entry): void {
     this.silent.delete(socket);
     this.checking.delete(socket);
-    if (!entry.inReserve) return;
-    entry.inReserve = false;
-    this.inReserve--;
-    increment(this.inReservePerAddress, entry.address, -1);
+    this.leaveReserve(entry);
   }
 
   /** Forgets `socket`; safe to call twice (a cut socket closes later). */
@@ -256,7 +280,10 @@ export class ConnectionLimits {
     if (entry.stage === 'anonymous') this.anonymous--;
     if (entry.stage === 'proven') {
       increment(this.provenPerAddress, entry.address, -1);
-      if (!this.provenPerAddress.has(entry.address)) this.lingerFrom(entry.address, entry.who!);
+      if (!this.provenPerAddress.has(entry.address)) {
+        if (this.loginStillValid(entry.who!)) this.lingerFrom(entry.address, entry.who!);
+        else this.leaveReserveIfUntrusted(entry.address);
+      }
     }
     increment(this.perAddress, entry.address, -1);
   }

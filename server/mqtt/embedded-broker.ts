@@ -52,6 +52,16 @@ function refusal(code: 2 | 3 | 4 | 5, message: string) {
   return Object.assign(new Error(message), { returnCode: code });
 }
 
+/** Whether a login that trusts an address still exists (a removed device's does not); false once the store is closed. */
+function loginStillValid(accounts: Accounts, who: string): boolean {
+  if (!who.startsWith('device:')) return true;
+  try {
+    return accounts.getDevice(who.slice('device:'.length)) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 function addressOf(client: Client): string {
   return (client.conn as Socket).remoteAddress ?? 'unknown';
 }
@@ -73,7 +83,9 @@ export async function startEmbeddedBroker(opts: {
 }): Promise<EmbeddedBroker> {
   const t = topics(opts.hallId);
   const logins = new MqttLoginGate();
-  const connections = new ConnectionLimits(opts.connectionLimits);
+  const connections = new ConnectionLimits(opts.connectionLimits, Date.now, (who) =>
+    loginStillValid(opts.accounts, who),
+  );
   const deviceClients = new Map<string, Set<Client>>();
   const unsent = new UnsentBudget((socket, bytes, why) =>
     connections.warn('mqtt connection cut', { address: socket.remoteAddress, reason: why, unsent: bytes }),

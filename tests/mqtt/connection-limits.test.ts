@@ -187,6 +187,73 @@ describe('MQTT connection limits', () => {
     expect(limits.open).toBe(40);
   });
 
+  it('takes an address that is no longer trusted out of the reserve: one password rotating addresses keeps 16', async () => {
+    const limits = new ConnectionLimits({ maxTotal: 100, reserved: 40 });
+    const waiting: (Socket & StandInSocket)[][] = [];
+    let previous: (Socket & StandInSocket) | undefined;
+    for (const n of [1, 2, 3, 4, 5]) {
+      const login = socketFrom(`10.0.1.${n}`);
+      limits.admit(login);
+      limits.loggedIn(login, 'device', 'device:led-1');
+      previous?.destroy(); // the same client id logging in elsewhere drops the earlier session
+      await settled();
+      previous = login;
+      const mine = Array.from({ length: 8 }, () => socketFrom(`10.0.1.${n}`));
+      for (const socket of mine) expect(limits.admit(socket)).toBe(true);
+      waiting.push(mine);
+    }
+    const strangers = Array.from({ length: 60 }, () => socketFrom('10.0.0.2'));
+    for (const socket of strangers) expect(limits.admit(socket)).toBe(true);
+    // Trusted now: 10.0.1.5 (logged in) and 10.0.1.4 (the last address it left); the rest gave way.
+    expect(waiting.map((mine) => mine.filter((s) => s.destroyed).length)).toEqual([8, 8, 8, 0, 0]);
+    expect(strangers.some((s) => s.destroyed)).toBe(false);
+  });
+
+  it('stops trusting the addresses of a removed device', async () => {
+    const removed = new Set<string>();
+    const limits = new ConnectionLimits({ maxTotal: 20, reserved: 8 }, Date.now, (who) => !removed.has(who));
+    const left = socketFrom('10.0.0.40');
+    limits.admit(left);
+    limits.loggedIn(left, 'device', 'device:pad-1');
+    left.destroy();
+    await settled();
+    const connected = socketFrom('10.0.0.41');
+    limits.admit(connected);
+    limits.loggedIn(connected, 'device', 'device:pad-1');
+    const waiting = Array.from({ length: 4 }, () => socketFrom('10.0.0.41'));
+    for (const socket of waiting) limits.admit(socket);
+    expect([limits.isTrusted('10.0.0.40'), limits.isTrusted('10.0.0.41')]).toEqual([true, true]);
+
+    removed.add('device:pad-1'); // removed: the broker drops its connection
+    connected.destroy();
+    await settled();
+    expect([limits.isTrusted('10.0.0.40'), limits.isTrusted('10.0.0.41')]).toEqual([false, false]);
+    const strangers = Array.from({ length: 12 }, () => socketFrom('10.0.0.2'));
+    for (const socket of strangers) limits.admit(socket);
+    expect(waiting.every((s) => s.destroyed)).toBe(true); // out of the reserve, so they gave way
+  });
+
+  it('gives a trusted address its reserve places back once its connections log in', () => {
+    const limits = new ConnectionLimits({ maxTotal: 60, reserved: 20 });
+    const host = socketFrom('10.0.0.9');
+    limits.admit(host);
+    limits.loggedIn(host, 'device', 'device:host');
+    for (let round = 0; round < 3; round++) {
+      const devices = Array.from({ length: MQTT_RESERVED_UNPROVEN_PER_ADDRESS }, () => socketFrom('10.0.0.9'));
+      for (const socket of devices) limits.admit(socket);
+      const strangers = Array.from({ length: 60 }, () => socketFrom('10.0.0.2'));
+      for (const socket of strangers) limits.admit(socket);
+      expect(devices.some((s) => s.destroyed)).toBe(false);
+      devices.forEach((socket, i) => limits.loggedIn(socket, 'device', `device:${round}-${i}`));
+    }
+  });
+
+  it('does not bound the server’s own processes per address', () => {
+    const limits = new ConnectionLimits({ maxTotal: 1000, maxPerAddress: 100 });
+    for (let i = 0; i < 150; i++) expect(limits.admit(socketFrom('127.0.0.1'))).toBe(true);
+    expect(limits.admit(socketFrom('10.0.0.2'))).toBe(true);
+  });
+
   it('keeps anonymous readers to half of the unreserved part, whatever the setting', () => {
     expect(new ConnectionLimits({ maxTotal: 1000 }).settings).toMatchObject({ reserved: 400, maxAnonymous: 200 });
     expect(new ConnectionLimits({ maxTotal: 300, reserved: 120 }).settings.maxAnonymous).toBe(90);

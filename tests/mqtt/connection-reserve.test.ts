@@ -179,6 +179,23 @@ describe('embedded broker: connections kept for the devices', () => {
   });
 });
 
+describe('embedded broker: trust follows the device registry', () => {
+  it('stops trusting the address of a device once it is removed', async () => {
+    await startBroker({});
+    const created = accounts.createDevice({ id: 'spk-9', kind: 'speaker' }, Date.now());
+    const speaker = await login('127.0.0.30', {
+      username: created.device.mqttUsername,
+      password: created.mqttPassword,
+    });
+    expect(speaker.code).toBe(0);
+    speaker.sock.destroy();
+    await until('the speaker to be gone', () => broker!.connections.open === 0);
+    expect(broker!.connections.isTrusted('127.0.0.30')).toBe(true);
+    accounts.removeDevice('spk-9');
+    expect(broker!.connections.isTrusted('127.0.0.30')).toBe(false);
+  });
+});
+
 describe('the hall server: connection bounds from its environment', () => {
   it('passes HALLQ_MQTT_MAX_CONNECTIONS and HALLQ_MQTT_MAX_ANONYMOUS to its embedded broker', async () => {
     const hall = await startTestHall({ env: { HALLQ_MQTT_MAX_CONNECTIONS: '40', HALLQ_MQTT_MAX_ANONYMOUS: '2' } });

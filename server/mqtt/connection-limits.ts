@@ -182,6 +182,12 @@ export class ConnectionLimits {
     increment(this.provenPerAddress, entry.address, 1);
   }
 
+  /** Forgets now the trust left behind by logins that no longer exist (call after a device was removed). */
+  forgetRemovedLogins(): void {
+    for (const [address, trust] of [...this.lingering])
+      if (!this.loginStillValid(trust.who)) this.forgetLingering(address);
+  }
+
   isTrusted(address: string): boolean {
     if (LOCAL.has(address) || this.provenPerAddress.has(address)) return true;
     const trust = this.lingering.get(address);

@@ -230,6 +230,9 @@ export async function startEmbeddedBroker(opts: {
         for (const client of clients) client.close();
         log.info('mqtt connection of a removed device dropped', { deviceId });
       }
+      // Not only when someone next connects from them: a device re-registered under the same id must not find
+      // the addresses its removed predecessor (or someone with its password) left trusted.
+      connections.forgetRemovedLogins();
     },
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { Env } from '../config/env.js';
 import { log } from '../log.js';
+import { LOOPBACK_ADDRESSES } from '../security/loopback.js';
 import { plainAddress } from './client-address.js';
 
 export interface ConnectionLimits {
@@ -55,8 +56,6 @@ export const HTTP_TIMEOUTS = {
   connectionsCheckingInterval: 1_000,
 } satisfies ServerOptions;
 
-/** Where the local bridge and tools connect from; trusted without a token. */
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 /** Trusted addresses remembered at most; a full table forgets the oldest. */
 const MAX_TRUSTED = 4096;
 /** A refusal is logged at most this often (with the count since the last line), so a flood cannot flood the log. */
@@ -99,14 +98,14 @@ export class ConnectionGuard {
 
   /** Marks `address` as one of the hall's own for `trustMs`: it showed a valid token (HTTP or stream). */
   trust(address: string | undefined): void {
-    if (!address || LOOPBACK.has(address)) return;
+    if (!address || LOOPBACK_ADDRESSES.has(address)) return;
     this.trusted.delete(address); // re-inserted last: the table forgets the longest-unused first
     if (this.trusted.size >= MAX_TRUSTED) this.trusted.delete(this.trusted.keys().next().value!);
     this.trusted.set(address, this.clock() + this.limits.trustMs);
   }
 
   isTrusted(address: string): boolean {
-    if (LOOPBACK.has(address) || this.limits.proxies.has(plainAddress(address))) return true;
+    if (LOOPBACK_ADDRESSES.has(address) || this.limits.proxies.has(plainAddress(address))) return true;
     const until = this.trusted.get(address);
     if (until === undefined) return false;
     if (until > this.clock()) return true;
@@ -128,7 +127,7 @@ export class ConnectionGuard {
     const held = this.perAddress.get(address) ?? 0;
     const trusted = this.isTrusted(address);
     const { maxTotal, reserved, maxPerAddress, maxPerTrustedAddress } = this.limits;
-    const perAddressCap = LOOPBACK.has(address) ? maxTotal : trusted ? maxPerTrustedAddress : maxPerAddress;
+    const perAddressCap = LOOPBACK_ADDRESSES.has(address) ? maxTotal : trusted ? maxPerTrustedAddress : maxPerAddress;
     const totalCap = trusted ? maxTotal : maxTotal - reserved;
     if (held >= perAddressCap || this.sockets.size >= totalCap) {
       this.refused(address, held);

@@ -3,9 +3,9 @@
  * - per client address, so one laptop's flood of idle sockets cannot take them all;
  * - connections not logged in as a device or the server (waiting for their login, or anonymous readers) may use
  *   only the unreserved part of the total; the reserved rest is for trusted addresses — those a device or the
- *   server is logged in from, or was in the last day — so devices reconnecting during a flood find room. A trusted
- *   address may hold only a few connections in the reserve before logging in, so one stolen device password
- *   cannot fill it;
+ *   server is logged in from, and for a day the latest one each login left — so devices reconnecting during a
+ *   flood find room. A trusted address may hold only a few connections in the reserve before logging in, and an
+ *   address that stops being trusted gives its places up, so one stolen device password cannot fill it;
  * - when the unreserved part is full, the oldest connection in it that has not sent its CONNECT yet gives way to
  *   the new one (failing that, the oldest whose login is being checked), so a device whose address is not trusted
  *   yet (a new one, or any after a restart) is not locked out by a flood of connections that never log in;
@@ -18,13 +18,14 @@ import type { Socket } from 'node:net';
 import type { Env } from '../config/env.js';
 import { log } from '../log.js';
 import { FailureWindow } from '../security/attempt-throttle.js';
+import { LOOPBACK_ADDRESSES } from '../security/loopback.js';
 
 export const MQTT_MAX_CONNECTIONS_PER_ADDRESS = 100;
 
 export interface MqttConnectionSettings {
   /** Open connections at most, of every kind. */
   maxTotal: number;
-  /** The last part of `maxTotal` that only trusted addresses may use (a hall has ~200 devices). */
+  /** The last part of `maxTotal` that only trusted addresses may use; by default `RESERVED_SHARE` of it. */
   reserved: number;
   /** Open connections one untrusted address may hold; local processes are not limited per address. */
   maxPerAddress: number;
@@ -34,25 +35,25 @@ export interface MqttConnectionSettings {
   trustMs: number;
 }
 
-export const DEFAULT_MQTT_CONNECTION_SETTINGS: MqttConnectionSettings = {
+/** The share of the total kept for trusted addresses: 400 of 1000 for a hall of ~200 devices. */
+const RESERVED_SHARE = 0.4;
+
+export const DEFAULT_MQTT_CONNECTION_SETTINGS: Omit<MqttConnectionSettings, 'reserved'> = {
   maxTotal: 1000,
-  reserved: 400,
   maxPerAddress: MQTT_MAX_CONNECTIONS_PER_ADDRESS,
   maxAnonymous: 200,
   trustMs: 24 * 60 * 60 * 1000,
 };
 
-/** The bounds the environment sets (server/config/env.ts); 40 % of the total is reserved. */
+/** The bounds the environment sets (server/config/env.ts). */
 export function mqttConnectionLimitsOf(env: Env): Partial<MqttConnectionSettings> {
   return {
     maxTotal: env.HALLQ_MQTT_MAX_CONNECTIONS,
-    reserved: Math.floor(env.HALLQ_MQTT_MAX_CONNECTIONS * 0.4),
     maxPerAddress: env.HALLQ_MQTT_MAX_PER_ADDRESS,
     maxAnonymous: env.HALLQ_MQTT_MAX_ANONYMOUS,
   };
 }
 
-const LOCAL = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 /** Trusted addresses remembered at most; a full table forgets the longest unused. */
 const MAX_TRUSTED = 4096;
 /** Connections one trusted address may hold in the reserve before they log in (a device host runs a few devices). */
@@ -74,7 +75,7 @@ interface Entry {
 export class ConnectionLimits {
   readonly settings: MqttConnectionSettings;
   /** Counters for tests and diagnostics. */
-  readonly stats = { refused: 0, evicted: 0, anonymousRefused: 0 };
+  readonly stats = { refused: 0, evicted: 0 };
   private readonly entries = new Map<Socket, Entry>();
   private readonly perAddress = new Map<string, number>();
   /** Connections not logged in yet, oldest first (a Set keeps insertion order). */
@@ -104,9 +105,10 @@ export class ConnectionLimits {
     private readonly loginStillValid: (who: string) => boolean = () => true,
   ) {
     const merged = { ...DEFAULT_MQTT_CONNECTION_SETTINGS, ...settings };
-    merged.reserved = Math.min(merged.reserved, Math.floor(merged.maxTotal / 2));
-    merged.maxAnonymous = Math.min(merged.maxAnonymous, Math.floor((merged.maxTotal - merged.reserved) / 2));
-    this.settings = merged;
+    const { maxTotal } = merged;
+    const reserved = Math.min(settings.reserved ?? Math.floor(maxTotal * RESERVED_SHARE), Math.floor(maxTotal / 2));
+    const maxAnonymous = Math.min(merged.maxAnonymous, Math.floor((maxTotal - reserved) / 2));
+    this.settings = { ...merged, reserved, maxAnonymous };
   }
 
   get open(): number {
@@ -121,10 +123,10 @@ export class ConnectionLimits {
     const address = socket.remoteAddress ?? 'unknown';
     const { maxTotal, reserved, maxPerAddress } = this.settings;
     const held = this.perAddress.get(address) ?? 0;
-    if (held >= maxPerAddress && !LOCAL.has(address))
+    if (held >= maxPerAddress && !LOOPBACK_ADDRESSES.has(address))
       return this.refuse(socket, 'mqtt connection refused: too many from this address', { address, open: held });
     const intoReserve =
-      LOCAL.has(address) ||
+      LOOPBACK_ADDRESSES.has(address) ||
       (this.isTrusted(address) &&
         this.inReserve < reserved &&
         (this.inReservePerAddress.get(address) ?? 0) < MQTT_RESERVED_UNPROVEN_PER_ADDRESS);
@@ -158,9 +160,7 @@ export class ConnectionLimits {
    * their connection for good, so without this bound they alone could fill the unreserved part.
    */
   mayAcceptAnonymous(): boolean {
-    if (this.anonymous < this.settings.maxAnonymous) return true;
-    this.stats.anonymousRefused++;
-    return false;
+    return this.anonymous < this.settings.maxAnonymous;
   }
 
   /**
@@ -189,7 +189,7 @@ export class ConnectionLimits {
   }
 
   isTrusted(address: string): boolean {
-    if (LOCAL.has(address) || this.provenPerAddress.has(address)) return true;
+    if (LOOPBACK_ADDRESSES.has(address) || this.provenPerAddress.has(address)) return true;
     const trust = this.lingering.get(address);
     if (trust === undefined) return false;
     if (trust.until > this.clock() && this.loginStillValid(trust.who)) return true;
@@ -208,7 +208,7 @@ export class ConnectionLimits {
 
   /** Keeps `address` trusted for `trustMs` from now, as the last address `who` logged in from. */
   private lingerFrom(address: string, who: string): void {
-    if (LOCAL.has(address)) return;
+    if (LOOPBACK_ADDRESSES.has(address)) return;
     const earlier = this.lingeringOf.get(who);
     if (earlier !== undefined && earlier !== address && this.lingering.get(earlier)?.who === who)
       this.forgetLingering(earlier);

@@ -7,8 +7,7 @@
  */
 import mqttPacket from 'mqtt-packet';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/embe
 import { log } from '../../server/log.js';
 import { Accounts } from '../../server/store/accounts.js';
 import { openDb, type Db } from '../../server/store/db.js';
+import { rawConnect } from '../helpers/raw-sockets.js';
 import { startTestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
@@ -75,7 +75,7 @@ interface Conn {
 }
 
 async function open(from: string): Promise<Conn> {
-  const sock = connect({ port: broker!.port, host: '127.0.0.1', localAddress: from });
+  const sock = await rawConnect(broker!.port, from);
   opened.push(sock);
   let closed = false;
   let connack: number | undefined;
@@ -84,7 +84,6 @@ async function open(from: string): Promise<Conn> {
   sock.on('data', (d: Buffer) => {
     if (connack === undefined && d[0] === 0x20) connack = d[3];
   });
-  await once(sock, 'connect');
   return { sock, closed: () => closed, connack: () => connack };
 }
 

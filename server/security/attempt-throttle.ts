@@ -7,9 +7,15 @@
 export class FailureWindow {
   private readonly failures = new Map<string, number[]>();
 
+  /**
+   * @param maxKeys keys remembered at most. Past it, what has aged out is forgotten first; only if more keys than
+   * that failed within the window (a flood from hundreds of addresses) do those that failed first go too, down to
+   * three quarters of the bound, so that each sweep is paid for by a quarter of the bound's adds.
+   */
   constructor(
     private readonly max: number,
     private readonly windowMs = 60_000,
+    private readonly maxKeys = 10_000,
   ) {}
 
   count(key: string, now: number): number {
@@ -34,8 +40,22 @@ export class FailureWindow {
     const list = this.failures.get(key) ?? [];
     list.push(now);
     this.failures.set(key, list);
-    // Forget only what has aged out, so a flood of usernames cannot reset the limits.
-    if (this.failures.size > 10_000) for (const k of [...this.failures.keys()]) this.count(k, now);
+    if (this.failures.size > this.maxKeys) this.shrink(now);
+  }
+
+  /** Number of keys remembered. */
+  get size(): number {
+    return this.failures.size;
+  }
+
+  private shrink(now: number): void {
+    for (const k of [...this.failures.keys()]) this.count(k, now);
+    const keep = Math.floor(this.maxKeys * 0.75);
+    // A Map iterates in insertion order: a key's first failure in its window.
+    for (const k of this.failures.keys()) {
+      if (this.failures.size <= keep) break;
+      this.failures.delete(k);
+    }
   }
 
   clear(key: string): void {

@@ -14,7 +14,8 @@ import { publishLimitKind } from '../../devices/protocol/mqtt-limits.js';
 import { skipPacketIdCache } from '../../devices/protocol/mqtt-packet-ids.js';
 import { deviceMayPublish, deviceMaySubscribe, topics } from '../../devices/protocol/mqtt-topics.js';
 import { log } from '../log.js';
-import type { Accounts } from '../store/accounts.js';
+import type { CredentialCheck } from '../security/passwords.js';
+import type { Accounts, Device } from '../store/accounts.js';
 import { ConnectionLimits, type MqttConnectionSettings } from './connection-limits.js';
 import { MqttLoginGate } from './login-gate.js';
 import { guardSocket, PacketGuard } from './packet-guard.js';
@@ -131,11 +132,13 @@ export async function startEmbeddedBroker(opts: {
       if (!idMatches) return done(refusal(2, 'the client id must be the username'), false);
       const pw = password?.toString('utf8') ?? '';
       const address = addressOf(client);
-      const verify = async (): Promise<Identity | undefined> => {
+      const verify = (): CredentialCheck<Identity> => {
         if (username === SERVER_MQTT_USERNAME)
-          return sameSecret(pw, opts.serverPassword) ? { role: 'server' } : undefined;
-        const device = await opts.accounts.checkDeviceCredentialsAsync(username, pw);
-        return device ? { role: 'device', deviceId: device.id } : undefined;
+          return { now: sameSecret(pw, opts.serverPassword) ? { role: 'server' } : undefined };
+        const check = opts.accounts.checkDeviceCredentials(username, pw);
+        const asDevice = (device: Device | undefined): Identity | undefined =>
+          device ? { role: 'device', deviceId: device.id } : undefined;
+        return 'now' in check ? { now: asDevice(check.now) } : { later: async () => asDevice(await check.later()) };
       };
       logins.check(address, username, verify).then(
         (outcome) => {

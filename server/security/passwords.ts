@@ -1,5 +1,8 @@
-/** Password hashing with scrypt: `scrypt$N$r$p$salt$hash`, compared in constant time. */
-import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+/**
+ * Password hashing, compared in constant time: scrypt (`scrypt$N$r$p$salt$hash`) for passwords people choose,
+ * SHA-256 (`sha256$hex`) for secrets the server drew.
+ */
+import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 const N = 16384;
 const R = 8;
@@ -41,3 +44,26 @@ export function verifyPasswordAsync(password: string, stored: string): Promise<b
     );
   });
 }
+
+/**
+ * A secret the server drew itself (a device's MQTT password: 256 random bits) needs no slow hash: nobody can guess
+ * it, so SHA-256 keeps it as safe as scrypt would, and checks it in a microsecond on the main thread. scrypt is
+ * for what people choose. Stored as `sha256$hex`.
+ */
+export function hashRandomSecret(secret: string): string {
+  return `sha256$${createHash('sha256').update(secret).digest('hex')}`;
+}
+
+/** Whether `stored` is a `hashRandomSecret` hash, checked at once; otherwise it is scrypt's (`verifyPasswordAsync`). */
+export function isRandomSecretHash(stored: string): boolean {
+  return stored.startsWith('sha256$');
+}
+
+export function verifyRandomSecret(secret: string, stored: string): boolean {
+  const expected = Buffer.from(stored.slice('sha256$'.length), 'hex');
+  const actual = createHash('sha256').update(secret).digest();
+  return isRandomSecretHash(stored) && expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** A login's check: done `now` (a SHA-256 hash), or `later` off the main thread (scrypt), where a queue bounds it. */
+export type CredentialCheck<T> = { now: T | undefined } | { later: () => Promise<T | undefined> };

@@ -1,7 +1,14 @@
 /** Staff accounts, bearer tokens (stored only as hashes, with expiry) and registered devices. */
 import type { DeviceKind } from '../../protocol/codes.js';
 import { mosquittoHash } from '../security/mosquitto-hash.js';
-import { hashPassword, verifyPasswordAsync } from '../security/passwords.js';
+import {
+  type CredentialCheck,
+  hashPassword,
+  hashRandomSecret,
+  isRandomSecretHash,
+  verifyPasswordAsync,
+  verifyRandomSecret,
+} from '../security/passwords.js';
 import { BoundedWork } from '../security/bounded-work.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
 import type Database from 'better-sqlite3';
@@ -299,7 +306,7 @@ export class Accounts {
       input.counterId ?? null,
       input.kioskId ?? null,
       input.id,
-      hashPassword(mqttPassword),
+      hashRandomSecret(mqttPassword),
       mosquittoHash(mqttPassword),
       now,
     );
@@ -315,11 +322,36 @@ export class Accounts {
     return (this.sql('SELECT * FROM devices ORDER BY id').all() as DeviceRow[]).map(toDevice);
   }
 
-  /** The device whose MQTT credentials these are, checked off the main thread (many devices reconnect at once). */
-  async checkDeviceCredentialsAsync(username: string, password: string): Promise<Device | undefined> {
-    const row = this.sql('SELECT * FROM devices WHERE mqtt_username = ?').get(username) as DeviceRow | undefined;
-    const ok = await verifyPasswordAsync(password, row?.mqtt_password_hash ?? dummyPasswordHash());
-    return row && ok ? this.getDevice(row.id) : undefined;
+  /**
+   * The device whose MQTT credentials these are. A password made since 2026-12 is a SHA-256 row, checked `now`; an
+   * older one is scrypt's, checked `later` off the main thread, and becomes a SHA-256 row on its first good login.
+   * So a flood of wrong passwords costs a microsecond each and cannot keep a device waiting behind scrypt.
+   */
+  checkDeviceCredentials(username: string, password: string): CredentialCheck<Device> {
+    const row = this.sql('SELECT id, mqtt_password_hash FROM devices WHERE mqtt_username = ?').get(username) as
+      { id: string; mqtt_password_hash: string } | undefined;
+    const stored = row?.mqtt_password_hash ?? UNKNOWN_DEVICE_HASH;
+    if (isRandomSecretHash(stored))
+      return { now: row && verifyRandomSecret(password, stored) ? this.getDevice(row.id) : undefined };
+    return {
+      later: async () => {
+        if (!row || !(await verifyPasswordAsync(password, stored))) return undefined;
+        const upgraded = hashRandomSecret(password);
+        // The row may have changed during the check: a device removed and registered again under its id has a new
+        // password, which the old one must not open; another login of this device may have upgraded it already.
+        const changed = this.sql(
+          'UPDATE devices SET mqtt_password_hash = ? WHERE id = ? AND mqtt_password_hash = ?',
+        ).run(upgraded, row.id, stored).changes;
+        const current = this.getDevice(row.id);
+        return changed === 1 || (current && this.storedDeviceHash(row.id) === upgraded) ? current : undefined;
+      },
+    };
+  }
+
+  private storedDeviceHash(id: string): string | undefined {
+    const row = this.sql('SELECT mqtt_password_hash FROM devices WHERE id = ?').get(id) as
+      { mqtt_password_hash: string } | undefined;
+    return row?.mqtt_password_hash;
   }
 
   setDeviceOnline(id: string, online: boolean, now: number): void {
@@ -361,6 +393,9 @@ export class Accounts {
     this.revocations.emit({ deviceId: id });
   }
 }
+
+/** Compared against when a device's username is unknown, so that takes as long as a wrong password. */
+const UNKNOWN_DEVICE_HASH = hashRandomSecret('not-a-real-device');
 
 /** Compared against when a username is unknown, so that takes as long as a wrong password. Made on first use. */
 let dummyHash: string | undefined;

@@ -1,28 +1,45 @@
 /**
- * A flood of bad MQTT logins against the embedded broker: the throttle trips after a minute's allowance of failures
- * from one address, the rest are refused without a password check, never more than two checks run at once, and a
- * staff member's HTTP login meanwhile succeeds.
+ * A flood of bad MQTT logins against the embedded broker, over real TCP from several addresses (127.0.0.x: other
+ * machines as far as the broker knows). A device password made by the server is checked at once, so the throttle
+ * trips after a minute's allowance of failures from one address without any scrypt; an older device row (scrypt)
+ * is checked two at a time in a bounded line; a device keeps logging in while that line is full; and a staff
+ * member's HTTP login meanwhile succeeds.
  */
-import mqtt from 'mqtt';
+import { MqttClient } from 'mqtt';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MQTT_CONCURRENT_CHECKS, MQTT_FAILURES_PER_ADDRESS } from '../../server/mqtt/login-gate.js';
+import {
+  MQTT_CONCURRENT_CHECKS,
+  MQTT_FAILURES_PER_ADDRESS,
+  MQTT_WAITING_CHECKS,
+} from '../../server/mqtt/login-gate.js';
+import { hashPassword } from '../../server/security/passwords.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
 
 let hall: TestHall;
+let printer: { username: string; password: string };
+let oldPad: { username: string; password: string };
 
 beforeAll(async () => {
   hall = await startTestHall();
-  await hall.device('printer-f', 'printer');
+  printer = (await hall.device('printer-f', 'printer')).mqtt;
+  // A pad registered before device passwords were kept as SHA-256: its row still holds scrypt's hash.
+  oldPad = (await hall.device('old-pad', 'pad')).mqtt;
+  hall.running.db
+    .prepare('UPDATE devices SET mqtt_password_hash = ? WHERE id = ?')
+    .run(hashPassword(oldPad.password), 'old-pad');
 });
 
 afterAll(async () => {
   await hall?.stop();
 });
 
-/** One MQTT login attempt: `connected`, or the refusal's text. */
-function tryLogin(username: string, password: string): Promise<string> {
+/** One MQTT login attempt from `from`: `connected`, or the refusal's text. */
+function tryLogin(username: string, password: string, from = '127.0.0.1'): Promise<string> {
   return new Promise((resolve) => {
-    const c = mqtt.connect(hall.running.mqttUrl, {
+    const { port } = new URL(hall.running.mqttUrl);
+    const c = new MqttClient(() => createConnection({ host: '127.0.0.1', port: Number(port), localAddress: from }), {
       username,
       password,
       clientId: username,
@@ -40,7 +57,7 @@ function tryLogin(username: string, password: string): Promise<string> {
 }
 
 describe('MQTT login flood', () => {
-  it('throttles bad logins per address, bounds password checks, and staff can still log in', async () => {
+  it('checks device passwords at once, throttles bad logins per address, and staff can still log in', async () => {
     const stats = hall.running.broker!.logins.stats;
     const attempts = Array.from({ length: 120 }, (_, i) =>
       tryLogin(i % 4 === 0 ? 'printer-f' : `ghost-${i}`, 'wrong-password'),
@@ -51,13 +68,47 @@ describe('MQTT login flood', () => {
 
     expect(outcomes.filter((o) => o === 'connected')).toEqual([]);
     expect(outcomes.filter((o) => o.includes('Not authorized')).length).toBeGreaterThan(0);
-    // Only the allowance was checked with scrypt (plus what was already running when it tripped).
-    expect(stats.checked).toBeLessThanOrEqual(MQTT_FAILURES_PER_ADDRESS + MQTT_CONCURRENT_CHECKS);
-    expect(stats.maxRunning).toBeLessThanOrEqual(MQTT_CONCURRENT_CHECKS);
+    // Exactly the allowance was checked, each at once: nothing waited for scrypt.
+    expect(stats.quick).toBe(MQTT_FAILURES_PER_ADDRESS);
+    expect(stats.checked).toBe(0);
+    expect(stats.throttled).toBe(120 - MQTT_FAILURES_PER_ADDRESS);
 
-    // Once tripped, a further attempt is refused unchecked.
-    const checked = stats.checked;
+    // Once tripped, a further attempt is refused unchecked; the device's own address is not this one.
     expect(await tryLogin('ghost-late', 'wrong-password')).toContain('Not authorized');
-    expect(stats.checked).toBe(checked);
+    expect(stats.quick).toBe(MQTT_FAILURES_PER_ADDRESS);
+    expect(await tryLogin(printer.username, printer.password, '127.0.0.9')).toBe('connected');
   });
+
+  it('logs a device in at once while wrong passwords for an older row fill the scrypt line', async () => {
+    const stats = hall.running.broker!.logins.stats;
+    const before = { ...stats };
+    const addresses = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
+    const total = MQTT_WAITING_CHECKS + 64; // more than the line holds: some are refused as busy
+    let settled = 0;
+    const flood = Array.from({ length: total }, (_, i) =>
+      tryLogin(oldPad.username, `wrong-${i}`, addresses[i % addresses.length]).finally(() => settled++),
+    );
+    await until('the line to be full', () => stats.busy > before.busy);
+
+    expect(await tryLogin(printer.username, printer.password, '127.0.0.10')).toBe('connected');
+    expect(settled).toBeLessThan(total); // the line was still at work
+    expect(stats.checked - before.checked).toBeGreaterThan(0);
+
+    const outcomes = await Promise.all(flood);
+    expect(outcomes.filter((o) => o === 'connected')).toEqual([]);
+    expect(stats.maxRunning).toBeLessThanOrEqual(MQTT_CONCURRENT_CHECKS);
+    // Each address's allowance, plus what was running when it tripped, went through scrypt.
+    expect(stats.checked - before.checked).toBeLessThanOrEqual(
+      addresses.length * MQTT_FAILURES_PER_ADDRESS + MQTT_CONCURRENT_CHECKS,
+    );
+
+    // The older row logs in through the line once, and is checked at once from then on.
+    const checked = stats.checked;
+    expect(await tryLogin(oldPad.username, oldPad.password, '127.0.0.11')).toBe('connected');
+    expect(stats.checked).toBe(checked + 1);
+    const quick = stats.quick;
+    expect(await tryLogin(oldPad.username, oldPad.password, '127.0.0.11')).toBe('connected');
+    expect(stats.checked).toBe(checked + 1);
+    expect(stats.quick).toBe(quick + 1);
+  }, 60_000);
 });

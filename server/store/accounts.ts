@@ -9,7 +9,7 @@ import {
   verifyPasswordAsync,
   verifyRandomSecret,
 } from '../security/passwords.js';
-import { BoundedWork } from '../security/bounded-work.js';
+import { BoundedWork, type WorkLane } from '../security/bounded-work.js';
 import { newToken, randomId, tokenHash } from '../security/random-ids.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -112,7 +112,9 @@ export class Accounts {
   /**
    * Staff password checks (scrypt, ~50–150 ms of a thread each), one at a time with at most 32 waiting: a flood of
    * logins from many addresses cannot take libuv's threads from file I/O, and has its own lane apart from the MQTT
-   * login gate's, so neither flood delays the other. Over the line: WorkQueueFull, answered 503 TOO_BUSY.
+   * login gate's, so neither flood delays the other. Logins from addresses staff logged in from before, and checks
+   * of a logged-in user's own password, wait in a first lane of their own (32 too) served before the rest. Over a
+   * lane's bound: WorkQueueFull, answered 503 TOO_BUSY.
    */
   private readonly staffPasswordChecks = new BoundedWork(STAFF_PASSWORD_CHECKS_AT_ONCE, STAFF_PASSWORD_CHECKS_WAITING);
 
@@ -180,12 +182,13 @@ export class Accounts {
     this.forgetUserTokens(userId, exceptToken);
   }
 
-  /** Whether `password` is this user's (off the main thread, like a login). */
+  /** Whether `password` is this user's (off the main thread, like a login; in the first lane: they are logged in). */
   async passwordMatches(userId: string, password: string): Promise<boolean> {
     const row = this.sql('SELECT password_hash FROM users WHERE id = ?').get(userId) as
       { password_hash: string } | undefined;
-    const ok = await this.staffPasswordChecks.run(() =>
-      verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash()),
+    const ok = await this.staffPasswordChecks.run(
+      () => verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash()),
+      'first',
     );
     return !!row && ok;
   }
@@ -211,12 +214,14 @@ export class Accounts {
 
   /**
    * The user whose password matches, or undefined. Always runs scrypt, so a wrong username takes as long; runs it off
-   * the main thread, so a flood of logins cannot stall the hall.
+   * the main thread, so a flood of logins cannot stall the hall. `lane` `first` for a caller the hall knows (an address
+   * staff logged in from), which goes ahead of strangers in the line.
    */
-  async checkPassword(username: string, password: string): Promise<User | undefined> {
+  async checkPassword(username: string, password: string, lane: WorkLane = 'others'): Promise<User | undefined> {
     const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
-    const ok = await this.staffPasswordChecks.run(() =>
-      verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash()),
+    const ok = await this.staffPasswordChecks.run(
+      () => verifyPasswordAsync(password, row?.password_hash ?? dummyPasswordHash()),
+      lane,
     );
     if (!row || !ok || row.disabled) return undefined;
     return { id: row.id, username: row.username, name: row.name, role: row.role };

@@ -1,11 +1,13 @@
 /**
  * A flood of staff logins from many addresses: password checks run one at a time with a bounded line, so the flood
- * is refused quickly (503 TOO_BUSY) instead of queueing scrypt work without end, and staff log in once it passes.
+ * is refused quickly (503 TOO_BUSY) instead of queueing scrypt work without end, and staff log in once it passes;
+ * from an address staff logged in from before, they log in while it lasts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_PASSWORD_CHECKS_AT_ONCE, STAFF_PASSWORD_CHECKS_WAITING } from '../../server/store/accounts.js';
 import { apiFrom } from '../helpers/from-address.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
 import { expectError, expectOk, V1 } from './support.js';
 
 let h: TestHall;
@@ -39,4 +41,27 @@ describe('a login flood', () => {
 
     expectOk(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }));
   });
+
+  it('lets staff in from an address they logged in from before while the flood fills the line', async () => {
+    const counterPc = '127.0.0.77';
+    const login = (password: string, from: string) =>
+      apiFrom(from, `${h.url}${V1}/auth/login`, 'POST', { username: 'boss', password });
+    expectOk(await login('boss-password', counterPc));
+
+    const total = STAFF_PASSWORD_CHECKS_AT_ONCE + STAFF_PASSWORD_CHECKS_WAITING + 100;
+    let settled = 0;
+    let busy = 0;
+    const flood = Array.from({ length: total }, (_, i) =>
+      login(`guess-${i}`, `127.0.${40 + Math.floor(i / 200)}.${(i % 200) + 1}`).then((a) => {
+        settled++;
+        if (a.status === 503) busy++;
+        return a;
+      }),
+    );
+    await until("the strangers' line to be full", () => busy > 0, 30_000);
+
+    expectOk(await login('boss-password', counterPc));
+    expect(settled).toBeLessThan(total); // answered ahead of the strangers still waiting
+    await Promise.all(flood);
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ import { actorOf, bearerToken, requireRole, type AppEnv } from '../middleware/au
 import { setStaffContact } from '../../domain/decide/staff-contacts.js';
 import { dutiesField, mobileField, staffContactRoutes, staffView } from './staff-contacts.js';
 import { readBody, text } from '../validation.js';
+import { KnownLoginAddresses } from './known-login-addresses.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
 import { newPassword, staffAdminRoutes } from './staff-admin.js';
@@ -30,6 +31,7 @@ const staffBody = z.object({
 export function authRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const throttle = new LoginThrottle();
+  const knownAddresses = new KnownLoginAddresses();
 
   app.post('/auth/login', async (c) => {
     const body = await readBody(c, loginBody);
@@ -45,7 +47,8 @@ export function authRoutes(deps: ApiDeps) {
           retryAfterSeconds: Math.ceil(waitMs / 1000),
         },
       );
-    const user = await deps.accounts.checkPassword(body.username, body.password);
+    const lane = knownAddresses.has(address, now) ? 'first' : 'others';
+    const user = await deps.accounts.checkPassword(body.username, body.password, lane);
     const who = { kind: 'user' as const, id: user?.id ?? `?${body.username}` };
     if (!user) {
       throttle.failed(body.username, address, now);
@@ -56,6 +59,7 @@ export function authRoutes(deps: ApiDeps) {
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
     throttle.succeeded(body.username, address);
+    knownAddresses.remember(address, now);
     const { token, expiresAt } = deps.accounts.issueToken(
       { kind: 'user', id: user.id, role: user.role },
       now,

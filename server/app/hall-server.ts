@@ -45,6 +45,7 @@ import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
 import { mountUi } from '../http/ui-routes.js';
+import { LoginFailureTrail } from '../http/login-failure-trail.js';
 import { QueryTrail } from '../http/query-trail.js';
 import type { ApiDeps } from '../http/deps.js';
 import { QuietCheckpoints } from '../jobs/checkpoints.js';
@@ -183,6 +184,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   });
   const backups = new NightlyBackups(hall, db, { dir: env.backupDir, keep: env.BACKUP_KEEP, at: env.BACKUP_AT });
   const queryTrail = new QueryTrail(hall, db);
+  const loginFailures = new LoginFailureTrail(hall);
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
   const integrations = buildIntegrations(hall, db, bus, env);
   const proposals = new ProposalBook(hall.clock);
@@ -203,6 +205,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     version,
     backups,
     queryTrail,
+    loginFailures,
     integrations: integrations.view,
     proposals,
     outages: () => triggers.outages(),
@@ -252,8 +255,9 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       },
       stop: () => link.stop(),
     },
-    // Before HTTP: stopped after it, so the reads of the last second are written.
+    // Before HTTP: stopped after it, so the reads of the last second and the last minute's failed logins are written.
     queryTrail,
+    loginFailures,
     {
       name: 'http',
       required: true,

@@ -119,6 +119,18 @@ export interface AuditOnlyMap {
   'staff.enabled': { userId: string };
   'staff.password_reset': { userId: string };
   'auth.password_changed': { userId: string };
+  /**
+   * Failed staff logins past the minute's first 20 (each of those is its own `auth.login`), counted from `from` to
+   * `to`: how many, from how many addresses (counted up to 4096), and the ten addresses and usernames with the most.
+   */
+  'auth.login_failures': {
+    from: number;
+    to: number;
+    count: number;
+    addresses: number;
+    mostAddresses: Array<{ address: string; count: number }>;
+    mostUsernames: Array<{ username: string; count: number }>;
+  };
   'device.registered': { deviceId: string; kind: string; counterId?: string; kioskId?: string };
   'device.removed': { deviceId: string };
   'audit.queried': { from?: number; to?: number; verify?: boolean };

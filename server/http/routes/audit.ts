@@ -24,8 +24,9 @@ export function auditRoutes(deps: ApiDeps) {
   app.get('/audit', (c) => {
     const p = requireRole(c, 'manager');
     const q = readQuery(c, auditQuery);
-    // The reads waiting to be written first: the log shown is complete.
+    // The reads and failed logins waiting to be written first: the log shown is complete.
     deps.queryTrail?.flush();
+    deps.loginFailures?.flush();
     const tz = hall.site.timezone;
     const from = q.from ? (q.from.length === 10 ? zonedInstant(q.from, 0, tz) : Date.parse(q.from)) : 0;
     const to = q.to

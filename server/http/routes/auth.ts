@@ -12,6 +12,7 @@ import { KnownLoginAddresses } from './known-login-addresses.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
 import { newPassword, staffAdminRoutes } from './staff-admin.js';
+import { writeFailedLogin } from '../login-failure-trail.js';
 import { auditRead } from '../query-trail.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
@@ -49,13 +50,10 @@ export function authRoutes(deps: ApiDeps) {
       );
     const lane = knownAddresses.has(address, now) ? 'first' : 'others';
     const user = await deps.accounts.checkPassword(body.username, body.password, lane);
-    const who = { kind: 'user' as const, id: user?.id ?? `?${body.username}` };
     if (!user) {
       throttle.failed(body.username, address, now);
-      deps.hall.audit(who, {
-        type: 'auth.login',
-        data: { username: body.username, role: '?', ok: false, reason: 'bad credentials' },
-      });
+      if (deps.loginFailures) deps.loginFailures.failed(body.username, address);
+      else writeFailedLogin(deps.hall, body.username);
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
     throttle.succeeded(body.username, address);
@@ -65,7 +63,10 @@ export function authRoutes(deps: ApiDeps) {
       now,
       STAFF_TOKEN_TTL_MS,
     );
-    deps.hall.audit(who, { type: 'auth.login', data: { username: user.username, role: user.role, ok: true } });
+    deps.hall.audit(
+      { kind: 'user', id: user.id },
+      { type: 'auth.login', data: { username: user.username, role: user.role, ok: true } },
+    );
     return c.json({ token, role: user.role, user, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null });
   });
 

@@ -1,0 +1,107 @@
+/**
+ * Failed staff logins in the audit log, bounded. Each of the first 20 in a minute is its own `auth.login` entry
+ * (`ok: false`), as before; the minute's further failures are counted into one `auth.login_failures` entry, written
+ * when the minute ends: how many, from how many addresses, and the addresses and usernames that failed most. So a
+ * flood of wrong passwords from the hall's Wi-Fi writes at most 21 entries a minute (it wrote one per password check,
+ * ~20 a second: ~1.7 million a day, each with its own fsync) and the log still says what happened.
+ */
+import type { Feature } from '../core/feature.js';
+import type { HallService } from '../core/hall-service.js';
+import { SYSTEM_ACTOR } from '../domain/decide/context.js';
+import { log } from '../log.js';
+
+/** Failed logins a minute written one by one; the rest of the minute's are counted into one entry. */
+export const LOGIN_FAILURES_EACH_PER_MINUTE = 20;
+const WINDOW_MS = 60_000;
+/** Addresses and usernames named in a minute's summary, those with the most failures. */
+const NAMED = 10;
+/** Different addresses or usernames counted in one minute; past that only the total grows. */
+const MAX_COUNTED = 4096;
+
+interface Tally {
+  from: number;
+  count: number;
+  addresses: Map<string, number>;
+  usernames: Map<string, number>;
+}
+
+export class LoginFailureTrail implements Feature {
+  readonly name = 'login-failure-trail';
+  private windowFrom?: number;
+  private writtenEach = 0;
+  private tally?: Tally;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly hall: HallService) {}
+
+  start(): void {}
+
+  /** Writes the minute's summary so far (at shutdown: after HTTP has stopped). */
+  stop(): void {
+    this.flush();
+  }
+
+  failed(username: string, address: string): void {
+    const now = this.hall.clock();
+    if (this.windowFrom === undefined || now - this.windowFrom >= WINDOW_MS) {
+      this.flush();
+      this.windowFrom = now;
+      this.writtenEach = 0;
+    }
+    if (this.writtenEach < LOGIN_FAILURES_EACH_PER_MINUTE) {
+      this.writtenEach++;
+      writeFailedLogin(this.hall, username);
+      return;
+    }
+    const tally = (this.tally ??= { from: now, count: 0, addresses: new Map(), usernames: new Map() });
+    tally.count++;
+    countIn(tally.addresses, address);
+    countIn(tally.usernames, username);
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), Math.max(0, this.windowFrom + WINDOW_MS - now));
+      this.timer.unref();
+    }
+  }
+
+  /** Writes the summary of the failures counted since the minute's twentieth, if any. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const tally = this.tally;
+    if (!tally) return;
+    this.tally = undefined;
+    try {
+      this.hall.audit(SYSTEM_ACTOR, {
+        type: 'auth.login_failures',
+        data: {
+          from: tally.from,
+          to: this.hall.clock(),
+          count: tally.count,
+          addresses: tally.addresses.size,
+          mostAddresses: most(tally.addresses).map(([address, count]) => ({ address, count })),
+          mostUsernames: most(tally.usernames).map(([username, count]) => ({ username, count })),
+        },
+      });
+    } catch (err) {
+      log.error('failed logins not written', { error: (err as Error).message, count: tally.count });
+    }
+  }
+}
+
+/** One failed login as its own entry: the trail's first 20 a minute, or each one in an app built without it. */
+export function writeFailedLogin(hall: HallService, username: string): void {
+  hall.audit(
+    { kind: 'user', id: `?${username}` },
+    { type: 'auth.login', data: { username, role: '?', ok: false, reason: 'bad credentials' } },
+  );
+}
+
+function countIn(counts: Map<string, number>, key: string): void {
+  const seen = counts.get(key);
+  if (seen !== undefined) counts.set(key, seen + 1);
+  else if (counts.size < MAX_COUNTED) counts.set(key, 1);
+}
+
+function most(counts: Map<string, number>): Array<[string, number]> {
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, NAMED);
+}

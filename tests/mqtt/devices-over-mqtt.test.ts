@@ -111,7 +111,9 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     });
     const ok = await until(`${id} connected`, async () => {
       if (c.connected) return true;
-      if (!c.reconnecting && c.disconnected) c.reconnect();
+      // A refused login (Mosquitto has not reread its password file yet) closes the stream but never sets
+      // `disconnected`, which only end() does: try again once the attempt is over.
+      if (!c.reconnecting && (c.disconnected || c.stream?.destroyed)) c.reconnect();
       return false;
     });
     expect(ok).toBe(true);

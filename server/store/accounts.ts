@@ -1,6 +1,6 @@
 /** Staff accounts, bearer tokens (stored only as hashes, with expiry) and registered devices. */
 import type { DeviceKind } from '../../protocol/codes.js';
-import { mosquittoHash } from '../security/mosquitto-hash.js';
+import { mosquittoHash, verifyMosquittoHash } from '../security/mosquitto-hash.js';
 import {
   type CredentialCheck,
   hashPassword,
@@ -328,29 +328,45 @@ export class Accounts {
   }
 
   /**
-   * The device whose MQTT credentials these are. A password made since 2026-12 is a SHA-256 row, checked `now`; an
-   * older one is scrypt's, checked `later` off the main thread, and becomes a SHA-256 row on its first good login.
-   * So a flood of wrong passwords costs a microsecond each and cannot keep a device waiting behind scrypt.
+   * The device whose MQTT credentials these are, or undefined. A password made since 2026-12 is a SHA-256 row, checked
+   * `now`. An older row is checked against its Mosquitto hash (PBKDF2, 101 rounds: ~0.3 ms), also `now`; only a row
+   * without one (from before migration 2) waits for scrypt, `later`, off the main thread. An older row becomes SHA-256
+   * on its first good login. So a flood of wrong passwords cannot keep a device waiting behind scrypt.
    */
   checkDeviceCredentials(username: string, password: string): CredentialCheck<Device> {
-    const row = this.sql('SELECT id, mqtt_password_hash FROM devices WHERE mqtt_username = ?').get(username) as
-      { id: string; mqtt_password_hash: string } | undefined;
-    const stored = row?.mqtt_password_hash ?? UNKNOWN_DEVICE_HASH;
-    if (isRandomSecretHash(stored))
-      return { now: row && verifyRandomSecret(password, stored) ? this.getDevice(row.id) : undefined };
+    const row = this.sql('SELECT id, mqtt_password_hash, mqtt_mosquitto_hash FROM devices WHERE mqtt_username = ?').get(
+      username,
+    ) as { id: string; mqtt_password_hash: string; mqtt_mosquitto_hash: string | null } | undefined;
+    if (!row || isRandomSecretHash(row.mqtt_password_hash)) {
+      // An unknown username is hashed too, so it takes as long as a wrong password.
+      const ok = verifyRandomSecret(password, row?.mqtt_password_hash ?? UNKNOWN_DEVICE_HASH);
+      return { now: ok && row ? this.getDevice(row.id) : undefined };
+    }
+    const stored = row.mqtt_password_hash;
+    if (row.mqtt_mosquitto_hash) {
+      const ok = verifyMosquittoHash(password, row.mqtt_mosquitto_hash);
+      return { now: ok ? this.upgradeDeviceHash(row.id, stored, password) : undefined };
+    }
     return {
-      later: async () => {
-        if (!row || !(await verifyPasswordAsync(password, stored))) return undefined;
-        const upgraded = hashRandomSecret(password);
-        // The row may have changed during the check: a device removed and registered again under its id has a new
-        // password, which the old one must not open; another login of this device may have upgraded it already.
-        const changed = this.sql(
-          'UPDATE devices SET mqtt_password_hash = ? WHERE id = ? AND mqtt_password_hash = ?',
-        ).run(upgraded, row.id, stored).changes;
-        const current = this.getDevice(row.id);
-        return changed === 1 || (current && this.storedDeviceHash(row.id) === upgraded) ? current : undefined;
-      },
+      later: async () =>
+        (await verifyPasswordAsync(password, stored)) ? this.upgradeDeviceHash(row.id, stored, password) : undefined,
     };
+  }
+
+  /**
+   * After a good login with an older row, keeps its password as SHA-256 from now on. The row may have changed during a
+   * scrypt check: a device removed and registered again under its id has a new password, which the old one must not
+   * open (undefined); another login of this device may have upgraded it already.
+   */
+  private upgradeDeviceHash(id: string, stored: string, password: string): Device | undefined {
+    const upgraded = hashRandomSecret(password);
+    const changed = this.sql('UPDATE devices SET mqtt_password_hash = ? WHERE id = ? AND mqtt_password_hash = ?').run(
+      upgraded,
+      id,
+      stored,
+    ).changes;
+    const current = this.getDevice(id);
+    return changed === 1 || (current && this.storedDeviceHash(id) === upgraded) ? current : undefined;
   }
 
   private storedDeviceHash(id: string): string | undefined {

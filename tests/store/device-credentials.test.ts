@@ -1,6 +1,7 @@
 /**
- * A device's MQTT password is 256 random bits the server drew, so it is kept as SHA-256 and checked at once; a row
- * from before (scrypt) is checked off the main thread and becomes SHA-256 on its first good login.
+ * A device's MQTT password is 256 random bits the server drew, so it is kept as SHA-256 and checked at once. A row
+ * from before (scrypt) is checked at once against its Mosquitto hash, or, without one, off the main thread; it becomes
+ * SHA-256 on its first good login.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,10 +31,11 @@ function storedHash(id: string): string {
   return db.prepare('SELECT mqtt_password_hash FROM devices WHERE id = ?').pluck().get(id) as string;
 }
 
-/** A device registered before 2026-12: its password kept with scrypt. */
-function registerOldStyle(id: string): string {
+/** A device registered before 2026-12: its password kept with scrypt; before migration 2, without a Mosquitto hash. */
+function registerOldStyle(id: string, { mosquitto = true } = {}): string {
   const { mqttPassword } = accounts.createDevice({ id, kind: 'pad' }, now);
   db.prepare('UPDATE devices SET mqtt_password_hash = ? WHERE id = ?').run(hashPassword(mqttPassword), id);
+  if (!mosquitto) db.prepare('UPDATE devices SET mqtt_mosquitto_hash = NULL WHERE id = ?').run(id);
   return mqttPassword;
 }
 
@@ -64,10 +66,23 @@ describe('device MQTT credentials', () => {
     expect(checkedNow(accounts.checkDeviceCredentials('led-2', a.mqttPassword))).toBeUndefined();
   });
 
-  it('checks an older scrypt row off the main thread and upgrades it on a good login only', async () => {
+  it('checks an older row against its Mosquitto hash at once, and upgrades it on a good login only', () => {
     const password = registerOldStyle('pad-1');
     const before = storedHash('pad-1');
     expect(before).toMatch(/^scrypt\$/);
+
+    expect(checkedNow(accounts.checkDeviceCredentials('pad-1', 'wrong'))).toBeUndefined();
+    expect(storedHash('pad-1')).toBe(before);
+
+    expect(checkedNow(accounts.checkDeviceCredentials('pad-1', password))?.id).toBe('pad-1');
+    expect(storedHash('pad-1')).toMatch(/^sha256\$/);
+    expect(checkedNow(accounts.checkDeviceCredentials('pad-1', password))?.id).toBe('pad-1');
+    expect(checkedNow(accounts.checkDeviceCredentials('pad-1', 'wrong'))).toBeUndefined();
+  });
+
+  it('checks an older row without a Mosquitto hash off the main thread, and upgrades it on a good login only', async () => {
+    const password = registerOldStyle('pad-1', { mosquitto: false });
+    const before = storedHash('pad-1');
 
     expect(await checkedLater(accounts.checkDeviceCredentials('pad-1', 'wrong'))).toBeUndefined();
     expect(storedHash('pad-1')).toBe(before);
@@ -75,11 +90,10 @@ describe('device MQTT credentials', () => {
     expect((await checkedLater(accounts.checkDeviceCredentials('pad-1', password)))?.id).toBe('pad-1');
     expect(storedHash('pad-1')).toMatch(/^sha256\$/);
     expect(checkedNow(accounts.checkDeviceCredentials('pad-1', password))?.id).toBe('pad-1');
-    expect(checkedNow(accounts.checkDeviceCredentials('pad-1', 'wrong'))).toBeUndefined();
   });
 
   it('does not bring back a password replaced while its old one was being checked', async () => {
-    const old = registerOldStyle('pad-1');
+    const old = registerOldStyle('pad-1', { mosquitto: false });
     const check = accounts.checkDeviceCredentials('pad-1', old);
     accounts.removeDevice('pad-1');
     const fresh = accounts.createDevice({ id: 'pad-1', kind: 'pad' }, now).mqttPassword;

@@ -31,19 +31,26 @@ export class LoginFailureTrail implements Feature {
   private writtenEach = 0;
   private tally?: Tally;
   private timer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(private readonly hall: HallService) {}
 
   start(): void {}
 
-  /** Writes the minute's summary so far (at shutdown: after HTTP has stopped). */
+  /**
+   * Writes the minute's summary so far (at shutdown: after HTTP has stopped). Logins still in the password line then
+   * are written one by one, while the log can still take them, and start no timer.
+   */
   stop(): void {
+    this.stopped = true;
     this.flush();
   }
 
   failed(username: string, address: string): void {
+    if (this.stopped) return writeOrLog(() => writeFailedLogin(this.hall, username), 1);
     const now = this.hall.clock();
-    if (this.windowFrom === undefined || now - this.windowFrom >= WINDOW_MS) {
+    // A new minute, also when the clock was set back (from + 60 s would be hours away).
+    if (this.windowFrom === undefined || now - this.windowFrom >= WINDOW_MS || now < this.windowFrom) {
       this.flush();
       this.windowFrom = now;
       this.writtenEach = 0;
@@ -58,7 +65,7 @@ export class LoginFailureTrail implements Feature {
     countIn(tally.addresses, address);
     countIn(tally.usernames, username);
     if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), Math.max(0, this.windowFrom + WINDOW_MS - now));
+      this.timer = setTimeout(() => this.flush(), Math.min(WINDOW_MS, Math.max(0, this.windowFrom + WINDOW_MS - now)));
       this.timer.unref();
     }
   }
@@ -70,21 +77,21 @@ export class LoginFailureTrail implements Feature {
     const tally = this.tally;
     if (!tally) return;
     this.tally = undefined;
-    try {
-      this.hall.audit(SYSTEM_ACTOR, {
-        type: 'auth.login_failures',
-        data: {
-          from: tally.from,
-          to: this.hall.clock(),
-          count: tally.count,
-          addresses: tally.addresses.size,
-          mostAddresses: most(tally.addresses).map(([address, count]) => ({ address, count })),
-          mostUsernames: most(tally.usernames).map(([username, count]) => ({ username, count })),
-        },
-      });
-    } catch (err) {
-      log.error('failed logins not written', { error: (err as Error).message, count: tally.count });
-    }
+    writeOrLog(
+      () =>
+        this.hall.audit(SYSTEM_ACTOR, {
+          type: 'auth.login_failures',
+          data: {
+            from: tally.from,
+            to: this.hall.clock(),
+            count: tally.count,
+            addresses: tally.addresses.size,
+            mostAddresses: most(tally.addresses).map(([address, count]) => ({ address, count })),
+            mostUsernames: most(tally.usernames).map(([username, count]) => ({ username, count })),
+          },
+        }),
+      tally.count,
+    );
   }
 }
 
@@ -94,6 +101,15 @@ export function writeFailedLogin(hall: HallService, username: string): void {
     { kind: 'user', id: `?${username}` },
     { type: 'auth.login', data: { username, role: '?', ok: false, reason: 'bad credentials' } },
   );
+}
+
+/** A full disk or a closed log refuses the entry: its loss is logged, with how many failures it held. */
+function writeOrLog(write: () => void, count: number): void {
+  try {
+    write();
+  } catch (err) {
+    log.error('failed logins not written', { error: (err as Error).message, count });
+  }
 }
 
 function countIn(counts: Map<string, number>, key: string): void {

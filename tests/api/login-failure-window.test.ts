@@ -1,0 +1,60 @@
+/** The failed-login trail's minute, with a stand-in hall and fake timers: the minute's end, a clock set back, shutdown. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HallService } from '../../server/core/hall-service.js';
+import { LOGIN_FAILURES_EACH_PER_MINUTE, LoginFailureTrail } from '../../server/http/login-failure-trail.js';
+
+let now: number;
+let entries: Array<{ type: string; data: any }>;
+let trail: LoginFailureTrail;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  now = Date.parse('2026-12-02T08:30:00+08:00');
+  entries = [];
+  const hall = { clock: () => now, audit: (_actor: unknown, entry: any) => entries.push(entry) };
+  trail = new LoginFailureTrail(hall as unknown as HallService);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const fail = (n: number) => {
+  for (let i = 0; i < n; i++) trail.failed('boss', `10.0.0.${i % 7}`);
+};
+const summaries = () => entries.filter((e) => e.type === 'auth.login_failures');
+const single = () => entries.filter((e) => e.type === 'auth.login');
+
+describe('the failed-login trail', () => {
+  it('writes the minute’s count when the minute ends, with nothing further coming', () => {
+    fail(LOGIN_FAILURES_EACH_PER_MINUTE + 9);
+    expect(summaries()).toEqual([]);
+    now += 59_000;
+    vi.advanceTimersByTime(59_000);
+    expect(summaries()).toEqual([]);
+    now += 1_000;
+    vi.advanceTimersByTime(1_000);
+    expect(summaries().map((e) => e.data.count)).toEqual([9]);
+    expect(summaries()[0].data.addresses).toBe(7);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('starts a new minute when the clock is set back, instead of counting for hours', () => {
+    fail(LOGIN_FAILURES_EACH_PER_MINUTE + 5);
+    now -= 8 * 60 * 60_000; // the clock corrected from UTC to +08:00's meaning, say
+    fail(LOGIN_FAILURES_EACH_PER_MINUTE + 5);
+    expect(summaries().map((e) => e.data.count)).toEqual([5]);
+    expect(single()).toHaveLength(2 * LOGIN_FAILURES_EACH_PER_MINUTE);
+    vi.advanceTimersByTime(60_000);
+    expect(summaries().map((e) => e.data.count)).toEqual([5, 5]);
+  });
+
+  it('at shutdown writes what it counted, then each late failure alone, and leaves no timer', () => {
+    fail(LOGIN_FAILURES_EACH_PER_MINUTE + 3);
+    trail.stop();
+    expect(summaries().map((e) => e.data.count)).toEqual([3]);
+    fail(4);
+    expect(single()).toHaveLength(LOGIN_FAILURES_EACH_PER_MINUTE + 4);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

@@ -47,6 +47,7 @@ import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from 
 import { mountUi } from '../http/ui-routes.js';
 import { LoginFailureTrail } from '../http/login-failure-trail.js';
 import { QueryTrail } from '../http/query-trail.js';
+import { KnownBrowsers } from '../http/routes/known-browsers.js';
 import type { ApiDeps } from '../http/deps.js';
 import { QuietCheckpoints } from '../jobs/checkpoints.js';
 import { QuietHeapTrim } from '../jobs/heap-trim.js';
@@ -206,6 +207,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     backups,
     queryTrail,
     loginFailures,
+    knownBrowsers: new KnownBrowsers(secret.derivedKey('known-browser')),
     integrations: integrations.view,
     proposals,
     outages: () => triggers.outages(),

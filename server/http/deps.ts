@@ -6,6 +6,7 @@ import type { Accounts } from '../store/accounts.js';
 import type { BackupDesk } from '../store/backup-status.js';
 import type { DeviceRegistry } from './device-registry.js';
 import type { LoginFailureTrail } from './login-failure-trail.js';
+import type { KnownBrowsers } from './routes/known-browsers.js';
 import type { QueryTrail } from './query-trail.js';
 import type { ProposalBook } from '../core/proposal-book.js';
 
@@ -18,6 +19,8 @@ export interface ApiDeps {
   backups?: BackupDesk;
   /** Reads of personal data, batched into the audit log (absent: each written at once). */
   queryTrail?: QueryTrail;
+  /** Browsers staff logged in from, whose logins go first in the password line (absent: none does). */
+  knownBrowsers?: KnownBrowsers;
   /** Failed staff logins, bounded in the audit log (absent: each written at once). */
   loginFailures?: LoginFailureTrail;
   /** What playbook triggers set to `propose` ask a manager (absent: nothing is proposed). */

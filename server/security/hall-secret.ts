@@ -38,6 +38,11 @@ export class HallSecret {
     return new HallSecret(Buffer.from(hex, 'hex'));
   }
 
+  /** A key for one more purpose (e.g. `known-browser`), derived like the chain's and apart from every other. */
+  derivedKey(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(purpose).digest();
+  }
+
   /** Keyed hash of an identity: equal IDs give equal hashes; without the secret it can't be reversed by brute force. */
   identityHash(normalizedIdNumber: string): string {
     return hmacSha256(this.key, `id:${normalizedIdNumber}`, 'base64url');

@@ -1,5 +1,5 @@
 /** An API call from another loopback address (127.0.0.x), for limits kept per client address. */
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import type { ApiResponse } from './test-hall.js';
 
 export function apiFrom(
@@ -9,7 +9,7 @@ export function apiFrom(
   body?: unknown,
   token?: string,
   headers: Record<string, string> = {},
-): Promise<ApiResponse> {
+): Promise<ApiResponse & { headers: IncomingHttpHeaders }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -27,7 +27,9 @@ export function apiFrom(
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, headers: res.headers }),
+        );
       },
     );
     req.on('error', reject);

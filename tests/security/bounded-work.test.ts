@@ -1,7 +1,7 @@
-/** The bounded line behind the password checks: a few at a time, the first lane served before the others. */
+/** The bounded line behind the password checks, the first lane served before the others, and who gets into it. */
 import { describe, expect, it } from 'vitest';
 import { BoundedWork, WorkQueueFull } from '../../server/security/bounded-work.js';
-import { KNOWN_LOGIN_ADDRESS_MS, KnownLoginAddresses } from '../../server/http/routes/known-login-addresses.js';
+import { KNOWN_BROWSER_MS, KnownBrowsers } from '../../server/http/routes/known-browsers.js';
 
 /** A task that ends when `release` is called, noting its start in `order`. */
 function gate(order: string[], name: string) {
@@ -34,24 +34,25 @@ describe('BoundedWork', () => {
   });
 });
 
-describe('KnownLoginAddresses', () => {
-  it('knows an address for 30 days after its last login', () => {
-    const known = new KnownLoginAddresses();
-    const t0 = Date.parse('2026-12-02T08:30:00+08:00');
-    known.remember('10.0.0.21', t0);
-    expect(known.has('10.0.0.21', t0 + KNOWN_LOGIN_ADDRESS_MS - 1)).toBe(true);
-    expect(known.has('10.0.0.22', t0)).toBe(false);
-    expect(known.has('10.0.0.21', t0 + KNOWN_LOGIN_ADDRESS_MS)).toBe(false);
-  });
+describe('KnownBrowsers', () => {
+  const key = Buffer.alloc(32, 7);
+  const t0 = Date.parse('2026-12-02T08:30:00+08:00');
+  const valueOf = (setCookie: string) => setCookie.split(';')[0];
 
-  it('forgets the longest unused address past 4096', () => {
-    const known = new KnownLoginAddresses();
-    const t0 = Date.parse('2026-12-02T08:30:00+08:00');
-    for (let i = 0; i < 4096; i++) known.remember(`10.0.${i >> 8}.${i & 255}`, t0);
-    known.remember('10.0.0.0', t0 + 1); // used again: now the newest
-    known.remember('10.1.0.0', t0 + 2);
-    expect(known.has('10.0.0.0', t0 + 3)).toBe(true);
-    expect(known.has('10.0.0.1', t0 + 3)).toBe(false);
-    expect(known.has('10.0.0.2', t0 + 3)).toBe(true);
+  it('knows a browser by the cookie its login set, for 30 days, and is not fooled by an edited one', () => {
+    const known = new KnownBrowsers(key);
+    const setCookie = known.cookie(t0);
+    expect(setCookie).toMatch(
+      /^hallq_known=v1\.\d+\.[\w-]{43}; Max-Age=2592000; Path=\/api\/v1\/auth; HttpOnly; SameSite=Strict$/,
+    );
+    const cookie = valueOf(setCookie);
+    expect(known.isKnown(`theme=dark; ${cookie}`, t0 + KNOWN_BROWSER_MS - 1)).toBe(true);
+    expect(known.isKnown(cookie, t0 + KNOWN_BROWSER_MS)).toBe(false);
+    expect(known.isKnown(undefined, t0)).toBe(false);
+    expect(known.isKnown(cookie.replace(`v1.${t0}`, `v1.${t0 + 1}`), t0)).toBe(false);
+    expect(known.isKnown(`hallq_known=v1.${t0}.${'A'.repeat(43)}`, t0)).toBe(false);
+    expect(new KnownBrowsers(Buffer.alloc(32, 8)).isKnown(cookie, t0)).toBe(false);
+    // Issued by a clock more than ten minutes ahead: not believed.
+    expect(known.isKnown(valueOf(known.cookie(t0 + 11 * 60_000)), t0)).toBe(false);
   });
 });

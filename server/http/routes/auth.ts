@@ -8,7 +8,6 @@ import { actorOf, bearerToken, requireRole, type AppEnv } from '../middleware/au
 import { setStaffContact } from '../../domain/decide/staff-contacts.js';
 import { dutiesField, mobileField, staffContactRoutes, staffView } from './staff-contacts.js';
 import { readBody, text } from '../validation.js';
-import { KnownLoginAddresses } from './known-login-addresses.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
 import { newPassword, staffAdminRoutes } from './staff-admin.js';
@@ -32,7 +31,6 @@ const staffBody = z.object({
 export function authRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const throttle = new LoginThrottle();
-  const knownAddresses = new KnownLoginAddresses();
 
   app.post('/auth/login', async (c) => {
     const body = await readBody(c, loginBody);
@@ -48,7 +46,7 @@ export function authRoutes(deps: ApiDeps) {
           retryAfterSeconds: Math.ceil(waitMs / 1000),
         },
       );
-    const lane = knownAddresses.has(address, now) ? 'first' : 'others';
+    const lane = deps.knownBrowsers?.isKnown(c.req.header('cookie'), now) ? 'first' : 'others';
     const user = await deps.accounts.checkPassword(body.username, body.password, lane);
     if (!user) {
       throttle.failed(body.username, address, now);
@@ -57,7 +55,7 @@ export function authRoutes(deps: ApiDeps) {
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
     throttle.succeeded(body.username, address);
-    knownAddresses.remember(address, now);
+    if (deps.knownBrowsers) c.header('Set-Cookie', deps.knownBrowsers.cookie(now));
     const { token, expiresAt } = deps.accounts.issueToken(
       { kind: 'user', id: user.id, role: user.role },
       now,

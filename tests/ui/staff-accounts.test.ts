@@ -40,6 +40,9 @@ describe('staff accounts on the screens', () => {
     await login(page, 'boss', 'boss-password');
     const row = (u: string) => `#staff-table tr[data-staff="${u}"]`;
     await page.waitForSelector(row('wang'));
+    // The browser keeps the login's `hallq_known` cookie, out of the page's scripts' reach: its next login goes first.
+    const known = (await page.context().cookies(`${hall.url}/api/v1/auth/login`)).find((c) => c.name === 'hallq_known');
+    expect(known).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
     expect(await page.textContent(`${row('wang')} .badge-open`)).toBe('正常');
 
     // Disable, after a confirmation.

@@ -47,20 +47,23 @@ describe('a login flood', () => {
     expectOk(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }));
   });
 
-  it('lets staff in from a browser they logged in from before, after a restart too, while the flood fills the line', async () => {
-    const login = (password: string, from: string, cookie?: string) =>
-      apiFrom(
-        from,
-        `${h.url}${V1}/auth/login`,
-        'POST',
-        { username: 'boss', password },
-        undefined,
-        cookie ? { cookie } : {},
-      );
-    const first = await login('boss-password', '127.0.0.77');
-    expectOk(first);
-    const cookie = String(first.headers['set-cookie']).split(';')[0];
-    expect(cookie).toMatch(/^hallq_known=/);
+  it('lets staff in from a browser they logged in on before, after a restart too, while a flood with a stolen cookie fills the line', async () => {
+    const login = (username: string, password: string, from: string, cookie?: string) =>
+      apiFrom(from, `${h.url}${V1}/auth/login`, 'POST', { username, password }, undefined, cookie ? { cookie } : {});
+    const created = await h.api(
+      'POST',
+      `${V1}/staff`,
+      { username: 'wang', password: 'wang-password', name: '王', role: 'counter' },
+      h.managerToken,
+    );
+    expect(created.status).toBe(201);
+    const cookieOf = (a: { headers: Record<string, unknown> }) => String(a.headers['set-cookie']).split(';')[0];
+    const wangLogin = await login('wang', 'wang-password', '127.0.0.77');
+    expectOk(wangLogin);
+    const wangCookie = cookieOf(wangLogin);
+    expect(wangCookie).toMatch(/^hallq_known=/);
+    // The flood carries the manager's cookie, as if taken from the manager's browser.
+    const stolen = cookieOf(await login('boss', 'boss-password', '127.0.0.79'));
     // The hall restarts (a night's power-off): the cookie is signed with the hall secret, which it keeps.
     await h.stop();
     h = await startTestHall({ dataDir });
@@ -69,7 +72,12 @@ describe('a login flood', () => {
     let settled = 0;
     let busy = 0;
     const flood = Array.from({ length: total }, (_, i) =>
-      login(`guess-${i}`, `127.0.${40 + Math.floor(i / 200)}.${(i % 200) + 1}`).then((a) => {
+      login(
+        i % 2 ? 'boss' : `ghost-${i}`,
+        `guess-${i}`,
+        `127.0.${40 + Math.floor(i / 200)}.${(i % 200) + 1}`,
+        stolen,
+      ).then((a) => {
         settled++;
         if (a.status === 503) busy++;
         return a;
@@ -78,7 +86,7 @@ describe('a login flood', () => {
     await until("the strangers' line to be full", () => busy > 0, 30_000);
 
     // From another address even (DHCP gave the PC a new one): the browser, not the address, is known.
-    expectOk(await login('boss-password', '127.0.0.78', cookie));
+    expectOk(await login('wang', 'wang-password', '127.0.0.78', wangCookie));
     expect(settled).toBeLessThan(total); // answered ahead of the strangers still waiting
     await Promise.all(flood);
   }, 60_000);

@@ -1,7 +1,7 @@
 /** Login, logout, who-am-I; staff accounts (manager only). */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { STAFF_TOKEN_TTL_MS } from '../../store/accounts.js';
+import { STAFF_TOKEN_TTL_MS, type User } from '../../store/accounts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
@@ -46,8 +46,17 @@ export function authRoutes(deps: ApiDeps) {
           retryAfterSeconds: Math.ceil(waitMs / 1000),
         },
       );
-    const lane = deps.knownBrowsers?.isKnown(c.req.header('cookie'), now) ? 'first' : 'others';
-    const user = await deps.accounts.checkPassword(body.username, body.password, lane);
+    const cookie = c.req.header('cookie');
+    const known = deps.knownBrowsers?.admit(cookie, body.username, now);
+    let user: User | undefined;
+    let checked = false;
+    try {
+      user = await deps.accounts.checkPassword(body.username, body.password, known ? 'first' : 'others');
+      checked = true;
+    } finally {
+      // A full line (TOO_BUSY) is neither a failure nor a success: it only gives the place back.
+      if (known) deps.knownBrowsers!.checked(known, checked ? user !== undefined : undefined);
+    }
     if (!user) {
       throttle.failed(body.username, address, now);
       if (deps.loginFailures) deps.loginFailures.failed(body.username, address);
@@ -55,7 +64,7 @@ export function authRoutes(deps: ApiDeps) {
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
     throttle.succeeded(body.username, address);
-    if (deps.knownBrowsers) c.header('Set-Cookie', deps.knownBrowsers.cookie(now));
+    if (deps.knownBrowsers) c.header('Set-Cookie', deps.knownBrowsers.cookie(cookie, body.username, now));
     const { token, expiresAt } = deps.accounts.issueToken(
       { kind: 'user', id: user.id, role: user.role },
       now,

@@ -1,7 +1,12 @@
 /** The bounded line behind the password checks, the first lane served before the others, and who gets into it. */
 import { describe, expect, it } from 'vitest';
-import { BoundedWork, WorkQueueFull } from '../../server/security/bounded-work.js';
-import { FIRST_LANE_FAILURES, KNOWN_BROWSER_MS, KnownBrowsers } from '../../server/http/routes/known-browsers.js';
+import { BoundedWork, WorkQueueFull, type WorkLane } from '../../server/security/bounded-work.js';
+import {
+  FIRST_LANE_FAILURE_WINDOW_MS,
+  FIRST_LANE_FAILURES,
+  KNOWN_BROWSER_MS,
+  KnownBrowsers,
+} from '../../server/http/routes/known-browsers.js';
 
 /** A task that ends when `release` is called, noting its start in `order`. */
 function gate(order: string[], name: string) {
@@ -38,14 +43,14 @@ describe('KnownBrowsers', () => {
   const key = Buffer.alloc(32, 7);
   const t0 = Date.parse('2026-12-02T08:30:00+08:00');
   const valueOf = (setCookie: string) => setCookie.split(';')[0];
-  /** Admits and at once gives the place back, as a right password would. */
-  const admits = (known: KnownBrowsers, cookie: string | undefined, username: string, now = t0) => {
-    const user = known.admit(cookie, username, now);
-    if (user) known.checked(user, true);
-    return user !== undefined;
+  /** The lane a login with this cookie is checked in; its password is taken as `ok`. */
+  const laneOf = async (known: KnownBrowsers, cookie: string | undefined, username: string, now = t0, ok = true) => {
+    let lane: WorkLane | undefined;
+    await known.check(cookie, username, now, async (l) => ((lane = l), ok ? 'user' : undefined));
+    return lane;
   };
 
-  it('knows a browser for the users who logged in on it, for 30 days, and is not fooled by an edited cookie', () => {
+  it('knows a browser for the users who logged in on it, for 30 days, and is not fooled by an edited cookie', async () => {
     const known = new KnownBrowsers(key);
     const setCookie = known.cookie(undefined, 'wang', t0);
     expect(setCookie).toMatch(
@@ -53,42 +58,51 @@ describe('KnownBrowsers', () => {
     );
     expect(setCookie).not.toContain('wang');
     const cookie = valueOf(setCookie);
-    expect(admits(known, `theme=dark; ${cookie}`, 'wang', t0 + KNOWN_BROWSER_MS - 1)).toBe(true);
-    expect(admits(known, cookie, 'li')).toBe(false);
-    expect(admits(known, cookie, 'wang', t0 + KNOWN_BROWSER_MS)).toBe(false);
-    expect(admits(known, undefined, 'wang')).toBe(false);
-    expect(admits(known, cookie.replace(`v1.${t0}`, `v1.${t0 + 1}`), 'wang')).toBe(false);
-    expect(admits(new KnownBrowsers(Buffer.alloc(32, 8)), cookie, 'wang')).toBe(false);
+    expect(await laneOf(known, `theme=dark; ${cookie}`, 'wang', t0 + KNOWN_BROWSER_MS - 1)).toBe('first');
+    expect(await laneOf(known, cookie, 'li')).toBe('others');
+    expect(await laneOf(known, cookie, 'wang', t0 + KNOWN_BROWSER_MS)).toBe('others');
+    expect(await laneOf(known, undefined, 'wang')).toBe('others');
+    expect(await laneOf(known, cookie.replace(`v1.${t0}`, `v1.${t0 + 1}`), 'wang')).toBe('others');
+    expect(await laneOf(new KnownBrowsers(Buffer.alloc(32, 8)), cookie, 'wang')).toBe('others');
     // Issued by a clock more than ten minutes ahead: not believed.
-    expect(admits(known, valueOf(known.cookie(undefined, 'wang', t0 + 11 * 60_000)), 'wang')).toBe(false);
-    // A bad cookie of the same name beside it (planted by another service on the host) does not hide it.
-    expect(admits(known, `hallq_known=v1.1.AAAAAAAAAAAAAAAA.${'A'.repeat(43)}; ${cookie}`, 'wang')).toBe(true);
+    expect(await laneOf(known, valueOf(known.cookie(undefined, 'wang', t0 + 11 * 60_000)), 'wang')).toBe('others');
+    // Bad cookies of the same name before it (planted by another service on the host) do not hide it.
+    const planted = Array.from({ length: 6 }, () => `hallq_known=v1.1.AAAAAAAAAAAAAAAA.${'A'.repeat(43)}`);
+    expect(await laneOf(known, `${planted.join('; ')}; ${cookie}`, 'wang')).toBe('first');
   });
 
-  it('keeps the last four users of a shared counter PC', () => {
+  it('keeps the last four users of a shared counter PC', async () => {
     const known = new KnownBrowsers(key);
     let cookie: string | undefined;
     for (const [i, name] of ['a', 'b', 'c', 'd', 'e'].entries()) cookie = valueOf(known.cookie(cookie, name, t0 + i));
-    expect(['a', 'b', 'c', 'd', 'e'].map((name) => admits(known, cookie, name))).toEqual([
-      false,
-      true,
-      true,
-      true,
-      true,
-    ]);
+    const lanes = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e']) lanes.push(await laneOf(known, cookie, name));
+    expect(lanes).toEqual(['others', 'first', 'first', 'first', 'first']);
   });
 
-  it('gives a stolen cookie one first-lane check at a time, and none after three wrong passwords', () => {
+  it('gives a stolen cookie one first-lane check at a time, none after three wrong passwords, and the place back on a full line', async () => {
     const known = new KnownBrowsers(key);
     const cookie = valueOf(known.cookie(undefined, 'wang', t0));
-    const first = known.admit(cookie, 'wang', t0)!;
-    expect(first).toBeDefined();
-    expect(known.admit(cookie, 'wang', t0)).toBeUndefined(); // one in flight already
-    known.checked(first, undefined); // the line was full: no failure
-    for (let i = 0; i < FIRST_LANE_FAILURES; i++) known.checked(known.admit(cookie, 'wang', t0)!, false);
-    expect(known.admit(cookie, 'wang', t0)).toBeUndefined();
-    // The staff member logs in (through the strangers' lane): the cookie counts again.
+    let release!: () => void;
+    const running = known.check(cookie, 'wang', t0, (lane) => {
+      expect(lane).toBe('first');
+      return new Promise<string>((r) => (release = () => r('user')));
+    });
+    expect(await laneOf(known, cookie, 'wang')).toBe('others'); // one in flight already
+    release();
+    await running;
+    // A full line (or any throw) gives the place back and is no failure.
+    await expect(
+      known.check(cookie, 'wang', t0, async () => {
+        throw new WorkQueueFull();
+      }),
+    ).rejects.toBeInstanceOf(WorkQueueFull);
+    for (let i = 0; i < FIRST_LANE_FAILURES; i++) expect(await laneOf(known, cookie, 'wang', t0, false)).toBe('first');
+    expect(await laneOf(known, cookie, 'wang')).toBe('others');
+    // The wrong passwords age out after 10 minutes, or the staff member logs in (through the strangers' lane).
+    expect(await laneOf(known, cookie, 'wang', t0 + FIRST_LANE_FAILURE_WINDOW_MS)).toBe('first');
+    for (let i = 0; i < FIRST_LANE_FAILURES; i++) await laneOf(known, cookie, 'wang', t0, false);
     known.cookie(cookie, 'wang', t0 + 1);
-    expect(admits(known, cookie, 'wang')).toBe(true);
+    expect(await laneOf(known, cookie, 'wang')).toBe('first');
   });
 });

@@ -1,7 +1,8 @@
 /** Login, logout, who-am-I; staff accounts (manager only). */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { STAFF_TOKEN_TTL_MS, type User } from '../../store/accounts.js';
+import type { WorkLane } from '../../security/bounded-work.js';
+import { STAFF_TOKEN_TTL_MS } from '../../store/accounts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, bearerToken, requireRole, type AppEnv } from '../middleware/auth.js';
@@ -47,16 +48,10 @@ export function authRoutes(deps: ApiDeps) {
         },
       );
     const cookie = c.req.header('cookie');
-    const known = deps.knownBrowsers?.admit(cookie, body.username, now);
-    let user: User | undefined;
-    let checked = false;
-    try {
-      user = await deps.accounts.checkPassword(body.username, body.password, known ? 'first' : 'others');
-      checked = true;
-    } finally {
-      // A full line (TOO_BUSY) is neither a failure nor a success: it only gives the place back.
-      if (known) deps.knownBrowsers!.checked(known, checked ? user !== undefined : undefined);
-    }
+    const check = (lane: WorkLane) => deps.accounts.checkPassword(body.username, body.password, lane);
+    const user = deps.knownBrowsers
+      ? await deps.knownBrowsers.check(cookie, body.username, now, check)
+      : await check('others');
     if (!user) {
       throttle.failed(body.username, address, now);
       if (deps.loginFailures) deps.loginFailures.failed(body.username, address);

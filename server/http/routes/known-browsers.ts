@@ -8,20 +8,24 @@
  * only to /api/v1/auth.
  *
  * A stolen cookie buys little: it counts only for its own users, one first-lane check of a user at a time, and none
- * after 3 failed ones until that user logs in again, so it cannot fill the first lane against the rest of the staff.
+ * after 3 failed ones in 10 minutes (until that user logs in, or they age out), so it cannot fill the first lane
+ * against the rest of the staff.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { WorkLane } from '../../security/bounded-work.js';
+import { FailureWindow } from '../../security/attempt-throttle.js';
 
 export const KNOWN_BROWSER_COOKIE = 'hallq_known';
 export const KNOWN_BROWSER_MS = 30 * 24 * 60 * 60_000;
 /** Users one browser is known for (a counter PC shared by shifts). */
 const USERS_PER_BROWSER = 4;
-/** `hallq_known` cookies read from one request (another service on the host could plant a bad one beside ours). */
-const COOKIES_READ = 4;
+/** Entries read from one request, over all its `hallq_known` cookies (another service on the host could plant some). */
+const ENTRIES_READ = 64;
 /** A cookie issued up to this far ahead of the hall's clock (a clock set back) still counts. */
 const CLOCK_SLACK_MS = 10 * 60_000;
-/** Failed first-lane checks of one user before its cookies count no more, until it logs in again. */
+/** Failed first-lane checks of one user within 10 minutes before its cookies count no more, until it logs in again. */
 export const FIRST_LANE_FAILURES = 3;
+export const FIRST_LANE_FAILURE_WINDOW_MS = 10 * 60_000;
 
 interface Entry {
   issued: number;
@@ -33,52 +37,59 @@ const ENTRY = /^v1\.(\d{1,15})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/;
 
 export class KnownBrowsers {
   private readonly inFlight = new Set<string>();
-  /** User key → failed first-lane checks since its last login. Only users a valid cookie names: the staff. */
-  private readonly failures = new Map<string, number>();
+  /** Failed first-lane checks per user key. Only users a valid cookie names: the staff. */
+  private readonly failures = new FailureWindow(FIRST_LANE_FAILURES, FIRST_LANE_FAILURE_WINDOW_MS);
 
   /** @param key the hall secret's `derivedKey('known-browser')`. */
   constructor(private readonly key: Buffer) {}
 
   /**
-   * Whether this login goes in the first lane; if so, its user's key, to hand back to `checked` once its password
-   * check is over.
+   * Runs a login's password check in the lane its cookie earns: `first` for a user whose entry it brings, with no
+   * other first-lane check of that user running and fewer than 3 wrong passwords there in 10 minutes. Whatever the
+   * check does (a wrong password, a full line, a throw), the user's place is given back.
    */
-  admit(cookieHeader: string | undefined, username: string, now: number): string | undefined {
+  async check<T>(
+    cookieHeader: string | undefined,
+    username: string,
+    now: number,
+    run: (lane: WorkLane) => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     const user = this.userKey(username);
-    if (this.inFlight.has(user) || (this.failures.get(user) ?? 0) >= FIRST_LANE_FAILURES) return undefined;
-    if (!this.entries(cookieHeader, now).some((e) => e.user === user)) return undefined;
+    const first =
+      !this.inFlight.has(user) && !this.failures.blocked(user, now) && this.entries(cookieHeader, now, user).length > 0;
+    if (!first) return run('others');
     this.inFlight.add(user);
-    return user;
-  }
-
-  /** A first-lane check is over: the password was right, wrong, or never checked (undefined: the line was full). */
-  checked(user: string, ok: boolean | undefined): void {
-    this.inFlight.delete(user);
-    if (ok === true) this.failures.delete(user);
-    if (ok === false) this.failures.set(user, (this.failures.get(user) ?? 0) + 1);
+    try {
+      const found = await run('first');
+      if (found === undefined) this.failures.add(user, now);
+      else this.failures.clear(user);
+      return found;
+    } finally {
+      this.inFlight.delete(user);
+    }
   }
 
   /** The Set-Cookie header after `username` logged in: its entry renewed, with those of the browser's other users. */
   cookie(cookieHeader: string | undefined, username: string, now: number): string {
     const user = this.userKey(username);
-    this.failures.delete(user);
+    this.failures.clear(user);
     const others = this.entries(cookieHeader, now).filter((e) => e.user !== user);
     const kept = [this.entry(now, user), ...others.slice(0, USERS_PER_BROWSER - 1).map((e) => e.text)];
     return `${KNOWN_BROWSER_COOKIE}=${kept.join('~')}; Max-Age=${KNOWN_BROWSER_MS / 1000}; Path=/api/v1/auth; HttpOnly; SameSite=Strict`;
   }
 
-  /** The valid, unexpired entries of the request's `hallq_known` cookies, one per user. */
-  private entries(cookieHeader: string | undefined, now: number): Entry[] {
-    const values = (cookieHeader ?? '')
+  /** The valid, unexpired entries of the request's `hallq_known` cookies, one per user (only `onlyUser`'s if given). */
+  private entries(cookieHeader: string | undefined, now: number, onlyUser?: string): Entry[] {
+    const texts = (cookieHeader ?? '')
       .split(';')
       .map((part) => part.trim())
       .filter((part) => part.startsWith(`${KNOWN_BROWSER_COOKIE}=`))
-      .slice(0, COOKIES_READ)
-      .map((part) => part.slice(KNOWN_BROWSER_COOKIE.length + 1));
+      .flatMap((part) => part.slice(KNOWN_BROWSER_COOKIE.length + 1).split('~'))
+      .slice(0, ENTRIES_READ);
     const found = new Map<string, Entry>();
-    for (const text of values.flatMap((v) => v.split('~').slice(0, USERS_PER_BROWSER))) {
+    for (const text of texts) {
       const m = ENTRY.exec(text);
-      if (!m || found.has(m[2])) continue;
+      if (!m || found.has(m[2]) || (onlyUser !== undefined && m[2] !== onlyUser)) continue;
       const issued = Number(m[1]);
       if (now - issued >= KNOWN_BROWSER_MS || issued - now > CLOCK_SLACK_MS) continue;
       if (timingSafeEqual(Buffer.from(m[3]), Buffer.from(this.mac(m[1], m[2]))))

@@ -112,9 +112,9 @@ export class Accounts {
   /**
    * Staff password checks (scrypt, ~50–150 ms of a thread each), one at a time with at most 32 waiting: a flood of
    * logins from many addresses cannot take libuv's threads from file I/O, and has its own lane apart from the MQTT
-   * login gate's, so neither flood delays the other. Logins from addresses staff logged in from before, and checks
-   * of a logged-in user's own password, wait in a first lane of their own (32 too) served before the rest. Over a
-   * lane's bound: WorkQueueFull, answered 503 TOO_BUSY.
+   * login gate's, so neither flood delays the other. Logins from a browser known for that user (its `hallq_known`
+   * cookie: http/routes/known-browsers.ts), and checks of a logged-in user's own password, wait in a first lane of
+   * their own (32 too) served before the rest. Over a lane's bound: WorkQueueFull, answered 503 TOO_BUSY.
    */
   private readonly staffPasswordChecks = new BoundedWork(STAFF_PASSWORD_CHECKS_AT_ONCE, STAFF_PASSWORD_CHECKS_WAITING);
 
@@ -214,8 +214,8 @@ export class Accounts {
 
   /**
    * The user whose password matches, or undefined. Always runs scrypt, so a wrong username takes as long; runs it off
-   * the main thread, so a flood of logins cannot stall the hall. `lane` `first` for a caller the hall knows (an address
-   * staff logged in from), which goes ahead of strangers in the line.
+   * the main thread, so a flood of logins cannot stall the hall. `lane` `first` for a caller the hall knows (a browser
+   * this user logged in on), which goes ahead of strangers in the line.
    */
   async checkPassword(username: string, password: string, lane: WorkLane = 'others'): Promise<User | undefined> {
     const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;

@@ -207,7 +207,9 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     backups,
     queryTrail,
     loginFailures,
-    knownBrowsers: new KnownBrowsers(secret.derivedKey('known-browser')),
+    knownBrowsers: new KnownBrowsers(secret.derivedKey('known-browser'), (username) =>
+      accounts.passwordStamp(username),
+    ),
     integrations: integrations.view,
     proposals,
     outages: () => triggers.outages(),

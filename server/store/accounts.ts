@@ -212,6 +212,13 @@ export class Accounts {
     return row;
   }
 
+  /** What a user's known-browser entries are bound to: the stored password hash; undefined if unknown or disabled. */
+  passwordStamp(username: string): string | undefined {
+    const row = this.sql('SELECT password_hash, disabled FROM users WHERE username = ?').get(username) as
+      { password_hash: string; disabled: number } | undefined;
+    return row && !row.disabled ? row.password_hash : undefined;
+  }
+
   /**
    * The user whose password matches, or undefined. Always runs scrypt, so a wrong username takes as long; runs it off
    * the main thread, so a flood of logins cannot stall the hall. `lane` `first` for a caller the hall knows (a browser

@@ -42,7 +42,7 @@ describe('BoundedWork', () => {
 describe('KnownBrowsers', () => {
   const key = Buffer.alloc(32, 7);
   const t0 = Date.parse('2026-12-02T08:30:00+08:00');
-  const valueOf = (setCookie: string) => setCookie.split(';')[0];
+  const valueOf = (setCookie: string | undefined) => setCookie!.split(';')[0];
   /** The lane a login with this cookie is checked in; its password is taken as `ok`. */
   const laneOf = async (known: KnownBrowsers, cookie: string | undefined, username: string, now = t0, ok = true) => {
     let lane: WorkLane | undefined;
@@ -69,6 +69,23 @@ describe('KnownBrowsers', () => {
     // Bad cookies of the same name before it (planted by another service on the host) do not hide it.
     const planted = Array.from({ length: 6 }, () => `hallq_known=v1.1.AAAAAAAAAAAAAAAA.${'A'.repeat(43)}`);
     expect(await laneOf(known, `${planted.join('; ')}; ${cookie}`, 'wang')).toBe('first');
+  });
+
+  it('voids a user’s entries when their password changes, and gives a disabled user none', async () => {
+    const stamps = new Map([
+      ['wang', 'scrypt$hash-1'],
+      ['li', 'scrypt$hash-2'],
+    ]);
+    const known = new KnownBrowsers(key, (username) => stamps.get(username));
+    let cookie = valueOf(known.cookie(undefined, 'wang', t0));
+    cookie = valueOf(known.cookie(cookie, 'li', t0));
+    expect(await laneOf(known, cookie, 'wang')).toBe('first');
+    stamps.set('wang', 'scrypt$hash-3'); // a new password, or a manager's reset
+    expect(await laneOf(known, cookie, 'wang')).toBe('others');
+    expect(await laneOf(known, cookie, 'li')).toBe('first');
+    stamps.delete('li'); // disabled
+    expect(await laneOf(known, cookie, 'li')).toBe('others');
+    expect(known.cookie(cookie, 'li', t0)).toBeUndefined();
   });
 
   it('keeps the last four users of a shared counter PC', async () => {

@@ -59,7 +59,8 @@ export function authRoutes(deps: ApiDeps) {
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
     throttle.succeeded(body.username, address);
-    if (deps.knownBrowsers) c.header('Set-Cookie', deps.knownBrowsers.cookie(cookie, body.username, now));
+    const known = deps.knownBrowsers?.cookie(cookie, body.username, now);
+    if (known) c.header('Set-Cookie', known);
     const { token, expiresAt } = deps.accounts.issueToken(
       { kind: 'user', id: user.id, role: user.role },
       now,

@@ -7,7 +7,8 @@
  * and the manager's PCs from logging in, after a restart or with a new address too. HttpOnly, SameSite=Strict, sent
  * only to /api/v1/auth.
  *
- * A stolen cookie buys little: it counts only for its own users, one first-lane check of a user at a time, and none
+ * An entry is bound to its user's stored password hash, so changing or resetting the password voids it, and a disabled
+ * user's count for nothing. A stolen cookie buys little: it counts only for its own users, one first-lane check of a user at a time, and none
  * after 3 failed ones in 10 minutes (until that user logs in, or they age out), so it cannot fill the first lane
  * against the rest of the staff.
  */
@@ -40,8 +41,15 @@ export class KnownBrowsers {
   /** Failed first-lane checks per user key. Only users a valid cookie names: the staff. */
   private readonly failures = new FailureWindow(FIRST_LANE_FAILURES, FIRST_LANE_FAILURE_WINDOW_MS);
 
-  /** @param key the hall secret's `derivedKey('known-browser')`. */
-  constructor(private readonly key: Buffer) {}
+  /**
+   * @param key the hall secret's `derivedKey('known-browser')`.
+   * @param stampOf what a user's entries are bound to: their stored password hash, undefined for a user who does not
+   * exist or is disabled. So a password change or reset voids the user's entries, and a disabled user has none.
+   */
+  constructor(
+    private readonly key: Buffer,
+    private readonly stampOf: (username: string) => string | undefined = () => '',
+  ) {}
 
   /**
    * Runs a login's password check in the lane its cookie earns: `first` for a user whose entry it brings, with no
@@ -56,7 +64,10 @@ export class KnownBrowsers {
   ): Promise<T | undefined> {
     const user = this.userKey(username);
     const first =
-      !this.inFlight.has(user) && !this.failures.blocked(user, now) && this.entries(cookieHeader, now, user).length > 0;
+      user !== undefined &&
+      !this.inFlight.has(user) &&
+      !this.failures.blocked(user, now) &&
+      this.entries(cookieHeader, now, user).length > 0;
     if (!first) return run('others');
     this.inFlight.add(user);
     try {
@@ -69,9 +80,13 @@ export class KnownBrowsers {
     }
   }
 
-  /** The Set-Cookie header after `username` logged in: its entry renewed, with those of the browser's other users. */
-  cookie(cookieHeader: string | undefined, username: string, now: number): string {
+  /**
+   * The Set-Cookie header after `username` logged in: its entry renewed, with those of the browser's other users;
+   * undefined if the user cannot have one (removed or disabled meanwhile).
+   */
+  cookie(cookieHeader: string | undefined, username: string, now: number): string | undefined {
     const user = this.userKey(username);
+    if (user === undefined) return undefined;
     this.failures.clear(user);
     const others = this.entries(cookieHeader, now).filter((e) => e.user !== user);
     const kept = [this.entry(now, user), ...others.slice(0, USERS_PER_BROWSER - 1).map((e) => e.text)];
@@ -102,8 +117,10 @@ export class KnownBrowsers {
     return `v1.${issued}.${user}.${this.mac(String(issued), user)}`;
   }
 
-  private userKey(username: string): string {
-    return createHmac('sha256', this.key).update(`user:${username}`).digest('base64url').slice(0, 16);
+  private userKey(username: string): string | undefined {
+    const stamp = this.stampOf(username);
+    if (stamp === undefined) return undefined;
+    return createHmac('sha256', this.key).update(`user:${username}\n${stamp}`).digest('base64url').slice(0, 16);
   }
 
   private mac(issued: string, user: string): string {

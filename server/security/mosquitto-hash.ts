@@ -15,6 +15,9 @@ export function verifyMosquittoHash(password: string, stored: string): boolean {
   if (scheme !== '7' || !salt || !digest || !Number.isInteger(iterations) || iterations < 1 || iterations > 100_000)
     return false;
   const expected = Buffer.from(digest, 'base64');
-  const actual = pbkdf2Sync(password, Buffer.from(salt, 'base64'), iterations, expected.length || 64, 'sha512');
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  if (expected.length === 0) return false;
+  return timingSafeEqual(
+    expected,
+    pbkdf2Sync(password, Buffer.from(salt, 'base64'), iterations, expected.length, 'sha512'),
+  );
 }

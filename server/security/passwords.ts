@@ -2,7 +2,8 @@
  * Password hashing, compared in constant time: scrypt (`scrypt$N$r$p$salt$hash`) for passwords people choose,
  * SHA-256 (`sha256$hex`) for secrets the server drew.
  */
-import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { tokenHash } from './random-ids.js';
 
 const N = 16384;
 const R = 8;
@@ -51,7 +52,7 @@ export function verifyPasswordAsync(password: string, stored: string): Promise<b
  * for what people choose. Stored as `sha256$hex`.
  */
 export function hashRandomSecret(secret: string): string {
-  return `sha256$${createHash('sha256').update(secret).digest('hex')}`;
+  return `sha256$${tokenHash(secret)}`;
 }
 
 /** Whether `stored` is a `hashRandomSecret` hash, checked at once; otherwise it is scrypt's (`verifyPasswordAsync`). */
@@ -61,7 +62,7 @@ export function isRandomSecretHash(stored: string): boolean {
 
 export function verifyRandomSecret(secret: string, stored: string): boolean {
   const expected = Buffer.from(stored.slice('sha256$'.length), 'hex');
-  const actual = createHash('sha256').update(secret).digest();
+  const actual = Buffer.from(tokenHash(secret), 'hex');
   return isRandomSecretHash(stored) && expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 

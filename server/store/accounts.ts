@@ -367,19 +367,11 @@ export class Accounts {
    */
   private upgradeDeviceHash(id: string, stored: string, password: string): Device | undefined {
     const upgraded = hashRandomSecret(password);
-    const changed = this.sql('UPDATE devices SET mqtt_password_hash = ? WHERE id = ? AND mqtt_password_hash = ?').run(
-      upgraded,
-      id,
-      stored,
-    ).changes;
-    const current = this.getDevice(id);
-    return changed === 1 || (current && this.storedDeviceHash(id) === upgraded) ? current : undefined;
-  }
-
-  private storedDeviceHash(id: string): string | undefined {
-    const row = this.sql('SELECT mqtt_password_hash FROM devices WHERE id = ?').get(id) as
-      { mqtt_password_hash: string } | undefined;
-    return row?.mqtt_password_hash;
+    // Matches the row as checked or as already upgraded (SQLite counts a row set to its own value as changed).
+    const changed = this.sql(
+      'UPDATE devices SET mqtt_password_hash = ? WHERE id = ? AND mqtt_password_hash IN (?, ?)',
+    ).run(upgraded, id, stored, upgraded).changes;
+    return changed === 1 ? this.getDevice(id) : undefined;
   }
 
   setDeviceOnline(id: string, online: boolean, now: number): void {

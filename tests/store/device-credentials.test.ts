@@ -92,6 +92,14 @@ describe('device MQTT credentials', () => {
     expect(checkedNow(accounts.checkDeviceCredentials('pad-1', password))?.id).toBe('pad-1');
   });
 
+  it('lets two good logins of an older row checked at the same time both in', async () => {
+    const password = registerOldStyle('pad-1', { mosquitto: false });
+    const a = accounts.checkDeviceCredentials('pad-1', password);
+    const b = accounts.checkDeviceCredentials('pad-1', password);
+    expect([(await checkedLater(a))?.id, (await checkedLater(b))?.id]).toEqual(['pad-1', 'pad-1']);
+    expect(storedHash('pad-1')).toMatch(/^sha256\$/);
+  });
+
   it('does not bring back a password replaced while its old one was being checked', async () => {
     const old = registerOldStyle('pad-1', { mosquitto: false });
     const check = accounts.checkDeviceCredentials('pad-1', old);

@@ -62,7 +62,8 @@ export class KnownBrowsers {
     now: number,
     run: (lane: WorkLane) => Promise<T | undefined>,
   ): Promise<T | undefined> {
-    const user = this.userKey(username);
+    // Most logins bring no such cookie: they go on without a look at the user's row.
+    const user = cookieHeader?.includes(`${KNOWN_BROWSER_COOKIE}=`) ? this.userKey(username) : undefined;
     const first =
       user !== undefined &&
       !this.inFlight.has(user) &&

@@ -7,8 +7,11 @@ import type { PlaybookDef } from '../config/hall-schema.js';
 import type { EmergencyState, HallState, IssuingMode } from './types.js';
 import { refuse } from './errors.js';
 import type { NotifyRole } from '../../protocol/staff.js';
+import type { Severity } from '../../protocol/hall.js';
+import { drillText, severityRank } from '../../protocol/playbooks.js';
 
-export type Severity = 'life-safety' | 'high' | 'medium' | 'low';
+export type { Severity };
+export { DRILL_MARK, drillText, severityRank } from '../../protocol/playbooks.js';
 
 /** Who or what started a playbook. */
 export type PlaybookCause =
@@ -54,19 +57,11 @@ export interface Effective {
   frozen: boolean;
 }
 
-/** The word every screen, LED board, announcement and log entry carries during a drill. */
-export const DRILL_MARK = '演练';
-
-const SEVERITY_RANK: Record<Severity, number> = { 'life-safety': 3, high: 2, medium: 1, low: 0 };
 const ISSUING_RANK: Record<IssuingMode, number> = { paused: 2, 'appointments-only': 1, normal: 0 };
 
 /** How much a mode restricts issuing: paused > appointments-only > normal. */
 export function issuingStrictness(mode: IssuingMode): number {
   return ISSUING_RANK[mode];
-}
-
-export function severityRank(s: Severity): number {
-  return SEVERITY_RANK[s];
 }
 
 /** What a playbook of the hall file does (normal issuing and medium severity when it says nothing). */
@@ -85,11 +80,6 @@ export function playbookEffects(playbook: PlaybookDef): PlaybookEffects {
 /** Whom a playbook of the hall file says to notify when it starts, each role once, in the file's order. */
 export function notifyRolesOf(playbook: PlaybookDef | undefined): NotifyRole[] {
   return [...new Set(playbook?.actions.flatMap((a) => ('notify' in a ? a.notify : [])) ?? [])];
-}
-
-/** A drill's text says so, first: `【演练】…`. */
-export function drillText(text: string, drill: boolean): string {
-  return drill ? `【${DRILL_MARK}】${text}` : text;
 }
 
 /** Most severe first; among equals the one started first, then by id (a total order: same set, same stack). */

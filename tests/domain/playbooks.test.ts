@@ -9,6 +9,7 @@ import {
   playbookEffects,
   type ActivePlaybook,
 } from '../../server/domain/playbooks.js';
+import { drillText, severityRank } from '../../protocol/playbooks.js';
 import { MetricHysteresis } from '../../server/features/playbooks/triggers.js';
 import { NoticeSchedule } from '../../server/features/playbooks/notices.js';
 
@@ -88,5 +89,17 @@ describe('NoticeSchedule', () => {
     expect(s.due(30_000)).toBeUndefined();
     s.sync([active('illness', 0)], notices, 35_000);
     expect(s.due(60_000)).toBeUndefined(); // fire ended: no more repeats
+  });
+});
+
+describe('the pieces the screens share (protocol/playbooks.ts)', () => {
+  it('marks a drill’s text once, and ranks life-safety above high above medium above low', () => {
+    expect(drillText('停电', true)).toBe('【演练】停电');
+    expect(drillText('【演练】停电', true)).toBe('【演练】停电');
+    expect(drillText('停电', false)).toBe('停电');
+    const order = (['low', 'life-safety', 'medium', 'high'] as const).toSorted(
+      (a, b) => severityRank(b) - severityRank(a),
+    );
+    expect(order).toEqual(['life-safety', 'high', 'medium', 'low']);
   });
 });

@@ -14,6 +14,7 @@ import { addStrings, errorText, onLangChange, t } from '../../lib/i18n.js';
 import { toast } from '../../lib/ui.js';
 import type { BannerView } from '../../protocol/hall.js';
 import type { StreamEvent } from '../../protocol/stream.js';
+import { drillText } from '../../protocol/playbooks.js';
 import { PLAYBOOK_EN, PLAYBOOK_ZH } from './playbook-strings.js';
 
 addStrings(PLAYBOOK_ZH, PLAYBOOK_EN);
@@ -125,7 +126,7 @@ export function playbookStrip(ctx: {
   }
 
   function ackCard(p: ActivePlaybook): HTMLElement {
-    const name = p.drill ? `【演练】${p.name}` : p.name;
+    const name = drillText(p.name, p.drill);
     return h(
       'article',
       { class: 'c-ack', dataset: { playbook: p.playbookId } },

@@ -2,14 +2,10 @@
  * The dashboard's red bar: one line per active playbook, most severe first (equal ones in the order they started),
  * each with its banner if it has one — not only the headline, so a fight during a fire is not hidden from the manager.
  */
-import type { HallView, Severity } from '../../protocol/hall.js';
+import type { HallView } from '../../protocol/hall.js';
+import { drillText, severityRank } from '../../protocol/playbooks.js';
 import { paintBanners } from '../../lib/banners.js';
 import { t } from '../../lib/i18n.js';
-
-const RANK: Record<Severity, number> = { 'life-safety': 3, high: 2, medium: 1, low: 0 };
-const DRILL = '【演练】';
-
-const drillText = (text: string, drill: boolean) => (drill && !text.startsWith(DRILL) ? `${DRILL}${text}` : text);
 
 /** The bar's lines: from the v2 active set, else (a v1 view) the headline alone. */
 export function activeBarLines(v: HallView | null): string[] {
@@ -21,7 +17,7 @@ export function activeBarLines(v: HallView | null): string[] {
   }
   // Stable sort: the server lists them in the order they started.
   return [...active]
-    .sort((a, b) => RANK[b.severity] - RANK[a.severity])
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
     .map((p) => {
       const name = drillText(p.name, p.drill);
       return `${t('m.alert.emergency', { name })}${p.banner ? ` — ${drillText(p.banner, p.drill)}` : ''}`;

@@ -10,6 +10,7 @@ import {
   type CityDirective,
   type HallAmendment,
 } from '../../protocol/city.js';
+import { bothHolidayAndWorkday, workdaysAlsoHolidays } from '../domain/calendar.js';
 import { isRealDate } from '../domain/clock.js';
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'only letters, digits, dot, dash and underscore (1–64)');
@@ -29,8 +30,8 @@ const calendarAmendment = z
   .superRefine((a, ctx) => {
     const outside = [...a.holidays, ...a.workdays].find((d) => !d.startsWith(`${a.year}-`));
     if (outside) ctx.addIssue({ code: 'custom', message: `${outside} is not in ${a.year}` });
-    const both = a.holidays.find((d) => a.workdays.includes(d));
-    if (both) ctx.addIssue({ code: 'custom', message: `${both} is both a holiday and a make-up working day` });
+    for (const i of workdaysAlsoHolidays(a.holidays, a.workdays))
+      ctx.addIssue({ code: 'custom', path: ['workdays', i], message: bothHolidayAndWorkday(a.workdays[i]) });
   });
 
 const materialsAmendment = z

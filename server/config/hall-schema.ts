@@ -1,5 +1,6 @@
 /** The hall file's shape: services, counters, hours, calendar, policy and playbooks, validated with zod. */
 import { z } from 'zod';
+import { bothHolidayAndWorkday, workdaysAlsoHolidays } from '../domain/calendar.js';
 import { isRealDate } from '../domain/clock.js';
 import { isKnownTimeZone } from '../domain/zone-offsets.js';
 import { NOTIFY_ROLES } from '../../protocol/staff.js';
@@ -185,16 +186,9 @@ export const hallFileSchema = z
         }),
       );
     });
-    // A day cannot be both off and a make-up working day: which one counts for a deadline would be a guess.
-    const holidays = new Set(hall.calendar.holidays);
-    hall.calendar.workdays.forEach((d, i) => {
-      if (holidays.has(d))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['calendar', 'workdays', i],
-          message: `${d} is listed both as a holiday and as a make-up working day`,
-        });
-    });
+    const { holidays, workdays } = hall.calendar;
+    for (const i of workdaysAlsoHolidays(holidays, workdays))
+      ctx.addIssue({ code: 'custom', path: ['calendar', 'workdays', i], message: bothHolidayAndWorkday(workdays[i]) });
     const playbookIds = new Set<string>();
     hall.playbooks.forEach((p, i) => {
       if (playbookIds.has(p.id))

@@ -8,6 +8,18 @@ export interface HoursPolicy {
   alwaysOpen?: boolean;
 }
 
+/**
+ * Where the make-up working days repeat a holiday (their indexes among the workdays), and what to say of each: a day
+ * cannot be both, since which one counts for a deadline would be a guess. The hall file and the city's calendar
+ * amendments are checked alike.
+ */
+export function workdaysAlsoHolidays(holidays: readonly string[], workdays: readonly string[]): number[] {
+  const off = new Set(holidays);
+  return workdays.flatMap((d, i) => (off.has(d) ? [i] : []));
+}
+
+export const bothHolidayAndWorkday = (day: string) => `${day} is listed both as a holiday and as a make-up working day`;
+
 /** Whether `date` is a working day: weekly hours, minus official holidays, plus make-up working days. */
 export function isWorkday(hall: HallFile, date: string): boolean {
   if (hall.calendar.holidays.includes(date)) return false;

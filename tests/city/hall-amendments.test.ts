@@ -110,6 +110,7 @@ describe('hall-file amendments from the city', () => {
       '?',
     ]);
     expect(refused[0].reason).toMatch(/not in 2026/);
+    expect(refused[1].reason).toMatch(/2026-12-05 is listed both as a holiday and as a make-up working day/);
     expect(refused[2].reason).toMatch(/no-such-service/);
     expect(refused[4].reason).toMatch(/already/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadHallFile } from '../../server/config/load-hall.js';
-import { addWorkdays, issuingWindow, isWorkday } from '../../server/domain/calendar.js';
+import { addWorkdays, issuingWindow, isWorkday, workdaysAlsoHolidays } from '../../server/domain/calendar.js';
 import { hallDay, localTime, zonedInstant } from '../../server/domain/clock.js';
 
 const hall = loadHallFile();
@@ -60,5 +60,14 @@ describe('working days (R9 deadlines)', () => {
     expect(addWorkdays(hall, '2026-11-25', 3)).toBe('2026-11-30');
     const withHoliday = { ...hall, calendar: { holidays: ['2026-11-30'], workdays: [] } };
     expect(addWorkdays(withHoliday, '2026-11-27', 1)).toBe('2026-12-01');
+  });
+});
+
+describe('a day both off and a make-up working day', () => {
+  it('names every such workday by its place, for the hall file and the city’s amendments alike', () => {
+    expect(workdaysAlsoHolidays(['2026-10-01', '2026-10-02'], ['2026-09-28', '2026-10-02', '2026-10-01'])).toEqual([
+      1, 2,
+    ]);
+    expect(workdaysAlsoHolidays(['2026-10-01'], ['2026-10-10'])).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /** A hall-file amendment from the city (docs/city.md): refused for a service this hall has not, or when it changes nothing. */
 import type { HallAmendment } from '../../../protocol/city.js';
+import { bothHolidayAndWorkday, workdaysAlsoHolidays } from '../calendar.js';
 import { refuse } from '../errors.js';
 import { amendmentChangesNothing, type AmendmentMark } from '../hall-amendments.js';
 import type { HallState } from '../types.js';
@@ -14,8 +15,10 @@ export function amendHall(
   if (a.kind === 'materials' && !ctx.hallFile.services.some((s) => s.id === a.serviceId))
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${a.serviceId}" in this hall`);
   // The hall file's rule: a day cannot be both off and a make-up working day.
-  const both = a.kind === 'calendar' ? a.holidays.find((d) => a.workdays.includes(d)) : undefined;
-  if (both) throw refuse.badInput('INVALID_AMENDMENT', `${both} is both a holiday and a make-up working day`);
+  if (a.kind === 'calendar') {
+    const [both] = workdaysAlsoHolidays(a.holidays, a.workdays);
+    if (both !== undefined) throw refuse.badInput('INVALID_AMENDMENT', bothHolidayAndWorkday(a.workdays[both]));
+  }
   if (amendmentChangesNothing(ctx.hallFile, a))
     throw refuse.conflict('ALREADY_AMENDED', 'the hall file already reads so: nothing to change');
   return { events: [{ type: 'hall.amended', data: { amendment: a, cause: cmd.cause, at: ctx.now } }] };

@@ -6,6 +6,7 @@ import { fill, h } from '../../lib/dom.js';
 import { time } from '../../lib/format.js';
 import { errorText, getLang, t } from '../../lib/i18n.js';
 import { openDialog, toast } from '../../lib/ui.js';
+import { notifyRoleText } from './staff-contact.js';
 import type { ManagerContext } from './state.js';
 
 interface Playbook {
@@ -274,13 +275,6 @@ export function emergencyPanel(ctx: ManagerContext, root: HTMLElement): void {
   }
 }
 
-const NOTIFY_ZH: Record<string, string> = {
-  manager: '大厅负责人',
-  security: '安保人员',
-  standby: '备岗人员',
-  'first-aid': '急救人员',
-};
-
 function triggerText(tr: Record<string, unknown>): string {
   if (tr.manual) return t('m.em.trigger.manual');
   if (tr.device) return t('m.em.trigger.device', { device: String(tr.device), event: String(tr.event ?? '') });
@@ -296,7 +290,7 @@ function actionText(a: Record<string, unknown>): string {
   if (typeof a.issuing === 'string') return t('m.em.act.issuing', { mode: t(`m.em.issuing.${a.issuing}`) });
   if (Array.isArray(a.notify))
     return t('m.em.act.notify', {
-      who: a.notify.map((w) => (getLang() === 'zh' ? (NOTIFY_ZH[w] ?? w) : w)).join(getLang() === 'zh' ? '、' : ', '),
+      who: a.notify.map((w) => notifyRoleText(String(w))).join(getLang() === 'zh' ? '、' : ', '),
     });
   if (a.openStandbyCounters) return t('m.em.act.open');
   if (a.freezeQueue) return t('m.em.act.freeze');

@@ -50,6 +50,12 @@ export function dutiesText(duties: readonly StaffDuty[]): string {
   return duties.length ? duties.map((d) => t(`duty.${d}`)).join('、') : '—';
 }
 
+/** Whom a playbook notifies, in the staff table's words: 大厅负责人, 安保, 急救, 备岗 (an unknown name as it is). */
+export function notifyRoleText(role: string): string {
+  if (role === 'manager') return t('role.manager');
+  return (STAFF_DUTIES as readonly string[]).includes(role) ? t(`duty.${role}`) : role;
+}
+
 /** The dialog that changes one member's mobile (empty keeps it; 删除 removes it) and duties. */
 export function editContact(ctx: ManagerContext, s: StaffView, done: () => void): void {
   const fields = contactFields('st-contact', s.duties);

@@ -45,7 +45,7 @@ import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
 import { mountUi } from '../http/ui-routes.js';
-import { LoginFailureTrail } from '../http/login-failure-trail.js';
+import { DEVICE_LOGINS, LoginFailureTrail } from '../security/login-failure-trail.js';
 import { QueryTrail } from '../http/query-trail.js';
 import { KnownBrowsers } from '../http/routes/known-browsers.js';
 import type { ApiDeps } from '../http/deps.js';
@@ -138,6 +138,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const mqttPassword = serverMqttPassword(env.dataDir);
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = env.MQTT_URL;
+  // Failed device logins reach the audit log only through the embedded broker (Mosquitto checks its own file).
+  const deviceLoginFailures = new LoginFailureTrail(hall, DEVICE_LOGINS);
   if (!mqttUrl) {
     broker = await startEmbeddedBroker({
       port: env.MQTT_PORT,
@@ -146,6 +148,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       accounts,
       serverPassword: mqttPassword,
       connectionLimits: mqttConnectionLimitsOf(env),
+      onLoginFailed: (username, address) => deviceLoginFailures.failed(username, address),
     });
     mqttUrl = broker.url;
     log.info('embedded MQTT broker listening', { port: broker.port });
@@ -207,6 +210,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     backups,
     queryTrail,
     loginFailures,
+    deviceLoginFailures,
     knownBrowsers: new KnownBrowsers(secret.derivedKey('known-browser'), (username) =>
       accounts.passwordStamp(username),
     ),
@@ -262,6 +266,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     // Before HTTP: stopped after it, so the reads of the last second and the last minute's failed logins are written.
     queryTrail,
     loginFailures,
+    deviceLoginFailures,
     {
       name: 'http',
       required: true,

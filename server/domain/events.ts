@@ -110,6 +110,18 @@ export type EventOf<K extends HallEventType> = { type: K; data: HallEventMap[K] 
  * Entries written to the audit chain that do not change the hall's state (logins, staff and device changes,
  * audit queries). They are not replayed and not streamed.
  */
+/** A minute's failed logins past its first 20: from when to when, how many, from how many addresses, the most. */
+export interface LoginFailureSummary {
+  from: number;
+  to: number;
+  count: number;
+  /** Different addresses, counted up to 4096. */
+  addresses: number;
+  /** The ten addresses and usernames with the most failures. */
+  mostAddresses: Array<{ address: string; count: number }>;
+  mostUsernames: Array<{ username: string; count: number }>;
+}
+
 export interface AuditOnlyMap {
   'hall.started': { version: string; hallId: string };
   'auth.login': { username: string; role: string; ok: boolean; reason?: string };
@@ -123,14 +135,14 @@ export interface AuditOnlyMap {
    * Failed staff logins past the minute's first 20 (each of those is its own `auth.login`), counted from `from` to
    * `to`: how many, from how many addresses (counted up to 4096), and the ten addresses and usernames with the most.
    */
-  'auth.login_failures': {
-    from: number;
-    to: number;
-    count: number;
-    addresses: number;
-    mostAddresses: Array<{ address: string; count: number }>;
-    mostUsernames: Array<{ username: string; count: number }>;
-  };
+  'auth.login_failures': LoginFailureSummary;
+  /**
+   * A device login to the embedded MQTT broker that failed its password check (unknown username or wrong password):
+   * each of a minute's first 20; the username cut to 64 characters, control characters shown as U+FFFD.
+   */
+  'device.login': { username: string; ok: false; reason: string; address: string };
+  /** Failed device logins past the minute's first 20, counted as `auth.login_failures` counts the staff's. */
+  'device.login_failures': LoginFailureSummary;
   'device.registered': { deviceId: string; kind: string; counterId?: string; kioskId?: string };
   'device.removed': { deviceId: string };
   'audit.queried': { from?: number; to?: number; verify?: boolean };

@@ -5,7 +5,7 @@ import type { HallService } from '../core/hall-service.js';
 import type { Accounts } from '../store/accounts.js';
 import type { BackupDesk } from '../store/backup-status.js';
 import type { DeviceRegistry } from './device-registry.js';
-import type { LoginFailureTrail } from './login-failure-trail.js';
+import type { LoginFailureTrail } from '../security/login-failure-trail.js';
 import type { KnownBrowsers } from './routes/known-browsers.js';
 import type { QueryTrail } from './query-trail.js';
 import type { ProposalBook } from '../core/proposal-book.js';
@@ -23,6 +23,8 @@ export interface ApiDeps {
   knownBrowsers?: KnownBrowsers;
   /** Failed staff logins, bounded in the audit log (absent: each written at once). */
   loginFailures?: LoginFailureTrail;
+  /** Failed device logins to the embedded MQTT broker, counted like the staff's. */
+  deviceLoginFailures?: LoginFailureTrail;
   /** What playbook triggers set to `propose` ask a manager (absent: nothing is proposed). */
   proposals?: ProposalBook;
   /** Outside systems their adapters report down (`integration.health`), with since when. */

@@ -81,6 +81,8 @@ export async function startEmbeddedBroker(opts: {
   connectTimeoutMs?: number;
   /** Connection bounds; `maxPerAddress` comes from HALLQ_MQTT_MAX_PER_ADDRESS. */
   connectionLimits?: Partial<MqttConnectionSettings>;
+  /** A login failed its password check (not one refused unchecked by the throttle or a full line): the audit trail. */
+  onLoginFailed?: (username: string, address: string) => void;
 }): Promise<EmbeddedBroker> {
   const t = topics(opts.hallId);
   const logins = new MqttLoginGate();
@@ -91,6 +93,14 @@ export async function startEmbeddedBroker(opts: {
   const unsent = new UnsentBudget((socket, bytes, why) =>
     connections.warn('mqtt connection cut', { address: socket.remoteAddress, reason: why, unsent: bytes }),
   );
+  // The trail writes to the log; a log that cannot take it (disk full) must not turn a refusal into a crash.
+  const noteFailedLogin = (username: string, address: string) => {
+    try {
+      opts.onLoginFailed?.(username, address);
+    } catch (err) {
+      log.error('failed device login not audited', { address, error: (err as Error).message });
+    }
+  };
   skipPacketIdCache();
   const broker = await Aedes.createBroker({
     connectTimeout: opts.connectTimeoutMs ?? MQTT_CONNECT_TIMEOUT_MS,
@@ -143,7 +153,8 @@ export async function startEmbeddedBroker(opts: {
       logins.check(address, username, verify).then(
         (outcome) => {
           if (outcome.ok) return accepted(outcome.value);
-          if (outcome.why !== 'bad') connections.warn('mqtt login refused', { address, username, why: outcome.why });
+          if (outcome.why === 'bad') noteFailedLogin(username, address);
+          else connections.warn('mqtt login refused', { address, username, why: outcome.why });
           if (outcome.why === 'throttled') return done(refusal(5, 'too many failed logins; wait a minute'), false);
           if (outcome.why === 'busy') return done(refusal(3, 'too many logins at once; try again'), false);
           done(refusal(4, 'bad username or password'), false);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOGIN_FAILURES_EACH_PER_MINUTE } from '../../server/http/login-failure-trail.js';
+import { LOGIN_FAILURES_EACH_PER_MINUTE } from '../../server/security/login-failure-trail.js';
 import { apiFrom } from '../helpers/from-address.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { auditAll, auditVerify, V1 } from './support.js';

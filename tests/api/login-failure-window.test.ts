@@ -1,7 +1,12 @@
 /** The failed-login trail's minute, with a stand-in hall and fake timers: the minute's end, a clock set back, shutdown. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HallService } from '../../server/core/hall-service.js';
-import { LOGIN_FAILURES_EACH_PER_MINUTE, LoginFailureTrail } from '../../server/http/login-failure-trail.js';
+import {
+  DEVICE_LOGINS,
+  LOGIN_FAILURES_EACH_PER_MINUTE,
+  LoginFailureTrail,
+  shownUsername,
+} from '../../server/security/login-failure-trail.js';
 
 let now: number;
 let entries: Array<{ type: string; data: any }>;
@@ -11,9 +16,11 @@ beforeEach(() => {
   vi.useFakeTimers();
   now = Date.parse('2026-12-02T08:30:00+08:00');
   entries = [];
-  const hall = { clock: () => now, audit: (_actor: unknown, entry: any) => entries.push(entry) };
-  trail = new LoginFailureTrail(hall as unknown as HallService);
+  trail = new LoginFailureTrail(standIn());
 });
+
+const standIn = () =>
+  ({ clock: () => now, audit: (_actor: unknown, entry: any) => entries.push(entry) }) as unknown as HallService;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -56,5 +63,25 @@ describe('the failed-login trail', () => {
     fail(4);
     expect(single()).toHaveLength(LOGIN_FAILURES_EACH_PER_MINUTE + 4);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps devices apart: their own entry and summary types, usernames bounded and printable', () => {
+    const devices = new LoginFailureTrail(standIn(), DEVICE_LOGINS);
+    const long = `kiosk-${'9'.repeat(500)}`;
+    for (let i = 0; i < LOGIN_FAILURES_EACH_PER_MINUTE + 2; i++)
+      devices.failed(i ? long : 'led\u001bboard', '10.0.0.9');
+    devices.flush();
+    expect(entries.map((e) => e.type)).toEqual([
+      ...Array(LOGIN_FAILURES_EACH_PER_MINUTE).fill('device.login'),
+      'device.login_failures',
+    ]);
+    expect(entries[0].data).toEqual({
+      username: 'led\ufffdboard',
+      ok: false,
+      reason: 'bad credentials',
+      address: '10.0.0.9',
+    });
+    expect(entries.at(-1)!.data.mostUsernames).toEqual([{ username: `${long.slice(0, 64)}…`, count: 2 }]);
+    expect(shownUsername('\ud800x')).toBe('\ufffdx'); // a lone surrogate would not survive the log's JSON
   });
 });

@@ -5,8 +5,6 @@
  * only (from before migration 2) is checked two at a time in a bounded line; a device keeps logging in while that line is full; and a staff
  * member's HTTP login meanwhile succeeds.
  */
-import { MqttClient } from 'mqtt';
-import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MQTT_CONCURRENT_CHECKS,
@@ -15,6 +13,7 @@ import {
   MQTT_WAITING_CHECKS,
 } from '../../server/mqtt/login-gate.js';
 import { hashPassword } from '../../server/security/passwords.js';
+import { tryMqttLogin } from '../helpers/mqtt-login.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 
@@ -38,25 +37,8 @@ afterAll(async () => {
 });
 
 /** One MQTT login attempt from `from`: `connected`, or the refusal's text. */
-function tryLogin(username: string, password: string, from = '127.0.0.1'): Promise<string> {
-  return new Promise((resolve) => {
-    const { port } = new URL(hall.running.mqttUrl);
-    const c = new MqttClient(() => createConnection({ host: '127.0.0.1', port: Number(port), localAddress: from }), {
-      username,
-      password,
-      clientId: username,
-      reconnectPeriod: 0,
-      connectTimeout: 60_000,
-    });
-    const done = (outcome: string) => {
-      c.end(true);
-      resolve(outcome);
-    };
-    c.once('connect', () => done('connected'));
-    c.once('error', (e) => done(e.message));
-    c.once('close', () => done('closed'));
-  });
-}
+const tryLogin = (username: string, password: string, from = '127.0.0.1') =>
+  tryMqttLogin(hall.running.mqttUrl, username, password, from);
 
 describe('MQTT login flood', () => {
   it('checks device passwords at once, throttles bad logins per address, and staff can still log in', async () => {

@@ -27,6 +27,7 @@ export function auditRoutes(deps: ApiDeps) {
     // The reads and failed logins waiting to be written first: the log shown is complete.
     deps.queryTrail?.flush();
     deps.loginFailures?.flush();
+    deps.deviceLoginFailures?.flush();
     const tz = hall.site.timezone;
     const from = q.from ? (q.from.length === 10 ? zonedInstant(q.from, 0, tz) : Date.parse(q.from)) : 0;
     const to = q.to

@@ -12,7 +12,7 @@ import { readBody, text } from '../validation.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
 import { newPassword, staffAdminRoutes } from './staff-admin.js';
-import { writeFailedLogin } from '../login-failure-trail.js';
+import { writeFailedLogin } from '../../security/login-failure-trail.js';
 import { auditRead } from '../query-trail.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });

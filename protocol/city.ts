@@ -3,6 +3,7 @@
  * counts, numbers, times and ids of services, counters and playbooks. Never an ID number or its hash, a name or a
  * phone: those stay in the site. Pure, shared by the site's city link and the city process.
  */
+import type { Severity } from './hall.js';
 
 /** The subject a site publishes its events on, and the one for its name and kind. */
 export const citySubjects = (siteId: string) => ({
@@ -94,8 +95,6 @@ export type HallAmendment =
   | { kind: 'materials'; serviceId: string; materials: string[] };
 export type HallAmendmentKind = HallAmendment['kind'];
 
-/** How loud a city-wide announcement is: it stacks with the site's playbook banners by the same severities. */
-export type AnnouncementSeverity = 'life-safety' | 'high' | 'medium' | 'low';
 export const ANNOUNCEMENT_MAX_CHARS = 120;
 export const ANNOUNCEMENT_MAX_MS = 7 * 24 * 3600_000;
 
@@ -106,7 +105,7 @@ export const ANNOUNCEMENT_MAX_MS = 7 * 24 * 3600_000;
 export type CityDirective = { v: 1; id: string; at: number; note?: string } & (
   | { kind: 'playbook.activate' | 'playbook.deactivate'; playbookId: string }
   | { kind: 'hall.amend'; amendment: HallAmendment }
-  | { kind: 'announcement'; text: string; severity: AnnouncementSeverity; until: number }
+  | { kind: 'announcement'; text: string; severity: Severity; until: number }
   | { kind: 'announcement.end'; announcementId: string }
 );
 

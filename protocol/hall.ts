@@ -59,7 +59,9 @@ export interface EmergencyView {
   activeIds?: string[];
 }
 
-export type Severity = 'life-safety' | 'high' | 'medium' | 'low';
+/** A playbook's or announcement's severity, most severe first; the hall file and the city's directives take these. */
+export const SEVERITIES = ['life-safety', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export interface BannerView {
   playbookId: string;

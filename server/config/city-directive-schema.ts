@@ -10,6 +10,7 @@ import {
   type CityDirective,
   type HallAmendment,
 } from '../../protocol/city.js';
+import { SEVERITIES } from '../../protocol/hall.js';
 import { bothHolidayAndWorkday, workdaysAlsoHolidays } from '../domain/calendar.js';
 import { isRealDate } from '../domain/clock.js';
 
@@ -52,7 +53,7 @@ const announcementText = z
   .trim()
   .min(1)
   .max(ANNOUNCEMENT_MAX_CHARS, `at most ${ANNOUNCEMENT_MAX_CHARS} characters`);
-const severity = z.enum(['life-safety', 'high', 'medium', 'low']);
+const severity = z.enum(SEVERITIES);
 /** An announcement's directive id (the city's UUID): what `announcement.end` names. */
 const announcementId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an announcement id (letters, digits, dash)');
 

@@ -4,6 +4,7 @@ import { bothHolidayAndWorkday, workdaysAlsoHolidays } from '../domain/calendar.
 import { isRealDate } from '../domain/clock.js';
 import { isKnownTimeZone } from '../domain/zone-offsets.js';
 import { NOTIFY_ROLES } from '../../protocol/staff.js';
+import { SEVERITIES } from '../../protocol/hall.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (00:00–24:00)');
 const interval = z.tuple([clock, clock]).refine(([a, b]) => a < b, 'an opening interval must end after it starts');
@@ -91,7 +92,7 @@ export const playbookSchema = z.object({
   triggers: z.array(trigger).default([]),
   actions: z.array(action).default([]),
   /** Banners stack by severity: a life-safety one on top. */
-  severity: z.enum(['life-safety', 'high', 'medium', 'low']).default('medium'),
+  severity: z.enum(SEVERITIES).default('medium'),
   /** Staff must acknowledge it (the drill report says who did, and when). */
   acknowledge: z.boolean().default(false),
 });

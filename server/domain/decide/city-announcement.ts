@@ -2,7 +2,8 @@
  * A city-wide announcement (docs/city.md): free text shown as a banner, held in the active playbook set so that it
  * stacks with the hall's own banners by severity and changes nothing else (normal issuing, no freeze, no ack).
  */
-import { ANNOUNCEMENT_MAX_MS, announcementPlaybookId, type AnnouncementSeverity } from '../../../protocol/city.js';
+import { ANNOUNCEMENT_MAX_MS, announcementPlaybookId } from '../../../protocol/city.js';
+import type { Severity } from '../../../protocol/hall.js';
 import { refuse } from '../errors.js';
 import { activePlaybooks, type ActivePlaybook } from '../playbooks.js';
 import type { HallState } from '../types.js';
@@ -14,7 +15,7 @@ export const MAX_ANNOUNCEMENTS = 10;
 export interface AnnounceCommand {
   announcementId: string;
   text: string;
-  severity: AnnouncementSeverity;
+  severity: Severity;
   until: number;
   directiveId: string;
 }

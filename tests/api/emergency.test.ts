@@ -66,6 +66,13 @@ describe('emergency playbooks', () => {
     expectError(await activate({ playbookId: 'fire', drill: 'yes' }), 400, 'VALIDATION_FAILED');
     expectError(await deactivate(), 409, 'NO_EMERGENCY');
     expectError(await deactivate(h.managerToken, { playbookId: 'fire' }), 409, 'NO_EMERGENCY');
+    // An id the hall does not know is 404, as for activate: whether or not anything is active.
+    expectError(await deactivate(h.managerToken, { playbookId: 'flood' }), 404, 'UNKNOWN_PLAYBOOK');
+    expectError(
+      await h.api('POST', `${V1}/emergency/acknowledge`, { playbookId: 'flood' }, staff),
+      404,
+      'UNKNOWN_PLAYBOOK',
+    );
     expect((await h.api('GET', `${V1}/emergency`)).body.active).toEqual([]);
   });
 
@@ -213,6 +220,7 @@ describe('emergency playbooks', () => {
     // The v1 body is ambiguous now.
     expectError(await deactivate(), 409, 'PLAYBOOK_REQUIRED');
     expectError(await deactivate(h.managerToken, { playbookId: 'surge' }), 409, 'NOT_ACTIVE');
+    expectError(await deactivate(h.managerToken, { playbookId: 'flood' }), 404, 'UNKNOWN_PLAYBOOK');
     const after = await deactivate(h.managerToken, { playbookId: 'illness' });
     expectOk(after);
     expect(after.body.active).toEqual(fireOnly.active);

@@ -42,8 +42,15 @@ export interface DeactivateCommand {
   automatic?: boolean;
 }
 
+/** A playbook neither in the hall file nor active (a city announcement is active without being in the file). */
+function refuseUnknown(ctx: DecideContext, active: ActivePlaybook[], playbookId: string): void {
+  if (!ctx.hallFile.playbooks.some((p) => p.id === playbookId) && !active.some((p) => p.playbookId === playbookId))
+    throw refuse.notFound('UNKNOWN_PLAYBOOK', `no playbook "${playbookId}" in this hall`);
+}
+
 export function deactivatePlaybook(ctx: DecideContext, state: HallState, cmd: DeactivateCommand): Decision {
   const active = activePlaybooks(state);
+  if (cmd.playbookId !== undefined) refuseUnknown(ctx, active, cmd.playbookId);
   if (active.length === 0) throw refuse.conflict('NO_EMERGENCY', 'no playbook is active');
   let target: ActivePlaybook | undefined;
   if (cmd.playbookId === undefined) {
@@ -77,7 +84,9 @@ export function deactivatePlaybook(ctx: DecideContext, state: HallState, cmd: De
 
 /** Staff confirm that they have seen a playbook (once each). */
 export function acknowledgePlaybook(ctx: DecideContext, state: HallState, playbookId: string): Decision {
-  const target = activePlaybooks(state).find((p) => p.playbookId === playbookId);
+  const active = activePlaybooks(state);
+  refuseUnknown(ctx, active, playbookId);
+  const target = active.find((p) => p.playbookId === playbookId);
   if (!target) throw refuse.conflict('NOT_ACTIVE', `playbook ${playbookId} is not active`);
   const by = actorLabel(ctx.actor);
   if (target.acknowledgements.some((a) => a.by === by))

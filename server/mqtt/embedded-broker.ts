@@ -20,12 +20,20 @@ import { ConnectionLimits, type MqttConnectionSettings } from './connection-limi
 import { MqttLoginGate } from './login-gate.js';
 import { guardSocket, PacketGuard } from './packet-guard.js';
 import { SERVER_MQTT_USERNAME } from './server-credentials.js';
+import { RetainedStreams, type RetainedSource } from './retained-streams.js';
 import { UnsentBudget } from './unsent-budget.js';
 
 /** A client must have sent CONNECT this soon after opening its connection. */
 export const MQTT_CONNECT_TIMEOUT_MS = 5000;
 /** Topic filters one client (other than the server's login) may hold: every distinct one costs the broker memory. */
 export const MQTT_MAX_SUBSCRIPTIONS = 64;
+/**
+ * Topic filters one client (other than the server's login) may ask for in one connection, repeats included. Each
+ * granted SUBSCRIBE makes aedes stream every retained message under the filter to the client after the SUBACK, work
+ * the client's packet flow does not hold back: re-subscribing to `state/#` in a loop grew the heap by ~120 MB a second.
+ * A device asks for a handful once per connection; past the budget the connection is cut.
+ */
+export const MQTT_MAX_SUBSCRIBE_REQUESTS = 4 * MQTT_MAX_SUBSCRIPTIONS;
 /** Sockets Node itself accepts at most: a backstop above the broker's own bound (connection-limits.ts). */
 const SOCKETS_BACKSTOP_MARGIN = 100;
 
@@ -34,6 +42,7 @@ type Identity = { role: 'server' } | { role: 'device'; deviceId: string } | { ro
 const identities = new WeakMap<Client, Identity>();
 const guards = new WeakMap<object, PacketGuard>();
 const filters = new WeakMap<Client, Set<string>>();
+const subscribeRequests = new WeakMap<Client, number>();
 
 export interface EmbeddedBroker {
   /** The broker itself, for the server's in-process link. */
@@ -101,6 +110,7 @@ export async function startEmbeddedBroker(opts: {
       log.error('failed device login not audited', { address, error: (err as Error).message });
     }
   };
+  const retained = new RetainedStreams<Client>();
   skipPacketIdCache();
   const broker = await Aedes.createBroker({
     connectTimeout: opts.connectTimeoutMs ?? MQTT_CONNECT_TIMEOUT_MS,
@@ -179,17 +189,24 @@ export async function startEmbeddedBroker(opts: {
     },
     authorizeSubscribe(client, sub, callback) {
       const id = identities.get(client);
+      if (id?.role !== 'server' && overSubscribeBudget(client)) return callback(null, null);
       const allowed =
         id?.role === 'server' ||
         (id?.role === 'device' && deviceMaySubscribe(opts.hallId, id.deviceId, sub.topic)) ||
         (id?.role === 'anonymous' && sub.topic.startsWith(`${t.root}/state/`));
       const held = filters.get(client) ?? new Set<string>();
       const tooMany = id?.role !== 'server' && held.size >= MQTT_MAX_SUBSCRIPTIONS && !held.has(sub.topic);
-      if (allowed && !tooMany) {
+      // Checked last: a granted filter is counted until its retained messages are sent.
+      const busy = allowed && !tooMany && id?.role === 'anonymous' && !retained.grant(client);
+      if (allowed && !tooMany && !busy) {
         filters.set(client, held.add(sub.topic));
         return callback(null, sub);
       }
-      const reason = tooMany ? `more than ${MQTT_MAX_SUBSCRIPTIONS} subscriptions` : 'not allowed';
+      const reason = busy
+        ? `retained messages of ${retained.inFlight} subscriptions still being sent`
+        : tooMany
+          ? `more than ${MQTT_MAX_SUBSCRIPTIONS} subscriptions`
+          : 'not allowed';
       connections.warn('mqtt subscribe refused', {
         address: addressOf(client),
         reason,
@@ -200,16 +217,39 @@ export async function startEmbeddedBroker(opts: {
       callback(null, null);
     },
   });
+  /** Counts one asked-for filter; the first past the budget cuts the connection (the rest are refused silently). */
+  const overSubscribeBudget = (client: Client): boolean => {
+    const asked = (subscribeRequests.get(client) ?? 0) + 1;
+    subscribeRequests.set(client, asked);
+    if (asked <= MQTT_MAX_SUBSCRIBE_REQUESTS) return false;
+    if (asked === MQTT_MAX_SUBSCRIBE_REQUESTS + 1) {
+      connections.warn('mqtt connection cut', {
+        address: addressOf(client),
+        client: client.id,
+        reason: `more than ${MQTT_MAX_SUBSCRIBE_REQUESTS} subscribe requests`,
+      });
+      // close(), not the socket: it stops aedes handling the rest of the packets it has already read (~1,300 a read).
+      client.close();
+    }
+    return true;
+  };
+  retained.watch((broker as unknown as { persistence: RetainedSource }).persistence);
+  // Emitted just before aedes starts the stream of the packet's granted filters (none: nothing starts).
+  broker.on('subscribe', (subs, client) =>
+    retained.started(client, subs.filter((s) => (s.qos as number) !== 128).length),
+  );
   broker.on('unsubscribe', (unsubscriptions, client) => {
     for (const filter of unsubscriptions) filters.get(client)?.delete(filter);
   });
   broker.on('client', (client) => {
+    skipDeliveriesOnceClosed(client);
     const id = identities.get(client);
     if (id?.role !== 'device') return;
     const set = deviceClients.get(id.deviceId) ?? new Set();
     deviceClients.set(id.deviceId, set.add(client));
   });
   broker.on('clientDisconnect', (client) => {
+    retained.gone(client);
     const id = identities.get(client);
     if (id?.role !== 'device') return;
     const set = deviceClients.get(id.deviceId);
@@ -253,4 +293,21 @@ export async function startEmbeddedBroker(opts: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+type Deliver = (packet: unknown, done: () => void) => void;
+
+/**
+ * aedes still delivers to a client it has closed (its retained messages, a publish under way): each message is made
+ * into a packet and refused with a new Error, handed on through setImmediate. That Error's stack keeps the Immediate
+ * it was made in, which Node leaves linked to the one before it and so to that one's Error: while readers reconnect
+ * and re-subscribe in a loop, the chain never breaks and held every refused message (the heap past 1 GB in 15 s).
+ * Skipping the delivery once the client is closed makes no Error at all.
+ */
+function skipDeliveriesOnceClosed(client: Client): void {
+  const c = client as unknown as { closed: boolean; deliver0: Deliver; deliverQoS: Deliver };
+  for (const key of ['deliver0', 'deliverQoS'] as const) {
+    const deliver = c[key];
+    c[key] = (packet, done) => (c.closed ? setImmediate(done) : deliver(packet, done));
+  }
 }

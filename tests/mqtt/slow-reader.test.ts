@@ -6,48 +6,22 @@
  */
 import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/embedded-broker.js';
 import { log } from '../../server/log.js';
-import { Accounts } from '../../server/store/accounts.js';
-import { openDb, type Db } from '../../server/store/db.js';
+import { brokerForTheseTests } from '../helpers/test-broker.js';
 import { until } from '../helpers/until.js';
 
 const HALL = 'slow-reader-hall';
 const t = topics(HALL);
 
-let dir: string;
-let db: Db;
-let broker: EmbeddedBroker;
-
-beforeAll(async () => {
-  log.setLevel('silent');
-  dir = mkdtempSync(join(tmpdir(), 'hallq-slow-reader-'));
-  db = openDb(dir);
-  broker = await startEmbeddedBroker({
-    port: 0,
-    host: '127.0.0.1',
-    hallId: HALL,
-    accounts: new Accounts(db),
-    serverPassword: 'server-secret-for-tests',
-  });
-});
-
-afterAll(async () => {
-  await broker?.close();
-  db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const running = brokerForTheseTests(HALL);
 
 /** An anonymous reader of the public state that stops reading once subscribed. */
 async function stalledReader(): Promise<{ cut: () => boolean }> {
-  const sock = connect({ port: broker.port, host: '127.0.0.1' });
+  const sock = connect({ port: running.broker.port, host: '127.0.0.1' });
   await once(sock, 'connect');
   sock.on('error', () => {});
   sock.write(
@@ -73,7 +47,7 @@ async function stalledReader(): Promise<{ cut: () => boolean }> {
 describe('a client that stops reading', () => {
   it('does not stop delivery to the others, and is cut once it holds more than it may', async () => {
     const warn = vi.spyOn(log, 'warn');
-    const reader = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'board-1', reconnectPeriod: 0 });
+    const reader = mqtt.connect(`mqtt://127.0.0.1:${running.broker.port}`, { clientId: 'board-1', reconnectPeriod: 0 });
     let received = 0;
     reader.on('message', () => received++);
     await once(reader, 'connect');
@@ -84,7 +58,7 @@ describe('a client that stops reading', () => {
     const count = 4000;
     const payload = Buffer.alloc(8 * 1024, 0x61);
     for (let i = 0; i < count; i++) {
-      broker.aedes.publish(
+      running.broker.aedes.publish(
         { cmd: 'publish', topic: `${t.root}/state/queues/s${i % 8}`, payload, qos: 0, retain: false, dup: false },
         () => {},
       );

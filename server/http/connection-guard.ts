@@ -56,6 +56,13 @@ export const HTTP_TIMEOUTS = {
   connectionsCheckingInterval: 1_000,
 } satisfies ServerOptions;
 
+/**
+ * Requests one socket may have waiting for their answers. Browsers and fetch never pipeline (one at a time per
+ * socket); a client that writes requests back to back and never reads made Node run every request of each 64 kB it
+ * read (~2,000 small GETs) and hold all their answers: 32 such sockets held 1.5 GB and stalled the event loop 13 s.
+ */
+export const MAX_REQUESTS_IN_FLIGHT_PER_SOCKET = 4;
+
 /** Trusted addresses remembered at most; a full table forgets the oldest. */
 const MAX_TRUSTED = 4096;
 /** A refusal is logged at most this often (with the count since the last line), so a flood cannot flood the log. */
@@ -63,6 +70,7 @@ const REFUSAL_LOG_MS = 10_000;
 
 export class ConnectionGuard {
   private readonly sockets = new Set<Socket>();
+  private readonly inFlight = new WeakMap<Socket, number>();
   private readonly perAddress = new Map<string, number>();
   /** Address → until when it is trusted. Only a valid token puts an address here. */
   private readonly trusted = new Map<string, number>();
@@ -93,7 +101,14 @@ export class ConnectionGuard {
   /** Watches `server`'s connections (and its authenticated requests, to learn the hall's own addresses). */
   attach(server: Server): void {
     server.on('connection', (socket: Socket) => this.admit(socket));
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.watchForToken(req, res));
+    // The app's own listener runs only for requests within the socket's allowance.
+    const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!this.admitRequest(req.socket, res)) return;
+      this.watchForToken(req, res);
+      for (const handle of handlers) handle.call(server, req, res);
+    });
   }
 
   /** Marks `address` as one of the hall's own for `trustMs`: it showed a valid token (HTTP or stream). */
@@ -144,6 +159,20 @@ export class ConnectionGuard {
     });
   }
 
+  /** Counts a request until its answer is sent; a socket past its allowance is closed (its later requests dropped). */
+  private admitRequest(socket: Socket, res: ServerResponse): boolean {
+    if (socket.destroyed) return false;
+    const waiting = (this.inFlight.get(socket) ?? 0) + 1;
+    if (waiting > MAX_REQUESTS_IN_FLIGHT_PER_SOCKET) {
+      this.refused(socket.remoteAddress ?? 'unknown', waiting, 'connection closed: too many pipelined requests');
+      socket.destroy();
+      return false;
+    }
+    this.inFlight.set(socket, waiting);
+    res.once('close', () => this.inFlight.set(socket, (this.inFlight.get(socket) ?? 1) - 1));
+    return true;
+  }
+
   /**
    * A 2xx answer under /api/ to a request with an Authorization header means the token was valid: the API refuses
    * every request whose header does not name a live token with 401 before any route runs.
@@ -155,11 +184,11 @@ export class ConnectionGuard {
     });
   }
 
-  private refused(address: string, held: number): void {
+  private refused(address: string, held: number, message = 'connections refused: limit reached'): void {
     this.refusedSinceLog++;
     const now = Date.now();
     if (now - this.lastRefusalLog < REFUSAL_LOG_MS) return;
-    log.warn('connections refused: limit reached', {
+    log.warn(message, {
       address,
       held,
       total: this.sockets.size,

@@ -5,7 +5,7 @@
 import { request, createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionGuard } from '../../server/http/connection-guard.js';
+import { ConnectionGuard, MAX_REQUESTS_IN_FLIGHT_PER_SOCKET } from '../../server/http/connection-guard.js';
 import { closedWithin, rawConnect } from '../helpers/raw-sockets.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { sleep } from './support.js';
@@ -74,6 +74,30 @@ describe('connection limits (real server)', () => {
     expect(await getFrom(port, '/api/v1/auth/me', '127.0.0.5', h.managerToken)).toBe(200);
     expect(h.running.connections.isTrusted('127.0.0.5')).toBe(true);
     expect(await holdFrom(port, '127.0.0.5', 40, held)).toBe(0);
+  });
+
+  it('closes a socket that pipelines more requests than its allowance, and answers none past it', async () => {
+    const get = 'GET /api/v1/hall HTTP/1.1\r\nHost: x\r\n\r\n';
+    const answers = async (s: Socket, ms: number) => {
+      let text = '';
+      s.on('data', (d: Buffer) => (text += d.toString('latin1')));
+      const closed = await closedWithin(s, ms);
+      return { closed, answered: text.split('HTTP/1.1 200').length - 1 };
+    };
+    // Within the allowance, back to back: every one answered, the socket kept.
+    const polite = await rawConnect(port, '127.0.0.41');
+    held.push(polite);
+    polite.write(get.repeat(MAX_REQUESTS_IN_FLIGHT_PER_SOCKET));
+    expect(await answers(polite, 1000)).toEqual({ closed: false, answered: MAX_REQUESTS_IN_FLIGHT_PER_SOCKET });
+    // 2,000 at once, never reading: cut, with at most the allowance run.
+    const flood = await rawConnect(port, '127.0.0.42');
+    flood.pause();
+    flood.write(get.repeat(2000));
+    await sleep(300);
+    const seen = await answers(flood, 2000);
+    expect(seen.closed).toBe(true);
+    expect(seen.answered).toBeLessThanOrEqual(MAX_REQUESTS_IN_FLIGHT_PER_SOCKET);
+    expect(await getFrom(port, '/healthz', '127.0.0.42')).toBe(200);
   });
 
   it('times out connections whose request headers never finish', async () => {

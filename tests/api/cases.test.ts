@@ -1,6 +1,7 @@
 /** Cases with legal deadlines through the API: opened at finish, looked up by number, 超期预警, completion. */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CheckInThrottle } from '../../server/http/routes/check-in-throttle.js';
 import { log } from '../../server/log.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { callNext, expectError, expectOk, issue, manualClock, newStaffAt, renewManagerToken, V1 } from './support.js';
@@ -144,6 +145,29 @@ describe('guessed case numbers', () => {
     const r = await h.api('GET', `${V1}/cases/A-20261127-0000000000`);
     expectError(r, 429, 'TOO_MANY_ATTEMPTS');
     expect(r.body.error.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('count a kiosk’s look-ups against that kiosk, not the address everyone at it shares', async () => {
+    const kiosk = (await h.device('kiosk-cases', 'kiosk')).token;
+    const guess = (i: number, token?: string) =>
+      h.api('GET', `${V1}/cases/A-20261127-${String(2000000000 + i)}`, undefined, token);
+    // The address is already refused (the test before); the kiosk's token has its own 30.
+    for (let i = 0; i < 30; i++) expectError(await guess(i, kiosk), 404, 'UNKNOWN_CASE');
+    expectError(await guess(30, kiosk), 429, 'TOO_MANY_ATTEMPTS');
+    expectError(await guess(31), 429, 'TOO_MANY_ATTEMPTS');
+  });
+});
+
+describe('the guesses remembered', () => {
+  it('are bounded: past 10,000 callers the ones that failed first are forgotten', () => {
+    const throttle = new CheckInThrottle();
+    const now = Date.parse('2026-12-02T10:00:00+08:00');
+    // Each address fails once, all within the window: the old table kept every one (27,000 in the review).
+    for (let i = 0; i < 30_000; i++) throttle.failed(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, false, now);
+    expect(throttle.callersRemembered).toBeLessThanOrEqual(10_000);
+    // A caller at its limit now is still refused.
+    for (let i = 0; i < 10; i++) throttle.failed('192.0.2.1', false, now);
+    expect(throttle.retryAfterMs('192.0.2.1', false, now)).toBeGreaterThan(0);
   });
 });
 

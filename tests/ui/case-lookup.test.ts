@@ -52,7 +52,7 @@ describe('case look-up page', () => {
     await page.close();
   });
 
-  it('is reached from the kiosk, which it leads back to', async () => {
+  it('is reached from the kiosk, which it leads back to, and sends the kiosk’s token', async () => {
     const page = await openPage(
       browser,
       `${hall.url}/kiosk?token=${kioskToken}`,
@@ -62,7 +62,10 @@ describe('case look-up page', () => {
     await page.click('#case-lookup');
     await page.waitForURL(/\/case\?from=kiosk/);
     await page.fill('#case-number', caseNumber);
+    // The kiosk's token goes along: its look-ups count against the kiosk, not the address everyone at it shares.
+    const lookUp = page.waitForRequest((r) => r.url().includes('/api/v1/cases/'));
     await page.click('#case-search');
+    expect((await lookUp).headers()['authorization']).toBe(`Bearer ${kioskToken}`);
     await page.waitForSelector('#cs-number');
     await page.click('a[href="/kiosk"]');
     await page.waitForSelector('[data-service="one-window"]'); // the kiosk, still signed in

@@ -13,11 +13,15 @@ import { CheckInThrottle } from './check-in-throttle.js';
 
 const listQuery = z.object({ status: z.enum(['open', 'overdue']).default('open') });
 
+/** Unknown case numbers one kiosk may look up in 10 minutes (an address: 10). */
+const KIOSK_CASE_MISSES = 30;
+
 export function caseRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const { hall } = deps;
-  // Numbers that match no case count against the caller's address (10 in 10 minutes), like appointment codes.
-  const guesses = new CheckInThrottle();
+  // Numbers that match no case count against the caller's address (10 in 10 minutes), like appointment codes; a
+  // kiosk's look-ups (its token sent) against that kiosk, 30 in 10 minutes: everyone at it shares its address.
+  const guesses = new CheckInThrottle(KIOSK_CASE_MISSES);
   const today = () => hallDay(hall.clock(), hall.site.timezone);
 
   app.get('/cases', (c) => {
@@ -32,9 +36,11 @@ export function caseRoutes(deps: ApiDeps) {
   });
 
   app.get('/cases/:number', (c) => {
-    const address = clientAddress(c);
+    const kiosk = c.get('principal');
+    const isDevice = kiosk?.kind === 'device';
+    const caller = isDevice ? kiosk!.id : clientAddress(c);
     const now = hall.clock();
-    const waitMs = guesses.retryAfterMs(address, false, now);
+    const waitMs = guesses.retryAfterMs(caller, isDevice, now);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       c.header('retry-after', String(seconds));
@@ -45,7 +51,7 @@ export function caseRoutes(deps: ApiDeps) {
     const typed = c.req.param('number');
     const found = typed.length <= 40 ? findCaseByNumber(hall.state, typed) : undefined;
     if (!found) {
-      guesses.failed(address, false, now);
+      guesses.failed(caller, isDevice, now);
       throw new ApiError(404, 'UNKNOWN_CASE', 'no case with this number; check the number on the receipt');
     }
     return c.json({ case: publicCaseView(found, today()) });

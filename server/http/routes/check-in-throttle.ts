@@ -1,8 +1,11 @@
 /**
- * Makes guessing appointment codes at a kiosk not pay: failed code check-ins are limited per caller (10 in 10
- * minutes) and, from devices, across the whole code space (60 in 10 minutes for all kiosks together). With ten-digit
- * codes that is about one hit in 16 years for a hall with 200 open bookings (docs/operations.md).
+ * Makes guessing appointment codes and case numbers not pay: failures are limited per caller (an address, or a
+ * device: 10 in 10 minutes unless said otherwise) and, from devices, across the whole number space (60 in 10 minutes
+ * for all kiosks together). With ten-digit codes that is about one hit in 16 years for a hall with 200 open bookings
+ * (docs/operations.md). The callers remembered are bounded (`FailureWindow`): a flood from thousands of addresses
+ * forgets the oldest instead of walking a growing table on every miss.
  */
+import { FailureWindow } from '../../security/attempt-throttle.js';
 
 const WINDOW_MS = 10 * 60_000;
 const MAX_PER_CALLER = 10;
@@ -10,31 +13,31 @@ const MAX_FROM_DEVICES = 60;
 const MAX_CALLERS = 10_000;
 
 export class CheckInThrottle {
-  private readonly byCaller = new Map<string, number[]>();
-  private fromDevices: number[] = [];
+  private readonly byCaller: FailureWindow;
+  private readonly byDevice: FailureWindow;
+  private readonly fromDevices = new FailureWindow(MAX_FROM_DEVICES, WINDOW_MS, 1);
 
-  /** Milliseconds until this caller may try a code again; 0 when it may now. Staff do not count against devices. */
+  /** @param perDevice failures one device (a kiosk, shared by everyone at it) may have in the window */
+  constructor(perDevice = MAX_PER_CALLER) {
+    this.byCaller = new FailureWindow(MAX_PER_CALLER, WINDOW_MS, MAX_CALLERS);
+    this.byDevice = new FailureWindow(perDevice, WINDOW_MS, MAX_CALLERS);
+  }
+
+  /** Milliseconds until this caller may try again; 0 when it may now. Staff do not count against devices. */
   retryAfterMs(callerId: string, isDevice: boolean, now: number): number {
-    const mine = this.recent(this.byCaller.get(callerId), now);
-    const callerWait = mine.length >= MAX_PER_CALLER ? mine[mine.length - MAX_PER_CALLER] + WINDOW_MS - now : 0;
-    this.fromDevices = this.recent(this.fromDevices, now);
-    const all = this.fromDevices;
-    const spaceWait =
-      isDevice && all.length >= MAX_FROM_DEVICES ? all[all.length - MAX_FROM_DEVICES] + WINDOW_MS - now : 0;
-    return Math.max(0, callerWait, spaceWait);
+    if (!isDevice) return this.byCaller.retryAfterMs(callerId, now);
+    return Math.max(this.byDevice.retryAfterMs(callerId, now), this.fromDevices.retryAfterMs('all', now));
   }
 
-  /** A code that matched no appointment. */
+  /** Addresses and staff remembered (at most 10,000). */
+  get callersRemembered(): number {
+    return this.byCaller.size;
+  }
+
+  /** A code or number that matched nothing. */
   failed(callerId: string, isDevice: boolean, now: number): void {
-    const mine = this.recent(this.byCaller.get(callerId), now);
-    mine.push(now);
-    this.byCaller.set(callerId, mine);
-    if (isDevice) this.fromDevices.push(now);
-    if (this.byCaller.size > MAX_CALLERS)
-      for (const [id, list] of this.byCaller) if (this.recent(list, now).length === 0) this.byCaller.delete(id);
-  }
-
-  private recent(list: number[] | undefined, now: number): number[] {
-    return (list ?? []).filter((t) => now - t < WINDOW_MS);
+    if (!isDevice) return this.byCaller.add(callerId, now);
+    this.byDevice.add(callerId, now);
+    this.fromDevices.add('all', now);
   }
 }

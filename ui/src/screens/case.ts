@@ -2,7 +2,7 @@
  * The public case look-up (/case, behind the receipt's QR code, and from the kiosk): type the case number, see its
  * service, status and due date. No personal data: the server answers by number only, and limits guessing.
  */
-import { Api, ApiFailure } from '../lib/api.js';
+import { Api, ApiFailure, deviceToken } from '../lib/api.js';
 import { $, fill, h } from '../lib/dom.js';
 import type { HallView } from '../lib/hall-model.js';
 import { addStrings, errorText, onLangChange, serviceName, t } from '../lib/i18n.js';
@@ -55,7 +55,9 @@ interface PublicCase {
 
 const params = new URLSearchParams(location.search);
 const fromKiosk = params.get('from') === 'kiosk';
-const api = new Api();
+// From the kiosk its token goes along: its look-ups then count against that kiosk, not against the one address
+// everyone at it shares.
+const api = new Api({ token: (fromKiosk && deviceToken('kiosk')) || undefined });
 const app = $('#app');
 let hall: HallView | null = null;
 let shown: PublicCase | null = null;

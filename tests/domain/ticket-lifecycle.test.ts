@@ -324,6 +324,21 @@ describe('appointments', () => {
       status: 409,
       code: 'ALREADY_CHECKED_IN',
     });
+    // The platform may reuse that code for a new booking once the first is checked in: the code finds the new one.
+    const reused = h.state.appointments.get(
+      h.run((ctx, s) =>
+        createAppointment(ctx, s, {
+          serviceId: 'one-window',
+          slotStart: h.now + 10 * 60_000,
+          slotEnd: h.now + 40 * 60_000,
+          idNumber: makeIdNumber('19800101', 4),
+          code: inside.code,
+        }),
+      ).appointmentId!,
+    )!;
+    const t3 = ticket(h.run((ctx, s) => checkIn(ctx, s, { code: inside.code }), KIOSK).ticketId!);
+    expect(h.state.appointments.get(reused.id)!.status).toBe('checked_in');
+    expect(t3.id).not.toBe(t1.id);
     void late;
   });
 });

@@ -171,7 +171,10 @@ function findAppointment(ctx: DecideContext, state: HallState, cmd: CheckInComma
   const today = state.day;
   const tz = ctx.hallFile.hall.timezone;
   if (cmd.code) {
-    const a = [...state.appointments.values()].find((x) => x.code === cmd.code && x.status !== 'cancelled');
+    // A code is unique among booked appointments only: the platform may give a new booking the code of one already
+    // checked in or gone. The booked one is meant; another is found only to say why it cannot be checked in.
+    const withCode = [...state.appointments.values()].filter((x) => x.code === cmd.code && x.status !== 'cancelled');
+    const a = withCode.find((x) => x.status === 'booked') ?? withCode[0];
     if (!a) throw refuse.notFound('UNKNOWN_APPOINTMENT', `no appointment with code ${cmd.code}`);
     return a;
   }

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { cleanJson } from '../../devices/protocol/clean-text.js';
+import { mainlandMobile } from '../../protocol/staff.js';
 import { ApiError } from './errors.js';
 import { bodyText } from './request-body.js';
 
@@ -64,3 +65,17 @@ export const text = (max: number) =>
     .string()
     .max(max)
     .transform((s) => s.replace(BREAKS, ' ').replace(FORMAT_CHARS, '').trim());
+
+/**
+ * A mainland mobile (11 digits, 13x–19x; spaces, dashes and +86 allowed), given back as its 11 digits: what an SMS
+ * can reach. The message never repeats the number.
+ */
+export const mobileField = z
+  .string()
+  .max(24)
+  .transform((s, ctx) => {
+    const mobile = mainlandMobile(s);
+    if (mobile === undefined)
+      ctx.addIssue({ code: 'custom', message: 'not a mainland mobile number (11 digits, 13x to 19x)' });
+    return mobile ?? '';
+  });

@@ -161,6 +161,10 @@ describe('issuing tickets (hall open around the clock)', () => {
       [{ serviceId: 'mortgage', priority: 'green' }, 403, 'GREEN_LANE_STAFF_ONLY'],
       [{ serviceId: 'mortgage', priority: 'vip' }, 400, 'VALIDATION_FAILED'],
       [{ serviceId: 'mortgage', phone: 'call me' }, 400, 'VALIDATION_FAILED'],
+      // Only a mainland mobile can get the turn-near SMS: not a short code, a landline or a mistyped mobile.
+      [{ serviceId: 'mortgage', phone: '12345' }, 400, 'VALIDATION_FAILED'],
+      [{ serviceId: 'mortgage', phone: '0766-1234567' }, 400, 'VALIDATION_FAILED'],
+      [{ serviceId: 'mortgage', phone: '1381234567' }, 400, 'VALIDATION_FAILED'],
       [{ serviceId: 'mortgage', channel: 'KIOSK!' }, 400, 'VALIDATION_FAILED'],
       [{ serviceId: 'passport' }, 404, 'UNKNOWN_SERVICE'],
       [{}, 400, 'VALIDATION_FAILED'],

@@ -8,9 +8,9 @@ import { DomainError } from '../../domain/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
-import { idParam, readBody, readParam, text } from '../validation.js';
+import { idParam, mobileField, readBody, readParam, text } from '../validation.js';
 import { CheckInThrottle } from './check-in-throttle.js';
-import { channelField, idNumberField, phoneField } from './tickets.js';
+import { channelField, idNumberField } from './tickets.js';
 import { auditRead } from '../query-trail.js';
 
 const instant = z
@@ -23,7 +23,7 @@ const createBody = z.object({
   slotEnd: instant,
   idNumber: idNumberField,
   name: text(64).optional(),
-  phone: phoneField.optional(),
+  phone: mobileField.optional(),
 });
 /** A kiosk books the slot it was offered, with an optional ID number (R4). */
 const kioskCreateBody = createBody.extend({ idNumber: idNumberField.optional() });

@@ -11,7 +11,12 @@ import { auditRead } from '../query-trail.js';
 import { refuse } from '../../domain/errors.js';
 import type { Principal } from '../../store/accounts.js';
 import { idParam, readBody, readParam, readQuery, text } from '../validation.js';
-import { phoneField } from './tickets.js';
+
+/** Whom the visiting staff call: any phone, a landline too (no SMS goes to it). */
+const phoneField = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'not a phone number');
 
 const day = z
   .string()

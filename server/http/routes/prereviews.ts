@@ -7,13 +7,12 @@ import type { PrereviewView } from '../../../protocol/hall-day.js';
 import type { ApiDeps } from '../deps.js';
 import { reasonText } from '../free-text.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
-import { idParam, readBody, readParam, readQuery } from '../validation.js';
-import { phoneField } from './tickets.js';
+import { idParam, mobileField, readBody, readParam, readQuery } from '../validation.js';
 
 const submitBody = z.object({
   serviceId: idParam,
   reference: idParam,
-  phone: phoneField.optional(),
+  phone: mobileField.optional(),
 });
 const answerBody = z.object({
   result: z.enum(['approved', 'rejected', 'more-materials']),

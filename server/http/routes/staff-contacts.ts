@@ -4,20 +4,15 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { mainlandMobile, STAFF_DUTIES, type StaffView } from '../../../protocol/staff.js';
+import { STAFF_DUTIES, type StaffView } from '../../../protocol/staff.js';
 import { setStaffContact } from '../../domain/decide/staff-contacts.js';
 import type { HallState } from '../../domain/types.js';
 import type { StaffAccount } from '../../store/accounts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
-import { readBody, readParam } from '../validation.js';
+import { mobileField, readBody, readParam } from '../validation.js';
 
-/** A mainland mobile (11 digits, 13x–19x, +86 allowed); the message never repeats the number. */
-export const mobileField = z
-  .string()
-  .max(24)
-  .refine((s) => mainlandMobile(s) !== undefined, 'not a mainland mobile number (11 digits, 13x to 19x)');
 export const dutiesField = z.array(z.enum(STAFF_DUTIES)).max(STAFF_DUTIES.length);
 
 const patchBody = z

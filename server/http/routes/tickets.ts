@@ -8,22 +8,18 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { reasonText } from '../free-text.js';
-import { idParam, readBody, readParam, readQuery } from '../validation.js';
+import { idParam, mobileField, readBody, readParam, readQuery } from '../validation.js';
 import { capacityOfTicket } from './availability.js';
 import { auditRead } from '../query-trail.js';
 
 export const idNumberField = z.string().trim().min(1).max(32);
 /** What the issuing side names as the channel (staff only; a kiosk's tickets are always `kiosk`). */
 export const channelField = z.string().regex(/^[a-z-]{1,24}$/, 'lower-case letters and dashes');
-export const phoneField = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'not a phone number');
 
 const issueBody = z.object({
   serviceId: idParam,
   idNumber: idNumberField.optional(),
-  phone: phoneField.optional(),
+  phone: mobileField.optional(),
   priority: z.enum(['normal', 'priority', 'green']).optional(),
   priorityReason: reasonText(64).optional(),
   channel: channelField.optional(),

@@ -3,6 +3,7 @@
  * two calls — bookings since a cursor, and an event about a booking. Nothing outside this folder knows these shapes.
  */
 import { z } from 'zod';
+import { mainlandMobile } from '../../../../protocol/staff.js';
 import { callOutside, type OutsideOutcome, type OutsideTarget } from '../outside-call.js';
 
 const instant = z.string().datetime({ offset: true });
@@ -23,11 +24,12 @@ export const bookingSchema = z.object({
   slotEnd: instant,
   idNumber: z.string().trim().min(1).max(32),
   name: z.string().trim().min(1).max(64).optional(),
+  // A number no SMS can reach is dropped, not the booking: the reminder is lost, the appointment kept.
   phone: z
     .string()
-    .trim()
-    .regex(/^\+?[0-9][0-9 -]{4,19}$/)
-    .optional(),
+    .max(24)
+    .optional()
+    .transform((p) => (p === undefined ? undefined : mainlandMobile(p))),
   status: z.enum(['booked', 'cancelled']),
   updatedAt: instant,
 });

@@ -107,4 +107,15 @@ describe('extended service', () => {
     ]);
     expect(audit.filter((e) => e.type === 'ticket.slot_offered')).toEqual([]);
   });
+
+  it('offers no slot to a ticket staff issue after hours', async () => {
+    const { clock, hall, texts } = await eveningHall();
+    clock.set(at('19:10')); // closed, extended service long over (none was needed today)
+    const urgent = await issue(hall, hall.managerToken, { serviceId: 'query', phone: '13987654321' });
+    await tick(hall);
+    expect((await hall.api('GET', `${V1}/tickets/${urgent.id}`)).body.ticket.offeredSlot).toBeUndefined();
+    expect(texts).toEqual([]);
+    const audit = await auditAll(hall);
+    expect(audit.filter((e) => e.type === 'hall.extended_service' || e.type === 'ticket.slot_offered')).toEqual([]);
+  });
 });

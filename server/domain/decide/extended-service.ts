@@ -41,7 +41,10 @@ export function extendedServiceStep(ctx: DecideContext, state: HallState): Decis
     if (current && active.length === 0) return { events: [phase('ended')] };
     return none;
   }
-  const waiting = active.filter((t) => t.status === 'waiting').sort((a, b) => a.seq - b.seq);
+  // Only those issued before closing: a ticket staff issue after hours (an urgent case) is meant to be served now.
+  const waiting = active
+    .filter((t) => t.status === 'waiting' && t.issuedAt < times.closesAt)
+    .sort((a, b) => a.seq - b.seq);
   if (!current && waiting.length === 0) return none;
   return { events: [...offerSlots(ctx, state, waiting), phase('ended')] };
 }

@@ -111,6 +111,8 @@ describe('backup under load, then restore', () => {
     const total = await load.stop();
     expect(cli.status, cli.stderr).toBe(0);
     expectOk(own, 201);
+    const status = (await h.api('GET', `${V1}/backups`, undefined, h.managerToken)).body;
+    expect(own.body.backup.at).toBe(status.lastSuccess.at); // the same backup, the same ISO 8601 time
     await h.stop();
 
     const cliFile = join(cliDir, readdirSync(cliDir)[0]);

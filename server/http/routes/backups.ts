@@ -17,7 +17,9 @@ export function backupRoutes(deps: ApiDeps) {
     requireRole(c, 'manager');
     if (!deps.backups) return sendError(c, 404, 'BACKUPS_OFF', off);
     try {
-      return c.json({ backup: await deps.backups.runNow() }, 201);
+      const backup = await deps.backups.runNow();
+      // Times in answers are ISO 8601, as GET /backups gives this one as `lastSuccess`.
+      return c.json({ backup: { ...backup, at: new Date(backup.at).toISOString() } }, 201);
     } catch (err) {
       // On record already (status, alert, audit); the message names the folder's problem, nothing personal.
       return sendError(c, 503, 'BACKUP_FAILED', `the backup failed: ${(err as Error).message}`);

@@ -61,11 +61,15 @@ export function ticketView(
     outOfTurn: t.outOfTurn,
     phone: opts.holderView ? undefined : t.phoneMasked,
     rated: t.status === 'done' ? t.rating !== undefined : undefined,
-    offeredSlot: t.offeredSlot && {
-      slotStart: iso(t.offeredSlot.slotStart)!,
-      slotEnd: iso(t.offeredSlot.slotEnd)!,
-      code: state.appointments.get(t.offeredSlot.appointmentId)?.code ?? '',
-    },
+    // Gone once the slot is freed (the ticket was served after all).
+    offeredSlot:
+      t.offeredSlot && state.appointments.get(t.offeredSlot.appointmentId)?.status !== 'cancelled'
+        ? {
+            slotStart: iso(t.offeredSlot.slotStart)!,
+            slotEnd: iso(t.offeredSlot.slotEnd)!,
+            code: state.appointments.get(t.offeredSlot.appointmentId)?.code ?? '',
+          }
+        : undefined,
   };
 }
 

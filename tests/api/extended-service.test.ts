@@ -108,6 +108,23 @@ describe('extended service', () => {
     expect(audit.filter((e) => e.type === 'ticket.slot_offered')).toEqual([]);
   });
 
+  it('frees the offered slot when staff serve the ticket after all', async () => {
+    const { clock, hall, kiosk, staff } = await eveningHall();
+    const late = await issue(hall, kiosk, { serviceId: 'query' });
+    clock.set(at('17:30'));
+    await tick(hall);
+    clock.set(at('18:30'));
+    await tick(hall); // extended service over: tomorrow's slot booked for it
+    const offered = (await hall.api('GET', `${V1}/tickets/${late.id}`)).body.ticket.offeredSlot;
+    expect(offered.code).toMatch(/^\d{10}$/);
+    expect(await serveNext(hall, '7', staff)).toBe(late.number); // the staff stayed on
+    expect((await hall.api('GET', `${V1}/tickets/${late.id}`)).body.ticket.offeredSlot).toBeUndefined();
+    const booked = (await hall.api('GET', `${V1}/appointments`, undefined, hall.managerToken)).body.appointments;
+    expect(booked.map((a: { code: string; status: string }) => [a.code, a.status])).toEqual([
+      [offered.code, 'cancelled'],
+    ]);
+  });
+
   it('offers no slot to a ticket staff issue after hours', async () => {
     const { clock, hall, texts } = await eveningHall();
     clock.set(at('19:10')); // closed, extended service long over (none was needed today)

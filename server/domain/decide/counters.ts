@@ -109,7 +109,15 @@ export function start(ctx: DecideContext, state: HallState, counterId: string): 
   const t = currentTicket(state, counter);
   if (t.status !== 'called')
     throw refuse.conflict('TICKET_NOT_CALLED', `ticket ${t.number} is ${t.status}, not called`);
-  return { events: [{ type: 'ticket.started', data: { ticketId: t.id, counterId, at: ctx.now } }], ticketId: t.id };
+  const started: HallEvent = { type: 'ticket.started', data: { ticketId: t.id, counterId, at: ctx.now } };
+  // Served after all (staff stayed on past extended service): the slot it was offered for a later day is freed.
+  const offered = t.offeredSlot && state.appointments.get(t.offeredSlot.appointmentId);
+  if (offered?.status === 'booked')
+    return {
+      events: [started, { type: 'appointment.cancelled', data: { appointmentId: offered.id, at: ctx.now } }],
+      ticketId: t.id,
+    };
+  return { events: [started], ticketId: t.id };
 }
 
 /** Finishes the ticket in hand; `accepted` marks a case accepted, which opens it with its deadline (R9). */

@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionGuard, MAX_REQUESTS_IN_FLIGHT_PER_SOCKET } from '../../server/http/connection-guard.js';
 import { closedWithin, rawConnect } from '../helpers/raw-sockets.js';
+import { until } from '../helpers/until.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { sleep } from './support.js';
 
@@ -84,9 +85,17 @@ describe('connection limits (real server)', () => {
       const closed = await closedWithin(s, ms);
       return { closed, answered: text.split('HTTP/1.1 200').length - 1 };
     };
-    // Within the allowance, back to back: every one answered, the socket kept.
+    // One at a time, as browsers and kiosks ask, for as long as they like; then within the allowance, back to back:
+    // every one answered, the socket kept.
     const polite = await rawConnect(port, '127.0.0.41');
     held.push(polite);
+    let text = '';
+    polite.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    for (let i = 1; i <= 12; i++) {
+      polite.write(get);
+      await until(`answer ${i}`, () => text.split('HTTP/1.1 200').length - 1 === i, 3000);
+    }
+    polite.removeAllListeners('data');
     polite.write(get.repeat(MAX_REQUESTS_IN_FLIGHT_PER_SOCKET));
     expect(await answers(polite, 1000)).toEqual({ closed: false, answered: MAX_REQUESTS_IN_FLIGHT_PER_SOCKET });
     // 2,000 at once, never reading: cut, with at most the allowance run.

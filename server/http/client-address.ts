@@ -17,6 +17,23 @@ export function plainAddress(address: string): string {
 }
 
 /**
+ * What one client counts as when it guesses: an IPv4 address, or the /64 of an IPv6 one (a host takes addresses in its
+ * /64 at will: SLAAC and privacy addresses hand out 2^64 of them).
+ */
+export function guessingNetwork(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail] = address.split('::');
+  const groups = (s: string) => (s ? s.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
+  const before = groups(head);
+  const after = tail === undefined ? [] : groups(tail);
+  const all = tail === undefined ? before : [...before, ...Array(8 - before.length - after.length).fill('0'), ...after];
+  return `${all
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/**
  * The client behind `peer`: the right-most X-Forwarded-For entry that is not itself a trusted proxy. Entries left of
  * it were written by the client and are never believed; a malformed entry leaves the peer's own address.
  */

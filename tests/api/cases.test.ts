@@ -1,6 +1,7 @@
 /** Cases with legal deadlines through the API: opened at finish, looked up by number, 超期预警, completion. */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { guessingNetwork } from '../../server/http/client-address.js';
 import { CheckInThrottle } from '../../server/http/routes/check-in-throttle.js';
 import { log } from '../../server/log.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
@@ -155,6 +156,27 @@ describe('guessed case numbers', () => {
     for (let i = 0; i < 30; i++) expectError(await guess(i, kiosk), 404, 'UNKNOWN_CASE');
     expectError(await guess(30, kiosk), 429, 'TOO_MANY_ATTEMPTS');
     expectError(await guess(31), 429, 'TOO_MANY_ATTEMPTS');
+  });
+});
+
+describe('guessers with many addresses', () => {
+  it('count an IPv6 client by its /64, where it takes addresses at will', () => {
+    expect(guessingNetwork('2001:db8:1:2:a:b:c:d')).toBe('2001:db8:1:2::/64');
+    expect(guessingNetwork('2001:db8:1:2::99')).toBe('2001:db8:1:2::/64');
+    expect(guessingNetwork('2001:0db8:0001:0002:ffff::1')).toBe('2001:db8:1:2::/64');
+    expect(guessingNetwork('fe80::1')).toBe('fe80:0:0:0::/64');
+    expect(guessingNetwork('::1')).toBe('0:0:0:0::/64');
+    expect(guessingNetwork('192.0.2.7')).toBe('192.0.2.7');
+  });
+
+  it('share one budget: past 600 misses in 10 minutes from all addresses, every one waits', () => {
+    const throttle = new CheckInThrottle(30, 600);
+    const now = Date.parse('2026-12-02T10:00:00+08:00');
+    // 600 addresses, one miss each (none near its own limit), then anyone waits; a kiosk does not.
+    for (let i = 0; i < 600; i++) throttle.failed(`10.1.${i >> 8}.${i & 255}`, false, now);
+    expect(throttle.retryAfterMs('192.0.2.50', false, now)).toBeGreaterThan(0);
+    expect(throttle.retryAfterMs('kiosk-1', true, now)).toBe(0);
+    expect(throttle.retryAfterMs('192.0.2.50', false, now + 10 * 60_000)).toBe(0);
   });
 });
 

@@ -16,16 +16,23 @@ export class CheckInThrottle {
   private readonly byCaller: FailureWindow;
   private readonly byDevice: FailureWindow;
   private readonly fromDevices = new FailureWindow(MAX_FROM_DEVICES, WINDOW_MS, 1);
+  private readonly fromEveryone?: FailureWindow;
 
-  /** @param perDevice failures one device (a kiosk, shared by everyone at it) may have in the window */
-  constructor(perDevice = MAX_PER_CALLER) {
+  /**
+   * @param perDevice failures one device (a kiosk, shared by everyone at it) may have in the window
+   * @param allCallers failures all callers that are not devices may have together (none: no such limit). The table of
+   * callers is bounded, so someone with more addresses than it holds could otherwise clear their own entries.
+   */
+  constructor(perDevice = MAX_PER_CALLER, allCallers?: number) {
     this.byCaller = new FailureWindow(MAX_PER_CALLER, WINDOW_MS, MAX_CALLERS);
     this.byDevice = new FailureWindow(perDevice, WINDOW_MS, MAX_CALLERS);
+    if (allCallers !== undefined) this.fromEveryone = new FailureWindow(allCallers, WINDOW_MS, 1);
   }
 
   /** Milliseconds until this caller may try again; 0 when it may now. Staff do not count against devices. */
   retryAfterMs(callerId: string, isDevice: boolean, now: number): number {
-    if (!isDevice) return this.byCaller.retryAfterMs(callerId, now);
+    if (!isDevice)
+      return Math.max(this.byCaller.retryAfterMs(callerId, now), this.fromEveryone?.retryAfterMs('all', now) ?? 0);
     return Math.max(this.byDevice.retryAfterMs(callerId, now), this.fromDevices.retryAfterMs('all', now));
   }
 
@@ -36,7 +43,11 @@ export class CheckInThrottle {
 
   /** A code or number that matched nothing. */
   failed(callerId: string, isDevice: boolean, now: number): void {
-    if (!isDevice) return this.byCaller.add(callerId, now);
+    if (!isDevice) {
+      this.byCaller.add(callerId, now);
+      this.fromEveryone?.add('all', now);
+      return;
+    }
     this.byDevice.add(callerId, now);
     this.fromDevices.add('all', now);
   }

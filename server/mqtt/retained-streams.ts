@@ -5,8 +5,8 @@
  * keeps the Immediate it ran in, which keeps (Node does not unlink a run Immediate) the one before it and its Error,
  * and so on — a chain that held every refused message while readers reconnected and re-subscribed in a loop (the
  * heap grew past 1 GB in 15 s). So a client's streams are destroyed when it goes, and an anonymous reader's filter
- * is granted only while fewer than `max` filters' streams are in flight or promised; devices and the server are
- * never refused for it (their streams are counted).
+ * is granted only while fewer than `max` of anonymous readers' filters have streams in flight or promised; devices
+ * and the server are never refused for it, nor counted (a broker restart brings 200 devices back at once).
  */
 import { finished, type Readable } from 'node:stream';
 
@@ -21,6 +21,8 @@ export class RetainedStreams<Client extends object> {
   /** Filters granted to anonymous readers whose streams have not started yet (aedes starts them after the SUBACK). */
   private promised = 0;
   private readonly promisedBy = new WeakMap<Client, number>();
+  /** Clients whose streams count: those granted through `grant` (anonymous readers). */
+  private readonly counted = new WeakSet<Client>();
   /** Each client's running streams, to end with it. */
   private readonly streamsOf = new WeakMap<Client, Set<() => void>>();
   /** The client whose stream aedes starts next: its 'subscribe' event comes just before, in the same call. */
@@ -33,6 +35,7 @@ export class RetainedStreams<Client extends object> {
     if (this.active + this.promised >= this.max) return false;
     this.promised++;
     this.promisedBy.set(client, (this.promisedBy.get(client) ?? 0) + 1);
+    this.counted.add(client);
     return true;
   }
 
@@ -56,7 +59,7 @@ export class RetainedStreams<Client extends object> {
       const stream = start(patterns);
       const client = this.next;
       this.next = undefined;
-      const weight = patterns.length;
+      const weight = client && this.counted.has(client) ? patterns.length : 0;
       this.active += weight;
       let destination: NodeJS.WritableStream | undefined;
       const stop = () => {

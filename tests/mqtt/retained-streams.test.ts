@@ -15,6 +15,7 @@ function slowDelivery() {
 const turn = () => new Promise((r) => setImmediate(r));
 
 describe('the retained streams in flight', () => {
+  // Anonymous readers' filters are bounded; devices and the server are neither refused nor counted.
   it('grants anonymous filters up to the bound, counting those promised and those running', async () => {
     const streams = new RetainedStreams<object>(3);
     const persistence = source();
@@ -26,6 +27,10 @@ describe('the retained streams in flight', () => {
     persistence.createRetainedStreamCombi(['x', 'y']).pipe(sink);
     expect(streams.inFlight).toBe(3);
     expect(streams.grant({})).toBe(false);
+    // A device's stream (never granted through the bound) runs without counting.
+    streams.started({}, 1);
+    persistence.createRetainedStreamCombi(['d']).pipe(slowDelivery().sink);
+    expect(streams.inFlight).toBe(3);
     // Handed over is not delivered: it counts until the delivering end has taken the last message.
     for (let i = 0; i < 6; i++) {
       await turn();

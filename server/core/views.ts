@@ -61,15 +61,19 @@ export function ticketView(
     outOfTurn: t.outOfTurn,
     phone: opts.holderView ? undefined : t.phoneMasked,
     rated: t.status === 'done' ? t.rating !== undefined : undefined,
-    // Gone once the slot is freed (the ticket was served after all).
-    offeredSlot:
-      t.offeredSlot && state.appointments.get(t.offeredSlot.appointmentId)?.status !== 'cancelled'
-        ? {
-            slotStart: iso(t.offeredSlot.slotStart)!,
-            slotEnd: iso(t.offeredSlot.slotEnd)!,
-            code: state.appointments.get(t.offeredSlot.appointmentId)?.code ?? '',
-          }
-        : undefined,
+    offeredSlot: offeredSlotView(state, t),
+  };
+}
+
+/** The slot a ticket was offered when extended service ended; gone once freed (the ticket was served after all). */
+function offeredSlotView(state: HallState, t: Ticket) {
+  if (!t.offeredSlot) return undefined;
+  const booking = state.appointments.get(t.offeredSlot.appointmentId);
+  if (booking?.status === 'cancelled') return undefined;
+  return {
+    slotStart: iso(t.offeredSlot.slotStart)!,
+    slotEnd: iso(t.offeredSlot.slotEnd)!,
+    code: booking?.code ?? '',
   };
 }
 

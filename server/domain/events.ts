@@ -106,10 +106,6 @@ export type HallEventType = keyof HallEventMap;
 export type HallEvent = { [K in HallEventType]: { type: K; data: HallEventMap[K] } }[HallEventType];
 export type EventOf<K extends HallEventType> = { type: K; data: HallEventMap[K] };
 
-/**
- * Entries written to the audit chain that do not change the hall's state (logins, staff and device changes,
- * audit queries). They are not replayed and not streamed.
- */
 /** A minute's failed logins past its first 20: from when to when, how many, from how many addresses, the most. */
 export interface LoginFailureSummary {
   from: number;
@@ -122,6 +118,10 @@ export interface LoginFailureSummary {
   mostUsernames: Array<{ username: string; count: number }>;
 }
 
+/**
+ * Entries written to the audit chain that do not change the hall's state (logins, staff and device changes,
+ * audit queries). They are not replayed and not streamed.
+ */
 export interface AuditOnlyMap {
   'hall.started': { version: string; hallId: string };
   'auth.login': { username: string; role: string; ok: boolean; reason?: string };

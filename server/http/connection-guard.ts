@@ -75,8 +75,8 @@ export class ConnectionGuard {
   /** Address → until when it is trusted. Only a valid token puts an address here. */
   private readonly trusted = new Map<string, number>();
   private readonly limits: ConnectionLimits;
-  private refusedSinceLog = 0;
-  private lastRefusalLog = 0;
+  /** Per kind of refusal (its log message): how many since its last line, and when that was. */
+  private readonly refusals = new Map<string, { since: number; lastLog: number }>();
 
   constructor(
     limits: Partial<ConnectionLimits> = {},
@@ -185,17 +185,19 @@ export class ConnectionGuard {
   }
 
   private refused(address: string, held: number, message = 'connections refused: limit reached'): void {
-    this.refusedSinceLog++;
+    const kind = this.refusals.get(message) ?? { since: 0, lastLog: 0 };
+    this.refusals.set(message, kind);
+    kind.since++;
     const now = Date.now();
-    if (now - this.lastRefusalLog < REFUSAL_LOG_MS) return;
+    if (now - kind.lastLog < REFUSAL_LOG_MS) return;
     log.warn(message, {
       address,
       held,
       total: this.sockets.size,
-      refused: this.refusedSinceLog,
+      refused: kind.since,
     });
-    this.refusedSinceLog = 0;
-    this.lastRefusalLog = now;
+    kind.since = 0;
+    kind.lastLog = now;
   }
 }
 

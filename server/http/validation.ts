@@ -75,7 +75,7 @@ export const mobileField = z
   .max(24)
   .transform((s, ctx) => {
     const mobile = mainlandMobile(s);
-    if (mobile === undefined)
-      ctx.addIssue({ code: 'custom', message: 'not a mainland mobile number (11 digits, 13x to 19x)' });
-    return mobile ?? '';
+    if (mobile !== undefined) return mobile;
+    ctx.addIssue({ code: 'custom', message: 'not a mainland mobile number (11 digits, 13x to 19x)' });
+    return z.NEVER;
   });

@@ -1,12 +1,10 @@
 /**
  * Bounds aedes' streams of retained messages. Each granted SUBSCRIBE starts one after its SUBACK (every retained
  * message under the filter, one per turn of the event loop), and nothing in the client's packet flow holds it back,
- * not even a closed connection: each message is still made into a packet and refused with a new Error, whose stack
- * keeps the Immediate it ran in, which keeps (Node does not unlink a run Immediate) the one before it and its Error,
- * and so on — a chain that held every refused message while readers reconnected and re-subscribed in a loop (the
- * heap grew past 1 GB in 15 s). So a client's streams are destroyed when it goes, and an anonymous reader's filter
- * is granted only while fewer than `max` of anonymous readers' filters have streams in flight or promised; devices
- * and the server are never refused for it, nor counted (a broker restart brings 200 devices back at once).
+ * not even a closed connection (what that cost, and the delivery skipped for it: `skipDeliveriesOnceClosed` in
+ * embedded-broker.ts). So a client's streams are destroyed when it goes, and an anonymous reader's filter is granted
+ * only while fewer than `max` of anonymous readers' filters have streams in flight or promised; devices and the server
+ * are never refused for it, nor counted (a broker restart brings 200 devices back at once).
  */
 import { finished, type Readable } from 'node:stream';
 

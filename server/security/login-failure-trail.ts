@@ -57,7 +57,7 @@ export const DEVICE_LOGINS: LoginKind = {
   summaryType: 'device.login_failures',
 };
 
-/** Usernames in a device trail: at most this many characters, then `…`. */
+/** Usernames in either trail: at most this many characters, then `…` (staff usernames are at most 64 already). */
 const USERNAME_SHOWN = 64;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 

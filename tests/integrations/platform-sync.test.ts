@@ -64,6 +64,21 @@ describe('appointment platform sync', () => {
     expect(checkIn.body.error.code).toBe('TOO_EARLY');
   });
 
+  it('keeps a booking whose phone no SMS can reach, without the phone; a written-out mobile as its 11 digits', async () => {
+    const s = await hallWithPlatform(clock);
+    h = s.h;
+    platform.put(booking('b-land', 1, '14:00', { phone: '0766-1234567' }));
+    platform.put(booking('b-long', 2, '14:00', { phone: '9'.repeat(40) }));
+    platform.put(booking('b-mobile', 3, '14:00', { phone: '+86 139-0000-1234' }));
+    await s.adapter.runNow();
+    const byBooking = Object.fromEntries((await appointments(h)).map((a) => [a.bookingId, a]));
+    for (const id of ['b-land', 'b-long']) {
+      expect(byBooking[id].status).toBe('booked');
+      expect(byBooking[id].phone).toBeUndefined();
+    }
+    expect(byBooking['b-mobile']).toMatchObject({ status: 'booked', phone: '139****1234' });
+  });
+
   it('the same booking twice changes nothing', async () => {
     const s = await hallWithPlatform(clock);
     h = s.h;

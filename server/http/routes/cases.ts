@@ -41,9 +41,9 @@ export function caseRoutes(deps: ApiDeps) {
   });
 
   app.get('/cases/:number', (c) => {
-    const kiosk = c.get('principal');
-    const isDevice = kiosk?.kind === 'device';
-    const caller = isDevice ? kiosk!.id : guessingNetwork(clientAddress(c));
+    const principal = c.get('principal');
+    const isDevice = principal?.kind === 'device';
+    const caller = isDevice ? principal!.id : guessingNetwork(clientAddress(c));
     const now = hall.clock();
     const waitMs = guesses.retryAfterMs(caller, isDevice, now);
     if (waitMs > 0) {

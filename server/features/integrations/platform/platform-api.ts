@@ -27,7 +27,6 @@ export const bookingSchema = z.object({
   // A number no SMS can reach is dropped, not the booking: the reminder is lost, the appointment kept.
   phone: z
     .string()
-    .max(24)
     .optional()
     .transform((p) => (p === undefined ? undefined : mainlandMobile(p))),
   status: z.enum(['booked', 'cancelled']),

@@ -146,6 +146,8 @@ describe('the hall screens, live', () => {
   it('activating a playbook puts its banner on the hall board; the kiosk then refuses with the reason', async () => {
     await dashboard.click('a[data-tab="emergency"]');
     // Whom it notifies, in the staff table's words (one set of duty labels).
+    // The tab renders after its data arrives: wait for the list, not just the click.
+    await dashboard.waitForSelector('[data-playbook="fire"] .m-actions li');
     const actions = await dashboard.locator('[data-playbook="fire"] .m-actions li').allTextContents();
     expect(actions).toContain('通知：大厅负责人、安保');
     await dashboard.click('#activate-fire');

@@ -46,7 +46,7 @@ describe('clock steps', () => {
     clock.advance(40);
     await issue(h, kiosk, { serviceId: 'one-window' }); // A002 at 10:40
     clock.advance(-20); // back to 10:20: the queue's clock stays at 10:40
-    await issue(h, kiosk, { serviceId: 'one-window', priority: 'priority', priorityReason: '孕妇' }); // A003: 10:40 − credit
+    await issue(h, kiosk, { serviceId: 'one-window', priority: 'priority', priorityReason: 'pregnant' }); // A003: 10:40 − credit
     const credit = h!.running.hall.hallFile.policy.priorityCreditMinutes;
     expect(credit).toBeGreaterThan(0);
     expect(credit).toBeLessThan(40);

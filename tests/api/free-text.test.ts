@@ -42,14 +42,15 @@ describe('reasons', () => {
   );
 
   it('takes a reason with something visible in it, without the invisible characters', async () => {
-    const t = await issue(h, kiosk, { serviceId: 'one-window', priority: 'priority', priorityReason: '\u200b孕妇' });
+    // Staff's own words (a kiosk gives a code).
+    const t = await issue(h, staff, { serviceId: 'one-window', priority: 'priority', priorityReason: '\u200b孕妇' });
     expect(t.priorityReason).toBe('孕妇');
   });
 });
 
 describe('ID and mobile numbers in free text', () => {
   it('are masked in every free-text field before they are stored', async () => {
-    const prio = await issue(h, kiosk, {
+    const prio = await issue(h, staff, {
       serviceId: 'one-window',
       priority: 'priority',
       priorityReason: `残疾证 ${ID}`,

@@ -24,6 +24,16 @@ describe('channel', () => {
     expect((await issue(h, kiosk1, { serviceId: 'mortgage', channel: 'counter' })).channel).toBe('kiosk');
     expect((await issue(h, h.managerToken, { serviceId: 'mortgage', channel: 'phone' })).channel).toBe('phone');
   });
+
+  it('is never a device’s or the appointments’ for staff: a green ticket cannot pass as a kiosk’s', async () => {
+    for (const channel of ['kiosk', 'appointment', 'pad']) {
+      const body = { serviceId: 'mortgage', priority: 'green', channel };
+      expectError(await h.api('POST', `${V1}/tickets`, body, h.managerToken), 400, 'CHANNEL_NOT_STAFF');
+    }
+    const r = await h.api('GET', `${V1}/tickets?status=waiting`, undefined, h.managerToken);
+    expect(r.status).toBe(200);
+    expect(JSON.stringify(r.body)).not.toContain('"green"');
+  });
 });
 
 describe('ticket preview', () => {

@@ -159,6 +159,18 @@ describe('issuing tickets (hall open around the clock)', () => {
       [{ serviceId: 'mortgage', priority: 'priority' }, 400, 'PRIORITY_REASON_REQUIRED'],
       [{ serviceId: 'mortgage', priority: 'priority', priorityReason: '   ' }, 400, 'PRIORITY_REASON_REQUIRED'],
       [{ serviceId: 'mortgage', priority: 'green' }, 403, 'GREEN_LANE_STAFF_ONLY'],
+      // A kiosk picks a code: own words are staff's. Elderly is read from the ID, which here says 46.
+      [{ serviceId: 'mortgage', priority: 'priority', priorityReason: '我很急 VIP' }, 400, 'INVALID_PRIORITY_REASON'],
+      [
+        {
+          serviceId: 'mortgage',
+          idNumber: makeIdNumber('19800101', 77),
+          priority: 'priority',
+          priorityReason: 'elderly',
+        },
+        400,
+        'NOT_ELDERLY',
+      ],
       [{ serviceId: 'mortgage', priority: 'vip' }, 400, 'VALIDATION_FAILED'],
       [{ serviceId: 'mortgage', phone: 'call me' }, 400, 'VALIDATION_FAILED'],
       // Only a mainland mobile can get the turn-near SMS: not a short code, a landline or a mistyped mobile.
@@ -193,6 +205,8 @@ describe('issuing tickets (hall open around the clock)', () => {
     expect(g).toMatchObject({ number: 'E002', priority: 'green', channel: 'counter' });
     const m = await issue(h, h.managerToken, { serviceId: 'payment', priority: 'green' });
     expect(m.priority).toBe('green');
+    const ownWords = { serviceId: 'payment', priority: 'priority', priorityReason: '拄拐杖，由大厅引导员带来' };
+    expect(await issue(h, staff1, ownWords)).toMatchObject({ priorityReason: ownWords.priorityReason });
   });
 
   it('makes an ID holder aged 70 or more a priority ticket automatically (birthday counts)', async () => {
@@ -252,7 +266,7 @@ describe('issuing tickets (hall open around the clock)', () => {
     const r = await h.api('GET', `${V1}/tickets?status=waiting&serviceId=payment`, undefined, staff1);
     expect(r.status).toBe(200);
     expect(r.body.day).toBe('2026-03-02');
-    expect(r.body.tickets.map((t: any) => t.number)).toEqual(['E001', 'E002', 'E003']);
+    expect(r.body.tickets.map((t: any) => t.number)).toEqual(['E001', 'E002', 'E003', 'E004']);
     expect(r.body.tickets.every((t: any) => t.verifyCode === undefined)).toBe(true);
     expectError(await h.api('GET', `${V1}/tickets?status=lost`, undefined, staff1), 400, 'VALIDATION_FAILED');
   });

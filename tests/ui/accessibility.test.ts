@@ -36,7 +36,7 @@ beforeAll(async () => {
   const mine = await hall.api(
     'POST',
     '/api/v1/tickets',
-    { serviceId: 'one-window', idNumber: makeIdNumber('19500101', 7), priority: 'priority', priorityReason: '老年人' },
+    { serviceId: 'one-window', idNumber: makeIdNumber('19500101', 7), priority: 'priority', priorityReason: 'elderly' },
     kioskToken,
   );
   waitingTicket = mine.body.ticket.id;

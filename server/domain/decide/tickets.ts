@@ -1,4 +1,5 @@
 /** Decisions about taking numbers: issue, appointment check-in, reinstate a no-show, cancel. */
+import { DEVICE_KINDS, PRIORITY_REASONS } from '../../../protocol/codes.js';
 import { issuingWindow } from '../calendar.js';
 import { hallDay } from '../clock.js';
 import { refuse } from '../errors.js';
@@ -20,13 +21,26 @@ export interface IssueTicketCommand {
 
 const STAFF = new Set(['manager', 'counter']);
 
+/** Channels only the system gives: a device's kind, and `appointment`, which reads as a checked-in booking. */
+const NOT_STAFF_CHANNELS: ReadonlySet<string> = new Set([...DEVICE_KINDS, 'appointment']);
+
 /**
  * The channel a ticket is labelled with follows from who issues it: a device (kiosk) is always its own kind, so a
- * kiosk cannot pass its tickets off as issued at a counter; staff may name the channel they issue for (e.g. phone).
+ * kiosk cannot pass its tickets off as issued at a counter; staff may name the channel they issue for (e.g. phone),
+ * but not a device's or the appointments' (a green ticket labelled `kiosk` would hide who gave it).
  */
 export function issuingChannel(actor: DecideContext['actor'], requested: string | undefined): string {
   if (actor.kind !== 'user') return actor.role;
+  if (requested !== undefined && NOT_STAFF_CHANNELS.has(requested))
+    throw refuse.badInput(
+      'CHANNEL_NOT_STAFF',
+      `staff cannot issue on the "${requested}" channel: it is a device's or the appointments' own`,
+    );
   return requested ?? actor.role;
+}
+
+function isPriorityReasonCode(reason: string | undefined): boolean {
+  return (PRIORITY_REASONS as readonly string[]).includes(reason ?? '');
 }
 
 /** Formats a daily number: prefix and at least three digits (A001 … A999, then A1000: numbers are never capped). */
@@ -137,6 +151,12 @@ export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTick
       'PRIORITY_REASON_REQUIRED',
       'a priority ticket needs a priorityReason (elderly, disabled, pregnant, …)',
     );
+  // A kiosk's visitor picks one of the codes; own words are staff's, who answer for them.
+  if (priority === 'priority' && ctx.actor.kind === 'device' && !isPriorityReasonCode(priorityReason))
+    throw refuse.badInput(
+      'INVALID_PRIORITY_REASON',
+      `a kiosk's priorityReason is one of ${PRIORITY_REASONS.join(', ')}`,
+    );
   assertIssuing(ctx, state, 'walk-in');
 
   let identity: string | undefined;
@@ -144,10 +164,17 @@ export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTick
     const id = validIdNumber(ctx, cmd.idNumber);
     identity = ctx.identityHash(id.normalized);
     assertIdentityMayTake(ctx, state, identity, cmd.serviceId);
-    if (priority === 'normal' && ageOn(id.birthDate, state.day) >= ctx.hallFile.policy.elderlyAge) {
+    const elderly = ageOn(id.birthDate, state.day) >= ctx.hallFile.policy.elderlyAge;
+    if (priority === 'normal' && elderly) {
       priority = 'priority';
       priorityReason = 'elderly';
     }
+    // The rule reads elderly from the ID's birth date: an ID that says otherwise cannot claim it.
+    if (priority === 'priority' && priorityReason === 'elderly' && !elderly)
+      throw refuse.badInput(
+        'NOT_ELDERLY',
+        `the ID number's holder is under ${ctx.hallFile.policy.elderlyAge}: priority for the elderly is read from it`,
+      );
   }
   const ticket = buildTicket(ctx, state, {
     serviceId: cmd.serviceId,

@@ -89,6 +89,9 @@ export const KIOSK_ZH: Record<string, string> = {
   'kiosk.refuse.UNKNOWN_SERVICE.body': '请返回首页重新选择，或咨询导办人员。',
   'kiosk.refuse.PRIORITY_REASON_REQUIRED.title': '请选择优先办理原因',
   'kiosk.refuse.PRIORITY_REASON_REQUIRED.body': '申请优先办理时，请选择一项原因。',
+  'kiosk.refuse.NOT_ELDERLY.title': '不符合老年人优先条件',
+  'kiosk.refuse.NOT_ELDERLY.body':
+    '老年人优先按身份证上的出生日期认定。请改选其他原因，或由陪同的老年人用本人身份证取号。',
   'kiosk.refuse.TOO_EARLY.title': '还未到报到时间',
   'kiosk.refuse.TOO_EARLY.body': '请于 {time} 后再来报到（可在预约时段前 30 分钟内报到）。',
   'kiosk.refuse.UNKNOWN_APPOINTMENT.title': '未找到预约',
@@ -196,6 +199,9 @@ export const KIOSK_EN: Record<string, string> = {
   'kiosk.refuse.UNKNOWN_SERVICE.body': 'Please choose again or ask the staff.',
   'kiosk.refuse.PRIORITY_REASON_REQUIRED.title': 'Choose a reason',
   'kiosk.refuse.PRIORITY_REASON_REQUIRED.body': 'Priority service needs a reason.',
+  'kiosk.refuse.NOT_ELDERLY.title': 'Not the elderly priority',
+  'kiosk.refuse.NOT_ELDERLY.body':
+    'Priority for the elderly is read from the birth date on the ID. Choose another reason, or take the number with the elderly visitor’s own ID.',
   'kiosk.refuse.TOO_EARLY.title': 'Too early to check in',
   'kiosk.refuse.TOO_EARLY.body': 'Check-in opens at {time} (30 minutes before your slot).',
   'kiosk.refuse.UNKNOWN_APPOINTMENT.title': 'Booking not found',

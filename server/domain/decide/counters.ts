@@ -7,6 +7,7 @@ import { openCaseOnAccept } from './cases.js';
 import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js';
 import { assertMayClose, reassignWaiting } from './closing.js';
 import { assertActsFor, currentTicket, getCounter, getTicket, type DecideContext, type Decision } from './context.js';
+import { assertNoOtherActiveTicket } from './tickets.js';
 
 function counterDef(ctx: DecideContext, counterId: string) {
   return ctx.hallFile.counters.find((c) => c.id === counterId)!;
@@ -150,6 +151,8 @@ export function transfer(ctx: DecideContext, state: HallState, counterId: string
   if (!ctx.hallFile.services.some((s) => s.id === serviceId))
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${serviceId}" in this hall`);
   if (serviceId === t.serviceId) throw refuse.conflict('SAME_SERVICE', `ticket ${t.number} is already in ${serviceId}`);
+  // The holder already waits there: a second place in that queue would break one active ticket per service.
+  assertNoOtherActiveTicket(state, t.identity, serviceId, t.id);
   return {
     events: [
       {

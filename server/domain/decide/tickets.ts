@@ -86,13 +86,27 @@ function assertIssuing(ctx: DecideContext, state: HallState, kind: 'walk-in' | '
   }
 }
 
-function assertIdentityMayTake(ctx: DecideContext, state: HallState, identity: string, serviceId: string): void {
+/**
+ * One identity, one active (waiting or called) ticket per service: refuses when `identity` holds one in `serviceId`
+ * other than `exceptTicketId` — for a new number, and for a ticket that comes back (reinstated) or moves (transferred).
+ */
+export function assertNoOtherActiveTicket(
+  state: HallState,
+  identity: string | undefined,
+  serviceId: string,
+  exceptTicketId?: string,
+): void {
+  if (!identity) return;
   for (const t of state.byIdentity.get(identity) ?? []) {
-    if (t.serviceId === serviceId && (t.status === 'waiting' || t.status === 'called'))
+    if (t.id !== exceptTicketId && t.serviceId === serviceId && (t.status === 'waiting' || t.status === 'called'))
       throw refuse.conflict('ACTIVE_TICKET_EXISTS', `this ID already holds ticket ${t.number} for this service`, {
         number: t.number,
       });
   }
+}
+
+function assertIdentityMayTake(ctx: DecideContext, state: HallState, identity: string, serviceId: string): void {
+  assertNoOtherActiveTicket(state, identity, serviceId);
   const max = ctx.hallFile.policy.maxTicketsPerIdentityPerDay;
   if ((state.issuedPerIdentity[identity] ?? 0) >= max)
     throw refuse.limit('DAILY_LIMIT', `this ID has taken ${max} numbers today, the hall's daily limit`);
@@ -263,6 +277,7 @@ export function reinstate(ctx: DecideContext, state: HallState, ticketId: string
       'GRACE_EXPIRED',
       `a no-show can be reinstated within ${ctx.hallFile.policy.noShowGraceMinutes} minutes`,
     );
+  assertNoOtherActiveTicket(state, t.identity, t.serviceId, t.id);
   const key = penaltyKey(state, t, ctx.hallFile.policy.reinstatePenaltyPlaces);
   return { events: [{ type: 'ticket.reinstated', data: { ticketId: t.id, at: ctx.now, key } }], ticketId: t.id };
 }

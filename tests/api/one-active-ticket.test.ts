@@ -1,0 +1,58 @@
+/**
+ * One identity, one active ticket per service (docs/queue-rule.md), however a ticket gets into a queue: issued, moved
+ * there by a transfer, or back there by a reinstated no-show.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { callNext, expectError, expectOk, issue, manualClock, MONDAY_10, V1 } from './support.js';
+
+const clock = manualClock(MONDAY_10);
+let h: TestHall;
+let kiosk: string;
+let staff7: string;
+
+beforeAll(async () => {
+  h = await startTestHall({ clock: clock.clock });
+  kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+  staff7 = await h.staffAt('7', 'li'); // counter 7 serves query only
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const waitingIn = async (serviceId: string) =>
+  (await h.api('GET', `${V1}/tickets?status=waiting&serviceId=${serviceId}`, undefined, h.managerToken)).body.tickets
+    .length as number;
+
+describe('one active ticket per identity and service', () => {
+  it('refuses to transfer a ticket into a service where its holder already waits', async () => {
+    const id = makeIdNumber('19880808', 41);
+    const enterprise = await issue(h, kiosk, { serviceId: 'enterprise', idNumber: id });
+    const query = await issue(h, kiosk, { serviceId: 'query', idNumber: id });
+    expect((await callNext(h, '7', staff7)).id).toBe(query.id);
+    const r = await h.api('POST', `${V1}/counters/7/transfer`, { serviceId: 'enterprise' }, staff7);
+    expectError(r, 409, 'ACTIVE_TICKET_EXISTS');
+    expect(r.body.error.number).toBe(enterprise.number);
+    expect((await h.api('GET', `${V1}/tickets/${query.id}`)).body.ticket.status).toBe('called');
+    expect(await waitingIn('enterprise')).toBe(1);
+    // Into a service where the holder has nothing, the transfer goes through.
+    expectOk(await h.api('POST', `${V1}/counters/7/transfer`, { serviceId: 'payment' }, staff7));
+  });
+
+  it('refuses to reinstate a no-show whose holder has taken a new number for that service since', async () => {
+    const id = makeIdNumber('19770707', 42);
+    const first = await issue(h, kiosk, { serviceId: 'query', idNumber: id });
+    expect((await callNext(h, '7', staff7)).id).toBe(first.id);
+    expectOk(await h.api('POST', `${V1}/counters/7/no-show`, {}, staff7));
+    const second = await issue(h, kiosk, { serviceId: 'query', idNumber: id });
+    const r = await h.api('POST', `${V1}/tickets/${first.id}/reinstate`, {}, kiosk);
+    expectError(r, 409, 'ACTIVE_TICKET_EXISTS');
+    expect(r.body.error.number).toBe(second.number);
+    expect((await h.api('GET', `${V1}/tickets/${first.id}`)).body.ticket.status).toBe('no_show');
+    // Once the new number is served, the old one may come back within its grace.
+    expect((await callNext(h, '7', staff7)).id).toBe(second.id);
+    expectOk(await h.api('POST', `${V1}/counters/7/start`, {}, staff7));
+    expectOk(await h.api('POST', `${V1}/counters/7/finish`, {}, staff7));
+    expectOk(await h.api('POST', `${V1}/tickets/${first.id}/reinstate`, {}, kiosk));
+  });
+});

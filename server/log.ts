@@ -6,12 +6,15 @@
  * without end, so past a bound lines are dropped, counted, and the count logged once the output drains.
  */
 
+import { replacePersonalNumbers, type PersonalNumberKind } from './domain/free-text-mask.js';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 let threshold = ORDER[(process.env.LOG_LEVEL as Level) ?? 'info'] ?? ORDER.info;
 
 const PERSONAL_KEYS = /^(idNumber|phone|name|password|token|authorization)$/i;
+// Beside the free-text patterns (grouped, full-width, +86): any 18 characters or 1 and ten digits standing alone.
 const ID_NUMBER = /\b\d{17}[\dXx]\b/g;
 const PHONE = /\b1\d{10}\b/g;
 
@@ -26,9 +29,13 @@ const QUEUED_WARN_BYTES_MAX = 4 * 1024 * 1024;
 /** Both patterns need 11 digits in a row: most fields (methods, paths, roles, event types) are shorter than that. */
 const SHORTEST_MASKED = 11;
 
+const personalMark = (kind: PersonalNumberKind) => (kind === 'id' ? '[id]' : '[phone]');
+
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string')
-    return value.length < SHORTEST_MASKED ? value : value.replace(ID_NUMBER, '[id]').replace(PHONE, '[phone]');
+    return value.length < SHORTEST_MASKED
+      ? value
+      : replacePersonalNumbers(value, personalMark).replace(ID_NUMBER, '[id]').replace(PHONE, '[phone]');
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};

@@ -40,6 +40,9 @@ describe('home visits', () => {
     await ws.close();
     const files = readdirSync(h.dataDir).filter((f) => f.endsWith('.db') || f.endsWith('-wal'));
     for (const f of files) expect(readFileSync(join(h.dataDir, f)).includes(Buffer.from('河滨路88号'))).toBe(false);
+    // The audit log shows that it was booked, never the sealed address or phone, not even as ciphertext.
+    const booked = (await auditAll(h, 'type=homevisit.booked')).at(-1);
+    expect(booked.data.visit).toMatchObject({ addressSealed: '[hidden]', phoneSealed: '[hidden]' });
   });
 
   it('refuses dates out of range or not real, and an empty address; nothing changes', async () => {

@@ -53,6 +53,34 @@ describe('log lines', () => {
     expect(line.at).toBe('[phone]');
   });
 
+  it('masks the numbers a visitor types into a path, grouped, full-width or with +86', async () => {
+    log.setLevel('info');
+    const { out } = capture();
+    const paths = [
+      '/api/v1/cases/110101 19900307 4514',
+      '/api/v1/cases/139-1234-5678',
+      '/api/v1/cases/%2B8613912345678',
+      '/api/v1/cases/110101900307451',
+      '/api/v1/cases/A110101199003074514',
+      '/api/v1/cases/１３９１２３４５６７８',
+    ];
+    for (const path of paths) log.info('request', { path });
+    await nextTurn();
+    const logged = out
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l).path as string);
+    expect(logged).toEqual([
+      '/api/v1/cases/[id]',
+      '/api/v1/cases/[phone]',
+      '/api/v1/cases/%2B[phone]',
+      '/api/v1/cases/[id]',
+      '/api/v1/cases/A[id]',
+      '/api/v1/cases/[phone]',
+    ]);
+  });
+
   it('writes a warning at once, after the info lines held before it', () => {
     log.setLevel('info');
     const { out, err } = capture();

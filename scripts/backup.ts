@@ -21,7 +21,12 @@ if (!existsSync(join(dataDir, DB_FILE))) {
 }
 const db = openDb(dataDir, { readonly: true });
 try {
-  const r = await backupDatabase(db, resolve(target), { at: Date.now(), sameConnection: false });
+  // The folder must be there: a path typed for an unmounted disk must not become a folder on the hall's own.
+  const r = await backupDatabase(
+    db,
+    { dir: resolve(target), create: false },
+    { at: Date.now(), sameConnection: false },
+  );
   process.stdout.write(
     `backup written: ${r.file} (${(r.bytes / 1e6).toFixed(1)} MB, log head entry ${r.head.seq}, ${r.ms} ms)\n` +
       `it is readable only with ${join(dataDir, SECRET_FILE)}: keep a copy of that file apart (docs/operations.md)\n`,

@@ -186,7 +186,14 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     outbox,
     onDevicesChanged: writeBrokerFiles,
   });
-  const backups = new NightlyBackups(hall, db, { dir: env.backupDir, keep: env.BACKUP_KEEP, at: env.BACKUP_AT });
+  const backups = new NightlyBackups(hall, db, {
+    dir: env.backupDir,
+    // The default folder is made inside DATA_DIR; a chosen one (a USB disk) must be there, and on another disk.
+    create: env.BACKUP_DIR === undefined,
+    otherDiskThan: env.BACKUP_DIR === undefined || env.BACKUP_SAME_DISK ? undefined : env.dataDir,
+    keep: env.BACKUP_KEEP,
+    at: env.BACKUP_AT,
+  });
   const queryTrail = new QueryTrail(hall, db);
   const loginFailures = new LoginFailureTrail(hall);
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);

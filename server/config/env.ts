@@ -47,6 +47,11 @@ const envSchema = z.object({
     .default([]),
   /** The hall's own nightly backups: where (default DATA_DIR/backups; better a second disk), how many, when. */
   BACKUP_DIR: z.string().optional(),
+  /** `1`: a chosen BACKUP_DIR may be on DATA_DIR's disk (a hall with one disk); otherwise that is refused. */
+  BACKUP_SAME_DISK: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((v) => v === '1'),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(14),
   BACKUP_AT: z
     .string()

@@ -36,6 +36,30 @@ export function backupName(at: number): string {
   return `hallq-${new Date(at).toISOString().replace(/[-:.]/g, '')}.sqlite`;
 }
 
+/** Where a backup goes. */
+export interface BackupTarget {
+  dir: string;
+  /**
+   * Make the folder when it is missing: only for the default one inside DATA_DIR. A folder someone chose (on a USB
+   * disk) must be there already: made anew while the disk is not mounted, it would be on the hall's own disk.
+   */
+  create: boolean;
+  /**
+   * The data folder, when a chosen backup folder must be on another disk than it: an unmounted USB disk leaves its
+   * empty mount point on the hall's own disk, and a copy there would look like a good backup. Unset, any disk does.
+   */
+  otherDiskThan?: string;
+}
+
+/** The backup folder is there, a folder, and on the disk it should be on; throws with the reason otherwise. */
+function checkBackupFolder(target: BackupTarget): void {
+  if (target.create) mkdirSync(target.dir, { recursive: true, mode: 0o700 });
+  const folder = statSync(target.dir);
+  if (!folder.isDirectory()) throw Object.assign(new Error(`not a directory: ${target.dir}`), { code: 'ENOTDIR' });
+  if (target.otherDiskThan && statSync(target.otherDiskThan).dev === folder.dev)
+    throw Object.assign(new Error(`on the same disk as ${target.otherDiskThan}`), { code: 'SAME_DISK' });
+}
+
 /**
  * Copies `db` into `dir` with the backup API. `sameConnection`: `db` is the connection the hall writes through, so
  * SQLite carries each write into the copy as it happens and the copy can go in small steps. From another connection
@@ -44,14 +68,15 @@ export function backupName(at: number): string {
  */
 export async function backupDatabase(
   db: Db,
-  dir: string,
+  target: BackupTarget,
   opts: { at: number; sameConnection: boolean },
 ): Promise<BackupResult> {
   const started = performance.now();
+  const { dir } = target;
   const name = backupName(opts.at);
   const part = join(dir, `.${name}.part`);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    checkBackupFolder(target);
     // The copy holds sealed personal data and the whole audit trail: owner-only from its first byte.
     createOwnerOnly(part);
     await db.backup(part, { progress: () => (opts.sameConnection ? SERVER_STEP_PAGES : ALL_PAGES) });
@@ -84,6 +109,8 @@ function plainReason(err: unknown, dir: string): string {
     ENOTDIR: 'the backup folder is not a folder (is the disk mounted?)',
     EEXIST: 'the backup folder is not a folder (is the disk mounted?)',
     EIO: 'the backup disk gives read/write errors',
+    SAME_DISK:
+      'the backup folder is on the hall’s own disk, not a second one (is the USB disk mounted? BACKUP_SAME_DISK=1 allows it)',
   };
   const known = e?.code ? what[e.code] : undefined;
   const message = (e?.message ?? String(err)).replace(/\s+/g, ' ');

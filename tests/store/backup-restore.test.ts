@@ -207,7 +207,10 @@ describe('the hall’s own backups', () => {
     const dir = tempDir('keep');
     writeFileSync(join(dir, 'notes.txt'), 'not a backup');
     const clock = manualClock('2026-03-02T10:00:00+08:00');
-    const h = await startTestHall({ clock: clock.clock, env: { BACKUP_DIR: dir, BACKUP_KEEP: '3' } });
+    const h = await startTestHall({
+      clock: clock.clock,
+      env: { BACKUP_DIR: dir, BACKUP_KEEP: '3', BACKUP_SAME_DISK: '1' },
+    });
     try {
       const names: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -233,7 +236,7 @@ describe('the hall’s own backups', () => {
     const dir = join(parent, 'usb-disk');
     // A file where the folder should be: no user, root included, can write a backup there.
     writeFileSync(dir, 'the USB disk is not mounted');
-    const h = await startTestHall({ env: { BACKUP_DIR: dir } });
+    const h = await startTestHall({ env: { BACKUP_DIR: dir, BACKUP_SAME_DISK: '1' } });
     try {
       expectError(await h.api('POST', `${V1}/backups`, undefined, h.managerToken), 503, 'BACKUP_FAILED');
       const alerts = await h.api('GET', `${V1}/alerts`, undefined, h.managerToken);
@@ -259,9 +262,44 @@ describe('the hall’s own backups', () => {
     }
   });
 
+  it('never makes a chosen folder, and refuses one on the hall’s own disk: the USB disk may not be mounted', async () => {
+    const usbMount = tempDir('mnt'); // an empty mount point, on the hall's own disk while nothing is mounted there
+    const missing = join(usbMount, 'hallq');
+    const onOwnDisk = await startTestHall({ env: { BACKUP_DIR: missing } });
+    try {
+      const r = await onOwnDisk.api('POST', `${V1}/backups`, undefined, onOwnDisk.managerToken);
+      expectError(r, 503, 'BACKUP_FAILED');
+      expect(r.body.error.message).toMatch(/the backup folder is not there \(is the disk mounted\?\)/);
+      expect(existsSync(missing)).toBe(false);
+      mkdirSync(missing);
+      const same = await onOwnDisk.api('POST', `${V1}/backups`, undefined, onOwnDisk.managerToken);
+      expectError(same, 503, 'BACKUP_FAILED');
+      expect(same.body.error.message).toMatch(/on the hall’s own disk, not a second one \(is the USB disk mounted\?/);
+      expect(readdirSync(missing)).toEqual([]);
+      const alerts = await onOwnDisk.api('GET', `${V1}/alerts`, undefined, onOwnDisk.managerToken);
+      expect(alerts.body.alerts.map((a: any) => a.kind)).toContain('backup.failed');
+    } finally {
+      await onOwnDisk.stop();
+    }
+    // A folder on another disk (here the RAM disk /dev/shm, when the temp folder is not on it) is taken as it is.
+    if (!existsSync('/dev/shm') || statSync('/dev/shm').dev === statSync(tmpdir()).dev) return;
+    const usb = mkdtempSync('/dev/shm/hallq-usb-');
+    dirs.push(usb);
+    const otherDisk = await startTestHall({ env: { BACKUP_DIR: usb } });
+    try {
+      expectOk(await otherDisk.api('POST', `${V1}/backups`, undefined, otherDisk.managerToken), 201);
+      expect(readdirSync(usb).filter((f) => f.endsWith('.sqlite'))).toHaveLength(1);
+    } finally {
+      await otherDisk.stop();
+    }
+  });
+
   it('warns when no backup was made for 36 hours', async () => {
     const clock = manualClock('2026-03-02T10:00:00+08:00');
-    const h = await startTestHall({ clock: clock.clock, env: { BACKUP_DIR: tempDir('overdue') } });
+    const h = await startTestHall({
+      clock: clock.clock,
+      env: { BACKUP_DIR: tempDir('overdue'), BACKUP_SAME_DISK: '1' },
+    });
     try {
       const kinds = async () =>
         (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts.map((a: any) => a.kind);
@@ -280,7 +318,10 @@ describe('the hall’s own backups', () => {
 
   it('is due once a hall day, from BACKUP_AT in the hall’s time zone, and after a missed night', async () => {
     const clock = manualClock('2026-03-02T00:20:00+08:00'); // 2026-03-01 16:20 UTC
-    const h = await startTestHall({ clock: clock.clock, env: { BACKUP_AT: '00:30', BACKUP_DIR: tempDir('due') } });
+    const h = await startTestHall({
+      clock: clock.clock,
+      env: { BACKUP_AT: '00:30', BACKUP_DIR: tempDir('due'), BACKUP_SAME_DISK: '1' },
+    });
     try {
       const job = h.running.features.find((f) => f.name === 'nightly-backups') as any;
       expect(job.isDue()).toBe(false);

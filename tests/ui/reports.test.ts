@@ -24,7 +24,7 @@ beforeAll(async () => {
   usb = mkdtempSync(join(tmpdir(), 'hallq-ui-usb-'));
   const notMounted = join(usb, 'disk');
   writeFileSync(notMounted, 'the USB disk is not mounted');
-  hall = await startTestHall({ clock: clock.clock, env: { BACKUP_DIR: notMounted } });
+  hall = await startTestHall({ clock: clock.clock, env: { BACKUP_DIR: notMounted, BACKUP_SAME_DISK: '1' } });
   const staff = await hall.staffAt('7', 'zhao');
   for (let i = 0; i < 3; i++) await issue(hall, hall.managerToken, { serviceId: 'query' });
   await serveNext(hall, '7', staff);

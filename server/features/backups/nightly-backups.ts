@@ -10,7 +10,7 @@ import type { HallService } from '../../core/hall-service.js';
 import { hallDay, localTime, parseClock } from '../../domain/clock.js';
 import { SYSTEM_ACTOR } from '../../domain/decide/context.js';
 import { log } from '../../log.js';
-import { backupDatabase, listBackups, pruneBackups } from '../../store/backup.js';
+import { backupDatabase, listBackups, pruneBackups, type BackupTarget } from '../../store/backup.js';
 import {
   readBackupState,
   writeBackupState,
@@ -22,8 +22,7 @@ import {
 } from '../../store/backup-status.js';
 import type { Db } from '../../store/db.js';
 
-export interface BackupSettings {
-  dir: string;
+export interface BackupSettings extends BackupTarget {
   keep: number;
   /** HH:MM, hall time. */
   at: string;
@@ -91,7 +90,7 @@ export class NightlyBackups implements Feature, BackupDesk {
   private async backUp(): Promise<BackupRecord> {
     const at = this.hall.clock();
     try {
-      const r = await backupDatabase(this.db, this.settings.dir, { at, sameConnection: true });
+      const r = await backupDatabase(this.db, this.settings, { at, sameConnection: true });
       const record: BackupRecord = {
         at,
         name: basename(r.file),

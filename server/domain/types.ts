@@ -99,6 +99,8 @@ export interface Appointment {
   createdAt: number;
   /** The appointment platform's booking it stands for (absent when booked in the hall). */
   bookingId?: string;
+  /** The kiosk that booked it (absent when staff or the platform did): a kiosk's bookings an hour are bounded. */
+  kioskId?: string;
 }
 
 export interface EmergencyState {

@@ -128,6 +128,25 @@ describe('a kiosk books the offered slot', () => {
     );
   });
 
+  it('books only while today is full, and at most 30 an hour from one kiosk: no tout takes every slot', async () => {
+    const { clock, kiosk, hall } = await hallAt(MONDAY_1650);
+    const book = (at: string, token = kiosk) =>
+      hall.api('POST', `${V1}/appointments`, { serviceId: 'one-window', ...slot('2026-03-03', at) }, token);
+    // Nobody waits: a number taken now is served today, so the kiosk offers no slot and books none.
+    expectError(await book('08:30'), 409, 'SERVES_TODAY');
+    for (let i = 0; i < 4; i++) await issue(hall, kiosk, { serviceId: 'one-window' });
+    // 12 a slot (six counters, 15 minutes each): 30 bookings fill two slots and half the third.
+    for (const at of ['08:30', '09:00', '09:30'])
+      for (let i = 0; i < (at === '09:30' ? 6 : 12); i++) expectOk(await book(at), 201);
+    expectError(await book('09:30'), 429, 'TOO_MANY_BOOKINGS');
+    const other = (await hall.device('kiosk-2', 'kiosk')).token;
+    expectOk(await book('09:30', other), 201);
+    clock.advance(61);
+    expectOk(await book('09:30'), 201);
+    const list = await hall.api('GET', `${V1}/appointments`, undefined, hall.managerToken);
+    expect(list.body.appointments).toHaveLength(32);
+  });
+
   it('refuses slots in the past, out of range, off the grid or on a closed day, changing nothing', async () => {
     const { kiosk, hall } = await hallAt('2026-03-02T10:00:00+08:00');
     const cases: Array<[Record<string, string>, number, string]> = [

@@ -1,5 +1,5 @@
 /** Decisions about appointments booked by a manager, the online appointment platform, or a kiosk (a slot offered). */
-import { kioskSlotProblem, slotHasRoom } from '../capacity.js';
+import { fitsToday, kioskSlotProblem, slotHasRoom } from '../capacity.js';
 import { refuse } from '../errors.js';
 import { maskName, maskPhone } from '../identity.js';
 import type { Appointment, HallState } from '../types.js';
@@ -68,6 +68,7 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     status: 'booked',
     createdAt: ctx.now,
     ...(cmd.bookingId ? { bookingId: cmd.bookingId } : {}),
+    ...(ctx.actor.role === 'kiosk' ? { kioskId: ctx.actor.id } : {}),
   };
   return { events: [{ type: 'appointment.created', data: { appointment } }], appointmentId: appointment.id };
 }
@@ -92,16 +93,38 @@ export function freeAppointmentCode(ctx: DecideContext, used: Set<string>): stri
  * Booking never exceeds what the hall can serve (R4): a kiosk books only a slot the hall offers, with room; staff
  * and the platform may book any time, but not into a slot already full.
  */
+/** Bookings one kiosk may make in an hour: a visitor a minute or two on a full day, not a tout's script. */
+export const KIOSK_BOOKINGS_PER_HOUR = 30;
+
 function assertSlotHasRoom(ctx: DecideContext, state: HallState, cmd: CreateAppointmentCommand): void {
   const slot = { start: cmd.slotStart, end: cmd.slotEnd };
   if (ctx.actor.role === 'kiosk') {
     const problem = kioskSlotProblem(ctx, state, cmd.serviceId, slot);
-    if (!problem) return;
-    if (problem.code === 'SLOT_FULL') throw refuse.conflict(problem.code, problem.message);
-    throw refuse.badInput(problem.code, problem.message);
+    if (problem?.code === 'SLOT_FULL') throw refuse.conflict(problem.code, problem.message);
+    if (problem) throw refuse.badInput(problem.code, problem.message);
+    assertKioskMayBook(ctx, state, cmd.serviceId);
+    return;
   }
   if (!slotHasRoom(ctx, state, cmd.serviceId, slot))
     throw refuse.conflict('SLOT_FULL', 'this slot is fully booked: the hall cannot serve more in it');
+}
+
+/**
+ * A kiosk offers a slot only to a visitor today's queue cannot take (R4, the contract's capacity): booking while the
+ * service still serves today, or faster than visitors can, would let one person at a kiosk take the slots of many.
+ */
+function assertKioskMayBook(ctx: DecideContext, state: HallState, serviceId: string): void {
+  const waiting = state.queues.get(serviceId)?.length ?? 0;
+  if (fitsToday(ctx, state, serviceId, waiting))
+    throw refuse.conflict('SERVES_TODAY', 'this service still serves everyone who takes a number today: take one');
+  const since = ctx.now - 60 * 60_000;
+  let lastHour = 0;
+  for (const a of state.appointments.values()) if (a.kioskId === ctx.actor.id && a.createdAt > since) lastHour++;
+  if (lastHour >= KIOSK_BOOKINGS_PER_HOUR)
+    throw refuse.limit(
+      'TOO_MANY_BOOKINGS',
+      `this kiosk has booked ${KIOSK_BOOKINGS_PER_HOUR} appointments in the last hour: ask the staff`,
+    );
 }
 
 export function cancelAppointment(ctx: DecideContext, state: HallState, id: string): Decision {

@@ -89,6 +89,10 @@ export const KIOSK_ZH: Record<string, string> = {
   'kiosk.refuse.UNKNOWN_SERVICE.body': '请返回首页重新选择，或咨询导办人员。',
   'kiosk.refuse.PRIORITY_REASON_REQUIRED.title': '请选择优先办理原因',
   'kiosk.refuse.PRIORITY_REASON_REQUIRED.body': '申请优先办理时，请选择一项原因。',
+  'kiosk.refuse.SERVES_TODAY.title': '今天仍可办理',
+  'kiosk.refuse.SERVES_TODAY.body': '该业务今天还能为取号的群众办理完毕，请直接取号。',
+  'kiosk.refuse.TOO_MANY_BOOKINGS.title': '本机预约已达上限',
+  'kiosk.refuse.TOO_MANY_BOOKINGS.body': '这台取号机一小时内的预约次数已达上限，请咨询导办人员或通过网上预约办理。',
   'kiosk.refuse.NOT_ELDERLY.title': '不符合老年人优先条件',
   'kiosk.refuse.NOT_ELDERLY.body':
     '老年人优先按身份证上的出生日期认定。请改选其他原因，或由陪同的老年人用本人身份证取号。',
@@ -199,6 +203,11 @@ export const KIOSK_EN: Record<string, string> = {
   'kiosk.refuse.UNKNOWN_SERVICE.body': 'Please choose again or ask the staff.',
   'kiosk.refuse.PRIORITY_REASON_REQUIRED.title': 'Choose a reason',
   'kiosk.refuse.PRIORITY_REASON_REQUIRED.body': 'Priority service needs a reason.',
+  'kiosk.refuse.SERVES_TODAY.title': 'Still served today',
+  'kiosk.refuse.SERVES_TODAY.body': 'This service can still serve everyone who takes a number today: please take one.',
+  'kiosk.refuse.TOO_MANY_BOOKINGS.title': 'Booking limit of this kiosk',
+  'kiosk.refuse.TOO_MANY_BOOKINGS.body':
+    'This kiosk has made as many bookings as it may in an hour. Please ask the staff or book online.',
   'kiosk.refuse.NOT_ELDERLY.title': 'Not the elderly priority',
   'kiosk.refuse.NOT_ELDERLY.body':
     'Priority for the elderly is read from the birth date on the ID. Choose another reason, or take the number with the elderly visitor’s own ID.',

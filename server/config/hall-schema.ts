@@ -145,6 +145,11 @@ export const hallFileSchema = z
       elderlyAge: z.number().int().min(0).max(150),
       maxTicketsPerIdentityPerDay: z.number().int().positive(),
       noShowGraceMinutes: z.number().int().min(0),
+      /**
+       * A called ticket can be marked a no-show only this long after its call: the holder's time to reach the window,
+       * and what stops a clerk from "no-showing" the people before a friend within seconds.
+       */
+      noShowAfterSeconds: z.number().int().min(0).max(600).default(60),
       reinstatePenaltyPlaces: z.number().int().min(0),
       recallLimit: z.number().int().min(0),
       /** Length of an appointment slot (the grid the kiosk offers when today is full). */

@@ -7,11 +7,12 @@ const SERVICES = ['one-window', 'mortgage', 'enterprise', 'query', 'payment', 'c
 const COUNTERS = Array.from({ length: 12 }, (_, i) => String(i + 1));
 
 describe('concurrency', () => {
+  const clock = manualClock(MONDAY_10);
   let h: TestHall;
   let kiosk: string;
   const staff: Record<string, string> = {};
   beforeAll(async () => {
-    h = await startTestHall({ clock: manualClock(MONDAY_10).clock }); // a fixed instant: no day change mid-test
+    h = await startTestHall({ clock: clock.clock }); // a set instant: no day change mid-test
     kiosk = (await h.device('kiosk-1', 'kiosk')).token;
     for (const id of COUNTERS) staff[id] = await h.staffAt(id);
   });
@@ -109,6 +110,7 @@ describe('concurrency', () => {
     const winner = res.find((r) => r.status === 200)!.body.ticket.counterId;
     const after = (await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket;
     expect(after).toMatchObject({ status: 'called', counterId: winner });
+    clock.advance(1); // the holder's minute to come
     expectOk(await h.api('POST', `${V1}/counters/${winner}/no-show`, {}, h.managerToken));
     // Reinstating it from several kiosks at once: one wins.
     const again = await Promise.all(

@@ -118,9 +118,14 @@ describe('counter actions', () => {
     expectError(await post(h, '7', 'call-next', staff), 404, 'QUEUE_EMPTY');
   });
 
-  it('marks a no-show', async () => {
+  it('marks a no-show a minute after the call, not before (the holder’s time to come)', async () => {
     const t = await issue(h, kiosk, { serviceId: 'query' });
     await callNext(h, '7', staff);
+    const early = await post(h, '7', 'no-show', staff);
+    expectError(early, 409, 'TOO_EARLY_FOR_NO_SHOW');
+    expect(early.body.error.noShowFrom).toBe(new Date(clock.now + 60_000).toISOString());
+    expect((await h.api('GET', `${V1}/tickets/${t.id}`)).body.ticket.status).toBe('called');
+    clock.advance(1);
     const r = await post(h, '7', 'no-show', staff);
     expect(r.body.ticket).toMatchObject({ id: t.id, status: 'no_show' });
     expect(r.body.counter.current).toBeNull();
@@ -324,6 +329,7 @@ describe('the queue rule', () => {
       clock.advance(1);
     }
     expect((await callNext(h, '7', s7)).number).toBe('D001');
+    clock.advance(1); // the holder's minute to come
     expectOk(await post(h, '7', 'no-show', s7));
     clock.advance(5);
     const r = await h.api('POST', `${V1}/tickets/${tickets[0].id}/reinstate`, {}, kiosk);
@@ -341,6 +347,7 @@ describe('the queue rule', () => {
     const d1 = await issue(h, kiosk, { serviceId: 'query' });
     await issue(h, kiosk, { serviceId: 'query' });
     await callNext(h, '7', s7);
+    clock.advance(1); // the holder's minute to come
     expectOk(await post(h, '7', 'no-show', s7));
     expect((await h.api('POST', `${V1}/tickets/${d1.id}/reinstate`, {}, s7)).body.ticket.position).toBe(2);
     expect(await callOrder('7', s7, 2)).toEqual(['D002', 'D001']);

@@ -43,6 +43,7 @@ describe('one active ticket per identity and service', () => {
     const id = makeIdNumber('19770707', 42);
     const first = await issue(h, kiosk, { serviceId: 'query', idNumber: id });
     expect((await callNext(h, '7', staff7)).id).toBe(first.id);
+    clock.advance(1); // the holder's minute to come
     expectOk(await h.api('POST', `${V1}/counters/7/no-show`, {}, staff7));
     const second = await issue(h, kiosk, { serviceId: 'query', idNumber: id });
     const r = await h.api('POST', `${V1}/tickets/${first.id}/reinstate`, {}, kiosk);

@@ -56,8 +56,8 @@ describe('GET /stats/history', () => {
     clock.advance(4);
     await post('/counters/7/finish', staffB);
     expect((await callNext(h, '7', staffB)).id).toBe(d1.id);
+    clock.advance(1); // 10:30: D1 had its minute to come; A3 called (wait 30) and left called; A4 never called: both expire at midnight
     await post('/counters/7/no-show', staffB);
-    clock.advance(1); // 10:30 A3 called (wait 30) and left called; A4 never called: both expire at midnight
     expect((await callNext(h, '2', staffA)).id).toBe(a3.id);
     const a4 = await take('one-window');
     await post(`/tickets/${g1.id}/cancel`, h.managerToken);

@@ -340,6 +340,7 @@ describe('reinstating a no-show', () => {
     const b = await issue(h, kiosk, { serviceId: 'query' });
     expectError(await h.api('POST', `${V1}/tickets/${a.id}/reinstate`, {}, kiosk), 409, 'TICKET_NOT_NO_SHOW');
     expect((await callNext(h, '7', staff)).id).toBe(a.id);
+    clock.advance(1); // the holder's minute to come
     expectOk(await h.api('POST', `${V1}/counters/7/no-show`, {}, staff));
     expect((await h.api('GET', `${V1}/tickets/${a.id}`)).body.ticket.status).toBe('no_show');
 
@@ -352,11 +353,13 @@ describe('reinstating a no-show', () => {
     expect((await callNext(h, '7', staff)).id).toBe(b.id);
     expectOk(await h.api('POST', `${V1}/counters/7/start`, {}, staff));
     expect((await callNext(h, '7', staff)).id).toBe(a.id);
+    clock.advance(1); // the holder's minute to come
     expectOk(await h.api('POST', `${V1}/counters/7/no-show`, {}, staff));
     expectError(await h.api('POST', `${V1}/tickets/${a.id}/reinstate`, {}, staff), 409, 'ALREADY_REINSTATED');
 
     const c = await issue(h, kiosk, { serviceId: 'query' });
     expect((await callNext(h, '7', staff)).id).toBe(c.id);
+    clock.advance(1); // the holder's minute to come
     expectOk(await h.api('POST', `${V1}/counters/7/no-show`, {}, staff));
     clock.advance(30);
     expect((await h.api('POST', `${V1}/tickets/${c.id}/reinstate`, {}, h.managerToken)).status).toBe(200); // exactly 30 min: still inside
@@ -364,6 +367,7 @@ describe('reinstating a no-show', () => {
     expect((await callNext(h, '7', staff)).id).toBe(c.id);
     expectOk(await h.api('POST', `${V1}/counters/7/start`, {}, staff));
     expect((await callNext(h, '7', staff)).id).toBe(d.id);
+    clock.advance(1); // the holder's minute to come
     expectOk(await h.api('POST', `${V1}/counters/7/no-show`, {}, staff));
     clock.advance(30.5);
     expectError(await h.api('POST', `${V1}/tickets/${d.id}/reinstate`, {}, kiosk), 409, 'GRACE_EXPIRED');

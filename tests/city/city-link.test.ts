@@ -10,6 +10,7 @@ import type { CityLink } from '../../server/features/city-link/index.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { makeIdNumber } from '../helpers/id-numbers.js';
 import { until } from '../helpers/until.js';
+import { manualClock } from '../api/support.js';
 
 const V1 = '/api/v1';
 let nats: NatsNode;
@@ -70,7 +71,8 @@ describe('the city link', () => {
   it('publishes counts, numbers, times and ids, never an ID number, its hash, a name or a phone', async () => {
     const raw: string[] = [];
     const sub = nc.subscribe('city.>', { callback: (_e, m) => raw.push(m.string()) });
-    const h = await startTestHall({ env: { CITY_NATS_URL: nats.url } });
+    const clock = manualClock(new Date().toISOString());
+    const h = await startTestHall({ clock: clock.clock, env: { CITY_NATS_URL: nats.url } });
     try {
       const idNumber = makeIdNumber('19800101', 7);
       const phone = '13912345678';
@@ -84,8 +86,10 @@ describe('the city link', () => {
         );
         expect(r.status).toBe(201);
       }
-      for (const step of ['call-next', 'start', 'finish', 'call-next', 'no-show'])
+      for (const step of ['call-next', 'start', 'finish', 'call-next', 'no-show']) {
+        if (step === 'no-show') clock.advance(1); // the holder's minute to come
         expect((await h.api('POST', `${V1}/counters/1/${step}`, {}, staff)).status).toBe(200);
+      }
       await h.api(
         'POST',
         `${V1}/emergency/activate`,

@@ -87,11 +87,27 @@ describe('ticket state machine', () => {
     });
   });
 
+  it('marks a no-show only a minute after the call: nobody skips the people before a friend in seconds', () => {
+    const first = issue();
+    issue();
+    open('1');
+    next('1');
+    const noShow = () => refusal(() => h.run((ctx, s) => counters.noShow(ctx, s, '1')));
+    expect(noShow()).toEqual({ status: 409, code: 'TOO_EARLY_FOR_NO_SHOW' });
+    h.now += 59_000;
+    expect(noShow()).toEqual({ status: 409, code: 'TOO_EARLY_FOR_NO_SHOW' });
+    h.run((ctx, s) => counters.recall(ctx, s, '1')); // a recall does not restart the minute
+    h.now += 1_000;
+    h.run((ctx, s) => counters.noShow(ctx, s, '1'));
+    expect(ticket(first).status).toBe('no_show');
+  });
+
   it('reinstates a no-show once, within the grace period, behind the next three', () => {
     const late = issue();
     const others = [issue(), issue(), issue(), issue()];
     open('1');
     next('1');
+    h.advance(1); // a called ticket is a no-show only after its holder's minute to come
     h.run((ctx, s) => counters.noShow(ctx, s, '1'));
     h.advance(5);
     h.run((ctx, s) => reinstate(ctx, s, late));
@@ -108,14 +124,17 @@ describe('ticket state machine', () => {
     const a = issue();
     open('1');
     next('1');
+    h.advance(1); // a called ticket is a no-show only after its holder's minute to come
     h.run((ctx, s) => counters.noShow(ctx, s, '1'));
     h.advance(31);
     expect(refusal(() => h.run((ctx, s) => reinstate(ctx, s, a)))).toEqual({ status: 409, code: 'GRACE_EXPIRED' });
     const b = issue();
     next('1');
+    h.advance(1); // a called ticket is a no-show only after its holder's minute to come
     h.run((ctx, s) => counters.noShow(ctx, s, '1'));
     h.run((ctx, s) => reinstate(ctx, s, b));
     next('1');
+    h.advance(1); // a called ticket is a no-show only after its holder's minute to come
     h.run((ctx, s) => counters.noShow(ctx, s, '1'));
     expect(refusal(() => h.run((ctx, s) => reinstate(ctx, s, b)))).toEqual({ status: 409, code: 'ALREADY_REINSTATED' });
   });
@@ -377,6 +396,7 @@ describe('queue order survives a restart', () => {
     open('1');
     for (const _ of [a, b]) {
       next('1');
+      h.advance(1); // a called ticket is a no-show only after its holder's minute to come
       h.run((ctx, s) => counters.noShow(ctx, s, '1'));
     }
     h.run((ctx, s) => reinstate(ctx, s, a));

@@ -141,6 +141,14 @@ export function noShow(ctx: DecideContext, state: HallState, counterId: string):
       'TICKET_NOT_CALLED',
       `ticket ${t.number} is ${t.status}; only a called ticket can be a no-show`,
     );
+  const noShowFrom = (t.calledAt ?? 0) + ctx.hallFile.policy.noShowAfterSeconds * 1000;
+  if (ctx.now < noShowFrom)
+    throw refuse.conflict(
+      'TOO_EARLY_FOR_NO_SHOW',
+      `ticket ${t.number} was called ${Math.floor((ctx.now - (t.calledAt ?? 0)) / 1000)} s ago: give its holder ` +
+        `${ctx.hallFile.policy.noShowAfterSeconds} s to come (recall it meanwhile)`,
+      { noShowFrom: new Date(noShowFrom).toISOString() },
+    );
   return { events: [{ type: 'ticket.no_show', data: { ticketId: t.id, counterId, at: ctx.now } }], ticketId: t.id };
 }
 

@@ -146,6 +146,7 @@ addStrings(
     'err.COUNTER_CLOSED': '窗口未开放。',
     'err.NOT_SIGNED_IN': '请先在本窗口签到。',
     'err.RECALL_LIMIT': '已达到重呼次数上限，可标记过号。',
+    'err.TOO_EARLY_FOR_NO_SHOW': '叫号后请给群众一分钟时间前来（可先重呼），再标记过号。',
     'err.TICKET_NOT_CALLED': '该号码尚未呼叫。',
     'err.TICKET_NOT_WAITING': '该号码已不在等候中。',
     'err.SERVICE_NOT_SERVED': '本窗口不办理该业务。',
@@ -219,6 +220,8 @@ addStrings(
     'err.COUNTER_CLOSED': 'The counter is closed.',
     'err.NOT_SIGNED_IN': 'Sign in to this counter first.',
     'err.RECALL_LIMIT': 'Recall limit reached; mark as missed.',
+    'err.TOO_EARLY_FOR_NO_SHOW':
+      'Give the holder a minute after the call to come (recall meanwhile) before marking missed.',
     'err.TICKET_NOT_CALLED': 'That ticket has not been called.',
     'err.TICKET_NOT_WAITING': 'That ticket is no longer waiting.',
     'err.SERVICE_NOT_SERVED': 'This counter does not serve that service.',

@@ -1,7 +1,7 @@
 /** `npm start`: reads the environment, starts the hall, and shuts down cleanly on SIGTERM/SIGINT. */
 import { readEnv } from './config/env.js';
 import { HallConfigError } from './config/load-hall.js';
-import { startHallServer, type RunningHall } from './app/hall-server.js';
+import { startHallServer, StartRefused, type RunningHall } from './app/hall-server.js';
 import { log } from './log.js';
 
 async function main(): Promise<void> {
@@ -43,7 +43,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof HallConfigError) process.stderr.write(`HallQ cannot start: ${err.message}\n`);
+  if (err instanceof HallConfigError || err instanceof StartRefused)
+    process.stderr.write(`HallQ cannot start: ${err.message}\n`);
   else process.stderr.write(`HallQ cannot start: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });

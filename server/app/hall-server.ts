@@ -56,7 +56,8 @@ import { log } from '../log.js';
 import { HallSecret } from '../security/hall-secret.js';
 import { Accounts } from '../store/accounts.js';
 import { BROKER_PASSABLE_DIR, OWNER_ONLY_DIR, secureDataDir } from '../store/data-dir.js';
-import { openDb, type Db } from '../store/db.js';
+import { DB_FILE, openDb, type Db } from '../store/db.js';
+import { databaseInUse } from '../store/db-in-use.js';
 import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
 import { checkChainAtStart, recordChainFindings } from './chain-at-start.js';
@@ -101,6 +102,9 @@ function reloadBroker(command: string): void {
   });
 }
 
+/** The hall must not start, for a reason its operator can act on (main.ts prints it without a stack). */
+export class StartRefused extends Error {}
+
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -110,6 +114,11 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const site = hallFile.hall;
   // Owner-only; an external Mosquitto's group may pass through to its files under mosquitto/.
   secureDataDir(env.dataDir, env.MQTT_URL ? BROKER_PASSABLE_DIR : OWNER_ONLY_DIR);
+  // Two servers on one data folder would hand out the same numbers and break each other's log (docs/operations.md).
+  if (databaseInUse(join(env.dataDir, DB_FILE)))
+    throw new StartRefused(
+      `${join(env.dataDir, DB_FILE)} is in use by another process: is a HallQ server already running on this DATA_DIR?`,
+    );
   const db = openDb(env.dataDir);
   const secret = HallSecret.loadOrCreate(env.dataDir);
   const bus = new EventBus();

@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { HallSecret, SECRET_FILE, writeDurably } from '../security/hall-secret.js';
 import { backupName, checkedHead } from './backup.js';
 import { verifyChain } from './chain-verify.js';
+import { databaseInUse } from './db-in-use.js';
 import { ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
@@ -128,20 +129,13 @@ function openCopy(file: string): Database.Database {
  * files move (a server started in that instant is the operator's race, see docs/operations.md).
  */
 function refuseIfInUse(database: string): void {
-  if (!existsSync(database)) return;
-  const probe = new Database(database, { timeout: 0 });
+  let inUse: boolean;
   try {
-    probe.pragma('locking_mode = EXCLUSIVE');
-    probe.exec('BEGIN EXCLUSIVE');
-    probe.exec('ROLLBACK');
+    inUse = databaseInUse(database);
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY')
-      throw new RestoreRefused(`${database} is in use: stop the HallQ server first`, 3);
     throw new RestoreRefused(`${database} cannot be opened: ${(err as Error).message}`, 2);
-  } finally {
-    // In WAL mode this also folds a crashed server's -wal into the file, so what is set aside is whole.
-    probe.close();
   }
+  if (inUse) throw new RestoreRefused(`${database} is in use: stop the HallQ server first`, 3);
 }
 
 /** Moves the current database (and any -wal/-shm) into `pre-restore-<stamp>/`: evidence, and a way back. */

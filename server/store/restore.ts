@@ -10,7 +10,7 @@ import { HallSecret, SECRET_FILE, writeDurably } from '../security/hall-secret.j
 import { backupName, checkedHead } from './backup.js';
 import { verifyChain } from './chain-verify.js';
 import { databaseInUse } from './db-in-use.js';
-import { ensureDataDir } from './data-dir.js';
+import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
 
@@ -69,6 +69,8 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     // Through the backup API, like every copy of a database here; into a temporary name, renamed once whole.
     const restoring = join(dataDir, `.${DB_FILE}.restoring`);
     try {
+      // Owner-only from its first byte, as every copy of the database: SQLite then gives its -wal and -shm that mode.
+      createOwnerOnly(restoring);
       await copy.backup(restoring);
       renameSync(restoring, database);
     } catch (err) {

@@ -132,6 +132,8 @@ describe('backup under load, then restore', () => {
       const r = await restoreCli(restoredDir, file, { HALLQ_SECRET_FILE: join(dataDir, SECRET_FILE) });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/audit chain intact/);
+      // Owner-only as soon as it is there, before any server starts and sets the folder right.
+      expect(statSync(join(restoredDir, DB_FILE)).mode & 0o777).toBe(0o600);
       const back = await startTestHall({ dataDir: restoredDir });
       try {
         const verify = await back.api('GET', `${V1}/audit/verify`, undefined, back.managerToken);
@@ -149,6 +151,28 @@ describe('backup under load, then restore', () => {
 });
 
 describe('restore refuses and changes nothing', () => {
+  it('for the hall’s own copy cut short: the copy is anchored at its head', { timeout: 60_000 }, async () => {
+    const dataDir = tempDir('busy');
+    const usb = tempDir('usb');
+    const h = await startTestHall({ dataDir, env: { BACKUP_DIR: usb, BACKUP_SAME_DISK: '1' } });
+    for (let i = 0; i < 20; i++) await h.api('POST', `${V1}/tickets`, { serviceId: 'query' }, h.managerToken);
+    expectOk(await h.api('POST', `${V1}/backups`, undefined, h.managerToken), 201);
+    await h.stop();
+    const file = join(
+      usb,
+      readdirSync(usb).find((f) => f.endsWith('.sqlite'))!,
+    );
+    const cut = join(usb, 'cut.sqlite');
+    copyFileSync(file, cut);
+    const db = new Database(cut);
+    db.exec('DROP TRIGGER events_no_delete');
+    db.exec("DELETE FROM events WHERE seq > (SELECT MAX(seq) - 5 FROM events WHERE type = 'ticket.issued')");
+    db.close();
+    const refused = await restoreCli(tempDir('new-box'), cut, { HALLQ_SECRET_FILE: join(dataDir, SECRET_FILE) });
+    expect(refused.status, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/truncated/);
+  });
+
   it('while the server runs, for an altered copy, and without the secret', { timeout: 180_000 }, async () => {
     const dataDir = tempDir('live');
     const usb = tempDir('usb');

@@ -19,11 +19,17 @@ export function casesNeedingAttention(state: HallState, today: string, counterId
   return out.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.acceptedAt - b.acceptedAt);
 }
 
-/** The warning shown when the calendar has nothing for this year: deadlines then count weekends only. */
+/**
+ * The warning shown when the calendar has nothing for this year, or in December for the next one (a deadline opened
+ * then runs into January, and is fixed when the case is opened): deadlines then count weekends only.
+ */
 export function calendarWarning(hall: HallFile, now: number): string | undefined {
-  const year = hallDay(now, hall.hall.timezone).slice(0, 4);
-  if (calendarCoversYear(hall, year)) return undefined;
-  return `the hall file's calendar has no holidays or make-up working days for ${year}: deadlines count weekends only; fill it from the State Council's holiday notice`;
+  const today = hallDay(now, hall.hall.timezone);
+  const year = Number(today.slice(0, 4));
+  const years = today.slice(5, 7) === '12' ? [year, year + 1] : [year];
+  const missing = years.map(String).filter((y) => !calendarCoversYear(hall, y));
+  if (missing.length === 0) return undefined;
+  return `the hall file's calendar has no holidays or make-up working days for ${missing.join(' and ')}: deadlines count weekends only; fill it from the State Council's holiday notice`;
 }
 
 export function deadlineAlerts(hall: HallFile, state: HallState, now: number): DeadlineAlert[] {

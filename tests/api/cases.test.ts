@@ -202,7 +202,14 @@ describe('a calendar without this year', () => {
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/no holidays or make-up working days for 2027/));
       const alerts = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
       expect(alerts).toContainEqual(expect.objectContaining({ kind: 'calendar.missing_year', severity: 'warning' }));
-      clock.set('2026-12-31T10:00:00+08:00'); // 2026 is filled in
+      // In December a deadline runs into the next year: 2027 is missing then already, though 2026 is filled in.
+      clock.set('2026-12-01T10:00:00+08:00');
+      await renewManagerToken(h);
+      const december = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
+      expect(december).toContainEqual(
+        expect.objectContaining({ kind: 'calendar.missing_year', message: expect.stringMatching(/for 2027:/) }),
+      );
+      clock.set('2026-11-30T10:00:00+08:00');
       await renewManagerToken(h);
       const before = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
       expect(before.some((a: any) => a.kind === 'calendar.missing_year')).toBe(false);

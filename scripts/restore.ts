@@ -23,8 +23,16 @@ try {
       `(backup head entry ${r.backupHead.seq})` +
       (r.setAside ? `; the previous database is in ${r.setAside}` : '') +
       (r.secretInstalled ? '; hall secret installed' : '') +
-      '\n',
+      '\n' +
+      `staff sessions ended: ${r.accounts.sessionsEnded} (staff log in again)\n`,
   );
+  // Accounts in the copy that its audit log does not vouch for: someone edited the copy outside the hall.
+  const { disabledUsers, removedDevices } = r.accounts;
+  if (disabledUsers.length > 0 || removedDevices.length > 0)
+    process.stderr.write(
+      `WARNING: the backup holds accounts its audit log does not vouch for (edited outside the hall?): ` +
+        `users disabled: ${disabledUsers.join(', ') || 'none'}; devices removed: ${removedDevices.join(', ') || 'none'}\n`,
+    );
 } catch (err) {
   process.stderr.write(`restore refused: ${(err as Error).message}\n`);
   process.exitCode = err instanceof RestoreRefused ? err.exitCode : 1;

@@ -176,7 +176,14 @@ export interface AuditOnlyMap {
    */
   'data.read': { resource: string; query?: Record<string, string>; rows?: number; count?: number; at?: number };
   /** `npm run restore` put this backup back; `backupHead` is the head it was taken at. */
-  'backup.restored': { file: string; backupHead: { seq: number; hash: string } };
+  'backup.restored': {
+    file: string;
+    backupHead: { seq: number; hash: string };
+    /** Accounts the restored log did not vouch for, put out of use (absent in entries made before this was done). */
+    disabledUsers?: string[];
+    removedDevices?: string[];
+    sessionsEnded?: number;
+  };
   /** The appointment platform sent a booking the hall could not take: skipped, the sync went on. */
   'integration.booking_skipped': { bookingId?: string; reason: string };
   /** An outside system refused a message for good (4xx): it is not sent again. Never the phone number. */

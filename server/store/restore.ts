@@ -13,6 +13,7 @@ import { databaseInUse } from './db-in-use.js';
 import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
+import { settleAccounts, type AccountsSettled } from './restore-accounts.js';
 
 /** Why a restore did not happen; `exitCode` for the CLI: 1 the copy is not sound, 2 cannot read, 3 server running. */
 export class RestoreRefused extends Error {
@@ -41,6 +42,8 @@ export interface RestoreResult {
   /** Where the database that was there went. */
   setAside?: string;
   secretInstalled: boolean;
+  /** Accounts the restored log does not vouch for, put out of use, and the staff sessions ended. */
+  accounts: AccountsSettled;
 }
 
 export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResult> {
@@ -84,8 +87,8 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
       throw new RestoreRefused(`the copy into ${dataDir} failed, nothing changed: ${(err as Error).message}`, 2);
     }
     if (install) writeDurably(dataDir, SECRET_FILE, readFileSync(install, 'utf8'));
-    const entries = recordRestore(dataDir, secret, file, backupHead, now);
-    return { database, backupHead, entries, setAside, secretInstalled: !!install };
+    const { entries, accounts } = recordRestore(dataDir, secret, file, backupHead, now);
+    return { database, backupHead, entries, setAside, secretInstalled: !!install, accounts };
   } finally {
     copy.close();
   }
@@ -156,24 +159,35 @@ function putBack(dir: string, database: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Appends `backup.restored` to the restored chain and verifies the result; returns its entries. */
+/**
+ * Settles the accounts against the restored log, appends `backup.restored` (with what was settled) to the chain and
+ * verifies the result; returns its entries.
+ */
 function recordRestore(
   dataDir: string,
   secret: HallSecret,
   file: string,
   backupHead: { seq: number; hash: string },
   now: number,
-): number {
+): { entries: number; accounts: AccountsSettled } {
   const db = openDb(dataDir);
   try {
     const log = new EventLog(db, secret.chainKey);
+    let accounts: AccountsSettled | undefined;
     db.transaction(() => {
+      accounts = settleAccounts(db);
       log.append([
         {
           type: 'backup.restored',
           actor: 'system:restore',
           at: now,
-          data: { file: basename(file), backupHead },
+          data: {
+            file: basename(file),
+            backupHead,
+            disabledUsers: accounts.disabledUsers,
+            removedDevices: accounts.removedDevices,
+            sessionsEnded: accounts.sessionsEnded,
+          },
           streamed: false,
         },
       ]);
@@ -182,7 +196,7 @@ function recordRestore(
     })();
     const after = verifyChain(db, secret.chainKey);
     if (!after.ok) throw new RestoreRefused(`the restored chain does not verify: ${JSON.stringify(after)}`, 1);
-    return after.entries;
+    return { entries: after.entries, accounts: accounts! };
   } finally {
     db.close();
   }

@@ -4,6 +4,7 @@
  * missing secret, changing nothing; the nightly copies keep the newest N; a failing folder is an alert.
  */
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -224,6 +225,66 @@ describe('restore refuses and changes nothing', () => {
     expect(aside).toHaveLength(1);
     expect(existsSync(join(dataDir, aside[0], DB_FILE))).toBe(true);
   });
+});
+
+describe('restore takes no account on trust', () => {
+  it(
+    'puts out of use the accounts a copy holds that its audit log does not vouch for',
+    { timeout: 60_000 },
+    async () => {
+      const dataDir = tempDir('accounts');
+      const usb = tempDir('usb');
+      const h = await startTestHall({ dataDir });
+      const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+      await h.staffAt('1', 'li');
+      const gone = await h.api(
+        'POST',
+        `${V1}/staff`,
+        { username: 'gone', password: 'staff-password', name: '离职', role: 'counter' },
+        h.managerToken,
+      );
+      expectOk(await h.api('POST', `${V1}/staff/${gone.body.user.id}/disable`, {}, h.managerToken));
+      await h.stop();
+      expect((await backupCli(dataDir, usb)).status).toBe(0);
+      const file = join(usb, readdirSync(usb)[0]);
+
+      // Someone with the USB disk and sqlite3, no secret: a manager of their own, a token of their own for boss, the
+      // dismissed clerk let back in, and a device of their own.
+      const known = 'a-token-the-intruder-chose';
+      const db = new Database(file);
+      db.exec(`INSERT INTO users (id, username, name, role, password_hash, created_at, disabled)
+             SELECT 'u_evil', 'evil', 'Evil', 'manager', password_hash, 0, 0 FROM users WHERE username = 'boss'`);
+      db.prepare(
+        `INSERT INTO tokens (hash, subject_kind, subject_id, role, created_at, expires_at)
+       SELECT ?, 'user', id, 'manager', 0, NULL FROM users WHERE username = 'boss'`,
+      ).run(createHash('sha256').update(known).digest('hex'));
+      db.exec("UPDATE users SET disabled = 0 WHERE username = 'gone'");
+      db.exec(`INSERT INTO devices (id, kind, mqtt_username, mqtt_password_hash, created_at)
+             VALUES ('ghost', 'kiosk', 'ghost-mqtt', 'x', 0)`);
+      db.close();
+
+      const restoredDir = tempDir('restored-accounts');
+      const r = await restoreCli(restoredDir, file, { HALLQ_SECRET_FILE: join(dataDir, SECRET_FILE) });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/users disabled: (evil, gone|gone, evil); devices removed: ghost/);
+      const back = await startTestHall({ dataDir: restoredDir });
+      try {
+        const login = (username: string, password: string) =>
+          back.api('POST', `${V1}/auth/login`, { username, password });
+        expectError(await login('evil', 'boss-password'), 401, 'INVALID_CREDENTIALS');
+        expectError(await login('gone', 'staff-password'), 401, 'INVALID_CREDENTIALS');
+        expect((await back.api('GET', `${V1}/staff`, undefined, known)).status).toBe(401);
+        // What the log vouches for goes on: the kiosk's token, and staff who log in again.
+        expectOk(await back.api('POST', `${V1}/tickets`, { serviceId: 'query' }, kiosk), 201);
+        expectOk(await login('li', 'staff-password'));
+        const restored = (await auditAll(back, 'type=backup.restored')).at(-1);
+        expect(restored.data).toMatchObject({ removedDevices: ['ghost'], sessionsEnded: expect.any(Number) });
+        expect([...restored.data.disabledUsers].sort()).toEqual(['evil', 'gone']);
+      } finally {
+        await back.stop();
+      }
+    },
+  );
 });
 
 describe('the hall’s own backups', () => {

@@ -1,0 +1,72 @@
+/**
+ * What a restore takes on trust from a copy besides its audit chain: the accounts. The chain verifies, but the users,
+ * devices and tokens tables beside it are not in it: anyone holding the USB disk (no secret needed) could add a manager
+ * or a token that a restore would install. Every account is made and changed through the audit log (`staff.created`,
+ * `staff.disabled`/`enabled`, `device.registered`/`removed`), so the log says which may be there: the rest are put out
+ * of use, and every staff session ends (staff log in again; a token row is a hash the log cannot vouch for).
+ */
+import type { Db } from './db.js';
+
+export interface AccountsSettled {
+  /** Users the log does not account for (not created through the hall, or enabled after it disabled them): disabled. */
+  disabledUsers: string[];
+  /** Devices the log does not account for: removed, with their tokens. */
+  removedDevices: string[];
+  /** Staff sessions ended. */
+  sessionsEnded: number;
+}
+
+interface AuditedUser {
+  username: string;
+  role: string;
+  disabled: boolean;
+}
+
+/** Settles the restored database's accounts against its own audit log; call inside a transaction. */
+export function settleAccounts(db: Db): AccountsSettled {
+  const users = new Map<string, AuditedUser>();
+  const devices = new Map<string, string>();
+  const entries = db
+    .prepare(
+      `SELECT type, data FROM events WHERE type IN
+         ('staff.created', 'staff.disabled', 'staff.enabled', 'device.registered', 'device.removed') ORDER BY seq`,
+    )
+    .iterate() as Iterable<{ type: string; data: string }>;
+  for (const { type, data } of entries) {
+    const d = JSON.parse(data) as Record<string, string>;
+    if (type === 'staff.created') users.set(d.userId, { username: d.username, role: d.role, disabled: false });
+    else if (type === 'staff.disabled' || type === 'staff.enabled') {
+      const u = users.get(d.userId);
+      if (u) u.disabled = type === 'staff.disabled';
+    } else if (type === 'device.registered') devices.set(d.deviceId, d.kind);
+    else devices.delete(d.deviceId);
+  }
+
+  const disabledUsers: string[] = [];
+  const rows = db.prepare('SELECT id, username, role, disabled FROM users').all() as Array<{
+    id: string;
+    username: string;
+    role: string;
+    disabled: number;
+  }>;
+  for (const row of rows) {
+    if (row.disabled === 1) continue;
+    const audited = users.get(row.id);
+    const accounted = audited && !audited.disabled && audited.username === row.username && audited.role === row.role;
+    if (accounted) continue;
+    db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(row.id);
+    disabledUsers.push(row.username);
+  }
+
+  const removedDevices: string[] = [];
+  for (const row of db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: string }>) {
+    if (devices.get(row.id) === row.kind) continue;
+    db.prepare("DELETE FROM tokens WHERE subject_kind = 'device' AND subject_id = ?").run(row.id);
+    db.prepare('DELETE FROM device_commands WHERE device_id = ?').run(row.id);
+    db.prepare('DELETE FROM devices WHERE id = ?').run(row.id);
+    removedDevices.push(row.id);
+  }
+
+  const sessionsEnded = db.prepare("DELETE FROM tokens WHERE subject_kind = 'user'").run().changes;
+  return { disabledUsers, removedDevices, sessionsEnded };
+}

@@ -256,7 +256,10 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     }
     case 'ticket.slot_offered': {
       const { ticketId, appointmentId, slotStart, slotEnd } = event.data;
-      ticket(state, ticketId).offeredSlot = { appointmentId, slotStart, slotEnd };
+      const t = ticket(state, ticketId);
+      t.offeredSlot = { appointmentId, slotStart, slotEnd };
+      const booking = state.appointments.get(appointmentId);
+      if (booking) booking.offeredTo = { ticketId, number: t.number };
       return;
     }
     case 'emergency.changed':

@@ -101,6 +101,8 @@ export interface Appointment {
   bookingId?: string;
   /** The kiosk that booked it (absent when staff or the platform did): a kiosk's bookings an hour are bounded. */
   kioskId?: string;
+  /** The ticket it was offered to when extended service ended: its phone page shows it after the ticket's day. */
+  offeredTo?: { ticketId: string; number: string };
 }
 
 export interface EmergencyState {

@@ -76,11 +76,21 @@ describe('extended service', () => {
       { ...slot, status: 'booked', phone: '139****4321' },
       { ...slot, status: 'booked' },
     ]);
-    // The next morning the code checks in as an appointment.
+    // The next morning the ticket's day is over, but its phone page still finds the slot and the code.
     clock.set(at('08:35', '2026-03-03'));
+    hall.running.hall.startDayIfNeeded();
+    const page = await hall.api('GET', `${V1}/tickets/${without.id}`);
+    expectError(page, 404, 'UNKNOWN_TICKET');
+    expect(page.body.error).toMatchObject({
+      number: 'D003',
+      serviceId: 'query',
+      offeredSlot: { ...slot, code: b.code },
+    });
+    // The code checks in as an appointment; then the page has nothing more to offer.
     const r = await hall.api('POST', `${V1}/appointments/check-in`, { code: b.code }, kiosk);
     expectOk(r, 201);
     expect(r.body.ticket.priority).toBe('appointment');
+    expect((await hall.api('GET', `${V1}/tickets/${without.id}`)).body.error.offeredSlot).toBeUndefined();
   });
 
   it('ends early once everyone is served, and never starts without tickets', async () => {

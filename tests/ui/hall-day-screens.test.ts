@@ -2,7 +2,8 @@
  * The hall's day on the screens (R6): after closing, extended service (延时服务) shows on the counter console, the
  * counter's own display and the hall board; a service that no open counter serves (a manager forced its last counter
  * closed: needsCounter) is named on that counter's console, its display does not send people to another counter, and
- * the board shows a hint instead of an estimate. All of it arrives live, and goes once a counter opens.
+ * the board shows a hint instead of an estimate. All of it arrives live, and goes once a counter opens. The morning
+ * after, a ticket that extended service could not reach still finds its booked slot on its phone page.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +96,26 @@ describe('extended service and a service nobody serves, on the screens', () => {
     await board.waitForSelector('.d-wait.unserved', { state: 'detached' });
     expect(await board.textContent('.d-wait[data-service="query"] .d-wait-eta')).toMatch(/约\d+分钟/);
     expect(errors).toEqual([]);
+  });
+
+  it('the morning after, a ticket’s phone page shows the slot it was booked and its code', async () => {
+    // Extended service ends with the two query tickets still waiting: each is booked a slot of the next working day.
+    const waiting = (
+      await hall.api('GET', `${V1}/tickets?status=waiting&serviceId=query`, undefined, hall.managerToken)
+    ).body.tickets;
+    expect(waiting).toHaveLength(2);
+    clock.set('2026-03-02T18:30:00+08:00');
+    await tick();
+    const ticket = (await hall.api('GET', `${V1}/tickets/${waiting[1].id}`)).body.ticket;
+    expect(ticket.offeredSlot.slotStart).toBe('2026-03-03T00:30:00.000Z');
+    clock.set('2026-03-03T08:10:00+08:00');
+    hall.running.hall.startDayIfNeeded();
+
+    const phone = await openPage(browser, `${hall.url}/t/${ticket.id}`, { width: 390, height: 844 }, []);
+    const text = await (await phone.waitForSelector('#ph-past-slot')).textContent();
+    expect(text).toContain(`号码 ${ticket.number} 已过当日有效期`);
+    expect(text).toContain(ticket.offeredSlot.code);
+    expect(text).toContain('08:30');
+    await expectAxeClean(phone);
   });
 });

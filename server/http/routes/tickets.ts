@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { phoneEmergency } from '../../core/playbook-views.js';
 import { cancel, issueTicket, reinstate } from '../../domain/decide/tickets.js';
+import type { HallState } from '../../domain/types.js';
 import { ticketView } from '../../core/views.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -62,7 +63,7 @@ export function ticketRoutes(deps: ApiDeps) {
   app.get('/tickets/:id', (c) => {
     const id = readParam(c, 'id');
     const t = hall.state.tickets.get(id);
-    if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today');
+    if (!t) throw new ApiError(404, 'UNKNOWN_TICKET', 'no such ticket today', offeredAfterItsDay(hall.state, id));
     return c.json({
       ticket: view(id, false, true),
       hall: { name: hall.site.name, ...phoneEmergency(hall.state) },
@@ -86,4 +87,23 @@ export function ticketRoutes(deps: ApiDeps) {
   });
 
   return app;
+}
+
+/**
+ * A ticket of an earlier day that was offered a slot when extended service ended: the slot and its check-in code, so
+ * its holder (with no phone for the SMS) finds them again on the phone page the next morning.
+ */
+function offeredAfterItsDay(state: HallState, ticketId: string): Record<string, unknown> | undefined {
+  for (const a of state.appointments.values())
+    if (a.offeredTo?.ticketId === ticketId && a.status === 'booked')
+      return {
+        number: a.offeredTo.number,
+        serviceId: a.serviceId,
+        offeredSlot: {
+          slotStart: new Date(a.slotStart).toISOString(),
+          slotEnd: new Date(a.slotEnd).toISOString(),
+          code: a.code,
+        },
+      };
+  return undefined;
 }

@@ -42,6 +42,7 @@ addStrings(
     'ph.notFoundSub': '号码仅当日有效。如有疑问，请咨询大厅导办人员。',
     'ph.priority': '优先',
     'ph.offeredSlot': '今日延时服务已结束，已为您预约 {slot} 办理，请凭预约码 {code} 在取号机“预约报到”。',
+    'ph.pastSlot': '号码 {number} 已过当日有效期。已为您预约 {slot} 办理，请凭预约码 {code} 在取号机“预约报到”。',
   },
   {
     'ph.title': 'Your place in the queue',
@@ -73,6 +74,8 @@ addStrings(
     'ph.priority': 'Priority',
     'ph.offeredSlot':
       'Extended service has ended for today. You are booked for {slot}: check in at a kiosk with code {code}.',
+    'ph.pastSlot':
+      'Number {number} was valid on its own day. You are booked for {slot}: check in at a kiosk with code {code}.',
   },
 );
 
@@ -137,13 +140,29 @@ async function load(): Promise<void> {
   } catch (err) {
     if (err instanceof ApiFailure && err.status === 404) {
       ticket = null;
+      // A ticket of an earlier day that was booked a slot when extended service ended: the slot and its code.
+      const past = err.details as {
+        number?: string;
+        offeredSlot?: { slotStart: string; slotEnd: string; code: string };
+      };
+      const slot = past.offeredSlot;
       fill(
         main,
         h(
           'section',
           { class: 'ph-card ph-missing' },
           h('h1', null, t('ph.notFound')),
-          h('p', null, t('ph.notFoundSub')),
+          slot
+            ? h(
+                'p',
+                { class: 'ph-offered', id: 'ph-past-slot' },
+                t('ph.pastSlot', {
+                  number: past.number ?? '',
+                  slot: `${dateTime(slot.slotStart)}–${time(slot.slotEnd)}`,
+                  code: slot.code,
+                }),
+              )
+            : h('p', null, t('ph.notFoundSub')),
         ),
       );
     } else if (!ticket) fill(main, h('p', { class: 'empty' }, errorText(err)));

@@ -372,6 +372,12 @@ describe('the queue rule', () => {
     expectError(await post(h, '1', 'call', s1, { ticketId: a3.id, reason: 'x'.repeat(201) }), 400, 'VALIDATION_FAILED');
     expectError(await post(h, '1', 'call', s1, { ticketId: 't_unknown000000', reason: 'ok' }), 404, 'UNKNOWN_TICKET');
     expectError(await post(h, '1', 'call', s1, { ticketId: q.id, reason: 'ok' }), 409, 'SERVICE_NOT_SERVED');
+    // The board would say a manager decided it: counter staff cannot claim that.
+    expectError(
+      await post(h, '1', 'call', s1, { ticketId: a3.id, reason: 'ok', category: 'manager' }),
+      403,
+      'CATEGORY_MANAGER_ONLY',
+    );
     expect((await h.api('GET', `${V1}/hall`)).body.recentCalls).toEqual([]);
 
     const r = await post(h, '1', 'call', s1, { ticketId: a3.id, reason: REASON, category: 'special-group' });

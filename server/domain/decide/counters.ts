@@ -68,6 +68,9 @@ export function callOutOfTurn(ctx: DecideContext, state: HallState, cmd: CallOut
   assertQueueNotFrozen(state);
   const reason = cmd.reason.trim();
   if (!reason) throw refuse.badInput('REASON_REQUIRED', 'an out-of-order call needs a reason');
+  // The public board says a manager decided it: counter staff cannot put that on a call of their own.
+  if (cmd.category === 'manager' && ctx.actor.role !== 'manager')
+    throw refuse.forbidden('CATEGORY_MANAGER_ONLY', 'only a manager calls out of turn with the category "manager"');
   const t = getTicket(state, cmd.ticketId);
   if (t.status !== 'waiting')
     throw refuse.conflict('TICKET_NOT_WAITING', `ticket ${t.number} is ${t.status}, not waiting`);

@@ -90,7 +90,8 @@ export function outOfTurnFor(c: Console, ticketId: string): void {
   const cats = h(
     'div',
     { class: 'chips', role: 'radiogroup', 'aria-label': t('c.category') },
-    OUT_OF_TURN_CATEGORIES.map((k) =>
+    // `manager` says on the public board that a manager decided it: only a manager's console offers it.
+    OUT_OF_TURN_CATEGORIES.filter((k) => k !== 'manager' || c.session.role === 'manager').map((k) =>
       h(
         'label',
         { class: 'chip-radio' },

@@ -22,6 +22,10 @@ try {
     `restored ${resolve(file)} into ${r.database}: audit chain intact, ${r.entries} entries ` +
       `(backup head entry ${r.backupHead.seq})` +
       (r.setAside ? `; the previous database is in ${r.setAside}` : '') +
+      (r.replacedHead !== undefined && r.replacedHead > r.backupHead.seq
+        ? ` (it went on to entry ${r.replacedHead}: the ${r.replacedHead - r.backupHead.seq} entries after this backup, ` +
+          `tickets issued since among them, are not in the restored hall, and today's numbers may be handed out again)`
+        : '') +
       (r.secretInstalled ? '; hall secret installed' : '') +
       '\n' +
       `staff sessions ended: ${r.accounts.sessionsEnded} (staff log in again)\n`,

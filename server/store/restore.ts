@@ -41,6 +41,8 @@ export interface RestoreResult {
   entries: number;
   /** Where the database that was there went. */
   setAside?: string;
+  /** The last entry of the database that was there: what the restored hall no longer has, when it is past the copy's. */
+  replacedHead?: number;
   secretInstalled: boolean;
   /** Accounts the restored log does not vouch for, put out of use, and the staff sessions ended. */
   accounts: AccountsSettled;
@@ -68,6 +70,7 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     const database = join(dataDir, DB_FILE);
     ensureDataDir(dataDir);
     refuseIfInUse(database);
+    const replacedHead = headOf(database);
     const setAside = setAsideCurrent(dataDir, database, now);
     // Through the backup API, like every copy of a database here; into a temporary name, renamed once whole.
     const restoring = join(dataDir, `.${DB_FILE}.restoring`);
@@ -88,7 +91,7 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     }
     if (install) writeDurably(dataDir, SECRET_FILE, readFileSync(install, 'utf8'));
     const { entries, accounts } = recordRestore(dataDir, secret, file, backupHead, now);
-    return { database, backupHead, entries, setAside, secretInstalled: !!install, accounts };
+    return { database, backupHead, entries, setAside, replacedHead, secretInstalled: !!install, accounts };
   } finally {
     copy.close();
   }
@@ -141,6 +144,21 @@ function refuseIfInUse(database: string): void {
     throw new RestoreRefused(`${database} cannot be opened: ${(err as Error).message}`, 2);
   }
   if (inUse) throw new RestoreRefused(`${database} is in use: stop the HallQ server first`, 3);
+}
+
+/** The last entry's seq of the database at `database`, if there is one and it can be read. */
+function headOf(database: string): number | undefined {
+  if (!existsSync(database)) return undefined;
+  try {
+    const db = new Database(database, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT MAX(seq) FROM events').pluck().get() as number | null) ?? undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined; // not a database we can read: it is set aside all the same
+  }
 }
 
 /** Moves the current database (and any -wal/-shm) into `pre-restore-<stamp>/`: evidence, and a way back. */

@@ -221,6 +221,8 @@ describe('restore refuses and changes nothing', () => {
     // The same data folder, stopped: restores, and the database it replaced is set aside, not deleted.
     const ok = await restoreCli(dataDir, file);
     expect(ok.status, ok.stderr).toBe(0);
+    // The hall went on after the copy (its shutdown at least): the operator is told what the restore leaves behind.
+    expect(ok.stdout).toMatch(/it went on to entry \d+: the \d+ entries after this backup/);
     const aside = readdirSync(dataDir).filter((n) => n.startsWith('pre-restore-'));
     expect(aside).toHaveLength(1);
     expect(existsSync(join(dataDir, aside[0], DB_FILE))).toBe(true);

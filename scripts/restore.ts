@@ -31,11 +31,12 @@ try {
       `staff sessions ended: ${r.accounts.sessionsEnded} (staff log in again)\n`,
   );
   // Accounts in the copy that its audit log does not vouch for: someone edited the copy outside the hall.
-  const { disabledUsers, removedDevices } = r.accounts;
-  if (disabledUsers.length > 0 || removedDevices.length > 0)
+  const { disabledUsers, removedDevices, deviceTokensDropped } = r.accounts;
+  if (disabledUsers.length > 0 || removedDevices.length > 0 || deviceTokensDropped > 0)
     process.stderr.write(
       `WARNING: the backup holds accounts its audit log does not vouch for (edited outside the hall?): ` +
-        `users disabled: ${disabledUsers.join(', ') || 'none'}; devices removed: ${removedDevices.join(', ') || 'none'}\n`,
+        `users disabled: ${disabledUsers.join(', ') || 'none'}; devices removed: ${removedDevices.join(', ') || 'none'}; ` +
+        `device tokens with a role not their device's deleted: ${deviceTokensDropped}\n`,
     );
 } catch (err) {
   process.stderr.write(`restore refused: ${(err as Error).message}\n`);

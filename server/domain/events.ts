@@ -183,6 +183,7 @@ export interface AuditOnlyMap {
     disabledUsers?: string[];
     removedDevices?: string[];
     sessionsEnded?: number;
+    deviceTokensDropped?: number;
   };
   /** The appointment platform sent a booking the hall could not take: skipped, the sync went on. */
   'integration.booking_skipped': { bookingId?: string; reason: string };

@@ -95,6 +95,7 @@ interface PrincipalRow {
   user_name: string | null;
   user_role: StaffRole | null;
   device_id: string | null;
+  device_kind: string | null;
   counter_id: string | null;
   kiosk_id: string | null;
 }
@@ -274,7 +275,7 @@ export class Accounts {
     // One query on every request: the token with its (enabled) user or its device.
     const row = this.sql(
       `SELECT t.subject_kind, t.subject_id, t.role, t.expires_at, u.name AS user_name, u.role AS user_role,
-              d.id AS device_id, d.counter_id, d.kiosk_id
+              d.id AS device_id, d.kind AS device_kind, d.counter_id, d.kiosk_id
          FROM tokens t
          LEFT JOIN users u ON t.subject_kind = 'user' AND u.id = t.subject_id AND u.disabled = 0
          LEFT JOIN devices d ON t.subject_kind = 'device' AND d.id = t.subject_id
@@ -292,7 +293,9 @@ export class Accounts {
           principal: {
             kind: 'device',
             id: row.device_id,
-            role: row.role,
+            // From the device's kind, never the token row's own column: a row written into a copy of the database
+            // (a restored backup) cannot make a kiosk's token a manager's.
+            role: deviceTokenRole(row.device_kind as DeviceKind),
             counterId: row.counter_id ?? undefined,
             kioskId: row.kiosk_id ?? undefined,
           },

@@ -3,8 +3,11 @@
  * devices and tokens tables beside it are not in it: anyone holding the USB disk (no secret needed) could add a manager
  * or a token that a restore would install. Every account is made and changed through the audit log (`staff.created`,
  * `staff.disabled`/`enabled`, `device.registered`/`removed`), so the log says which may be there: the rest are put out
- * of use, and every staff session ends (staff log in again; a token row is a hash the log cannot vouch for).
+ * of use, every staff session ends (staff log in again; a token row is a hash the log cannot vouch for), and a device
+ * token whose role is not its device kind's is deleted (the server reads a device's role from its kind anyway).
  */
+import type { DeviceKind } from '../../protocol/codes.js';
+import { deviceTokenRole } from './accounts.js';
 import type { Db } from './db.js';
 
 export interface AccountsSettled {
@@ -14,6 +17,8 @@ export interface AccountsSettled {
   removedDevices: string[];
   /** Staff sessions ended. */
   sessionsEnded: number;
+  /** Device tokens whose role is not their device's kind's (written into the copy): deleted. */
+  deviceTokensDropped: number;
 }
 
 interface AuditedUser {
@@ -67,6 +72,16 @@ export function settleAccounts(db: Db): AccountsSettled {
     removedDevices.push(row.id);
   }
 
+  let deviceTokensDropped = 0;
+  const tokens = db
+    .prepare(
+      "SELECT t.hash, t.role, d.kind FROM tokens t JOIN devices d ON d.id = t.subject_id WHERE t.subject_kind = 'device'",
+    )
+    .all() as Array<{ hash: string; role: string; kind: DeviceKind }>;
+  for (const t of tokens)
+    if (t.role !== deviceTokenRole(t.kind))
+      deviceTokensDropped += db.prepare('DELETE FROM tokens WHERE hash = ?').run(t.hash).changes;
+
   const sessionsEnded = db.prepare("DELETE FROM tokens WHERE subject_kind = 'user'").run().changes;
-  return { disabledUsers, removedDevices, sessionsEnded };
+  return { disabledUsers, removedDevices, sessionsEnded, deviceTokensDropped };
 }

@@ -205,6 +205,7 @@ function recordRestore(
             disabledUsers: accounts.disabledUsers,
             removedDevices: accounts.removedDevices,
             sessionsEnded: accounts.sessionsEnded,
+            deviceTokensDropped: accounts.deviceTokensDropped,
           },
           streamed: false,
         },

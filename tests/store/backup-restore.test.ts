@@ -263,12 +263,19 @@ describe('restore takes no account on trust', () => {
       db.exec("UPDATE users SET disabled = 0 WHERE username = 'gone'");
       db.exec(`INSERT INTO devices (id, kind, mqtt_username, mqtt_password_hash, created_at)
              VALUES ('ghost', 'kiosk', 'ghost-mqtt', 'x', 0)`);
+      const kioskAsManager = 'a-kiosk-token-with-a-manager-role';
+      db.prepare(
+        `INSERT INTO tokens (hash, subject_kind, subject_id, role, created_at, expires_at)
+         VALUES (?, 'device', 'kiosk-1', 'manager', 0, NULL)`,
+      ).run(createHash('sha256').update(kioskAsManager).digest('hex'));
       db.close();
 
       const restoredDir = tempDir('restored-accounts');
       const r = await restoreCli(restoredDir, file, { HALLQ_SECRET_FILE: join(dataDir, SECRET_FILE) });
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/users disabled: (evil, gone|gone, evil); devices removed: ghost/);
+      expect(r.stderr).toMatch(
+        /users disabled: (evil, gone|gone, evil); devices removed: ghost; device tokens with a role not their device's deleted: 1/,
+      );
       const back = await startTestHall({ dataDir: restoredDir });
       try {
         const login = (username: string, password: string) =>
@@ -276,6 +283,7 @@ describe('restore takes no account on trust', () => {
         expectError(await login('evil', 'boss-password'), 401, 'INVALID_CREDENTIALS');
         expectError(await login('gone', 'staff-password'), 401, 'INVALID_CREDENTIALS');
         expect((await back.api('GET', `${V1}/staff`, undefined, known)).status).toBe(401);
+        expect((await back.api('GET', `${V1}/staff`, undefined, kioskAsManager)).status).toBe(401);
         // What the log vouches for goes on: the kiosk's token, and staff who log in again.
         expectOk(await back.api('POST', `${V1}/tickets`, { serviceId: 'query' }, kiosk), 201);
         expectOk(await login('li', 'staff-password'));

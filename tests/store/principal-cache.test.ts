@@ -39,6 +39,13 @@ describe('principal cache', () => {
     expect(accounts.principal(second, now + 1)).toBeUndefined();
   });
 
+  it('gives a device its kind’s role, whatever role a token row was written with', () => {
+    accounts.createDevice({ id: 'kiosk-9', kind: 'kiosk' }, now);
+    // A row written into the database by hand (a tampered backup restored): the kiosk stays a kiosk.
+    const { token } = accounts.issueToken({ kind: 'device', id: 'kiosk-9', role: 'manager' }, now);
+    expect(accounts.principal(token, now)).toMatchObject({ kind: 'device', id: 'kiosk-9', role: 'kiosk' });
+  });
+
   it('forgets a removed device’s token at once, and a token deleted behind its back within a minute', () => {
     const { device } = accounts.createDevice({ id: 'kiosk-1', kind: 'kiosk' }, now);
     const { token } = accounts.issueToken({ kind: 'device', id: device.id, role: 'kiosk' }, now);

@@ -7,21 +7,34 @@
  * those folded to ASCII, one character for one, so a match's place in the copy is its place in the text.
  */
 
-/** Between two characters of a number: one separator a person might type (after folding). */
-const SEP = '[ \\-./_()]?';
+/**
+ * Between two characters of a number: up to three characters a person might put there (after folding): spaces, line
+ * breaks and tabs, zero-width characters, dashes, dots, slashes, brackets, plus signs, commas and colons.
+ */
+const SEP = '[\\s\\-./_()+,:\u3001\u00b7\u200b-\u200d\u2060\ufeff]{0,3}';
 const digitsWithSeps = (n: number) => `\\d(?:${SEP}\\d){${n - 1}}`;
 // Not glued to other digits: a longer run of digits is some other number (an order, a bank account).
 const ID_18 = new RegExp(`(?<![\\dXx])${digitsWithSeps(17)}${SEP}[\\dXx](?![\\dXx])`, 'g');
 const ID_15 = new RegExp(`(?<!\\d)${digitsWithSeps(15)}(?!\\d)`, 'g');
 const MOBILE = new RegExp(`(?<!\\d)(?:\\+?86${SEP})?1${SEP}[3-9]${SEP}${digitsWithSeps(9)}(?!\\d)`, 'g');
 
-/** Full-width digits, letters X and signs, and the other spaces and dashes, folded to their ASCII one by one. */
+/**
+ * What is folded to ASCII, one UTF-16 unit for one: full-width digits, letters X and signs; Arabic-Indic, Persian and
+ * Devanagari digits; circled digits; the other spaces and dashes. A mathematical digit (two units) becomes the digit
+ * and a space. Chinese numerals (一三九…) are words, not digits, and stay as typed.
+ */
 const FOLDABLE =
-  /[\uff10-\uff19\uff38\uff58\uff0b\uff0d\uff0e\uff0f\uff3f\uff08\uff09\u3000\u00a0\u2000-\u200a\u202f\u205f\u2010-\u2015\u2212]/g;
+  /[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u2460-\u2468\u24ea\u3000\u00a0\u2000-\u200a\u202f\u205f\u2010-\u2015\u2212]|\ud835[\udfce-\udfff]/g;
 
 function foldChar(ch: string): string {
   const code = ch.charCodeAt(0);
+  if (ch.length === 2) return String((ch.charCodeAt(1) - 0xdfce) % 10) + ' '; // 𝟎–𝟿 in their five styles
   if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0); // full-width ASCII
+  if (code >= 0x0660 && code <= 0x0669) return String(code - 0x0660);
+  if (code >= 0x06f0 && code <= 0x06f9) return String(code - 0x06f0);
+  if (code >= 0x0966 && code <= 0x096f) return String(code - 0x0966);
+  if (code >= 0x2460 && code <= 0x2468) return String(code - 0x245f); // ①–⑨
+  if (code === 0x24ea) return '0'; // ⓪
   if (ch === '\u2212' || (code >= 0x2010 && code <= 0x2015)) return '-';
   return ' '; // every other space
 }
@@ -43,7 +56,9 @@ export function replacePersonalNumbers(
   const scan = (pattern: RegExp, kind: PersonalNumberKind) => {
     for (const m of folded.matchAll(pattern)) {
       const from = m.index!;
-      const to = from + m[0].length;
+      let to = from + m[0].length;
+      // A mathematical digit folds to the digit and a space: a match ending on it takes its second unit too.
+      if (isHighSurrogate(s.charCodeAt(to - 1))) to++;
       if (taken(from, to)) continue;
       found.push({ from, to, text: replace(kind, m[0].replace(/[^\dXx+]/g, '')) });
     }
@@ -62,12 +77,28 @@ export function replacePersonalNumbers(
   return out + s.slice(at);
 }
 
-/** Whether `s` has at least `n` digits, ASCII or full-width. */
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/** A UTF-16 unit of a digit FOLDABLE folds (a mathematical digit's second unit: 0xdfce–0xdfff). */
+function isDigitLike(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 0xff10 && code <= 0xff19) ||
+    (code >= 0x0660 && code <= 0x0669) ||
+    (code >= 0x06f0 && code <= 0x06f9) ||
+    (code >= 0x0966 && code <= 0x096f) ||
+    (code >= 0x2460 && code <= 0x2468) ||
+    code === 0x24ea ||
+    (code >= 0xdfce && code <= 0xdfff)
+  );
+}
+
+/** Whether `s` has at least `n` digits, in any of the forms folded. */
 function hasDigits(s: string, n: number): boolean {
   let count = 0;
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
-    if ((code >= 48 && code <= 57) || (code >= 0xff10 && code <= 0xff19)) if (++count >= n) return true;
+    if (isDigitLike(code)) if (++count >= n) return true;
   }
   return false;
 }

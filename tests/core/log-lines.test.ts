@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { log } from '../../server/log.js';
+import { inMemoryApp } from '../helpers/in-memory-app.js';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -79,6 +80,27 @@ describe('log lines', () => {
       '/api/v1/cases/A[id]',
       '/api/v1/cases/[phone]',
     ]);
+  });
+
+  it('logs the public case look-up by its route, never what the visitor typed into its path', async () => {
+    const m = inMemoryApp();
+    try {
+      log.setLevel('info');
+      const { out } = capture();
+      for (const typed of ['110101%2019900307%204514', '139%2C1234%2C5678', '139+1234+5678', 'CS20261202-0001'])
+        await m.api('GET', `/api/v1/cases/${typed}`);
+      await nextTurn();
+      const paths = out
+        .join('')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.msg === 'request')
+        .map((l) => l.path);
+      expect(paths).toEqual(Array(4).fill('/api/v1/cases/:number'));
+    } finally {
+      m.close();
+    }
   });
 
   it('writes a warning at once, after the info lines held before it', () => {

@@ -14,10 +14,17 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     log.info('request', {
       rid: randomHex(6), // tells apart the lines of requests that look alike
       method: c.req.method,
-      path,
+      path: loggedPath(path),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       role: c.get('principal')?.role ?? 'public',
     });
   };
+}
+
+/** The public case look-up's path holds what a visitor typed (a case number, or their ID number by mistake). */
+const CASE_LOOKUP = /^\/api\/v1\/cases\/[^/]+$/;
+
+function loggedPath(path: string): string {
+  return CASE_LOOKUP.test(path) ? '/api/v1/cases/:number' : path;
 }

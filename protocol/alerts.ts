@@ -20,7 +20,8 @@ export type AlertKind =
   | 'case.due_today'
   | 'calendar.missing_year'
   | 'prereview.due_soon'
-  | 'prereview.overdue';
+  | 'prereview.overdue'
+  | 'counter.quick_finishes';
 
 export interface Alert<K extends AlertKind = AlertKind> {
   kind: K;
@@ -32,4 +33,6 @@ export interface Alert<K extends AlertKind = AlertKind> {
   playbookId?: string;
   counterId?: string;
   caseNumber?: string;
+  /** The tickets it is about (`counter.quick_finishes`). */
+  numbers?: string[];
 }

@@ -118,6 +118,14 @@ describe('counter actions', () => {
     expectError(await post(h, '7', 'call-next', staff), 404, 'QUEUE_EMPTY');
   });
 
+  it('shows the manager the tickets a counter finished within 20 s of their call (a way to skip people)', async () => {
+    // D001 above was served for four minutes; D002 and D003 were done within seconds of their call.
+    const alerts = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts;
+    expect(alerts.filter((a: any) => a.kind === 'counter.quick_finishes')).toEqual([
+      expect.objectContaining({ severity: 'warning', counterId: '7', numbers: ['D002', 'D003'] }),
+    ]);
+  });
+
   it('marks a no-show a minute after the call, not before (the holder’s time to come)', async () => {
     const t = await issue(h, kiosk, { serviceId: 'query' });
     await callNext(h, '7', staff);

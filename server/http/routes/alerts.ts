@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { Alert } from '../../../protocol/alerts.js';
 import { deadlineAlerts } from '../../core/case-alerts.js';
+import { quickFinishAlerts } from '../../core/quick-finish-alerts.js';
 import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
 import { outageAlerts } from './outage-alerts.js';
@@ -81,6 +82,7 @@ export function alertRoutes(deps: ApiDeps) {
         since: new Date(f.openedAt).toISOString(),
       });
     alerts.push(...deadlineAlerts(deps.hall.hallFile, deps.hall.state, deps.hall.clock()));
+    alerts.push(...quickFinishAlerts(deps.hall.state));
     return c.json({ alerts });
   });
 

@@ -4,6 +4,7 @@
  * only what an event changed. This file holds the state, the data and the tabs; the views and the panels with
  * forms are in manager/.
  */
+import type { Alert } from '../protocol/alerts.js';
 import { Api, type StaffSession } from '../lib/api.js';
 import { $, debounce, fill, h, setText } from '../lib/dom.js';
 import { setTimeZone } from '../lib/format.js';
@@ -67,7 +68,15 @@ function start(session: StaffSession): void {
   const conn = connectionBanner();
   model.onStatus((s) => conn.set(s));
 
-  const state: ManagerState = { stats: null, devices: [], followUps: [], feed: [], cases: [], integrations: {} };
+  const state: ManagerState = {
+    stats: null,
+    devices: [],
+    followUps: [],
+    feed: [],
+    cases: [],
+    integrations: {},
+    quickFinishes: [],
+  };
 
   const ctx: ManagerContext = {
     api,
@@ -262,6 +271,8 @@ function start(session: StaffSession): void {
   async function loadIntegrations(): Promise<void> {
     try {
       state.integrations = await api.get<ManagerState['integrations']>('/integrations');
+      const { alerts } = await api.get<{ alerts: Alert[] }>('/alerts');
+      state.quickFinishes = alerts.filter((a) => a.kind === 'counter.quick_finishes');
       repaint();
     } catch {
       /* the next tick retries */

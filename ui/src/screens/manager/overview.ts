@@ -209,9 +209,25 @@ function countersTable(v: HallView, st: ManagerState): HTMLElement {
   );
 }
 
-function alertsList(v: HallView, { followUps, devices, cases, integrations }: ManagerState): HTMLElement {
+function alertsList(
+  v: HallView,
+  { followUps, devices, cases, integrations, quickFinishes }: ManagerState,
+): HTMLElement {
   const items: Array<[tone: 'red' | 'amber' | 'blue', text: string, href?: string]> = [];
   if (v.emergency) items.push(['red', t('m.alert.emergency', { name: v.emergency.name }), '#emergency']);
+  // Served within seconds of the call: nobody walks to a window that fast (a way to skip people).
+  for (const a of quickFinishes)
+    items.push([
+      'amber',
+      t('m.alert.quickFinishes', {
+        counter: counterName(
+          v.counters.find((c) => c.id === a.counterId),
+          a.counterId ?? '',
+        ),
+        n: a.numbers?.length ?? 0,
+        numbers: (a.numbers ?? []).join('、'),
+      }),
+    ]);
   // 超期预警: each overdue case, then each due today, with the counter that accepted it.
   for (const k of cases.filter((x) => x.overdue))
     items.push([

@@ -1,4 +1,5 @@
 /** The dashboard's state: today's figures, devices, follow-ups and the rating feed, beside the live hall view. */
+import type { Alert } from '../../protocol/alerts.js';
 import type { DeviceKind } from '../../protocol/codes.js';
 import type { FollowUpView } from '../../protocol/tickets.js';
 import type { Api, StaffSession } from '../../lib/api.js';
@@ -88,6 +89,8 @@ export interface ManagerState {
   cases: OpenCase[];
   /** The outside systems' health (GET /integrations); empty until loaded. */
   integrations: Partial<Record<OutsideSystem, IntegrationHealthView>>;
+  /** Counters that finished tickets within seconds of their call today (GET /alerts, `counter.quick_finishes`). */
+  quickFinishes: Alert[];
 }
 
 export type OutsideSystem = 'platform' | 'sms' | 'registration';

@@ -66,6 +66,7 @@ export const MANAGER_ZH: Record<string, string> = {
   'm.alert.extended': '延时服务中，至 {until}',
   'm.alert.caseOverdue': '办件 {number}（{counter} 受理）已超期，期限 {due}',
   'm.alert.caseDueToday': '办件 {number}（{counter} 受理）今日到期',
+  'm.alert.quickFinishes': '{counter}今日有 {n} 个号码在叫号后 20 秒内即办结：{numbers}，请核实',
   'm.feed': '最新评价',
   'm.feedEmpty': '登录后收到的评价会显示在这里',
   'm.feedItem': '{counter} · {label}',
@@ -297,6 +298,8 @@ export const MANAGER_EN: Record<string, string> = {
   'm.alert.extended': 'Extended service until {until}',
   'm.alert.caseOverdue': 'Case {number} ({counter}) is overdue since {due}',
   'm.alert.caseDueToday': 'Case {number} ({counter}) is due today',
+  'm.alert.quickFinishes':
+    '{counter}: {n} ticket(s) finished within 20 s of their call today ({numbers}); please check',
   'm.feed': 'Latest ratings',
   'm.feedEmpty': 'Ratings received while you are signed in appear here',
   'm.feedItem': '{counter} · {label}',

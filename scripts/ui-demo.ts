@@ -191,8 +191,12 @@ export async function startDemoHall(opts: { port?: number; dataDir?: string } = 
           `19${50 + Math.floor(rnd() * 50)}0${1 + Math.floor(rnd() * 9)}1${Math.floor(rnd() * 9)}`,
           ++serial,
         );
+      // A kiosk sends a reason's code; elderly is read from an ID number, so a visitor with one claims another.
       if (rnd() < 0.08)
-        Object.assign(body, { priority: 'priority', priorityReason: rnd() < 0.6 ? '老年人' : '残疾人' });
+        Object.assign(body, {
+          priority: 'priority',
+          priorityReason: body.idNumber ? 'disabled' : rnd() < 0.6 ? 'elderly' : 'disabled',
+        });
       const r = await api('POST', '/api/v1/tickets', body, kioskToken);
       if (r.status === 201 && serviceId === 'one-window') lastWaiting = r.body.ticket.id;
     }

@@ -127,6 +127,7 @@ export async function playHallDay(o: HallDayOptions, tally: Tally, stopAt: numbe
         await sleep(realMs(0.5));
       }
       if (Math.random() < 0.07) {
+        await sleep(realMs(1)); // the holder's minute to come (noShowAfterSeconds) before a no-show
         await act('no-show');
         tally.count('no-show');
         continue;

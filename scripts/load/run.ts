@@ -3,7 +3,7 @@
  * set beside it, and /healthz latency, RSS and heap sampled throughout. Fails on a 5xx, an unanswered request, a
  * lost acknowledged ticket, a crash, or health past the limits given.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../server/config/project-root.js';
 import {
@@ -104,6 +104,18 @@ function growth(samples: Sample[], field: 'rss' | 'heapUsed'): { firstMb: number
   return { firstMb: first / MB, maxMb: max / MB, growthMb: (last - first) / MB };
 }
 
+/**
+ * The reference hall with its one timer counted in real seconds scaled to the run's speed: the holder's minute before
+ * a no-show (the hall day plays at `speed`×, the server's clock does not).
+ */
+function hallAtSpeed(dataDir: string, speed: number): string {
+  const hall = JSON.parse(readFileSync(join(projectRoot(), 'config', 'halls', 'yunfu-realestate.json'), 'utf8'));
+  hall.policy.noShowAfterSeconds = Math.ceil(60 / speed);
+  const file = join(dataDir, 'hall.json');
+  writeFileSync(file, JSON.stringify(hall));
+  return file;
+}
+
 export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadReport> {
   const o: LoadOptions = { ...DEFAULT_LOAD_OPTIONS, ...partial };
   const say = o.log ?? (() => undefined);
@@ -114,7 +126,7 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
   const probe = join(projectRoot(), 'dist', 'scripts', 'load', 'heap-probe.js');
   const mqttPort = await freePort();
   const server = await startHallProcess(join(dataDir, 'data'), {
-    env: { MQTT_PORT: String(mqttPort), HALLQ_HEAP_PROBE_FILE: heapFile },
+    env: { MQTT_PORT: String(mqttPort), HALLQ_HEAP_PROBE_FILE: heapFile, HALL_CONFIG: hallAtSpeed(dataDir, o.speed) },
     nodeArgs: [...startCommand().nodeArgs, ...(existsSync(probe) ? ['--import', probe] : [])],
   });
   // Idle sockets are let go before the server's 5 s keep-alive timeout, so a reused one is never reset under a request.

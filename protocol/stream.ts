@@ -66,6 +66,7 @@ export type StreamEvent =
       playbooks?: PlaybooksStateView;
     })
   | (Base<'hall.day_started'> & { day: string })
+  | (Base<'day.numbers_reserved'> & { day: string })
   | (Base<'ticket.pending_system' | 'ticket.caught_up'> & { ticketId?: string })
   | (Base<'appointment.created'> & { serviceId: string; appointmentId?: string })
   | (Base<'appointment.checked_in' | 'appointment.cancelled' | 'appointment.no_show'> & { appointmentId?: string })

@@ -24,7 +24,14 @@ try {
       (r.setAside ? `; the previous database is in ${r.setAside}` : '') +
       (r.replacedHead !== undefined && r.replacedHead > r.backupHead.seq
         ? ` (it went on to entry ${r.replacedHead}: the ${r.replacedHead - r.backupHead.seq} entries after this backup, ` +
-          `tickets issued since among them, are not in the restored hall, and today's numbers may be handed out again)`
+          `tickets issued since among them, are not in the restored hall)`
+        : '') +
+      (r.reserved
+        ? `; numbers it handed out on ${r.reserved.day} are not handed out again (` +
+          Object.entries(r.reserved.sequences)
+            .map(([prefix, n]) => `${prefix} up to ${n}`)
+            .join(', ') +
+          ')'
         : '') +
       (r.secretInstalled ? '; hall secret installed' : '') +
       '\n' +

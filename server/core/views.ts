@@ -277,6 +277,7 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
         playbooks: playbooksStateView(state, audience),
       };
     case 'hall.day_started':
+    case 'day.numbers_reserved':
       return { type: e.type, at, day: e.data.day };
     case 'counter.takeover_requested':
       return {

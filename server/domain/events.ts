@@ -72,6 +72,11 @@ export interface HallEventMap {
     at: number;
   };
   /** Closing time with tickets still issued: served on until `until` (延时服务); `ended` when over or all served. */
+  /**
+   * Numbers of `day` already handed out outside this log — the database a restore replaced went on past the copy — are
+   * never handed out again: each prefix's sequence goes on after them.
+   */
+  'day.numbers_reserved': { day: string; sequences: Record<string, number>; at: number };
   'hall.extended_service': { day: string; phase: 'started' | 'ended'; at: number; until: number };
   /** Still waiting when extended service ended: a slot of a later working day booked for the holder. */
   'ticket.slot_offered': { ticketId: string; appointmentId: string; slotStart: number; slotEnd: number; at: number };
@@ -229,6 +234,7 @@ export const STATE_EVENTS = {
   'playbook.deactivated': true,
   'playbook.acknowledged': true,
   'hall.extended_service': true,
+  'day.numbers_reserved': true,
   'counter.takeover_requested': true,
   'ticket.slot_offered': true,
   'ticket.pending_system': true,

@@ -73,7 +73,8 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       state.tickets.clear();
       state.queues.clear();
       state.byIdentity.clear();
-      state.sequences = {};
+      state.sequences = state.reservedNumbers?.day === day ? { ...state.reservedNumbers.sequences } : {};
+      if (state.reservedNumbers && state.reservedNumbers.day <= day) state.reservedNumbers = undefined;
       state.issuedPerIdentity = {};
       state.recentCalls = [];
       state.extendedService = undefined;
@@ -247,6 +248,15 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
     case 'appointment.no_show': {
       const a = state.appointments.get(event.data.appointmentId);
       if (a) a.status = 'no_show';
+      return;
+    }
+    case 'day.numbers_reserved': {
+      const { day, sequences } = event.data;
+      if (day < state.day) return; // that day is over: its numbers never come back
+      // Today: the numbers go on after them now; a later day: from its start (hall.day_started).
+      if (day > state.day && state.reservedNumbers?.day !== day) state.reservedNumbers = { day, sequences: {} };
+      const into = day === state.day ? state.sequences : state.reservedNumbers!.sequences;
+      for (const [prefix, n] of Object.entries(sequences)) into[prefix] = Math.max(into[prefix] ?? 0, n);
       return;
     }
     case 'hall.extended_service': {

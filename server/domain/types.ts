@@ -226,6 +226,8 @@ export interface HallState {
   tickets: Map<string, Ticket>;
   /** Last number issued per service prefix today. */
   sequences: Record<string, number>;
+  /** Numbers of a later day already handed out (a restore to an earlier copy): that day numbers on after them. */
+  reservedNumbers?: { day: string; sequences: Record<string, number> };
   /** Hall-wide issue counter: the tie-breaker of the queue rule. Never resets. */
   ordinal: number;
   /** The latest `queuedAt` issued: the queue's clock, which never goes back (missing in older checkpoints). */

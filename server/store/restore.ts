@@ -13,6 +13,7 @@ import { databaseInUse } from './db-in-use.js';
 import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
+import { numbersHandedOut, numbersHandedOutIn, numbersToReserve, type NumbersOfDay } from './numbers-handed-out.js';
 import { settleAccounts, type AccountsSettled } from './restore-accounts.js';
 
 /** Why a restore did not happen; `exitCode` for the CLI: 1 the copy is not sound, 2 cannot read, 3 server running. */
@@ -46,6 +47,8 @@ export interface RestoreResult {
   secretInstalled: boolean;
   /** Accounts the restored log does not vouch for, put out of use, and the staff sessions ended. */
   accounts: AccountsSettled;
+  /** Numbers the replaced database had handed out past the copy, never to be handed out again (`day.numbers_reserved`). */
+  reserved?: NumbersOfDay;
 }
 
 export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResult> {
@@ -71,6 +74,7 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     ensureDataDir(dataDir);
     refuseIfInUse(database);
     const replacedHead = headOf(database);
+    const handedOut = numbersHandedOutIn(database);
     const setAside = setAsideCurrent(dataDir, database, now);
     // Through the backup API, like every copy of a database here; into a temporary name, renamed once whole.
     const restoring = join(dataDir, `.${DB_FILE}.restoring`);
@@ -90,8 +94,8 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
       throw new RestoreRefused(`the copy into ${dataDir} failed, nothing changed: ${(err as Error).message}`, 2);
     }
     if (install) writeDurably(dataDir, SECRET_FILE, readFileSync(install, 'utf8'));
-    const { entries, accounts } = recordRestore(dataDir, secret, file, backupHead, now);
-    return { database, backupHead, entries, setAside, replacedHead, secretInstalled: !!install, accounts };
+    const { entries, accounts, reserved } = recordRestore(dataDir, secret, file, backupHead, now, handedOut);
+    return { database, backupHead, entries, setAside, replacedHead, secretInstalled: !!install, accounts, reserved };
   } finally {
     copy.close();
   }
@@ -187,13 +191,26 @@ function recordRestore(
   file: string,
   backupHead: { seq: number; hash: string },
   now: number,
-): { entries: number; accounts: AccountsSettled } {
+  handedOut: NumbersOfDay | undefined,
+): { entries: number; accounts: AccountsSettled; reserved?: NumbersOfDay } {
   const db = openDb(dataDir);
   try {
     const log = new EventLog(db, secret.chainKey);
     let accounts: AccountsSettled | undefined;
+    const reserved = handedOut && numbersToReserve(handedOut, numbersHandedOut(db));
     db.transaction(() => {
       accounts = settleAccounts(db);
+      // The replaced hall went on past the copy: the numbers it handed out that day are not handed out again.
+      if (reserved)
+        log.append([
+          {
+            type: 'day.numbers_reserved',
+            actor: 'system:restore',
+            at: now,
+            data: { ...reserved, at: now },
+            streamed: true,
+          },
+        ]);
       log.append([
         {
           type: 'backup.restored',
@@ -215,7 +232,7 @@ function recordRestore(
     })();
     const after = verifyChain(db, secret.chainKey);
     if (!after.ok) throw new RestoreRefused(`the restored chain does not verify: ${JSON.stringify(after)}`, 1);
-    return { entries: after.entries, accounts: accounts! };
+    return { entries: after.entries, accounts: accounts!, reserved };
   } finally {
     db.close();
   }

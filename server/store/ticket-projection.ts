@@ -111,6 +111,7 @@ export class TicketProjection {
       case 'appointment.cancelled':
       case 'appointment.no_show':
       case 'hall.extended_service':
+      case 'day.numbers_reserved':
       case 'counter.takeover_requested':
       case 'ticket.slot_offered':
       case 'emergency.changed':

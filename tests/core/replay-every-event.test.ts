@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadHallFile } from '../../server/config/load-hall.js';
+import { addDays } from '../../server/domain/clock.js';
 import { EventBus, type CommittedEvent } from '../../server/core/event-bus.js';
 import { HallService } from '../../server/core/hall-service.js';
 import { streamEvent } from '../../server/core/views.js';
@@ -184,6 +185,13 @@ function morning(s: HallService): void {
   run({ kind: 'device', id: 'printer-1', role: 'device' }, (ctx, st) =>
     deviceStatus(ctx, st, { deviceId: 'printer-1', kind: 'printer', online: true, status: { paper: 'low' } }),
   );
+  // A restore reserved numbers a replaced database had handed out: today's, and the next day's (from its start).
+  run(SYSTEM_ACTOR, (ctx, st) => ({
+    events: [{ type: 'day.numbers_reserved', data: { day: st.day, sequences: { A: 40 }, at: ctx.now } }],
+  }));
+  run(SYSTEM_ACTOR, (ctx, st) => ({
+    events: [{ type: 'day.numbers_reserved', data: { day: addDays(st.day, 1), sequences: { B: 7 }, at: ctx.now } }],
+  }));
   // Closing (17:30) with tickets still issued: extended service; at its end those waiting are offered a slot.
   const byTheHours = (ctx: DecideContext, st: HallState) => extendedServiceStep({ ...ctx, alwaysOpen: false }, st);
   now = MONDAY_10AM + (7 * 60 + 31) * 60_000;

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as counters from '../../server/domain/decide/counters.js';
+import { addDays } from '../../server/domain/clock.js';
 import { startDayIfNeeded } from '../../server/domain/decide/day.js';
 import { cancel, checkIn, issueTicket, reinstate } from '../../server/domain/decide/tickets.js';
 import { createAppointment } from '../../server/domain/decide/appointments.js';
@@ -45,6 +46,26 @@ describe('numbering', () => {
   it('goes past 999 without a cap', () => {
     h.state.sequences.A = 999;
     expect(ticket(issue()).number).toBe('A1000');
+  });
+
+  it('numbers on after the numbers a restore reserved: today at once, a later day from its start', () => {
+    const reserve = (day: string, sequences: Record<string, number>) =>
+      h.run((ctx) => ({ events: [{ type: 'day.numbers_reserved', data: { day, sequences, at: ctx.now } }] }));
+    const today = h.state.day;
+    expect(ticket(issue()).number).toBe('A001');
+    reserve(today, { A: 7, B: 2 });
+    expect(ticket(issue()).number).toBe('A008');
+    expect(ticket(issue('mortgage')).number).toBe('B003');
+    reserve(today, { A: 3 }); // below what was issued: changes nothing
+    expect(ticket(issue()).number).toBe('A009');
+    reserve(addDays(today, 1), { A: 4 });
+    reserve(addDays(today, -1), { A: 99 }); // a day that is over: changes nothing
+    expect(ticket(issue()).number).toBe('A010');
+    h.advance(24 * 60);
+    h.run((ctx, s) => startDayIfNeeded(ctx, s));
+    expect(ticket(issue()).number).toBe('A005');
+    expect(ticket(issue('mortgage')).number).toBe('B001');
+    expect(h.state.reservedNumbers).toBeUndefined();
   });
 });
 

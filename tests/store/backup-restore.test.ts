@@ -229,6 +229,33 @@ describe('restore refuses and changes nothing', () => {
   });
 });
 
+describe('restore never hands a number out twice in a day', () => {
+  it('reserves the numbers the replaced database handed out after the copy', { timeout: 60_000 }, async () => {
+    const dataDir = tempDir('numbers');
+    const usb = tempDir('usb');
+    const h = await startTestHall({ dataDir });
+    const take = async (hall: TestHall) =>
+      (await hall.api('POST', `${V1}/tickets`, { serviceId: 'query' }, hall.managerToken)).body.ticket.number;
+    for (let i = 0; i < 3; i++) await take(h); // D001–D003 are in the copy
+    expect((await backupCli(dataDir, usb)).status).toBe(0);
+    for (let i = 0; i < 4; i++) await take(h); // D004–D007 are handed out after it
+    await h.stop();
+
+    const r = await restoreCli(dataDir, join(usb, readdirSync(usb)[0]));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/numbers it handed out on \d{4}-\d{2}-\d{2} are not handed out again \(D up to 7\)/);
+    const back = await startTestHall({ dataDir });
+    try {
+      expect(await take(back)).toBe('D008');
+      expect(await auditAll(back, 'type=day.numbers_reserved')).toMatchObject([
+        { data: { sequences: { D: 7 } }, actor: 'system:restore' },
+      ]);
+    } finally {
+      await back.stop();
+    }
+  });
+});
+
 describe('restore takes no account on trust', () => {
   it(
     'puts out of use the accounts a copy holds that its audit log does not vouch for',

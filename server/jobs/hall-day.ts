@@ -19,10 +19,17 @@ export class HallDayJobs implements Feature {
     const timezone = this.hall.site.timezone;
     // Every minute, not only at 00:00: a mini-PC that slept or lost power through midnight catches up at once.
     this.schedule('* * * * *', timezone, 'day start', () => this.hall.startDayIfNeeded());
-    this.schedule('17 * * * *', timezone, 'prune', () => {
-      this.accounts.pruneExpiredTokens(Date.now());
-      this.accounts.pruneSeenDeviceEvents(Date.now() - 7 * 24 * 60 * 60 * 1000);
-    });
+    this.schedule('17 * * * *', timezone, 'prune', () => this.prune());
+  }
+
+  /**
+   * Drops expired tokens and week-old device event ids, on the hall's clock, as they are stamped: the wall clock and
+   * it part when a test turns it by hand, and a prune on the wall clock then took every token for expired.
+   */
+  prune(): void {
+    const now = this.hall.clock();
+    this.accounts.pruneExpiredTokens(now);
+    this.accounts.pruneSeenDeviceEvents(now - 7 * 24 * 60 * 60 * 1000);
   }
 
   stop(): void {

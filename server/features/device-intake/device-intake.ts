@@ -111,7 +111,7 @@ export class DeviceIntake implements Feature {
         return;
       }
       const body = evt.value as unknown as { id: string } & Record<string, unknown>;
-      if (this.seen.run(device.id, body.id, Date.now()).changes === 0) return; // a resend we already handled
+      if (this.seen.run(device.id, body.id, this.o.hall.clock()).changes === 0) return; // a resend we already handled
       this.onDeviceEvent(device, parsed.name, body);
     }
   }

@@ -30,6 +30,7 @@ interface AuditedUser {
 /** Settles the restored database's accounts against its own audit log; call inside a transaction. */
 export function settleAccounts(db: Db): AccountsSettled {
   const users = new Map<string, AuditedUser>();
+  /** Each device the log registered and did not remove: its kind and where it was placed (never changed after). */
   const devices = new Map<string, string>();
   const entries = db
     .prepare(
@@ -43,7 +44,7 @@ export function settleAccounts(db: Db): AccountsSettled {
     else if (type === 'staff.disabled' || type === 'staff.enabled') {
       const u = users.get(d.userId);
       if (u) u.disabled = type === 'staff.disabled';
-    } else if (type === 'device.registered') devices.set(d.deviceId, d.kind);
+    } else if (type === 'device.registered') devices.set(d.deviceId, placement(d.kind, d.counterId, d.kioskId));
     else devices.delete(d.deviceId);
   }
 
@@ -64,8 +65,14 @@ export function settleAccounts(db: Db): AccountsSettled {
   }
 
   const removedDevices: string[] = [];
-  for (const row of db.prepare('SELECT id, kind FROM devices').all() as Array<{ id: string; kind: string }>) {
-    if (devices.get(row.id) === row.kind) continue;
+  const deviceRows = db.prepare('SELECT id, kind, counter_id, kiosk_id FROM devices').all() as Array<{
+    id: string;
+    kind: string;
+    counter_id: string | null;
+    kiosk_id: string | null;
+  }>;
+  for (const row of deviceRows) {
+    if (devices.get(row.id) === placement(row.kind, row.counter_id, row.kiosk_id)) continue;
     db.prepare("DELETE FROM tokens WHERE subject_kind = 'device' AND subject_id = ?").run(row.id);
     db.prepare('DELETE FROM device_commands WHERE device_id = ?').run(row.id);
     db.prepare('DELETE FROM devices WHERE id = ?').run(row.id);
@@ -84,4 +91,9 @@ export function settleAccounts(db: Db): AccountsSettled {
 
   const sessionsEnded = db.prepare("DELETE FROM tokens WHERE subject_kind = 'user'").run().changes;
   return { disabledUsers, removedDevices, sessionsEnded, deviceTokensDropped };
+}
+
+/** A device's kind and place as one comparable string (a pad moved to another counter is another device). */
+function placement(kind: string, counterId?: string | null, kioskId?: string | null): string {
+  return JSON.stringify([kind, counterId ?? null, kioskId ?? null]);
 }

@@ -265,6 +265,7 @@ describe('restore takes no account on trust', () => {
       const usb = tempDir('usb');
       const h = await startTestHall({ dataDir });
       const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+      await h.device('pad-1', 'pad', { counterId: '1' });
       await h.staffAt('1', 'li');
       const gone = await h.api(
         'POST',
@@ -288,6 +289,7 @@ describe('restore takes no account on trust', () => {
        SELECT ?, 'user', id, 'manager', 0, NULL FROM users WHERE username = 'boss'`,
       ).run(createHash('sha256').update(known).digest('hex'));
       db.exec("UPDATE users SET disabled = 0 WHERE username = 'gone'");
+      db.exec("UPDATE devices SET counter_id = '2' WHERE id = 'pad-1'"); // a pad moved to another counter
       db.exec(`INSERT INTO devices (id, kind, mqtt_username, mqtt_password_hash, created_at)
              VALUES ('ghost', 'kiosk', 'ghost-mqtt', 'x', 0)`);
       const kioskAsManager = 'a-kiosk-token-with-a-manager-role';
@@ -301,7 +303,7 @@ describe('restore takes no account on trust', () => {
       const r = await restoreCli(restoredDir, file, { HALLQ_SECRET_FILE: join(dataDir, SECRET_FILE) });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toMatch(
-        /users disabled: (evil, gone|gone, evil); devices removed: ghost; device tokens with a role not their device's deleted: 1/,
+        /users disabled: (evil, gone|gone, evil); devices removed: pad-1, ghost; device tokens with a role not their device's deleted: 1/,
       );
       const back = await startTestHall({ dataDir: restoredDir });
       try {
@@ -315,7 +317,7 @@ describe('restore takes no account on trust', () => {
         expectOk(await back.api('POST', `${V1}/tickets`, { serviceId: 'query' }, kiosk), 201);
         expectOk(await login('li', 'staff-password'));
         const restored = (await auditAll(back, 'type=backup.restored')).at(-1);
-        expect(restored.data).toMatchObject({ removedDevices: ['ghost'], sessionsEnded: expect.any(Number) });
+        expect(restored.data).toMatchObject({ removedDevices: ['pad-1', 'ghost'], sessionsEnded: expect.any(Number) });
         expect([...restored.data.disabledUsers].sort()).toEqual(['evil', 'gone']);
       } finally {
         await back.stop();

@@ -2,8 +2,6 @@
  * The numbers a database's log handed out on its latest hall day, per prefix: what a restore to an earlier copy must
  * never hand out again (the contract: numbers never repeat within a day). Read from the log, the record.
  */
-import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
 import type { Db } from './db.js';
 
 export interface NumbersOfDay {
@@ -34,27 +32,12 @@ export function numbersHandedOut(db: Db): NumbersOfDay | undefined {
   return day === undefined ? undefined : { day, sequences };
 }
 
-/** The same for the database file at `file` (the one a restore replaces), or undefined when there is none to read. */
-export function numbersHandedOutIn(file: string): NumbersOfDay | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return numbersHandedOut(db);
-    } finally {
-      db.close();
-    }
-  } catch {
-    return undefined; // not a database that can be read: it is set aside all the same
-  }
-}
-
 /** The numbers of `replaced` that `restored` does not cover (its latest day may be earlier: then all of them). */
 export function numbersToReserve(replaced: NumbersOfDay, restored: NumbersOfDay | undefined): NumbersOfDay | undefined {
+  if (restored && replaced.day < restored.day) return undefined; // that day is over in the restored hall
   const own = restored?.day === replaced.day ? restored.sequences : {};
   const sequences = Object.fromEntries(
     Object.entries(replaced.sequences).filter(([prefix, n]) => n > (own[prefix] ?? 0)),
   );
-  if (restored && replaced.day < restored.day) return undefined; // that day is over in the restored hall
   return Object.keys(sequences).length > 0 ? { day: replaced.day, sequences } : undefined;
 }

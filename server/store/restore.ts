@@ -13,7 +13,7 @@ import { databaseInUse } from './db-in-use.js';
 import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
-import { numbersHandedOut, numbersHandedOutIn, numbersToReserve, type NumbersOfDay } from './numbers-handed-out.js';
+import { numbersHandedOut, numbersToReserve, type NumbersOfDay } from './numbers-handed-out.js';
 import { settleAccounts, type AccountsSettled } from './restore-accounts.js';
 
 /** Why a restore did not happen; `exitCode` for the CLI: 1 the copy is not sound, 2 cannot read, 3 server running. */
@@ -73,8 +73,7 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     const database = join(dataDir, DB_FILE);
     ensureDataDir(dataDir);
     refuseIfInUse(database);
-    const replacedHead = headOf(database);
-    const handedOut = numbersHandedOutIn(database);
+    const { head: replacedHead, handedOut } = replacedReach(database);
     const setAside = setAsideCurrent(dataDir, database, now);
     // Through the backup API, like every copy of a database here; into a temporary name, renamed once whole.
     const restoring = join(dataDir, `.${DB_FILE}.restoring`);
@@ -150,18 +149,22 @@ function refuseIfInUse(database: string): void {
   if (inUse) throw new RestoreRefused(`${database} is in use: stop the HallQ server first`, 3);
 }
 
-/** The last entry's seq of the database at `database`, if there is one and it can be read. */
-function headOf(database: string): number | undefined {
-  if (!existsSync(database)) return undefined;
+/**
+ * What the database a restore replaces had reached, read once: its last entry, and the numbers it handed out on its
+ * latest day (never handed out again). Nothing when there is none, or it cannot be read (it is set aside all the same).
+ */
+function replacedReach(database: string): { head?: number; handedOut?: NumbersOfDay } {
+  if (!existsSync(database)) return {};
   try {
     const db = new Database(database, { readonly: true, fileMustExist: true });
     try {
-      return (db.prepare('SELECT MAX(seq) FROM events').pluck().get() as number | null) ?? undefined;
+      const head = (db.prepare('SELECT MAX(seq) FROM events').pluck().get() as number | null) ?? undefined;
+      return { head, handedOut: numbersHandedOut(db) };
     } finally {
       db.close();
     }
   } catch {
-    return undefined; // not a database we can read: it is set aside all the same
+    return {};
   }
 }
 

@@ -136,18 +136,26 @@ export class CityConsumer {
     }
   }
 
-  /** The durable consumer a site reads the city's directives from (the site may read it, not make it). */
+  /**
+   * The durable consumer a site reads the city's directives from (the site may read it, not make it). One directive
+   * in flight at a time: one whose ack was lost comes again before any later one, so a site applies them in order.
+   */
   private async ensureSiteConsumer(site: string): Promise<void> {
     try {
       const jsm = await this.nc!.jetstreamManager();
-      await jsm.consumers.info(CITY_DOWN_STREAM, siteConsumer(site)).catch(() =>
-        jsm.consumers.add(CITY_DOWN_STREAM, {
-          durable_name: siteConsumer(site),
+      const name = siteConsumer(site);
+      const info = await jsm.consumers.info(CITY_DOWN_STREAM, name).catch(() => undefined);
+      if (!info)
+        await jsm.consumers.add(CITY_DOWN_STREAM, {
+          durable_name: name,
           filter_subject: cityDownSubject(site),
           ack_policy: AckPolicy.Explicit,
           deliver_policy: DeliverPolicy.All,
-        }),
-      );
+          max_ack_pending: 1,
+        });
+      // Made by an older city process, with many in flight.
+      else if (info.config.max_ack_pending !== 1)
+        await jsm.consumers.update(CITY_DOWN_STREAM, name, { max_ack_pending: 1 });
     } catch (err) {
       log.warn('site directive consumer not made', { site, error: (err as Error).message });
     }

@@ -58,7 +58,7 @@ describe('city announcements', () => {
 
   it('a site shows it as a banner stacked with its playbooks, ends it on the city’s word or at until, audited', () => {
     const hall = h.running.hall;
-    const receiver = new DirectiveReceiver(hall, hall.hallFile.hall.id);
+    const receiver = new DirectiveReceiver(hall, hall.hallFile.hall.id, h.running.db);
     const now = hall.clock();
     const base = { v: 1 as const, at: now };
     hall.execute({ kind: 'user', id: 'u_m', role: 'manager' }, (ctx, s) =>

@@ -16,7 +16,7 @@ const audits = () =>
 
 describe('city directives at a site', () => {
   it('starts and ends a playbook as system:city, refuses one the hall has not, and audits each', () => {
-    const receiver = new DirectiveReceiver(h.running.hall, h.running.hall.hallFile.hall.id);
+    const receiver = new DirectiveReceiver(h.running.hall, h.running.hall.hallFile.hall.id, h.running.db);
     const d = { v: 1 as const, at: Date.now(), playbookId: 'fire', note: 'typhoon' };
     receiver.apply({ ...d, id: 'd1', kind: 'playbook.activate' });
     expect(h.running.hall.state.emergency).toMatchObject({
@@ -35,5 +35,28 @@ describe('city directives at a site', () => {
       ['d3', true],
     ]);
     expect(audits()[2].reason).toMatch(/no-such-playbook/);
+  });
+
+  it('never applies a directive twice: one delivered again after a later one ended it is refused, also after a restart', () => {
+    const hall = h.running.hall;
+    const d = { v: 1 as const, at: Date.now(), playbookId: 'fire', note: 'drill' };
+    const first = new DirectiveReceiver(hall, hall.hallFile.hall.id, h.running.db);
+    first.apply({ ...d, id: 'fire-on', kind: 'playbook.activate' });
+    first.apply({ ...d, id: 'fire-off', kind: 'playbook.deactivate' });
+    expect(hall.state.emergency).toBeNull();
+    // Its ack was lost: JetStream delivers "fire-on" again, to this receiver and to the next process's.
+    first.apply({ ...d, id: 'fire-on', kind: 'playbook.activate' });
+    new DirectiveReceiver(hall, hall.hallFile.hall.id, h.running.db).apply({
+      ...d,
+      id: 'fire-on',
+      kind: 'playbook.activate',
+    });
+    expect(hall.state.emergency).toBeNull();
+    const again = audits().filter((a) => a.directiveId === 'fire-on');
+    expect(again.map((a) => [a.applied, a.reason ?? null])).toEqual([
+      [true, null],
+      [false, 'already received'],
+      [false, 'already received'],
+    ]);
   });
 });

@@ -29,7 +29,7 @@ let dir: string;
 let kiosk: string;
 let staff: string;
 let n = 0;
-const receiver = () => new DirectiveReceiver(h.running.hall, h.running.hall.site.id);
+const receiver = () => new DirectiveReceiver(h.running.hall, h.running.hall.site.id, h.running.db);
 const amend = (amendment: unknown, id = `d${++n}`) =>
   receiver().apply({ v: 1, id, at: clock.now, kind: 'hall.amend', amendment });
 const audits = () =>

@@ -29,7 +29,7 @@ describe('a city announcement on the dashboard', () => {
   it('is listed by name with its banner and cause, and the manager ends it', async () => {
     const site = hall.running.hall;
     const now = site.clock();
-    new DirectiveReceiver(site, site.hallFile.hall.id).apply({
+    new DirectiveReceiver(site, site.hallFile.hall.id, hall.running.db).apply({
       v: 1,
       at: now,
       id: 'typhoon-1',

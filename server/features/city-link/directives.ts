@@ -3,6 +3,11 @@
  * the site's own write path as the actor system:city and audited (a playbook started or ended, the hall file
  * amended, an announcement shown or ended); acked after. A site that was offline gets what it
  * missed when it returns: the consumer kept its place.
+ *
+ * An ack can be lost (a cut link, a crash between apply and ack), and JetStream then delivers the directive again,
+ * 30 s later. A directive this site has already audited is refused by its id, never applied twice: a "fire" the city
+ * has since ended must not start again. The consumer holds one directive in flight (max_ack_pending 1, made by the
+ * city), so the next one waits for that and order is kept.
  */
 import type { JetStreamClient, ConsumerMessages } from 'nats';
 import { announcementPlaybookId, CITY_DOWN_STREAM, siteConsumer } from '../../../protocol/city.js';
@@ -12,8 +17,10 @@ import { CITY_ACTOR } from '../../domain/decide/context.js';
 import { activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
 import { announce } from '../../domain/decide/city-announcement.js';
 import { amendHall } from '../../domain/decide/hall-amendments.js';
+import type { AuditOnlyMap } from '../../domain/events.js';
 import { activePlaybooks } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
+import type { Db } from '../../store/db.js';
 
 /** A message's body as JSON, or undefined (then refused as invalid, and acked: it would never parse). */
 function readJson(data: Uint8Array): unknown {
@@ -24,13 +31,19 @@ function readJson(data: Uint8Array): unknown {
   }
 }
 
+/** Longest directive id kept (the city's ids are UUIDs; a longer one is audited cut, so it is compared cut too). */
+const DIRECTIVE_ID_MAX = 100;
+
 export class DirectiveReceiver {
   private messages: ConsumerMessages | undefined;
   private stopped = false;
+  /** Ids of the directives this site has audited, read from the log once, when the first directive comes. */
+  private audited: Set<string> | undefined;
 
   constructor(
     private readonly hall: HallService,
     private readonly siteId: string,
+    private readonly db: Db,
   ) {}
 
   /** Consumes until stopped; waits for the city to have made this site's consumer. */
@@ -65,6 +78,21 @@ export class DirectiveReceiver {
     return undefined;
   }
 
+  private alreadyAudited(id: string): boolean {
+    this.audited ??= new Set(
+      this.db
+        .prepare("SELECT json_extract(data, '$.directiveId') FROM events WHERE type = 'city.directive'")
+        .pluck()
+        .all() as string[],
+    );
+    return this.audited.has(id.slice(0, DIRECTIVE_ID_MAX));
+  }
+
+  private record(data: AuditOnlyMap['city.directive']): void {
+    this.hall.audit(CITY_ACTOR, { type: 'city.directive', data });
+    this.audited?.add(data.directiveId);
+  }
+
   /** Applies one directive as read (checked first: a bad one is refused and audited, and changes nothing). */
   apply(raw: unknown): void {
     const parsed = cityDirectiveSchema.safeParse(raw);
@@ -72,17 +100,20 @@ export class DirectiveReceiver {
       const r = (raw ?? {}) as { id?: unknown; kind?: unknown };
       const reason = `invalid directive: ${parsed.error.issues[0]?.message ?? 'not understood'}`;
       log.warn('city directive refused', { reason });
-      return this.hall.audit(CITY_ACTOR, {
-        type: 'city.directive',
-        data: {
-          directiveId: String(r.id ?? '?').slice(0, 100),
-          kind: String(r.kind ?? '?').slice(0, 40),
-          applied: false,
-          reason,
-        },
+      return this.record({
+        directiveId: String(r.id ?? '?').slice(0, DIRECTIVE_ID_MAX),
+        kind: String(r.kind ?? '?').slice(0, 40),
+        applied: false,
+        reason,
       });
     }
     const d = parsed.data;
+    if (this.alreadyAudited(d.id)) {
+      // Delivered again: what it did (or why it was refused) is in the log already, and later directives may have
+      // changed the hall since. Recorded once more, so the audit shows the second delivery.
+      log.warn('city directive delivered again; not applied', { directiveId: d.id, kind: d.kind });
+      return this.record({ directiveId: d.id, kind: d.kind, applied: false, reason: 'already received' });
+    }
     const note = `city: ${d.note ?? d.id}`.slice(0, 200);
     const cause = { by: 'city' as const, directiveId: d.id };
     let reason: string | undefined;
@@ -118,9 +149,6 @@ export class DirectiveReceiver {
           : d.kind === 'announcement.end'
             ? { announcementId: d.announcementId }
             : { playbookId: d.playbookId };
-    this.hall.audit(CITY_ACTOR, {
-      type: 'city.directive',
-      data: { directiveId: d.id, kind: d.kind, ...what, applied: !reason, reason },
-    });
+    this.record({ directiveId: d.id, kind: d.kind, ...what, applied: !reason, reason });
   }
 }

@@ -55,7 +55,7 @@ export class CityLink implements Feature {
     private readonly opts: CityLinkOptions,
   ) {
     this.cursor = new CursorStore(db);
-    this.directives = new DirectiveReceiver(hall, opts.site.id);
+    this.directives = new DirectiveReceiver(hall, opts.site.id, db);
     this.readRows = db.prepare('SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
   }
 

@@ -84,6 +84,12 @@ export type CityEventType = (typeof CITY_EVENT_TYPES)[number];
 export const CITY_DOWN_STREAM = 'CITY_DOWN';
 export const cityDownSubject = (siteId: string) => `city.down.${siteId}`;
 export const siteConsumer = (siteId: string) => `site-${siteId}`;
+/**
+ * The subjects a site's replies come on (its JetStream acks, its pulls): its own, so that a site's account may read
+ * them and no other client's. `_INBOX.>` would be every client's inbox in the city's account, other sites' events and
+ * directives included.
+ */
+export const siteInboxPrefix = (siteId: string) => `_INBOX_${siteId}`;
 
 /**
  * A change to a site's hall file that the city may push down (closed: these two kinds, no general editor). Each

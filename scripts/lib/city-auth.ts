@@ -1,9 +1,9 @@
 /**
  * The city's NATS account and users (docs/city.md, deploy/city/nats-city.conf): each site may publish only its own
- * two subjects and read only its replies; the city process may use the JetStream API and ack. Plain-text passwords
+ * two subjects and read only its own replies (`_INBOX_<site>.>`); the city process may use the JetStream API and ack. Plain-text passwords
  * here for tests; a deployment puts bcrypt hashes (`nats server passwd`) in the same places.
  */
-import { CITY_DOWN_STREAM, citySubjects, siteConsumer } from '../../protocol/city.js';
+import { CITY_DOWN_STREAM, citySubjects, siteConsumer, siteInboxPrefix } from '../../protocol/city.js';
 
 export interface NatsUser {
   user: string;
@@ -25,7 +25,7 @@ export function cityAccountsConfig(city: NatsUser, sites: NatsUser[]): string {
       `$JS.ACK.${mine}.>`,
     ];
     return `      { user: ${JSON.stringify(s.user)}, password: ${JSON.stringify(s.password)}, permissions: {
-          publish: { allow: ${list(publish)} }, subscribe: { allow: ["_INBOX.>", "city.summary"] } } }`;
+          publish: { allow: ${list(publish)} }, subscribe: { allow: ${list([`${siteInboxPrefix(s.user)}.>`, 'city.summary'])} } } }`;
   });
   return `accounts {
   CITY: {

@@ -23,7 +23,7 @@ import {
   type SpawnedServer,
 } from '../../scripts/lib/hall-process.js';
 import { startNatsCluster, type NatsNode } from '../../scripts/lib/nats-process.js';
-import { cityDownSubject, citySubjects } from '../../protocol/city.js';
+import { cityDownSubject, citySubjects, siteInboxPrefix } from '../../protocol/city.js';
 import type { CitySite } from '../../server/city/read-model.js';
 import { siteLinks, type SiteLink } from '../helpers/site-links.js';
 import { until } from '../helpers/until.js';
@@ -305,7 +305,13 @@ describe('the city over JetStream', () => {
 
   it('lets a site publish only its own subjects', async () => {
     const [, other] = SITES;
-    const nc = await connect({ servers: nats[1].url, user: SITES[2].id, pass: `${SITES[2].id}-secret` });
+    const nc = await connect({
+      servers: nats[1].url,
+      user: SITES[2].id,
+      pass: `${SITES[2].id}-secret`,
+      // A site reads its replies on its own inbox prefix only (docs/city.md, Security).
+      inboxPrefix: siteInboxPrefix(SITES[2].id),
+    });
     try {
       const js = nc.jetstream();
       await expect(

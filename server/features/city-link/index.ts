@@ -9,6 +9,7 @@ import {
   citySubjects,
   cityMsgId,
   type CitySiteInfo,
+  siteInboxPrefix,
   type CitySummary,
   type GeoPoint,
   type SiteKind,
@@ -105,6 +106,8 @@ export class CityLink implements Feature {
         user: this.opts.user,
         pass: this.opts.password,
         name: `hallq-site-${this.opts.site.id}`,
+        // The site's account may read only its own replies (docs/city.md, Security).
+        inboxPrefix: siteInboxPrefix(this.opts.site.id),
         waitOnFirstConnect: true,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 1000,

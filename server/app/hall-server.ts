@@ -112,6 +112,12 @@ export function packageVersion(): string {
 export async function startHallServer(env: Env, overrides: HallServerOptions = {}): Promise<RunningHall> {
   const hallFile = overrides.hallFile ?? loadHallFile(env.HALL_CONFIG);
   const site = hallFile.hall;
+  // A dot splits a NATS subject: `city.site.a.b.events` is no subject of the city's stream, and the city's consumer
+  // names cannot hold one. Such a site would never join, and say so only at debug level.
+  if (env.CITY_NATS_URL && site.id.includes('.'))
+    throw new StartRefused(
+      `hall.id "${site.id}" has a dot: a site linked to a city (CITY_NATS_URL) needs an id of letters, digits, - and _`,
+    );
   // Owner-only; an external Mosquitto's group may pass through to its files under mosquitto/.
   secureDataDir(env.dataDir, env.MQTT_URL ? BROKER_PASSABLE_DIR : OWNER_ONLY_DIR);
   // Two servers on one data folder would hand out the same numbers and break each other's log (docs/operations.md).

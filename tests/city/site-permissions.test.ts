@@ -10,7 +10,9 @@ import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityAccountsConfig } from '../../scripts/lib/city-auth.js';
 import { startNatsCluster, type NatsNode } from '../../scripts/lib/nats-process.js';
+import { StartRefused } from '../../server/app/hall-server.js';
 import { CityConsumer } from '../../server/city/consumer.js';
+import { loadHallFile } from '../../server/config/load-hall.js';
 import { CityReadModel } from '../../server/city/read-model.js';
 import type { CityLink } from '../../server/features/city-link/index.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
@@ -77,4 +79,15 @@ describe("a site's NATS login", () => {
     expect(heard.filter((m) => m.includes(ticketId) || m.includes('permissions-surge'))).toEqual([]);
     expect(refused.join(' ')).toMatch(/permissions violation/i);
   }, 60_000);
+
+  it('is never tried with a hall id that has a dot: the hall refuses to start and says why', async () => {
+    const file = loadHallFile();
+    const dotted = { ...file, hall: { ...file.hall, id: 'yunfu.point' } };
+    const started = await startTestHall({ hallFile: dotted, env: { CITY_NATS_URL: nats.url } }).catch((e) => e);
+    expect(started).toBeInstanceOf(StartRefused);
+    expect((started as Error).message).toMatch(/hall\.id "yunfu\.point" has a dot/);
+    // Without a city link the same id is fine.
+    const alone = await startTestHall({ hallFile: dotted });
+    await alone.stop();
+  });
 });

@@ -44,7 +44,15 @@ export function mountDirectives(app: Hono, model: CityReadModel, consumer: CityC
       const { id: announcementId, ...rest } = what;
       directive = { ...base, ...rest, announcementId };
     } else directive = { ...base, ...what };
-    const targets = sites ?? model.sites().map((s) => s.id);
+    const known = model.sites().map((s) => s.id);
+    // A typo would make a consumer and a stored message that no site ever reads, and a 202 that says nothing.
+    const unknown = sites?.filter((s) => !known.includes(s)) ?? [];
+    if (unknown.length > 0)
+      return c.json(
+        refuse('UNKNOWN_SITE', `no such site in the city: ${unknown.join(', ')} (a site is known once it has linked)`),
+        400,
+      );
+    const targets = sites ?? known;
     try {
       const sent = await consumer.sendDirective(directive, targets);
       return c.json({ id: directive.id, sites: sent }, 202);

@@ -10,6 +10,8 @@ import { CityReadModel } from '../../server/city/read-model.js';
 export function directiveRouteHarness(token = 'a-city-admin-token-long-enough') {
   const dir = mkdtempSync(join(tmpdir(), 'hallq-city-route-'));
   const model = new CityReadModel(dir);
+  // The sites the tests send to have linked: the city refuses an id it has never heard of.
+  for (const site of ['a', 'yunfu-central']) model.applyInfo({ v: 1, site, name: site, kind: 'hall' });
   const sent: CityDirective[] = [];
   const consumer = {
     sendDirective: async (d: CityDirective, sites: string[]) => (sent.push(d), sites),

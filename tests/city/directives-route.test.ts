@@ -28,5 +28,9 @@ describe('city directives: hall-file amendments', () => {
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('VALIDATION');
     }
     expect(sent.length).toBe(count);
+    const typo = await post({ kind: 'hall.amend', amendment: materials, sites: ['a', 'yunfu-centrl'] });
+    expect(typo.status).toBe(400);
+    expect(await typo.json()).toMatchObject({ error: { code: 'UNKNOWN_SITE', message: /yunfu-centrl/ } });
+    expect(sent.length).toBe(count);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * On UPS battery the hall lowers its own work: through the real broker, the UPS's `evt/power` puts screens and pads
  * into power saving (`cmd/power-save {on: true}`) and coalesces the screens' stream updates; mains reverses both.
- * LED boards, which carry the calls, are left alone.
+ * LED boards, which carry the calls, are left alone. Only the hall's power source (`ups`) speaks for its power.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,8 +59,18 @@ describe('power saving on UPS battery', () => {
       return list.filter((d) => d.online).length === 4;
     });
 
+    // A pad (on a public counter: its credentials are on the tablet) is no power source: not on battery, not low,
+    // not back on mains. Its reports change nothing, and the real UPS's still count after them.
+    const padPower = (body: Record<string, unknown>) =>
+      pad.client.publish(t.deviceEvt('pad-3', 'power'), JSON.stringify({ id: `p${++n}`, ...body }), { qos: 1 });
+    padPower({ onBattery: true, batteryLow: true, minutesLeft: 1 });
+    await until('the pad report was handled', () =>
+      h.running.db.prepare("SELECT 1 FROM device_events_seen WHERE device_id = 'pad-3'").pluck().get(),
+    );
+
     power(true);
     await until('screen saves power', () => powerSaves(screen).join() === 'true');
+    padPower({ onBattery: false });
     await until('pad saves power', () => powerSaves(pad).join() === 'true');
     expect(h.running.stream.coalescing).toBe(BATTERY_COALESCE_MS);
     // A screen registered while on battery saves power from the start.
@@ -73,6 +83,11 @@ describe('power saving on UPS battery', () => {
     expect(h.running.stream.coalescing).toBeUndefined();
     expect(powerSaves(led)).toEqual([]);
     const audit = (await h.api('GET', '/api/v1/audit?limit=1000', undefined, h.managerToken)).body.entries as any[];
+    const power_ = audit.filter((e) => e.type === 'playbook.action' && /battery|power-back/.test(e.data.action));
+    expect(power_.map((e) => [e.data.action, e.data.detail.deviceId])).toEqual([
+      ['on-battery-checkpoint', 'ups'],
+      ['power-back', 'ups'],
+    ]);
     const steps = audit.filter((e) => e.type === 'playbook.action' && e.data.action.startsWith('power-save'));
     expect(steps.map((e) => [e.data.action, e.data.detail.devices.sort()])).toEqual([
       ['power-save-on', ['pad-3', 'screen-hall']],

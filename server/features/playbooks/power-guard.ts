@@ -4,9 +4,15 @@
  * quick), and records it; when the UPS reports the battery low (`{batteryLow: true}` or `{minutesLeft}` under the
  * margin) it shuts down cleanly — the same path as SIGTERM — long before the battery is empty. The power-outage
  * playbook itself (banner, announcement) is started by its trigger like any other.
+ *
+ * Only the hall's power sources speak for its power: the devices a playbook trigger names for `power` events (the
+ * reference hall's `ups`), or a device `ups` when no trigger names one. Any other device may publish `evt/power` on its
+ * own subtree (a pad on a public counter, a kiosk), and one that could put the hall on battery, or shut it down with
+ * `batteryLow`, would let whoever holds its credentials stop the hall.
  */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
+import type { HallFile } from '../../config/hall-schema.js';
 import { SYSTEM_ACTOR } from '../../domain/decide/context.js';
 import { log } from '../../log.js';
 
@@ -25,20 +31,41 @@ export interface PowerGuardOptions {
 /** Long enough for the `cmd/power-off` commands to leave over MQTT; short beside the shutdown margin. */
 export const POWER_OFF_GRACE_MS = 2_000;
 
+/** The device ids whose `evt/power` is the hall's power: named by a `power` trigger, else `ups`. */
+export function powerSources(hallFile: HallFile): ReadonlySet<string> {
+  const named = hallFile.playbooks.flatMap((p) =>
+    p.triggers.flatMap((t) => ('device' in t && t.event === 'power' && t.device !== '*' ? [t.device] : [])),
+  );
+  return new Set(named.length > 0 ? named : ['ups']);
+}
+
 export class PowerGuard implements Feature {
   readonly name = 'power-guard';
   private unsubscribe?: () => void;
   private onBattery = false;
   private shuttingDown = false;
+  private readonly sources: ReadonlySet<string>;
+  /** Devices already logged for a power report they may not make (once each, not per message). */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly hall: HallService,
     private readonly opts: PowerGuardOptions,
-  ) {}
+  ) {
+    this.sources = powerSources(hall.hallFile);
+  }
 
   start(): void {
     this.unsubscribe = this.hall.bus.on('device.event', ({ device, name, body }) => {
-      if (name === 'power') this.onPower(device.id, body);
+      if (name !== 'power') return;
+      if (this.sources.has(device.id)) return this.onPower(device.id, body);
+      if (this.refused.size < 1000 && !this.refused.has(device.id)) {
+        this.refused.add(device.id);
+        log.warn('power report from a device that is not a power source; ignored', {
+          deviceId: device.id,
+          powerSources: [...this.sources],
+        });
+      }
     });
   }
 

@@ -1,6 +1,12 @@
 /**
  * One HTTP call to an outside system: bearer token, a timeout, a bounded answer, and the outcome sorted into what the
- * adapters act on — answered, refused for good (4xx), or failed for now (no answer, timeout, 5xx, 401/403, 429).
+ * adapters act on — answered, refused for good (4xx), or failed for now (no answer, timeout, 5xx, 401/403, 429, a
+ * redirect).
+ *
+ * A redirect is never followed: the hall sends citizens' phones and messages to the URL its operator set, not to
+ * wherever that system (or whoever answers in its place) points. A 2xx is the acknowledgement whatever its body: an
+ * answer that is not JSON is `answered` without a body (an adapter that needs one finds it missing), or a gateway that
+ * answers `200 OK` in plain text would be sent the same message again and again.
  */
 export type OutsideOutcome =
   | { kind: 'answered'; status: number; body: unknown }
@@ -38,6 +44,7 @@ export async function callOutside(
         ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
       signal: AbortSignal.timeout(target.timeoutMs),
     });
   } catch (err) {
@@ -59,8 +66,13 @@ export async function callOutside(
     try {
       return { kind: 'answered', status: res.status, body: JSON.parse(text) };
     } catch {
-      return { kind: 'failed', status: res.status, error: 'malformed answer: not JSON' };
+      return { kind: 'answered', status: res.status, body: undefined };
     }
+  }
+  if (res.status >= 300 && res.status < 400) {
+    // Kept to try again: the operator sets the URL to where the system answers (the alert shows this error).
+    const to = redirectOrigin(res.headers.get('location'), target.url);
+    return { kind: 'failed', status: res.status, error: `HTTP ${res.status}: redirect${to} not followed` };
   }
   const error = `HTTP ${res.status}`;
   return retryable(res.status)
@@ -78,4 +90,14 @@ async function boundedText(res: Response): Promise<string> {
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** ` to <origin>` of a redirect's Location (never its path or query, which may carry anything), or ''. */
+function redirectOrigin(location: string | null, base: string): string {
+  if (!location) return '';
+  try {
+    return ` to ${new URL(location, base).origin}`;
+  } catch {
+    return '';
+  }
 }

@@ -56,6 +56,7 @@ export class PlatformApi {
     const query = cursor === undefined ? '' : `?since=${encodeURIComponent(cursor)}`;
     const out = await callOutside(this.target, 'GET', `/halls/${encodeURIComponent(this.hallId)}/bookings${query}`);
     if (out.kind !== 'answered') return { ok: false, error: out.error, status: out.status };
+    if (out.body === undefined) return { ok: false, error: 'malformed answer: no JSON body', status: out.status };
     const page = bookingPageSchema.safeParse(out.body);
     if (!page.success) return { ok: false, error: `malformed answer: ${page.error.issues[0]?.message ?? 'invalid'}` };
     return { ok: true, bookings: page.data.bookings, cursor: page.data.cursor };

@@ -1,0 +1,85 @@
+/**
+ * One call to an outside system, against real HTTP servers on ephemeral ports: a redirect is never followed (the phone
+ * and the message stay with the system the operator named), and a 2xx acknowledges whatever its body.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callOutside } from '../../server/features/integrations/outside-call.js';
+
+interface Heard {
+  path: string;
+  authorization?: string;
+  body: string;
+}
+
+async function listen(
+  answer: (req: IncomingMessage) => { status: number; headers?: Record<string, string>; body?: string },
+) {
+  const heard: Heard[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      heard.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
+      const a = answer(req);
+      res.writeHead(a.status, a.headers).end(a.body ?? '');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, heard, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+let elsewhere: Awaited<ReturnType<typeof listen>>;
+let gateway: Awaited<ReturnType<typeof listen>>;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  elsewhere = await listen(() => ({ status: 200, body: '{"bookings":[]}' }));
+  gateway = await listen((req) => {
+    if (req.url?.startsWith('/moved')) return { status: 307, headers: { location: `${elsewhere.url}/take?k=secret` } };
+    if (req.url?.startsWith('/found')) return { status: 302, headers: { location: `${elsewhere.url}/bookings` } };
+    if (req.url?.startsWith('/nowhere')) return { status: 302 };
+    if (req.url?.startsWith('/plain')) return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' };
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"messageId":"m1"}' };
+  });
+  servers.push(elsewhere.server, gateway.server);
+});
+afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+
+const target = () => ({ url: gateway.url, token: 'the-hall-token', timeoutMs: 2000 });
+const message = { to: '13800138000', template: 'turn-near', params: { number: 'A001' } };
+
+describe('a call to an outside system', () => {
+  it('never follows a redirect: nothing reaches the other host, and the message is kept to try again', async () => {
+    for (const [method, path] of [
+      ['POST', '/moved'],
+      ['GET', '/found'],
+    ] as const) {
+      const out = await callOutside(target(), method, path, method === 'POST' ? message : undefined);
+      expect(out).toEqual({
+        kind: 'failed',
+        status: method === 'POST' ? 307 : 302,
+        error: `HTTP ${method === 'POST' ? 307 : 302}: redirect to ${elsewhere.url} not followed`,
+      });
+    }
+    // A redirect without a Location is no reason to drop what was sent either.
+    expect(await callOutside(target(), 'POST', '/nowhere', message)).toMatchObject({ kind: 'failed', status: 302 });
+    expect(elsewhere.heard).toEqual([]);
+    expect(gateway.heard.map((h) => h.path)).toEqual(['/moved', '/found', '/nowhere']);
+    expect(JSON.parse(gateway.heard[0].body)).toEqual(message);
+  });
+
+  it('takes a 2xx as the acknowledgement, with its JSON body or without one', async () => {
+    expect(await callOutside(target(), 'POST', '/messages', message)).toEqual({
+      kind: 'answered',
+      status: 200,
+      body: { messageId: 'm1' },
+    });
+    expect(await callOutside(target(), 'POST', '/plain', message)).toEqual({
+      kind: 'answered',
+      status: 200,
+      body: undefined,
+    });
+  });
+});

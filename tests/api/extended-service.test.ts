@@ -2,6 +2,7 @@
  * Closing and extended service (R6): at closing every issued ticket is still served, up to extendedServiceMinutes;
  * whoever still waits when it ends is booked a slot of the next working day (SMS where a phone was given), recorded.
  */
+import { renderSms } from '../../server/features/integrations/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BusEvents } from '../../server/core/event-bus.js';
 import type { DayRules } from '../../server/features/day-rules/index.js';
@@ -58,10 +59,14 @@ describe('extended service', () => {
       {
         to: { ticketId: withPhone.id },
         template: 'slot-moved',
-        params: { number: 'D002', ...slot, code: a.code },
+        params: { number: 'D002', date: '3月3日', time: '08:30', ...slot, code: a.code },
         key: `slot-moved:${withPhone.id}`,
       },
     ]);
+    // What the citizen reads: the day, the hall's time and the code to check in with.
+    expect(renderSms('slot-moved', { ...texts[0].params, hall: '大厅' })).toBe(
+      `【大厅】您的D002号今日未能办理，已为您预约3月3日 08:30，预约码${a.code}，请按时到大厅签到取号。`,
+    );
     const audit = await auditAll(hall);
     expect(audit.filter((e) => e.type === 'hall.extended_service').map((e) => e.data.phase)).toEqual([
       'started',

@@ -1,4 +1,5 @@
 /** Online pre-review (网上预审, R12): the consult counter's queue, its 24-hour clock and the result by SMS. */
+import { renderSms } from '../../server/features/integrations/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { expectError, expectNoneOf, expectOk, manualClock, newStaffAt, renewManagerToken, V1 } from './support.js';
@@ -89,10 +90,13 @@ describe('online pre-review', () => {
       {
         to: { prereviewId: id },
         template: 'prereview-result',
-        params: { reference: 'WS-2026-0001', result: 'more-materials' },
+        params: { reference: 'WS-2026-0001', result: 'more-materials', resultText: '需补充材料，请登录查看' },
         key: `prereview-result:${id}`,
       },
     ]);
+    expect(renderSms('prereview-result', { ...sms[0].params, hall: '大厅' })).toBe(
+      '【大厅】您的网上预审WS-2026-0001结果：需补充材料，请登录查看。',
+    );
     expectError(
       await h.api('POST', `${V1}/prereviews/${id}/answer`, { result: 'approved' }, staff),
       409,

@@ -12,6 +12,7 @@ import { extendedServiceStep } from '../../domain/decide/extended-service.js';
 import type { HallEventMap } from '../../domain/events.js';
 import type { HallState, Ticket } from '../../domain/types.js';
 import { log } from '../../log.js';
+import { smsDateTime } from '../integrations/sms/sms-templates.js';
 
 /** Often enough that a no-show or the end of extended service is recorded within the minute. */
 const EVERY_MS = 20_000;
@@ -72,6 +73,8 @@ export class DayRules implements Feature {
       template: 'slot-moved',
       params: {
         number: ticket.number,
+        // What the template shows, in the hall's time zone; the ISO times stay for gateways that use them.
+        ...smsDateTime(d.slotStart, this.hall.site.timezone),
         slotStart: new Date(d.slotStart).toISOString(),
         slotEnd: new Date(d.slotEnd).toISOString(),
         code,

@@ -1,6 +1,7 @@
 /** The pre-review's result to the applicant: a `sms.request` (template `prereview-result`) when a phone was given. */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
+import { PREREVIEW_RESULT_TEXT } from '../integrations/sms/sms-templates.js';
 
 export class PrereviewSms implements Feature {
   readonly name = 'prereview-sms';
@@ -16,7 +17,11 @@ export class PrereviewSms implements Feature {
       this.hall.bus.emit('sms.request', {
         to: { prereviewId: r.id },
         template: 'prereview-result',
-        params: { reference: r.reference, result: c.event.data.result },
+        params: {
+          reference: r.reference,
+          result: c.event.data.result,
+          resultText: PREREVIEW_RESULT_TEXT[c.event.data.result],
+        },
         key: `prereview-result:${r.id}`,
       });
     });

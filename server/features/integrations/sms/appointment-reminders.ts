@@ -5,10 +5,9 @@
 import cron from 'node-cron';
 import type { EventBus } from '../../../core/event-bus.js';
 import type { HallService } from '../../../core/hall-service.js';
-import { addDays, hallDay, localTime } from '../../../domain/clock.js';
+import { addDays, hallDay } from '../../../domain/clock.js';
 import { log } from '../../../log.js';
-
-const pad = (n: number) => String(n).padStart(2, '0');
+import { smsDateTime } from './sms-templates.js';
 
 export class AppointmentReminders {
   private task: { stop(): unknown } | undefined;
@@ -44,14 +43,12 @@ export class AppointmentReminders {
     let asked = 0;
     for (const a of this.hall.state.appointments.values()) {
       if (a.status !== 'booked' || !a.phoneSealed || hallDay(a.slotStart, tz) !== tomorrow) continue;
-      const at = localTime(a.slotStart, tz);
       const service = this.hall.hallFile.services.find((s) => s.id === a.serviceId)?.name ?? a.serviceId;
       this.bus.emit('sms.request', {
         to: { appointmentId: a.id },
         template: 'appointment-reminder',
         params: {
-          date: `${Number(at.date.slice(5, 7))}月${Number(at.date.slice(8))}日`,
-          time: `${pad(at.hh)}:${pad(at.mm)}`,
+          ...smsDateTime(a.slotStart, tz),
           service,
           code: a.code,
         },

@@ -236,6 +236,24 @@ describe('automatic playbooks', () => {
     expect(ended.endedAt).not.toBeNull();
   });
 
+  it('a real alarm during a drill ends the drill and starts the real incident, which outlasts it', async () => {
+    const panel = clients.find((c) => c.options.clientId === 'fire-panel') ?? (await sensor('fire-panel'));
+    expect((await manager('activate', { playbookId: 'fire', drill: true })).status).toBe(200);
+    send(panel, 'fire-panel', 'alarm', { active: true });
+    const fire = await until('the real fire', async () =>
+      ((await active()) as any[]).find((p) => p.playbookId === 'fire' && p.drill === false),
+    );
+    expect(fire).toMatchObject({ cause: { by: 'device' } });
+    const banners = (await h.api('GET', '/api/v1/emergency')).body.effective.banners as Array<{ text: string }>;
+    expect(banners.map((b) => b.text).join()).not.toContain('演练');
+    const audit = (await h.api('GET', '/api/v1/audit?limit=1000', undefined, h.managerToken)).body.entries as any[];
+    const ends = audit.filter((e) => e.type === 'playbook.deactivated' && e.data.playbookId === 'fire');
+    expect(ends.at(-1).data).toMatchObject({ drill: true, reason: 'a real device alarm during the drill' });
+    // The panel clears: the trigger ends what it started.
+    send(panel, 'fire-panel', 'alarm', { active: false });
+    await until('fire over', async () => !(await ids()).includes('fire'));
+  });
+
   it('acts on presses only from buttons and ratings only from pads', async () => {
     const reg = await h.device('led-10', 'led', { counterId: '10' });
     const led = mqtt.connect(h.running.mqttUrl, {

@@ -34,6 +34,24 @@ export function activatePlaybook(ctx: DecideContext, state: HallState, cmd: Acti
   return { events: [{ type: 'playbook.activated', data: { playbook } }] };
 }
 
+/**
+ * A real alarm during a drill of the same playbook: the drill ends and the real incident starts, in one commit. Every
+ * screen stops saying 【演练】, and the incident does not end with the drill (the alarm that started it still holds,
+ * and the bridge reports a level only when it changes).
+ */
+export function escalateDrill(ctx: DecideContext, state: HallState, cmd: ActivateCommand): Decision {
+  const drill = activePlaybooks(state).find((p) => p.playbookId === cmd.playbookId && p.drill);
+  if (!drill) throw refuse.conflict('NOT_A_DRILL', `playbook ${cmd.playbookId} is not running as a drill`);
+  const ended = deactivatePlaybook(ctx, state, {
+    playbookId: cmd.playbookId,
+    reason: `a real ${cmd.cause.by} alarm during the drill`,
+  });
+  // As the state will be once the drill's end is applied: activatePlaybook reads only the active set.
+  const afterEnd = { ...state, playbooks: activePlaybooks(state).filter((p) => p !== drill) };
+  const started = activatePlaybook(ctx, afterEnd, { ...cmd, drill: false });
+  return { events: [...ended.events, ...started.events] };
+}
+
 export interface DeactivateCommand {
   /** Optional only for v1 clients: then exactly one playbook must be active. */
   playbookId?: string;

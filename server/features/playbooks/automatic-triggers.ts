@@ -8,7 +8,7 @@ import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import type { IntegrationSystem } from '../../core/event-bus.js';
 import type { Actor } from '../../domain/decide/context.js';
-import { activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
+import { activatePlaybook, deactivatePlaybook, escalateDrill } from '../../domain/decide/emergency.js';
 import { DomainError } from '../../domain/errors.js';
 import { activePlaybooks, type PlaybookCause } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
@@ -145,8 +145,11 @@ export class AutomaticTriggers implements Feature {
     for (const v of verdicts) {
       const active = activePlaybooks(this.hall.state).find((p) => p.playbookId === v.playbookId);
       try {
-        if (v.holds && !active) {
+        if (v.holds && (!active || active.drill)) {
           if (v.mode === 'propose') this.propose(v.playbookId, cause);
+          else if (active)
+            // A real alarm during a drill of the same playbook is the real incident, not part of the drill.
+            this.hall.execute(actor, (ctx, s) => escalateDrill(ctx, s, { playbookId: v.playbookId, cause }));
           else this.hall.execute(actor, (ctx, s) => activatePlaybook(ctx, s, { playbookId: v.playbookId, cause }));
         } else if (!v.holds) {
           this.withdraw(v.playbookId);

@@ -4,7 +4,13 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { acknowledgePlaybook, activatePlaybook, deactivatePlaybook } from '../../domain/decide/emergency.js';
+import {
+  acknowledgePlaybook,
+  activatePlaybook,
+  deactivatePlaybook,
+  escalateDrill,
+} from '../../domain/decide/emergency.js';
+import { activePlaybooks } from '../../domain/playbooks.js';
 import { refuse } from '../../domain/errors.js';
 import { audienceOf } from '../../core/views.js';
 import { activePlaybookView, playbooksStateView } from '../../core/playbook-views.js';
@@ -122,9 +128,12 @@ export function emergencyRoutes(deps: ApiDeps) {
         },
       });
       if (outcome === 'confirm')
-        await hall.submit(actor, (ctx, s) =>
-          activatePlaybook(ctx, s, { playbookId: proposal.playbookId, cause: proposal.cause }),
-        );
+        await hall.submit(actor, (ctx, s) => {
+          const cmd = { playbookId: proposal.playbookId, cause: proposal.cause };
+          // Proposed during a drill of the same playbook: the real incident replaces the drill.
+          const drill = activePlaybooks(s).some((x) => x.playbookId === cmd.playbookId && x.drill);
+          return drill ? escalateDrill(ctx, s, cmd) : activatePlaybook(ctx, s, cmd);
+        });
       return c.json(body(p.role));
     });
   }

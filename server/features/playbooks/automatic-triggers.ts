@@ -28,6 +28,16 @@ const TRIGGER_ACTOR: Actor = { kind: 'system', id: 'playbook-trigger', role: 'sy
 const TICK_MS = 5_000;
 /** Metric thresholds are checked at most this often while commands stream in (see queueMetricCheck). */
 const METRIC_CHECK_MS = 1_000;
+/**
+ * A trigger that has started its playbook this many times within FLAP_WINDOW_MS is flapping (a chattering fire-panel
+ * contact): its release no longer ends the playbook at once, only once FLAP_QUIET_MS (hall clock, checked on the
+ * tick) have passed with no alarm. Each start pages
+ * and texts staff; a contact chattering 15 times a minute used up the security officer's SMS in a second and put a
+ * real fire's text behind stale ones. The playbook stays on instead — the safe side of an alarm that cannot decide.
+ */
+export const FLAP_STARTS = 4;
+export const FLAP_WINDOW_MS = 10 * 60_000;
+export const FLAP_QUIET_MS = 2 * 60_000;
 
 export class AutomaticTriggers implements Feature {
   readonly name = 'playbook-triggers';
@@ -39,6 +49,10 @@ export class AutomaticTriggers implements Feature {
   private lastMetricCheckAt = -Infinity;
   private metricTimer?: NodeJS.Timeout;
   private readonly watchesArrivals: boolean;
+  /** When each playbook was last started by a trigger (within FLAP_WINDOW_MS), to tell a flapping one. */
+  private readonly triggerStarts = new Map<string, number[]>();
+  /** A flapping playbook's end, waiting for FLAP_QUIET_MS without an alarm: since when, and who releases it. */
+  private readonly deferredEnds = new Map<string, { since: number; actor: Actor; cause: PlaybookCause }>();
 
   constructor(
     private readonly hall: HallService,
@@ -76,6 +90,7 @@ export class AutomaticTriggers implements Feature {
 
   /** Re-checks what depends on time passing: metric durations, integration outages, proposals' expiry. */
   tick(): void {
+    this.endQuietFlappers();
     this.checkMetrics();
     for (const system of this.health.keys()) this.checkIntegration(system);
     for (const p of this.proposals?.expire() ?? [])
@@ -145,28 +160,87 @@ export class AutomaticTriggers implements Feature {
     for (const v of verdicts) {
       const active = activePlaybooks(this.hall.state).find((p) => p.playbookId === v.playbookId);
       try {
+        if (v.holds) this.cancelDeferredEnd(v.playbookId);
         if (v.holds && (!active || active.drill)) {
           if (v.mode === 'propose') this.propose(v.playbookId, cause);
-          else if (active)
-            // A real alarm during a drill of the same playbook is the real incident, not part of the drill.
-            this.hall.execute(actor, (ctx, s) => escalateDrill(ctx, s, { playbookId: v.playbookId, cause }));
-          else this.hall.execute(actor, (ctx, s) => activatePlaybook(ctx, s, { playbookId: v.playbookId, cause }));
+          else {
+            if (active)
+              // A real alarm during a drill of the same playbook is the real incident, not part of the drill.
+              this.hall.execute(actor, (ctx, s) => escalateDrill(ctx, s, { playbookId: v.playbookId, cause }));
+            else this.hall.execute(actor, (ctx, s) => activatePlaybook(ctx, s, { playbookId: v.playbookId, cause }));
+            this.startedByTrigger(v.playbookId);
+          }
         } else if (!v.holds) {
           this.withdraw(v.playbookId);
-          if (active && active.cause.by !== 'manager')
-            this.hall.execute(actor, (ctx, s) =>
-              deactivatePlaybook(ctx, s, {
-                playbookId: v.playbookId,
-                reason: `${cause.by} trigger released`,
-                automatic: true,
-              }),
-            );
+          if (active && active.cause.by !== 'manager') {
+            if (this.flapping(v.playbookId)) this.deferEnd(actor, cause, v.playbookId);
+            else this.end(actor, cause, v.playbookId);
+          }
         }
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         log.info('playbook trigger refused', { playbookId: v.playbookId, code: err.code });
       }
     }
+  }
+
+  private end(actor: Actor, cause: PlaybookCause, playbookId: string): void {
+    this.hall.execute(actor, (ctx, s) =>
+      deactivatePlaybook(ctx, s, { playbookId, reason: `${cause.by} trigger released`, automatic: true }),
+    );
+  }
+
+  private startedByTrigger(playbookId: string): void {
+    const now = this.hall.clock();
+    const recent = (this.triggerStarts.get(playbookId) ?? []).filter((at) => now - at < FLAP_WINDOW_MS);
+    recent.push(now);
+    this.triggerStarts.set(playbookId, recent.slice(-FLAP_STARTS));
+  }
+
+  private flapping(playbookId: string): boolean {
+    const now = this.hall.clock();
+    return (this.triggerStarts.get(playbookId) ?? []).filter((at) => now - at < FLAP_WINDOW_MS).length >= FLAP_STARTS;
+  }
+
+  /** Ends a flapping playbook once its trigger has stayed released for FLAP_QUIET_MS (the tick checks); an alarm cancels it. */
+  private deferEnd(actor: Actor, cause: PlaybookCause, playbookId: string): void {
+    if (this.deferredEnds.has(playbookId)) return;
+    this.deferredEnds.set(playbookId, { since: this.hall.clock(), actor, cause });
+    this.hall.audit(TRIGGER_ACTOR, {
+      type: 'playbook.action',
+      data: {
+        playbookId,
+        action: 'trigger-flapping',
+        detail: {
+          startsInWindow: FLAP_STARTS,
+          windowMinutes: FLAP_WINDOW_MS / 60_000,
+          endsAfterQuietMs: FLAP_QUIET_MS,
+        },
+      },
+    });
+    log.warn('playbook trigger flapping: the playbook stays on until its alarm has been quiet', {
+      playbookId,
+      quietMs: FLAP_QUIET_MS,
+    });
+  }
+
+  private endQuietFlappers(): void {
+    const now = this.hall.clock();
+    for (const [playbookId, d] of this.deferredEnds) {
+      if (now - d.since < FLAP_QUIET_MS) continue;
+      this.deferredEnds.delete(playbookId);
+      this.triggerStarts.delete(playbookId);
+      const active = activePlaybooks(this.hall.state).find((p) => p.playbookId === playbookId);
+      try {
+        if (active && active.cause.by !== 'manager') this.end(d.actor, d.cause, playbookId);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+      }
+    }
+  }
+
+  private cancelDeferredEnd(playbookId: string): void {
+    this.deferredEnds.delete(playbookId);
   }
 
   private propose(playbookId: string, cause: PlaybookCause): void {

@@ -362,6 +362,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     async stop() {
       if (stopped) return;
       stopped = true;
+      intake.handleKeptReports();
       await stopFeatures(started);
       await broker?.close();
       hall.snapshot();

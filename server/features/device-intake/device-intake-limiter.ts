@@ -47,6 +47,26 @@ export class DeviceIntakeLimiter {
     return false;
   }
 
+  /**
+   * Hands every kept report to the intake now, rate or not: the broker acknowledged each to its device, which will not
+   * send it again, so a clean stop (SIGTERM, a UPS's battery-low) must not take a fire alarm down with it. Only a kill
+   * within a flooding device's wait (≤ 2 s a report) can still lose one (docs/devices.md, Limits).
+   */
+  flush(): void {
+    for (const b of this.buckets.values()) {
+      clearTimeout(b.timer);
+      b.timer = undefined;
+      const held = [...b.pending];
+      b.pending.clear();
+      this.replaying = true;
+      try {
+        for (const [topic, payload] of held) this.replay(topic, payload);
+      } finally {
+        this.replaying = false;
+      }
+    }
+  }
+
   stop(): void {
     for (const b of this.buckets.values()) clearTimeout(b.timer);
     this.buckets.clear();

@@ -74,6 +74,18 @@ export class DeviceIntake implements Feature {
     this.limiter.stop();
   }
 
+  /**
+   * At a clean stop, before any feature stops: the reports kept over a device's rate are handled now, through the write
+   * path and out on the bus to the triggers like any other (the broker has acknowledged them).
+   */
+  handleKeptReports(): void {
+    try {
+      this.limiter.flush();
+    } catch (err) {
+      log.error('device reports kept over the rate could not be handled at stop', { error: (err as Error).message });
+    }
+  }
+
   /** The HTTP API registered a device. */
   added(device: Device): void {
     this.directory.refresh();

@@ -1,6 +1,13 @@
 /** What the outside sees of the active playbooks (contract v2): `{active, effective}`, per audience. */
 import type { ActivePlaybookView, CauseView, PlaybooksStateView } from '../../protocol/hall.js';
-import { activePlaybooks, effectiveOf, type ActivePlaybook, type PlaybookCause } from '../domain/playbooks.js';
+import {
+  activePlaybooks,
+  effectiveOf,
+  headlineOf,
+  publicPlaybooks,
+  type ActivePlaybook,
+  type PlaybookCause,
+} from '../domain/playbooks.js';
 import type { EventOf } from '../domain/events.js';
 import type { HallState } from '../domain/types.js';
 import type { Audience } from './views.js';
@@ -46,7 +53,8 @@ export function activePlaybookView(p: ActivePlaybook, audience: Audience): Activ
 
 /** The active set, in the order they started, and its combined effect. */
 export function playbooksStateView(state: HallState, audience: Audience): PlaybooksStateView {
-  const active = activePlaybooks(state);
+  const all = activePlaybooks(state);
+  const active = audience === 'staff' ? all : publicPlaybooks(all);
   return {
     active: [...active].sort((a, b) => a.startedAt - b.startedAt).map((p) => activePlaybookView(p, audience)),
     effective: effectiveOf(active),
@@ -67,4 +75,9 @@ export function playbookIdOf(
 export function phoneEmergency(state: HallState) {
   const e = effectiveOf(activePlaybooks(state));
   return { emergency: e.banners[0]?.text ?? null, banners: e.banners.map((b) => b.text), frozen: e.frozen };
+}
+
+/** The v1 headline (`emergency`) an audience sees: for anyone but staff, of the public playbooks only. */
+export function headlineFor(state: HallState, audience: Audience) {
+  return audience === 'staff' ? state.emergency : headlineOf(publicPlaybooks(activePlaybooks(state)));
 }

@@ -3,14 +3,15 @@ import type { HallFile } from '../config/hall-schema.js';
 import { issuingWindow } from '../domain/calendar.js';
 import { servedElsewhere } from '../domain/decide/closing.js';
 import { positionOf, queueSummary } from '../domain/eta.js';
-import { unhandledEvent } from '../domain/events.js';
+import { unhandledEvent, type EventOf } from '../domain/events.js';
+import { playbookEffects, showsThePublic } from '../domain/playbooks.js';
 import type { Appointment, Call, EmergencyState, HallState, Ticket } from '../domain/types.js';
 import type { DeviceKind } from '../../protocol/codes.js';
 import type { CallView, CounterView, EmergencyView, HallView } from '../../protocol/hall.js';
 import type { StreamEvent } from '../../protocol/stream.js';
 import type { TicketView } from '../../protocol/tickets.js';
 import type { CommittedEvent } from './event-bus.js';
-import { playbookIdOf, playbooksStateView } from './playbook-views.js';
+import { headlineFor, playbookIdOf, playbooksStateView } from './playbook-views.js';
 
 export type { TicketView };
 
@@ -94,6 +95,8 @@ export function appointmentView(a: Appointment) {
 }
 
 /** The active playbook; the manager's free-text note only for staff (the public board shows the banner). */
+type PlaybookEvent = EventOf<'playbook.activated'> | EventOf<'playbook.deactivated'> | EventOf<'playbook.acknowledged'>;
+
 export function emergencyView(e: EmergencyState | null, audience: Audience = 'public') {
   if (!e) return null;
   return {
@@ -188,7 +191,7 @@ export function hallView(
       needsCounter: queues[s.id].waiting > 0 && !servedElsewhere(hallFile, state, s.id),
     })),
     counters: counterViews(hallFile, state, audience),
-    emergency: emergencyView(state.emergency, audience),
+    emergency: emergencyView(headlineFor(state, audience), audience),
     playbooks: playbooksStateView(state, audience),
     extendedService:
       state.extendedService?.day === state.day && !state.extendedService.ended
@@ -199,6 +202,13 @@ export function hallView(
 }
 
 /** A committed event as one audience may see it. Personal data never appears; ids only for hall devices and staff. */
+/** Whether the playbook an event is about shows anything to the public (one not in the hall file, a city's, does). */
+function isPublicPlaybook(hall: HallFile, e: PlaybookEvent): boolean {
+  if (e.type === 'playbook.activated') return showsThePublic(e.data.playbook.effects);
+  const def = hall.playbooks.find((p) => p.id === e.data.playbookId);
+  return !def || showsThePublic(playbookEffects(def));
+}
+
 export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent, audience: Audience): StreamEvent {
   const e = c.event;
   const at = iso(c.at)!;
@@ -267,15 +277,20 @@ export function streamEvent(hall: HallFile, state: HallState, c: CommittedEvent,
     // v2 playbook events reach screens as `emergency.changed` carrying the headline and the whole active set now.
     case 'playbook.activated':
     case 'playbook.deactivated':
-    case 'playbook.acknowledged':
+    case 'playbook.acknowledged': {
+      // A playbook with nothing public (a fight, a petition) is not named to anyone but staff.
+      const named = audience === 'staff' || isPublicPlaybook(hall, e);
       return {
         type: 'emergency.changed',
         at,
-        active: emergencyView(state.emergency, audience),
-        previous: e.type === 'playbook.deactivated' ? e.data.playbookId : null,
-        change: { kind: e.type.slice('playbook.'.length) as 'activated', playbookId: playbookIdOf(e) },
+        active: emergencyView(headlineFor(state, audience), audience),
+        previous: e.type === 'playbook.deactivated' && named ? e.data.playbookId : null,
+        change: named
+          ? { kind: e.type.slice('playbook.'.length) as 'activated', playbookId: playbookIdOf(e) }
+          : undefined,
         playbooks: playbooksStateView(state, audience),
       };
+    }
     case 'hall.day_started':
     case 'day.numbers_reserved':
       return { type: e.type, at, day: e.data.day };

@@ -112,6 +112,19 @@ export function effectiveOf(active: readonly ActivePlaybook[]): Effective {
  * The one-playbook summary v1 readers know (`state.emergency`): the playbook that sets the effective issuing mode,
  * else the most severe; its banner is the top one. Null when none is active.
  */
+/**
+ * The playbooks the public may know of: those that change what the hall shows or does for them (a banner, the issuing
+ * mode, a frozen queue). A fight or an abnormal petition only notifies staff: "nothing public" (docs/playbooks.md),
+ * so it is left out of every view that is not staff's — names on anonymous MQTT, the stream, `GET /hall`.
+ */
+export function publicPlaybooks(active: readonly ActivePlaybook[]): ActivePlaybook[] {
+  return active.filter((p) => showsThePublic(p.effects));
+}
+
+export function showsThePublic(e: PlaybookEffects): boolean {
+  return e.banner !== undefined || e.issuing !== 'normal' || e.freezeQueue;
+}
+
 export function headlineOf(active: readonly ActivePlaybook[]): EmergencyState | null {
   if (active.length === 0) return null;
   const eff = effectiveOf(active);

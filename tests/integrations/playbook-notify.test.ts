@@ -134,7 +134,9 @@ describe('playbook notify', () => {
     await h.stop();
     const outbox = await startHall();
     await outbox.drainNow();
-    expect((await h.api('GET', `${V1}/emergency`)).body.active.map((p: any) => p.playbookId)).toEqual(['fight']);
+    expect(
+      (await h.api('GET', `${V1}/emergency`, undefined, h.managerToken)).body.active.map((p: any) => p.playbookId),
+    ).toEqual(['fight']);
     expect(gateway.received).toHaveLength(2);
 
     expectOk(await deactivate('fight'));

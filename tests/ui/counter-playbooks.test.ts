@@ -81,7 +81,9 @@ async function consoleAt(username: string, password: string, counterId?: string)
 }
 
 const activeIds = async () =>
-  (await hall.api('GET', `${V1}/emergency`)).body.active.map((p: { playbookId: string }) => p.playbookId);
+  (await hall.api('GET', `${V1}/emergency`, undefined, hall.managerToken)).body.active.map(
+    (p: { playbookId: string }) => p.playbookId,
+  );
 
 describe('playbooks on the counter console', () => {
   it('a manager at a counter confirms or dismisses a proposal in one tap; other staff never see it', async () => {

@@ -12,7 +12,7 @@ import { extendedServiceStep } from '../../domain/decide/extended-service.js';
 import type { HallEventMap } from '../../domain/events.js';
 import type { HallState, Ticket } from '../../domain/types.js';
 import { log } from '../../log.js';
-import { smsDateTime } from '../integrations/sms/sms-templates.js';
+import { smsDateTime } from '../../domain/sms-wording.js';
 
 /** Often enough that a no-show or the end of extended service is recorded within the minute. */
 const EVERY_MS = 20_000;

@@ -1,7 +1,7 @@
 /** The pre-review's result to the applicant: a `sms.request` (template `prereview-result`) when a phone was given. */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
-import { PREREVIEW_RESULT_TEXT } from '../integrations/sms/sms-templates.js';
+import { PREREVIEW_RESULT_TEXT } from '../../domain/sms-wording.js';
 
 export class PrereviewSms implements Feature {
   readonly name = 'prereview-sms';

@@ -7,7 +7,7 @@ import type { EventBus } from '../../../core/event-bus.js';
 import type { HallService } from '../../../core/hall-service.js';
 import { addDays, hallDay } from '../../../domain/clock.js';
 import { log } from '../../../log.js';
-import { smsDateTime } from './sms-templates.js';
+import { smsDateTime } from '../../../domain/sms-wording.js';
 
 export class AppointmentReminders {
   private task: { stop(): unknown } | undefined;

@@ -3,10 +3,13 @@ import { readEnv } from './config/env.js';
 import { HallConfigError } from './config/load-hall.js';
 import { startHallServer, StartRefused, type RunningHall } from './app/hall-server.js';
 import { log } from './log.js';
+import { BackgroundErrors } from './app/background-errors.js';
 
 async function main(): Promise<void> {
   const env = readEnv();
   log.setLevel(env.LOG_LEVEL);
+  // A full disk under a timer's write is logged, not fatal; other uncaught errors still end the process.
+  new BackgroundErrors().install();
   let stopping = false;
   let running: RunningHall | undefined;
   let powerLow = false;

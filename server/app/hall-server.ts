@@ -60,6 +60,7 @@ import { DB_FILE, openDb, type Db } from '../store/db.js';
 import { databaseInUse } from '../store/db-in-use.js';
 import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
+import { diskReserveAtStart, writeAtStart } from './start-on-full-disk.js';
 import { checkChainAtStart, recordChainFindings } from './chain-at-start.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { mqttConnectionLimitsOf } from '../mqtt/connection-limits.js';
@@ -125,6 +126,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     throw new StartRefused(
       `${join(env.dataDir, DB_FILE)} is in use by another process: is a HallQ server already running on this DATA_DIR?`,
     );
+  diskReserveAtStart(env.dataDir);
   const db = openDb(env.dataDir);
   const secret = HallSecret.loadOrCreate(env.dataDir);
   const bus = new EventBus();
@@ -140,14 +142,16 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   checkChainAtStart(hall);
   const rebuilt = hall.rebuild();
   log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
-  hall.startDayIfNeeded();
+  writeAtStart('the new hall day', () => hall.startDayIfNeeded());
   const calendarGap = calendarWarning(hall.hallFile, hall.clock());
   if (calendarGap) log.warn(calendarGap);
   const accounts = new Accounts(db);
-  accounts.markAllDevicesOffline();
+  writeAtStart('devices marked offline', () => accounts.markAllDevicesOffline());
   const version = packageVersion();
-  hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: site.id } });
-  recordChainFindings(hall);
+  writeAtStart('the start’s audit entry', () =>
+    hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: site.id } }),
+  );
+  writeAtStart('the chain’s findings at start', () => recordChainFindings(hall));
 
   // MQTT: the embedded broker unless MQTT_URL names an external one (then Mosquitto files are kept up to date).
   const mqttPassword = serverMqttPassword(env.dataDir);
@@ -175,7 +179,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     writeMosquittoFiles(mosquittoDir, site.id, serverMosquittoUser, accounts.mosquittoUsers());
     if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND) reloadBroker(env.MQTT_RELOAD_COMMAND);
   };
-  writeBrokerFiles();
+  writeAtStart('the broker’s password and ACL files', writeBrokerFiles);
   // Embedded broker: the server talks to it in-process. External broker: a TCP client (mqtt.js loads only then).
   const link: MqttLink = broker
     ? new BrokerLink(broker.aedes)

@@ -1,5 +1,5 @@
 /** One MQTT login attempt over real TCP from a chosen loopback address (127.0.0.x: another machine to the broker). */
-import { MqttClient } from 'mqtt';
+import { connect, MqttClient } from 'mqtt';
 import { createConnection } from 'node:net';
 
 /** `connected`, or the refusal's text (`Connection refused: Not authorized`, …). */
@@ -21,4 +21,17 @@ export function tryMqttLogin(mqttUrl: string, username: string, password: string
     c.once('error', (e) => done(e.message));
     c.once('close', () => done('closed'));
   });
+}
+
+/** A registered device's MQTT client, connected (its credentials as POST /devices returned them). */
+export async function connectedDevice(
+  mqttUrl: string,
+  creds: { username: string; password: string },
+): Promise<MqttClient> {
+  const c = connect(mqttUrl, { ...creds, clientId: creds.username, reconnectPeriod: 0 });
+  await new Promise((resolve, reject) => {
+    c.once('connect', resolve);
+    c.once('error', reject);
+  });
+  return c;
 }

@@ -1,13 +1,18 @@
 /**
  * A full disk: commands are refused with 503 STORAGE_FULL and change nothing, reading goes on, nothing is corrupted,
- * and the hall writes again once space returns. Runs on a small tmpfs, which needs root (skipped otherwise).
+ * and the hall writes again once space returns; an alarm raised meanwhile starts its playbook then; and a hall
+ * restarted on a full disk starts and reads. Runs on a small tmpfs, which needs root (skipped otherwise).
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '../../devices/protocol/mqtt-topics.js';
+import type { AutomaticTriggers } from '../../server/features/playbooks/automatic-triggers.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
+import { connectedDevice } from '../helpers/mqtt-login.js';
 import { auditVerify, expectError, expectOk, manualClock, MONDAY_10, V1 } from '../api/support.js';
 
 const mountPoint = mkdtempSync(join(tmpdir(), 'hallq-full-'));
@@ -106,5 +111,62 @@ describe.skipIf(!mounted)('a full disk', () => {
     const after = (await h.api('GET', `${V1}/hall`)).body;
     expect(after.services).toEqual(before.services);
     expect(await auditVerify(h)).toMatchObject({ ok: true });
+  });
+
+  it('keeps a fire alarm raised while the disk is full, and starts fire once space returns', async () => {
+    const reg = await h.device('fire-panel', 'sensor');
+    const panel = await connectedDevice(h.running.mqttUrl, reg.mqtt);
+    const fireActive = () => (h.running.hall.state.playbooks ?? []).some((p) => p.playbookId === 'fire');
+    const triggers = h.running.features.find((f) => f.name === 'playbook-triggers') as AutomaticTriggers;
+    try {
+      fillDisk();
+      const t = topics('yunfu-realestate');
+      await new Promise((r) =>
+        panel.publish(t.deviceEvt('fire-panel', 'alarm'), JSON.stringify({ id: 'a1', active: true }), { qos: 1 }, r),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      expect(fireActive()).toBe(false);
+      expect(() => triggers.tick()).not.toThrow(); // tries again, and the disk is still full
+      expect(fireActive()).toBe(false);
+      expect((await h.api('GET', `${V1}/hall`)).status).toBe(200);
+
+      rmSync(filler);
+      triggers.tick();
+      expect(fireActive()).toBe(true);
+      const ended = () => !fireActive();
+      panel.publish(t.deviceEvt('fire-panel', 'alarm'), JSON.stringify({ id: 'a2', active: false }), { qos: 1 });
+      await until('the alarm is released', ended);
+      expect(await auditVerify(h)).toMatchObject({ ok: true });
+    } finally {
+      panel.end(true);
+      rmSync(filler, { force: true });
+    }
+  });
+
+  it('starts on a full disk: reads go on, commands are refused, and it writes again once space returns', async () => {
+    const before = (await h.api('GET', `${V1}/hall`)).body;
+    const dataDir = h.dataDir;
+    await h.stop();
+    fillDisk();
+    h = await startTestHall({ clock: clock.clock, dataDir, noLogin: true });
+    expectError(
+      await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }),
+      503,
+      'STORAGE_FULL',
+    );
+    const hall = await h.api('GET', `${V1}/hall`);
+    expectOk(hall);
+    expect(hall.body.services).toEqual(before.services);
+    expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk), 503, 'STORAGE_FULL');
+
+    rmSync(filler);
+    const waiting = before.services.find((s: any) => s.id === 'one-window').waiting;
+    expectOk(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk), 201);
+    expect((await h.api('GET', `${V1}/hall`)).body.services.find((s: any) => s.id === 'one-window').waiting).toBe(
+      waiting + 1,
+    );
+    const login = await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' });
+    expectOk(login);
+    expect(await auditVerify({ ...h, managerToken: login.body.token })).toMatchObject({ ok: true });
   });
 });

@@ -19,6 +19,7 @@ import { deviceStatus } from '../../domain/decide/devices.js';
 import { rate } from '../../domain/decide/evaluations.js';
 import { DomainError } from '../../domain/errors.js';
 import { log } from '../../log.js';
+import { isStorageFull } from '../../store/storage-full.js';
 import type { CommandOutbox } from '../../mqtt/command-outbox.js';
 import type { DeviceDirectory } from '../../mqtt/device-directory.js';
 import type { MqttLink } from '../../mqtt/mqtt-link.js';
@@ -123,8 +124,21 @@ export class DeviceIntake implements Feature {
         return;
       }
       const body = evt.value as unknown as { id: string } & Record<string, unknown>;
-      if (this.seen.run(device.id, body.id, this.o.hall.clock()).changes === 0) return; // a resend we already handled
+      if (!this.firstSight(device.id, body.id)) return; // a resend we already handled
       this.onDeviceEvent(device, parsed.name, body);
+    }
+  }
+
+  /**
+   * Records that a device's event was seen; false for a resend. On a full disk nothing can be recorded: the event is
+   * taken as new, so that an alarm still reaches the playbook triggers (which keep trying to write what it starts).
+   */
+  private firstSight(deviceId: string, eventId: string): boolean {
+    try {
+      return this.seen.run(deviceId, eventId, this.o.hall.clock()).changes > 0;
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      return true;
     }
   }
 
@@ -165,10 +179,13 @@ export class DeviceIntake implements Feature {
         );
       }
     } catch (err) {
-      if (err instanceof DomainError)
+      if (isStorageFull(err))
+        // The broker acknowledged it, but nothing can be written: say so; an alarm still goes on to the triggers.
+        log.error('the disk is full: a device’s event was not written', { deviceId: device.id, event: name });
+      else if (err instanceof DomainError) {
         log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
-      else throw err;
-      return;
+        return;
+      } else throw err;
     }
     this.o.hall.bus.emit('device.event', { device, name, body });
   }

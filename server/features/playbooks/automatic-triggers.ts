@@ -12,6 +12,7 @@ import { activatePlaybook, deactivatePlaybook, escalateDrill } from '../../domai
 import { DomainError } from '../../domain/errors.js';
 import { activePlaybooks, type PlaybookCause } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
+import { isStorageFull } from '../../store/storage-full.js';
 import type { ProposalBook } from '../../core/proposal-book.js';
 import {
   deviceTriggerVerdicts,
@@ -53,6 +54,12 @@ export class AutomaticTriggers implements Feature {
   private readonly triggerStarts = new Map<string, number[]>();
   /** A flapping playbook's end, waiting for FLAP_QUIET_MS without an alarm: since when, and who releases it. */
   private readonly deferredEnds = new Map<string, { since: number; actor: Actor; cause: PlaybookCause }>();
+  /**
+   * A trigger's start or end that could not be written (the disk was full), by playbook: tried again on every tick
+   * until it is, unless a newer verdict for the playbook comes first. An alarm is edge-triggered: without this, a
+   * fire alarm raised while the disk was full would never start its playbook once space returned.
+   */
+  private readonly unwritten = new Map<string, { actor: Actor; cause: PlaybookCause; verdict: TriggerVerdict }>();
 
   constructor(
     private readonly hall: HallService,
@@ -90,14 +97,23 @@ export class AutomaticTriggers implements Feature {
 
   /** Re-checks what depends on time passing: metric durations, integration outages, proposals' expiry. */
   tick(): void {
+    for (const [playbookId, u] of [...this.unwritten]) {
+      this.unwritten.delete(playbookId);
+      this.apply(u.actor, u.cause, [u.verdict]);
+    }
     this.endQuietFlappers();
     this.checkMetrics();
     for (const system of this.health.keys()) this.checkIntegration(system);
     for (const p of this.proposals?.expire() ?? [])
-      this.hall.audit(TRIGGER_ACTOR, {
-        type: 'playbook.proposal_closed',
-        data: { proposalId: p.id, playbookId: p.playbookId, outcome: 'expired' },
-      });
+      try {
+        this.hall.audit(TRIGGER_ACTOR, {
+          type: 'playbook.proposal_closed',
+          data: { proposalId: p.id, playbookId: p.playbookId, outcome: 'expired' },
+        });
+      } catch (err) {
+        if (!isStorageFull(err)) throw err;
+        log.warn('the disk is full: a proposal’s expiry was not written', { proposalId: p.id });
+      }
   }
 
   /** The outside systems down now and since when (the dashboard shows how long each outage has lasted). */
@@ -158,6 +174,7 @@ export class AutomaticTriggers implements Feature {
   /** Starts (or proposes) a playbook whose trigger holds; ends one a trigger started when its trigger is released. */
   private apply(actor: Actor, cause: PlaybookCause, verdicts: TriggerVerdict[]): void {
     for (const v of verdicts) {
+      this.unwritten.delete(v.playbookId);
       const active = activePlaybooks(this.hall.state).find((p) => p.playbookId === v.playbookId);
       try {
         if (v.holds) this.cancelDeferredEnd(v.playbookId);
@@ -178,6 +195,14 @@ export class AutomaticTriggers implements Feature {
           }
         }
       } catch (err) {
+        if (isStorageFull(err)) {
+          this.unwritten.set(v.playbookId, { actor, cause, verdict: v });
+          log.error('the disk is full: a playbook trigger is tried again until it can be written', {
+            playbookId: v.playbookId,
+            holds: v.holds,
+          });
+          continue;
+        }
         if (!(err instanceof DomainError)) throw err;
         log.info('playbook trigger refused', { playbookId: v.playbookId, code: err.code });
       }
@@ -228,14 +253,15 @@ export class AutomaticTriggers implements Feature {
     const now = this.hall.clock();
     for (const [playbookId, d] of this.deferredEnds) {
       if (now - d.since < FLAP_QUIET_MS) continue;
-      this.deferredEnds.delete(playbookId);
-      this.triggerStarts.delete(playbookId);
       const active = activePlaybooks(this.hall.state).find((p) => p.playbookId === playbookId);
       try {
         if (active && active.cause.by !== 'manager') this.end(d.actor, d.cause, playbookId);
       } catch (err) {
+        if (isStorageFull(err)) continue; // still deferred: the next tick tries again
         if (!(err instanceof DomainError)) throw err;
       }
+      this.deferredEnds.delete(playbookId);
+      this.triggerStarts.delete(playbookId);
     }
   }
 

@@ -181,9 +181,12 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   };
   writeAtStart('the broker’s password and ACL files', writeBrokerFiles);
   // Embedded broker: the server talks to it in-process. External broker: a TCP client (mqtt.js loads only then).
-  const link: MqttLink = broker
-    ? new BrokerLink(broker.aedes)
-    : new (await import('../mqtt/hall-link.js')).HallLink(mqttUrl, mqttPassword, SERVER_MQTT_USERNAME);
+  let link: MqttLink;
+  if (broker) {
+    const brokerLink = new BrokerLink(broker.aedes);
+    broker.beforeDeviceAck = (packet) => brokerLink.deliverBeforeAck(packet);
+    link = brokerLink;
+  } else link = new (await import('../mqtt/hall-link.js')).HallLink(mqttUrl, mqttPassword, SERVER_MQTT_USERNAME);
 
   // What device features share: who is registered, and the commands to them (with acks and retries).
   const t = topics(site.id);

@@ -211,14 +211,18 @@ export class HallService {
     };
   }
 
-  /** Runs one command through the write path now, in its own transaction. Throws DomainError on a refusal, having changed nothing. */
-  execute(actor: Actor, decide: Decide): Decision {
+  /**
+   * Runs one command through the write path now, in its own transaction. Throws DomainError on a refusal, having
+   * changed nothing. `alsoWrite` goes into the command's transaction (a device event's dedupe record: the two are
+   * on disk together or not at all); it is not run when the command writes no events or is refused.
+   */
+  execute(actor: Actor, decide: Decide, alsoWrite?: () => void): Decision {
     const now = this.clock();
     this.startDayIfNeeded(now);
     const decision = decide(this.context(actor, now), this.state);
     if (decision.events.length > 0) {
       try {
-        this.publish(this.commit(actor, now, decision.events));
+        this.publish(this.commit(actor, now, decision.events, alsoWrite));
       } catch (error) {
         // Written but not applied: read the state back from the file, which has the command.
         if (error instanceof StateApplyFailed) this.recoverState(error);
@@ -302,7 +306,7 @@ export class HallService {
    * Writes one command's events (in a transaction of its own, or the group commit's) and applies them to the live
    * state once written. The caller publishes them after the outermost commit.
    */
-  private commit(actor: Actor, at: number, events: HallEvent[]): CommittedEvent[] {
+  private commit(actor: Actor, at: number, events: HallEvent[], alsoWrite?: () => void): CommittedEvent[] {
     // Inside a group commit a missing transaction means SQLite dropped it: writing now would commit on its own.
     if (this.batchOpen && !this.db.inTransaction) throw new Error('the group commit’s transaction was rolled back');
     const label = actorLabel(actor);
@@ -311,6 +315,7 @@ export class HallService {
         events.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: true })),
       );
       for (const e of events) this.projection.apply(e);
+      alsoWrite?.();
       return appended;
     });
     // The ticket as each event left it: later commands of the same batch change it before the fan-out.

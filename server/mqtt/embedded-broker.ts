@@ -53,6 +53,11 @@ export interface EmbeddedBroker {
   logins: MqttLoginGate;
   /** Open connections, the trusted addresses and their counters. */
   connections: ConnectionLimits;
+  /**
+   * Called with each device's QoS 1 publish once it is authorized, before aedes sends its PUBACK (BrokerLink's
+   * deliverBeforeAck: what a device was told is received must be handled first).
+   */
+  beforeDeviceAck?: (packet: { topic: string; payload: Buffer | string; qos: number }) => void;
   /** Drops at once the connections of devices that are no longer registered (call after removing one). */
   disconnectRemovedDevices(): void;
   close(): Promise<void>;
@@ -181,8 +186,14 @@ export async function startEmbeddedBroker(opts: {
         id?.role === 'device' &&
         deviceMayPublish(opts.hallId, id.deviceId, packet.topic) &&
         opts.accounts.getDevice(id.deviceId)
-      )
+      ) {
+        try {
+          if (packet.qos === 1) embedded.beforeDeviceAck?.(packet);
+        } catch (err) {
+          log.error('a device’s message could not be handled before its ack', { error: (err as Error).message });
+        }
         return callback(null);
+      }
       const fields = { client: client?.id, role: id?.role ?? 'unknown', topic: packet.topic, reason: 'not allowed' };
       connections.warn('mqtt publish refused', { address: client ? addressOf(client) : undefined, ...fields });
       callback(new Error('not allowed to publish here'));
@@ -271,7 +282,7 @@ export async function startEmbeddedBroker(opts: {
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  return {
+  const embedded: EmbeddedBroker = {
     aedes: broker,
     port,
     url: `mqtt://127.0.0.1:${port}`,
@@ -293,6 +304,7 @@ export async function startEmbeddedBroker(opts: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return embedded;
 }
 
 type Deliver = (packet: unknown, done: () => void) => void;

@@ -25,7 +25,9 @@ export class HallLink implements MqttLink {
       username: SERVER_MQTT_USERNAME,
       password: this.password,
       clientId: this.clientId,
-      clean: true,
+      // A lasting session: while the server is away (a restart, a crash) the broker keeps what devices send it at
+      // QoS 1 — and has already acknowledged to them — and hands it over when the server is back.
+      clean: false,
       reconnectPeriod: 1000,
       connectTimeout: 5000,
       resubscribe: true,

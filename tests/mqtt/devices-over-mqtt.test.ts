@@ -301,6 +301,36 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     expect(ids.filter((id) => id === ids[0]).length).toBe(5);
   });
 
+  it.runIf(kind === 'mosquitto')(
+    'hands the server, once back, an alarm Mosquitto acknowledged while the server was away',
+    async () => {
+      const panel = await register('fire-panel', 'sensor', {}, []);
+      await hall.stop();
+      await panel.client.publishAsync(
+        t.deviceEvt('fire-panel', 'alarm'),
+        JSON.stringify({ id: 'away-1', active: true }),
+        {
+          qos: 1,
+        },
+      );
+      hall = await startTestHall({
+        dataDir: dir,
+        env: { MQTT_URL: url, MQTT_RELOAD_COMMAND: mosquitto!.reloadCommand() },
+      });
+      manager = hall.managerToken;
+      const fire = () => (hall.running.hall.state.playbooks ?? []).some((p) => p.playbookId === 'fire');
+      expect(await until('the alarm is handled', fire)).toBe(true);
+      await panel.client.publishAsync(
+        t.deviceEvt('fire-panel', 'alarm'),
+        JSON.stringify({ id: 'away-2', active: false }),
+        {
+          qos: 1,
+        },
+      );
+      await until('the alarm is released', () => !fire());
+    },
+  );
+
   it('drops a resent device event with the same id', async () => {
     const button = await register('btn-9', 'button', { counterId: '9' }, []);
     await hall.staffAt('9');

@@ -45,7 +45,8 @@ export class DeviceIntake implements Feature {
   private readonly t: HallTopics;
   private readonly directory: DeviceDirectory;
   private readonly outbox: CommandOutbox;
-  private readonly seen;
+  private readonly recordSeen;
+  private readonly wasSeen;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly limiter = new DeviceIntakeLimiter((topic, payload) => this.onMessage(topic, payload));
 
@@ -53,7 +54,10 @@ export class DeviceIntake implements Feature {
     this.t = o.topics;
     this.directory = o.directory;
     this.outbox = o.outbox;
-    this.seen = o.db.prepare('INSERT OR IGNORE INTO device_events_seen (device_id, event_id, at) VALUES (?, ?, ?)');
+    this.recordSeen = o.db.prepare(
+      'INSERT OR IGNORE INTO device_events_seen (device_id, event_id, at) VALUES (?, ?, ?)',
+    );
+    this.wasSeen = o.db.prepare('SELECT 1 FROM device_events_seen WHERE device_id = ? AND event_id = ?').pluck();
   }
 
   start(): void {
@@ -124,21 +128,8 @@ export class DeviceIntake implements Feature {
         return;
       }
       const body = evt.value as unknown as { id: string } & Record<string, unknown>;
-      if (!this.firstSight(device.id, body.id)) return; // a resend we already handled
-      this.onDeviceEvent(device, parsed.name, body);
-    }
-  }
-
-  /**
-   * Records that a device's event was seen; false for a resend. On a full disk nothing can be recorded: the event is
-   * taken as new, so that an alarm still reaches the playbook triggers (which keep trying to write what it starts).
-   */
-  private firstSight(deviceId: string, eventId: string): boolean {
-    try {
-      return this.seen.run(deviceId, eventId, this.o.hall.clock()).changes > 0;
-    } catch (err) {
-      if (!isStorageFull(err)) throw err;
-      return true;
+      if (this.wasSeen.get(device.id, body.id) !== undefined) return; // a resend we already handled
+      this.onDeviceEvent(device, parsed.name, body, () => this.recordSeen.run(device.id, body.id, this.o.hall.clock()));
     }
   }
 
@@ -157,8 +148,18 @@ export class DeviceIntake implements Feature {
     }
   }
 
-  private onDeviceEvent(device: Device, name: string, body: Record<string, unknown>): void {
+  /**
+   * Handles a device's event once. `markSeen` records it as handled: in the same transaction as the command it
+   * causes (a press, a rating), so that a kill between the two neither loses it nor lets its resend act twice; after
+   * the rest (a state report, whose resend changes nothing).
+   */
+  private onDeviceEvent(device: Device, name: string, body: Record<string, unknown>, markSeen: () => void): void {
     const actor: Actor = { kind: 'device', id: device.id, role: 'device', counterId: device.counterId };
+    let seen = false;
+    const inCommand = () => {
+      markSeen();
+      seen = true;
+    };
     try {
       if (name === 'status') {
         const status = { paper: body.paper, cover: body.cover, error: body.error ?? null };
@@ -170,12 +171,16 @@ export class DeviceIntake implements Feature {
       } else if (name === 'press' && device.kind === 'button' && device.counterId) {
         const counterId = device.counterId;
         const button = body.button;
-        if (button === 'call') this.o.hall.execute(actor, (ctx, s) => counters.callNext(ctx, s, counterId));
-        else if (button === 'recall') this.o.hall.execute(actor, (ctx, s) => counters.recall(ctx, s, counterId));
-        else if (button === 'no-show') this.o.hall.execute(actor, (ctx, s) => counters.noShow(ctx, s, counterId));
+        if (button === 'call') this.o.hall.execute(actor, (ctx, s) => counters.callNext(ctx, s, counterId), inCommand);
+        else if (button === 'recall')
+          this.o.hall.execute(actor, (ctx, s) => counters.recall(ctx, s, counterId), inCommand);
+        else if (button === 'no-show')
+          this.o.hall.execute(actor, (ctx, s) => counters.noShow(ctx, s, counterId), inCommand);
       } else if (name === 'rating' && device.kind === 'pad') {
-        this.o.hall.execute({ ...actor, role: 'pad' }, (ctx, s) =>
-          rate(ctx, s, String(body.ticketId), Number(body.score)),
+        this.o.hall.execute(
+          { ...actor, role: 'pad' },
+          (ctx, s) => rate(ctx, s, String(body.ticketId), Number(body.score)),
+          inCommand,
         );
       }
     } catch (err) {
@@ -184,10 +189,21 @@ export class DeviceIntake implements Feature {
         log.error('the disk is full: a device’s event was not written', { deviceId: device.id, event: name });
       else if (err instanceof DomainError) {
         log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
+        this.markSeenUnlessFull(markSeen);
         return;
       } else throw err;
     }
     this.o.hall.bus.emit('device.event', { device, name, body });
+    if (!seen) this.markSeenUnlessFull(markSeen);
+  }
+
+  /** On a full disk an event cannot be recorded as handled: a resend is then handled again, which is the safe side. */
+  private markSeenUnlessFull(markSeen: () => void): void {
+    try {
+      markSeen();
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+    }
   }
 
   private markFaulty(deviceId: string, faulty: boolean): void {

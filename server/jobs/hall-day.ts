@@ -1,14 +1,19 @@
 /** The hall's clock jobs: start the new hall day at midnight (hall time zone) and prune expired tokens. */
-import cron from 'node-cron';
 import type { Feature } from '../core/feature.js';
 import type { HallService } from '../core/hall-service.js';
 import { log } from '../log.js';
 import type { Accounts } from '../store/accounts.js';
+import { atZonedTimes, everyInterval, type Stoppable } from './schedules.js';
+
+const MINUTE = 60_000;
+/** A wall clock that moved this much more (or less) than the time that passed is a jump worth a line in the log. */
+const JUMP_MS = 2 * MINUTE;
 
 export class HallDayJobs implements Feature {
   readonly name = 'hall-day-jobs';
   readonly required = true;
-  private tasks: Array<{ stop(): unknown }> = [];
+  private tasks: Stoppable[] = [];
+  private lastCheck = { wall: 0, mono: 0 };
 
   constructor(
     private readonly hall: HallService,
@@ -16,10 +21,16 @@ export class HallDayJobs implements Feature {
   ) {}
 
   start(): void {
-    const timezone = this.hall.site.timezone;
-    // Every minute, not only at 00:00: a mini-PC that slept or lost power through midnight catches up at once.
-    this.schedule('* * * * *', timezone, 'day start', () => this.hall.startDayIfNeeded());
-    this.schedule('17 * * * *', timezone, 'prune', () => this.prune());
+    this.lastCheck = { wall: Date.now(), mono: performance.now() };
+    this.tasks.push(
+      atZonedTimes('0 0 * * *', this.hall.site.timezone, 'day start', () => this.hall.startDayIfNeeded()),
+      // Every minute as well: a mini-PC that slept through midnight, or whose clock jumped, catches up at once.
+      everyInterval(MINUTE, 'day start', () => {
+        this.noteClockJump();
+        this.hall.startDayIfNeeded();
+      }),
+      everyInterval(60 * MINUTE, 'prune', () => this.prune()),
+    );
   }
 
   /**
@@ -37,16 +48,15 @@ export class HallDayJobs implements Feature {
     this.tasks = [];
   }
 
-  /** node-cron, the stack's scheduler, in the hall's time zone (its first use maps ~8 MB of ICU data: see benchmarks). */
-  private schedule(expression: string, timezone: string, name: string, fn: () => unknown): void {
-    this.tasks.push(cron.schedule(expression, () => this.safely(name, fn), { timezone }));
-  }
-
-  private safely(name: string, fn: () => unknown): void {
-    try {
-      fn();
-    } catch (err) {
-      log.error(`job failed: ${name}`, { error: (err as Error).message });
-    }
+  /** One line when the wall clock jumped (NTP after a dead RTC battery, a hand-set clock): days, deadlines and tokens follow it. */
+  private noteClockJump(): void {
+    const now = { wall: Date.now(), mono: performance.now() };
+    const jumpMs = now.wall - this.lastCheck.wall - (now.mono - this.lastCheck.mono);
+    this.lastCheck = now;
+    if (Math.abs(jumpMs) >= JUMP_MS)
+      log.warn('the wall clock jumped', {
+        minutes: Math.round(jumpMs / MINUTE),
+        now: new Date(now.wall).toISOString(),
+      });
   }
 }

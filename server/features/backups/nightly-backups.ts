@@ -3,7 +3,7 @@
  * mini-PC switched off at night backs up when it is switched on), into BACKUP_DIR, keeping the newest BACKUP_KEEP.
  * A failed attempt is retried after an hour, is audited, and stays an alert until a backup succeeds.
  */
-import cron from 'node-cron';
+import { everyInterval, type Stoppable } from '../../jobs/schedules.js';
 import { basename } from 'node:path';
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
@@ -36,7 +36,7 @@ const MAX_LISTED = 60;
 
 export class NightlyBackups implements Feature, BackupDesk {
   readonly name = 'nightly-backups';
-  private task?: { stop(): unknown };
+  private task?: Stoppable;
   private running?: Promise<BackupRecord>;
   private state: BackupState;
   /** On the UPS's battery: the nightly copy waits for mains (a copy cut off by the power is worth nothing). */
@@ -54,9 +54,7 @@ export class NightlyBackups implements Feature, BackupDesk {
   start(): void {
     this.offPower = this.hall.bus.on('power.changed', (p) => (this.onBattery = p.onBattery));
     // Every ten minutes, not only at BACKUP_AT: a night missed (power off, USB disk out) is made up at once.
-    this.task = cron.schedule('*/10 * * * *', () => void this.runIfDue().catch(() => undefined), {
-      timezone: this.hall.site.timezone,
-    });
+    this.task = everyInterval(10 * 60_000, 'backup', () => this.runIfDue().catch(() => undefined));
   }
 
   async stop(): Promise<void> {

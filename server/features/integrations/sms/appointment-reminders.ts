@@ -2,11 +2,10 @@
  * Appointment reminders the day before: a daily job (node-cron, the hall's time zone, SMS_REMINDER_CRON) asks the
  * SMS outbox to text every booked appointment of tomorrow that has a phone, once (key `reminder:<id>:<slotStart>`).
  */
-import cron from 'node-cron';
+import { atZonedTimes } from '../../../jobs/schedules.js';
 import type { EventBus } from '../../../core/event-bus.js';
 import type { HallService } from '../../../core/hall-service.js';
 import { addDays, hallDay } from '../../../domain/clock.js';
-import { log } from '../../../log.js';
 import { smsDateTime } from '../../../domain/sms-wording.js';
 
 export class AppointmentReminders {
@@ -19,16 +18,8 @@ export class AppointmentReminders {
   ) {}
 
   start(): void {
-    this.task = cron.schedule(
-      this.cronExpression,
-      () => {
-        try {
-          this.remindTomorrow();
-        } catch (err) {
-          log.error('appointment reminders failed', { error: (err as Error).message });
-        }
-      },
-      { timezone: this.hall.site.timezone },
+    this.task = atZonedTimes(this.cronExpression, this.hall.site.timezone, 'appointment reminders', () =>
+      this.remindTomorrow(),
     );
   }
 

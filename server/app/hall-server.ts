@@ -50,6 +50,7 @@ import { QueryTrail } from '../http/query-trail.js';
 import { KnownBrowsers } from '../http/routes/known-browsers.js';
 import type { ApiDeps } from '../http/deps.js';
 import { QuietCheckpoints } from '../jobs/checkpoints.js';
+import { DbFilesWatch } from '../jobs/db-files-watch.js';
 import { QuietHeapTrim } from '../jobs/heap-trim.js';
 import { HallDayJobs } from '../jobs/hall-day.js';
 import { log } from '../log.js';
@@ -320,6 +321,9 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     },
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
+    new DbFilesWatch(db, env.dataDir, (why) =>
+      (overrides.onFatal ?? ((e: Error) => log.error('the hall must restart', { error: e.message })))(why),
+    ),
     new QuietHeapTrim(hall),
     new PlaybookActions(hall),
     // Always, not only with a link: an announcement already shown must still end when the link is gone.

@@ -37,6 +37,12 @@ try {
       '\n' +
       `staff sessions ended: ${r.accounts.sessionsEnded} (staff log in again)\n`,
   );
+  if (r.replacedDamaged)
+    process.stderr.write(
+      `WARNING: the database it replaced could not be read (${r.replacedDamaged}): how far it went after this ` +
+        `backup is unknown, and today's numbers it handed out since may be handed out again; ` +
+        `tell the hall (a notice on the boards) before opening\n`,
+    );
   // Accounts in the copy that its audit log does not vouch for: someone edited the copy outside the hall.
   const { disabledUsers, removedDevices, deviceTokensDropped } = r.accounts;
   if (disabledUsers.length > 0 || removedDevices.length > 0 || deviceTokensDropped > 0)

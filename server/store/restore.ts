@@ -10,6 +10,7 @@ import { HallSecret, SECRET_FILE, writeDurably } from '../security/hall-secret.j
 import { backupName, checkedHead } from './backup.js';
 import { verifyChain } from './chain-verify.js';
 import { databaseInUse } from './db-in-use.js';
+import { heldOpenByAnotherProcess } from './held-open.js';
 import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
@@ -47,6 +48,11 @@ export interface RestoreResult {
   secretInstalled: boolean;
   /** Accounts the restored log does not vouch for, put out of use, and the staff sessions ended. */
   accounts: AccountsSettled;
+  /**
+   * The replaced database could not be opened (damaged): why. What it had reached — its head, today's numbers — is then
+   * unknown, and numbers it handed out after the copy may be handed out again today.
+   */
+  replacedDamaged?: string;
   /** Numbers the replaced database had handed out past the copy, never to be handed out again (`day.numbers_reserved`). */
   reserved?: NumbersOfDay;
 }
@@ -72,7 +78,7 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     }
     const database = join(dataDir, DB_FILE);
     ensureDataDir(dataDir);
-    refuseIfInUse(database);
+    const { damaged: replacedDamaged } = refuseIfInUse(database);
     const { head: replacedHead, handedOut } = replacedReach(database);
     const setAside = setAsideCurrent(dataDir, database, now);
     // Through the backup API, like every copy of a database here; into a temporary name, renamed once whole.
@@ -94,7 +100,17 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     }
     if (install) writeDurably(dataDir, SECRET_FILE, readFileSync(install, 'utf8'));
     const { entries, accounts, reserved } = recordRestore(dataDir, secret, file, backupHead, now, handedOut);
-    return { database, backupHead, entries, setAside, replacedHead, secretInstalled: !!install, accounts, reserved };
+    return {
+      database,
+      backupHead,
+      entries,
+      setAside,
+      replacedHead,
+      replacedDamaged,
+      secretInstalled: !!install,
+      accounts,
+      reserved,
+    };
   } finally {
     copy.close();
   }
@@ -139,14 +155,19 @@ function openCopy(file: string): Database.Database {
  * A running server holds the database open: an exclusive lock cannot be had then. The lock is let go before the
  * files move (a server started in that instant is the operator's race, see docs/operations.md).
  */
-function refuseIfInUse(database: string): void {
-  let inUse: boolean;
+function refuseIfInUse(database: string): { damaged?: string } {
+  let inUse: boolean | undefined;
+  let damaged: string | undefined;
   try {
     inUse = databaseInUse(database);
   } catch (err) {
-    throw new RestoreRefused(`${database} cannot be opened: ${(err as Error).message}`, 2);
+    // A database SQLite cannot open is what a restore is for; whether a server holds it, /proc tells.
+    damaged = (err as Error).message;
+    inUse = heldOpenByAnotherProcess(database);
+    if (inUse === undefined) throw new RestoreRefused(`${database} cannot be opened: ${damaged}`, 2);
   }
   if (inUse) throw new RestoreRefused(`${database} is in use: stop the HallQ server first`, 3);
+  return { damaged };
 }
 
 /**

@@ -7,14 +7,17 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import {
+  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,6 +257,45 @@ describe('restore never hands a number out twice in a day', () => {
       await back.stop();
     }
   });
+});
+
+describe('restore over a damaged database', () => {
+  it(
+    'replaces it, unless a process holds it, and warns that its numbers are unknown',
+    { timeout: 60_000 },
+    async () => {
+      const dataDir = tempDir('damaged');
+      const usb = tempDir('usb');
+      const h = await startTestHall({ dataDir });
+      await h.api('POST', `${V1}/tickets`, { serviceId: 'query' }, h.managerToken);
+      expect((await backupCli(dataDir, usb)).status).toBe(0);
+      await h.stop();
+      const live = join(dataDir, DB_FILE);
+      const fd = openSync(live, 'r+');
+      writeSync(fd, Buffer.alloc(100, 0x5a), 0, 100, 0); // the header gone: "file is not a database"
+      const copy = join(usb, readdirSync(usb)[0]);
+      try {
+        const held = await restoreCli(dataDir, copy);
+        expect(held.status, held.stderr).toBe(3);
+        expect(held.stderr).toMatch(/is in use: stop the HallQ server first/);
+      } finally {
+        closeSync(fd);
+      }
+      const r = await restoreCli(dataDir, copy);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/WARNING: the database it replaced could not be read \(file is not a database\)/);
+      const aside = readdirSync(dataDir).filter((n) => n.startsWith('pre-restore-'));
+      expect(aside).toHaveLength(1);
+      const back = await startTestHall({ dataDir });
+      try {
+        expect(
+          (await back.api('POST', `${V1}/tickets`, { serviceId: 'query' }, back.managerToken)).body.ticket.number,
+        ).toBe('D002');
+      } finally {
+        await back.stop();
+      }
+    },
+  );
 });
 
 describe('restore takes no account on trust', () => {

@@ -4,9 +4,13 @@
  */
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvents } from '../../server/core/event-bus.js';
 import type { RegistrationProbe } from '../../server/features/integrations/index.js';
+import type { AutomaticTriggers } from '../../server/features/playbooks/automatic-triggers.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { manualClock, MONDAY_10, V1 } from '../api/support.js';
 
@@ -33,9 +37,10 @@ afterEach(async () => {
   clock.set(MONDAY_10);
 });
 
-async function hallWithProbe() {
+async function hallWithProbe(dataDir?: string) {
   h = await startTestHall({
     clock: clock.clock,
+    dataDir,
     env: {
       REGISTRATION_PROBE_URL: PROBE_URL,
       REGISTRATION_PROBE_STATUS: '204',
@@ -96,5 +101,58 @@ describe('registration system probe', () => {
     h = await startTestHall({ clock: clock.clock });
     expect(await view()).toMatchObject({ configured: false, ok: false, backlog: 0 });
     expect((await h.api('GET', `${V1}/integrations`, undefined, h.managerToken)).body.platform.configured).toBe(false);
+  });
+});
+
+describe('the network-outage playbook the probe’s outage starts', () => {
+  const outage = () => (h!.running.hall.state.playbooks ?? []).find((p) => p.playbookId === 'network-outage');
+  const triggers = () => h!.running.features.find((f) => f.name === 'playbook-triggers') as AutomaticTriggers;
+  /** Down for REGISTRATION_FAILURE_MINUTES, then past the playbook's `downForMinutes: 3`. */
+  async function outageStarted(probe: RegistrationProbe) {
+    answer = 'down';
+    await probe.probe();
+    clock.advance(2);
+    await probe.probe();
+    clock.advance(1.5);
+    triggers().tick();
+    expect(outage()?.cause).toMatchObject({ by: 'integration', system: 'registration' });
+  }
+
+  it('ends at the first success after a restart in the middle of the outage', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallq-outage-restart-'));
+    try {
+      const { probe } = await hallWithProbe(dataDir);
+      await outageStarted(probe);
+      await h!.stop();
+      answer = 'ok';
+      clock.advance(5);
+      await hallWithProbe(dataDir); // probes once as it starts: the system is back
+      expect(outage()).toBeUndefined();
+    } finally {
+      await h?.stop();
+      h = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stays off once a manager has ended it while the outage lasts, and can start again after', async () => {
+    const { probe } = await hallWithProbe();
+    await outageStarted(probe);
+    const ended = await h!.api('POST', `${V1}/emergency/deactivate`, { playbookId: 'network-outage' }, h!.managerToken);
+    expect(ended.status).toBe(200);
+    clock.advance(1);
+    await probe.probe();
+    triggers().tick();
+    expect(outage()).toBeUndefined(); // the manager's all-clear stands
+    answer = 'ok';
+    await probe.probe();
+    await outageStarted(probe); // a new outage starts it again
+  });
+
+  it('is not ended by another system coming back', async () => {
+    const { probe } = await hallWithProbe();
+    await outageStarted(probe);
+    h!.running.hall.bus.emit('integration.health', { system: 'platform', ok: true, since: clock.now });
+    expect(outage()).toBeDefined();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * One outside system's health record: what GET /integrations shows and what the bus hears as `integration.health`
- * when it changes (playbook triggers read it). A failure counts as an outage only once it has lasted `reportAfterMs`.
+ * when it changes, and at its first success after a start (playbook triggers read it). A failure counts as an outage only once it has lasted `reportAfterMs`.
  */
 import type { EventBus, IntegrationSystem } from '../../core/event-bus.js';
 
@@ -43,7 +43,13 @@ export class IntegrationHealth {
     const now = this.clock();
     this.lastSuccessAt = now;
     this.failingSince = undefined;
-    if (this.since === undefined) this.since = now;
+    if (this.since === undefined) {
+      // The first word after a start is said on the bus too: an outage the hall was in when it stopped (a playbook
+      // its trigger started) ends on it, though the record begins as working.
+      this.since = now;
+      this.bus.emit('integration.health', { system: this.system, ok: true, since: now });
+      return;
+    }
     if (this.ok) return;
     this.ok = true;
     this.since = now;

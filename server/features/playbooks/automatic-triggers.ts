@@ -60,6 +60,11 @@ export class AutomaticTriggers implements Feature {
    * fire alarm raised while the disk was full would never start its playbook once space returned.
    */
   private readonly unwritten = new Map<string, { actor: Actor; cause: PlaybookCause; verdict: TriggerVerdict }>();
+  /**
+   * Playbooks a person ended while an outside system's outage still held their trigger: the outage is re-checked
+   * every tick, and would start them again within seconds of the all-clear. They stay off until the system is back.
+   */
+  private readonly clearedByHand = new Set<string>();
 
   constructor(
     private readonly hall: HallService,
@@ -74,6 +79,9 @@ export class AutomaticTriggers implements Feature {
     this.unsubscribe.push(
       bus.on('committed', (events) => {
         if (this.metrics.length > 0 && events.some((c) => c.event.type.startsWith('ticket.'))) this.queueMetricCheck();
+        for (const c of events)
+          if (c.event.type === 'playbook.deactivated' && c.actor.startsWith('user:'))
+            this.clearedByHand.add(c.event.data.playbookId);
       }),
       bus.on('device.event', ({ device, name, body }) => {
         const actor: Actor = { kind: 'device', id: device.id, role: 'device', counterId: device.counterId };
@@ -178,6 +186,10 @@ export class AutomaticTriggers implements Feature {
       const active = activePlaybooks(this.hall.state).find((p) => p.playbookId === v.playbookId);
       try {
         if (v.holds) this.cancelDeferredEnd(v.playbookId);
+        if (cause.by === 'integration') {
+          if (!v.holds) this.clearedByHand.delete(v.playbookId);
+          else if (this.clearedByHand.has(v.playbookId) && !active) continue;
+        }
         if (v.holds && (!active || active.drill)) {
           if (v.mode === 'propose') this.propose(v.playbookId, cause);
           else {
@@ -189,7 +201,9 @@ export class AutomaticTriggers implements Feature {
           }
         } else if (!v.holds) {
           this.withdraw(v.playbookId);
-          if (active && active.cause.by !== 'manager') {
+          // Only the trigger that started it ends it: the platform coming back does not end an outage of the
+          // registration system, nor a metric's release a playbook the fire panel started.
+          if (active && sameSource(active.cause, cause)) {
             if (this.flapping(v.playbookId)) this.deferEnd(actor, cause, v.playbookId);
             else this.end(actor, cause, v.playbookId);
           }
@@ -255,7 +269,7 @@ export class AutomaticTriggers implements Feature {
       if (now - d.since < FLAP_QUIET_MS) continue;
       const active = activePlaybooks(this.hall.state).find((p) => p.playbookId === playbookId);
       try {
-        if (active && active.cause.by !== 'manager') this.end(d.actor, d.cause, playbookId);
+        if (active && sameSource(active.cause, d.cause)) this.end(d.actor, d.cause, playbookId);
       } catch (err) {
         if (isStorageFull(err)) continue; // still deferred: the next tick tries again
         if (!(err instanceof DomainError)) throw err;
@@ -283,5 +297,19 @@ export class AutomaticTriggers implements Feature {
         type: 'playbook.proposal_closed',
         data: { proposalId: p.id, playbookId, outcome: 'withdrawn' },
       });
+  }
+}
+
+/** Whether two causes name the same trigger: the same device's event, metric or outside system. */
+export function sameSource(a: PlaybookCause, b: PlaybookCause): boolean {
+  switch (a.by) {
+    case 'device':
+      return b.by === 'device' && a.deviceId === b.deviceId && a.event === b.event;
+    case 'metric':
+      return b.by === 'metric' && a.metric === b.metric;
+    case 'integration':
+      return b.by === 'integration' && a.system === b.system;
+    default:
+      return false; // a manager's or the city's playbook is ended by a person
   }
 }

@@ -366,11 +366,16 @@ export class HallService {
 
   /** Writes an audit-only entry (login, staff or device change, audit query) to the chain. */
   audit(actor: Actor | { kind: 'user' | 'device' | 'system'; id: string }, entry: AuditOnlyEntry): void {
+    this.auditEntries(actor, [entry]);
+  }
+
+  /** Several audit entries of one actor in one durable transaction (one fsync for a batch of skipped bookings). */
+  auditEntries(actor: Actor | { kind: 'user' | 'device' | 'system'; id: string }, entries: AuditOnlyEntry[]): void {
+    if (entries.length === 0) return;
     const at = this.clock();
+    const label = `${actor.kind}:${actor.id}`;
     this.inTransaction(() =>
-      this.log.append([
-        { type: entry.type, actor: `${actor.kind}:${actor.id}`, at, data: entry.data, streamed: false },
-      ]),
+      this.log.append(entries.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: false }))),
     );
   }
 

@@ -191,7 +191,8 @@ export interface AuditOnlyMap {
     deviceTokensDropped?: number;
   };
   /** The appointment platform sent a booking the hall could not take: skipped, the sync went on. */
-  'integration.booking_skipped': { bookingId?: string; reason: string };
+  /** One skipped booking; or, past the per-run limit, how many `more` were skipped in the run (no bookingId). */
+  'integration.booking_skipped': { bookingId?: string; reason: string; more?: number };
   /** An outside system refused a message for good (4xx): it is not sent again. Never the phone number. */
   'integration.message_dropped': { system: 'platform' | 'sms'; key: string; status: number; reason: string };
   /** A trigger set to `propose` asked a manager; the manager confirmed or dismissed it, or it expired. */

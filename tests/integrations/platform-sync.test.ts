@@ -10,6 +10,7 @@ import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformMode } from '../../scripts/lib/integrations-sim/platform-standin.js';
 import type { TestHall } from '../helpers/test-hall.js';
+import { SKIPS_AUDITED_PER_RUN } from '../../server/features/integrations/platform/booking-sync.js';
 import { auditAll, expectOk, manualClock, MONDAY_10, V1 } from '../api/support.js';
 import {
   appointments,
@@ -126,6 +127,27 @@ describe('appointment platform sync', () => {
     expect(skipped.map((e) => e.data.bookingId).sort()).toEqual(['bad-1', 'bad-2', 'bad-3']);
     expect(JSON.stringify(skipped)).not.toContain('110105198001010010');
     expect((await integrations(h)).platform).toMatchObject({ ok: true, skippedBookings: 3 });
+  });
+
+  it('audits at most SKIPS_AUDITED_PER_RUN skipped bookings a run, counts the rest, and never one version twice', async () => {
+    const s = await hallWithPlatform(clock);
+    h = s.h;
+    platform.pageSize = 500;
+    const bad = (i: number) => ({ bookingId: `bad-${i}`, updatedAt: '2026-03-01T08:00:00Z', code: 'x' });
+    for (let i = 0; i < SKIPS_AUDITED_PER_RUN + 50; i++) platform.putRaw(bad(i));
+    platform.put(booking('good', 1));
+    const before = (await auditAll(h)).length;
+    await s.adapter.runNow();
+    const skipped = await auditAll(h, 'type=integration.booking_skipped');
+    expect(skipped.filter((e) => e.data.bookingId)).toHaveLength(SKIPS_AUDITED_PER_RUN);
+    expect(skipped.filter((e) => !e.data.bookingId)).toMatchObject([{ data: { more: 50 } }]);
+    expect((await integrations(h)).platform.skippedBookings).toBe(SKIPS_AUDITED_PER_RUN + 50);
+    expect((await appointments(h)).map((a) => a.bookingId)).toEqual(['good']);
+    // The platform sends the same malformed versions again: passed over, not audited again.
+    for (let i = 0; i < 10; i++) platform.putRaw(bad(i));
+    await s.adapter.runNow();
+    expect(await auditAll(h, 'type=integration.booking_skipped')).toHaveLength(skipped.length);
+    expect((await auditAll(h)).length - before).toBeLessThan(SKIPS_AUDITED_PER_RUN + 20);
   });
 
   const failures: Array<[PlatformMode, RegExp]> = [

@@ -20,6 +20,11 @@ const CURSOR_KEY = 'platform.cursor';
 const MAX_PAGES_PER_RUN = 1000;
 /** Bookings decided in one group commit (in page order): 25 keep each commit short (see catch-up-bench). */
 const CHUNK = 25;
+/**
+ * Skipped bookings audited one by one in a run; the rest of the run's are counted in one entry. A platform sending
+ * 10,000 malformed bookings wrote 20,000 audit entries, an fsync each, and the hall's p99 went from 28 to 125 ms.
+ */
+export const SKIPS_AUDITED_PER_RUN = 100;
 
 interface Taken {
   b: PlatformBooking;
@@ -36,6 +41,10 @@ interface BookingRow {
 export class BookingSync {
   /** Bookings skipped since start (malformed, unknown service, refused by the hall). */
   skipped = 0;
+  /** This run's skips not yet written (one transaction per chunk), and how many went past the per-run limit. */
+  private skipsToAudit: Array<{ bookingId?: string; reason: string }> = [];
+  private auditedThisRun = 0;
+  private notAuditedThisRun = 0;
 
   constructor(
     private readonly hall: HallService,
@@ -47,6 +56,24 @@ export class BookingSync {
 
   /** Pages until caught up, the platform fails, or the adapter stops; true when the platform answered every page. */
   async run(): Promise<boolean> {
+    this.auditedThisRun = 0;
+    this.notAuditedThisRun = 0;
+    try {
+      return await this.pages();
+    } finally {
+      this.writeSkips();
+      if (this.notAuditedThisRun > 0)
+        this.hall.audit(PLATFORM_ACTOR, {
+          type: 'integration.booking_skipped',
+          data: {
+            reason: `and ${this.notAuditedThisRun} more bookings skipped in this run (over ${SKIPS_AUDITED_PER_RUN}: see the log)`,
+            more: this.notAuditedThisRun,
+          },
+        });
+    }
+  }
+
+  private async pages(): Promise<boolean> {
     let cursor = readState(this.db, CURSOR_KEY);
     for (let pages = 0; pages < MAX_PAGES_PER_RUN && !this.isStopped(); pages++) {
       const page = await this.api.bookingsSince(cursor);
@@ -61,6 +88,7 @@ export class BookingSync {
         const started = performance.now();
         const taken = await Promise.all(page.bookings.slice(i, i + CHUNK).map((raw) => this.take(raw)));
         this.remember(taken.filter((t) => t !== undefined));
+        this.writeSkips();
         await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
       }
       if (page.cursor !== undefined) writeState(this.db, CURSOR_KEY, page.cursor);
@@ -76,19 +104,24 @@ export class BookingSync {
   private async take(raw: unknown): Promise<Taken | undefined> {
     const parsed = bookingSchema.safeParse(raw);
     if (!parsed.success) {
-      const id = (raw as { bookingId?: unknown } | null)?.bookingId;
+      const { bookingId: id, updatedAt: at } = (raw ?? {}) as { bookingId?: unknown; updatedAt?: unknown };
+      const bookingId = typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : undefined;
+      const updatedAt = typeof at === 'string' ? Date.parse(at) : NaN;
+      // A version with an id and a time is noted as skipped: seen again, it is passed over like any other.
+      const known = bookingId !== undefined && Number.isFinite(updatedAt);
+      if (known && this.versionSeen(bookingId, updatedAt)) return undefined;
       const issue = parsed.error.issues[0];
       this.skip(
         typeof id === 'string' ? id.slice(0, 64) : undefined,
         `malformed: ${issue?.path.join('.')} ${issue?.message}`,
       );
-      return undefined;
+      if (!known) return undefined;
+      const appointmentId = this.rowOf(bookingId)?.appointment_id ?? null;
+      return { b: { bookingId } as PlatformBooking, updatedAt, appointmentId, status: 'skipped' };
     }
     const b = parsed.data;
     const updatedAt = Date.parse(b.updatedAt);
-    const row = this.db
-      .prepare('SELECT appointment_id, updated_at FROM platform_bookings WHERE booking_id = ?')
-      .get(b.bookingId) as BookingRow | undefined;
+    const row = this.rowOf(b.bookingId);
     if (row && row.updated_at >= updatedAt) return undefined; // seen this version (or a newer one) already
     const service = this.hall.hallFile.services.find((s) => (s.platformCode ?? s.id) === b.serviceCode);
     if (!service) {
@@ -126,13 +159,33 @@ export class BookingSync {
     })();
   }
 
+  private rowOf(bookingId: string): BookingRow | undefined {
+    return this.db
+      .prepare('SELECT appointment_id, updated_at FROM platform_bookings WHERE booking_id = ?')
+      .get(bookingId) as BookingRow | undefined;
+  }
+
+  private versionSeen(bookingId: string, updatedAt: number): boolean {
+    const row = this.rowOf(bookingId);
+    return !!row && row.updated_at >= updatedAt;
+  }
+
   private skip(bookingId: string | undefined, reason: string): void {
     this.skipped++;
     log.warn('platform booking skipped', { bookingId, reason });
-    this.hall.audit(PLATFORM_ACTOR, {
-      type: 'integration.booking_skipped',
-      data: { ...(bookingId ? { bookingId } : {}), reason: reason.slice(0, 200) },
-    });
+    if (this.auditedThisRun >= SKIPS_AUDITED_PER_RUN) {
+      this.notAuditedThisRun++;
+      return;
+    }
+    this.auditedThisRun++;
+    this.skipsToAudit.push({ ...(bookingId ? { bookingId } : {}), reason: reason.slice(0, 200) });
+  }
+
+  /** The chunk's skips, in one transaction. */
+  private writeSkips(): void {
+    const entries = this.skipsToAudit.map((data) => ({ type: 'integration.booking_skipped' as const, data }));
+    this.skipsToAudit = [];
+    this.hall.auditEntries(PLATFORM_ACTOR, entries);
   }
 }
 

@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOutside } from '../../server/features/integrations/outside-call.js';
+import { readEnv } from '../../server/config/env.js';
+import { callOutside, withoutCredentials } from '../../server/features/integrations/outside-call.js';
 
 interface Heard {
   path: string;
@@ -81,5 +82,24 @@ describe('a call to an outside system', () => {
       status: 200,
       body: undefined,
     });
+  });
+});
+
+describe('an outside system’s address', () => {
+  it('is http or https, without a user or password (those would be shown where a call failed)', () => {
+    for (const name of ['PLATFORM_URL', 'SMS_URL', 'REGISTRATION_PROBE_URL']) {
+      expect(() => readEnv({ [name]: 'ftp://platform.test/' })).toThrow(/http:\/\/ or https:\/\//);
+      expect(() => readEnv({ [name]: 'https://hall:s3cret@platform.test/' })).toThrow(/_TOKEN/);
+      expect(readEnv({ [name]: 'https://platform.test/api' })[name as 'SMS_URL']).toBe('https://platform.test/api');
+    }
+  });
+
+  it('is shown without credentials when a call fails', async () => {
+    const r = await callOutside({ url: 'http://hall:s3cret@127.0.0.1:9', timeoutMs: 2000 }, 'GET', '/x');
+    expect(r.kind).toBe('failed');
+    expect(JSON.stringify(r)).not.toContain('s3cret');
+    expect(withoutCredentials('bad URL: https://a:b@host.test/p and //c@d.test')).toBe(
+      'bad URL: https://***@host.test/p and //***@d.test',
+    );
   });
 });

@@ -51,7 +51,7 @@ export async function callOutside(
     const e = err as Error;
     if (e.name === 'TimeoutError' || e.name === 'AbortError')
       return { kind: 'failed', error: `no answer within ${target.timeoutMs} ms` };
-    return { kind: 'failed', error: `unreachable: ${e.message}` };
+    return { kind: 'failed', error: `unreachable: ${withoutCredentials(e.message)}` };
   }
   // A network error that surfaced as a response (status 0) rather than a rejection.
   if (res.status === 0 || res.type === 'error') return { kind: 'failed', error: 'unreachable: network error' };
@@ -100,4 +100,9 @@ function redirectOrigin(location: string | null, base: string): string {
   } catch {
     return '';
   }
+}
+
+/** An error's text with any `user:password@` of a URL in it masked: it is shown on the dashboard and logged. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/(\/\/)[^/\s@]*@/g, '$1***@');
 }

@@ -11,8 +11,12 @@ export const citySubjects = (siteId: string) => ({
   info: `city.site.${siteId}.info`,
 });
 
-/** The JetStream message id of one event: the engine drops a second message with the same id in its window. */
-export const cityMsgId = (siteId: string, seq: number) => `${siteId}:${seq}`;
+/**
+ * The JetStream message id of one event: the engine drops a second message with the same id in its window. A site's
+ * log sent again under a new epoch (below) has ids of its own, or the engine would drop the new sending as the old.
+ */
+export const cityMsgId = (siteId: string, seq: number, epoch = 0) =>
+  epoch > 0 ? `${siteId}:${epoch}:${seq}` : `${siteId}:${seq}`;
 
 /** The stream every site's subjects go to, at the city. */
 export const CITY_STREAM = 'CITY';
@@ -41,6 +45,13 @@ export interface CityEvent {
   site: string;
   seq: number;
   prev: number;
+  /**
+   * The sending of the site's log this event belongs to (absent: 0, the first). A site sends its whole log again,
+   * from seq 1, under a greater epoch when its database was restored from a backup (its seqs after the copy are
+   * new events) or when the city asks (`site.resend`: the city lost its view, or found a gap). The city then
+   * rebuilds that site's view from the new sending, and passes over anything of an older one.
+   */
+  epoch?: number;
   at: number;
   type: CityEventType;
   /** hall.day_started: the new hall day; ticket.issued: the ticket's hall day (YYYY-MM-DD). */
@@ -113,6 +124,8 @@ export type CityDirective = { v: 1; id: string; at: number; note?: string } & (
   | { kind: 'hall.amend'; amendment: HallAmendment }
   | { kind: 'announcement'; text: string; severity: Severity; until: number }
   | { kind: 'announcement.end'; announcementId: string }
+  /** The city's view of the site is broken (lost, or a gap): send the whole log again under a new epoch. */
+  | { kind: 'site.resend' }
 );
 
 /** The id an announcement has in a site's active playbooks (its banner stacks with theirs). */

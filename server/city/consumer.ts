@@ -20,6 +20,8 @@ import { DEFAULT_LIMITS, ensureCityStreams, type CityStreamLimits } from './stre
 
 export const CITY_CONSUMER = 'city-view';
 const decoder = new TextDecoder();
+/** A site with a gap in its events is asked to send its log again at most this often (it may be offline for days). */
+export const RESEND_EVERY_MS = 10 * 60_000;
 
 export interface CityConsumerOptions {
   url: string;
@@ -37,6 +39,8 @@ export class CityConsumer {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private summaryTimer: NodeJS.Timeout | undefined;
+  /** When each site was last asked to send its log again. */
+  private readonly resendAskedAt = new Map<string, number>();
 
   constructor(
     private readonly model: CityReadModel,
@@ -172,6 +176,22 @@ export class CityConsumer {
     return sites;
   }
 
+  /**
+   * A gap in a site's events (the city's read model was lost and began empty, the stream's limits dropped events, a
+   * site's log was rewound): they would wait in `pending` for ever. The site is asked for its whole log again.
+   */
+  private askResend(site: string): void {
+    const now = this.clock();
+    if (now - (this.resendAskedAt.get(site) ?? -Infinity) < RESEND_EVERY_MS) return;
+    this.resendAskedAt.set(site, now);
+    log.warn('city: a site’s events have a gap; asking it to send its log again', { site });
+    const directive: CityDirective = { v: 1, id: `resend-${site}-${now}`, at: now, kind: 'site.resend' };
+    this.sendDirective(directive, [site]).catch((err: Error) => {
+      this.resendAskedAt.delete(site);
+      log.warn('city: the resend request was not stored', { site, error: err.message });
+    });
+  }
+
   private handle(subject: string, data: Uint8Array): void {
     try {
       const body = JSON.parse(decoder.decode(data)) as CityEvent | CitySiteInfo;
@@ -181,7 +201,10 @@ export class CityConsumer {
       if (subject.endsWith('.info')) {
         this.model.applyInfo(body as CitySiteInfo);
         void this.ensureSiteConsumer(site);
-      } else this.model.applyEvent(body as CityEvent, this.clock());
+      } else {
+        this.model.applyEvent(body as CityEvent, this.clock());
+        if (this.model.hasGap(site)) this.askResend(site);
+      }
     } catch (err) {
       log.warn('city message not understood; dropped', { subject, error: (err as Error).message });
     }

@@ -63,6 +63,7 @@ export class CityReadModel {
     const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('sites') as string[];
     if (!columns.includes('lat'))
       this.db.exec('ALTER TABLE sites ADD COLUMN lat REAL; ALTER TABLE sites ADD COLUMN lng REAL');
+    if (!columns.includes('epoch')) this.db.exec('ALTER TABLE sites ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0');
   }
 
   close(): void {
@@ -82,10 +83,18 @@ export class CityReadModel {
       .run(info.site, info.name, info.kind, valid ? at.lat : null, valid ? at.lng : null);
   }
 
-  /** Applies one event (and any that waited for it) in one transaction. Returns how many were applied. */
+  /**
+   * Applies one event (and any that waited for it) in one transaction. Returns how many were applied. An event of a
+   * newer sending of the site's log (its epoch) first clears what the city held of the site: the new sending starts
+   * from seq 1 and rebuilds it. One of an older sending is passed over.
+   */
   applyEvent(e: CityEvent, receivedAt: number): number {
     return this.db.transaction(() => {
       this.ensureSite(e.site);
+      const epoch = e.epoch ?? 0;
+      const held = this.db.prepare('SELECT epoch FROM sites WHERE id = ?').pluck().get(e.site) as number;
+      if (epoch < held) return 0;
+      if (epoch > held) this.clearSite(e.site, epoch);
       const last = this.lastSeq(e.site);
       if (e.seq <= last) return 0;
       if (e.prev !== last) {
@@ -184,6 +193,19 @@ export class CityReadModel {
       avgWaitMinutes: minutes(r.wait_ms, r.called),
       avgServiceMinutes: minutes(r.service_ms, r.served),
     }));
+  }
+
+  /** Whether events of `site` wait for one that has not come (a gap: the city asks the site to send its log again). */
+  hasGap(site: string): boolean {
+    return this.db.prepare('SELECT 1 FROM pending WHERE site = ? LIMIT 1').get(site) !== undefined;
+  }
+
+  private clearSite(site: string, epoch: number): void {
+    for (const table of ['pending', 'tickets', 'counters', 'day_figures'])
+      this.db.prepare(`DELETE FROM ${table} WHERE site = ?`).run(site);
+    this.db
+      .prepare("UPDATE sites SET last_seq = 0, day = NULL, active = '[]', epoch = ? WHERE id = ?")
+      .run(epoch, site);
   }
 
   private ensureSite(site: string): void {

@@ -88,6 +88,8 @@ export const directiveRequestSchema = z.discriminatedUnion('kind', [
       ...routing,
     })
     .strict(),
+  /** The city's operators may ask sites to send their logs again (the city also asks by itself on a gap). */
+  z.object({ kind: z.literal('site.resend'), ...routing }).strict(),
 ]);
 
 /** When an announcement ends: `until` if given (later than now, at most 7 days on), else 24 hours on; or a refusal. */
@@ -120,4 +122,5 @@ export const cityDirectiveSchema: z.ZodType<CityDirective> = z.discriminatedUnio
     until: z.number(),
   }),
   z.object({ ...header, kind: z.literal('announcement.end'), announcementId }),
+  z.object({ ...header, kind: z.literal('site.resend') }),
 ]);

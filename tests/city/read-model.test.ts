@@ -41,6 +41,21 @@ function day(site: string): CityEvent[] {
 }
 
 describe('the city read model', () => {
+  it('rebuilds a site from a newer sending of its log, and passes over an older one', () => {
+    const m = model();
+    for (const e of day('a')) m.applyEvent(e, T0 + 200_000);
+    expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 1, openCounters: 1, active: ['typhoon'] });
+    // Sent again under epoch 7, from seq 1: only the day's start and one ticket so far.
+    const again = day('a').slice(0, 1).concat(day('a')[2]);
+    again[1] = { ...again[1], prev: 2 };
+    for (const e of again) m.applyEvent({ ...e, epoch: 7 }, T0 + 300_000);
+    expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 0, openCounters: 0, active: [] });
+    // The old sending's events still in the stream change nothing.
+    for (const e of day('a')) expect(m.applyEvent(e, T0 + 300_000)).toBe(0);
+    expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 0 });
+    expect(m.hasGap('a')).toBe(false);
+  });
+
   it('counts a site’s day once, however often and in whatever order its events come', () => {
     const m = model();
     const events = day('a');

@@ -1,12 +1,14 @@
 /**
  * What the city has acknowledged, kept in the site's own database: the log entry up to which everything is handled
- * (`seq`) and the last event the city stored (`sent`, the next event's `prev`). The event log is the outbox.
+ * (`seq`), the last event the city stored (`sent`, the next event's `prev`), and the epoch of this sending of the log
+ * (protocol/city.ts CityEvent.epoch). The event log is the outbox.
  */
 import type { Db } from '../../store/db.js';
 
 export interface CityCursor {
   seq: number;
   sent: number;
+  epoch: number;
 }
 
 export class CursorStore {
@@ -17,17 +19,20 @@ export class CursorStore {
     db.exec(
       'CREATE TABLE IF NOT EXISTS city_link_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, sent INTEGER NOT NULL)',
     );
-    this.read = db.prepare('SELECT seq, sent FROM city_link_cursor WHERE id = 1');
+    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('city_link_cursor') as string[];
+    if (!columns.includes('epoch')) db.exec('ALTER TABLE city_link_cursor ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0');
+    this.read = db.prepare('SELECT seq, sent, epoch FROM city_link_cursor WHERE id = 1');
     this.write = db.prepare(
-      'INSERT INTO city_link_cursor (id, seq, sent) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, sent = excluded.sent',
+      `INSERT INTO city_link_cursor (id, seq, sent, epoch) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET
+        seq = excluded.seq, sent = excluded.sent, epoch = excluded.epoch`,
     );
   }
 
   get(): CityCursor {
-    return (this.read.get() as CityCursor | undefined) ?? { seq: 0, sent: 0 };
+    return (this.read.get() as CityCursor | undefined) ?? { seq: 0, sent: 0, epoch: 0 };
   }
 
   set(c: CityCursor): void {
-    this.write.run(c.seq, c.sent);
+    this.write.run(c.seq, c.sent, c.epoch);
   }
 }

@@ -44,6 +44,8 @@ export class DirectiveReceiver {
     private readonly hall: HallService,
     private readonly siteId: string,
     private readonly db: Db,
+    /** `site.resend`: the city link sends the whole log again under a new epoch. */
+    private readonly resend: () => void = () => undefined,
   ) {}
 
   /** Consumes until stopped; waits for the city to have made this site's consumer. */
@@ -130,6 +132,7 @@ export class DirectiveReceiver {
             directiveId: d.id,
           }),
         );
+      else if (d.kind === 'site.resend') this.resend();
       else if (d.kind === 'playbook.activate')
         this.hall.execute(CITY_ACTOR, (ctx, s) => activatePlaybook(ctx, s, { playbookId: d.playbookId, note, cause }));
       else
@@ -148,7 +151,9 @@ export class DirectiveReceiver {
           ? { announcementId: d.id, until: d.until }
           : d.kind === 'announcement.end'
             ? { announcementId: d.announcementId }
-            : { playbookId: d.playbookId };
+            : d.kind === 'site.resend'
+              ? {}
+              : { playbookId: d.playbookId };
     this.record({ directiveId: d.id, kind: d.kind, ...what, applied: !reason, reason });
   }
 }

@@ -49,6 +49,8 @@ export class CityLink implements Feature {
   private offBus: (() => void) | undefined;
   private readonly directives: DirectiveReceiver;
   private summary: CitySummary | undefined;
+  /** A new sending of the whole log asked for (a restore, the city's `site.resend`): begun between two batches. */
+  private newEpoch: number | undefined;
 
   constructor(
     private readonly hall: HallService,
@@ -56,8 +58,23 @@ export class CityLink implements Feature {
     private readonly opts: CityLinkOptions,
   ) {
     this.cursor = new CursorStore(db);
-    this.directives = new DirectiveReceiver(hall, opts.site.id, db);
+    this.directives = new DirectiveReceiver(hall, opts.site.id, db, () => this.resend());
     this.readRows = db.prepare('SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    // A database restored from a backup goes on from the copy's head: its seqs after it are new events the city must
+    // not pass over as seen. The restore's entry (its time) starts a new sending of the whole log.
+    const restoredAt =
+      (db.prepare("SELECT MAX(at) FROM events WHERE type = 'backup.restored'").pluck().get() as number | null) ?? 0;
+    if (restoredAt > this.cursor.get().epoch) {
+      this.cursor.set({ seq: 0, sent: 0, epoch: restoredAt });
+      log.warn('city link: the database was restored; the whole log goes to the city again', { epoch: restoredAt });
+    }
+  }
+
+  /** The city's `site.resend`: the whole log again, under an epoch greater than any before. */
+  resend(): void {
+    this.newEpoch = Math.max(Date.now(), this.cursor.get().epoch + 1);
+    log.warn('city link: the city asked for the whole log again', { epoch: this.newEpoch });
+    void this.pump();
   }
 
   start(): void {
@@ -75,7 +92,7 @@ export class CityLink implements Feature {
   }
 
   /** What the city has acknowledged (for tests and the operations page). */
-  acknowledged(): { seq: number; sent: number } {
+  acknowledged(): { seq: number; sent: number; epoch: number } {
     return this.cursor.get();
   }
 
@@ -171,6 +188,10 @@ export class CityLink implements Feature {
 
   /** One batch: published together, the cursor moved past what was acknowledged in order. False when none is left. */
   private async sendBatch(): Promise<boolean> {
+    if (this.newEpoch !== undefined) {
+      this.cursor.set({ seq: 0, sent: 0, epoch: this.newEpoch });
+      this.newEpoch = undefined;
+    }
     const start = this.cursor.get();
     const rows = (this.readRows.all(start.seq, this.opts.batch ?? 200) as Array<LogRow & { data: string }>).map(
       (r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }),
@@ -181,11 +202,11 @@ export class CityLink implements Feature {
     const subject = citySubjects(site).events;
     let prev = start.sent;
     const sends = rows.map((row) => {
-      const event = reduceForCity(site, prev, row);
+      const event = reduceForCity(site, prev, row, start.epoch);
       if (!event) return undefined;
       prev = row.seq;
       return js.publish(subject, encoder.encode(JSON.stringify(event)), {
-        msgID: cityMsgId(site, row.seq),
+        msgID: cityMsgId(site, row.seq, start.epoch),
         timeout: 5000,
       });
     });

@@ -13,10 +13,18 @@ export interface LogRow {
 export const isCityType = (type: string): type is CityEventType => CITY_TYPES.has(type);
 
 /** The city's view of one entry, or undefined for an entry the city does not need. Field by field, never a spread. */
-export function reduceForCity(site: string, prev: number, row: LogRow): CityEvent | undefined {
+export function reduceForCity(site: string, prev: number, row: LogRow, epoch = 0): CityEvent | undefined {
   if (!isCityType(row.type)) return undefined;
   const d = row.data;
-  const base: CityEvent = { v: 1, site, seq: row.seq, prev, at: row.at, type: row.type };
+  const base: CityEvent = {
+    v: 1,
+    site,
+    seq: row.seq,
+    prev,
+    at: row.at,
+    type: row.type,
+    ...(epoch > 0 ? { epoch } : {}),
+  };
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   switch (row.type) {
     case 'hall.day_started':

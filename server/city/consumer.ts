@@ -15,13 +15,15 @@ import {
   type CitySiteInfo,
 } from '../../protocol/city.js';
 import { log } from '../log.js';
-import type { CityReadModel } from './read-model.js';
+import { OFFLINE_AFTER_MS, type CityReadModel } from './read-model.js';
 import { DEFAULT_LIMITS, ensureCityStreams, type CityStreamLimits } from './stream-config.js';
 
 export const CITY_CONSUMER = 'city-view';
 const decoder = new TextDecoder();
 /** A site with a gap in its events is asked to send its log again at most this often (it may be offline for days). */
 export const RESEND_EVERY_MS = 10 * 60_000;
+/** How often the city looks which sites' links are up (read-model.ts OFFLINE_AFTER_MS). */
+export const LIVENESS_MS = 30_000;
 
 export interface CityConsumerOptions {
   url: string;
@@ -39,6 +41,7 @@ export class CityConsumer {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private summaryTimer: NodeJS.Timeout | undefined;
+  private livenessTimer: NodeJS.Timeout | undefined;
   /** When each site was last asked to send its log again. */
   private readonly resendAskedAt = new Map<string, number>();
 
@@ -71,14 +74,33 @@ export class CityConsumer {
       }
     }
     this.loop = this.run();
+    await this.checkLiveness();
+    this.livenessTimer = setInterval(() => void this.checkLiveness(), LIVENESS_MS);
     // Plain NATS, not stored: a summary is worth only its newest copy.
     this.summaryTimer = setInterval(() => this.publishSummary(), 5000);
     this.publishSummary();
   }
 
+  /**
+   * Which sites' links are up, with nothing new on the wire: a site's link keeps a pull waiting on its directives'
+   * consumer (it expires after 30 s and is renewed), so the consumer's `num_waiting` says whether the site is there.
+   */
+  async checkLiveness(): Promise<void> {
+    try {
+      const jsm = await this.nc!.jetstreamManager({ timeout: 3000 });
+      const now = this.clock();
+      for (const s of this.model.sites(now)) {
+        const info = await jsm.consumers.info(CITY_DOWN_STREAM, siteConsumer(s.id)).catch(() => undefined);
+        if ((info?.num_waiting ?? 0) > 0) this.model.markSeen(s.id, now);
+      }
+    } catch (err) {
+      if (!this.stopped) log.warn('city: which sites are linked is not known now', { error: (err as Error).message });
+    }
+  }
+
   private publishSummary(): void {
     try {
-      const body = JSON.stringify({ at: this.clock(), sites: this.model.summary() });
+      const body = JSON.stringify({ at: this.clock(), sites: this.model.summary(this.clock()) });
       this.nc?.publish(CITY_SUMMARY_SUBJECT, new TextEncoder().encode(body));
     } catch (err) {
       log.warn('city summary not sent', { error: (err as Error).message });
@@ -88,6 +110,7 @@ export class CityConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.summaryTimer);
+    clearInterval(this.livenessTimer);
     this.messages?.stop();
     await this.loop?.catch(() => undefined);
     await this.nc?.close().catch(() => undefined);
@@ -122,7 +145,9 @@ export class CityConsumer {
         const flush = () => {
           scheduled = false;
           const taken = batch.splice(0);
-          this.model.db.transaction(() => taken.forEach((m) => this.handle(m.subject, m.data)))();
+          this.model.db.transaction(() =>
+            taken.forEach((m) => this.handle(m.subject, m.data, m.info.timestampNanos / 1e6)),
+          )();
           for (const m of taken) m.ack();
         };
         for await (const m of this.messages) {
@@ -192,19 +217,23 @@ export class CityConsumer {
     });
   }
 
-  private handle(subject: string, data: Uint8Array): void {
+  private handle(subject: string, data: Uint8Array, storedAt: number): void {
     try {
       const body = JSON.parse(decoder.decode(data)) as CityEvent | CitySiteInfo;
       const site = subject.split('.')[2];
       // A site's subject names it (the accounts let a site publish only its own): the body cannot claim another.
       if (body.site !== site) return log.warn('city message names another site; dropped', { subject });
+      const now = this.clock();
       if (subject.endsWith('.info')) {
         this.model.applyInfo(body as CitySiteInfo);
         void this.ensureSiteConsumer(site);
       } else {
-        this.model.applyEvent(body as CityEvent, this.clock());
+        this.model.applyEvent(body as CityEvent, now);
         if (this.model.hasGap(site)) this.askResend(site);
       }
+      // Sent by its link just now, or a backlog read late: seen when the message was stored (JetStream's time) is
+      // what says the link was up; a message read from a backlog much later says nothing about now.
+      if (now - storedAt < OFFLINE_AFTER_MS) this.model.markSeen(site, Math.round(Math.min(now, storedAt)));
     } catch (err) {
       log.warn('city message not understood; dropped', { subject, error: (err as Error).message });
     }

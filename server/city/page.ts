@@ -22,7 +22,8 @@ export const CITY_PAGE = `<!doctype html>
   <caption>各站点 · Sites</caption>
   <thead><tr><th scope="col">站点 Site</th><th scope="col">类型 Kind</th><th scope="col">等候 Waiting</th>
   <th scope="col">今日已办 Served today</th><th scope="col">开放窗口 Open counters</th>
-  <th scope="col">预案 Playbooks</th><th scope="col">最近事件 Last event</th><th scope="col">延迟 Lag (s)</th></tr></thead>
+  <th scope="col">预案 Playbooks</th><th scope="col">最近事件 Last event</th><th scope="col">延迟 Lag (s)</th>
+  <th scope="col">连接 Link</th></tr></thead>
   <tbody id="sites"></tbody>
 </table>
 <table>
@@ -37,6 +38,12 @@ export const CITY_PAGE = `<!doctype html>
 const cell = (v, n) => { const td = document.createElement('td'); td.textContent = v ?? '—'; if (n) td.className = 'n'; return td; };
 const fill = (id, rows) => document.getElementById(id).replaceChildren(...rows.map((cells) => {
   const tr = document.createElement('tr'); tr.append(...cells); return tr; }));
+const link = (x) => {
+  if (x.online) return cell('在线 online');
+  const c = cell('离线 offline' + (x.lastSeenAt ? ' · ' + new Date(x.lastSeenAt).toLocaleString() : ''));
+  c.classList.add('late');
+  return c;
+};
 async function refresh() {
   try {
     const [s, d] = await Promise.all([fetch('/api/v1/city/sites'), fetch('/api/v1/city/days')].map((p) => p.then((r) => r.json())));
@@ -44,7 +51,7 @@ async function refresh() {
       const lag = cell(x.lagSeconds, true); if (x.lagSeconds > 60) lag.classList.add('late');
       return [cell(x.name), cell(x.kind === 'point' ? '便民服务点 point' : '大厅 hall'), cell(x.waiting, true),
         cell(x.servedToday, true), cell(x.openCounters, true), cell(x.active.join(', ') || '—'),
-        cell(x.lastEventAt ? new Date(x.lastEventAt).toLocaleString() : null), lag];
+        cell(x.lastEventAt ? new Date(x.lastEventAt).toLocaleString() : null), lag, link(x)];
     }));
     fill('days', d.days.map((x) => [cell(x.day), cell(x.issued, true), cell(x.served, true), cell(x.noShow, true),
       cell(x.cancelled, true), cell(x.avgWaitMinutes, true), cell(x.avgServiceMinutes, true)]));

@@ -19,7 +19,17 @@ export interface CitySite {
   active: string[];
   lastEventAt: number | null;
   lagSeconds: number | null;
+  /**
+   * Whether the site's link is up: it was last seen (its pull on its directives' consumer, checked every
+   * LIVENESS_MS) within OFFLINE_AFTER_MS on the city's clock. A site whose link is down shows figures as they were
+   * when it went; the citizens' summary leaves it out.
+   */
+  online: boolean;
+  lastSeenAt: number | null;
 }
+
+/** A site not seen connected for this long (on the city's clock) is offline. */
+export const OFFLINE_AFTER_MS = 90_000;
 
 export interface CityDay {
   day: string;
@@ -64,6 +74,7 @@ export class CityReadModel {
     if (!columns.includes('lat'))
       this.db.exec('ALTER TABLE sites ADD COLUMN lat REAL; ALTER TABLE sites ADD COLUMN lng REAL');
     if (!columns.includes('epoch')) this.db.exec('ALTER TABLE sites ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0');
+    if (!columns.includes('seen_at')) this.db.exec('ALTER TABLE sites ADD COLUMN seen_at INTEGER');
   }
 
   close(): void {
@@ -118,10 +129,15 @@ export class CityReadModel {
     })();
   }
 
-  sites(): CitySite[] {
+  /** The site's link was seen up at `at` (the city's clock). */
+  markSeen(site: string, at: number): void {
+    this.db.prepare('UPDATE sites SET seen_at = ? WHERE id = ?').run(at, site);
+  }
+
+  sites(now = Date.now()): CitySite[] {
     const rows = this.db
       .prepare(
-        `SELECT s.id, s.name, s.kind, s.lat, s.lng, s.last_event_at, s.lag_ms, s.active,
+        `SELECT s.id, s.name, s.kind, s.lat, s.lng, s.last_event_at, s.lag_ms, s.active, s.seen_at,
           (SELECT COUNT(*) FROM tickets t WHERE t.site = s.id AND t.status = 'waiting') AS waiting,
           COALESCE((SELECT served FROM day_figures f WHERE f.site = s.id AND f.day = s.day), 0) AS served,
           (SELECT COUNT(*) FROM counters c WHERE c.site = s.id AND c.status = 'open') AS open
@@ -135,6 +151,7 @@ export class CityReadModel {
       lng: number | null;
       last_event_at: number | null;
       lag_ms: number | null;
+      seen_at: number | null;
       active: string;
       waiting: number;
       served: number;
@@ -151,27 +168,32 @@ export class CityReadModel {
       active: JSON.parse(r.active) as string[],
       lastEventAt: r.last_event_at,
       lagSeconds: r.lag_ms === null ? null : Math.max(0, Math.round(r.lag_ms / 1000)),
+      online: r.seen_at !== null && now - r.seen_at < OFFLINE_AFTER_MS,
+      lastSeenAt: r.seen_at,
     }));
   }
 
   /** Each site's waiting and estimated wait, for the sites' own screens (protocol/city.ts CitySummarySite). */
-  summary(): CitySummarySite[] {
+  /** Online sites only: a site whose link is down would be recommended on figures from when it went. */
+  summary(now = Date.now()): CitySummarySite[] {
     const avg = this.db.prepare(
       'SELECT service_ms, served FROM day_figures f JOIN sites s ON s.id = f.site AND s.day = f.day WHERE f.site = ?',
     );
-    return this.sites().map((s) => {
-      const f = avg.get(s.id) as { service_ms: number; served: number } | undefined;
-      const minutes = f && f.served > 0 ? f.service_ms / f.served / 60_000 : 10;
-      return {
-        id: s.id,
-        name: s.name,
-        kind: s.kind === 'point' ? 'point' : 'hall',
-        waiting: s.waiting,
-        openCounters: s.openCounters,
-        etaMinutes: Math.round((s.waiting * minutes) / Math.max(1, s.openCounters)),
-        ...(s.location ? { location: s.location } : {}),
-      };
-    });
+    return this.sites(now)
+      .filter((s) => s.online)
+      .map((s) => {
+        const f = avg.get(s.id) as { service_ms: number; served: number } | undefined;
+        const minutes = f && f.served > 0 ? f.service_ms / f.served / 60_000 : 10;
+        return {
+          id: s.id,
+          name: s.name,
+          kind: s.kind === 'point' ? 'point' : 'hall',
+          waiting: s.waiting,
+          openCounters: s.openCounters,
+          etaMinutes: Math.round((s.waiting * minutes) / Math.max(1, s.openCounters)),
+          ...(s.location ? { location: s.location } : {}),
+        };
+      });
   }
 
   /** City-wide figures by hall day, newest first. */

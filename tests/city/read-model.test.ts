@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CityEvent } from '../../protocol/city.js';
-import { CityReadModel } from '../../server/city/read-model.js';
+import { CityReadModel, OFFLINE_AFTER_MS } from '../../server/city/read-model.js';
 
 const dirs: string[] = [];
 function model(dir = mkdtempSync(join(tmpdir(), 'hallq-city-'))): CityReadModel {
@@ -74,6 +74,8 @@ describe('the city read model', () => {
       active: ['typhoon'],
       lastEventAt: T0 + 160_000,
       lagSeconds: 40,
+      online: false,
+      lastSeenAt: null,
     });
     expect(m.days()).toEqual([
       {
@@ -130,11 +132,27 @@ describe('the city read model', () => {
     m.applyInfo({ v: 1, site: 'c', name: 'c', kind: 'point', location: { lat: 95, lng: 112 } });
     m.close();
     const again = model(dir);
+    for (const site of ['a', 'b', 'c']) again.markSeen(site, Date.now());
     const byId = Object.fromEntries(again.summary().map((s) => [s.id, s]));
     expect(byId.a.location).toEqual({ lat: 22.929, lng: 112.044 });
     expect(byId.b).not.toHaveProperty('location');
     expect(byId.c).not.toHaveProperty('location');
     again.close();
+  });
+
+  it('tells a site whose link is down, and leaves it out of the citizens’ summary', () => {
+    const m = model();
+    m.applyInfo({ v: 1, site: 'up', name: 'up', kind: 'hall' });
+    m.applyInfo({ v: 1, site: 'down', name: 'down', kind: 'point' });
+    m.markSeen('up', T0);
+    m.markSeen('down', T0 - OFFLINE_AFTER_MS);
+    expect(m.sites(T0).map((s) => [s.id, s.online, s.lastSeenAt])).toEqual([
+      ['up', true, T0],
+      ['down', false, T0 - OFFLINE_AFTER_MS],
+    ]);
+    expect(m.summary(T0).map((s) => s.id)).toEqual(['up']);
+    expect(m.summary(T0 + OFFLINE_AFTER_MS).map((s) => s.id)).toEqual([]);
+    m.close();
   });
 
   it('opens a read model made before sites had a location', () => {
@@ -145,6 +163,7 @@ describe('the city read model', () => {
       INSERT INTO sites (id, name) VALUES ('a', 'a');`);
     old.close();
     const m = model(dir);
+    m.markSeen('a', Date.now());
     expect(m.summary()[0]).not.toHaveProperty('location');
     m.applyInfo({ v: 1, site: 'a', name: 'a', kind: 'hall', location: { lat: 22.9, lng: 112 } });
     expect(m.summary()[0].location).toEqual({ lat: 22.9, lng: 112 });

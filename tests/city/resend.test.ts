@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsCluster, type NatsNode } from '../../scripts/lib/nats-process.js';
 import { CityConsumer } from '../../server/city/consumer.js';
-import { CityReadModel } from '../../server/city/read-model.js';
+import { CityReadModel, OFFLINE_AFTER_MS } from '../../server/city/read-model.js';
 import type { NightlyBackups } from '../../server/features/backups/index.js';
 import { restoreDatabase } from '../../server/store/restore.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
@@ -39,6 +39,7 @@ async function startCity(dir: string) {
   await consumer.start();
   return {
     model,
+    consumer,
     waiting: (site: string) => model.sites().find((s) => s.id === site)?.waiting,
     async stop() {
       await consumer.stop();
@@ -98,4 +99,36 @@ describe('a site’s log sent again', () => {
       await city.stop();
     }
   }, 60_000);
+});
+
+describe('a site whose link is down', () => {
+  it('shows offline in the city view and is left out of the citizens’ summary', async () => {
+    const city = await startCity(tempDir('city-live'));
+    const h = await startTestHall({ env: { CITY_NATS_URL: nats.url } });
+    const site = h.running.hall.site.id;
+    const online = () => city.model.sites().find((s) => s.id === site)?.online;
+    try {
+      await until(
+        'the site is seen linked',
+        async () => (await city.consumer.checkLiveness(), online() === true),
+        20_000,
+      );
+      expect(city.model.summary().map((s) => s.id)).toContain(site);
+      const seenAt = city.model.sites().find((s) => s.id === site)!.lastSeenAt!;
+      await h.stop();
+      await until(
+        'the site is no longer seen',
+        async () => {
+          await city.consumer.checkLiveness();
+          return city.model.sites().find((s) => s.id === site)!.lastSeenAt === seenAt;
+        },
+        45_000,
+      );
+      // Unseen since: offline once OFFLINE_AFTER_MS have passed, and out of the summary.
+      expect(city.model.sites(seenAt + OFFLINE_AFTER_MS)[0]).toMatchObject({ id: site, online: false });
+      expect(city.model.summary(seenAt + OFFLINE_AFTER_MS).map((s) => s.id)).not.toContain(site);
+    } finally {
+      await city.stop();
+    }
+  }, 90_000);
 });

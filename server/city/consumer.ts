@@ -49,7 +49,17 @@ export class CityConsumer {
     private readonly model: CityReadModel,
     private readonly opts: CityConsumerOptions,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    const warned = new Map<string, number>();
+    model.onDuplicate = (site) => {
+      const now = this.clock();
+      if (now - (warned.get(site) ?? -Infinity) < 60_000) return;
+      warned.set(site, now);
+      log.error('city: two sources send as one site id (two halls with one hall.id, or an old copy still running)', {
+        site,
+      });
+    };
+  }
 
   async start(): Promise<void> {
     this.nc = await connect({

@@ -39,6 +39,11 @@ const cell = (v, n) => { const td = document.createElement('td'); td.textContent
 const fill = (id, rows) => document.getElementById(id).replaceChildren(...rows.map((cells) => {
   const tr = document.createElement('tr'); tr.append(...cells); return tr; }));
 const link = (x) => {
+  if (x.duplicate) {
+    const c = cell('站点编号重复 two sources with this id');
+    c.classList.add('late');
+    return c;
+  }
   if (x.online) return cell('在线 online');
   const c = cell('离线 offline' + (x.lastSeenAt ? ' · ' + new Date(x.lastSeenAt).toLocaleString() : ''));
   c.classList.add('late');

@@ -26,7 +26,17 @@ export interface CitySite {
    */
   online: boolean;
   lastSeenAt: number | null;
+  /**
+   * Two sources send as this site id (two halls set up with one `hall.id`, or a restored site's old copy still
+   * running): an event of an older sending was made after the newer one began. True for DUPLICATE_MS after the last.
+   */
+  duplicate: boolean;
 }
+
+/** How long a site stays flagged `duplicate` after the last sign of a second source. */
+export const DUPLICATE_MS = 10 * 60_000;
+/** Clocks of a site's two copies may differ this much before an old sending's event counts as made after a new one. */
+const SKEW_MS = 60_000;
 
 /** A site not seen connected for this long (on the city's clock) is offline. */
 export const OFFLINE_AFTER_MS = 90_000;
@@ -62,6 +72,8 @@ type Figure = 'issued' | 'called' | 'served' | 'no_show' | 'cancelled';
 
 export class CityReadModel {
   readonly db: Database.Database;
+  /** Told when a second source sends as a site (the consumer logs it). */
+  onDuplicate?: (site: string) => void;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -75,6 +87,7 @@ export class CityReadModel {
       this.db.exec('ALTER TABLE sites ADD COLUMN lat REAL; ALTER TABLE sites ADD COLUMN lng REAL');
     if (!columns.includes('epoch')) this.db.exec('ALTER TABLE sites ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0');
     if (!columns.includes('seen_at')) this.db.exec('ALTER TABLE sites ADD COLUMN seen_at INTEGER');
+    if (!columns.includes('duplicate_at')) this.db.exec('ALTER TABLE sites ADD COLUMN duplicate_at INTEGER');
   }
 
   close(): void {
@@ -104,7 +117,14 @@ export class CityReadModel {
       this.ensureSite(e.site);
       const epoch = e.epoch ?? 0;
       const held = this.db.prepare('SELECT epoch FROM sites WHERE id = ?').pluck().get(e.site) as number;
-      if (epoch < held) return 0;
+      if (epoch < held) {
+        // Stragglers of the old sending are passed over; one made after the new sending began has another source.
+        if (e.at > held + SKEW_MS) {
+          this.db.prepare('UPDATE sites SET duplicate_at = ? WHERE id = ?').run(receivedAt, e.site);
+          this.onDuplicate?.(e.site);
+        }
+        return 0;
+      }
       if (epoch > held) this.clearSite(e.site, epoch);
       const last = this.lastSeq(e.site);
       if (e.seq <= last) return 0;
@@ -137,7 +157,7 @@ export class CityReadModel {
   sites(now = Date.now()): CitySite[] {
     const rows = this.db
       .prepare(
-        `SELECT s.id, s.name, s.kind, s.lat, s.lng, s.last_event_at, s.lag_ms, s.active, s.seen_at,
+        `SELECT s.id, s.name, s.kind, s.lat, s.lng, s.last_event_at, s.lag_ms, s.active, s.seen_at, s.duplicate_at,
           (SELECT COUNT(*) FROM tickets t WHERE t.site = s.id AND t.status = 'waiting') AS waiting,
           COALESCE((SELECT served FROM day_figures f WHERE f.site = s.id AND f.day = s.day), 0) AS served,
           (SELECT COUNT(*) FROM counters c WHERE c.site = s.id AND c.status = 'open') AS open
@@ -152,6 +172,7 @@ export class CityReadModel {
       last_event_at: number | null;
       lag_ms: number | null;
       seen_at: number | null;
+      duplicate_at: number | null;
       active: string;
       waiting: number;
       served: number;
@@ -170,6 +191,7 @@ export class CityReadModel {
       lagSeconds: r.lag_ms === null ? null : Math.max(0, Math.round(r.lag_ms / 1000)),
       online: r.seen_at !== null && now - r.seen_at < OFFLINE_AFTER_MS,
       lastSeenAt: r.seen_at,
+      duplicate: r.duplicate_at !== null && now - r.duplicate_at < DUPLICATE_MS,
     }));
   }
 

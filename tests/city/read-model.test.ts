@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CityEvent } from '../../protocol/city.js';
-import { CityReadModel, OFFLINE_AFTER_MS } from '../../server/city/read-model.js';
+import { CityReadModel, DUPLICATE_MS, OFFLINE_AFTER_MS } from '../../server/city/read-model.js';
 
 const dirs: string[] = [];
 function model(dir = mkdtempSync(join(tmpdir(), 'hallq-city-'))): CityReadModel {
@@ -45,15 +45,25 @@ describe('the city read model', () => {
     const m = model();
     for (const e of day('a')) m.applyEvent(e, T0 + 200_000);
     expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 1, openCounters: 1, active: ['typhoon'] });
-    // Sent again under epoch 7, from seq 1: only the day's start and one ticket so far.
+    // Sent again under a new epoch (its time), from seq 1: only the day's start and one ticket so far.
+    const epoch = T0 + 250_000;
     const again = day('a').slice(0, 1).concat(day('a')[2]);
     again[1] = { ...again[1], prev: 2 };
-    for (const e of again) m.applyEvent({ ...e, epoch: 7 }, T0 + 300_000);
+    for (const e of again) m.applyEvent({ ...e, epoch }, T0 + 300_000);
     expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 0, openCounters: 0, active: [] });
     // The old sending's events still in the stream change nothing.
     for (const e of day('a')) expect(m.applyEvent(e, T0 + 300_000)).toBe(0);
     expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 0 });
     expect(m.hasGap('a')).toBe(false);
+    expect(m.sites(T0 + 300_000)[0].duplicate).toBe(false); // stragglers made before the new sending began
+    // An event of the old sending made well after the new one began: a second source sends as this site.
+    const seen: string[] = [];
+    m.onDuplicate = (site) => seen.push(site);
+    const late = { ...day('a')[2], seq: 40, prev: 15, at: epoch + 5 * 60_000 };
+    expect(m.applyEvent(late, T0 + 400_000)).toBe(0);
+    expect(seen).toEqual(['a']);
+    expect(m.sites(T0 + 400_000)[0].duplicate).toBe(true);
+    expect(m.sites(T0 + 400_000 + DUPLICATE_MS)[0].duplicate).toBe(false);
   });
 
   it('counts a site’s day once, however often and in whatever order its events come', () => {
@@ -76,6 +86,7 @@ describe('the city read model', () => {
       lagSeconds: 40,
       online: false,
       lastSeenAt: null,
+      duplicate: false,
     });
     expect(m.days()).toEqual([
       {

@@ -277,13 +277,24 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     notify,
     triggers,
     drills,
+    // Power saving listens before the guard starts: a hall restarted on battery is told so by the guard's start.
+    new PowerSave(hall, directory, outbox, { coalesceScreens: (ms) => stream.setCoalescing(ms) }),
     new PowerGuard(hall, {
       shutdown: overrides.onPowerLow ?? (() => log.error('UPS battery low, but this process has no shutdown hook')),
       // A short life: a power-off still unsent when the power comes back must not reach the devices after it.
       powerOffDevices: (minutesLeft) =>
         directory.all().map((d) => (outbox.send(d.id, 'power-off', { minutesLeft }, 20_000), d.id)),
+      lastPowerAction: () =>
+        db
+          .prepare(
+            `SELECT json_extract(data, '$.action') FROM events WHERE type = 'playbook.action'
+              AND json_extract(data, '$.playbookId') = 'power-outage'
+              AND json_extract(data, '$.action') IN ('on-battery-checkpoint', 'power-back', 'battery-low-shutdown')
+              ORDER BY seq DESC LIMIT 1`,
+          )
+          .pluck()
+          .get() as string | undefined,
     }),
-    new PowerSave(hall, directory, outbox, { coalesceScreens: (ms) => stream.setCoalescing(ms) }),
     {
       name: 'mqtt-link',
       required: true,

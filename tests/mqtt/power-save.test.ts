@@ -4,11 +4,15 @@
  * LED boards, which carry the calls, are left alone. Only the hall's power source (`ups`) speaks for its power.
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
 import { BATTERY_COALESCE_MS } from '../../server/features/playbooks/index.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
+import { connectedDevice } from '../helpers/mqtt-login.js';
 
 const t = topics('yunfu-realestate');
 
@@ -93,5 +97,30 @@ describe('power saving on UPS battery', () => {
       ['power-save-on', ['pad-3', 'screen-hall']],
       ['power-save-off', ['pad-3', 'screen-2', 'screen-hall']],
     ]);
+  });
+});
+
+describe('a hall restarted on battery', () => {
+  it('goes on saving power until the UPS reports mains', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallq-battery-restart-'));
+    let h = await startTestHall({ dataDir });
+    try {
+      const login = (await h.device('ups', 'sensor')).mqtt;
+      const ups = await connectedDevice(h.running.mqttUrl, login);
+      ups.publish(t.deviceEvt('ups', 'power'), JSON.stringify({ id: 'b1', onBattery: true }), { qos: 1 });
+      await until('on battery', () => h.running.stream.coalescing === BATTERY_COALESCE_MS);
+      ups.end(true);
+      await h.stop();
+
+      h = await startTestHall({ dataDir });
+      expect(h.running.stream.coalescing).toBe(BATTERY_COALESCE_MS);
+      const ups2 = await connectedDevice(h.running.mqttUrl, login);
+      ups2.publish(t.deviceEvt('ups', 'power'), JSON.stringify({ id: 'b2', onBattery: false }), { qos: 1 });
+      await until('mains again', () => h.running.stream.coalescing === undefined);
+      ups2.end(true);
+    } finally {
+      await h.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

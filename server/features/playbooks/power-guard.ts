@@ -26,6 +26,8 @@ export interface PowerGuardOptions {
   powerOffDevices?: (minutesLeft: number | null) => string[];
   /** How long the devices get to hear it before the server itself stops. */
   powerOffGraceMs?: number;
+  /** The last power step the log holds (`on-battery-checkpoint`, `power-back`, `battery-low-shutdown`), if any. */
+  lastPowerAction?: () => string | undefined;
 }
 
 /** Long enough for the `cmd/power-off` commands to leave over MQTT; short beside the shutdown margin. */
@@ -56,6 +58,14 @@ export class PowerGuard implements Feature {
   }
 
   start(): void {
+    // Restarted on battery (a crash, an update during an outage): the hall goes on saving power. The UPS's next report
+    // (the device host sends what it could not deliver while the server was away) sets it right. After a battery-low
+    // shutdown the machine starts again when the power is back: mains, until the UPS says otherwise.
+    if (this.opts.lastPowerAction?.() === 'on-battery-checkpoint') {
+      this.onBattery = true;
+      this.hall.bus.emit('power.changed', { onBattery: true, at: this.hall.clock() });
+      log.warn('the hall was on battery when it stopped: it goes on saving power until the UPS reports mains');
+    }
     this.unsubscribe = this.hall.bus.on('device.event', ({ device, name, body }) => {
       if (name !== 'power') return;
       if (this.sources.has(device.id)) return this.onPower(device.id, body);

@@ -284,16 +284,17 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       // A short life: a power-off still unsent when the power comes back must not reach the devices after it.
       powerOffDevices: (minutesLeft) =>
         directory.all().map((d) => (outbox.send(d.id, 'power-off', { minutesLeft }, 20_000), d.id)),
+      // The last day of the log only (through its `at` index): no UPS lasts longer, and a start reads no more.
       lastPowerAction: () =>
         db
           .prepare(
-            `SELECT json_extract(data, '$.action') FROM events WHERE type = 'playbook.action'
+            `SELECT json_extract(data, '$.action') FROM events WHERE at >= ? AND type = 'playbook.action'
               AND json_extract(data, '$.playbookId') = 'power-outage'
               AND json_extract(data, '$.action') IN ('on-battery-checkpoint', 'power-back', 'battery-low-shutdown')
-              ORDER BY seq DESC LIMIT 1`,
+              ORDER BY at DESC, seq DESC LIMIT 1`,
           )
           .pluck()
-          .get() as string | undefined,
+          .get(hall.clock() - 24 * 3600_000) as string | undefined,
     }),
     {
       name: 'mqtt-link',

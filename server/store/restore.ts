@@ -11,6 +11,7 @@ import { backupName, checkedHead } from './backup.js';
 import { verifyChain } from './chain-verify.js';
 import { databaseInUse } from './db-in-use.js';
 import { heldOpenByAnotherProcess } from './held-open.js';
+import { markRestored } from './restore-mark.js';
 import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
@@ -251,6 +252,7 @@ function recordRestore(
           streamed: false,
         },
       ]);
+      markRestored(db, now);
       // Verified whole just now: the next start checks only what comes after.
       log.writeAnchor(now, true);
     })();

@@ -18,6 +18,7 @@ import type { HallService } from '../../core/hall-service.js';
 import type { Feature } from '../../core/feature.js';
 import { log } from '../../log.js';
 import type { Db } from '../../store/db.js';
+import { lastRestoredAt } from '../../store/restore-mark.js';
 import { CursorStore } from './cursor.js';
 import { orderNearby } from '../../domain/nearest.js';
 import { DirectiveReceiver } from './directives.js';
@@ -62,8 +63,7 @@ export class CityLink implements Feature {
     this.readRows = db.prepare('SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     // A database restored from a backup goes on from the copy's head: its seqs after it are new events the city must
     // not pass over as seen. The restore's entry (its time) starts a new sending of the whole log.
-    const restoredAt =
-      (db.prepare("SELECT MAX(at) FROM events WHERE type = 'backup.restored'").pluck().get() as number | null) ?? 0;
+    const restoredAt = lastRestoredAt(db);
     if (restoredAt > this.cursor.get().epoch) {
       this.cursor.set({ seq: 0, sent: 0, epoch: restoredAt });
       log.warn('city link: the database was restored; the whole log goes to the city again', { epoch: restoredAt });

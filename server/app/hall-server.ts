@@ -62,6 +62,7 @@ import { databaseInUse } from '../store/db-in-use.js';
 import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
 import { diskReserveAtStart, writeAtStart } from './start-on-full-disk.js';
+import { openProposalsInLog } from './proposals-at-start.js';
 import { checkChainAtStart, recordChainFindings } from './chain-at-start.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { mqttConnectionLimitsOf } from '../mqtt/connection-limits.js';
@@ -222,6 +223,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const printing = new TicketPrinting(hall, directory, outbox, () => deps.publicUrl);
   const integrations = buildIntegrations(hall, db, bus, env);
   const proposals = new ProposalBook(hall.clock);
+  proposals.restore(openProposalsInLog(db, hall.clock()));
   const triggers = new AutomaticTriggers(hall, proposals);
   const notify = new PlaybookNotify(hall, accounts, link, t, !!env.SMS_URL);
   const devicesOf = (kinds: string[]) => () =>

@@ -1,7 +1,7 @@
 /**
  * Proposals: an automatic trigger set to `propose` asks a manager before its playbook starts. A proposal waits on the
- * dashboard (and the counter consoles of managers) until confirmed, dismissed or expired. Held in memory and bounded:
- * after a restart a trigger that still holds proposes again.
+ * dashboard (and the counter consoles of managers) until confirmed, dismissed or expired. Held in memory and bounded;
+ * the open ones are read back from the audit log at a start (app/proposals-at-start.ts).
  */
 import { randomId } from '../security/random-ids.js';
 import type { PlaybookCause } from '../domain/playbooks.js';
@@ -26,6 +26,12 @@ export class ProposalBook {
     private readonly clock: () => number,
     private readonly ttlMs = PROPOSAL_TTL_MS,
   ) {}
+
+  /** Puts back the proposals open when the hall stopped (read from the audit log at start). */
+  restore(proposals: Proposal[]): void {
+    for (const p of proposals.slice(0, MAX_OPEN)) this.open.set(p.id, p);
+    if (proposals.length > 0) this.changed();
+  }
 
   /** A new proposal, or undefined when one for that playbook is already open (or the book is full). */
   propose(playbookId: string, cause: PlaybookCause): Proposal | undefined {

@@ -52,6 +52,8 @@ export interface HallEventMap {
     at?: number;
     /** A manager closed it anyway: these services had people waiting and no other counter serving them. */
     forcedWithWaiting?: string[];
+    /** Opened by this playbook's action (standby counters): its end closes only what a playbook opened. */
+    byPlaybook?: string;
   };
   'appointment.created': { appointment: Appointment };
   'appointment.checked_in': { appointmentId: string; ticketId: string; at: number; late: boolean };

@@ -211,6 +211,8 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       // Only a pause starts the A/B post clock; any other change stops it (a backup signing in included).
       c.pausedAt = event.data.change === 'pause' ? event.data.at : undefined;
       c.takeoverAskedAt = undefined;
+      // Any later change (staff signing in, a pause) makes it the staff's: a playbook's end leaves it open.
+      c.openedByPlaybook = event.data.byPlaybook;
       if (staffId) {
         // One staff member holds one counter: signing in here signs them out elsewhere, and a counter left with
         // nobody and no ticket in hand closes.

@@ -78,6 +78,8 @@ export interface Counter {
   pausedAt?: number;
   /** When this pause's backups were asked to take over (asked once per pause). */
   takeoverAskedAt?: number;
+  /** The playbook that opened it (a standby counter), while nothing else has changed it since. */
+  openedByPlaybook?: string;
 }
 
 export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled' | 'no_show';

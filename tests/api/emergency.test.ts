@@ -320,6 +320,30 @@ describe('playbook actions on the hall', () => {
       await h.stop();
     }
   });
+
+  it('its end closes only the standby counters a playbook opened, not one opened by hand', async () => {
+    const { loadHallFile } = await import('../../server/config/load-hall.js');
+    const file = loadHallFile();
+    file.counters = file.counters.map((c) => (['11', '12'].includes(c.id) ? { ...c, standby: true } : c));
+    const h = await startTestHall({ hallFile: file });
+    const status = async (id: string) =>
+      (await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === id).status;
+    try {
+      expectOk(await h.api('POST', `${V1}/counters/12/open`, {}, h.managerToken)); // opened by hand, before
+      expectOk(await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'surge' }, h.managerToken));
+      await new Promise((r) => setTimeout(r, 50));
+      expect([await status('11'), await status('12')]).toEqual(['open', 'open']);
+      expectOk(await h.api('POST', `${V1}/emergency/deactivate`, { playbookId: 'surge' }, h.managerToken));
+      await new Promise((r) => setTimeout(r, 50));
+      expect([await status('11'), await status('12')]).toEqual(['closed', 'open']);
+      const left = (await auditAll(h, 'type=playbook.action')).filter(
+        (e: any) => e.data.action === 'standby-counter-left-open',
+      );
+      expect(left.map((e: any) => e.data.detail)).toEqual([{ counterId: '12', why: 'not opened by a playbook' }]);
+    } finally {
+      await h.stop();
+    }
+  });
 });
 
 describe('the active set across a restart', () => {

@@ -263,12 +263,15 @@ export function resume(ctx: DecideContext, state: HallState, counterId: string):
   return { events: [statusEvent(ctx.now, counter, 'resume', { status: 'open' })] };
 }
 
-export function open(ctx: DecideContext, state: HallState, counterId: string): Decision {
+/** Opens a closed counter; `byPlaybook` when a playbook's action opens it (a standby counter). */
+export function open(ctx: DecideContext, state: HallState, counterId: string, byPlaybook?: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   if (counter.status !== 'closed')
     throw refuse.conflict('COUNTER_ALREADY_OPEN', `counter ${counterId} is already ${counter.status}`);
-  return { events: [statusEvent(ctx.now, counter, 'open', { status: 'open' })] };
+  const event = statusEvent(ctx.now, counter, 'open', { status: 'open' });
+  if (byPlaybook !== undefined && event.type === 'counter.status') event.data.byPlaybook = byPlaybook;
+  return { events: [event] };
 }
 
 export function close(

@@ -1,7 +1,7 @@
 /**
  * Playbook actions that change the hall itself, each reversed when the playbook ends: `openStandbyCounters` opens
- * every counter the hall file marks `standby`, and closes them again once no active playbook wants them open, unless
- * staff are still serving there. Every step is audited with the playbook that caused it. (Banners, issuing modes and
+ * every closed counter the hall file marks `standby`, and closes them again once no active playbook wants them open,
+ * unless staff are still serving there or anything but a playbook has changed them since (then they are the staff's). Every step is audited with the playbook that caused it. (Banners, issuing modes and
  * the frozen queue follow from the active set itself; announcements are notices.ts's.)
  */
 import type { Feature } from '../../core/feature.js';
@@ -49,7 +49,7 @@ export class PlaybookActions implements Feature {
     for (const id of this.standbyCounters()) {
       if (this.hall.state.counters.get(id)?.status !== 'closed') continue;
       this.step(playbookId, drill, 'open-standby-counter', id, () =>
-        this.hall.execute(SYSTEM_ACTOR, (ctx, s) => open(ctx, s, id)),
+        this.hall.execute(SYSTEM_ACTOR, (ctx, s) => open(ctx, s, id, playbookId)),
       );
     }
   }
@@ -60,6 +60,11 @@ export class PlaybookActions implements Feature {
     for (const id of this.standbyCounters()) {
       const c = this.hall.state.counters.get(id);
       if (c?.status !== 'open') continue;
+      if (!c.openedByPlaybook) {
+        // Opened by hand (before the playbook, or since), or signed in to since: the staff's to close.
+        this.audit(playbookId, drill, 'standby-counter-left-open', { counterId: id, why: 'not opened by a playbook' });
+        continue;
+      }
       if (c.currentTicketId) {
         this.audit(playbookId, drill, 'standby-counter-left-open', { counterId: id, why: 'staff still serving' });
         continue;

@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../../server/config/env.js';
+import { startTestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
 import { callOutside, withoutCredentials } from '../../server/features/integrations/outside-call.js';
 
 interface Heard {
@@ -102,4 +104,22 @@ describe('an outside system’s address', () => {
       'bad URL: https://***@host.test/p and //***@d.test',
     );
   });
+});
+
+describe('a call under way when the hall stops', () => {
+  it('ends at once: the stop is not held up to INTEGRATION_TIMEOUT_SECONDS', async () => {
+    let heard = 0;
+    const silent = createServer(() => void heard++); // takes the request, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    servers.push(silent);
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/health`;
+    const h = await startTestHall({
+      env: { REGISTRATION_PROBE_URL: url, REGISTRATION_PROBE_SECONDS: '3600', INTEGRATION_TIMEOUT_SECONDS: '120' },
+    });
+    await until('the probe is under way', () => heard === 1);
+    const started = performance.now();
+    await h.stop();
+    // The service manager's patience (main.ts forces an exit after 10 s), far below the call's 120 s.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  }, 30_000);
 });

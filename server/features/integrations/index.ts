@@ -32,11 +32,16 @@ export interface Integrations {
 export function buildIntegrations(hall: HallService, db: Db, bus: EventBus, env: IntegrationsEnv): Integrations {
   ensureIntegrationTables(db);
   const timeoutMs = Math.round(env.INTEGRATION_TIMEOUT_SECONDS * 1000);
+  // Aborted first at a stop (features stop in reverse): a call under way (INTEGRATION_TIMEOUT_SECONDS up to 120 s)
+  // would otherwise hold the stop past the service manager's patience, and the hall would be killed mid-stop.
+  const stopping = new AbortController();
+  const outsideCalls: Feature = { name: 'outside-calls', start: () => undefined, stop: () => stopping.abort() };
+  const common = { timeoutMs, stopping: stopping.signal };
   const platform = new PlatformAdapter(
     hall,
     db,
     bus,
-    env.PLATFORM_URL ? { url: env.PLATFORM_URL, token: env.PLATFORM_TOKEN, timeoutMs } : undefined,
+    env.PLATFORM_URL ? { url: env.PLATFORM_URL, token: env.PLATFORM_TOKEN, ...common } : undefined,
     Math.round(env.PLATFORM_SYNC_SECONDS * 1000),
   );
   const registration = new RegistrationProbe(
@@ -44,7 +49,7 @@ export function buildIntegrations(hall: HallService, db: Db, bus: EventBus, env:
     bus,
     env.REGISTRATION_PROBE_URL
       ? {
-          target: { url: env.REGISTRATION_PROBE_URL, timeoutMs },
+          target: { url: env.REGISTRATION_PROBE_URL, ...common },
           expectedStatus: env.REGISTRATION_PROBE_STATUS,
           intervalMs: Math.round(env.REGISTRATION_PROBE_SECONDS * 1000),
           failureMs: Math.round(env.REGISTRATION_FAILURE_MINUTES * 60_000),
@@ -55,12 +60,12 @@ export function buildIntegrations(hall: HallService, db: Db, bus: EventBus, env:
     hall,
     db,
     bus,
-    env.SMS_URL ? new SmsGateway({ url: env.SMS_URL, token: env.SMS_TOKEN, timeoutMs }) : undefined,
+    env.SMS_URL ? new SmsGateway({ url: env.SMS_URL, token: env.SMS_TOKEN, ...common }) : undefined,
     { perMinute: env.SMS_PER_MINUTE, perNumberPerHour: env.SMS_PER_NUMBER_PER_HOUR },
   );
   const smsRequests = new SmsRequests(hall, bus, env.SMS_REMINDER_CRON, !!env.SMS_URL);
   return {
-    features: [platform, registration, sms, smsRequests],
+    features: [platform, registration, sms, smsRequests, outsideCalls],
     view: () => ({
       platform: { ...platform.health.view(), skippedBookings: platform.sync.skipped } as HealthView,
       sms: sms.health.view(),

@@ -19,6 +19,8 @@ export interface OutsideTarget {
   url: string;
   token?: string;
   timeoutMs: number;
+  /** Aborted when the hall stops: a call under way ends at once instead of holding the stop up to its timeout. */
+  stopping?: AbortSignal;
 }
 
 /** Answers larger than this are refused: an outside system cannot make the hall hold more. */
@@ -45,10 +47,13 @@ export async function callOutside(
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       redirect: 'manual',
-      signal: AbortSignal.timeout(target.timeoutMs),
+      signal: target.stopping
+        ? AbortSignal.any([AbortSignal.timeout(target.timeoutMs), target.stopping])
+        : AbortSignal.timeout(target.timeoutMs),
     });
   } catch (err) {
     const e = err as Error;
+    if (target.stopping?.aborted) return { kind: 'failed', error: 'not finished: the hall is stopping' };
     if (e.name === 'TimeoutError' || e.name === 'AbortError')
       return { kind: 'failed', error: `no answer within ${target.timeoutMs} ms` };
     return { kind: 'failed', error: `unreachable: ${withoutCredentials(e.message)}` };
@@ -59,6 +64,7 @@ export async function callOutside(
   try {
     text = await boundedText(res);
   } catch (err) {
+    if (target.stopping?.aborted) return { kind: 'failed', error: 'not finished: the hall is stopping' };
     return { kind: 'failed', status: res.status, error: `answer unreadable: ${(err as Error).message}` };
   }
   if (res.status >= 200 && res.status < 300) {

@@ -15,6 +15,7 @@ import { effectiveHall } from '../domain/hall-amendments.js';
 import { apply, initialState } from '../domain/state.js';
 import type { Counter, HallState, Ticket } from '../domain/types.js';
 import { log } from '../log.js';
+import type { StorageProblem } from '../store/storage-full.js';
 import type { HallSecret } from '../security/hall-secret.js';
 import { digits, randomId } from '../security/random-ids.js';
 import type { Db } from '../store/db.js';
@@ -111,6 +112,14 @@ export class HallService {
   /** Checkpoints the last rebuild passed over because the chain does not vouch for them. */
   rejectedCheckpoints: Array<{ seq: number; reason: string }> = [];
   private flushScheduled = false;
+  /** The disk refused a write (full, read-only, failing) and has taken none since: /healthz says so. */
+  storageProblem: { problem: StorageProblem; since: number } | undefined;
+
+  /** A write was refused by the disk (the HTTP layer and background work tell it). */
+  noteStorageProblem(problem: StorageProblem): void {
+    if (this.storageProblem?.problem !== problem) this.storageProblem = { problem, since: this.clock() };
+  }
+
   /** True while a group commit's transaction is open: commit() must then write inside it, never on its own. */
   private batchOpen = false;
 
@@ -332,6 +341,7 @@ export class HallService {
     }
     this.sinceSnapshot += events.length;
     this.lastWriteAt = performance.now();
+    this.storageProblem = undefined;
     if (log.enabled('info'))
       log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
     return entries.map((entry, i) => ({
@@ -377,6 +387,7 @@ export class HallService {
     this.inTransaction(() =>
       this.log.append(entries.map((e) => ({ type: e.type, actor: label, at, data: e.data, streamed: false }))),
     );
+    this.storageProblem = undefined;
   }
 
   /** One durable transaction; if it rolls back, the chain's head in memory is read again from the file. */

@@ -4,6 +4,7 @@ import { audienceOf, hallView } from '../core/views.js';
 import type { Db } from '../store/db.js';
 import type { ApiDeps } from './deps.js';
 import { onError, sendError } from './errors.js';
+import { storageProblemOf } from '../store/storage-full.js';
 import { authenticate, type AppEnv } from './middleware/auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { resolveClientAddress } from './client-address.js';
@@ -31,14 +32,29 @@ import { ticketRoutes } from './routes/tickets.js';
 
 export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => void): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.onError(onError);
+  app.onError((err, c) => {
+    const problem = storageProblemOf(err);
+    if (problem) deps.hall.noteStorageProblem(problem);
+    return onError(err, c);
+  });
   app.notFound((c) => sendError(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.use('*', requestLog());
 
   // Serving goes on with a broken audit chain (docs/operations.md); the check at start is shown here too.
+  // A disk that refused the last write (full, read-only, failing) and has taken none since: 503, for the monitor.
   app.get('/healthz', (c) => {
     const broken = deps.hall.chainAtStart?.firstBroken;
-    return c.json(broken ? { ok: true, auditChain: { ok: false, firstBroken: broken } } : { ok: true });
+    const storage = deps.hall.storageProblem;
+    return c.json(
+      {
+        ok: !storage,
+        ...(broken ? { auditChain: { ok: false, firstBroken: broken } } : {}),
+        ...(storage
+          ? { storage: { ok: false, problem: storage.problem, since: new Date(storage.since).toISOString() } }
+          : {}),
+      },
+      storage ? 503 : 200,
+    );
   });
 
   const api = new Hono<AppEnv>();

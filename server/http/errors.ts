@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.js';
 import { log } from '../log.js';
 import { WorkQueueFull } from '../security/bounded-work.js';
-import { isStorageFull } from '../store/storage-full.js';
+import { isStorageFull, storageProblemOf } from '../store/storage-full.js';
 
 export class ApiError extends DomainError {}
 
@@ -33,6 +33,17 @@ export function onError(err: Error, c: Context) {
       503,
       'STORAGE_FULL',
       'the hall server’s disk is full; nothing was changed. Try again once staff have freed space',
+    );
+  }
+  // A disk gone read-only (a remount after errors) or failing: SQLite took the write back, as above.
+  const problem = storageProblemOf(err);
+  if (problem) {
+    log.error('the disk refused a write; commands are refused until it is repaired', { path: c.req.path, problem });
+    return sendError(
+      c,
+      503,
+      'STORAGE_FAILED',
+      `the hall server’s disk is ${problem === 'read-only' ? 'read-only' : 'failing'}; nothing was changed. Staff must repair it`,
     );
   }
   // Too many password checks waiting (a login flood): refused at once instead of queued without end.

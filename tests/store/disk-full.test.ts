@@ -88,6 +88,9 @@ describe.skipIf(!mounted)('a full disk', () => {
     }
     expectError(refused, 503, 'STORAGE_FULL');
     expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk), 503, 'STORAGE_FULL');
+    const health = await fetch(`${h.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ ok: false, storage: { ok: false, problem: 'full' } });
     // Reads go on, and show exactly what was acknowledged.
     const hall = await h.api('GET', `${V1}/hall`);
     expectOk(hall);
@@ -98,9 +101,27 @@ describe.skipIf(!mounted)('a full disk', () => {
     expectOk(next, 201);
     const n = (num: string) => Number(num.slice(1));
     expect(n(next.body.ticket.number)).toBe(n(issued[issued.length - 1]) + 1);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
     expect(issued.map(n)).toEqual(issued.map((_, i) => i + 1));
     expect(await auditVerify(h)).toMatchObject({ ok: true });
     expect(h.running.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('refuses commands with 503 STORAGE_FAILED on a disk gone read-only, and says so on /healthz', async () => {
+    // Linux refuses to remount a file system read-only under files open for writing; SQLite's own switch gives the
+    // same refusal (SQLITE_READONLY) that a disk remounted read-only after errors gives.
+    h.running.db.pragma('query_only = ON');
+    try {
+      expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk), 503, 'STORAGE_FAILED');
+      const health = await fetch(`${h.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ ok: false, storage: { problem: 'read-only' } });
+      expectOk(await h.api('GET', `${V1}/hall`));
+    } finally {
+      h.running.db.pragma('query_only = OFF');
+    }
+    expectOk(await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk), 201);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
   });
 
   it('reads the same hall back after a restart', async () => {

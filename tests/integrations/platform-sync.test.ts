@@ -120,13 +120,15 @@ describe('appointment platform sync', () => {
     platform.putRaw({ bookingId: 'bad-1', code: 'x' });
     platform.put(booking('bad-2', 2, '14:00', { idNumber: '110105198001010010' }));
     platform.put(booking('bad-3', 3, '14:00', { serviceCode: 'no-such-service' }));
+    platform.put(booking('bad-4', 5, '14:00', { serviceCode: '13912345678' })); // free text quoted in the reason
     platform.put(booking('good', 4));
     await s.adapter.runNow();
     expect((await appointments(h)).map((a) => a.bookingId)).toEqual(['good']);
     const skipped = await auditAll(h, 'type=integration.booking_skipped');
-    expect(skipped.map((e) => e.data.bookingId).sort()).toEqual(['bad-1', 'bad-2', 'bad-3']);
+    expect(skipped.map((e) => e.data.bookingId).sort()).toEqual(['bad-1', 'bad-2', 'bad-3', 'bad-4']);
     expect(JSON.stringify(skipped)).not.toContain('110105198001010010');
-    expect((await integrations(h)).platform).toMatchObject({ ok: true, skippedBookings: 3 });
+    expect(JSON.stringify(skipped)).not.toContain('13912345678');
+    expect((await integrations(h)).platform).toMatchObject({ ok: true, skippedBookings: 4 });
   });
 
   it('audits at most SKIPS_AUDITED_PER_RUN skipped bookings a run, counts the rest, and never one version twice', async () => {

@@ -8,6 +8,7 @@ import { syncBooking } from '../../../domain/decide/bookings.js';
 import type { Actor } from '../../../domain/decide/context.js';
 import { DomainError } from '../../../domain/errors.js';
 import { log } from '../../../log.js';
+import { maskFreeText } from '../../../domain/free-text-mask.js';
 import type { Db } from '../../../store/db.js';
 import type { IntegrationHealth } from '../health.js';
 import { readState, writeState } from '../tables.js';
@@ -178,7 +179,11 @@ export class BookingSync {
       return;
     }
     this.auditedThisRun++;
-    this.skipsToAudit.push({ ...(bookingId ? { bookingId } : {}), reason: reason.slice(0, 200) });
+    // The reason quotes what the platform sent (a service code, a field): masked like any free text.
+    this.skipsToAudit.push({
+      ...(bookingId ? { bookingId: maskFreeText(bookingId) } : {}),
+      reason: maskFreeText(reason).slice(0, 200),
+    });
   }
 
   /** The chunk's skips, in one transaction. */

@@ -173,6 +173,8 @@ export class CommandOutbox implements Feature {
         attempts: row.attempts,
       });
       this.onFaulty?.(row.device_id);
+      // Never acknowledged is as good as refused: whoever sent it may send the work elsewhere (a ticket's print).
+      this.onRefused?.(row.device_id, row.name, JSON.parse(row.payload), 'no ack');
       return;
     }
     this.transmit(row);

@@ -24,7 +24,8 @@ describe('failed acks', () => {
   async function printer(
     id: string,
     kioskId: string | undefined,
-    answer: (n: number) => { ok: boolean; error?: string },
+    /** undefined: no ack at all (a printer whose firmware hangs). */
+    answer: (n: number) => { ok: boolean; error?: string } | undefined,
   ): Promise<Fake> {
     const reg = await h.device(id, 'printer', kioskId ? { kioskId } : {});
     const client = mqtt.connect(h.running.mqttUrl, {
@@ -38,7 +39,8 @@ describe('failed acks', () => {
     client.on('message', (_topic, payload) => {
       const cmd = JSON.parse(payload.toString());
       fake.commands.push(cmd);
-      client.publish(t.deviceAck(id), JSON.stringify({ id: cmd.id, ...answer(fake.commands.length) }), { qos: 1 });
+      const a = answer(fake.commands.length);
+      if (a) client.publish(t.deviceAck(id), JSON.stringify({ id: cmd.id, ...a }), { qos: 1 });
     });
     await new Promise((r) => client.once('connect', r));
     client.subscribe(t.deviceCmdAll(id), { qos: 1 });
@@ -93,6 +95,20 @@ describe('failed acks', () => {
     expect(reprinted).toBeTruthy();
     expect(empty.commands).toHaveLength(1);
     expect((await h.api('GET', `/api/v1/tickets/${r.body.ticket.id}`)).status).toBe(200);
+  });
+
+  it('prints a job a silent printer never acknowledged on another healthy printer', async () => {
+    const kiosk = (await h.device('kiosk-d', 'kiosk')).token;
+    const silent = await printer('printer-d', 'kiosk-d', () => undefined);
+    const r = await h.api('POST', '/api/v1/tickets', { serviceId: 'payment' }, kiosk);
+    expect(r.body.print).toMatchObject({ printerId: 'printer-d' });
+    const others = printers.filter((p) => p !== silent);
+    await until(
+      'job on another printer',
+      () => others.flatMap((p) => p.commands).some((c) => c.ticketId === r.body.ticket.id),
+      10_000,
+    );
+    expect(silent.commands.length).toBeGreaterThan(1); // asked again first, then given up on
   });
 });
 

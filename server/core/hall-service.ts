@@ -120,6 +120,9 @@ export class HallService {
     if (this.storageProblem?.problem !== problem) this.storageProblem = { problem, since: this.clock() };
   }
 
+  /** The log lines of the group commit under way, written once it is on disk. */
+  private batchLog: Array<Record<string, unknown>> = [];
+
   /** True while a group commit's transaction is open: commit() must then write inside it, never on its own. */
   private batchOpen = false;
 
@@ -284,11 +287,13 @@ export class HallService {
       // (unless nothing was applied yet, e.g. the disk was full at the first write: then a rebuild per retry would
       // stall the hall for nothing).
       for (const item of batch) item.reject(error);
+      this.batchLog = [];
       if (committed.length > 0 || error instanceof StateApplyFailed) this.recoverState(error);
       return;
     } finally {
       this.batchOpen = false;
     }
+    for (const line of this.batchLog.splice(0)) log.info('command', line);
     this.publish(committed);
     batch.forEach((item, i) => {
       const o = outcomes[i];
@@ -342,8 +347,12 @@ export class HallService {
     this.sinceSnapshot += events.length;
     this.lastWriteAt = performance.now();
     this.storageProblem = undefined;
-    if (log.enabled('info'))
-      log.info('command', { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq });
+    if (log.enabled('info')) {
+      const line = { actor: label, events: events.map((e) => e.type), seq: entries[entries.length - 1].seq };
+      // In a group commit the line waits for the batch's commit: a batch SQLite takes back wrote nothing.
+      if (this.batchOpen) this.batchLog.push(line);
+      else log.info('command', line);
+    }
     return entries.map((entry, i) => ({
       seq: entry.seq,
       streamSeq: entry.streamSeq!,

@@ -12,6 +12,7 @@ import { topics } from '../../devices/protocol/mqtt-topics.js';
 import type { AutomaticTriggers } from '../../server/features/playbooks/automatic-triggers.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
+import { log } from '../../server/log.js';
 import { connectedDevice } from '../helpers/mqtt-login.js';
 import { auditVerify, expectError, expectOk, manualClock, MONDAY_10, V1 } from '../api/support.js';
 
@@ -189,5 +190,31 @@ describe.skipIf(!mounted)('a full disk', () => {
     const login = await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' });
     expectOk(login);
     expect(await auditVerify({ ...h, managerToken: login.body.token })).toMatchObject({ ok: true });
+  });
+
+  it('logs a command only once it is on disk: none for a batch the full disk took back', async () => {
+    const lines: string[] = [];
+    const sink = { write: (c: string) => (lines.push(c), true), once: () => undefined, writableLength: 0 };
+    const restore = log.redirect(sink as never, sink as never);
+    log.setLevel('info');
+    let issued = 0;
+    try {
+      fillDisk();
+      for (let i = 0; i < 3000; i++) {
+        const r = await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk);
+        if (r.status !== 201) break;
+        issued++;
+      }
+      log.flush();
+    } finally {
+      restore();
+      log.setLevel('silent');
+      rmSync(filler, { force: true });
+    }
+    const commands = lines
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('"msg":"command"') && l.includes('ticket.issued'));
+    expect(commands).toHaveLength(issued);
   });
 });

@@ -61,10 +61,10 @@ export class AutomaticTriggers implements Feature {
    */
   private readonly unwritten = new Map<string, { actor: Actor; cause: PlaybookCause; verdict: TriggerVerdict }>();
   /**
-   * Playbooks a person ended while an outside system's outage still held their trigger: the outage is re-checked
-   * every tick, and would start them again within seconds of the all-clear. They stay off until the system is back.
+   * Playbooks a person ended while outside systems were down, with those systems: the outage is re-checked every tick,
+   * and would start them again within seconds of the all-clear. They stay off until that system has been back.
    */
-  private readonly clearedByHand = new Set<string>();
+  private readonly clearedByHand = new Map<string, Set<IntegrationSystem>>();
 
   constructor(
     private readonly hall: HallService,
@@ -81,7 +81,10 @@ export class AutomaticTriggers implements Feature {
         if (this.metrics.length > 0 && events.some((c) => c.event.type.startsWith('ticket.'))) this.queueMetricCheck();
         for (const c of events)
           if (c.event.type === 'playbook.deactivated' && c.actor.startsWith('user:'))
-            this.clearedByHand.add(c.event.data.playbookId);
+            this.clearedByHand.set(
+              c.event.data.playbookId,
+              new Set([...this.health].filter(([, h]) => !h.ok).map(([system]) => system)),
+            );
       }),
       bus.on('device.event', ({ device, name, body }) => {
         const actor: Actor = { kind: 'device', id: device.id, role: 'device', counterId: device.counterId };
@@ -187,8 +190,11 @@ export class AutomaticTriggers implements Feature {
       try {
         if (v.holds) this.cancelDeferredEnd(v.playbookId);
         if (cause.by === 'integration') {
-          if (!v.holds) this.clearedByHand.delete(v.playbookId);
-          else if (this.clearedByHand.has(v.playbookId) && !active) continue;
+          // Per system: the platform working says nothing about the registration system the all-clear was about.
+          const system = cause.system as IntegrationSystem;
+          const cleared = this.clearedByHand.get(v.playbookId);
+          if (!v.holds) cleared?.delete(system);
+          else if (cleared?.has(system) && !active) continue;
         }
         if (v.holds && (!active || active.drill)) {
           if (v.mode === 'propose') this.propose(v.playbookId, cause);

@@ -75,6 +75,13 @@ export class AutomaticTriggers implements Feature {
   }
 
   start(): void {
+    // A restart with a playbook a metric started still on: its watch waits for the release, or it would never end.
+    for (const p of activePlaybooks(this.hall.state))
+      if (p.cause.by === 'metric') {
+        const metric = p.cause.metric;
+        for (const w of this.metrics)
+          if (w.playbookId === p.playbookId && w.trigger.metric === metric) w.machine.resumeOn();
+      }
     const { bus } = this.hall;
     this.unsubscribe.push(
       bus.on('committed', (events) => {

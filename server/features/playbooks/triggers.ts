@@ -119,6 +119,12 @@ export class MetricHysteresis {
     return this.on;
   }
 
+  /** Fired already (a restart with the playbook it started still on): from now on it waits for the release. */
+  resumeOn(): void {
+    this.on = true;
+    this.since = undefined;
+  }
+
   /** 'fire' or 'release' when the trigger changes now, else undefined. */
   step(value: number, now: number): 'fire' | 'release' | undefined {
     const release = this.t.releaseBelow ?? this.t.above;

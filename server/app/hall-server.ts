@@ -210,7 +210,26 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     outbox,
     onDevicesChanged: writeBrokerFiles,
   });
+  const powerGuard = new PowerGuard(hall, {
+    shutdown: overrides.onPowerLow ?? (() => log.error('UPS battery low, but this process has no shutdown hook')),
+    // A short life: a power-off still unsent when the power comes back must not reach the devices after it.
+    powerOffDevices: (minutesLeft) =>
+      directory.all().map((d) => (outbox.send(d.id, 'power-off', { minutesLeft }, 20_000), d.id)),
+    // The last day of the log only (through its `at` index): no UPS lasts longer, and a start reads no more.
+    lastPowerAction: () =>
+      db
+        .prepare(
+          `SELECT json_extract(data, '$.action') FROM events WHERE at >= ? AND type = 'playbook.action'
+            AND json_extract(data, '$.playbookId') = 'power-outage'
+            AND json_extract(data, '$.action') IN ('on-battery-checkpoint', 'power-back', 'battery-low-shutdown')
+            ORDER BY at DESC, seq DESC LIMIT 1`,
+        )
+        .pluck()
+        .get(hall.clock() - 24 * 3600_000) as string | undefined,
+  });
   const backups = new NightlyBackups(hall, db, {
+    // On battery (also when the hall started on battery): the nightly copy waits for mains.
+    onBattery: () => powerGuard.onBatteryNow,
     dir: env.backupDir,
     // The default folder is made inside DATA_DIR; a chosen one (a USB disk) must be there, and on another disk.
     create: env.BACKUP_DIR === undefined,
@@ -281,23 +300,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     drills,
     // Power saving listens before the guard starts: a hall restarted on battery is told so by the guard's start.
     new PowerSave(hall, directory, outbox, { coalesceScreens: (ms) => stream.setCoalescing(ms) }),
-    new PowerGuard(hall, {
-      shutdown: overrides.onPowerLow ?? (() => log.error('UPS battery low, but this process has no shutdown hook')),
-      // A short life: a power-off still unsent when the power comes back must not reach the devices after it.
-      powerOffDevices: (minutesLeft) =>
-        directory.all().map((d) => (outbox.send(d.id, 'power-off', { minutesLeft }, 20_000), d.id)),
-      // The last day of the log only (through its `at` index): no UPS lasts longer, and a start reads no more.
-      lastPowerAction: () =>
-        db
-          .prepare(
-            `SELECT json_extract(data, '$.action') FROM events WHERE at >= ? AND type = 'playbook.action'
-              AND json_extract(data, '$.playbookId') = 'power-outage'
-              AND json_extract(data, '$.action') IN ('on-battery-checkpoint', 'power-back', 'battery-low-shutdown')
-              ORDER BY at DESC, seq DESC LIMIT 1`,
-          )
-          .pluck()
-          .get(hall.clock() - 24 * 3600_000) as string | undefined,
-    }),
+    powerGuard,
     {
       name: 'mqtt-link',
       required: true,

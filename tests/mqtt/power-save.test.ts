@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
 import { BATTERY_COALESCE_MS } from '../../server/features/playbooks/index.js';
+import type { NightlyBackups } from '../../server/features/backups/index.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
 import { connectedDevice } from '../helpers/mqtt-login.js';
@@ -114,9 +115,14 @@ describe('a hall restarted on battery', () => {
 
       h = await startTestHall({ dataDir });
       expect(h.running.stream.coalescing).toBe(BATTERY_COALESCE_MS);
+      // The nightly copy waits for mains too (late evening, none made that day).
+      const backups = h.running.features.find((f) => f.name === 'nightly-backups') as NightlyBackups;
+      const evening = Date.parse(`${new Date().toISOString().slice(0, 10)}T23:30:00+08:00`);
+      expect(backups.isDue(evening)).toBe(false);
       const ups2 = await connectedDevice(h.running.mqttUrl, login);
       ups2.publish(t.deviceEvt('ups', 'power'), JSON.stringify({ id: 'b2', onBattery: false }), { qos: 1 });
       await until('mains again', () => h.running.stream.coalescing === undefined);
+      expect(backups.isDue(evening)).toBe(true);
       ups2.end(true);
     } finally {
       await h.stop();

@@ -26,6 +26,8 @@ export interface BackupSettings extends BackupTarget {
   keep: number;
   /** HH:MM, hall time. */
   at: string;
+  /** Whether the hall is on battery now (the power guard's word, which a start on battery sets before this starts). */
+  onBattery?: () => boolean;
 }
 
 const HOUR = 60 * 60_000;
@@ -67,7 +69,7 @@ export class NightlyBackups implements Feature, BackupDesk {
 
   /** Due: on mains, no backup yet this hall day, BACKUP_AT has passed, and no attempt failed within the hour. */
   isDue(now = this.hall.clock()): boolean {
-    if (this.onBattery) return false;
+    if (this.onBattery || this.settings.onBattery?.()) return false;
     const tz = this.hall.site.timezone;
     const today = hallDay(now, tz);
     if (this.state.lastSuccess && hallDay(this.state.lastSuccess.at, tz) === today) return false;

@@ -83,6 +83,11 @@ export class PowerGuard implements Feature {
     this.unsubscribe?.();
   }
 
+  /** On battery now, as the UPS last said (or as the log said at a start on battery). */
+  get onBatteryNow(): boolean {
+    return this.onBattery;
+  }
+
   private onPower(deviceId: string, body: Record<string, unknown>): void {
     const onBattery = body.onBattery === true;
     const low =

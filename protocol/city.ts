@@ -52,6 +52,11 @@ export interface CityEvent {
    * rebuilds that site's view from the new sending, and passes over anything of an older one.
    */
   epoch?: number;
+  /**
+   * On the events of a new sending: the site's log head when it began. Until the city has reached it, its view of the
+   * site is being rebuilt (`rebuilding`), not the site's present.
+   */
+  catchUpTo?: number;
   at: number;
   type: CityEventType;
   /** hall.day_started: the new hall day; ticket.issued: the ticket's hall day (YYYY-MM-DD). */

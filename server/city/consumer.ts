@@ -84,11 +84,30 @@ export class CityConsumer {
       }
     }
     this.loop = this.run();
+    await this.askUnknownSites();
     await this.checkLiveness();
     this.livenessTimer = setInterval(() => void this.checkLiveness(), LIVENESS_MS);
     // Plain NATS, not stored: a summary is worth only its newest copy.
     this.summaryTimer = setInterval(() => this.publishSummary(), 5000);
     this.publishSummary();
+  }
+
+  /**
+   * Sites the city has a directives consumer for but no view of (its read model was lost, or made anew): asked for
+   * their logs at once, not at their next event — a quiet site would otherwise show nothing, or not be listed at all.
+   */
+  private async askUnknownSites(): Promise<void> {
+    try {
+      const jsm = await this.nc!.jetstreamManager({ timeout: 3000 });
+      const known = new Set(this.model.sites().map((s) => s.id));
+      const prefix = siteConsumer('');
+      for (const c of await jsm.consumers.list(CITY_DOWN_STREAM).next()) {
+        const site = c.name.startsWith(prefix) ? c.name.slice(prefix.length) : '';
+        if (site && !known.has(site)) this.askResend(site);
+      }
+    } catch (err) {
+      log.warn('city: the sites to ask for their logs are not known now', { error: (err as Error).message });
+    }
   }
 
   /**

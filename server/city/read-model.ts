@@ -31,6 +31,11 @@ export interface CitySite {
    * running): an event of an older sending was made after the newer one began. True for DUPLICATE_MS after the last.
    */
   duplicate: boolean;
+  /**
+   * The site is sending its log again and the city has not caught up yet: its figures are not the site's present
+   * (left out of the citizens' summary until they are).
+   */
+  rebuilding: boolean;
 }
 
 /** How long a site stays flagged `duplicate` after the last sign of a second source. */
@@ -88,6 +93,9 @@ export class CityReadModel {
     if (!columns.includes('epoch')) this.db.exec('ALTER TABLE sites ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0');
     if (!columns.includes('seen_at')) this.db.exec('ALTER TABLE sites ADD COLUMN seen_at INTEGER');
     if (!columns.includes('duplicate_at')) this.db.exec('ALTER TABLE sites ADD COLUMN duplicate_at INTEGER');
+    if (!columns.includes('catch_up_to')) this.db.exec('ALTER TABLE sites ADD COLUMN catch_up_to INTEGER');
+    if (!columns.includes('redo_days'))
+      this.db.exec('ALTER TABLE sites ADD COLUMN redo_days INTEGER NOT NULL DEFAULT 0');
   }
 
   close(): void {
@@ -126,6 +134,10 @@ export class CityReadModel {
         return 0;
       }
       if (epoch > held) this.clearSite(e.site, epoch);
+      if (e.catchUpTo !== undefined)
+        this.db
+          .prepare('UPDATE sites SET catch_up_to = MAX(COALESCE(catch_up_to, 0), ?) WHERE id = ?')
+          .run(e.catchUpTo, e.site);
       const last = this.lastSeq(e.site);
       if (e.seq <= last) return 0;
       if (e.prev !== last) {
@@ -158,6 +170,7 @@ export class CityReadModel {
     const rows = this.db
       .prepare(
         `SELECT s.id, s.name, s.kind, s.lat, s.lng, s.last_event_at, s.lag_ms, s.active, s.seen_at, s.duplicate_at,
+          s.last_seq, s.catch_up_to,
           (SELECT COUNT(*) FROM tickets t WHERE t.site = s.id AND t.status = 'waiting') AS waiting,
           COALESCE((SELECT served FROM day_figures f WHERE f.site = s.id AND f.day = s.day), 0) AS served,
           (SELECT COUNT(*) FROM counters c WHERE c.site = s.id AND c.status = 'open') AS open
@@ -173,6 +186,8 @@ export class CityReadModel {
       lag_ms: number | null;
       seen_at: number | null;
       duplicate_at: number | null;
+      last_seq: number;
+      catch_up_to: number | null;
       active: string;
       waiting: number;
       served: number;
@@ -192,6 +207,7 @@ export class CityReadModel {
       online: r.seen_at !== null && now - r.seen_at < OFFLINE_AFTER_MS,
       lastSeenAt: r.seen_at,
       duplicate: r.duplicate_at !== null && now - r.duplicate_at < DUPLICATE_MS,
+      rebuilding: r.catch_up_to !== null && r.last_seq < r.catch_up_to,
     }));
   }
 
@@ -202,7 +218,7 @@ export class CityReadModel {
       'SELECT service_ms, served FROM day_figures f JOIN sites s ON s.id = f.site AND s.day = f.day WHERE f.site = ?',
     );
     return this.sites(now)
-      .filter((s) => s.online)
+      .filter((s) => s.online && !s.rebuilding)
       .map((s) => {
         const f = avg.get(s.id) as { service_ms: number; served: number } | undefined;
         const minutes = f && f.served > 0 ? f.service_ms / f.served / 60_000 : 10;
@@ -244,11 +260,18 @@ export class CityReadModel {
     return this.db.prepare('SELECT 1 FROM pending WHERE site = ? LIMIT 1').get(site) !== undefined;
   }
 
+  /**
+   * A new sending begins: today's state goes. The figures of past days stay until the sending's first hall day starts:
+   * those of that day and after are counted again, older ones (before the sending's window) are kept.
+   */
   private clearSite(site: string, epoch: number): void {
-    for (const table of ['pending', 'tickets', 'counters', 'day_figures'])
+    for (const table of ['pending', 'tickets', 'counters'])
       this.db.prepare(`DELETE FROM ${table} WHERE site = ?`).run(site);
     this.db
-      .prepare("UPDATE sites SET last_seq = 0, day = NULL, active = '[]', epoch = ? WHERE id = ?")
+      .prepare(
+        `UPDATE sites SET last_seq = 0, day = NULL, active = '[]', epoch = ?, catch_up_to = NULL, redo_days = 1
+          WHERE id = ?`,
+      )
       .run(epoch, site);
   }
 
@@ -298,6 +321,10 @@ export class CityReadModel {
     const t = e.ticketId ? this.ticket(site, e.ticketId) : undefined;
     switch (e.type) {
       case 'hall.day_started':
+        if (this.db.prepare('SELECT redo_days FROM sites WHERE id = ?').pluck().get(site) === 1) {
+          this.db.prepare('DELETE FROM day_figures WHERE site = ? AND day >= ?').run(site, e.day ?? '');
+          this.db.prepare('UPDATE sites SET redo_days = 0 WHERE id = ?').run(site);
+        }
         this.db.prepare('DELETE FROM tickets WHERE site = ?').run(site);
         this.db
           .prepare(`UPDATE counters SET status = 'closed', staff_id = NULL, current = NULL WHERE site = ?`)

@@ -49,8 +49,15 @@ describe('the city read model', () => {
     const epoch = T0 + 250_000;
     const again = day('a').slice(0, 1).concat(day('a')[2]);
     again[1] = { ...again[1], prev: 2 };
-    for (const e of again) m.applyEvent({ ...e, epoch }, T0 + 300_000);
-    expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 0, openCounters: 0, active: [] });
+    for (const e of again) m.applyEvent({ ...e, epoch, catchUpTo: 15 }, T0 + 300_000);
+    // Not there yet (the site's head was 15 when it began): rebuilding, and out of the citizens' summary.
+    m.markSeen('a', T0 + 300_000);
+    expect(m.sites(T0 + 300_000)[0]).toMatchObject({ waiting: 1, servedToday: 0, openCounters: 0, active: [] });
+    expect(m.sites(T0 + 300_000)[0].rebuilding).toBe(true);
+    expect(m.summary(T0 + 300_000)).toEqual([]);
+    m.applyEvent({ ...day('a')[10], prev: 5, epoch }, T0 + 300_000);
+    expect(m.sites(T0 + 300_000)[0].rebuilding).toBe(false);
+    expect(m.summary(T0 + 300_000).map((x) => x.id)).toEqual(['a']);
     // The old sending's events still in the stream change nothing.
     for (const e of day('a')) expect(m.applyEvent(e, T0 + 300_000)).toBe(0);
     expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 0 });
@@ -87,6 +94,7 @@ describe('the city read model', () => {
       online: false,
       lastSeenAt: null,
       duplicate: false,
+      rebuilding: false,
     });
     expect(m.days()).toEqual([
       {

@@ -3,11 +3,13 @@
  * from the log, in order, in bounded batches, to JetStream with the message id `<site>:<seq>`; the cursor moves only
  * on the engine's PubAck. A cut link leaves the cursor where it was: when the link returns the backlog goes, once.
  */
-import { connect, Events, type NatsConnection } from 'nats';
+import { connect, Events, type JetStreamClient, type NatsConnection } from 'nats';
 import {
+  CITY_EVENT_TYPES,
   CITY_SUMMARY_SUBJECT,
   citySubjects,
   cityMsgId,
+  type CityEvent,
   type CitySiteInfo,
   siteInboxPrefix,
   type CitySummary,
@@ -22,6 +24,7 @@ import { lastRestoredAt } from '../../store/restore-mark.js';
 import { CursorStore } from './cursor.js';
 import { orderNearby } from '../../domain/nearest.js';
 import { DirectiveReceiver } from './directives.js';
+import { activePlaybooks } from '../../domain/playbooks.js';
 import { reduceForCity, type LogRow } from './reduce.js';
 
 export interface CityLinkOptions {
@@ -36,6 +39,8 @@ export interface CityLinkOptions {
 }
 
 const encoder = new TextEncoder();
+/** How far back a new sending of the log goes: the hall days that started within this many days. */
+export const RESEND_DAYS = 2;
 
 export class CityLink implements Feature {
   readonly name = 'city-link';
@@ -50,8 +55,12 @@ export class CityLink implements Feature {
   private offBus: (() => void) | undefined;
   private readonly directives: DirectiveReceiver;
   private summary: CitySummary | undefined;
-  /** A new sending of the whole log asked for (a restore, the city's `site.resend`): begun between two batches. */
+  /** A new sending of the log asked for (a restore, the city's `site.resend`): begun between two batches. */
   private newEpoch: number | undefined;
+  /** The log's head when the sending under way began: its events tell the city (`catchUpTo`) it is not there yet. */
+  private resendHead = 0;
+  private readonly firstDayStartSince;
+  private readonly headSeq;
 
   constructor(
     private readonly hall: HallService,
@@ -63,18 +72,63 @@ export class CityLink implements Feature {
     this.readRows = db.prepare('SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     // A database restored from a backup goes on from the copy's head: its seqs after it are new events the city must
     // not pass over as seen. The restore's entry (its time) starts a new sending of the whole log.
+    this.firstDayStartSince = db
+      .prepare("SELECT MIN(seq) FROM events WHERE at >= ? AND type = 'hall.day_started'")
+      .pluck();
+    // The last entry the city would get (newest first: the scan stops at once on a hall's log).
+    this.headSeq = db
+      .prepare(
+        `SELECT seq FROM events WHERE type IN (${CITY_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})
+          ORDER BY seq DESC LIMIT 1`,
+      )
+      .pluck();
     const restoredAt = lastRestoredAt(db);
     if (restoredAt > this.cursor.get().epoch) {
-      this.cursor.set({ seq: 0, sent: 0, epoch: restoredAt });
-      log.warn('city link: the database was restored; the whole log goes to the city again', { epoch: restoredAt });
+      this.newEpoch = restoredAt;
+      log.warn('city link: the database was restored; its log goes to the city again', { epoch: restoredAt });
     }
   }
 
-  /** The city's `site.resend`: the whole log again, under an epoch greater than any before. */
+  /** The city's `site.resend`: the log again, under an epoch greater than any before. */
   resend(): void {
     this.newEpoch = Math.max(Date.now(), this.cursor.get().epoch + 1);
-    log.warn('city link: the city asked for the whole log again', { epoch: this.newEpoch });
+    log.warn('city link: the city asked for the log again', { epoch: this.newEpoch });
     void this.pump();
+  }
+
+  /**
+   * Begins a new sending: from the first hall day that started within RESEND_DAYS (the whole log when it is younger),
+   * led by the playbooks active now — one activated before the window is in none of the events sent. A year of log
+   * sent again was a year of events stored in the city's stream for its max age, for each resend.
+   */
+  private async beginSending(js: JetStreamClient, epoch: number): Promise<void> {
+    const site = this.opts.site.id;
+    const windowStart =
+      (this.firstDayStartSince.get(this.hall.clock() - RESEND_DAYS * 24 * 3600_000) as number | null) ?? 1;
+    const from = windowStart - 1;
+    this.resendHead = (this.headSeq.get() as number | null) ?? 0;
+    let sent = 0;
+    if (from > 0) {
+      const lead: CityEvent = {
+        v: 1,
+        site,
+        seq: from,
+        prev: 0,
+        at: this.hall.clock(),
+        type: 'emergency.changed',
+        active: activePlaybooks(this.hall.state).map((p) => p.playbookId),
+        epoch,
+        catchUpTo: this.resendHead,
+      };
+      await js.publish(citySubjects(site).events, encoder.encode(JSON.stringify(lead)), {
+        msgID: cityMsgId(site, from, epoch),
+        timeout: 5000,
+      });
+      sent = from;
+    }
+    this.cursor.set({ seq: from, sent, epoch });
+    // The city may have lost the site's name, kind and place with its read model.
+    await this.publishInfo();
   }
 
   start(): void {
@@ -152,14 +206,18 @@ export class CityLink implements Feature {
   }
 
   private async onConnected(): Promise<void> {
+    await this.publishInfo();
+    this.retryMs = 500;
+    await this.pump();
+  }
+
+  private async publishInfo(): Promise<void> {
     const { id, name, kind, location } = this.opts.site;
     const info: CitySiteInfo = { v: 1, site: id, name, kind, ...(location ? { location } : {}) };
     await this.nc
       ?.jetstream()
       .publish(citySubjects(id).info, encoder.encode(JSON.stringify(info)), { timeout: 10_000 })
       .catch(() => undefined);
-    this.retryMs = 500;
-    await this.pump();
   }
 
   /** Sends the log after the cursor, batch by batch; one pump at a time, a request during it runs it again. */
@@ -189,7 +247,7 @@ export class CityLink implements Feature {
   /** One batch: published together, the cursor moved past what was acknowledged in order. False when none is left. */
   private async sendBatch(): Promise<boolean> {
     if (this.newEpoch !== undefined) {
-      this.cursor.set({ seq: 0, sent: 0, epoch: this.newEpoch });
+      await this.beginSending(this.nc!.jetstream(), this.newEpoch);
       this.newEpoch = undefined;
     }
     const start = this.cursor.get();
@@ -204,6 +262,7 @@ export class CityLink implements Feature {
     const sends = rows.map((row) => {
       const event = reduceForCity(site, prev, row, start.epoch);
       if (!event) return undefined;
+      if (row.seq < this.resendHead) event.catchUpTo = this.resendHead;
       prev = row.seq;
       return js.publish(subject, encoder.encode(JSON.stringify(event)), {
         msgID: cityMsgId(site, row.seq, start.epoch),

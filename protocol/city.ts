@@ -57,6 +57,11 @@ export interface CityEvent {
    * site is being rebuilt (`rebuilding`), not the site's present.
    */
   catchUpTo?: number;
+  /**
+   * The site's database, a random id made once: two sources sending as one site id at the same epoch (two halls set
+   * up with one `hall.id`) are told apart by it.
+   */
+  src?: string;
   at: number;
   type: CityEventType;
   /** hall.day_started: the new hall day; ticket.issued: the ticket's hall day (YYYY-MM-DD). */

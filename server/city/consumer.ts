@@ -58,6 +58,9 @@ export class CityConsumer {
       log.error('city: two sources send as one site id (two halls with one hall.id, or an old copy still running)', {
         site,
       });
+      // Whichever takes the request sends anew and holds the view: a site replaced by a new install takes over by
+      // itself (the old one is gone); two live ones stay flagged.
+      this.askResend(site);
     };
   }
 

@@ -94,6 +94,7 @@ export class CityReadModel {
     if (!columns.includes('seen_at')) this.db.exec('ALTER TABLE sites ADD COLUMN seen_at INTEGER');
     if (!columns.includes('duplicate_at')) this.db.exec('ALTER TABLE sites ADD COLUMN duplicate_at INTEGER');
     if (!columns.includes('catch_up_to')) this.db.exec('ALTER TABLE sites ADD COLUMN catch_up_to INTEGER');
+    if (!columns.includes('src')) this.db.exec('ALTER TABLE sites ADD COLUMN src TEXT');
     if (!columns.includes('redo_days'))
       this.db.exec('ALTER TABLE sites ADD COLUMN redo_days INTEGER NOT NULL DEFAULT 0');
   }
@@ -133,7 +134,16 @@ export class CityReadModel {
         }
         return 0;
       }
+      const src = this.db.prepare('SELECT src FROM sites WHERE id = ?').pluck().get(e.site) as string | null;
+      if (epoch === held && e.src && src && e.src !== src) {
+        // Another database sends as this site at the same epoch: two halls with one id. The first keeps the view.
+        this.db.prepare('UPDATE sites SET duplicate_at = ? WHERE id = ?').run(receivedAt, e.site);
+        this.onDuplicate?.(e.site);
+        return 0;
+      }
       if (epoch > held) this.clearSite(e.site, epoch);
+      // A newer sending (or the first word of a source) names the site's source from now on.
+      if (e.src && e.src !== src) this.db.prepare('UPDATE sites SET src = ? WHERE id = ?').run(e.src, e.site);
       if (e.catchUpTo !== undefined)
         this.db
           .prepare('UPDATE sites SET catch_up_to = MAX(COALESCE(catch_up_to, 0), ?) WHERE id = ?')

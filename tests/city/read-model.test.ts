@@ -159,6 +159,22 @@ describe('the city read model', () => {
     again.close();
   });
 
+  it('keeps one source of a site id and flags a second one at the same epoch', () => {
+    const m = model();
+    const flagged: string[] = [];
+    m.onDuplicate = (site) => flagged.push(site);
+    for (const e of day('a')) m.applyEvent({ ...e, src: 'hall-1' }, T0);
+    const first = m.sites(T0)[0];
+    // Another hall set up with the same id: its own seqs, its own src, epoch 0 too.
+    for (const e of day('a'))
+      expect(m.applyEvent({ ...e, seq: e.seq + 100, prev: e.prev + 100, src: 'hall-2' }, T0)).toBe(0);
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(m.sites(T0)[0]).toMatchObject({ waiting: first.waiting, servedToday: first.servedToday, duplicate: true });
+    // A newer sending of the second (it took the city's resend) holds the view from then on.
+    m.applyEvent({ ...day('a')[0], epoch: T0 + 1000, src: 'hall-2' }, T0 + 2000);
+    expect(m.sites(T0 + 2000)[0]).toMatchObject({ waiting: 0, servedToday: 0 });
+  });
+
   it('tells a site whose link is down, and leaves it out of the citizens’ summary', () => {
     const m = model();
     m.applyInfo({ v: 1, site: 'up', name: 'up', kind: 'hall' });

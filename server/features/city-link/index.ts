@@ -119,6 +119,7 @@ export class CityLink implements Feature {
         active: activePlaybooks(this.hall.state).map((p) => p.playbookId),
         epoch,
         catchUpTo: this.resendHead,
+        src: this.cursor.src,
       };
       await js.publish(citySubjects(site).events, encoder.encode(JSON.stringify(lead)), {
         msgID: cityMsgId(site, from, epoch),
@@ -263,6 +264,7 @@ export class CityLink implements Feature {
       const event = reduceForCity(site, prev, row, start.epoch);
       if (!event) return undefined;
       if (row.seq < this.resendHead) event.catchUpTo = this.resendHead;
+      event.src = this.cursor.src;
       prev = row.seq;
       return js.publish(subject, encoder.encode(JSON.stringify(event)), {
         msgID: cityMsgId(site, row.seq, start.epoch),

@@ -134,8 +134,11 @@ export type CityDirective = { v: 1; id: string; at: number; note?: string } & (
   | { kind: 'hall.amend'; amendment: HallAmendment }
   | { kind: 'announcement'; text: string; severity: Severity; until: number }
   | { kind: 'announcement.end'; announcementId: string }
-  /** The city's view of the site is broken (lost, or a gap): send the whole log again under a new epoch. */
-  | { kind: 'site.resend' }
+  /**
+   * The city's view of the site is broken (lost, or a gap): send the log again under a new epoch, greater than
+   * `after` (the epoch the city holds for the site: a site whose clock was behind would pick one the city passes over).
+   */
+  | { kind: 'site.resend'; after?: number }
 );
 
 /** The id an announcement has in a site's active playbooks (its banner stacks with theirs). */

@@ -62,6 +62,9 @@ export class CityConsumer {
       // itself (the old one is gone); two live ones stay flagged.
       this.askResend(site);
     };
+    // Stragglers of an old sending pass over quietly; a site that goes on sending under an older epoch than the city
+    // holds (its clock was behind at a restore) would be passed over for good: asked again, above the held epoch.
+    model.onStale = (site) => this.askResend(site);
   }
 
   async start(): Promise<void> {
@@ -242,7 +245,13 @@ export class CityConsumer {
     if (now - (this.resendAskedAt.get(site) ?? -Infinity) < RESEND_EVERY_MS) return;
     this.resendAskedAt.set(site, now);
     log.warn('city: a site’s events have a gap; asking it to send its log again', { site });
-    const directive: CityDirective = { v: 1, id: `resend-${site}-${now}`, at: now, kind: 'site.resend' };
+    const directive: CityDirective = {
+      v: 1,
+      id: `resend-${site}-${now}`,
+      at: now,
+      kind: 'site.resend',
+      after: this.model.epochOf(site),
+    };
     this.sendDirective(directive, [site]).catch((err: Error) => {
       this.resendAskedAt.delete(site);
       log.warn('city: the resend request was not stored', { site, error: err.message });

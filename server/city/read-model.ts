@@ -79,6 +79,8 @@ export class CityReadModel {
   readonly db: Database.Database;
   /** Told when a second source sends as a site (the consumer logs it). */
   onDuplicate?: (site: string) => void;
+  /** Told when a site's events are passed over for an older epoch (a site whose clock was behind at its restore). */
+  onStale?: (site: string) => void;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -131,7 +133,7 @@ export class CityReadModel {
         if (e.at > held + SKEW_MS) {
           this.db.prepare('UPDATE sites SET duplicate_at = ? WHERE id = ?').run(receivedAt, e.site);
           this.onDuplicate?.(e.site);
-        }
+        } else this.onStale?.(e.site);
         return 0;
       }
       const src = this.db.prepare('SELECT src FROM sites WHERE id = ?').pluck().get(e.site) as string | null;
@@ -263,6 +265,11 @@ export class CityReadModel {
       avgWaitMinutes: minutes(r.wait_ms, r.called),
       avgServiceMinutes: minutes(r.service_ms, r.served),
     }));
+  }
+
+  /** The epoch of the sending the city holds for `site` (0 for none). */
+  epochOf(site: string): number {
+    return (this.db.prepare('SELECT epoch FROM sites WHERE id = ?').pluck().get(site) as number | undefined) ?? 0;
   }
 
   /** Whether events of `site` wait for one that has not come (a gap: the city asks the site to send its log again). */

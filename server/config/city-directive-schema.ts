@@ -122,5 +122,5 @@ export const cityDirectiveSchema: z.ZodType<CityDirective> = z.discriminatedUnio
     until: z.number(),
   }),
   z.object({ ...header, kind: z.literal('announcement.end'), announcementId }),
-  z.object({ ...header, kind: z.literal('site.resend') }),
+  z.object({ ...header, kind: z.literal('site.resend'), after: z.number().int().min(0).optional() }),
 ]);

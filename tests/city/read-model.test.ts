@@ -58,8 +58,12 @@ describe('the city read model', () => {
     m.applyEvent({ ...day('a')[10], prev: 5, epoch }, T0 + 300_000);
     expect(m.sites(T0 + 300_000)[0].rebuilding).toBe(false);
     expect(m.summary(T0 + 300_000).map((x) => x.id)).toEqual(['a']);
-    // The old sending's events still in the stream change nothing.
+    // The old sending's events still in the stream change nothing; each says the site sends under an older epoch.
+    const stale: string[] = [];
+    m.onStale = (site) => stale.push(site);
     for (const e of day('a')) expect(m.applyEvent(e, T0 + 300_000)).toBe(0);
+    expect(stale.length).toBe(day('a').length);
+    expect(m.epochOf('a')).toBe(epoch);
     expect(m.sites()[0]).toMatchObject({ waiting: 1, servedToday: 0 });
     expect(m.hasGap('a')).toBe(false);
     expect(m.sites(T0 + 300_000)[0].duplicate).toBe(false); // stragglers made before the new sending began

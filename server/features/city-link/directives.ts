@@ -44,8 +44,8 @@ export class DirectiveReceiver {
     private readonly hall: HallService,
     private readonly siteId: string,
     private readonly db: Db,
-    /** `site.resend`: the city link sends the whole log again under a new epoch. */
-    private readonly resend: () => void = () => undefined,
+    /** `site.resend`: the city link sends its log again under a new epoch, greater than `after`. */
+    private readonly resend: (after: number) => void = () => undefined,
   ) {}
 
   /** Consumes until stopped; waits for the city to have made this site's consumer. */
@@ -132,7 +132,7 @@ export class DirectiveReceiver {
             directiveId: d.id,
           }),
         );
-      else if (d.kind === 'site.resend') this.resend();
+      else if (d.kind === 'site.resend') this.resend(d.after ?? 0);
       else if (d.kind === 'playbook.activate')
         this.hall.execute(CITY_ACTOR, (ctx, s) => activatePlaybook(ctx, s, { playbookId: d.playbookId, note, cause }));
       else

@@ -68,7 +68,7 @@ export class CityLink implements Feature {
     private readonly opts: CityLinkOptions,
   ) {
     this.cursor = new CursorStore(db);
-    this.directives = new DirectiveReceiver(hall, opts.site.id, db, () => this.resend());
+    this.directives = new DirectiveReceiver(hall, opts.site.id, db, (after) => this.resend(after));
     this.readRows = db.prepare('SELECT seq, at, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     // A database restored from a backup goes on from the copy's head: its seqs after it are new events the city must
     // not pass over as seen. The restore's entry (its time) starts a new sending of the whole log.
@@ -90,8 +90,8 @@ export class CityLink implements Feature {
   }
 
   /** The city's `site.resend`: the log again, under an epoch greater than any before. */
-  resend(): void {
-    this.newEpoch = Math.max(Date.now(), this.cursor.get().epoch + 1);
+  resend(after = 0): void {
+    this.newEpoch = Math.max(Date.now(), this.cursor.get().epoch + 1, after + 1);
     log.warn('city link: the city asked for the log again', { epoch: this.newEpoch });
     void this.pump();
   }

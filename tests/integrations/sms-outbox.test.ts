@@ -181,6 +181,23 @@ describe('SMS outbox', () => {
     expect(new Set(gateway.received.map((m) => m.key)).size).toBe(gateway.received.length);
   });
 
+  it('texts nobody after a restart who was already that close before it', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hallq-sms-'));
+    let s = await hall();
+    h = s.t;
+    const smsAhead = h.running.hall.hallFile.policy.smsAhead;
+    for (let i = 0; i < smsAhead + 2; i++)
+      await issue(h, h.managerToken, { serviceId: 'query', phone: `1370000${2000 + i}` });
+    await h.stop();
+    s = await hall();
+    h = s.t;
+    const staff = await h.staffAt('7');
+    await serveNext(h, '7', staff);
+    await s.outbox.drainNow();
+    // Only the one the call moved into range: those taken close were never to be texted.
+    expect(gateway.received.map((m) => m.params.ahead)).toEqual([smsAhead]);
+  });
+
   it('reminds tomorrow’s booked appointments with a phone, once each', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hallq-sms-'));
     const s = await hall();

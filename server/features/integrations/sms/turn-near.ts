@@ -15,6 +15,11 @@ export class TurnNear {
   constructor(private readonly hall: HallService) {}
 
   listen(bus: EventBus): () => void {
+    // At a start, whoever is already that close was texted when the queue moved them there, or took their ticket
+    // there: none needs a text now (before, the first call after a restart texted them all again, or for the first time).
+    const smsAhead = this.hall.hallFile.policy.smsAhead;
+    for (const queue of this.hall.state.queues.values())
+      for (const t of queue.slice(0, smsAhead + 1)) this.done.add(t.id);
     return bus.on('committed', (batch) => this.check(bus, batch));
   }
 

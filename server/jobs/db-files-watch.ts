@@ -2,18 +2,26 @@
  * Watches the database's files under the running hall. SQLite goes on writing into files deleted under it (a
  * "clean-up" of DATA_DIR, a wrong `rm hallq.sqlite*`): the hall looked fine until its next start, which found an empty
  * database (A001 again, every acknowledged ticket gone) or a database without the commits that were in its -wal.
- * Within WATCH_MS of such a deletion the hall writes what it has back to disk — the whole database through its own
- * connection when the database file is gone, a checkpoint of the -wal into the database file when the -wal or -shm
- * is gone — and then stops (exit 70), so that the service manager starts it again on files that are really there.
+ *
+ * Within WATCH_MS of such a change the hall writes a whole copy of the database, as its own connection sees it (the
+ * deleted files included), into a new file beside it; only once that copy is complete does it put it in place, move
+ * aside any -wal or -shm that is not its own (a stale one would be replayed over the copy), and stop (exit 70) so that
+ * the service manager starts it again on files that are really there. It never stops without that copy: while the
+ * copy cannot be made (a full disk — it gives up its disk reserve first —, a folder that is gone) the hall goes on
+ * running on the files it holds open, saying so, and tries again. A database file *replaced* by another is not
+ * written over: the hall's copy goes beside it.
  */
-import { statSync } from 'node:fs';
+import { renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Feature } from '../core/feature.js';
 import { log } from '../log.js';
 import { createOwnerOnly } from '../store/data-dir.js';
 import { DB_FILE, type Db } from '../store/db.js';
+import { releaseDiskReserve } from '../store/disk-reserve.js';
 
 const WATCH_MS = 5_000;
+/** While the copy cannot be made, the error is logged this often (the check runs every WATCH_MS). */
+const REPEAT_LOG_MS = 60_000;
 
 type FileId = { dev: number; ino: number };
 
@@ -29,10 +37,11 @@ export class DbFilesWatch implements Feature {
   private timer?: NodeJS.Timeout;
   private readonly files: Array<{ path: string; id?: FileId }>;
   private handling = false;
+  private lastFailureLogAt = -Infinity;
 
   constructor(
     private readonly db: Db,
-    dataDir: string,
+    private readonly dataDir: string,
     /** Stops the hall for a restart (main.ts: exit 70); tests pass their own. */
     private readonly stopForRestart: (why: Error) => void,
   ) {
@@ -54,38 +63,52 @@ export class DbFilesWatch implements Feature {
   async check(): Promise<void> {
     if (this.handling) return;
     const [main, ...sidecars] = this.files;
-    const gone = this.files.filter((f) => f.id && !same(f.id, idOf(f.path)));
+    const changed = this.files.filter((f) => f.id && !same(f.id, idOf(f.path)));
     // A -wal or -shm seen missing at start and made since is SQLite's own doing: note it.
     for (const f of sidecars) f.id ??= idOf(f.path);
-    if (gone.length === 0) return;
+    if (changed.length === 0) return;
     this.handling = true;
-    const names = gone.map((f) => f.path);
+    const names = changed.map((f) => f.path);
+    const now = Date.now();
+    const copy = `${main.path}.rescue-${now}`;
     try {
-      if (gone.includes(main)) {
-        if (idOf(main.path)) {
-          // Another file at its place: someone put it there, and it is not written over. The hall's own goes beside it.
-          const aside = `${main.path}.running-${Date.now()}`;
-          await this.copyTo(aside);
-          log.error('the database file was replaced under the running hall: its own copy is put aside; restarting', {
-            files: names,
-            aside,
-          });
-        } else {
-          await this.copyTo(main.path);
-          log.error('the database file was deleted under the running hall: written back from memory; restarting', {
-            files: names,
-          });
-        }
-      } else {
-        this.db.pragma('wal_checkpoint(TRUNCATE)');
-        log.error('database files were deleted under the running hall: their commits are checkpointed; restarting', {
-          files: names,
-        });
-      }
+      await this.copyTo(copy).catch(async (err: unknown) => {
+        // A full disk: the hall's own reserve is what it is for. Once.
+        if (!releaseDiskReserve(this.dataDir)) throw err;
+        log.error('the disk is full: the disk reserve was released to write the database back');
+        rmSync(copy, { force: true });
+        await this.copyTo(copy);
+      });
     } catch (err) {
-      log.error('database files were deleted under the running hall and could not be written back', {
+      rmSync(copy, { force: true });
+      this.handling = false;
+      if (now - this.lastFailureLogAt >= REPEAT_LOG_MS) {
+        this.lastFailureLogAt = now;
+        log.error(
+          'database files were deleted or replaced under the running hall, and its copy cannot be written: it goes on ' +
+            'running on the files it holds open; free space or put DATA_DIR back, and it writes the copy then',
+          { files: names, error: (err as Error).message },
+        );
+      }
+      return;
+    }
+    // The copy is whole: put it in place, in one turn, with no command between it and the stop. Any -wal or -shm at
+    // the database's name goes aside first, the hall's own too: the next start would replay it over the copy.
+    for (const f of sidecars) {
+      const id = idOf(f.path);
+      if (id) renameSync(f.path, `${f.path}.${same(id, f.id) ? 'old' : 'stale'}-${now}`);
+    }
+    const mainId = idOf(main.path);
+    if (mainId && !same(mainId, main.id)) {
+      // Another file where the database was: someone put it there, and it is not written over.
+      log.error('the database file was replaced under the running hall: its own copy is put aside; restarting', {
         files: names,
-        error: (err as Error).message,
+        aside: copy,
+      });
+    } else {
+      renameSync(copy, main.path);
+      log.error('database files were deleted or replaced under the running hall: written back whole; restarting', {
+        files: names,
       });
     }
     this.stopForRestart(new Error(`database files deleted or replaced: ${names.join(', ')}`));

@@ -48,3 +48,11 @@ export function checkDiskReserve(dataDir: string): ReserveOutcome {
   closeSync(fd);
   return { kept: true, bytes };
 }
+
+/** Gives the reserve up now (a full disk while the hall runs, for work that must be written); false when there was none. */
+export function releaseDiskReserve(dataDir: string): boolean {
+  const path = join(dataDir, RESERVE_FILE);
+  if (!statSync(path, { throwIfNoEntry: false })) return false;
+  rmSync(path, { force: true });
+  return true;
+}

@@ -5,7 +5,18 @@
  * one without the commits of its -wal.
  */
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  copyFileSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -40,6 +51,10 @@ async function issueThree(server: SpawnedServer): Promise<{ kiosk: string; numbe
   return { kiosk, numbers };
 }
 
+/** The process's exit within `ms`, or 'still running'. */
+const exitWithin = (s: SpawnedServer, ms: number) =>
+  Promise.race([s.exited, new Promise((r) => setTimeout(() => r('still running'), ms))]);
+
 describe.each([
   ['the database file', ['hallq.sqlite']],
   ['the -wal and -shm files', ['hallq.sqlite-wal', 'hallq.sqlite-shm']],
@@ -56,7 +71,7 @@ describe.each([
     for (const f of files) rmSync(join(dataDir, f), { force: true });
     const exit = await Promise.race([first.exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))]);
     expect(exit).toEqual({ code: 70, signal: null });
-    expect(first.output()).toMatch(/deleted under the running hall/);
+    expect(first.output()).toMatch(/under the running hall: written back whole/);
 
     const second = await startHallProcess(dataDir);
     servers.push(second);
@@ -89,10 +104,123 @@ describe('the database file replaced under the running server', () => {
     const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))]);
     expect(exit).toEqual({ code: 70, signal: null });
     expect(readFileSync(db, 'utf8')).toBe('someone else’s file');
-    const aside = readdirSync(dataDir).filter((n) => n.startsWith('hallq.sqlite.running-'));
+    const aside = readdirSync(dataDir).filter((n) => n.startsWith('hallq.sqlite.rescue-'));
     expect(aside).toHaveLength(1);
     const copy = new Database(join(dataDir, aside[0]), { readonly: true });
     expect(copy.prepare("SELECT count(*) FROM events WHERE type = 'ticket.issued'").pluck().get()).toBe(3);
     copy.close();
   });
 });
+
+describe('the -wal replaced by an older copy of itself', () => {
+  it('is moved aside, not replayed over what was acknowledged since', { timeout: 60_000 }, async () => {
+    const dataDir = makeTempDir('hallq-wal-stale-');
+    dirs.push(dataDir);
+    const first = await startHallProcess(dataDir);
+    servers.push(first);
+    const { kiosk } = await issueThree(first);
+    const wal = join(dataDir, 'hallq.sqlite-wal');
+    copyFileSync(wal, `${wal}.copy`);
+    const api = apiClient(first.url, 10_000);
+    for (let i = 0; i < 3; i++)
+      expect((await api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, kiosk)).status).toBe(201); // A004–A006
+    api.close();
+    renameSync(`${wal}.copy`, wal);
+    expect(await exitWithin(first, 15_000)).toEqual({ code: 70, signal: null });
+    expect(readdirSync(dataDir).some((n) => n.startsWith('hallq.sqlite-wal.stale-'))).toBe(true);
+
+    const second = await startHallProcess(dataDir);
+    servers.push(second);
+    const again = apiClient(second.url, 10_000);
+    const next = await again<{ ticket: { number: string } }>(
+      'POST',
+      '/api/v1/tickets',
+      { serviceId: 'one-window' },
+      kiosk,
+    );
+    expect(next.body.ticket.number).toBe('A007');
+    again.close();
+  });
+});
+
+describe('DATA_DIR moved away under the running server', () => {
+  it('runs on, on the files it holds open, instead of restarting into an empty hall', { timeout: 60_000 }, async () => {
+    const dataDir = makeTempDir('hallq-dir-moved-');
+    dirs.push(dataDir);
+    const server = await startHallProcess(dataDir);
+    servers.push(server);
+    const { kiosk } = await issueThree(server);
+    renameSync(dataDir, `${dataDir}.moved`);
+    dirs.push(`${dataDir}.moved`);
+    expect(await exitWithin(server, 12_000)).toBe('still running');
+    expect(server.output()).toMatch(/its copy cannot be written: it goes on running/);
+    const api = apiClient(server.url, 10_000);
+    const r = await api<{ ticket: { number: string } }>('POST', '/api/v1/tickets', { serviceId: 'one-window' }, kiosk);
+    expect(r.body.ticket.number).toBe('A004');
+    api.close();
+  });
+});
+
+describe.each([
+  ['all three files', ['hallq.sqlite', 'hallq.sqlite-wal', 'hallq.sqlite-shm']],
+  ['the -wal and -shm', ['hallq.sqlite-wal', 'hallq.sqlite-shm']],
+])('%s deleted on a full disk', (_what, files) => {
+  it('loses nothing: it writes the copy when it can (its reserve first), and runs on until then', async () => {
+    const mountPoint = makeTempDir('hallq-full-watch-');
+    dirs.push(mountPoint);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m,mode=0700', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    } catch {
+      return; // not root: no tmpfs to fill (the disk-full tests say so too)
+    }
+    const dataDir = join(mountPoint, 'data');
+    const filler = join(mountPoint, 'filler');
+    try {
+      const first = await startHallProcess(dataDir);
+      servers.push(first);
+      const { kiosk } = await issueThree(first);
+      fill(filler);
+      for (const f of files) rmSync(join(dataDir, f), { force: true });
+      const early = await exitWithin(first, 12_000);
+      if (early === 'still running') {
+        // No room even with its reserve: it must not stop while it holds the only copy.
+        expect(first.output()).toMatch(/its copy cannot be written: it goes on running/);
+        rmSync(filler);
+        expect(await exitWithin(first, 15_000)).toEqual({ code: 70, signal: null });
+      } else expect(early).toEqual({ code: 70, signal: null });
+      rmSync(filler, { force: true });
+      const second = await startHallProcess(dataDir);
+      servers.push(second);
+      const api = apiClient(second.url, 10_000);
+      const next = await api<{ ticket: { number: string } }>(
+        'POST',
+        '/api/v1/tickets',
+        { serviceId: 'one-window' },
+        kiosk,
+      );
+      expect(next.body.ticket.number).toBe('A004');
+      api.close();
+      await second.stop();
+    } finally {
+      for (const s of servers) await s.stop();
+      execFileSync('umount', ['-l', mountPoint]);
+    }
+  }, 90_000);
+});
+
+/** Writes `path` until the disk is full. */
+function fill(path: string): void {
+  const fd = openSync(path, 'a');
+  try {
+    for (;;) writeSync(fd, Buffer.alloc(64 * 1024, 1));
+  } catch {
+    /* full */
+  }
+  try {
+    for (;;) writeSync(fd, Buffer.alloc(512, 1));
+  } catch {
+    /* full to the last blocks */
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -28,7 +28,12 @@ describe('metric trigger checks under load', () => {
   it('run once for the first command, then once for the hundred that follow within the second', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });
     const bus = new EventBus();
-    const hall = { bus, hallFile: loadHallFile(), clock: () => Date.now() } as unknown as HallService;
+    const hall = {
+      bus,
+      hallFile: loadHallFile(),
+      state: { playbooks: [] },
+      clock: () => Date.now(),
+    } as unknown as HallService;
     triggers = new AutomaticTriggers(hall);
     const checks = vi.spyOn(triggers, 'checkMetrics').mockImplementation(() => undefined);
     triggers.start();

@@ -51,6 +51,18 @@ async function issueThree(server: SpawnedServer): Promise<{ kiosk: string; numbe
   return { kiosk, numbers };
 }
 
+/** The number the kiosk is given next by `server`. */
+async function nextNumber(server: SpawnedServer, kiosk: string): Promise<string> {
+  const api = apiClient(server.url, 10_000);
+  try {
+    const r = await api<{ ticket: { number: string } }>('POST', '/api/v1/tickets', { serviceId: 'one-window' }, kiosk);
+    expect(r.status).toBe(201);
+    return r.body.ticket.number;
+  } finally {
+    api.close();
+  }
+}
+
 /** The process's exit within `ms`, or 'still running'. */
 const exitWithin = (s: SpawnedServer, ms: number) =>
   Promise.race([s.exited, new Promise((r) => setTimeout(() => r('still running'), ms))]);
@@ -75,15 +87,8 @@ describe.each([
 
     const second = await startHallProcess(dataDir);
     servers.push(second);
+    expect(await nextNumber(second, kiosk)).toBe('A004');
     const api = apiClient(second.url, 10_000);
-    const next = await api<{ ticket: { number: string } }>(
-      'POST',
-      '/api/v1/tickets',
-      { serviceId: 'one-window' },
-      kiosk,
-    );
-    expect(next.status).toBe(201);
-    expect(next.body.ticket.number).toBe('A004');
     const manager = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
     const verify = await api<{ ok: boolean }>('GET', '/api/v1/audit/verify', undefined, manager);
     expect(verify.body.ok).toBe(true);
@@ -131,15 +136,7 @@ describe('the -wal replaced by an older copy of itself', () => {
 
     const second = await startHallProcess(dataDir);
     servers.push(second);
-    const again = apiClient(second.url, 10_000);
-    const next = await again<{ ticket: { number: string } }>(
-      'POST',
-      '/api/v1/tickets',
-      { serviceId: 'one-window' },
-      kiosk,
-    );
-    expect(next.body.ticket.number).toBe('A007');
-    again.close();
+    expect(await nextNumber(second, kiosk)).toBe('A007');
   });
 });
 
@@ -154,10 +151,7 @@ describe('DATA_DIR moved away under the running server', () => {
     dirs.push(`${dataDir}.moved`);
     expect(await exitWithin(server, 12_000)).toBe('still running');
     expect(server.output()).toMatch(/its copy cannot be written: it goes on running/);
-    const api = apiClient(server.url, 10_000);
-    const r = await api<{ ticket: { number: string } }>('POST', '/api/v1/tickets', { serviceId: 'one-window' }, kiosk);
-    expect(r.body.ticket.number).toBe('A004');
-    api.close();
+    expect(await nextNumber(server, kiosk)).toBe('A004');
   });
 });
 
@@ -191,15 +185,7 @@ describe.each([
       rmSync(filler, { force: true });
       const second = await startHallProcess(dataDir);
       servers.push(second);
-      const api = apiClient(second.url, 10_000);
-      const next = await api<{ ticket: { number: string } }>(
-        'POST',
-        '/api/v1/tickets',
-        { serviceId: 'one-window' },
-        kiosk,
-      );
-      expect(next.body.ticket.number).toBe('A004');
-      api.close();
+      expect(await nextNumber(second, kiosk)).toBe('A004');
       await second.stop();
     } finally {
       for (const s of servers) await s.stop();

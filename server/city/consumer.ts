@@ -104,16 +104,20 @@ export class CityConsumer {
    */
   private async askUnknownSites(): Promise<void> {
     try {
-      const jsm = await this.nc!.jetstreamManager({ timeout: 3000 });
       const known = new Set(this.model.sites().map((s) => s.id));
-      const prefix = siteConsumer('');
-      for (const c of await jsm.consumers.list(CITY_DOWN_STREAM).next()) {
-        const site = c.name.startsWith(prefix) ? c.name.slice(prefix.length) : '';
-        if (site && !known.has(site)) this.askResend(site);
-      }
+      for (const site of await this.sitesWithConsumers()) if (!known.has(site)) this.askResend(site);
     } catch (err) {
       log.warn('city: the sites to ask for their logs are not known now', { error: (err as Error).message });
     }
+  }
+
+  /** The sites the city has made a directives consumer for: every site that ever linked, read model or not. */
+  async sitesWithConsumers(): Promise<string[]> {
+    const jsm = await this.nc!.jetstreamManager({ timeout: 3000 });
+    const prefix = siteConsumer('');
+    return (await jsm.consumers.list(CITY_DOWN_STREAM).next())
+      .map((c) => (c.name.startsWith(prefix) ? c.name.slice(prefix.length) : ''))
+      .filter((site) => site !== '');
   }
 
   /**

@@ -45,6 +45,9 @@ export function mountDirectives(app: Hono, model: CityReadModel, consumer: CityC
       directive = { ...base, ...rest, announcementId };
     } else directive = { ...base, ...what };
     const known = model.sites().map((s) => s.id);
+    // A resend is what brings back a site the read model lost: any site that ever linked (it has a consumer) may get one.
+    if (directive.kind === 'site.resend')
+      known.push(...(await consumer.sitesWithConsumers().catch(() => [] as string[])));
     // A typo would make a consumer and a stored message that no site ever reads, and a 202 that says nothing.
     const unknown = sites?.filter((s) => !known.includes(s)) ?? [];
     if (unknown.length > 0)

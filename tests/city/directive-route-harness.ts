@@ -15,6 +15,8 @@ export function directiveRouteHarness(token = 'a-city-admin-token-long-enough') 
   const sent: CityDirective[] = [];
   const consumer = {
     sendDirective: async (d: CityDirective, sites: string[]) => (sent.push(d), sites),
+    // A site that linked once (it has a directives consumer) but that the read model has lost.
+    sitesWithConsumers: async () => ['a', 'yunfu-central', 'lost-site'],
   } as unknown as CityConsumer;
   const app = createCityApp(model, consumer, token);
   const post = (body: unknown) =>

@@ -34,3 +34,16 @@ describe('city directives: hall-file amendments', () => {
     expect(sent.length).toBe(count);
   });
 });
+
+describe('city directives: site.resend', () => {
+  it('goes also to a site the read model has lost (it has a consumer), never to one that never linked', async () => {
+    const ok = await post({ kind: 'site.resend', sites: ['lost-site'] });
+    expect(ok.status).toBe(202);
+    expect(sent.at(-1)).toMatchObject({ v: 1, kind: 'site.resend' });
+    const typo = await post({ kind: 'site.resend', sites: ['lost-sight'] });
+    expect(typo.status).toBe(400);
+    // Anything else still goes only to sites the read model knows.
+    const amend = { kind: 'materials', serviceId: 'one-window', materials: ['申请书'] };
+    expect((await post({ kind: 'hall.amend', amendment: amend, sites: ['lost-site'] })).status).toBe(400);
+  });
+});

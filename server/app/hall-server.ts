@@ -186,7 +186,10 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   let link: MqttLink;
   if (broker) {
     const brokerLink = new BrokerLink(broker.aedes);
-    broker.beforeDeviceAck = (packet) => brokerLink.deliverBeforeAck(packet);
+    broker.beforeDeviceAck = (packet) => {
+      brokerLink.deliverBeforeAck(packet);
+      return !(Buffer.isBuffer(packet.payload) && intake.couldNotWrite(packet.payload));
+    };
     link = brokerLink;
   } else link = new (await import('../mqtt/hall-link.js')).HallLink(mqttUrl, mqttPassword, SERVER_MQTT_USERNAME);
 

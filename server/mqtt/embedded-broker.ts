@@ -57,7 +57,7 @@ export interface EmbeddedBroker {
    * Called with each device's QoS 1 publish once it is authorized, before aedes sends its PUBACK (BrokerLink's
    * deliverBeforeAck: what a device was told is received must be handled first).
    */
-  beforeDeviceAck?: (packet: { topic: string; payload: Buffer | string; qos: number }) => void;
+  beforeDeviceAck?: (packet: { topic: string; payload: Buffer | string; qos: number }) => boolean | void;
   /** Drops at once the connections of devices that are no longer registered (call after removing one). */
   disconnectRemovedDevices(): void;
   close(): Promise<void>;
@@ -187,11 +187,14 @@ export async function startEmbeddedBroker(opts: {
         deviceMayPublish(opts.hallId, id.deviceId, packet.topic) &&
         opts.accounts.getDevice(id.deviceId)
       ) {
+        let written = true;
         try {
-          if (packet.qos === 1) embedded.beforeDeviceAck?.(packet);
+          if (packet.qos === 1) written = embedded.beforeDeviceAck?.(packet) !== false;
         } catch (err) {
           log.error('a device’s message could not be handled before its ack', { error: (err as Error).message });
         }
+        // Not written (a full disk): no PUBACK. aedes drops the connection, and the device sends it again once back.
+        if (!written) return callback(new Error('not written: the hall server’s disk is full'));
         return callback(null);
       }
       const fields = { client: client?.id, role: id?.role ?? 'unknown', topic: packet.topic, reason: 'not allowed' };

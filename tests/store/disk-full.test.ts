@@ -12,6 +12,7 @@ import { topics } from '../../devices/protocol/mqtt-topics.js';
 import type { AutomaticTriggers } from '../../server/features/playbooks/automatic-triggers.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
+import mqtt from 'mqtt';
 import { log } from '../../server/log.js';
 import { connectedDevice } from '../helpers/mqtt-login.js';
 import { auditVerify, expectError, expectOk, manualClock, MONDAY_10, V1 } from '../api/support.js';
@@ -216,5 +217,44 @@ describe.skipIf(!mounted)('a full disk', () => {
       .split('\n')
       .filter((l) => l.includes('"msg":"command"') && l.includes('ticket.issued'));
     expect(commands).toHaveLength(issued);
+  });
+
+  it('gives a counter button no PUBACK while its press cannot be written; the press counts once there is room', async () => {
+    const dataDir = h.dataDir;
+    await h.stop();
+    h = await startTestHall({ clock: clock.clock, dataDir }); // with a manager's login again
+    const staff = await h.staffAt('1');
+    expect((await h.api('POST', `${V1}/tickets`, { serviceId: 'one-window' }, kiosk)).status).toBe(201);
+    const reg = await h.device('btn-1', 'button', { counterId: '1' });
+    const button = mqtt.connect(h.running.mqttUrl, {
+      ...reg.mqtt,
+      clientId: reg.mqtt.username,
+      reconnectPeriod: 200,
+    });
+    await new Promise((r) => button.once('connect', r));
+    const current = async () => (await h.api('GET', `${V1}/hall`)).body.counters.find((c: any) => c.id === '1').current;
+    try {
+      const before = await current();
+      fillDisk();
+      let acked = false;
+      button.publish(
+        topics('yunfu-realestate').deviceEvt('btn-1', 'press'),
+        JSON.stringify({ id: 'p1', button: 'call' }),
+        { qos: 1 },
+        () => {
+          acked = true;
+        },
+      );
+      await new Promise((r) => setTimeout(r, 800));
+      expect(acked).toBe(false);
+      expect(await current()).toBe(before);
+      rmSync(filler);
+      await until('the press is handled once there is room', () => acked, 15_000);
+      await until('the counter called', async () => (await current()) !== before, 5_000);
+      expect(staff).toBeTruthy();
+    } finally {
+      button.end(true);
+      rmSync(filler, { force: true });
+    }
   });
 });

@@ -49,6 +49,8 @@ export class DeviceIntake implements Feature {
   private readonly wasSeen;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly limiter = new DeviceIntakeLimiter((topic, payload) => this.onMessage(topic, payload));
+  /** Messages (by their payload) whose press or rating a full disk kept from being written: not to be acknowledged. */
+  private readonly unwritten = new WeakSet<Buffer>();
 
   constructor(private readonly o: DeviceIntakeOptions) {
     this.t = o.topics;
@@ -129,7 +131,8 @@ export class DeviceIntake implements Feature {
       }
       const body = evt.value as unknown as { id: string } & Record<string, unknown>;
       if (this.wasSeen.get(device.id, body.id) !== undefined) return; // a resend we already handled
-      this.onDeviceEvent(device, parsed.name, body, () => this.recordSeen.run(device.id, body.id, this.o.hall.clock()));
+      const markSeen = () => this.recordSeen.run(device.id, body.id, this.o.hall.clock());
+      if (!this.onDeviceEvent(device, parsed.name, body, markSeen)) this.unwritten.add(payload);
     }
   }
 
@@ -153,7 +156,13 @@ export class DeviceIntake implements Feature {
    * causes (a press, a rating), so that a kill between the two neither loses it nor lets its resend act twice; after
    * the rest (a state report, whose resend changes nothing).
    */
-  private onDeviceEvent(device: Device, name: string, body: Record<string, unknown>, markSeen: () => void): void {
+  /** Whether the embedded broker should hold back this message's PUBACK: what it asked for was not written. */
+  couldNotWrite(payload: Buffer): boolean {
+    return this.unwritten.has(payload);
+  }
+
+  /** False when a full disk kept what the event asks for from being written (the device should send it again). */
+  private onDeviceEvent(device: Device, name: string, body: Record<string, unknown>, markSeen: () => void): boolean {
     const actor: Actor = { kind: 'device', id: device.id, role: 'device', counterId: device.counterId };
     let seen = false;
     const inCommand = () => {
@@ -184,17 +193,22 @@ export class DeviceIntake implements Feature {
         );
       }
     } catch (err) {
-      if (isStorageFull(err))
-        // The broker acknowledged it, but nothing can be written: say so; an alarm still goes on to the triggers.
+      if (isStorageFull(err)) {
+        // Nothing can be written: no PUBACK (embedded broker), so the device sends it again; an alarm still goes on.
         log.error('the disk is full: a device’s event was not written', { deviceId: device.id, event: name });
-      else if (err instanceof DomainError) {
+        this.o.hall.bus.emit('device.event', { device, name, body });
+        return false;
+      }
+      if (err instanceof DomainError) {
         log.info('device action refused', { deviceId: device.id, event: name, code: err.code });
         this.markSeenUnlessFull(markSeen);
-        return;
-      } else throw err;
+        return true;
+      }
+      throw err;
     }
     this.o.hall.bus.emit('device.event', { device, name, body });
     if (!seen) this.markSeenUnlessFull(markSeen);
+    return true;
   }
 
   /** On a full disk an event cannot be recorded as handled: a resend is then handled again, which is the safe side. */

@@ -54,7 +54,7 @@ import { DbFilesWatch } from '../jobs/db-files-watch.js';
 import { QuietHeapTrim } from '../jobs/heap-trim.js';
 import { HallDayJobs } from '../jobs/hall-day.js';
 import { log } from '../log.js';
-import { HallSecret } from '../security/hall-secret.js';
+import { HallSecret, SECRET_FILE } from '../security/hall-secret.js';
 import { Accounts } from '../store/accounts.js';
 import { BROKER_PASSABLE_DIR, OWNER_ONLY_DIR, secureDataDir } from '../store/data-dir.js';
 import { DB_FILE, openDb, type Db } from '../store/db.js';
@@ -69,7 +69,7 @@ import { mqttConnectionLimitsOf } from '../mqtt/connection-limits.js';
 import { BrokerLink } from '../mqtt/broker-link.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { writeMosquittoFiles } from '../mqtt/mosquitto-files.js';
-import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/server-credentials.js';
+import { SERVER_MQTT_USERNAME, SERVER_SECRET_FILE, serverMqttPassword } from '../mqtt/server-credentials.js';
 import { CommandOutbox } from '../mqtt/command-outbox.js';
 import { DeviceDirectory } from '../mqtt/device-directory.js';
 import { mosquittoHash } from '../security/mosquitto-hash.js';
@@ -341,8 +341,11 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     },
     new HallDayJobs(hall, accounts),
     new QuietCheckpoints(hall),
-    new DbFilesWatch(db, env.dataDir, (why) =>
-      (overrides.onFatal ?? ((e: Error) => log.error('the hall must restart', { error: e.message })))(why),
+    new DbFilesWatch(
+      db,
+      env.dataDir,
+      (why) => (overrides.onFatal ?? ((e: Error) => log.error('the hall must restart', { error: e.message })))(why),
+      [SECRET_FILE, SERVER_SECRET_FILE],
     ),
     new QuietHeapTrim(hall),
     new PlaybookActions(hall),

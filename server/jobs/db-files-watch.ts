@@ -11,13 +11,15 @@
  * running on the files it holds open, saying so, and tries again. A database file *replaced* by another is not
  * written over: the hall's copy goes beside it.
  */
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Feature } from '../core/feature.js';
 import { log } from '../log.js';
 import { createOwnerOnly } from '../store/data-dir.js';
 import { DB_FILE, type Db } from '../store/db.js';
 import { releaseDiskReserve } from '../store/disk-reserve.js';
+import { isStorageFull } from '../store/storage-full.js';
+import { writeDurably } from '../security/hall-secret.js';
 
 const WATCH_MS = 5_000;
 /** While the copy cannot be made, the error is logged this often (the check runs every WATCH_MS). */
@@ -44,13 +46,24 @@ export class DbFilesWatch implements Feature {
     private readonly dataDir: string,
     /** Stops the hall for a restart (main.ts: exit 70); tests pass their own. */
     private readonly stopForRestart: (why: Error) => void,
+    /**
+     * Small files of DATA_DIR the hall cannot start without as it was (the hall secret, the broker's own password):
+     * read at start and written back beside the database when they are gone too (a DATA_DIR removed and made again).
+     */
+    private readonly keepFiles: string[] = [],
   ) {
     const main = join(dataDir, DB_FILE);
     this.files = [main, `${main}-wal`, `${main}-shm`].map((path) => ({ path }));
   }
 
+  private kept = new Map<string, Buffer>();
+
   start(): void {
     for (const f of this.files) f.id = idOf(f.path);
+    for (const name of this.keepFiles) {
+      const path = join(this.dataDir, name);
+      if (existsSync(path)) this.kept.set(name, readFileSync(path));
+    }
     this.timer = setInterval(() => void this.check(), WATCH_MS);
     this.timer.unref();
   }
@@ -74,7 +87,7 @@ export class DbFilesWatch implements Feature {
     try {
       await this.copyTo(copy).catch(async (err: unknown) => {
         // A full disk: the hall's own reserve is what it is for. Once.
-        if (!releaseDiskReserve(this.dataDir)) throw err;
+        if (!isStorageFull(err) || !releaseDiskReserve(this.dataDir)) throw err;
         log.error('the disk is full: the disk reserve was released to write the database back');
         rmSync(copy, { force: true });
         await this.copyTo(copy);
@@ -106,6 +119,9 @@ export class DbFilesWatch implements Feature {
         aside: copy,
       });
     } else {
+      // What the hall needs beside its database, gone with it: its keys, written back before the database is.
+      for (const [name, content] of this.kept)
+        if (!existsSync(join(this.dataDir, name))) writeDurably(this.dataDir, name, content);
       renameSync(copy, main.path);
       log.error('database files were deleted or replaced under the running hall: written back whole; restarting', {
         files: names,

@@ -5,7 +5,8 @@ import { writeDurably } from '../security/hall-secret.js';
 import { join } from 'node:path';
 
 export const SERVER_MQTT_USERNAME = 'hallq-server';
-const FILE = 'mqtt-server.secret';
+export const SERVER_SECRET_FILE = 'mqtt-server.secret';
+const FILE = SERVER_SECRET_FILE;
 
 export function serverMqttPassword(dataDir: string): string {
   const path = join(dataDir, FILE);

@@ -66,11 +66,11 @@ export class HallSecret {
 }
 
 /** Writes a file so that a power cut leaves either nothing or the whole file: temp file, fsync, rename, fsync dir. */
-export function writeDurably(dir: string, name: string, content: string): void {
+export function writeDurably(dir: string, name: string, content: string | Buffer): void {
   const tmp = join(dir, `.${name}.tmp`);
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    writeSync(fd, content);
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   copyFileSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -210,3 +211,29 @@ function fill(path: string): void {
     closeSync(fd);
   }
 }
+
+describe('DATA_DIR removed and made again under the running server', () => {
+  it(
+    'gets the database and the hall’s keys back, and the restarted hall’s chain verifies',
+    { timeout: 60_000 },
+    async () => {
+      const dataDir = makeTempDir('hallq-dir-remade-');
+      dirs.push(dataDir);
+      const first = await startHallProcess(dataDir);
+      servers.push(first);
+      const { kiosk } = await issueThree(first);
+      const key = readFileSync(join(dataDir, 'hall-secret.key'));
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { mode: 0o700 });
+      expect(await exitWithin(first, 15_000)).toEqual({ code: 70, signal: null });
+      expect(readFileSync(join(dataDir, 'hall-secret.key')).equals(key)).toBe(true);
+      const second = await startHallProcess(dataDir);
+      servers.push(second);
+      expect(await nextNumber(second, kiosk)).toBe('A004');
+      const api = apiClient(second.url, 10_000);
+      const manager = await login(api, BOOTSTRAP_MANAGER.username, BOOTSTRAP_MANAGER.password);
+      expect((await api<{ ok: boolean }>('GET', '/api/v1/audit/verify', undefined, manager)).body.ok).toBe(true);
+      api.close();
+    },
+  );
+});

@@ -115,7 +115,8 @@ describe('appointment platform sync', () => {
   });
 
   it('skips and audits a malformed booking, or one with a bad ID number, and goes on', async () => {
-    const s = await hallWithPlatform(clock);
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallq-platform-skips-'));
+    let s = await hallWithPlatform(clock, dataDir);
     h = s.h;
     platform.putRaw({ bookingId: 'bad-1', code: 'x' });
     platform.put(booking('bad-2', 2, '14:00', { idNumber: '110105198001010010' }));
@@ -129,6 +130,14 @@ describe('appointment platform sync', () => {
     expect(JSON.stringify(skipped)).not.toContain('110105198001010010');
     expect(JSON.stringify(skipped)).not.toContain('13912345678');
     expect((await integrations(h)).platform).toMatchObject({ ok: true, skippedBookings: 4 });
+    // Counted across a restart, not only since the start.
+    await h.stop();
+    s = await hallWithPlatform(clock, dataDir);
+    h = s.h;
+    expect((await integrations(h)).platform).toMatchObject({ skippedBookings: 4 });
+    await h.stop();
+    h = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('audits at most SKIPS_AUDITED_PER_RUN skipped bookings a run, counts the rest, and never one version twice', async () => {

@@ -39,9 +39,11 @@ interface BookingRow {
   updated_at: number;
 }
 
+const SKIPPED_KEY = 'platform.skipped';
+
 export class BookingSync {
-  /** Bookings skipped since start (malformed, unknown service, refused by the hall). */
-  skipped = 0;
+  /** Bookings skipped (malformed, unknown service, refused by the hall), kept across restarts. */
+  skipped: number;
   /** This run's skips not yet written (one transaction per chunk), and how many went past the per-run limit. */
   private skipsToAudit: Array<{ bookingId?: string; reason: string }> = [];
   private auditedThisRun = 0;
@@ -53,7 +55,9 @@ export class BookingSync {
     private readonly api: PlatformApi,
     private readonly health: IntegrationHealth,
     private readonly isStopped: () => boolean,
-  ) {}
+  ) {
+    this.skipped = Number(readState(db, SKIPPED_KEY) ?? 0) || 0;
+  }
 
   /** Pages until caught up, the platform fails, or the adapter stops; true when the platform answered every page. */
   async run(): Promise<boolean> {
@@ -186,11 +190,12 @@ export class BookingSync {
     });
   }
 
-  /** The chunk's skips, in one transaction. */
+  /** The chunk's skips, in one transaction; the count kept beside them. */
   private writeSkips(): void {
     const entries = this.skipsToAudit.map((data) => ({ type: 'integration.booking_skipped' as const, data }));
     this.skipsToAudit = [];
     this.hall.auditEntries(PLATFORM_ACTOR, entries);
+    if (entries.length > 0 || this.notAuditedThisRun > 0) writeState(this.db, SKIPPED_KEY, String(this.skipped));
   }
 }
 

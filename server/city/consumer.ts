@@ -24,6 +24,7 @@ const decoder = new TextDecoder();
 export const RESEND_EVERY_MS = 10 * 60_000;
 /** How often the city looks which sites' links are up (read-model.ts OFFLINE_AFTER_MS). */
 export const LIVENESS_MS = 30_000;
+const SEEN_EVERY_MS = 10_000;
 
 export interface CityConsumerOptions {
   url: string;
@@ -44,6 +45,8 @@ export class CityConsumer {
   private livenessTimer: NodeJS.Timeout | undefined;
   /** When each site was last asked to send its log again. */
   private readonly resendAskedAt = new Map<string, number>();
+  /** When each site was last marked seen: a write to the read model at most every SEEN_EVERY_MS, not per message. */
+  private readonly markedSeenAt = new Map<string, number>();
 
   constructor(
     private readonly model: CityReadModel,
@@ -60,11 +63,11 @@ export class CityConsumer {
       });
       // Whichever takes the request sends anew and holds the view: a site replaced by a new install takes over by
       // itself (the old one is gone); two live ones stay flagged.
-      this.askResend(site);
+      this.askResend(site, 'two sources send as it');
     };
     // Stragglers of an old sending pass over quietly; a site that goes on sending under an older epoch than the city
     // holds (its clock was behind at a restore) would be passed over for good: asked again, above the held epoch.
-    model.onStale = (site) => this.askResend(site);
+    model.onStale = (site) => this.askResend(site, 'it sends under an older epoch');
   }
 
   async start(): Promise<void> {
@@ -105,7 +108,8 @@ export class CityConsumer {
   private async askUnknownSites(): Promise<void> {
     try {
       const known = new Set(this.model.sites().map((s) => s.id));
-      for (const site of await this.sitesWithConsumers()) if (!known.has(site)) this.askResend(site);
+      for (const site of await this.sitesWithConsumers())
+        if (!known.has(site)) this.askResend(site, 'the read model does not have it');
     } catch (err) {
       log.warn('city: the sites to ask for their logs are not known now', { error: (err as Error).message });
     }
@@ -241,14 +245,15 @@ export class CityConsumer {
   }
 
   /**
-   * A gap in a site's events (the city's read model was lost and began empty, the stream's limits dropped events, a
-   * site's log was rewound): they would wait in `pending` for ever. The site is asked for its whole log again.
+   * Asks a site for its log again (at most every RESEND_EVERY_MS): a gap in its events (the read model began empty,
+   * the stream's limits dropped events) would otherwise wait in `pending` for ever; so would a site the read model
+   * lost, a site under an older epoch, or the loser of two sources with one id.
    */
-  private askResend(site: string): void {
+  private askResend(site: string, why: string): void {
     const now = this.clock();
     if (now - (this.resendAskedAt.get(site) ?? -Infinity) < RESEND_EVERY_MS) return;
     this.resendAskedAt.set(site, now);
-    log.warn('city: a site’s events have a gap; asking it to send its log again', { site });
+    log.warn('city: asking a site to send its log again', { site, why });
     const directive: CityDirective = {
       v: 1,
       id: `resend-${site}-${now}`,
@@ -273,12 +278,16 @@ export class CityConsumer {
         this.model.applyInfo(body as CitySiteInfo);
         void this.ensureSiteConsumer(site);
       } else {
-        this.model.applyEvent(body as CityEvent, now);
-        if (this.model.hasGap(site)) this.askResend(site);
+        // Nothing applied: it may wait in `pending` for one that never comes.
+        if (this.model.applyEvent(body as CityEvent, now) === 0 && this.model.hasGap(site))
+          this.askResend(site, 'its events have a gap');
       }
       // Sent by its link just now, or a backlog read late: seen when the message was stored (JetStream's time) is
       // what says the link was up; a message read from a backlog much later says nothing about now.
-      if (now - storedAt < OFFLINE_AFTER_MS) this.model.markSeen(site, Math.round(Math.min(now, storedAt)));
+      if (now - storedAt < OFFLINE_AFTER_MS && now - (this.markedSeenAt.get(site) ?? -Infinity) >= SEEN_EVERY_MS) {
+        this.markedSeenAt.set(site, now);
+        this.model.markSeen(site, Math.round(Math.min(now, storedAt)));
+      }
     } catch (err) {
       log.warn('city message not understood; dropped', { subject, error: (err as Error).message });
     }

@@ -127,7 +127,11 @@ export class CityReadModel {
     return this.db.transaction(() => {
       this.ensureSite(e.site);
       const epoch = e.epoch ?? 0;
-      const held = this.db.prepare('SELECT epoch FROM sites WHERE id = ?').pluck().get(e.site) as number;
+      // One read of what the city holds for the site: this runs for every event of every site.
+      const { epoch: held, src } = this.db.prepare('SELECT epoch, src FROM sites WHERE id = ?').get(e.site) as {
+        epoch: number;
+        src: string | null;
+      };
       if (epoch < held) {
         // Stragglers of the old sending are passed over; one made after the new sending began has another source.
         if (e.at > held + SKEW_MS) {
@@ -136,7 +140,6 @@ export class CityReadModel {
         } else this.onStale?.(e.site);
         return 0;
       }
-      const src = this.db.prepare('SELECT src FROM sites WHERE id = ?').pluck().get(e.site) as string | null;
       if (epoch === held && e.src && src && e.src !== src) {
         // Another database sends as this site at the same epoch: two halls with one id. The first keeps the view.
         this.db.prepare('UPDATE sites SET duplicate_at = ? WHERE id = ?').run(receivedAt, e.site);
@@ -223,8 +226,10 @@ export class CityReadModel {
     }));
   }
 
-  /** Each site's waiting and estimated wait, for the sites' own screens (protocol/city.ts CitySummarySite). */
-  /** Online sites only: a site whose link is down would be recommended on figures from when it went. */
+  /**
+   * Each site's waiting and estimated wait, for the sites' own screens (protocol/city.ts CitySummarySite): online
+   * sites only, not rebuilding — a site whose link is down would be recommended on figures from when it went.
+   */
   summary(now = Date.now()): CitySummarySite[] {
     const avg = this.db.prepare(
       'SELECT service_ms, served FROM day_figures f JOIN sites s ON s.id = f.site AND s.day = f.day WHERE f.site = ?',

@@ -151,17 +151,17 @@ export class DeviceIntake implements Feature {
     }
   }
 
-  /**
-   * Handles a device's event once. `markSeen` records it as handled: in the same transaction as the command it
-   * causes (a press, a rating), so that a kill between the two neither loses it nor lets its resend act twice; after
-   * the rest (a state report, whose resend changes nothing).
-   */
   /** Whether the embedded broker should hold back this message's PUBACK: what it asked for was not written. */
   couldNotWrite(payload: Buffer): boolean {
     return this.unwritten.has(payload);
   }
 
-  /** False when a full disk kept what the event asks for from being written (the device should send it again). */
+  /**
+   * Handles a device's event once. `markSeen` records it as handled: in the same transaction as the command it
+   * causes (a press, a rating), so that a kill between the two neither loses it nor lets its resend act twice; after
+   * the rest (a state report, whose resend changes nothing).
+   * False when a full disk kept what it asks for from being written (the device should send it again).
+   */
   private onDeviceEvent(device: Device, name: string, body: Record<string, unknown>, markSeen: () => void): boolean {
     const actor: Actor = { kind: 'device', id: device.id, role: 'device', counterId: device.counterId };
     let seen = false;

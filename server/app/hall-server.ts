@@ -59,6 +59,7 @@ import { Accounts } from '../store/accounts.js';
 import { BROKER_PASSABLE_DIR, OWNER_ONLY_DIR, secureDataDir } from '../store/data-dir.js';
 import { DB_FILE, openDb, type Db } from '../store/db.js';
 import { databaseInUse } from '../store/db-in-use.js';
+import { lastPowerAction } from '../store/power-actions.js';
 import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
 import { diskReserveAtStart, writeAtStart } from './start-on-full-disk.js';
@@ -218,17 +219,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     // A short life: a power-off still unsent when the power comes back must not reach the devices after it.
     powerOffDevices: (minutesLeft) =>
       directory.all().map((d) => (outbox.send(d.id, 'power-off', { minutesLeft }, 20_000), d.id)),
-    // The last day of the log only (through its `at` index): no UPS lasts longer, and a start reads no more.
-    lastPowerAction: () =>
-      db
-        .prepare(
-          `SELECT json_extract(data, '$.action') FROM events WHERE at >= ? AND type = 'playbook.action'
-            AND json_extract(data, '$.playbookId') = 'power-outage'
-            AND json_extract(data, '$.action') IN ('on-battery-checkpoint', 'power-back', 'battery-low-shutdown')
-            ORDER BY at DESC, seq DESC LIMIT 1`,
-        )
-        .pluck()
-        .get(hall.clock() - 24 * 3600_000) as string | undefined,
+    // The last day of the log only: no UPS lasts longer, and a start reads no more.
+    lastPowerAction: () => lastPowerAction(db, hall.clock() - 24 * 3600_000),
   });
   const backups = new NightlyBackups(hall, db, {
     // On battery (also when the hall started on battery): the nightly copy waits for mains.

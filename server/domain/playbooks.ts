@@ -211,3 +211,17 @@ export function assertQueueNotFrozen(state: HallState): void {
       playbookId: by.playbookId,
     });
 }
+
+/** Whether two causes name the same trigger: the same device's event, metric or outside system. */
+export function sameSource(a: PlaybookCause, b: PlaybookCause): boolean {
+  switch (a.by) {
+    case 'device':
+      return b.by === 'device' && a.deviceId === b.deviceId && a.event === b.event;
+    case 'metric':
+      return b.by === 'metric' && a.metric === b.metric;
+    case 'integration':
+      return b.by === 'integration' && a.system === b.system;
+    default:
+      return false; // a manager's or the city's playbook is ended by a person
+  }
+}

@@ -7,6 +7,7 @@ import {
   effectiveOf,
   headlineOf,
   playbookEffects,
+  sameSource,
   type ActivePlaybook,
 } from '../../server/domain/playbooks.js';
 import { drillText, severityRank } from '../../protocol/playbooks.js';
@@ -101,5 +102,25 @@ describe('the pieces the screens share (protocol/playbooks.ts)', () => {
       (a, b) => severityRank(b) - severityRank(a),
     );
     expect(order).toEqual(['life-safety', 'high', 'medium', 'low']);
+  });
+});
+
+describe('sameSource: only the trigger that started a playbook ends it', () => {
+  it('matches the same device event, metric or outside system, and never a person or the city', () => {
+    const alarm = { by: 'device', deviceId: 'smoke-1', event: 'alarm' } as const;
+    expect(sameSource(alarm, { ...alarm })).toBe(true);
+    expect(sameSource(alarm, { ...alarm, deviceId: 'smoke-2' })).toBe(false);
+    expect(sameSource(alarm, { ...alarm, event: 'fault' })).toBe(false);
+    expect(
+      sameSource({ by: 'metric', metric: 'waiting', value: 51 }, { by: 'metric', metric: 'waiting', value: 3 }),
+    ).toBe(true);
+    expect(
+      sameSource({ by: 'metric', metric: 'waiting', value: 51 }, { by: 'metric', metric: 'maxWaitMinutes', value: 3 }),
+    ).toBe(false);
+    const platform = { by: 'integration', system: 'platform', downSince: 1 } as const;
+    expect(sameSource(platform, { ...platform, downSince: 2 })).toBe(true);
+    expect(sameSource(platform, { by: 'integration', system: 'registration', downSince: 1 })).toBe(false);
+    expect(sameSource({ by: 'manager', userId: 'u1' }, { by: 'manager', userId: 'u1' })).toBe(false);
+    expect(sameSource(alarm, { by: 'manager', userId: 'u1' })).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import type { IntegrationSystem } from '../../core/event-bus.js';
 import type { Actor } from '../../domain/decide/context.js';
 import { activatePlaybook, deactivatePlaybook, escalateDrill } from '../../domain/decide/emergency.js';
 import { DomainError } from '../../domain/errors.js';
-import { activePlaybooks, type PlaybookCause } from '../../domain/playbooks.js';
+import { activePlaybooks, sameSource, type PlaybookCause } from '../../domain/playbooks.js';
 import { log } from '../../log.js';
 import { isStorageFull } from '../../store/storage-full.js';
 import type { ProposalBook } from '../../core/proposal-book.js';
@@ -310,19 +310,5 @@ export class AutomaticTriggers implements Feature {
         type: 'playbook.proposal_closed',
         data: { proposalId: p.id, playbookId, outcome: 'withdrawn' },
       });
-  }
-}
-
-/** Whether two causes name the same trigger: the same device's event, metric or outside system. */
-export function sameSource(a: PlaybookCause, b: PlaybookCause): boolean {
-  switch (a.by) {
-    case 'device':
-      return b.by === 'device' && a.deviceId === b.deviceId && a.event === b.event;
-    case 'metric':
-      return b.by === 'metric' && a.metric === b.metric;
-    case 'integration':
-      return b.by === 'integration' && a.system === b.system;
-    default:
-      return false; // a manager's or the city's playbook is ended by a person
   }
 }

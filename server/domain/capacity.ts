@@ -182,6 +182,35 @@ export function kioskSlotProblem(
   return null;
 }
 
+/**
+ * Why a manager or an outside system may not book `slot`, or null when it may. Any times, unlike a kiosk, but within
+ * one opening interval of a day the hall is open and within the booking horizon: not a Sunday night, a holiday or a
+ * "slot" of three days, which no counter would serve and whose check-in the kiosk would refuse.
+ */
+export function staffSlotProblem(
+  c: CapacityInput,
+  slot: Slot,
+): { code: 'SLOT_OUT_OF_RANGE' | 'SLOT_NOT_OFFERED'; message: string } | null {
+  const hall = c.hallFile;
+  const tz = hall.hall.timezone;
+  const date = localTime(slot.start, tz).date;
+  if (date > addDays(localTime(c.now, tz).date, hall.policy.appointmentBookAheadDays))
+    return {
+      code: 'SLOT_OUT_OF_RANGE',
+      message: `slots are booked at most ${hall.policy.appointmentBookAheadDays} days ahead`,
+    };
+  if (c.alwaysOpen) return null;
+  const withinHours = openingMinutes(hall, date).some(
+    ([a, b]) => slot.start >= zonedInstant(date, a, tz) && slot.end <= zonedInstant(date, b, tz),
+  );
+  if (!withinHours)
+    return {
+      code: 'SLOT_NOT_OFFERED',
+      message: `the slot is not within the hall's opening hours on ${date} (closed that day, or it runs past closing)`,
+    };
+  return null;
+}
+
 /** What a ticket's answer says when its service cannot serve it today (R4): the slot the kiosk may offer instead. */
 export function ticketCapacity(
   c: CapacityInput,

@@ -436,7 +436,7 @@ describe('issuing hours from the hall file (Asia/Shanghai)', () => {
     expect((await issue(h, staff, { serviceId: 'one-window' })).number).toBe('A002');
   });
 
-  it('refuses an appointment check-in inside its window but before opening, suggesting the opening time', async () => {
+  it('takes an appointment check-in inside its window before opening, as the contract opens it', async () => {
     clock.set('2026-03-10T08:00:00+08:00');
     await renewManagerToken(h);
     const appt = await h.api(
@@ -452,10 +452,10 @@ describe('issuing hours from the hall file (Asia/Shanghai)', () => {
     );
     expect(appt.status).toBe(201);
     clock.set('2026-03-10T08:10:00+08:00');
-    const early = await h.api('POST', `${V1}/appointments/check-in`, { code: appt.body.appointment.code }, kiosk);
-    expectError(early, 409, 'HALL_CLOSED');
-    expect(early.body.error.suggestedTime).toBe('2026-03-10T00:30:00.000Z');
-    clock.set('2026-03-10T08:30:00+08:00');
+    // A walk-in is still refused until 08:30; the booking's own window opened at 08:00.
+    const walkIn = await h.api('POST', `${V1}/tickets`, { serviceId: 'mortgage' }, kiosk);
+    expectError(walkIn, 409, 'HALL_CLOSED');
+    expect(walkIn.body.error.suggestedTime).toBe('2026-03-10T00:30:00.000Z');
     const ok = await h.api('POST', `${V1}/appointments/check-in`, { code: appt.body.appointment.code }, kiosk);
     expect(ok.status).toBe(201);
     expect(ok.body.ticket).toMatchObject({ number: 'B001', priority: 'appointment' });

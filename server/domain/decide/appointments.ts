@@ -1,5 +1,5 @@
 /** Decisions about appointments booked by a manager, the online appointment platform, or a kiosk (a slot offered). */
-import { fitsToday, kioskSlotProblem, slotHasRoom } from '../capacity.js';
+import { fitsToday, kioskSlotProblem, slotHasRoom, staffSlotProblem } from '../capacity.js';
 import { refuse } from '../errors.js';
 import { maskName, maskPhone } from '../identity.js';
 import type { Appointment, HallState } from '../types.js';
@@ -89,13 +89,14 @@ export function freeAppointmentCode(ctx: DecideContext, used: Set<string>): stri
   return code;
 }
 
-/**
- * Booking never exceeds what the hall can serve (R4): a kiosk books only a slot the hall offers, with room; staff
- * and the platform may book any time, but not into a slot already full.
- */
 /** Bookings one kiosk may make in an hour: a visitor a minute or two on a full day, not a tout's script. */
 export const KIOSK_BOOKINGS_PER_HOUR = 30;
 
+/**
+ * Booking never exceeds what the hall can serve (R4): a kiosk books only a slot the hall offers, with room; staff and
+ * outside systems any times within the hall's hours and horizon, but not into a slot already full. (The platform's
+ * bookings are not checked here: they are already confirmed to the citizen.)
+ */
 function assertSlotHasRoom(ctx: DecideContext, state: HallState, cmd: CreateAppointmentCommand): void {
   const slot = { start: cmd.slotStart, end: cmd.slotEnd };
   if (ctx.actor.role === 'kiosk') {
@@ -105,6 +106,8 @@ function assertSlotHasRoom(ctx: DecideContext, state: HallState, cmd: CreateAppo
     assertKioskMayBook(ctx, state, cmd.serviceId);
     return;
   }
+  const problem = staffSlotProblem(ctx, slot);
+  if (problem) throw refuse.badInput(problem.code, problem.message);
   if (!slotHasRoom(ctx, state, cmd.serviceId, slot))
     throw refuse.conflict('SLOT_FULL', 'this slot is fully booked: the hall cannot serve more in it');
 }

@@ -56,8 +56,17 @@ export function validIdNumber(ctx: DecideContext, idNumber: string): { normalize
   return check;
 }
 
-/** Refuses when numbers can't be issued now: outside hours (kiosks) or while a playbook holds issuing. */
-function assertIssuing(ctx: DecideContext, state: HallState, kind: 'walk-in' | 'appointment'): void {
+/**
+ * Refuses when numbers can't be issued now: the playbooks' issuing mode, then the hall's issuing hours — which staff may pass
+ * (extended service, R6), and so may an appointment checked in within its own window (`withinBooking`): the
+ * contract opens that window `appointmentEarlyMinutes` before the slot, before the doors open or over lunch too.
+ */
+function assertIssuing(
+  ctx: DecideContext,
+  state: HallState,
+  kind: 'walk-in' | 'appointment',
+  withinBooking = false,
+): void {
   const mode = state.emergency?.issuing ?? 'normal';
   const staff = STAFF.has(ctx.actor.role);
   if (mode === 'paused' && ctx.actor.role !== 'manager')
@@ -73,8 +82,7 @@ function assertIssuing(ctx: DecideContext, state: HallState, kind: 'walk-in' | '
         appointmentsOnly: true,
       },
     );
-  // Staff may still issue after hours: extended service for urgent and late cases (R6).
-  if (staff) return;
+  if (staff || withinBooking) return;
   const window = issuingWindow({ hallFile: ctx.hallFile, alwaysOpen: ctx.alwaysOpen }, ctx.now);
   if (!window.open) {
     const suggested = window.nextOpenAt ? new Date(window.nextOpenAt).toISOString() : undefined;
@@ -242,8 +250,9 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
     throw refuse.conflict('TOO_EARLY', `check-in opens at ${new Date(opensAt).toISOString()}`, {
       checkInFrom: new Date(opensAt).toISOString(),
     });
-  assertIssuing(ctx, state, 'appointment');
   const late = unfrozenMsSince(state, a.slotStart, ctx.now) > lateMin * 60_000;
+  // Late, it is a walk-in's number: the hall's hours apply to it as to any other.
+  assertIssuing(ctx, state, 'appointment', !late);
   if (a.identity) assertIdentityMayTake(ctx, state, a.identity, a.serviceId);
   const ticket = buildTicket(ctx, state, {
     serviceId: a.serviceId,

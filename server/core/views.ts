@@ -1,7 +1,7 @@
 /** What the outside sees of the hall: tickets, counters, the hall board, and stream events, per audience. */
 import type { HallFile } from '../config/hall-schema.js';
 import { issuingWindow } from '../domain/calendar.js';
-import { servedElsewhere } from '../domain/decide/closing.js';
+import { servedElsewhere, waitingOwedToday } from '../domain/decide/closing.js';
 import { positionOf, queueSummary } from '../domain/eta.js';
 import { unhandledEvent, type EventOf } from '../domain/events.js';
 import { playbookEffects, showsThePublic } from '../domain/playbooks.js';
@@ -188,7 +188,7 @@ export function hallView(
       etaMinutes: queues[s.id].etaMinutes,
       materials: s.materials,
       deadlineWorkdays: s.deadlineWorkdays ?? null,
-      needsCounter: queues[s.id].waiting > 0 && !servedElsewhere(hallFile, state, s.id),
+      needsCounter: waitingOwedToday(hallFile, state, s.id) > 0 && !servedElsewhere(hallFile, state, s.id),
     })),
     counters: counterViews(hallFile, state, audience),
     emergency: emergencyView(headlineFor(state, audience), audience),

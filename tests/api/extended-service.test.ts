@@ -140,6 +140,29 @@ describe('extended service', () => {
     ]);
   });
 
+  it('after extended service, those booked a later slot no longer hold the counter open or ask for one', async () => {
+    const { clock, hall, kiosk, staff } = await eveningHall();
+    await issue(hall, kiosk, { serviceId: 'query' });
+    await issue(hall, kiosk, { serviceId: 'query' });
+    clock.set(at('17:30'));
+    await tick(hall);
+    // During extended service the two are still owed a service today: counter 7 may not close on them.
+    expectError(await hall.api('POST', `${V1}/counters/7/close`, {}, staff), 409, 'QUEUE_NOT_EMPTY');
+    clock.set(at('18:30'));
+    await tick(hall); // both booked tomorrow's first slot
+    const query = async () => (await hall.api('GET', `${V1}/hall`)).body.services.find((s: any) => s.id === 'query');
+    expect(await query()).toMatchObject({ waiting: 2, needsCounter: false });
+    // An urgent case staff take after hours is owed a service: it holds the counter open again.
+    const urgent = await issue(hall, staff, { serviceId: 'query' });
+    expectError(await hall.api('POST', `${V1}/counters/7/sign-out`, {}, staff), 409, 'QUEUE_NOT_EMPTY');
+    expect(await serveNext(hall, '7', staff)).not.toBe(urgent.number); // the rule's order: D001 first
+    await serveNext(hall, '7', staff);
+    await serveNext(hall, '7', staff);
+    // Served, urgent case and all: the clerk signs out, and the board asks nobody to find a counter.
+    expectOk(await hall.api('POST', `${V1}/counters/7/sign-out`, {}, staff));
+    expect(await query()).toMatchObject({ needsCounter: false });
+  });
+
   it('offers no slot to a ticket staff issue after hours', async () => {
     const { clock, hall, texts } = await eveningHall();
     clock.set(at('19:10')); // closed, extended service long over (none was needed today)

@@ -14,12 +14,27 @@ export function servedElsewhere(hall: HallFile, state: HallState, serviceId: str
   });
 }
 
+/**
+ * People waiting for `serviceId` whom the hall still owes a service today. Once today's extended service has ended,
+ * those issued before closing are done for the day (R6): booked a later slot, or going with the day where none was
+ * free. Staff may still serve them, but they no longer hold a counter open or ask the board for one; a ticket staff
+ * issued after closing (an urgent case) still does.
+ */
+export function waitingOwedToday(hall: HallFile, state: HallState, serviceId: string): number {
+  const queue = state.queues.get(serviceId);
+  if (!queue || queue.length === 0) return 0;
+  const ext = state.extendedService;
+  if (!ext || ext.day !== state.day || !ext.ended) return queue.length;
+  const closedAt = ext.until - hall.hours.extendedServiceMinutes * 60_000;
+  return queue.filter((t) => t.issuedAt >= closedAt).length;
+}
+
 /** Services with people waiting that only counter `counterId` serves now. */
 export function servicesOnlyServedBy(hall: HallFile, state: HallState, counterId: string): string[] {
   const def = hall.counters.find((c) => c.id === counterId);
   if (!def) return [];
   return [...new Set(def.services.flat())].filter(
-    (s) => (state.queues.get(s)?.length ?? 0) > 0 && !servedElsewhere(hall, state, s, counterId),
+    (s) => waitingOwedToday(hall, state, s) > 0 && !servedElsewhere(hall, state, s, counterId),
   );
 }
 
@@ -32,7 +47,7 @@ export function assertMayClose(ctx: DecideContext, state: HallState, counterId: 
   if (left.length === 0) return [];
   if (force && ctx.actor.role === 'manager') return left;
   if (force) throw refuse.forbidden('FORBIDDEN', 'only a manager may close a counter with people waiting for it');
-  const waiting = left.reduce((n, s) => n + (state.queues.get(s)?.length ?? 0), 0);
+  const waiting = left.reduce((n, s) => n + waitingOwedToday(ctx.hallFile, state, s), 0);
   throw refuse.conflict(
     'QUEUE_NOT_EMPTY',
     `${waiting} waiting for ${left.join(', ')} and no other open counter serves them; serve them, open another counter, or ask a manager to force the close`,

@@ -213,10 +213,17 @@ export function signIn(ctx: DecideContext, state: HallState, counterId: string):
   };
 }
 
+/**
+ * Signing out closes the counter. Where the hall file names backup staff (AB岗) they are asked to take over the
+ * people waiting; a counter without a backup is held to the rule of a close: not while it alone serves people
+ * waiting (409 QUEUE_NOT_EMPTY). A clerk who must step away pauses instead (the 告知牌); a manager may close it.
+ */
 export function signOut(ctx: DecideContext, state: HallState, counterId: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   assertNoTicketInHand(state, counter);
+  const hasBackup = (ctx.hallFile.counters.find((c) => c.id === counterId)?.backupStaff.length ?? 0) > 0;
+  if (counter.status !== 'closed' && !hasBackup) assertMayClose(ctx, state, counterId, false);
   return {
     events: [statusEvent(ctx.now, counter, 'sign-out', { status: 'closed', staffId: undefined, staffName: undefined })],
   };

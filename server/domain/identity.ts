@@ -16,8 +16,11 @@ export function maskName(name: string): string {
   return chars[0] + '*'.repeat(chars.length - 1);
 }
 
-/** Masks an address for display: its first six characters (district, street), the rest hidden. */
+/**
+ * Masks an address for display: its first six characters (district, street) and never more than half of it, so a
+ * short address (x路1号) is not shown whole; the rest is always hidden.
+ */
 export function maskAddress(address: string): string {
   const chars = Array.from(address.trim());
-  return chars.slice(0, 6).join('') + (chars.length > 6 ? '****' : '');
+  return chars.slice(0, Math.min(6, Math.floor(chars.length / 2))).join('') + '****';
 }

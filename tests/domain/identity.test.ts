@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, checkChar, checkIdNumber, maskName, maskPhone } from '../../server/domain/identity.js';
+import { ageOn, checkChar, checkIdNumber, maskAddress, maskName, maskPhone } from '../../server/domain/identity.js';
 import { makeIdNumber } from '../helpers/id-numbers.js';
 
 describe('resident ID numbers (GB 11643)', () => {
@@ -46,5 +46,13 @@ describe('resident ID numbers (GB 11643)', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
     expect(maskName('张三')).toBe('张*');
     expect(maskName('欧阳娜娜')).toBe('欧***');
+  });
+
+  it('masks an address to at most its first six characters and never more than half of it', () => {
+    expect(maskAddress('云城区河滨路88号3栋502')).toBe('云城区河滨路****');
+    expect(maskAddress('x路1号')).toBe('x路****'); // shown whole before
+    expect(maskAddress('云城区河滨路')).toBe('云城区****');
+    expect(maskAddress('1号')).toBe('1****');
+    expect(maskAddress('甲')).toBe('****');
   });
 });

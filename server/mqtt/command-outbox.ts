@@ -29,6 +29,8 @@ interface Row {
   payload: string;
   attempts: number;
   expires_at: number;
+  /** While open: the last passing failure the device answered with (it answers, so it is not silent). */
+  result?: string | null;
 }
 
 export class CommandOutbox implements Feature {
@@ -61,6 +63,10 @@ export class CommandOutbox implements Feature {
         'INSERT INTO device_commands (id, device_id, name, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       sent: db.prepare('UPDATE device_commands SET attempts = attempts + 1, last_sent_at = ? WHERE id = ?'),
+      // A busy device is asked until the command expires: its tries start again with each such answer.
+      answered: db.prepare(
+        'UPDATE device_commands SET result = ?, attempts = CASE WHEN ? THEN 0 ELSE attempts END WHERE id = ? AND device_id = ? AND acked_at IS NULL',
+      ),
       supersede: db.prepare(
         "UPDATE device_commands SET acked_at = ?, result = 'superseded' WHERE device_id = ? AND name = ? AND acked_at IS NULL",
       ),
@@ -71,10 +77,10 @@ export class CommandOutbox implements Feature {
         'UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ? AND device_id = ? AND acked_at IS NULL',
       ),
       due: db.prepare(
-        'SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND (last_sent_at IS NULL OR last_sent_at <= ?)',
+        'SELECT id, device_id, name, payload, attempts, expires_at, result FROM device_commands WHERE acked_at IS NULL AND (last_sent_at IS NULL OR last_sent_at <= ?) ORDER BY created_at, rowid',
       ),
       pendingFor: db.prepare(
-        'SELECT id, device_id, name, payload, attempts, expires_at FROM device_commands WHERE acked_at IS NULL AND device_id = ?',
+        'SELECT id, device_id, name, payload, attempts, expires_at, result FROM device_commands WHERE acked_at IS NULL AND device_id = ? ORDER BY created_at, rowid',
       ),
       close: db.prepare('UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ?'),
       prune: db.prepare('DELETE FROM device_commands WHERE acked_at IS NOT NULL AND acked_at < ?'),
@@ -113,12 +119,17 @@ export class CommandOutbox implements Feature {
   }
 
   /**
-   * A device's answer. A failure that may pass (printer unreachable, speaker queue full, device restarting) keeps the
-   * command open, so it is sent again; any other ends it, and `onRefused` may send the work elsewhere.
+   * A device's answer. A failure that may pass keeps the command open, so it is sent again, and is an answer, never
+   * silence: the device is not faulty. A busy device (`queue-full`: a speaker with calls still to play) is asked until
+   * the command expires, however many times it takes; one that cannot do it now (printer unreachable, restarting) for
+   * the usual tries, and then `onRefused` may send the work elsewhere. Any other failure ends the command at once.
    */
   ack(deviceId: string, id: string, ok: boolean, error?: string): void {
     if (!ok && isRetryable(error)) {
+      const busy = error!.startsWith('queue-full') ? 1 : 0;
+      if (this.stmts.answered.run(error, busy, id, deviceId).changes === 0) return;
       log.info('device will be asked again', { deviceId, id, error });
+      this.onAcked?.(deviceId);
       return;
     }
     const row = ok ? undefined : (this.stmts.get.get(id, deviceId) as Row | undefined);
@@ -165,6 +176,17 @@ export class CommandOutbox implements Feature {
       return;
     }
     if (!this.isOnline(row.device_id)) return;
+    if (row.attempts >= this.maxAttempts && row.result) {
+      // It kept answering that it cannot do it now: refused, not faulty.
+      this.stmts.close.run(now, `error: ${row.result}`, row.id);
+      log.warn('device could not carry out a command', {
+        deviceId: row.device_id,
+        command: row.name,
+        error: row.result,
+      });
+      this.onRefused?.(row.device_id, row.name, JSON.parse(row.payload), row.result);
+      return;
+    }
     if (row.attempts >= this.maxAttempts) {
       this.stmts.close.run(now, 'no ack', row.id);
       log.warn('device did not acknowledge a command', {

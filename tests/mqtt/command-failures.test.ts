@@ -82,6 +82,22 @@ describe('failed acks', () => {
     expect(flaky.commands.length).toBe(2);
   });
 
+  it('a printer that keeps answering it cannot print now has the job moved, and is not marked faulty', async () => {
+    const kiosk = (await h.device('kiosk-e', 'kiosk')).token;
+    const unreachable = await printer('printer-e', 'kiosk-e', () => ({ ok: false, error: 'offline: ECONNREFUSED' }));
+    const r = await h.api('POST', '/api/v1/tickets', { serviceId: 'payment' }, kiosk);
+    expect(r.body.print).toMatchObject({ printerId: 'printer-e' });
+    const others = printers.filter((p) => p !== unreachable);
+    await until(
+      'job on another printer',
+      () => others.flatMap((p) => p.commands).some((c) => c.ticketId === r.body.ticket.id),
+      10_000,
+    );
+    expect(unreachable.commands.length).toBeGreaterThanOrEqual(5); // asked the usual times first
+    const devices = (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices;
+    expect(devices.find((d: any) => d.id === 'printer-e').faulty).toBe(false);
+  });
+
   it('prints a refused job (paper out) on another healthy printer', async () => {
     const kiosk = (await h.device('kiosk-b', 'kiosk')).token;
     const empty = await printer('printer-b', 'kiosk-b', () => ({ ok: false, error: 'paper-out' }));
@@ -148,6 +164,73 @@ describe('LED frames', () => {
       await until('three resends', () => shows.length >= seen + 3);
       // Only the newest frame is still being resent.
       expect(new Set(shows.slice(seen).map((s) => s.id))).toEqual(new Set([newest.id]));
+      client.end(true);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('a busy speaker', () => {
+  it('is asked again until it has room, in call order, and is never marked faulty for saying so', async () => {
+    const h = await startTestHall({ env: { HALLQ_COMMAND_RETRY_MS: '100' } });
+    try {
+      const reg = await h.device('spk-busy', 'speaker');
+      const client = mqtt.connect(h.running.mqttUrl, {
+        username: reg.mqtt.username,
+        password: reg.mqtt.password,
+        clientId: 'spk-busy',
+        reconnectPeriod: 0,
+      });
+      // A speaker with room for two announcements, which plays one every 150 ms: busier than the retries.
+      const queue: string[] = [];
+      const played: string[] = [];
+      let refusals = 0;
+      client.on('message', (_t, p) => {
+        const cmd = JSON.parse(p.toString());
+        if (queue.includes(cmd.id) || played.includes(cmd.id)) return;
+        const full = queue.length >= 2;
+        if (full) refusals++;
+        else queue.push(cmd.id);
+        client.publish(
+          t.deviceAck('spk-busy'),
+          JSON.stringify(full ? { id: cmd.id, ok: false, error: 'queue-full' } : { id: cmd.id, ok: true }),
+          { qos: 1 },
+        );
+      });
+      const player = setInterval(() => {
+        const next = queue.shift();
+        if (next) played.push(next);
+      }, 150);
+      await new Promise((r) => client.once('connect', r));
+      client.subscribe(t.deviceCmdAll('spk-busy'), { qos: 1 });
+      client.publish(t.deviceStatus('spk-busy'), 'online', { qos: 1, retain: true });
+      await until(
+        'online',
+        async () =>
+          (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find(
+            (d: any) => d.id === 'spk-busy',
+          )?.online,
+      );
+      // Six counters call at once; each call is announced in the hall's languages.
+      for (const id of ['1', '2', '3', '5', '6', '12']) await h.staffAt(id);
+      for (let i = 0; i < 6; i++) await h.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, h.managerToken);
+      const sent = new Map<string, number>(); // command id → first time seen
+      client.on('message', (_t, p) => {
+        const id = JSON.parse(p.toString()).id as string;
+        if (!sent.has(id)) sent.set(id, sent.size);
+      });
+      for (const id of ['1', '2', '3', '5', '6', '12'])
+        expect((await h.api('POST', `/api/v1/counters/${id}/call-next`, {}, h.managerToken)).status).toBe(200);
+      await until('every announcement played', () => sent.size > 6 && played.length === sent.size, 30_000);
+      clearInterval(player);
+      expect(refusals).toBeGreaterThan(10); // far more queue-full answers than the five tries a silent device gets
+      // Played in the order they were sent first: a speaker with room again takes the oldest call.
+      expect(played).toEqual([...sent.keys()]);
+      const speaker = (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find(
+        (d: any) => d.id === 'spk-busy',
+      );
+      expect(speaker.faulty).toBe(false);
       client.end(true);
     } finally {
       await h.stop();

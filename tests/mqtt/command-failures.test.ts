@@ -15,48 +15,58 @@ interface Fake {
   commands: Array<{ id: string; ticketId?: string }>;
 }
 
+/** A fake printer on MQTT that answers every print with `answer(count)`, at a kiosk, a counter or the hall. */
+async function fakePrinter(
+  h: TestHall,
+  id: string,
+  place: { kioskId?: string; counterId?: string },
+  /** undefined: no ack at all (a printer whose firmware hangs). */
+  answer: (n: number) => { ok: boolean; error?: string } | undefined,
+): Promise<Fake> {
+  const reg = await h.device(id, 'printer', place);
+  const client = mqtt.connect(h.running.mqttUrl, {
+    username: reg.mqtt.username,
+    password: reg.mqtt.password,
+    clientId: id,
+    reconnectPeriod: 0,
+  });
+  const fake: Fake = { client, commands: [] };
+  client.on('message', (_topic, payload) => {
+    const cmd = JSON.parse(payload.toString());
+    fake.commands.push(cmd);
+    const a = answer(fake.commands.length);
+    if (a) client.publish(t.deviceAck(id), JSON.stringify({ id: cmd.id, ...a }), { qos: 1 });
+  });
+  await new Promise((r) => client.once('connect', r));
+  client.subscribe(t.deviceCmdAll(id), { qos: 1 });
+  client.publish(t.deviceStatus(id), 'online', { qos: 1, retain: true });
+  client.publish(
+    t.deviceEvt(id, 'status'),
+    JSON.stringify({ id: `${id}-s1`, paper: 'ok', cover: 'closed', error: null }),
+    { qos: 1 },
+  );
+  await until(
+    `${id} ready`,
+    async () =>
+      (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find((d: any) => d.id === id)
+        ?.lastStatus?.paper === 'ok',
+  );
+  return fake;
+}
+
 describe('failed acks', () => {
   let h: TestHall;
   const fakes: MqttClient[] = [];
   const printers: Fake[] = [];
 
-  /** A printer that answers every print with `answer(count)`. */
   async function printer(
     id: string,
     kioskId: string | undefined,
-    /** undefined: no ack at all (a printer whose firmware hangs). */
     answer: (n: number) => { ok: boolean; error?: string } | undefined,
   ): Promise<Fake> {
-    const reg = await h.device(id, 'printer', kioskId ? { kioskId } : {});
-    const client = mqtt.connect(h.running.mqttUrl, {
-      username: reg.mqtt.username,
-      password: reg.mqtt.password,
-      clientId: id,
-      reconnectPeriod: 0,
-    });
-    fakes.push(client);
-    const fake: Fake = { client, commands: [] };
-    client.on('message', (_topic, payload) => {
-      const cmd = JSON.parse(payload.toString());
-      fake.commands.push(cmd);
-      const a = answer(fake.commands.length);
-      if (a) client.publish(t.deviceAck(id), JSON.stringify({ id: cmd.id, ...a }), { qos: 1 });
-    });
-    await new Promise((r) => client.once('connect', r));
-    client.subscribe(t.deviceCmdAll(id), { qos: 1 });
-    client.publish(t.deviceStatus(id), 'online', { qos: 1, retain: true });
-    client.publish(
-      t.deviceEvt(id, 'status'),
-      JSON.stringify({ id: `${id}-s1`, paper: 'ok', cover: 'closed', error: null }),
-      { qos: 1 },
-    );
+    const fake = await fakePrinter(h, id, kioskId ? { kioskId } : {}, answer);
+    fakes.push(fake.client);
     printers.push(fake);
-    await until(
-      `${id} ready`,
-      async () =>
-        (await h.api('GET', '/api/v1/devices', undefined, h.managerToken)).body.devices.find((d: any) => d.id === id)
-          ?.lastStatus?.paper === 'ok',
-    );
     return fake;
   }
 
@@ -235,5 +245,51 @@ describe('a busy speaker', () => {
     } finally {
       await h.stop();
     }
+  });
+});
+
+describe('where a kiosk ticket may print', () => {
+  let h: TestHall;
+  const clients: MqttClient[] = [];
+  beforeAll(async () => {
+    h = await startTestHall({ env: { HALLQ_COMMAND_RETRY_MS: '150' } });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.end(true);
+    await h.stop();
+  });
+  const connect = async (...args: Parameters<typeof fakePrinter> extends [TestHall, ...infer R] ? R : never) => {
+    const fake = await fakePrinter(h, ...args);
+    clients.push(fake.client);
+    return fake;
+  };
+  const jobsFor = (fake: Fake, ticketId: string) => fake.commands.filter((c) => c.ticketId === ticketId);
+
+  it('never on a counter’s receipt printer, behind the window', async () => {
+    const kiosk = (await h.device('kiosk-p', 'kiosk')).token;
+    const empty = await connect('printer-p', { kioskId: 'kiosk-p' }, () => ({ ok: false, error: 'paper-out' }));
+    const atCounter = await connect('printer-q', { counterId: '5' }, () => ({ ok: true }));
+    const r = await h.api('POST', '/api/v1/tickets', { serviceId: 'query' }, kiosk);
+    expect(r.body.print).toMatchObject({ printerId: 'printer-p' });
+    await until('the refusal', () => empty.commands.length >= 1);
+    await new Promise((res) => setTimeout(res, 600));
+    expect(jobsFor(atCounter, r.body.ticket.id)).toEqual([]);
+    expect((await h.api('GET', `/api/v1/tickets/${r.body.ticket.id}`)).status).toBe(200);
+  });
+
+  it('a job open on a printer that drops offline moves on at once, and is not printed on its return', async () => {
+    const kiosk = (await h.device('kiosk-w', 'kiosk')).token;
+    const dropping = await connect('printer-w', { kioskId: 'kiosk-w' }, () => undefined); // takes it, never acks
+    const r = await h.api('POST', '/api/v1/tickets', { serviceId: 'payment' }, kiosk);
+    expect(r.body.print).toMatchObject({ printerId: 'printer-w' });
+    await until('the job at printer-w', () => jobsFor(dropping, r.body.ticket.id).length >= 1);
+    const hallPrinter = await connect('printer-z', {}, () => ({ ok: true }));
+    const before = dropping.commands.length;
+    dropping.client.publish(t.deviceStatus('printer-w'), 'offline', { qos: 1, retain: true });
+    await until('the job at the hall printer', () => jobsFor(hallPrinter, r.body.ticket.id).length === 1, 5_000);
+    // Back online: its open commands are resent, and the moved job is no longer one of them.
+    dropping.client.publish(t.deviceStatus('printer-w'), 'online', { qos: 1, retain: true });
+    await new Promise((res) => setTimeout(res, 800));
+    expect(dropping.commands.slice(before)).toEqual([]);
   });
 });

@@ -45,9 +45,12 @@ export class TicketPrinting implements Feature {
     for (const off of this.unsubscribe.splice(0)) off();
   }
 
-  /** Picks the printer for a kiosk: its own when healthy, else any healthy one (never one in `exclude`). */
+  /**
+   * Picks the printer for a kiosk: its own when healthy, else any healthy one the public can reach (never one in
+   * `exclude`). A counter's printer stands behind its window: a live ticket printed there would be in staff's hands.
+   */
   choosePrinter(kioskId: string, exclude: string[] = []): PrintDecision {
-    const printers = this.directory.ofKind('printer').filter((p) => !exclude.includes(p.id));
+    const printers = this.directory.ofKind('printer').filter((p) => !exclude.includes(p.id) && !p.counterId);
     const own = printers.filter((p) => p.kioskId === kioskId);
     const healthyOwn = own.find((p) => !printerProblem(p));
     if (healthyOwn) return { printerId: healthyOwn.id, fallback: false };

@@ -159,6 +159,8 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       t.finishedAt = at;
       state.avgServiceMs[t.serviceId] = nextAverage(avgServiceMs(hall, state, t.serviceId), serviceMs);
       releaseCounter(state, ticketId, counterId);
+      const counter = state.counters.get(counterId);
+      if (counter) counter.lastFinishedTicketId = ticketId;
       return;
     }
     case 'ticket.no_show': {

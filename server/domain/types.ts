@@ -80,6 +80,8 @@ export interface Counter {
   takeoverAskedAt?: number;
   /** The playbook that opened it (a standby counter), while nothing else has changed it since. */
   openedByPlaybook?: string;
+  /** The last ticket finished here: the one its pad asks about (in log order, whatever the clock did). */
+  lastFinishedTicketId?: string;
 }
 
 export type AppointmentStatus = 'booked' | 'checked_in' | 'cancelled' | 'no_show';

@@ -142,6 +142,11 @@ export class CommandOutbox implements Feature {
     }
   }
 
+  /** Withdraws a device's open commands of one name: what they asked for no longer stands (a closed rating prompt). */
+  cancel(deviceId: string, name: CommandName): void {
+    this.stmts.supersede.run(this.clock(), deviceId, name);
+  }
+
   /**
    * A ticket printer went offline. Its open prints are handed on at once (`onRefused`), not kept for its return: a
    * ticket printed minutes later at an unattended kiosk would go to whoever stands there.

@@ -65,6 +65,31 @@ describe('evaluations and follow-ups', () => {
     expect((await rate(kiosk, { ticketId: t.id, score: 3 })).body.followUpId).toBeNull();
   });
 
+  it('a pad rates only the citizen just served at its counter, until the next is served or ten minutes pass', async () => {
+    const unbound = (await h.device('pad-loose', 'pad')).token;
+    const a = await servedTicket(); // left without rating
+    expectError(await rate(unbound, { ticketId: a.id, score: 1 }), 403, 'PAD_NOT_AT_COUNTER');
+    const b = await issue(h, kiosk, { serviceId: 'one-window' });
+    expect((await callNext(h, '2', staff)).id).toBe(b.id);
+    expectOk(await h.api('POST', `${V1}/counters/2/start`, {}, staff));
+    // The next citizen is being served: the previous one's rating is closed at the pad, and stays so.
+    expectError(await rate(pad2, { ticketId: a.id, score: 5 }), 409, 'RATING_CLOSED');
+    expectOk(await h.api('POST', `${V1}/counters/2/finish`, {}, staff));
+    expectError(await rate(pad2, { ticketId: a.id, score: 5 }), 409, 'RATING_CLOSED');
+    expectOk(await rate(pad2, { ticketId: b.id, score: 4 }), 201);
+    // The next only called (still walking up): the one just served may still rate.
+    const c = await servedTicket();
+    const d = await issue(h, kiosk, { serviceId: 'one-window' });
+    expect((await callNext(h, '2', staff)).id).toBe(d.id);
+    expectOk(await rate(pad2, { ticketId: c.id, score: 5 }), 201);
+    expectOk(await h.api('POST', `${V1}/counters/2/start`, {}, staff));
+    expectOk(await h.api('POST', `${V1}/counters/2/finish`, {}, staff));
+    clock.advance(11);
+    expectError(await rate(pad2, { ticketId: d.id, score: 5 }), 409, 'RATING_CLOSED');
+    // A kiosk (the citizen with the ticket's QR code) may still rate their own service.
+    expectOk(await rate(kiosk, { ticketId: d.id, score: 5 }), 201);
+  });
+
   it('opens a follow-up for scores 1 and 2, which a manager answers once', async () => {
     const poor = await servedTicket();
     const r = await rate(pad2, { ticketId: poor.id, score: 1, comment: '等太久了' });

@@ -190,6 +190,29 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     expect(JSON.parse(seen).number).toBe(number);
   });
 
+  it('a pad asks the citizen just served, and stops asking when the next is being served', async () => {
+    const pad = await register('pad-4', 'pad', { counterId: '4' }, [t.deviceCmdAll('pad-4'), t.deviceDesired('pad-4')]);
+    await hall.staffAt('4');
+    const screens = () =>
+      pad.messages.filter((m) => m.topic === t.deviceDesired('pad-4')).map((m) => JSON.parse(m.payload));
+    const serve = async (step: 'call-next' | 'start' | 'finish') =>
+      expect((await hall.api('POST', `/api/v1/counters/4/${step}`, {}, manager)).status).toBe(200);
+    await hall.api('POST', '/api/v1/tickets', { serviceId: 'mortgage' }, manager);
+    await hall.api('POST', '/api/v1/tickets', { serviceId: 'mortgage' }, manager);
+    await serve('call-next');
+    await serve('start');
+    await serve('finish');
+    const prompt = await until('the rating prompt', () => screens().find((p) => p.screen === 'rate'));
+    await serve('call-next'); // the next is walking up: the prompt stays
+    await serve('start'); // the next sits at the window: never asked to rate the one before
+    await until('back to idle', () => screens().at(-1)?.screen === 'idle');
+    expect(
+      screens()
+        .filter((p) => p.screen === 'rate')
+        .map((p) => p.ticketId),
+    ).toEqual([prompt.ticketId]);
+  });
+
   it('refuses a device publishing outside its own subtree, and anonymous clients everywhere but state/', async () => {
     const rogue = devices.find((d) => d.id === 'spk-hall')!;
     const before = (await hall.api('GET', '/api/v1/hall')).body.counters.find((c: any) => c.id === '3').current;

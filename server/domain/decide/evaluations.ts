@@ -1,7 +1,7 @@
 /** Decisions about ratings (the national five-level scale) and the follow-ups that poor ones open. */
 import { refuse } from '../errors.js';
 import type { HallEvent } from '../events.js';
-import type { HallState } from '../types.js';
+import type { HallState, Ticket } from '../types.js';
 import { actorLabel, getTicket, type DecideContext, type Decision } from './context.js';
 
 /** Scores at or below this open a follow-up that a manager must answer (不满意, 非常不满意). */
@@ -23,6 +23,7 @@ export function rate(
       'WRONG_COUNTER',
       `this pad belongs to counter ${ctx.actor.counterId}, the ticket was served at ${t.counterId}`,
     );
+  if (ctx.actor.role === 'pad') assertPadMayRate(ctx, state, t);
   const events: HallEvent[] = [
     {
       type: 'evaluation.recorded',
@@ -69,4 +70,26 @@ export function answerFollowUp(ctx: DecideContext, state: HallState, id: string,
     ],
     followUpId: id,
   };
+}
+
+/** How long after a finish its counter's pad may rate it: as long as the pad's `cmd/rate` lives. */
+export const PAD_RATING_WINDOW_MS = 10 * 60_000;
+
+/**
+ * A pad rates what it was asked to rate, for the citizen just served (R11): the last ticket finished at its own
+ * counter, until the next citizen is being served there or the window closes. So nobody with the pad in reach can
+ * rate the services whose citizens left without rating, and a pad at no counter rates nothing.
+ */
+function assertPadMayRate(ctx: DecideContext, state: HallState, t: Ticket): void {
+  if (!ctx.actor.counterId)
+    throw refuse.forbidden('PAD_NOT_AT_COUNTER', 'this pad belongs to no counter, so it is asked to rate nothing');
+  const counter = state.counters.get(ctx.actor.counterId);
+  const next = counter?.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+  // A state written before the counter kept its last ticket (an older checkpoint) does not know it: the rest holds.
+  const later = counter?.lastFinishedTicketId !== undefined && counter.lastFinishedTicketId !== t.id;
+  if (ctx.now - (t.finishedAt ?? 0) > PAD_RATING_WINDOW_MS || next?.status === 'serving' || later)
+    throw refuse.conflict(
+      'RATING_CLOSED',
+      `ticket ${t.number} is no longer this pad's to rate: another citizen has been served here since, or it was finished over ${PAD_RATING_WINDOW_MS / 60_000} minutes ago`,
+    );
 }

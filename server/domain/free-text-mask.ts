@@ -9,14 +9,17 @@
 
 /**
  * Between two characters of a number: up to three characters a person might put there (after folding): spaces, line
- * breaks and tabs, zero-width characters, dashes, dots, slashes, brackets, plus signs, commas and colons.
+ * breaks and tabs, zero-width characters, dashes, dots (also the ideographic 。, what a Chinese IME's full stop key
+ * gives), slashes, brackets, plus signs, commas, colons and semicolons, bars, stars, tildes, ellipses, hashes, equals
+ * signs and apostrophes.
  */
-const SEP = '[\\s\\-./_()+,:\u3001\u00b7\u200b-\u200d\u2060\ufeff]{0,3}';
+const SEP = "[\\s\\-./_()+,:;|*~#='\u3001\u3002\u2026\u00b7\u200b-\u200d\u2060\ufeff]{0,3}";
 const digitsWithSeps = (n: number) => `\\d(?:${SEP}\\d){${n - 1}}`;
 // Not glued to other digits: a longer run of digits is some other number (an order, a bank account).
 const ID_18 = new RegExp(`(?<![\\dXx])${digitsWithSeps(17)}${SEP}[\\dXx](?![\\dXx])`, 'g');
 const ID_15 = new RegExp(`(?<!\\d)${digitsWithSeps(15)}(?!\\d)`, 'g');
-const MOBILE = new RegExp(`(?<!\\d)(?:\\+?86${SEP})?1${SEP}[3-9]${SEP}${digitsWithSeps(9)}(?!\\d)`, 'g');
+// With +86 or 0086, or the long-distance 0 (加拨0) a mobile is often dialled with.
+const MOBILE = new RegExp(`(?<!\\d)(?:(?:\\+?86|0)${SEP})?1${SEP}[3-9]${SEP}${digitsWithSeps(9)}(?!\\d)`, 'g');
 
 /**
  * What is folded to ASCII, one UTF-16 unit for one: full-width digits, letters X and signs; Arabic-Indic, Persian and

@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { wellFormed } from '../../devices/protocol/clean-text.js';
 import type { LoginFailureSummary } from '../domain/events.js';
 import { log } from '../log.js';
+import { maskFreeText } from '../domain/free-text-mask.js';
 
 /** Failed logins a minute written one by one; the rest of the minute's are counted into one entry. */
 export const LOGIN_FAILURES_EACH_PER_MINUTE = 20;
@@ -61,10 +62,13 @@ export const DEVICE_LOGINS: LoginKind = {
 const USERNAME_SHOWN = 64;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
-/** A username as the audit log may hold it: bounded and printable (an MQTT username can be any 65,535 bytes). */
+/**
+ * A username as the audit log may hold it: bounded and printable (an MQTT username can be any 65,535 bytes), and
+ * with an ID or mobile number masked (people type theirs into the username field).
+ */
 export function shownUsername(username: string): string {
   const cut = username.length > USERNAME_SHOWN ? `${username.slice(0, USERNAME_SHOWN)}…` : username;
-  return wellFormed(cut.replace(CONTROL, '\ufffd'));
+  return maskFreeText(wellFormed(cut.replace(CONTROL, '\ufffd')));
 }
 
 export class LoginFailureTrail implements Feature {

@@ -84,4 +84,16 @@ describe('the failed-login trail', () => {
     expect(entries.at(-1)!.data.mostUsernames).toEqual([{ username: `${long.slice(0, 64)}…`, count: 2 }]);
     expect(shownUsername('\ud800x')).toBe('\ufffdx'); // a lone surrogate would not survive the log's JSON
   });
+
+  it('masks an ID or mobile number typed as the username, in the entry and the summary', () => {
+    for (let i = 0; i < LOGIN_FAILURES_EACH_PER_MINUTE + 1; i++) trail.failed('13912345679', '10.0.0.1');
+    trail.failed('445302198803155279', '10.0.0.1');
+    trail.flush();
+    expect(single()[0].data.username).toBe('139****5679');
+    expect(summaries()[0].data.mostUsernames).toEqual([
+      { username: '139****5679', count: 1 },
+      { username: '4****************9', count: 1 },
+    ]);
+    expect(JSON.stringify(entries)).not.toMatch(/13912345679|445302198803155279/);
+  });
 });

@@ -12,7 +12,8 @@ import { mobileField, readBody, text } from '../validation.js';
 import { LoginThrottle } from './login-throttle.js';
 import { clientAddress } from '../client-address.js';
 import { newPassword, staffAdminRoutes } from './staff-admin.js';
-import { writeFailedLogin } from '../../security/login-failure-trail.js';
+import { shownUsername, writeFailedLogin } from '../../security/login-failure-trail.js';
+import { maskFreeText } from '../../domain/free-text-mask.js';
 import { auditRead } from '../query-trail.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
@@ -55,7 +56,7 @@ export function authRoutes(deps: ApiDeps) {
     if (!user) {
       throttle.failed(body.username, address, now);
       if (deps.loginFailures) deps.loginFailures.failed(body.username, address);
-      else writeFailedLogin(deps.hall, body.username);
+      else writeFailedLogin(deps.hall, shownUsername(body.username));
       throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
     }
     throttle.succeeded(body.username, address);
@@ -68,7 +69,7 @@ export function authRoutes(deps: ApiDeps) {
     );
     deps.hall.audit(
       { kind: 'user', id: user.id },
-      { type: 'auth.login', data: { username: user.username, role: user.role, ok: true } },
+      { type: 'auth.login', data: { username: maskFreeText(user.username), role: user.role, ok: true } },
     );
     return c.json({ token, role: user.role, user, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null });
   });

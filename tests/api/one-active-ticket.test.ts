@@ -15,6 +15,9 @@ beforeAll(async () => {
   h = await startTestHall({ clock: clock.clock });
   kiosk = (await h.device('kiosk-1', 'kiosk')).token;
   staff7 = await h.staffAt('7', 'li'); // counter 7 serves query only
+  // Open counters for enterprise (6) and payment (8): a transfer goes only where someone serves.
+  await h.staffAt('6', 'zhou');
+  await h.staffAt('8', 'wu');
 });
 afterAll(async () => {
   await h?.stop();
@@ -30,10 +33,11 @@ describe('one active ticket per identity and service', () => {
     const enterprise = await issue(h, kiosk, { serviceId: 'enterprise', idNumber: id });
     const query = await issue(h, kiosk, { serviceId: 'query', idNumber: id });
     expect((await callNext(h, '7', staff7)).id).toBe(query.id);
+    expectOk(await h.api('POST', `${V1}/counters/7/start`, {}, staff7)); // the holder at the window
     const r = await h.api('POST', `${V1}/counters/7/transfer`, { serviceId: 'enterprise' }, staff7);
     expectError(r, 409, 'ACTIVE_TICKET_EXISTS');
     expect(r.body.error.number).toBe(enterprise.number);
-    expect((await h.api('GET', `${V1}/tickets/${query.id}`)).body.ticket.status).toBe('called');
+    expect((await h.api('GET', `${V1}/tickets/${query.id}`)).body.ticket.status).toBe('serving');
     expect(await waitingIn('enterprise')).toBe(1);
     // Into a service where the holder has nothing, the transfer goes through.
     expectOk(await h.api('POST', `${V1}/counters/7/transfer`, { serviceId: 'payment' }, staff7));
@@ -55,5 +59,28 @@ describe('one active ticket per identity and service', () => {
     expectOk(await h.api('POST', `${V1}/counters/7/start`, {}, staff7));
     expectOk(await h.api('POST', `${V1}/counters/7/finish`, {}, staff7));
     expectOk(await h.api('POST', `${V1}/tickets/${first.id}/reinstate`, {}, kiosk));
+  });
+
+  it('a transfer cannot push the called ahead of a friend: not before the holder could come, nor to nobody', async () => {
+    // Counter 10 serves consultations; three wait, the third the clerk's friend.
+    const staff10 = await h.staffAt('10', 'qian');
+    const ahead1 = await issue(h, kiosk, { serviceId: 'consult' });
+    const ahead2 = await issue(h, kiosk, { serviceId: 'consult' });
+    await issue(h, kiosk, { serviceId: 'consult' });
+    expect((await callNext(h, '10', staff10)).id).toBe(ahead1.id);
+    const early = await h.api('POST', `${V1}/counters/10/transfer`, { serviceId: 'payment' }, staff10);
+    expectError(early, 409, 'TOO_EARLY_FOR_TRANSFER');
+    expect(early.body.error.transferFrom).toEqual(expect.any(String));
+    // 办不成事 (unresolved): counter 11 is closed, nobody would serve them there.
+    clock.advance(2); // past the no-show wait
+    const nobody = await h.api('POST', `${V1}/counters/10/transfer`, { serviceId: 'unresolved' }, staff10);
+    expectError(nobody, 409, 'TRANSFER_TARGET_UNSERVED');
+    expect((await h.api('GET', `${V1}/tickets/${ahead1.id}`)).body.ticket).toMatchObject({
+      status: 'called',
+      serviceId: 'consult',
+    });
+    // After the wait, to a service someone serves, it goes through: the same cost as a no-show.
+    expectOk(await h.api('POST', `${V1}/counters/10/transfer`, { serviceId: 'payment' }, staff10));
+    expect((await callNext(h, '10', staff10)).id).toBe(ahead2.id);
   });
 });

@@ -120,6 +120,9 @@ function morning(s: HallService): void {
       category: 'system-redo',
     }),
   );
+  // A transfer goes to a service another open counter serves, with its holder at the window.
+  run(MANAGER, (ctx, st) => counters.signIn(ctx, st, '4'));
+  run(CLERK, (ctx, st) => counters.start(ctx, st, '1'));
   run(CLERK, (ctx, st) => counters.transfer(ctx, st, '1', 'mortgage'));
   const toCancel = [...s.state.tickets.values()].find((t) => t.status === 'waiting')!.id;
   run(MANAGER, (ctx, st) => cancel(ctx, st, toCancel));

@@ -5,7 +5,7 @@ import { assertQueueNotFrozen } from '../playbooks.js';
 import { nextForGroups } from '../queue-order.js';
 import { openCaseOnAccept } from './cases.js';
 import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js';
-import { assertMayClose, reassignWaiting } from './closing.js';
+import { assertMayClose, reassignWaiting, servedElsewhere } from './closing.js';
 import { assertActsFor, currentTicket, getCounter, getTicket, type DecideContext, type Decision } from './context.js';
 import { assertNoOtherActiveTicket } from './tickets.js';
 
@@ -162,6 +162,21 @@ export function transfer(ctx: DecideContext, state: HallState, counterId: string
   if (!ctx.hallFile.services.some((s) => s.id === serviceId))
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${serviceId}" in this hall`);
   if (serviceId === t.serviceId) throw refuse.conflict('SAME_SERVICE', `ticket ${t.number} is already in ${serviceId}`);
+  // Moving the called holder on before they could come costs the rest of the queue as much as a no-show would: it
+  // is held to the same wait, or the holder at the window (started).
+  const transferFrom = (t.calledAt ?? 0) + ctx.hallFile.policy.noShowAfterSeconds * 1000;
+  if (t.status === 'called' && ctx.now < transferFrom)
+    throw refuse.conflict(
+      'TOO_EARLY_FOR_TRANSFER',
+      `ticket ${t.number} was called ${Math.floor((ctx.now - (t.calledAt ?? 0)) / 1000)} s ago: start it when its ` +
+        `holder is at the window, or wait ${ctx.hallFile.policy.noShowAfterSeconds} s`,
+      { transferFrom: new Date(transferFrom).toISOString() },
+    );
+  if (!servedElsewhere(ctx.hallFile, state, serviceId))
+    throw refuse.conflict(
+      'TRANSFER_TARGET_UNSERVED',
+      `no open counter serves ${serviceId}: the ticket would wait for nobody; serve it here or ask a manager to open one`,
+    );
   // The holder already waits there: a second place in that queue would break one active ticket per service.
   assertNoOtherActiveTicket(state, t.identity, serviceId, t.id);
   return {

@@ -148,6 +148,12 @@ addStrings(
     'err.RECALL_LIMIT': '已达到重呼次数上限，可标记过号。',
     'err.TOO_EARLY_FOR_NO_SHOW': '叫号后请给群众一分钟时间前来（可先重呼），再标记过号。',
     'err.TICKET_NOT_CALLED': '该号码尚未呼叫。',
+    'err.TOO_EARLY_FOR_TRANSFER': '群众尚未到窗口：请在群众到达后点“开始办理”再转办，或叫号一分钟后再转办。',
+    'err.TRANSFER_TARGET_UNSERVED':
+      '目前没有开放的窗口办理该业务，转办后群众将无人接待。请在本窗口办理，或联系值班负责人开放窗口。',
+    'err.QUEUE_NOT_EMPTY':
+      '仍有群众等候本窗口办理的业务，且没有其他开放窗口：请先办理完毕、开放其他窗口，或联系值班负责人。',
+    'err.RATING_CLOSED': '本次评价已结束。',
     'err.TICKET_NOT_WAITING': '该号码已不在等候中。',
     'err.SERVICE_NOT_SERVED': '本窗口不办理该业务。',
     'err.SAME_SERVICE': '该号码已在此业务队列中。',
@@ -223,6 +229,13 @@ addStrings(
     'err.TOO_EARLY_FOR_NO_SHOW':
       'Give the holder a minute after the call to come (recall meanwhile) before marking missed.',
     'err.TICKET_NOT_CALLED': 'That ticket has not been called.',
+    'err.TOO_EARLY_FOR_TRANSFER':
+      'The holder is not at the window yet: start the ticket when they arrive, or wait a minute after the call.',
+    'err.TRANSFER_TARGET_UNSERVED':
+      'No open counter serves that service: the holder would wait for nobody. Serve them here or ask the duty manager.',
+    'err.QUEUE_NOT_EMPTY':
+      'People still wait for services only this counter serves: serve them, open another counter, or ask the duty manager.',
+    'err.RATING_CLOSED': 'This rating has closed.',
     'err.TICKET_NOT_WAITING': 'That ticket is no longer waiting.',
     'err.SERVICE_NOT_SERVED': 'This counter does not serve that service.',
     'err.SAME_SERVICE': 'The ticket is already in that queue.',

@@ -350,6 +350,23 @@ describe('the queue rule', () => {
     expect(await callOrder('7', s7, 6)).toEqual(['D002', 'D003', 'D004', 'D001', 'D005', 'D006']);
   });
 
+  it('a kiosk that reinstates or cancels is answered as the holder’s own page: no staff note, no phone', async () => {
+    const s7 = await h.staffAt('7');
+    const note = { priority: 'priority', priorityReason: '孕妇 王小丽 已核验', phone: '13711111111' };
+    const t = await issue(h, s7, { serviceId: 'query', ...note });
+    await callNext(h, '7', s7);
+    clock.advance(1);
+    expectOk(await post(h, '7', 'no-show', s7));
+    const back = await h.api('POST', `${V1}/tickets/${t.id}/reinstate`, {}, kiosk);
+    expect(back.status).toBe(200);
+    expect(back.body.ticket).toMatchObject({ number: t.number, status: 'waiting' });
+    expect(JSON.stringify(back.body)).not.toMatch(/王小丽|1111/);
+    // A manager still sees the note.
+    expect((await h.api('POST', `${V1}/tickets/${t.id}/cancel`, {}, h.managerToken)).body.ticket.priorityReason).toBe(
+      note.priorityReason,
+    );
+  });
+
   it('a reinstated no-show with fewer than 3 waiting goes to the back', async () => {
     const s7 = await h.staffAt('7');
     const d1 = await issue(h, kiosk, { serviceId: 'query' });

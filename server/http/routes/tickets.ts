@@ -75,7 +75,8 @@ export function ticketRoutes(deps: ApiDeps) {
     const id = readParam(c, 'id');
     await readBody(c, z.object({}).passthrough());
     await hall.submit(actorOf(p), (ctx, s) => reinstate(ctx, s, id));
-    return c.json({ ticket: view(id, false) });
+    // A kiosk is public: it gets what the holder's own page shows (no staff's priority note, no phone).
+    return c.json({ ticket: view(id, false, p.role === 'kiosk') });
   });
 
   app.post('/tickets/:id/cancel', async (c) => {
@@ -83,7 +84,7 @@ export function ticketRoutes(deps: ApiDeps) {
     const id = readParam(c, 'id');
     const body = await readBody(c, cancelBody);
     await hall.submit(actorOf(p), (ctx, s) => cancel(ctx, s, id, body.idNumber));
-    return c.json({ ticket: view(id, false) });
+    return c.json({ ticket: view(id, false, p.role === 'kiosk') });
   });
 
   return app;

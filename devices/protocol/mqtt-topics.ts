@@ -422,6 +422,11 @@ export function deviceMayPublish(hallId: string, deviceId: string, topic: string
   return parsed.kind === 'status' || parsed.kind === 'ack' || parsed.kind === 'evt';
 }
 
+/** Whether a device's publish on `topic` may be kept retained: only its `status` (online/offline); events and acks never. */
+export function deviceMayRetain(hallId: string, topic: string): boolean {
+  return parseDeviceTopic(hallId, topic)?.kind === 'status';
+}
+
 /**
  * What a device login may subscribe to (for `authorizeSubscribe`): its own `cmd/+` (or `cmd/#`), single commands,
  * `desired`, the hall's public `state/…` topics, and the playbook notices to staff (`notify/<role>`).

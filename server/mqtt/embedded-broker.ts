@@ -12,7 +12,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { publishLimitKind } from '../../devices/protocol/mqtt-limits.js';
 import { skipPacketIdCache } from '../../devices/protocol/mqtt-packet-ids.js';
-import { deviceMayPublish, deviceMaySubscribe, topics } from '../../devices/protocol/mqtt-topics.js';
+import { deviceMayPublish, deviceMayRetain, deviceMaySubscribe, topics } from '../../devices/protocol/mqtt-topics.js';
 import { log } from '../log.js';
 import type { CredentialCheck } from '../security/passwords.js';
 import type { Accounts, Device } from '../store/accounts.js';
@@ -187,6 +187,8 @@ export async function startEmbeddedBroker(opts: {
         deviceMayPublish(opts.hallId, id.deviceId, packet.topic) &&
         opts.accounts.getDevice(id.deviceId)
       ) {
+        // An event or ack kept retained would be replayed to every later subscriber (the server after a reconnect).
+        if (packet.retain && !deviceMayRetain(opts.hallId, packet.topic)) packet.retain = false;
         let written = true;
         try {
           if (packet.qos === 1) written = embedded.beforeDeviceAck?.(packet) !== false;

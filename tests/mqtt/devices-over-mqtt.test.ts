@@ -416,6 +416,27 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('devices over MQTT (%s brok
     expect(outcome).not.toBe('connected');
   });
 
+  it.runIf(kind === 'embedded')('keeps no device event retained, whatever the device asked', async () => {
+    const button = await register('btn-ret', 'button', { counterId: '9' }, []);
+    await button.client.publishAsync(t.deviceEvt('btn-ret', 'press'), JSON.stringify({ id: 'r-1', button: 'recall' }), {
+      qos: 1,
+      retain: true,
+    });
+    const server = mqtt.connect(url, {
+      username: SERVER_MQTT_USERNAME,
+      password: serverMqttPassword(dir),
+      clientId: `${SERVER_MQTT_USERNAME}-retain-check`,
+      reconnectPeriod: 0,
+    });
+    await new Promise((r) => server.once('connect', r));
+    const replayed: string[] = [];
+    server.on('message', (_topic, p, packet) => packet.retain && replayed.push(p.toString()));
+    await server.subscribeAsync(t.deviceEvt('btn-ret', '#'), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    server.end(true);
+    expect(replayed).toEqual([]);
+  });
+
   it.runIf(kind === 'mosquitto')('loses no command across a broker restart', async () => {
     const speaker = devices.find((d) => d.id === 'spk-hall')!;
     await mosquitto!.stop();

@@ -167,9 +167,9 @@ describe('ticket state machine', () => {
     open('1');
     next('1');
     h.run((ctx, s) => counters.start(ctx, s, '1'));
+    open('4'); // a transfer goes only to a service an open counter serves
     h.run((ctx, s) => counters.transfer(ctx, s, '1', 'mortgage'));
     expect(ticket(a)).toMatchObject({ status: 'waiting', serviceId: 'mortgage', number: 'A001' });
-    open('4');
     expect(next('4')).toBe(a);
     expect(ticket(b1).status).toBe('waiting');
   });
@@ -205,6 +205,7 @@ describe('identity and no-cutting', () => {
     // Called: still active.
     expect(refusal(() => issue('one-window', { idNumber: id }))).toEqual({ status: 409, code: 'ACTIVE_TICKET_EXISTS' });
     h.run((ctx, s) => counters.start(ctx, s, '1'));
+    open('4');
     h.run((ctx, s) => counters.transfer(ctx, s, '1', 'mortgage'));
     // The ticket now waits for mortgage: one-window is free, mortgage is not — and the same after a checkpoint restore.
     h.state = deserializeState(serializeState(h.state));

@@ -94,6 +94,8 @@ export interface Appointment {
   slotEnd: number;
   /** Keyed hash of the holder's ID number; missing for a kiosk booking made without one (checked in by code). */
   identity?: string;
+  /** The holder is at or above `elderlyAge` on the slot's day, read from the ID at booking (the ID is not kept). */
+  elderly?: true;
   nameMasked?: string;
   nameSealed?: string;
   phoneMasked?: string;

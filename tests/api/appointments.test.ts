@@ -238,4 +238,29 @@ describe('appointments', () => {
       'UNKNOWN_APPOINTMENT',
     );
   });
+
+  it('the elderly keep their priority when they book: checked in early, on time or late', async () => {
+    clock.set(at('13:00'));
+    const old = (n: number) => makeIdNumber('19500505', 300 + n); // 75 on the hall day
+    const early = await book(h.managerToken, old(1), '13:30', '14:00');
+    const late = await book(integration, old(2), '12:30', '13:00');
+    const young = await book(h.managerToken, makeIdNumber('19900505', 399), '13:30', '14:00');
+    clock.set(at('13:05'));
+    const e = await h.api('POST', `${V1}/appointments/check-in`, { code: early.code }, kiosk);
+    expectOk(e, 201);
+    expect(e.body.ticket).toMatchObject({ priority: 'priority', priorityReason: 'elderly' });
+    const l = await h.api('POST', `${V1}/appointments/check-in`, { idNumber: old(2) }, kiosk);
+    expectOk(l, 201);
+    expect(l.body.ticket).toMatchObject({ priority: 'priority', priorityReason: 'elderly' }); // not a normal ticket
+    const y = await h.api('POST', `${V1}/appointments/check-in`, { code: young.code }, kiosk);
+    expect(y.body.ticket.priority).toBe('appointment');
+    // A walk-in of the same age a minute later comes after both.
+    clock.set(at('13:06'));
+    const walkIn = await issue(h, kiosk, { serviceId: 'one-window', idNumber: old(3) });
+    const order = (await h.api('GET', `${V1}/counters/1/queue`, undefined, staff)).body.groups[0].waiting.map(
+      (t: { id: string }) => t.id,
+    );
+    expect(order.indexOf(e.body.ticket.id)).toBeLessThan(order.indexOf(walkIn.id));
+    expect(order.indexOf(l.body.ticket.id)).toBeLessThan(order.indexOf(walkIn.id));
+  });
 });

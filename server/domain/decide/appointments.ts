@@ -1,7 +1,8 @@
 /** Decisions about appointments booked by a manager, the online appointment platform, or a kiosk (a slot offered). */
 import { fitsToday, kioskSlotProblem, slotHasRoom, staffSlotProblem } from '../capacity.js';
 import { refuse } from '../errors.js';
-import { maskName, maskPhone } from '../identity.js';
+import { ageOn, maskName, maskPhone } from '../identity.js';
+import { hallDay } from '../clock.js';
 import type { Appointment, HallState } from '../types.js';
 import { freshCode, type DecideContext, type Decision } from './context.js';
 import { validIdNumber } from './tickets.js';
@@ -32,7 +33,10 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
   if (cmd.bookingId === undefined) assertSlotHasRoom(ctx, state, cmd);
   if (!cmd.idNumber && ctx.actor.role !== 'kiosk')
     throw refuse.badInput('ID_NUMBER_REQUIRED', 'an appointment booked by staff or the platform needs an idNumber');
-  const identity = cmd.idNumber ? ctx.identityHash(validIdNumber(ctx, cmd.idNumber).normalized) : undefined;
+  const id = cmd.idNumber ? validIdNumber(ctx, cmd.idNumber) : undefined;
+  const identity = id ? ctx.identityHash(id.normalized) : undefined;
+  const slotDay = hallDay(cmd.slotStart, ctx.hallFile.hall.timezone);
+  const elderly = id !== undefined && ageOn(id.birthDate, slotDay) >= ctx.hallFile.policy.elderlyAge;
   for (const a of state.appointments.values()) {
     if (
       identity &&
@@ -61,6 +65,7 @@ export function createAppointment(ctx: DecideContext, state: HallState, cmd: Cre
     slotStart: cmd.slotStart,
     slotEnd: cmd.slotEnd,
     identity,
+    ...(elderly ? { elderly: true as const } : {}),
     nameMasked: cmd.name ? maskName(cmd.name) : undefined,
     nameSealed: cmd.name ? ctx.seal(cmd.name) : undefined,
     phoneMasked: cmd.phone ? maskPhone(cmd.phone) : undefined,

@@ -68,6 +68,7 @@ function offerSlots(ctx: DecideContext, state: HallState, waiting: Ticket[]): Ha
       slotStart: slot.start,
       slotEnd: slot.end,
       identity: t.identity,
+      ...(t.priorityReason === 'elderly' ? { elderly: true as const } : {}),
       phoneMasked: t.phoneMasked,
       phoneSealed: t.phoneSealed,
       status: 'booked',

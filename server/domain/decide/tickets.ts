@@ -209,6 +209,10 @@ export function issueTicket(ctx: DecideContext, state: HallState, cmd: IssueTick
   return { events: [{ type: 'ticket.issued', data: { ticket } }], ticketId: ticket.id };
 }
 
+function isElderly(ctx: DecideContext, state: HallState, idNumber: string): boolean {
+  return ageOn(validIdNumber(ctx, idNumber).birthDate, state.day) >= ctx.hallFile.policy.elderlyAge;
+}
+
 export interface CheckInCommand {
   code?: string;
   idNumber?: string;
@@ -254,12 +258,18 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
   // Late, it is a walk-in's number: the hall's hours apply to it as to any other.
   assertIssuing(ctx, state, 'appointment', !late);
   if (a.identity) assertIdentityMayTake(ctx, state, a.identity, a.serviceId);
+  // The elderly keep their priority when they book (R5): of the two places the rule gives them, the earlier.
+  const elderly = a.elderly || (cmd.idNumber !== undefined && isElderly(ctx, state, cmd.idNumber));
+  const asAppointment = late ? ctx.now : Math.min(a.slotStart, ctx.now);
+  const asPriority = ctx.now - ctx.hallFile.policy.priorityCreditMinutes * 60_000;
+  const byAge = elderly && asPriority < asAppointment;
   const ticket = buildTicket(ctx, state, {
     serviceId: a.serviceId,
-    priority: late ? 'normal' : 'appointment',
+    priority: byAge ? 'priority' : late ? 'normal' : 'appointment',
+    priorityReason: byAge ? 'elderly' : undefined,
     channel: issuingChannel(ctx.actor, cmd.channel),
     identity: a.identity,
-    appointment: late ? undefined : a,
+    appointment: late || byAge ? undefined : a,
     late,
   });
   ticket.appointmentId = a.id;

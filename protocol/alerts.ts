@@ -21,7 +21,8 @@ export type AlertKind =
   | 'calendar.missing_year'
   | 'prereview.due_soon'
   | 'prereview.overdue'
-  | 'counter.quick_finishes';
+  | 'counter.quick_finishes'
+  | 'tickets.green_lane';
 
 export interface Alert<K extends AlertKind = AlertKind> {
   kind: K;
@@ -33,6 +34,9 @@ export interface Alert<K extends AlertKind = AlertKind> {
   playbookId?: string;
   counterId?: string;
   caseNumber?: string;
-  /** The tickets it is about (`counter.quick_finishes`). */
+  /** The tickets it is about (`counter.quick_finishes`, `tickets.green_lane`). */
   numbers?: string[];
+  /** The staff member it is about (`tickets.green_lane`: who issued them). */
+  staffId?: string;
+  staffName?: string;
 }

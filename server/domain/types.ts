@@ -34,6 +34,8 @@ export interface Ticket {
   channel: string;
   /** The device (kiosk) that issued it: only that kiosk may see its verify code again (the preview). */
   issuerDeviceId?: string;
+  /** The counter staff member who issued it (a green-lane ticket is shown to the manager with who gave it). */
+  issuerStaffId?: string;
   issuedAt: number;
   /**
    * The instant the queue rule reads as its issue time: the wall clock, but never earlier than the ticket issued

@@ -206,6 +206,18 @@ describe('the queue rule', () => {
     await h?.stop();
   });
 
+  it('shows the manager the green-lane tickets each clerk gave today (each ahead of everyone)', async () => {
+    const s3 = await h.staffAt('3', 'green-giver');
+    const mine = await issue(h, s3, { serviceId: 'one-window', priority: 'green' });
+    await issue(h, h.managerToken, { serviceId: 'one-window', priority: 'green' }); // not listed
+    const alerts = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts.filter(
+      (a: any) => a.kind === 'tickets.green_lane',
+    );
+    expect(alerts).toEqual([
+      expect.objectContaining({ severity: 'warning', staffName: '员工3', numbers: [mine.number] }),
+    ]);
+  });
+
   async function callOrder(counterId: string, token: string, n: number): Promise<string[]> {
     const out: string[] = [];
     for (let i = 0; i < n; i++) {

@@ -145,6 +145,7 @@ function buildTicket(ctx: DecideContext, state: HallState, n: NewTicket): Ticket
     priorityReason: n.priorityReason,
     channel: n.channel,
     issuerDeviceId: ctx.actor.kind === 'device' ? ctx.actor.id : undefined,
+    issuerStaffId: ctx.actor.kind === 'user' && ctx.actor.role === 'counter' ? ctx.actor.id : undefined,
     issuedAt: ctx.now,
     queuedAt,
     seq: ordinal,

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Alert } from '../../../protocol/alerts.js';
 import { deadlineAlerts } from '../../core/case-alerts.js';
 import { quickFinishAlerts } from '../../core/quick-finish-alerts.js';
+import { greenLaneAlerts } from '../../core/green-lane-alerts.js';
 import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
 import { outageAlerts } from './outage-alerts.js';
@@ -83,6 +84,7 @@ export function alertRoutes(deps: ApiDeps) {
       });
     alerts.push(...deadlineAlerts(deps.hall.hallFile, deps.hall.state, deps.hall.clock()));
     alerts.push(...quickFinishAlerts(deps.hall.state));
+    alerts.push(...greenLaneAlerts(deps.hall.state, (id) => deps.accounts.getUser(id)?.name));
     return c.json({ alerts });
   });
 

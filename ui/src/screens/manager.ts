@@ -76,6 +76,7 @@ function start(session: StaffSession): void {
     cases: [],
     integrations: {},
     quickFinishes: [],
+    greenLane: [],
   };
 
   const ctx: ManagerContext = {
@@ -273,6 +274,7 @@ function start(session: StaffSession): void {
       state.integrations = await api.get<ManagerState['integrations']>('/integrations');
       const { alerts } = await api.get<{ alerts: Alert[] }>('/alerts');
       state.quickFinishes = alerts.filter((a) => a.kind === 'counter.quick_finishes');
+      state.greenLane = alerts.filter((a) => a.kind === 'tickets.green_lane');
       repaint();
     } catch {
       /* the next tick retries */

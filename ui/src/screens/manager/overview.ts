@@ -211,7 +211,7 @@ function countersTable(v: HallView, st: ManagerState): HTMLElement {
 
 function alertsList(
   v: HallView,
-  { followUps, devices, cases, integrations, quickFinishes }: ManagerState,
+  { followUps, devices, cases, integrations, quickFinishes, greenLane }: ManagerState,
 ): HTMLElement {
   const items: Array<[tone: 'red' | 'amber' | 'blue', text: string, href?: string]> = [];
   if (v.emergency) items.push(['red', t('m.alert.emergency', { name: v.emergency.name }), '#emergency']);
@@ -227,6 +227,17 @@ function alertsList(
         n: a.numbers?.length ?? 0,
         numbers: (a.numbers ?? []).join('、'),
       }),
+    ]);
+  // Green-lane tickets a clerk gave: each went ahead of everyone waiting.
+  for (const a of greenLane)
+    items.push([
+      'amber',
+      t('m.alert.greenLane', {
+        staff: a.staffName ?? a.staffId ?? '',
+        n: a.numbers?.length ?? 0,
+        numbers: (a.numbers ?? []).join('、'),
+      }),
+      '#audit',
     ]);
   // 超期预警: each overdue case, then each due today, with the counter that accepted it.
   for (const k of cases.filter((x) => x.overdue))

@@ -91,6 +91,8 @@ export interface ManagerState {
   integrations: Partial<Record<OutsideSystem, IntegrationHealthView>>;
   /** Counters that finished tickets within seconds of their call today (GET /alerts, `counter.quick_finishes`). */
   quickFinishes: Alert[];
+  /** Green-lane tickets each clerk issued today (GET /alerts, `tickets.green_lane`): each went ahead of everyone. */
+  greenLane: Alert[];
 }
 
 export type OutsideSystem = 'platform' | 'sms' | 'registration';

@@ -51,6 +51,27 @@ describe('tickets on paper through the firmware bridge', () => {
     expect(qrPayload(bytes)).toBe(`${hall.url}/t/${ticket.id}`);
   });
 
+  it('an appointment checked in at the kiosk is printed there, and the answer says so', async () => {
+    const now = Date.now();
+    const booked = await hall.api(
+      'POST',
+      '/api/v1/appointments',
+      {
+        serviceId: 'query',
+        slotStart: new Date(now + 10 * 60_000).toISOString(),
+        slotEnd: new Date(now + 40 * 60_000).toISOString(),
+        idNumber: '11010519491231002X',
+      },
+      hall.managerToken,
+    );
+    expect(booked.status).toBe(201);
+    const before = printer.printed.length;
+    const r = await hall.api('POST', '/api/v1/appointments/check-in', { code: booked.body.appointment.code }, kiosk);
+    expect(r.status).toBe(201);
+    expect(r.body.print).toEqual({ printerId: 'printer-k1', fallback: false });
+    await until('the ticket at the printer', () => printer.printed.length > before + 200);
+  });
+
   it('reports paper out to the manager and falls back to the kiosk screen', async () => {
     printer.set({ paper: 'out' });
     const alert = await until('paper-out alert', async () =>

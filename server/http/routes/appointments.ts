@@ -94,11 +94,14 @@ export function appointmentRoutes(deps: ApiDeps) {
         throw err;
       });
     const ticket = ticketView(hall.hallFile, hall.state, hall.state.tickets.get(d.ticketId!)!, { verifyCode: true });
+    // As for POST /tickets: where the kiosk's ticket was printed, or that it was not (then the screen shows it).
+    const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(d.ticketId!) ?? null) : undefined;
     return c.json(
       {
         ticket,
         late: ticket.late ?? false,
         appointment: appointmentView(hall.state.appointments.get(d.appointmentId!)!),
+        print,
       },
       201,
     );

@@ -16,6 +16,11 @@ export interface Figures {
   cancelled: number;
   /** Still open when the hall day ended: closed by the day's start (`hall.day_started`), never silently. */
   closedAtDayEnd: number;
+  /**
+   * Of those, the ones extended service booked a later slot (R4: an agreed time, 约定办理时间, not a refusal); the rest
+   * went with the day. Missing in reports frozen before it was counted.
+   */
+  slotOffered?: number;
   waitP50Minutes: number | null;
   waitP90Minutes: number | null;
   avgServiceMinutes: number | null;
@@ -52,6 +57,7 @@ interface Row {
   finished_at: number | null;
   rating: number | null;
   out_of_turn: string | null;
+  slot_offered_at: number | null;
 }
 
 const MIN = 60_000;
@@ -95,6 +101,7 @@ export function figuresOf(rows: Row[]): Figures {
     noShow: count('no_show'),
     cancelled: count('cancelled'),
     closedAtDayEnd: count('expired'),
+    slotOffered: rows.filter((r) => r.status === 'expired' && r.slot_offered_at !== null).length,
     waitP50Minutes: minutes(percentile(waits, 0.5)),
     waitP90Minutes: minutes(percentile(waits, 0.9)),
     avgServiceMinutes: minutes(services.length ? services.reduce((a, b) => a + b, 0) / services.length : null),
@@ -129,7 +136,7 @@ export class HallReports {
   ) {
     this.rowsStmt = db.prepare(
       `SELECT day, service_id, counter_id, staff_id, status, issued_at, called_at, started_at, finished_at, rating,
-         out_of_turn FROM tickets WHERE day BETWEEN ? AND ?`,
+         out_of_turn, slot_offered_at FROM tickets WHERE day BETWEEN ? AND ?`,
     );
     // Names of disabled users too: history outlives accounts.
     this.namesStmt = db.prepare('SELECT id, name FROM users');

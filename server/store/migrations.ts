@@ -156,4 +156,12 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE tickets_by_day RENAME TO tickets;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- When extended service ended with the ticket still waiting and booked it a later slot (ticket.slot_offered):
+      -- the day's report tells those sent home with an agreed time from those who went with the day (R4, R6).
+      ALTER TABLE tickets ADD COLUMN slot_offered_at INTEGER;
+    `,
+  },
 ];

@@ -22,6 +22,7 @@ const COLUMNS = [
   'ratingsCount',
   'ratingsAverage',
   'ratingsPoor',
+  'slotOffered',
 ];
 
 /** Quotes a field when it needs it; a leading = + - @ is defused, so a name cannot become a spreadsheet formula. */
@@ -50,6 +51,7 @@ function row(scope: string, id: string, name: string | null, f: Figures): string
     f.ratings.count,
     f.ratings.average,
     f.ratings.poor,
+    f.slotOffered ?? null,
   ]
     .map(field)
     .join(',');

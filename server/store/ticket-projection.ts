@@ -19,6 +19,7 @@ const CHANGES = {
   finished: `status='done', finished_at=?`,
   transferred: `status='waiting', service_id=?, counter_id=NULL, out_of_turn=NULL`,
   rated: `rating=?`,
+  slotOffered: `slot_offered_at=?`,
 } as const;
 type Change = keyof typeof CHANGES;
 type Statements = Record<Change, Statement<unknown[]>>;
@@ -85,6 +86,9 @@ export class TicketProjection {
       case 'ticket.finished':
         this.change('finished', e.data.ticketId, e.data.at);
         return;
+      case 'ticket.slot_offered':
+        this.change('slotOffered', e.data.ticketId, e.data.at);
+        return;
       case 'ticket.no_show':
         this.change('status', e.data.ticketId, 'no_show');
         return;
@@ -113,7 +117,6 @@ export class TicketProjection {
       case 'hall.extended_service':
       case 'day.numbers_reserved':
       case 'counter.takeover_requested':
-      case 'ticket.slot_offered':
       case 'emergency.changed':
       case 'playbook.activated':
       case 'playbook.deactivated':

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BusEvents } from '../../server/core/event-bus.js';
 import type { DayRules } from '../../server/features/day-rules/index.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { auditAll, expectError, expectOk, issue, manualClock, serveNext, V1 } from './support.js';
+import { auditAll, expectError, expectOk, issue, manualClock, renewManagerToken, serveNext, V1 } from './support.js';
 
 let h: TestHall | undefined;
 afterEach(async () => {
@@ -91,6 +91,16 @@ describe('extended service', () => {
       serviceId: 'query',
       offeredSlot: { ...slot, code: b.code },
     });
+    // The day's report tells those booked a later slot from those who went with the day (here: both booked).
+    await renewManagerToken(hall); // yesterday's login has expired
+    const answer = await hall.api('GET', `${V1}/reports/daily?date=2026-03-02`, undefined, hall.managerToken);
+    expect(answer.status).toBe(200);
+    const report = answer.body;
+    expect(report.totals).toMatchObject({ issued: 3, served: 1, closedAtDayEnd: 2, slotOffered: 2 });
+    const csv = (await hall.api('GET', `${V1}/reports/daily?date=2026-03-02&format=csv`, undefined, hall.managerToken))
+      .body as string;
+    const [header, hallRow] = csv.replace(/^\ufeff/, '').split(/\r?\n/);
+    expect(hallRow.split(',')[header.split(',').indexOf('slotOffered')]).toBe('2');
     // The code checks in as an appointment; then the page has nothing more to offer.
     const r = await hall.api('POST', `${V1}/appointments/check-in`, { code: b.code }, kiosk);
     expectOk(r, 201);

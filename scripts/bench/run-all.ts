@@ -84,7 +84,7 @@ async function main(): Promise<void> {
         'issue throughput',
         `${api.issue.perSecond.toFixed(0)} /s`,
         `${b.perSecond.toFixed(0)} /s durable insert`,
-        times(b.perSecond, api.issue.perSecond) + ' fewer',
+        times(api.issue.perSecond, b.perSecond) + ' the rate',
         '',
       ],
       [

@@ -19,6 +19,8 @@ export interface HallBoardCall {
   counterName: string;
   /** The category, bare as in state/calls or wrapped as { category }. */
   outOfTurn?: OutOfTurnCategory | { category: OutOfTurnCategory };
+  /** Called again (a recall): its line moves to the top, marked, instead of showing twice. */
+  recall?: boolean;
 }
 
 export interface HallBoardInput {
@@ -35,14 +37,21 @@ export function hallBoardFrame(input: HallBoardInput): LedFrame {
   const lines: string[] = [];
   const banner = input.banner?.trim();
   if (banner) lines.push(fitLine(banner));
-  for (const call of input.calls.slice(0, input.maxCalls ?? 5)) lines.push(callLine(call));
+  // One line per number, its latest call: a recall does not push an older call off the board.
+  const seen = new Set<string>();
+  const calls = input.calls.filter((c) => !seen.has(c.number) && seen.add(c.number));
+  for (const call of calls.slice(0, input.maxCalls ?? 5)) lines.push(callLine(call));
   for (const queue of input.queues) lines.push(queueLine(queue.serviceName, queue.waiting));
   return { lines };
 }
 
 function callLine(call: HallBoardCall): string {
   const category = typeof call.outOfTurn === 'string' ? call.outOfTurn : call.outOfTurn?.category;
-  const label = category ? `（${OUT_OF_TURN_LABELS[category] ?? OUT_OF_TURN_LABELS.other}）` : '';
+  const label = category
+    ? `（${OUT_OF_TURN_LABELS[category] ?? OUT_OF_TURN_LABELS.other}）`
+    : call.recall
+      ? '（重呼）'
+      : '';
   return fitLine(`${call.number} 请到${call.counterName}${label}`);
 }
 

@@ -125,6 +125,19 @@ describe('hallBoardFrame', () => {
     expect(lines).toEqual(['B001 请到4号窗口（特殊群体）']);
   });
 
+  it('shows a recalled number once, at the top and marked, and keeps the older calls', () => {
+    const { lines } = hallBoardFrame({
+      calls: [
+        { number: 'A003', counterName: '1号窗口', recall: true },
+        { number: 'E002', counterName: '8号窗口' },
+        { number: 'A003', counterName: '1号窗口' },
+        { number: 'A002', counterName: '2号窗口' },
+      ],
+      queues: [],
+    });
+    expect(lines).toEqual(['A003 请到1号窗口（重呼）', 'E002 请到8号窗口', 'A002 请到2号窗口']);
+  });
+
   it('shows only the latest calls', () => {
     const calls = Array.from({ length: 9 }, (_, i) => ({ number: `A00${i}`, counterName: '1号窗口' }));
     expect(hallBoardFrame({ calls, queues: [] }).lines).toHaveLength(5);

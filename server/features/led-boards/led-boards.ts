@@ -46,6 +46,7 @@ export class LedBoards extends DesiredStateFeature {
         number: c.number,
         counterName: file.counters.find((x) => x.id === c.counterId)?.name ?? c.counterId,
         outOfTurn: c.outOfTurn,
+        recall: c.recall,
       })),
       queues: file.services.map((s) => ({ serviceName: s.name, waiting: queues[s.id].waiting })),
     });

@@ -28,6 +28,8 @@ export interface TicketView {
   appointmentId?: string;
   outOfTurn?: { category: OutOfTurnCategory };
   phone?: string;
+  /** Staff only: taken with an ID number, which `POST /tickets/:id/check-holder` checks the person at the window against. */
+  idBound?: boolean;
   rated?: boolean;
   /** Still waiting when extended service ended: the slot booked for the holder and its check-in code. */
   offeredSlot?: { slotStart: string; slotEnd: string; code: string };

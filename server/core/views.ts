@@ -61,6 +61,7 @@ export function ticketView(
     appointmentId: t.appointmentId,
     outOfTurn: t.outOfTurn,
     phone: opts.holderView ? undefined : t.phoneMasked,
+    idBound: opts.holderView ? undefined : t.identity !== undefined,
     rated: t.status === 'done' ? t.rating !== undefined : undefined,
     offeredSlot: offeredSlotView(state, t),
   };

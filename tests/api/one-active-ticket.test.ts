@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { callNext, expectError, expectOk, issue, manualClock, MONDAY_10, V1 } from './support.js';
+import { auditAll, callNext, expectError, expectOk, issue, manualClock, MONDAY_10, V1 } from './support.js';
 
 const clock = manualClock(MONDAY_10);
 let h: TestHall;
@@ -82,5 +82,27 @@ describe('one active ticket per identity and service', () => {
     // After the wait, to a service someone serves, it goes through: the same cost as a no-show.
     expectOk(await h.api('POST', `${V1}/counters/10/transfer`, { serviceId: 'payment' }, staff10));
     expect((await callNext(h, '10', staff10)).id).toBe(ahead2.id);
+  });
+
+  it('staff check the person at the window against the ID the ticket was taken with (no resale)', async () => {
+    const id = makeIdNumber('19770707', 51);
+    const bound = await issue(h, kiosk, { serviceId: 'payment', idNumber: id });
+    const unbound = await issue(h, kiosk, { serviceId: 'payment' });
+    const check = (ticketId: string, idNumber: string, token = staff7) =>
+      h.api('POST', `${V1}/tickets/${ticketId}/check-holder`, { idNumber }, token);
+    expect((await check(bound.id, id)).body).toEqual({ holder: true });
+    expect((await check(bound.id, id.toLowerCase())).body).toEqual({ holder: true });
+    expect((await check(bound.id, makeIdNumber('19770707', 52))).body).toEqual({ holder: false });
+    expectError(await check(unbound.id, id), 409, 'TICKET_NOT_ID_BOUND');
+    expectError(await check(bound.id, '110105198203041235'), 400, 'INVALID_ID_NUMBER');
+    expectError(await check(bound.id, id, kiosk), 403, 'FORBIDDEN');
+    // The console sees which tickets carry an ID; the holder's own page does not say.
+    const list = (await h.api('GET', `${V1}/tickets?serviceId=payment&status=waiting`, undefined, staff7)).body.tickets;
+    expect(list.find((t: any) => t.id === bound.id).idBound).toBe(true);
+    expect(list.find((t: any) => t.id === unbound.id).idBound).toBe(false);
+    expect((await h.api('GET', `${V1}/tickets/${bound.id}`)).body.ticket.idBound).toBeUndefined();
+    // Each check is on the query trail.
+    const reads = (await auditAll(h, 'type=data.read')).filter((e: any) => e.data.resource === 'tickets.holder');
+    expect(reads.length).toBeGreaterThanOrEqual(1);
   });
 });

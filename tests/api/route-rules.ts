@@ -58,6 +58,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/tickets/:id/ticket.svg': { roles: PUBLIC },
   'POST /api/v1/tickets/:id/reinstate': { roles: ISSUING },
   'POST /api/v1/tickets/:id/cancel': { roles: ['kiosk', 'manager'] },
+  'POST /api/v1/tickets/:id/check-holder': { roles: STAFF },
 
   ...Object.fromEntries(
     [

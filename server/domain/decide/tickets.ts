@@ -285,6 +285,20 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
   return { events, ticketId: ticket.id, appointmentId: a.id };
 }
 
+/**
+ * Whether `idNumber` is the one the ticket was taken with: staff check the person at the window against it, so a
+ * number sold on does not pass (R3, 倒号). A ticket taken without an ID number has nothing to check against.
+ */
+export function isHolder(ctx: DecideContext, state: HallState, ticketId: string, idNumber: string): boolean {
+  const t = getTicket(state, ticketId);
+  if (!t.identity)
+    throw refuse.conflict(
+      'TICKET_NOT_ID_BOUND',
+      `ticket ${t.number} was taken without an ID number: there is nothing to check the person against`,
+    );
+  return ctx.identityHash(validIdNumber(ctx, idNumber).normalized) === t.identity;
+}
+
 export function reinstate(ctx: DecideContext, state: HallState, ticketId: string): Decision {
   const t = getTicket(state, ticketId);
   if (t.status !== 'no_show')

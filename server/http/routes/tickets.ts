@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { phoneEmergency } from '../../core/playbook-views.js';
-import { cancel, issueTicket, reinstate } from '../../domain/decide/tickets.js';
+import { cancel, isHolder, issueTicket, reinstate } from '../../domain/decide/tickets.js';
 import type { HallState } from '../../domain/types.js';
 import { ticketView } from '../../core/views.js';
 import type { ApiDeps } from '../deps.js';
@@ -27,6 +27,7 @@ const issueBody = z.object({
 });
 
 const cancelBody = z.object({ idNumber: idNumberField.optional() });
+const checkHolderBody = z.object({ idNumber: idNumberField });
 
 const listQuery = z.object({
   status: z.enum(['waiting', 'called', 'serving', 'done', 'no_show', 'cancelled']).optional(),
@@ -68,6 +69,17 @@ export function ticketRoutes(deps: ApiDeps) {
       ticket: view(id, false, true),
       hall: { name: hall.site.name, ...phoneEmergency(hall.state) },
     });
+  });
+
+  // Staff check the person at the window against the ID the ticket was taken with (no resale of numbers, R3). A check
+  // reads personal data, so it is on the query trail; it changes nothing.
+  app.post('/tickets/:id/check-holder', async (c) => {
+    const p = requireRole(c, 'counter', 'manager');
+    const id = readParam(c, 'id');
+    const body = await readBody(c, checkHolderBody);
+    const holder = isHolder(hall.context(actorOf(p)), hall.state, id, body.idNumber);
+    auditRead(deps, p, { resource: 'tickets.holder', query: { ticketId: id }, rows: 1 });
+    return c.json({ holder });
   });
 
   app.post('/tickets/:id/reinstate', async (c) => {

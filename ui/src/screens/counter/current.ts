@@ -71,6 +71,8 @@ export function currentView(c: Console) {
             ? h('span', { class: 'badge badge-oot' }, `${t('outOfTurn')} · ${t(`oot.${cur.outOfTurn.category}`)}`)
             : null,
           cur.late ? h('span', { class: 'badge badge-muted' }, t('c.late')) : null,
+          // Taken with an ID: ask for the card, so a number sold on does not pass (POST /tickets/:id/check-holder).
+          cur.idBound ? h('span', { class: 'badge badge-muted', title: t('c.idBoundHint') }, t('c.idBound')) : null,
         ),
       ),
       h(

@@ -127,6 +127,24 @@ describe('the hall screens, live', () => {
     await expect.poll(() => console3.textContent('#fig-rating'), { timeout: 5000 }).toBe('5 / 5');
   });
 
+  it('the pad stops asking once the next citizen is being served at its counter', async () => {
+    const act = async (step: string) =>
+      expect((await hall.api('POST', `/api/v1/counters/3/${step}`, {}, hall.managerToken)).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      await hall.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, hall.managerToken);
+    await act('call-next');
+    await act('start');
+    await act('finish');
+    await pad.waitForSelector('.face-5');
+    await act('call-next'); // the next is walking up: the one just served may still rate
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await pad.$('.face-5')).not.toBeNull();
+    await act('start'); // the next sits at the window
+    await pad.waitForSelector('.pad-idle', { timeout: 5000 });
+    await act('finish');
+    await pad.waitForSelector('.face-5'); // and asks the one just served
+  });
+
   it('a refusal shows its message: the same ID cannot hold two waiting numbers for a service', async () => {
     const id = makeIdNumber('19800101', 42);
     const first = await takeNumberWithId(id);

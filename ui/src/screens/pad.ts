@@ -192,6 +192,8 @@ function start(token: string): void {
       thanks(score);
     } catch (err) {
       if (err instanceof ApiFailure && err.code === 'ALREADY_RATED') thanks(score);
+      else if (err instanceof ApiFailure && err.code === 'RATING_CLOSED')
+        idle(); // the next citizen is served
       else {
         toast(errorText(err), 'error');
         main.querySelectorAll('button').forEach((b) => ((b as HTMLButtonElement).disabled = false));
@@ -230,6 +232,11 @@ function start(token: string): void {
       isLiveEvent(c.event)
     ) {
       ask({ id: c.event.ticket.id, number: c.event.ticket.number, serviceId: c.event.ticket.serviceId });
+      return;
+    }
+    // The next citizen sits at the window: the one before can no longer be rated here.
+    if (mode === 'ask' && c.kind === 'event' && c.event.type === 'ticket.started' && c.event.counterId === counterId) {
+      idle();
       return;
     }
     if (mode === 'idle') paint();

@@ -40,6 +40,8 @@ export interface CallView {
   at: string;
   recall: boolean;
   outOfTurn: { category: OutOfTurnCategory } | null;
+  /** A green-lane ticket (the rule puts it ahead of everyone): the board says so. */
+  green?: boolean;
 }
 
 export interface EmergencyView {

@@ -21,6 +21,8 @@ export interface HallBoardCall {
   outOfTurn?: OutOfTurnCategory | { category: OutOfTurnCategory };
   /** Called again (a recall): its line moves to the top, marked, instead of showing twice. */
   recall?: boolean;
+  /** A green-lane ticket, ahead of everyone by the rule: marked, as an out-of-turn call is. */
+  green?: boolean;
 }
 
 export interface HallBoardInput {
@@ -49,9 +51,11 @@ function callLine(call: HallBoardCall): string {
   const category = typeof call.outOfTurn === 'string' ? call.outOfTurn : call.outOfTurn?.category;
   const label = category
     ? `（${OUT_OF_TURN_LABELS[category] ?? OUT_OF_TURN_LABELS.other}）`
-    : call.recall
-      ? '（重呼）'
-      : '';
+    : call.green
+      ? '（绿色通道）'
+      : call.recall
+        ? '（重呼）'
+        : '';
   return fitLine(`${call.number} 请到${call.counterName}${label}`);
 }
 

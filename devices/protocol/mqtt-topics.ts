@@ -62,6 +62,8 @@ export interface CallEntry {
   recall?: boolean;
   /** Set when the ticket was called out of turn. */
   outOfTurn?: OutOfTurnCategory;
+  /** Set for a green-lane ticket (ahead of everyone by the rule): the board marks it. */
+  green?: boolean;
 }
 
 /** `state/calls` — the latest calls, newest first, for the hall board. */

@@ -124,6 +124,7 @@ export function callView(hall: HallFile, c: Call) {
     at: iso(c.at)!,
     recall: c.recall,
     outOfTurn: c.outOfTurn ?? null,
+    green: c.green === true,
   } satisfies CallView;
 }
 

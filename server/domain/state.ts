@@ -128,6 +128,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
         at,
         recall: false,
         outOfTurn: t.outOfTurn,
+        ...(t.priority === 'green' ? { green: true as const } : {}),
       });
       return;
     }
@@ -143,6 +144,7 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
         at,
         recall: true,
         outOfTurn: t.outOfTurn,
+        ...(t.priority === 'green' ? { green: true as const } : {}),
       });
       return;
     }

@@ -144,6 +144,8 @@ export interface Call {
   at: number;
   recall: boolean;
   outOfTurn?: { category: OutOfTurnCategory };
+  /** A green-lane ticket: ahead of everyone by the rule, and shown so on the board. */
+  green?: true;
 }
 
 export interface FollowUp {

@@ -216,6 +216,11 @@ describe('the queue rule', () => {
     expect(alerts).toEqual([
       expect.objectContaining({ severity: 'warning', staffName: '员工3', numbers: [mine.number] }),
     ]);
+    // Called, it is shown as a green-lane call: everyone waiting sees why it went first.
+    await issue(h, kiosk, { serviceId: 'one-window' });
+    expect((await callNext(h, '3', s3)).id).toBe(mine.id);
+    const calls = (await h.api('GET', `${V1}/hall`)).body.recentCalls;
+    expect(calls[0]).toMatchObject({ number: mine.number, green: true, outOfTurn: null });
   });
 
   async function callOrder(counterId: string, token: string, n: number): Promise<string[]> {

@@ -138,6 +138,12 @@ describe('hallBoardFrame', () => {
     expect(lines).toEqual(['A003 请到1号窗口（重呼）', 'E002 请到8号窗口', 'A002 请到2号窗口']);
   });
 
+  it('marks a green-lane call', () => {
+    const { lines } = hallBoardFrame({ calls: [{ number: 'A009', counterName: '3号窗口', green: true }], queues: [] });
+    expect(lines[0].startsWith('A009 请到3号窗口')).toBe(true);
+    expect(lines[0]).toContain('绿色通道');
+  });
+
   it('shows only the latest calls', () => {
     const calls = Array.from({ length: 9 }, (_, i) => ({ number: `A00${i}`, counterName: '1号窗口' }));
     expect(hallBoardFrame({ calls, queues: [] }).lines).toHaveLength(5);

@@ -78,7 +78,11 @@ describe('reduceHall', () => {
       at: AT,
       recall: false,
       outOfTurn: { category: 'urgent' },
+      green: false,
     });
+    // A green-lane ticket's call is marked as such (the stream carries the ticket's priority).
+    const green = reduceHall(hall(), { ...e, outOfTurn: null, ticket: { ...ticket('A002'), priority: 'green' } });
+    expect(green.view.recentCalls[0]).toMatchObject({ number: 'A002', green: true });
   });
 
   it('never counts below zero, and keeps a bounded list of calls', () => {

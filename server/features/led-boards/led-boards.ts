@@ -47,6 +47,7 @@ export class LedBoards extends DesiredStateFeature {
         counterName: file.counters.find((x) => x.id === c.counterId)?.name ?? c.counterId,
         outOfTurn: c.outOfTurn,
         recall: c.recall,
+        green: c.green,
       })),
       queues: file.services.map((s) => ({ serviceName: s.name, waiting: queues[s.id].waiting })),
     });

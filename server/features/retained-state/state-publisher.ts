@@ -42,6 +42,7 @@ export function hallStateTopics(hall: HallService, t: HallTopics, only?: Touched
         calledAt: new Date(call.at).toISOString(),
         recall: call.recall,
         ...(call.outOfTurn ? { outOfTurn: call.outOfTurn.category } : {}),
+        ...(call.green ? { green: true } : {}),
       })),
     );
   for (const s of file.services)

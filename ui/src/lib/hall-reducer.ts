@@ -77,6 +77,7 @@ function nextView(v: HallView, e: StreamEvent): HallView {
         at: e.at,
         recall,
         outOfTurn,
+        green: ticket.priority === 'green',
       };
       return {
         ...v,

@@ -34,6 +34,7 @@ addStrings(
     'd.footer': '标注“越号”的呼叫均已登记原因并留痕备查，接受群众监督 · 过号 30 分钟内可恢复排队 · 号票当日有效',
     'd.soundOff': '点击开启语音播报',
     'd.recall': '再次呼叫',
+    'd.green': '绿色通道',
   },
   {
     'd.nowCalling': 'Now calling',
@@ -56,6 +57,7 @@ addStrings(
       'Every out-of-turn call is recorded with its reason and open to review · Missed your call? Rejoin within 30 minutes',
     'd.soundOff': 'Tap to turn on spoken calls',
     'd.recall': 'Call again',
+    'd.green': 'Green lane',
   },
 );
 
@@ -186,6 +188,7 @@ function paintNow(view: HallView): void {
       h('span', null, `${t('d.pleaseGo')} ${c.counterName} · ${svc?.name ?? ''}`),
       c.recall ? h('span', { class: 'tag tag-recall' }, t('d.recall')) : null,
       ootTag(c.outOfTurn),
+      greenTag(c.green),
     ),
   );
 }
@@ -211,6 +214,7 @@ function paintRecent(view: HallView): void {
               { class: 'd-recent-tags' },
               c.recall ? h('span', { class: 'tag tag-recall' }, t('d.recall')) : null,
               ootTag(c.outOfTurn),
+              greenTag(c.green),
             ),
             h('span', { class: 'd-recent-time num' }, time(c.at)),
           ),
@@ -222,6 +226,11 @@ function paintRecent(view: HallView): void {
 function ootTag(o: { category: string } | null | undefined): HTMLElement | null {
   if (!o) return null;
   return h('span', { class: 'tag tag-oot', dataset: { category: o.category } }, `越号 · ${t(`oot.${o.category}`)}`);
+}
+
+/** A green-lane call goes ahead of everyone by the rule: the board says so, as it marks an out-of-turn call. */
+function greenTag(green: boolean | undefined): HTMLElement | null {
+  return green ? h('span', { class: 'tag tag-green' }, t('d.green')) : null;
 }
 
 /** '一窗受理（综合登记）' → '一窗受理': short enough for the board. */

@@ -164,13 +164,15 @@ describe('extended service', () => {
     expect(await query()).toMatchObject({ waiting: 2, needsCounter: false });
     // An urgent case staff take after hours is owed a service: it holds the counter open again.
     const urgent = await issue(hall, staff, { serviceId: 'query' });
-    expectError(await hall.api('POST', `${V1}/counters/7/sign-out`, {}, staff), 409, 'QUEUE_NOT_EMPTY');
+    expectError(await hall.api('POST', `${V1}/counters/7/close`, {}, staff), 409, 'QUEUE_NOT_EMPTY');
     expect(await serveNext(hall, '7', staff)).not.toBe(urgent.number); // the rule's order: D001 first
     await serveNext(hall, '7', staff);
     await serveNext(hall, '7', staff);
     // Served, urgent case and all: the clerk signs out, and the board asks nobody to find a counter.
     expectOk(await hall.api('POST', `${V1}/counters/7/sign-out`, {}, staff));
     expect(await query()).toMatchObject({ needsCounter: false });
+    const signedOut = (await auditAll(hall)).filter((e) => e.type === 'counter.status' && e.data.change === 'sign-out');
+    expect(signedOut.at(-1).data.forcedWithWaiting).toBeUndefined(); // nobody left owed a service today
   });
 
   it('offers no slot to a ticket staff issue after hours', async () => {

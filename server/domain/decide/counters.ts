@@ -5,7 +5,7 @@ import { assertQueueNotFrozen } from '../playbooks.js';
 import { nextForGroups } from '../queue-order.js';
 import { openCaseOnAccept } from './cases.js';
 import type { Counter, HallState, OutOfTurnCategory, Ticket } from '../types.js';
-import { assertMayClose, reassignWaiting, servedElsewhere } from './closing.js';
+import { assertMayClose, reassignWaiting, servedElsewhere, servicesOnlyServedBy } from './closing.js';
 import { assertActsFor, currentTicket, getCounter, getTicket, type DecideContext, type Decision } from './context.js';
 import { assertNoOtherActiveTicket } from './tickets.js';
 
@@ -229,19 +229,23 @@ export function signIn(ctx: DecideContext, state: HallState, counterId: string):
 }
 
 /**
- * Signing out closes the counter. Where the hall file names backup staff (AB岗) they are asked to take over the
- * people waiting; a counter without a backup is held to the rule of a close: not while it alone serves people
- * waiting (409 QUEUE_NOT_EMPTY). A clerk who must step away pauses instead (the 告知牌); a manager may close it.
+ * Signing out closes the counter; a clerk's shift ends and cannot be held. When it leaves people waiting whom no other
+ * open counter serves, that is never silent: the entry names the services (`forcedWithWaiting`, as a manager's forced
+ * close), the board and the dashboard show them as needing a counter, and backup staff (AB岗) are asked to take over.
+ * (Refusing it left a clerk to pause and walk away: a paused counter counts as serving, so nobody was told.)
  */
 export function signOut(ctx: DecideContext, state: HallState, counterId: string): Decision {
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   assertNoTicketInHand(state, counter);
-  const hasBackup = (ctx.hallFile.counters.find((c) => c.id === counterId)?.backupStaff.length ?? 0) > 0;
-  if (counter.status !== 'closed' && !hasBackup) assertMayClose(ctx, state, counterId, false);
-  return {
-    events: [statusEvent(ctx.now, counter, 'sign-out', { status: 'closed', staffId: undefined, staffName: undefined })],
-  };
+  const left = counter.status === 'closed' ? [] : servicesOnlyServedBy(ctx.hallFile, state, counterId);
+  const event = statusEvent(ctx.now, counter, 'sign-out', {
+    status: 'closed',
+    staffId: undefined,
+    staffName: undefined,
+  });
+  if (left.length > 0 && event.type === 'counter.status') event.data.forcedWithWaiting = left;
+  return { events: [event] };
 }
 
 /** Shown on a counter whose staff member's account was disabled while a ticket was still in hand there. */

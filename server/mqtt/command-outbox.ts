@@ -62,7 +62,10 @@ export class CommandOutbox implements Feature {
       insert: db.prepare(
         'INSERT INTO device_commands (id, device_id, name, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      sent: db.prepare('UPDATE device_commands SET attempts = attempts + 1, last_sent_at = ? WHERE id = ?'),
+      // A send clears the last answer: only an answer to the latest send says the device is alive.
+      sent: db.prepare(
+        'UPDATE device_commands SET attempts = attempts + 1, last_sent_at = ?, result = NULL WHERE id = ?',
+      ),
       // A busy device is asked until the command expires: its tries start again with each such answer.
       answered: db.prepare(
         'UPDATE device_commands SET result = ?, attempts = CASE WHEN ? THEN 0 ELSE attempts END WHERE id = ? AND device_id = ? AND acked_at IS NULL',
@@ -192,6 +195,11 @@ export class CommandOutbox implements Feature {
     const now = this.clock();
     if (row.expires_at <= now) {
       this.stmts.close.run(now, 'expired', row.id);
+      // Busy for the whole life of a command (a speaker whose queue never empties): the work is lost, so it is shown.
+      if (row.result?.startsWith('queue-full')) {
+        log.warn('device stayed busy until a command expired', { deviceId: row.device_id, command: row.name });
+        this.onFaulty?.(row.device_id);
+      }
       return;
     }
     if (!this.isOnline(row.device_id)) return;

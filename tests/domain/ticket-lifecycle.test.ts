@@ -382,6 +382,28 @@ describe('appointments', () => {
     expect(t3.id).not.toBe(t1.id);
     void late;
   });
+
+  it("a platform booking outside the hall's hours gets no number on a closed day, even within its window", () => {
+    const sunday = new PureHall({ now: Date.parse('2026-11-29T02:40:00+08:00'), alwaysOpen: false });
+    // The platform's bookings are taken as they come (bookingId): this one for Sunday 03:00.
+    const booked = sunday.run((ctx, s) =>
+      createAppointment(ctx, s, {
+        serviceId: 'one-window',
+        slotStart: Date.parse('2026-11-29T03:00:00+08:00'),
+        slotEnd: Date.parse('2026-11-29T03:30:00+08:00'),
+        idNumber: makeIdNumber('19800101', 9),
+        bookingId: 'platform-1',
+      }),
+    ).appointmentId!;
+    const code = sunday.state.appointments.get(booked)!.code;
+    let refused: unknown;
+    try {
+      sunday.run((ctx, s) => checkIn(ctx, s, { code }), KIOSK);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toMatchObject({ status: 409, code: 'HALL_CLOSED' });
+  });
 });
 
 describe('evaluations', () => {

@@ -1,6 +1,7 @@
 /** Decisions about taking numbers: issue, appointment check-in, reinstate a no-show, cancel. */
 import { DEVICE_KINDS, PRIORITY_REASONS } from '../../../protocol/codes.js';
 import { issuingWindow } from '../calendar.js';
+import { staffSlotProblem } from '../capacity.js';
 import { hallDay } from '../clock.js';
 import { refuse } from '../errors.js';
 import type { HallEvent } from '../events.js';
@@ -256,8 +257,10 @@ export function checkIn(ctx: DecideContext, state: HallState, cmd: CheckInComman
       checkInFrom: new Date(opensAt).toISOString(),
     });
   const late = unfrozenMsSince(state, a.slotStart, ctx.now) > lateMin * 60_000;
-  // Late, it is a walk-in's number: the hall's hours apply to it as to any other.
-  assertIssuing(ctx, state, 'appointment', !late);
+  // Late, it is a walk-in's number: the hall's hours apply to it as to any other. So they do to a booking whose slot
+  // is not within them (one taken before bookings were held to the hours, or the platform's): no number on a Sunday.
+  const slotInHours = staffSlotProblem(ctx, { start: a.slotStart, end: a.slotEnd }) === null;
+  assertIssuing(ctx, state, 'appointment', !late && slotInHours);
   if (a.identity) assertIdentityMayTake(ctx, state, a.identity, a.serviceId);
   // The elderly keep their priority when they book (R5): of the two places the rule gives them, the earlier.
   const elderly = a.elderly || (cmd.idNumber !== undefined && isElderly(ctx, state, cmd.idNumber));

@@ -150,20 +150,6 @@ export class CommandOutbox implements Feature {
     this.stmts.supersede.run(this.clock(), deviceId, name);
   }
 
-  /**
-   * A ticket printer went offline. Its open prints are handed on at once (`onRefused`), not kept for its return: a
-   * ticket printed minutes later at an unattended kiosk would go to whoever stands there.
-   */
-  wentOffline(deviceId: string): void {
-    const now = this.clock();
-    for (const row of this.stmts.pendingFor.all(deviceId) as Row[]) {
-      if (row.name !== 'print') continue;
-      if (this.stmts.close.run(now, 'error: offline', row.id).changes === 0) continue;
-      log.warn('device went offline with a command open: handed on', { deviceId, command: row.name });
-      this.onRefused?.(deviceId, row.name, JSON.parse(row.payload), 'offline');
-    }
-  }
-
   /** Sends again every open command of one device (it just came online). */
   flush(deviceId: string): void {
     for (const row of this.stmts.pendingFor.all(deviceId) as Row[]) this.retryOrClose(row);

@@ -148,8 +148,6 @@ export class DeviceIntake implements Feature {
       this.outbox.flush(device.id);
     } else {
       log.warn('device went offline', { deviceId: device.id, kind: device.kind });
-      // A ticket printer's jobs move on at once; a counter's receipt waits for its printer (staff stand by it).
-      if (device.kind === 'printer' && !device.counterId) this.outbox.wentOffline(device.id);
     }
   }
 

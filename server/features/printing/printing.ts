@@ -17,7 +17,13 @@ export interface PrintDecision {
   reason?: string;
 }
 
-const PRINT_TTL_MS = 3 * 60_000;
+/**
+ * A ticket prints within this or not at all: the holder waits at the kiosk for it. A printer that drops offline with a
+ * job open may have printed it already, so the job is not sent elsewhere (a second paper of one number is a ticket to
+ * resell); back within this, it prints; later, the holder has gone, and a ticket printed then would go to whoever
+ * stands at the kiosk. The kiosk showed the number on screen either way.
+ */
+const PRINT_TTL_MS = 30_000;
 
 export class TicketPrinting implements Feature {
   readonly name = 'printing';

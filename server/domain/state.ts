@@ -185,9 +185,12 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       return;
     }
     case 'ticket.transferred': {
-      const { ticketId, toServiceId, counterId } = event.data;
+      const { ticketId, toServiceId, counterId, at } = event.data;
       const t = ticket(state, ticketId);
-      releaseCounter(state, ticketId, counterId ?? t.counterId);
+      const from = counterId ?? t.counterId;
+      if (from && t.calledAt !== undefined && t.status !== 'waiting')
+        t.lastTransfer = { counterId: from, at, calledAt: t.calledAt };
+      releaseCounter(state, ticketId, from);
       if (t.status === 'waiting') removeWaiting(state.queues, t);
       t.status = 'waiting';
       t.serviceId = toServiceId;

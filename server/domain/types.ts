@@ -36,6 +36,8 @@ export interface Ticket {
   issuerDeviceId?: string;
   /** The counter staff member who issued it (a green-lane ticket is shown to the manager with who gave it). */
   issuerStaffId?: string;
+  /** Its last transfer away from a counter, and when it had been called there (a transfer right after a call shows). */
+  lastTransfer?: { counterId: string; at: number; calledAt: number };
   issuedAt: number;
   /**
    * The instant the queue rule reads as its issue time: the wall clock, but never earlier than the ticket issued

@@ -82,6 +82,13 @@ describe('one active ticket per identity and service', () => {
     // After the wait, to a service someone serves, it goes through: the same cost as a no-show.
     expectOk(await h.api('POST', `${V1}/counters/10/transfer`, { serviceId: 'payment' }, staff10));
     expect((await callNext(h, '10', staff10)).id).toBe(ahead2.id);
+    // Started at once ("the holder is at the window") and transferred at once: it goes, and the manager sees it.
+    expectOk(await h.api('POST', `${V1}/counters/10/start`, {}, staff10));
+    expectOk(await h.api('POST', `${V1}/counters/10/transfer`, { serviceId: 'payment' }, staff10));
+    const quick = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts.filter(
+      (a: any) => a.kind === 'counter.quick_finishes' && a.counterId === '10',
+    );
+    expect(quick).toEqual([expect.objectContaining({ numbers: [ahead2.number] })]); // not ahead1: it waited its minute
   });
 
   it('staff check the person at the window against the ID the ticket was taken with (no resale)', async () => {

@@ -66,7 +66,7 @@ export const MANAGER_ZH: Record<string, string> = {
   'm.alert.extended': '延时服务中，至 {until}',
   'm.alert.caseOverdue': '办件 {number}（{counter} 受理）已超期，期限 {due}',
   'm.alert.caseDueToday': '办件 {number}（{counter} 受理）今日到期',
-  'm.alert.quickFinishes': '{counter}今日有 {n} 个号码在叫号后 20 秒内即办结：{numbers}，请核实',
+  'm.alert.quickFinishes': '{counter}今日有 {n} 个号码在叫号后 20 秒内即办结或转办：{numbers}，请核实',
   'm.alert.greenLane': '{staff}今日发放绿色通道号 {n} 个（均排在所有人之前）：{numbers}，请核实',
   'm.feed': '最新评价',
   'm.feedEmpty': '登录后收到的评价会显示在这里',
@@ -302,7 +302,7 @@ export const MANAGER_EN: Record<string, string> = {
   'm.alert.greenLane':
     '{staff} issued {n} green-lane ticket(s) today, each ahead of everyone: {numbers}. Please check.',
   'm.alert.quickFinishes':
-    '{counter}: {n} ticket(s) finished within 20 s of their call today ({numbers}); please check',
+    '{counter}: {n} ticket(s) finished or transferred within 20 s of their call today ({numbers}); please check',
   'm.feed': 'Latest ratings',
   'm.feedEmpty': 'Ratings received while you are signed in appear here',
   'm.feedItem': '{counter} · {label}',

@@ -14,13 +14,13 @@ const THANKS_MS = 5_000;
 export class Pads extends DesiredStateFeature {
   readonly name = 'pads';
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** The ticket each counter's pads are asking about now, and the timer that closes the prompt. */
-  private readonly asking = new Map<string, { ticketId: string; timer: NodeJS.Timeout }>();
+  /** The timer that closes each counter's open rating prompt. */
+  private readonly asking = new Map<string, NodeJS.Timeout>();
 
   override stop(): void {
     super.stop();
     for (const t of this.timers) clearTimeout(t);
-    for (const a of this.asking.values()) clearTimeout(a.timer);
+    for (const timer of this.asking.values()) clearTimeout(timer);
     this.asking.clear();
   }
 
@@ -41,7 +41,7 @@ export class Pads extends DesiredStateFeature {
           this.setDesired(pad.id, ratingPrompt({ ticketId: t.id, ticketNumber: t.number, counterName, staffName }));
           this.outbox.send(pad.id, 'rate', { ticketId: t.id }, PAD_RATING_WINDOW_MS);
         }
-        this.askUntilClosed(e.data.counterId, t.id);
+        this.askUntilClosed(e.data.counterId);
       } else if (e.type === 'ticket.started' && this.asking.has(e.data.counterId)) {
         this.closePrompt(e.data.counterId); // the next citizen is at the window
       } else if (e.type === 'evaluation.recorded' && e.data.counterId) {
@@ -64,16 +64,15 @@ export class Pads extends DesiredStateFeature {
     }
   }
 
-  private askUntilClosed(counterId: string, ticketId: string): void {
+  private askUntilClosed(counterId: string): void {
     this.stopAsking(counterId);
     const timer = setTimeout(() => this.closePrompt(counterId), PAD_RATING_WINDOW_MS);
     timer.unref();
-    this.asking.set(counterId, { ticketId, timer });
+    this.asking.set(counterId, timer);
   }
 
   private stopAsking(counterId: string): void {
-    const a = this.asking.get(counterId);
-    if (a) clearTimeout(a.timer);
+    clearTimeout(this.asking.get(counterId));
     this.asking.delete(counterId);
   }
 

@@ -58,8 +58,8 @@ export function validIdNumber(ctx: DecideContext, idNumber: string): { normalize
 }
 
 /**
- * Refuses when numbers can't be issued now: the playbooks' issuing mode, then the hall's issuing hours — which staff may pass
- * (extended service, R6), and so may an appointment checked in within its own window (`withinBooking`): the
+ * Refuses when numbers can't be issued now: the playbooks' issuing mode, then the hall's issuing hours, which staff
+ * may pass (extended service, R6), and so may an appointment checked in within its own window (`withinBooking`): the
  * contract opens that window `appointmentEarlyMinutes` before the slot, before the doors open or over lunch too.
  */
 function assertIssuing(

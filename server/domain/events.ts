@@ -30,7 +30,14 @@ export interface HallEventMap {
   };
   'ticket.recalled': { ticketId: string; counterId: string; at: number; recalls: number };
   'ticket.started': { ticketId: string; counterId: string; at: number };
-  'ticket.finished': { ticketId: string; counterId: string; at: number; serviceMs: number };
+  'ticket.finished': {
+    ticketId: string;
+    counterId: string;
+    at: number;
+    serviceMs: number;
+    /** Who finished it, when not who called it (a colleague took the counter over, AB岗): the service is theirs. */
+    staffId?: string;
+  };
   'ticket.no_show': { ticketId: string; counterId: string; at: number };
   'ticket.reinstated': { ticketId: string; at: number; key: QueueKey };
   'ticket.transferred': {

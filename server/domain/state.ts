@@ -155,10 +155,11 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       return;
     }
     case 'ticket.finished': {
-      const { ticketId, counterId, at, serviceMs } = event.data;
+      const { ticketId, counterId, at, serviceMs, staffId } = event.data;
       const t = ticket(state, ticketId);
       t.status = 'done';
       t.finishedAt = at;
+      if (staffId) t.staffId = staffId; // taken over: the rating and the figures are the finisher's
       state.avgServiceMs[t.serviceId] = nextAverage(avgServiceMs(hall, state, t.serviceId), serviceMs);
       releaseCounter(state, ticketId, counterId);
       const counter = state.counters.get(counterId);

@@ -16,7 +16,7 @@ const CHANGES = {
   called: `status='called', called_at=?, counter_id=?, staff_id=?, out_of_turn=?`,
   status: `status=?`,
   started: `status='serving', started_at=?`,
-  finished: `status='done', finished_at=?`,
+  finished: `status='done', finished_at=?, staff_id=COALESCE(?, staff_id)`,
   transferred: `status='waiting', service_id=?, counter_id=NULL, out_of_turn=NULL`,
   rated: `rating=?`,
   slotOffered: `slot_offered_at=?`,
@@ -84,7 +84,7 @@ export class TicketProjection {
         this.change('started', e.data.ticketId, e.data.at);
         return;
       case 'ticket.finished':
-        this.change('finished', e.data.ticketId, e.data.at);
+        this.change('finished', e.data.ticketId, e.data.at, e.data.staffId ?? null);
         return;
       case 'ticket.slot_offered':
         this.change('slotOffered', e.data.ticketId, e.data.at);

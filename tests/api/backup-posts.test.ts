@@ -69,6 +69,23 @@ describe('A/B posts', () => {
     expect(asked).toMatchObject([{ counterId: '7', reason: 'signed-out', backupStaff: ['wang'], waiting: 1 }]);
   });
 
+  it('a service taken over and finished by the backup is theirs: the pad names them, the rating goes to them', async () => {
+    const { hall, kiosk, staff } = await hallWithBackup();
+    const pad = (await hall.device('pad-7', 'pad', { counterId: '7' })).token;
+    const t = await issue(hall, kiosk, { serviceId: 'query' });
+    expectOk(await hall.api('POST', `${V1}/counters/7/call-next`, {}, staff));
+    expectOk(await hall.api('POST', `${V1}/counters/7/start`, {}, staff));
+    const wang = await newStaffAt(hall, '7', 'wang'); // the backup takes the counter over mid-service
+    expectOk(await hall.api('POST', `${V1}/counters/7/finish`, {}, wang));
+    expectOk(await hall.api('POST', `${V1}/evaluations`, { ticketId: t.id, score: 1 }, pad), 201);
+    const wangId = (await hall.api('GET', `${V1}/auth/me`, undefined, wang)).body.id;
+    const rated = (await auditAll(hall)).filter((e) => e.type === 'evaluation.recorded').at(-1);
+    expect(rated.data.staffId).toBe(wangId);
+    const today = (await hall.api('GET', `${V1}/stats/today`, undefined, hall.managerToken)).body;
+    const row = today.perStaff.find((s: any) => s.staffId === wangId);
+    expect(row).toMatchObject({ served: 1, ratings: expect.objectContaining({ count: 1 }) });
+  });
+
   it('keeps the pause clock across a restart: it runs from the pause event, not from the start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hallq-ab-'));
     try {

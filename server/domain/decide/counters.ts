@@ -38,7 +38,17 @@ function finishCurrentIfServing(ctx: DecideContext, state: HallState, counter: C
 
 function finishEvent(ctx: DecideContext, counter: Counter, t: Ticket): HallEvent {
   const serviceMs = Math.max(0, ctx.now - (t.startedAt ?? t.calledAt ?? ctx.now));
-  return { type: 'ticket.finished', data: { ticketId: t.id, counterId: counter.id, at: ctx.now, serviceMs } };
+  const takenOver = counter.staffId !== undefined && counter.staffId !== t.staffId;
+  return {
+    type: 'ticket.finished',
+    data: {
+      ticketId: t.id,
+      counterId: counter.id,
+      at: ctx.now,
+      serviceMs,
+      ...(takenOver ? { staffId: counter.staffId } : {}),
+    },
+  };
 }
 
 export function callNext(ctx: DecideContext, state: HallState, counterId: string): Decision {

@@ -44,7 +44,7 @@ describe('alerts on the dashboard', () => {
       expect((await hall.api('POST', `/api/v1/counters/8/${step}`, {}, staff)).status).toBe(200);
     const page = await openPage(browser, `${hall.url}/manager`, { width: 1600, height: 1000 }, errors);
     await login(page, 'boss', 'boss-password');
-    await expect.poll(() => page.textContent('.m-alerts')).toMatch(/今日有 1 个号码在叫号后 20 秒内即办结：E001/);
+    await expect.poll(() => page.textContent('.m-alerts')).toMatch(/今日有 1 个号码在叫号后 20 秒内即办结或转办：E001/);
     expect(await axeSerious(page)).toEqual([]);
     await page.close();
   });

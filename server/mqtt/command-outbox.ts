@@ -44,6 +44,8 @@ export class CommandOutbox implements Feature {
   private readonly onFaulty?: (deviceId: string) => void;
   private readonly onAcked?: (deviceId: string) => void;
   private readonly onRefused?: OutboxOptions['onRefused'];
+  /** Devices that answered `queue-full` and still have commands open: theirs go out in order, never overtaking. */
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -117,6 +119,8 @@ export class CommandOutbox implements Feature {
     const payload = JSON.stringify({ id, ...body });
     const now = this.clock();
     this.stmts.insert.run(id, deviceId, name, payload, now, now + ttlMs);
+    // A busy device's older commands wait for their turn to be asked again: this one goes after them, with the tick.
+    if (this.busy.has(deviceId)) return id;
     this.transmit({ id, device_id: deviceId, name, payload, attempts: 0, expires_at: now + ttlMs });
     return id;
   }
@@ -131,6 +135,7 @@ export class CommandOutbox implements Feature {
     if (!ok && isRetryable(error)) {
       const busy = error!.startsWith('queue-full') ? 1 : 0;
       if (this.stmts.answered.run(error, busy, id, deviceId).changes === 0) return;
+      if (busy) this.busy.add(deviceId);
       log.info('device will be asked again', { deviceId, id, error });
       this.onAcked?.(deviceId);
       return;
@@ -173,8 +178,34 @@ export class CommandOutbox implements Feature {
     // While the broker is away nothing can be acked: retrying then would only mark healthy devices faulty.
     if (!this.link.connected) return;
     const now = this.clock();
-    for (const row of this.stmts.due.all(now - this.retryMs) as Row[]) this.retryOrClose(row);
+    const due = this.stmts.due.all(now - this.retryMs) as Row[];
+    const held = this.heldBehindBusy(due, now);
+    for (const row of due) if (!held.has(row.id)) this.retryOrClose(row);
     this.stmts.prune.run(now - 24 * 60 * 60 * 1000);
+  }
+
+  /**
+   * The open commands of a busy device that must wait: those younger than one still in flight (asked again less than
+   * a retry ago). Sent now, a new call would reach the speaker's freed place before the older calls it had no room
+   * for, and the hall would hear the numbers out of order.
+   */
+  private heldBehindBusy(due: Row[], now: number): Set<string> {
+    const held = new Set<string>();
+    if (this.busy.size === 0) return held;
+    const dueIds = new Set(due.map((row) => row.id));
+    for (const deviceId of this.busy) {
+      const open = this.stmts.pendingFor.all(deviceId) as Row[];
+      if (open.length === 0) {
+        this.busy.delete(deviceId);
+        continue;
+      }
+      let inFlight = false;
+      for (const row of open) {
+        if (inFlight && row.expires_at > now) held.add(row.id);
+        if (!dueIds.has(row.id)) inFlight = true;
+      }
+    }
+    return held;
   }
 
   private retryOrClose(row: Row): void {

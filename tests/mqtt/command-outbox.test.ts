@@ -1,6 +1,7 @@
 /**
  * The command outbox alone, with a fake link and clock: a passing failure is an answer, a device busy until a command
- * expires is shown as faulty, and one that answered once and then fell silent is not taken for alive.
+ * expires is shown as faulty, its new calls never overtake the old, and one that answered once and then fell silent is
+ * not taken for alive.
  */
 import { describe, expect, it } from 'vitest';
 import { topics } from '../../devices/protocol/mqtt-topics.js';
@@ -49,6 +50,25 @@ describe('CommandOutbox', () => {
     tick(2000); // past its 10 s: expired, and the device shown
     expect(faulty).toEqual(['spk-1']);
     expect(box.pending('spk-1')).toBe(0);
+  });
+
+  it('never lets a new call overtake the calls a busy speaker had no room for', () => {
+    const { box, sent, tick } = outbox();
+    const first = box.send('spk-2', 'announce', { text: 'A001' }, 60_000);
+    box.ack('spk-2', first, false, 'queue-full');
+    sent.length = 0;
+    const second = box.send('spk-2', 'announce', { text: 'A002' }, 60_000);
+    expect(sent).toEqual([]); // not ahead of A001, which waits for its next try
+    tick(500);
+    expect(sent).toEqual([]);
+    tick(500);
+    expect(sent.map((c) => c.id)).toEqual([first, second]);
+    box.ack('spk-2', first, true);
+    box.ack('spk-2', second, true);
+    tick();
+    sent.length = 0;
+    box.send('spk-2', 'announce', { text: 'A003' }, 60_000);
+    expect(sent).toHaveLength(1); // no longer busy: sent at once
   });
 
   it('takes a device that answered once and then fell silent for faulty, not for alive', () => {

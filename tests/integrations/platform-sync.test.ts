@@ -114,6 +114,22 @@ describe('appointment platform sync', () => {
     expect(booked(await appointments(h))).toHaveLength(0);
   });
 
+  it('weighs the versions of one booking in one page against each other: an older or equal one is passed over', async () => {
+    const s = await hallWithPlatform(clock);
+    h = s.h;
+    const older = platform.put(booking('b-old', 1));
+    const cancelled = { ...older, status: 'cancelled', updatedAt: '2026-03-02T02:00:00.000Z' };
+    const equal = platform.put(booking('b-eq', 2));
+    // In one page: the cancel first, then the older "booked"; and a cancel, then a "booked" of the same time.
+    platform.versions.length = 0;
+    platform.putRaw(cancelled);
+    platform.putRaw({ ...older, updatedAt: '2026-03-02T01:00:00.000Z' });
+    platform.putRaw({ ...equal, status: 'cancelled', updatedAt: '2026-03-02T01:30:00.000Z' });
+    platform.putRaw({ ...equal, status: 'booked', updatedAt: '2026-03-02T01:30:00.000Z' });
+    await s.adapter.runNow();
+    expect(booked(await appointments(h))).toEqual([]);
+  });
+
   it('skips and audits a malformed booking, or one with a bad ID number, and goes on', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hallq-platform-skips-'));
     let s = await hallWithPlatform(clock, dataDir);

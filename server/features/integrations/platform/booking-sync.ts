@@ -88,10 +88,10 @@ export class BookingSync {
       }
       // A few bookings at a time: they share one group commit. Then a pause as long as the chunk took, so that a
       // catch-up of thousands holds the hall's commands back at most half of the time (see catch-up-bench).
-      for (let i = 0; i < page.bookings.length; i += CHUNK) {
+      for (const chunk of chunksOf(page.bookings, CHUNK)) {
         if (this.isStopped()) return false;
         const started = performance.now();
-        const taken = await Promise.all(page.bookings.slice(i, i + CHUNK).map((raw) => this.take(raw)));
+        const taken = await Promise.all(chunk.map((raw) => this.take(raw)));
         this.remember(taken.filter((t) => t !== undefined));
         this.writeSkips();
         await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
@@ -197,6 +197,29 @@ export class BookingSync {
     this.hall.auditEntries(PLATFORM_ACTOR, entries);
     if (entries.length > 0 || this.notAuditedThisRun > 0) writeState(this.db, SKIPPED_KEY, String(this.skipped));
   }
+}
+
+/**
+ * A page cut into chunks of at most `size`, a new one begun where a booking comes again: the versions of one chunk
+ * are decided together against what was noted before it, so a second version of one booking must wait for the first
+ * to be noted (or a cancel followed by its older "booked" would book it again).
+ */
+export function chunksOf(bookings: unknown[], size: number): unknown[][] {
+  const chunks: unknown[][] = [];
+  let chunk: unknown[] = [];
+  let ids = new Set<unknown>();
+  for (const raw of bookings) {
+    const id = (raw as { bookingId?: unknown } | null)?.bookingId;
+    if (chunk.length >= size || (id !== undefined && ids.has(id))) {
+      chunks.push(chunk);
+      chunk = [];
+      ids = new Set();
+    }
+    chunk.push(raw);
+    if (id !== undefined) ids.add(id);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 function appointmentOf(b: PlatformBooking, serviceId: string) {

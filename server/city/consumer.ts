@@ -187,6 +187,8 @@ export class CityConsumer {
         let scheduled = false;
         const flush = () => {
           scheduled = false;
+          // Stopped meanwhile (the read model may be closed): left unacked, the engine delivers them again.
+          if (this.stopped) return;
           const taken = batch.splice(0);
           this.model.db.transaction(() =>
             taken.forEach((m) => this.handle(m.subject, m.data, m.info.timestampNanos / 1e6)),

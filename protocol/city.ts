@@ -21,6 +21,11 @@ export const cityMsgId = (siteId: string, seq: number, epoch = 0) =>
 /** The stream every site's subjects go to, at the city. */
 export const CITY_STREAM = 'CITY';
 export const CITY_STREAM_SUBJECTS = ['city.site.*.events', 'city.site.*.info'];
+/**
+ * The largest message the city's stream takes (its `max_msg_size`). An event is about 270 bytes; the limit bounds,
+ * with the messages kept per subject, what one site's credentials can make the city's stream hold.
+ */
+export const CITY_MAX_MESSAGE_BYTES = 2048;
 
 export type SiteKind = 'hall' | 'point';
 

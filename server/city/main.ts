@@ -27,6 +27,7 @@ const cityEnvSchema = z.object({
   /** Retention of the sites' events and of the directives (docs/city.md, "Retention"). */
   CITY_STREAM_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(DEFAULT_LIMITS.events.maxAgeHours),
   CITY_STREAM_MAX_BYTES: z.coerce.number().int().min(MIB).default(DEFAULT_LIMITS.events.maxBytes),
+  CITY_STREAM_MAX_MSGS_PER_SITE: z.coerce.number().int().min(1000).default(DEFAULT_LIMITS.events.maxMsgsPerSite),
   CITY_DOWN_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(DEFAULT_LIMITS.directives.maxAgeHours),
   CITY_DOWN_MAX_BYTES: z.coerce.number().int().min(MIB).default(DEFAULT_LIMITS.directives.maxBytes),
 });
@@ -48,7 +49,11 @@ async function main(): Promise<void> {
     password: env.CITY_NATS_PASSWORD,
     replicas: env.CITY_STREAM_REPLICAS,
     limits: {
-      events: { maxAgeHours: env.CITY_STREAM_MAX_AGE_HOURS, maxBytes: env.CITY_STREAM_MAX_BYTES },
+      events: {
+        maxAgeHours: env.CITY_STREAM_MAX_AGE_HOURS,
+        maxBytes: env.CITY_STREAM_MAX_BYTES,
+        maxMsgsPerSite: env.CITY_STREAM_MAX_MSGS_PER_SITE,
+      },
       directives: { maxAgeHours: env.CITY_DOWN_MAX_AGE_HOURS, maxBytes: env.CITY_DOWN_MAX_BYTES },
     },
   });

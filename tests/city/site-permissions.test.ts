@@ -14,6 +14,7 @@ import { StartRefused } from '../../server/app/hall-server.js';
 import { CityConsumer } from '../../server/city/consumer.js';
 import { loadHallFile } from '../../server/config/load-hall.js';
 import { CityReadModel } from '../../server/city/read-model.js';
+import { log } from '../../server/log.js';
 import type { CityLink } from '../../server/features/city-link/index.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { until } from '../helpers/until.js';
@@ -78,6 +79,31 @@ describe("a site's NATS login", () => {
     expect(ticketId).toMatch(/^t_/);
     expect(heard.filter((m) => m.includes(ticketId) || m.includes('permissions-surge'))).toEqual([]);
     expect(refused.join(' ')).toMatch(/permissions violation/i);
+  }, 60_000);
+
+  it('says so in the log when the city refuses its events, not only that the link is up', async () => {
+    // A hall set up with another site's login: connected, but not allowed its own subject.
+    const lines: string[] = [];
+    const collect = { write: (l: string) => (lines.push(l), true), once: () => undefined, writableLength: 0 };
+    const restore = log.redirect(collect as never, collect as never);
+    const wrong = await startTestHall({
+      env: { CITY_NATS_URL: nats.url, CITY_NATS_USER: other.user, CITY_NATS_PASSWORD: other.password },
+    });
+    log.setLevel('info'); // the test hall starts silent
+    try {
+      expect((await wrong.api('POST', '/api/v1/tickets', { serviceId: 'one-window' }, wrong.managerToken)).status).toBe(
+        201,
+      );
+      await until(
+        'the refusal warned',
+        () => lines.some((l) => l.includes('"warn"') && l.includes('the city did not take the site’s events')),
+        20_000,
+      );
+    } finally {
+      await wrong.stop();
+      restore();
+      log.setLevel('silent');
+    }
   }, 60_000);
 
   it('is never tried with a hall id that has a dot: the hall refuses to start and says why', async () => {

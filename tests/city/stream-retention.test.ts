@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CITY_DOWN_STREAM,
   CITY_EVENT_TYPES,
+  CITY_MAX_MESSAGE_BYTES,
   CITY_STREAM,
   CITY_STREAM_SUBJECTS,
   type CityEvent,
@@ -55,7 +56,7 @@ describe('the city streams’ retention', () => {
     const jsm = await nc.jetstreamManager();
     await jsm.streams.add({ name: CITY_STREAM, subjects: CITY_STREAM_SUBJECTS, storage: StorageType.File });
     await runCity({
-      events: { maxAgeHours: 48, maxBytes: 64 * MIB },
+      events: { maxAgeHours: 48, maxBytes: 64 * MIB, maxMsgsPerSite: 5000 },
       directives: { maxAgeHours: 240, maxBytes: 8 * MIB },
     });
     expect(await configOf(CITY_STREAM)).toMatchObject({
@@ -63,6 +64,8 @@ describe('the city streams’ retention', () => {
       max_bytes: 64 * MIB,
       discard: DiscardPolicy.New,
       subjects: CITY_STREAM_SUBJECTS,
+      max_msg_size: CITY_MAX_MESSAGE_BYTES,
+      max_msgs_per_subject: 5000,
     });
     expect(await configOf(CITY_DOWN_STREAM)).toMatchObject({
       max_age: nanos(240 * 3_600_000),
@@ -74,6 +77,7 @@ describe('the city streams’ retention', () => {
     expect(await configOf(CITY_STREAM)).toMatchObject({
       max_age: nanos(7 * 24 * 3_600_000),
       max_bytes: DEFAULT_LIMITS.events.maxBytes,
+      max_msgs_per_subject: DEFAULT_LIMITS.events.maxMsgsPerSite,
     });
     expect((await configOf(CITY_DOWN_STREAM)).max_age).toBe(nanos(30 * 24 * 3_600_000));
   }, 60_000);
@@ -116,4 +120,24 @@ describe('the city streams’ retention', () => {
       await h.stop();
     }
   }, 90_000);
+
+  it('keeps one site flooding its subject from filling the stream: its own oldest go, and every other site is taken', async () => {
+    await runCity({
+      events: { maxAgeHours: 48, maxBytes: 4 * MIB, maxMsgsPerSite: 1000 },
+      directives: { maxAgeHours: 240, maxBytes: 8 * MIB },
+    });
+    const js = nc.jetstream();
+    const junk = new Uint8Array(CITY_MAX_MESSAGE_BYTES - 200);
+    // 3,000 messages of ~1.8 KB, 5.5 MB, all on one site's subject: more than the stream's 4 MB.
+    for (let i = 0; i < 3000; i += 100)
+      await Promise.all(Array.from({ length: 100 }, () => js.publish('city.site.flooder.events', junk)));
+    await expect(js.publish('city.site.flooder.events', new Uint8Array(CITY_MAX_MESSAGE_BYTES + 1))).rejects.toThrow(
+      /size/,
+    );
+    const ack = await js.publish('city.site.other-hall.events', new TextEncoder().encode('{}'));
+    expect(ack.seq).toBeGreaterThan(3000);
+    const jsm = await nc.jetstreamManager();
+    expect((await jsm.streams.info(CITY_STREAM)).state.bytes).toBeLessThan(2 * MIB);
+    await runCity(); // the defaults again
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
 import { connect, Events, type JetStreamClient, type NatsConnection } from 'nats';
 import {
   CITY_EVENT_TYPES,
+  CITY_MAX_MESSAGE_BYTES,
   CITY_SUMMARY_SUBJECT,
   citySubjects,
   cityMsgId,
@@ -39,6 +40,18 @@ export interface CityLinkOptions {
 }
 
 const encoder = new TextEncoder();
+const REFUSAL_WARN_EVERY_MS = 5 * 60_000;
+
+/** A message as sent; none, and a warning, when it is over the city stream's message size (it would be refused). */
+function forCity(message: CityEvent | CitySiteInfo): Uint8Array | undefined {
+  const body = encoder.encode(JSON.stringify(message));
+  if (body.length <= CITY_MAX_MESSAGE_BYTES) return body;
+  log.warn('city link: a message too large for the city was not sent', {
+    type: 'type' in message ? message.type : 'info',
+    bytes: body.length,
+  });
+  return undefined;
+}
 /** How far back a new sending of the log goes: the hall days that started within this many days. */
 export const RESEND_DAYS = 2;
 
@@ -52,6 +65,11 @@ export class CityLink implements Feature {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs = 500;
+  /** Since when the city has not taken a batch (undefined: it takes them), and when that was last warned of. */
+  private refusedSince: number | undefined;
+  private refusalWarnedAt = -Infinity;
+  /** The link is down (already warned of): a batch not taken meanwhile is no news. */
+  private linkLost = false;
   private offBus: (() => void) | undefined;
   private readonly directives: DirectiveReceiver;
   private summary: CitySummary | undefined;
@@ -121,11 +139,11 @@ export class CityLink implements Feature {
         catchUpTo: this.resendHead,
         src: this.cursor.src,
       };
-      await js.publish(citySubjects(site).events, encoder.encode(JSON.stringify(lead)), {
-        msgID: cityMsgId(site, from, epoch),
-        timeout: 5000,
-      });
-      sent = from;
+      const body = forCity(lead);
+      if (body) {
+        await js.publish(citySubjects(site).events, body, { msgID: cityMsgId(site, from, epoch), timeout: 5000 });
+        sent = from;
+      }
     }
     this.cursor.set({ seq: from, sent, epoch });
     // The city may have lost the site's name, kind and place with its read model.
@@ -197,8 +215,14 @@ export class CityLink implements Feature {
       nc.subscribe(CITY_SUMMARY_SUBJECT, { callback: (_err, m) => this.takeSummary(m.data) });
       void (async () => {
         for await (const s of nc.status()) {
-          if (s.type === Events.Reconnect) void this.onConnected();
-          if (s.type === Events.Disconnect) log.warn('city link lost; the site goes on and sends later');
+          if (s.type === Events.Reconnect) {
+            this.linkLost = false;
+            void this.onConnected();
+          }
+          if (s.type === Events.Disconnect) {
+            this.linkLost = true;
+            log.warn('city link lost; the site goes on and sends later');
+          }
         }
       })();
     } catch (err) {
@@ -214,11 +238,13 @@ export class CityLink implements Feature {
 
   private async publishInfo(): Promise<void> {
     const { id, name, kind, location } = this.opts.site;
-    const info: CitySiteInfo = { v: 1, site: id, name, kind, ...(location ? { location } : {}) };
+    const info: CitySiteInfo = { v: 1, site: id, name: name.slice(0, 100), kind, ...(location ? { location } : {}) };
+    const body = forCity(info);
+    if (!body) return;
     await this.nc
       ?.jetstream()
-      .publish(citySubjects(id).info, encoder.encode(JSON.stringify(info)), { timeout: 10_000 })
-      .catch(() => undefined);
+      .publish(citySubjects(id).info, body, { timeout: 10_000 })
+      .catch((err: Error) => log.warn('city link: the city did not take the site info', { error: err.message }));
   }
 
   /** Sends the log after the cursor, batch by batch; one pump at a time, a request during it runs it again. */
@@ -235,14 +261,37 @@ export class CityLink implements Feature {
         while (!this.stopped && (await this.sendBatch()));
       } while (this.again && !this.stopped);
       this.retryMs = 500;
+      if (this.refusedSince !== undefined) {
+        log.info('city link: the city takes the site’s events again', { refusedForMs: Date.now() - this.refusedSince });
+        this.refusedSince = undefined;
+      }
     } catch (err) {
-      log.debug('city link: a batch was not acknowledged; trying again later', { error: (err as Error).message });
+      this.noteRefusal(err as Error);
       clearTimeout(this.retryTimer);
       this.retryTimer = setTimeout(() => void this.pump(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, this.opts.maxRetryMs ?? 10_000);
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * A batch the city did not take. A cut link is already logged; a refusal on a live link (a full stream, a user not
+   * allowed the site's subject) would leave the city blind to the site with nothing said: warned at once, then every
+   * 5 minutes while it lasts.
+   */
+  private noteRefusal(err: Error): void {
+    const now = Date.now();
+    if (this.refusedSince === undefined) this.refusedSince = now;
+    if (this.linkLost || !this.nc || this.nc.isClosed() || now - this.refusalWarnedAt < REFUSAL_WARN_EVERY_MS) {
+      log.debug('city link: a batch was not acknowledged; trying again later', { error: err.message });
+      return;
+    }
+    this.refusalWarnedAt = now;
+    log.warn('city link: the city did not take the site’s events; trying again', {
+      error: err.message,
+      refusedForMs: now - this.refusedSince,
+    });
   }
 
   /** One batch: published together, the cursor moved past what was acknowledged in order. False when none is left. */
@@ -265,8 +314,10 @@ export class CityLink implements Feature {
       if (!event) return undefined;
       if (row.seq < this.resendHead) event.catchUpTo = this.resendHead;
       event.src = this.cursor.src;
+      const body = forCity(event);
+      if (!body) return undefined;
       prev = row.seq;
-      return js.publish(subject, encoder.encode(JSON.stringify(event)), {
+      return js.publish(subject, body, {
         msgID: cityMsgId(site, row.seq, start.epoch),
         timeout: 5000,
       });

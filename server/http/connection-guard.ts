@@ -9,6 +9,7 @@ import type { Env } from '../config/env.js';
 import { log } from '../log.js';
 import { LOOPBACK_ADDRESSES } from '../security/loopback.js';
 import { plainAddress } from './client-address.js';
+import { tokenTaken } from './token-taken.js';
 
 export interface ConnectionLimits {
   /** Sockets of every kind at once (HTTP, WebSocket, half-open), kept well below the process's descriptor limit. */
@@ -178,9 +179,10 @@ export class ConnectionGuard {
    * every request whose header does not name a live token with 401 before any route runs.
    */
   private watchForToken(req: IncomingMessage, res: ServerResponse): void {
-    if (!req.headers.authorization || !req.url?.startsWith('/api/')) return;
+    if (!req.headers.authorization) return;
     res.once('finish', () => {
-      if (res.statusCode >= 200 && res.statusCode < 300) this.trust(req.socket.remoteAddress);
+      // Only a token the API's authentication took: a path that leaves the API (`/api/../healthz`) checks none.
+      if (res.statusCode >= 200 && res.statusCode < 300 && tokenTaken.has(req)) this.trust(req.socket.remoteAddress);
     });
   }
 

@@ -13,7 +13,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const tooLarge = () => new ApiError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
 const aborted = () => new ApiError(400, 'REQUEST_ABORTED', 'the request body ended before it was complete');
 
-function incomingOf(c: Context): IncomingMessage | undefined {
+export function incomingOf(c: Context): IncomingMessage | undefined {
   const env = c.env as { incoming?: IncomingMessage } | undefined;
   return env?.incoming;
 }

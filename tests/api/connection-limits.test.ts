@@ -70,8 +70,13 @@ describe('connection limits (real server)', () => {
   it('trusts an address that showed a valid token: it may hold more', async () => {
     expect(await getFrom(port, '/api/v1/auth/me', '127.0.0.6', 'x'.repeat(43))).toBe(401);
     expect(await getFrom(port, '/api/v1/hall', '127.0.0.7')).toBe(200); // no token at all
+    // A garbage token on a path that leaves the API (`/api/../healthz` is served as /healthz, no token checked).
+    const garbage = 'g'.repeat(43);
+    expect(await getFrom(port, '/api/../healthz', '127.0.0.8', garbage)).toBe(200);
+    expect(await getFrom(port, '/api/v1/../../display', '127.0.0.8', garbage)).toBe(200);
     expect(h.running.connections.isTrusted('127.0.0.6')).toBe(false);
     expect(h.running.connections.isTrusted('127.0.0.7')).toBe(false);
+    expect(h.running.connections.isTrusted('127.0.0.8')).toBe(false);
     expect(await getFrom(port, '/api/v1/auth/me', '127.0.0.5', h.managerToken)).toBe(200);
     expect(h.running.connections.isTrusted('127.0.0.5')).toBe(true);
     expect(await holdFrom(port, '127.0.0.5', 40, held)).toBe(0);

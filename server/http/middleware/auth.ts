@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Actor } from '../../domain/decide/context.js';
 import type { Accounts, Principal, TokenRole } from '../../store/accounts.js';
 import { forbidden, unauthorized } from '../errors.js';
-import { requestHeader } from '../request-body.js';
+import { incomingOf, requestHeader } from '../request-body.js';
+import { tokenTaken } from '../token-taken.js';
 
 /** `clientAddress`: the caller's address, a proxy's client resolved (client-address.ts). */
 export type AppEnv = { Variables: { principal?: Principal; clientAddress?: string } };
@@ -22,6 +23,8 @@ export function authenticate(accounts: Accounts, clock: () => number): Middlewar
       const principal = token ? accounts.principal(token, clock()) : undefined;
       if (!principal) throw unauthorized('the token is unknown or has expired; log in again');
       c.set('principal', principal);
+      const incoming = incomingOf(c);
+      if (incoming) tokenTaken.add(incoming);
     }
     await next();
   };

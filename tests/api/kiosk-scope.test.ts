@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppointment } from '../../server/domain/decide/appointments.js';
 import { SYSTEM_ACTOR } from '../../server/domain/decide/context.js';
 import { makeIdNumber, startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { PUBLIC_RENDERS_PER_SECOND } from '../../server/http/routes/ticket-preview.js';
 import { expectError, expectOk, issue, manualClock, MONDAY_10, V1 } from './support.js';
 
 const clock = manualClock(MONDAY_10);
@@ -52,6 +53,39 @@ describe('ticket preview', () => {
     expect(own).not.toEqual(masked);
     expect(await svg(t.id, h.managerToken)).toEqual(own);
     expect(await svg(t.id, kiosk2)).toEqual(masked);
+  });
+});
+
+describe('ticket preview budget', () => {
+  const get = (id: string, token?: string) =>
+    fetch(`${h.url}${V1}/tickets/${id}/ticket.svg`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  it('draws for strangers a few previews a second, all of them for kiosks and staff; one asked again is kept', async () => {
+    const tickets = [];
+    for (let i = 0; i < 2 * PUBLIC_RENDERS_PER_SECOND + 5; i++)
+      tickets.push(await issue(h, kiosk1, { serviceId: 'query' }));
+    const first = await get(tickets[0].id);
+    expect(first.status).toBe(200);
+    const firstSvg = await first.text();
+    // The clock stands still: the strangers' burst is spent on new tickets, then refused.
+    const statuses: number[] = [];
+    for (const t of tickets.slice(1)) statuses.push((await get(t.id)).status);
+    const drawn = statuses.filter((s) => s === 200).length;
+    expect(drawn).toBeGreaterThan(PUBLIC_RENDERS_PER_SECOND); // the burst (less what earlier tests drew)
+    expect(drawn).toBeLessThan(2 * PUBLIC_RENDERS_PER_SECOND);
+    expect(statuses.slice(drawn).every((s) => s === 429)).toBe(true);
+    const refused = await get(tickets.at(-1)!.id);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect((await refused.json()).error.code).toBe('TOO_MANY_ATTEMPTS');
+    // A preview already drawn is served again; the kiosk and staff are never held.
+    const again = await get(tickets[0].id);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe(firstSvg);
+    expect((await get(tickets.at(-1)!.id, kiosk1)).status).toBe(200);
+    expect((await get(tickets.at(-2)!.id, h.managerToken)).status).toBe(200);
+    // A second later there is room again.
+    clock.advance(1 / 60);
+    expect((await get(tickets.at(-3)!.id)).status).toBe(200);
   });
 });
 

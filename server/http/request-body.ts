@@ -65,9 +65,11 @@ export async function bodyText(c: Context): Promise<string> {
       done();
       resolve();
     };
-    const onError = (err: Error) => {
+    // An error on the request's stream is the client gone mid-body ('aborted', ECONNRESET): its doing, not the
+    // server's — answered (to nobody) as such, and never logged as an unhandled error one can cause at will.
+    const onError = () => {
       done();
-      reject(err);
+      reject(aborted());
     };
     // 'close' without 'end': the client went away mid-body.
     const onClose = () => {

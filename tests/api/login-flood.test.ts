@@ -47,6 +47,34 @@ describe('a login flood', () => {
     expectOk(await h.api('POST', `${V1}/auth/login`, { username: 'boss', password: 'boss-password' }));
   });
 
+  it('counts a login refused as too busy against its address: retrying at full speed is blocked', async () => {
+    // The line filled from many addresses, then one address retrying while it is full: refused unchecked each time.
+    const fill = STAFF_PASSWORD_CHECKS_AT_ONCE + STAFF_PASSWORD_CHECKS_WAITING + 20;
+    const filling = Promise.all(
+      Array.from({ length: fill }, (_, i) =>
+        apiFrom(`127.0.${40 + Math.floor(i / 200)}.${(i % 200) + 1}`, `${h.url}${V1}/auth/login`, 'POST', {
+          username: 'boss',
+          password: `fill-${i}`,
+        }),
+      ),
+    );
+    const retrier = '127.0.50.1';
+    const statuses: number[] = [];
+    for (let i = 0; i < 30 && !statuses.includes(429); i++)
+      statuses.push(
+        (
+          await apiFrom(retrier, `${h.url}${V1}/auth/login`, 'POST', {
+            username: 'boss',
+            password: `retry-${i}`,
+          })
+        ).status,
+      );
+    await filling;
+    // Refused as busy (and perhaps a few checked) until the address's 20 a minute are spent: then blocked.
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses).toContain(503);
+  });
+
   it('lets staff in from a browser they logged in on before, after a restart too, while a flood with a stolen cookie fills the line', async () => {
     const login = (username: string, password: string, from: string, cookie?: string) =>
       apiFrom(from, `${h.url}${V1}/auth/login`, 'POST', { username, password }, undefined, cookie ? { cookie } : {});

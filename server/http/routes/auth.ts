@@ -1,7 +1,7 @@
 /** Login, logout, who-am-I; staff accounts (manager only). */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { WorkLane } from '../../security/bounded-work.js';
+import { WorkQueueFull, type WorkLane } from '../../security/bounded-work.js';
 import { STAFF_TOKEN_TTL_MS } from '../../store/accounts.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -50,9 +50,12 @@ export function authRoutes(deps: ApiDeps) {
       );
     const cookie = c.req.header('cookie');
     const check = (lane: WorkLane) => deps.accounts.checkPassword(body.username, body.password, lane);
-    const user = deps.knownBrowsers
-      ? await deps.knownBrowsers.check(cookie, body.username, now, check)
-      : await check('others');
+    const user = await (
+      deps.knownBrowsers ? deps.knownBrowsers.check(cookie, body.username, now, check) : check('others')
+    ).catch((err: unknown) => {
+      if (err instanceof WorkQueueFull) throttle.refusedBusy(address, now);
+      throw err;
+    });
     if (!user) {
       throttle.failed(body.username, address, now);
       if (deps.loginFailures) deps.loginFailures.failed(body.username, address);

@@ -1,7 +1,8 @@
 /**
  * Slows password guessing without letting anyone lock an account: failures are counted per address and username
  * pair (5 in a row block that pair for a minute, doubling with each further failure up to 15 minutes), and 20
- * failures a minute from one address block that address. A username is never blocked for other addresses.
+ * failures a minute from one address block that address (a login refused as too busy counts as one). A username is
+ * never blocked for other addresses.
  */
 import { FailureWindow } from '../../security/attempt-throttle.js';
 
@@ -47,6 +48,14 @@ export class LoginThrottle {
     this.pairs.set(key, { count: pair && now - pair.lastAt < FORGET_PAIR_MS ? pair.count + 1 : 1, lastAt: now });
     this.byAddress.add(address, now);
     if (this.pairs.size > MAX_KEYS) this.forgetIdle(now);
+  }
+
+  /**
+   * A login refused unchecked (the password checks' line full) counts against its address like a failure: uncounted,
+   * a few addresses retrying at full speed kept the line full for as long as they liked, and new browsers out.
+   */
+  refusedBusy(address: string, now: number): void {
+    this.byAddress.add(address, now);
   }
 
   succeeded(username: string, address: string): void {

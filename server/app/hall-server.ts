@@ -44,6 +44,7 @@ import { PlaybookNotify } from '../features/playbook-notify/index.js';
 import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
+import { TrustedAddresses } from '../store/trusted-addresses.js';
 import { mountUi } from '../http/ui-routes.js';
 import { DEVICE_LOGINS, LoginFailureTrail } from '../security/login-failure-trail.js';
 import { QueryTrail } from '../http/query-trail.js';
@@ -273,7 +274,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   };
   const app = createApp(deps, db, (a) => mountUi(a, deps));
   let server: ServerType | undefined;
-  const guard = new ConnectionGuard(connectionLimitsOf(env));
+  const guard = new ConnectionGuard(connectionLimitsOf(env), Date.now, new TrustedAddresses(db));
   const stream = new LiveStream(hall, accounts, { onAuthenticated: (address) => guard.trust(address) });
   proposals.onChange(() => stream.proposalsChanged());
   let url = '';

@@ -10,6 +10,7 @@ import { log } from '../log.js';
 import { LOOPBACK_ADDRESSES } from '../security/loopback.js';
 import { plainAddress } from './client-address.js';
 import { tokenTaken } from './token-taken.js';
+import type { TrustedAddresses } from '../store/trusted-addresses.js';
 
 export interface ConnectionLimits {
   /** Sockets of every kind at once (HTTP, WebSocket, half-open), kept well below the process's descriptor limit. */
@@ -82,6 +83,8 @@ export class ConnectionGuard {
   constructor(
     limits: Partial<ConnectionLimits> = {},
     private readonly clock: () => number = Date.now,
+    /** Where the trusted addresses are kept across restarts (none: in memory only). */
+    private readonly kept?: TrustedAddresses,
   ) {
     const merged = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
     // Never more sockets than the process may open, with room for the database, the broker and log files.
@@ -89,6 +92,7 @@ export class ConnectionGuard {
     if (fdLimit !== undefined) merged.maxTotal = Math.min(merged.maxTotal, Math.max(64, fdLimit - 256));
     merged.reserved = Math.min(merged.reserved, Math.floor(merged.maxTotal / 2));
     this.limits = merged;
+    for (const [address, until] of kept?.load(clock(), MAX_TRUSTED).reverse() ?? []) this.trusted.set(address, until);
   }
 
   get total(): number {
@@ -116,8 +120,14 @@ export class ConnectionGuard {
   trust(address: string | undefined): void {
     if (!address || LOOPBACK_ADDRESSES.has(address)) return;
     this.trusted.delete(address); // re-inserted last: the table forgets the longest-unused first
-    if (this.trusted.size >= MAX_TRUSTED) this.trusted.delete(this.trusted.keys().next().value!);
-    this.trusted.set(address, this.clock() + this.limits.trustMs);
+    if (this.trusted.size >= MAX_TRUSTED) {
+      const oldest = this.trusted.keys().next().value!;
+      this.trusted.delete(oldest);
+      this.kept?.forget(oldest);
+    }
+    const until = this.clock() + this.limits.trustMs;
+    this.trusted.set(address, until);
+    this.kept?.save(address, until);
   }
 
   isTrusted(address: string): boolean {

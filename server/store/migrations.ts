@@ -164,4 +164,12 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE tickets ADD COLUMN slot_offered_at INTEGER;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- The addresses that showed a valid token, and until when they are trusted (the connection guard): kept, so
+      -- that after a restart the kiosks and counter PCs are not strangers a flood of strangers can shut out.
+      CREATE TABLE trusted_addresses (address TEXT PRIMARY KEY, until INTEGER NOT NULL);
+    `,
+  },
 ];

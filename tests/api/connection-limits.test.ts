@@ -2,7 +2,10 @@
  * The HTTP server's connections are bounded: per address, in total with room kept for the hall's own devices, and
  * half-open ones time out, so a stranger holding sockets cannot stop /healthz or the hall's screens.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request, createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionGuard, MAX_REQUESTS_IN_FLIGHT_PER_SOCKET } from '../../server/http/connection-guard.js';
@@ -117,6 +120,32 @@ describe('connection limits (real server)', () => {
   it('times out connections whose request headers never finish', async () => {
     for (const s of halfOpen) expect(await closedWithin(s, 15_000)).toBe(true);
   }, 20_000);
+});
+
+describe('trusted addresses across a restart', () => {
+  it('are still trusted after the hall restarts (a kiosk is not a stranger a flood can shut out)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallq-trusted-'));
+    try {
+      let h = await startTestHall({ dataDir });
+      let port = Number(new URL(h.url).port);
+      expect(await getFrom(port, '/api/v1/auth/me', '127.0.0.21', h.managerToken)).toBe(200);
+      expect(await getFrom(port, '/api/v1/hall', '127.0.0.22')).toBe(200);
+      await h.stop();
+      h = await startTestHall({ dataDir });
+      try {
+        expect(h.running.connections.isTrusted('127.0.0.21')).toBe(true);
+        expect(h.running.connections.isTrusted('127.0.0.22')).toBe(false);
+        port = Number(new URL(h.url).port);
+        const held: Socket[] = [];
+        expect(await holdFrom(port, '127.0.0.21', 40, held)).toBe(0);
+        for (const s of held) s.destroy();
+      } finally {
+        await h.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('connection guard: the total cap keeps room for trusted addresses', () => {

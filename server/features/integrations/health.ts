@@ -3,6 +3,8 @@
  * when it changes, and at its first success after a start (playbook triggers read it). A failure counts as an outage only once it has lasted `reportAfterMs`.
  */
 import type { EventBus, IntegrationSystem } from '../../core/event-bus.js';
+import { maskFreeText } from '../../domain/free-text-mask.js';
+import { log } from '../../log.js';
 
 export interface HealthView {
   configured: boolean;
@@ -51,6 +53,7 @@ export class IntegrationHealth {
       return;
     }
     if (this.ok) return;
+    log.info('outside system working again', { system: this.system, failedForMs: now - (this.since ?? now) });
     this.ok = true;
     this.since = now;
     this.bus.emit('integration.health', { system: this.system, ok: true, since: now });
@@ -63,6 +66,8 @@ export class IntegrationHealth {
     if (!this.ok || now - this.failingSince < this.reportAfterMs) return;
     this.ok = false;
     this.since = this.failingSince;
+    // The outage begins and ends in the log too, once each (the dashboard and GET /integrations show it meanwhile).
+    log.warn('outside system failing', { system: this.system, error: maskFreeText(error).slice(0, 200) });
     this.bus.emit('integration.health', { system: this.system, ok: false, since: this.failingSince, error });
   }
 

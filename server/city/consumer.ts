@@ -17,6 +17,7 @@ import {
 import { log } from '../log.js';
 import { OFFLINE_AFTER_MS, type CityReadModel } from './read-model.js';
 import { DEFAULT_LIMITS, ensureCityStreams, type CityStreamLimits } from './stream-config.js';
+import { cityEventSchema, citySiteInfoSchema } from './message-schema.js';
 
 export const CITY_CONSUMER = 'city-view';
 const decoder = new TextDecoder();
@@ -271,12 +272,22 @@ export class CityConsumer {
 
   private handle(subject: string, data: Uint8Array, storedAt: number): void {
     try {
-      const body = JSON.parse(decoder.decode(data)) as CityEvent | CitySiteInfo;
+      const isInfo = subject.endsWith('.info');
+      const raw: unknown = JSON.parse(decoder.decode(data));
+      const parsed = isInfo ? citySiteInfoSchema.safeParse(raw) : cityEventSchema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return log.warn('city message not understood; dropped', {
+          subject,
+          error: `${issue?.path.join('.')}: ${issue?.message}`,
+        });
+      }
+      const body = parsed.data;
       const site = subject.split('.')[2];
       // A site's subject names it (the accounts let a site publish only its own): the body cannot claim another.
       if (body.site !== site) return log.warn('city message names another site; dropped', { subject });
       const now = this.clock();
-      if (subject.endsWith('.info')) {
+      if (isInfo) {
         this.model.applyInfo(body as CitySiteInfo);
         void this.ensureSiteConsumer(site);
       } else {

@@ -45,6 +45,11 @@ const SKEW_MS = 60_000;
 
 /** A site not seen connected for this long (on the city's clock) is offline. */
 export const OFFLINE_AFTER_MS = 90_000;
+/**
+ * Events of one site kept waiting for an earlier one (a batch stored out of order is at most 200): ~10 MB at the
+ * stream's 2 KiB a message. A site's login sent 100 of 900 KB that never could be applied, and the city kept them all.
+ */
+export const MAX_PENDING_PER_SITE = 5_000;
 
 export interface CityDay {
   day: string;
@@ -156,9 +161,12 @@ export class CityReadModel {
       const last = this.lastSeq(e.site);
       if (e.seq <= last) return 0;
       if (e.prev !== last) {
-        this.db
-          .prepare('INSERT OR IGNORE INTO pending (site, seq, prev, body) VALUES (?, ?, ?, ?)')
-          .run(e.site, e.seq, e.prev, JSON.stringify(e));
+        // Bounded: past it the gap stays and the site is asked for its log again (consumer.ts), which clears these.
+        const waiting = this.db.prepare('SELECT COUNT(*) FROM pending WHERE site = ?').pluck().get(e.site) as number;
+        if (waiting < MAX_PENDING_PER_SITE)
+          this.db
+            .prepare('INSERT OR IGNORE INTO pending (site, seq, prev, body) VALUES (?, ?, ?, ?)')
+            .run(e.site, e.seq, e.prev, JSON.stringify(e));
         return 0;
       }
       this.applyOne(e, receivedAt);

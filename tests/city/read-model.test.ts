@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CityEvent } from '../../protocol/city.js';
-import { CityReadModel, DUPLICATE_MS, OFFLINE_AFTER_MS } from '../../server/city/read-model.js';
+import { cityEventSchema } from '../../server/city/message-schema.js';
+import { CityReadModel, DUPLICATE_MS, MAX_PENDING_PER_SITE, OFFLINE_AFTER_MS } from '../../server/city/read-model.js';
 
 const dirs: string[] = [];
 function model(dir = mkdtempSync(join(tmpdir(), 'hallq-city-'))): CityReadModel {
@@ -75,6 +76,37 @@ describe('the city read model', () => {
     expect(seen).toEqual(['a']);
     expect(m.sites(T0 + 400_000)[0].duplicate).toBe(true);
     expect(m.sites(T0 + 400_000 + DUPLICATE_MS)[0].duplicate).toBe(false);
+  });
+
+  it('keeps at most MAX_PENDING_PER_SITE of a site’s events waiting for one that never comes', () => {
+    const m = model();
+    for (const e of day('a').slice(0, 2)) m.applyEvent(e, T0);
+    // Events whose predecessor never arrives (a site's login sending junk that fits the stream's 2 KiB).
+    const orphan = (i: number): CityEvent => ({
+      v: 1,
+      site: 'a',
+      seq: 1000 + 2 * i,
+      prev: 999 + 2 * i,
+      at: T0,
+      type: 'ticket.called',
+      ticketId: `x${i}`,
+    });
+    for (let i = 0; i < MAX_PENDING_PER_SITE + 50; i++) m.applyEvent(orphan(i), T0);
+    expect(m.db.prepare('SELECT COUNT(*) FROM pending WHERE site = ?').pluck().get('a')).toBe(MAX_PENDING_PER_SITE);
+    expect(m.hasGap('a')).toBe(true); // so the site is asked for its log again
+  });
+
+  it('takes every event a site sends, and drops what is not one (no seq, a huge field, prev after seq)', () => {
+    for (const e of day('a')) expect(cityEventSchema.safeParse(e).success).toBe(true);
+    const good = day('a')[2];
+    const { seq: _seq, ...noSeq } = good;
+    for (const bad of [
+      noSeq,
+      { ...good, number: 'x'.repeat(900_000) },
+      { ...good, prev: good.seq },
+      { ...good, type: 'other' },
+    ])
+      expect(cityEventSchema.safeParse(bad).success).toBe(false);
   });
 
   it('counts a site’s day once, however often and in whatever order its events come', () => {

@@ -57,7 +57,13 @@ import { HallDayJobs } from '../jobs/hall-day.js';
 import { log } from '../log.js';
 import { HallSecret, SECRET_FILE } from '../security/hall-secret.js';
 import { Accounts } from '../store/accounts.js';
-import { BROKER_PASSABLE_DIR, OWNER_ONLY_DIR, secureDataDir } from '../store/data-dir.js';
+import {
+  BROKER_PASSABLE_DIR,
+  lostDatabaseProblem,
+  lostSecretProblem,
+  OWNER_ONLY_DIR,
+  secureDataDir,
+} from '../store/data-dir.js';
 import { DB_FILE, openDb, type Db } from '../store/db.js';
 import { databaseInUse } from '../store/db-in-use.js';
 import { lastPowerAction } from '../store/power-actions.js';
@@ -125,6 +131,9 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     );
   // Owner-only; an external Mosquitto's group may pass through to its files under mosquitto/.
   secureDataDir(env.dataDir, env.MQTT_URL ? BROKER_PASSABLE_DIR : OWNER_ONLY_DIR);
+  // Before anything opens the database: SQLite opening an empty one would take its -wal, the last commits, as its own.
+  const lostDatabase = lostDatabaseProblem(env.dataDir, DB_FILE, SECRET_FILE);
+  if (lostDatabase) throw new StartRefused(lostDatabase);
   // Two servers on one data folder would hand out the same numbers and break each other's log (docs/operations.md).
   if (databaseInUse(join(env.dataDir, DB_FILE)))
     throw new StartRefused(
@@ -132,6 +141,12 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     );
   diskReserveAtStart(env.dataDir);
   const db = openDb(env.dataDir);
+  const head = (db.prepare('SELECT MAX(seq) FROM events').pluck().get() as number | null) ?? 0;
+  const lostSecret = lostSecretProblem(env.dataDir, SECRET_FILE, head);
+  if (lostSecret) {
+    db.close();
+    throw new StartRefused(lostSecret);
+  }
   const secret = HallSecret.loadOrCreate(env.dataDir);
   const bus = new EventBus();
   const hall = new HallService({

@@ -88,6 +88,9 @@ export class CommandOutbox implements Feature {
         'SELECT id, device_id, name, payload, attempts, expires_at, result FROM device_commands WHERE acked_at IS NULL AND device_id = ? ORDER BY created_at, rowid',
       ),
       close: db.prepare('UPDATE device_commands SET acked_at = ?, result = ? WHERE id = ?'),
+      withdraw: db.prepare(
+        "UPDATE device_commands SET acked_at = ?, result = 'withdrawn' WHERE id = ? AND device_id = ? AND acked_at IS NULL",
+      ),
       prune: db.prepare('DELETE FROM device_commands WHERE acked_at IS NOT NULL AND acked_at < ?'),
     };
   }
@@ -153,6 +156,11 @@ export class CommandOutbox implements Feature {
   /** Withdraws a device's open commands of one name: what they asked for no longer stands (a closed rating prompt). */
   cancel(deviceId: string, name: CommandName): void {
     this.stmts.supersede.run(this.clock(), deviceId, name);
+  }
+
+  /** Withdraws one open command: what it asked for no longer stands (a notice of a playbook that has ended). */
+  withdraw(deviceId: string, id: string): void {
+    this.stmts.withdraw.run(this.clock(), id, deviceId);
   }
 
   /** Sends again every open command of one device (it just came online). */

@@ -83,13 +83,25 @@ describe('NoticeSchedule', () => {
       ['fire', { text: '撤离', repeatEverySeconds: 20 }],
     ]);
     s.sync([active('illness', 0), active('fire', 0, true)], notices, 0);
-    expect(s.due(0)).toBe('【演练】撤离');
+    expect(s.due(0)).toEqual({ playbookId: 'fire', text: '【演练】撤离' });
     expect(s.due(5_000)).toBeUndefined();
-    expect(s.due(10_000)).toBe('疾病');
-    expect(s.due(20_000)).toBe('【演练】撤离');
+    expect(s.due(10_000)?.text).toBe('疾病');
+    expect(s.due(20_000)?.text).toBe('【演练】撤离');
     expect(s.due(30_000)).toBeUndefined();
     s.sync([active('illness', 0)], notices, 35_000);
     expect(s.due(60_000)).toBeUndefined(); // fire ended: no more repeats
+  });
+
+  it('says a more severe notice at once, without the gap after a lesser one', () => {
+    const s = new NoticeSchedule(15_000);
+    const notices = new Map([
+      ['illness', { text: '疾病' }],
+      ['fire', { text: '撤离' }],
+    ]);
+    s.sync([active('illness', 0)], notices, 0);
+    expect(s.due(0)?.text).toBe('疾病');
+    s.sync([active('illness', 0), active('fire', 10)], notices, 10);
+    expect(s.due(10)?.text).toBe('撤离');
   });
 });
 

@@ -13,6 +13,7 @@ import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
 import type { CommandOutbox } from '../../mqtt/command-outbox.js';
 import type { DeviceDirectory } from '../../mqtt/device-directory.js';
+import { activePlaybooks } from '../../domain/playbooks.js';
 
 const ANNOUNCE_TTL_MS = 60_000;
 const CALL_REPEAT = 2;
@@ -20,6 +21,8 @@ const CALL_REPEAT = 2;
 export class Announcer implements Feature {
   readonly name = 'announcements';
   private readonly unsubscribe: Array<() => void> = [];
+  /** Each active playbook's notice commands still alive in the outbox, to withdraw when it ends. */
+  private readonly noticeCommands = new Map<string, Array<{ deviceId: string; id: string; at: number }>>();
 
   constructor(
     private readonly hall: HallService,
@@ -36,7 +39,11 @@ export class Announcer implements Feature {
           if (c.event.type === 'ticket.called' || c.event.type === 'ticket.recalled')
             this.onCall(c as CommittedEvent<'ticket.called' | 'ticket.recalled'>);
       }),
-      bus.on('playbook.notice', ({ text }) => this.notice(text)),
+      bus.on('playbook.notice', ({ playbookId, text }) => this.notice(playbookId, text)),
+      bus.on('committed', (events) => {
+        if (events.some((c) => c.event.type.startsWith('playbook.') || c.event.type === 'emergency.changed'))
+          this.withdrawEnded();
+      }),
     );
   }
 
@@ -62,20 +69,43 @@ export class Announcer implements Feature {
     );
   }
 
-  /** A playbook's notice on every hall-wide speaker. */
-  private notice(text: string): void {
+  /** A playbook's notice on every hall-wide speaker; its commands are noted, to be withdrawn when it ends. */
+  private notice(playbookId: string, text: string): void {
     const speakers = this.directory.hallWide('speaker').map((d) => d.id);
-    this.say(speakers, buildNoticeAnnouncements(text, this.hall.site.languages, { repeat: 1 }));
+    const sent = this.say(speakers, buildNoticeAnnouncements(text, this.hall.site.languages, { repeat: 1 }));
+    const now = this.hall.clock();
+    // Older than a command lives: expired in the outbox already, so not kept (a fire repeats every 20 s for hours).
+    const live = (this.noticeCommands.get(playbookId) ?? []).filter((c) => c.at > now - ANNOUNCE_TTL_MS);
+    this.noticeCommands.set(playbookId, [...live, ...sent.map((c) => ({ ...c, at: now }))]);
   }
 
-  private say(speakerIds: string[], announcements: Announcement[]): void {
-    for (const id of speakerIds)
+  /**
+   * Withdraws the notices of playbooks no longer active that a speaker has not yet taken (offline, or busy): one that
+   * came back after the all-clear was told to evacuate. Said notices are closed already; withdrawing them does nothing.
+   */
+  private withdrawEnded(): void {
+    if (this.noticeCommands.size === 0) return;
+    const active = new Set(activePlaybooks(this.hall.state).map((p) => p.playbookId));
+    for (const [playbookId, sent] of this.noticeCommands) {
+      if (active.has(playbookId)) continue;
+      for (const c of sent) this.outbox.withdraw(c.deviceId, c.id);
+      this.noticeCommands.delete(playbookId);
+    }
+  }
+
+  private say(speakerIds: string[], announcements: Announcement[]): Array<{ deviceId: string; id: string }> {
+    const sent: Array<{ deviceId: string; id: string }> = [];
+    for (const deviceId of speakerIds)
       for (const a of announcements)
-        this.outbox.send(
-          id,
-          'announce',
-          { text: a.text, lang: hallLanguageTag(a.lang), repeat: a.repeat },
-          ANNOUNCE_TTL_MS,
-        );
+        sent.push({
+          deviceId,
+          id: this.outbox.send(
+            deviceId,
+            'announce',
+            { text: a.text, lang: hallLanguageTag(a.lang), repeat: a.repeat },
+            ANNOUNCE_TTL_MS,
+          ),
+        });
+    return sent;
   }
 }

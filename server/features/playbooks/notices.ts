@@ -1,7 +1,7 @@
 /**
  * Playbook announcements: each active playbook's notice is said when it starts (or at start-up while it is active)
  * and repeated as the playbook says. Notices of several playbooks queue, most severe first, one at a time with a gap
- * between them, so they never talk over each other; a drill's notice says 演练 first.
+ * between them (a more severe one goes at once), so they never talk over each other; a drill's notice says 演练 first.
  */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';
@@ -23,6 +23,7 @@ interface Scheduled {
 export class NoticeSchedule {
   private readonly items = new Map<string, Scheduled>();
   private lastSaidAt = -Infinity;
+  private lastRank = -Infinity;
 
   constructor(private readonly gapMs = NOTICE_GAP_MS) {}
 
@@ -47,18 +48,23 @@ export class NoticeSchedule {
     }
   }
 
-  /** The one notice to say now, if any: the most severe of those due, and only once the gap since the last passed. */
-  due(now: number): string | undefined {
-    if (now - this.lastSaidAt < this.gapMs) return undefined;
+  /**
+   * The one notice to say now, if any: the most severe of those due, once the gap since the last passed — or at once
+   * when it is more severe than the last (a fire's evacuation never waits behind a power cut's notice; the speaker's
+   * own queue still plays them one after the other).
+   */
+  due(now: number): { playbookId: string; text: string } | undefined {
     let pick: Scheduled | undefined;
     for (const s of this.items.values())
       if (s.nextAt <= now && (!pick || s.rank > pick.rank || (s.rank === pick.rank && s.nextAt < pick.nextAt)))
         pick = s;
     if (!pick) return undefined;
+    if (now - this.lastSaidAt < this.gapMs && pick.rank <= this.lastRank) return undefined;
     this.lastSaidAt = now;
+    this.lastRank = pick.rank;
     if (pick.repeatMs) pick.nextAt = now + pick.repeatMs;
     else pick.nextAt = Infinity;
-    return pick.text;
+    return { playbookId: pick.playbookId, text: pick.text };
   }
 }
 
@@ -94,7 +100,7 @@ export class PlaybookNotices implements Feature {
   }
 
   private sayDue(): void {
-    const text = this.schedule.due(this.hall.clock());
-    if (text) this.hall.bus.emit('playbook.notice', { text });
+    const notice = this.schedule.due(this.hall.clock());
+    if (notice) this.hall.bus.emit('playbook.notice', notice);
   }
 }

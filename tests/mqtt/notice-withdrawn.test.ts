@@ -1,0 +1,50 @@
+/**
+ * A playbook's notice a speaker has not yet taken (it was offline) is withdrawn when the playbook ends: a speaker back
+ * after the all-clear is not told to evacuate. Real server, embedded broker, a speaker as an MQTT client.
+ */
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '../../devices/protocol/mqtt-topics.js';
+import { startTestHall, type TestHall } from '../helpers/test-hall.js';
+import { until } from '../helpers/until.js';
+import { sleep, V1 } from '../api/support.js';
+
+let h: TestHall;
+beforeAll(async () => {
+  h = await startTestHall();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const open = (deviceId: string) =>
+  h.running.db
+    .prepare("SELECT COUNT(*) FROM device_commands WHERE device_id = ? AND name = 'announce' AND acked_at IS NULL")
+    .pluck()
+    .get(deviceId) as number;
+
+describe('a playbook notice for a speaker that was away', () => {
+  it('is withdrawn at the all-clear, and never said when the speaker returns', async () => {
+    const t = topics(h.running.hall.site.id);
+    const creds = (await h.device('spk-away', 'speaker')).mqtt;
+    const fire = await h.api('POST', `${V1}/emergency/activate`, { playbookId: 'fire' }, h.managerToken);
+    expect(fire.status).toBe(200);
+    await until('the notice waits for the speaker', () => open('spk-away') > 0, 5000);
+    const off = await h.api('POST', `${V1}/emergency/deactivate`, { playbookId: 'fire' }, h.managerToken);
+    expect(off.status).toBe(200);
+    await until('withdrawn', () => open('spk-away') === 0, 5000);
+
+    const heard: string[] = [];
+    const speaker = mqtt.connect(h.running.mqttUrl, { ...creds, clientId: creds.username, reconnectPeriod: 0 });
+    try {
+      speaker.on('message', (_topic, payload) => heard.push(payload.toString()));
+      await new Promise((resolve, reject) => (speaker.once('connect', resolve), speaker.once('error', reject)));
+      await speaker.subscribeAsync(t.deviceCmdAll('spk-away'), { qos: 1 });
+      speaker.publish(t.deviceStatus('spk-away'), 'online', { retain: true, qos: 1 });
+      await sleep(1500);
+      expect(heard.filter((m) => m.includes('撤离'))).toEqual([]);
+    } finally {
+      speaker.end(true);
+    }
+  });
+});

@@ -6,6 +6,8 @@
 import type { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { log } from '../log.js';
+import type { Db } from '../store/db.js';
+import { lostTail, readHeadMark } from '../store/head-mark.js';
 
 /** Runs before the state is rebuilt. */
 export function checkChainAtStart(hall: HallService): void {
@@ -19,6 +21,25 @@ export function checkChainAtStart(hall: HallService): void {
       'AUDIT CHAIN DOES NOT VERIFY: the log was altered or truncated; the hall opens, see /api/v1/audit/verify',
       { ...result.firstBroken, ms },
     );
+}
+
+/**
+ * Runs once the state is rebuilt, before anything is appended: a log that ends before the head mark kept beside the
+ * database lost its last commits with the anchor in them (a torn or deleted -wal). Said loudly, reported as the
+ * chain's finding, and the day's numbers the mark knew of are reserved, so none is handed out twice.
+ */
+export function checkHeadMark(hall: HallService, db: Db, dataDir: string, key: Buffer): void {
+  const mark = readHeadMark(dataDir, key);
+  if (mark === 'unsealed') return log.warn('the log head mark beside the database does not verify; not used');
+  const lost = mark && lostTail(db, hall.log.seq, mark);
+  if (!mark || !lost) return;
+  const reserved = hall.reserveLostNumbers(mark.day, mark.sequences);
+  log.error('THE LOG LOST ITS LAST ENTRIES: it ends before the head mark kept beside it; the hall opens', {
+    ...lost,
+    head: hall.log.seq,
+    reserved,
+  });
+  hall.noteLostTail(lost);
 }
 
 /** Runs once the state is rebuilt: records what was found in the chain itself, then anchors its head. */

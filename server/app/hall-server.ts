@@ -45,6 +45,7 @@ import { StatePublisher } from '../features/retained-state/index.js';
 import { createApp } from '../http/app.js';
 import { closeServer, ConnectionGuard, connectionLimitsOf, HTTP_TIMEOUTS } from '../http/connection-guard.js';
 import { TrustedAddresses } from '../store/trusted-addresses.js';
+import { HeadMarkKeeper } from '../features/head-mark/index.js';
 import { mountUi } from '../http/ui-routes.js';
 import { DEVICE_LOGINS, LoginFailureTrail } from '../security/login-failure-trail.js';
 import { QueryTrail } from '../http/query-trail.js';
@@ -71,7 +72,7 @@ import { LiveStream } from '../ws/live-stream.js';
 import { ensureManager } from './first-start.js';
 import { diskReserveAtStart, writeAtStart } from './start-on-full-disk.js';
 import { openProposalsInLog } from './proposals-at-start.js';
-import { checkChainAtStart, recordChainFindings } from './chain-at-start.js';
+import { checkChainAtStart, checkHeadMark, recordChainFindings } from './chain-at-start.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { mqttConnectionLimitsOf } from '../mqtt/connection-limits.js';
 import { BrokerLink } from '../mqtt/broker-link.js';
@@ -161,6 +162,8 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   checkChainAtStart(hall);
   const rebuilt = hall.rebuild();
   log.info('state rebuilt from the log', { ...rebuilt, head: hall.log.seq, day: hall.state.day });
+  // Before anything is appended: a log that ends before the mark kept beside it lost its last commits.
+  writeAtStart('the numbers a lost tail handed out', () => checkHeadMark(hall, db, env.dataDir, secret.chainKey));
   writeAtStart('the new hall day', () => hall.startDayIfNeeded());
   const calendarGap = calendarWarning(hall.hallFile, hall.clock());
   if (calendarGap) log.warn(calendarGap);
@@ -295,7 +298,9 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   let url = '';
 
   // In order: what listens to the MQTT link before it connects, the link, then HTTP and the rest. Stopped in reverse.
+  const headMark = new HeadMarkKeeper(hall, env.dataDir, secret.chainKey);
   const features: Feature[] = [
+    headMark,
     intake,
     new StatePublisher(hall, link, t),
     outbox,
@@ -408,6 +413,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       await stopFeatures(started);
       await broker?.close();
       hall.snapshot();
+      headMark.writeFinal();
       db.close();
     },
   };

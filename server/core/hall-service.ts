@@ -174,6 +174,39 @@ export class HallService {
     return result;
   }
 
+  /**
+   * The log lost its last entries (the head mark kept beside the database says so): what is left verifies, but the
+   * loss is reported as this start's finding — /healthz, the critical alert, `audit.chain_broken` in the chain.
+   */
+  noteLostTail(lost: { from: number; to: number }): void {
+    if (this.chainAtStart?.firstBroken) return; // the chain's own break is reported, and comes first
+    this.chainAtStart = {
+      ...(this.chainAtStart ?? { entries: 0 }),
+      ok: false,
+      firstBroken: {
+        seq: lost.from,
+        reason: `the log ends before its head mark: entries ${lost.from}–${lost.to} were lost (a torn or deleted -wal)`,
+      },
+    };
+  }
+
+  /**
+   * Today's numbers the log no longer holds (a lost tail) that must never be handed out again, written as a restore
+   * writes them (`day.numbers_reserved`); returns what was reserved. A mark of an earlier day reserves nothing.
+   */
+  reserveLostNumbers(day: string, sequences: Record<string, number>): Record<string, number> {
+    if (day < this.state.day) return {};
+    // A later day (its start was lost too): reserved for when it starts, as state.ts applies it.
+    const own = day === this.state.day ? this.state.sequences : {};
+    const beyond = Object.fromEntries(Object.entries(sequences).filter(([prefix, n]) => n > (own[prefix] ?? 0)));
+    if (Object.keys(beyond).length === 0) return {};
+    const now = this.clock();
+    this.publish(
+      this.commit(SYSTEM_ACTOR, now, [{ type: 'day.numbers_reserved', data: { day, sequences: beyond, at: now } }]),
+    );
+    return beyond;
+  }
+
   /** Verifies the whole chain and its anchor (GET /audit/verify). */
   verifyChain(): VerifyResult {
     return verifyChain(this.db, this.secret.chainKey);

@@ -15,6 +15,7 @@ import { markRestored } from './restore-mark.js';
 import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
+import { HEAD_MARK_FILE } from './head-mark.js';
 import { numbersHandedOut, numbersToReserve, type NumbersOfDay } from './numbers-handed-out.js';
 import { settleAccounts, type AccountsSettled } from './restore-accounts.js';
 
@@ -197,12 +198,16 @@ function setAsideCurrent(dataDir: string, database: string, now: number): string
   mkdirSync(dir, { mode: 0o700 });
   for (const suffix of ['', '-wal', '-shm'])
     if (existsSync(database + suffix)) renameSync(database + suffix, join(dir, DB_FILE + suffix));
+  // The replaced log's head mark goes with it: the restored log ends before it by design, nothing was lost.
+  if (existsSync(join(dataDir, HEAD_MARK_FILE))) renameSync(join(dataDir, HEAD_MARK_FILE), join(dir, HEAD_MARK_FILE));
   return dir;
 }
 
 function putBack(dir: string, database: string): void {
   for (const suffix of ['', '-wal', '-shm'])
     if (existsSync(join(dir, DB_FILE + suffix))) renameSync(join(dir, DB_FILE + suffix), database + suffix);
+  if (existsSync(join(dir, HEAD_MARK_FILE)))
+    renameSync(join(dir, HEAD_MARK_FILE), join(dirname(database), HEAD_MARK_FILE));
   rmSync(dir, { recursive: true, force: true });
 }
 

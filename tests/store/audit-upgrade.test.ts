@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../server/store/db.js';
 import { GENESIS_HASH } from '../../server/store/event-log.js';
+import { HEAD_MARK_FILE } from '../../server/store/head-mark.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { auditAll, issue, V1 } from '../api/support.js';
 
@@ -31,6 +32,8 @@ const oldHash = (prev: string, r: { seq: number; at: number; type: string; actor
 
 /** Rewrites the folder as an older version left it: no anchor, no chain records, plain hashes, one surrogate login. */
 function makeItOld(): void {
+  // A folder from before the keyed chain had no head mark beside its database either.
+  rmSync(join(dir, HEAD_MARK_FILE), { force: true });
   const db = new Database(join(dir, DB_FILE));
   db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete');
   const state = db.prepare('SELECT state FROM snapshots ORDER BY seq DESC LIMIT 1').pluck().get() as string;

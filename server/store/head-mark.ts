@@ -1,0 +1,78 @@
+/**
+ * The log's head, kept beside the database in a file of its own (`log-head.json`, sealed with the chain key) and
+ * written every second while the head moves. The chain's anchor lives in the database: a database that lost its
+ * last commits (a torn or deleted `-wal`) lost the anchor with them, verified "intact", and handed out those numbers
+ * again. The mark outlives such a loss: a start whose log ends before it knows entries were lost, and which numbers
+ * of the day were handed out.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeDurably } from '../security/hall-secret.js';
+import type { Db } from './db.js';
+
+export const HEAD_MARK_FILE = 'log-head.json';
+
+export interface HeadMark {
+  seq: number;
+  hash: string;
+  /** The hall day and the day's highest sequence per prefix at that head: the numbers a lost tail handed out. */
+  day: string;
+  sequences: Record<string, number>;
+  at: number;
+}
+
+const macOf = (key: Buffer, m: HeadMark) =>
+  createHmac('sha256', key)
+    .update(JSON.stringify(['head-mark', m.seq, m.hash, m.day, m.sequences, m.at]))
+    .digest('hex');
+
+const body = (key: Buffer, mark: HeadMark) => JSON.stringify({ ...mark, mac: macOf(key, mark) }) + '\n';
+
+/** The mark, if there is one whose seal holds (one that does not is no evidence of anything, and says so). */
+export function readHeadMark(dataDir: string, key: Buffer): HeadMark | 'unsealed' | undefined {
+  const path = join(dataDir, HEAD_MARK_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    const { mac, ...mark } = JSON.parse(readFileSync(path, 'utf8')) as HeadMark & { mac: string };
+    const expected = Buffer.from(macOf(key, mark), 'hex');
+    const given = Buffer.from(String(mac), 'hex');
+    return given.length === expected.length && timingSafeEqual(expected, given) ? mark : 'unsealed';
+  } catch {
+    return 'unsealed';
+  }
+}
+
+/** Writes the mark at shutdown (synchronously: the process is about to end). */
+export function writeHeadMarkNow(dataDir: string, key: Buffer, mark: HeadMark): void {
+  writeDurably(dataDir, HEAD_MARK_FILE, body(key, mark));
+}
+
+/** Writes the mark off the event loop: temp file, fsync, rename, fsync of the folder. */
+export async function writeHeadMark(dataDir: string, key: Buffer, mark: HeadMark): Promise<void> {
+  // Not writeDurably's temp name: the one at a stop may run while this one is under way.
+  const tmp = join(dataDir, `.${HEAD_MARK_FILE}.async.tmp`);
+  const file = await open(tmp, 'w', 0o600);
+  try {
+    await file.writeFile(body(key, mark));
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, join(dataDir, HEAD_MARK_FILE));
+  const dir = await open(dataDir, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** The entries lost at the log's end, when the log no longer holds the marked head (or holds another entry there). */
+export function lostTail(db: Db, head: number, mark: HeadMark): { from: number; to: number } | undefined {
+  if (mark.seq > head) return { from: head + 1, to: mark.seq };
+  // Another entry at that seq: the log lost its end and went on past it (written by a start that did not check).
+  const hash = db.prepare('SELECT hash FROM events WHERE seq = ?').pluck().get(mark.seq) as string | undefined;
+  return hash !== undefined && hash !== mark.hash ? { from: mark.seq, to: mark.seq } : undefined;
+}

@@ -77,6 +77,7 @@ export async function backupDatabase(
   const part = join(dir, `.${name}.part`);
   try {
     checkBackupFolder(target);
+    removeStaleParts(dir, Date.now());
     // The copy holds sealed personal data and the whole audit trail: owner-only from its first byte.
     createOwnerOnly(part);
     await db.backup(part, { progress: () => (opts.sameConnection ? SERVER_STEP_PAGES : ALL_PAGES) });
@@ -88,12 +89,31 @@ export async function backupDatabase(
     syncFile(dir);
     return { file, bytes: statSync(file).size, head, at: opts.at, ms: Math.round(performance.now() - started) };
   } catch (err) {
-    try {
-      unlinkSync(part);
-    } catch {
-      // Nothing written, or the folder itself is gone: nothing to clean up.
-    }
+    // SQLite's own files of the unfinished copy too (its rollback journal on a full disk).
+    for (const suffix of PART_SUFFIXES) removeQuietly(part + suffix);
     throw new Error(plainReason(err, dir), { cause: err });
+  }
+}
+
+const PART_SUFFIXES = ['', '-journal', '-wal', '-shm'];
+/** An unfinished copy this old is no copy under way (one takes seconds): a crash or power cut left it. */
+const STALE_PART_MS = 10 * 60_000;
+
+/** Removes what unfinished copies left (never listed, never pruned): a USB disk would fill with it unseen. */
+function removeStaleParts(dir: string, now: number): void {
+  for (const name of readdirSync(dir)) {
+    if (!/^\.hallq-.*\.sqlite\.part(-journal|-wal|-shm)?$/.test(name)) continue;
+    const path = join(dir, name);
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st && now - st.mtimeMs > STALE_PART_MS) removeQuietly(path);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Not there, or the folder itself is gone: nothing to clean up.
   }
 }
 

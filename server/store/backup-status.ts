@@ -66,3 +66,11 @@ export function writeBackupState(db: Db, state: BackupState): void {
     JSON.stringify(state),
   );
 }
+
+/**
+ * Forgets the backups recorded (a restore: the record came with the copy, from the hall it was made on). The restored
+ * hall then counts from its start and takes its own nightly copy the same day.
+ */
+export function forgetBackupState(db: Db): void {
+  db.prepare('DELETE FROM meta WHERE key = ?').run(KEY);
+}

@@ -16,6 +16,7 @@ import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
 import { HEAD_MARK_FILE } from './head-mark.js';
+import { forgetBackupState } from './backup-status.js';
 import { numbersHandedOut, numbersToReserve, type NumbersOfDay } from './numbers-handed-out.js';
 import { settleAccounts, type AccountsSettled } from './restore-accounts.js';
 
@@ -230,6 +231,7 @@ function recordRestore(
     const reserved = handedOut && numbersToReserve(handedOut, numbersHandedOut(db));
     db.transaction(() => {
       accounts = settleAccounts(db);
+      forgetBackupState(db);
       // The replaced hall went on past the copy: the numbers it handed out that day are not handed out again.
       if (reserved)
         log.append([

@@ -113,7 +113,8 @@ describe('a hall restarted on battery', () => {
       ups.end(true);
       await h.stop();
 
-      h = await startTestHall({ dataDir });
+      // 22:00 in the hall: past BACKUP_AT, and no copy made that hall day.
+      h = await startTestHall({ dataDir, clock: () => Date.parse('2026-03-02T14:00:00Z') });
       expect(h.running.stream.coalescing).toBe(BATTERY_COALESCE_MS);
       // The nightly copy waits for mains too (late evening, none made that day).
       const backups = h.running.features.find((f) => f.name === 'nightly-backups') as NightlyBackups;
@@ -123,6 +124,8 @@ describe('a hall restarted on battery', () => {
       ups2.publish(t.deviceEvt('ups', 'power'), JSON.stringify({ id: 'b2', onBattery: false }), { qos: 1 });
       await until('mains again', () => h.running.stream.coalescing === undefined);
       expect(backups.isDue(evening)).toBe(true);
+      // The copy that waited for mains is made then, not at the next ten-minute check.
+      await until('the nightly copy made at mains', () => backups.status().lastSuccess !== null, 10_000);
       ups2.end(true);
     } finally {
       await h.stop();

@@ -259,6 +259,35 @@ describe('restore never hands a number out twice in a day', () => {
   });
 });
 
+describe('a restored hall’s backups', () => {
+  it(
+    'start from nothing: the record of the hall the copy was made on does not come with it',
+    { timeout: 60_000 },
+    async () => {
+      const dataDir = tempDir('backed-up');
+      const h = await startTestHall({ dataDir });
+      expectOk(await h.api('POST', `${V1}/backups`, undefined, h.managerToken), 201);
+      // The second copy holds the first one's record.
+      const second = await h.api('POST', `${V1}/backups`, undefined, h.managerToken);
+      expectOk(second, 201);
+      await h.stop();
+
+      const restoredDir = tempDir('restored-backups');
+      const r = await restoreCli(restoredDir, join(dataDir, 'backups', second.body.backup.name), {
+        HALLQ_SECRET_FILE: join(dataDir, SECRET_FILE),
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const back = await startTestHall({ dataDir: restoredDir });
+      try {
+        const status = (await back.api('GET', `${V1}/backups`, undefined, back.managerToken)).body;
+        expect(status.lastSuccess).toBeNull();
+      } finally {
+        await back.stop();
+      }
+    },
+  );
+});
+
 describe('restore over a damaged database', () => {
   it(
     'replaces it, unless a process holds it, and warns that its numbers are unknown',

@@ -54,7 +54,12 @@ export class NightlyBackups implements Feature, BackupDesk {
   }
 
   start(): void {
-    this.offPower = this.hall.bus.on('power.changed', (p) => (this.onBattery = p.onBattery));
+    this.offPower = this.hall.bus.on('power.changed', (p) => {
+      this.onBattery = p.onBattery;
+      // Mains back: a copy that waited for it is made now, not at the next ten-minute check (on the next turn, once
+      // the power guard has heard it too).
+      if (!p.onBattery) setImmediate(() => this.runIfDue().catch(() => undefined));
+    });
     // Every ten minutes, not only at BACKUP_AT: a night missed (power off, USB disk out) is made up at once.
     this.task = everyInterval(10 * 60_000, 'backup', () => this.runIfDue().catch(() => undefined));
   }

@@ -170,6 +170,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   const accounts = new Accounts(db);
   writeAtStart('devices marked offline', () => accounts.markAllDevicesOffline());
   const version = packageVersion();
+  writeAtStart('the hall’s id', () => warnIfAnotherHall(db, site.id));
   writeAtStart('the start’s audit entry', () =>
     hall.audit(SYSTEM_ACTOR, { type: 'hall.started', data: { version, hallId: site.id } }),
   );
@@ -417,4 +418,22 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
       db.close();
     },
   };
+}
+
+/**
+ * A data folder last started as another hall (a copy with its key put on the wrong box, or a HALL_CONFIG naming another
+ * hall) labels that hall's tickets and reports with this one's id: said loudly. A hall that renamed its id on purpose
+ * sees it once. The id is kept in `meta` (reading the last `hall.started` could walk a year of log).
+ */
+function warnIfAnotherHall(db: Db, hallId: string): void {
+  const before = db.prepare("SELECT value FROM meta WHERE key = 'hall_id'").pluck().get() as string | undefined;
+  if (before !== undefined && before !== hallId)
+    log.error('THIS DATA FOLDER WAS LAST STARTED AS ANOTHER HALL: its tickets and reports now carry this hall’s id', {
+      before,
+      now: hallId,
+    });
+  if (before !== hallId)
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('hall_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(hallId);
 }

@@ -6,8 +6,10 @@
 import { existsSync, mkdtempSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StartRefused } from '../../server/app/hall-server.js';
+import { loadHallFile } from '../../server/config/load-hall.js';
+import { log } from '../../server/log.js';
 import { SECRET_FILE } from '../../server/security/hall-secret.js';
 import { DB_FILE } from '../../server/store/db.js';
 import { startTestHall } from '../helpers/test-hall.js';
@@ -68,6 +70,25 @@ describe('a start on a folder that lost a file', () => {
       expect((await h.api('GET', `${V1}/audit/verify`, undefined, h.managerToken)).body.ok).toBe(true);
     } finally {
       await h.stop();
+    }
+  });
+
+  it('says loudly when the folder was last started as another hall', async () => {
+    const dataDir = await hallFolder();
+    const file = loadHallFile();
+    const errors = vi.spyOn(log, 'error');
+    try {
+      const other = await startTestHall({
+        dataDir,
+        hallFile: { ...file, hall: { ...file.hall, id: 'xinxing-realestate' } },
+      });
+      await other.stop();
+      expect(errors).toHaveBeenCalledWith(expect.stringMatching(/LAST STARTED AS ANOTHER HALL/), {
+        before: 'yunfu-realestate',
+        now: 'xinxing-realestate',
+      });
+    } finally {
+      errors.mockRestore();
     }
   });
 });

@@ -68,6 +68,11 @@ export interface CityEvent {
    */
   src?: string;
   at: number;
+  /**
+   * The site's clock when it sent the message (ms). With the engine's stored time it tells the city how far the
+   * site's clock is off, which the event's own time (`at`) cannot: a backlog's events are old by design.
+   */
+  sentAt?: number;
   type: CityEventType;
   /** hall.day_started: the new hall day; ticket.issued: the ticket's hall day (YYYY-MM-DD). */
   day?: string;

@@ -292,7 +292,7 @@ export class CityConsumer {
         void this.ensureSiteConsumer(site);
       } else {
         // Nothing applied: it may wait in `pending` for one that never comes.
-        if (this.model.applyEvent(body as CityEvent, now) === 0 && this.model.hasGap(site))
+        if (this.model.applyEvent(body as CityEvent, now, storedAt) === 0 && this.model.hasGap(site))
           this.askResend(site, 'its events have a gap');
       }
       // Sent by its link just now, or a backlog read late: seen when the message was stored (JetStream's time) is

@@ -20,6 +20,7 @@ export const cityEventSchema = z
     catchUpTo: seq.optional(),
     src: id.optional(),
     at: time,
+    sentAt: time.optional(),
     type: z.enum(CITY_EVENT_TYPES),
     day: z
       .string()

@@ -20,6 +20,12 @@ export interface CitySite {
   lastEventAt: number | null;
   lagSeconds: number | null;
   /**
+   * How far the site's clock is ahead of the city's (behind: negative), when 30 s or more; null otherwise (and for a
+   * site of an earlier release). The smallest gap, over the last 10 minutes, between a message's sending on the
+   * site's clock (`sentAt`) and its storing on the engine's. `lagSeconds` is corrected by it.
+   */
+  clockSkewSeconds: number | null;
+  /**
    * Whether the site's link is up: it was last seen (its pull on its directives' consumer, checked every
    * LIVENESS_MS) within OFFLINE_AFTER_MS on the city's clock. A site whose link is down shows figures as they were
    * when it went; the citizens' summary leaves it out.
@@ -50,6 +56,11 @@ export const OFFLINE_AFTER_MS = 90_000;
  * stream's 2 KiB a message. A site's login sent 100 of 900 KB that never could be applied, and the city kept them all.
  */
 export const MAX_PENDING_PER_SITE = 5_000;
+/** How long a site's smallest storing gap stands as its clock offset before a new sample replaces it. */
+const OFFSET_WINDOW_MS = 10 * 60_000;
+/** An offset below this is the sending's own delay and the clocks' ordinary drift: not skew. */
+const SKEW_SHOWN_MS = 30_000;
+const skewMs = (offset: number | null) => (offset !== null && Math.abs(offset) >= SKEW_SHOWN_MS ? offset : 0);
 
 export interface CityDay {
   day: string;
@@ -101,6 +112,10 @@ export class CityReadModel {
     if (!columns.includes('seen_at')) this.db.exec('ALTER TABLE sites ADD COLUMN seen_at INTEGER');
     if (!columns.includes('duplicate_at')) this.db.exec('ALTER TABLE sites ADD COLUMN duplicate_at INTEGER');
     if (!columns.includes('catch_up_to')) this.db.exec('ALTER TABLE sites ADD COLUMN catch_up_to INTEGER');
+    if (!columns.includes('clock_offset_ms'))
+      this.db.exec(
+        'ALTER TABLE sites ADD COLUMN clock_offset_ms INTEGER; ALTER TABLE sites ADD COLUMN offset_at INTEGER',
+      );
     if (!columns.includes('src')) this.db.exec('ALTER TABLE sites ADD COLUMN src TEXT');
     if (!columns.includes('redo_days'))
       this.db.exec('ALTER TABLE sites ADD COLUMN redo_days INTEGER NOT NULL DEFAULT 0');
@@ -128,9 +143,11 @@ export class CityReadModel {
    * newer sending of the site's log (its epoch) first clears what the city held of the site: the new sending starts
    * from seq 1 and rebuilds it. One of an older sending is passed over.
    */
-  applyEvent(e: CityEvent, receivedAt: number): number {
+  applyEvent(e: CityEvent, receivedAt: number, storedAt?: number): number {
     return this.db.transaction(() => {
       this.ensureSite(e.site);
+      if (storedAt !== undefined && e.sentAt !== undefined)
+        this.noteClockOffset(e.site, storedAt - e.sentAt, receivedAt);
       const epoch = e.epoch ?? 0;
       // One read of what the city holds for the site: this runs for every event of every site.
       const { epoch: held, src } = this.db.prepare('SELECT epoch, src FROM sites WHERE id = ?').get(e.site) as {
@@ -184,6 +201,21 @@ export class CityReadModel {
     })();
   }
 
+  /**
+   * One sample of the gap between the engine's storing of a site's message and its sending on the site's clock: the
+   * network's delay (never below 0) plus the site's clock offset. The smallest over OFFSET_WINDOW_MS is the offset.
+   */
+  private noteClockOffset(site: string, sample: number, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE sites SET clock_offset_ms = CASE WHEN offset_at IS NULL OR offset_at < ? OR clock_offset_ms > ?
+           THEN ? ELSE clock_offset_ms END,
+         offset_at = CASE WHEN offset_at IS NULL OR offset_at < ? OR clock_offset_ms > ? THEN ? ELSE offset_at END
+         WHERE id = ?`,
+      )
+      .run(now - OFFSET_WINDOW_MS, sample, sample, now - OFFSET_WINDOW_MS, sample, now, site);
+  }
+
   /** The site's link was seen up at `at` (the city's clock). */
   markSeen(site: string, at: number): void {
     this.db.prepare('UPDATE sites SET seen_at = ? WHERE id = ?').run(at, site);
@@ -193,7 +225,7 @@ export class CityReadModel {
     const rows = this.db
       .prepare(
         `SELECT s.id, s.name, s.kind, s.lat, s.lng, s.last_event_at, s.lag_ms, s.active, s.seen_at, s.duplicate_at,
-          s.last_seq, s.catch_up_to,
+          s.last_seq, s.catch_up_to, s.clock_offset_ms,
           (SELECT COUNT(*) FROM tickets t WHERE t.site = s.id AND t.status = 'waiting') AS waiting,
           COALESCE((SELECT served FROM day_figures f WHERE f.site = s.id AND f.day = s.day), 0) AS served,
           (SELECT COUNT(*) FROM counters c WHERE c.site = s.id AND c.status = 'open') AS open
@@ -211,6 +243,7 @@ export class CityReadModel {
       duplicate_at: number | null;
       last_seq: number;
       catch_up_to: number | null;
+      clock_offset_ms: number | null;
       active: string;
       waiting: number;
       served: number;
@@ -226,7 +259,8 @@ export class CityReadModel {
       openCounters: r.open,
       active: JSON.parse(r.active) as string[],
       lastEventAt: r.last_event_at,
-      lagSeconds: r.lag_ms === null ? null : Math.max(0, Math.round(r.lag_ms / 1000)),
+      lagSeconds: r.lag_ms === null ? null : Math.max(0, Math.round((r.lag_ms - skewMs(r.clock_offset_ms)) / 1000)),
+      clockSkewSeconds: skewMs(r.clock_offset_ms) === 0 ? null : -Math.round(r.clock_offset_ms! / 1000),
       online: r.seen_at !== null && now - r.seen_at < OFFLINE_AFTER_MS,
       lastSeenAt: r.seen_at,
       duplicate: r.duplicate_at !== null && now - r.duplicate_at < DUPLICATE_MS,

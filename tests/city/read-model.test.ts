@@ -96,6 +96,24 @@ describe('the city read model', () => {
     expect(m.hasGap('a')).toBe(true); // so the site is asked for its log again
   });
 
+  it('tells a site whose clock is off from one with a backlog, and does not count the skew as lag', () => {
+    const m = model();
+    const [start, open] = day('a');
+    const T = T0 + 3_600_000;
+    // Site a is an hour behind: its live events are sent, by its clock, an hour before they are stored.
+    m.applyEvent({ ...start, at: T - 3_600_000, sentAt: T - 3_600_000 + 5 }, T + 10, T);
+    m.applyEvent({ ...open, at: T - 3_599_000, sentAt: T - 3_599_000 + 5 }, T + 1010, T + 1000);
+    // Site b's clock is right: a backlog of ten minutes, sent now, then live events.
+    const [bStart, bOpen, bIssued] = day('b');
+    m.applyEvent({ ...bStart, at: T - 600_000, sentAt: T - 5 }, T + 10, T);
+    m.applyEvent({ ...bOpen, at: T - 300_000, sentAt: T + 5 }, T + 20, T + 10);
+    const site = (id: string) => m.sites(T + 2000).find((x) => x.id === id)!;
+    expect(site('b')).toMatchObject({ clockSkewSeconds: null, lagSeconds: 300 }); // still catching up
+    m.applyEvent({ ...bIssued, at: T + 1000, sentAt: T + 1001 }, T + 1060, T + 1050);
+    expect(site('b')).toMatchObject({ clockSkewSeconds: null, lagSeconds: 0 });
+    expect(site('a')).toMatchObject({ clockSkewSeconds: -3600, lagSeconds: 0 });
+  });
+
   it('takes every event a site sends, and drops what is not one (no seq, a huge field, prev after seq)', () => {
     for (const e of day('a')) expect(cityEventSchema.safeParse(e).success).toBe(true);
     const good = day('a')[2];
@@ -127,6 +145,7 @@ describe('the city read model', () => {
       active: ['typhoon'],
       lastEventAt: T0 + 160_000,
       lagSeconds: 40,
+      clockSkewSeconds: null,
       online: false,
       lastSeenAt: null,
       duplicate: false,

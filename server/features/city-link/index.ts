@@ -138,6 +138,7 @@ export class CityLink implements Feature {
         epoch,
         catchUpTo: this.resendHead,
         src: this.cursor.src,
+        sentAt: Date.now(),
       };
       const body = forCity(lead);
       if (body) {
@@ -314,6 +315,7 @@ export class CityLink implements Feature {
       if (!event) return undefined;
       if (row.seq < this.resendHead) event.catchUpTo = this.resendHead;
       event.src = this.cursor.src;
+      event.sentAt = Date.now();
       const body = forCity(event);
       if (!body) return undefined;
       prev = row.seq;

@@ -1,6 +1,7 @@
 /**
  * Keeps the log's head mark (store/head-mark.ts) beside the database: every second while the head moves, written off
- * the event loop, one write at a time; once more at a clean stop (`writeFinal`). A write that fails (a full disk) is tried again.
+ * the event loop, one write at a time; once more at a clean stop (`writeFinal`). A write that fails (a full disk) is
+ * tried again.
  */
 import type { Feature } from '../../core/feature.js';
 import type { HallService } from '../../core/hall-service.js';

@@ -7,7 +7,7 @@ import type { HallService } from '../core/hall-service.js';
 import { SYSTEM_ACTOR } from '../domain/decide/context.js';
 import { log } from '../log.js';
 import type { Db } from '../store/db.js';
-import { lostTail, readHeadMark } from '../store/head-mark.js';
+import { lostTail, numbersAfterLoss, readHeadMark } from '../store/head-mark.js';
 
 /** Runs before the state is rebuilt. */
 export function checkChainAtStart(hall: HallService): void {
@@ -33,7 +33,8 @@ export function checkHeadMark(hall: HallService, db: Db, dataDir: string, key: B
   if (mark === 'unsealed') return log.warn('the log head mark beside the database does not verify; not used');
   const lost = mark && lostTail(db, hall.log.seq, mark);
   if (!mark || !lost) return;
-  const reserved = hall.reserveLostNumbers(mark.day, mark.sequences);
+  const { day, sequences } = numbersAfterLoss(mark);
+  const reserved = hall.reserveLostNumbers(day, sequences);
   log.error('THE LOG LOST ITS LAST ENTRIES: it ends before the head mark kept beside it; the hall opens', {
     ...lost,
     head: hall.log.seq,

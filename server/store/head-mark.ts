@@ -13,6 +13,11 @@ import { writeDurably } from '../security/hall-secret.js';
 import type { Db } from './db.js';
 
 export const HEAD_MARK_FILE = 'log-head.json';
+/**
+ * Numbers past the mark's taken as handed out once a loss is found: the mark is up to a second behind the log, and what
+ * that second issued is unknown, not free (a few tickets a second per service; skipped numbers harm nobody).
+ */
+export const LOST_TAIL_MARGIN = 20;
 
 export interface HeadMark {
   seq: number;
@@ -21,11 +26,13 @@ export interface HeadMark {
   day: string;
   sequences: Record<string, number>;
   at: number;
+  /** Written at a clean stop, after the last entry: the log's head exactly, so no margin is needed past it. */
+  clean?: boolean;
 }
 
 const macOf = (key: Buffer, m: HeadMark) =>
   createHmac('sha256', key)
-    .update(JSON.stringify(['head-mark', m.seq, m.hash, m.day, m.sequences, m.at]))
+    .update(JSON.stringify(['head-mark', m.seq, m.hash, m.day, m.sequences, m.at, m.clean === true]))
     .digest('hex');
 
 const body = (key: Buffer, mark: HeadMark) => JSON.stringify({ ...mark, mac: macOf(key, mark) }) + '\n';
@@ -75,4 +82,14 @@ export function lostTail(db: Db, head: number, mark: HeadMark): { from: number; 
   // Another entry at that seq: the log lost its end and went on past it (written by a start that did not check).
   const hash = db.prepare('SELECT hash FROM events WHERE seq = ?').pluck().get(mark.seq) as string | undefined;
   return hash !== undefined && hash !== mark.hash ? { from: mark.seq, to: mark.seq } : undefined;
+}
+
+/**
+ * The numbers a log that lost its end may have handed out: the mark's, each with LOST_TAIL_MARGIN more unless the mark
+ * was written at a clean stop (then it is the head exactly).
+ */
+export function numbersAfterLoss(mark: HeadMark): { day: string; sequences: Record<string, number> } {
+  const margin = mark.clean ? 0 : LOST_TAIL_MARGIN;
+  const sequences = Object.fromEntries(Object.entries(mark.sequences).map(([p, n]) => [p, n + margin]));
+  return { day: mark.day, sequences };
 }

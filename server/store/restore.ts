@@ -15,7 +15,7 @@ import { markRestored } from './restore-mark.js';
 import { createOwnerOnly, ensureDataDir } from './data-dir.js';
 import { DB_FILE, openDb } from './db.js';
 import { EventLog } from './event-log.js';
-import { HEAD_MARK_FILE } from './head-mark.js';
+import { HEAD_MARK_FILE, numbersAfterLoss, readHeadMark } from './head-mark.js';
 import { forgetBackupState } from './backup-status.js';
 import { numbersHandedOut, numbersToReserve, type NumbersOfDay } from './numbers-handed-out.js';
 import { settleAccounts, type AccountsSettled } from './restore-accounts.js';
@@ -82,7 +82,9 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     const database = join(dataDir, DB_FILE);
     ensureDataDir(dataDir);
     const { damaged: replacedDamaged } = refuseIfInUse(database);
-    const { head: replacedHead, handedOut } = replacedReach(database);
+    const { head: replacedHead, handedOut: fromLog } = replacedReach(database);
+    // The head mark beside it knows the day's numbers when the database does not (emptied, cut short, deleted).
+    const handedOut = withHeadMark(fromLog, dataDir, secret.chainKey);
     const setAside = setAsideCurrent(dataDir, database, now);
     // Through the backup API, like every copy of a database here; into a temporary name, renamed once whole.
     const restoring = join(dataDir, `.${DB_FILE}.restoring`);
@@ -192,9 +194,31 @@ function replacedReach(database: string): { head?: number; handedOut?: NumbersOf
   }
 }
 
+/**
+ * The numbers the replaced hall handed out on its latest day: its log's, or, where the head mark beside it knows of
+ * more (the database lost its end, or is gone), the mark's with its margin. A mark whose seal fails counts for nothing.
+ */
+function withHeadMark(fromLog: NumbersOfDay | undefined, dataDir: string, key: Buffer): NumbersOfDay | undefined {
+  const mark = readHeadMark(dataDir, key);
+  if (mark === undefined || mark === 'unsealed') return fromLog;
+  if (fromLog && fromLog.day > mark.day) return fromLog;
+  const behind =
+    !fromLog ||
+    fromLog.day < mark.day ||
+    Object.entries(mark.sequences).some(([p, n]) => n > (fromLog.sequences[p] ?? 0));
+  if (!behind) return fromLog;
+  const lost = numbersAfterLoss(mark);
+  const own = fromLog?.day === mark.day ? fromLog.sequences : {};
+  const sequences = { ...own };
+  for (const [p, n] of Object.entries(lost.sequences)) sequences[p] = Math.max(sequences[p] ?? 0, n);
+  return { day: mark.day, sequences };
+}
+
 /** Moves the current database (and any -wal/-shm) into `pre-restore-<stamp>/`: evidence, and a way back. */
 function setAsideCurrent(dataDir: string, database: string, now: number): string | undefined {
-  if (!existsSync(database)) return undefined;
+  // A database gone with its mark still there: the mark goes aside (its numbers are reserved), or the next start
+  // would take the restored log for one that lost its end.
+  if (!existsSync(database) && !existsSync(join(dataDir, HEAD_MARK_FILE))) return undefined;
   const dir = join(dataDir, `pre-restore-${backupName(now).slice('hallq-'.length, -'.sqlite'.length)}`);
   mkdirSync(dir, { mode: 0o700 });
   for (const suffix of ['', '-wal', '-shm'])

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../server/store/db.js';
-import { HEAD_MARK_FILE } from '../../server/store/head-mark.js';
+import { HEAD_MARK_FILE, LOST_TAIL_MARGIN, numbersAfterLoss } from '../../server/store/head-mark.js';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
 import { V1 } from '../api/support.js';
 
@@ -38,6 +38,7 @@ describe('a log that lost its last commits while the hall was stopped', () => {
 
     h = await startTestHall({ dataDir });
     try {
+      // The mark was written at the clean stop after A008: the head exactly, no margin.
       expect(await issue(h)).toBe('A009');
       const health = await h.api('GET', '/healthz');
       expect(health.body.auditChain.ok).toBe(false);
@@ -48,4 +49,10 @@ describe('a log that lost its last commits while the hall was stopped', () => {
       await h.stop();
     }
   }, 60_000);
+
+  it('reserves a margin past a mark written while running: what its last second issued is unknown', () => {
+    const mark = { seq: 9, hash: 'h', day: '2026-12-03', sequences: { A: 8, B: 2 }, at: 0 };
+    expect(numbersAfterLoss(mark).sequences).toEqual({ A: 8 + LOST_TAIL_MARGIN, B: 2 + LOST_TAIL_MARGIN });
+    expect(numbersAfterLoss({ ...mark, clean: true }).sequences).toEqual({ A: 8, B: 2 });
+  });
 });

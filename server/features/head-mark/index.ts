@@ -34,9 +34,8 @@ export class HeadMarkKeeper implements Feature {
 
   /** The last mark, at a clean stop once the last entries (the stop's checkpoint) are written. */
   writeFinal(): void {
-    if (this.hall.log.seq === this.writtenSeq) return;
     try {
-      writeHeadMarkNow(this.dataDir, this.key, this.mark());
+      writeHeadMarkNow(this.dataDir, this.key, { ...this.mark(), clean: true });
     } catch (err) {
       log.warn('log head mark not written at stop', { error: (err as Error).message });
     }

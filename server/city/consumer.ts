@@ -23,6 +23,7 @@ export const CITY_CONSUMER = 'city-view';
 const decoder = new TextDecoder();
 /** A site with a gap in its events is asked to send its log again at most this often (it may be offline for days). */
 export const RESEND_EVERY_MS = 10 * 60_000;
+const DROPS_LOGGED_EVERY_MS = 60_000;
 /** How often the city looks which sites' links are up (read-model.ts OFFLINE_AFTER_MS). */
 export const LIVENESS_MS = 30_000;
 const SEEN_EVERY_MS = 10_000;
@@ -48,6 +49,8 @@ export class CityConsumer {
   private readonly resendAskedAt = new Map<string, number>();
   /** When each site was last marked seen: a write to the read model at most every SEEN_EVERY_MS, not per message. */
   private readonly markedSeenAt = new Map<string, number>();
+  /** Per subject: messages dropped since the last line about them, and when that was. */
+  private readonly drops = new Map<string, { count: number; loggedAt: number }>();
 
   constructor(
     private readonly model: CityReadModel,
@@ -277,15 +280,12 @@ export class CityConsumer {
       const parsed = isInfo ? citySiteInfoSchema.safeParse(raw) : cityEventSchema.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return log.warn('city message not understood; dropped', {
-          subject,
-          error: `${issue?.path.join('.')}: ${issue?.message}`,
-        });
+        return this.dropped(subject, `not understood: ${issue?.path.join('.')}: ${issue?.message}`);
       }
       const body = parsed.data;
       const site = subject.split('.')[2];
       // A site's subject names it (the accounts let a site publish only its own): the body cannot claim another.
-      if (body.site !== site) return log.warn('city message names another site; dropped', { subject });
+      if (body.site !== site) return this.dropped(subject, 'names another site');
       const now = this.clock();
       if (isInfo) {
         this.model.applyInfo(body as CitySiteInfo);
@@ -302,7 +302,26 @@ export class CityConsumer {
         this.model.markSeen(site, Math.round(Math.min(now, storedAt)));
       }
     } catch (err) {
-      log.warn('city message not understood; dropped', { subject, error: (err as Error).message });
+      this.dropped(subject, `not understood: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * A message dropped, said at most once a minute a subject with how many since: one site's login sending junk at
+   * 16,500 a second (kept by the stream, its own oldest pushed out) wrote a line for each, 10 GB of log an hour.
+   */
+  private dropped(subject: string, why: string): void {
+    const now = this.clock();
+    let d = this.drops.get(subject);
+    if (!d) {
+      if (this.drops.size >= 1000) this.drops.delete(this.drops.keys().next().value!);
+      d = { count: 0, loggedAt: -Infinity };
+      this.drops.set(subject, d);
+    }
+    d.count++;
+    if (now - d.loggedAt < DROPS_LOGGED_EVERY_MS) return;
+    log.warn('city message dropped', { subject, why: why.slice(0, 200), dropped: d.count });
+    d.count = 0;
+    d.loggedAt = now;
   }
 }

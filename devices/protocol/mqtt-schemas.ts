@@ -114,6 +114,7 @@ export const announceCommandSchema = z.object({
   text: z.string().min(1).max(1000),
   lang: z.enum(['zh-CN', 'yue', 'en']),
   repeat: z.number().int().min(1).max(5).default(1),
+  urgent: z.boolean().optional(),
 }) satisfies z.ZodType<AnnounceCommand, unknown>;
 
 export const rateCommandSchema = z.object({

@@ -152,6 +152,11 @@ export interface AnnounceCommand extends CommandBase {
   lang: AnnounceLang;
   /** How many times to say it (1–5). */
   repeat: number;
+  /**
+   * A playbook's notice (an evacuation): said before the calls still waiting in the speaker's queue, and taken even
+   * when the queue is full of calls. Absent: a call, in its turn.
+   */
+  urgent?: boolean;
 }
 
 /** `cmd/rate` (pad): ask the citizen to rate the service of this ticket. */

@@ -1,9 +1,13 @@
-// Call speaker: `cmd/announce` goes into this speaker's one queue, so announcements never talk over each other.
+// Call speaker: `cmd/announce` goes into this speaker's one queue, so announcements never talk over each other; a
+// playbook's notice (`urgent`) goes before the calls still waiting.
 import type { AnnounceCommand } from '../../devices/protocol/mqtt-topics.js';
 import type { SpeechOutput } from '../speaker/speech.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { sleep } from '../util/spawn.js';
 import type { CommandHandlers, DeviceDriver, DriverContext } from './driver.js';
+
+/** Notices a speaker takes beyond `maxQueue`. */
+const URGENT_ROOM = 5;
 
 export interface SpeakerDriverOptions {
   /** Silence between repeats. */
@@ -49,16 +53,21 @@ export class SpeakerDriver implements DeviceDriver {
 
   private async announce(cmd: AnnounceCommand): Promise<void> {
     if (this.stopped) throw new Error('stopped');
-    if (this.queue.size >= this.opts.maxQueue) throw new Error('queue-full');
+    // A notice (an evacuation) is taken past a queue full of calls, a few at most: the server sends one at a time.
+    const limit = cmd.urgent ? this.opts.maxQueue + URGENT_ROOM : this.opts.maxQueue;
+    if (this.queue.size >= limit) throw new Error('queue-full');
     const queuedAt = Date.now();
     void this.queue
-      .run(async () => {
-        if (Date.now() - queuedAt > this.opts.staleAfterMs) throw new Error('dropped: waited too long in the queue');
-        for (let i = 0; i < cmd.repeat && !this.stopped; i++) {
-          if (i > 0) await sleep(this.opts.pauseMs);
-          await this.speech.speak(cmd.text, cmd.lang);
-        }
-      })
+      .run(
+        async () => {
+          if (Date.now() - queuedAt > this.opts.staleAfterMs) throw new Error('dropped: waited too long in the queue');
+          for (let i = 0; i < cmd.repeat && !this.stopped; i++) {
+            if (i > 0) await sleep(this.opts.pauseMs);
+            await this.speech.speak(cmd.text, cmd.lang);
+          }
+        },
+        { first: cmd.urgent },
+      )
       .then(
         () => this.ctx?.log.info(`announced "${cmd.text}" ×${cmd.repeat}`),
         (err: Error) => this.ctx?.log.warn(`announcement ${cmd.id} not spoken: ${err.message}`),

@@ -115,7 +115,7 @@ export class CommandOutbox implements Feature {
     name: CommandName,
     body: Record<string, unknown>,
     ttlMs: number,
-    opts: { supersede?: boolean } = {},
+    opts: { supersede?: boolean; urgent?: boolean } = {},
   ): string {
     if (opts.supersede) this.stmts.supersede.run(this.clock(), deviceId, name);
     const id = randomId('c');
@@ -123,7 +123,8 @@ export class CommandOutbox implements Feature {
     const now = this.clock();
     this.stmts.insert.run(id, deviceId, name, payload, now, now + ttlMs);
     // A busy device's older commands wait for their turn to be asked again: this one goes after them, with the tick.
-    if (this.busy.has(deviceId)) return id;
+    // An urgent one (an evacuation notice) does not wait behind calls: the speaker takes it before them.
+    if (this.busy.has(deviceId) && !opts.urgent) return id;
     this.transmit({ id, device_id: deviceId, name, payload, attempts: 0, expires_at: now + ttlMs });
     return id;
   }
@@ -209,6 +210,7 @@ export class CommandOutbox implements Feature {
       }
       let inFlight = false;
       for (const row of open) {
+        if (isUrgent(row)) continue; // never held, and holds nothing back
         if (inFlight && row.expires_at > now) held.add(row.id);
         if (!dueIds.has(row.id)) inFlight = true;
       }
@@ -258,6 +260,11 @@ export class CommandOutbox implements Feature {
     this.stmts.sent.run(this.clock(), row.id);
     this.link.publish(this.t.deviceCmd(row.device_id, row.name), row.payload, { qos: 1, retain: false });
   }
+}
+
+/** An urgent announcement (a playbook's notice): the busy speaker takes it before its queued calls. */
+function isUrgent(row: Row): boolean {
+  return row.payload.includes('"urgent":true');
 }
 
 /** Failures a later try may not meet (the bridge's error words, see docs/devices.md). */

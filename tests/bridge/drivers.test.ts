@@ -123,6 +123,24 @@ describe('drivers', () => {
     await driver.stop();
   });
 
+  it('speaker says a playbook notice before the calls still waiting, and takes it past a full queue', async () => {
+    const spoken: string[] = [];
+    const slow = {
+      speak: (text: string) => new Promise<void>((resolve) => setTimeout(() => (spoken.push(text), resolve()), 30)),
+      cancel: () => undefined,
+    };
+    const driver = new SpeakerDriver(slow, { ...speakerOpts, maxQueue: 3 });
+    await driver.start(recordingContext().ctx);
+    const say = (id: string, urgent?: boolean) =>
+      driver.commands.announce!({ id, text: id, lang: 'zh-CN', repeat: 1, ...(urgent ? { urgent } : {}) });
+    for (const id of ['call-1', 'call-2', 'call-3']) await say(id);
+    await expect(say('call-4')).rejects.toThrow('queue-full');
+    await say('evacuate', true);
+    await driver.idle();
+    expect(spoken).toEqual(['call-1', 'evacuate', 'call-2', 'call-3']);
+    await driver.stop();
+  });
+
   it('maps languages to espeak-ng voices and builds the espeak-ng command line', () => {
     expect(espeakVoice('zh-CN')).toBe('cmn');
     expect(espeakVoice('yue')).toBe('yue');

@@ -71,6 +71,19 @@ describe('CommandOutbox', () => {
     expect(sent).toHaveLength(1); // no longer busy: sent at once
   });
 
+  it('sends an urgent notice to a busy speaker at once, never held behind its calls', () => {
+    const { box, sent, tick } = outbox();
+    const call = box.send('spk-3', 'announce', { text: 'A001' }, 60_000);
+    box.ack('spk-3', call, false, 'queue-full');
+    sent.length = 0;
+    const notice = box.send('spk-3', 'announce', { text: '撤离', urgent: true }, 60_000, { urgent: true });
+    expect(sent.map((c) => c.id)).toEqual([notice]);
+    box.ack('spk-3', notice, false, 'queue-full');
+    sent.length = 0;
+    tick(1000);
+    expect(sent.map((c) => c.id)).toEqual([call, notice]); // both due again; the notice is not held back
+  });
+
   it('takes a device that answered once and then fell silent for faulty, not for alive', () => {
     const { box, faulty, refused, tick } = outbox();
     const id = box.send('prn-1', 'print', { ticketId: 't1' }, 60_000);

@@ -72,7 +72,9 @@ export class Announcer implements Feature {
   /** A playbook's notice on every hall-wide speaker; its commands are noted, to be withdrawn when it ends. */
   private notice(playbookId: string, text: string): void {
     const speakers = this.directory.hallWide('speaker').map((d) => d.id);
-    const sent = this.say(speakers, buildNoticeAnnouncements(text, this.hall.site.languages, { repeat: 1 }));
+    const sent = this.say(speakers, buildNoticeAnnouncements(text, this.hall.site.languages, { repeat: 1 }), {
+      urgent: true,
+    });
     const now = this.hall.clock();
     // Older than a command lives: expired in the outbox already, so not kept (a fire repeats every 20 s for hours).
     const live = (this.noticeCommands.get(playbookId) ?? []).filter((c) => c.at > now - ANNOUNCE_TTL_MS);
@@ -93,8 +95,14 @@ export class Announcer implements Feature {
     }
   }
 
-  private say(speakerIds: string[], announcements: Announcement[]): Array<{ deviceId: string; id: string }> {
+  /** `urgent`: a playbook's notice, said before the calls waiting at the speaker and never held behind them here. */
+  private say(
+    speakerIds: string[],
+    announcements: Announcement[],
+    opts: { urgent?: boolean } = {},
+  ): Array<{ deviceId: string; id: string }> {
     const sent: Array<{ deviceId: string; id: string }> = [];
+    const urgent = opts.urgent ? { urgent: true } : {};
     for (const deviceId of speakerIds)
       for (const a of announcements)
         sent.push({
@@ -102,8 +110,9 @@ export class Announcer implements Feature {
           id: this.outbox.send(
             deviceId,
             'announce',
-            { text: a.text, lang: hallLanguageTag(a.lang), repeat: a.repeat },
+            { text: a.text, lang: hallLanguageTag(a.lang), repeat: a.repeat, ...urgent },
             ANNOUNCE_TTL_MS,
+            opts,
           ),
         });
     return sent;

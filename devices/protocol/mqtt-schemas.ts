@@ -6,6 +6,7 @@ import {
   PRESS_BUTTONS,
   type AckPayload,
   type AlarmEvent,
+  type AnnounceCancelCommand,
   type AnnounceCommand,
   type CommandName,
   type CountEvent,
@@ -115,7 +116,13 @@ export const announceCommandSchema = z.object({
   lang: z.enum(['zh-CN', 'yue', 'en']),
   repeat: z.number().int().min(1).max(5).default(1),
   urgent: z.boolean().optional(),
+  tag: z.string().min(1).max(200).optional(),
 }) satisfies z.ZodType<AnnounceCommand, unknown>;
+
+export const announceCancelCommandSchema = z.object({
+  id: messageIdSchema,
+  tag: z.string().min(1).max(200),
+}) satisfies z.ZodType<AnnounceCancelCommand>;
 
 export const rateCommandSchema = z.object({
   id: messageIdSchema,
@@ -148,6 +155,7 @@ export const commandSchemas = {
   print: printCommandSchema,
   show: showCommandSchema,
   announce: announceCommandSchema,
+  'announce-cancel': announceCancelCommandSchema,
   rate: rateCommandSchema,
   gpio: gpioCommandSchema,
   'power-save': powerSaveCommandSchema,

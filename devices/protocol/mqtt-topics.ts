@@ -157,6 +157,16 @@ export interface AnnounceCommand extends CommandBase {
    * when the queue is full of calls. Absent: a call, in its turn.
    */
   urgent?: boolean;
+  /** What it belongs to (`playbook:<id>` for a notice): `cmd/announce-cancel` with this tag drops it unspoken. */
+  tag?: string;
+}
+
+/**
+ * `cmd/announce-cancel` (speaker): the announcements with this tag still waiting in the speaker's queue are dropped
+ * unspoken (a playbook ended: its evacuation notice must not be said after the all-clear).
+ */
+export interface AnnounceCancelCommand extends CommandBase {
+  tag: string;
 }
 
 /** `cmd/rate` (pad): ask the citizen to rate the service of this ticket. */
@@ -196,6 +206,7 @@ export interface DeviceCommands {
   print: PrintCommand;
   show: ShowCommand;
   announce: AnnounceCommand;
+  'announce-cancel': AnnounceCancelCommand;
   rate: RateCommand;
   gpio: GpioCommand;
   'power-save': PowerSaveCommand;
@@ -206,6 +217,7 @@ export const COMMAND_NAMES = [
   'print',
   'show',
   'announce',
+  'announce-cancel',
   'rate',
   'gpio',
   'power-save',

@@ -24,7 +24,14 @@ export interface SpeakerDriverOptions {
  */
 export class SpeakerDriver implements DeviceDriver {
   readonly name = 'speaker';
-  readonly commands: CommandHandlers = { announce: (cmd) => this.announce(cmd) };
+  readonly commands: CommandHandlers = {
+    announce: (cmd) => this.announce(cmd),
+    'announce-cancel': async (cmd) => this.cancel(cmd.tag),
+  };
+  /** Tag → the last announcement taken when it was cancelled: those up to it with that tag are dropped unspoken. */
+  private readonly cancelled = new Map<string, number>();
+  /** Announcements taken so far: their order, which a cancellation is compared with (two can share a millisecond). */
+  private taken = 0;
   private readonly queue = new SerialQueue();
   private stopped = false;
   private ctx: DriverContext | undefined;
@@ -51,16 +58,26 @@ export class SpeakerDriver implements DeviceDriver {
     return this.queue.idle();
   }
 
+  /** Drops the queued announcements with `tag` (bounded: the oldest cancellations are forgotten first). */
+  private cancel(tag: string): void {
+    this.cancelled.delete(tag);
+    if (this.cancelled.size >= 100) this.cancelled.delete(this.cancelled.keys().next().value!);
+    this.cancelled.set(tag, this.taken);
+  }
+
   private async announce(cmd: AnnounceCommand): Promise<void> {
     if (this.stopped) throw new Error('stopped');
     // A notice (an evacuation) is taken past a queue full of calls, a few at most: the server sends one at a time.
     const limit = cmd.urgent ? this.opts.maxQueue + URGENT_ROOM : this.opts.maxQueue;
     if (this.queue.size >= limit) throw new Error('queue-full');
     const queuedAt = Date.now();
+    const order = ++this.taken;
     void this.queue
       .run(
         async () => {
           if (Date.now() - queuedAt > this.opts.staleAfterMs) throw new Error('dropped: waited too long in the queue');
+          if (cmd.tag !== undefined && (this.cancelled.get(cmd.tag) ?? -Infinity) >= order)
+            throw new Error(`dropped: ${cmd.tag} was cancelled`);
           for (let i = 0; i < cmd.repeat && !this.stopped; i++) {
             if (i > 0) await sleep(this.opts.pauseMs);
             await this.speech.speak(cmd.text, cmd.lang);

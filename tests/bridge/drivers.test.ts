@@ -141,6 +141,27 @@ describe('drivers', () => {
     await driver.stop();
   });
 
+  it('speaker drops unspoken the queued announcements of a cancelled tag, and says the rest', async () => {
+    const spoken: string[] = [];
+    const slow = {
+      speak: (text: string) => new Promise<void>((resolve) => setTimeout(() => (spoken.push(text), resolve()), 30)),
+      cancel: () => undefined,
+    };
+    const driver = new SpeakerDriver(slow, speakerOpts);
+    await driver.start(recordingContext().ctx);
+    const say = (id: string, tag?: string) =>
+      driver.commands.announce!({ id, text: id, lang: 'zh-CN', repeat: 1, ...(tag ? { tag } : {}) });
+    await say('call-1');
+    await say('evacuate-zh', 'playbook:fire');
+    await say('evacuate-yue', 'playbook:fire');
+    await say('call-2');
+    await driver.commands['announce-cancel']!({ id: 'c1', tag: 'playbook:fire' });
+    await say('evacuate-again', 'playbook:fire'); // a new one after the cancel is said
+    await driver.idle();
+    expect(spoken).toEqual(['call-1', 'call-2', 'evacuate-again']);
+    await driver.stop();
+  });
+
   it('maps languages to espeak-ng voices and builds the espeak-ng command line', () => {
     expect(espeakVoice('zh-CN')).toBe('cmn');
     expect(espeakVoice('yue')).toBe('yue');

@@ -16,6 +16,7 @@ import type { DeviceDirectory } from '../../mqtt/device-directory.js';
 import { activePlaybooks } from '../../domain/playbooks.js';
 
 const ANNOUNCE_TTL_MS = 60_000;
+const noticeTag = (playbookId: string) => `playbook:${playbookId}`;
 const CALL_REPEAT = 2;
 
 export class Announcer implements Feature {
@@ -74,6 +75,7 @@ export class Announcer implements Feature {
     const speakers = this.directory.hallWide('speaker').map((d) => d.id);
     const sent = this.say(speakers, buildNoticeAnnouncements(text, this.hall.site.languages, { repeat: 1 }), {
       urgent: true,
+      tag: noticeTag(playbookId),
     });
     const now = this.hall.clock();
     // Older than a command lives: expired in the outbox already, so not kept (a fire repeats every 20 s for hours).
@@ -91,18 +93,24 @@ export class Announcer implements Feature {
     for (const [playbookId, sent] of this.noticeCommands) {
       if (active.has(playbookId)) continue;
       for (const c of sent) this.outbox.withdraw(c.deviceId, c.id);
+      // What a speaker already took waits in its queue: it drops those unspoken.
+      for (const deviceId of new Set(sent.map((c) => c.deviceId)))
+        this.outbox.send(deviceId, 'announce-cancel', { tag: noticeTag(playbookId) }, ANNOUNCE_TTL_MS);
       this.noticeCommands.delete(playbookId);
     }
   }
 
-  /** `urgent`: a playbook's notice, said before the calls waiting at the speaker and never held behind them here. */
+  /**
+   * `urgent`: a playbook's notice, said before the calls waiting at the speaker and never held behind them here;
+   * `tag`: what `cmd/announce-cancel` names to drop it unspoken.
+   */
   private say(
     speakerIds: string[],
     announcements: Announcement[],
-    opts: { urgent?: boolean } = {},
+    opts: { urgent?: boolean; tag?: string } = {},
   ): Array<{ deviceId: string; id: string }> {
     const sent: Array<{ deviceId: string; id: string }> = [];
-    const urgent = opts.urgent ? { urgent: true } : {};
+    const urgent = { ...(opts.urgent ? { urgent: true } : {}), ...(opts.tag ? { tag: opts.tag } : {}) };
     for (const deviceId of speakerIds)
       for (const a of announcements)
         sent.push({

@@ -95,7 +95,9 @@ export class Announcer implements Feature {
       for (const c of sent) this.outbox.withdraw(c.deviceId, c.id);
       // What a speaker already took waits in its queue: it drops those unspoken.
       for (const deviceId of new Set(sent.map((c) => c.deviceId)))
-        this.outbox.send(deviceId, 'announce-cancel', { tag: noticeTag(playbookId) }, ANNOUNCE_TTL_MS);
+        this.outbox.send(deviceId, 'announce-cancel', { tag: noticeTag(playbookId) }, ANNOUNCE_TTL_MS, {
+          urgent: true,
+        });
       this.noticeCommands.delete(playbookId);
     }
   }
@@ -110,7 +112,7 @@ export class Announcer implements Feature {
     opts: { urgent?: boolean; tag?: string } = {},
   ): Array<{ deviceId: string; id: string }> {
     const sent: Array<{ deviceId: string; id: string }> = [];
-    const urgent = { ...(opts.urgent ? { urgent: true } : {}), ...(opts.tag ? { tag: opts.tag } : {}) };
+    const marks = { ...(opts.urgent ? { urgent: true } : {}), ...(opts.tag ? { tag: opts.tag } : {}) };
     for (const deviceId of speakerIds)
       for (const a of announcements)
         sent.push({
@@ -118,9 +120,9 @@ export class Announcer implements Feature {
           id: this.outbox.send(
             deviceId,
             'announce',
-            { text: a.text, lang: hallLanguageTag(a.lang), repeat: a.repeat, ...urgent },
+            { text: a.text, lang: hallLanguageTag(a.lang), repeat: a.repeat, ...marks },
             ANNOUNCE_TTL_MS,
-            opts,
+            { urgent: opts.urgent },
           ),
         });
     return sent;

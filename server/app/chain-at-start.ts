@@ -33,8 +33,7 @@ export function checkHeadMark(hall: HallService, db: Db, dataDir: string, key: B
   if (mark === 'unsealed') return log.warn('the log head mark beside the database does not verify; not used');
   const lost = mark && lostTail(db, hall.log.seq, mark);
   if (!mark || !lost) return;
-  const { day, sequences } = numbersAfterLoss(mark);
-  const reserved = hall.reserveLostNumbers(day, sequences);
+  const reserved = hall.reserveLostNumbers(numbersAfterLoss(mark));
   log.error('THE LOG LOST ITS LAST ENTRIES: it ends before the head mark kept beside it; the hall opens', {
     ...lost,
     head: hall.log.seq,

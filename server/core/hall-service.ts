@@ -20,6 +20,7 @@ import type { HallSecret } from '../security/hall-secret.js';
 import { digits, randomId } from '../security/random-ids.js';
 import type { Db } from '../store/db.js';
 import { EventLog, verifyChain, type VerifyResult } from '../store/event-log.js';
+import { numbersToReserve, type NumbersOfDay } from '../store/numbers-handed-out.js';
 import { Snapshots } from '../store/snapshots.js';
 import { TicketProjection } from '../store/ticket-projection.js';
 import type { CommittedEvent, EventBus } from './event-bus.js';
@@ -194,17 +195,13 @@ export class HallService {
    * Today's numbers the log no longer holds (a lost tail) that must never be handed out again, written as a restore
    * writes them (`day.numbers_reserved`); returns what was reserved. A mark of an earlier day reserves nothing.
    */
-  reserveLostNumbers(day: string, sequences: Record<string, number>): Record<string, number> {
-    if (day < this.state.day) return {};
-    // A later day (its start was lost too): reserved for when it starts, as state.ts applies it.
-    const own = day === this.state.day ? this.state.sequences : {};
-    const beyond = Object.fromEntries(Object.entries(sequences).filter(([prefix, n]) => n > (own[prefix] ?? 0)));
-    if (Object.keys(beyond).length === 0) return {};
+  reserveLostNumbers(lost: NumbersOfDay): Record<string, number> {
+    // A later day (its start was lost too) is reserved for when it starts, as state.ts applies it.
+    const beyond = numbersToReserve(lost, { day: this.state.day, sequences: this.state.sequences });
+    if (!beyond) return {};
     const now = this.clock();
-    this.publish(
-      this.commit(SYSTEM_ACTOR, now, [{ type: 'day.numbers_reserved', data: { day, sequences: beyond, at: now } }]),
-    );
-    return beyond;
+    this.publish(this.commit(SYSTEM_ACTOR, now, [{ type: 'day.numbers_reserved', data: { ...beyond, at: now } }]));
+    return beyond.sequences;
   }
 
   /** Verifies the whole chain and its anchor (GET /audit/verify). */

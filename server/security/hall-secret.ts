@@ -4,6 +4,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hmacSha256 } from './hmac-sha256.js';
 
@@ -81,5 +82,29 @@ export function writeDurably(dir: string, name: string, content: string | Buffer
     fsyncSync(dirFd);
   } finally {
     closeSync(dirFd);
+  }
+}
+
+/** `writeDurably` on libuv's thread pool: the same steps, none of them blocking the event loop. */
+export async function writeDurablyOffLoop(
+  dir: string,
+  name: string,
+  content: string,
+  tmpName = `.${name}.tmp`,
+): Promise<void> {
+  const tmp = join(dir, tmpName);
+  const file = await open(tmp, 'w', 0o600);
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, join(dir, name));
+  const dirHandle = await open(dir, 'r');
+  try {
+    await dirHandle.sync();
+  } finally {
+    await dirHandle.close();
   }
 }

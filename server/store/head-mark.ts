@@ -7,10 +7,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDurably } from '../security/hall-secret.js';
+import { writeDurably, writeDurablyOffLoop } from '../security/hall-secret.js';
 import type { Db } from './db.js';
+import type { NumbersOfDay } from './numbers-handed-out.js';
 
 export const HEAD_MARK_FILE = 'log-head.json';
 /**
@@ -56,24 +56,9 @@ export function writeHeadMarkNow(dataDir: string, key: Buffer, mark: HeadMark): 
   writeDurably(dataDir, HEAD_MARK_FILE, body(key, mark));
 }
 
-/** Writes the mark off the event loop: temp file, fsync, rename, fsync of the folder. */
-export async function writeHeadMark(dataDir: string, key: Buffer, mark: HeadMark): Promise<void> {
-  // Not writeDurably's temp name: the one at a stop may run while this one is under way.
-  const tmp = join(dataDir, `.${HEAD_MARK_FILE}.async.tmp`);
-  const file = await open(tmp, 'w', 0o600);
-  try {
-    await file.writeFile(body(key, mark));
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(tmp, join(dataDir, HEAD_MARK_FILE));
-  const dir = await open(dataDir, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+/** Writes the mark off the event loop (a temp name of its own: the one at a stop may run while this is under way). */
+export function writeHeadMark(dataDir: string, key: Buffer, mark: HeadMark): Promise<void> {
+  return writeDurablyOffLoop(dataDir, HEAD_MARK_FILE, body(key, mark), `.${HEAD_MARK_FILE}.async.tmp`);
 }
 
 /** The entries lost at the log's end, when the log no longer holds the marked head (or holds another entry there). */
@@ -88,7 +73,7 @@ export function lostTail(db: Db, head: number, mark: HeadMark): { from: number; 
  * The numbers a log that lost its end may have handed out: the mark's, each with LOST_TAIL_MARGIN more unless the mark
  * was written at a clean stop (then it is the head exactly).
  */
-export function numbersAfterLoss(mark: HeadMark): { day: string; sequences: Record<string, number> } {
+export function numbersAfterLoss(mark: HeadMark): NumbersOfDay {
   const margin = mark.clean ? 0 : LOST_TAIL_MARGIN;
   const sequences = Object.fromEntries(Object.entries(mark.sequences).map(([p, n]) => [p, n + margin]));
   return { day: mark.day, sequences };

@@ -56,6 +56,10 @@ function runScript(
   });
 }
 const backupCli = (dataDir: string, dir: string) => runScript('scripts/backup.ts', [dir], { DATA_DIR: dataDir });
+/** Issues one query ticket as the manager; its number. */
+const take = async (hall: TestHall): Promise<string> =>
+  (await hall.api('POST', `${V1}/tickets`, { serviceId: 'query' }, hall.managerToken)).body.ticket.number;
+
 const restoreCli = (dataDir: string, file: string, env: Record<string, string> = {}) =>
   runScript('scripts/restore.ts', [file], { DATA_DIR: dataDir, ...env });
 
@@ -238,8 +242,6 @@ describe('restore never hands a number out twice in a day', () => {
     const dataDir = tempDir('numbers');
     const usb = tempDir('usb');
     const h = await startTestHall({ dataDir });
-    const take = async (hall: TestHall) =>
-      (await hall.api('POST', `${V1}/tickets`, { serviceId: 'query' }, hall.managerToken)).body.ticket.number;
     for (let i = 0; i < 3; i++) await take(h); // D001–D003 are in the copy
     expect((await backupCli(dataDir, usb)).status).toBe(0);
     for (let i = 0; i < 4; i++) await take(h); // D004–D007 are handed out after it
@@ -295,8 +297,6 @@ describe('restore after the database was lost while stopped', () => {
       const dataDir = tempDir(`lost-${how}`);
       const usb = tempDir('usb');
       const h = await startTestHall({ dataDir });
-      const take = async (hall: TestHall) =>
-        (await hall.api('POST', `${V1}/tickets`, { serviceId: 'query' }, hall.managerToken)).body.ticket.number;
       for (let i = 0; i < 3; i++) await take(h); // D001–D003 are in the copy
       expect((await backupCli(dataDir, usb)).status).toBe(0);
       for (let i = 0; i < 4; i++) await take(h); // D004–D007 only in the lost database (and its head mark)

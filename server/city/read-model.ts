@@ -208,12 +208,10 @@ export class CityReadModel {
   private noteClockOffset(site: string, sample: number, now: number): void {
     this.db
       .prepare(
-        `UPDATE sites SET clock_offset_ms = CASE WHEN offset_at IS NULL OR offset_at < ? OR clock_offset_ms > ?
-           THEN ? ELSE clock_offset_ms END,
-         offset_at = CASE WHEN offset_at IS NULL OR offset_at < ? OR clock_offset_ms > ? THEN ? ELSE offset_at END
-         WHERE id = ?`,
+        `UPDATE sites SET clock_offset_ms = ?, offset_at = ?
+         WHERE id = ? AND (offset_at IS NULL OR offset_at < ? OR clock_offset_ms > ?)`,
       )
-      .run(now - OFFSET_WINDOW_MS, sample, sample, now - OFFSET_WINDOW_MS, sample, now, site);
+      .run(sample, now, site, now - OFFSET_WINDOW_MS, sample);
   }
 
   /** The site's link was seen up at `at` (the city's clock). */

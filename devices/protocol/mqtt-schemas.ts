@@ -116,6 +116,7 @@ export const announceCommandSchema = z.object({
   lang: z.enum(['zh-CN', 'yue', 'en']),
   repeat: z.number().int().min(1).max(5).default(1),
   urgent: z.boolean().optional(),
+  priority: z.number().int().min(0).max(9).optional(),
   tag: z.string().min(1).max(200).optional(),
 }) satisfies z.ZodType<AnnounceCommand, unknown>;
 

@@ -157,6 +157,11 @@ export interface AnnounceCommand extends CommandBase {
    * when the queue is full of calls. Absent: a call, in its turn.
    */
   urgent?: boolean;
+  /**
+   * Among urgent announcements, 0–9, higher first (a notice carries its playbook's severity: life-safety 3, high 2,
+   * medium 1, low 0); one cuts off a less severe one being said, which is said again, whole, after it. Absent: 0.
+   */
+  priority?: number;
   /** What it belongs to (`playbook:<id>` for a notice): `cmd/announce-cancel` with this tag drops it unspoken. */
   tag?: string;
 }

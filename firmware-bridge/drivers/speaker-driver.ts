@@ -1,5 +1,6 @@
 // Call speaker: `cmd/announce` goes into this speaker's one queue, so announcements never talk over each other; a
-// playbook's notice (`urgent`) goes before the calls still waiting.
+// playbook's notice (`urgent`) goes before the calls still waiting, and a more severe notice (`priority`) before a less
+// severe one, cutting it off if it is being said.
 import type { AnnounceCommand } from '../../devices/protocol/mqtt-topics.js';
 import type { SpeechOutput } from '../speaker/speech.js';
 import { SerialQueue } from '../util/serial-queue.js';
@@ -34,6 +35,8 @@ export class SpeakerDriver implements DeviceDriver {
   private taken = 0;
   private readonly queue = new SerialQueue();
   private stopped = false;
+  /** What is being said now: a more severe notice cuts off a less severe one. */
+  private playing: { urgent: boolean; priority: number; cut: boolean } | undefined;
   private ctx: DriverContext | undefined;
 
   constructor(
@@ -70,24 +73,46 @@ export class SpeakerDriver implements DeviceDriver {
     // A notice (an evacuation) is taken past a queue full of calls, a few at most: the server sends one at a time.
     const limit = cmd.urgent ? this.opts.maxQueue + URGENT_ROOM : this.opts.maxQueue;
     if (this.queue.size >= limit) throw new Error('queue-full');
-    const queuedAt = Date.now();
-    const order = ++this.taken;
+    const playing = this.playing;
+    if (cmd.urgent && playing?.urgent && playing.priority < (cmd.priority ?? 0)) {
+      playing.cut = true;
+      this.speech.cancel();
+    }
+    this.enqueue(cmd, ++this.taken, Date.now());
+  }
+
+  /** `order` and `queuedAt` stay those of when it was taken, also when it is queued again after being cut off. */
+  private enqueue(cmd: AnnounceCommand, order: number, queuedAt: number): void {
     void this.queue
-      .run(
-        async () => {
-          if (Date.now() - queuedAt > this.opts.staleAfterMs) throw new Error('dropped: waited too long in the queue');
-          if (cmd.tag !== undefined && (this.cancelled.get(cmd.tag) ?? -Infinity) >= order)
-            throw new Error(`dropped: ${cmd.tag} was cancelled`);
-          for (let i = 0; i < cmd.repeat && !this.stopped; i++) {
-            if (i > 0) await sleep(this.opts.pauseMs);
-            await this.speech.speak(cmd.text, cmd.lang);
-          }
-        },
-        { first: cmd.urgent },
-      )
+      .run(() => this.say(cmd, order, queuedAt), { first: cmd.urgent, priority: cmd.priority })
       .then(
-        () => this.ctx?.log.info(`announced "${cmd.text}" ×${cmd.repeat}`),
+        (outcome) =>
+          outcome === 'cut'
+            ? this.ctx?.log.info(`announcement ${cmd.id} cut off by a more severe notice: said again after it`)
+            : this.ctx?.log.info(`announced "${cmd.text}" ×${cmd.repeat}`),
         (err: Error) => this.ctx?.log.warn(`announcement ${cmd.id} not spoken: ${err.message}`),
       );
+  }
+
+  private async say(cmd: AnnounceCommand, order: number, queuedAt: number): Promise<'said' | 'cut'> {
+    if (Date.now() - queuedAt > this.opts.staleAfterMs) throw new Error('dropped: waited too long in the queue');
+    if (cmd.tag !== undefined && (this.cancelled.get(cmd.tag) ?? -Infinity) >= order)
+      throw new Error(`dropped: ${cmd.tag} was cancelled`);
+    const playing = { urgent: cmd.urgent === true, priority: cmd.priority ?? 0, cut: false };
+    this.playing = playing;
+    try {
+      for (let i = 0; i < cmd.repeat && !this.stopped && !playing.cut; i++) {
+        if (i > 0) await sleep(this.opts.pauseMs);
+        if (!playing.cut) await this.speech.speak(cmd.text, cmd.lang);
+      }
+    } catch (err) {
+      if (!playing.cut) throw err;
+    } finally {
+      this.playing = undefined;
+    }
+    if (!playing.cut) return 'said';
+    // Whole, after the more severe one (queued ahead of it): half a notice tells nobody what to do.
+    if (!this.stopped) this.enqueue(cmd, order, queuedAt);
+    return 'cut';
   }
 }

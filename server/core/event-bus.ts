@@ -34,7 +34,7 @@ export type BusEvents = {
   'command.unanswered': { deviceId: string };
   'command.refused': { deviceId: string; name: CommandName; payload: Record<string, unknown>; error: string };
   /** A playbook's notice to say on every hall-wide speaker. */
-  'playbook.notice': { playbookId: string; text: string };
+  'playbook.notice': { playbookId: string; text: string; rank: number };
   /**
    * An outside system's adapter changed its health (the registration system's probe, the appointment platform, the
    * SMS gateway): playbook triggers and the dashboard read it. `since` is when the current state began (ms).

@@ -141,6 +141,49 @@ describe('drivers', () => {
     await driver.stop();
   });
 
+  it('speaker says a more severe notice first, cutting off a less severe one and saying that again after it', async () => {
+    const started: string[] = [];
+    const finished: string[] = [];
+    let cut: (() => void) | undefined;
+    const speech = {
+      speak: (text: string) =>
+        new Promise<void>((resolve, reject) => {
+          started.push(text);
+          const timer = setTimeout(() => (finished.push(text), resolve()), 40);
+          cut = () => (clearTimeout(timer), reject(new Error('killed')));
+        }),
+      cancel: () => cut?.(),
+    };
+    const driver = new SpeakerDriver(speech, speakerOpts);
+    await driver.start(recordingContext().ctx);
+    const say = (id: string, priority?: number) =>
+      driver.commands.announce!({
+        id,
+        text: id,
+        lang: 'zh-CN',
+        repeat: 1,
+        ...(priority !== undefined ? { urgent: true, priority } : {}),
+      });
+    await say('power', 2);
+    await new Promise((r) => setTimeout(r, 10)); // the power cut's notice is being said
+    await say('call-1');
+    await say('illness', 1);
+    await say('fire', 3);
+    await driver.idle();
+    expect(started).toEqual(['power', 'fire', 'power', 'illness', 'call-1']);
+    expect(finished).toEqual(['fire', 'power', 'illness', 'call-1']);
+    // A less severe notice, or a call, never cuts one off.
+    started.length = 0;
+    finished.length = 0;
+    await say('fire-again', 3);
+    await new Promise((r) => setTimeout(r, 10));
+    await say('power-again', 2);
+    await say('call-2');
+    await driver.idle();
+    expect(finished).toEqual(['fire-again', 'power-again', 'call-2']);
+    await driver.stop();
+  });
+
   it('speaker drops unspoken the queued announcements of a cancelled tag, and says the rest', async () => {
     const spoken: string[] = [];
     const slow = {

@@ -221,4 +221,21 @@ describe('SerialQueue', () => {
     expect(order).toEqual(['a+', 'a-', 'p1+', 'p1-', 'p2+', 'p2-', 'b+', 'b-', 'c+', 'c-']);
     expect(queue.size).toBe(0);
   });
+
+  it('runs first jobs by priority, higher first, equals in arrival order', async () => {
+    const queue = new SerialQueue();
+    const order: string[] = [];
+    const job =
+      (name: string, ms = 5) =>
+      async () =>
+        void (order.push(name), await delay(ms));
+    void queue.run(job('running', 20));
+    void queue.run(job('call'));
+    void queue.run(job('low'), { first: true });
+    void queue.run(job('medium'), { first: true, priority: 1 });
+    void queue.run(job('life-safety'), { first: true, priority: 3 });
+    void queue.run(job('medium-2'), { first: true, priority: 1 });
+    await queue.idle();
+    expect(order).toEqual(['running', 'life-safety', 'medium', 'medium-2', 'low', 'call']);
+  });
 });

@@ -83,7 +83,7 @@ describe('NoticeSchedule', () => {
       ['fire', { text: '撤离', repeatEverySeconds: 20 }],
     ]);
     s.sync([active('illness', 0), active('fire', 0, true)], notices, 0);
-    expect(s.due(0)).toEqual({ playbookId: 'fire', text: '【演练】撤离' });
+    expect(s.due(0)).toEqual({ playbookId: 'fire', text: '【演练】撤离', rank: 3 });
     expect(s.due(5_000)).toBeUndefined();
     expect(s.due(10_000)?.text).toBe('疾病');
     expect(s.due(20_000)?.text).toBe('【演练】撤离');

@@ -68,6 +68,8 @@ describe('a playbook notice for a speaker that was away', () => {
         200,
       );
       await until('the notice taken', () => heard.some((m) => m.body.tag === 'playbook:fire' && m.body.urgent), 5000);
+      // A life-safety playbook's notice goes before (and cuts off) a less severe one at the speaker.
+      expect(heard.find((m) => m.body.tag === 'playbook:fire')?.body.priority).toBe(3);
       expect((await h.api('POST', `${V1}/emergency/deactivate`, { playbookId: 'fire' }, h.managerToken)).status).toBe(
         200,
       );

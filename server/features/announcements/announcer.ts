@@ -40,7 +40,7 @@ export class Announcer implements Feature {
           if (c.event.type === 'ticket.called' || c.event.type === 'ticket.recalled')
             this.onCall(c as CommittedEvent<'ticket.called' | 'ticket.recalled'>);
       }),
-      bus.on('playbook.notice', ({ playbookId, text }) => this.notice(playbookId, text)),
+      bus.on('playbook.notice', ({ playbookId, text, rank }) => this.notice(playbookId, text, rank)),
       bus.on('committed', (events) => {
         if (events.some((c) => c.event.type.startsWith('playbook.') || c.event.type === 'emergency.changed'))
           this.withdrawEnded();
@@ -70,11 +70,15 @@ export class Announcer implements Feature {
     );
   }
 
-  /** A playbook's notice on every hall-wide speaker; its commands are noted, to be withdrawn when it ends. */
-  private notice(playbookId: string, text: string): void {
+  /**
+   * A playbook's notice on every hall-wide speaker, with its severity `rank` as the priority among notices; its
+   * commands are noted, to be withdrawn when it ends.
+   */
+  private notice(playbookId: string, text: string, rank: number): void {
     const speakers = this.directory.hallWide('speaker').map((d) => d.id);
     const sent = this.say(speakers, buildNoticeAnnouncements(text, this.hall.site.languages, { repeat: 1 }), {
       urgent: true,
+      priority: rank,
       tag: noticeTag(playbookId),
     });
     const now = this.hall.clock();
@@ -104,15 +108,19 @@ export class Announcer implements Feature {
 
   /**
    * `urgent`: a playbook's notice, said before the calls waiting at the speaker and never held behind them here;
-   * `tag`: what `cmd/announce-cancel` names to drop it unspoken.
+   * `priority`: its order among notices; `tag`: what `cmd/announce-cancel` names to drop it unspoken.
    */
   private say(
     speakerIds: string[],
     announcements: Announcement[],
-    opts: { urgent?: boolean; tag?: string } = {},
+    opts: { urgent?: boolean; priority?: number; tag?: string } = {},
   ): Array<{ deviceId: string; id: string }> {
     const sent: Array<{ deviceId: string; id: string }> = [];
-    const marks = { ...(opts.urgent ? { urgent: true } : {}), ...(opts.tag ? { tag: opts.tag } : {}) };
+    const marks = {
+      ...(opts.urgent ? { urgent: true } : {}),
+      ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+      ...(opts.tag ? { tag: opts.tag } : {}),
+    };
     for (const deviceId of speakerIds)
       for (const a of announcements)
         sent.push({

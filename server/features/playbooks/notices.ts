@@ -50,10 +50,10 @@ export class NoticeSchedule {
 
   /**
    * The one notice to say now, if any: the most severe of those due, once the gap since the last passed — or at once
-   * when it is more severe than the last (a fire's evacuation never waits behind a power cut's notice; the speaker's
-   * own queue still plays them one after the other).
+   * when it is more severe than the last (a fire's evacuation never waits behind a power cut's notice; `rank` goes to
+   * the speaker, which says it first and cuts off the less severe one).
    */
-  due(now: number): { playbookId: string; text: string } | undefined {
+  due(now: number): { playbookId: string; text: string; rank: number } | undefined {
     let pick: Scheduled | undefined;
     for (const s of this.items.values())
       if (s.nextAt <= now && (!pick || s.rank > pick.rank || (s.rank === pick.rank && s.nextAt < pick.nextAt)))
@@ -64,7 +64,7 @@ export class NoticeSchedule {
     this.lastRank = pick.rank;
     if (pick.repeatMs) pick.nextAt = now + pick.repeatMs;
     else pick.nextAt = Infinity;
-    return { playbookId: pick.playbookId, text: pick.text };
+    return { playbookId: pick.playbookId, text: pick.text, rank: pick.rank };
   }
 }
 

@@ -105,12 +105,14 @@ function growth(samples: Sample[], field: 'rss' | 'heapUsed'): { firstMb: number
 }
 
 /**
- * The reference hall with its one timer counted in real seconds scaled to the run's speed: the holder's minute before
- * a no-show (the hall day plays at `speed`×, the server's clock does not).
+ * The reference hall with its two per-minute rules counted in real seconds scaled to the run's speed: the holder's
+ * minute before a no-show, and a kiosk's numbers without an ID a minute (the hall day plays at `speed`×, the server's
+ * clock does not).
  */
 function hallAtSpeed(dataDir: string, speed: number): string {
   const hall = JSON.parse(readFileSync(join(projectRoot(), 'config', 'halls', 'yunfu-realestate.json'), 'utf8'));
   hall.policy.noShowAfterSeconds = Math.ceil(60 / speed);
+  hall.policy.kioskTicketsWithoutIdPerMinute = Math.min(600, Math.ceil(6 * speed));
   const file = join(dataDir, 'hall.json');
   writeFileSync(file, JSON.stringify(hall));
   return file;

@@ -12,7 +12,8 @@ describe('concurrency', () => {
   let kiosk: string;
   const staff: Record<string, string> = {};
   beforeAll(async () => {
-    h = await startTestHall({ clock: clock.clock }); // a set instant: no day change mid-test
+    // A set instant (no day change mid-test); one kiosk issues far more than a visitor can without an ID.
+    h = await startTestHall({ clock: clock.clock, kioskTicketsWithoutIdPerMinute: 1000 });
     kiosk = (await h.device('kiosk-1', 'kiosk')).token;
     for (const id of COUNTERS) staff[id] = await h.staffAt(id);
   });

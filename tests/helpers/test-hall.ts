@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnv } from '../../server/config/env.js';
 import type { HallFile } from '../../server/config/hall-schema.js';
+import { loadHallFile } from '../../server/config/load-hall.js';
 import { startHallServer, type RunningHall } from '../../server/app/hall-server.js';
 import { log } from '../../server/log.js';
 import { jsonRequest, readAnswer } from './json-request.js';
@@ -39,6 +40,11 @@ export async function startTestHall(
     env?: Record<string, string>;
     /** Skip the manager's login (a hall started on a full disk refuses logins, which are audited): no managerToken. */
     noLogin?: boolean;
+    /**
+     * The hall's `kioskTicketsWithoutIdPerMinute` (6 in the reference hall), for tests that issue many numbers without
+     * an ID from one kiosk in a frozen minute; the limit itself is tested in tests/api/no-id-limit.test.ts.
+     */
+    kioskTicketsWithoutIdPerMinute?: number;
   } = {},
 ): Promise<TestHall> {
   log.setLevel('silent');
@@ -53,7 +59,10 @@ export async function startTestHall(
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const running = await startHallServer(env, { hallFile: opts.hallFile, clock: opts.clock });
+  const perMinute = opts.kioskTicketsWithoutIdPerMinute;
+  const base = perMinute !== undefined ? (opts.hallFile ?? loadHallFile()) : opts.hallFile;
+  const hallFile = base && perMinute !== undefined ? withNoIdLimit(base, perMinute) : base;
+  const running = await startHallServer(env, { hallFile, clock: opts.clock });
   const url = running.url;
 
   async function api<T>(method: string, path: string, body?: unknown, token?: string): Promise<ApiResponse<T>> {
@@ -107,3 +116,7 @@ export async function startTestHall(
 
 /** Valid resident ID numbers for tests: a birth date and a serial give a number with the right check digit. */
 export { makeIdNumber } from './id-numbers.js';
+
+function withNoIdLimit(file: HallFile, perMinute: number): HallFile {
+  return { ...file, policy: { ...file.policy, kioskTicketsWithoutIdPerMinute: perMinute } };
+}

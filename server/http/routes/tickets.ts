@@ -12,6 +12,7 @@ import { reasonText } from '../free-text.js';
 import { idParam, mobileField, readBody, readParam, readQuery } from '../validation.js';
 import { capacityOfTicket } from './availability.js';
 import { auditRead } from '../query-trail.js';
+import { FailureWindow } from '../../security/attempt-throttle.js';
 
 export const idNumberField = z.string().trim().min(1).max(32);
 /** What the issuing side names as the channel (staff only; a kiosk's tickets are always `kiosk`). */
@@ -40,10 +41,29 @@ export function ticketRoutes(deps: ApiDeps) {
   const view = (id: string, verifyCode: boolean, holderView = false) =>
     ticketView(hall.hallFile, hall.state, hall.state.tickets.get(id)!, { verifyCode, holderView });
 
+  // The kiosks' tickets without an ID number in the last minute, per kiosk (the window counts what it is given).
+  const perMinute = hall.hallFile.policy.kioskTicketsWithoutIdPerMinute;
+  const withoutIdByKiosk = new FailureWindow(perMinute, 60_000, 1_000);
+
   app.post('/tickets', async (c) => {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
     const body = await readBody(c, issueBody);
+    const withoutId = p.role === 'kiosk' && body.idNumber === undefined;
+    if (withoutId) {
+      const waitMs = withoutIdByKiosk.retryAfterMs(p.id, hall.clock());
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        c.header('retry-after', String(seconds));
+        throw new ApiError(
+          429,
+          'NO_ID_LIMIT',
+          `this kiosk issued ${perMinute} numbers without an ID number in the last minute; take one with an ID card, or try again in ${seconds} s`,
+          { limit: perMinute, retryAfterSeconds: seconds },
+        );
+      }
+    }
     const d = await hall.submit(actorOf(p), (ctx, s) => issueTicket(ctx, s, body));
+    if (withoutId) withoutIdByKiosk.add(p.id, hall.clock());
     const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(d.ticketId!) ?? null) : undefined;
     // Never refused for capacity (R4): a ticket today cannot serve carries the slot the kiosk may offer instead.
     const capacity = capacityOfTicket(hall, d.ticketId!);

@@ -21,6 +21,9 @@ export function refusalText(err: unknown, v: HallView | null): { title: string; 
     case 'DAILY_LIMIT':
       body = t(`${key}.body`, { n: /(\d+)/.exec(e.message)?.[1] ?? '' });
       break;
+    case 'NO_ID_LIMIT':
+      body = t(`${key}.body`, { n: String(d.limit ?? ''), s: String(d.retryAfterSeconds ?? '') });
+      break;
     case 'HALL_CLOSED':
       if (d.suggestedTime) body = t('kiosk.refuse.HALL_CLOSED.until', { time: dateTime(d.suggestedTime as string) });
       else if (d.appointmentsOnly) body = t('kiosk.refuse.HALL_CLOSED.appointments', { reason: playbook });

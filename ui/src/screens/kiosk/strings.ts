@@ -78,6 +78,9 @@ export const KIOSK_ZH: Record<string, string> = {
   'kiosk.refuse.ACTIVE_TICKET_EXISTS.body': '您的号码 {number} 仍在等候中，请留意叫号，无需重复取号。',
   'kiosk.refuse.DAILY_LIMIT.title': '今日取号次数已达上限',
   'kiosk.refuse.DAILY_LIMIT.body': '同一身份证每天最多取号 {n} 次（防止倒号）。如有特殊情况，请咨询导办人员。',
+  'kiosk.refuse.NO_ID_LIMIT.title': '请稍候再取号',
+  'kiosk.refuse.NO_ID_LIMIT.body':
+    '本机每分钟最多为未输入身份证号的取号 {n} 次（防止倒号）。请输入身份证号取号，或 {s} 秒后再试；如需帮助，请咨询导办人员。',
   'kiosk.refuse.HALL_CLOSED.title': '当前不能取号',
   'kiosk.refuse.HALL_CLOSED.body': '大厅已停止取号，请在办公时间内前来。',
   'kiosk.refuse.HALL_CLOSED.until': '当前不在取号时间。请于 {time} 后再来取号，也可先通过网上预约办理。',
@@ -191,6 +194,9 @@ export const KIOSK_EN: Record<string, string> = {
     'Your number {number} for this service is still waiting. Please watch for your call.',
   'kiosk.refuse.DAILY_LIMIT.title': 'Daily limit reached',
   'kiosk.refuse.DAILY_LIMIT.body': 'One ID may take {n} numbers a day. Please ask the staff if you need help.',
+  'kiosk.refuse.NO_ID_LIMIT.title': 'Please wait a moment',
+  'kiosk.refuse.NO_ID_LIMIT.body':
+    'This kiosk issues at most {n} numbers a minute without an ID number. Enter your ID number, or try again in {s} s; the staff can help.',
   'kiosk.refuse.HALL_CLOSED.title': 'Numbers are not issued now',
   'kiosk.refuse.HALL_CLOSED.body': 'The hall has stopped issuing numbers. Please come during opening hours.',
   'kiosk.refuse.HALL_CLOSED.until': 'Numbers are issued again from {time}. You can also book online.',

@@ -190,7 +190,7 @@ export function hallView(
       etaMinutes: queues[s.id].etaMinutes,
       materials: s.materials,
       deadlineWorkdays: s.deadlineWorkdays ?? null,
-      needsCounter: waitingOwedToday(hallFile, state, s.id) > 0 && !servedElsewhere(hallFile, state, s.id),
+      needsCounter: waitingOwedToday(hallFile, state, s.id) > 0 && !servedElsewhere(hallFile, state, s.id, now),
     })),
     counters: counterViews(hallFile, state, audience),
     emergency: emergencyView(headlineFor(state, audience), audience),

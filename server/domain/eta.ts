@@ -9,7 +9,7 @@ import type { HallState, Ticket } from './types.js';
 /** Weight of the newest real service time in the running average. */
 export const SERVICE_TIME_WEIGHT = 0.2;
 
-/** Counters that can serve `serviceId`: the open or briefly paused ones, or, when none is, all that list it. */
+/** Counters that can serve `serviceId`: the open or paused ones (a pause ends), or, when none is, all that list it. */
 export function serversFor(hall: HallFile, state: HallState, serviceId: string): number {
   const listing = hall.counters.filter((c) => c.services.some((g) => g.includes(serviceId)));
   const staffed = listing.filter((c) => {

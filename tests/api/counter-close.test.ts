@@ -1,7 +1,7 @@
 /** A counter does not close on people only it serves (QUEUE_NOT_EMPTY), unless a manager forces it (R6). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHall, type TestHall } from '../helpers/test-hall.js';
-import { auditAll, expectError, expectOk, issue, V1 } from './support.js';
+import { auditAll, expectError, expectOk, issue, manualClock, MONDAY_10, V1 } from './support.js';
 
 let h: TestHall | undefined;
 afterEach(async () => {
@@ -90,6 +90,34 @@ describe('closing a counter', () => {
     // In the order they were issued: the first moved is called first at counter 1.
     const called = await h.api('POST', `${V1}/counters/1/call-next`, {}, h.managerToken);
     expect(called.body.ticket.id).toBe(first.id);
+  });
+
+  it('counts a paused counter only briefly: past backupAfterPausedMinutes its people wait for nobody', async () => {
+    const clock = manualClock(MONDAY_10);
+    h = await startTestHall({ clock: clock.clock });
+    const hall = h;
+    const kiosk = (await hall.device('kiosk-1', 'kiosk')).token;
+    const seven = await hall.staffAt('7'); // the only counter for records queries
+    const one = await hall.staffAt('1');
+    const moveToQuery = async () => {
+      await issue(hall, kiosk, { serviceId: 'one-window' });
+      expectOk(await hall.api('POST', `${V1}/counters/1/call-next`, {}, one));
+      expectOk(await hall.api('POST', `${V1}/counters/1/start`, {}, one));
+      return hall.api('POST', `${V1}/counters/1/transfer`, { serviceId: 'query' }, one);
+    };
+    await issue(hall, kiosk, { serviceId: 'query' });
+    expectOk(await hall.api('POST', `${V1}/counters/7/pause`, { reason: '下班' }, seven));
+    clock.advance(9);
+    expect(await serviceView(hall, 'query')).toMatchObject({ waiting: 1, needsCounter: false });
+    expectOk(await moveToQuery());
+    // Ten minutes (the reference hall's backupAfterPausedMinutes): the clerk who paused has gone.
+    clock.advance(1);
+    expect(await serviceView(hall, 'query')).toMatchObject({ waiting: 2, needsCounter: true });
+    expectError(await moveToQuery(), 409, 'TRANSFER_TARGET_UNSERVED');
+    expectOk(await hall.api('POST', `${V1}/counters/1/finish`, {}, one));
+    // The clerk back at counter 7 serves them again.
+    expectOk(await hall.api('POST', `${V1}/counters/7/resume`, {}, seven));
+    expect(await serviceView(hall, 'query')).toMatchObject({ waiting: 2, needsCounter: false });
   });
 
   it('closes when another open or briefly paused counter serves the people waiting, or nobody waits', async () => {

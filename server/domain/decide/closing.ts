@@ -5,12 +5,27 @@ import type { HallEvent } from '../events.js';
 import type { HallState } from '../types.js';
 import type { DecideContext } from './context.js';
 
-/** Whether some counter other than `exceptId` is staffed (open or briefly paused) and lists `serviceId`. */
-export function servedElsewhere(hall: HallFile, state: HallState, serviceId: string, exceptId?: string): boolean {
+/**
+ * Whether some counter other than `exceptId` is staffed now and lists `serviceId`: open, or briefly paused — a pause
+ * shorter than `policy.backupAfterPausedMinutes`, with its clerk still signed in. A longer pause is someone who left
+ * (the clerk who paused with 下班 and went home): the people waiting for it wait for nobody, and the board, the
+ * dashboard, a transfer and a close must say so.
+ */
+export function servedElsewhere(
+  hall: HallFile,
+  state: HallState,
+  serviceId: string,
+  now: number,
+  exceptId?: string,
+): boolean {
+  const longPauseMs = hall.policy.backupAfterPausedMinutes * 60_000;
   return hall.counters.some((c) => {
     if (c.id === exceptId || !c.services.some((g) => g.includes(serviceId))) return false;
-    const status = state.counters.get(c.id)?.status;
-    return status === 'open' || status === 'paused';
+    const counter = state.counters.get(c.id);
+    if (counter?.status === 'open') return true;
+    return (
+      counter?.status === 'paused' && counter.staffId !== undefined && now - (counter.pausedAt ?? now) < longPauseMs
+    );
   });
 }
 
@@ -30,11 +45,11 @@ export function waitingOwedToday(hall: HallFile, state: HallState, serviceId: st
 }
 
 /** Services with people waiting that only counter `counterId` serves now. */
-export function servicesOnlyServedBy(hall: HallFile, state: HallState, counterId: string): string[] {
+export function servicesOnlyServedBy(hall: HallFile, state: HallState, counterId: string, now: number): string[] {
   const def = hall.counters.find((c) => c.id === counterId);
   if (!def) return [];
   return [...new Set(def.services.flat())].filter(
-    (s) => waitingOwedToday(hall, state, s) > 0 && !servedElsewhere(hall, state, s, counterId),
+    (s) => waitingOwedToday(hall, state, s) > 0 && !servedElsewhere(hall, state, s, now, counterId),
   );
 }
 
@@ -43,7 +58,7 @@ export function servicesOnlyServedBy(hall: HallFile, state: HallState, counterId
  * the tickets stay waiting in their services, shown as needing a counter. Returns the services left so.
  */
 export function assertMayClose(ctx: DecideContext, state: HallState, counterId: string, force: boolean): string[] {
-  const left = servicesOnlyServedBy(ctx.hallFile, state, counterId);
+  const left = servicesOnlyServedBy(ctx.hallFile, state, counterId, ctx.now);
   if (left.length === 0) return [];
   if (force && ctx.actor.role === 'manager') return left;
   if (force) throw refuse.forbidden('FORBIDDEN', 'only a manager may close a counter with people waiting for it');
@@ -68,7 +83,7 @@ export function reassignWaiting(
 ): HallEvent[] {
   if (!ctx.hallFile.services.some((s) => s.id === toServiceId))
     throw refuse.notFound('UNKNOWN_SERVICE', `no service "${toServiceId}" in this hall`);
-  if (!servedElsewhere(ctx.hallFile, state, toServiceId, counterId))
+  if (!servedElsewhere(ctx.hallFile, state, toServiceId, ctx.now, counterId))
     throw refuse.conflict(
       'REASSIGN_TARGET_UNSERVED',
       `no other open counter serves ${toServiceId}: the tickets would still have nobody to serve them`,

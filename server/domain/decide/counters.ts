@@ -182,7 +182,7 @@ export function transfer(ctx: DecideContext, state: HallState, counterId: string
         `holder is at the window, or wait ${ctx.hallFile.policy.noShowAfterSeconds} s`,
       { transferFrom: new Date(transferFrom).toISOString() },
     );
-  if (!servedElsewhere(ctx.hallFile, state, serviceId))
+  if (!servedElsewhere(ctx.hallFile, state, serviceId, ctx.now))
     throw refuse.conflict(
       'TRANSFER_TARGET_UNSERVED',
       `no open counter serves ${serviceId}: the ticket would wait for nobody; serve it here or ask a manager to open one`,
@@ -248,7 +248,7 @@ export function signOut(ctx: DecideContext, state: HallState, counterId: string)
   const counter = getCounter(ctx, state, counterId);
   assertActsFor(ctx, counter);
   assertNoTicketInHand(state, counter);
-  const left = counter.status === 'closed' ? [] : servicesOnlyServedBy(ctx.hallFile, state, counterId);
+  const left = counter.status === 'closed' ? [] : servicesOnlyServedBy(ctx.hallFile, state, counterId, ctx.now);
   const event = statusEvent(ctx.now, counter, 'sign-out', {
     status: 'closed',
     staffId: undefined,

@@ -5,6 +5,7 @@ export type AlertSeverity = 'warning' | 'critical';
 export type AlertKind =
   | 'device.offline'
   | 'device.faulty'
+  | 'mqtt.broker_down'
   | 'printer.problem'
   | 'printer.paper_low'
   | 'emergency.active'

@@ -283,6 +283,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     integrations: integrations.view,
     proposals,
     outages: () => triggers.outages(),
+    mqttDown: () => link.down,
     drillReports: () => drills.list(),
     playbookNotified: (playbookId) => notify.summary(playbookId),
     devices: {

@@ -10,6 +10,7 @@ import { requestLog } from './middleware/request-log.js';
 import { resolveClientAddress } from './client-address.js';
 import { limitBody } from './request-body.js';
 import { alertRoutes } from './routes/alerts.js';
+import { brokerDown } from './routes/broker-alerts.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { auditRoutes } from './routes/audit.js';
@@ -42,13 +43,16 @@ export function createApp(deps: ApiDeps, db: Db, extra?: (app: Hono<AppEnv>) => 
 
   // Serving goes on with a broken audit chain (docs/operations.md); the check at start is shown here too.
   // A disk that refused the last write (full, read-only, failing) and has taken none since: 503, for the monitor.
+  // An external broker out of reach: the hall still serves people (ok), without its devices; the monitor is told.
   app.get('/healthz', (c) => {
     const broken = deps.hall.chainAtStart?.firstBroken;
     const storage = deps.hall.storageProblem;
+    const mqtt = brokerDown(deps);
     return c.json(
       {
         ok: !storage,
         ...(broken ? { auditChain: { ok: false, firstBroken: broken } } : {}),
+        ...(mqtt ? { mqtt: { ok: false, since: new Date(mqtt.since).toISOString(), error: mqtt.error ?? null } } : {}),
         ...(storage
           ? { storage: { ok: false, problem: storage.problem, since: new Date(storage.since).toISOString() } }
           : {}),

@@ -27,6 +27,8 @@ export interface ApiDeps {
   deviceLoginFailures?: LoginFailureTrail;
   /** What playbook triggers set to `propose` ask a manager (absent: nothing is proposed). */
   proposals?: ProposalBook;
+  /** The server's link to an external MQTT broker, while down: since when, and the broker's last refusal or error. */
+  mqttDown?: () => { since: number; error?: string } | undefined;
   /** Outside systems their adapters report down (`integration.health`), with since when. */
   outages?: () => Array<{ system: string; since: number; minutes: number }>;
   /** Whom an active playbook's `notify` reached in this run: staff named, texted, without a mobile. */

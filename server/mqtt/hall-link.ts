@@ -4,8 +4,14 @@ import { log } from '../log.js';
 import type { MessageHandler, MqttLink } from './mqtt-link.js';
 import { SERVER_MQTT_USERNAME } from './server-credentials.js';
 
+/** Retries after the broker refused the login: from 1 s, doubling to this (a fixed file is picked up within it). */
+const MAX_REFUSED_RETRY_MS = 15_000;
+
 export class HallLink implements MqttLink {
   private client?: MqttClient;
+  private downSince: number | undefined = Date.now();
+  private lastError: string | undefined;
+  private refusedRetryMs = 1000;
   private readonly handlers = new Set<MessageHandler>();
   private readonly connectHandlers = new Set<() => void>();
   private readonly subscriptions = new Set<string>();
@@ -20,6 +26,10 @@ export class HallLink implements MqttLink {
     return this.client?.connected ?? false;
   }
 
+  get down(): { since: number; error?: string } | undefined {
+    return this.downSince === undefined ? undefined : { since: this.downSince, error: this.lastError };
+  }
+
   async start(): Promise<void> {
     this.client = mqtt.connect(this.url, {
       username: SERVER_MQTT_USERNAME,
@@ -29,6 +39,9 @@ export class HallLink implements MqttLink {
       // QoS 1 — and has already acknowledged to them — and hands it over when the server is back.
       clean: false,
       reconnectPeriod: 1000,
+      // A refused login (a passwd or ACL file Mosquitto could not read) is tried again: mqtt.js gives up by default,
+      // and the hall was left without printers, speakers and buttons until a restart.
+      reconnectOnConnackError: true,
       connectTimeout: 5000,
       resubscribe: true,
       writeCache: false, // see devices/protocol/mqtt-packet-ids.ts
@@ -45,10 +58,36 @@ export class HallLink implements MqttLink {
     });
     this.client.on('connect', () => {
       log.info('mqtt connected', { url: this.url });
+      this.downSince = undefined;
+      this.lastError = undefined;
+      this.refusedRetryMs = 1000;
+      this.client!.options.reconnectPeriod = 1000;
       for (const fn of this.connectHandlers) fn();
     });
-    this.client.on('offline', () => log.warn('mqtt offline; reconnecting', { url: this.url }));
-    this.client.on('error', (err) => log.warn('mqtt error', { error: err.message }));
+    this.client.on('offline', () => {
+      this.downSince ??= Date.now();
+      log.warn('mqtt offline; reconnecting', { url: this.url });
+    });
+    this.client.on('error', (err) => {
+      this.downSince ??= Date.now();
+      const refused =
+        typeof (err as { code?: unknown }).code === 'number' && err.message.startsWith('Connection refused');
+      if (!refused) {
+        this.lastError = err.message;
+        log.warn('mqtt error', { error: err.message });
+        return;
+      }
+      // Said once per outage at error level; the retries back off.
+      if (this.lastError !== err.message)
+        log.error('the broker refused the hall server’s login; trying again', {
+          url: this.url,
+          error: err.message,
+          check: 'the broker’s passwd and acl files are readable to it (docs/devices.md)',
+        });
+      this.lastError = err.message;
+      this.client!.options.reconnectPeriod = this.refusedRetryMs;
+      this.refusedRetryMs = Math.min(this.refusedRetryMs * 2, MAX_REFUSED_RETRY_MS);
+    });
     await new Promise<void>((resolve) => {
       const done = () => resolve();
       this.client!.once('connect', done);

@@ -3,10 +3,11 @@
  * anything under hallq/<hall>/; a device publishes only its own status, ack and events and reads its own commands,
  * desired state and the public state topics; anonymous clients read the public state topics at most.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MQTT_MAX_PACKET } from '../../devices/protocol/mqtt-limits.js';
 import { TOPIC_ROOT } from '../../devices/protocol/mqtt-topics.js';
+import { log } from '../log.js';
 
 export interface MosquittoUser {
   username: string;
@@ -63,7 +64,11 @@ export function configFragment(dir: string, port: number): string {
   ].join('\n');
 }
 
-/** Writes passwd and acl atomically into `dir` (send Mosquitto SIGHUP afterwards to reload them). */
+/**
+ * Writes passwd and acl atomically into `dir` (send Mosquitto SIGHUP afterwards to reload them). A file replaced keeps
+ * its group: the installer gives it Mosquitto's (docs/devices.md), and a file of the server's own group, 0640, is one
+ * Mosquitto cannot read — at its next reload it refused every login, the hall server's own included.
+ */
 export function writeMosquittoFiles(
   dir: string,
   hallId: string,
@@ -74,8 +79,30 @@ export function writeMosquittoFiles(
   const write = (name: string, content: string) => {
     const tmp = join(dir, `.${name}.tmp`);
     writeFileSync(tmp, content, { mode: 0o640 });
+    keepGroup(tmp, join(dir, name));
     renameSync(tmp, join(dir, name));
   };
   write('passwd', passwordFile([serverUser, ...devices]));
   write('acl', aclFile(hallId, serverUser.username));
+}
+
+/** Gives `tmp` the group of `target`, if there is one and it differs (the process must be root or in that group). */
+function keepGroup(tmp: string, target: string): void {
+  let gid: number;
+  try {
+    gid = statSync(target).gid;
+  } catch {
+    return; // a first write: the folder's group (setgid) or the process's
+  }
+  if (statSync(tmp).gid === gid) return;
+  try {
+    chownSync(tmp, -1, gid);
+  } catch (err) {
+    log.error('the broker’s password and ACL files lose their group: Mosquitto may not read them', {
+      file: target,
+      group: gid,
+      error: (err as Error).message,
+      fix: 'add the server’s user to that group, or make the folder setgid (docs/devices.md)',
+    });
+  }
 }

@@ -3,6 +3,8 @@ export type MessageHandler = (topic: string, payload: Buffer) => void;
 
 export interface MqttLink {
   readonly connected: boolean;
+  /** Since when the link has been down, and the broker's last refusal or error (undefined while up). */
+  readonly down?: { since: number; error?: string };
   start(): Promise<void>;
   onMessage(handler: MessageHandler): void;
   /** Runs on every (re)connect: a place to republish retained state after a broker restart. */

@@ -6,6 +6,7 @@ import { quickFinishAlerts } from '../../core/quick-finish-alerts.js';
 import { greenLaneAlerts } from '../../core/green-lane-alerts.js';
 import { printerProblem } from '../../store/printer-health.js';
 import type { ApiDeps } from '../deps.js';
+import { brokerAlerts } from './broker-alerts.js';
 import { outageAlerts } from './outage-alerts.js';
 import { playbookAlerts } from './playbook-alerts.js';
 import { requireRole, type AppEnv } from '../middleware/auth.js';
@@ -58,6 +59,7 @@ export function alertRoutes(deps: ApiDeps) {
           });
       }
     }
+    alerts.push(...brokerAlerts(deps));
     alerts.push(...playbookAlerts(deps));
     alerts.push(...outageAlerts(deps));
     const broken = deps.hall.chainAtStart?.firstBroken;

@@ -77,6 +77,7 @@ function start(session: StaffSession): void {
     integrations: {},
     quickFinishes: [],
     greenLane: [],
+    brokerDown: [],
   };
 
   const ctx: ManagerContext = {
@@ -275,6 +276,7 @@ function start(session: StaffSession): void {
       const { alerts } = await api.get<{ alerts: Alert[] }>('/alerts');
       state.quickFinishes = alerts.filter((a) => a.kind === 'counter.quick_finishes');
       state.greenLane = alerts.filter((a) => a.kind === 'tickets.green_lane');
+      state.brokerDown = alerts.filter((a) => a.kind === 'mqtt.broker_down');
       repaint();
     } catch {
       /* the next tick retries */

@@ -211,10 +211,11 @@ function countersTable(v: HallView, st: ManagerState): HTMLElement {
 
 function alertsList(
   v: HallView,
-  { followUps, devices, cases, integrations, quickFinishes, greenLane }: ManagerState,
+  { followUps, devices, cases, integrations, quickFinishes, greenLane, brokerDown }: ManagerState,
 ): HTMLElement {
   const items: Array<[tone: 'red' | 'amber' | 'blue', text: string, href?: string]> = [];
   if (v.emergency) items.push(['red', t('m.alert.emergency', { name: v.emergency.name }), '#emergency']);
+  if (brokerDown.length) items.push(['red', t('m.alert.brokerDown'), '#devices']);
   // Served within seconds of the call: nobody walks to a window that fast (a way to skip people).
   for (const a of quickFinishes)
     items.push([

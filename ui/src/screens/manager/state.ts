@@ -93,6 +93,8 @@ export interface ManagerState {
   quickFinishes: Alert[];
   /** Green-lane tickets each clerk issued today (GET /alerts, `tickets.green_lane`): each went ahead of everyone. */
   greenLane: Alert[];
+  /** The server's external MQTT broker out of reach (GET /alerts, `mqtt.broker_down`): no device works. */
+  brokerDown: Alert[];
 }
 
 export type OutsideSystem = 'platform' | 'sms' | 'registration';

@@ -68,6 +68,7 @@ export const MANAGER_ZH: Record<string, string> = {
   'm.alert.caseDueToday': '办件 {number}（{counter} 受理）今日到期',
   'm.alert.quickFinishes': '{counter}今日有 {n} 个号码在叫号后 20 秒内即办结或转办：{numbers}，请核实',
   'm.alert.greenLane': '{staff}今日发放绿色通道号 {n} 个（均排在所有人之前）：{numbers}，请核实',
+  'm.alert.brokerDown': '服务器连不上 MQTT 消息服务：打印机、语音、LED 屏和按钮均不工作，请联系运维',
   'm.feed': '最新评价',
   'm.feedEmpty': '登录后收到的评价会显示在这里',
   'm.feedItem': '{counter} · {label}',
@@ -299,6 +300,8 @@ export const MANAGER_EN: Record<string, string> = {
   'm.alert.extended': 'Extended service until {until}',
   'm.alert.caseOverdue': 'Case {number} ({counter}) is overdue since {due}',
   'm.alert.caseDueToday': 'Case {number} ({counter}) is due today',
+  'm.alert.brokerDown':
+    'The server cannot reach its MQTT broker: no printer, speaker, LED board or button works. Call the technician',
   'm.alert.greenLane':
     '{staff} issued {n} green-lane ticket(s) today, each ahead of everyone: {numbers}. Please check.',
   'm.alert.quickFinishes':

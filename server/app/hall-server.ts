@@ -284,6 +284,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     proposals,
     outages: () => triggers.outages(),
     mqttDown: () => link.down,
+    screenPresence: (deviceId) => stream.screens.of(deviceId),
     drillReports: () => drills.list(),
     playbookNotified: (playbookId) => notify.summary(playbookId),
     devices: {

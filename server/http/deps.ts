@@ -9,6 +9,7 @@ import type { LoginFailureTrail } from '../security/login-failure-trail.js';
 import type { KnownBrowsers } from './routes/known-browsers.js';
 import type { QueryTrail } from './query-trail.js';
 import type { ProposalBook } from '../core/proposal-book.js';
+import type { Presence } from '../ws/screen-presence.js';
 
 export interface ApiDeps {
   hall: HallService;
@@ -27,6 +28,8 @@ export interface ApiDeps {
   deviceLoginFailures?: LoginFailureTrail;
   /** What playbook triggers set to `propose` ask a manager (absent: nothing is proposed). */
   proposals?: ProposalBook;
+  /** A registered screen's live streams open now (absent: screens are online only by MQTT, as in app-only tests). */
+  screenPresence?: (deviceId: string) => Presence | undefined;
   /** The server's link to an external MQTT broker, while down: since when, and the broker's last refusal or error. */
   mqttDown?: () => { since: number; error?: string } | undefined;
   /** Outside systems their adapters report down (`integration.health`), with since when. */

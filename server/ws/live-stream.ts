@@ -25,6 +25,7 @@ import {
   type SnapshotMessage,
 } from './messages.js';
 import { refuseUpgrade } from './refuse-upgrade.js';
+import { ScreenPresence } from './screen-presence.js';
 
 export interface LiveStreamOptions {
   /** Recent events kept for resuming clients (at least this many; up to a tenth more between trims). */
@@ -98,6 +99,8 @@ export class LiveStream {
     closeTimeout: STREAM_LIMITS.closeTimeoutMs,
   } as ServerOptions);
   private readonly clients = new Set<Client>();
+  /** Registered screens with a stream open now: their online state (GET /devices, the alerts). */
+  readonly screens = new ScreenPresence();
   private readonly ring: Rendered[] = [];
   private readonly ringSize: number;
   private readonly limits: typeof STREAM_LIMITS;
@@ -228,6 +231,7 @@ export class LiveStream {
     };
     this.clients.add(client);
     if (!principal) this.publicClients++;
+    if (principal?.kind === 'device') this.screens.opened(principal.id);
     ws.on('pong', (data) => {
       if (client.awaitedPong?.equals(data)) client.awaitedPong = undefined;
     });
@@ -443,6 +447,7 @@ export class LiveStream {
     this.bufferedTotal -= client.buffered;
     client.buffered = 0;
     if (!client.principal) this.publicClients--;
+    if (client.principal?.kind === 'device') this.screens.closed(client.principal.id, Date.now());
   }
 
   /** Ends a client that is not reading: no close handshake it would never see. */

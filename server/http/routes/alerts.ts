@@ -5,6 +5,7 @@ import { deadlineAlerts } from '../../core/case-alerts.js';
 import { quickFinishAlerts } from '../../core/quick-finish-alerts.js';
 import { greenLaneAlerts } from '../../core/green-lane-alerts.js';
 import { printerProblem } from '../../store/printer-health.js';
+import { devicesNow } from '../devices-now.js';
 import type { ApiDeps } from '../deps.js';
 import { brokerAlerts } from './broker-alerts.js';
 import { outageAlerts } from './outage-alerts.js';
@@ -17,7 +18,7 @@ export function alertRoutes(deps: ApiDeps) {
   app.get('/alerts', (c) => {
     requireRole(c, 'manager');
     const alerts: Alert[] = [];
-    for (const d of deps.accounts.listDevices()) {
+    for (const d of devicesNow(deps)) {
       if (d.kind === 'integration') continue;
       const since = d.lastSeen ? new Date(d.lastSeen).toISOString() : undefined;
       if (!d.online) {

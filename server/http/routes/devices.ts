@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEVICE_KINDS } from '../../../protocol/codes.js';
 import { deviceTokenRole, type DeviceKind } from '../../store/accounts.js';
 import type { ApiDeps } from '../deps.js';
+import { devicesNow } from '../devices-now.js';
 import { ApiError } from '../errors.js';
 import { actorOf, requireRole, type AppEnv } from '../middleware/auth.js';
 import { idParam, readBody, readParam } from '../validation.js';
@@ -46,7 +47,7 @@ export function deviceRoutes(deps: ApiDeps) {
 
   app.get('/devices', (c) => {
     requireRole(c, 'manager');
-    return c.json({ devices: accounts.listDevices() });
+    return c.json({ devices: devicesNow(deps) });
   });
 
   app.delete('/devices/:id', (c) => {

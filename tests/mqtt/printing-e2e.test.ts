@@ -51,6 +51,27 @@ describe('tickets on paper through the firmware bridge', () => {
     expect(qrPayload(bytes)).toBe(`${hall.url}/t/${ticket.id}`);
   });
 
+  it('has the job stored before the kiosk is answered: a power cut after the answer loses no paper', async () => {
+    const { bus } = hall.running.hall;
+    const stored = (ticketId: string) =>
+      (
+        hall.running.db
+          .prepare("SELECT COUNT(*) AS n FROM device_commands WHERE name = 'print' AND payload LIKE ?")
+          .get(`%"ticketId":"${ticketId}"%`) as { n: number }
+      ).n;
+    // Listeners run in the order they came, so this one runs after the printing feature's, in the same turn as the
+    // commit's fan-out — before the answer is written.
+    const atFanOut: number[] = [];
+    const off = bus.on('ticket.issued', (c) => atFanOut.push(stored(c.event.data.ticket.id)));
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await hall.api('POST', '/api/v1/tickets', { serviceId: 'query' }, kiosk)).status).toBe(201);
+    } finally {
+      off();
+    }
+    expect(atFanOut).toEqual([1, 1, 1]);
+  });
+
   it('an appointment checked in at the kiosk is printed there, and the answer says so', async () => {
     const now = Date.now();
     const booked = await hall.api(

@@ -30,6 +30,9 @@ export class TicketPrinting implements Feature {
   private readonly decisions = new Map<string, PrintDecision>();
   private readonly refusedBy = new Map<string, string[]>();
   private readonly unsubscribe: Array<() => void> = [];
+  /** The ticket renderer, once loaded (at start: see print). */
+  private render?: (input: TicketPrintInput) => Buffer;
+  private rendererLoaded?: Promise<void>;
 
   constructor(
     private readonly hall: HallService,
@@ -39,6 +42,8 @@ export class TicketPrinting implements Feature {
   ) {}
 
   start(): void {
+    // Loaded here, off the first ticket's path, in a hall with printers: the renderer is large.
+    if (this.directory.ofKind('printer').length > 0) void this.loadRenderer();
     this.unsubscribe.push(
       this.hall.bus.on('ticket.issued', (c) => this.onIssued(c)),
       this.hall.bus.on('command.refused', ({ deviceId, name, payload, error }) => {
@@ -75,18 +80,32 @@ export class TicketPrinting implements Feature {
     const decision = this.choosePrinter(kioskId);
     this.remember(ticket.id, decision);
     if (!decision.printerId) return;
-    void this.print(
+    this.print(
       decision.printerId,
       ticketPrintInput(this.hall.hallFile, this.hall.state, ticket, this.publicUrl()),
       ticket.id,
     );
   }
 
-  private async print(printerId: string, input: TicketPrintInput, ticketId: string): Promise<void> {
-    // Loaded on first use: the ticket renderer is large and a hall without printers never needs it.
-    const { renderTicketEscPos } = await import('../../../devices/ticket/index.js');
-    const escpos = renderTicketEscPos(input);
+  /**
+   * Stores the job in the outbox in the same turn as the commit's fan-out, so before the kiosk's answer: a job stored
+   * a turn later (behind an `await`) was lost to a power cut after the kiosk had said "take your ticket" (QA-M).
+   */
+  private print(printerId: string, input: TicketPrintInput, ticketId: string): void {
+    if (!this.render) {
+      // The first ticket of a hall's first printer, or in the first moments after a start.
+      void this.loadRenderer().then(() => this.print(printerId, input, ticketId));
+      return;
+    }
+    const escpos = this.render(input);
     this.outbox.send(printerId, 'print', { ticketId, escpos: escpos.toString('base64') }, PRINT_TTL_MS);
+  }
+
+  private loadRenderer(): Promise<void> {
+    this.rendererLoaded ??= import('../../../devices/ticket/index.js').then((m) => {
+      this.render = m.renderTicketEscPos;
+    });
+    return this.rendererLoaded;
   }
 
   /** A printer refused a job (paper out, cover open): print it on another healthy printer, if there is one. */

@@ -33,6 +33,13 @@ export interface DeviceLinkHandlers {
   desired(payload: Buffer): void;
 }
 
+/**
+ * A button press older than this is dropped unsent: whoever pressed has moved on, and a call made then calls someone
+ * to a window nobody watches (QA-M: a press kept through a 3 h outage called the next ticket when the link came back).
+ * Sensor events are sent however late: each says how things stand, and a later one supersedes it.
+ */
+export const PRESS_MAX_AGE_MS = 2 * 60_000;
+
 /** Connection for one hosted device; `start()` returns at once, connecting (and reconnecting) in the background. */
 export class DeviceLink {
   private client: MqttClient | undefined;
@@ -49,6 +56,10 @@ export class DeviceLink {
   ) {
     this.t = topics(opts.hallId);
     this.outbox = new Outbox(path.join(opts.stateDir, `${opts.deviceId}.outbox.json`), opts.log);
+    // Left by another configuration (another hall id or device id in this state folder): the broker refuses such a
+    // publish by cutting the connection, so one entry kept the device offline for good, reconnecting without end.
+    const own = this.t.deviceEvt(opts.deviceId, 'press').slice(0, -'press'.length);
+    this.outbox.dropUnless((e) => e.topic.startsWith(own), `not this device's event topic (${own}…)`);
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -194,6 +205,11 @@ export class DeviceLink {
   private flush(): void {
     const client = this.client;
     if (!client?.connected || this.stopping) return;
+    const pressedBefore = Date.now() - PRESS_MAX_AGE_MS;
+    this.outbox.dropUnless(
+      (e) => !e.topic.endsWith('/evt/press') || eventTime(e.payload) >= pressedBefore,
+      `a press older than ${PRESS_MAX_AGE_MS / 60_000} min acts on nobody`,
+    );
     for (const entry of this.outbox.list()) {
       if (this.inflight.has(entry.id)) continue;
       this.inflight.add(entry.id);
@@ -203,5 +219,15 @@ export class DeviceLink {
         else if (!this.stopping) this.opts.log.debug(`event ${entry.id} not delivered yet: ${err.message}`);
       });
     }
+  }
+}
+
+/** The `at` of an event's JSON, in epoch ms (0 when unreadable: such an entry is as old as can be). */
+function eventTime(payload: string): number {
+  try {
+    const at = Date.parse((JSON.parse(payload) as { at?: string }).at ?? '');
+    return Number.isNaN(at) ? 0 : at;
+  } catch {
+    return 0;
   }
 }

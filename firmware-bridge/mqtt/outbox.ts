@@ -45,6 +45,15 @@ export class Outbox {
     this.save();
   }
 
+  /** Drops the entries `keep` refuses, with `why` in the log (each is named by its topic). */
+  dropUnless(keep: (entry: OutboxEntry) => boolean, why: string): void {
+    const dropped = this.entries.filter((e) => !keep(e));
+    if (dropped.length === 0) return;
+    this.entries = this.entries.filter(keep);
+    for (const e of dropped) this.log.warn(`outbox: dropped event ${e.id} on ${e.topic} unsent: ${why}`);
+    this.save();
+  }
+
   remove(id: string): void {
     const before = this.entries.length;
     this.entries = this.entries.filter((e) => e.id !== id);

@@ -81,4 +81,38 @@ describe('bridge restart', () => {
       () => (JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: unknown[] }).entries.length === 0,
     );
   });
+
+  it('drops unsent what a previous run left that can do no good: a stale press, another device’s topic', async () => {
+    await broker.start();
+    const entry = (id: string, topic: string, at: number) => ({
+      id,
+      topic,
+      payload: JSON.stringify({ id, at: new Date(at).toISOString() }),
+    });
+    const now = Date.now();
+    const other = topics('other-hall');
+    fs.mkdirSync(state.dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(state.dir, 'ups.outbox.json'),
+      JSON.stringify({
+        version: 1,
+        entries: [
+          entry('other-hall', other.deviceEvt('ups', 'power'), now), // the broker would cut the link for it
+          entry('other-device', t.deviceEvt('button-3', 'press'), now),
+          entry('stale-press', t.deviceEvt('ups', 'press'), now - 3 * 60 * 60_000), // kept through a 3 h outage
+          entry('fresh-press', t.deviceEvt('ups', 'press'), now - 30_000),
+          entry('old-power', t.deviceEvt('ups', 'power'), now - 3 * 60 * 60_000), // a sensor's state, however late
+        ],
+      }),
+    );
+    const bridge = makeBridge(new SimulatedGpio());
+    await bridge.start();
+    await waitFor('outbox emptied', () => bridge.device('ups')!.link.pendingEvents === 0, 8_000);
+    const sent = (topic: string) => broker.json<{ id: string }>(topic).map((e) => e.id);
+    expect(sent(t.deviceEvt('ups', 'press'))).toEqual(['fresh-press']);
+    expect(sent(t.deviceEvt('ups', 'power'))).toContain('old-power');
+    expect(sent(other.deviceEvt('ups', 'power'))).toEqual([]);
+    expect(sent(t.deviceEvt('button-3', 'press'))).toEqual([]);
+    expect(bridge.device('ups')!.link.connected).toBe(true);
+  });
 });

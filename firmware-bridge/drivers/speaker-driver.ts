@@ -9,6 +9,8 @@ import type { CommandHandlers, DeviceDriver, DriverContext } from './driver.js';
 
 /** Notices a speaker takes beyond `maxQueue`. */
 const URGENT_ROOM = 5;
+/** A notice this severe (life-safety: a fire's evacuation) drops the calls still waiting: nobody goes to a window. */
+const DROPS_CALLS_FROM = 3;
 
 export interface SpeakerDriverOptions {
   /** Silence between repeats. */
@@ -33,6 +35,8 @@ export class SpeakerDriver implements DeviceDriver {
   private readonly cancelled = new Map<string, number>();
   /** Announcements taken so far: their order, which a cancellation is compared with (two can share a millisecond). */
   private taken = 0;
+  /** Calls taken up to this order are dropped unspoken: a life-safety notice came after them. */
+  private callsDroppedUpTo = 0;
   private readonly queue = new SerialQueue();
   private stopped = false;
   /** What is being said now: a more severe notice cuts off a less severe one. */
@@ -74,6 +78,7 @@ export class SpeakerDriver implements DeviceDriver {
     const limit = cmd.urgent ? this.opts.maxQueue + URGENT_ROOM : this.opts.maxQueue;
     if (this.queue.size >= limit) throw new Error('queue-full');
     const playing = this.playing;
+    if (cmd.urgent && (cmd.priority ?? 0) >= DROPS_CALLS_FROM) this.callsDroppedUpTo = this.taken;
     if (cmd.urgent && playing?.urgent && playing.priority < (cmd.priority ?? 0)) {
       playing.cut = true;
       this.speech.cancel();
@@ -95,21 +100,29 @@ export class SpeakerDriver implements DeviceDriver {
   }
 
   private async say(cmd: AnnounceCommand, order: number, queuedAt: number): Promise<'said' | 'cut'> {
+    if (this.stopped) throw new Error('dropped: the bridge is stopping');
     if (Date.now() - queuedAt > this.opts.staleAfterMs) throw new Error('dropped: waited too long in the queue');
+    if (!cmd.urgent && order <= this.callsDroppedUpTo)
+      throw new Error('dropped: a life-safety notice came after this call');
     if (cmd.tag !== undefined && (this.cancelled.get(cmd.tag) ?? -Infinity) >= order)
       throw new Error(`dropped: ${cmd.tag} was cancelled`);
     const playing = { urgent: cmd.urgent === true, priority: cmd.priority ?? 0, cut: false };
     this.playing = playing;
+    let said = 0;
     try {
       for (let i = 0; i < cmd.repeat && !this.stopped && !playing.cut; i++) {
         if (i > 0) await sleep(this.opts.pauseMs);
-        if (!playing.cut) await this.speech.speak(cmd.text, cmd.lang);
+        if (playing.cut || this.stopped) break;
+        await this.speech.speak(cmd.text, cmd.lang);
+        said++;
       }
     } catch (err) {
       if (!playing.cut) throw err;
     } finally {
       this.playing = undefined;
     }
+    // Stopped between repeats: not all of it was said.
+    if (said < cmd.repeat && !playing.cut) throw new Error('cut off: the bridge is stopping');
     if (!playing.cut) return 'said';
     // Whole, after the more severe one (queued ahead of it): half a notice tells nobody what to do.
     if (!this.stopped) this.enqueue(cmd, order, queuedAt);

@@ -32,6 +32,22 @@ function recordingContext() {
 
 const speakerOpts = { pauseMs: 0, maxQueue: 5, staleAfterMs: 60_000 };
 
+/** A call (no priority) or a playbook's notice (urgent, at `priority`), its text its id. */
+function announceAs(driver: SpeakerDriver, id: string, priority?: number): Promise<void> {
+  const notice = priority !== undefined ? { urgent: true, priority } : {};
+  return driver.commands.announce!({ id, text: id, lang: 'zh-CN', repeat: 1, ...notice });
+}
+
+/** Speech that takes `ms` per utterance and records what it said. */
+function slowSpeech(ms: number) {
+  const spoken: string[] = [];
+  const speech = {
+    speak: (text: string) => new Promise<void>((resolve) => setTimeout(() => (spoken.push(text), resolve()), ms)),
+    cancel: () => undefined,
+  };
+  return { spoken, speech };
+}
+
 describe('drivers', () => {
   const tmp = tempDir();
   afterEach(() => {
@@ -124,11 +140,7 @@ describe('drivers', () => {
   });
 
   it('speaker says a playbook notice before the calls still waiting, and takes it past a full queue', async () => {
-    const spoken: string[] = [];
-    const slow = {
-      speak: (text: string) => new Promise<void>((resolve) => setTimeout(() => (spoken.push(text), resolve()), 30)),
-      cancel: () => undefined,
-    };
+    const { spoken, speech: slow } = slowSpeech(30);
     const driver = new SpeakerDriver(slow, { ...speakerOpts, maxQueue: 3 });
     await driver.start(recordingContext().ctx);
     const say = (id: string, urgent?: boolean) =>
@@ -156,22 +168,16 @@ describe('drivers', () => {
     };
     const driver = new SpeakerDriver(speech, speakerOpts);
     await driver.start(recordingContext().ctx);
-    const say = (id: string, priority?: number) =>
-      driver.commands.announce!({
-        id,
-        text: id,
-        lang: 'zh-CN',
-        repeat: 1,
-        ...(priority !== undefined ? { urgent: true, priority } : {}),
-      });
+    const say = (id: string, priority?: number) => announceAs(driver, id, priority);
     await say('power', 2);
     await new Promise((r) => setTimeout(r, 10)); // the power cut's notice is being said
     await say('call-1');
     await say('illness', 1);
     await say('fire', 3);
     await driver.idle();
-    expect(started).toEqual(['power', 'fire', 'power', 'illness', 'call-1']);
-    expect(finished).toEqual(['fire', 'power', 'illness', 'call-1']);
+    // The call waiting is dropped: a life-safety notice came after it (below).
+    expect(started).toEqual(['power', 'fire', 'power', 'illness']);
+    expect(finished).toEqual(['fire', 'power', 'illness']);
     // A less severe notice, or a call, never cuts one off.
     started.length = 0;
     finished.length = 0;
@@ -184,12 +190,46 @@ describe('drivers', () => {
     await driver.stop();
   });
 
-  it('speaker drops unspoken the queued announcements of a cancelled tag, and says the rest', async () => {
-    const spoken: string[] = [];
+  it('speaker drops the calls waiting when a life-safety notice comes; a lesser notice keeps them', async () => {
+    const { spoken, speech: slow } = slowSpeech(20);
+    const driver = new SpeakerDriver(slow, speakerOpts);
+    await driver.start(recordingContext().ctx);
+    const say = (id: string, priority?: number) => announceAs(driver, id, priority);
+    for (const id of ['call-1', 'call-2']) await say(id);
+    await say('power', 2);
+    await driver.idle();
+    expect(spoken).toEqual(['call-1', 'power', 'call-2']);
+    spoken.length = 0;
+    for (const id of ['call-3', 'call-4', 'call-5']) await say(id);
+    await say('fire', 3);
+    await say('call-6'); // after the notice: said (the hall decides whether to call during a fire)
+    await driver.idle();
+    expect(spoken).toEqual(['call-3', 'fire', 'call-6']);
+    await driver.stop();
+  });
+
+  it('speaker stopped with announcements queued logs them as not spoken, never as announced', async () => {
+    const lines: string[] = [];
+    const log = { ...silentLogger, info: (m: string) => void lines.push(m), warn: (m: string) => void lines.push(m) };
     const slow = {
-      speak: (text: string) => new Promise<void>((resolve) => setTimeout(() => (spoken.push(text), resolve()), 30)),
+      speak: () => new Promise<void>((resolve) => setTimeout(resolve, 30)),
       cancel: () => undefined,
     };
+    const driver = new SpeakerDriver(slow, { ...speakerOpts, pauseMs: 5 });
+    await driver.start({ ...recordingContext().ctx, log });
+    await driver.commands.announce!({ id: 'a1', text: 'call-1', lang: 'zh-CN', repeat: 2 });
+    await driver.commands.announce!({ id: 'a2', text: 'call-2', lang: 'zh-CN', repeat: 2 });
+    await new Promise((r) => setTimeout(r, 10));
+    await driver.stop();
+    expect(lines.filter((l) => l.startsWith('announced'))).toEqual([]);
+    expect(lines).toEqual([
+      'announcement a1 not spoken: cut off: the bridge is stopping',
+      'announcement a2 not spoken: dropped: the bridge is stopping',
+    ]);
+  });
+
+  it('speaker drops unspoken the queued announcements of a cancelled tag, and says the rest', async () => {
+    const { spoken, speech: slow } = slowSpeech(30);
     const driver = new SpeakerDriver(slow, speakerOpts);
     await driver.start(recordingContext().ctx);
     const say = (id: string, tag?: string) =>

@@ -13,6 +13,7 @@ import { idParam, mobileField, readBody, readParam, readQuery } from '../validat
 import { capacityOfTicket } from './availability.js';
 import { auditRead } from '../query-trail.js';
 import { FailureWindow } from '../../security/attempt-throttle.js';
+import { IDEMPOTENCY_KEY, IssueRepeats } from './issue-repeats.js';
 
 export const idNumberField = z.string().trim().min(1).max(32);
 /** What the issuing side names as the channel (staff only; a kiosk's tickets are always `kiosk`). */
@@ -45,29 +46,45 @@ export function ticketRoutes(deps: ApiDeps) {
   const perMinute = hall.hallFile.policy.kioskTicketsWithoutIdPerMinute;
   const withoutIdByKiosk = new FailureWindow(perMinute, 60_000, 1_000);
 
+  const repeats = new IssueRepeats();
+
   app.post('/tickets', async (c) => {
     const p = requireRole(c, 'kiosk', 'counter', 'manager');
+    const key = c.req.header('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+      throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key is 8 to 64 letters, digits, - or _');
     const body = await readBody(c, issueBody);
     const withoutId = p.role === 'kiosk' && body.idNumber === undefined;
-    if (withoutId) {
-      const waitMs = withoutIdByKiosk.retryAfterMs(p.id, hall.clock());
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
-        c.header('retry-after', String(seconds));
-        throw new ApiError(
-          429,
-          'NO_ID_LIMIT',
-          `this kiosk issued ${perMinute} numbers without an ID number in the last minute; take one with an ID card, or try again in ${seconds} s`,
-          { limit: perMinute, retryAfterSeconds: seconds },
-        );
+    const issue = async () => {
+      if (withoutId) {
+        const waitMs = withoutIdByKiosk.retryAfterMs(p.id, hall.clock());
+        if (waitMs > 0) {
+          const seconds = Math.ceil(waitMs / 1000);
+          c.header('retry-after', String(seconds));
+          throw new ApiError(
+            429,
+            'NO_ID_LIMIT',
+            `this kiosk issued ${perMinute} numbers without an ID number in the last minute; take one with an ID card, or try again in ${seconds} s`,
+            { limit: perMinute, retryAfterSeconds: seconds },
+          );
+        }
       }
-    }
-    const d = await hall.submit(actorOf(p), (ctx, s) => issueTicket(ctx, s, body));
-    if (withoutId) withoutIdByKiosk.add(p.id, hall.clock());
-    const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(d.ticketId!) ?? null) : undefined;
+      const d = await hall.submit(actorOf(p), (ctx, s) => issueTicket(ctx, s, body));
+      if (withoutId) withoutIdByKiosk.add(p.id, hall.clock());
+      return d.ticketId!;
+    };
+    const { ticketId, repeated } = key
+      ? await repeats.run(`${p.kind}:${p.id}`, key, JSON.stringify(body), hall.clock(), issue)
+      : { ticketId: await issue(), repeated: false };
+    // The first request's ticket belongs to a hall day that has ended since (a key kept over midnight).
+    if (!hall.state.tickets.has(ticketId))
+      throw new ApiError(409, 'IDEMPOTENCY_KEY_EXPIRED', 'the ticket this key issued belongs to a day that has ended');
+    if (repeated) c.header('idempotent-replayed', 'true');
+    // A repeat's print is the first request's: the job went out once.
+    const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(ticketId) ?? null) : undefined;
     // Never refused for capacity (R4): a ticket today cannot serve carries the slot the kiosk may offer instead.
-    const capacity = capacityOfTicket(hall, d.ticketId!);
-    return c.json({ ticket: view(d.ticketId!, true), print, ...(capacity ? { capacity } : {}) }, 201);
+    const capacity = capacityOfTicket(hall, ticketId);
+    return c.json({ ticket: view(ticketId, true), print, ...(capacity ? { capacity } : {}) }, 201);
   });
 
   app.get('/tickets', (c) => {

@@ -29,12 +29,13 @@ export class Api {
     this.opts = opts;
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T = any>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), this.opts.timeoutMs ?? 10_000);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    Object.assign(headers, extra);
     let res: Response;
     let text: string;
     const sentAt = Date.now();
@@ -72,8 +73,8 @@ export class Api {
   get<T = any>(path: string): Promise<T> {
     return this.request<T>('GET', path);
   }
-  post<T = any>(path: string, body: unknown = {}): Promise<T> {
-    return this.request<T>('POST', path, body);
+  post<T = any>(path: string, body: unknown = {}, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>('POST', path, body, headers);
   }
   patch<T = any>(path: string, body: unknown = {}): Promise<T> {
     return this.request<T>('PATCH', path, body);

@@ -3,7 +3,7 @@
  * give an ID number and ask for priority, take the number and see the ticket; or check in an appointment. This file
  * holds the state and its actions; the views are in kiosk/.
  */
-import { Api, deviceToken } from '../lib/api.js';
+import { Api, ApiFailure, deviceToken } from '../lib/api.js';
 import { $, fill, h, setText, toggleClass } from '../lib/dom.js';
 import { HallModel } from '../lib/hall-model.js';
 import { NearbyPanel } from '../lib/nearby.js';
@@ -26,6 +26,13 @@ import { KIOSK_EN, KIOSK_ZH } from './kiosk/strings.js';
 addStrings(KIOSK_ZH, KIOSK_EN);
 
 const IDLE_MS = 45_000;
+/** A number asked with no answer is asked once more after this (same key). */
+const RETRY_AFTER_MS = 2_000;
+
+/** 128 random bits as 32 hex digits (crypto.getRandomValues works on a plain-HTTP hall LAN; randomUUID does not). */
+function randomKey(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 const app = $('#app');
 const token = deviceToken('kiosk');
@@ -43,6 +50,11 @@ function start(token: string): void {
    * a number, check in) is dropped if its answer comes after that, so the next visitor never sees someone else's ticket.
    */
   let visit = 0;
+  /**
+   * The Idempotency-Key of this visitor's number: the same while the visit and what is asked stay the same, so asking
+   * again after "network error" gets the number the first request may have issued, never a second one.
+   */
+  let issueKey: { visit: number; body: string; key: string } | undefined;
   /** The hall day (YYYY-MM-DD): ages and ID numbers are judged on it, as the server does. */
   const today = () => model.view?.day ?? new Date().toISOString().slice(0, 10);
   const closeDialog = () => (dialog = null);
@@ -249,8 +261,21 @@ function start(token: string): void {
         idNumber: state.idNumber || undefined,
         ...(state.reason ? { priority: 'priority', priorityReason: state.reason } : {}),
       };
+      const text = JSON.stringify(body);
+      if (issueKey?.visit !== visit || issueKey.body !== text) issueKey = { visit, body: text, key: randomKey() };
+      const headers = { 'idempotency-key': issueKey.key };
+      const post = () => api.post<{ ticket: IssuedTicket }>('/tickets', body, headers);
       void issueOrOffer(s.id, () =>
-        takeTicket(async () => (await api.post<{ ticket: IssuedTicket }>('/tickets', body)).ticket),
+        takeTicket(async () => {
+          try {
+            return (await post()).ticket;
+          } catch (err) {
+            // No answer: once more, a moment later, with the same key (it cannot issue twice).
+            if (!(err instanceof ApiFailure) || err.status !== 0) throw err;
+            await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
+            return (await post()).ticket;
+          }
+        }),
       );
     },
     checkin(body) {

@@ -1,7 +1,7 @@
 /**
- * The kiosk whose request for a number got no answer, although the server issued it (Wi-Fi gone at the wrong moment,
- * QA-L): it asks once more with the same Idempotency-Key and shows that number — one number, not a second one that
- * would later be called to nobody.
+ * The kiosk when asking for a number goes wrong (QA-L). A request that got no answer, although the server issued the
+ * number (Wi-Fi gone at the wrong moment): it asks once more with the same Idempotency-Key and shows that number — one
+ * number, not a second one called later to nobody. A refusal while a playbook holds issuing: gone at the all-clear.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,5 +49,21 @@ describe('kiosk with a request that got no answer', () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(keys[1]).toBe(keys[0]);
+  });
+});
+
+describe('kiosk refused during a playbook', () => {
+  it('takes the "no numbers now" refusal away at the all-clear', async () => {
+    await kiosk.unroute('**/api/v1/tickets');
+    await kiosk.click('#done').catch(() => undefined); // back to the start, if the last test left a number shown
+    await kiosk.waitForSelector('[data-service="query"]');
+    const manager = hall.managerToken;
+    expect((await hall.api('POST', '/api/v1/emergency/activate', { playbookId: 'fire' }, manager)).status).toBe(200);
+    await kiosk.waitForFunction(() => document.body.textContent?.includes('撤离'));
+    await kiosk.click('[data-service="query"]');
+    await kiosk.click('#take-number');
+    await kiosk.waitForSelector('.refusal [data-code="HALL_CLOSED"]');
+    expect((await hall.api('POST', '/api/v1/emergency/deactivate', { playbookId: 'fire' }, manager)).status).toBe(200);
+    await kiosk.waitForSelector('.refusal', { state: 'detached', timeout: 5_000 });
   });
 });

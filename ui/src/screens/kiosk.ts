@@ -112,9 +112,13 @@ function start(token: string): void {
     }
   }
 
+  /** The refusal on screen, if it is a "no numbers now" one: it goes when issuing opens again (the all-clear). */
+  let closedRefusal: DialogHandle | null = null;
+
   function showRefusal(title: string, body: string, code = ''): void {
     dialog?.close();
     dialog = openRefusal(title, body, code, closeDialog);
+    closedRefusal = code === 'HALL_CLOSED' ? dialog : null;
   }
 
   /**
@@ -297,6 +301,7 @@ function start(token: string): void {
   );
 
   model.onChange((c) => {
+    if (closedRefusal && dialog === closedRefusal && model.view?.issuing.open) dialog.close();
     if (c.kind === 'snapshot' && (!main.firstChild || state.screen === 'home')) render();
     else if (model.view) {
       chrome.paint(model.view);

@@ -155,6 +155,15 @@ export function openDialog(opts: {
       a.label,
     ),
   );
+  // Enter in a one-line field does what the primary button does (not while an IME is composing: there Enter picks
+  // the characters).
+  const primary = actions.find((b) => b.classList.contains('btn-primary'));
+  dlg.addEventListener('keydown', (e) => {
+    const field = e.target instanceof HTMLInputElement && !['checkbox', 'radio', 'button'].includes(e.target.type);
+    if (e.key !== 'Enter' || e.isComposing || !field || !primary || primary.disabled) return;
+    e.preventDefault();
+    primary.click();
+  });
   dlg.append(
     h('h2', { id: titleId, class: 'dialog-title' }, opts.title),
     h('div', { class: 'dialog-body' }, opts.body ?? null),

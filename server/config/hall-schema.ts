@@ -146,9 +146,9 @@ export const hallFileSchema = z
       maxTicketsPerIdentityPerDay: z.number().int().positive(),
       /**
        * Numbers one kiosk issues without an ID number in any minute. An ID holder has the daily limit above; without an
-       * ID the kiosk is the only handle on one person taking the morning's first numbers to sell them (R3).
+       * ID the kiosk is the only handle on one person taking the morning's first numbers to sell them (R3). 0: no limit.
        */
-      kioskTicketsWithoutIdPerMinute: z.number().int().min(1).max(600).default(6),
+      kioskTicketsWithoutIdPerMinute: z.number().int().min(0).max(600).default(6),
       noShowGraceMinutes: z.number().int().min(0),
       /**
        * A called ticket can be marked a no-show only this long after its call: the holder's time to reach the window,

@@ -11,7 +11,7 @@ const ID = makeIdNumber('19820304', 301);
 const MOBILE = '13912345678';
 
 beforeAll(async () => {
-  h = await startTestHall({ clock: clock.clock, kioskTicketsWithoutIdPerMinute: 1000 });
+  h = await startTestHall({ clock: clock.clock, kioskTicketsWithoutIdPerMinute: 0 });
   kiosk = (await h.device('kiosk-1', 'kiosk')).token;
   staff = await h.staffAt('1', 'zhang');
 });

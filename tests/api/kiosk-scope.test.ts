@@ -12,7 +12,7 @@ let kiosk1: string;
 let kiosk2: string;
 
 beforeAll(async () => {
-  h = await startTestHall({ clock: clock.clock, kioskTicketsWithoutIdPerMinute: 1000 });
+  h = await startTestHall({ clock: clock.clock, kioskTicketsWithoutIdPerMinute: 0 });
   kiosk1 = (await h.device('kiosk-1', 'kiosk')).token;
   kiosk2 = (await h.device('kiosk-2', 'kiosk')).token;
 });

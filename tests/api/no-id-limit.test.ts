@@ -69,3 +69,15 @@ describe('numbers without an ID number, per kiosk', () => {
     for (let i = 0; i < 6; i++) await issue(h, kiosk2, { serviceId: 'query' });
   });
 });
+
+describe('a hall with the limit off (kioskTicketsWithoutIdPerMinute: 0)', () => {
+  it('issues without an ID as often as asked', async () => {
+    const open = await startTestHall({ clock: clock.clock, kioskTicketsWithoutIdPerMinute: 0 });
+    try {
+      const kiosk = (await open.device('kiosk-1', 'kiosk')).token;
+      for (let i = 0; i < 10; i++) await issue(open, kiosk, { serviceId: 'query' });
+    } finally {
+      await open.stop();
+    }
+  });
+});

@@ -18,6 +18,7 @@ import {
 } from '../../scripts/lib/hall-process.js';
 import { realHallFolder } from '../helpers/real-hall-folder.js';
 import { until } from '../helpers/until.js';
+import { makeIdNumber } from '../helpers/id-numbers.js';
 
 const t = topics('yunfu-realestate');
 let server: SpawnedServer | undefined;
@@ -93,7 +94,13 @@ describe('power cut', () => {
     });
     expect(audit.data.detail).toMatchObject({ deviceId: 'ups' });
     // One more acknowledged ticket after the checkpoint: it must survive from the log alone.
-    const late = await api('POST', '/api/v1/tickets', { serviceId: 'query' }, kiosk);
+    // With an ID number: the kiosk's six numbers without one are the reference hall's limit for the minute.
+    const late = await api(
+      'POST',
+      '/api/v1/tickets',
+      { serviceId: 'query', idNumber: makeIdNumber('19800101', 7) },
+      kiosk,
+    );
     expect(late.status).toBe(201);
     issued.push(late.body.ticket);
     const order = await queueOrder(api, manager);

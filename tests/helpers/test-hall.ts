@@ -41,8 +41,8 @@ export async function startTestHall(
     /** Skip the manager's login (a hall started on a full disk refuses logins, which are audited): no managerToken. */
     noLogin?: boolean;
     /**
-     * The hall's `kioskTicketsWithoutIdPerMinute` (6 in the reference hall), for tests that issue many numbers without
-     * an ID from one kiosk in a frozen minute; the limit itself is tested in tests/api/no-id-limit.test.ts.
+     * The hall's `kioskTicketsWithoutIdPerMinute` (6 in the reference hall; 0 = no limit), for tests that issue many
+     * numbers without an ID from one kiosk in a frozen minute; the limit itself is tested in tests/api/no-id-limit.test.ts.
      */
     kioskTicketsWithoutIdPerMinute?: number;
   } = {},

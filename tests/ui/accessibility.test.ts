@@ -24,7 +24,7 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   ensureUiBuilt();
-  hall = await startTestHall({ kioskTicketsWithoutIdPerMinute: 1000 });
+  hall = await startTestHall({ kioskTicketsWithoutIdPerMinute: 0 });
   browser = await launchChromium();
   const staff3 = await hall.staffAt('3', 'acc3');
   const staff5 = await hall.staffAt('5', 'acc5');

@@ -44,7 +44,7 @@ export function ticketRoutes(deps: ApiDeps) {
 
   // The kiosks' tickets without an ID number in the last minute, per kiosk (the window counts what it is given).
   const perMinute = hall.hallFile.policy.kioskTicketsWithoutIdPerMinute;
-  const withoutIdByKiosk = new FailureWindow(perMinute, 60_000, 1_000);
+  const withoutIdByKiosk = perMinute > 0 ? new FailureWindow(perMinute, 60_000, 1_000) : undefined;
 
   const repeats = new IssueRepeats();
 
@@ -54,10 +54,10 @@ export function ticketRoutes(deps: ApiDeps) {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
       throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key is 8 to 64 letters, digits, - or _');
     const body = await readBody(c, issueBody);
-    const withoutId = p.role === 'kiosk' && body.idNumber === undefined;
+    const withoutId = withoutIdByKiosk !== undefined && p.role === 'kiosk' && body.idNumber === undefined;
     const issue = async () => {
       if (withoutId) {
-        const waitMs = withoutIdByKiosk.retryAfterMs(p.id, hall.clock());
+        const waitMs = withoutIdByKiosk!.retryAfterMs(p.id, hall.clock());
         if (waitMs > 0) {
           const seconds = Math.ceil(waitMs / 1000);
           c.header('retry-after', String(seconds));
@@ -70,7 +70,7 @@ export function ticketRoutes(deps: ApiDeps) {
         }
       }
       const d = await hall.submit(actorOf(p), (ctx, s) => issueTicket(ctx, s, body));
-      if (withoutId) withoutIdByKiosk.add(p.id, hall.clock());
+      if (withoutId) withoutIdByKiosk!.add(p.id, hall.clock());
       return d.ticketId!;
     };
     const { ticketId, repeated } = key

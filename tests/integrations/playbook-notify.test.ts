@@ -121,7 +121,7 @@ describe('playbook notify', () => {
       severity: 'high',
       drill: false,
       at: new Date(clock.clock()).toISOString(),
-      text: '应急预案「打架斗殴」已启动：二号窗口前',
+      text: '应急预案「打架斗殴」已启动', // the note, which may name people, only by SMS and on the consoles
     });
 
     const alerts = (await h.api('GET', `${V1}/alerts`, undefined, h.managerToken)).body.alerts as any[];

@@ -76,7 +76,9 @@ export class PlaybookNotify implements Feature {
       severity: p.effects.severity,
       drill: p.drill,
       at: new Date(p.startedAt).toISOString(),
-      text: notifyText(p),
+      // Without the manager's note: every device on the hall's network may read notify/#, and a note names people
+      // ("3号窗口张三丰与人争执", QA-M); the note goes by SMS to the staff named, and to the consoles.
+      text: notifyText({ ...p, note: undefined }),
     };
     for (const role of roles) this.link.publish(this.topics.notify(role), JSON.stringify(notice), { qos: 1 });
     const summary = this.textStaff(p, roles);

@@ -32,6 +32,7 @@ addStrings(
     'pad.level.1': '非常不满意',
     'pad.rateAs': '评价为“{label}”',
     'pad.sending': '正在提交…',
+    'pad.wrongCounter': '此评价器登记在 {n} 号窗口，这里是 {here} 号窗口。请打开 /pad/{n}，或请管理员重新登记。',
   },
   {
     'pad.device': 'rating pad',
@@ -54,6 +55,8 @@ addStrings(
     'pad.level.1': 'Very dissatisfied',
     'pad.rateAs': 'Rate as "{label}"',
     'pad.sending': 'Sending…',
+    'pad.wrongCounter':
+      'This pad is registered to counter {n}, and this is counter {here}. Open /pad/{n}, or have a manager register it again.',
   },
 );
 
@@ -70,6 +73,20 @@ else start(token);
 
 function start(token: string): void {
   const api = new Api({ token, onUnauthorized: () => setupNeeded(app, t('pad.device')) });
+  // A pad at another counter's address would show that counter's visitors and ask them for a rating it cannot give.
+  void api
+    .get<{ counterId?: string | null }>('/auth/me')
+    .then((me) => {
+      if (me.counterId && me.counterId !== counterId)
+        app.replaceChildren(
+          h(
+            'main',
+            { class: 'setup-needed' },
+            h('p', null, t('pad.wrongCounter', { n: me.counterId, here: counterId })),
+          ),
+        );
+    })
+    .catch(() => undefined);
   const model = new HallModel(api, token).start();
   const conn = connectionBanner();
   model.onStatus((s) => conn.set(s));

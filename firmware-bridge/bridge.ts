@@ -126,8 +126,8 @@ export class Bridge {
   private speechFor(device: SpeakerDeviceConfig): SpeechOutput {
     if (this.deps.speech) return this.deps.speech(device);
     if (device.simulate) return new SimSpeaker();
-    const command = device.playCommand ? templateCommand(device.playCommand) : espeakCommand(device.speed);
-    return new CommandSpeech(command, device.timeoutMs);
+    if (device.playCommand) return new CommandSpeech(templateCommand(device.playCommand), device.timeoutMs);
+    return new CommandSpeech(espeakCommand(device.speed), device.timeoutMs, '/proc/asound/cards');
   }
 
   private ledAdapterFor(device: LedDeviceConfig, log: Logger): LedAdapter {

@@ -145,20 +145,37 @@ export const templateCommand =
   (text, lang) =>
     fillCommand(template, text, lang);
 
+/**
+ * Whether the kernel knows a sound card. espeak-ng plays to the default one and exits 0 when there is none, so every
+ * call would be logged as said with nothing heard (QA-M: a USB sound card unplugged).
+ */
+export function soundCardPresent(cardsFile = '/proc/asound/cards'): boolean {
+  try {
+    return !/no soundcards/i.test(fs.readFileSync(cardsFile, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** Speaks by running a program once per utterance. */
 export class CommandSpeech implements SpeechOutput {
   private current: ChildProcess | undefined;
 
+  /** `soundCards`: for a program that plays to the default sound card (espeak-ng), the file that lists the cards. */
   constructor(
     private readonly command: SpeechCommand,
     private readonly timeoutMs = 30_000,
+    private readonly soundCards?: string,
   ) {}
 
   problem(): string | null {
     const [cmd] = this.command('', 'zh-CN');
     if (!cmd) return 'empty play command';
     const found = cmd.includes('/') ? fs.existsSync(cmd) : onPath(cmd);
-    return found ? null : `${cmd} not found (install it, or set playCommand)`;
+    if (!found) return `${cmd} not found (install it, or set playCommand)`;
+    if (this.soundCards !== undefined && !soundCardPresent(this.soundCards))
+      return `no sound card (${this.soundCards}): ${cmd} would speak to nothing; connect one, or set playCommand`;
+    return null;
   }
 
   speak(text: string, lang: string): Promise<void> {

@@ -127,6 +127,18 @@ describe('drivers', () => {
     await missing.stop();
   });
 
+  it('speaker names a missing sound card at start, for a program that plays to the default one', () => {
+    const dir = tempDir();
+    const cards = (text: string) => (fs.writeFileSync(path.join(dir.dir, 'cards'), text), path.join(dir.dir, 'cards'));
+    const speech = (file: string) => new CommandSpeech(templateCommand([process.execPath, '{text}']), 1000, file);
+    expect(speech(cards(' 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n')).problem()).toBeNull();
+    expect(speech(cards('--- no soundcards ---\n')).problem()).toMatch(/^no sound card/);
+    expect(speech(path.join(dir.dir, 'absent')).problem()).toMatch(/^no sound card/);
+    // A configured playCommand may play anywhere (a network speaker): not checked.
+    expect(new CommandSpeech(templateCommand([process.execPath, '{text}'])).problem()).toBeNull();
+    dir.remove();
+  });
+
   it('speaker refuses beyond its queue limit', async () => {
     const slow = { speak: () => new Promise<void>((resolve) => setTimeout(resolve, 50)), cancel: () => undefined };
     const driver = new SpeakerDriver(slow, { ...speakerOpts, maxQueue: 2 });

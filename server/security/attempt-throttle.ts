@@ -43,6 +43,13 @@ export class FailureWindow {
     if (this.failures.size > this.maxKeys) this.shrink(now);
   }
 
+  /** Takes back one entry `add` made at `at` (a reservation that was not used). */
+  undo(key: string, at: number): void {
+    const list = this.failures.get(key);
+    const i = list?.lastIndexOf(at) ?? -1;
+    if (i >= 0) list!.splice(i, 1);
+  }
+
   /** Number of keys remembered. */
   get size(): number {
     return this.failures.size;

@@ -62,6 +62,35 @@ describe('numbers without an ID number, per kiosk', () => {
     expectError(await h.api('POST', `${V1}/tickets`, { serviceId: 'query' }, kiosk1), 429, 'NO_ID_LIMIT');
   });
 
+  it('holds for requests sent together, with or without an Idempotency-Key each', async () => {
+    const kiosk3 = (await h.device('kiosk-3', 'kiosk')).token;
+    const send = (i: number) =>
+      fetch(`${h.running.url}${V1}/tickets`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${kiosk3}`,
+          'content-type': 'application/json',
+          ...(i % 2 ? { 'idempotency-key': `together-${i}` } : {}),
+        },
+        body: JSON.stringify({ serviceId: 'payment' }),
+      }).then((r) => r.status);
+    // A slow disk (an SD card's fsync): every request is checked while the first ones still wait for their commit.
+    const hall = h.running.hall;
+    const submit = hall.submit.bind(hall);
+    hall.submit = (async (...args: Parameters<typeof submit>) => {
+      await new Promise((r) => setTimeout(r, 50));
+      return submit(...args);
+    }) as typeof hall.submit;
+    let statuses: number[];
+    try {
+      statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i)));
+    } finally {
+      hall.submit = submit;
+    }
+    expect(statuses.filter((s) => s === 201)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(14);
+  });
+
   it('does not count a number that was refused for another reason', async () => {
     clock.now += 60_000;
     for (let i = 0; i < 10; i++)

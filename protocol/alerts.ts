@@ -6,6 +6,7 @@ export type AlertKind =
   | 'device.offline'
   | 'device.faulty'
   | 'mqtt.broker_down'
+  | 'mqtt.reload_failed'
   | 'printer.problem'
   | 'printer.paper_low'
   | 'emergency.active'

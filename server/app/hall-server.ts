@@ -107,10 +107,14 @@ export interface RunningHall {
   stop(): Promise<void>;
 }
 
-/** Tells an external broker to reread its password and ACL files (e.g. `systemctl reload mosquitto`). */
-function reloadBroker(command: string): void {
+/**
+ * Tells an external broker to reread its password and ACL files (e.g. `systemctl reload mosquitto`). A failure is an
+ * error, and stays an alert until a reload works: a device added meanwhile is refused by the broker (QA-N).
+ */
+function reloadBroker(command: string, done: (error?: string) => void): void {
   execFile('sh', ['-c', command], (err) => {
-    if (err) log.warn('broker reload command failed', { error: err.message });
+    if (err) log.error('broker reload command failed: devices added since are refused by it', { error: err.message });
+    done(err?.message);
   });
 }
 
@@ -197,10 +201,14 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
   }
   const mosquittoDir = join(env.dataDir, 'mosquitto');
   const serverMosquittoUser = { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(mqttPassword) };
+  let reloadFailure: { since: number; error: string } | undefined;
   const writeBrokerFiles = () => {
     broker?.disconnectRemovedDevices();
     writeMosquittoFiles(mosquittoDir, site.id, serverMosquittoUser, accounts.mosquittoUsers());
-    if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND) reloadBroker(env.MQTT_RELOAD_COMMAND);
+    if (env.MQTT_URL && env.MQTT_RELOAD_COMMAND)
+      reloadBroker(env.MQTT_RELOAD_COMMAND, (error) => {
+        reloadFailure = error ? (reloadFailure ?? { since: Date.now(), error }) : undefined;
+      });
   };
   writeAtStart('the broker’s password and ACL files', writeBrokerFiles);
   // Embedded broker: the server talks to it in-process. External broker: a TCP client (mqtt.js loads only then).
@@ -284,6 +292,7 @@ export async function startHallServer(env: Env, overrides: HallServerOptions = {
     proposals,
     outages: () => triggers.outages(),
     mqttDown: () => link.down,
+    brokerReloadFailed: () => reloadFailure,
     screenPresence: (deviceId) => stream.screens.of(deviceId),
     drillReports: () => drills.list(),
     playbookNotified: (playbookId) => notify.summary(playbookId),

@@ -32,6 +32,8 @@ export interface ApiDeps {
   screenPresence?: (deviceId: string) => Presence | undefined;
   /** The server's link to an external MQTT broker, while down: since when, and the broker's last refusal or error. */
   mqttDown?: () => { since: number; error?: string } | undefined;
+  /** The external broker's last reload command failed (since when, and why): devices added since are refused. */
+  brokerReloadFailed?: () => { since: number; error: string } | undefined;
   /** Outside systems their adapters report down (`integration.health`), with since when. */
   outages?: () => Array<{ system: string; since: number; minutes: number }>;
   /** Whom an active playbook's `notify` reached in this run: staff named, texted, without a mobile. */

@@ -3,7 +3,7 @@
  * anything under hallq/<hall>/; a device publishes only its own status, ack and events and reads its own commands,
  * desired state and the public state topics; anonymous clients read the public state topics at most.
  */
-import { chownSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MQTT_MAX_PACKET } from '../../devices/protocol/mqtt-limits.js';
 import { TOPIC_ROOT } from '../../devices/protocol/mqtt-topics.js';
@@ -76,9 +76,13 @@ export function writeMosquittoFiles(
   devices: MosquittoUser[],
 ): void {
   mkdirSync(dir, { recursive: true });
+  // Set, not asked of mkdir and open: a umask (the shipped unit's UMask=0077) cuts what they are given, and
+  // Mosquitto, in the server's group, then could not enter the folder or read the files (QA-N).
+  chmodSync(dir, statSync(dir).mode & 0o2000 ? 0o2750 : 0o750);
   const write = (name: string, content: string) => {
     const tmp = join(dir, `.${name}.tmp`);
-    writeFileSync(tmp, content, { mode: 0o640 });
+    writeFileSync(tmp, content);
+    chmodSync(tmp, 0o640);
     keepGroup(tmp, join(dir, name));
     renameSync(tmp, join(dir, name));
   };

@@ -64,6 +64,39 @@ describe.runIf(MOSQUITTO_BIN)('the hall server refused by its Mosquitto', () => 
   }, 60_000);
 });
 
+describe.runIf(MOSQUITTO_BIN)('a broker reload command that fails', () => {
+  let hall: TestHall | undefined;
+  let mosquitto: Mosquitto | undefined;
+  afterAll(async () => {
+    await hall?.stop();
+    await mosquitto?.stop();
+  });
+
+  it('is a critical alert until a reload works, not a warning in the log', async () => {
+    const dir = tempDir('reload');
+    const filesDir = join(dir, 'mosquitto');
+    writeMosquittoFiles(
+      filesDir,
+      HALL,
+      { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(serverMqttPassword(dir)) },
+      [],
+    );
+    mosquitto = new Mosquitto(filesDir, await freePort());
+    await mosquitto.start();
+    hall = await startTestHall({
+      dataDir: dir,
+      env: { MQTT_URL: `mqtt://127.0.0.1:${mosquitto.port}`, MQTT_RELOAD_COMMAND: 'exit 3' },
+    });
+    const h = hall;
+    const alert = await until('the alert', async () =>
+      (await h.api('GET', '/api/v1/alerts', undefined, h.managerToken)).body.alerts.find(
+        (a: { kind: string }) => a.kind === 'mqtt.reload_failed',
+      ),
+    );
+    expect(alert).toMatchObject({ severity: 'critical', message: expect.stringContaining('exit 3') });
+  }, 30_000);
+});
+
 describe.runIf(process.getuid?.() === 0)('the broker files HallQ rewrites', () => {
   it('keep the group they were given', () => {
     const dir = tempDir('group');
@@ -74,5 +107,21 @@ describe.runIf(process.getuid?.() === 0)('the broker files HallQ rewrites', () =
     writeMosquittoFiles(dir, HALL, user, [{ username: 'printer-1', hash: mosquittoHash('y') }]);
     expect([statSync(join(dir, 'passwd')).gid, statSync(join(dir, 'acl')).gid]).toEqual([65534, 65534]);
     expect(statSync(join(dir, 'passwd')).mode & 0o777).toBe(0o640);
+  });
+});
+
+describe('the broker files under the shipped unit’s UMask=0077', () => {
+  it('are still readable to the group, and their folder passable', () => {
+    const dir = join(tempDir('umask'), 'mosquitto');
+    const before = process.umask(0o077);
+    try {
+      writeMosquittoFiles(dir, HALL, { username: SERVER_MQTT_USERNAME, hash: mosquittoHash('x') }, []);
+    } finally {
+      process.umask(before);
+    }
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
+    expect([statSync(join(dir, 'passwd')).mode & 0o777, statSync(join(dir, 'acl')).mode & 0o777]).toEqual([
+      0o640, 0o640,
+    ]);
   });
 });

@@ -14,14 +14,22 @@ export function brokerDown(deps: ApiDeps, now = Date.now()): { since: number; er
 }
 
 export function brokerAlerts(deps: ApiDeps): Alert[] {
+  const alerts: Alert[] = [];
   const down = brokerDown(deps);
-  if (!down) return [];
-  return [
-    {
+  if (down)
+    alerts.push({
       kind: 'mqtt.broker_down',
       severity: 'critical',
       message: `the hall server cannot reach its MQTT broker${down.error ? ` (${down.error})` : ''}: no printer, speaker, LED board or button works until it can`,
       since: new Date(down.since).toISOString(),
-    },
-  ];
+    });
+  const reload = deps.brokerReloadFailed?.();
+  if (reload)
+    alerts.push({
+      kind: 'mqtt.reload_failed',
+      severity: 'critical',
+      message: `MQTT_RELOAD_COMMAND failed (${reload.error}): the broker refuses devices added since; fix the command (docs/devices.md) or reload it by hand`,
+      since: new Date(reload.since).toISOString(),
+    });
+  return alerts;
 }

@@ -216,8 +216,11 @@ export function apply(hall: HallFile, state: HallState, event: HallEvent): void 
       c.pauseReason = status === 'paused' ? pauseReason : undefined;
       c.staffId = staffId;
       c.staffName = staffName;
-      // Only a pause starts the A/B post clock; any other change stops it (a backup signing in included).
-      c.pausedAt = event.data.change === 'pause' ? event.data.at : undefined;
+      // A pause starts the A/B post clock, and so does a sign-in at a paused counter (someone is there now: a backup,
+      // or the clerk back at the counter-pick screen); a counter that is no longer paused has none. Clearing it on a
+      // sign-in left a paused counter counting as serving for good (QA-N).
+      const restarts = event.data.change === 'pause' || event.data.change === 'sign-in';
+      c.pausedAt = status !== 'paused' ? undefined : restarts || c.pausedAt === undefined ? event.data.at : c.pausedAt;
       c.takeoverAskedAt = undefined;
       // Any later change (staff signing in, a pause) makes it the staff's: a playbook's end leaves it open.
       c.openedByPlaybook = event.data.byPlaybook;

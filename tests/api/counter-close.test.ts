@@ -120,6 +120,22 @@ describe('closing a counter', () => {
     expect(await serviceView(hall, 'query')).toMatchObject({ waiting: 2, needsCounter: false });
   });
 
+  it('restarts the pause clock when someone signs in at the paused counter, and never stops it', async () => {
+    const clock = manualClock(MONDAY_10);
+    h = await startTestHall({ clock: clock.clock });
+    const kiosk = (await h.device('kiosk-1', 'kiosk')).token;
+    const seven = await h.staffAt('7');
+    await issue(h, kiosk, { serviceId: 'query' });
+    expectOk(await h.api('POST', `${V1}/counters/7/pause`, { reason: '下班' }, seven));
+    clock.advance(5);
+    expectOk(await h.api('POST', `${V1}/counters/7/sign-in`, {}, seven)); // the console's counter-pick screen
+    expect(await counterStatus(h, '7')).toBe('paused');
+    clock.advance(9);
+    expect(await serviceView(h, 'query')).toMatchObject({ needsCounter: false });
+    clock.advance(1);
+    expect(await serviceView(h, 'query')).toMatchObject({ needsCounter: true });
+  });
+
   it('closes when another open or briefly paused counter serves the people waiting, or nobody waits', async () => {
     h = await startTestHall();
     const kiosk = (await h.device('kiosk-1', 'kiosk')).token;

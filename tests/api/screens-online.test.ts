@@ -47,4 +47,12 @@ describe('a screen’s online state', () => {
     expect(gone.lastSeen).toBeGreaterThanOrEqual(before);
     expect(await offlineAlert('kiosk-1')).toMatchObject({ since: new Date(gone.lastSeen).toISOString() });
   });
+
+  it('does not count for a device that is no screen: a printer is online by MQTT only', async () => {
+    const printer = (await h.device('printer-9', 'printer')).token;
+    const stream = await openWs(h, `?token=${printer}`);
+    expect(await device('printer-9')).toMatchObject({ online: false, streams: 0 });
+    expect(await offlineAlert('printer-9')).toBeDefined();
+    await stream.close();
+  });
 });

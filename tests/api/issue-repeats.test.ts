@@ -49,6 +49,14 @@ describe('asking for a number again with the same Idempotency-Key', () => {
     expect(await waiting('certificate')).toBe(3);
   });
 
+  it('refuses a key whose ticket has been cancelled since: no "here is your number" for it', async () => {
+    const first = await issueWithKey(kiosk1, 'visit-0004', { serviceId: 'consult' });
+    expect(first.status).toBe(201);
+    const cancel = await h.api('POST', `${V1}/tickets/${first.body.ticket.id}/cancel`, {}, h.managerToken);
+    expect(cancel.status).toBe(200);
+    expectError(await issueWithKey(kiosk1, 'visit-0004', { serviceId: 'consult' }), 409, 'IDEMPOTENCY_KEY_EXPIRED');
+  });
+
   it('refuses the same key for another request, and a malformed key, changing nothing', async () => {
     await issueWithKey(kiosk1, 'visit-0003', { serviceId: 'payment' });
     const other = await issueWithKey(kiosk1, 'visit-0003', { serviceId: 'query' });

@@ -83,9 +83,17 @@ export function ticketRoutes(deps: ApiDeps) {
     const { ticketId, repeated } = key
       ? await repeats.run(`${p.kind}:${p.id}`, key, JSON.stringify(body), hall.clock(), issue)
       : { ticketId: await issue(), repeated: false };
-    // The first request's ticket belongs to a hall day that has ended since (a key kept over midnight).
-    if (!hall.state.tickets.has(ticketId))
-      throw new ApiError(409, 'IDEMPOTENCY_KEY_EXPIRED', 'the ticket this key issued belongs to a day that has ended');
+    // The first request's ticket belongs to a hall day that has ended since (a key kept over midnight), or was
+    // cancelled: a kiosk must not show "here is your number" for it.
+    const issued = hall.state.tickets.get(ticketId);
+    if (!issued || issued.status === 'cancelled')
+      throw new ApiError(
+        409,
+        'IDEMPOTENCY_KEY_EXPIRED',
+        issued
+          ? 'the ticket this key issued has been cancelled'
+          : 'the ticket this key issued belongs to a day that has ended',
+      );
     if (repeated) c.header('idempotent-replayed', 'true');
     // A repeat's print is the first request's: the job went out once.
     const print = p.role === 'kiosk' ? (deps.devices?.printDecisionFor?.(ticketId) ?? null) : undefined;

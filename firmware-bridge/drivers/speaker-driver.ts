@@ -39,6 +39,10 @@ export class SpeakerDriver implements DeviceDriver {
   private callsDroppedUpTo = 0;
   private readonly queue = new SerialQueue();
   private stopped = false;
+  /** Notices taken and not yet begun, by their order: room is made among them for a more severe one. */
+  private readonly waitingNotices = new Map<number, { priority: number }>();
+  /** Notices dropped to make that room: they are skipped when their turn comes. */
+  private readonly evicted = new Set<number>();
   /** What is being said now: a more severe notice cuts off a less severe one. */
   private playing: { urgent: boolean; priority: number; cut: boolean } | undefined;
   private ctx: DriverContext | undefined;
@@ -76,7 +80,8 @@ export class SpeakerDriver implements DeviceDriver {
     if (this.stopped) throw new Error('stopped');
     // A notice (an evacuation) is taken past a queue full of calls, a few at most: the server sends one at a time.
     const limit = cmd.urgent ? this.opts.maxQueue + URGENT_ROOM : this.opts.maxQueue;
-    if (this.queue.size >= limit) throw new Error('queue-full');
+    if (this.queue.size >= limit && !(cmd.urgent && this.dropLesserNotice(cmd.priority ?? 0)))
+      throw new Error('queue-full');
     const playing = this.playing;
     if (cmd.urgent && (cmd.priority ?? 0) >= DROPS_CALLS_FROM) this.callsDroppedUpTo = this.taken;
     if (cmd.urgent && playing?.urgent && playing.priority < (cmd.priority ?? 0)) {
@@ -86,10 +91,32 @@ export class SpeakerDriver implements DeviceDriver {
     this.enqueue(cmd, ++this.taken, Date.now());
   }
 
-  /** `order` and `queuedAt` stay those of when it was taken, also when it is queued again after being cut off. */
-  private enqueue(cmd: AnnounceCommand, order: number, queuedAt: number): void {
+  /**
+   * Makes room for a notice in a queue full of less severe ones (a fire's evacuation refused as `queue-full` would
+   * wait for the server's next try): the least severe, latest taken, is dropped unspoken. False when there is none.
+   */
+  private dropLesserNotice(priority: number): boolean {
+    let pick: { order: number; priority: number } | undefined;
+    for (const [order, n] of this.waitingNotices)
+      if (
+        n.priority < priority &&
+        (!pick || n.priority < pick.priority || (n.priority === pick.priority && order > pick.order))
+      )
+        pick = { order, ...n };
+    if (!pick) return false;
+    this.waitingNotices.delete(pick.order);
+    this.evicted.add(pick.order);
+    return true;
+  }
+
+  /**
+   * `order` and `queuedAt` stay those of when it was taken, also when it is queued again after being cut off, which
+   * puts it back ahead of the notices of its own severity (its other languages wait behind it, as they did).
+   */
+  private enqueue(cmd: AnnounceCommand, order: number, queuedAt: number, cutOff = false): void {
+    if (cmd.urgent) this.waitingNotices.set(order, { priority: cmd.priority ?? 0 });
     void this.queue
-      .run(() => this.say(cmd, order, queuedAt), { first: cmd.urgent, priority: cmd.priority })
+      .run(() => this.say(cmd, order, queuedAt), { first: cmd.urgent, priority: cmd.priority, front: cutOff })
       .then(
         (outcome) =>
           outcome === 'cut'
@@ -100,6 +127,8 @@ export class SpeakerDriver implements DeviceDriver {
   }
 
   private async say(cmd: AnnounceCommand, order: number, queuedAt: number): Promise<'said' | 'cut'> {
+    this.waitingNotices.delete(order);
+    if (this.evicted.delete(order)) throw new Error('dropped: a more severe notice needed its place');
     if (this.stopped) throw new Error('dropped: the bridge is stopping');
     if (Date.now() - queuedAt > this.opts.staleAfterMs) throw new Error('dropped: waited too long in the queue');
     if (!cmd.urgent && order <= this.callsDroppedUpTo)
@@ -125,7 +154,7 @@ export class SpeakerDriver implements DeviceDriver {
     if (said < cmd.repeat && !playing.cut) throw new Error('cut off: the bridge is stopping');
     if (!playing.cut) return 'said';
     // Whole, after the more severe one (queued ahead of it): half a notice tells nobody what to do.
-    if (!this.stopped) this.enqueue(cmd, order, queuedAt);
+    if (!this.stopped) this.enqueue(cmd, order, queuedAt, true);
     return 'cut';
   }
 }

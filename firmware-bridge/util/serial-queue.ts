@@ -16,13 +16,13 @@ export class SerialQueue {
   /**
    * Queues `job`; its result (or error) is returned, and never affects the next job. With `first`, the job runs as
    * soon as the running one settles, before every job still waiting; first jobs among themselves go by `priority`
-   * (higher first, 0 when absent), then in arrival order.
+   * (higher first, 0 when absent), then in arrival order — or, with `front`, ahead of their equals (a job taken back).
    * @example await queue.run(() => transport.write(bytes))
    */
-  run<T>(job: () => Promise<T>, opts: { first?: boolean; priority?: number } = {}): Promise<T> {
+  run<T>(job: () => Promise<T>, opts: { first?: boolean; priority?: number; front?: boolean } = {}): Promise<T> {
     let start!: () => void;
     const result = new Promise<void>((resolve) => (start = resolve)).then(job);
-    if (opts.first) this.queueFirst(start, opts.priority ?? 0);
+    if (opts.first) this.queueFirst(start, opts.priority ?? 0, opts.front ?? false);
     else this.normal.push(start);
     this.pending.add(result);
     const settled = () => {
@@ -40,9 +40,9 @@ export class SerialQueue {
     return Promise.allSettled([...this.pending]).then(() => undefined);
   }
 
-  /** After the first jobs of this priority or higher, before those of lower. */
-  private queueFirst(start: () => void, priority: number): void {
-    const at = this.urgent.findIndex((u) => u.priority < priority);
+  /** After the first jobs of this priority or higher, before those of lower; with `front`, before its equals too. */
+  private queueFirst(start: () => void, priority: number, front: boolean): void {
+    const at = this.urgent.findIndex((u) => (front ? u.priority <= priority : u.priority < priority));
     this.urgent.splice(at < 0 ? this.urgent.length : at, 0, { start, priority });
   }
 

@@ -202,6 +202,20 @@ describe('drivers', () => {
     await driver.stop();
   });
 
+  it('speaker says a cut-off notice again before its other languages, and makes room for a more severe one', async () => {
+    const { spoken, speech } = slowSpeech(30);
+    const driver = new SpeakerDriver(speech, { ...speakerOpts, maxQueue: 1 });
+    await driver.start(recordingContext().ctx);
+    for (const id of ['power-zh', 'power-yue', 'power-en', 'illness-1', 'illness-2']) await announceAs(driver, id, 2);
+    // 5 taken of the 6 a notice may use (maxQueue 1 + 5): one more fits, then the queue is full for equals.
+    await announceAs(driver, 'power-again', 2);
+    await expect(announceAs(driver, 'power-more', 2)).rejects.toThrow('queue-full');
+    await announceAs(driver, 'fire', 3); // the latest of the least severe goes
+    await driver.idle();
+    expect(spoken).toEqual(['power-zh', 'fire', 'power-zh', 'power-yue', 'power-en', 'illness-1', 'illness-2']);
+    await driver.stop();
+  });
+
   it('speaker drops the calls waiting when a life-safety notice comes; a lesser notice keeps them', async () => {
     const { spoken, speech: slow } = slowSpeech(20);
     const driver = new SpeakerDriver(slow, speakerOpts);

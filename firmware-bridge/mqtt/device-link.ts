@@ -12,7 +12,7 @@ import {
   type HallTopics,
 } from '../../devices/protocol/mqtt-topics.js';
 import type { Logger } from '../util/log.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
 
 export interface DeviceLinkOptions {
   mqttUrl: string;
@@ -46,6 +46,8 @@ export class DeviceLink {
   private readonly t: HallTopics;
   private readonly outbox: Outbox;
   private readonly inflight = new Set<string>();
+  /** When this run emitted each event still in the outbox, on the monotonic clock: an NTP step moves no press's age. */
+  private readonly emittedAt = new Map<string, number>();
   private stopping = false;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -164,6 +166,7 @@ export class DeviceLink {
    */
   emit<N extends EventName>(name: N, body: EventBody<N>): DeviceEvents[N] {
     const event = { id: randomUUID(), at: new Date().toISOString(), ...body } as DeviceEvents[N];
+    this.emittedAt.set(event.id, performance.now());
     this.outbox.add({
       id: event.id,
       topic: this.t.deviceEvt(this.opts.deviceId, name),
@@ -205,11 +208,17 @@ export class DeviceLink {
   private flush(): void {
     const client = this.client;
     if (!client?.connected || this.stopping) return;
-    const pressedBefore = Date.now() - PRESS_MAX_AGE_MS;
+    // Its age by the monotonic clock when this run emitted it, else (a previous run's) by the wall clock.
+    const age = (e: OutboxEntry) => {
+      const at = this.emittedAt.get(e.id);
+      return at !== undefined ? performance.now() - at : Date.now() - eventTime(e.payload);
+    };
     this.outbox.dropUnless(
-      (e) => !e.topic.endsWith('/evt/press') || eventTime(e.payload) >= pressedBefore,
+      (e) => !e.topic.endsWith('/evt/press') || age(e) <= PRESS_MAX_AGE_MS,
       `a press older than ${PRESS_MAX_AGE_MS / 60_000} min acts on nobody`,
     );
+    const left = new Set(this.outbox.list().map((e) => e.id));
+    for (const id of this.emittedAt.keys()) if (!left.has(id)) this.emittedAt.delete(id);
     for (const entry of this.outbox.list()) {
       if (this.inflight.has(entry.id)) continue;
       this.inflight.add(entry.id);

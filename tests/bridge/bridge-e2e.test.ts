@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topics, type AckPayload, type PressEvent, type StatusEvent } from '../../devices/protocol/mqtt-topics.js';
 import { Bridge } from '../../firmware-bridge/bridge.js';
 import { parseBridgeConfig } from '../../firmware-bridge/config.js';
@@ -274,6 +274,23 @@ describe('firmware bridge end to end', () => {
     const will = await waitFor('last will', () => after().find((p) => p.text === 'offline'));
     expect(will).toMatchObject({ retain: true, qos: 1 });
     await waitFor('online again', () => after().some((p, i) => p.text === 'online' && i > after().indexOf(will)));
+  });
+
+  it('delivers a fresh press kept through an outage although the wall clock stepped an hour ahead meanwhile', async () => {
+    const link = bridge.device('button-3')!.link;
+    const before = presses().length;
+    await broker.stop();
+    await waitFor('link down', () => !link.connected);
+    await pressCall();
+    await waitFor('event queued', () => link.pendingEvents === 1);
+    const realNow = Date.now;
+    const step = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 60 * 60_000); // an NTP step
+    try {
+      await broker.start();
+      await waitFor('the press delivered', () => presses().length > before, 8_000);
+    } finally {
+      step.mockRestore();
+    }
   });
 
   it('reconnects through a broker restart and delivers an event raised while the broker was down', async () => {

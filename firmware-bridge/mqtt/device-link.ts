@@ -134,6 +134,11 @@ export class DeviceLink {
       if (!this.stopping) opts.log.warn('disconnected from broker; reconnecting');
       client.options.reconnectPeriod = delay;
     });
+    // What was on its way when the link died goes back to the outbox, which sends it again after the reconnect with the
+    // press age check; left to mqtt.js it was resent unchecked (QA-N: a press acted 225 s late after a Wi-Fi drop).
+    client.on('close', () => {
+      for (const messageId of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(messageId));
+    });
     client.on('reconnect', () => {
       delay = Math.min(maxMs, delay * 2);
       client.options.reconnectPeriod = Math.round(delay * (0.8 + Math.random() * 0.4));

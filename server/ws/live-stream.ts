@@ -27,6 +27,9 @@ import {
 import { refuseUpgrade } from './refuse-upgrade.js';
 import { ScreenPresence } from './screen-presence.js';
 
+/** Live streams one device token may hold at once (a screen needs one; a reload overlaps two). */
+export const MAX_STREAMS_PER_DEVICE = 8;
+
 export interface LiveStreamOptions {
   /** Recent events kept for resuming clients (at least this many; up to a tenth more between trims). */
   ringSize?: number;
@@ -229,6 +232,7 @@ export class LiveStream {
       buffered: 0,
       sentSeq: this.hall.log.streamSeq,
     };
+    if (principal?.kind === 'device') this.closeOldestBeyond(principal.id, MAX_STREAMS_PER_DEVICE - 1);
     this.clients.add(client);
     if (!principal) this.publicClients++;
     if (principal?.kind === 'device') this.screens.opened(principal.id);
@@ -454,6 +458,16 @@ export class LiveStream {
   private drop(client: Client): void {
     this.forget(client);
     client.ws.terminate();
+  }
+
+  /**
+   * Keeps a device's streams to `keep` by closing its oldest (4409): one screen needs one, a reload overlaps two, and
+   * one token held 200 (QA-N). The oldest goes, not the new one, so a page that reloads is never shut out.
+   */
+  private closeOldestBeyond(deviceId: string, keep: number): void {
+    const mine = [...this.clients].filter((c) => c.principal?.kind === 'device' && c.principal.id === deviceId);
+    for (const c of mine.slice(0, Math.max(0, mine.length - keep)))
+      this.close(c, 4409, 'too many streams with this device token: the oldest is closed');
   }
 
   private close(client: Client, code: number, reason: string): void {

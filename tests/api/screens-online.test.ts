@@ -48,6 +48,22 @@ describe('a screen’s online state', () => {
     expect(await offlineAlert('kiosk-1')).toMatchObject({ since: new Date(gone.lastSeen).toISOString() });
   });
 
+  it('holds at most 8 streams per device token, closing the oldest (4409)', async () => {
+    const token = (await h.device('board-2', 'display')).token;
+    const streams = [];
+    const closedWith: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = await openWs(h, `?token=${token}`);
+      s.ws.once('close', (code) => closedWith.push(code));
+      streams.push(s);
+    }
+    expect(await until('the oldest two closed', () => closedWith.length === 2)).toBe(true);
+    expect(closedWith).toEqual([4409, 4409]);
+    expect(streams.slice(0, 2).every((s) => s.ws.readyState !== s.ws.OPEN)).toBe(true);
+    expect(await device('board-2')).toMatchObject({ online: true, streams: 8 });
+    for (const s of streams) await s.close();
+  });
+
   it('does not count for a device that is no screen: a printer is online by MQTT only', async () => {
     const printer = (await h.device('printer-9', 'printer')).token;
     const stream = await openWs(h, `?token=${printer}`);

@@ -3,9 +3,10 @@
  * set beside it, and /healthz latency, RSS and heap sampled throughout. Fails on a 5xx, an unanswered request, a
  * lost acknowledged ticket, a crash, or health past the limits given.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../server/config/project-root.js';
+import { writeReferenceHallCopy } from '../lib/reference-hall-copy.js';
 import {
   apiClient,
   freePort,
@@ -110,12 +111,10 @@ function growth(samples: Sample[], field: 'rss' | 'heapUsed'): { firstMb: number
  * clock does not).
  */
 function hallAtSpeed(dataDir: string, speed: number): string {
-  const hall = JSON.parse(readFileSync(join(projectRoot(), 'config', 'halls', 'yunfu-realestate.json'), 'utf8'));
-  hall.policy.noShowAfterSeconds = Math.ceil(60 / speed);
-  hall.policy.kioskTicketsWithoutIdPerMinute = Math.min(600, Math.ceil(6 * speed));
-  const file = join(dataDir, 'hall.json');
-  writeFileSync(file, JSON.stringify(hall));
-  return file;
+  return writeReferenceHallCopy(dataDir, (hall) => {
+    hall.policy.noShowAfterSeconds = Math.ceil(60 / speed);
+    hall.policy.kioskTicketsWithoutIdPerMinute = Math.min(600, Math.ceil(6 * speed));
+  });
 }
 
 export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadReport> {

@@ -40,6 +40,15 @@ describe('firmware bridge end to end', () => {
   const acks = (device: string, id: string) => broker.json<AckPayload>(t.deviceAck(device)).filter((a) => a.id === id);
   const statusEvents = () => broker.json<StatusEvent>(t.deviceEvt('printer-1', 'status'));
   const presses = () => broker.json<PressEvent>(t.deviceEvt('button-3', 'press'));
+  /** Stops the broker and presses call: the press waits in button-3's outbox. Returns its link. */
+  const pressWhileBrokerDown = async () => {
+    const link = bridge.device('button-3')!.link;
+    await broker.stop();
+    await waitFor('link down', () => !link.connected);
+    await pressCall();
+    await waitFor('event queued', () => link.pendingEvents === 1);
+    return link;
+  };
   /** A bouncy press and release of the (active-low) call button. */
   const pressCall = async () => {
     for (const level of [0, 1, 0, 1, 0] as const) {
@@ -277,12 +286,8 @@ describe('firmware bridge end to end', () => {
   });
 
   it('delivers a fresh press kept through an outage although the wall clock stepped an hour ahead meanwhile', async () => {
-    const link = bridge.device('button-3')!.link;
     const before = presses().length;
-    await broker.stop();
-    await waitFor('link down', () => !link.connected);
-    await pressCall();
-    await waitFor('event queued', () => link.pendingEvents === 1);
+    await pressWhileBrokerDown();
     const realNow = Date.now;
     const step = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 60 * 60_000); // an NTP step
     try {
@@ -294,13 +299,8 @@ describe('firmware bridge end to end', () => {
   });
 
   it('reconnects through a broker restart and delivers an event raised while the broker was down', async () => {
-    const link = bridge.device('button-3')!.link;
     const before = presses().length;
-    await broker.stop();
-    await waitFor('link down', () => !link.connected);
-
-    await pressCall();
-    await waitFor('event queued', () => link.pendingEvents === 1);
+    const link = await pressWhileBrokerDown();
     const file = path.join(state.dir, 'button-3.outbox.json');
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: Array<{ id: string; topic: string }> };
     expect(saved.entries).toHaveLength(1);

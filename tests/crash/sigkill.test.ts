@@ -1,6 +1,6 @@
 /** SIGKILL the real server process mid-traffic, 20 times: nothing acknowledged is lost, numbers never gap or repeat, the chain holds. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config/project-root.js';
@@ -18,6 +18,7 @@ import {
   type ApiResponse,
   type SpawnedServer,
 } from '../../scripts/lib/hall-process.js';
+import { writeReferenceHallCopy } from '../../scripts/lib/reference-hall-copy.js';
 import { realHallFolder } from '../helpers/real-hall-folder.js';
 import { makeIdNumber } from '../helpers/id-numbers.js';
 
@@ -64,11 +65,7 @@ const dataDir = realHallFolder('hallq-sigkill-', () => server);
  * issues them as fast as it can, and is about what a kill does to acknowledged writes.
  */
 function hallConfig(): string {
-  const file = join(dataDir, 'hall.json');
-  const hall = JSON.parse(readFileSync(join(projectRoot(), 'config', 'halls', 'yunfu-realestate.json'), 'utf8'));
-  hall.policy.kioskTicketsWithoutIdPerMinute = 0;
-  writeFileSync(file, JSON.stringify(hall));
-  return file;
+  return writeReferenceHallCopy(dataDir, (hall) => (hall.policy.kioskTicketsWithoutIdPerMinute = 0));
 }
 
 /** One request; undefined when the server gave no answer (it was killed). */

@@ -25,30 +25,35 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe.runIf(MOSQUITTO_BIN)('the hall server refused by its Mosquitto', () => {
-  let hall: TestHall | undefined;
-  let mosquitto: Mosquitto | undefined;
+describe.runIf(MOSQUITTO_BIN)('the hall server on a Mosquitto', () => {
+  const running: Array<{ stop(): Promise<void> }> = [];
   afterAll(async () => {
-    await hall?.stop();
-    await mosquitto?.stop();
+    for (const r of running.reverse()) await r.stop();
   });
 
-  it('tries again until let in, and says so in /healthz and the alerts meanwhile', async () => {
-    const dir = tempDir('refused');
+  /** A Mosquitto holding `serverHash` for the hall server, and a hall on it whose reload runs `reloadCommand`. */
+  async function hallOnMosquitto(what: string, serverHash: (password: string) => string, reloadCommand: string) {
+    const dir = tempDir(what);
     const filesDir = join(dir, 'mosquitto');
-    // The broker holds a stale password for the server; the hall's reload of it does nothing.
-    serverMqttPassword(dir);
-    writeMosquittoFiles(filesDir, HALL, { username: SERVER_MQTT_USERNAME, hash: mosquittoHash('stale') }, []);
-    mosquitto = new Mosquitto(filesDir, await freePort());
+    const hash = serverHash(serverMqttPassword(dir));
+    writeMosquittoFiles(filesDir, HALL, { username: SERVER_MQTT_USERNAME, hash }, []);
+    const mosquitto = new Mosquitto(filesDir, await freePort());
     await mosquitto.start();
-    hall = await startTestHall({
+    running.push(mosquitto);
+    const hall = await startTestHall({
       dataDir: dir,
-      env: { MQTT_URL: `mqtt://127.0.0.1:${mosquitto.port}`, MQTT_RELOAD_COMMAND: 'true' },
+      env: { MQTT_URL: `mqtt://127.0.0.1:${mosquitto.port}`, MQTT_RELOAD_COMMAND: reloadCommand },
     });
-    const h = hall;
-    const health = async () => (await h.api('GET', '/healthz')).body;
+    running.push(hall);
+    return { hall, mosquitto };
+  }
+
+  it('tries again until let in, and says so in /healthz and the alerts meanwhile', async () => {
+    // The broker holds a stale password for the server; the hall's reload of it does nothing.
+    const { hall, mosquitto } = await hallOnMosquitto('refused', () => mosquittoHash('stale'), 'true');
+    const health = async () => (await hall.api('GET', '/healthz')).body;
     const brokerAlert = async () =>
-      (await h.api('GET', '/api/v1/alerts', undefined, h.managerToken)).body.alerts.find(
+      (await hall.api('GET', '/api/v1/alerts', undefined, hall.managerToken)).body.alerts.find(
         (a: { kind: string }) => a.kind === 'mqtt.broker_down',
       );
     // Shown once down 15 s: a broker restart is ridden out without a word.
@@ -62,34 +67,11 @@ describe.runIf(MOSQUITTO_BIN)('the hall server refused by its Mosquitto', () => 
     expect(await until('let in', async () => !(await health()).mqtt, 20_000)).toBe(true);
     expect(await brokerAlert()).toBeUndefined();
   }, 60_000);
-});
 
-describe.runIf(MOSQUITTO_BIN)('a broker reload command that fails', () => {
-  let hall: TestHall | undefined;
-  let mosquitto: Mosquitto | undefined;
-  afterAll(async () => {
-    await hall?.stop();
-    await mosquitto?.stop();
-  });
-
-  it('is a critical alert until a reload works, not a warning in the log', async () => {
-    const dir = tempDir('reload');
-    const filesDir = join(dir, 'mosquitto');
-    writeMosquittoFiles(
-      filesDir,
-      HALL,
-      { username: SERVER_MQTT_USERNAME, hash: mosquittoHash(serverMqttPassword(dir)) },
-      [],
-    );
-    mosquitto = new Mosquitto(filesDir, await freePort());
-    await mosquitto.start();
-    hall = await startTestHall({
-      dataDir: dir,
-      env: { MQTT_URL: `mqtt://127.0.0.1:${mosquitto.port}`, MQTT_RELOAD_COMMAND: 'exit 3' },
-    });
-    const h = hall;
+  it('is a critical alert when the reload command fails, not a warning in the log', async () => {
+    const { hall } = await hallOnMosquitto('reload', (password) => mosquittoHash(password), 'exit 3');
     const alert = await until('the alert', async () =>
-      (await h.api('GET', '/api/v1/alerts', undefined, h.managerToken)).body.alerts.find(
+      (await hall.api('GET', '/api/v1/alerts', undefined, hall.managerToken)).body.alerts.find(
         (a: { kind: string }) => a.kind === 'mqtt.reload_failed',
       ),
     );
